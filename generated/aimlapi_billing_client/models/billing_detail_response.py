@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.auto_topup_settings import AutoTopupSettings
+
+
+T = TypeVar("T", bound="BillingDetailResponse")
+
+
+@_attrs_define
+class BillingDetailResponse:
+    user_id: float
+    """ User ID. """
+    email: str
+    """ User email. """
+    current_balance: float
+    """ Current balance in USD. """
+    currency: str
+    """ Currency (always USD). """
+    autotopup_settings: AutoTopupSettings
+    """ Auto top-up settings. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        user_id = self.user_id
+
+        email = self.email
+
+        current_balance = self.current_balance
+
+        currency = self.currency
+
+        autotopup_settings = self.autotopup_settings.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "user_id": user_id,
+                "email": email,
+                "current_balance": current_balance,
+                "currency": currency,
+                "autotopup_settings": autotopup_settings,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.auto_topup_settings import AutoTopupSettings
+
+        d = dict(src_dict)
+        user_id = d.pop("user_id")
+
+        email = d.pop("email")
+
+        current_balance = d.pop("current_balance")
+
+        currency = d.pop("currency")
+
+        autotopup_settings = AutoTopupSettings.from_dict(d.pop("autotopup_settings"))
+
+        billing_detail_response = cls(
+            user_id=user_id,
+            email=email,
+            current_balance=current_balance,
+            currency=currency,
+            autotopup_settings=autotopup_settings,
+        )
+
+        billing_detail_response.additional_properties = d
+        return billing_detail_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

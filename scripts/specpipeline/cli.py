@@ -1,0 +1,129 @@
+"""Command-line entry points of the spec pipeline (run through the thin scripts in ``scripts/``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .atomic import write_text_atomically
+from .build import build_from_directory
+from .errors import SpecError
+from .fragments import display_path, extract_fragments
+from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, replace_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAGMENTS = ROOT / "spec" / "fragments"
+EDITORIAL = ROOT / "spec" / "editorial.yaml"
+MERGED = ROOT / "spec" / "openapi.json"
+GENERATOR_CONFIG = ROOT / "generator-config.yaml"
+GENERATED = ROOT / "generated" / PACKAGE_NAME
+
+EXIT_DRIFT = 1
+EXIT_BAD_INPUT = 2
+EXIT_GENERATOR = 3
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def build_spec_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Repair and merge the vendor's fragments into one OpenAPI document.")
+    parser.add_argument("--fragments", type=Path, default=FRAGMENTS, help="directory of fragment *.json files")
+    parser.add_argument("--editorial", type=Path, default=EDITORIAL, help="editorial YAML (names, info, errors)")
+    parser.add_argument("--output", type=Path, default=MERGED, help="where to write the merged document")
+    args = parser.parse_args(argv)
+    try:
+        result = build_from_directory(args.fragments, args.editorial)
+    except SpecError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    print(result.report.render())
+    write_text_atomically(args.output, result.text)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def regenerate_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Repair the fragments into spec/openapi.json and regenerate generated/ from it."
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail with a diff if spec/openapi.json or generated/ differ from a fresh run",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not print the repair report")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        result = build_from_directory(FRAGMENTS, EDITORIAL)
+    except SpecError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if not args.quiet:
+        print(result.report.render())
+    repaired_at = time.perf_counter()
+
+    with tempfile.TemporaryDirectory(prefix="aimlapi-billing-regen-") as scratch:
+        fresh_spec = Path(scratch) / "openapi.json"
+        fresh_spec.write_text(result.text, encoding="utf-8")
+        fresh_package = Path(scratch) / PACKAGE_NAME
+        try:
+            generate_package(fresh_spec, GENERATOR_CONFIG, fresh_package)
+        except GenerationError as exc:
+            return _fail(str(exc), EXIT_GENERATOR)
+        generated_at = time.perf_counter()
+
+        if args.check:
+            committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
+            drift = diff_text(result.text, committed, "spec/openapi.json")
+            drift += diff_trees(fresh_package, GENERATED, "regenerated", "generated")
+            if drift:
+                sys.stdout.write(drift)
+                return _fail(
+                    "spec/openapi.json or generated/ is stale: run ./scripts/regenerate.sh and commit the result",
+                    EXIT_DRIFT,
+                )
+            print("drift check: spec/openapi.json and generated/ are up to date")
+        else:
+            write_text_atomically(MERGED, result.text)
+            replace_tree(fresh_package, GENERATED)
+            print(f"wrote {MERGED.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}/")
+    print(
+        f"timing: repair+merge+validate {repaired_at - started:.2f}s, "
+        f"generate+format {generated_at - repaired_at:.2f}s, total {time.perf_counter() - started:.2f}s"
+    )
+    return 0
+
+
+def extract_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Re-create fragment files from a docs page's fenced json blocks.")
+    parser.add_argument("page", type=Path, help="the docs page (Markdown)")
+    parser.add_argument("--out", type=Path, default=FRAGMENTS, help="directory to write the fragments to")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the files in --out differ from the page"
+    )
+    args = parser.parse_args(argv)
+    try:
+        extracted = extract_fragments(str(args.page), args.page.read_text(encoding="utf-8"))
+    except (SpecError, OSError) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    differing = []
+    for name, text in extracted.items():
+        target = Path(display_path(args.out / name))
+        current = target.read_bytes() if target.exists() else None
+        if current == text.encode("utf-8"):
+            print(f"unchanged {target}")
+            continue
+        differing.append(name)
+        if args.check:
+            print(f"differs   {target}")
+        else:
+            write_text_atomically(target, text)
+            print(f"wrote     {target}")
+    if args.check and differing:
+        return _fail(f"{len(differing)} fragment(s) differ from {args.page}", EXIT_DRIFT)
+    return 0

@@ -1,0 +1,20 @@
+"""What a repair rule is told besides the document: which file it is in, and where to report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .report import Report
+
+
+@dataclass
+class RepairContext:
+    file: str
+    report: Report
+    editorial: dict[str, Any] = field(default_factory=dict)
+    # The bearer scheme every operation is secured with: (name, scheme object).
+    bearer_scheme: tuple[str, dict[str, Any]] | None = None
+
+    def record(self, rule: str, at: str, detail: str) -> None:
+        self.report.add(rule, self.file, at, detail)

@@ -1,0 +1,129 @@
+"""Merging repaired fragments into one document, and the document-wide rules that follow."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from . import pointer
+from .errors import SpecError
+from .fragments import Fragment
+from .report import Report
+from .walk import HTTP_METHODS
+
+_TOP_LEVEL_ORDER = ("openapi", "info", "externalDocs", "servers", "security", "tags", "paths", "components")
+
+
+def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dict[str, Any]:
+    """Merge repaired fragments. Anything defined twice must be identical; otherwise it is an error
+    naming both files, never a silent overwrite. Vendor extensions (``x-…``) are kept."""
+    merged: dict[str, Any] = {"paths": {}, "components": {}}
+    origin: dict[str, str] = {}  # JSON pointer in the merged document -> the file that defined it
+
+    def put(container: dict[str, Any], key: str, value: Any, at: str, file: str) -> None:
+        if key in container and _canonical(container[key]) != _canonical(value):
+            raise SpecError(file, at, f"conflicts with the definition in {origin[at]}")
+        container.setdefault(key, copy.deepcopy(value))
+        origin.setdefault(at, file)
+
+    versions = {fragment.document["openapi"] for fragment in fragments}
+    if len({version.rsplit(".", 1)[0] for version in versions}) > 1:
+        raise SpecError(fragments[-1].name, "/openapi", f"fragments mix OpenAPI versions {sorted(versions)}")
+    merged["openapi"] = max(versions)
+
+    for fragment in fragments:
+        document, file = fragment.document, fragment.name
+        put(merged, "info_version", document.get("info", {}).get("version"), "/info/version", file)
+        for server in document.get("servers", []):
+            if server not in merged.setdefault("servers", []):
+                merged["servers"].append(copy.deepcopy(server))
+        for requirement in document.get("security", []):
+            if requirement not in merged.setdefault("security", []):
+                merged["security"].append(copy.deepcopy(requirement))
+        for path, path_item in document["paths"].items():
+            merged_item = merged["paths"].setdefault(path, {})
+            for key, value in path_item.items():
+                put(merged_item, key, value, pointer.join("", "paths", path, key), file)
+        for section, entries in document.get("components", {}).items():
+            merged_section = merged["components"].setdefault(section, {})
+            for name, value in entries.items():
+                put(merged_section, name, value, pointer.join("", "components", section, name), file)
+        for key, value in document.items():
+            if key.startswith("x-"):
+                put(merged, key, value, pointer.join("", key), file)
+
+    merged["info"] = _info(merged.pop("info_version"), editorial)
+    if "externalDocs" in editorial:
+        merged["externalDocs"] = copy.deepcopy(editorial["externalDocs"])
+    used_tags = sorted(
+        {tag for item in merged["paths"].values() for op in _operations(item) for tag in op.get("tags", [])}
+    )
+    known_tags = {tag["name"]: tag for tag in editorial.get("tags", [])}
+    merged["tags"] = [
+        known_tags.get(tag, {"name": tag, "description": f"Operations tagged {tag}."}) for tag in used_tags
+    ]
+    return merged
+
+
+def _info(vendor_version: Any, editorial: dict[str, Any]) -> dict[str, Any]:
+    info: dict[str, Any] = copy.deepcopy(editorial["info"])
+    # The API's version is the vendor's to state; the editorial file only describes it.
+    info["version"] = str(vendor_version) if vendor_version is not None else info.get("version", "0")
+    return info
+
+
+def _operations(path_item: dict[str, Any]) -> list[dict[str, Any]]:
+    return [path_item[method] for method in HTTP_METHODS if isinstance(path_item.get(method), dict)]
+
+
+def drop_unused_components(document: dict[str, Any], report: Report, file: str) -> None:
+    """Defect: components nothing refers to (linters flag them; generators emit dead models).
+
+    Security schemes are used by name, not by ``$ref``, and are checked against ``security``.
+    """
+    while True:
+        text = json.dumps(document, sort_keys=True)
+        unused = [
+            (section, name)
+            for section, entries in document.get("components", {}).items()
+            if section != "securitySchemes"
+            for name in entries
+            if text.count(f'"#/components/{section}/{pointer.escape(name)}"') == 0
+        ]
+        if not unused:
+            break
+        for section, name in unused:
+            del document["components"][section][name]
+            report.add("drop-unused-component", file, pointer.join("", "components", section, name), "removed")
+    used_schemes = {name for op in _all_operations(document) for req in op.get("security", []) for name in req}
+    used_schemes |= {name for req in document.get("security", []) for name in req}
+    for name in list(document.get("components", {}).get("securitySchemes", {})):
+        if name not in used_schemes:
+            del document["components"]["securitySchemes"][name]
+            report.add(
+                "drop-unused-component", file, pointer.join("", "components", "securitySchemes", name), "removed"
+            )
+    document["components"] = {
+        section: dict(sorted(entries.items()))
+        for section, entries in sorted(document.get("components", {}).items())
+        if entries
+    }
+    if not document["components"]:
+        del document["components"]
+
+
+def _all_operations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [op for item in document.get("paths", {}).values() for op in _operations(item)]
+
+
+def canonical_order(document: dict[str, Any]) -> dict[str, Any]:
+    """Top-level keys in the conventional order, paths sorted: a stable, reviewable file."""
+    ordered = {key: document[key] for key in _TOP_LEVEL_ORDER if key in document}
+    ordered["paths"] = dict(sorted(document.get("paths", {}).items()))
+    ordered.update((key, document[key]) for key in sorted(document) if key not in ordered)
+    return ordered
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

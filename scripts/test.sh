@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every check and test: style and types, the drift check, then the whole pytest suite (which also
+# runs the OpenAPI linters of tools/lint). Extra arguments go to pytest.
+source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
+
+lint_stamp="tools/lint/node_modules/.aimlapi-billing-stamp"
+lint_wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat "$lint_stamp" 2>/dev/null)" != "$lint_wanted" ]; then
+  echo "bootstrap: installing the pinned OpenAPI linters (tools/lint)" >&2
+  (cd tools/lint && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "$lint_wanted" >"$lint_stamp"
+fi
+
+echo "== ruff"
+ruff check src scripts tests
+ruff format --check src scripts tests
+echo "== mypy --strict"
+mypy src scripts/specpipeline
+echo "== drift check"
+python scripts/regenerate.py --check --quiet
+echo "== pytest"
+exec python -m pytest "$@"

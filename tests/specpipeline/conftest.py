@@ -1,0 +1,80 @@
+"""Helpers for the spec pipeline's tests: the committed inputs, and small broken fragments."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from specpipeline.build import load_editorial
+from specpipeline.context import RepairContext
+from specpipeline.fragments import Fragment, load_fragments
+from specpipeline.report import Report
+
+ROOT = Path(__file__).resolve().parents[2]
+EN_DASH = "\u2013"
+
+
+@pytest.fixture(scope="session")
+def editorial() -> dict[str, Any]:
+    return load_editorial(ROOT / "spec" / "editorial.yaml")
+
+
+@pytest.fixture
+def seed_fragments() -> list[Fragment]:
+    return load_fragments(ROOT / "spec" / "fragments")
+
+
+@pytest.fixture
+def ctx(editorial: dict[str, Any]) -> RepairContext:
+    return RepairContext(
+        file="hand-made.json",
+        report=Report(),
+        editorial=editorial,
+        bearer_scheme=("bearerAuth", {"type": "http", "scheme": "bearer"}),
+    )
+
+
+def broken_fragment(
+    path: str = "/v9/things/list",
+    method: str = "get",
+    response_schema: dict[str, Any] | None = None,
+    **operation_extra: Any,
+) -> dict[str, Any]:
+    """A fragment with the vendor's defects: an en-dash GET body and a response with no description."""
+    schema = response_schema or {
+        "type": "object",
+        "properties": {"count": {"type": "integer"}},
+        "required": ["count"],
+    }
+    operation: dict[str, Any] = {
+        "operationId": "_v9_things_list",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": EN_DASH, "title": EN_DASH}}},
+        },
+        "responses": {"200": {"content": {"application/json": {"schema": copy.deepcopy(schema)}}}},
+        **operation_extra,
+    }
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "AIML API", "version": "1.0.0"},
+        "servers": [{"url": "https://api.aimlapi.com"}],
+        "paths": {path: {method: operation}},
+    }
+
+
+def write_fragments(directory: Path, fragments: dict[str, dict[str, Any] | str]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in fragments.items():
+        text = content if isinstance(content, str) else json.dumps(content)
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def make_fragment() -> Callable[..., dict[str, Any]]:
+    return broken_fragment

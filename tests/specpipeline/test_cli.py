@@ -1,0 +1,150 @@
+"""The pipeline's commands end to end: exit codes, atomic output, and the drift check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from specpipeline import atomic
+from specpipeline.cli import build_spec_main, extract_main
+
+from tests.conftest import SEED_PAGE
+
+from .conftest import EN_DASH, broken_fragment, write_fragments
+
+ROOT = Path(__file__).resolve().parents[2]
+EDITORIAL = ROOT / "spec" / "editorial.yaml"
+PREVIOUS = '{"previous": "document"}\n'
+
+
+def _build(tmp_path: Path, fragments: dict[str, Any]) -> tuple[int, Path]:
+    source = write_fragments(tmp_path / "fragments", fragments)
+    output = tmp_path / "out" / "openapi.json"
+    output.parent.mkdir()
+    output.write_text(PREVIOUS, encoding="utf-8")
+    code = build_spec_main(["--fragments", str(source), "--editorial", str(EDITORIAL), "--output", str(output)])
+    return code, output
+
+
+def test_build_writes_the_document_and_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _build(tmp_path, {"things.json": broken_fragment()})
+    assert code == 0
+    assert json.loads(output.read_text(encoding="utf-8"))["paths"]["/v9/things/list"]["get"]["operationId"]
+    assert "drop-bodyless-request-body" in capsys.readouterr().out
+
+
+def _conflicting() -> dict[str, Any]:
+    other = broken_fragment()
+    other["paths"]["/v9/things/list"]["get"]["summary"] = "a different summary"
+    return {"a.json": broken_fragment(), "b.json": other}
+
+
+def _bad_type() -> dict[str, Any]:
+    fragment = broken_fragment(response_schema={"type": "object", "properties": {"n": {"type": EN_DASH}}})
+    return {"bad-type.json": fragment}
+
+
+@pytest.mark.parametrize(
+    ("fragments", "expected"),
+    [
+        ({"broken.json": '{"openapi": "3.0.0",\n "paths": {'}, "broken.json#: malformed JSON at line 2"),
+        (_conflicting(), "b.json#/paths/~1v9~1things~1list/get: conflicts with the definition in"),
+        (_bad_type(), "bad-type.json#/paths/~1v9~1things~1list/get/responses/200/content/application~1json/schema"),
+    ],
+    ids=["malformed-json", "conflicting-duplicate-path", "invalid-type-outside-get-body"],
+)
+def test_bad_input_exits_non_zero_names_file_and_pointer_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fragments: dict[str, Any], expected: str
+) -> None:
+    code, output = _build(tmp_path, fragments)
+    assert code == 2
+    assert expected in capsys.readouterr().err
+    assert output.read_text(encoding="utf-8") == PREVIOUS
+    assert sorted(p.name for p in output.parent.iterdir()) == ["openapi.json"]
+
+
+def test_a_failure_during_the_write_leaves_the_previous_file_and_no_debris(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "openapi.json"
+    target.write_text(PREVIOUS, encoding="utf-8")
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        atomic.write_text_atomically(target, '{"new": true}\n')
+    assert target.read_text(encoding="utf-8") == PREVIOUS
+    assert [p.name for p in tmp_path.iterdir()] == ["openapi.json"]
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
+def test_extract_check_passes_on_the_committed_fragments_and_fails_on_a_changed_one(tmp_path: Path) -> None:
+    assert extract_main([str(SEED_PAGE), "--check"]) == 0
+    copy = shutil.copytree(ROOT / "spec" / "fragments", tmp_path / "fragments")
+    (copy / "billing-v2.json").write_text("{}", encoding="utf-8")
+    assert extract_main([str(SEED_PAGE), "--out", str(copy), "--check"]) == 1
+    assert extract_main([str(SEED_PAGE), "--out", str(copy)]) == 0
+    assert (copy / "billing-v2.json").read_bytes() == (ROOT / "spec" / "fragments" / "billing-v2.json").read_bytes()
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """The parts of the repository the regenerate command reads and writes, copied aside."""
+    copy = tmp_path / "project"
+    for part in ("spec", "scripts", "generated"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "generator-config.yaml", copy)
+    return copy
+
+
+def _regenerate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / "regenerate.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_drift_check_passes_on_main_and_fails_with_a_diff_when_a_fragment_changes(project_copy: Path) -> None:
+    clean = _regenerate(project_copy, "--check", "--quiet")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    fragment = project_copy / "spec" / "fragments" / "billing-v2.json"
+    fragment.write_text(fragment.read_text(encoding="utf-8").replace("current user balance", "the balance"))
+    drifted = _regenerate(project_copy, "--check", "--quiet")
+    assert drifted.returncode == 1
+    assert '-            "description": "current user balance in USD."' in drifted.stdout
+    assert '+            "description": "the balance in USD."' in drifted.stdout
+    assert '+    """ the balance in USD. """' in drifted.stdout
+    assert "generated/models/billing_response.py" in drifted.stdout
+    assert "is stale" in drifted.stderr
+
+
+def test_drift_check_catches_a_hand_edit_of_generated_code(project_copy: Path) -> None:
+    model = project_copy / "generated" / "aimlapi_billing_client" / "models" / "billing_response.py"
+    model.write_text(model.read_text(encoding="utf-8") + "\n# hand edit\n", encoding="utf-8")
+    result = _regenerate(project_copy, "--check", "--quiet")
+    assert result.returncode == 1
+    assert "-# hand edit" in result.stdout
+
+
+def test_regenerate_rebuilds_from_scratch_so_stale_modules_disappear(project_copy: Path) -> None:
+    stale = project_copy / "generated" / "aimlapi_billing_client" / "api" / "billing" / "get_removed_endpoint.py"
+    stale.write_text("# an endpoint the vendor removed\n", encoding="utf-8")
+    result = _regenerate(project_copy)
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert "timing: repair+merge+validate" in result.stdout
+    assert not list((project_copy / "generated").glob(".aimlapi_billing_client.*"))
+    assert not list((project_copy / "generated").rglob(".ruff_cache"))
+    assert _regenerate(project_copy, "--check", "--quiet").returncode == 0

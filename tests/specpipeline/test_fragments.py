@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from specpipeline.errors import SpecError
+from specpipeline.fragments import extract_fragments, fragment_file_name, load_fragments, parse_fragment
+
+from tests.conftest import SEED_PAGE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
+def test_committed_fragments_are_the_seed_pages_blocks_byte_for_byte() -> None:
+    extracted = extract_fragments(str(SEED_PAGE), SEED_PAGE.read_text(encoding="utf-8"))
+    committed = {path.name: path.read_bytes() for path in (ROOT / "spec" / "fragments").glob("*.json")}
+    assert {name: text.encode("utf-8") for name, text in extracted.items()} == committed
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/v1/billing/balance", "billing-balance-v1.json"),
+        ("/v2/billing", "billing-v2.json"),
+        ("/v2/billing/detail", "billing-detail-v2.json"),
+        ("/v2/billing/invoices/{invoice_id}", "billing-invoices-invoice_id-v2.json"),
+        ("/", "root.json"),
+    ],
+)
+def test_fragment_file_name_follows_the_vendors_naming(path: str, expected: str) -> None:
+    assert fragment_file_name(path) == expected
+
+
+def _fragment_text(path: str) -> str:
+    return json.dumps({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {path: {}}})
+
+
+def test_extract_takes_json_blocks_only_and_keeps_their_text_untouched() -> None:
+    block_one = _fragment_text("/v1/a") + "\n"
+    block_two = '{\n  "openapi": "3.0.0", "info": {"title": "t", "version": "1"},\n  "paths": {"/v2/b": {}}\n}\n'
+    page = (
+        "# Title\n\n```python\nprint('not json')\n```\n\n"
+        f"```json\n{block_one}```\n\ntext\n\n~~~json title=x\n{block_two}~~~\n"
+    )
+    assert extract_fragments("page.md", page) == {"a-v1.json": block_one, "b-v2.json": block_two}
+
+
+def test_extract_names_the_page_and_block_of_malformed_json() -> None:
+    page = f'```json\n{_fragment_text("/v1/a")}\n```\n\n```json\n{{"openapi": "3.0.0",\n  oops}}\n```\n'
+    with pytest.raises(SpecError) as raised:
+        extract_fragments("page.md", page)
+    assert raised.value.file == "page.md (json block 2)"
+    assert "line 2, column 3" in raised.value.message
+
+
+def test_extract_refuses_two_blocks_that_would_share_a_file() -> None:
+    block = _fragment_text("/v1/a")
+    with pytest.raises(SpecError, match=r"also be written as a-v1\.json"):
+        extract_fragments("page.md", f"```json\n{block}\n```\n```json\n{block}\n```\n")
+
+
+def test_extract_refuses_a_page_without_json_blocks() -> None:
+    with pytest.raises(SpecError, match="no fenced json blocks"):
+        extract_fragments("page.md", "# nothing here\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "message"),
+    [
+        ("[1, 2]", "", "found list"),
+        ('{"swagger": "2.0", "paths": {}}', "/openapi", "OpenAPI 3.x"),
+        ('{"openapi": "3.0.0"}', "/paths", "'paths' object"),
+        ('{"openapi": "3.0.0", "paths": {}', "", "malformed JSON at line 1, column 33"),
+    ],
+)
+def test_parse_fragment_errors_name_file_and_pointer(text: str, pointer: str, message: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse_fragment("spec/fragments/x.json", text)
+    assert (raised.value.file, raised.value.pointer) == ("spec/fragments/x.json", pointer)
+    assert message in raised.value.message
+
+
+def test_load_fragments_reads_in_file_name_order(tmp_path: Path) -> None:
+    for name in ("b.json", "a.json", "c.txt"):
+        (tmp_path / name).write_text(_fragment_text(f"/{name}"), encoding="utf-8")
+    assert [Path(fragment.name).name for fragment in load_fragments(tmp_path)] == ["a.json", "b.json"]
+
+
+def test_load_fragments_refuses_an_empty_directory(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match=r"no \*\.json fragments"):
+        load_fragments(tmp_path)
