@@ -1,5 +1,61 @@
-"""aimlapi-billing: read your AIML API account balance and billing details."""
+"""aimlapi-billing: read your AIML API account balance and billing details.
 
+>>> from aimlapi_billing import Billing
+>>> with Billing() as billing:             # the key comes from $AIML_API_KEY
+...     print(billing.summary().current_balance)
+
+The results are the generated client's attrs models (also importable from
+``aimlapi_billing_client.models``); every error is an :class:`AIMLAPIError`.
+"""
+
+from aimlapi_billing_client.models import (
+    AutoTopupSettings,
+    BalanceResponse,
+    BillingDetailResponse,
+    BillingResponse,
+)
+
+from ._client import AsyncBilling, Billing
+from ._config import API_KEY_ENV_VARS, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._exceptions import (
+    AIMLAPIError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+)
 from ._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "API_KEY_ENV_VARS",
+    "BASE_URL_ENV_VAR",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AIMLAPIError",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncBilling",
+    "AuthenticationError",
+    "AutoTopupSettings",
+    "BadRequestError",
+    "BalanceResponse",
+    "Billing",
+    "BillingDetailResponse",
+    "BillingResponse",
+    "ConfigurationError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "__version__",
+]

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""A stand-in for the AIML API billing endpoints on a loopback address, with scriptable faults.
+
+Used by the fault-matrix tests, the README's quickstart and the benchmarks; run it by hand with
+``python scripts/fake_api_server.py --port 8765``. It answers every endpoint with canned JSON; a
+test can queue faults for a path (a status with headers and body, a connection reset, a stall,
+a truncated body), which are served in order before the canned answer resumes. Each response is
+written with one ``sendall`` and TCP_NODELAY, so no delayed-ACK stall distorts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import socket
+import socketserver
+import struct
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+BALANCE = {
+    "balance": 551564495,
+    "lowBalance": False,
+    "lowBalanceThreshold": 10000,
+    "lastUpdated": "2025-11-10T10:01:56.824Z",
+    "autoDebitStatus": "disabled",
+    "status": "current",
+    "statusExplanation": "Balance is current and up to date",
+}
+BILLING = {"current_balance": 275.78, "currency": "USD"}
+DETAIL = {
+    "user_id": 111,
+    "email": "user@example.com",
+    "current_balance": 275.78,
+    "currency": "USD",
+    "autotopup_settings": {"is_enabled": True, "threshold": 50, "amount": 100, "currency": "USD"},
+}
+CANNED: dict[str, Any] = {"/v1/billing/balance": BALANCE, "/v2/billing": BILLING, "/v2/billing/detail": DETAIL}
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Answer with this status, body (JSON-encoded unless bytes) and headers."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = "application/json"
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Abort the connection with a TCP RST, before any response byte."""
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Send nothing for ``seconds`` (longer than the client's read timeout), then close."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Truncate:
+    """Promise ``body`` in Content-Length but send only its first ``keep`` bytes, then close."""
+
+    body: bytes
+    keep: int
+
+
+Action = Reply | Reset | Stall | Truncate
+
+
+@dataclass(frozen=True)
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class FakeAIMLAPI:
+    """The fake server; a context manager that binds a free loopback port and stops on exit."""
+
+    def __init__(self, host: str = LOOPBACK, port: int = 0, canned: dict[str, Any] | None = None) -> None:
+        self.canned = dict(CANNED if canned is None else canned)
+        self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.requests: list[Seen] = []
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = _Server((host, port), handler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def script(self, path: str, *actions: Action) -> None:
+        """Queue ``actions`` for the next requests to ``path``; the canned answer follows them."""
+        with self._lock:
+            self._scripts[path].extend(actions)
+
+    def requests_to(self, path: str) -> list[Seen]:
+        with self._lock:
+            return [seen for seen in self.requests if seen.path.split("?")[0] == path]
+
+    def next_action(self, seen: Seen) -> Action:
+        with self._lock:
+            self.requests.append(seen)
+            queue = self._scripts.get(seen.path.split("?")[0])
+            if queue:
+                return queue.popleft()
+        return self.default_reply(seen)
+
+    def default_reply(self, seen: Seen) -> Action:
+        if not seen.headers.get("authorization", "").startswith("Bearer "):
+            problem = {"title": "Unauthorized", "status": 401, "message": "Missing API key", "instance": seen.path}
+            return Reply(401, problem, content_type="application/problem+json")
+        body = self.canned.get(seen.path.split("?")[0])
+        if body is None:
+            return Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
+        return Reply(200, body)
+
+    def start(self) -> FakeAIMLAPI:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-aimlapi", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeAIMLAPI:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 1024  # the async benchmarks open hundreds of connections at once
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    fake: FakeAIMLAPI
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self) -> None:
+        # HTTP/1.1 keep-alive: serve requests on this connection until the client closes it.
+        while not self.fake._stop.is_set():
+            seen = self._read_request()
+            if seen is None:
+                return
+            if not self._perform(self.fake.next_action(seen)):
+                return
+
+    def _read_request(self) -> Seen | None:
+        try:
+            request_line = self.rfile.readline(65537).decode("latin-1").strip()
+            if not request_line:
+                return None
+            method, target, _ = request_line.split(" ", 2)
+            headers: dict[str, str] = {}
+            while (line := self.rfile.readline(65537).decode("latin-1").strip()) != "":
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            body = self.rfile.read(int(headers.get("content-length", "0") or 0))
+        except (OSError, ValueError):
+            return None
+        return Seen(method=method, path=target, headers=headers, body=body)
+
+    def _perform(self, action: Action) -> bool:
+        """Carry out ``action``; return whether the connection stays open."""
+        try:
+            if isinstance(action, Reset):
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                return False
+            if isinstance(action, Stall):
+                self.fake._stop.wait(action.seconds)
+                return False
+            if isinstance(action, Truncate):
+                head = _head(200, "application/json", len(action.body), {"connection": "close"})
+                self.connection.sendall(head + action.body[: action.keep])
+                return False
+            body = action.body if isinstance(action.body, bytes) else b"" if action.body is None else _json(action.body)
+            self.connection.sendall(_head(action.status, action.content_type, len(body), action.headers) + body)
+            return True
+        except OSError:
+            return False
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _head(status: int, content_type: str | None, length: int, headers: dict[str, str]) -> bytes:
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Unknown"
+    lines = [f"HTTP/1.1 {status} {reason}", f"content-length: {length}"]
+    if content_type:
+        lines.append(f"content-type: {content_type}")
+    lines.extend(f"{name}: {value}" for name, value in headers.items())
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve canned AIML API billing answers on a loopback address.")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    server = FakeAIMLAPI(port=args.port)
+    print(f"fake AIML API listening on {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        server._server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server._server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Checking a parsed model against its declared types.
+
+The generated ``from_dict`` trusts the JSON: a missing field raises ``KeyError``, and a string
+where a number belongs is stored as is. This walks the attrs model after parsing so that a body
+that breaks the schema becomes one clear :class:`ResponseValidationError` message instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import types
+import typing
+from typing import Any
+
+import attrs
+
+
+class SchemaMismatch(Exception):
+    """A value does not have the type the schema declares (internal; wrapped by the client)."""
+
+
+_FIELD_TYPES: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    cached = _FIELD_TYPES.get(cls)
+    if cached is not None:
+        return cached
+    import aimlapi_billing_client.models as models
+    import aimlapi_billing_client.types as generated_types
+
+    # Generated modules import sibling models only under TYPE_CHECKING: resolve names against them.
+    namespace = {**vars(models), **vars(generated_types), "datetime": datetime}
+    hints = typing.get_type_hints(cls, localns=namespace)
+    resolved = tuple((field.name, hints[field.name]) for field in attrs.fields(cls) if field.init)
+    _FIELD_TYPES[cls] = resolved
+    return resolved
+
+
+def check_model(instance: Any, path: str = "") -> None:
+    """Raise :class:`SchemaMismatch` naming the first field whose value breaks its declared type."""
+    for name, declared in _field_types(type(instance)):
+        _check(getattr(instance, name), declared, f"{path}{name}")
+
+
+def _check(value: Any, declared: Any, path: str) -> None:
+    if not _matches(value, declared, path):
+        expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
+        raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+def _matches(value: Any, declared: Any, path: str) -> bool:
+    origin = typing.get_origin(declared)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_matches(value, option, path) for option in typing.get_args(declared))
+    if origin is list:
+        if not isinstance(value, list):
+            return False
+        (item_type,) = typing.get_args(declared)
+        for index, item in enumerate(value):
+            _check(item, item_type, f"{path}[{index}]")
+        return True
+    if origin is dict or declared is Any:
+        return True
+    if declared is type(None):
+        return value is None
+    if declared is bool:
+        return type(value) is bool
+    if declared is int:
+        return isinstance(value, int) and type(value) is not bool
+    if declared is float:
+        return isinstance(value, int | float) and type(value) is not bool
+    if isinstance(declared, type) and attrs.has(declared):
+        if not isinstance(value, declared):
+            return False
+        check_model(value, f"{path}.")
+        return True
+    # str, datetime, enums, Unset: what from_dict produced must be an instance.
+    return isinstance(value, declared) if isinstance(declared, type) else True

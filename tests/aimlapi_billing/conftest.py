@@ -1,0 +1,36 @@
+"""Fixtures for the convenience layer's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fake_api_server import FakeAIMLAPI
+
+from aimlapi_billing import _retry
+
+# Recognisable, so the secret tests can search every output for it.
+API_KEY = "sk-aiml-TEST-9f8e7d6c5b4a3210-SECRET"
+BASE_URL = "https://api.aimlapi.com"
+
+
+@pytest.fixture(autouse=True)
+def api_key_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test starts with the key in $AIML_API_KEY and no other configuration variable."""
+    for name in ("AIML_API_KEY", "AIMLAPI_API_KEY", "AIMLAPI_BILLING_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AIML_API_KEY", API_KEY)
+    return API_KEY
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Backoff in milliseconds rather than seconds; the policy itself is unchanged."""
+    monkeypatch.setattr(_retry, "INITIAL_DELAY", 0.001)
+    monkeypatch.setattr(_retry, "MAX_DELAY", 0.004)
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeAIMLAPI]:
+    with FakeAIMLAPI() as server:
+        yield server
