@@ -128,7 +128,10 @@ class FakeAIMLAPI:
         return Reply(200, body)
 
     def start(self) -> FakeAIMLAPI:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-aimlapi", daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, and tests start many servers.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-aimlapi", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -39,7 +39,7 @@ from ._exceptions import (
     status_error_class,
 )
 from ._retry import RETRYABLE_TRANSPORT_ERRORS, is_retryable_status, retry_delay
-from ._validation import SchemaMismatch, check_model
+from ._validation import SchemaMismatch, check_containers, check_model
 
 __all__ = ["AsyncBilling", "Billing"]
 
@@ -188,6 +188,8 @@ class _BaseBilling(Generic[HttpClientT]):
             request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
         message = self._redact(message or response.reason_phrase or f"HTTP {response.status_code}")[:500]
         request_id = request_id or response.headers.get("x-request-id")
+        if request_id is not None:
+            request_id = self._redact(request_id)
         error_class = status_error_class(response.status_code)
         return error_class(message, response=response, body=body, request_id=request_id)
 
@@ -209,6 +211,7 @@ class _BaseBilling(Generic[HttpClientT]):
         try:
             model = endpoint.model.from_dict(data)  # type: ignore[attr-defined]
             check_model(model)
+            check_containers(data, model)
         except KeyError as exc:
             raise invalid(f"the required field {exc.args[0]!r} is missing") from None
         except SchemaMismatch as exc:

@@ -43,6 +43,36 @@ def check_model(instance: Any, path: str = "") -> None:
         _check(getattr(instance, name), declared, f"{path}{name}")
 
 
+def check_containers(raw: Any, instance: Any) -> None:
+    """Raise :class:`SchemaMismatch` where the JSON had a non-object for an object (or a non-array for
+    an array). ``from_dict`` calls ``dict(value)`` on nested objects, which turns ``[]`` into ``{}``
+    without complaint, so the parsed model alone cannot tell."""
+    if _has_containers(type(instance)):
+        _compare_containers(raw, instance.to_dict(), "")
+
+
+def _has_containers(cls: type) -> bool:
+    return any(
+        typing.get_origin(option) is list or (isinstance(option, type) and attrs.has(option))
+        for _, declared in _field_types(cls)
+        for option in (typing.get_args(declared) or (declared,))
+    )
+
+
+def _compare_containers(raw: Any, rendered: Any, path: str) -> None:
+    if isinstance(rendered, dict):
+        if not isinstance(raw, dict):
+            raise SchemaMismatch(f"field {path!r} should be an object, got {type(raw).__name__}")
+        for key, value in rendered.items():
+            if key in raw:
+                _compare_containers(raw[key], value, f"{path}.{key}" if path else key)
+    elif isinstance(rendered, list):
+        if not isinstance(raw, list):
+            raise SchemaMismatch(f"field {path!r} should be an array, got {type(raw).__name__}")
+        for index, (raw_item, item) in enumerate(zip(raw, rendered, strict=False)):
+            _compare_containers(raw_item, item, f"{path}[{index}]")
+
+
 def _check(value: Any, declared: Any, path: str) -> None:
     if not _matches(value, declared, path):
         expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")

@@ -1,0 +1,49 @@
+"""The README's quickstart runs as written, against the fake API on 127.0.0.1 (no key exists)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_api_server import FakeAIMLAPI
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+QUICKSTART = re.findall(r"<!-- quickstart -->\n```(\w+)\n(.*?)```", README, re.DOTALL)
+DOCUMENTED_URL = "http://127.0.0.1:8765"
+
+
+def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
+    assert [language for language, _ in QUICKSTART] == ["python", "bash"]
+    assert f"AIMLAPI_BILLING_BASE_URL={DOCUMENTED_URL}" in README
+
+
+@pytest.fixture
+def quickstart_env() -> tuple[FakeAIMLAPI, dict[str, str]]:
+    server = FakeAIMLAPI().start()
+    env = {
+        **os.environ,
+        "AIML_API_KEY": "any-key",
+        "AIMLAPI_BILLING_BASE_URL": server.url,  # the README's fixed port, made free for parallel runs
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    return server, env
+
+
+@pytest.mark.parametrize(("language", "code"), QUICKSTART, ids=[language for language, _ in QUICKSTART])
+def test_quickstart_block_runs(quickstart_env: tuple[FakeAIMLAPI, dict[str, str]], language: str, code: str) -> None:
+    server, env = quickstart_env
+    try:
+        command = [sys.executable, "-c", code] if language == "python" else ["bash", "-euo", "pipefail", "-c", code]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert "275.78" in result.stdout
+    if language == "bash":
+        assert "BILLING OK - balance 275.78 USD | balance_usd=275.78;100:;20:" in result.stdout
+    assert len(server.requests) >= 4
