@@ -99,7 +99,7 @@ class FakeAIMLAPI:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def script(self, path: str, *actions: Action) -> None:
         """Queue ``actions`` for the next requests to ``path``; the canned answer follows them."""

@@ -15,7 +15,7 @@ echo "== ruff"
 ruff check src scripts tests
 ruff format --check src scripts tests
 echo "== mypy --strict"
-mypy src scripts/specpipeline
+mypy src scripts/specpipeline scripts/releasing scripts/fake_api_server.py
 echo "== drift check"
 python scripts/regenerate.py --check --quiet
 echo "== pytest"

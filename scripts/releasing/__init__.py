@@ -1,0 +1,4 @@
+"""Building and publishing the distribution (tooling only; nothing here ships).
+
+Entry point: ``scripts/publish.py``.
+"""
