@@ -1,0 +1,157 @@
+"""Fetching the vendor's fragment files from their raw URLs into ``spec/fragments/``, byte for byte.
+
+``spec/sources.json`` names the files: ``{"base_url": "https://…/", "files": ["billing-v2.json", …]}``,
+each downloaded from ``base_url + name``. Every file is downloaded, and checked to be a JSON
+object, before any is written, so a failed download leaves the directory as it was. Each file is
+then written atomically, exactly as downloaded. Local ``*.json`` files no source lists are
+reported, never deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .atomic import write_bytes_atomically
+from .cli import EXIT_BAD_INPUT, EXIT_DRIFT, FRAGMENTS, ROOT
+from .fragments import display_path
+
+SOURCES = ROOT / "spec" / "sources.json"
+TIMEOUT_SECONDS = 30.0
+USER_AGENT = "aimlapi-billing-spec-pipeline (fetch_fragments)"
+
+UNCHANGED = "unchanged"
+UPDATED = "updated"
+ADDED = "added"
+NOT_IN_SOURCES = "not in sources"
+
+# A plain file name: no directory part, so nothing is written outside the fragments directory.
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.json$")
+
+
+class FetchError(Exception):
+    """A sources file that cannot be used, or a download that failed or returned no JSON object."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the fragments come from: ``base_url + name`` for each name in ``files``."""
+
+    base_url: str
+    files: tuple[str, ...]
+
+    def url(self, name: str) -> str:
+        return self.base_url + name
+
+
+def load_sources(path: Path) -> Sources:
+    """Read and check a sources file; raises :class:`FetchError` naming the file and the problem."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise FetchError(f"{path}: cannot read the sources file: {exc}") from None
+    if not isinstance(data, dict):
+        raise FetchError(f"{path}: expected a JSON object with 'base_url' and 'files'")
+    base_url, files = data.get("base_url"), data.get("files")
+    if not isinstance(base_url, str) or not base_url.startswith(("https://", "http://")) or not base_url.endswith("/"):
+        raise FetchError(f"{path}: 'base_url' must be an http(s) URL ending in '/', found {base_url!r}")
+    if not isinstance(files, list) or not files:
+        raise FetchError(f"{path}: 'files' must be a non-empty list of file names")
+    for name in files:
+        if not isinstance(name, str) or not _FILE_NAME.match(name):
+            raise FetchError(f"{path}: {name!r} is not a plain *.json file name")
+    if len(set(files)) != len(files):
+        raise FetchError(f"{path}: 'files' lists a name twice")
+    return Sources(base_url=base_url, files=tuple(files))
+
+
+def download(client: httpx.Client, url: str) -> bytes:
+    """The body at ``url``, exactly as sent; it must come with status 200 and be a JSON object."""
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: download failed: {exc.__class__.__name__}: {exc}") from None
+    if response.status_code != httpx.codes.OK:
+        raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
+    body = response.content
+    try:
+        document = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FetchError(f"{url}: the body is not JSON ({exc})") from None
+    if not isinstance(document, dict):
+        raise FetchError(f"{url}: the body is not a JSON object (found {type(document).__name__})")
+    return body
+
+
+def download_all(sources: Sources, timeout: float = TIMEOUT_SECONDS) -> dict[str, bytes]:
+    """Every listed file's bytes by name, in the sources' order; the first failure raises."""
+    headers = {"User-Agent": USER_AGENT}
+    with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
+        return {name: download(client, sources.url(name)) for name in sources.files}
+
+
+def classify(directory: Path, downloaded: dict[str, bytes]) -> dict[str, str]:
+    """``unchanged``, ``updated`` or ``added`` for each downloaded file, against ``directory``."""
+    statuses: dict[str, str] = {}
+    for name, body in downloaded.items():
+        target = directory / name
+        if not target.exists():
+            statuses[name] = ADDED
+        else:
+            statuses[name] = UNCHANGED if target.read_bytes() == body else UPDATED
+    return statuses
+
+
+def not_in_sources(directory: Path, names: tuple[str, ...]) -> list[str]:
+    """The ``*.json`` files in ``directory`` that no source lists, sorted."""
+    if not directory.is_dir():
+        return []
+    return sorted(path.name for path in directory.glob("*.json") if path.name not in names)
+
+
+def write_changed(directory: Path, downloaded: dict[str, bytes], statuses: dict[str, str]) -> None:
+    """Write each file that is not unchanged, atomically and byte for byte."""
+    for name, body in downloaded.items():
+        if statuses[name] != UNCHANGED:
+            write_bytes_atomically(directory / name, body)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def fetch_main(argv: list[str] | None = None) -> int:
+    """Download the fragments named in the sources file; exit 1 with ``--check`` if any differ, 2 on error."""
+    parser = argparse.ArgumentParser(description="Download the vendor's fragment files listed in spec/sources.json.")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="the sources file (base_url and files)")
+    parser.add_argument("--out", type=Path, default=FRAGMENTS, help="directory to write the fragments to")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds allowed per download")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; fail if a downloaded file differs or is missing locally"
+    )
+    args = parser.parse_args(argv)
+    if not args.timeout > 0:
+        return _fail(f"--timeout must be a positive number of seconds, found {args.timeout}", EXIT_BAD_INPUT)
+    try:
+        sources = load_sources(args.sources)
+        downloaded = download_all(sources, args.timeout)
+    except FetchError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    statuses = classify(args.out, downloaded)
+    if not args.check:
+        write_changed(args.out, downloaded, statuses)
+    for name, status in statuses.items():
+        print(f"{status:<9} {display_path(args.out / name)}")
+    for name in not_in_sources(args.out, sources.files):
+        print(f"{NOT_IN_SOURCES} {display_path(args.out / name)} (kept)")
+    differing = sum(status != UNCHANGED for status in statuses.values())
+    if args.check and differing:
+        return _fail(f"{differing} fragment(s) differ from {sources.base_url}; nothing was written", EXIT_DRIFT)
+    return 0
