@@ -11,7 +11,10 @@ written with one ``sendall`` and TCP_NODELAY, so no delayed-ACK stall distorts t
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
+import datetime
+import hashlib
 import json
 import socket
 import socketserver
@@ -20,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 BALANCE = {
     "balance": 551564495,
@@ -39,7 +43,41 @@ DETAIL = {
     "autotopup_settings": {"is_enabled": True, "threshold": 50, "amount": 100, "currency": "USD"},
 }
 CANNED: dict[str, Any] = {"/v1/billing/balance": BALANCE, "/v2/billing": BILLING, "/v2/billing/detail": DETAIL}
+TRANSACTIONS_PATH = "/v2/billing/transactions"
 LOOPBACK = "127.0.0.1"
+DIRECTIONS = ("TOPUP", "CHARGE")
+ENTRY_TYPES = ("PAYMENT", "BONUS", "REFUND", "ADJUSTMENT", "MODEL_USAGE", "CREDITS_EXPIRED", "INIT")
+
+
+def ledger_entry(
+    created_at: str,
+    direction: str,
+    entry_type: str,
+    usd: float,
+    model: str | None = None,
+    reference_id: str | None = None,
+) -> dict[str, Any]:
+    """One ledger entry in the API's shape (credits follow from USD at 2,000,000 per dollar)."""
+    return {
+        "created_at": created_at,
+        "direction": direction,
+        "type": entry_type,
+        "amount": {"usd": usd, "credits": round(usd * 2_000_000)},
+        "model": model,
+        "reference_id": reference_id,
+    }
+
+
+#: A small ledger, newest first: what the endpoint answers unless a test gives its own.
+LEDGER = [
+    ledger_entry("2025-11-10T09:30:00.000Z", "CHARGE", "MODEL_USAGE", 1.56, "openai/gpt-5", "inf-3"),
+    ledger_entry("2025-11-09T18:00:00.000Z", "CHARGE", "MODEL_USAGE", 0.42, "anthropic/claude-sonnet", "inf-2"),
+    ledger_entry("2025-11-08T12:00:00.000Z", "TOPUP", "PAYMENT", 100.0, None, "pay-1"),
+    ledger_entry("2025-11-07T08:15:00.000Z", "CHARGE", "MODEL_USAGE", 2.5, "openai/gpt-5", "inf-1"),
+    ledger_entry("2025-11-01T00:00:00.000Z", "CHARGE", "CREDITS_EXPIRED", 5.0),
+    ledger_entry("2025-10-30T10:00:00.000Z", "TOPUP", "BONUS", 10.0),
+    ledger_entry("2025-10-29T10:00:00.000Z", "TOPUP", "INIT", 0.0),
+]
 
 
 @dataclass(frozen=True)
@@ -86,8 +124,16 @@ class Seen:
 class FakeAIMLAPI:
     """The fake server; a context manager that binds a free loopback port and stops on exit."""
 
-    def __init__(self, host: str = LOOPBACK, port: int = 0, canned: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        host: str = LOOPBACK,
+        port: int = 0,
+        canned: dict[str, Any] | None = None,
+        ledger: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.canned = dict(CANNED if canned is None else canned)
+        self.ledger = list(LEDGER if ledger is None else ledger)
+        self._cursors: dict[str, tuple[int, str]] = {}
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -122,10 +168,61 @@ class FakeAIMLAPI:
         if not seen.headers.get("authorization", "").startswith("Bearer "):
             problem = {"title": "Unauthorized", "status": 401, "message": "Missing API key", "instance": seen.path}
             return Reply(401, problem, content_type="application/problem+json")
+        if seen.path.split("?")[0] == TRANSACTIONS_PATH:
+            return self.ledger_page(seen.path)
         body = self.canned.get(seen.path.split("?")[0])
         if body is None:
             return Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
         return Reply(200, body)
+
+    def ledger_page(self, target: str) -> Reply:
+        """One page of :attr:`ledger`, filtered as the API filters, with opaque one-use-form cursors."""
+        query = {name: values[-1] for name, values in parse_qs(urlsplit(target).query).items()}
+        try:
+            limit = int(query.get("limit", "50"))
+            since = _moment(query.get("from"))
+            until = _moment(query.get("to"))
+        except ValueError as exc:
+            return _bad_request(str(exc))
+        if not 1 <= limit <= 100:
+            return _bad_request("limit must be between 1 and 100")
+        if since is not None and until is not None and until <= since:
+            return _bad_request("`to` must be later than `from`")
+        direction, entry_type = query.get("direction"), query.get("type")
+        if direction is not None and direction not in DIRECTIONS:
+            return _bad_request(f"invalid direction {direction}")
+        if entry_type is not None and entry_type not in ENTRY_TYPES:
+            return _bad_request(f"invalid type {entry_type}")
+        matching = [
+            entry
+            for entry in self.ledger
+            if (since is None or _moment(entry["created_at"]) >= since)  # type: ignore[operator]
+            and (until is None or _moment(entry["created_at"]) < until)  # type: ignore[operator]
+            and direction in (None, entry["direction"])
+            and entry_type in (None, entry["type"])
+        ]
+        filters = hashlib.sha256(json.dumps(sorted((k, v) for k, v in query.items() if k != "cursor")).encode())
+        signature = filters.hexdigest()[:12]
+        offset = 0
+        cursor = query.get("cursor")
+        if cursor is not None:
+            with self._lock:
+                state = self._cursors.get(cursor)
+            if state is None:
+                return _bad_request("invalid cursor")
+            if state[1] != signature:
+                return _bad_request("the cursor belongs to other filters")
+            offset = state[0]
+        page = matching[offset : offset + limit]
+        more = offset + limit < len(matching)
+        next_cursor = None
+        if more:
+            # Opaque, with characters that URL encoding must carry through untouched; accepted only
+            # byte for byte as issued.
+            next_cursor = f"v1+{base64.b64encode(f'{offset + limit}:{signature}'.encode()).decode()}/&x=%?"
+            with self._lock:
+                self._cursors[next_cursor] = (offset + limit, signature)
+        return Reply(200, {"data": page, "pagination": {"next_cursor": next_cursor, "has_more": more}})
 
     def start(self) -> FakeAIMLAPI:
         # A short poll interval: shutdown() waits up to one interval, and tests start many servers.
@@ -205,6 +302,19 @@ class _Handler(socketserver.StreamRequestHandler):
             return True
         except OSError:
             return False
+
+
+def _moment(text: str | None) -> datetime.datetime | None:
+    if text is None:
+        return None
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment
+
+
+def _bad_request(message: str) -> Reply:
+    return Reply(400, {"message": message, "path": TRANSACTIONS_PATH, "requestId": "fake-400", "statusCode": "400"})
 
 
 def _json(value: Any) -> bytes:

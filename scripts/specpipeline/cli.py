@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_text_atomically
 from .build import build_from_directory
+from .changes import compare, implied_bump, render_markdown
 from .errors import SpecError
 from .fragments import display_path, extract_fragments
 from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, replace_tree
@@ -20,6 +24,8 @@ EDITORIAL = ROOT / "spec" / "editorial.yaml"
 MERGED = ROOT / "spec" / "openapi.json"
 GENERATOR_CONFIG = ROOT / "generator-config.yaml"
 GENERATED = ROOT / "generated" / PACKAGE_NAME
+CHANGELOG = ROOT / "CHANGELOG.md"
+VERSION_FILE = ROOT / "src" / "aimlapi_billing" / "_version.py"
 
 EXIT_DRIFT = 1
 EXIT_BAD_INPUT = 2
@@ -77,8 +83,11 @@ def regenerate_main(argv: list[str] | None = None) -> int:
             return _fail(str(exc), EXIT_GENERATOR)
         generated_at = time.perf_counter()
 
+        committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
+        change_report = api_change_report(committed, result.document)
+        if change_report:
+            print(change_report, end="")
         if args.check:
-            committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
             drift = diff_text(result.text, committed, "spec/openapi.json")
             drift += diff_trees(fresh_package, GENERATED, "regenerated", "generated")
             if drift:
@@ -92,11 +101,52 @@ def regenerate_main(argv: list[str] | None = None) -> int:
             write_text_atomically(MERGED, result.text)
             replace_tree(fresh_package, GENERATED)
             print(f"wrote {MERGED.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}/")
+            if change_report:
+                record_in_changelog(change_report)
+                print(f"added the API change report to {CHANGELOG.relative_to(ROOT)}")
     print(
         f"timing: repair+merge+validate {repaired_at - started:.2f}s, "
         f"generate+format {generated_at - repaired_at:.2f}s, total {time.perf_counter() - started:.2f}s"
     )
     return 0
+
+
+def api_change_report(committed_text: str, new_document: dict[str, Any]) -> str:
+    """The Markdown change report from the committed spec to ``new_document``; "" when the API
+    surface is unchanged (or there is no committed spec to compare with)."""
+    if not committed_text:
+        return ""
+    changes = compare(json.loads(committed_text), new_document)
+    if not changes:
+        return ""
+    bump = implied_bump(changes)
+    current = package_version()
+    return render_markdown(changes, bump, current, bumped(current, bump))
+
+
+def package_version() -> str:
+    match = re.search(r'^__version__ = "([^"]+)"$', VERSION_FILE.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1) if match else "0.0.0"
+
+
+def bumped(version: str, bump: str) -> str:
+    """``1.4.2`` bumped: major -> ``2.0.0``, minor -> ``1.5.0``, patch -> ``1.4.3`` (0.x: a major bump
+    moves the minor, as breaking releases do before 1.0)."""
+    numbers = [int(part) for part in re.findall(r"\d+", version)[:3]] + [0, 0, 0]
+    major, minor, patch = numbers[:3]
+    if bump == "major" and major > 0:
+        return f"{major + 1}.0.0"
+    if bump == "major" or bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def record_in_changelog(report: str) -> None:
+    """Put ``report`` at the top of CHANGELOG.md, under its title."""
+    title = "# Changelog\n\n"
+    existing = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else title
+    body = existing.removeprefix(title)
+    write_text_atomically(CHANGELOG, f"{title}{report}\n{body}")
 
 
 def extract_main(argv: list[str] | None = None) -> int:

@@ -118,6 +118,67 @@ def lift_inline_schemas(document: dict[str, Any], ctx: RepairContext) -> None:
             del document["components"]
 
 
+def lift_inline_enums(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: one enum written inline in several places, e.g. a query filter and the field it filters.
+
+    Generators make one enum class per place (``GetXDirection`` for the parameter, ``DataItemDirection``
+    for the field), so a value read from a response cannot be passed back as a filter. Each inline
+    string enum in a lifted object's properties or an operation's parameters becomes
+    ``components/schemas/<Name>`` (the property or parameter name, renamed by the editorial
+    ``schema_names``); enums with the same values share it. A name taken by different values falls
+    back to ``<Parent><Name>``. Properties go first, so a field's description documents the enum.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    renames = ctx.editorial.get("schema_names", {})
+    for parent_name, schema in list(schemas.items()):
+        for prop, child in schema.get("properties", {}).items():
+            if _is_inline_enum(child):
+                at = pointer.join("", "components", "schemas", parent_name, "properties", prop)
+                schema["properties"][prop] = _lift_enum(child, prop, parent_name, at, schemas, renames, ctx)
+    for _, _, operation, at in iter_operations(document):
+        operation_name = pascal_case(str(operation.get("operationId", "")))
+        for index, parameter in enumerate(operation.get("parameters", [])):
+            if isinstance(parameter, dict) and _is_inline_enum(parameter.get("schema")):
+                parameter_at = pointer.join(at, "parameters", index, "schema")
+                parameter["schema"] = _lift_enum(
+                    parameter["schema"], str(parameter.get("name")), operation_name, parameter_at, schemas, renames, ctx
+                )
+
+
+_ENUM_IDENTITY = ("type", "format", "enum", "nullable")
+
+
+def _is_inline_enum(schema: Any) -> bool:
+    return isinstance(schema, dict) and "$ref" not in schema and schema.get("type") == "string" and "enum" in schema
+
+
+def _lift_enum(
+    schema: dict[str, Any],
+    name: str,
+    parent_name: str,
+    at: str,
+    schemas: dict[str, Any],
+    renames: dict[str, str],
+    ctx: RepairContext,
+) -> dict[str, str]:
+    identity = {key: schema[key] for key in _ENUM_IDENTITY if key in schema}
+    derived = pascal_case(name)
+    for candidate in (renames.get(derived, derived), f"{parent_name}{derived}"):
+        existing = schemas.get(candidate)
+        if existing is not None and {key: existing[key] for key in _ENUM_IDENTITY if key in existing} != identity:
+            continue
+        if existing is None:
+            schemas[candidate] = existing = dict(identity)
+        for key in ("description", "example"):
+            if key in schema:
+                existing.setdefault(key, schema[key])
+        ctx.record("lift-inline-enum", at, f"-> #/components/schemas/{candidate}")
+        return {"$ref": f"#/components/schemas/{pointer.escape(candidate)}"}
+    raise SpecError(
+        ctx.file, at, f"no free component name for this enum ({derived!r} and {parent_name + derived!r} are taken)"
+    )
+
+
 def _is_inline_object(schema: Any) -> bool:
     return isinstance(schema, dict) and "$ref" not in schema and isinstance(schema.get("properties"), dict)
 
@@ -250,6 +311,7 @@ ENRICHMENTS = (
     name_operations,
     describe_operations,
     lift_inline_schemas,
+    lift_inline_enums,
     apply_bearer_security,
     document_error_responses,
 )

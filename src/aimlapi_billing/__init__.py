@@ -13,6 +13,12 @@ from aimlapi_billing_client.models import (
     BalanceResponse,
     BillingDetailResponse,
     BillingResponse,
+    Pagination,
+    Transaction,
+    TransactionAmount,
+    TransactionDirection,
+    TransactionsResponse,
+    TransactionType,
 )
 
 from ._client import AsyncBilling, Billing
@@ -26,6 +32,7 @@ from ._exceptions import (
     BadRequestError,
     ConfigurationError,
     InternalServerError,
+    InvalidParameterError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -53,9 +60,16 @@ __all__ = [
     "BillingResponse",
     "ConfigurationError",
     "InternalServerError",
+    "InvalidParameterError",
     "NotFoundError",
+    "Pagination",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
+    "Transaction",
+    "TransactionAmount",
+    "TransactionDirection",
+    "TransactionType",
+    "TransactionsResponse",
     "__version__",
 ]

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import enum
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
-from aimlapi_billing_client.api.billing import get_balance, get_billing, get_billing_detail
-from aimlapi_billing_client.models import BalanceResponse, BillingDetailResponse, BillingResponse
+from aimlapi_billing_client.api.billing import get_balance, get_billing, get_billing_detail, list_transactions
+from aimlapi_billing_client.models import (
+    BalanceResponse,
+    BillingDetailResponse,
+    BillingResponse,
+    Transaction,
+    TransactionDirection,
+    TransactionsResponse,
+    TransactionType,
+)
 
 from ._config import (
     DEFAULT_MAX_RETRIES,
@@ -35,6 +45,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    InvalidParameterError,
     ResponseValidationError,
     status_error_class,
 )
@@ -72,11 +83,35 @@ class _Endpoint(Generic[ModelT]):
 BALANCE = _Endpoint(get_balance._get_kwargs, BalanceResponse)
 SUMMARY = _Endpoint(get_billing._get_kwargs, BillingResponse)
 DETAIL = _Endpoint(get_billing_detail._get_kwargs, BillingDetailResponse)
+TRANSACTIONS = _Endpoint(list_transactions._get_kwargs, TransactionsResponse)
+
+#: Page size when iterating over the whole ledger: the API's maximum, for the fewest requests.
+ITERATION_PAGE_SIZE = 100
+
+Moment = datetime.datetime | str
+EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 
 @dataclass(frozen=True)
 class _Retry:
     delay: float
+
+
+def _iso_moment(name: str, moment: Moment) -> str:
+    """A datetime as ISO 8601 with an offset (naive means local time, as in Python); a string as is."""
+    if isinstance(moment, str):
+        return moment
+    if isinstance(moment, datetime.datetime):
+        return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(moment).__name__}")
+
+
+def _enum_value(kind: type[EnumT], name: str, value: EnumT | str) -> EnumT:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in kind)
+        raise InvalidParameterError(f"{name} must be one of {allowed}, not {value!r}") from None
 
 
 class _BaseBilling(Generic[HttpClientT]):
@@ -128,6 +163,38 @@ class _BaseBilling(Generic[HttpClientT]):
             headers=self._headers,
             timeout=self.timeout if isinstance(timeout, _NotGiven) else timeout,
         )
+
+    @staticmethod
+    def _transaction_filters(
+        from_: Moment | None,
+        to: Moment | None,
+        direction: TransactionDirection | str | None,
+        type: TransactionType | str | None,  # the API's name
+        limit: int | None,
+    ) -> dict[str, Any]:
+        """The generated endpoint's keyword arguments, checked and converted before any request."""
+        filters: dict[str, Any] = {}
+        for name, moment in (("from_", from_), ("to", to)):
+            if moment is not None:
+                filters[name] = _iso_moment(name.rstrip("_"), moment)
+        if direction is not None:
+            filters["direction"] = _enum_value(TransactionDirection, "direction", direction)
+        if type is not None:
+            filters["type_"] = _enum_value(TransactionType, "type", type)
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+                raise InvalidParameterError(f"limit must be a whole number from 1 to 100, not {limit!r}")
+            filters["limit"] = limit
+        return filters
+
+    def _next_cursor(self, page: TransactionsResponse, cursor: str | None, response_hint: str) -> str | None:
+        """The cursor of the page after ``page``, exactly as the API gave it; None after the last."""
+        pagination = page.pagination
+        if not pagination.has_more or not pagination.next_cursor:
+            return None
+        if pagination.next_cursor == cursor:
+            raise AIMLAPIError(f"{response_hint} returned the cursor it was given: stopping instead of looping")
+        return pagination.next_cursor
 
     def _after_attempt(
         self,
@@ -270,6 +337,58 @@ class Billing(_BaseBilling[httpx.Client]):
         """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
         return self._request(DETAIL, timeout)
 
+    def transactions_page(
+        self,
+        *,
+        cursor: str | None = None,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> TransactionsResponse:
+        """``GET /v2/billing/transactions``: one page of the ledger, newest first.
+
+        Pass ``page.pagination.next_cursor`` back as ``cursor`` for the next page (it is sent exactly
+        as received). ``from_``/``to`` take datetimes (naive ones are local time) or ISO 8601 strings;
+        ``direction`` and ``type`` take the generated enums or their string values; ``limit`` is
+        1 to 100 (the API's default is 50).
+        """
+        filters = self._transaction_filters(from_, to, direction, type, limit)
+        if cursor is not None:
+            filters["cursor"] = cursor
+        return self._request(TRANSACTIONS, timeout, **filters)
+
+    def transactions(
+        self,
+        *,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> Iterator[Transaction]:
+        """Every ledger entry matching the filters, newest first, fetching pages as you iterate.
+
+        Filters are checked now; the first request is made by the first ``next()``. Pages hold
+        ``limit`` entries (default 100, the maximum); each page is retried like any call.
+        """
+        filters = self._transaction_filters(from_, to, direction, type, limit or ITERATION_PAGE_SIZE)
+        return self._iterate_transactions(filters, timeout)
+
+    def _iterate_transactions(
+        self, filters: dict[str, Any], timeout: TimeoutTypes | _NotGiven
+    ) -> Iterator[Transaction]:
+        cursor: str | None = None
+        while True:
+            page = self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
+            yield from page.data
+            cursor = self._next_cursor(page, cursor, "GET /v2/billing/transactions")
+            if cursor is None:
+                return
+
     def _request(self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, **params: Any) -> ModelT:
         request = self._build_request(endpoint, timeout, **params)
         retries_done = 0
@@ -333,6 +452,49 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
     async def detail(self, *, timeout: TimeoutTypes = NOT_GIVEN) -> BillingDetailResponse:
         """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
         return await self._request(DETAIL, timeout)
+
+    async def transactions_page(
+        self,
+        *,
+        cursor: str | None = None,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> TransactionsResponse:
+        """``GET /v2/billing/transactions``: one page; see :meth:`Billing.transactions_page`."""
+        filters = self._transaction_filters(from_, to, direction, type, limit)
+        if cursor is not None:
+            filters["cursor"] = cursor
+        return await self._request(TRANSACTIONS, timeout, **filters)
+
+    def transactions(
+        self,
+        *,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> AsyncIterator[Transaction]:
+        """Every matching ledger entry, for ``async for``; see :meth:`Billing.transactions`."""
+        filters = self._transaction_filters(from_, to, direction, type, limit or ITERATION_PAGE_SIZE)
+        return self._iterate_transactions(filters, timeout)
+
+    async def _iterate_transactions(
+        self, filters: dict[str, Any], timeout: TimeoutTypes | _NotGiven
+    ) -> AsyncIterator[Transaction]:
+        cursor: str | None = None
+        while True:
+            page = await self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
+            for entry in page.data:
+                yield entry
+            cursor = self._next_cursor(page, cursor, "GET /v2/billing/transactions")
+            if cursor is None:
+                return
 
     async def _request(self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, **params: Any) -> ModelT:
         request = self._build_request(endpoint, timeout, **params)

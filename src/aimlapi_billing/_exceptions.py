@@ -4,6 +4,7 @@
 
     AIMLAPIError
     ├── ConfigurationError          no API key, a bad base URL, plain HTTP to a remote host
+    ├── InvalidParameterError       an argument the API cannot take (also a ValueError)
     ├── APIConnectionError          the request did not get a response (DNS, refused, reset, …)
     │   └── APITimeoutError         … because a timeout expired
     ├── APIStatusError              the API answered with a non-2xx status
@@ -34,6 +35,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "InternalServerError",
+    "InvalidParameterError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -53,6 +55,10 @@ class AIMLAPIError(Exception):
 
 class ConfigurationError(AIMLAPIError):
     """The client cannot be set up as asked: no API key, a bad base URL, an insecure URL."""
+
+
+class InvalidParameterError(AIMLAPIError, ValueError):
+    """An argument the API cannot take, e.g. a ``direction`` that is not TOPUP or CHARGE."""
 
 
 class APIConnectionError(AIMLAPIError):

@@ -12,6 +12,8 @@ import httpx
 import pytest
 from fake_api_server import FakeAIMLAPI
 
+from aimlapi_billing import __version__ as VERSION
+
 from .conftest import PASSWORD, USER, Index, git, publish_env, run_publish
 
 
@@ -28,9 +30,9 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     result = run_publish(clean_project, publish_env(index), "--dist", str(dist))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "uploaded aimlapi-billing 0.1.0" in output
+    assert f"uploaded aimlapi-billing {VERSION}" in output
     assert "verified: installed from" in output
-    assert index.files() == ["aimlapi_billing-0.1.0-py3-none-any.whl", "aimlapi_billing-0.1.0.tar.gz"]
+    assert index.files() == [f"aimlapi_billing-{VERSION}-py3-none-any.whl", f"aimlapi_billing-{VERSION}.tar.gz"]
     assert PASSWORD not in output
 
     # An independent install, as a user would do it: the package from the private index, its
@@ -43,7 +45,7 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     subprocess.run([*pip, "httpx>=0.23,<1", "attrs>=22.2"], env=env, check=True)
     probe = "import aimlapi_billing, aimlapi_billing_client; print(aimlapi_billing.__version__)"
     version = subprocess.run([str(env_dir / "bin" / "python"), "-c", probe], capture_output=True, text=True, check=True)
-    assert version.stdout.strip() == "0.1.0"
+    assert version.stdout.strip() == VERSION
     listed = subprocess.run(
         [str(env_dir / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
         capture_output=True,
@@ -89,7 +91,7 @@ def test_the_same_version_twice_is_refused_before_upload(clean_project: Path, di
     before = {path.name: path.stat().st_mtime_ns for path in index.packages.iterdir()}
     again = run_publish(clean_project, publish_env(index), "--dist", str(dist), "--skip-verify")
     assert again.returncode == 1
-    assert "refused, nothing uploaded: aimlapi-billing 0.1.0 is already on" in again.stderr
+    assert f"refused, nothing uploaded: aimlapi-billing {VERSION} is already on" in again.stderr
     assert {path.name: path.stat().st_mtime_ns for path in index.packages.iterdir()} == before
 
 
@@ -125,8 +127,8 @@ def test_dry_run_shows_the_plan_with_the_password_masked_and_uploads_nothing(
 ) -> None:
     result = run_publish(clean_project, publish_env(index), "--dist", str(dist), "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert f"would upload aimlapi-billing 0.1.0 to {index.url}/ as {USER} with password ****" in result.stdout
-    assert "aimlapi_billing-0.1.0-py3-none-any.whl" in result.stdout
+    assert f"would upload aimlapi-billing {VERSION} to {index.url}/ as {USER} with password ****" in result.stdout
+    assert f"aimlapi_billing-{VERSION}-py3-none-any.whl" in result.stdout
     assert PASSWORD not in result.stdout + result.stderr
     assert index.files() == []
 

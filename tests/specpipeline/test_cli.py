@@ -86,13 +86,15 @@ def test_a_failure_during_the_write_leaves_the_previous_file_and_no_debris(
 
 
 @pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
-def test_extract_check_passes_on_the_committed_fragments_and_fails_on_a_changed_one(tmp_path: Path) -> None:
-    assert extract_main([str(SEED_PAGE), "--check"]) == 0
-    copy = shutil.copytree(ROOT / "spec" / "fragments", tmp_path / "fragments")
-    (copy / "billing-v2.json").write_text("{}", encoding="utf-8")
-    assert extract_main([str(SEED_PAGE), "--out", str(copy), "--check"]) == 1
-    assert extract_main([str(SEED_PAGE), "--out", str(copy)]) == 0
-    assert (copy / "billing-v2.json").read_bytes() == (ROOT / "spec" / "fragments" / "billing-v2.json").read_bytes()
+def test_extract_writes_the_blocks_and_check_catches_a_changed_file(tmp_path: Path) -> None:
+    out = tmp_path / "fragments"
+    assert extract_main([str(SEED_PAGE), "--out", str(out)]) == 0
+    written = (out / "billing-v2.json").read_bytes()
+    assert extract_main([str(SEED_PAGE), "--out", str(out), "--check"]) == 0
+    (out / "billing-v2.json").write_text("{}", encoding="utf-8")
+    assert extract_main([str(SEED_PAGE), "--out", str(out), "--check"]) == 1
+    assert extract_main([str(SEED_PAGE), "--out", str(out)]) == 0
+    assert (out / "billing-v2.json").read_bytes() == written
 
 
 @pytest.fixture
@@ -148,3 +150,29 @@ def test_regenerate_rebuilds_from_scratch_so_stale_modules_disappear(project_cop
     assert not list((project_copy / "generated").glob(".aimlapi_billing_client.*"))
     assert not list((project_copy / "generated").rglob(".ruff_cache"))
     assert _regenerate(project_copy, "--check", "--quiet").returncode == 0
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
+def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_records_it(project_copy: Path) -> None:
+    """The real update: the seed's three fragments -> the vendor's 2026-08-21 four."""
+    fragments = project_copy / "spec" / "fragments"
+    published = {path.name: path.read_bytes() for path in fragments.glob("*.json")}
+    for path in fragments.glob("*.json"):
+        path.unlink()
+    assert extract_main([str(SEED_PAGE), "--out", str(fragments)]) == 0
+    (project_copy / "src" / "aimlapi_billing").mkdir(parents=True)
+    (project_copy / "src" / "aimlapi_billing" / "_version.py").write_text('__version__ = "0.1.0"\n')
+    assert _regenerate(project_copy).returncode == 0
+    changelog = project_copy / "CHANGELOG.md"
+    changelog.unlink()  # the seed's own generation starts the history
+    for name, content in published.items():
+        (fragments / name).write_bytes(content)
+    result = _regenerate(project_copy)
+    assert result.returncode == 0, result.stderr
+    report = (
+        "## API changes 0.1.0 -> 0.2.0 (minor bump)\n\n"
+        "- non-breaking: `GET /v2/billing/transactions`: operation added\n"
+    )
+    assert report in result.stdout
+    assert changelog.read_text(encoding="utf-8") == f"# Changelog\n\n{report}\n"
+    assert (project_copy / "generated" / "aimlapi_billing_client" / "api" / "billing" / "list_transactions.py").exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from specpipeline.enrich import (
     derive_operation_id,
     describe_operations,
     document_error_responses,
+    lift_inline_enums,
     lift_inline_schemas,
     name_operations,
 )
@@ -170,3 +172,55 @@ def test_documented_error_responses_are_added_and_the_vendors_own_kept(
     error = fragment["components"]["schemas"]["Error"]
     assert "required" not in error  # both vendor shapes must parse
     assert error["properties"]["statusCode"]["type"] == "string"
+
+
+def _enum_fragment(parameter_enum: list[str], field_enum: list[str]) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "properties": {"status": {"type": "string", "enum": field_enum, "description": "Where it stands."}},
+    }
+    return {
+        "paths": {
+            PATH: {
+                "get": {
+                    "operationId": "get_things",
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": parameter_enum}}
+                    ],
+                    "responses": {"200": {"content": {"application/json": {"schema": schema}}}},
+                }
+            }
+        }
+    }
+
+
+def test_a_filter_and_the_field_it_filters_share_one_enum_component(ctx: RepairContext) -> None:
+    fragment = _enum_fragment(["OPEN", "DONE"], ["OPEN", "DONE"])
+    lift_inline_schemas(fragment, ctx)
+    lift_inline_enums(fragment, ctx)
+    schemas = fragment["components"]["schemas"]
+    assert schemas["Status"] == {"type": "string", "enum": ["OPEN", "DONE"], "description": "Where it stands."}
+    assert schemas["ThingsResponse"]["properties"]["status"] == {"$ref": "#/components/schemas/Status"}
+    assert _op(fragment)["parameters"][0]["schema"] == {"$ref": "#/components/schemas/Status"}
+    assert [r.rule for r in ctx.report.repairs].count("lift-inline-enum") == 2
+
+
+def test_different_enums_wanting_one_name_fall_back_to_the_parents_name(ctx: RepairContext) -> None:
+    fragment = _enum_fragment(["OPEN"], ["OPEN", "DONE"])
+    lift_inline_schemas(fragment, ctx)
+    lift_inline_enums(fragment, ctx)
+    schemas = fragment["components"]["schemas"]
+    assert schemas["Status"]["enum"] == ["OPEN", "DONE"]
+    assert schemas["GetThingsStatus"]["enum"] == ["OPEN"]
+    assert _op(fragment)["parameters"][0]["schema"] == {"$ref": "#/components/schemas/GetThingsStatus"}
+
+
+def test_lifting_enums_twice_changes_nothing(ctx: RepairContext) -> None:
+    fragment = _enum_fragment(["OPEN", "DONE"], ["OPEN", "DONE"])
+    lift_inline_schemas(fragment, ctx)
+    lift_inline_enums(fragment, ctx)
+    before = json.dumps(fragment, sort_keys=True)
+    ctx.report.repairs.clear()
+    lift_inline_enums(fragment, ctx)
+    assert json.dumps(fragment, sort_keys=True) == before
+    assert ctx.report.repairs == []

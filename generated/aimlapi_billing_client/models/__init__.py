@@ -6,6 +6,12 @@ from .billing_detail_response import BillingDetailResponse
 from .billing_response import BillingResponse
 from .error import Error
 from .error_error import ErrorError
+from .pagination import Pagination
+from .transaction import Transaction
+from .transaction_amount import TransactionAmount
+from .transaction_direction import TransactionDirection
+from .transaction_type import TransactionType
+from .transactions_response import TransactionsResponse
 
 __all__ = (
     "AutoTopupSettings",
@@ -14,4 +20,10 @@ __all__ = (
     "BillingResponse",
     "Error",
     "ErrorError",
+    "Pagination",
+    "Transaction",
+    "TransactionAmount",
+    "TransactionDirection",
+    "TransactionType",
+    "TransactionsResponse",
 )
