@@ -91,6 +91,11 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Passthrough:
+    """Give the normal answer to this request (to script a fault for a later one)."""
+
+
+@dataclass(frozen=True)
 class Reset:
     """Abort the connection with a TCP RST, before any response byte."""
 
@@ -110,7 +115,8 @@ class Truncate:
     keep: int
 
 
-Action = Reply | Reset | Stall | Truncate
+Outcome = Reply | Reset | Stall | Truncate
+Action = Outcome | Passthrough
 
 
 @dataclass(frozen=True)
@@ -156,15 +162,14 @@ class FakeAIMLAPI:
         with self._lock:
             return [seen for seen in self.requests if seen.path.split("?")[0] == path]
 
-    def next_action(self, seen: Seen) -> Action:
+    def next_action(self, seen: Seen) -> Outcome:
         with self._lock:
             self.requests.append(seen)
             queue = self._scripts.get(seen.path.split("?")[0])
-            if queue:
-                return queue.popleft()
-        return self.default_reply(seen)
+            action = queue.popleft() if queue else Passthrough()
+        return self.default_reply(seen) if isinstance(action, Passthrough) else action
 
-    def default_reply(self, seen: Seen) -> Action:
+    def default_reply(self, seen: Seen) -> Reply:
         if not seen.headers.get("authorization", "").startswith("Bearer "):
             problem = {"title": "Unauthorized", "status": 401, "message": "Missing API key", "instance": seen.path}
             return Reply(401, problem, content_type="application/problem+json")
@@ -283,7 +288,7 @@ class _Handler(socketserver.StreamRequestHandler):
             return None
         return Seen(method=method, path=target, headers=headers, body=body)
 
-    def _perform(self, action: Action) -> bool:
+    def _perform(self, action: Outcome) -> bool:
         """Carry out ``action``; return whether the connection stays open."""
         try:
             if isinstance(action, Reset):

@@ -1,19 +1,24 @@
-"""The ``aimlapi-billing`` command: balance, summary and detail as tables or JSON, and a monitoring check.
+"""The ``aimlapi-billing`` command: balance, summary, detail and the ledger, and a monitoring check.
 
 Exit codes (other than ``check``'s): 0 success, 2 usage, 3 configuration (no key, bad URL),
 4 connection failure or timeout, 5 the API answered with an error status, 6 the API's answer did
-not match the schema, 1 any other SDK error. ``check`` follows the monitoring plugin convention
-instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+not match the schema, 1 any other SDK error (including an argument the SDK refused). ``check``
+follows the monitoring plugin convention instead: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime
+import itertools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
 from typing import Any, NoReturn, TextIO
+
+from aimlapi_billing_client.models import Transaction, TransactionDirection, TransactionType
 
 from ._client import Billing
 from ._config import API_KEY_ENV_VARS, BASE_URL_ENV_VAR, DEFAULT_MAX_RETRIES
@@ -148,7 +153,65 @@ def _parser() -> _Parser:
     )
     check.add_argument("--warning-usd", type=float, required=True, metavar="W", help="WARNING below this balance")
     check.add_argument("--critical-usd", type=float, required=True, metavar="C", help="CRITICAL below this balance")
+    ledger = commands.add_parser(
+        "transactions",
+        parents=[connection],
+        help="the ledger, newest first, streamed (GET /v2/billing/transactions)",
+        description="Stream ledger entries, newest first, fetching pages as they are printed.",
+    )
+    ledger.add_argument("--from", dest="from_", type=_moment, metavar="WHEN", help="entries at or after (ISO 8601)")
+    ledger.add_argument("--to", type=_moment, metavar="WHEN", help="entries before (ISO 8601)")
+    ledger.add_argument("--direction", choices=[d.value for d in TransactionDirection], help="TOPUP or CHARGE")
+    ledger.add_argument("--type", dest="entry_type", choices=[t.value for t in TransactionType], help="entry kind")
+    ledger.add_argument("--page-size", type=int, metavar="N", help="entries per request, 1-100 (default 100)")
+    ledger.add_argument("--max-entries", type=int, metavar="N", help="stop after N entries")
+    output = ledger.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON Lines: one entry per line")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
     return parser
+
+
+def _moment(text: str) -> datetime.datetime:
+    """An ISO 8601 moment; without an offset it is local time."""
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+
+
+LEDGER_COLUMNS = ("created_at", "direction", "type", "amount_usd", "amount_credits", "model", "reference_id")
+
+
+def _ledger_row(entry: Transaction) -> tuple[str, ...]:
+    return (
+        entry.created_at,
+        entry.direction.value,
+        entry.type_.value,
+        f"{entry.amount.usd:.6f}".rstrip("0").rstrip(".") if entry.amount.usd else "0",
+        str(entry.amount.credits_),
+        entry.model or "",
+        entry.reference_id or "",
+    )
+
+
+def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int:
+    """Write entries as they arrive (table, JSON Lines or CSV); memory stays flat. Returns the count."""
+    count = 0
+    writer = csv.writer(out, lineterminator="\n") if style == "csv" else None
+    if writer is not None:
+        writer.writerow(LEDGER_COLUMNS)
+    elif style == "table":
+        out.write(f"{'created at':<24}  {'dir':<6}  {'type':<15}  {'USD':>12}  model\n")
+    for entry in entries:
+        if writer is not None:
+            writer.writerow(_ledger_row(entry))
+        elif style == "json":
+            out.write(json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            row = _ledger_row(entry)
+            out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {entry.amount.usd:>12,.2f}  {row[5]}\n")
+        count += 1
+    return count
 
 
 def _client(args: argparse.Namespace) -> Billing:
@@ -181,6 +244,26 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     return state
 
 
+def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    style = "json" if args.json else "csv" if args.csv else "table"
+    try:
+        with _client(args) as billing:
+            entries: Iterable[Transaction] = billing.transactions(
+                from_=args.from_, to=args.to, direction=args.direction, type=args.entry_type, limit=args.page_size
+            )
+            if args.max_entries is not None:
+                entries = itertools.islice(entries, max(args.max_entries, 0))
+            write_ledger(entries, out, style)
+    except AIMLAPIError as exc:
+        print(f"{PROG}: error: {exc}", file=err)
+        return _exit_code(exc)
+    return EXIT_OK
+
+
+def _exit_code(exc: AIMLAPIError) -> int:
+    return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_SDK_ERROR)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -197,13 +280,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     if args.command == "check":
         return run_check(args, out)
+    if args.command == "transactions":
+        return run_transactions(args, out, err)
     _, call, render = _QUERIES[args.command]
     try:
         with _client(args) as billing:
             result = call(billing)
     except AIMLAPIError as exc:
         print(f"{PROG}: error: {exc}", file=err)
-        return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_SDK_ERROR)
+        return _exit_code(exc)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result), file=out)
     return EXIT_OK
 
@@ -211,6 +296,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 def entry_point() -> NoReturn:
     try:
         code = main()
+        sys.stdout.flush()
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours. Point stdout at devnull so the
+        # interpreter's final flush does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     sys.exit(code)

@@ -375,7 +375,7 @@ class Billing(_BaseBilling[httpx.Client]):
         Filters are checked now; the first request is made by the first ``next()``. Pages hold
         ``limit`` entries (default 100, the maximum); each page is retried like any call.
         """
-        filters = self._transaction_filters(from_, to, direction, type, limit or ITERATION_PAGE_SIZE)
+        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
         return self._iterate_transactions(filters, timeout)
 
     def _iterate_transactions(
@@ -481,7 +481,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncIterator[Transaction]:
         """Every matching ledger entry, for ``async for``; see :meth:`Billing.transactions`."""
-        filters = self._transaction_filters(from_, to, direction, type, limit or ITERATION_PAGE_SIZE)
+        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
         return self._iterate_transactions(filters, timeout)
 
     async def _iterate_transactions(

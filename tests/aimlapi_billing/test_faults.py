@@ -1,4 +1,4 @@
-"""The fault matrix: every fault, every endpoint, sync and async (14 x 3 x 2 = 84 cases), against a real HTTP server.
+"""The fault matrix: every fault, every endpoint, sync and async (14 x 4 x 2 = 112 cases), against a real HTTP server.
 
 The server (scripts/fake_api_server.py) listens on 127.0.0.1 and is stopped after each test.
 Each case must end in the right result or the right typed error, after the right number of
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fake_api_server import BALANCE, BILLING, DETAIL, Action, FakeAIMLAPI, Reply, Reset, Stall, Truncate
+from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, Action, FakeAIMLAPI, Reply, Reset, Stall, Truncate
 
 from aimlapi_billing import (
     AIMLAPIError,
@@ -26,6 +26,7 @@ from aimlapi_billing import (
     BillingResponse,
     InternalServerError,
     ResponseValidationError,
+    TransactionsResponse,
 )
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -46,6 +47,13 @@ ENDPOINTS = [
     Endpoint("balance", "/v1/billing/balance", BALANCE, BalanceResponse, "balance"),
     Endpoint("summary", "/v2/billing", BILLING, BillingResponse, "current_balance"),
     Endpoint("detail", "/v2/billing/detail", DETAIL, BillingDetailResponse, "current_balance"),
+    Endpoint(
+        "transactions_page",
+        "/v2/billing/transactions",
+        {"data": LEDGER[:2], "pagination": {"next_cursor": None, "has_more": False}},
+        TransactionsResponse,
+        "data",
+    ),
 ]
 
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"

@@ -89,12 +89,13 @@ def test_request_headers_hide_the_key_in_their_repr(httpx_mock: HTTPXMock) -> No
         ("summary", "--json"),
         ("detail",),
         ("check", "--warning-usd", "10", "--critical-usd", "5"),
+        ("transactions", "--json"),
     ],
 )
 @pytest.mark.parametrize("failing", [False, True])
 def test_cli_output_never_carries_the_key(fake_api: FakeAIMLAPI, argv: tuple[str, ...], failing: bool) -> None:
     if failing:
-        for path in ("/v1/billing/balance", "/v2/billing", "/v2/billing/detail"):
+        for path in ("/v1/billing/balance", "/v2/billing", "/v2/billing/detail", "/v2/billing/transactions"):
             fake_api.script(path, *ECHOING_ERRORS)
     out, err = io.StringIO(), io.StringIO()
     code = main([*argv, "--base-url", fake_api.url], out=out, err=err)

@@ -23,7 +23,12 @@ from aimlapi_billing import Billing, ResponseValidationError
 
 SPEC = json.loads((Path(__file__).resolve().parents[2] / "spec" / "openapi.json").read_text(encoding="utf-8"))
 COMPONENTS = SPEC["components"]["schemas"]
-ENDPOINTS = {"balance": "BalanceResponse", "summary": "BillingResponse", "detail": "BillingDetailResponse"}
+ENDPOINTS = {
+    "balance": "BalanceResponse",
+    "summary": "BillingResponse",
+    "detail": "BillingDetailResponse",
+    "transactions_page": "TransactionsResponse",
+}
 
 # A wrong value for each JSON type: never valid where that type is declared.
 WRONG_VALUE = {"number": "12.5", "integer": "12", "string": 12, "boolean": "true", "object": [], "array": {}}
