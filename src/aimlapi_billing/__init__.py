@@ -38,6 +38,7 @@ from ._exceptions import (
     RateLimitError,
     ResponseValidationError,
 )
+from ._forecast import Forecast
 from ._version import __version__
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "BillingDetailResponse",
     "BillingResponse",
     "ConfigurationError",
+    "Forecast",
     "InternalServerError",
     "InvalidParameterError",
     "NotFoundError",

@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
+from decimal import Decimal
 from typing import Any, NoReturn, TextIO
 
 from aimlapi_billing_client.models import Transaction, TransactionDirection, TransactionType
@@ -29,6 +30,7 @@ from ._exceptions import (
     ConfigurationError,
     ResponseValidationError,
 )
+from ._forecast import Forecast
 from ._version import __version__
 
 PROG = "aimlapi-billing"
@@ -153,6 +155,19 @@ def _parser() -> _Parser:
     )
     check.add_argument("--warning-usd", type=float, required=True, metavar="W", help="WARNING below this balance")
     check.add_argument("--critical-usd", type=float, required=True, metavar="C", help="CRITICAL below this balance")
+    check.add_argument("--warning-days", type=float, metavar="N", help="WARNING when the runway is below N days")
+    check.add_argument("--critical-days", type=float, metavar="M", help="CRITICAL when the runway is below M days")
+    check.add_argument(
+        "--window", type=_window, default=DEFAULT_WINDOW, metavar="SPAN", help="burn-rate window for the runway (30d)"
+    )
+    forecast = commands.add_parser(
+        "forecast",
+        parents=[connection],
+        help="spend over a window and the runway it implies (reads the ledger)",
+        description="Spend over the window by type and model, daily burn, and days of runway.",
+    )
+    forecast.add_argument("--window", type=_window, default=DEFAULT_WINDOW, metavar="SPAN", help="e.g. 30d, 2w, 36h")
+    forecast.add_argument("--json", action="store_true", help="print the forecast as JSON")
     ledger = commands.add_parser(
         "transactions",
         parents=[connection],
@@ -169,6 +184,22 @@ def _parser() -> _Parser:
     output.add_argument("--json", action="store_true", help="JSON Lines: one entry per line")
     output.add_argument("--csv", action="store_true", help="CSV with a header row")
     return parser
+
+
+DEFAULT_WINDOW = datetime.timedelta(days=30)
+_SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+
+
+def _window(text: str) -> datetime.timedelta:
+    """``30d``, ``2w``, ``36h``: a positive span."""
+    unit = _SPAN_UNITS.get(text[-1:].lower())
+    try:
+        amount = float(text[:-1])
+    except ValueError:
+        amount = 0.0
+    if unit is None or not amount > 0:
+        raise argparse.ArgumentTypeError(f"not a span like 30d, 2w or 36h: {text!r}")
+    return amount * unit
 
 
 def _moment(text: str) -> datetime.datetime:
@@ -227,21 +258,114 @@ def _number(value: float) -> str:
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     warning, critical = args.warning_usd, args.critical_usd
-    if critical > warning:
-        print(f"BILLING UNKNOWN - --critical-usd ({critical}) must not be above --warning-usd ({warning})", file=out)
+    problem = _threshold_problem("usd", warning, critical) or _threshold_problem(
+        "days", args.warning_days, args.critical_days
+    )
+    if problem:
+        print(f"BILLING UNKNOWN - {problem}", file=out)
         return 3
+    wants_runway = args.warning_days is not None or args.critical_days is not None
     try:
         with _client(args) as billing:
-            summary = billing.summary()
+            if wants_runway:
+                forecast = billing.forecast(window=args.window)
+                balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
+            else:
+                summary = billing.summary()
+                balance, currency, runway = summary.current_balance, summary.currency, None
     except AIMLAPIError as exc:
         print(f"BILLING UNKNOWN - {exc}", file=out)
         return 3
-    balance = summary.current_balance
-    state = 2 if balance < critical else 1 if balance < warning else 0
+    state = _state(balance, warning, critical)
+    message = f"balance {balance:.2f} {currency}"
     # Range "W:" means "alert below W" in the plugin guidelines' threshold syntax.
     perfdata = f"balance_usd={balance:.2f};{_number(warning)}:;{_number(critical)}:"
-    print(f"BILLING {CHECK_STATES[state]} - balance {balance:.2f} {summary.currency} | {perfdata}", file=out)
+    if wants_runway:
+        days = None if runway is None else float(runway)
+        if days is not None:
+            state = max(state, _state(days, args.warning_days, args.critical_days))
+        message += ", runway " + ("unbounded" if days is None else f"{days:.1f} days")
+        # "U": the plugin guidelines' value for "cannot be determined": no spend, no finite runway.
+        value = "U" if days is None else f"{days:.1f}"
+        perfdata += f" runway_days={value};{_limit(args.warning_days)};{_limit(args.critical_days)}"
+    print(f"BILLING {CHECK_STATES[state]} - {message} | {perfdata}", file=out)
     return state
+
+
+def _threshold_problem(unit: str, warning: float | None, critical: float | None) -> str | None:
+    if warning is not None and critical is not None and critical > warning:
+        return f"--critical-{unit} ({critical}) must not be above --warning-{unit} ({warning})"
+    return None
+
+
+def _state(value: float, warning: float | None, critical: float | None) -> int:
+    if critical is not None and value < critical:
+        return 2
+    if warning is not None and value < warning:
+        return 1
+    return 0
+
+
+def _limit(threshold: float | None) -> str:
+    return "" if threshold is None else f"{_number(threshold)}:"
+
+
+def _days_text(days: Decimal | None) -> str:
+    return "unbounded (no spend)" if days is None else f"{days:,.1f} days"
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return "beyond the calendar" if moment is None else moment.strftime("%Y-%m-%d")
+
+
+def forecast_table(forecast: Forecast) -> str:
+    window_days = forecast.window.total_seconds() / 86400
+    covered = f"{forecast.days_covered:,.1f} days" + (
+        " (the account is younger)" if forecast.days_covered < Decimal(window_days) else ""
+    )
+    rows = [
+        ("balance", _usd_text(forecast.balance_usd)),
+        ("window", f"{window_days:g} days from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"),
+        ("spend", f"{_usd_text(forecast.spend_usd)} ({_usd_text(forecast.spend_7d_usd)} in the last 7 days)"),
+    ]
+    rows += [
+        (f"  {kind.lower().replace('_', ' ')}", _usd_text(amount)) for kind, amount in forecast.spend_by_type.items()
+    ]
+    if forecast.spend_by_model:
+        rows.append(("top models", ""))
+        rows += [(f"  {name}", _usd_text(amount)) for name, amount in forecast.spend_by_model[:5]]
+    rows += [
+        ("daily burn", f"{_usd_text(forecast.daily_burn_usd)} (last 7 days: {_usd_text(forecast.daily_burn_7d_usd)})"),
+        (
+            "runway",
+            f"{_days_text(forecast.runway_days)} (at the last 7 days' rate: {_days_text(forecast.runway_days_7d)})",
+        ),
+    ]
+    if forecast.runway_days is not None:
+        rows.append(("runs out", "now" if forecast.runway_days == 0 else f"around {_when(forecast.depletion_at)}"))
+    if forecast.autotopup_enabled:
+        threshold = "?" if forecast.autotopup_threshold_usd is None else _usd_text(forecast.autotopup_threshold_usd)
+        amount = "?" if forecast.autotopup_amount_usd is None else _usd_text(forecast.autotopup_amount_usd)
+        trigger = "" if forecast.next_topup_at is None else f", next around {_when(forecast.next_topup_at)}"
+        rows.append(("auto top-up", f"on: runway is until the next top-up (+{amount} below {threshold}{trigger})"))
+    else:
+        rows.append(("auto top-up", "off"))
+    return _table(rows)
+
+
+def _usd_text(amount: Decimal) -> str:
+    return f"{amount:,.2f} USD"
+
+
+def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        with _client(args) as billing:
+            forecast = billing.forecast(window=args.window)
+    except AIMLAPIError as exc:
+        print(f"{PROG}: error: {exc}", file=err)
+        return _exit_code(exc)
+    print(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast), file=out)
+    return EXIT_OK
 
 
 def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -282,6 +406,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return run_check(args, out)
     if args.command == "transactions":
         return run_transactions(args, out, err)
+    if args.command == "forecast":
+        return run_forecast(args, out, err)
     _, call, render = _QUERIES[args.command]
     try:
         with _client(args) as billing:

@@ -49,6 +49,7 @@ from ._exceptions import (
     ResponseValidationError,
     status_error_class,
 )
+from ._forecast import Forecast, LedgerWindow
 from ._retry import RETRYABLE_TRANSPORT_ERRORS, is_retryable_status, retry_delay
 from ._validation import SchemaMismatch, check_containers, check_model
 
@@ -104,6 +105,12 @@ def _iso_moment(name: str, moment: Moment) -> str:
     if isinstance(moment, datetime.datetime):
         return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
     raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(moment).__name__}")
+
+
+def _as_of(moment: datetime.datetime | None) -> datetime.datetime:
+    if moment is None:
+        return datetime.datetime.now(datetime.UTC)
+    return moment.astimezone(datetime.UTC)
 
 
 def _enum_value(kind: type[EnumT], name: str, value: EnumT | str) -> EnumT:
@@ -389,6 +396,22 @@ class Billing(_BaseBilling[httpx.Client]):
             if cursor is None:
                 return
 
+    def forecast(
+        self,
+        *,
+        window: datetime.timedelta = datetime.timedelta(days=30),
+        as_of: datetime.datetime | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> Forecast:
+        """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
+        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window."""
+        ledger = LedgerWindow(_as_of(as_of), window)
+        detail = self.detail(timeout=timeout)
+        for entry in self.transactions(from_=ledger.start, timeout=timeout):
+            if not ledger.add(entry):
+                break
+        return ledger.forecast(detail)
+
     def _request(self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, **params: Any) -> ModelT:
         request = self._build_request(endpoint, timeout, **params)
         retries_done = 0
@@ -495,6 +518,21 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
             cursor = self._next_cursor(page, cursor, "GET /v2/billing/transactions")
             if cursor is None:
                 return
+
+    async def forecast(
+        self,
+        *,
+        window: datetime.timedelta = datetime.timedelta(days=30),
+        as_of: datetime.datetime | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> Forecast:
+        """Spend over ``window`` and the runway it implies; see :meth:`Billing.forecast`."""
+        ledger = LedgerWindow(_as_of(as_of), window)
+        detail = await self.detail(timeout=timeout)
+        async for entry in self.transactions(from_=ledger.start, timeout=timeout):
+            if not ledger.add(entry):
+                break
+        return ledger.forecast(detail)
 
     async def _request(self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, **params: Any) -> ModelT:
         request = self._build_request(endpoint, timeout, **params)

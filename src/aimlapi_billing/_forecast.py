@@ -1,0 +1,190 @@
+"""Spend runway: at the recent burn rate, when does the balance run out?
+
+The ledger is read newest first and only back to the window's start; CHARGE entries (model usage,
+expired credits, adjustments: money leaving the balance) are spend, TOPUP entries are not. Money is
+summed as :class:`~decimal.Decimal` built from the JSON numbers' shortest text, so sums carry no
+binary float drift.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from aimlapi_billing_client.models import BillingDetailResponse, Transaction, TransactionDirection, TransactionType
+from aimlapi_billing_client.types import Unset
+
+from ._exceptions import AIMLAPIError, InvalidParameterError
+
+DAY = datetime.timedelta(days=1)
+RECENT = datetime.timedelta(days=7)
+#: Burn is never averaged over less than a day: a new account's first minutes would extrapolate wildly.
+MIN_COVERED = DAY
+TOP_MODELS = 10
+NO_MODEL = "(no model)"
+
+
+def money(value: float | int) -> Decimal:
+    """A JSON number as Decimal via its shortest repr: 0.1 stays 0.1, not 0.1000000000000000055…"""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """How fast the balance is going, and how long it lasts. Money in USD.
+
+    ``runway_days`` is ``None`` when nothing was spent in the window: the runway is unbounded.
+    With auto top-up on, the balance is refilled before it runs out; ``next_topup_at`` says when the
+    balance is projected to reach the top-up threshold, so the runway is "until the next top-up".
+    """
+
+    as_of: datetime.datetime
+    window: datetime.timedelta
+    window_start: datetime.datetime
+    days_covered: Decimal
+    balance_usd: Decimal
+    spend_usd: Decimal
+    spend_7d_usd: Decimal
+    spend_by_type: dict[str, Decimal]
+    spend_by_model: list[tuple[str, Decimal]]
+    daily_burn_usd: Decimal
+    daily_burn_7d_usd: Decimal
+    runway_days: Decimal | None
+    runway_days_7d: Decimal | None
+    depletion_at: datetime.datetime | None
+    autotopup_enabled: bool
+    autotopup_threshold_usd: Decimal | None
+    autotopup_amount_usd: Decimal | None
+    next_topup_at: datetime.datetime | None
+    entries_read: int = field(default=0)
+
+    @property
+    def unbounded(self) -> bool:
+        return self.runway_days is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: money and day counts as decimal strings, moments in ISO 8601, windows in days."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, Decimal):
+                return f"{value:f}"  # positional, never "1E+2"
+            if isinstance(value, datetime.datetime):
+                return value.isoformat()
+            if isinstance(value, datetime.timedelta):
+                return value.total_seconds() / 86400
+            if isinstance(value, dict):
+                return {key: plain(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [[name, plain(amount)] for name, amount in value]
+            return value
+
+        return {name: plain(getattr(self, name)) for name in self.__dataclass_fields__} | {"unbounded": self.unbounded}
+
+
+class LedgerWindow:
+    """Accumulates ledger entries, newest first, until one is older than the window's start."""
+
+    def __init__(self, as_of: datetime.datetime, window: datetime.timedelta) -> None:
+        if window <= datetime.timedelta(0):
+            raise InvalidParameterError(f"the forecast window must be positive, not {window}")
+        self.as_of = as_of
+        self.window = window
+        self.start = as_of - window
+        self.recent_start = as_of - RECENT
+        self.history_start: datetime.datetime | None = None
+        self.spend = Decimal(0)
+        self.spend_recent = Decimal(0)
+        self.by_type: dict[str, Decimal] = {}
+        self.by_model: dict[str, Decimal] = {}
+        self.entries_read = 0
+
+    def add(self, entry: Transaction) -> bool:
+        """Count ``entry``; ``False`` once the ledger has gone past the window (stop paging)."""
+        created = _moment(entry.created_at)
+        if created < self.start:
+            return False
+        self.entries_read += 1
+        if entry.type_ is TransactionType.INIT:
+            # The account's opening entry: there is no history before it to average over.
+            self.history_start = created if self.history_start is None else min(self.history_start, created)
+        if entry.direction is TransactionDirection.CHARGE:
+            amount = money(entry.amount.usd)
+            self.spend += amount
+            if created >= self.recent_start:
+                self.spend_recent += amount
+            _add(self.by_type, entry.type_.value, amount)
+            _add(self.by_model, entry.model or NO_MODEL, amount)
+        return True
+
+    def forecast(self, detail: BillingDetailResponse) -> Forecast:
+        began = max(self.start, self.history_start) if self.history_start else self.start
+        covered = max(self.as_of - began, MIN_COVERED)
+        days = _days(covered)
+        recent_days = _days(min(covered, RECENT))
+        balance = money(detail.current_balance)
+        burn = self.spend / days
+        burn_recent = self.spend_recent / recent_days
+        runway = _runway(balance, burn)
+        settings = detail.autotopup_settings
+        enabled = settings.is_enabled is True
+        threshold = _optional_money(settings.threshold)
+        next_topup = None
+        if enabled and threshold is not None and burn > 0:
+            next_topup = self._after(max(balance - threshold, Decimal(0)) / burn)
+        return Forecast(
+            as_of=self.as_of,
+            window=self.window,
+            window_start=self.start,
+            days_covered=days,
+            balance_usd=balance,
+            spend_usd=self.spend,
+            spend_7d_usd=self.spend_recent,
+            spend_by_type=dict(sorted(self.by_type.items(), key=lambda item: (-item[1], item[0]))),
+            spend_by_model=sorted(self.by_model.items(), key=lambda item: (-item[1], item[0]))[:TOP_MODELS],
+            daily_burn_usd=burn,
+            daily_burn_7d_usd=burn_recent,
+            runway_days=runway,
+            runway_days_7d=_runway(balance, burn_recent),
+            depletion_at=None if runway is None else self._after(runway),
+            autotopup_enabled=enabled,
+            autotopup_threshold_usd=threshold,
+            autotopup_amount_usd=_optional_money(settings.amount),
+            next_topup_at=next_topup,
+            entries_read=self.entries_read,
+        )
+
+    def _after(self, days: Decimal) -> datetime.datetime | None:
+        try:
+            return self.as_of + datetime.timedelta(days=float(days))
+        except OverflowError:  # further out than datetime goes: as good as never
+            return None
+
+
+def _add(totals: dict[str, Decimal], key: str, amount: Decimal) -> None:
+    totals[key] = totals.get(key, Decimal(0)) + amount
+
+
+def _runway(balance: Decimal, burn: Decimal) -> Decimal | None:
+    if balance <= 0:
+        return Decimal(0)
+    if burn <= 0:
+        return None
+    return balance / burn
+
+
+def _days(span: datetime.timedelta) -> Decimal:
+    return Decimal(span.days) + Decimal(span.seconds) / 86400 + Decimal(span.microseconds) / 86_400_000_000
+
+
+def _optional_money(value: float | int | Unset | None) -> Decimal | None:
+    return None if isinstance(value, Unset) or value is None else money(value)
+
+
+def _moment(text: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise AIMLAPIError(f"a ledger entry has an unreadable created_at: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
