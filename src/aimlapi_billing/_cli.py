@@ -70,7 +70,7 @@ def _usd(amount: float) -> str:
 
 def _table(rows: Sequence[tuple[str, str]]) -> str:
     width = max(len(label) for label, _ in rows)
-    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+    return "\n".join(f"{label:<{width}}  {value}".rstrip() for label, value in rows)
 
 
 def _balance_table(result: Any) -> str:
