@@ -12,28 +12,11 @@ import pytest
 from aimlapi_billing_client import AuthenticatedClient
 from aimlapi_billing_client.api.billing import get_balance, get_billing, get_billing_detail
 from aimlapi_billing_client.models import BalanceResponse, BillingDetailResponse, BillingResponse, Error
+from fake_api_server import BALANCE, BILLING, DETAIL
 from pytest_httpx import HTTPXMock
 
 BASE_URL = "https://api.aimlapi.com"
 KEY = "sk-test-generated-client"
-
-BALANCE = {
-    "balance": 551564495,
-    "lowBalance": False,
-    "lowBalanceThreshold": 10000,
-    "lastUpdated": "2025-11-10T10:01:56.824Z",
-    "autoDebitStatus": "disabled",
-    "status": "current",
-    "statusExplanation": "Balance is current and up to date",
-}
-BILLING = {"current_balance": 123.45, "currency": "USD"}
-DETAIL = {
-    "user_id": 111,
-    "email": "user@example.com",
-    "current_balance": 100.5,
-    "currency": "USD",
-    "autotopup_settings": {"is_enabled": True, "threshold": 50, "amount": 100, "currency": "USD"},
-}
 
 ENDPOINTS = [
     pytest.param(get_balance, "/v1/billing/balance", BALANCE, BalanceResponse, id="balance"),
