@@ -194,13 +194,16 @@ class _BaseBilling(Generic[HttpClientT]):
             filters["limit"] = limit
         return filters
 
-    def _next_cursor(self, page: TransactionsResponse, cursor: str | None, response_hint: str) -> str | None:
+    @staticmethod
+    def _next_cursor(page: TransactionsResponse, cursor: str | None) -> str | None:
         """The cursor of the page after ``page``, exactly as the API gave it; None after the last."""
         pagination = page.pagination
         if not pagination.has_more or not pagination.next_cursor:
             return None
         if pagination.next_cursor == cursor:
-            raise AIMLAPIError(f"{response_hint} returned the cursor it was given: stopping instead of looping")
+            raise AIMLAPIError(
+                "GET /v2/billing/transactions returned the cursor it was given: stopping instead of looping"
+            )
         return pagination.next_cursor
 
     def _after_attempt(
@@ -392,7 +395,7 @@ class Billing(_BaseBilling[httpx.Client]):
         while True:
             page = self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
             yield from page.data
-            cursor = self._next_cursor(page, cursor, "GET /v2/billing/transactions")
+            cursor = self._next_cursor(page, cursor)
             if cursor is None:
                 return
 
@@ -515,7 +518,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
             page = await self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
             for entry in page.data:
                 yield entry
-            cursor = self._next_cursor(page, cursor, "GET /v2/billing/transactions")
+            cursor = self._next_cursor(page, cursor)
             if cursor is None:
                 return
 
