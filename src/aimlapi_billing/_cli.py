@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from aimlapi_billing_client.models import Transaction, TransactionDirection, TransactionType
@@ -168,6 +169,26 @@ def _parser() -> _Parser:
     )
     forecast.add_argument("--window", type=_window, default=DEFAULT_WINDOW, metavar="SPAN", help="e.g. 30d, 2w, 36h")
     forecast.add_argument("--json", action="store_true", help="print the forecast as JSON")
+    metrics = commands.add_parser(
+        "metrics",
+        parents=[connection],
+        help="print (or write for node_exporter) the balance as OpenMetrics; needs the [metrics] extra",
+        description="One reading of the API as OpenMetrics (or the classic Prometheus text format).",
+    )
+    metrics.add_argument("--format", choices=["openmetrics", "prometheus"], default="openmetrics")
+    metrics.add_argument("--textfile", type=Path, metavar="PATH", help="write atomically to PATH (e.g. *.prom)")
+    metrics.add_argument("--forecast-window", type=_window, metavar="SPAN", help="also export the runway (30d)")
+    exporter = commands.add_parser(
+        "exporter",
+        parents=[connection],
+        help="serve /metrics for Prometheus; needs the [metrics] extra",
+        description="Serve /metrics, reading the API at most once per --min-interval.",
+    )
+    exporter.add_argument(
+        "--listen", type=_address, default=("127.0.0.1", 9464), metavar="HOST:PORT", help="default 127.0.0.1:9464"
+    )
+    exporter.add_argument("--min-interval", type=float, default=60.0, metavar="SECONDS", help="cache upstream reads")
+    exporter.add_argument("--forecast-window", type=_window, metavar="SPAN", help="also export the runway (30d)")
     ledger = commands.add_parser(
         "transactions",
         parents=[connection],
@@ -200,6 +221,15 @@ def _window(text: str) -> datetime.timedelta:
     if unit is None or not amount > 0:
         raise argparse.ArgumentTypeError(f"not a span like 30d, 2w or 36h: {text!r}")
     return amount * unit
+
+
+def _address(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:9464`` for IPv6); an empty host is loopback, never every interface."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"not HOST:PORT: {text!r}")
+    return host, int(port)
 
 
 def _moment(text: str) -> datetime.datetime:
@@ -368,6 +398,53 @@ def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from . import metrics
+
+        with _client(args) as billing:
+            collector = metrics.BillingCollector(billing, min_interval=0, forecast_window=args.forecast_window)
+            data = metrics.exposition(metrics.build_registry(collector), args.format)
+        if args.textfile is not None:
+            metrics.write_textfile(args.textfile, data)
+        else:
+            out.write(data.decode())
+    except (AIMLAPIError, OSError) as exc:
+        print(f"{PROG}: error: {exc}", file=err)
+        return _exit_code(exc) if isinstance(exc, AIMLAPIError) else EXIT_SDK_ERROR
+    if collector.last_error is not None:
+        # The exposition says scrape_success 0; the exit code tells the job that ran it.
+        print(f"{PROG}: error: {collector.last_error}", file=err)
+        return _exit_code(collector.last_error) if isinstance(collector.last_error, AIMLAPIError) else EXIT_SDK_ERROR
+    return EXIT_OK
+
+
+def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
+    try:
+        from . import metrics
+
+        billing = _client(args)
+        collector = metrics.BillingCollector(
+            billing, min_interval=args.min_interval, forecast_window=args.forecast_window
+        )
+        server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
+    except (AIMLAPIError, OSError) as exc:
+        print(f"{PROG}: error: {exc}", file=err)
+        return _exit_code(exc) if isinstance(exc, AIMLAPIError) else EXIT_SDK_ERROR
+    host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
+    shown = f"[{host}]" if ":" in host else host
+    print(f"{PROG}: serving http://{shown}:{port}/metrics (Ctrl-C to stop)", file=err, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        billing.close()
+    return EXIT_OK
+
+
 def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     style = "json" if args.json else "csv" if args.csv else "table"
     try:
@@ -408,6 +485,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return run_transactions(args, out, err)
     if args.command == "forecast":
         return run_forecast(args, out, err)
+    if args.command == "metrics":
+        return run_metrics(args, out, err)
+    if args.command == "exporter":
+        return run_exporter(args, err)
     _, call, render = _QUERIES[args.command]
     try:
         with _client(args) as billing:

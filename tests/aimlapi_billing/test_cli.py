@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from fake_api_server import BILLING, DETAIL, FakeAIMLAPI, Reply
 
@@ -172,3 +173,57 @@ def test_detail_table_when_auto_top_up_is_off(fake_api: FakeAIMLAPI) -> None:
     code, out, _ = run("detail", "--base-url", fake_api.url)
     assert code == 0
     assert out.splitlines()[-1] == "auto top-up  off"
+
+
+# -- metrics and exporter -------------------------------------------------------------------------------
+
+
+def test_metrics_prints_openmetrics_that_parses(fake_api: FakeAIMLAPI) -> None:
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families
+
+    code, out, err = run("metrics", "--forecast-window", "3650d", "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    families = {family.name: family for family in text_string_to_metric_families(out)}
+    assert families["aimlapi_balance_usd"].samples[0].value == 275.78
+    assert families["aimlapi_scrape_success"].samples[0].value == 1.0
+    assert families["aimlapi_runway_days"].samples[0].value > 0
+
+
+def test_metrics_writes_a_textfile_and_reports_a_failed_read(fake_api: FakeAIMLAPI, tmp_path: Path) -> None:
+    target = tmp_path / "aimlapi.prom"
+    assert run("metrics", "--format", "prometheus", "--textfile", str(target), "--base-url", fake_api.url)[0] == 0
+    assert "aimlapi_balance_usd 275.78" in target.read_text()
+    fake_api.script("/v2/billing/detail", *[Reply(503)] * 3)
+    code, _, err = run("metrics", "--textfile", str(target), "--base-url", fake_api.url, "--max-retries", "2")
+    assert code == 5
+    assert err.startswith("aimlapi-billing: error: Error code: 503")
+    assert "aimlapi_scrape_success 0.0" in target.read_text()  # written anyway, for the alert
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aimlapi.prom"]
+
+
+def test_exporter_serves_on_loopback_and_caches(fake_api: FakeAIMLAPI) -> None:
+    env = {**os.environ, "AIML_API_KEY": API_KEY, "AIMLAPI_BILLING_BASE_URL": fake_api.url}
+    command = [sys.executable, "-m", "aimlapi_billing", "exporter", "--listen", "127.0.0.1:0", "--min-interval", "300"]
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stderr is not None
+            banner = process.stderr.readline()
+            url = banner.split("serving ")[1].split()[0]
+            assert url.startswith("http://127.0.0.1:")
+            first = httpx.get(url, timeout=10)
+            second = httpx.get(url, headers={"Accept": "application/openmetrics-text; version=1.0.0"}, timeout=10)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert first.status_code == second.status_code == 200
+    assert "aimlapi_balance_usd 275.78" in first.text
+    assert second.headers["content-type"].startswith("application/openmetrics-text")
+    assert len(fake_api.requests_to("/v2/billing/detail")) == 1  # the second scrape came from the cache
+    assert API_KEY not in first.text + second.text
+
+
+@pytest.mark.parametrize("listen", ["localhost", "127.0.0.1:http", "1.2.3.4:99999"])
+def test_exporter_refuses_a_bad_listen_address(listen: str) -> None:
+    code, _, err = run("exporter", "--listen", listen)
+    assert code == 2
+    assert "not HOST:PORT" in err

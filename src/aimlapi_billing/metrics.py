@@ -1,0 +1,393 @@
+"""Prometheus / OpenMetrics export of the AIML API balance: a collector, a textfile writer, an exporter.
+
+Needs the optional extra: ``pip install 'aimlapi-billing[metrics]'`` (prometheus_client).
+
+>>> from aimlapi_billing import Billing
+>>> from aimlapi_billing.metrics import BillingCollector, build_registry, exposition, make_exporter
+>>> registry = build_registry(BillingCollector(Billing(), min_interval=60))
+>>> print(exposition(registry).decode())          # or: make_exporter(registry).serve_forever()
+
+Design:
+
+* **A custom collector, not Gauges set by a loop.** The balance is read when Prometheus scrapes
+  (:meth:`BillingCollector.collect`), so the exported values are as fresh as the scrape and there is
+  no background thread to start, stop or keep alive. The same collector serves a long-running
+  exporter (:func:`make_exporter`), a one-shot node_exporter textfile job (:func:`exposition` and
+  :func:`write_textfile`) or any ``CollectorRegistry`` you already have. It is never put in
+  prometheus_client's global ``REGISTRY``: :func:`build_registry` makes a registry of its own.
+* **Caching.** Several Prometheus servers, or one with a short scrape interval, must not turn into a
+  request storm against the vendor's rate limits: the API is read at most once per ``min_interval``
+  seconds (measured by ``clock``, monotonic by default, from the end of the previous read, whether it
+  succeeded or not). Scrapes in between are answered from the cache. A lock makes concurrent scrapes
+  wait for one read instead of each starting their own.
+* **A read is all or nothing.** ``detail()``, ``balance()`` and, with a ``forecast_window``,
+  ``forecast()`` must all succeed for the reading to replace the cached one, so the values exported
+  together always come from the same read.
+* **Failure and staleness.** :meth:`BillingCollector.collect` never raises (a collector that raises
+  fails the whole exposition: an HTTP 500 from the exporter, no textfile). When a read fails (any
+  exception from the billing object), ``aimlapi_scrape_success`` is 0 and the values of the last
+  successful read are still exported, with ``aimlapi_data_stale`` 1 and
+  ``aimlapi_last_success_timestamp_seconds`` saying how old they are: alert on those rather than
+  letting the balance series vanish (and ``absent()`` fire) on every network hiccup. Before any
+  successful read there is nothing to show: no value series and no last-success timestamp.
+
+Metrics (gauges, no labels; none carries the account's user id, e-mail or API key):
+
+================================================  =========================================================
+``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
+``aimlapi_balance_credits``                       balance in credits (``GET /v1/billing/balance``)
+``aimlapi_low_balance``                           1 when the API flags the balance as low
+``aimlapi_autotopup_enabled``                     1 when auto top-up is on (omitted if the API leaves it unset)
+``aimlapi_autotopup_threshold_usd``               auto top-up threshold (omitted if unset)
+``aimlapi_autotopup_amount_usd``                  auto top-up amount (omitted if unset)
+``aimlapi_runway_days``                           days until the balance runs out, +Inf when nothing is spent
+                                                  (only with ``forecast_window``)
+``aimlapi_scrape_success``                        1 when the last read succeeded
+``aimlapi_scrape_duration_seconds``               duration of the last read, successful or not
+``aimlapi_data_stale``                            1 when the values are from an earlier read (the last failed)
+``aimlapi_last_success_timestamp_seconds``        Unix time of the last successful read
+================================================  =========================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import math
+import os
+import pathlib
+import socket
+import socketserver
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from aimlapi_billing_client.types import Unset
+
+from ._client import AsyncBilling, Billing
+from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+_MISSING_EXTRA_MESSAGE = "aimlapi_billing.metrics needs prometheus_client: pip install 'aimlapi-billing[metrics]'"
+
+
+class _MissingExtraError(ConfigurationError, ImportError):
+    """prometheus_client is not installed; also an ImportError, so optional-import idioms still work."""
+
+
+try:
+    from prometheus_client import CollectorRegistry, make_wsgi_app
+    from prometheus_client import generate_latest as _generate_prometheus
+    from prometheus_client.core import GaugeMetricFamily, Metric
+    from prometheus_client.openmetrics.exposition import generate_latest as _generate_openmetrics
+except ImportError as exc:
+    raise _MissingExtraError(_MISSING_EXTRA_MESSAGE) from exc
+
+if TYPE_CHECKING:
+    from prometheus_client.registry import Collector
+
+__all__ = [
+    "FORMATS",
+    "METRICS_PATH",
+    "BillingCollector",
+    "build_registry",
+    "exposition",
+    "make_exporter",
+    "write_textfile",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The formats :func:`exposition` writes.
+FORMATS = ("openmetrics", "prometheus")
+#: Where :func:`make_exporter` serves the metrics.
+METRICS_PATH = "/metrics"
+
+# name (without the unit), unit, HELP
+_BALANCE_USD = ("aimlapi_balance", "usd", "Balance of the AIML API account in US dollars (GET /v2/billing/detail).")
+_BALANCE_CREDITS = (
+    "aimlapi_balance",
+    "credits",
+    "Balance of the AIML API account in credits, 2,000,000 credits to the dollar (GET /v1/billing/balance).",
+)
+_LOW_BALANCE = ("aimlapi_low_balance", "", "1 if the AIML API flags the balance as below its low-balance threshold.")
+_AUTOTOPUP_ENABLED = ("aimlapi_autotopup_enabled", "", "1 if auto top-up is enabled on the AIML API account.")
+_AUTOTOPUP_THRESHOLD = (
+    "aimlapi_autotopup_threshold",
+    "usd",
+    "Balance in US dollars below which auto top-up refills the AIML API account.",
+)
+_AUTOTOPUP_AMOUNT = ("aimlapi_autotopup_amount", "usd", "US dollars each auto top-up adds to the AIML API account.")
+_RUNWAY = (
+    "aimlapi_runway",
+    "days",
+    "Days until the AIML API balance runs out at the daily spend averaged over the forecast window "
+    "(+Inf when nothing was spent).",
+)
+_SCRAPE_SUCCESS = ("aimlapi_scrape_success", "", "1 if the last read of the AIML API billing endpoints succeeded.")
+_SCRAPE_DURATION = (
+    "aimlapi_scrape_duration",
+    "seconds",
+    "Duration of the last read of the AIML API billing endpoints, successful or not.",
+)
+_DATA_STALE = (
+    "aimlapi_data_stale",
+    "",
+    "1 if the values shown come from an earlier successful read because the last read failed.",
+)
+_LAST_SUCCESS = (
+    "aimlapi_last_success_timestamp",
+    "seconds",
+    "Unix time of the last successful read of the AIML API billing endpoints.",
+)
+
+
+def _gauge(spec: tuple[str, str, str], value: float | None = None) -> GaugeMetricFamily:
+    name, unit, documentation = spec
+    return GaugeMetricFamily(name, documentation, value=value, unit=unit)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One successful read of the API, as the numbers exported."""
+
+    balance_usd: float
+    balance_credits: float
+    low_balance: bool
+    autotopup_enabled: bool | None
+    autotopup_threshold_usd: float | None
+    autotopup_amount_usd: float | None
+    runway_days: float | None
+    unix_time: float
+
+
+def _optional(value: float | Unset | None) -> float | None:
+    return None if value is None or isinstance(value, Unset) else float(value)
+
+
+class BillingCollector:
+    """A prometheus_client collector that reads the balance at scrape time, at most once per ``min_interval``.
+
+    Args:
+        billing: A synchronous :class:`~aimlapi_billing.Billing`; it stays yours to close. Its
+            timeout and retries bound how long a scrape that has to read the API can take.
+        min_interval: Seconds between reads of the API; scrapes in between are served from the cache.
+        forecast_window: Also export ``aimlapi_runway_days`` from ``billing.forecast(window=...)``.
+        clock: Monotonic seconds, for the interval (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        billing: Billing,
+        *,
+        min_interval: float = 60.0,
+        forecast_window: datetime.timedelta | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if isinstance(billing, AsyncBilling):
+            raise ConfigurationError("BillingCollector reads at scrape time and needs a Billing, not an AsyncBilling")
+        if (
+            isinstance(min_interval, bool)
+            or not isinstance(min_interval, int | float)
+            or not math.isfinite(min_interval)
+            or min_interval < 0
+        ):
+            raise InvalidParameterError(
+                f"min_interval must be a finite number of seconds, 0 or more, not {min_interval!r}"
+            )
+        if forecast_window is not None and (
+            not isinstance(forecast_window, datetime.timedelta) or forecast_window <= datetime.timedelta(0)
+        ):
+            raise InvalidParameterError(f"forecast_window must be a positive timedelta, not {forecast_window!r}")
+        self._billing = billing
+        self._min_interval = float(min_interval)
+        self._forecast_window = forecast_window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last_attempt_at: float | None = None  # clock() when the last read ended
+        self._last_duration = 0.0
+        self._last_ok = False
+        self._reading: _Reading | None = None  # the last successful read
+        #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
+        self.last_error: Exception | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self._billing!r}, min_interval={self._min_interval}, "
+            f"forecast_window={self._forecast_window!r})"
+        )
+
+    def describe(self) -> Iterable[Metric]:
+        """Every family this collector may emit, without values: registering it reads nothing."""
+        specs = [_BALANCE_USD, _BALANCE_CREDITS, _LOW_BALANCE, _AUTOTOPUP_ENABLED, _AUTOTOPUP_THRESHOLD]
+        specs += [_AUTOTOPUP_AMOUNT, *([_RUNWAY] if self._forecast_window is not None else []), _LAST_SUCCESS]
+        specs += [_SCRAPE_SUCCESS, _SCRAPE_DURATION, _DATA_STALE]
+        return [_gauge(spec) for spec in specs]
+
+    def collect(self) -> Iterator[Metric]:
+        """The current values, reading the API first if the cache is older than ``min_interval``. Never raises."""
+        with self._lock:
+            if self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval:
+                self._refresh()
+            reading, ok, duration = self._reading, self._last_ok, self._last_duration
+        if reading is not None:
+            yield _gauge(_BALANCE_USD, reading.balance_usd)
+            yield _gauge(_BALANCE_CREDITS, reading.balance_credits)
+            yield _gauge(_LOW_BALANCE, 1.0 if reading.low_balance else 0.0)
+            if reading.autotopup_enabled is not None:
+                yield _gauge(_AUTOTOPUP_ENABLED, 1.0 if reading.autotopup_enabled else 0.0)
+            if reading.autotopup_threshold_usd is not None:
+                yield _gauge(_AUTOTOPUP_THRESHOLD, reading.autotopup_threshold_usd)
+            if reading.autotopup_amount_usd is not None:
+                yield _gauge(_AUTOTOPUP_AMOUNT, reading.autotopup_amount_usd)
+            if reading.runway_days is not None:
+                yield _gauge(_RUNWAY, reading.runway_days)
+            yield _gauge(_LAST_SUCCESS, reading.unix_time)
+        yield _gauge(_SCRAPE_SUCCESS, 1.0 if ok else 0.0)
+        yield _gauge(_SCRAPE_DURATION, duration)
+        yield _gauge(_DATA_STALE, 1.0 if reading is not None and not ok else 0.0)
+
+    def _refresh(self) -> None:
+        """One read of the API (called with the lock held); a failure keeps the last good reading."""
+        started = time.perf_counter()
+        try:
+            reading = self._read()
+        except Exception as exc:
+            self._last_ok, self.last_error = False, exc
+            self._log_failure(exc)
+        else:
+            self._reading, self._last_ok, self.last_error = reading, True, None
+        finally:
+            self._last_duration = time.perf_counter() - started
+            self._last_attempt_at = self._clock()
+
+    def _log_failure(self, exc: Exception) -> None:
+        if self._reading is None:
+            shown = "no values to export yet"
+        else:
+            shown = f"exporting the values read {time.time() - self._reading.unix_time:.0f} s ago as stale"
+        if isinstance(exc, AIMLAPIError):  # the SDK's messages are already redacted
+            logger.warning("Reading the AIML API balance failed (%s: %s); %s", type(exc).__name__, exc, shown)
+            return
+        # Not the SDK's own error: a bug, or a stand-in billing object. Keep the traceback, minus the key.
+        details = "".join(traceback.format_exception(exc)).rstrip()
+        if isinstance(self._billing, Billing):
+            details = self._billing._redact(details)
+        logger.warning("Reading the AIML API balance failed unexpectedly; %s\n%s", shown, details)
+
+    def _read(self) -> _Reading:
+        detail = self._billing.detail()
+        if detail.currency.upper() != "USD":
+            raise AIMLAPIError(f"GET /v2/billing/detail reports the balance in {detail.currency!r}, not USD")
+        balance = self._billing.balance()
+        runway: float | None = None
+        if self._forecast_window is not None:
+            days = self._billing.forecast(window=self._forecast_window).runway_days
+            runway = math.inf if days is None else float(days)
+        settings = detail.autotopup_settings
+        enabled = settings.is_enabled
+        return _Reading(
+            balance_usd=float(detail.current_balance),
+            balance_credits=float(balance.balance),
+            low_balance=bool(balance.low_balance),
+            autotopup_enabled=None if enabled is None or isinstance(enabled, Unset) else bool(enabled),
+            autotopup_threshold_usd=_optional(settings.threshold),
+            autotopup_amount_usd=_optional(settings.amount),
+            runway_days=runway,
+            unix_time=time.time(),
+        )
+
+
+def build_registry(collector: Collector) -> CollectorRegistry:
+    """A new registry holding ``collector`` alone (never prometheus_client's global ``REGISTRY``)."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(collector)
+    return registry
+
+
+def exposition(registry: Collector, fmt: str = "openmetrics") -> bytes:
+    """The registry's metrics as text: ``"openmetrics"`` (with ``# UNIT`` and ``# EOF``) or ``"prometheus"``."""
+    if fmt == "openmetrics":
+        data: bytes = _generate_openmetrics(registry)  # type: ignore[no-untyped-call]
+        return data
+    if fmt == "prometheus":
+        return _generate_prometheus(registry)
+    raise InvalidParameterError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def write_textfile(path: pathlib.Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, for node_exporter's textfile collector.
+
+    The bytes go to a temporary file in the same directory, named with a leading dot so the
+    collector's ``*.prom`` glob skips it, are fsynced, made world-readable (0644) and renamed over
+    ``path``: a reader sees the old file or the new one, never a partial write. On failure the
+    temporary file is removed and the error raised.
+    """
+    path = pathlib.Path(path)
+    directory = path.parent
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; node_exporter often runs as another user
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    # Make the rename itself durable; not every platform can open or fsync a directory.
+    with contextlib.suppress(OSError):
+        directory_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(directory_fd)
+        finally:
+            os.close(directory_fd)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No line on stderr per request (or per client error): a scrape every few seconds is not news."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True  # a request stuck on a slow upstream never blocks shutdown
+
+
+def _route(metrics_app: WSGIApplication) -> WSGIApplication:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in (METRICS_PATH, METRICS_PATH + "/"):
+            return metrics_app(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [f"Not found: the metrics are at {METRICS_PATH}\n".encode()]
+
+    return app
+
+
+def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
+    """An HTTP server (not yet serving) with the registry's metrics at ``/metrics``.
+
+    Content negotiation is prometheus_client's: OpenMetrics when the ``Accept`` header asks for
+    ``application/openmetrics-text``, the classic text format otherwise. Each request runs in its own
+    thread, so a scrape waiting for the API does not hold up another (the collector's lock makes them
+    share one read). Other paths answer 404 without reading the API. It binds now (``port=0`` picks a
+    free port: see ``server.server_address``); call ``serve_forever()`` to serve, ``shutdown()`` and
+    ``server_close()`` to stop. Loopback by default: exposing it further is the caller's decision.
+    """
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+
+    class Server(_ThreadingWSGIServer):
+        address_family = family  # IPv6 hosts too
+
+    return make_server(host, port, _route(make_wsgi_app(registry)), Server, _QuietHandler)

@@ -1,0 +1,663 @@
+"""aimlapi_billing.metrics: every exposition parsed back with prometheus_client's own parsers and
+checked against the fake server's canned account; caching on an injected clock, failure and
+staleness, the runway gauge, atomic textfile writes, the HTTP exporter and the missing extra."""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime
+import fnmatch
+import importlib
+import logging
+import math
+import os
+import pathlib
+import stat
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from fake_api_server import BALANCE, DETAIL, FakeAIMLAPI, Reply, Stall
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import Metric
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics_text
+from prometheus_client.parser import text_string_to_metric_families as parse_prometheus_text
+
+from aimlapi_billing import (
+    AIMLAPIError,
+    AsyncBilling,
+    BalanceResponse,
+    Billing,
+    BillingDetailResponse,
+    ConfigurationError,
+    InvalidParameterError,
+)
+from aimlapi_billing import metrics as billing_metrics
+from aimlapi_billing.metrics import BillingCollector, build_registry, exposition, make_exporter, write_textfile
+
+from .conftest import API_KEY
+
+DETAIL_PATH = "/v2/billing/detail"
+BALANCE_PATH = "/v1/billing/balance"
+OPENMETRICS_ACCEPT = "application/openmetrics-text; version=1.0.0"
+
+#: What the fake server's canned account must come out as.
+CANNED_VALUES = {
+    "aimlapi_balance_usd": 275.78,
+    "aimlapi_balance_credits": 551564495.0,
+    "aimlapi_low_balance": 0.0,
+    "aimlapi_autotopup_enabled": 1.0,
+    "aimlapi_autotopup_threshold_usd": 50.0,
+    "aimlapi_autotopup_amount_usd": 100.0,
+}
+VALUE_FAMILIES = {*CANNED_VALUES, "aimlapi_runway_days", "aimlapi_last_success_timestamp_seconds"}
+STATUS_FAMILIES = {"aimlapi_scrape_success", "aimlapi_scrape_duration_seconds", "aimlapi_data_stale"}
+UNITS = {
+    "aimlapi_balance_usd": "usd",
+    "aimlapi_balance_credits": "credits",
+    "aimlapi_autotopup_threshold_usd": "usd",
+    "aimlapi_autotopup_amount_usd": "usd",
+    "aimlapi_runway_days": "days",
+    "aimlapi_scrape_duration_seconds": "seconds",
+    "aimlapi_last_success_timestamp_seconds": "seconds",
+}
+#: Words each HELP text must contain, so a HELP cannot drift to another metric's meaning.
+HELP_WORDS = {
+    "aimlapi_balance_usd": ("Balance", "US dollars"),
+    "aimlapi_balance_credits": ("Balance", "credits"),
+    "aimlapi_low_balance": ("low-balance",),
+    "aimlapi_autotopup_enabled": ("auto top-up", "enabled"),
+    "aimlapi_autotopup_threshold_usd": ("auto top-up", "US dollars"),
+    "aimlapi_autotopup_amount_usd": ("auto top-up", "US dollars"),
+    "aimlapi_runway_days": ("Days", "+Inf"),
+    "aimlapi_scrape_success": ("last read", "succeeded"),
+    "aimlapi_scrape_duration_seconds": ("Duration", "last read"),
+    "aimlapi_data_stale": ("earlier", "failed"),
+    "aimlapi_last_success_timestamp_seconds": ("Unix time", "last successful read"),
+}
+
+FAULTS = {
+    "500x3": [Reply(500, {"message": "upstream down"})] * 3,
+    "read-timeout": [Stall(5)] * 3,  # the fake's stop wakes the stalled handler at teardown
+    "401": [Reply(401, {"message": "Invalid API key"})],
+}
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass(frozen=True)
+class StubForecast:
+    runway_days: Decimal | None
+
+
+@dataclass
+class StubBilling:
+    """The canned account, as the models the real client returns, with a forecast and injectable failures."""
+
+    runway_days: Decimal | None = Decimal("12.5")
+    fail_in: str | None = None
+    error: Exception = field(default_factory=lambda: RuntimeError("boom"))
+    windows: list[datetime.timedelta] = field(default_factory=list)
+
+    def _maybe_fail(self, method: str) -> None:
+        if self.fail_in == method:
+            raise self.error
+
+    def detail(self) -> BillingDetailResponse:
+        self._maybe_fail("detail")
+        return BillingDetailResponse.from_dict(DETAIL)
+
+    def balance(self) -> BalanceResponse:
+        self._maybe_fail("balance")
+        return BalanceResponse.from_dict(BALANCE)
+
+    def forecast(self, *, window: datetime.timedelta) -> StubForecast:
+        self.windows.append(window)
+        self._maybe_fail("forecast")
+        return StubForecast(self.runway_days)
+
+
+def parse(data: bytes, fmt: str = "openmetrics") -> dict[str, Metric]:
+    """Every family of an exposition, parsed to the end by prometheus_client's parser for ``fmt``."""
+    text = data.decode()
+    assert API_KEY not in text
+    parser = parse_openmetrics_text if fmt == "openmetrics" else parse_prometheus_text
+    families = list(parser(text))
+    by_name = {family.name: family for family in families}
+    assert len(by_name) == len(families), "a family appears twice"
+    return by_name
+
+
+def value(families: dict[str, Metric], name: str) -> float:
+    (sample,) = families[name].samples
+    assert sample.name == name
+    assert sample.labels == {}
+    return float(sample.value)
+
+
+def scrape(registry: CollectorRegistry) -> list[dict[str, Metric]]:
+    """Both formats, parsed; the second is served from the collector's cache."""
+    return [parse(exposition(registry, fmt), fmt) for fmt in ("openmetrics", "prometheus")]
+
+
+def check_metadata(families: dict[str, Metric], fmt: str) -> None:
+    for name, family in families.items():
+        assert family.type == "gauge", name
+        assert all(word in family.documentation for word in HELP_WORDS[name]), (name, family.documentation)
+        if fmt == "openmetrics":  # the classic format has no UNIT line
+            assert family.unit == UNITS.get(name, ""), name
+            assert not family.unit or name.endswith("_" + family.unit)
+
+
+def check_canned(families: dict[str, Metric], *, success: float = 1.0, stale: float = 0.0) -> None:
+    for name, expected in CANNED_VALUES.items():
+        assert value(families, name) == expected, name
+    assert value(families, "aimlapi_scrape_success") == success
+    assert value(families, "aimlapi_data_stale") == stale
+    assert value(families, "aimlapi_scrape_duration_seconds") >= 0
+
+
+def requests_to(fake: FakeAIMLAPI) -> tuple[int, int]:
+    return len(fake.requests_to(DETAIL_PATH)), len(fake.requests_to(BALANCE_PATH))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def billing(fake_api: FakeAIMLAPI) -> Iterator[Billing]:
+    # A short read timeout for the stall faults; loopback answers take milliseconds.
+    with Billing(base_url=fake_api.url, timeout=0.25) as client:
+        yield client
+
+
+# --- exposition ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["openmetrics", "prometheus"])
+def test_exposition_carries_the_canned_account(fake_api: FakeAIMLAPI, billing: Billing, fmt: str) -> None:
+    before = time.time()
+    families = parse(exposition(build_registry(BillingCollector(billing)), fmt), fmt)
+    assert set(families) == set(CANNED_VALUES) | STATUS_FAMILIES | {"aimlapi_last_success_timestamp_seconds"}
+    check_metadata(families, fmt)
+    check_canned(families)
+    assert before <= value(families, "aimlapi_last_success_timestamp_seconds") <= time.time()
+    assert requests_to(fake_api) == (1, 1)
+
+
+def test_openmetrics_text_declares_units_and_ends_with_eof(billing: Billing) -> None:
+    text = exposition(build_registry(BillingCollector(billing))).decode()
+    assert text.endswith("# EOF\n")
+    assert "# UNIT aimlapi_balance_usd usd\n" in text
+    assert "# UNIT aimlapi_scrape_duration_seconds seconds\n" in text
+    assert "# UNIT aimlapi_last_success_timestamp_seconds seconds\n" in text
+    assert "user@example.com" not in text
+    assert "111" not in text  # the user id is not exported either
+
+
+@pytest.mark.parametrize("fmt", ["json", "OpenMetrics", ""])
+def test_exposition_rejects_unknown_formats(fmt: str) -> None:
+    with pytest.raises(InvalidParameterError, match="openmetrics, prometheus") as raised:
+        exposition(CollectorRegistry(), fmt)
+    assert isinstance(raised.value, ValueError)
+
+
+def test_registering_reads_nothing_and_uses_a_private_registry(fake_api: FakeAIMLAPI, billing: Billing) -> None:
+    from prometheus_client import REGISTRY
+
+    collector = BillingCollector(billing)
+    registry = build_registry(collector)
+    assert registry is not REGISTRY
+    assert requests_to(fake_api) == (0, 0)
+    with pytest.raises(ValueError, match="Duplicated timeseries"):
+        registry.register(BillingCollector(billing))  # describe() names every family up front
+    assert API_KEY not in repr(collector)
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, {}),
+        ({"is_enabled": False}, {"aimlapi_autotopup_enabled": 0.0}),
+        (
+            {"is_enabled": True, "threshold": 5.5},
+            {"aimlapi_autotopup_enabled": 1.0, "aimlapi_autotopup_threshold_usd": 5.5},
+        ),
+    ],
+    ids=["all-unset", "disabled-only", "no-amount"],
+)
+def test_unset_autotopup_settings_are_omitted(settings: dict[str, Any], expected: dict[str, float]) -> None:
+    canned = {DETAIL_PATH: {**DETAIL, "autotopup_settings": settings}, BALANCE_PATH: BALANCE}
+    with FakeAIMLAPI(canned=canned) as fake, Billing(base_url=fake.url) as client:
+        registry = build_registry(BillingCollector(client))
+        for families in scrape(registry):
+            autotopup = {name: value(families, name) for name in families if name.startswith("aimlapi_autotopup")}
+            assert autotopup == expected
+            assert value(families, "aimlapi_balance_usd") == 275.78
+            assert value(families, "aimlapi_scrape_success") == 1.0
+
+
+def test_a_balance_in_another_currency_is_not_exported_as_usd(caplog: pytest.LogCaptureFixture) -> None:
+    canned = {DETAIL_PATH: {**DETAIL, "currency": "EUR"}, BALANCE_PATH: BALANCE}
+    with FakeAIMLAPI(canned=canned) as fake, Billing(base_url=fake.url) as client:
+        families = parse(exposition(build_registry(BillingCollector(client))))
+    assert set(families) == STATUS_FAMILIES
+    assert value(families, "aimlapi_scrape_success") == 0.0
+    assert "'EUR', not USD" in caplog.text
+
+
+# --- caching ------------------------------------------------------------------------------------
+
+
+def test_scrapes_inside_min_interval_are_served_from_the_cache(
+    fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock
+) -> None:
+    registry = build_registry(BillingCollector(billing, min_interval=60, clock=clock))
+    first = parse(exposition(registry))
+    assert requests_to(fake_api) == (1, 1)
+
+    clock.advance(59.9)
+    second = parse(exposition(registry, "prometheus"), "prometheus")
+    assert requests_to(fake_api) == (1, 1)
+    for name in first:  # the very same reading, timestamp and duration included
+        assert value(second, name) == value(first, name), name
+
+    clock.advance(0.1)
+    third = parse(exposition(registry))
+    assert requests_to(fake_api) == (2, 2)
+    check_canned(third)
+    assert value(third, "aimlapi_last_success_timestamp_seconds") >= value(
+        first, "aimlapi_last_success_timestamp_seconds"
+    )
+
+
+def test_zero_min_interval_reads_on_every_scrape(fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock) -> None:
+    registry = build_registry(BillingCollector(billing, min_interval=0, clock=clock))
+    for _ in range(3):
+        check_canned(parse(exposition(registry)))
+    assert requests_to(fake_api) == (3, 3)
+
+
+def test_concurrent_scrapes_share_one_read(fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock) -> None:
+    registry = build_registry(BillingCollector(billing, clock=clock))
+    barrier = threading.Barrier(8, timeout=5)
+    outputs: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def scrape_once() -> None:
+        try:
+            barrier.wait()
+            outputs.append(exposition(registry))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scrape_once) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert len(outputs) == 8
+    for output in outputs:
+        check_canned(parse(output))
+    assert requests_to(fake_api) == (1, 1)
+
+
+# --- failure and staleness ----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("fast_backoff")
+@pytest.mark.parametrize("faults", FAULTS.values(), ids=FAULTS.keys())
+def test_a_failed_read_after_a_success_exports_the_last_values_as_stale(
+    fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock, faults: list[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    registry = build_registry(BillingCollector(billing, min_interval=60, clock=clock))
+    good = parse(exposition(registry))
+    last_success = value(good, "aimlapi_last_success_timestamp_seconds")
+
+    fake_api.script(DETAIL_PATH, *faults)
+    clock.advance(60)
+    with caplog.at_level(logging.DEBUG):
+        for fmt, families in zip(("openmetrics", "prometheus"), scrape(registry), strict=True):
+            check_metadata(families, fmt)
+            check_canned(families, success=0.0, stale=1.0)
+            assert value(families, "aimlapi_last_success_timestamp_seconds") == last_success
+    assert requests_to(fake_api) == (1 + len(faults), 1)  # the second format came from the cache
+    warnings = [r for r in caplog.records if r.name == "aimlapi_billing.metrics" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "as stale" in warnings[0].getMessage()
+    assert API_KEY not in caplog.text
+
+    clock.advance(60)  # the faults are used up: the next read recovers
+    recovered = parse(exposition(registry))
+    check_canned(recovered)
+    assert value(recovered, "aimlapi_last_success_timestamp_seconds") >= last_success
+
+
+@pytest.mark.usefixtures("fast_backoff")
+@pytest.mark.parametrize("faults", FAULTS.values(), ids=FAULTS.keys())
+def test_a_failed_first_read_exports_no_values(
+    fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock, faults: list[Any]
+) -> None:
+    fake_api.script(DETAIL_PATH, *faults)
+    registry = build_registry(BillingCollector(billing, clock=clock))
+    for fmt, families in zip(("openmetrics", "prometheus"), scrape(registry), strict=True):
+        assert set(families) == STATUS_FAMILIES
+        check_metadata(families, fmt)
+        assert value(families, "aimlapi_scrape_success") == 0.0
+        assert value(families, "aimlapi_data_stale") == 0.0  # nothing shown, so nothing stale
+    assert requests_to(fake_api) == (len(faults), 0)  # all or nothing: balance() is not even tried
+
+
+@pytest.mark.parametrize("method", ["detail", "balance", "forecast"])
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("boom"), ValueError("bad"), KeyError("x"), AIMLAPIError("sdk")],
+    ids=lambda error: type(error).__name__,
+)
+def test_any_exception_from_the_billing_object_is_a_failed_scrape(
+    method: str, error: Exception, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    stub = StubBilling()
+    registry = build_registry(BillingCollector(stub, forecast_window=datetime.timedelta(days=7), clock=clock))  # type: ignore[arg-type]
+    check_canned(parse(exposition(registry)))
+
+    stub.fail_in, stub.error = method, error
+    clock.advance(60)
+    families = parse(exposition(registry))
+    check_canned(families, success=0.0, stale=1.0)
+    assert value(families, "aimlapi_runway_days") == 12.5
+    assert type(error).__name__ in caplog.text
+
+
+def test_garbage_from_the_billing_object_is_a_failed_scrape(clock: FakeClock) -> None:
+    class Garbage(StubBilling):
+        def balance(self) -> Any:
+            return object()  # no .balance attribute
+
+    registry = build_registry(BillingCollector(Garbage(), clock=clock))  # type: ignore[arg-type]
+    families = parse(exposition(registry))
+    assert set(families) == STATUS_FAMILIES
+    assert value(families, "aimlapi_scrape_success") == 0.0
+
+
+# --- forecast -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("runway", "expected", "text"),
+    [(Decimal("12.345"), 12.345, "aimlapi_runway_days 12.345"), (None, math.inf, "aimlapi_runway_days +Inf")],
+    ids=["finite", "unbounded"],
+)
+@pytest.mark.parametrize("fmt", ["openmetrics", "prometheus"])
+def test_runway_gauge_from_the_forecast(runway: Decimal | None, expected: float, text: str, fmt: str) -> None:
+    stub = StubBilling(runway_days=runway)
+    window = datetime.timedelta(days=14)
+    data = exposition(build_registry(BillingCollector(stub, forecast_window=window)), fmt)  # type: ignore[arg-type]
+    families = parse(data, fmt)
+    check_metadata(families, fmt)
+    check_canned(families)
+    assert value(families, "aimlapi_runway_days") == expected
+    assert text + "\n" in data.decode()
+    assert stub.windows == [window]
+
+
+def test_no_forecast_without_a_window() -> None:
+    stub = StubBilling(fail_in="forecast")  # would fail the read if called
+    families = parse(exposition(build_registry(BillingCollector(stub))))  # type: ignore[arg-type]
+    check_canned(families)
+    assert "aimlapi_runway_days" not in families
+    assert stub.windows == []
+
+
+# --- arguments ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("min_interval", [-1, math.nan, math.inf, True, "60", None])
+def test_min_interval_is_checked(billing: Billing, min_interval: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="min_interval"):
+        BillingCollector(billing, min_interval=min_interval)
+
+
+@pytest.mark.parametrize("window", [datetime.timedelta(0), datetime.timedelta(days=-1), 30])
+def test_forecast_window_is_checked(billing: Billing, window: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="forecast_window"):
+        BillingCollector(billing, forecast_window=window)
+
+
+def test_an_async_client_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="AsyncBilling"):
+        BillingCollector(AsyncBilling())  # type: ignore[arg-type]
+
+
+# --- textfile -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("fast_backoff")
+def test_textfile_writes_are_atomic_under_a_concurrent_reader(
+    tmp_path: pathlib.Path, fake_api: FakeAIMLAPI, billing: Billing
+) -> None:
+    full = exposition(build_registry(BillingCollector(billing)))
+    fake_api.script(DETAIL_PATH, Reply(401, {"message": "no"}))
+    empty = exposition(build_registry(BillingCollector(billing)))
+    assert len(full) > 2 * len(empty)
+    texts = {full: parse(full), empty: parse(empty)}
+    assert set(texts[empty]) == STATUS_FAMILIES
+
+    target = tmp_path / "aimlapi.prom"
+    write_textfile(target, empty)
+    reads: collections.Counter[bytes] = collections.Counter()
+    errors: list[BaseException] = []
+    reading, stop = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                reads[target.read_bytes()] += 1
+                reading.set()
+        except BaseException as exc:
+            errors.append(exc)
+            reading.set()
+
+    thread = threading.Thread(target=reader, name="textfile-reader")
+    thread.start()
+    try:
+        assert reading.wait(timeout=5)
+        for i in range(300):
+            write_textfile(target, full if i % 2 == 0 else empty)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert errors == []
+    assert sum(reads.values()) > 0
+    for seen in reads:  # every read was one of the two whole files, and parses to the end
+        assert seen in texts
+        assert parse(seen) == texts[seen]
+    assert target.read_bytes() == empty
+    assert [path.name for path in tmp_path.iterdir()] == ["aimlapi.prom"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_a_failed_textfile_write_leaves_no_temporary_file(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "aimlapi.prom"
+    target.write_bytes(b"old\n")
+    renames: list[tuple[pathlib.Path, bytes, int]] = []
+
+    def failing_replace(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> None:
+        temporary = pathlib.Path(source)
+        renames.append((temporary, temporary.read_bytes(), stat.S_IMODE(temporary.stat().st_mode)))
+        assert pathlib.Path(destination) == target
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        write_textfile(target, b"new\n")
+    ((temporary, content, mode),) = renames
+    assert temporary.parent == tmp_path  # same directory: the rename cannot cross file systems
+    assert temporary.name.startswith(".")
+    assert not fnmatch.fnmatch(temporary.name, "*.prom")  # node_exporter's glob skips it
+    assert (content, mode) == (b"new\n", 0o644)  # written in full and readable before the rename
+    assert [path.name for path in tmp_path.iterdir()] == ["aimlapi.prom"]
+    assert target.read_bytes() == b"old\n"
+
+
+# --- HTTP exporter ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serving(registry: CollectorRegistry) -> Iterator[Callable[..., httpx.Response]]:
+    """The exporter on a free loopback port in a background thread, and a GET against it."""
+    server = make_exporter(registry, port=0)
+    host, port = server.server_address[:2]
+    assert host == "127.0.0.1"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="exporter")
+    thread.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10, trust_env=False) as client:
+
+            def get(path: str = "/metrics", **headers: str) -> httpx.Response:
+                response = client.get(path, headers=headers)
+                assert API_KEY not in response.text
+                assert API_KEY not in str(response.headers)
+                return response
+
+            yield get
+    finally:
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_exporter_serves_both_formats_from_one_read(
+    fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = build_registry(BillingCollector(billing, clock=clock))
+    with serving(registry) as get:
+        response = get(accept=OPENMETRICS_ACCEPT)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/openmetrics-text")
+        families = parse(response.content)
+        check_metadata(families, "openmetrics")
+        check_canned(families)
+
+        response = get()
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/plain")
+        families = parse(response.content, "prometheus")
+        check_canned(families)
+
+        missing = get("/")
+        assert missing.status_code == 404
+        assert "/metrics" in missing.text
+    assert requests_to(fake_api) == (1, 1)  # the second scrape and the 404 did not read upstream
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "")  # the quiet handler logs nothing per request
+
+
+@pytest.mark.usefixtures("fast_backoff")
+def test_exporter_answers_200_while_upstream_fails(fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock) -> None:
+    registry = build_registry(BillingCollector(billing, clock=clock))
+    fake_api.script(DETAIL_PATH, *FAULTS["500x3"])
+    with serving(registry) as get:
+        response = get(accept=OPENMETRICS_ACCEPT)
+        assert response.status_code == 200
+        families = parse(response.content)
+        assert set(families) == STATUS_FAMILIES
+        assert value(families, "aimlapi_scrape_success") == 0.0
+
+        clock.advance(60)
+        check_canned(parse(get(accept=OPENMETRICS_ACCEPT).content))
+
+        fake_api.script(DETAIL_PATH, *FAULTS["500x3"])
+        clock.advance(60)
+        response = get()
+        assert response.status_code == 200
+        check_canned(parse(response.content, "prometheus"), success=0.0, stale=1.0)
+    assert requests_to(fake_api) == (7, 1)
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("fast_backoff")
+def test_the_api_key_is_never_exported_or_logged(
+    fake_api: FakeAIMLAPI,
+    billing: Billing,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registry = build_registry(BillingCollector(billing, min_interval=60, clock=clock))
+    outputs: list[bytes] = []
+    with caplog.at_level(logging.DEBUG):
+        outputs += [exposition(registry), exposition(registry, "prometheus")]
+        for faults in (
+            [Reply(401, {"message": f"Invalid key {API_KEY}", "requestId": API_KEY})],  # not retried
+            [Reply(502, f"<html>proxy saw Bearer {API_KEY}</html>".encode(), content_type="text/html")] * 3,
+        ):
+            fake_api.script(DETAIL_PATH, *faults)
+            clock.advance(60)
+            outputs += [exposition(registry), exposition(registry, "prometheus")]
+
+        def leaky_balance(**_: Any) -> BalanceResponse:
+            raise RuntimeError(f"a bug that quotes the key {API_KEY}")
+
+        monkeypatch.setattr(billing, "balance", leaky_balance)
+        clock.advance(60)
+        outputs += [exposition(registry), exposition(registry, "prometheus")]
+    assert requests_to(fake_api) == (6, 1)  # the leaky balance() never reached the server
+    for output in outputs:
+        assert API_KEY not in output.decode()
+    assert any(r.name == "aimlapi_billing.metrics" for r in caplog.records)
+    assert "RuntimeError" in caplog.text
+    assert "<redacted>" in caplog.text
+    assert API_KEY not in caplog.text
+    for record in caplog.records:
+        assert API_KEY not in record.getMessage()
+
+
+# --- the optional extra -------------------------------------------------------------------------
+
+
+def test_without_prometheus_client_the_import_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in sys.modules if name.split(".")[0] == "prometheus_client"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.delitem(sys.modules, "aimlapi_billing.metrics")
+    with pytest.raises(ConfigurationError) as raised:
+        importlib.import_module("aimlapi_billing.metrics")
+    assert (
+        str(raised.value) == "aimlapi_billing.metrics needs prometheus_client: pip install 'aimlapi-billing[metrics]'"
+    )
+    assert isinstance(raised.value, ImportError)  # `except ImportError` idioms still work
+    assert "aimlapi_billing.metrics" not in sys.modules
+
+
+def test_the_module_is_intact_after_the_missing_extra_test() -> None:
+    assert sys.modules["aimlapi_billing.metrics"] is billing_metrics
+    assert billing_metrics.BillingCollector is BillingCollector
