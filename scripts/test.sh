@@ -12,10 +12,11 @@ if [ "$(cat "$lint_stamp" 2>/dev/null)" != "$lint_wanted" ]; then
 fi
 
 echo "== ruff"
-ruff check src scripts tests
-ruff format --check src scripts tests
+ruff check src scripts tests benchmarks
+ruff format --check src scripts tests benchmarks
 echo "== mypy --strict"
 mypy src scripts/specpipeline scripts/releasing scripts/fake_api_server.py
+MYPYPATH=scripts mypy benchmarks
 echo "== drift check"
 python scripts/regenerate.py --check --quiet
 echo "== pytest"

@@ -6,40 +6,93 @@
 
 The results are the generated client's attrs models (also importable from
 ``aimlapi_billing_client.models``); every error is an :class:`AIMLAPIError`.
+
+Importing the package loads nothing but its version: each public name below is imported on first
+use (PEP 562), so a program that imports ``aimlapi_billing`` and does not call it pays no import
+time for httpx, attrs and the generated client. The ``TYPE_CHECKING`` imports give type checkers
+and IDEs the real names; the module ``__getattr__`` is hidden from them, so a misspelt name is
+still a type error.
 """
 
-from aimlapi_billing_client.models import (
-    AutoTopupSettings,
-    BalanceResponse,
-    BillingDetailResponse,
-    BillingResponse,
-    Pagination,
-    Transaction,
-    TransactionAmount,
-    TransactionDirection,
-    TransactionsResponse,
-    TransactionType,
-)
+from __future__ import annotations
 
-from ._client import AsyncBilling, Billing
-from ._config import API_KEY_ENV_VARS, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._exceptions import (
-    AIMLAPIError,
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    InternalServerError,
-    InvalidParameterError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-)
-from ._forecast import Forecast
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import (
+        AutoTopupSettings,
+        BalanceResponse,
+        BillingDetailResponse,
+        BillingResponse,
+        Pagination,
+        Transaction,
+        TransactionAmount,
+        TransactionDirection,
+        TransactionsResponse,
+        TransactionType,
+    )
+
+    from ._client import AsyncBilling, Billing
+    from ._config import API_KEY_ENV_VARS, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from ._exceptions import (
+        AIMLAPIError,
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        InternalServerError,
+        InvalidParameterError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseValidationError,
+    )
+    from ._forecast import Forecast
+
+#: The module each lazily imported public name comes from.
+_LAZY_SOURCES: dict[str, tuple[str, ...]] = {
+    "aimlapi_billing_client.models": (
+        "AutoTopupSettings",
+        "BalanceResponse",
+        "BillingDetailResponse",
+        "BillingResponse",
+        "Pagination",
+        "Transaction",
+        "TransactionAmount",
+        "TransactionDirection",
+        "TransactionsResponse",
+        "TransactionType",
+    ),
+    "aimlapi_billing._client": ("AsyncBilling", "Billing"),
+    "aimlapi_billing._config": (
+        "API_KEY_ENV_VARS",
+        "BASE_URL_ENV_VAR",
+        "DEFAULT_BASE_URL",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+    ),
+    "aimlapi_billing._exceptions": (
+        "AIMLAPIError",
+        "APIConnectionError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConfigurationError",
+        "InternalServerError",
+        "InvalidParameterError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseValidationError",
+    ),
+    "aimlapi_billing._forecast": ("Forecast",),
+}
+_LAZY: dict[str, str] = {name: module for module, names in _LAZY_SOURCES.items() for name in names}
 
 __all__ = [
     "API_KEY_ENV_VARS",
@@ -75,3 +128,18 @@ __all__ = [
     "TransactionsResponse",
     "__version__",
 ]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """Import a public name on first use, then keep it here so later look-ups skip this."""
+        source = _LAZY.get(name)
+        if source is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        # __import__ rather than importlib.import_module: -X importtime only sees the former.
+        value = getattr(__import__(source, fromlist=(name,)), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

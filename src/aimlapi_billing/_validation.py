@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -39,8 +40,53 @@ def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
 
 def check_model(instance: Any, path: str = "") -> None:
     """Raise :class:`SchemaMismatch` naming the first field whose value breaks its declared type."""
+    if _conforms(type(instance))(instance):
+        return
+    # Slow path, only for a body that breaks the schema: walk again to name the field.
     for name, declared in _field_types(type(instance)):
         _check(getattr(instance, name), declared, f"{path}{name}")
+
+
+Predicate = Callable[[Any], bool]
+_CONFORMS: dict[type, Predicate] = {}
+
+
+def _conforms(cls: type) -> Predicate:
+    """A predicate built once per model class from its declared types: the per-response check is then
+    a few type comparisons, not a walk through ``typing`` introspection (it runs on every call)."""
+    predicate = _CONFORMS.get(cls)
+    if predicate is None:
+        fields = tuple((name, _predicate(declared)) for name, declared in _field_types(cls))
+        predicate = _CONFORMS[cls] = lambda instance: all(test(getattr(instance, name)) for name, test in fields)
+    return predicate
+
+
+def _predicate(declared: Any) -> Predicate:
+    origin = typing.get_origin(declared)
+    if origin is typing.Union or origin is types.UnionType:
+        options = tuple(_predicate(option) for option in typing.get_args(declared))
+        return lambda value: any(test(value) for test in options)
+    if origin is list:
+        (item_type,) = typing.get_args(declared)
+        item = _predicate(item_type)
+        return lambda value: type(value) is list and all(item(entry) for entry in value)
+    if origin is dict or declared is Any:
+        return lambda value: True
+    if declared is type(None):
+        return lambda value: value is None
+    if declared is bool:
+        return lambda value: type(value) is bool
+    if declared is int:
+        return lambda value: isinstance(value, int) and type(value) is not bool
+    if declared is float:
+        return lambda value: isinstance(value, int | float) and type(value) is not bool
+    if isinstance(declared, type) and attrs.has(declared):
+        nested = declared
+        return lambda value: isinstance(value, nested) and _conforms(nested)(value)
+    if isinstance(declared, type):
+        kind = declared
+        return lambda value: isinstance(value, kind)
+    return lambda value: True
 
 
 def check_containers(raw: Any, instance: Any) -> None:
@@ -51,7 +97,17 @@ def check_containers(raw: Any, instance: Any) -> None:
         _compare_containers(raw, instance.to_dict(), "")
 
 
+_HAS_CONTAINERS: dict[type, bool] = {}
+
+
 def _has_containers(cls: type) -> bool:
+    known = _HAS_CONTAINERS.get(cls)
+    if known is None:
+        known = _HAS_CONTAINERS[cls] = _declares_containers(cls)
+    return known
+
+
+def _declares_containers(cls: type) -> bool:
     return any(
         typing.get_origin(option) is list or (isinstance(option, type) and attrs.has(option))
         for _, declared in _field_types(cls)

@@ -50,7 +50,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         delays.append(delay)
 
     monkeypatch.setattr(client_module.time, "sleep", delays.append)
-    monkeypatch.setattr(client_module.asyncio, "sleep", async_sleep)
+    monkeypatch.setattr(client_module, "_async_sleep", async_sleep)
     return delays
 
 

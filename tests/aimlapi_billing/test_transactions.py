@@ -52,7 +52,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
         return None
 
     monkeypatch.setattr(client_module.time, "sleep", lambda delay: None)
-    monkeypatch.setattr(client_module.asyncio, "sleep", async_sleep)
+    monkeypatch.setattr(client_module, "_async_sleep", async_sleep)
 
 
 def _three_pages(httpx_mock: HTTPXMock) -> None:

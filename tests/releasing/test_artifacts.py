@@ -33,7 +33,10 @@ def test_the_wheel_holds_both_packages_typed_and_nothing_else(dist: Path) -> Non
     assert {line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line} == {
         "Requires-Dist: attrs>=22.2",
         "Requires-Dist: httpx<1,>=0.23",
+        "Requires-Dist: sniffio>=1.3",
     }
+    assert "Requires-Dist: prometheus-client>=0.17; extra == 'metrics'" in metadata
+    assert "Provides-Extra: metrics" in metadata
     entry_points = zipfile.ZipFile(_only(dist, "*.whl")).read(next(n for n in names if n.endswith("entry_points.txt")))
     assert b"aimlapi-billing = aimlapi_billing._cli:entry_point" in entry_points
 

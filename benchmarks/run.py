@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The benchmark suite, one command: ``.venv/bin/python benchmarks/run.py [--quick] [--json PATH]``.
+
+Prints one Markdown table to stdout (progress goes to stderr):
+
+1. sync: ``Billing.detail()`` vs the generated client vs raw ``httpx.Client``, interleaved rounds
+   of sequential kept-alive calls against one fake server on 127.0.0.1;
+2. async: 500 concurrent ``AsyncBilling.detail()`` vs 500 raw ``httpx.AsyncClient`` calls;
+3. import: fresh ``python -c "import aimlapi_billing"`` vs ``"import httpx"`` processes, plus an
+   ``-X importtime`` ranking of what the SDK adds;
+4. regenerate: wall time of ``scripts/regenerate.py --check --quiet``;
+5. footprint: the wheel's size and the packages ``pip install`` of it brings in.
+
+1-3 are judged by ratios, never by absolute times, so that they mean the same on another machine;
+a full run takes well under two minutes on 2 cores, ``--quick`` a few seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# This folder is on sys.path when run as a script; scripts/ (the fake server) is added by server.py.
+import calls
+import imports
+import report
+import server
+import tooling
+from common import SCRIPTS, Comparison, Measurement
+from machine import describe
+
+SECTIONS = ("sync", "ledger", "async", "import", "regenerate", "footprint")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many repetitions each section gets."""
+
+    sync_rounds: int
+    sync_batch: int
+    sync_warmup: int
+    async_rounds: int
+    async_concurrency: int
+    async_warmup: int
+    import_runs: int
+    import_warmup: int
+    regenerate_runs: int
+
+
+FULL = Plan(
+    sync_rounds=45,
+    sync_batch=150,
+    sync_warmup=200,
+    async_rounds=16,
+    async_concurrency=500,
+    async_warmup=3,
+    import_runs=15,
+    import_warmup=2,
+    regenerate_runs=3,
+)
+QUICK = Plan(
+    sync_rounds=6,
+    sync_batch=40,
+    sync_warmup=20,
+    async_rounds=2,
+    # A fresh pool's first 500-way gather alone takes seconds (httpcore's queue bookkeeping): the
+    # smoke run exercises the same code with 100, which stays within httpx's default pool size.
+    async_concurrency=100,
+    async_warmup=1,
+    import_runs=3,
+    import_warmup=1,
+    regenerate_runs=1,
+)
+
+
+_STARTED = time.monotonic()
+
+
+def _progress(message: str) -> None:
+    """To stderr, so that stdout is only the Markdown."""
+    print(f"[bench {time.monotonic() - _STARTED:5.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run of every section")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON to PATH")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run, of {','.join(SECTIONS)} (default: all)",
+    )
+    parser.add_argument(
+        "--server",
+        choices=("process", "thread"),
+        default="process",
+        help="run the fake API server in a child process (default) or in a thread of this one",
+    )
+    args = parser.parse_args(argv)
+    args.sections = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    if str(SCRIPTS) not in sys.path:  # for fake_api_server, in --server thread mode too
+        sys.path.insert(0, str(SCRIPTS))
+    machine = describe()
+    results: list[Comparison | Measurement] = []
+    profiles: list[imports.ImportProfile] = []
+    started = time.monotonic()
+
+    if {"sync", "ledger", "async"} & set(args.sections):
+        with server.fake_server(args.server) as url:
+            if "sync" in args.sections:
+                _progress(f"sync: {plan.sync_rounds} rounds x {plan.sync_batch} calls x 3 contenders")
+                results.append(calls.bench_sync(url, plan.sync_rounds, plan.sync_batch, plan.sync_warmup))
+            if "ledger" in args.sections:
+                rounds, walks = plan.sync_rounds // 3, max(plan.sync_batch // 6, 5)
+                _progress(f"ledger: {rounds} rounds x {walks} walks x 2 contenders")
+                results.append(calls.bench_ledger(url, rounds, walks, plan.sync_warmup // 10))
+            if "async" in args.sections:
+                _progress(f"async: {plan.async_rounds} rounds x {plan.async_concurrency} concurrent x 2 contenders")
+                results.append(calls.bench_async(url, plan.async_rounds, plan.async_concurrency, plan.async_warmup))
+
+    if "import" in args.sections:
+        _progress(f"import: {plan.import_runs} fresh processes x {len(imports.STATEMENTS)} statements")
+        with tempfile.TemporaryDirectory(prefix="aimlapi-billing-pycache-") as cache:
+            env = imports.child_env(cache)
+            results.extend(imports.bench_import(plan.import_runs, plan.import_warmup, env))
+            profiles = [imports.import_profile(statement, env) for statement in (imports.SDK, imports.SDK_FIRST_USE)]
+
+    if "regenerate" in args.sections:
+        _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet")
+        results.append(tooling.bench_regenerate(plan.regenerate_runs))
+
+    if "footprint" in args.sections:
+        _progress("footprint: building the wheel and installing it into an empty venv")
+        results.extend(tooling.bench_footprint())
+
+    elapsed = f"{time.monotonic() - started:.0f} s"
+    mode = (
+        f"quick ({elapsed}; a smoke run: too few repetitions for the verdicts)" if args.quick else f"full ({elapsed})"
+    )
+    server_kind = "child process" if args.server == "process" else "thread of the benchmark process"
+    print(report.markdown(machine, mode, server_kind, results, profiles), end="")
+    if args.json is not None:
+        report.write_json(args.json, machine, mode, server_kind, results, profiles)
+        _progress(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

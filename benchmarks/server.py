@@ -1,0 +1,88 @@
+"""The fake AIML API the call benchmarks talk to, on a loopback port.
+
+By default it runs in a child process: the fake is a threaded Python server, and inside the
+benchmark's own process its threads would compete with the client for the GIL (500 concurrent
+connections mean hundreds of server threads), timing the server's scheduling rather than the
+client. ``--server thread`` runs it in-process instead, for comparison.
+
+Run as a script, this module is that child: it serves until its stdin closes, so it also stops
+when the parent dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from common import PYTHON, SCRIPTS
+
+if TYPE_CHECKING:
+    from fake_api_server import FakeAIMLAPI
+
+START_TIMEOUT = 20.0  # seconds for the child to report its URL
+STOP_TIMEOUT = 10.0
+
+
+def _import_fake() -> type[FakeAIMLAPI]:
+    """``FakeAIMLAPI`` from scripts/, which is not a package: put the folder on sys.path first."""
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    from fake_api_server import FakeAIMLAPI as Fake
+
+    return Fake
+
+
+@contextlib.contextmanager
+def fake_server(mode: str = "process") -> Iterator[str]:
+    """Start the fake (``mode`` is ``process`` or ``thread``), yield its base URL, stop it."""
+    if mode == "thread":
+        with _import_fake()() as fake:
+            yield fake.url
+        return
+    child = subprocess.Popen(
+        [PYTHON, __file__],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        url = _read_url(child)
+        yield url
+    finally:
+        if child.stdin is not None:
+            child.stdin.close()  # the child's cue to stop
+        try:
+            child.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(timeout=STOP_TIMEOUT)
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def _read_url(child: subprocess.Popen[str]) -> str:
+    """The child's first line, its URL; an error if it dies or says nothing in time."""
+    assert child.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(child.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=START_TIMEOUT):
+            raise RuntimeError(f"the fake server printed no URL within {START_TIMEOUT:.0f} s")
+    url = child.stdout.readline().strip()
+    if not url.startswith("http://127."):
+        raise RuntimeError(f"the fake server did not start (it printed {url!r}, exit code {child.poll()})")
+    return url
+
+
+def _serve_until_stdin_closes() -> None:
+    with _import_fake()() as fake:
+        print(fake.url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    _serve_until_stdin_closes()
