@@ -24,7 +24,9 @@ BIN = Path(sys.executable).parent
 
 
 def git(project: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True)
+    # An identity of its own: a fresh machine may have none configured.
+    identity = ["-c", "user.name=release-test", "-c", "user.email=release-test@example.invalid"]
+    result = subprocess.run(["git", *identity, *args], cwd=project, capture_output=True, text=True, check=True)
     return result.stdout
 
 
@@ -46,7 +48,7 @@ def clean_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy2(source, project / name)
     git(project, "init", "-q")
     git(project, "add", "-A")
-    git(project, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-qm", "release")
+    git(project, "commit", "-qm", "release")
     return project
 
 

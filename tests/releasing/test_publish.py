@@ -112,7 +112,7 @@ def test_stale_generated_code_is_refused(clean_project: Path, dist: Path, index:
     fragment = clean_project / "spec" / "fragments" / "billing-v2.json"
     original = fragment.read_text(encoding="utf-8")
     fragment.write_text(original.replace("current user balance", "the balance"), encoding="utf-8")
-    git(clean_project, "commit", "-qam", "vendor changed a description", "--author", "t <t@example.invalid>")
+    git(clean_project, "commit", "-qam", "vendor changed a description")
     try:
         result = run_publish(clean_project, publish_env(index), "--dist", str(dist))
     finally:
