@@ -63,25 +63,36 @@ def sync_contenders(url: str, stack: ExitStack) -> dict[str, Callable[[], object
     return {RAW: raw_call, GENERATED: generated_call, SDK: billing.detail}
 
 
+def _interleaved(
+    contenders: dict[str, Callable[[], Any]],
+    check: Callable[[str, Any], None],
+    rounds: int,
+    batch: int,
+    warmup: int,
+) -> dict[str, list[float]]:
+    """Per contender, µs per call of each round's ``batch``; contenders take turns in rotated order."""
+    samples: dict[str, list[float]] = {}
+    for name, call in contenders.items():
+        check(name, call())
+        for _ in range(warmup):
+            call()
+        samples[name] = []
+    names = list(contenders)
+    for round_index in range(rounds):
+        for name in rotated(names, round_index):
+            call = contenders[name]
+            gc.collect()  # nobody pays for the garbage of the batch before
+            start = time.perf_counter_ns()
+            for _ in range(batch):
+                call()
+            samples[name].append((time.perf_counter_ns() - start) / batch / 1000)
+    return samples
+
+
 def bench_sync(url: str, rounds: int, batch: int, warmup: int) -> Comparison:
     """Sequential calls, ``rounds`` rounds of one ``batch`` per contender; values in µs per call."""
-    samples: dict[str, list[float]] = {}
     with ExitStack() as stack:
-        contenders = sync_contenders(url, stack)
-        for name, call in contenders.items():
-            _check_detail(name, call())
-            for _ in range(warmup):
-                call()
-            samples[name] = []
-        names = list(contenders)
-        for round_index in range(rounds):
-            for name in rotated(names, round_index):
-                call = contenders[name]
-                gc.collect()  # nobody pays for the garbage of the batch before
-                start = time.perf_counter_ns()
-                for _ in range(batch):
-                    call()
-                samples[name].append((time.perf_counter_ns() - start) / batch / 1000)
+        samples = _interleaved(sync_contenders(url, stack), _check_detail, rounds, batch, warmup)
     return Comparison(
         section="sync",
         title="sync keep-alive call",
@@ -174,26 +185,15 @@ def ledger_contenders(url: str, stack: ExitStack) -> dict[str, Callable[[], list
     return {LEDGER_RAW: raw_walk, LEDGER_SDK: sdk_walk}
 
 
+def _check_ledger(name: str, entries: list[Any]) -> None:
+    if len(entries) != 7:
+        raise RuntimeError(f"{name} did not walk the fake server's 7-entry ledger")
+
+
 def bench_ledger(url: str, rounds: int, batch: int, warmup: int) -> Comparison:
     """Whole-ledger walks, interleaved like :func:`bench_sync`; values in µs per walk (4 requests)."""
-    samples: dict[str, list[float]] = {}
     with ExitStack() as stack:
-        contenders = ledger_contenders(url, stack)
-        for name, walk in contenders.items():
-            if len(walk()) != 7:
-                raise RuntimeError(f"{name} did not walk the fake server's 7-entry ledger")
-            for _ in range(warmup):
-                walk()
-            samples[name] = []
-        names = list(contenders)
-        for round_index in range(rounds):
-            for name in rotated(names, round_index):
-                walk = contenders[name]
-                gc.collect()
-                start = time.perf_counter_ns()
-                for _ in range(batch):
-                    walk()
-                samples[name].append((time.perf_counter_ns() - start) / batch / 1000)
+        samples = _interleaved(ledger_contenders(url, stack), _check_ledger, rounds, batch, warmup)
     return Comparison(
         section="ledger",
         title="sync ledger walk, 4 pages",
