@@ -17,7 +17,7 @@ DOCUMENTED_URL = "http://127.0.0.1:8765"
 
 
 def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
-    assert [language for language, _ in QUICKSTART] == ["python", "bash"]
+    assert [language for language, _ in QUICKSTART] == ["python", "bash", "bash", "python"]
     assert f"AIMLAPI_BILLING_BASE_URL={DOCUMENTED_URL}" in README
 
 
@@ -33,17 +33,23 @@ def quickstart_env() -> tuple[FakeAIMLAPI, dict[str, str]]:
     return server, env
 
 
-@pytest.mark.parametrize(("language", "code"), QUICKSTART, ids=[language for language, _ in QUICKSTART])
-def test_quickstart_block_runs(quickstart_env: tuple[FakeAIMLAPI, dict[str, str]], language: str, code: str) -> None:
+@pytest.mark.parametrize(
+    ("language", "code"), QUICKSTART, ids=[f"{n}-{language}" for n, (language, _) in enumerate(QUICKSTART)]
+)
+def test_quickstart_block_runs(
+    quickstart_env: tuple[FakeAIMLAPI, dict[str, str]], language: str, code: str, tmp_path: Path
+) -> None:
     server, env = quickstart_env
     try:
         command = [sys.executable, "-c", code] if language == "python" else ["bash", "-euo", "pipefail", "-c", code]
-        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False, cwd=tmp_path)
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     assert "275.78" in result.stdout
-    if language == "bash":
+    if "check --warning-usd 100 --critical-usd 20\n" in code:
         assert "BILLING OK - balance 275.78 USD | balance_usd=275.78;100:;20:" in result.stdout
-    assert len(server.requests) >= 4
+    if "metrics" in code:
+        assert "aimlapi_scrape_success 1.0" in result.stdout
+    assert len(server.requests) >= 2

@@ -55,6 +55,11 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     assert not {"pytest", "ruff", "mypy", "openapi-python-client"} & {
         line.split("==")[0].lower() for line in listed.stdout.splitlines()
     }
+    help_text = subprocess.run(
+        [str(env_dir / "bin" / "aimlapi-billing"), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "transactions" in help_text
+    assert "forecast" in help_text
     with FakeAIMLAPI() as api:
         cli = subprocess.run(
             [str(env_dir / "bin" / "aimlapi-billing"), "summary"],
