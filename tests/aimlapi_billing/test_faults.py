@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, Action, FakeAIMLAPI, Reply, Reset, Stall, Truncate
 
@@ -31,7 +32,9 @@ from aimlapi_billing import (
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
-TIMEOUT = 0.25  # seconds; a stalled response exceeds it, a loopback answer never does
+# A stalled response exceeds the read timeout; a loopback answer never comes near it, even on a busy
+# CI machine. Connecting gets the usual margin.
+TIMEOUT = httpx.Timeout(5.0, read=0.4)
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def billing(fake_api: FakeAIMLAPI) -> Iterator[Billing]:
     # A short read timeout for the stall faults; loopback answers take milliseconds.
-    with Billing(base_url=fake_api.url, timeout=0.25) as client:
+    with Billing(base_url=fake_api.url, timeout=httpx.Timeout(5.0, read=0.4)) as client:
         yield client
 
 
