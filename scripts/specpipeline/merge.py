@@ -20,6 +20,7 @@ def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dic
     naming both files, never a silent overwrite. Vendor extensions (``x-…``) are kept."""
     merged: dict[str, Any] = {"paths": {}, "components": {}}
     origin: dict[str, str] = {}  # JSON pointer in the merged document -> the file that defined it
+    vendor_info: dict[str, Any] = {}  # what the fragments' info blocks must agree on
 
     def put(container: dict[str, Any], key: str, value: Any, at: str, file: str) -> None:
         if key in container and _canonical(container[key]) != _canonical(value):
@@ -34,7 +35,7 @@ def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dic
 
     for fragment in fragments:
         document, file = fragment.document, fragment.name
-        put(merged, "info_version", document.get("info", {}).get("version"), "/info/version", file)
+        put(vendor_info, "version", document.get("info", {}).get("version"), "/info/version", file)
         for server in document.get("servers", []):
             if server not in merged.setdefault("servers", []):
                 merged["servers"].append(copy.deepcopy(server))
@@ -53,7 +54,7 @@ def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dic
             if key.startswith("x-"):
                 put(merged, key, value, pointer.join("", key), file)
 
-    merged["info"] = _info(merged.pop("info_version"), editorial)
+    merged["info"] = _info(vendor_info.get("version"), editorial)
     if "externalDocs" in editorial:
         merged["externalDocs"] = copy.deepcopy(editorial["externalDocs"])
     used_tags = sorted(

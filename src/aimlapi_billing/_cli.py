@@ -392,8 +392,7 @@ def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with _client(args) as billing:
             forecast = billing.forecast(window=args.window)
     except AIMLAPIError as exc:
-        print(f"{PROG}: error: {exc}", file=err)
-        return _exit_code(exc)
+        return _report(exc, err)
     print(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast), file=out)
     return EXIT_OK
 
@@ -410,12 +409,10 @@ def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             out.write(data.decode())
     except (AIMLAPIError, OSError) as exc:
-        print(f"{PROG}: error: {exc}", file=err)
-        return _exit_code(exc) if isinstance(exc, AIMLAPIError) else EXIT_SDK_ERROR
+        return _report(exc, err)
     if collector.last_error is not None:
         # The exposition says scrape_success 0; the exit code tells the job that ran it.
-        print(f"{PROG}: error: {collector.last_error}", file=err)
-        return _exit_code(collector.last_error) if isinstance(collector.last_error, AIMLAPIError) else EXIT_SDK_ERROR
+        return _report(collector.last_error, err)
     return EXIT_OK
 
 
@@ -429,8 +426,7 @@ def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
         )
         server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
     except (AIMLAPIError, OSError) as exc:
-        print(f"{PROG}: error: {exc}", file=err)
-        return _exit_code(exc) if isinstance(exc, AIMLAPIError) else EXIT_SDK_ERROR
+        return _report(exc, err)
     host, port = server.server_address[:2]
     host = host.decode() if isinstance(host, bytes) else host
     shown = f"[{host}]" if ":" in host else host
@@ -456,12 +452,13 @@ def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 entries = itertools.islice(entries, max(args.max_entries, 0))
             write_ledger(entries, out, style)
     except AIMLAPIError as exc:
-        print(f"{PROG}: error: {exc}", file=err)
-        return _exit_code(exc)
+        return _report(exc, err)
     return EXIT_OK
 
 
-def _exit_code(exc: AIMLAPIError) -> int:
+def _report(exc: BaseException, err: TextIO) -> int:
+    """One line on stderr; the exit code for the kind of error (1 for anything not the SDK's)."""
+    print(f"{PROG}: error: {exc}", file=err)
     return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_SDK_ERROR)
 
 
@@ -494,8 +491,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with _client(args) as billing:
             result = call(billing)
     except AIMLAPIError as exc:
-        print(f"{PROG}: error: {exc}", file=err)
-        return _exit_code(exc)
+        return _report(exc, err)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result), file=out)
     return EXIT_OK
 

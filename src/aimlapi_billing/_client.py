@@ -374,9 +374,7 @@ class Billing(_BaseBilling[httpx.Client]):
         1 to 100 (the API's default is 50).
         """
         filters = self._transaction_filters(from_, to, direction, type, limit)
-        if cursor is not None:
-            filters["cursor"] = cursor
-        return self._request(TRANSACTIONS, timeout, **filters)
+        return self._request(TRANSACTIONS, timeout, cursor=cursor, **filters)
 
     def transactions(
         self,
@@ -401,7 +399,7 @@ class Billing(_BaseBilling[httpx.Client]):
     ) -> Iterator[Transaction]:
         cursor: str | None = None
         while True:
-            page = self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
+            page = self._request(TRANSACTIONS, timeout, cursor=cursor, **filters)
             yield from page.data
             cursor = self._next_cursor(page, cursor)
             if cursor is None:
@@ -412,12 +410,14 @@ class Billing(_BaseBilling[httpx.Client]):
         *,
         window: datetime.timedelta = datetime.timedelta(days=30),
         as_of: datetime.datetime | None = None,
+        detail: BillingDetailResponse | None = None,
         timeout: TimeoutTypes = NOT_GIVEN,
     ) -> Forecast:
         """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
-        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window."""
+        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
+        ``detail``, a :meth:`detail` answer you already have, saves that call."""
         ledger = LedgerWindow(_as_of(as_of), window)
-        detail = self.detail(timeout=timeout)
+        detail = detail or self.detail(timeout=timeout)
         for entry in self.transactions(from_=ledger.start, timeout=timeout):
             if not ledger.add(entry):
                 break
@@ -500,9 +500,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
     ) -> TransactionsResponse:
         """``GET /v2/billing/transactions``: one page; see :meth:`Billing.transactions_page`."""
         filters = self._transaction_filters(from_, to, direction, type, limit)
-        if cursor is not None:
-            filters["cursor"] = cursor
-        return await self._request(TRANSACTIONS, timeout, **filters)
+        return await self._request(TRANSACTIONS, timeout, cursor=cursor, **filters)
 
     def transactions(
         self,
@@ -523,7 +521,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
     ) -> AsyncIterator[Transaction]:
         cursor: str | None = None
         while True:
-            page = await self._request(TRANSACTIONS, timeout, **filters, **({"cursor": cursor} if cursor else {}))
+            page = await self._request(TRANSACTIONS, timeout, cursor=cursor, **filters)
             for entry in page.data:
                 yield entry
             cursor = self._next_cursor(page, cursor)
@@ -535,11 +533,12 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         *,
         window: datetime.timedelta = datetime.timedelta(days=30),
         as_of: datetime.datetime | None = None,
+        detail: BillingDetailResponse | None = None,
         timeout: TimeoutTypes = NOT_GIVEN,
     ) -> Forecast:
         """Spend over ``window`` and the runway it implies; see :meth:`Billing.forecast`."""
         ledger = LedgerWindow(_as_of(as_of), window)
-        detail = await self.detail(timeout=timeout)
+        detail = detail or await self.detail(timeout=timeout)
         async for entry in self.transactions(from_=ledger.start, timeout=timeout):
             if not ledger.add(entry):
                 break

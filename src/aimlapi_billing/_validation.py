@@ -42,9 +42,11 @@ def check_model(instance: Any, path: str = "") -> None:
     """Raise :class:`SchemaMismatch` naming the first field whose value breaks its declared type."""
     if _conforms(type(instance))(instance):
         return
-    # Slow path, only for a body that breaks the schema: walk again to name the field.
+    # Slow path, only for a body that breaks the schema: find the field to name.
     for name, declared in _field_types(type(instance)):
-        _check(getattr(instance, name), declared, f"{path}{name}")
+        value = getattr(instance, name)
+        if not _predicate(declared)(value):
+            _locate(value, declared, f"{path}{name}")
 
 
 Predicate = Callable[[Any], bool]
@@ -129,37 +131,17 @@ def _compare_containers(raw: Any, rendered: Any, path: str) -> None:
             _compare_containers(raw_item, item, f"{path}[{index}]")
 
 
-def _check(value: Any, declared: Any, path: str) -> None:
-    if not _matches(value, declared, path):
-        expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
-        raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")
-
-
-def _matches(value: Any, declared: Any, path: str) -> bool:
-    origin = typing.get_origin(declared)
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_matches(value, option, path) for option in typing.get_args(declared))
-    if origin is list:
-        if not isinstance(value, list):
-            return False
-        (item_type,) = typing.get_args(declared)
-        for index, item in enumerate(value):
-            _check(item, item_type, f"{path}[{index}]")
-        return True
-    if origin is dict or declared is Any:
-        return True
-    if declared is type(None):
-        return value is None
-    if declared is bool:
-        return type(value) is bool
-    if declared is int:
-        return isinstance(value, int) and type(value) is not bool
-    if declared is float:
-        return isinstance(value, int | float) and type(value) is not bool
-    if isinstance(declared, type) and attrs.has(declared):
-        if not isinstance(value, declared):
-            return False
-        check_model(value, f"{path}.")
-        return True
-    # str, datetime, enums, Unset: what from_dict produced must be an instance.
-    return isinstance(value, declared) if isinstance(declared, type) else True
+def _locate(value: Any, declared: Any, path: str) -> None:
+    """Raise for ``value``, which breaks ``declared``: at the innermost list item or model field that
+    does (``autotopup_settings.is_enabled``), else here."""
+    union = typing.get_origin(declared) in (typing.Union, types.UnionType)
+    for option in typing.get_args(declared) if union else (declared,):
+        if typing.get_origin(option) is list and type(value) is list:
+            (item_type,) = typing.get_args(option)
+            for index, item in enumerate(value):
+                if not _predicate(item_type)(item):
+                    _locate(item, item_type, f"{path}[{index}]")
+        elif isinstance(option, type) and attrs.has(option) and isinstance(value, option):
+            check_model(value, f"{path}.")
+    expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
+    raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")

@@ -290,7 +290,7 @@ class BillingCollector:
         balance = self._billing.balance()
         runway: float | None = None
         if self._forecast_window is not None:
-            days = self._billing.forecast(window=self._forecast_window).runway_days
+            days = self._billing.forecast(window=self._forecast_window, detail=detail).runway_days
             runway = math.inf if days is None else float(days)
         settings = detail.autotopup_settings
         enabled = settings.is_enabled

@@ -223,3 +223,11 @@ def test_check_with_an_unbounded_runway_is_ok_with_an_undetermined_value() -> No
 
 def test_forecast_is_exported() -> None:
     assert Forecast.__module__ == "aimlapi_billing._forecast"
+
+
+def test_a_detail_already_read_is_not_read_again() -> None:
+    with _serve(LEDGER) as api, Billing(base_url=api.url) as billing:
+        detail = billing.detail()
+        forecast = billing.forecast(window=WINDOW, as_of=AS_OF, detail=detail)
+        assert len(api.requests_to("/v2/billing/detail")) == 1
+    assert forecast.runway_days == Decimal(100)

@@ -129,7 +129,7 @@ class StubBilling:
         self._maybe_fail("balance")
         return BalanceResponse.from_dict(BALANCE)
 
-    def forecast(self, *, window: datetime.timedelta) -> StubForecast:
+    def forecast(self, *, window: datetime.timedelta, detail: BillingDetailResponse | None = None) -> StubForecast:
         self.windows.append(window)
         self._maybe_fail("forecast")
         return StubForecast(self.runway_days)
