@@ -6,6 +6,10 @@ Used by the fault-matrix tests, the README's quickstart and the benchmarks; run 
 test can queue faults for a path (a status with headers and body, a connection reset, a stall,
 a truncated body), which are served in order before the canned answer resumes. Each response is
 written with one ``sendall`` and TCP_NODELAY, so no delayed-ACK stall distorts timings.
+
+The canned account is dated relative to the moment the server starts (``now``): its ledger ends
+two and a half hours before, so ``forecast`` and ``metrics`` show the README's figures on any date.
+Tests that compare dates pass ``now=LEDGER_AS_OF``, the moment the canned data was written for.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ BALANCE = {
     "balance": 551564495,
     "lowBalance": False,
     "lowBalanceThreshold": 10000,
-    "lastUpdated": "2025-11-10T10:01:56.824Z",
+    "lastUpdated": "2025-11-10T10:01:56.824Z",  # LEDGER_AS_OF's calendar; shifted to the server's start
     "autoDebitStatus": "disabled",
     "status": "current",
     "statusExplanation": "Balance is current and up to date",
@@ -68,7 +72,9 @@ def ledger_entry(
     }
 
 
-#: A small ledger, newest first: what the endpoint answers unless a test gives its own.
+#: The moment the canned data describes: BALANCE and LEDGER are dated as seen from here.
+LEDGER_AS_OF = datetime.datetime(2025, 11, 10, 12, 0, tzinfo=datetime.UTC)
+#: A small ledger, newest first, as of LEDGER_AS_OF: what the endpoint answers unless a test gives its own.
 LEDGER = [
     ledger_entry("2025-11-10T09:30:00.000Z", "CHARGE", "MODEL_USAGE", 1.56, "openai/gpt-5", "inf-3"),
     ledger_entry("2025-11-09T18:00:00.000Z", "CHARGE", "MODEL_USAGE", 0.42, "anthropic/claude-sonnet", "inf-2"),
@@ -78,6 +84,23 @@ LEDGER = [
     ledger_entry("2025-10-30T10:00:00.000Z", "TOPUP", "BONUS", 10.0),
     ledger_entry("2025-10-29T10:00:00.000Z", "TOPUP", "INIT", 0.0),
 ]
+
+
+def _iso(moment: datetime.datetime) -> str:
+    """The API's timestamp form: UTC with milliseconds and a ``Z``."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _shifted(text: str, delta: datetime.timedelta) -> str:
+    return _iso(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")) + delta)
+
+
+def dated(now: datetime.datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The canned answers and ledger moved in time so that ``LEDGER_AS_OF`` becomes ``now``."""
+    delta = now - LEDGER_AS_OF
+    canned = {**CANNED, "/v1/billing/balance": {**BALANCE, "lastUpdated": _shifted(str(BALANCE["lastUpdated"]), delta)}}
+    ledger = [{**entry, "created_at": _shifted(entry["created_at"], delta)} for entry in LEDGER]
+    return canned, ledger
 
 
 @dataclass(frozen=True)
@@ -128,7 +151,11 @@ class Seen:
 
 
 class FakeAIMLAPI:
-    """The fake server; a context manager that binds a free loopback port and stops on exit."""
+    """The fake server; a context manager that binds a free loopback port and stops on exit.
+
+    Without ``canned`` or ``ledger``, the canned account is dated as seen from ``now`` (default: the
+    moment the server is made).
+    """
 
     def __init__(
         self,
@@ -136,9 +163,11 @@ class FakeAIMLAPI:
         port: int = 0,
         canned: dict[str, Any] | None = None,
         ledger: list[dict[str, Any]] | None = None,
+        now: datetime.datetime | None = None,
     ) -> None:
-        self.canned = dict(CANNED if canned is None else canned)
-        self.ledger = list(LEDGER if ledger is None else ledger)
+        default_canned, default_ledger = dated(now or datetime.datetime.now(datetime.UTC))
+        self.canned = dict(default_canned if canned is None else canned)
+        self.ledger = list(default_ledger if ledger is None else ledger)
         self._cursors: dict[str, tuple[int, str]] = {}
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
         self._lock = threading.Lock()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check and test: style and types, the drift check, then the whole pytest suite (which also
-# runs the OpenAPI linters of tools/lint). Extra arguments go to pytest.
+# runs the OpenAPI linters of tools/lint, and Prometheus and promtool). Extra arguments go to pytest.
 source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
+# The monitoring tests run a real Prometheus and promtool (Debian's package, via apt-get when missing).
+source "$(dirname "${BASH_SOURCE[0]}")/_prometheus.sh"
 
 lint_stamp="tools/lint/node_modules/.aimlapi-billing-stamp"
 lint_wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"

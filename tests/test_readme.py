@@ -53,3 +53,24 @@ def test_quickstart_block_runs(
     if "metrics" in code:
         assert "aimlapi_scrape_success 1.0" in result.stdout
     assert len(server.requests) >= 2
+
+
+SAMPLE = re.compile(r"```\n\$ (aimlapi-billing [^\n]*)\n(.*?)```", re.DOTALL)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
+
+
+def test_the_readme_samples_hold_on_any_date(quickstart_env: tuple[FakeAIMLAPI, dict[str, str]]) -> None:
+    """The stand-in's ledger is dated from its start, so each `$ aimlapi-billing ...` sample prints
+    exactly as shown, whatever today is (dates differ, and are masked)."""
+    server, env = quickstart_env
+    samples = SAMPLE.findall(README)
+    assert [command for command, _ in samples] == ["aimlapi-billing forecast --window 30d"]
+    try:
+        for command, shown in samples:
+            result = subprocess.run(
+                ["bash", "-euo", "pipefail", "-c", command], capture_output=True, text=True, env=env, timeout=60
+            )
+            assert (result.returncode, result.stderr) == (0, "")
+            assert DATE.sub("DATE", result.stdout) == DATE.sub("DATE", shown)
+    finally:
+        server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fake_api_server import FakeAIMLAPI
+from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI
 
 from aimlapi_billing import _retry
 
@@ -32,5 +32,6 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake_api() -> Iterator[FakeAIMLAPI]:
-    with FakeAIMLAPI() as server:
+    """The stand-in API with its canned account on a fixed calendar, so tests can name dates."""
+    with FakeAIMLAPI(now=LEDGER_AS_OF) as server:
         yield server
