@@ -32,6 +32,7 @@ from ._exceptions import (
     ResponseValidationError,
 )
 from ._forecast import Forecast
+from ._monitoring import add_exporter_options, add_monitoring_command, run_monitoring, serve_accounts
 from ._version import __version__
 
 PROG = "aimlapi-billing"
@@ -189,6 +190,8 @@ def _parser() -> _Parser:
     )
     exporter.add_argument("--min-interval", type=float, default=60.0, metavar="SECONDS", help="cache upstream reads")
     exporter.add_argument("--forecast-window", type=_window, metavar="SPAN", help="also export the runway (30d)")
+    add_exporter_options(exporter)
+    add_monitoring_command(commands)
     ledger = commands.add_parser(
         "transactions",
         parents=[connection],
@@ -417,12 +420,17 @@ def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
+    if args.config is not None:
+        try:
+            return serve_accounts(args, err, PROG)
+        except (AIMLAPIError, OSError) as exc:
+            return _report(exc, err)
     try:
         from . import metrics
 
         billing = _client(args)
         collector = metrics.BillingCollector(
-            billing, min_interval=args.min_interval, forecast_window=args.forecast_window
+            billing, min_interval=args.min_interval, forecast_window=args.forecast_window, max_wait=args.max_wait
         )
         server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
     except (AIMLAPIError, OSError) as exc:
@@ -486,6 +494,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return run_metrics(args, out, err)
     if args.command == "exporter":
         return run_exporter(args, err)
+    if args.command == "monitoring":
+        return run_monitoring(args, out)
     _, call, render = _QUERIES[args.command]
     try:
         with _client(args) as billing:

@@ -52,6 +52,7 @@ Metrics (gauges, no labels; none carries the account's user id, e-mail or API ke
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import logging
 import math
@@ -63,7 +64,8 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -72,6 +74,8 @@ from aimlapi_billing_client.types import Unset
 
 from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
+from ._exporter_config import ACCOUNT_NAME
+from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -97,10 +101,12 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "METRICS_PATH",
+    "PROBE_PATH",
     "BillingCollector",
     "build_registry",
     "exposition",
     "make_exporter",
+    "make_probe_exporter",
     "write_textfile",
 ]
 
@@ -110,6 +116,8 @@ logger = logging.getLogger(__name__)
 FORMATS = ("openmetrics", "prometheus")
 #: Where :func:`make_exporter` serves the metrics.
 METRICS_PATH = "/metrics"
+#: Where :func:`make_probe_exporter` serves one account's metrics (``?account=NAME``).
+PROBE_PATH = "/probe"
 
 # name (without the unit), unit, HELP
 _BALANCE_USD = ("aimlapi_balance", "usd", "Balance of the AIML API account in US dollars (GET /v2/billing/detail).")
@@ -132,6 +140,27 @@ _RUNWAY = (
     "Days until the AIML API balance runs out at the daily spend averaged over the forecast window "
     "(+Inf when nothing was spent).",
 )
+_DAILY_BURN = (
+    "aimlapi_daily_burn",
+    "usd",
+    "US dollars spent per day on the AIML API account, averaged over the forecast window.",
+)
+_WINDOW_SPEND = (
+    "aimlapi_window_spend",
+    "usd",
+    "US dollars spent (CHARGE ledger entries) on the AIML API account over the forecast window.",
+)
+_WINDOW_SPEND_BY_MODEL = (
+    "aimlapi_window_spend_by_model",
+    "usd",
+    f"US dollars spent on the AIML API account over the forecast window, for the {TOP_MODELS} costliest models "
+    f"(model {NO_MODEL!r}: charges without a model, such as expired credits).",
+)
+_SPEND_24H = (
+    "aimlapi_spend_24h",
+    "usd",
+    "US dollars spent (CHARGE ledger entries) on the AIML API account in the 24 hours before the read.",
+)
 _SCRAPE_SUCCESS = ("aimlapi_scrape_success", "", "1 if the last read of the AIML API billing endpoints succeeded.")
 _SCRAPE_DURATION = (
     "aimlapi_scrape_duration",
@@ -150,9 +179,17 @@ _LAST_SUCCESS = (
 )
 
 
-def _gauge(spec: tuple[str, str, str], value: float | None = None) -> GaugeMetricFamily:
+def _gauge(
+    spec: tuple[str, str, str], value: float | None = None, labels: Mapping[str, str] | None = None
+) -> GaugeMetricFamily:
+    """One gauge family; with ``labels``, its one sample carries them (the multi-account exporter's ``account``)."""
     name, unit, documentation = spec
-    return GaugeMetricFamily(name, documentation, value=value, unit=unit)
+    if not labels:
+        return GaugeMetricFamily(name, documentation, value=value, unit=unit)
+    family = GaugeMetricFamily(name, documentation, labels=list(labels), unit=unit)
+    if value is not None:
+        family.add_metric(list(labels.values()), value)
+    return family
 
 
 @dataclass(frozen=True)
@@ -167,6 +204,11 @@ class _Reading:
     autotopup_amount_usd: float | None
     runway_days: float | None
     unix_time: float
+    # With a forecast window only:
+    daily_burn_usd: float | None = None
+    window_spend_usd: float | None = None
+    spend_by_model: tuple[tuple[str, float], ...] = ()
+    spend_24h_usd: float | None = None
 
 
 def _optional(value: float | Unset | None) -> float | None:
@@ -178,10 +220,20 @@ class BillingCollector:
 
     Args:
         billing: A synchronous :class:`~aimlapi_billing.Billing`; it stays yours to close. Its
-            timeout and retries bound how long a scrape that has to read the API can take.
+            timeout, retries and deadline bound how long one read of the API can take.
         min_interval: Seconds between reads of the API; scrapes in between are served from the cache.
-        forecast_window: Also export ``aimlapi_runway_days`` from ``billing.forecast(window=...)``.
+        forecast_window: Also export the runway, the daily burn and the spend (by model, and in the
+            last 24 hours), reading the ledger.
+        max_wait: Seconds a scrape waits for a read it needs; ``None`` waits until the read ends (a
+            one-shot exposition). A scrape that stops waiting is answered from the last result, with
+            ``aimlapi_scrape_success`` 0 while the read it waited for is still running. Keep it below
+            Prometheus's ``scrape_timeout``.
+        labels: Constant labels on every sample, e.g. ``{"account": "team-a"}``.
         clock: Monotonic seconds, for the interval (injectable for tests).
+
+    At most one read is in flight: it runs in a thread of its own, and scrapes that arrive meanwhile
+    wait for it (up to ``max_wait``) instead of starting another. An upstream that never answers
+    therefore costs one thread and one request, however often Prometheus scrapes.
     """
 
     def __init__(
@@ -190,19 +242,15 @@ class BillingCollector:
         *,
         min_interval: float = 60.0,
         forecast_window: datetime.timedelta | None = None,
+        max_wait: float | None = None,
+        labels: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if isinstance(billing, AsyncBilling):
             raise ConfigurationError("BillingCollector reads at scrape time and needs a Billing, not an AsyncBilling")
-        if (
-            isinstance(min_interval, bool)
-            or not isinstance(min_interval, int | float)
-            or not math.isfinite(min_interval)
-            or min_interval < 0
-        ):
-            raise InvalidParameterError(
-                f"min_interval must be a finite number of seconds, 0 or more, not {min_interval!r}"
-            )
+        _check_seconds("min_interval", min_interval)
+        if max_wait is not None:
+            _check_seconds("max_wait", max_wait)
         if forecast_window is not None and (
             not isinstance(forecast_window, datetime.timedelta) or forecast_window <= datetime.timedelta(0)
         ):
@@ -210,100 +258,155 @@ class BillingCollector:
         self._billing = billing
         self._min_interval = float(min_interval)
         self._forecast_window = forecast_window
+        self._max_wait = None if max_wait is None else float(max_wait)
+        self._labels = dict(labels or {})
         self._clock = clock
         self._lock = threading.Lock()
         self._last_attempt_at: float | None = None  # clock() when the last read ended
         self._last_duration = 0.0
         self._last_ok = False
         self._reading: _Reading | None = None  # the last successful read
+        self._in_flight: threading.Event | None = None  # set when the running read ends
+        self._in_flight_since = 0.0  # time.perf_counter() when the running read started
         #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
         self.last_error: Exception | None = None
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}({self._billing!r}, min_interval={self._min_interval}, "
-            f"forecast_window={self._forecast_window!r})"
+            f"forecast_window={self._forecast_window!r}, max_wait={self._max_wait!r}, labels={self._labels!r})"
         )
 
     def describe(self) -> Iterable[Metric]:
         """Every family this collector may emit, without values: registering it reads nothing."""
         specs = [_BALANCE_USD, _BALANCE_CREDITS, _LOW_BALANCE, _AUTOTOPUP_ENABLED, _AUTOTOPUP_THRESHOLD]
-        specs += [_AUTOTOPUP_AMOUNT, *([_RUNWAY] if self._forecast_window is not None else []), _LAST_SUCCESS]
+        specs += [_AUTOTOPUP_AMOUNT, *(_FORECAST_SPECS if self._forecast_window is not None else []), _LAST_SUCCESS]
         specs += [_SCRAPE_SUCCESS, _SCRAPE_DURATION, _DATA_STALE]
         return [_gauge(spec) for spec in specs]
 
     def collect(self) -> Iterator[Metric]:
-        """The current values, reading the API first if the cache is older than ``min_interval``. Never raises."""
+        """The last result, after starting (and waiting up to ``max_wait`` for) a read if it is due. Never raises."""
+        done = self._start_read_if_due()
+        if done is not None:
+            done.wait(self._max_wait)
         with self._lock:
-            if self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval:
-                self._refresh()
             reading, ok, duration = self._reading, self._last_ok, self._last_duration
+            if self._in_flight is not None and self._max_wait is not None:
+                running_for = time.perf_counter() - self._in_flight_since
+                if running_for >= self._max_wait:  # overdue: a read that has not answered is a failing one
+                    ok, duration = False, running_for
+        labels = self._labels
         if reading is not None:
-            yield _gauge(_BALANCE_USD, reading.balance_usd)
-            yield _gauge(_BALANCE_CREDITS, reading.balance_credits)
-            yield _gauge(_LOW_BALANCE, 1.0 if reading.low_balance else 0.0)
-            if reading.autotopup_enabled is not None:
-                yield _gauge(_AUTOTOPUP_ENABLED, 1.0 if reading.autotopup_enabled else 0.0)
-            if reading.autotopup_threshold_usd is not None:
-                yield _gauge(_AUTOTOPUP_THRESHOLD, reading.autotopup_threshold_usd)
-            if reading.autotopup_amount_usd is not None:
-                yield _gauge(_AUTOTOPUP_AMOUNT, reading.autotopup_amount_usd)
-            if reading.runway_days is not None:
-                yield _gauge(_RUNWAY, reading.runway_days)
-            yield _gauge(_LAST_SUCCESS, reading.unix_time)
-        yield _gauge(_SCRAPE_SUCCESS, 1.0 if ok else 0.0)
-        yield _gauge(_SCRAPE_DURATION, duration)
-        yield _gauge(_DATA_STALE, 1.0 if reading is not None and not ok else 0.0)
+            yield _gauge(_BALANCE_USD, reading.balance_usd, labels)
+            yield _gauge(_BALANCE_CREDITS, reading.balance_credits, labels)
+            yield _gauge(_LOW_BALANCE, 1.0 if reading.low_balance else 0.0, labels)
+            optional = [
+                (_AUTOTOPUP_ENABLED, None if reading.autotopup_enabled is None else float(reading.autotopup_enabled)),
+                (_AUTOTOPUP_THRESHOLD, reading.autotopup_threshold_usd),
+                (_AUTOTOPUP_AMOUNT, reading.autotopup_amount_usd),
+                (_RUNWAY, reading.runway_days),
+                (_DAILY_BURN, reading.daily_burn_usd),
+                (_WINDOW_SPEND, reading.window_spend_usd),
+                (_SPEND_24H, reading.spend_24h_usd),
+            ]
+            yield from (_gauge(spec, number, labels) for spec, number in optional if number is not None)
+            if reading.window_spend_usd is not None:
+                by_model = _gauge(_WINDOW_SPEND_BY_MODEL, labels={**labels, "model": ""})
+                for model, spent in reading.spend_by_model:
+                    by_model.add_metric([*labels.values(), model], spent)
+                yield by_model
+            yield _gauge(_LAST_SUCCESS, reading.unix_time, labels)
+        yield _gauge(_SCRAPE_SUCCESS, 1.0 if ok else 0.0, labels)
+        yield _gauge(_SCRAPE_DURATION, duration, labels)
+        yield _gauge(_DATA_STALE, 1.0 if reading is not None and not ok else 0.0, labels)
 
-    def _refresh(self) -> None:
-        """One read of the API (called with the lock held); a failure keeps the last good reading."""
+    def _start_read_if_due(self) -> threading.Event | None:
+        """The running read's completion event (starting a read if the cache is old and none runs), or None."""
+        with self._lock:
+            if self._in_flight is None and (
+                self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval
+            ):
+                self._in_flight, self._in_flight_since = threading.Event(), time.perf_counter()
+                threading.Thread(
+                    target=self._refresh, args=(self._in_flight,), name="aimlapi-read", daemon=True
+                ).start()
+            return self._in_flight
+
+    def _refresh(self, done: threading.Event) -> None:
+        """One read of the API, in its own thread; a failure keeps the last good reading."""
         started = time.perf_counter()
+        reading: _Reading | None = None
+        error: Exception | None = None
         try:
             reading = self._read()
         except Exception as exc:
-            self._last_ok, self.last_error = False, exc
+            error = exc
             self._log_failure(exc)
-        else:
-            self._reading, self._last_ok, self.last_error = reading, True, None
-        finally:
+        with self._lock:
+            if reading is not None:
+                self._reading = reading
+            self._last_ok, self.last_error = reading is not None, error
             self._last_duration = time.perf_counter() - started
             self._last_attempt_at = self._clock()
+            self._in_flight = None
+        done.set()
 
     def _log_failure(self, exc: Exception) -> None:
         if self._reading is None:
             shown = "no values to export yet"
         else:
             shown = f"exporting the values read {time.time() - self._reading.unix_time:.0f} s ago as stale"
+        where = "".join(f" ({name} {value})" for name, value in self._labels.items())
         if isinstance(exc, AIMLAPIError):  # the SDK's messages are already redacted
-            logger.warning("Reading the AIML API balance failed (%s: %s); %s", type(exc).__name__, exc, shown)
+            logger.warning("Reading the AIML API balance%s failed (%s: %s); %s", where, type(exc).__name__, exc, shown)
             return
         # Not the SDK's own error: a bug, or a stand-in billing object. Keep the traceback, minus the key.
         details = "".join(traceback.format_exception(exc)).rstrip()
         if isinstance(self._billing, Billing):
             details = self._billing._redact(details)
-        logger.warning("Reading the AIML API balance failed unexpectedly; %s\n%s", shown, details)
+        logger.warning("Reading the AIML API balance%s failed unexpectedly; %s\n%s", where, shown, details)
 
     def _read(self) -> _Reading:
         detail = self._billing.detail()
         if detail.currency.upper() != "USD":
             raise AIMLAPIError(f"GET /v2/billing/detail reports the balance in {detail.currency!r}, not USD")
         balance = self._billing.balance()
-        runway: float | None = None
-        if self._forecast_window is not None:
-            days = self._billing.forecast(window=self._forecast_window, detail=detail).runway_days
-            runway = math.inf if days is None else float(days)
         settings = detail.autotopup_settings
         enabled = settings.is_enabled
-        return _Reading(
+        reading = _Reading(
             balance_usd=float(detail.current_balance),
             balance_credits=float(balance.balance),
             low_balance=bool(balance.low_balance),
             autotopup_enabled=None if enabled is None or isinstance(enabled, Unset) else bool(enabled),
             autotopup_threshold_usd=_optional(settings.threshold),
             autotopup_amount_usd=_optional(settings.amount),
-            runway_days=runway,
+            runway_days=None,
             unix_time=time.time(),
         )
+        if self._forecast_window is None:
+            return reading
+        forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
+        since = datetime.datetime.now(datetime.UTC) - DAY
+        spend_24h = sum(
+            (money(entry.amount.usd) for entry in self._billing.transactions(from_=since, direction="CHARGE")),
+            start=money(0),
+        )
+        return dataclasses.replace(
+            reading,
+            runway_days=math.inf if forecast.runway_days is None else float(forecast.runway_days),
+            daily_burn_usd=float(forecast.daily_burn_usd),
+            window_spend_usd=float(forecast.spend_usd),
+            spend_by_model=tuple((model, float(spent)) for model, spent in forecast.spend_by_model),
+            spend_24h_usd=float(spend_24h),
+        )
+
+
+_FORECAST_SPECS = [_RUNWAY, _DAILY_BURN, _WINDOW_SPEND, _WINDOW_SPEND_BY_MODEL, _SPEND_24H]
+
+
+def _check_seconds(name: str, seconds: object) -> None:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds < 0:
+        raise InvalidParameterError(f"{name} must be a finite number of seconds, 0 or more, not {seconds!r}")
 
 
 def build_registry(collector: Collector) -> CollectorRegistry:
@@ -357,6 +460,8 @@ def write_textfile(path: pathlib.Path, data: bytes) -> None:
 class _QuietHandler(WSGIRequestHandler):
     """No line on stderr per request (or per client error): a scrape every few seconds is not news."""
 
+    timeout = 30  # seconds a client may take to send its request: a silent one does not keep a thread
+
     def log_message(self, format: str, *args: object) -> None:
         return
 
@@ -369,10 +474,50 @@ def _route(metrics_app: WSGIApplication) -> WSGIApplication:
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in (METRICS_PATH, METRICS_PATH + "/"):
             return metrics_app(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-        return [f"Not found: the metrics are at {METRICS_PATH}\n".encode()]
+        return _text(start_response, "404 Not Found", f"Not found: the metrics are at {METRICS_PATH}")
 
     return app
+
+
+def _text(start_response: StartResponse, status: str, message: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [message.encode() + b"\n"]
+
+
+def _probe_route(apps: Mapping[str, WSGIApplication]) -> WSGIApplication:
+    known = ", ".join(sorted(apps))
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") not in (PROBE_PATH, PROBE_PATH + "/"):
+            return _text(
+                start_response, "404 Not Found", f"Not found: each account's metrics are at {PROBE_PATH}?account=NAME"
+            )
+        names = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).get("account", [])
+        if len(names) != 1:
+            return _text(
+                start_response, "400 Bad Request", f"Give one account: {PROBE_PATH}?account=NAME (configured: {known})"
+            )
+        target = apps.get(names[0])
+        if target is None:
+            shown = names[0] if ACCOUNT_NAME.fullmatch(names[0]) else "(not an account name)"
+            return _text(start_response, "404 Not Found", f"Unknown account {shown}; configured: {known}")
+        # prometheus_client's app would read ?name[]= filters; the account is ours, so drop the query.
+        return target({**environ, "QUERY_STRING": ""}, start_response)
+
+    return app
+
+
+def make_probe_exporter(collectors: Mapping[str, Collector], host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
+    """The multi-target exporter: ``GET /probe?account=NAME`` serves that account's collector alone.
+
+    The pattern of Prometheus's blackbox and SNMP exporters: one exporter, one scrape job whose
+    targets are account names (see the README's ``relabel_configs``). Give each account its own
+    :class:`BillingCollector` with ``labels={"account": NAME}``: its own cache and at most one read
+    in flight, so a hanging account never holds up another. A request without exactly one
+    ``account`` answers 400, an unknown one 404, both naming the configured accounts; nothing is
+    read for them. Otherwise as :func:`make_exporter`.
+    """
+    return _serve(_probe_route({name: make_wsgi_app(build_registry(c)) for name, c in collectors.items()}), host, port)
 
 
 def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
@@ -385,9 +530,13 @@ def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464
     free port: see ``server.server_address``); call ``serve_forever()`` to serve, ``shutdown()`` and
     ``server_close()`` to stop. Loopback by default: exposing it further is the caller's decision.
     """
+    return _serve(_route(make_wsgi_app(registry)), host, port)
+
+
+def _serve(app: WSGIApplication, host: str, port: int) -> WSGIServer:
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
 
     class Server(_ThreadingWSGIServer):
         address_family = family  # IPv6 hosts too
 
-    return make_server(host, port, _route(make_wsgi_app(registry)), Server, _QuietHandler)
+    return make_server(host, port, app, Server, _QuietHandler)

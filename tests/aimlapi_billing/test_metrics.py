@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_api_server import BALANCE, DETAIL, FakeAIMLAPI, Reply, Stall
+from fake_api_server import BALANCE, DETAIL, FakeAIMLAPI, Reply, Stall, ledger_entry
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics_text
@@ -38,9 +38,17 @@ from aimlapi_billing import (
     BillingDetailResponse,
     ConfigurationError,
     InvalidParameterError,
+    Transaction,
 )
 from aimlapi_billing import metrics as billing_metrics
-from aimlapi_billing.metrics import BillingCollector, build_registry, exposition, make_exporter, write_textfile
+from aimlapi_billing.metrics import (
+    BillingCollector,
+    build_registry,
+    exposition,
+    make_exporter,
+    make_probe_exporter,
+    write_textfile,
+)
 
 from .conftest import API_KEY
 
@@ -67,6 +75,10 @@ UNITS = {
     "aimlapi_runway_days": "days",
     "aimlapi_scrape_duration_seconds": "seconds",
     "aimlapi_last_success_timestamp_seconds": "seconds",
+    "aimlapi_daily_burn_usd": "usd",
+    "aimlapi_window_spend_usd": "usd",
+    "aimlapi_window_spend_by_model_usd": "usd",
+    "aimlapi_spend_24h_usd": "usd",
 }
 #: Words each HELP text must contain, so a HELP cannot drift to another metric's meaning.
 HELP_WORDS = {
@@ -81,6 +93,17 @@ HELP_WORDS = {
     "aimlapi_scrape_duration_seconds": ("Duration", "last read"),
     "aimlapi_data_stale": ("earlier", "failed"),
     "aimlapi_last_success_timestamp_seconds": ("Unix time", "last successful read"),
+    "aimlapi_daily_burn_usd": ("per day", "forecast window"),
+    "aimlapi_window_spend_usd": ("CHARGE", "forecast window"),
+    "aimlapi_window_spend_by_model_usd": ("forecast window", "costliest models", "(no model)"),
+    "aimlapi_spend_24h_usd": ("CHARGE", "24 hours"),
+}
+FORECAST_FAMILIES = {
+    "aimlapi_runway_days",
+    "aimlapi_daily_burn_usd",
+    "aimlapi_window_spend_usd",
+    "aimlapi_window_spend_by_model_usd",
+    "aimlapi_spend_24h_usd",
 }
 
 FAULTS = {
@@ -106,6 +129,9 @@ class FakeClock:
 @dataclass(frozen=True)
 class StubForecast:
     runway_days: Decimal | None
+    daily_burn_usd: Decimal = Decimal("0.5")
+    spend_usd: Decimal = Decimal("15")
+    spend_by_model: list[tuple[str, Decimal]] = field(default_factory=lambda: [("openai/gpt-5", Decimal("15"))])
 
 
 @dataclass
@@ -134,6 +160,11 @@ class StubBilling:
         self._maybe_fail("forecast")
         return StubForecast(self.runway_days)
 
+    def transactions(self, *, from_: datetime.datetime, direction: str) -> list[Transaction]:
+        self._maybe_fail("transactions")
+        assert direction == "CHARGE"
+        return [Transaction.from_dict(ledger_entry(from_.isoformat(), "CHARGE", "MODEL_USAGE", 0.25, "openai/gpt-5"))]
+
 
 def parse(data: bytes, fmt: str = "openmetrics") -> dict[str, Metric]:
     """Every family of an exposition, parsed to the end by prometheus_client's parser for ``fmt``."""
@@ -144,6 +175,10 @@ def parse(data: bytes, fmt: str = "openmetrics") -> dict[str, Metric]:
     by_name = {family.name: family for family in families}
     assert len(by_name) == len(families), "a family appears twice"
     return by_name
+
+
+def by_label(families: dict[str, Metric], name: str, label: str) -> dict[str, float]:
+    return {sample.labels[label]: float(sample.value) for sample in families[name].samples}
 
 
 def value(families: dict[str, Metric], name: str) -> float:
@@ -370,7 +405,7 @@ def test_a_failed_first_read_exports_no_values(
     assert requests_to(fake_api) == (len(faults), 0)  # all or nothing: balance() is not even tried
 
 
-@pytest.mark.parametrize("method", ["detail", "balance", "forecast"])
+@pytest.mark.parametrize("method", ["detail", "balance", "forecast", "transactions"])
 @pytest.mark.parametrize(
     "error",
     [RuntimeError("boom"), ValueError("bad"), KeyError("x"), AIMLAPIError("sdk")],
@@ -431,13 +466,117 @@ def test_no_forecast_without_a_window() -> None:
     assert stub.windows == []
 
 
+def test_forecast_metrics_from_the_stand_in_ledger() -> None:
+    """The stand-in's ledger ends just before its start: the README's figures, spend by model and the last day."""
+    with FakeAIMLAPI() as fake, Billing(base_url=fake.url) as client:
+        collector = BillingCollector(client, forecast_window=datetime.timedelta(days=30))
+        for fmt, families in zip(("openmetrics", "prometheus"), scrape(build_registry(collector)), strict=True):
+            assert set(families) == set(CANNED_VALUES) | STATUS_FAMILIES | FORECAST_FAMILIES | {
+                "aimlapi_last_success_timestamp_seconds"
+            }
+            check_metadata(families, fmt)
+            check_canned(families)
+            assert round(value(families, "aimlapi_runway_days"), 1) == 351.5
+            assert round(value(families, "aimlapi_daily_burn_usd"), 2) == 0.78
+            assert value(families, "aimlapi_window_spend_usd") == 9.48
+            assert value(families, "aimlapi_spend_24h_usd") == 1.98  # 1.56 (2.5 h ago) + 0.42 (18 h ago)
+            assert by_label(families, "aimlapi_window_spend_by_model_usd", "model") == {
+                "(no model)": 5.0,
+                "openai/gpt-5": 4.06,
+                "anthropic/claude-sonnet": 0.42,
+            }
+        charges = [
+            seen.path for seen in fake.requests_to("/v2/billing/transactions") if "direction=CHARGE" in seen.path
+        ]
+        assert len(charges) == 1  # one walk for the last day, besides the forecast's own
+
+
+# --- one read in flight -------------------------------------------------------------------------
+
+
+def read_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "aimlapi-read"]
+
+
+def test_a_hanging_upstream_costs_one_request_and_one_thread_however_often_it_is_scraped() -> None:
+    """Prometheus keeps scraping while upstream hangs: each scrape ends after max_wait with the last
+    values marked stale, and no second read (or thread) starts while the first is stuck."""
+    with FakeAIMLAPI() as fake, Billing(base_url=fake.url, timeout=30.0, max_retries=0) as client:
+        registry = build_registry(BillingCollector(client, min_interval=0, max_wait=0.3))
+        with serving(registry) as get:
+            check_canned(parse(get().content, "prometheus"))
+            fake.script(DETAIL_PATH, Stall(60))  # longer than the test: only teardown ends it
+            threads_before = threading.active_count()
+            results: list[tuple[float, httpx.Response]] = []
+
+            def scrape_and_time() -> None:
+                started = time.monotonic()
+                response = get()
+                results.append((time.monotonic() - started, response))
+
+            for _round in range(4):  # bursts of concurrent scrapes, and sequential ones between
+                burst = [threading.Thread(target=scrape_and_time) for _ in range(6)]
+                for thread in burst:
+                    thread.start()
+                for thread in burst:
+                    thread.join(timeout=10)
+                scrape_and_time()
+                assert len(read_threads()) == 1
+            assert len(results) == 28
+            for elapsed, response in results:
+                assert response.status_code == 200
+                assert elapsed < 5.0  # max_wait is 0.3 s: a generous bound, not a timing
+                families = parse(response.content, "prometheus")
+                check_canned(families, success=0.0, stale=1.0)
+                assert value(families, "aimlapi_scrape_duration_seconds") >= 0.3  # the stuck read, so far
+            assert len(fake.requests_to(DETAIL_PATH)) == 2  # the good read and the stuck one: nothing piled up
+            assert threading.active_count() <= threads_before + 2
+    # The fake's stop ended the stall; the read thread fails and exits.
+    for thread in read_threads():
+        thread.join(timeout=10)
+    assert read_threads() == []
+
+
+def test_a_slow_read_is_awaited_up_to_max_wait_and_then_shown(clock: FakeClock) -> None:
+    """A read slower than max_wait: the scrape that started it answers from the cache; a later one
+    sees the new values once the read ends, without starting another read."""
+    release = threading.Event()
+
+    class SlowBilling(StubBilling):
+        def balance(self) -> BalanceResponse:
+            release.wait(10)
+            return BalanceResponse.from_dict({**BALANCE, "balance": 1000})
+
+    stub = SlowBilling()
+    collector = BillingCollector(stub, min_interval=0, max_wait=0.2, clock=clock)  # type: ignore[arg-type]
+    registry = build_registry(collector)
+    started = time.monotonic()
+    families = parse(exposition(registry))
+    assert time.monotonic() - started < 5.0
+    assert set(families) == STATUS_FAMILIES  # nothing read yet, and the read is overdue
+    assert value(families, "aimlapi_scrape_success") == 0.0
+    assert len(read_threads()) == 1
+    release.set()
+    for thread in read_threads():
+        thread.join(timeout=10)
+    families = parse(exposition(registry))
+    assert value(families, "aimlapi_balance_credits") == 1000.0
+    assert value(families, "aimlapi_scrape_success") == 1.0
+
+
 # --- arguments ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("min_interval", [-1, math.nan, math.inf, True, "60", None])
-def test_min_interval_is_checked(billing: Billing, min_interval: Any) -> None:
+@pytest.mark.parametrize("seconds", [-1, math.nan, math.inf, True, "60"])
+@pytest.mark.parametrize("name", ["min_interval", "max_wait"])
+def test_intervals_are_checked(billing: Billing, name: str, seconds: Any) -> None:
+    with pytest.raises(InvalidParameterError, match=name):
+        BillingCollector(billing, **{name: seconds})
+
+
+def test_min_interval_is_required(billing: Billing) -> None:
     with pytest.raises(InvalidParameterError, match="min_interval"):
-        BillingCollector(billing, min_interval=min_interval)
+        BillingCollector(billing, min_interval=None)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("window", [datetime.timedelta(0), datetime.timedelta(days=-1), 30])
@@ -600,6 +739,89 @@ def test_exporter_answers_200_while_upstream_fails(fake_api: FakeAIMLAPI, billin
         assert response.status_code == 200
         check_canned(parse(response.content, "prometheus"), success=0.0, stale=1.0)
     assert requests_to(fake_api) == (7, 1)
+
+
+# --- many accounts, one exporter ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serving_accounts(collectors: dict[str, BillingCollector]) -> Iterator[Callable[..., httpx.Response]]:
+    server = make_probe_exporter(collectors, port=0)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="probe-exporter")
+    thread.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10, trust_env=False) as client:
+
+            def get(target: str) -> httpx.Response:
+                response = client.get(target)
+                assert API_KEY not in response.text
+                return response
+
+            yield get
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def account_value(families: dict[str, Metric], name: str, account: str) -> float:
+    (sample,) = families[name].samples
+    assert sample.labels == {"account": account}
+    return float(sample.value)
+
+
+def test_probe_serves_each_account_from_its_own_cache_and_read() -> None:
+    with (
+        FakeAIMLAPI() as fake_a,
+        FakeAIMLAPI() as fake_b,
+        FakeAIMLAPI() as fake_c,
+        Billing(base_url=fake_a.url) as a,
+        Billing(base_url=fake_b.url, timeout=30.0, max_retries=0) as b,
+        Billing(base_url=fake_c.url) as c,
+    ):
+        fake_c.canned[DETAIL_PATH] = {**DETAIL, "current_balance": 12.5}
+        collectors = {
+            name: BillingCollector(billing, min_interval=60, max_wait=0.3, labels={"account": name})
+            for name, billing in (("a", a), ("b", b), ("c", c))
+        }
+        fake_b.script(DETAIL_PATH, Stall(60))  # account b hangs; a and c must not notice
+        with serving_accounts(collectors) as get:
+            for _ in range(3):
+                for name, balance in (("a", 275.78), ("c", 12.5)):
+                    response = get(f"/probe?account={name}")
+                    assert response.status_code == 200
+                    families = parse(response.content, "prometheus")
+                    assert account_value(families, "aimlapi_balance_usd", name) == balance
+                    assert account_value(families, "aimlapi_scrape_success", name) == 1.0
+                hanging = parse(get("/probe?account=b").content, "prometheus")
+                assert set(hanging) == STATUS_FAMILIES
+                assert account_value(hanging, "aimlapi_scrape_success", "b") == 0.0
+            assert [len(fake.requests_to(DETAIL_PATH)) for fake in (fake_a, fake_b, fake_c)] == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "message"),
+    [
+        ("/probe?account=nobody", 404, "Unknown account nobody; configured: a, b"),
+        ("/probe?account=%3Cscript%3E", 404, "Unknown account (not an account name); configured: a, b"),
+        ("/probe", 400, "Give one account: /probe?account=NAME (configured: a, b)"),
+        ("/probe?account=a&account=b", 400, "Give one account"),
+        ("/metrics", 404, "each account's metrics are at /probe?account=NAME"),
+        ("/", 404, "/probe?account=NAME"),
+    ],
+)
+def test_probe_refuses_unknown_or_missing_accounts_without_reading(
+    fake_api: FakeAIMLAPI, billing: Billing, target: str, status: int, message: str
+) -> None:
+    collectors = {name: BillingCollector(billing, labels={"account": name}) for name in ("a", "b")}
+    with serving_accounts(collectors) as get:
+        response = get(target)
+    assert response.status_code == status
+    assert message in response.text
+    assert response.text.count("\n") == 1  # one line
+    assert "<script>" not in response.text
+    assert requests_to(fake_api) == (0, 0)
 
 
 # --- secrets ------------------------------------------------------------------------------------

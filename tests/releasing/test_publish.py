@@ -14,7 +14,7 @@ from fake_api_server import FakeAIMLAPI
 
 from aimlapi_billing import __version__ as VERSION
 
-from .conftest import PASSWORD, USER, Index, git, publish_env, run_publish
+from .conftest import PASSWORD, ROOT, USER, Index, git, publish_env, run_publish
 
 
 def _pip_env(index: Index, scratch: Path) -> dict[str, str]:
@@ -60,6 +60,15 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     ).stdout
     assert "transactions" in help_text
     assert "forecast" in help_text
+    # The alert rules and the dashboard are package data: the installed wheel prints them.
+    for subject, name in (("rules", "aimlapi-billing.rules.yml"), ("dashboard", "aimlapi-billing.dashboard.json")):
+        shipped = subprocess.run(
+            [str(env_dir / "bin" / "aimlapi-billing"), "monitoring", subject],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert shipped == (ROOT / "src" / "aimlapi_billing" / "monitoring" / name).read_text(encoding="utf-8")
     with FakeAIMLAPI() as api:
         cli = subprocess.run(
             [str(env_dir / "bin" / "aimlapi-billing"), "summary"],

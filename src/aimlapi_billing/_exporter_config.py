@@ -1,0 +1,182 @@
+"""The multi-account exporter's configuration file: which accounts, and where each one's key is.
+
+A TOML file (read with the standard library's ``tomllib``)::
+
+    [exporter]                       # optional; defaults for every account
+    min_interval = 60                # seconds between reads of one account
+    max_wait = 5                     # seconds a scrape waits for a read
+    forecast_window = "30d"          # also export runway and spend (reads the ledger)
+
+    [accounts.agency-a]
+    key_env = "AIML_KEY_AGENCY_A"    # the key from this environment variable ...
+
+    [accounts.agency-b]
+    key_file = "/etc/aimlapi-billing/agency-b.key"   # ... or from this file (relative: to the config file)
+    base_url = "https://api.aimlapi.com"             # optional, per account
+
+A key is never written in the file itself, a URL or a command line. Everything is checked when the
+file is loaded, so a mistake stops the exporter at start with one line naming the file and the
+setting, rather than failing every scrape of one account later. The key itself never appears in an
+error.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._exceptions import ConfigurationError
+
+#: Account names: safe as a Prometheus label value and in a ``?account=`` query without escaping.
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_SPAN = re.compile(r"(\d+(?:\.\d+)?)([hdw])")
+_SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+_EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window"}
+_ACCOUNT_SETTINGS = {"key_env", "key_file", "base_url", "min_interval", "max_wait", "forecast_window"}
+#: A key file larger than this is not a key file (a wrong path, e.g. a log).
+_MAX_KEY_FILE_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account to export; ``repr`` never shows the key."""
+
+    name: str
+    api_key: str
+    key_source: str  # where the key came from, for messages: "$VAR" or "file /path"
+    base_url: str | None
+    min_interval: float
+    max_wait: float
+    forecast_window: datetime.timedelta | None
+
+    def __repr__(self) -> str:
+        return f"Account(name={self.name!r}, key from {self.key_source}, base_url={self.base_url!r})"
+
+
+class ConfigError(ConfigurationError):
+    """The exporter's configuration file is missing, unreadable or wrong; the message names the file."""
+
+
+def load_accounts(
+    path: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    min_interval: float = 60.0,
+    max_wait: float = 5.0,
+    forecast_window: datetime.timedelta | None = None,
+) -> list[Account]:
+    """Every account of the file at ``path``, keys loaded; the keyword arguments are the defaults."""
+    environ = os.environ if environ is None else environ
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the exporter configuration: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    _only(path, "", document, {"exporter", "accounts"})
+    defaults = _table(path, "exporter", document.get("exporter", {}))
+    _only(path, "exporter", defaults, _EXPORTER_SETTINGS)
+    base = {"min_interval": min_interval, "max_wait": max_wait, "forecast_window": forecast_window}
+    base.update({name: _setting(path, f"exporter.{name}", name, value) for name, value in defaults.items()})
+    accounts = _table(path, "accounts", document.get("accounts", {}))
+    if not accounts:
+        raise ConfigError(f"{path}: no accounts: add an [accounts.NAME] table with key_env or key_file")
+    return [
+        _account(path, name, _table(path, f"accounts.{name}", table), base, environ) for name, table in accounts.items()
+    ]
+
+
+def _account(path: Path, name: str, table: dict[str, Any], base: dict[str, Any], environ: Mapping[str, str]) -> Account:
+    where = f"accounts.{name}"
+    if not ACCOUNT_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{path}: {where}: a name is 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit"
+        )
+    _only(path, where, table, _ACCOUNT_SETTINGS)
+    settings = {**base, **{key: _setting(path, f"{where}.{key}", key, value) for key, value in table.items()}}
+    api_key, source = _key(path, where, settings, environ)
+    return Account(
+        name=name,
+        api_key=api_key,
+        key_source=source,
+        base_url=settings.get("base_url"),
+        min_interval=settings["min_interval"],
+        max_wait=settings["max_wait"],
+        forecast_window=settings["forecast_window"],
+    )
+
+
+def _key(path: Path, where: str, settings: dict[str, Any], environ: Mapping[str, str]) -> tuple[str, str]:
+    if ("key_env" in settings) == ("key_file" in settings):
+        raise ConfigError(f"{path}: {where}: give exactly one of key_env (a variable name) or key_file (a path)")
+    if "key_env" in settings:
+        variable = settings["key_env"]
+        source = f"${variable}"
+        if variable not in environ:
+            raise ConfigError(f"{path}: {where}: the environment variable {variable} (key_env) is not set")
+        key = environ[variable]
+    else:
+        key_path = Path(settings["key_file"]).expanduser()
+        key_path = key_path if key_path.is_absolute() else Path(path).parent / key_path
+        source = f"file {key_path}"
+        try:
+            with key_path.open("rb") as file:
+                data = file.read(_MAX_KEY_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"{path}: {where}: cannot read key_file {key_path}: {exc.strerror or exc}") from None
+        if len(data) > _MAX_KEY_FILE_BYTES:
+            raise ConfigError(f"{path}: {where}: key_file {key_path} is over {_MAX_KEY_FILE_BYTES} bytes: not a key")
+        if not data.isascii():  # checked, not caught: a UnicodeDecodeError would carry the bytes along
+            raise ConfigError(f"{path}: {where}: key_file {key_path} holds non-ASCII bytes: not a key")
+        key = data.decode("ascii")
+    key = key.strip()  # editors and `echo` add a newline; a key has no surrounding whitespace
+    if not key:
+        raise ConfigError(f"{path}: {where}: the key from {source} is empty")
+    if not key.isascii() or any(not character.isprintable() or character.isspace() for character in key):
+        raise ConfigError(f"{path}: {where}: the key from {source} holds spaces, control or non-ASCII characters")
+    return key, source
+
+
+def _setting(path: Path, where: str, name: str, value: Any) -> Any:
+    if name in ("min_interval", "max_wait"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{path}: {where}: must be a number of seconds, 0 or more, not {value!r}")
+        return float(value)
+    if name == "forecast_window":
+        match = _SPAN.fullmatch(value) if isinstance(value, str) else None
+        if match is None or not float(match[1]) > 0:
+            raise ConfigError(f'{path}: {where}: must be a span like "30d", "2w" or "36h", not {value!r}')
+        return float(match[1]) * _SPAN_UNITS[match[2]]
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: {where}: must be a non-empty string")
+    if name == "base_url":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{path}: {where}: must be an http(s) URL like https://api.aimlapi.com")
+        if parts.username is not None or parts.password is not None or parts.query:
+            # A key must never travel in a URL; user:password@ or ?key= would be one.
+            raise ConfigError(f"{path}: {where}: must not carry credentials or a query: use key_env or key_file")
+    return value
+
+
+def _table(path: Path, where: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: {where}: must be a table ([{where}])")
+    return value
+
+
+def _only(path: Path, where: str, table: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        prefix = f"{where}: " if where else ""
+        raise ConfigError(f"{path}: {prefix}unknown setting {unknown[0]!r} (known: {', '.join(sorted(allowed))})")

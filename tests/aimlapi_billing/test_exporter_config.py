@@ -1,0 +1,130 @@
+"""The multi-account exporter's configuration file: keys from the environment or a file (whitespace
+stripped, never echoed), defaults and overrides, and every mistake one line naming the file and setting."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from aimlapi_billing import ConfigurationError
+from aimlapi_billing._exporter_config import ConfigError, load_accounts
+
+from .conftest import API_KEY
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "exporter.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_accounts_with_keys_from_the_environment_and_files(tmp_path: Path) -> None:
+    (tmp_path / "b.key").write_text(f"  {API_KEY}-b \n\n", encoding="ascii")  # as `echo` and editors leave it
+    path = write(
+        tmp_path,
+        """
+[exporter]
+min_interval = 30
+forecast_window = "2w"
+
+[accounts.team-a]
+key_env = "KEY_A"
+
+[accounts."team.b"]
+key_file = "b.key"
+base_url = "http://127.0.0.1:8765"
+max_wait = 2.5
+forecast_window = "36h"
+""",
+    )
+    accounts = load_accounts(path, environ={"KEY_A": f"{API_KEY}-a\n"}, max_wait=4)
+    assert [account.name for account in accounts] == ["team-a", "team.b"]
+    first, second = accounts
+    assert (first.api_key, first.key_source, first.base_url) == (f"{API_KEY}-a", "$KEY_A", None)
+    assert (first.min_interval, first.max_wait, first.forecast_window) == (30.0, 4.0, datetime.timedelta(weeks=2))
+    assert (second.api_key, second.key_source) == (f"{API_KEY}-b", f"file {tmp_path / 'b.key'}")
+    assert (second.base_url, second.max_wait, second.forecast_window) == (
+        "http://127.0.0.1:8765",
+        2.5,
+        datetime.timedelta(hours=36),
+    )
+    assert API_KEY not in repr(accounts)
+
+
+BAD_CONFIGS = {
+    "not-toml": ("[accounts.a\nkey_env = 1", "not valid TOML"),
+    "no-accounts": ("[exporter]\nmin_interval = 5\n", "no accounts"),
+    "empty-accounts": ("[accounts]\n", "no accounts"),
+    "unknown-top-level": ("[exporters]\n", "unknown setting 'exporters'"),
+    "unknown-account-setting": (
+        '[accounts.a]\nkey_env = "K"\napi_key = "x"\n',
+        "accounts.a: unknown setting 'api_key'",
+    ),
+    "no-key": ("[accounts.a]\n", "exactly one of key_env"),
+    "two-keys": ('[accounts.a]\nkey_env = "K"\nkey_file = "f"\n', "exactly one of key_env"),
+    "unset-variable": ('[accounts.a]\nkey_env = "NOT_SET"\n', "NOT_SET (key_env) is not set"),
+    "empty-variable": ('[accounts.a]\nkey_env = "EMPTY"\n', "the key from $EMPTY is empty"),
+    "blank-variable": ('[accounts.a]\nkey_env = "BLANK"\n', "the key from $BLANK is empty"),
+    "control-characters": ('[accounts.a]\nkey_env = "CONTROL"\n', "control or non-ASCII"),
+    "inner-space": ('[accounts.a]\nkey_env = "SPACED"\n', "spaces, control or non-ASCII"),
+    "non-ascii": ('[accounts.a]\nkey_env = "UNICODE"\n', "control or non-ASCII"),
+    "missing-key-file": ('[accounts.a]\nkey_file = "nowhere.key"\n', "cannot read key_file"),
+    "key-file-is-a-directory": ('[accounts.a]\nkey_file = "."\n', "cannot read key_file"),
+    "empty-key-file": ('[accounts.a]\nkey_file = "empty.key"\n', "is empty"),
+    "binary-key-file": ('[accounts.a]\nkey_file = "binary.key"\n', "non-ASCII bytes"),
+    "huge-key-file": ('[accounts.a]\nkey_file = "huge.key"\n', "over 4096 bytes"),
+    "key-env-not-a-string": ("[accounts.a]\nkey_env = 7\n", "accounts.a.key_env: must be a non-empty string"),
+    "bad-name": ('[accounts."a b"]\nkey_env = "K"\n', "a name is 1-64 letters"),
+    "name-with-slash": ('[accounts."../etc"]\nkey_env = "K"\n', "a name is 1-64 letters"),
+    "account-not-a-table": ("[accounts]\na = 1\n", "accounts.a: must be a table"),
+    "negative-interval": ("[exporter]\nmin_interval = -1\n[accounts.a]\nkey_env = 'K'\n", "exporter.min_interval"),
+    "nan-interval": ("[accounts.a]\nkey_env = 'K'\nmax_wait = nan\n", "accounts.a.max_wait"),
+    "inf-interval": ("[accounts.a]\nkey_env = 'K'\nmin_interval = inf\n", "accounts.a.min_interval"),
+    "bool-interval": ("[accounts.a]\nkey_env = 'K'\nmin_interval = true\n", "accounts.a.min_interval"),
+    "bad-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '30'\n", 'like "30d"'),
+    "zero-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0d'\n", 'like "30d"'),
+    "key-in-url": (
+        "[accounts.a]\nkey_env = 'K'\nbase_url = 'https://user:secret@api.aimlapi.com'\n",
+        "must not carry credentials",
+    ),
+    "key-in-query": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'https://api.aimlapi.com/?key=x'\n", "or a query"),
+    "not-a-url": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'api.aimlapi.com'\n", "http(s) URL"),
+}
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_CONFIGS.values(), ids=BAD_CONFIGS.keys())
+def test_a_bad_config_is_one_line_naming_the_file_and_never_the_key(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "empty.key").write_bytes(b" \n")
+    (tmp_path / "binary.key").write_bytes(b"\xff\xfe" + API_KEY.encode())
+    (tmp_path / "huge.key").write_bytes(API_KEY.encode() * 200)
+    environ = {
+        "K": API_KEY,
+        "EMPTY": "",
+        "BLANK": " \t\n",
+        "CONTROL": f"{API_KEY}\x00",
+        "SPACED": f"{API_KEY} {API_KEY}",
+        "UNICODE": f"{API_KEY}é",
+    }
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_accounts(path, environ=environ)
+    error = str(raised.value)
+    assert isinstance(raised.value, ConfigurationError)  # the CLI's exit code 3
+    assert error.startswith(f"{path}: ")
+    assert message in error
+    assert "\n" not in error
+    assert API_KEY not in error
+    for linked in (raised.value, raised.value.__cause__, raised.value.__context__):  # attributes too
+        assert API_KEY not in repr(getattr(linked, "args", ())) + repr(getattr(linked, "__dict__", {}))
+
+
+def test_a_missing_or_unreadable_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"missing\.toml: cannot read the exporter configuration: No such file"):
+        load_accounts(tmp_path / "missing.toml")
+    with pytest.raises(ConfigError, match="cannot read the exporter configuration: Is a directory"):
+        load_accounts(tmp_path)
+    (tmp_path / "latin1.toml").write_bytes(b"# caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_accounts(tmp_path / "latin1.toml")

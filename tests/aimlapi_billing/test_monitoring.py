@@ -1,0 +1,170 @@
+"""The shipped alert rules and Grafana dashboard, as `aimlapi-billing monitoring rules|dashboard` prints
+them: checked and unit-tested with promtool (Debian's prometheus package, which scripts/test.sh
+installs), every alert with a firing and a quiet case, and every metric they name one the exporter
+exports. The live check against a real Prometheus is in test_prometheus.py."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aimlapi_billing import Billing
+from aimlapi_billing._cli import main
+from aimlapi_billing.metrics import BillingCollector
+
+HERE = Path(__file__).parent / "monitoring"
+RULE_TESTS = sorted(HERE.glob("*.test.yml"))
+METRIC_NAME = re.compile(r"\baimlapi_[a-z0-9_]+\b")
+#: Grafana's template variables, replaced by what they stand for so promtool can parse the expression.
+GRAFANA_VARIABLES = {"$account": ".*", "$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}
+
+
+def printed(subject: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["monitoring", subject], out=out, err=err) == 0
+    assert err.getvalue() == ""
+    return out.getvalue()
+
+
+def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("promtool")
+    assert executable, "promtool is missing: scripts/test.sh installs Debian's prometheus package"
+    return subprocess.run([executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def alerts(rules_text: str) -> list[dict[str, Any]]:
+    return [rule for group in yaml.safe_load(rules_text)["groups"] for rule in group["rules"] if "alert" in rule]
+
+
+def dashboard_expressions(dashboard: dict[str, Any]) -> list[str]:
+    found = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    assert found, "the dashboard has no queries"
+    return found
+
+
+def as_promql(expression: str) -> str:
+    for variable, value in GRAFANA_VARIABLES.items():
+        expression = expression.replace(variable, value)
+    assert "$" not in expression, expression
+    return expression
+
+
+def exported_names() -> set[str]:
+    """Every family the collector can emit (the per-reading ones included), from its describe()."""
+    with Billing(api_key="unused", base_url="http://127.0.0.1:9") as billing:
+        collector = BillingCollector(billing, forecast_window=datetime.timedelta(days=30))
+        return {family.name for family in collector.describe()}
+
+
+@pytest.fixture(scope="module")
+def rules_text() -> str:
+    return printed("rules")
+
+
+def test_the_commands_print_the_packaged_files(rules_text: str) -> None:
+    package = Path(__file__).resolve().parents[2] / "src" / "aimlapi_billing" / "monitoring"
+    assert rules_text == (package / "aimlapi-billing.rules.yml").read_text(encoding="utf-8")
+    assert printed("dashboard") == (package / "aimlapi-billing.dashboard.json").read_text(encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["monitoring", "alerts"], out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert "invalid choice: 'alerts'" in err.getvalue()
+
+
+def test_the_rules_pass_promtool_check_and_their_unit_tests(rules_text: str, tmp_path: Path) -> None:
+    (tmp_path / "aimlapi-billing.rules.yml").write_text(rules_text, encoding="utf-8")
+    for test_file in RULE_TESTS:
+        shutil.copy(test_file, tmp_path)
+    checked = promtool("check", "rules", "aimlapi-billing.rules.yml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"SUCCESS: {len(alerts(rules_text))} rules found" in checked.stdout
+    tested = promtool("test", "rules", *(path.name for path in RULE_TESTS), cwd=tmp_path)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert tested.stdout.count("SUCCESS") == len(RULE_TESTS)
+
+
+def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> None:
+    """The cases have teeth: a rule with its threshold moved fails them."""
+    (tmp_path / "aimlapi-billing.rules.yml").write_text(rules_text.replace("< 100", "< 80"), encoding="utf-8")
+    for test_file in RULE_TESTS:
+        shutil.copy(test_file, tmp_path)
+    tested = promtool("test", "rules", *(path.name for path in RULE_TESTS), cwd=tmp_path)
+    assert tested.returncode == 1
+    assert "AIMLAPIBalanceLow" in tested.stdout + tested.stderr
+
+
+def test_every_alert_has_a_firing_and_a_quiet_case(rules_text: str) -> None:
+    cases: dict[str, list[bool]] = {}
+    for test_file in RULE_TESTS:
+        for test in yaml.safe_load(test_file.read_text(encoding="utf-8"))["tests"]:
+            for case in test["alert_rule_test"]:
+                cases.setdefault(case["alertname"], []).append(bool(case["exp_alerts"]))
+    names = [rule["alert"] for rule in alerts(rules_text)]
+    assert sorted(cases) == sorted(names)
+    for name in names:
+        assert True in cases[name], f"{name} has no case where it fires"
+        assert False in cases[name], f"{name} has no case where it stays quiet"
+
+
+def test_every_alert_has_a_severity_a_duration_and_annotations(rules_text: str) -> None:
+    for rule in alerts(rules_text):
+        assert rule["labels"]["severity"] in ("warning", "critical"), rule["alert"]
+        assert re.fullmatch(r"\d+[mh]", rule["for"]), rule["alert"]
+        assert {"summary", "description"} <= set(rule["annotations"]), rule["alert"]
+
+
+def test_rules_and_dashboard_name_only_exported_metrics(rules_text: str) -> None:
+    exported = exported_names()
+    in_rules = set(METRIC_NAME.findall(rules_text))
+    in_dashboard = {
+        name for expr in dashboard_expressions(json.loads(printed("dashboard"))) for name in METRIC_NAME.findall(expr)
+    }
+    assert in_rules - exported == set()
+    assert in_dashboard - exported == set()
+    # Everything an operator acts on is covered by a rule.
+    assert {"aimlapi_balance_usd", "aimlapi_runway_days", "aimlapi_scrape_success"} <= in_rules
+
+
+def test_every_dashboard_expression_passes_promtool(tmp_path: Path) -> None:
+    """Each query, wrapped as a recording rule, is parsed and checked by promtool."""
+    dashboard = json.loads(printed("dashboard"))
+    expressions = dashboard_expressions(dashboard)
+    rules = {
+        "groups": [
+            {
+                "name": "dashboard",
+                "rules": [{"record": f"dashboard:query_{n}", "expr": as_promql(e)} for n, e in enumerate(expressions)],
+            }
+        ]
+    }
+    (tmp_path / "dashboard.rules.yml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    checked = promtool("check", "rules", "dashboard.rules.yml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"SUCCESS: {len(expressions)} rules found" in checked.stdout
+
+    (tmp_path / "broken.rules.yml").write_text(
+        yaml.safe_dump({"groups": [{"name": "x", "rules": [{"record": "x:y", "expr": "sum by (model (x)"}]}]}),
+        encoding="utf-8",
+    )
+    assert promtool("check", "rules", "broken.rules.yml", cwd=tmp_path).returncode == 1  # the check can fail
+
+
+def test_the_dashboard_is_importable_grafana_json() -> None:
+    dashboard = json.loads(printed("dashboard"))
+    assert dashboard["uid"] == "aimlapi-billing"
+    variables = {variable["name"]: variable for variable in dashboard["templating"]["list"]}
+    assert variables["account"]["allValue"] == ".*"  # also matches the single-account exporter's unlabelled series
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    titles = {panel["title"] for panel in dashboard["panels"]}
+    assert {"Balance", "Runway", "Spend rate", "Spend by model over the forecast window"} <= titles
+    assert {"Upstream reads succeeding", "Age of the data"} <= titles

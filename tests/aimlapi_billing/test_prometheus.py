@@ -1,0 +1,275 @@
+"""The monitoring stack for real: Debian's Prometheus (scripts/test.sh installs it) on 127.0.0.1
+scrapes `aimlapi-billing exporter` for one account and `aimlapi-billing exporter --config` for three,
+each reading its own stand-in API, with the shipped alert rules loaded. Queried through Prometheus's
+HTTP API: the values arrive with their labels, a failing upstream keeps its last values marked stale
+with aimlapi_scrape_success 0 (and its alert pending), and every dashboard query runs and names only
+metrics a live scrape shows. Every process started here is stopped by its PID."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from fake_api_server import DETAIL, FakeAIMLAPI, Reply
+
+from aimlapi_billing._monitoring import artifact
+
+from .conftest import API_KEY
+from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
+
+DETAIL_PATH = "/v2/billing/detail"
+CLI = str(Path(sys.executable).parent / "aimlapi-billing")
+#: Generous: Prometheus scrapes every second; this bounds a wait for one condition on a busy machine.
+PATIENCE = 30.0
+BALANCES = {"alpha": 275.78, "beta": 80.25, "gamma": 30.0}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def process(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` with its output in ``log``; stop it by its PID (SIGTERM, then SIGKILL) on exit."""
+    with log.open("wb") as output:
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGTERM)
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(child.pid, signal.SIGKILL)
+                child.wait(timeout=15)
+    assert child.returncode is not None
+
+
+def wait_for(what: str, check: Callable[[], Any], log: Path | None = None) -> Any:
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            shown = log.read_text(errors="replace")[-2000:] if log is not None else ""
+            pytest.fail(f"waited {PATIENCE} s for {what}\n{shown}")
+        time.sleep(0.2)
+
+
+def exporter_port(log: Path) -> int:
+    def banner() -> int | None:
+        found = re.search(r"serving http://127\.0\.0\.1:(\d+)/", log.read_text(errors="replace"))
+        return int(found[1]) if found else None
+
+    port: int = wait_for("the exporter's banner", banner, log)
+    return port
+
+
+class PrometheusAPI:
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url, timeout=10, trust_env=False)
+
+    def get(self, path: str, **params: str) -> Any:
+        response = self.client.get(path, params=params)
+        response.raise_for_status()
+        body = response.json()
+        assert body["status"] == "success", body
+        return body["data"]
+
+    def query(self, expr: str) -> list[dict[str, Any]]:
+        data = self.get("/api/v1/query", query=expr)
+        assert data["resultType"] == "vector", data
+        result: list[dict[str, Any]] = data["result"]
+        return result
+
+    def values(self, expr: str, label: str = "account") -> dict[str, float]:
+        return {sample["metric"].get(label, ""): float(sample["value"][1]) for sample in self.query(expr)}
+
+
+@pytest.fixture(scope="module")
+def prometheus_binary() -> str:
+    found = shutil.which("prometheus")
+    assert found, "prometheus is missing: scripts/test.sh installs Debian's prometheus package"
+    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True, timeout=30)
+    assert re.search(r"version 2\.\d+", version.stdout + version.stderr)
+    return found
+
+
+def test_prometheus_scrapes_one_and_three_accounts_with_the_shipped_rules(
+    prometheus_binary: str, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        fakes = {name: stack.enter_context(FakeAIMLAPI()) for name in BALANCES}
+        for name, balance in BALANCES.items():
+            fakes[name].canned[DETAIL_PATH] = {**DETAIL, "current_balance": balance}
+        (tmp_path / "beta.key").write_text(f"\t{API_KEY}-beta  \n", encoding="ascii")
+        (tmp_path / "exporter.toml").write_text(
+            f"""
+[exporter]
+forecast_window = "30d"
+
+[accounts.alpha]
+key_env = "KEY_ALPHA"
+base_url = "{fakes["alpha"].url}"
+
+[accounts.beta]
+key_file = "beta.key"
+base_url = "{fakes["beta"].url}"
+
+[accounts.gamma]
+key_env = "KEY_GAMMA"
+base_url = "{fakes["gamma"].url}"
+""",
+            encoding="utf-8",
+        )
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("AIML", "AIMLAPI"))}
+        options = ["--listen", "127.0.0.1:0", "--min-interval", "1", "--max-wait", "0.5", "--max-retries", "0"]
+        multi_log, single_log = tmp_path / "multi.log", tmp_path / "single.log"
+        multi = stack.enter_context(
+            process(
+                [CLI, "exporter", "--config", str(tmp_path / "exporter.toml"), *options],
+                multi_log,
+                {**env, "KEY_ALPHA": f"{API_KEY}-alpha", "KEY_GAMMA": f"{API_KEY}-gamma"},
+            )
+        )
+        single = stack.enter_context(
+            process(
+                [CLI, "exporter", "--base-url", fakes["alpha"].url, "--forecast-window", "30d", *options],
+                single_log,
+                {**env, "AIML_API_KEY": API_KEY},
+            )
+        )
+        multi_port, single_port = exporter_port(multi_log), exporter_port(single_log)
+
+        (tmp_path / "aimlapi-billing.rules.yml").write_text(artifact("rules"), encoding="utf-8")
+        config = {
+            "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
+            "rule_files": ["aimlapi-billing.rules.yml"],
+            "scrape_configs": [
+                {"job_name": "aimlapi", "static_configs": [{"targets": [f"127.0.0.1:{single_port}"]}]},
+                {  # the README's multi-target job
+                    "job_name": "aimlapi-accounts",
+                    "metrics_path": "/probe",
+                    "static_configs": [{"targets": sorted(BALANCES)}],
+                    "relabel_configs": [
+                        {"source_labels": ["__address__"], "target_label": "__param_account"},
+                        {"source_labels": ["__param_account"], "target_label": "instance"},
+                        {"target_label": "__address__", "replacement": f"127.0.0.1:{multi_port}"},
+                    ],
+                },
+            ],
+        }
+        (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        port = free_port()
+        prometheus_log = tmp_path / "prometheus.log"
+        prometheus = stack.enter_context(
+            process(
+                [
+                    prometheus_binary,
+                    f"--config.file={tmp_path / 'prometheus.yml'}",
+                    f"--storage.tsdb.path={tmp_path / 'data'}",
+                    f"--web.listen-address=127.0.0.1:{port}",
+                    "--log.level=warn",
+                ],
+                prometheus_log,
+            )
+        )
+        api = PrometheusAPI(f"http://127.0.0.1:{port}")
+        stack.callback(api.client.close)
+
+        def ready() -> bool:
+            with contextlib.suppress(httpx.HTTPError):
+                return api.client.get("/-/ready").status_code == 200
+            return False
+
+        wait_for("Prometheus to be ready", ready, prometheus_log)
+
+        # Values arrive, per account and for the single-account exporter (no account label).
+        def four_balances() -> dict[str, float] | None:
+            found = api.values("aimlapi_balance_usd")
+            return found if len(found) == 4 else None
+
+        balances = wait_for("four balance series", four_balances)
+        assert balances == {"": 275.78, **BALANCES}
+        assert api.values('up{job="aimlapi-accounts"}', "instance") == dict.fromkeys(BALANCES, 1.0)
+        assert api.values("aimlapi_scrape_success") == {"": 1.0, **dict.fromkeys(BALANCES, 1.0)}
+        runway = api.values("aimlapi_runway_days")
+        assert round(runway["alpha"], 1) == round(runway[""], 1) == 351.5  # the README's figure
+        assert api.values('aimlapi_window_spend_by_model_usd{account="beta"}', "model") == {
+            "(no model)": 5.0,
+            "openai/gpt-5": 4.06,
+            "anthropic/claude-sonnet": 0.42,
+        }
+        assert api.values("aimlapi_spend_24h_usd")["gamma"] == 1.98
+        for fake, key in ((fakes["alpha"], f"{API_KEY}-alpha"), (fakes["beta"], f"{API_KEY}-beta")):
+            assert {seen.headers["authorization"] for seen in fake.requests_to(DETAIL_PATH)} >= {f"Bearer {key}"}
+        assert {seen.headers["authorization"] for seen in fakes["beta"].requests_to(DETAIL_PATH)} == {
+            f"Bearer {API_KEY}-beta"  # the key file's tab, spaces and newline stripped
+        }
+
+        # Every metric the rules and the dashboard name is in a live scrape, and every query runs.
+        live = set(api.get("/api/v1/label/__name__/values"))
+        dashboard = json.loads(artifact("dashboard"))
+        named = {name for expr in dashboard_expressions(dashboard) for name in METRIC_NAME.findall(expr)}
+        named |= set(METRIC_NAME.findall(artifact("rules")))
+        assert named - live == set()
+        for expr in dashboard_expressions(dashboard):
+            result = api.query(as_promql(expr))
+            if "offset 1d" not in expr:  # the baseline needs a day of history
+                assert result, expr
+
+        # The shipped rules load and evaluate; the low balances are pending alerts already.
+        groups = api.get("/api/v1/rules")["groups"]
+        rules = [rule for group in groups for rule in group["rules"]]
+        assert len(rules) == 9
+        assert all(rule["health"] == "ok" for rule in rules), rules
+
+        def pending(alert: str) -> set[str]:
+            found = api.get("/api/v1/alerts")["alerts"]
+            return {a["labels"].get("account", "") for a in found if a["labels"]["alertname"] == alert}
+
+        wait_for("beta's and gamma's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"beta", "gamma"})
+        assert pending("AIMLAPIBalanceCritical") == set()
+
+        # gamma's upstream fails: its series stay, marked stale, and scrape_success drops to 0.
+        last_good = api.values("aimlapi_last_success_timestamp_seconds")["gamma"]
+        fakes["gamma"].script(DETAIL_PATH, *[Reply(500, {"message": "down"})] * 10_000)
+        wait_for("gamma's failure", lambda: api.values("aimlapi_scrape_success").get("gamma") == 0.0)
+        time.sleep(2)  # a few more scrapes of the failing account
+        assert api.values("aimlapi_scrape_success") == {"": 1.0, "alpha": 1.0, "beta": 1.0, "gamma": 0.0}
+        assert api.values("aimlapi_data_stale") == {"": 0.0, "alpha": 0.0, "beta": 0.0, "gamma": 1.0}
+        assert api.values("aimlapi_balance_usd")["gamma"] == 30.0  # the last known value, not a gap
+        assert api.values("aimlapi_last_success_timestamp_seconds")["gamma"] == last_good
+        assert api.values('up{job="aimlapi-accounts"}', "instance")["gamma"] == 1.0  # the exporter itself is fine
+        wait_for("gamma's upstream alert", lambda: pending("AIMLAPIUpstreamUnreadable") == {"gamma"})
+
+        # One read in flight per account: about one read a second each, not one per scrape and retry.
+        elapsed = time.monotonic() - started
+        reads = len(fakes["alpha"].requests_to(DETAIL_PATH))
+        assert reads <= 2 * (elapsed + 2)  # two exporters read alpha, at most once a second each
+
+        for child in (prometheus, multi, single):
+            assert child.poll() is None, "a process died early"
+    for log in (multi_log, single_log, prometheus_log):
+        assert API_KEY not in log.read_text(errors="replace")
+    print(f"real-Prometheus test: {time.monotonic() - started:.1f} s")
