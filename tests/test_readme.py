@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from fake_api_server import FakeAIMLAPI
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -74,3 +75,73 @@ def test_the_readme_samples_hold_on_any_date(quickstart_env: tuple[FakeAIMLAPI, 
             assert DATE.sub("DATE", result.stdout) == DATE.sub("DATE", shown)
     finally:
         server.stop()
+
+
+def readme_block(marker: str, language: str = "") -> str:
+    """The fenced block right after ``marker`` (an HTML comment, or a heading line)."""
+    found = re.search(rf"{re.escape(marker)}\n+```{language}\n(.*?)```", README, re.DOTALL)
+    assert found, marker
+    return found[1]
+
+
+def test_the_readme_alert_table_matches_the_shipped_rules() -> None:
+    from aimlapi_billing._monitoring import artifact
+
+    rules = {rule["alert"]: rule for group in yaml.safe_load(artifact("rules"))["groups"] for rule in group["rules"]}
+    rows = re.findall(r"^\| `(AIMLAPI\w+)` \| (.*?) \| (\w+) \| (\w+) \|$", README, re.MULTILINE)
+    assert [name for name, *_ in rows] == list(rules)
+    for name, condition, duration, severity in rows:
+        assert (duration, severity) == (rules[name]["for"], rules[name]["labels"]["severity"]), name
+        for threshold in re.findall(r"[<>] \d+", condition):  # the numbers the table quotes are the rule's
+            assert threshold in rules[name]["expr"], (name, threshold)
+
+
+def test_the_readme_exporter_config_loads(tmp_path: Path) -> None:
+    from aimlapi_billing._exporter_config import load_accounts
+
+    text = readme_block("<!-- exporter.toml -->", "toml")
+    (tmp_path / "client-b.key").write_text("key-b\n")
+    (tmp_path / "client-c.key").write_text("key-c\n")
+    config = tmp_path / "exporter.toml"
+    config.write_text(text.replace("/etc/aimlapi-billing/client-b.key", "client-b.key"))
+    accounts = load_accounts(config, environ={"AIML_KEY_CLIENT_A": "key-a"})
+    assert [(a.name, a.api_key, a.min_interval, a.max_wait) for a in accounts] == [
+        ("client-a", "key-a", 60.0, 5.0),
+        ("client-b", "key-b", 60.0, 5.0),
+        ("client-c", "key-c", 60.0, 5.0),
+    ]
+
+
+def test_the_readme_nagios_and_icinga_definitions_run_the_check(
+    quickstart_env: tuple[FakeAIMLAPI, dict[str, str]],
+) -> None:
+    server, env = quickstart_env
+    command_line = re.search(r"command_line\s+(.*)", README)
+    assert command_line
+    arguments = {"$ARG1$": "100", "$ARG2$": "20", "$ARG3$": "30", "$ARG4$": "7"}
+    words = [arguments.get(word, word) for word in command_line[1].split()]
+    assert words[0] == "/usr/local/bin/aimlapi-billing"
+    try:
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "aimlapi-billing"), *words[1:]],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == (
+        "BILLING OK - balance 275.78 USD, runway 351.5 days | balance_usd=275.78;100:;20: runway_days=351.5;30:;7:\n"
+    )
+    icinga_options = set(re.findall(r'"(--[a-z-]+)" = ', README))
+    help_text = subprocess.run(
+        [str(Path(sys.executable).parent / "aimlapi-billing"), "check", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert icinga_options == {"--warning-usd", "--critical-usd", "--warning-days", "--critical-days", "--timeout"}
+    assert all(option in help_text for option in icinga_options)

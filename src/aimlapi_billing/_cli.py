@@ -155,6 +155,7 @@ def _parser() -> _Parser:
         description="Monitoring plugin: one status line with performance data; exit 0 OK, 1 WARNING, "
         "2 CRITICAL, 3 UNKNOWN (any error).",
     )
+    check.add_argument("--version", action="version", version=f"%(prog)s {__version__}")  # plugin guidelines
     check.add_argument("--warning-usd", type=float, required=True, metavar="W", help="WARNING below this balance")
     check.add_argument("--critical-usd", type=float, required=True, metavar="C", help="CRITICAL below this balance")
     check.add_argument("--warning-days", type=float, metavar="N", help="WARNING when the runway is below N days")

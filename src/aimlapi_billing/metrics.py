@@ -11,27 +11,31 @@ Design:
 
 * **A custom collector, not Gauges set by a loop.** The balance is read when Prometheus scrapes
   (:meth:`BillingCollector.collect`), so the exported values are as fresh as the scrape and there is
-  no background thread to start, stop or keep alive. The same collector serves a long-running
-  exporter (:func:`make_exporter`), a one-shot node_exporter textfile job (:func:`exposition` and
+  no polling loop to start, stop or keep alive (each read runs in a short-lived thread). The same
+  collector serves a long-running exporter (:func:`make_exporter`, or :func:`make_probe_exporter`
+  for many accounts), a one-shot node_exporter textfile job (:func:`exposition` and
   :func:`write_textfile`) or any ``CollectorRegistry`` you already have. It is never put in
   prometheus_client's global ``REGISTRY``: :func:`build_registry` makes a registry of its own.
-* **Caching.** Several Prometheus servers, or one with a short scrape interval, must not turn into a
-  request storm against the vendor's rate limits: the API is read at most once per ``min_interval``
-  seconds (measured by ``clock``, monotonic by default, from the end of the previous read, whether it
-  succeeded or not). Scrapes in between are answered from the cache. A lock makes concurrent scrapes
-  wait for one read instead of each starting their own.
+* **Caching, one read in flight.** Several Prometheus servers, or one with a short scrape interval,
+  must not turn into a request storm against the vendor's rate limits: the API is read at most once
+  per ``min_interval`` seconds (measured by ``clock``, monotonic by default, from the end of the
+  previous read, whether it succeeded or not), in a thread of its own, and never twice at once.
+  Scrapes wait for a running read up to ``max_wait`` seconds and are otherwise answered from the last
+  result, so a slow or hanging upstream costs one thread and one request, not one per scrape.
 * **A read is all or nothing.** ``detail()``, ``balance()`` and, with a ``forecast_window``,
-  ``forecast()`` must all succeed for the reading to replace the cached one, so the values exported
-  together always come from the same read.
+  ``forecast()`` and the last day's ledger must all succeed for the reading to replace the cached
+  one, so the values exported together always come from the same read.
 * **Failure and staleness.** :meth:`BillingCollector.collect` never raises (a collector that raises
   fails the whole exposition: an HTTP 500 from the exporter, no textfile). When a read fails (any
-  exception from the billing object), ``aimlapi_scrape_success`` is 0 and the values of the last
-  successful read are still exported, with ``aimlapi_data_stale`` 1 and
+  exception from the billing object) or is still running after ``max_wait``,
+  ``aimlapi_scrape_success`` is 0 and the values of the last successful read are still exported,
+  with ``aimlapi_data_stale`` 1 and
   ``aimlapi_last_success_timestamp_seconds`` saying how old they are: alert on those rather than
   letting the balance series vanish (and ``absent()`` fire) on every network hiccup. Before any
   successful read there is nothing to show: no value series and no last-success timestamp.
 
-Metrics (gauges, no labels; none carries the account's user id, e-mail or API key):
+Metrics (gauges; none carries the account's user id, e-mail or API key; the only labels are the
+constant ones you give, e.g. ``account`` in the multi-account exporter, and ``model``):
 
 ================================================  =========================================================
 ``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
@@ -41,7 +45,11 @@ Metrics (gauges, no labels; none carries the account's user id, e-mail or API ke
 ``aimlapi_autotopup_threshold_usd``               auto top-up threshold (omitted if unset)
 ``aimlapi_autotopup_amount_usd``                  auto top-up amount (omitted if unset)
 ``aimlapi_runway_days``                           days until the balance runs out, +Inf when nothing is spent
-                                                  (only with ``forecast_window``)
+                                                  (only with ``forecast_window``, as the four below)
+``aimlapi_daily_burn_usd``                        US dollars spent per day, averaged over the forecast window
+``aimlapi_window_spend_usd``                      US dollars spent (CHARGE entries) over the forecast window
+``aimlapi_window_spend_by_model_usd{model}``      the same for the 10 costliest models (``(no model)``: expiries etc.)
+``aimlapi_spend_24h_usd``                         US dollars spent in the 24 hours before the read
 ``aimlapi_scrape_success``                        1 when the last read succeeded
 ``aimlapi_scrape_duration_seconds``               duration of the last read, successful or not
 ``aimlapi_data_stale``                            1 when the values are from an earlier read (the last failed)

@@ -11,13 +11,14 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from aimlapi_billing import Billing
+from aimlapi_billing import Billing, __version__
 from aimlapi_billing._cli import main
 from aimlapi_billing.metrics import BillingCollector
 
@@ -168,3 +169,50 @@ def test_the_dashboard_is_importable_grafana_json() -> None:
     titles = {panel["title"] for panel in dashboard["panels"]}
     assert {"Balance", "Runway", "Spend rate", "Spend by model over the forecast window"} <= titles
     assert {"Upstream reads succeeding", "Age of the data"} <= titles
+
+
+# --- the CLI: exporter --config and the plugin's --version ----------------------------------------
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (None, "cannot read the exporter configuration: No such file or directory"),
+        ("[accounts.a]\nkey_env = 'AIML_UNSET_VARIABLE'\n", "AIML_UNSET_VARIABLE (key_env) is not set"),
+        ("[accounts.a]\nkey_file = 'a.key'\n", "the key from file"),
+        ("accounts = [", "not valid TOML"),
+    ],
+    ids=["missing", "unset-variable", "blank-key-file", "bad-toml"],
+)
+def test_exporter_with_a_bad_config_exits_3_with_one_line(tmp_path: Path, config: str | None, message: str) -> None:
+    path = tmp_path / "exporter.toml"
+    if config is not None:
+        path.write_text(config, encoding="utf-8")
+    (tmp_path / "a.key").write_text("\n\n")
+    code, out, err = run_cli("exporter", "--config", str(path), "--listen", "127.0.0.1:0")
+    assert (code, out) == (3, "")
+    assert err.startswith(f"aimlapi-billing: error: {path}: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "inf", "soon"])
+def test_exporter_max_wait_is_checked(value: str) -> None:
+    code, out, err = run_cli("exporter", "--max-wait", value)
+    assert (code, out) == (2, "")
+    assert "--max-wait: not a finite number of seconds" in err
+
+
+def test_check_has_help_and_version_as_the_plugin_guidelines_ask() -> None:
+    script = str(Path(sys.executable).parent / "aimlapi-billing")
+    version = subprocess.run([script, "check", "--version"], capture_output=True, text=True, check=False, timeout=60)
+    assert (version.returncode, version.stdout) == (0, f"aimlapi-billing check {__version__}\n")
+    help_text = subprocess.run([script, "check", "--help"], capture_output=True, text=True, check=True, timeout=60)
+    assert "--warning-usd" in help_text.stdout
+    assert "--version" in help_text.stdout

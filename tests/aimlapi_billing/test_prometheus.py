@@ -28,6 +28,7 @@ from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 
 from aimlapi_billing._monitoring import artifact
 
+from ..test_readme import readme_block
 from .conftest import API_KEY
 from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
 
@@ -35,7 +36,7 @@ DETAIL_PATH = "/v2/billing/detail"
 CLI = str(Path(sys.executable).parent / "aimlapi-billing")
 #: Generous: Prometheus scrapes every second; this bounds a wait for one condition on a busy machine.
 PATIENCE = 30.0
-BALANCES = {"alpha": 275.78, "beta": 80.25, "gamma": 30.0}
+BALANCES = {"client-a": 275.78, "client-b": 80.25, "client-c": 30.0}  # the README's account names
 
 
 def free_port() -> int:
@@ -122,23 +123,23 @@ def test_prometheus_scrapes_one_and_three_accounts_with_the_shipped_rules(
         fakes = {name: stack.enter_context(FakeAIMLAPI()) for name in BALANCES}
         for name, balance in BALANCES.items():
             fakes[name].canned[DETAIL_PATH] = {**DETAIL, "current_balance": balance}
-        (tmp_path / "beta.key").write_text(f"\t{API_KEY}-beta  \n", encoding="ascii")
+        (tmp_path / "client-b.key").write_text(f"\t{API_KEY}-b  \n", encoding="ascii")
         (tmp_path / "exporter.toml").write_text(
             f"""
 [exporter]
 forecast_window = "30d"
 
-[accounts.alpha]
-key_env = "KEY_ALPHA"
-base_url = "{fakes["alpha"].url}"
+[accounts.client-a]
+key_env = "KEY_A"
+base_url = "{fakes["client-a"].url}"
 
-[accounts.beta]
-key_file = "beta.key"
-base_url = "{fakes["beta"].url}"
+[accounts.client-b]
+key_file = "client-b.key"
+base_url = "{fakes["client-b"].url}"
 
-[accounts.gamma]
-key_env = "KEY_GAMMA"
-base_url = "{fakes["gamma"].url}"
+[accounts.client-c]
+key_env = "KEY_C"
+base_url = "{fakes["client-c"].url}"
 """,
             encoding="utf-8",
         )
@@ -149,12 +150,12 @@ base_url = "{fakes["gamma"].url}"
             process(
                 [CLI, "exporter", "--config", str(tmp_path / "exporter.toml"), *options],
                 multi_log,
-                {**env, "KEY_ALPHA": f"{API_KEY}-alpha", "KEY_GAMMA": f"{API_KEY}-gamma"},
+                {**env, "KEY_A": f"{API_KEY}-a", "KEY_C": f"{API_KEY}-c"},
             )
         )
         single = stack.enter_context(
             process(
-                [CLI, "exporter", "--base-url", fakes["alpha"].url, "--forecast-window", "30d", *options],
+                [CLI, "exporter", "--base-url", fakes["client-a"].url, "--forecast-window", "30d", *options],
                 single_log,
                 {**env, "AIML_API_KEY": API_KEY},
             )
@@ -162,21 +163,17 @@ base_url = "{fakes["gamma"].url}"
         multi_port, single_port = exporter_port(multi_log), exporter_port(single_log)
 
         (tmp_path / "aimlapi-billing.rules.yml").write_text(artifact("rules"), encoding="utf-8")
+        readme_yaml = readme_block("<!-- prometheus.yml -->", "yaml").replace(
+            "127.0.0.1:9464", f"127.0.0.1:{multi_port}"
+        )
+        (readme_job,) = yaml.safe_load(readme_yaml)["scrape_configs"]
+        assert readme_job["static_configs"] == [{"targets": sorted(BALANCES)}]
         config = {
             "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
             "rule_files": ["aimlapi-billing.rules.yml"],
             "scrape_configs": [
                 {"job_name": "aimlapi", "static_configs": [{"targets": [f"127.0.0.1:{single_port}"]}]},
-                {  # the README's multi-target job
-                    "job_name": "aimlapi-accounts",
-                    "metrics_path": "/probe",
-                    "static_configs": [{"targets": sorted(BALANCES)}],
-                    "relabel_configs": [
-                        {"source_labels": ["__address__"], "target_label": "__param_account"},
-                        {"source_labels": ["__param_account"], "target_label": "instance"},
-                        {"target_label": "__address__", "replacement": f"127.0.0.1:{multi_port}"},
-                    ],
-                },
+                {**readme_job, "scrape_interval": "1s"},
             ],
         }
         (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -214,17 +211,17 @@ base_url = "{fakes["gamma"].url}"
         assert api.values('up{job="aimlapi-accounts"}', "instance") == dict.fromkeys(BALANCES, 1.0)
         assert api.values("aimlapi_scrape_success") == {"": 1.0, **dict.fromkeys(BALANCES, 1.0)}
         runway = api.values("aimlapi_runway_days")
-        assert round(runway["alpha"], 1) == round(runway[""], 1) == 351.5  # the README's figure
-        assert api.values('aimlapi_window_spend_by_model_usd{account="beta"}', "model") == {
+        assert round(runway["client-a"], 1) == round(runway[""], 1) == 351.5  # the README's figure
+        assert api.values('aimlapi_window_spend_by_model_usd{account="client-b"}', "model") == {
             "(no model)": 5.0,
             "openai/gpt-5": 4.06,
             "anthropic/claude-sonnet": 0.42,
         }
-        assert api.values("aimlapi_spend_24h_usd")["gamma"] == 1.98
-        for fake, key in ((fakes["alpha"], f"{API_KEY}-alpha"), (fakes["beta"], f"{API_KEY}-beta")):
+        assert api.values("aimlapi_spend_24h_usd")["client-c"] == 1.98
+        for fake, key in ((fakes["client-a"], f"{API_KEY}-a"), (fakes["client-b"], f"{API_KEY}-b")):
             assert {seen.headers["authorization"] for seen in fake.requests_to(DETAIL_PATH)} >= {f"Bearer {key}"}
-        assert {seen.headers["authorization"] for seen in fakes["beta"].requests_to(DETAIL_PATH)} == {
-            f"Bearer {API_KEY}-beta"  # the key file's tab, spaces and newline stripped
+        assert {seen.headers["authorization"] for seen in fakes["client-b"].requests_to(DETAIL_PATH)} == {
+            f"Bearer {API_KEY}-b"  # the key file's tab, spaces and newline stripped
         }
 
         # Every metric the rules and the dashboard name is in a live scrape, and every query runs.
@@ -248,25 +245,27 @@ base_url = "{fakes["gamma"].url}"
             found = api.get("/api/v1/alerts")["alerts"]
             return {a["labels"].get("account", "") for a in found if a["labels"]["alertname"] == alert}
 
-        wait_for("beta's and gamma's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"beta", "gamma"})
+        wait_for(
+            "client-b's and client-c's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"client-b", "client-c"}
+        )
         assert pending("AIMLAPIBalanceCritical") == set()
 
-        # gamma's upstream fails: its series stay, marked stale, and scrape_success drops to 0.
-        last_good = api.values("aimlapi_last_success_timestamp_seconds")["gamma"]
-        fakes["gamma"].script(DETAIL_PATH, *[Reply(500, {"message": "down"})] * 10_000)
-        wait_for("gamma's failure", lambda: api.values("aimlapi_scrape_success").get("gamma") == 0.0)
+        # client-c's upstream fails: its series stay, marked stale, and scrape_success drops to 0.
+        last_good = api.values("aimlapi_last_success_timestamp_seconds")["client-c"]
+        fakes["client-c"].script(DETAIL_PATH, *[Reply(500, {"message": "down"})] * 10_000)
+        wait_for("client-c's failure", lambda: api.values("aimlapi_scrape_success").get("client-c") == 0.0)
         time.sleep(2)  # a few more scrapes of the failing account
-        assert api.values("aimlapi_scrape_success") == {"": 1.0, "alpha": 1.0, "beta": 1.0, "gamma": 0.0}
-        assert api.values("aimlapi_data_stale") == {"": 0.0, "alpha": 0.0, "beta": 0.0, "gamma": 1.0}
-        assert api.values("aimlapi_balance_usd")["gamma"] == 30.0  # the last known value, not a gap
-        assert api.values("aimlapi_last_success_timestamp_seconds")["gamma"] == last_good
-        assert api.values('up{job="aimlapi-accounts"}', "instance")["gamma"] == 1.0  # the exporter itself is fine
-        wait_for("gamma's upstream alert", lambda: pending("AIMLAPIUpstreamUnreadable") == {"gamma"})
+        assert api.values("aimlapi_scrape_success") == {"": 1.0, "client-a": 1.0, "client-b": 1.0, "client-c": 0.0}
+        assert api.values("aimlapi_data_stale") == {"": 0.0, "client-a": 0.0, "client-b": 0.0, "client-c": 1.0}
+        assert api.values("aimlapi_balance_usd")["client-c"] == 30.0  # the last known value, not a gap
+        assert api.values("aimlapi_last_success_timestamp_seconds")["client-c"] == last_good
+        assert api.values('up{job="aimlapi-accounts"}', "instance")["client-c"] == 1.0  # the exporter itself is fine
+        wait_for("client-c's upstream alert", lambda: pending("AIMLAPIUpstreamUnreadable") == {"client-c"})
 
         # One read in flight per account: about one read a second each, not one per scrape and retry.
         elapsed = time.monotonic() - started
-        reads = len(fakes["alpha"].requests_to(DETAIL_PATH))
-        assert reads <= 2 * (elapsed + 2)  # two exporters read alpha, at most once a second each
+        reads = len(fakes["client-a"].requests_to(DETAIL_PATH))
+        assert reads <= 2 * (elapsed + 2)  # two exporters read client-a, at most once a second each
 
         for child in (prometheus, multi, single):
             assert child.poll() is None, "a process died early"
