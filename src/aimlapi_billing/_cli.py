@@ -436,10 +436,7 @@ def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
         server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
     except (AIMLAPIError, OSError) as exc:
         return _report(exc, err)
-    host, port = server.server_address[:2]
-    host = host.decode() if isinstance(host, bytes) else host
-    shown = f"[{host}]" if ":" in host else host
-    print(f"{PROG}: serving http://{shown}:{port}/metrics (Ctrl-C to stop)", file=err, flush=True)
+    print(f"{PROG}: serving {metrics.server_url(server)}{metrics.METRICS_PATH} (Ctrl-C to stop)", file=err, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

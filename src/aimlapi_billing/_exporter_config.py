@@ -22,6 +22,7 @@ error.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import math
 import os
@@ -61,6 +62,11 @@ class Account:
         return f"Account(name={self.name!r}, key from {self.key_source}, base_url={self.base_url!r})"
 
 
+def is_seconds(value: object) -> bool:
+    """A finite number of seconds, 0 or more (not a bool, not NaN)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value) and value >= 0
+
+
 class ConfigError(ConfigurationError):
     """The exporter's configuration file is missing, unreadable or wrong; the message names the file."""
 
@@ -76,7 +82,7 @@ def load_accounts(
     """Every account of the file at ``path``, keys loaded; the keyword arguments are the defaults."""
     environ = os.environ if environ is None else environ
     try:
-        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))  # -sig: Notepad's BOM
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the exporter configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -136,6 +142,7 @@ def _key(path: Path, where: str, settings: dict[str, Any], environ: Mapping[str,
             raise ConfigError(f"{path}: {where}: cannot read key_file {key_path}: {exc.strerror or exc}") from None
         if len(data) > _MAX_KEY_FILE_BYTES:
             raise ConfigError(f"{path}: {where}: key_file {key_path} is over {_MAX_KEY_FILE_BYTES} bytes: not a key")
+        data = data.removeprefix(codecs.BOM_UTF8)  # a key saved by Windows Notepad
         if not data.isascii():  # checked, not caught: a UnicodeDecodeError would carry the bytes along
             raise ConfigError(f"{path}: {where}: key_file {key_path} holds non-ASCII bytes: not a key")
         key = data.decode("ascii")
@@ -149,7 +156,7 @@ def _key(path: Path, where: str, settings: dict[str, Any], environ: Mapping[str,
 
 def _setting(path: Path, where: str, name: str, value: Any) -> Any:
     if name in ("min_interval", "max_wait"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        if not is_seconds(value):
             raise ConfigError(f"{path}: {where}: must be a number of seconds, 0 or more, not {value!r}")
         return float(value)
     if name == "forecast_window":

@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._exporter_config import is_seconds
+
 #: What ``monitoring`` prints: the packaged file for each subject.
 ARTIFACTS = {"rules": "aimlapi-billing.rules.yml", "dashboard": "aimlapi-billing.dashboard.json"}
 
@@ -37,7 +39,7 @@ def _seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
+    if not is_seconds(seconds):
         raise argparse.ArgumentTypeError(f"not a finite number of seconds, 0 or more: {text!r}")
     return seconds
 
@@ -90,15 +92,8 @@ def serve_accounts(args: argparse.Namespace, err: TextIO, prog: str) -> int:
             )
         server = metrics.make_probe_exporter(collectors, *args.listen)
         stack.callback(server.server_close)
-        host, port = server.server_address[:2]
-        host = host.decode() if isinstance(host, bytes) else host
-        shown = f"[{host}]" if ":" in host else host
-        names = ", ".join(collectors)
-        print(
-            f"{prog}: serving http://{shown}:{port}{metrics.PROBE_PATH}?account=NAME for {names} (Ctrl-C to stop)",
-            file=err,
-            flush=True,
-        )
+        url = f"{metrics.server_url(server)}{metrics.PROBE_PATH}?account=NAME"
+        print(f"{prog}: serving {url} for {', '.join(collectors)} (Ctrl-C to stop)", file=err, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
     return 0

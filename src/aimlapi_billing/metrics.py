@@ -115,6 +115,7 @@ __all__ = [
     "exposition",
     "make_exporter",
     "make_probe_exporter",
+    "server_url",
     "write_textfile",
 ]
 
@@ -350,14 +351,15 @@ class BillingCollector:
         except Exception as exc:
             error = exc
             self._log_failure(exc)
-        with self._lock:
-            if reading is not None:
-                self._reading = reading
-            self._last_ok, self.last_error = reading is not None, error
-            self._last_duration = time.perf_counter() - started
-            self._last_attempt_at = self._clock()
-            self._in_flight = None
-        done.set()
+        finally:  # whatever happened, the read is over: the next scrape may start another
+            with self._lock:
+                if reading is not None:
+                    self._reading = reading
+                self._last_ok, self.last_error = reading is not None, error
+                self._last_duration = time.perf_counter() - started
+                self._last_attempt_at = self._clock()
+                self._in_flight = None
+            done.set()
 
     def _log_failure(self, exc: Exception) -> None:
         if self._reading is None:
@@ -539,6 +541,13 @@ def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464
     ``server_close()`` to stop. Loopback by default: exposing it further is the caller's decision.
     """
     return _serve(_route(make_wsgi_app(registry)), host, port)
+
+
+def server_url(server: WSGIServer) -> str:
+    """``http://HOST:PORT`` of a server from :func:`make_exporter` or :func:`make_probe_exporter` (IPv6 in brackets)."""
+    host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _serve(app: WSGIApplication, host: str, port: int) -> WSGIServer:

@@ -128,3 +128,12 @@ def test_a_missing_or_unreadable_config_file(tmp_path: Path) -> None:
     (tmp_path / "latin1.toml").write_bytes(b"# caf\xe9\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_accounts(tmp_path / "latin1.toml")
+
+
+def test_files_saved_with_a_byte_order_mark_load(tmp_path: Path) -> None:
+    """Windows Notepad starts UTF-8 files with a BOM: neither the config nor a key file chokes on it."""
+    (tmp_path / "a.key").write_bytes(b"\xef\xbb\xbf" + API_KEY.encode() + b"\r\n")
+    path = tmp_path / "exporter.toml"
+    path.write_bytes(b"\xef\xbb\xbf[accounts.a]\r\nkey_file = 'a.key'\r\n")
+    (account,) = load_accounts(path, environ={})
+    assert account.api_key == API_KEY
