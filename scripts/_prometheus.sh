@@ -23,7 +23,8 @@ ensure_prometheus() {
   echo "bootstrap: installing Debian's prometheus package (prometheus, promtool) with apt-get" >&2
   # policy-rc.d answering 101 is Debian's documented way to keep maintainer scripts from starting
   # a service (invoke-rc.d and deb-systemd-invoke both ask it); only ours is removed afterwards.
-  local policy=/usr/sbin/policy-rc.d own_policy=0
+  # (AIMLAPI_BILLING_POLICY_RC_D lets the set-up's own tests use a scratch path.)
+  local policy="${AIMLAPI_BILLING_POLICY_RC_D:-/usr/sbin/policy-rc.d}" own_policy=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod 755 "$policy"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,11 @@ SEED_PAGE = SHARED / "seeds" / "account-balance.md"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def free_port() -> int:
+    """A loopback port free now, for servers that must be told their port (Prometheus, pypiserver)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 
 from aimlapi_billing._monitoring import artifact
 
+from ..conftest import free_port
 from ..test_readme import readme_block
 from .conftest import API_KEY
 from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
@@ -37,13 +37,6 @@ CLI = str(Path(sys.executable).parent / "aimlapi-billing")
 #: Generous: Prometheus scrapes every second; this bounds a wait for one condition on a busy machine.
 PATIENCE = 30.0
 BALANCES = {"client-a": 275.78, "client-b": 80.25, "client-c": 30.0}  # the README's account names
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

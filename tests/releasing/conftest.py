@@ -6,7 +6,6 @@ import base64
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from ..conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = "releaser"
@@ -77,13 +78,6 @@ class Index:
         return sorted(p.name for p in self.packages.iterdir())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[Index]:
     """pypiserver on a free loopback port; uploads, listing and downloads need the password."""
@@ -102,7 +96,7 @@ def _serve_index(tmp_path: Path, authenticate: str) -> Iterator[Index]:
     htpasswd = tmp_path / "htpasswd"
     digest = base64.b64encode(hashlib.sha1(PASSWORD.encode()).digest()).decode()  # noqa: S324 (htpasswd's {SHA} scheme)
     htpasswd.write_text(f"{USER}:{{SHA}}{digest}\n")
-    port = _free_port()
+    port = free_port()
     command = [
         str(BIN / "pypi-server"), "run", "--host", "127.0.0.1", "--port", str(port),
         "--authenticate", authenticate, "--passwords", str(htpasswd),
