@@ -13,6 +13,7 @@ A TOML file (read with the standard library's ``tomllib``)::
     [accounts.agency-b]
     key_file = "/etc/aimlapi-billing/agency-b.key"   # ... or from this file (relative: to the config file)
     base_url = "https://api.aimlapi.com"             # optional, per account
+    allow_insecure_http = false                      # true: allow a plain http:// base_url off loopback
 
 A key is never written in the file itself, a URL or a command line. Everything is checked when the
 file is loaded, so a mistake stops the exporter at start with one line naming the file and the
@@ -41,7 +42,15 @@ ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SPAN = re.compile(r"(\d+(?:\.\d+)?)([hdw])")
 _SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
 _EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window"}
-_ACCOUNT_SETTINGS = {"key_env", "key_file", "base_url", "min_interval", "max_wait", "forecast_window"}
+_ACCOUNT_SETTINGS = {
+    "key_env",
+    "key_file",
+    "base_url",
+    "allow_insecure_http",
+    "min_interval",
+    "max_wait",
+    "forecast_window",
+}
 #: A key file larger than this is not a key file (a wrong path, e.g. a log).
 _MAX_KEY_FILE_BYTES = 4096
 
@@ -54,6 +63,7 @@ class Account:
     api_key: str
     key_source: str  # where the key came from, for messages: "$VAR" or "file /path"
     base_url: str | None
+    allow_insecure_http: bool
     min_interval: float
     max_wait: float
     forecast_window: datetime.timedelta | None
@@ -116,6 +126,7 @@ def _account(path: Path, name: str, table: dict[str, Any], base: dict[str, Any],
         api_key=api_key,
         key_source=source,
         base_url=settings.get("base_url"),
+        allow_insecure_http=settings.get("allow_insecure_http", False),
         min_interval=settings["min_interval"],
         max_wait=settings["max_wait"],
         forecast_window=settings["forecast_window"],
@@ -159,6 +170,10 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
         if not is_seconds(value):
             raise ConfigError(f"{path}: {where}: must be a number of seconds, 0 or more, not {value!r}")
         return float(value)
+    if name == "allow_insecure_http":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {where}: must be true or false")
+        return value
     if name == "forecast_window":
         match = _SPAN.fullmatch(value) if isinstance(value, str) else None
         if match is None or not float(match[1]) > 0:

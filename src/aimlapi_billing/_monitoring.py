@@ -70,7 +70,8 @@ def serve_accounts(args: argparse.Namespace, err: TextIO, prog: str) -> int:
     """``exporter --config FILE``: load every account (or fail at once), then serve /probe until interrupted."""
     from . import metrics
     from ._client import Billing
-    from ._exporter_config import load_accounts
+    from ._exceptions import ConfigurationError
+    from ._exporter_config import ConfigError, load_accounts
 
     accounts = load_accounts(
         args.config, min_interval=args.min_interval, max_wait=args.max_wait, forecast_window=args.forecast_window
@@ -79,10 +80,14 @@ def serve_accounts(args: argparse.Namespace, err: TextIO, prog: str) -> int:
         collectors = {}
         for account in accounts:
             options: dict[str, object] = {"api_key": account.api_key, "max_retries": args.max_retries}
+            options["allow_insecure_http"] = account.allow_insecure_http
             options["base_url"] = account.base_url or args.base_url
             if args.timeout is not None:
                 options["timeout"] = args.timeout
-            billing = stack.enter_context(Billing(**options))  # type: ignore[arg-type]
+            try:
+                billing = stack.enter_context(Billing(**options))  # type: ignore[arg-type]
+            except ConfigurationError as exc:  # e.g. plain http:// to a remote host: say which account
+                raise ConfigError(f"{args.config}: accounts.{account.name}: {exc}") from None
             collectors[account.name] = metrics.BillingCollector(
                 billing,
                 min_interval=account.min_interval,

@@ -66,6 +66,7 @@ import logging
 import math
 import os
 import pathlib
+import re
 import socket
 import socketserver
 import tempfile
@@ -268,7 +269,7 @@ class BillingCollector:
         self._min_interval = float(min_interval)
         self._forecast_window = forecast_window
         self._max_wait = None if max_wait is None else float(max_wait)
-        self._labels = dict(labels or {})
+        self._labels = _checked_labels(labels or {})
         self._clock = clock
         self._lock = threading.Lock()
         self._last_attempt_at: float | None = None  # clock() when the last read ended
@@ -412,6 +413,19 @@ class BillingCollector:
 
 
 _FORECAST_SPECS = [_RUNWAY, _DAILY_BURN, _WINDOW_SPEND, _WINDOW_SPEND_BY_MODEL, _SPEND_24H]
+
+
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def _checked_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """Constant labels: valid Prometheus names, string values, none reserved or used by a family."""
+    for name, value in labels.items():
+        if not isinstance(name, str) or not _LABEL_NAME.fullmatch(name) or name.startswith("__") or name == "model":
+            raise InvalidParameterError(f"labels: {name!r} is not a label name this collector can add")
+        if not isinstance(value, str):
+            raise InvalidParameterError(f"labels: the value of {name!r} must be a string, not {type(value).__name__}")
+    return dict(labels)
 
 
 def _check_seconds(name: str, seconds: object) -> None:

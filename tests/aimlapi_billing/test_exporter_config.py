@@ -35,6 +35,7 @@ key_env = "KEY_A"
 [accounts."team.b"]
 key_file = "b.key"
 base_url = "http://127.0.0.1:8765"
+allow_insecure_http = true
 max_wait = 2.5
 forecast_window = "36h"
 """,
@@ -45,6 +46,7 @@ forecast_window = "36h"
     assert (first.api_key, first.key_source, first.base_url) == (f"{API_KEY}-a", "$KEY_A", None)
     assert (first.min_interval, first.max_wait, first.forecast_window) == (30.0, 4.0, datetime.timedelta(weeks=2))
     assert (second.api_key, second.key_source) == (f"{API_KEY}-b", f"file {tmp_path / 'b.key'}")
+    assert (first.allow_insecure_http, second.allow_insecure_http) == (False, True)
     assert (second.base_url, second.max_wait, second.forecast_window) == (
         "http://127.0.0.1:8765",
         2.5,
@@ -90,6 +92,7 @@ BAD_CONFIGS = {
         "must not carry credentials",
     ),
     "key-in-query": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'https://api.aimlapi.com/?key=x'\n", "or a query"),
+    "insecure-not-a-bool": ("[accounts.a]\nkey_env = 'K'\nallow_insecure_http = 'yes'\n", "true or false"),
     "not-a-url": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'api.aimlapi.com'\n", "http(s) URL"),
 }
 

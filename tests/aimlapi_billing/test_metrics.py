@@ -574,6 +574,16 @@ def test_intervals_are_checked(billing: Billing, name: str, seconds: Any) -> Non
         BillingCollector(billing, **{name: seconds})
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [{"model": "x"}, {"__name__": "x"}, {"1account": "x"}, {"ac-count": "x"}, {"account": 7}, {"": "x"}],
+    ids=["model", "reserved", "digit", "dash", "not-a-string", "empty"],
+)
+def test_constant_labels_are_checked(billing: Billing, labels: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="labels"):
+        BillingCollector(billing, labels=labels)
+
+
 def test_min_interval_is_required(billing: Billing) -> None:
     with pytest.raises(InvalidParameterError, match="min_interval"):
         BillingCollector(billing, min_interval=None)  # type: ignore[arg-type]

@@ -187,8 +187,17 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
         ("[accounts.a]\nkey_env = 'AIML_UNSET_VARIABLE'\n", "AIML_UNSET_VARIABLE (key_env) is not set"),
         ("[accounts.a]\nkey_file = 'a.key'\n", "the key from file"),
         ("accounts = [", "not valid TOML"),
+        (
+            "[accounts.remote]\nkey_env = 'HOME'\nbase_url = 'http://billing.example.com'\n",
+            "accounts.remote: ",  # the SDK refuses to send a key over plain HTTP to a remote host
+        ),
+        (
+            "[accounts.remote]\nkey_env = 'HOME'\nbase_url = 'http://billing.example.com'\n"
+            "allow_insecure_http = true\nmin_interval = -5\n",
+            "accounts.remote.min_interval",
+        ),
     ],
-    ids=["missing", "unset-variable", "blank-key-file", "bad-toml"],
+    ids=["missing", "unset-variable", "blank-key-file", "bad-toml", "plain-http", "negative-interval"],
 )
 def test_exporter_with_a_bad_config_exits_3_with_one_line(tmp_path: Path, config: str | None, message: str) -> None:
     path = tmp_path / "exporter.toml"
