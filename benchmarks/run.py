@@ -27,13 +27,15 @@ from pathlib import Path
 # This folder is on sys.path when run as a script; scripts/ (the fake server) is added by server.py.
 import calls
 import imports
+import nginx
+import processes
 import report
 import server
 import tooling
 from common import SCRIPTS, Comparison, Measurement
 from machine import describe
 
-SECTIONS = ("sync", "ledger", "async", "import", "regenerate", "footprint")
+SECTIONS = ("sync", "ledger", "async", "process", "import", "regenerate", "footprint")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Plan:
     async_rounds: int
     async_concurrency: int
     async_warmup: int
+    async_pool: int
+    process_runs: int
     import_runs: int
     import_warmup: int
     regenerate_runs: int
@@ -58,6 +62,8 @@ FULL = Plan(
     async_rounds=16,
     async_concurrency=500,
     async_warmup=3,
+    async_pool=10,
+    process_runs=15,
     import_runs=15,
     import_warmup=2,
     regenerate_runs=3,
@@ -71,6 +77,8 @@ QUICK = Plan(
     # smoke run exercises the same code with 100, which stays within httpx's default pool size.
     async_concurrency=100,
     async_warmup=1,
+    async_pool=10,
+    process_runs=2,
     import_runs=3,
     import_warmup=1,
     regenerate_runs=1,
@@ -108,6 +116,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _bench_async(plan: Plan) -> Comparison:
+    """The fan-out against a static nginx, which is never the bottleneck (see nginx.py)."""
+    _progress("async: starting a static nginx on 127.0.0.1 (fetched from Debian's packages when missing)")
+    with nginx.static_server(server.canned_documents()) as static:
+        _progress(
+            f"async: {plan.async_rounds} rounds x {plan.async_concurrency} concurrent x 2 contenders, "
+            f"pools of {plan.async_pool} warm connections"
+        )
+        setup = calls.AsyncSetup(static.url, plan.async_pool, static.accepted_connections)
+        return calls.bench_async(setup, "static nginx", plan.async_rounds, plan.async_concurrency, plan.async_warmup)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     plan = QUICK if args.quick else FULL
@@ -118,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     profiles: list[imports.ImportProfile] = []
     started = time.monotonic()
 
-    if {"sync", "ledger", "async"} & set(args.sections):
+    if {"sync", "ledger", "process"} & set(args.sections):
         with server.fake_server(args.server) as url:
             if "sync" in args.sections:
                 _progress(f"sync: {plan.sync_rounds} rounds x {plan.sync_batch} calls x 3 contenders")
@@ -127,16 +147,19 @@ def main(argv: list[str] | None = None) -> int:
                 rounds, walks = plan.sync_rounds // 3, max(plan.sync_batch // 6, 5)
                 _progress(f"ledger: {rounds} rounds x {walks} walks x 2 contenders")
                 results.append(calls.bench_ledger(url, rounds, walks, plan.sync_warmup // 10))
-            if "async" in args.sections:
-                _progress(f"async: {plan.async_rounds} rounds x {plan.async_concurrency} concurrent x 2 contenders")
-                results.append(calls.bench_async(url, plan.async_rounds, plan.async_concurrency, plan.async_warmup))
+            if "process" in args.sections:
+                _progress(f"process: {plan.process_runs} rounds x {len(processes.COMMANDS)} commands x 2 contenders")
+                results.extend(processes.bench_processes(url, plan.process_runs, plan.import_warmup))
+
+    if "async" in args.sections:
+        results.append(_bench_async(plan))
 
     if "import" in args.sections:
         _progress(f"import: {plan.import_runs} fresh processes x {len(imports.STATEMENTS)} statements")
         with tempfile.TemporaryDirectory(prefix="aimlapi-billing-pycache-") as cache:
             env = imports.child_env(cache)
             results.extend(imports.bench_import(plan.import_runs, plan.import_warmup, env))
-            profiles = [imports.import_profile(statement, env) for statement in (imports.SDK, imports.SDK_FIRST_USE)]
+            profiles = [imports.import_profile(statement, env) for statement in (imports.SDK_CLIENT, imports.CLI)]
 
     if "regenerate" in args.sections:
         _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet")

@@ -27,6 +27,15 @@ START_TIMEOUT = 20.0  # seconds for the child to report its URL
 STOP_TIMEOUT = 10.0
 
 
+def canned_documents() -> dict[str, object]:
+    """The fake API's canned answers by path, for a static server to serve the same bytes."""
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    from fake_api_server import CANNED
+
+    return dict(CANNED)
+
+
 def _import_fake() -> type[FakeAIMLAPI]:
     """``FakeAIMLAPI`` from scripts/, which is not a package: put the folder on sys.path first."""
     if str(SCRIPTS) not in sys.path:
