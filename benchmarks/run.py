@@ -26,6 +26,7 @@ from pathlib import Path
 
 # This folder is on sys.path when run as a script; scripts/ (the fake server) is added by server.py.
 import calls
+import exporter
 import imports
 import nginx
 import processes
@@ -35,7 +36,7 @@ import tooling
 from common import SCRIPTS, Comparison, Measurement
 from machine import describe
 
-SECTIONS = ("sync", "ledger", "async", "process", "import", "regenerate", "footprint")
+SECTIONS = ("sync", "ledger", "async", "process", "exporter", "import", "regenerate", "footprint")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Plan:
     async_warmup: int
     async_pool: int
     process_runs: int
+    exporter_rounds: int
+    exporter_scrapers: int
+    exporter_requests: int
     import_runs: int
     import_warmup: int
     regenerate_runs: int
@@ -64,6 +68,9 @@ FULL = Plan(
     async_warmup=3,
     async_pool=10,
     process_runs=15,
+    exporter_rounds=10,
+    exporter_scrapers=20,
+    exporter_requests=25,
     import_runs=15,
     import_warmup=2,
     regenerate_runs=3,
@@ -79,6 +86,9 @@ QUICK = Plan(
     async_warmup=1,
     async_pool=10,
     process_runs=2,
+    exporter_rounds=2,
+    exporter_scrapers=20,
+    exporter_requests=2,
     import_runs=3,
     import_warmup=1,
     regenerate_runs=1,
@@ -138,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     profiles: list[imports.ImportProfile] = []
     started = time.monotonic()
 
-    if {"sync", "ledger", "process"} & set(args.sections):
+    if {"sync", "ledger", "process", "exporter"} & set(args.sections):
         with server.fake_server(args.server) as url:
             if "sync" in args.sections:
                 _progress(f"sync: {plan.sync_rounds} rounds x {plan.sync_batch} calls x 3 contenders")
@@ -150,6 +160,14 @@ def main(argv: list[str] | None = None) -> int:
             if "process" in args.sections:
                 _progress(f"process: {plan.process_runs} rounds x {len(processes.COMMANDS)} commands x 2 contenders")
                 results.extend(processes.bench_processes(url, plan.process_runs, plan.import_warmup))
+            if "exporter" in args.sections:
+                _progress(
+                    f"exporter: {plan.exporter_rounds} rounds x {plan.exporter_scrapers} scrapers "
+                    f"x {plan.exporter_requests} scrapes x 2 servers"
+                )
+                results.extend(
+                    exporter.bench_exporter(url, plan.exporter_rounds, plan.exporter_scrapers, plan.exporter_requests)
+                )
 
     if "async" in args.sections:
         results.append(_bench_async(plan))
