@@ -31,12 +31,13 @@ import imports
 import nginx
 import processes
 import report
+import scale
 import server
 import tooling
 from common import SCRIPTS, Comparison, Measurement
 from machine import describe
 
-SECTIONS = ("sync", "ledger", "async", "process", "exporter", "import", "regenerate", "footprint")
+SECTIONS = ("sync", "ledger", "async", "process", "exporter", "scale", "import", "regenerate", "footprint")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Plan:
     exporter_rounds: int
     exporter_scrapers: int
     exporter_requests: int
+    scale_sizes: tuple[int, ...]
     import_runs: int
     import_warmup: int
     regenerate_runs: int
@@ -71,6 +73,7 @@ FULL = Plan(
     exporter_rounds=10,
     exporter_scrapers=20,
     exporter_requests=25,
+    scale_sizes=(1_000, 100_000),
     import_runs=15,
     import_warmup=2,
     regenerate_runs=3,
@@ -89,6 +92,7 @@ QUICK = Plan(
     exporter_rounds=2,
     exporter_scrapers=20,
     exporter_requests=2,
+    scale_sizes=(100, 1_000),
     import_runs=3,
     import_warmup=1,
     regenerate_runs=1,
@@ -171,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if "async" in args.sections:
         results.append(_bench_async(plan))
+
+    if "scale" in args.sections:
+        _progress(f"scale: transactions and forecast over ledgers of {', '.join(map(str, plan.scale_sizes))} entries")
+        results.extend(scale.bench_scale(plan.scale_sizes))
 
     if "import" in args.sections:
         _progress(f"import: {plan.import_runs} fresh processes x {len(imports.STATEMENTS)} statements")
