@@ -14,6 +14,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
@@ -32,7 +35,7 @@ def quantile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def rotated(names: Sequence[str], round_index: int) -> list[str]:
+def rotated(names: Sequence[T], round_index: int) -> list[T]:
     """The order of round ``round_index``: each contender takes every position equally often."""
     shift = round_index % len(names)
     return [*names[shift:], *names[:shift]]
@@ -68,11 +71,31 @@ class Comparison:
         return next(c for c in self.contenders if c.name == name)
 
     def verdict(self, name: str) -> str | None:
-        """PASS/MISS for the targeted contender, None for the others."""
+        """PASS/MISS for the targeted contender, None for the others; NOISY when its rounds disagree
+        too much for either (see :func:`is_noisy`)."""
         if self.target is None or name != self.target_for:
             return None
-        ratio = self.contender(name).ratio
-        return "PASS" if ratio is not None and ratio <= self.target else "MISS"
+        contender = self.contender(name)
+        if is_noisy(contender):
+            return "NOISY"
+        return "PASS" if contender.ratio is not None and contender.ratio <= self.target else "MISS"
+
+
+#: A ratio whose middle half of rounds strays further than this from its median is not a verdict.
+NOISE_TOLERANCE = 0.10
+RERUN_ADVICE = (
+    "NOISY: the per-round ratios' p25-p75 spread more than ±10 % around their median, so the run "
+    "cannot say PASS or MISS. Re-run on a quiet machine (nothing else using the cores; check the "
+    "load average in the header), for example `.venv/bin/python benchmarks/run.py --only SECTION`."
+)
+
+
+def is_noisy(contender: Contender) -> bool:
+    """True when p25 or p75 of the per-round ratios lies more than 10 % from their median."""
+    if contender.ratio is None or contender.ratio_p25 is None or contender.ratio_p75 is None:
+        return False
+    low, high = contender.ratio * (1 - NOISE_TOLERANCE), contender.ratio * (1 + NOISE_TOLERANCE)
+    return contender.ratio_p25 < low or contender.ratio_p75 > high
 
 
 def compare(samples: dict[str, list[float]], baseline: str) -> list[Contender]:

@@ -23,9 +23,22 @@ from common import PYTHON, REPO, Comparison, compare, rotated
 
 STARTUP = "python -c pass"
 HTTPX = "import httpx"
+#: The baseline with a target: what a program that makes requests with httpx pays before its first one.
+HTTPX_CLIENT = "import httpx; httpx.Client()"
 SDK = "import aimlapi_billing"
 SDK_FIRST_USE = "from aimlapi_billing import Billing"
-STATEMENTS = {STARTUP: "pass", HTTPX: HTTPX, SDK: SDK, SDK_FIRST_USE: SDK_FIRST_USE}
+#: What a program that calls the API through the SDK pays before its first request: judged.
+SDK_CLIENT = "from aimlapi_billing import Billing; Billing(api_key='k')"
+#: Not timed here (see processes.py): profiled, to show what the command-line entry point loads.
+CLI = "import aimlapi_billing._cli"
+STATEMENTS = {
+    STARTUP: "pass",
+    HTTPX: HTTPX,
+    HTTPX_CLIENT: HTTPX_CLIENT,
+    SDK: SDK,
+    SDK_FIRST_USE: SDK_FIRST_USE,
+    SDK_CLIENT: SDK_CLIENT,
+}
 #: What each child runs: the statement, timed from inside as well.
 TIMED = "import time as _t\n_s = _t.perf_counter()\n{statement}\nprint(_t.perf_counter() - _s)"
 CHILD_TIMEOUT = 60.0
@@ -72,22 +85,23 @@ def bench_import(runs: int, warmup: int, env: dict[str, str]) -> tuple[Compariso
             wall[name].append(wall_ms)
             if name in inner:
                 inner[name].append(inner_ms)
+    order = (HTTPX_CLIENT, STARTUP, HTTPX, SDK, SDK_FIRST_USE, SDK_CLIENT)
     process = Comparison(
         section="import",
-        title="cold import, whole process",
+        title="cold start to a ready client, whole process",
         unit="ms/process",
-        baseline=HTTPX,
-        contenders=compare({name: wall[name] for name in (HTTPX, STARTUP, SDK, SDK_FIRST_USE)}, HTTPX),
+        baseline=HTTPX_CLIENT,
+        contenders=compare({name: wall[name] for name in order}, HTTPX_CLIENT),
         detail=f"{runs} fresh `python -c` processes per statement, rotated order, wall time from the parent",
-        target=1.30,
-        target_for=SDK,
+        target=1.15,
+        target_for=SDK_CLIENT,
     )
     statement = Comparison(
         section="import",
-        title="cold import, import statement alone",
+        title="cold start to a ready client, statement alone",
         unit="ms/import",
-        baseline=HTTPX,
-        contenders=compare(inner, HTTPX),
+        baseline=HTTPX_CLIENT,
+        contenders=compare({name: inner[name] for name in order if name in inner}, HTTPX_CLIENT),
         detail="the same processes, perf_counter around the statement (no interpreter start-up)",
     )
     return process, statement
@@ -170,9 +184,10 @@ def _modules(roots: list[ImportNode]) -> set[str]:
 
 def import_profile(statement: str, env: dict[str, str], top: int = 8) -> ImportProfile:
     """The ``top`` modules by cumulative import time, below the interpreter's own start-up imports
-    (those of ``python -c pass``) and without what ``import httpx`` loads (the baseline's cost)."""
+    (those of ``python -c pass``) and without what ``import httpx; httpx.Client()`` loads (the
+    baseline's cost)."""
     startup = {root.name for root in _importtime_roots("pass", env)}
-    shared = _modules(_importtime_roots("import httpx", env))
+    shared = _modules(_importtime_roots(HTTPX_CLIENT, env))
     roots = [root for root in _importtime_roots(statement, env) if root.name not in startup]
     nodes = [node for node in _walk(roots) if node.name not in shared]
     ranked = sorted(nodes, key=lambda node: _added(node, shared), reverse=True)[:top]

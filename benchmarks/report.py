@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from common import Comparison, Measurement
+from common import RERUN_ADVICE, Comparison, Measurement
 from imports import ImportProfile
 from machine import Machine
 
@@ -19,6 +19,12 @@ def _number(value: float) -> str:
     if value == int(value) and value < 1000:
         return str(int(value))
     return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _verdicts(result: Result) -> set[str]:
+    if isinstance(result, Comparison):
+        return {v for c in result.contenders if (v := result.verdict(c.name)) is not None}
+    return {result.verdict} if result.verdict is not None else set()
 
 
 def _verdict(verdict: str | None) -> str:
@@ -66,8 +72,8 @@ def _machine_lines(machine: Machine, mode: str, server: str) -> list[str]:
 def _offender_lines(profile: ImportProfile) -> list[str]:
     lines = [
         f'`python -X importtime -c "{profile.statement}"`: {profile.total_us:,} µs beyond interpreter start-up, '
-        f"{profile.added_to_httpx_us:,} µs of it in modules that `import httpx` does not load "
-        "(httpx's modules are left out below).",
+        f"{profile.added_to_httpx_us:,} µs of it in modules that `import httpx; httpx.Client()` does not load "
+        "(those are left out below).",
         "",
         "| module | depth | self µs | cumulative µs (without httpx's modules) |",
         "| --- | ---: | ---: | ---: |",
@@ -90,10 +96,13 @@ def markdown(
     ]
     for result in results:
         lines += _comparison_rows(result) if isinstance(result, Comparison) else [_measurement_row(result)]
+    if any(_verdicts(result) & {"NOISY"} for result in results):
+        lines += ["", RERUN_ADVICE]
     lines += ["", "How each was measured:", ""]
     for result in results:
         if isinstance(result, Comparison):
             lines.append(f"- *{result.title}*: {result.detail}; ratio = median of per-round ratios to the baseline.")
+            lines.extend(f"  - {note}" for note in result.notes)
         elif isinstance(packages := result.extra.get("packages"), list):
             lines.append(f"- *{result.title}*: {', '.join(str(package) for package in packages)}")
     if profiles:

@@ -26,14 +26,18 @@ from pathlib import Path
 
 # This folder is on sys.path when run as a script; scripts/ (the fake server) is added by server.py.
 import calls
+import exporter
 import imports
+import nginx
+import processes
 import report
+import scale
 import server
 import tooling
 from common import SCRIPTS, Comparison, Measurement
 from machine import describe
 
-SECTIONS = ("sync", "ledger", "async", "import", "regenerate", "footprint")
+SECTIONS = ("sync", "ledger", "async", "process", "exporter", "scale", "import", "regenerate", "footprint")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,12 @@ class Plan:
     async_rounds: int
     async_concurrency: int
     async_warmup: int
+    async_pool: int
+    process_runs: int
+    exporter_rounds: int
+    exporter_scrapers: int
+    exporter_requests: int
+    scale_sizes: tuple[int, ...]
     import_runs: int
     import_warmup: int
     regenerate_runs: int
@@ -58,6 +68,12 @@ FULL = Plan(
     async_rounds=16,
     async_concurrency=500,
     async_warmup=3,
+    async_pool=10,
+    process_runs=15,
+    exporter_rounds=10,
+    exporter_scrapers=20,
+    exporter_requests=25,
+    scale_sizes=(1_000, 100_000),
     import_runs=15,
     import_warmup=2,
     regenerate_runs=3,
@@ -71,6 +87,12 @@ QUICK = Plan(
     # smoke run exercises the same code with 100, which stays within httpx's default pool size.
     async_concurrency=100,
     async_warmup=1,
+    async_pool=10,
+    process_runs=2,
+    exporter_rounds=2,
+    exporter_scrapers=20,
+    exporter_requests=2,
+    scale_sizes=(100, 1_000),
     import_runs=3,
     import_warmup=1,
     regenerate_runs=1,
@@ -108,6 +130,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _bench_async(plan: Plan) -> Comparison:
+    """The fan-out against a static nginx, which is never the bottleneck (see nginx.py)."""
+    _progress("async: starting a static nginx on 127.0.0.1 (fetched from Debian's packages when missing)")
+    with nginx.static_server(server.canned_documents()) as static:
+        _progress(
+            f"async: {plan.async_rounds} rounds x {plan.async_concurrency} concurrent x 2 contenders, "
+            f"pools of {plan.async_pool} warm connections"
+        )
+        setup = calls.AsyncSetup(static.url, plan.async_pool, static.accepted_connections)
+        return calls.bench_async(setup, "static nginx", plan.async_rounds, plan.async_concurrency, plan.async_warmup)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     plan = QUICK if args.quick else FULL
@@ -118,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     profiles: list[imports.ImportProfile] = []
     started = time.monotonic()
 
-    if {"sync", "ledger", "async"} & set(args.sections):
+    if {"sync", "ledger", "process", "exporter"} & set(args.sections):
         with server.fake_server(args.server) as url:
             if "sync" in args.sections:
                 _progress(f"sync: {plan.sync_rounds} rounds x {plan.sync_batch} calls x 3 contenders")
@@ -127,16 +161,31 @@ def main(argv: list[str] | None = None) -> int:
                 rounds, walks = plan.sync_rounds // 3, max(plan.sync_batch // 6, 5)
                 _progress(f"ledger: {rounds} rounds x {walks} walks x 2 contenders")
                 results.append(calls.bench_ledger(url, rounds, walks, plan.sync_warmup // 10))
-            if "async" in args.sections:
-                _progress(f"async: {plan.async_rounds} rounds x {plan.async_concurrency} concurrent x 2 contenders")
-                results.append(calls.bench_async(url, plan.async_rounds, plan.async_concurrency, plan.async_warmup))
+            if "process" in args.sections:
+                _progress(f"process: {plan.process_runs} rounds x {len(processes.COMMANDS)} commands x 2 contenders")
+                results.extend(processes.bench_processes(url, plan.process_runs, plan.import_warmup))
+            if "exporter" in args.sections:
+                _progress(
+                    f"exporter: {plan.exporter_rounds} rounds x {plan.exporter_scrapers} scrapers "
+                    f"x {plan.exporter_requests} scrapes x 2 servers"
+                )
+                results.extend(
+                    exporter.bench_exporter(url, plan.exporter_rounds, plan.exporter_scrapers, plan.exporter_requests)
+                )
+
+    if "async" in args.sections:
+        results.append(_bench_async(plan))
+
+    if "scale" in args.sections:
+        _progress(f"scale: transactions and forecast over ledgers of {', '.join(map(str, plan.scale_sizes))} entries")
+        results.extend(scale.bench_scale(plan.scale_sizes))
 
     if "import" in args.sections:
         _progress(f"import: {plan.import_runs} fresh processes x {len(imports.STATEMENTS)} statements")
         with tempfile.TemporaryDirectory(prefix="aimlapi-billing-pycache-") as cache:
             env = imports.child_env(cache)
             results.extend(imports.bench_import(plan.import_runs, plan.import_warmup, env))
-            profiles = [imports.import_profile(statement, env) for statement in (imports.SDK, imports.SDK_FIRST_USE)]
+            profiles = [imports.import_profile(statement, env) for statement in (imports.SDK_CLIENT, imports.CLI)]
 
     if "regenerate" in args.sections:
         _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet")

@@ -12,11 +12,12 @@ when the parent dies.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import selectors
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from common import PYTHON, SCRIPTS
 
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
 
 START_TIMEOUT = 20.0  # seconds for the child to report its URL
 STOP_TIMEOUT = 10.0
+
+
+def canned_documents() -> dict[str, object]:
+    """The fake API's canned answers by path, for a static server to serve the same bytes."""
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    from fake_api_server import CANNED
+
+    return dict(CANNED)
 
 
 def _import_fake() -> type[FakeAIMLAPI]:
@@ -36,15 +46,38 @@ def _import_fake() -> type[FakeAIMLAPI]:
     return Fake
 
 
+def synthetic_ledger(size: int, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """``size`` entries, newest first, spread evenly over the 30 days before ``now``: model usage
+    on a few models, a top-up every 1,000 entries, and the account's opening INIT entry last."""
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    from fake_api_server import ledger_entry
+
+    now = now or datetime.datetime.now(datetime.UTC)
+    step = datetime.timedelta(days=30) / max(size, 1)
+    models = ("openai/gpt-5", "anthropic/claude-sonnet", "google/gemini-2.5-pro", "meta/llama-4")
+    entries = []
+    for index in range(size - 1):
+        moment = (now - step * (index + 1)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        if index % 1000 == 999:
+            entries.append(ledger_entry(moment, "TOPUP", "PAYMENT", 100.0, None, f"pay-{index}"))
+        else:
+            entries.append(ledger_entry(moment, "CHARGE", "MODEL_USAGE", 0.0012, models[index % 4], f"inf-{index}"))
+    opening = (now - datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return [*entries, ledger_entry(opening, "TOPUP", "INIT", 0.0)]
+
+
 @contextlib.contextmanager
-def fake_server(mode: str = "process") -> Iterator[str]:
-    """Start the fake (``mode`` is ``process`` or ``thread``), yield its base URL, stop it."""
+def fake_server(mode: str = "process", ledger_size: int | None = None) -> Iterator[str]:
+    """Start the fake (``mode`` is ``process`` or ``thread``), yield its base URL, stop it. With
+    ``ledger_size``, its ledger is :func:`synthetic_ledger` of that size instead of the canned one."""
     if mode == "thread":
-        with _import_fake()() as fake:
+        ledger = None if ledger_size is None else synthetic_ledger(ledger_size)
+        with _import_fake()(ledger=ledger) as fake:
             yield fake.url
         return
     child = subprocess.Popen(
-        [PYTHON, __file__],
+        [PYTHON, __file__, *([] if ledger_size is None else [str(ledger_size)])],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -79,7 +112,8 @@ def _read_url(child: subprocess.Popen[str]) -> str:
 
 
 def _serve_until_stdin_closes() -> None:
-    with _import_fake()() as fake:
+    ledger = synthetic_ledger(int(sys.argv[1])) if len(sys.argv) > 1 else None
+    with _import_fake()(ledger=ledger) as fake:
         print(fake.url, flush=True)
         sys.stdin.read()
 

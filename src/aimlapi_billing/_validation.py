@@ -23,6 +23,18 @@ class SchemaMismatch(Exception):
 _FIELD_TYPES: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
+class _LazyNamespace(dict[str, Any]):
+    """Names for ``eval``: its own entries, then attributes of ``source`` fetched on demand."""
+
+    source: Any = None
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(self.source, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     cached = _FIELD_TYPES.get(cls)
     if cached is not None:
@@ -30,8 +42,10 @@ def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     import aimlapi_billing_client.models as models
     import aimlapi_billing_client.types as generated_types
 
-    # Generated modules import sibling models only under TYPE_CHECKING: resolve names against them.
-    namespace = {**vars(models), **vars(generated_types), "datetime": datetime}
+    # Generated modules import sibling models only under TYPE_CHECKING: resolve names against them,
+    # loading (lazily exported) models only as an annotation names them.
+    namespace = _LazyNamespace(vars(generated_types), datetime=datetime)
+    namespace.source = models
     hints = typing.get_type_hints(cls, localns=namespace)
     resolved = tuple((field.name, hints[field.name]) for field in attrs.fields(cls) if field.init)
     _FIELD_TYPES[cls] = resolved
