@@ -492,6 +492,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True  # a request stuck on a slow upstream never blocks shutdown
+    # socketserver's default listen backlog is 5: with 20 scrapers connecting at once the kernel
+    # drops the extra SYNs and those scrapes wait for the 1 s retransmit (measured: p99 1.1 s).
+    request_queue_size = 128
 
 
 def _route(metrics_app: WSGIApplication) -> WSGIApplication:
