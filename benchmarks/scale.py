@@ -4,23 +4,23 @@ Both stream: ``transactions`` writes each entry as its page arrives, and ``forec
 ledger into running totals while it walks back to the window's start, so the process's peak memory
 should not depend on the ledger's length. Each command runs as its own process against the fake
 API (in a child process, with a ledger of the given size spread evenly over the last 30 days), and
-its peak RSS is read from the kernel (``wait4``'s ``ru_maxrss``), next to the same command over a
-1,000-entry ledger. Wall time per entry is shown for scale.
+its own peak RSS (the kernel's ``VmHWM`` for that process, read as it exits) is shown next to the
+same command over a 1,000-entry ledger. Wall time per entry is shown for scale.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import server
-from common import REPO, Measurement
-from processes import CLI, process_env
+from common import PYTHON, REPO, Measurement
+from processes import process_env
 
 SIZES = (1_000, 100_000)
 CHILD_TIMEOUT = 900.0
@@ -34,36 +34,51 @@ class Run:
     stdout_lines: int
 
 
-def _run(argv: Sequence[str], env: dict[str, str]) -> Run:
-    """Run ``argv``; its own peak RSS (not any other child's) from ``wait4``."""
-    with tempfile.TemporaryFile() as out:
+#: Runs the CLI in a fresh interpreter and, at exit, writes that process's own high-water RSS
+#: (``VmHWM``) to the file named by ``$PEAK_RSS_FILE``. Not ``wait4``'s ``ru_maxrss``: the kernel
+#: carries it across ``exec``, so a child of a large parent would report the parent's size.
+PEAK_REPORTER = """
+import atexit, os, sys
+
+def report():
+    status = open("/proc/self/status").read()
+    peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    with open(os.environ["PEAK_RSS_FILE"], "w") as out:
+        out.write(peak)
+
+atexit.register(report)
+sys.argv = ["aimlapi-billing", *sys.argv[1:]]
+from aimlapi_billing._cli import entry_point
+entry_point()
+"""
+
+
+def _run(args: Sequence[str], env: dict[str, str]) -> Run:
+    """Run the CLI with ``args`` in a new process; its own peak RSS, wall time and output lines."""
+    with tempfile.TemporaryDirectory(prefix="aimlapi-billing-rss-") as workdir, tempfile.TemporaryFile() as out:
+        peak_file = Path(workdir) / "peak"
         started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=out, stderr=subprocess.PIPE)
-        assert process.stderr is not None
-        deadline = started + CHILD_TIMEOUT
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                raise RuntimeError(f"{' '.join(argv)} took longer than {CHILD_TIMEOUT:.0f} s")
-            time.sleep(0.01)
+        done = subprocess.run(
+            [PYTHON, "-c", PEAK_REPORTER, *args],
+            cwd=REPO,
+            env={**env, "PEAK_RSS_FILE": str(peak_file)},
+            stdout=out,
+            stderr=subprocess.PIPE,
+            timeout=CHILD_TIMEOUT,
+            check=False,
+        )
         elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        error = process.stderr.read().decode(errors="replace")
-        process.stderr.close()
-        if process.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {error.strip()[-300:]}")
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} exited {done.returncode}: {done.stderr.decode()[-300:]}")
         out.seek(0)
         lines = sum(1 for _ in out)
-    return Run(int(usage.ru_maxrss), elapsed, lines)
+        return Run(int(peak_file.read_text()), elapsed, lines)
 
 
 def _commands() -> dict[str, list[str]]:
     return {
-        "transactions --json": [CLI, "transactions", "--json"],
-        "forecast --window 30d": [CLI, "forecast", "--window", "30d"],
+        "transactions --json": ["transactions", "--json"],
+        "forecast --window 30d": ["forecast", "--window", "30d"],
     }
 
 
