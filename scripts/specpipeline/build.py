@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme
-from .errors import SpecError
+from .errors import SpecError, one_line
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
@@ -42,6 +43,7 @@ from .walk import HTTP_METHODS
 
 MERGED_NAME = "openapi.json"
 # The validator's messages start with the offending value's repr: a one-line refusal names the place.
+_DUPLICATE_ID = re.compile(r"Operation ID '[^']*' for '(?P<method>\w+)' in '(?P<path>[^']*)' is not unique")
 _VALUE_REPR = re.compile(r"^[\[{'\"].*?\S(?= is | does | has )")
 EDITORIAL_NAME = "spec/editorial.yaml"
 
@@ -56,7 +58,7 @@ class Quarantined:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}#{self.pointer}: {self.operation} left out: {self.reason}"
+        return one_line(f"{self.file}#{self.pointer}: {self.operation} left out: {self.reason}")
 
 
 @dataclass
@@ -144,16 +146,20 @@ def _build_once(
     report = Report()
     inputs = [_without(fragment, excluded) for fragment in fragments]
     bearer = choose_bearer_scheme([fragment.document for fragment in inputs], editorial)
+    shared_ids = _shared_operation_ids(inputs, editorial)
     lifts = LiftTable(reserved={str(editorial["error_schema_name"])})
     repaired: list[Fragment] = []
     for fragment in inputs:
-        ctx = RepairContext(file=fragment.name, report=Report(), editorial=editorial, bearer_scheme=bearer)
+        ctx = RepairContext(
+            file=fragment.name, report=Report(), editorial=editorial, bearer_scheme=bearer, shared_ids=shared_ids
+        )
         document = copy.deepcopy(fragment.document)
         try:
-            for rule in (*DEFECT_REPAIRS, *ENRICHMENTS):
-                rule(document, ctx)
+            _repair(document, ctx)
         except SpecError as exc:
             raise _Quarantine(_contain(fragment, exc)) from None
+        except _MALFORMED as exc:
+            raise _Quarantine(_malformed_operations(fragment, ctx, exc)) from None
         declared = document.get("components", {}).get("schemas", {})
         lifts.reserved.update(declared if isinstance(declared, dict) else {})
         lifts.absorb(ctx.lifts)
@@ -171,8 +177,8 @@ def _build_once(
     for name, schema in lifts.components.items():
         schemas[name] = schema
     for overlay in overlays:
-        if overlay.extends is None:
-            apply_overlay(overlay, merged, merged_name, report)
+        if overlay.extends is None:  # what it changes, it answers for
+            origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
     drop_unused_components(merged, report, merged_name)
     merged = canonical_order(merged)
     try:
@@ -195,6 +201,62 @@ def _operations_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+# What a rule raises when a part of a fragment has the wrong shape (a list where an object belongs):
+# the operations it happens in are found by repairing each alone, and quarantined.
+_MALFORMED = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def _repair(document: dict[str, Any], ctx: RepairContext) -> None:
+    for rule in (*DEFECT_REPAIRS, *ENRICHMENTS):
+        rule(document, ctx)
+
+
+def _malformed_operations(fragment: Fragment, ctx: RepairContext, error: Exception) -> list[Quarantined]:
+    """The operations of ``fragment`` that the rules cannot read, each repaired alone to find them."""
+    entries = []
+    for path, path_item in fragment.document["paths"].items():
+        members = [m for m in HTTP_METHODS if m in path_item] if isinstance(path_item, dict) else ["*"]
+        for method in members:
+            single = copy.deepcopy(fragment.document)
+            single["paths"] = {path: path_item if method == "*" else {**path_item, **{method: path_item[method]}}}
+            if isinstance(path_item, dict):
+                for other in HTTP_METHODS:
+                    if other != method:
+                        single["paths"][path].pop(other, None)
+            alone = RepairContext(
+                file=ctx.file, report=Report(), editorial=ctx.editorial, bearer_scheme=ctx.bearer_scheme
+            )
+            try:
+                _repair(single, alone)
+            except (SpecError, *_MALFORMED) as exc:
+                at = pointer.join("", "paths", path, *([] if method == "*" else [method]))
+                reason = (
+                    f"cannot be read: {type(exc).__name__}: {exc}" if not isinstance(exc, SpecError) else exc.message
+                )
+                entries.append(Quarantined(fragment.name, at, f"{method.upper()} {path}", reason))
+    if not entries:
+        raise SpecError(fragment.name, "", f"cannot be read: {type(error).__name__}: {error}") from None
+    return entries
+
+
+def _shared_operation_ids(fragments: list[Fragment], editorial: dict[str, Any]) -> frozenset[str]:
+    """The vendor's operationIds that more than one operation carries (a copy-paste), and those the
+    editorial file gives an operation: an operation without an entry keeps none of these."""
+    counts = Counter(
+        item[method].get("operationId")
+        for fragment in fragments
+        for item in fragment.document["paths"].values()
+        if isinstance(item, dict)
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    )
+    entries = editorial.get("operations", {})
+    taken = {entry.get("operationId") for entry in entries.values() if isinstance(entry, dict)}
+    return frozenset(key for key, count in counts.items() if isinstance(key, str) and count > 1) | frozenset(
+        key for key in taken if isinstance(key, str)
+    )
+
+
 def _named(fragments: list[Fragment], name: str) -> Fragment:
     return next(fragment for fragment in fragments if fragment.name == name)
 
@@ -212,10 +274,12 @@ def _without(fragment: Fragment, excluded: dict[tuple[str, str, str], Quarantine
             continue
         method, path = entry.operation.split(" ", 1)
         path_item = document["paths"].get(path)
-        if isinstance(path_item, dict):
+        if isinstance(path_item, dict) and method != "*":
             path_item.pop(method.lower(), None)
             if not any(m in path_item for m in HTTP_METHODS):
                 del document["paths"][path]
+        elif path in document["paths"]:
+            del document["paths"][path]
     return Fragment(name=fragment.name, document=document)
 
 
@@ -225,6 +289,8 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
     document = fragment.document
     paths = document.get("paths", {})
     operations: list[tuple[str, str]] = []
+    if len(tokens) >= 2 and tokens[0] == "paths" and tokens[1] in paths and not isinstance(paths[tokens[1]], dict):
+        return [Quarantined(fragment.name, error.pointer, f"* {tokens[1]}", error.message)]
     if len(tokens) >= 2 and tokens[0] == "paths" and isinstance(paths.get(tokens[1]), dict):
         path_item = paths[tokens[1]]
         if len(tokens) >= 3 and tokens[2] in HTTP_METHODS and tokens[2] in path_item:
@@ -264,10 +330,7 @@ def _reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
             ref = current.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
                 seen.add(ref)
-                target: Any = document
-                for token in _tokens(ref[1:]):
-                    target = target.get(token) if isinstance(target, dict) else None
-                stack.append(target)
+                stack.append(pointer.follow(document, ref[1:]))
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
@@ -321,6 +384,9 @@ def validate(document: dict[str, Any], name: str) -> None:
     except OpenAPIValidationError as exc:
         at = pointer.from_tokens(getattr(exc, "path", None) or ())
         message = str(exc.message).splitlines()[0] if exc.message else "invalid"
+        duplicate = _DUPLICATE_ID.search(message)
+        if not at and duplicate is not None:  # the validator gives no path for this one
+            at = pointer.join("", "paths", duplicate.group("path"), duplicate.group("method"), "operationId")
         value = _VALUE_REPR.match(message)
         if value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
             message = "the value" + message[value.end() :]

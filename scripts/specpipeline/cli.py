@@ -17,7 +17,7 @@ from .changes import compare, implied_bump, render_markdown
 from .errors import SpecError, one_line
 from .fragments import display_path, extract_fragments
 from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package
-from .transaction import Interrupted, Transaction, interrupts_as_exceptions, phase, recover
+from .transaction import Busy, Interrupted, Transaction, exclusive, interrupts_as_exceptions, phase, recover
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAGMENTS = ROOT / "spec" / "fragments"
@@ -33,6 +33,7 @@ EXIT_DRIFT = 1
 EXIT_BAD_INPUT = 2
 EXIT_GENERATOR = 3
 EXIT_QUARANTINE = 4
+EXIT_IO = 5
 
 
 def _fail(message: str, code: int) -> int:
@@ -79,10 +80,14 @@ def regenerate_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
     args = parser.parse_args(argv)
     try:
-        with interrupts_as_exceptions():
+        with interrupts_as_exceptions(), exclusive(ROOT):
             return _regenerate(args.check, args.quiet, args.strict)
     except (KeyboardInterrupt, Interrupted):
         return _fail("interrupted: spec/openapi.json, generated/ and CHANGELOG.md are as they were, or all new", 130)
+    except Busy as exc:
+        return _fail(str(exc), EXIT_IO)
+    except OSError as exc:  # a full disk, a read-only tree: nothing was swapped in
+        return _fail(f"cannot write: {exc}", EXIT_IO)
 
 
 def _regenerate(check: bool, quiet: bool, strict: bool) -> int:

@@ -18,6 +18,8 @@ class RepairContext:
     bearer_scheme: tuple[str, dict[str, Any]] | None = None
     # Inline schemas lifted so far, named once every fragment is read (see specpipeline.lift).
     lifts: LiftTable = field(default_factory=LiftTable)
+    # Vendor operationIds more than one operation carries: a copy-paste, so none of them is used.
+    shared_ids: frozenset[str] = frozenset()
 
     def record(self, rule: str, at: str, detail: str) -> None:
         self.report.add(rule, self.file, at, detail)

@@ -91,15 +91,17 @@ def name_operations(document: dict[str, Any], ctx: RepairContext) -> None:
 
     The editorial name wins; otherwise an id that is not already a clean snake_case identifier is
     replaced by the controller-style id's own name (``KeysController_listKeys_v1`` -> ``list_keys``)
-    when its verb agrees with the method, else by one derived from the method and path.
+    when its verb agrees with the method, else by one derived from the method and path. An id the
+    vendor gave to more than one operation (a copy-paste) is derived from the method and path too.
     """
     for path, method, operation, at in iter_operations(document):
         current = operation.get("operationId")
         wanted = _operation_entry(ctx, method, path).get("operationId")
         if wanted is None:
-            if isinstance(current, str) and _IDENTIFIER.match(current):
+            usable = isinstance(current, str) and current not in ctx.shared_ids
+            if usable and _IDENTIFIER.match(str(current)):
                 continue
-            from_controller = controller_operation_id(method, current) if isinstance(current, str) else None
+            from_controller = controller_operation_id(method, str(current)) if usable else None
             wanted = from_controller or derive_operation_id(method, path)
         if current != wanted:
             operation["operationId"] = wanted

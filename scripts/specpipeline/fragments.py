@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,22 @@ def parse_fragment(name: str, text: str) -> Fragment:
         raise SpecError(name, "/openapi", f"expected an OpenAPI 3.x document, found openapi={version!r}")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(name, "/paths", "an OpenAPI fragment must have a 'paths' object")
+    _check_top_level_shapes(name, document)
     return Fragment(name=name, document=document)
+
+
+# What the top level of a fragment must hold for any rule to read it: a problem here is the whole
+# file's. Below the top level, shapes are the validator's business (and an operation's quarantine).
+_TOP_LEVEL_SHAPES: dict[str, type] = {"info": dict, "servers": list, "security": list, "components": dict}
+
+
+def _check_top_level_shapes(name: str, document: dict[str, Any]) -> None:
+    for key, kind in _TOP_LEVEL_SHAPES.items():
+        if key in document and not isinstance(document[key], kind):
+            raise SpecError(name, f"/{key}", f"expected {'an object' if kind is dict else 'an array'} here")
+    for section, entries in document.get("components", {}).items():
+        if not isinstance(entries, dict):
+            raise SpecError(name, f"/components/{section}", "expected an object of named components here")
 
 
 def decode_fragment(name: str, data: bytes) -> str:
@@ -127,21 +143,31 @@ def _encodable(text: str) -> bool:
     return True
 
 
+def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
+    """``(offset, character, -1)`` for each character of JSON ``text`` outside strings, and
+    ``(offset, '"', start)`` for the closing quote of each string, ``start`` its opening quote."""
+    in_string = escaped = False
+    start = 0
+    for offset, char in enumerate(text):
+        if not in_string:
+            if char == '"':
+                in_string, start = True, offset
+            else:
+                yield offset, char, -1
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = False
+            yield offset, char, start
+
+
 def first_offset_deeper_than(text: str, limit: int) -> int | None:
     """The offset of the first ``[`` or ``{`` that opens level ``limit + 1``, or ``None``."""
     depth = 0
-    in_string = escaped = False
-    for offset, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for offset, char, _ in _outside_strings(text):
+        if char in "[{":
             depth += 1
             if depth > limit:
                 return offset
@@ -155,21 +181,10 @@ def pointer_at(text: str, offset: int) -> str:
     text up to there can be read (it may be malformed further on, or not UTF-8)."""
     # Each open container: its pointer, whether it is an object, and the key or index being read.
     stack: list[list[Any]] = []
-    in_string = escaped = False
-    string_start = 0
     last_string = ""
-    for index, char in enumerate(text[:offset]):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-                last_string = text[string_start : index + 1]
-            continue
+    for index, char, string_start in _outside_strings(text[:offset]):
         if char == '"':
-            in_string, string_start = True, index
+            last_string = text[string_start : index + 1]
         elif char in "[{":
             parent = _child_pointer(stack)
             stack.append([parent, char == "{", None if char == "{" else 0])

@@ -16,9 +16,9 @@ inline enum parameter) becomes a ``components/schemas`` entry. Lifting happens i
    * a name from the editorial entry of the operation (``response_schema``, ``request_schema``,
      ``schema_names`` keyed by body path: ``data[]``, ``data[].amount``) always wins; a structure
      met both with and without an editorial name takes it everywhere;
-   * otherwise the *base* name: the property (``amount`` -> ``Amount``, array items ``ModelsItem``)
-     or the body (``<Operation>Response``), unless two different structures want it, it is taken,
-     or it says nothing (``Data``, ``DataItem``, ``Item``…);
+   * otherwise the *base* name: the property (``amount`` -> ``Amount``, the items of ``models``
+     ``Model``) or the body (``<Operation>Response``), unless two different structures want it, it
+     is taken, or it says nothing (``Data``, ``DataItem``, ``Item``…);
    * then the base qualified by the body it sits in (``KeysResponseDataItem``), then by the
      operation's method and path as well, which no other operation can share.
 """
@@ -46,6 +46,15 @@ _ANNOTATIONS = frozenset({"description", "example", "examples", "title", "extern
 # Derived names that say nothing about what they name: always qualified.
 _UNINFORMATIVE = frozenset({"Data", "DataItem", "Item", "Items", "ItemsItem", "Result", "Results", "Value", "Body"})
 _ENUM_KEYS = ("type", "format", "enum")
+
+
+def singular(name: str) -> str:
+    """The name of one item of an array property: ``Models`` -> ``Model``, ``Entries`` -> ``Entry``;
+    a name with no plural to undo gets ``Item`` (``Data`` -> ``DataItem``)."""
+    for plural, one in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("s", "")):
+        if name.endswith(plural) and len(name) > len(plural) + 1 and not name.endswith(("ss", "us")):
+            return name[: -len(plural)] + one
+    return f"{name}Item"
 
 
 def pascal_case(text: str) -> str:
@@ -241,7 +250,8 @@ def _lift_child(child: Any, base: str, body_path: str, at: str, place: _Place) -
     if is_inline_enum(child):
         return _lift_enum(child, base, body_path, at, place)
     if isinstance(child, dict) and "$ref" not in child and isinstance(child.get("items"), dict):
-        child["items"] = _lift_child(child["items"], f"{base}Item", f"{body_path}[]", pointer.join(at, "items"), place)
+        items_at = pointer.join(at, "items")
+        child["items"] = _lift_child(child["items"], singular(base), f"{body_path}[]", items_at, place)
     return child
 
 

@@ -72,8 +72,10 @@ def parse_overlay(file: str, text: str) -> Overlay:
     return Overlay(file=file, extends=str(extends) if extends else None, actions=tuple(actions))
 
 
-def apply_overlay(overlay: Overlay, document: dict[str, Any], target_name: str, report: Report) -> None:
-    """Apply ``overlay``'s actions to ``document`` (named ``target_name`` in the report), in order."""
+def apply_overlay(overlay: Overlay, document: dict[str, Any], target_name: str, report: Report) -> list[str]:
+    """Apply ``overlay``'s actions to ``document`` (named ``target_name`` in the report), in order;
+    return the pointers of the nodes changed."""
+    changed: list[str] = []
     for index, action in enumerate(overlay.actions):
         at = pointer.join("", "actions", index)
         matches = list(_ENVIRONMENT.finditer(action["target"], document))
@@ -81,7 +83,8 @@ def apply_overlay(overlay: Overlay, document: dict[str, Any], target_name: str, 
             report.add("overlay", overlay.file, at, f"{action['target']} selects nothing in {target_name}")
             continue
         # Deepest and last first, so removing one node never shifts the index of another.
-        for match in sorted(matches, key=lambda m: (len(m.parts), m.parts), reverse=True):
+        for match in sorted(matches, key=_deepest_last, reverse=True):
+            changed.append(str(match.pointer()))
             where = f"{target_name}#{match.pointer()}"
             if action.get("remove") is True:
                 _remove(document, match.parts, overlay.file, at)
@@ -89,6 +92,12 @@ def apply_overlay(overlay: Overlay, document: dict[str, Any], target_name: str, 
             else:
                 _update(match.obj, action["update"], document, match.parts, overlay.file, at)
                 report.add("overlay", overlay.file, at, f"updated {where}")
+    return changed
+
+
+def _deepest_last(match: jsonpath.JSONPathMatch) -> tuple[int, list[tuple[int, int, str]]]:
+    """Sort key: depth, then position, indices by number (a key and an index never compare)."""
+    return len(match.parts), [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in match.parts]
 
 
 def _parent(document: Any, parts: tuple[Any, ...]) -> Any:

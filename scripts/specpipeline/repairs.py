@@ -49,10 +49,16 @@ def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) ->
     """Defect: a schema ``type`` that is not a JSON Schema type (the vendor writes an en dash).
 
     Outside a GET body (which :func:`drop_bodyless_request_bodies` removes first) no type can be
-    guessed for such a schema, so this is an error naming the place, never a silent fix.
+    guessed for such a schema, so this is an error naming the place, never a silent fix. So are an
+    enum value of another type than the enum's and a ``nullable`` that is not a boolean.
     """
     allowed = _TYPES_31 if str(document.get("openapi", "")).startswith("3.1") else _TYPES_30
     for schema, at in iter_schemas(document):
+        if "nullable" in schema and not isinstance(schema["nullable"], bool):
+            raise SpecError(
+                ctx.file, pointer.join(at, "nullable"), f"nullable must be true or false, not {schema['nullable']!r}"
+            )
+        _check_enum_values(schema, at, ctx)
         if "type" not in schema:
             continue
         declared = schema["type"]
@@ -64,6 +70,26 @@ def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) ->
                     pointer.join(at, "type"),
                     f"invalid schema type {declared!r}; expected one of {', '.join(sorted(allowed))}",
                 )
+
+
+_ENUM_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def _check_enum_values(schema: dict[str, Any], at: str, ctx: RepairContext) -> None:
+    """An enum's values must be of its type (null aside): a generated enum class has one type."""
+    values = schema.get("enum")
+    expected = _ENUM_VALUE_TYPES.get(str(schema.get("type")))
+    if not isinstance(values, list) or expected is None:
+        return
+    for index, value in enumerate(values):
+        wrong_bool = isinstance(value, bool) and bool not in expected
+        if value is not None and (wrong_bool or not isinstance(value, expected)):
+            raise SpecError(ctx.file, pointer.join(at, "enum", index), f"{value!r} is not a {schema['type']}")
 
 
 def hoist_misplaced_required(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -277,6 +303,13 @@ def _path_parameters(
     return found
 
 
+def reject_malformed_path_items(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a path whose item is not an object, so no operation can be read from it."""
+    for path, path_item in document["paths"].items():
+        if not isinstance(path_item, dict):
+            raise SpecError(ctx.file, pointer.join("", "paths", path), "a path item must be an object")
+
+
 def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: a ``$ref`` that cannot be followed: to another file or URL, or to nothing here.
 
@@ -286,7 +319,7 @@ def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext)
     for ref, at in _iter_references(document, ""):
         if not ref.startswith("#"):
             raise SpecError(ctx.file, at, f"external $ref {ref!r}: a fragment must be self-contained")
-        if not _resolves(document, ref[1:]):
+        if pointer.follow(document, ref[1:]) is pointer.MISSING:
             raise SpecError(ctx.file, at, f"unresolvable $ref {ref!r}: nothing in the fragment has that pointer")
 
 
@@ -307,21 +340,9 @@ def _iter_references(node: Any, at: str) -> Iterator[tuple[str, str]]:
             yield from _iter_references(value, pointer.join(at, index))
 
 
-def _resolves(document: dict[str, Any], target: str) -> bool:
-    node: Any = document
-    for raw in target.split("/")[1:] if target else []:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
-
-
 # The defect repairs, in the order they run: the en-dash bodies go before types are checked.
 DEFECT_REPAIRS = (
+    reject_malformed_path_items,
     reject_unresolvable_references,
     drop_bodyless_request_bodies,
     reject_invalid_schema_types,

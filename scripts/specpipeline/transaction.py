@@ -16,6 +16,7 @@ journal then remains, and :func:`recover` (run first by every ``regenerate``) fi
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -91,14 +92,21 @@ class Transaction:
     def commit(self, progress: Callable[[str], None] = phase) -> None:
         journal = {"targets": [target.relative_to(self.root).as_posix() for target in self.targets]}
         progress("staged")
-        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-        try:
+        with _signals_held():
             write_text_atomically(self.workdir / "journal", json.dumps(journal))
             progress("journal-written")
             _roll_forward(self.root, progress)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         progress("committed")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (they are delivered then)."""
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 
 
 def _roll_forward(root: Path, progress: Callable[[str], None]) -> None:
@@ -129,12 +137,35 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+class Busy(Exception):
+    """Another regeneration holds the lock on this tree."""
+
+
+@contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """Hold the tree's lock (``.regenerate.lock``) for the duration: two runs would share a stage."""
+    lock_path = root / f"{WORKDIR_NAME}.lock"
+    with open(lock_path, "a+b") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"another regenerate is running in {root} (it holds {lock_path.name})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
 def recover(root: Path) -> str | None:
     """Finish a commit a kill interrupted (journal present), or discard an uncommitted stage.
     Returns what was done, for the log; ``None`` when there was nothing to do."""
     workdir = root / WORKDIR_NAME
+    if workdir.is_file() or workdir.is_symlink():
+        workdir.unlink()
+        return "removed a stray .regenerate file"
     if (workdir / "journal").exists():
-        _roll_forward(root, lambda _: None)
+        with _signals_held():
+            _roll_forward(root, lambda _: None)
         return "finished an interrupted regeneration"
     if workdir.exists():
         shutil.rmtree(workdir, ignore_errors=True)

@@ -4,9 +4,10 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from specpipeline.context import RepairContext
 from specpipeline.enrich import lift_inline_schemas
-from specpipeline.lift import LiftTable
+from specpipeline.lift import LiftTable, singular
 from specpipeline.report import Report
 
 PATH = "/v9/things"
@@ -65,11 +66,11 @@ def test_inline_objects_are_lifted_children_first_and_identical_ones_shared() ->
         things={"type": "array", "items": _object(id={"type": "integer"})},
     )
     [fragment], components, report = _lift([_fragment(schema)])
-    assert sorted(components) == ["Owner", "ThingsItem", "ThingsResponse"]
+    assert sorted(components) == ["Owner", "Thing", "ThingsResponse"]
     response = components["ThingsResponse"]
     assert response["properties"]["owner"] == response["properties"]["previous_owner"] == _ref("Owner")
     assert components["Owner"]["properties"]["name"]["description"] == "Who owns it."
-    assert response["properties"]["things"]["items"] == _ref("ThingsItem")
+    assert response["properties"]["things"]["items"] == _ref("Thing")
     assert _body(fragment) == _ref("ThingsResponse")
     assert [r.rule for r in report.repairs].count("lift-inline-schema") == 4
 
@@ -171,3 +172,17 @@ def test_lifting_a_lifted_document_changes_nothing() -> None:
     assert json.dumps(again, sort_keys=True) == before
     assert more == {}
     assert report.repairs == []
+
+
+@pytest.mark.parametrize(
+    ("plural", "one"),
+    [
+        ("Models", "Model"),
+        ("Entries", "Entry"),
+        ("Addresses", "Address"),
+        ("Data", "DataItem"),
+        ("Status", "StatusItem"),
+    ],
+)
+def test_array_items_are_named_in_the_singular(plural: str, one: str) -> None:
+    assert singular(plural) == one

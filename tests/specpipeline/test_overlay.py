@@ -127,3 +127,21 @@ def test_an_overlay_for_a_fragment_that_is_gone_is_reported_and_skipped(tmp_path
     (tmp_path / "gone.yaml").write_text(_overlay([{"target": "$.a", "remove": True}], "gone.json"), encoding="utf-8")
     result = build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
     assert any("no fragment named 'gone.json'" in r.detail for r in result.report.repairs)
+
+
+def test_a_document_overlay_that_breaks_the_document_is_named_in_the_refusal(tmp_path: Path) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    (tmp_path / "bad.yaml").write_text(_overlay([{"target": "$.info", "update": {"title": 5}}]), encoding="utf-8")
+    with pytest.raises(SpecError, match="not valid OpenAPI") as raised:
+        build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
+    assert raised.value.file.endswith("bad.yaml")
+    assert raised.value.pointer == "/info/title"
+
+
+def test_a_recursive_target_over_lists_and_objects_removes_every_match() -> None:
+    document = {"x": 1, "a": [{"x": 2}, {"b": {"x": 3}}], "c": {"x": 4}, "l": list(range(12))}
+    overlay = parse_overlay(
+        "o.yaml", _overlay([{"target": "$..x", "remove": True}, {"target": "$.l[1,10]", "remove": True}])
+    )
+    apply_overlay(overlay, document, "doc.json", Report())
+    assert document == {"a": [{}, {"b": {}}], "c": {}, "l": [0, *range(2, 10), 11]}

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from specpipeline.transaction import HOOK_VARIABLE, WORKDIR_NAME, Transaction, recover
+from specpipeline.transaction import HOOK_VARIABLE, WORKDIR_NAME, Transaction, exclusive, recover
 
 ROOT = Path(__file__).resolve().parents[2]
 REMOVED = "usage-v2.json"  # GET /v2/usage goes: the change report has a line to add
@@ -177,3 +177,29 @@ def test_a_commit_replaces_files_and_trees_and_leaves_nothing_behind(tmp_path: P
     assert [p.name for p in (tmp_path / "tree").iterdir()] == ["fresh.py"]
     assert phases == ["staged", "journal-written", "moved-0", "moved-1", "committed"]
     assert not (tmp_path / WORKDIR_NAME).exists()
+
+
+def test_a_second_regenerate_in_the_same_tree_is_refused_while_one_runs(tmp_path: Path) -> None:
+    project = _copy_project(tmp_path / "project")
+    before = _state(project)
+    with exclusive(project):
+        run = _start(project)
+        _, err = run.communicate(timeout=120)
+    assert run.returncode == 5
+    assert "another regenerate is running" in err
+    assert _state(project) == before
+
+
+def test_a_write_that_fails_changes_nothing_and_says_so_in_one_line(tmp_path: Path) -> None:
+    project = _copy_project(tmp_path / "project")
+    (project / "CHANGELOG.md").unlink()
+    (project / "CHANGELOG.md").mkdir()  # unreadable as a file: the change report cannot be recorded
+    openapi = (project / "spec" / "openapi.json").read_bytes()
+    run = _start(project)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 5
+    [line] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line.startswith("error: cannot write:")
+    assert "Traceback" not in err
+    assert (project / "spec" / "openapi.json").read_bytes() == openapi
+    _assert_clean(project)
