@@ -57,6 +57,18 @@ def singular(name: str) -> str:
     return f"{name}Item"
 
 
+def member_names(values: list[Any]) -> list[str] | None:
+    """Python names for enum values that are not identifiers (``model:chat`` -> ``MODEL_CHAT``,
+    ``day,model`` -> ``DAY_MODEL``), which the generator would run together (``MODELCHAT``);
+    ``None`` when the generator's own names read well, or when two values would share a name."""
+    texts = [str(value) for value in values]
+    if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) for text in texts):
+        return None
+    names = [re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() or "VALUE" for text in texts]
+    names = [f"V_{name}" if name[0].isdigit() else name for name in names]
+    return names if len(set(names)) == len(names) else None
+
+
 def pascal_case(text: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", text) if word)
 
@@ -263,6 +275,9 @@ def lift_parameter_enum(schema: dict[str, Any], name: str, at: str, place: _Plac
 def _lift_enum(schema: dict[str, Any], base: str, body_path: str, at: str, place: _Place) -> dict[str, Any]:
     component = {key: schema[key] for key in _ENUM_KEYS if key in schema}
     component["enum"] = [value for value in schema["enum"] if value is not None]
+    names = member_names(component["enum"])
+    if names is not None:
+        component["x-enum-varnames"] = names
     for key in ("description", "example"):
         if key in schema:
             component[key] = schema[key]

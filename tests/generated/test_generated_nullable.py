@@ -18,6 +18,8 @@ from typing import Any
 import aimlapi_billing_client.models as models
 import pytest
 
+from tests.schema_examples import example, resolve
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))
 FRAGMENTS = sorted((ROOT / "spec" / "fragments").glob("*.json"))
@@ -25,29 +27,7 @@ METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def _resolve(schema: Any) -> tuple[str | None, dict[str, Any]]:
-    """``(component name, schema)`` behind a ``$ref`` or a nullable ``anyOf`` of one."""
-    if isinstance(schema, dict) and "anyOf" in schema:
-        schema = next(option for option in schema["anyOf"] if option.get("enum") != [None])
-    if isinstance(schema, dict) and "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        return name, SPEC["components"]["schemas"][name]
-    return None, schema
-
-
-def _example(schema: Any) -> Any:
-    """A minimal valid value for ``schema`` (required properties only)."""
-    _, schema = _resolve(schema)
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if kind == "object":
-        properties = schema.get("properties", {})
-        return {name: _example(properties[name]) for name in schema.get("required", [])}
-    if kind == "array":
-        return []
-    if kind == "string":
-        return "2026-08-21T00:00:00Z" if schema.get("format") == "date-time" else "x"
-    return {"number": 1.5, "integer": 1, "boolean": True}.get(str(kind), "x")
+    return resolve(schema, SPEC["components"]["schemas"])
 
 
 def _fields(vendor: Any, ours: Any, model: str | None) -> typing.Iterator[tuple[str, str, dict[str, Any]]]:
@@ -112,7 +92,7 @@ def test_every_nullable_field_of_the_13_fragments_is_covered() -> None:
 def test_null_is_accepted_exactly_where_the_vendor_allows_it(model_name: str, prop: str, nullable: bool) -> None:
     model = getattr(models, model_name)
     schema = SPEC["components"]["schemas"][model_name]
-    body = _example(schema)
+    body = example(schema, SPEC["components"]["schemas"])
     body[prop] = None
     hint = typing.get_type_hints(model, localns=vars(models))[_python_name(model, prop)]
     if nullable:

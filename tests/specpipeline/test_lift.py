@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from specpipeline.context import RepairContext
 from specpipeline.enrich import lift_inline_schemas
-from specpipeline.lift import LiftTable, singular
+from specpipeline.lift import LiftTable, member_names, singular
 from specpipeline.report import Report
 
 PATH = "/v9/things"
@@ -186,3 +186,19 @@ def test_lifting_a_lifted_document_changes_nothing() -> None:
 )
 def test_array_items_are_named_in_the_singular(plural: str, one: str) -> None:
     assert singular(plural) == one
+
+
+@pytest.mark.parametrize(
+    ("values", "names"),
+    [
+        (["model:chat", "model:ocr"], ["MODEL_CHAT", "MODEL_OCR"]),
+        (["day", "model", "day,model"], ["DAY", "MODEL", "DAY_MODEL"]),
+        (["TOPUP", "CHARGE"], None),  # the generator's own names read well
+        (["a-b", "a_b"], None),  # would share a name: the generator's own ones then
+        (["1st", "2nd"], ["V_1ST", "V_2ND"]),
+    ],
+)
+def test_enum_values_that_are_not_identifiers_get_readable_member_names(
+    values: list[str], names: list[str] | None
+) -> None:
+    assert member_names(values) == names

@@ -30,6 +30,8 @@ from specpipeline.generate import PACKAGE_NAME, generate_package
 from specpipeline.overlay import load_overlays
 from specpipeline.pointer import join
 
+from tests.schema_examples import example
+
 ROOT = Path(__file__).resolve().parents[2]
 EDITORIAL = load_editorial(ROOT / "spec" / "editorial.yaml")
 OVERLAYS = load_overlays(ROOT / "spec" / "overlays")
@@ -363,22 +365,6 @@ def _generated(result: BuildResult, tmp_path: Path, package: str) -> Any:
         sys.path.remove(str(tmp_path))
 
 
-def _example(schema: Any, components: dict[str, Any]) -> Any:
-    if isinstance(schema, dict) and "anyOf" in schema:
-        schema = schema["anyOf"][0]
-    if isinstance(schema, dict) and "$ref" in schema:
-        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
-    if "enum" in schema:
-        return schema["enum"][0]
-    if schema.get("type") == "object":
-        return {name: _example(schema["properties"][name], components) for name in schema.get("required", [])}
-    if schema.get("type") == "array":
-        return []
-    if schema.get("type") == "string":
-        return "2026-08-21T00:00:00+00:00" if schema.get("format") == "date-time" else "x"
-    return {"number": 2.5, "integer": 2, "boolean": False}.get(schema.get("type"), "x")
-
-
 @pytest.mark.parametrize("name", ["keep-nullable-on-lift", "keep-nullable-on-lift:enum"])
 def test_the_generated_model_parses_null_where_a_lifted_schema_was_made_nullable(
     corpus: dict[Any, Any], tmp_path: Path, name: str
@@ -391,11 +377,11 @@ def test_the_generated_model_parses_null_where_a_lifted_schema_was_made_nullable
         for prop, field in schema.get("properties", {}).items():
             if not (isinstance(field, dict) and "anyOf" in field):
                 continue
-            body = _example(schema, components)
+            body = example(schema, components)
             body[prop] = None
             parsed = getattr(generated, model_name).from_dict(body)
             assert parsed.to_dict()[prop] is None, (model_name, prop)
-            body[prop] = _example(field, components)
+            body[prop] = example(field, components)
             assert getattr(generated, model_name).from_dict(body).to_dict()[prop] == body[prop]
             checked += 1
     assert checked >= 13

@@ -203,3 +203,12 @@ def test_a_write_that_fails_changes_nothing_and_says_so_in_one_line(tmp_path: Pa
     assert "Traceback" not in err
     assert (project / "spec" / "openapi.json").read_bytes() == openapi
     _assert_clean(project)
+
+
+def test_recover_removes_a_stray_file_where_the_stage_goes(tmp_path: Path) -> None:
+    (tmp_path / WORKDIR_NAME).write_text("left by someone", encoding="utf-8")
+    assert recover(tmp_path) == "removed a stray .regenerate file"
+    with Transaction(tmp_path) as transaction:
+        transaction.stage_text(tmp_path / "file.txt", "new")
+        transaction.commit(lambda _: None)
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "new"

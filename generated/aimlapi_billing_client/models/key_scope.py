@@ -2,14 +2,14 @@ from enum import StrEnum
 
 
 class KeyScope(StrEnum):
-    MODELAUDIO = "model:audio"
-    MODELCHAT = "model:chat"
-    MODELEMBEDDINGS = "model:embeddings"
-    MODELIMAGE = "model:image"
-    MODELOCR = "model:ocr"
-    MODELRESPONSES = "model:responses"
-    MODELSPEECH = "model:speech"
-    MODELVIDEO = "model:video"
+    MODEL_AUDIO = "model:audio"
+    MODEL_CHAT = "model:chat"
+    MODEL_EMBEDDINGS = "model:embeddings"
+    MODEL_IMAGE = "model:image"
+    MODEL_OCR = "model:ocr"
+    MODEL_RESPONSES = "model:responses"
+    MODEL_SPEECH = "model:speech"
+    MODEL_VIDEO = "model:video"
 
     def __str__(self) -> str:
         return str(self.value)

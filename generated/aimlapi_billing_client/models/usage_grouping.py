@@ -3,7 +3,7 @@ from enum import StrEnum
 
 class UsageGrouping(StrEnum):
     DAY = "day"
-    DAYMODEL = "day,model"
+    DAY_MODEL = "day,model"
     MODEL = "model"
 
     def __str__(self) -> str:
