@@ -165,7 +165,10 @@ def _build_once(
         lifts.absorb(ctx.lifts)
         report.repairs.extend(ctx.report.repairs)
         repaired.append(Fragment(name=fragment.name, document=document))
-    lifts.assign_names(report)
+    try:
+        lifts.assign_names(report)
+    except SpecError as exc:
+        raise _Quarantine(_contain(_named(inputs, exc.file), exc)) from None
     repaired = [Fragment(name=f.name, document=lifts.resolve(f.document)) for f in repaired]
     origin: dict[str, str] = {}
     try:

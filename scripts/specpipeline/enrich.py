@@ -153,17 +153,19 @@ def lift_inline_schemas(document: dict[str, Any], ctx: RepairContext) -> None:
         operation_name = pascal_case(re.sub(r"^(get|list|head)_", "", operation_id))
         names = {key: str(value) for key, value in entry.get("schema_names", {}).items()}
         names.setdefault("", str(entry.get("response_schema", f"{operation_name}Response")))
-        place = make_place(ctx.file, method, path, names[""], names, ctx.lifts)
-        for media, media_at in iter_success_media(operation, at):
+        for media, media_at, variant in iter_success_media(operation, at):
             if is_inline_object(media.get("schema")):
-                media["schema"] = lift_body(media["schema"], names[""], "", pointer.join(media_at, "schema"), place)
+                body_name = names[""] + variant  # a second body (201, another media type) is told apart
+                place = make_place(ctx.file, method, path, body_name, names, ctx.lifts, variant=variant)
+                media["schema"] = lift_body(media["schema"], body_name, "", pointer.join(media_at, "schema"), place)
         request_names = {key: str(value) for key, value in entry.get("request_schema_names", {}).items()}
         request_names.setdefault("", str(entry.get("request_schema", f"{pascal_case(operation_id)}Request")))
-        request_place = make_place(ctx.file, method, path, request_names[""], request_names, ctx.lifts)
-        for media, media_at in iter_request_media(operation, at):
+        for media, media_at, variant in iter_request_media(operation, at):
             if is_inline_object(media.get("schema")):
+                body_name = request_names[""] + variant
+                request_place = make_place(ctx.file, method, path, body_name, request_names, ctx.lifts, variant=variant)
                 media["schema"] = lift_body(
-                    media["schema"], request_names[""], "", pointer.join(media_at, "schema"), request_place
+                    media["schema"], body_name, "", pointer.join(media_at, "schema"), request_place
                 )
         parameter_place = make_place(ctx.file, method, path, pascal_case(operation_id), names, ctx.lifts, rank=1)
         for index, parameter in enumerate(operation.get("parameters", [])):

@@ -20,7 +20,8 @@ inline enum parameter) becomes a ``components/schemas`` entry. Lifting happens i
      ``Model``) or the body (``<Operation>Response``), unless two different structures want it, it
      is taken, or it says nothing (``Data``, ``DataItem``, ``Item``…);
    * then the base qualified by the body it sits in (``KeysResponseDataItem``), then by the
-     operation's method and path as well, which no other operation can share.
+     operation's method and path as well, which no other operation can share, then by the status
+     and media type of a second body of that operation.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ _ANNOTATIONS = frozenset({"description", "example", "examples", "title", "extern
 # Derived names that say nothing about what they name: always qualified.
 _UNINFORMATIVE = frozenset({"Data", "DataItem", "Item", "Items", "ItemsItem", "Result", "Results", "Value", "Body"})
 _ENUM_KEYS = ("type", "format", "enum")
+# The names a lifted schema may take, tried in this order (see the module's docstring).
+_LEVELS = ("base", "qualified by its body", "and by method and path", "and by status and media type")
 
 
 def singular(name: str) -> str:
@@ -126,7 +129,7 @@ class LiftTable:
                 taken.add(key[1])
             else:
                 pending[key] = groups[key]
-        for level in range(3):
+        for level in range(len(_LEVELS)):
             wants = {key: min(m.candidates[level] for m in members) for key, members in pending.items()}
             counts = Counter(wants.values())
             for key, wanted in sorted(wants.items(), key=lambda item: item[1]):
@@ -244,6 +247,7 @@ class _Place:
     editorial_names: dict[str, str]
     table: LiftTable
     rank: int = 0  # bodies before parameters: a field's description documents a shared enum
+    variant: str = ""  # what tells a second body of the operation apart (another status or media type)
 
 
 def lift_body(schema: dict[str, Any], name: str, body_path: str, at: str, place: _Place) -> dict[str, Any]:
@@ -308,7 +312,12 @@ def _register(
         kind=kind,
         structure=structure,
         schema=schema,
-        candidates=(base, qualified, f"{place.method_path}{qualified}"),
+        candidates=(
+            base,
+            qualified,
+            f"{place.method_path}{qualified}",
+            f"{place.method_path}{qualified}{place.variant}",
+        ),
         editorial=place.editorial_names.get(body_path),
         file=place.file,
         at=at,
@@ -326,6 +335,7 @@ def make_place(
     editorial_names: dict[str, str],
     table: LiftTable,
     rank: int = 0,
+    variant: str = "",
 ) -> _Place:
     return _Place(
         file=file,
@@ -335,25 +345,41 @@ def make_place(
         editorial_names=editorial_names,
         table=table,
         rank=rank,
+        variant=variant,
     )
 
 
-def iter_success_media(operation: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str]]:
-    """``(media object, pointer)`` for every media type of every 2xx response."""
+def iter_success_media(operation: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """``(media object, pointer, variant)`` for every media type of every 2xx response; the
+    variant (``201ApplicationXml``) tells a second body apart, the first's is empty."""
+    first = True
     for status, response in operation.get("responses", {}).items():
         if not str(status).startswith("2") or not isinstance(response, dict):
             continue
         for media_type, media in response.get("content", {}).items():
             if isinstance(media, dict):
-                yield media, pointer.join(at, "responses", status, "content", media_type)
+                yield (
+                    media,
+                    pointer.join(at, "responses", status, "content", media_type),
+                    _variant(first, status, media_type),
+                )
+                first = False
 
 
-def iter_request_media(operation: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str]]:
+def iter_request_media(operation: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str, str]]:
     body = operation.get("requestBody")
     if isinstance(body, dict):
-        for media_type, media in body.get("content", {}).items():
+        for index, (media_type, media) in enumerate(body.get("content", {}).items()):
             if isinstance(media, dict):
-                yield media, pointer.join(at, "requestBody", "content", media_type)
+                yield (
+                    media,
+                    pointer.join(at, "requestBody", "content", media_type),
+                    _variant(index == 0, "", media_type),
+                )
+
+
+def _variant(first: bool, status: str, media_type: str) -> str:
+    return "" if first else pascal_case(f"{status} {media_type}")
 
 
 def resolve_documents(documents: list[dict[str, Any]], table: LiftTable) -> list[dict[str, Any]]:

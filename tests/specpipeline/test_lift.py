@@ -202,3 +202,19 @@ def test_enum_values_that_are_not_identifiers_get_readable_member_names(
     values: list[str], names: list[str] | None
 ) -> None:
     assert member_names(values) == names
+
+
+def test_a_second_body_of_one_operation_is_named_by_its_status_and_media_type() -> None:
+    fragment = _fragment(_object(id=STRING, owner=_object(name=STRING)))
+    responses = fragment["paths"][PATH]["get"]["responses"]
+    responses["200"]["content"]["application/xml"] = {"schema": _object(xml_id=STRING, owner=_object(tag=STRING))}
+    responses["201"] = {"content": {"application/json": {"schema": _object(created=STRING)}}}
+    [lifted], components, _ = _lift([fragment])
+    assert sorted(components) == [
+        "ThingsResponse",
+        "ThingsResponse200ApplicationXml",
+        "ThingsResponse200ApplicationXmlOwner",
+        "ThingsResponse201ApplicationJson",
+        "ThingsResponseOwner",
+    ]
+    assert _body(lifted) == _ref("ThingsResponse")
