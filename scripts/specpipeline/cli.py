@@ -114,7 +114,8 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
         try:
             generate_package(fresh_spec, GENERATOR_CONFIG, fresh_package)
         except GenerationError as exc:
-            return _fail(str(exc), EXIT_GENERATOR)
+            print(exc)  # the generator's own words, whole; the error line stays one line
+            return _fail("openapi-python-client failed on the repaired document (its output is above)", EXIT_GENERATOR)
         generated_at = time.perf_counter()
         phase("generated")
 

@@ -62,14 +62,22 @@ def singular(name: str) -> str:
 
 def member_names(values: list[Any]) -> list[str] | None:
     """Python names for enum values that are not identifiers (``model:chat`` -> ``MODEL_CHAT``,
-    ``day,model`` -> ``DAY_MODEL``), which the generator would run together (``MODELCHAT``);
-    ``None`` when the generator's own names read well, or when two values would share a name."""
+    ``day,model`` -> ``DAY_MODEL``), which the generator would run together (``MODELCHAT``), or
+    that differ only in case (``a``, ``A``: the generator fails on two members named ``A``; they
+    become ``A`` and ``A_2``). ``None`` when the generator's own names read well."""
     texts = [str(value) for value in values]
-    if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) for text in texts):
+    identifiers = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) for text in texts)
+    if identifiers and len({text.upper() for text in texts}) == len(texts):
         return None
-    names = [re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() or "VALUE" for text in texts]
-    names = [f"V_{name}" if name[0].isdigit() else name for name in names]
-    return names if len(set(names)) == len(names) else None
+    names: list[str] = []
+    for text in texts:
+        name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() or "VALUE"
+        name = f"V_{name}" if name[0].isdigit() else name
+        unique, counter = name, 2
+        while unique in names:
+            unique, counter = f"{name}_{counter}", counter + 1
+        names.append(unique)
+    return names
 
 
 def pascal_case(text: str) -> str:

@@ -194,7 +194,8 @@ def test_array_items_are_named_in_the_singular(plural: str, one: str) -> None:
         (["model:chat", "model:ocr"], ["MODEL_CHAT", "MODEL_OCR"]),
         (["day", "model", "day,model"], ["DAY", "MODEL", "DAY_MODEL"]),
         (["TOPUP", "CHARGE"], None),  # the generator's own names read well
-        (["a-b", "a_b"], None),  # would share a name: the generator's own ones then
+        (["a-b", "a_b"], ["A_B", "A_B_2"]),
+        (["a", "A"], ["A", "A_2"]),  # the generator itself fails on two members named A
         (["1st", "2nd"], ["V_1ST", "V_2ND"]),
     ],
 )

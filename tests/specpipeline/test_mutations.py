@@ -405,3 +405,14 @@ def test_a_declared_template_variable_becomes_an_argument_of_the_generated_funct
     for module_path in operations:
         module = importlib.import_module(f"{package}.api.{module_path.parent.name}.{module_path.stem}")
         assert "mutant_id" in inspect.signature(module.sync).parameters, module_path
+
+
+def test_enum_values_the_generator_would_name_alike_still_generate(tmp_path: Path) -> None:
+    fragments = copy.deepcopy(FRAGMENTS)
+    schema, _ = _body(fragments[0].document)
+    schema["properties"]["mutant_case"] = {"type": "string", "enum": ["a", "A", "model:chat"]}
+    schema.setdefault("required", []).append("mutant_case")
+    result = build_document(fragments, EDITORIAL, OVERLAYS)
+    generated = _generated(result, tmp_path, f"mutant_{PACKAGE_NAME}_case")
+    enum = generated.MutantCase
+    assert [(member.name, member.value) for member in enum] == [("A", "a"), ("A_2", "A"), ("MODEL_CHAT", "model:chat")]
