@@ -1,9 +1,29 @@
-"""Fragments in, one repaired, validated OpenAPI document out."""
+"""Fragments in, one repaired, validated OpenAPI document out, with unrepairable operations left out.
+
+The order, which ``README.md`` documents:
+
+1. fragment overlays (``extends: <fragment file>``), each on its fragment as published;
+2. per fragment, the defect repairs then the enrichments (:mod:`.repairs`, :mod:`.enrich`);
+3. naming of every lifted schema, all fragments together (:mod:`.lift`);
+4. the merge, then document overlays (no ``extends``), then dropping unused components;
+5. validation with openapi-spec-validator.
+
+A defect a rule cannot repair without guessing raises :class:`SpecError` with the fragment's file and
+pointer. When that pointer lies inside an operation (or a path item, or a component some operations
+use), those operations are *quarantined*: left out, reported with the reason, and the build starts
+again without them. A problem of the file as a whole (not JSON, not OpenAPI, an ``info`` the
+fragments disagree on) stops the build. Fragments are processed in an order fixed by their content,
+so neither their file names nor the order they are given in changes the output.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +32,33 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme
-from .errors import SpecError
+from .errors import SpecError, one_line
 from .fragments import Fragment, load_fragments
-from .merge import canonical_order, drop_unused_components, merge_fragments
+from .lift import LiftTable
+from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
+from .overlay import Overlay, apply_overlay, load_overlays
 from .repairs import DEFECT_REPAIRS
 from .report import Report
+from .walk import HTTP_METHODS
 
 MERGED_NAME = "openapi.json"
+# The validator's messages start with the offending value's repr: a one-line refusal names the place.
+_DUPLICATE_ID = re.compile(r"Operation ID '[^']*' for '(?P<method>\w+)' in '(?P<path>[^']*)' is not unique")
+_VALUE_REPR = re.compile(r"^[\[{'\"].*?\S(?= is | does | has )")
+EDITORIAL_NAME = "spec/editorial.yaml"
+
+
+@dataclass(frozen=True, order=True)
+class Quarantined:
+    """An operation left out of the document: where its defect is, and why."""
+
+    file: str
+    pointer: str
+    operation: str  # "METHOD /path", or "components/<section>/<name>" for an unused broken component
+    reason: str
+
+    def __str__(self) -> str:
+        return one_line(f"{self.file}#{self.pointer}: {self.operation} left out: {self.reason}")
 
 
 @dataclass
@@ -26,6 +66,7 @@ class BuildResult:
     document: dict[str, Any]
     text: str
     report: Report
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def load_editorial(path: Path) -> dict[str, Any]:
@@ -41,26 +82,295 @@ def load_editorial(path: Path) -> dict[str, Any]:
     return editorial
 
 
-def build_document(fragments: list[Fragment], editorial: dict[str, Any], merged_name: str = MERGED_NAME) -> BuildResult:
-    """Repair each fragment, merge them, and validate the result. Raises :class:`SpecError`."""
+def build_document(
+    fragments: Sequence[Fragment],
+    editorial: dict[str, Any],
+    overlays: Sequence[Overlay] = (),
+    merged_name: str = MERGED_NAME,
+) -> BuildResult:
+    """Repair each fragment, merge them, and validate the result. Raises :class:`SpecError` for a
+    problem no quarantine can contain."""
+    ordered = sorted(fragments, key=lambda f: json.dumps(f.document, sort_keys=True, ensure_ascii=False))
     report = Report()
-    bearer = choose_bearer_scheme([fragment.document for fragment in fragments], editorial)
-    repaired = []
-    for fragment in fragments:
-        document = json.loads(json.dumps(fragment.document))  # the caller's copy stays as published
-        ctx = RepairContext(file=fragment.name, report=report, editorial=editorial, bearer_scheme=bearer)
-        for rule in (*DEFECT_REPAIRS, *ENRICHMENTS):
-            rule(document, ctx)
+    published = _apply_fragment_overlays(ordered, overlays, report)
+    excluded: dict[tuple[str, str, str], Quarantined] = {}
+    while True:
+        try:
+            result = _build_once(published, editorial, overlays, merged_name, excluded)
+        except _Quarantine as quarantine:
+            new = {(e.file, e.operation, e.pointer) for e in quarantine.entries} - excluded.keys()
+            if not new:  # the same defect again: quarantine cannot contain it
+                first = quarantine.entries[0]
+                raise SpecError(first.file, first.pointer, first.reason) from None
+            for entry in quarantine.entries:
+                excluded[(entry.file, entry.operation, entry.pointer)] = entry
+            continue
+        result.quarantined = sorted(excluded.values())
+        if result.quarantined and not any(_operations_of(result.document)):
+            first = result.quarantined[0]  # nothing left to regenerate: that is a refusal
+            raise SpecError(first.file, first.pointer, first.reason)
+        report.repairs.extend(result.report.repairs)
+        result.report = report
+        for entry in result.quarantined:
+            report.add("quarantine", entry.file, entry.pointer, f"{entry.operation} left out: {entry.reason}")
+        return result
+
+
+class _Quarantine(Exception):
+    def __init__(self, entries: list[Quarantined]) -> None:
+        super().__init__(entries)
+        self.entries = entries
+
+
+def _apply_fragment_overlays(fragments: list[Fragment], overlays: Sequence[Overlay], report: Report) -> list[Fragment]:
+    names = {Path(fragment.name).name: fragment for fragment in fragments}
+    documents = {fragment.name: copy.deepcopy(fragment.document) for fragment in fragments}
+    for overlay in overlays:
+        if overlay.extends is None:
+            continue
+        target = names.get(Path(overlay.extends).name)
+        if target is None:  # the vendor dropped the fragment: the correction has nothing left to correct
+            report.add("overlay", overlay.file, "/extends", f"no fragment named {overlay.extends!r}: not applied")
+            continue
+        apply_overlay(overlay, documents[target.name], target.name, report)
+    return [Fragment(name=fragment.name, document=documents[fragment.name]) for fragment in fragments]
+
+
+def _build_once(
+    fragments: list[Fragment],
+    editorial: dict[str, Any],
+    overlays: Sequence[Overlay],
+    merged_name: str,
+    excluded: dict[tuple[str, str, str], Quarantined],
+) -> BuildResult:
+    report = Report()
+    inputs = [_without(fragment, excluded) for fragment in fragments]
+    bearer = choose_bearer_scheme([fragment.document for fragment in inputs], editorial)
+    shared_ids = _shared_operation_ids(inputs, editorial)
+    lifts = LiftTable(reserved={str(editorial["error_schema_name"])})
+    repaired: list[Fragment] = []
+    for fragment in inputs:
+        ctx = RepairContext(
+            file=fragment.name, report=Report(), editorial=editorial, bearer_scheme=bearer, shared_ids=shared_ids
+        )
+        document = copy.deepcopy(fragment.document)
+        try:
+            _repair(document, ctx)
+        except SpecError as exc:
+            raise _Quarantine(_contain(fragment, exc)) from None
+        except _MALFORMED as exc:
+            raise _Quarantine(_malformed_operations(fragment, ctx, exc)) from None
+        declared = document.get("components", {}).get("schemas", {})
+        lifts.reserved.update(declared if isinstance(declared, dict) else {})
+        lifts.absorb(ctx.lifts)
+        report.repairs.extend(ctx.report.repairs)
         repaired.append(Fragment(name=fragment.name, document=document))
-    merged = merge_fragments(repaired, editorial)
+    try:
+        lifts.assign_names(report)
+    except SpecError as exc:
+        raise _Quarantine(_contain(_named(inputs, exc.file), exc)) from None
+    repaired = [Fragment(name=f.name, document=lifts.resolve(f.document)) for f in repaired]
+    origin: dict[str, str] = {}
+    try:
+        merged = merge_fragments(repaired, editorial, origin)
+    except ConflictError as exc:
+        entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), exc)
+        raise _Quarantine(entries) from None
+    schemas = merged["components"].setdefault("schemas", {})
+    for name, schema in lifts.components.items():
+        schemas[name] = schema
+    for overlay in overlays:
+        if overlay.extends is None:  # what it changes, it answers for
+            origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
     drop_unused_components(merged, report, merged_name)
     merged = canonical_order(merged)
-    validate(merged, merged_name)
+    try:
+        validate(merged, merged_name)
+    except SpecError as exc:
+        file, at = _origin_of(exc.pointer, origin, lifts)
+        if file in {fragment.name for fragment in inputs}:
+            raise _Quarantine(_contain(_named(inputs, file), SpecError(file, at, exc.message))) from None
+        raise SpecError(file, at, exc.message) from None
     return BuildResult(document=merged, text=serialize(merged), report=report)
 
 
-def build_from_directory(fragments_dir: Path, editorial_path: Path) -> BuildResult:
-    return build_document(load_fragments(fragments_dir), load_editorial(editorial_path))
+def _operations_of(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        item[method]
+        for item in document.get("paths", {}).values()
+        if isinstance(item, dict)
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    ]
+
+
+# What a rule raises when a part of a fragment has the wrong shape (a list where an object belongs):
+# the operations it happens in are found by repairing each alone, and quarantined.
+_MALFORMED = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def _repair(document: dict[str, Any], ctx: RepairContext) -> None:
+    for rule in (*DEFECT_REPAIRS, *ENRICHMENTS):
+        rule(document, ctx)
+
+
+def _malformed_operations(fragment: Fragment, ctx: RepairContext, error: Exception) -> list[Quarantined]:
+    """The operations of ``fragment`` that the rules cannot read, each repaired alone to find them."""
+    entries = []
+    for path, path_item in fragment.document["paths"].items():
+        members = [m for m in HTTP_METHODS if m in path_item] if isinstance(path_item, dict) else ["*"]
+        for method in members:
+            single = copy.deepcopy(fragment.document)
+            single["paths"] = {path: path_item if method == "*" else {**path_item, **{method: path_item[method]}}}
+            if isinstance(path_item, dict):
+                for other in HTTP_METHODS:
+                    if other != method:
+                        single["paths"][path].pop(other, None)
+            alone = RepairContext(
+                file=ctx.file, report=Report(), editorial=ctx.editorial, bearer_scheme=ctx.bearer_scheme
+            )
+            try:
+                _repair(single, alone)
+            except (SpecError, *_MALFORMED) as exc:
+                at = pointer.join("", "paths", path, *([] if method == "*" else [method]))
+                reason = (
+                    f"cannot be read: {type(exc).__name__}: {exc}" if not isinstance(exc, SpecError) else exc.message
+                )
+                entries.append(Quarantined(fragment.name, at, f"{method.upper()} {path}", reason))
+    if not entries:
+        raise SpecError(fragment.name, "", f"cannot be read: {type(error).__name__}: {error}") from None
+    return entries
+
+
+def _shared_operation_ids(fragments: list[Fragment], editorial: dict[str, Any]) -> frozenset[str]:
+    """The vendor's operationIds that more than one operation carries (a copy-paste), and those the
+    editorial file gives an operation: an operation without an entry keeps none of these."""
+    counts = Counter(
+        item[method].get("operationId")
+        for fragment in fragments
+        for item in fragment.document["paths"].values()
+        if isinstance(item, dict)
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    )
+    entries = editorial.get("operations", {})
+    taken = {entry.get("operationId") for entry in entries.values() if isinstance(entry, dict)}
+    return frozenset(key for key, count in counts.items() if isinstance(key, str) and count > 1) | frozenset(
+        key for key in taken if isinstance(key, str)
+    )
+
+
+def _named(fragments: list[Fragment], name: str) -> Fragment:
+    return next(fragment for fragment in fragments if fragment.name == name)
+
+
+def _without(fragment: Fragment, excluded: dict[tuple[str, str, str], Quarantined]) -> Fragment:
+    """``fragment`` with its quarantined operations (and broken unused components) taken out."""
+    entries = [entry for (file, _, _), entry in excluded.items() if file == fragment.name]
+    if not entries:
+        return fragment
+    document = copy.deepcopy(fragment.document)
+    for entry in entries:
+        if entry.operation.startswith("components/"):
+            _, section, name = entry.operation.split("/", 2)
+            document.get("components", {}).get(section, {}).pop(name, None)
+            continue
+        method, path = entry.operation.split(" ", 1)
+        path_item = document["paths"].get(path)
+        if isinstance(path_item, dict) and method != "*":
+            path_item.pop(method.lower(), None)
+            if not any(m in path_item for m in HTTP_METHODS):
+                del document["paths"][path]
+        elif path in document["paths"]:
+            del document["paths"][path]
+    return Fragment(name=fragment.name, document=document)
+
+
+def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
+    """The operations to leave out for ``error`` in ``fragment``, or raise it if none contain it."""
+    tokens = _tokens(error.pointer)
+    document = fragment.document
+    paths = document.get("paths", {})
+    operations: list[tuple[str, str]] = []
+    if len(tokens) >= 2 and tokens[0] == "paths" and tokens[1] in paths and not isinstance(paths[tokens[1]], dict):
+        return [Quarantined(fragment.name, error.pointer, f"* {tokens[1]}", error.message)]
+    if len(tokens) >= 2 and tokens[0] == "paths" and isinstance(paths.get(tokens[1]), dict):
+        path_item = paths[tokens[1]]
+        if len(tokens) >= 3 and tokens[2] in HTTP_METHODS and tokens[2] in path_item:
+            operations = [(tokens[1], tokens[2])]
+        else:
+            operations = [(tokens[1], method) for method in HTTP_METHODS if isinstance(path_item.get(method), dict)]
+    elif len(tokens) >= 3 and tokens[0] == "components":
+        target = f"#/components/{pointer.escape(tokens[1])}/{pointer.escape(tokens[2])}"
+        operations = [
+            (path, method)
+            for path, path_item in paths.items()
+            if isinstance(path_item, dict)
+            for method in HTTP_METHODS
+            if isinstance(path_item.get(method), dict) and target in _reachable_refs(document, path_item[method])
+        ]
+        if not operations:
+            return [Quarantined(fragment.name, error.pointer, f"components/{tokens[1]}/{tokens[2]}", error.message)]
+    if not operations:
+        raise error
+    return [
+        Quarantined(fragment.name, error.pointer, f"{method.upper()} {path}", error.message)
+        for path, method in operations
+    ]
+
+
+def _tokens(pointer_text: str) -> list[str]:
+    return [raw.replace("~1", "/").replace("~0", "~") for raw in pointer_text.split("/")[1:]]
+
+
+def _reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
+    """Every local ``$ref`` reachable from ``node``, following references into ``document``."""
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+                seen.add(ref)
+                stack.append(pointer.follow(document, ref[1:]))
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return seen
+
+
+def _origin_of(merged_pointer: str, origin: dict[str, str], lifts: LiftTable) -> tuple[str, str]:
+    """Where the node at ``merged_pointer`` came from: a fragment's file and pointer, or the
+    editorial file for what it contributes. Never the merged document."""
+    tokens = _tokens(merged_pointer)
+    if len(tokens) >= 3 and tokens[:2] == ["components", "schemas"]:
+        lifted = [o for o in lifts.occurrences.values() if o.name == tokens[2]]
+        if lifted:
+            first = min(lifted, key=lambda o: o.order)
+            return first.file, pointer.join(first.at, *tokens[3:])
+    for length in range(len(tokens), 0, -1):
+        prefix = pointer.join("", *tokens[:length])
+        if prefix in origin:
+            return origin[prefix], merged_pointer
+    return EDITORIAL_NAME, _editorial_pointer(tokens)
+
+
+def _editorial_pointer(tokens: list[str]) -> str:
+    if tokens[:1] == ["info"] or tokens[:1] == ["tags"]:
+        return pointer.join("", *tokens)
+    if tokens[:2] == ["components", "responses"]:
+        return "/error_responses"
+    if tokens[:2] == ["components", "schemas"]:
+        return pointer.join("/error_schema", *tokens[3:])
+    if tokens[:2] == ["components", "securitySchemes"]:
+        return "/security_scheme"
+    return ""
+
+
+def build_from_directory(fragments_dir: Path, editorial_path: Path, overlays_dir: Path | None = None) -> BuildResult:
+    overlays = load_overlays(overlays_dir) if overlays_dir is not None else []
+    return build_document(load_fragments(fragments_dir), load_editorial(editorial_path), overlays)
 
 
 def serialize(document: dict[str, Any]) -> str:
@@ -76,4 +386,11 @@ def validate(document: dict[str, Any], name: str) -> None:
         validate_spec(document)
     except OpenAPIValidationError as exc:
         at = pointer.from_tokens(getattr(exc, "path", None) or ())
-        raise SpecError(name, at, f"the repaired document is not valid OpenAPI: {exc.message}") from None
+        message = str(exc.message).splitlines()[0] if exc.message else "invalid"
+        duplicate = _DUPLICATE_ID.search(message)
+        if not at and duplicate is not None:  # the validator gives no path for this one
+            at = pointer.join("", "paths", duplicate.group("path"), duplicate.group("method"), "operationId")
+        value = _VALUE_REPR.match(message)
+        if value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
+            message = "the value" + message[value.end() :]
+        raise SpecError(name, at, f"the repaired document is not valid OpenAPI: {message}") from None

@@ -46,6 +46,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import pointer
 from .walk import HTTP_METHODS
 
 MAJOR = "major"
@@ -185,16 +186,8 @@ def _resolve(document: dict[str, Any], node: Any) -> Any:
 
 
 def _follow_pointer(document: dict[str, Any], pointer_text: str) -> Any:
-    node: Any = document
-    for raw in pointer_text.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    node = pointer.follow(document, pointer_text)
+    return None if node is pointer.MISSING else node
 
 
 def _ref_chain(document: dict[str, Any], node: Any) -> tuple[str, ...]:

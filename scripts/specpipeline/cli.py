@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_text_atomically
-from .build import build_from_directory
+from .build import BuildResult, build_from_directory
 from .changes import compare, implied_bump, render_markdown
-from .errors import SpecError
+from .errors import SpecError, one_line
 from .fragments import display_path, extract_fragments
-from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, replace_tree
+from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package
+from .transaction import Busy, Interrupted, Transaction, exclusive, interrupts_as_exceptions, phase, recover
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAGMENTS = ROOT / "spec" / "fragments"
 EDITORIAL = ROOT / "spec" / "editorial.yaml"
+OVERLAYS = ROOT / "spec" / "overlays"
 MERGED = ROOT / "spec" / "openapi.json"
 GENERATOR_CONFIG = ROOT / "generator-config.yaml"
 GENERATED = ROOT / "generated" / PACKAGE_NAME
@@ -30,24 +32,36 @@ VERSION_FILE = ROOT / "src" / "aimlapi_billing" / "_version.py"
 EXIT_DRIFT = 1
 EXIT_BAD_INPUT = 2
 EXIT_GENERATOR = 3
+EXIT_QUARANTINE = 4
+EXIT_IO = 5
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(one_line(f"error: {message}"), file=sys.stderr)
     return code
+
+
+def _print_quarantine(result: BuildResult) -> None:
+    for entry in result.quarantined:
+        print(f"quarantined: {one_line(str(entry))}", file=sys.stderr)
 
 
 def build_spec_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Repair and merge the vendor's fragments into one OpenAPI document.")
     parser.add_argument("--fragments", type=Path, default=FRAGMENTS, help="directory of fragment *.json files")
     parser.add_argument("--editorial", type=Path, default=EDITORIAL, help="editorial YAML (names, info, errors)")
+    parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="directory of OpenAPI Overlay *.yaml files")
     parser.add_argument("--output", type=Path, default=MERGED, help="where to write the merged document")
+    parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
     args = parser.parse_args(argv)
     try:
-        result = build_from_directory(args.fragments, args.editorial)
+        result = build_from_directory(args.fragments, args.editorial, args.overlays)
     except SpecError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     print(result.report.render())
+    _print_quarantine(result)
+    if args.strict and result.quarantined:
+        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
     write_text_atomically(args.output, result.text)
     print(f"wrote {args.output}")
     return 0
@@ -63,15 +77,35 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         help="write nothing; fail with a diff if spec/openapi.json or generated/ differ from a fresh run",
     )
     parser.add_argument("--quiet", action="store_true", help="do not print the repair report")
+    parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
     try:
-        result = build_from_directory(FRAGMENTS, EDITORIAL)
+        with interrupts_as_exceptions(), exclusive(ROOT):
+            return _regenerate(args.check, args.quiet, args.strict)
+    except (KeyboardInterrupt, Interrupted):
+        return _fail("interrupted: spec/openapi.json, generated/ and CHANGELOG.md are as they were, or all new", 130)
+    except Busy as exc:
+        return _fail(str(exc), EXIT_IO)
+    except OSError as exc:  # a full disk, a read-only tree: nothing was swapped in
+        return _fail(f"cannot write: {exc}", EXIT_IO)
+
+
+def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
+    started = time.perf_counter()
+    recovered = recover(ROOT)
+    if recovered:
+        print(f"regenerate: {recovered}", file=sys.stderr)
+    try:
+        result = build_from_directory(FRAGMENTS, EDITORIAL, OVERLAYS)
     except SpecError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
-    if not args.quiet:
+    if not quiet:
         print(result.report.render())
+    _print_quarantine(result)
+    if strict and result.quarantined:
+        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
     repaired_at = time.perf_counter()
+    phase("repaired")
 
     with tempfile.TemporaryDirectory(prefix="aimlapi-billing-regen-") as scratch:
         fresh_spec = Path(scratch) / "openapi.json"
@@ -80,14 +114,16 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         try:
             generate_package(fresh_spec, GENERATOR_CONFIG, fresh_package)
         except GenerationError as exc:
-            return _fail(str(exc), EXIT_GENERATOR)
+            print(exc)  # the generator's own words, whole; the error line stays one line
+            return _fail("openapi-python-client failed on the repaired document (its output is above)", EXIT_GENERATOR)
         generated_at = time.perf_counter()
+        phase("generated")
 
         committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
         change_report = api_change_report(committed, result.document)
         if change_report:
             print(change_report, end="")
-        if args.check:
+        if check:
             drift = diff_text(result.text, committed, "spec/openapi.json")
             drift += diff_trees(fresh_package, GENERATED, "regenerated", "generated")
             if drift:
@@ -98,11 +134,14 @@ def regenerate_main(argv: list[str] | None = None) -> int:
                 )
             print("drift check: spec/openapi.json and generated/ are up to date")
         else:
-            write_text_atomically(MERGED, result.text)
-            replace_tree(fresh_package, GENERATED)
+            with Transaction(ROOT) as transaction:
+                transaction.stage_text(MERGED, result.text)
+                transaction.stage_tree(GENERATED, fresh_package)
+                if change_report:
+                    transaction.stage_text(CHANGELOG, changelog_with(change_report))
+                transaction.commit()
             print(f"wrote {MERGED.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}/")
             if change_report:
-                record_in_changelog(change_report)
                 print(f"added the API change report to {CHANGELOG.relative_to(ROOT)}")
     print(
         f"timing: repair+merge+validate {repaired_at - started:.2f}s, "
@@ -141,12 +180,12 @@ def bumped(version: str, bump: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def record_in_changelog(report: str) -> None:
-    """Put ``report`` at the top of CHANGELOG.md, under its title."""
+def changelog_with(report: str) -> str:
+    """CHANGELOG.md with ``report`` at the top, under its title."""
     title = "# Changelog\n\n"
     existing = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else title
     body = existing.removeprefix(title)
-    write_text_atomically(CHANGELOG, f"{title}{report}\n{body}")
+    return f"{title}{report}\n{body}"
 
 
 def extract_main(argv: list[str] | None = None) -> int:

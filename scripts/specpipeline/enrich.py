@@ -11,11 +11,21 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from . import pointer
 from .context import RepairContext
-from .errors import SpecError
+from .lift import (
+    is_inline_enum,
+    is_inline_object,
+    iter_request_media,
+    iter_success_media,
+    lift_body,
+    lift_parameter_enum,
+    make_place,
+    pascal_case,
+)
 from .walk import iter_operations
 
 _VERSION_SEGMENT = re.compile(r"^v\d+$")
@@ -31,8 +41,44 @@ def derive_operation_id(method: str, path: str) -> str:
     return "_".join(word.lower() for word in words)
 
 
-def pascal_case(text: str) -> str:
-    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", text) if word)
+# The verbs a controller-style operationId starts with, and the HTTP method each implies.
+_VERB_METHODS = {
+    "get": "get",
+    "list": "get",
+    "read": "get",
+    "fetch": "get",
+    "create": "post",
+    "post": "post",
+    "add": "post",
+    "update": "patch",
+    "patch": "patch",
+    "replace": "put",
+    "put": "put",
+    "delete": "delete",
+    "remove": "delete",
+}
+_CONTROLLER_ID = re.compile(r"^[A-Za-z0-9]+Controller_(?P<name>[A-Za-z][A-Za-z0-9]*?)(?:_v\d+)?$")
+
+
+def controller_operation_id(method: str, vendor_id: str) -> str | None:
+    """``KeysController_listKeys_v1`` -> ``list_keys``; ``None`` when the id is not of that form or
+    its verb contradicts the method (the vendor's DELETE is named ``KeysController_postKeys_v1``)."""
+    match = _CONTROLLER_ID.match(vendor_id)
+    if match is None:
+        return None
+    words = [word.lower() for word in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", match.group("name"))]
+    implied = _VERB_METHODS.get(words[0]) if words else None
+    if implied is not None and implied != method.lower():
+        return None
+    return "_".join(words)
+
+
+def derive_tag(path: str) -> str:
+    """``/v2/billing/detail`` -> ``billing``: the first path segment that is not a version."""
+    for segment in path.strip("/").split("/"):
+        if segment and not _VERSION_SEGMENT.match(segment) and not segment.startswith("{"):
+            return re.sub(r"[^a-z0-9]+", "_", segment.lower()).strip("_") or "default"
+    return "default"
 
 
 def _operation_entry(ctx: RepairContext, method: str, path: str) -> dict[str, Any]:
@@ -44,15 +90,19 @@ def name_operations(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: operationIds like ``_v2_billing_detail`` that generate modules named ``field_v2_…``.
 
     The editorial name wins; otherwise an id that is not already a clean snake_case identifier is
-    replaced by one derived from the method and path.
+    replaced by the controller-style id's own name (``KeysController_listKeys_v1`` -> ``list_keys``)
+    when its verb agrees with the method, else by one derived from the method and path. An id the
+    vendor gave to more than one operation (a copy-paste) is derived from the method and path too.
     """
     for path, method, operation, at in iter_operations(document):
         current = operation.get("operationId")
         wanted = _operation_entry(ctx, method, path).get("operationId")
         if wanted is None:
-            if isinstance(current, str) and _IDENTIFIER.match(current):
+            usable = isinstance(current, str) and current not in ctx.shared_ids
+            if usable and _IDENTIFIER.match(str(current)):
                 continue
-            wanted = derive_operation_id(method, path)
+            from_controller = controller_operation_id(method, str(current)) if usable else None
+            wanted = from_controller or derive_operation_id(method, path)
         if current != wanted:
             operation["operationId"] = wanted
             ctx.record("name-operation", pointer.join(at, "operationId"), f"{current!r} -> {wanted!r}")
@@ -62,16 +112,16 @@ def describe_operations(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: operations without summary, description or tags, which docs and linters need.
 
     Vendor text is kept; what is missing comes from the editorial entry, or failing that from the
-    success response's description (summary) and the default tag.
+    success response's description (summary) and the tag of the path's resource
+    (:func:`derive_tag`), which groups the generated client by resource.
     """
-    default_tag = ctx.editorial.get("default_tag", "default")
     for path, method, operation, at in iter_operations(document):
         entry = _operation_entry(ctx, method, path)
         fallback_summary = f"{method.upper()} {path}"
         derived = {
             "summary": entry.get("summary", fallback_summary),
             "description": entry.get("description", _success_description(operation) or fallback_summary),
-            "tags": entry.get("tags", [default_tag]),
+            "tags": entry.get("tags", [derive_tag(path)]),
         }
         for key, value in derived.items():
             if not operation.get(key):
@@ -89,139 +139,45 @@ def _success_description(operation: dict[str, Any]) -> str | None:
 
 
 def lift_inline_schemas(document: dict[str, Any], ctx: RepairContext) -> None:
-    """Defect: response bodies and nested objects defined inline, so they have no stable name.
+    """Defect: request and response bodies, nested objects and enums defined inline, with no stable name.
 
-    Generators name inline objects after their position (``GetBillingDetailResponse200Autotopup…``),
-    which changes whenever the position does. Each success body becomes
-    ``components/schemas/<Name>`` (editorial ``response_schema``, else ``<OperationId>Response``),
-    and each nested object ``<PropertyName>`` (array items ``<PropertyName>Item``), renamed by the
-    editorial ``schema_names``. Identical objects share one component; two different objects
-    wanting one name is an error.
+    Each inline object of a success response or a request body, each inline string enum in them,
+    and each inline enum parameter is replaced by a placeholder and recorded in the run's
+    :class:`~specpipeline.lift.LiftTable`, which names them all together once every fragment is
+    read (see :mod:`specpipeline.lift`): identical structures become one component, and names never
+    depend on file order. A lifted object or enum marked ``nullable`` stays nullable where it is used.
     """
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    renames = ctx.editorial.get("schema_names", {})
     for path, method, operation, at in iter_operations(document):
         entry = _operation_entry(ctx, method, path)
-        operation_name = pascal_case(re.sub(r"^(get|list|head)_", "", str(operation.get("operationId", ""))))
-        response_name = entry.get("response_schema", f"{operation_name}Response")
-        for status, response in operation.get("responses", {}).items():
-            if not str(status).startswith("2") or not isinstance(response, dict):
-                continue
-            for media_type, media in response.get("content", {}).items():
-                schema = media.get("schema") if isinstance(media, dict) else None
-                if isinstance(schema, dict) and _is_inline_object(schema):
-                    schema_at = pointer.join(at, "responses", status, "content", media_type, "schema")
-                    media["schema"] = _lift(schema, response_name, schema_at, schemas, renames, ctx)
-    if not schemas:
-        del document["components"]["schemas"]
-        if not document["components"]:
-            del document["components"]
-
-
-def lift_inline_enums(document: dict[str, Any], ctx: RepairContext) -> None:
-    """Defect: one enum written inline in several places, e.g. a query filter and the field it filters.
-
-    Generators make one enum class per place (``GetXDirection`` for the parameter, ``DataItemDirection``
-    for the field), so a value read from a response cannot be passed back as a filter. Each inline
-    string enum in a lifted object's properties or an operation's parameters becomes
-    ``components/schemas/<Name>`` (the property or parameter name, renamed by the editorial
-    ``schema_names``); enums with the same values share it. A name taken by different values falls
-    back to ``<Parent><Name>``. Properties go first, so a field's description documents the enum.
-    """
-    schemas = document.get("components", {}).get("schemas", {})
-    renames = ctx.editorial.get("schema_names", {})
-    for parent_name, schema in list(schemas.items()):
-        for prop, child in schema.get("properties", {}).items():
-            if _is_inline_enum(child):
-                at = pointer.join("", "components", "schemas", parent_name, "properties", prop)
-                schema["properties"][prop] = _lift_enum(child, prop, parent_name, at, schemas, renames, ctx)
-    for _, _, operation, at in iter_operations(document):
-        operation_name = pascal_case(str(operation.get("operationId", "")))
+        operation_id = str(operation.get("operationId", ""))
+        operation_name = pascal_case(re.sub(r"^(get|list|head)_", "", operation_id))
+        names = {key: str(value) for key, value in entry.get("schema_names", {}).items()}
+        names.setdefault("", str(entry.get("response_schema", f"{operation_name}Response")))
+        for media, media_at, variant in iter_success_media(operation, at):
+            if is_inline_object(media.get("schema")):
+                body_name = names[""] + variant  # a second body (201, another media type) is told apart
+                place = make_place(ctx.file, method, path, body_name, names, ctx.lifts, variant=variant)
+                media["schema"] = lift_body(media["schema"], body_name, "", pointer.join(media_at, "schema"), place)
+        request_names = {key: str(value) for key, value in entry.get("request_schema_names", {}).items()}
+        request_names.setdefault("", str(entry.get("request_schema", f"{pascal_case(operation_id)}Request")))
+        for media, media_at, variant in iter_request_media(operation, at):
+            if is_inline_object(media.get("schema")):
+                body_name = request_names[""] + variant
+                request_place = make_place(ctx.file, method, path, body_name, request_names, ctx.lifts, variant=variant)
+                media["schema"] = lift_body(
+                    media["schema"], body_name, "", pointer.join(media_at, "schema"), request_place
+                )
+        parameter_place = make_place(ctx.file, method, path, pascal_case(operation_id), names, ctx.lifts, rank=1)
         for index, parameter in enumerate(operation.get("parameters", [])):
-            if isinstance(parameter, dict) and _is_inline_enum(parameter.get("schema")):
+            if isinstance(parameter, dict) and _has_inline_enum(parameter.get("schema")):
                 parameter_at = pointer.join(at, "parameters", index, "schema")
-                parameter["schema"] = _lift_enum(
-                    parameter["schema"], str(parameter.get("name")), operation_name, parameter_at, schemas, renames, ctx
+                parameter["schema"] = lift_parameter_enum(
+                    parameter["schema"], str(parameter.get("name")), parameter_at, parameter_place
                 )
 
 
-_ENUM_IDENTITY = ("type", "format", "enum", "nullable")
-
-
-def _is_inline_enum(schema: Any) -> bool:
-    return isinstance(schema, dict) and "$ref" not in schema and schema.get("type") == "string" and "enum" in schema
-
-
-def _lift_enum(
-    schema: dict[str, Any],
-    name: str,
-    parent_name: str,
-    at: str,
-    schemas: dict[str, Any],
-    renames: dict[str, str],
-    ctx: RepairContext,
-) -> dict[str, str]:
-    identity = {key: schema[key] for key in _ENUM_IDENTITY if key in schema}
-    derived = pascal_case(name)
-    for candidate in (renames.get(derived, derived), f"{parent_name}{derived}"):
-        existing = schemas.get(candidate)
-        if existing is not None and {key: existing[key] for key in _ENUM_IDENTITY if key in existing} != identity:
-            continue
-        if existing is None:
-            schemas[candidate] = existing = dict(identity)
-        for key in ("description", "example"):
-            if key in schema:
-                existing.setdefault(key, schema[key])
-        ctx.record("lift-inline-enum", at, f"-> #/components/schemas/{candidate}")
-        return {"$ref": f"#/components/schemas/{pointer.escape(candidate)}"}
-    raise SpecError(
-        ctx.file, at, f"no free component name for this enum ({derived!r} and {parent_name + derived!r} are taken)"
-    )
-
-
-def _is_inline_object(schema: Any) -> bool:
-    return isinstance(schema, dict) and "$ref" not in schema and isinstance(schema.get("properties"), dict)
-
-
-def _lift(
-    schema: dict[str, Any],
-    name: str,
-    at: str,
-    schemas: dict[str, Any],
-    renames: dict[str, str],
-    ctx: RepairContext,
-) -> dict[str, str]:
-    """Lift ``schema`` (children first) into ``schemas`` and return the ``$ref`` that replaces it."""
-    for prop, child in schema["properties"].items():
-        child_at = pointer.join(at, "properties", prop)
-        if _is_inline_object(child):
-            schema["properties"][prop] = _lift(
-                child, renames.get(pascal_case(prop), pascal_case(prop)), child_at, schemas, renames, ctx
-            )
-        elif isinstance(child, dict) and _is_inline_object(child.get("items")):
-            item_name = f"{pascal_case(prop)}Item"
-            child["items"] = _lift(
-                child["items"],
-                renames.get(item_name, item_name),
-                pointer.join(child_at, "items"),
-                schemas,
-                renames,
-                ctx,
-            )
-    existing = schemas.get(name)
-    if existing is not None and _canonical(existing) != _canonical(schema):
-        raise SpecError(
-            ctx.file,
-            at,
-            f"lifting this object as components/schemas/{name} would clash with a different schema of that name",
-        )
-    schemas[name] = schema
-    ctx.record("lift-inline-schema", at, f"-> #/components/schemas/{name}")
-    return {"$ref": f"#/components/schemas/{pointer.escape(name)}"}
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
+def _has_inline_enum(schema: Any) -> bool:
+    return is_inline_enum(schema) or (isinstance(schema, dict) and is_inline_enum(schema.get("items")))
 
 
 def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -248,17 +204,29 @@ def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
 
 
 def choose_bearer_scheme(documents: list[dict[str, Any]], editorial: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The vendor's first declared HTTP bearer scheme (by name), else the editorial default."""
+    """The HTTP bearer scheme most fragments declare, else the editorial default.
+
+    The vendor declares one scheme name with different ``bearerFormat`` hints in different
+    fragments (``<YOUR_AIMLAPI_KEY>``, ``<YOUR_MANAGEMENT_KEY>``); one document has room for one.
+    Ties go to the smallest by name and content, so the choice never depends on file order.
+    """
+    votes: Counter[str] = Counter()
+    schemes: dict[str, tuple[str, dict[str, Any]]] = {}
     for document in documents:
         declared = document.get("components", {}).get("securitySchemes", {})
-        for name in sorted(declared):
+        for name in sorted(declared) if isinstance(declared, dict) else []:
             scheme = declared[name]
             if (
                 isinstance(scheme, dict)
                 and scheme.get("type") == "http"
                 and str(scheme.get("scheme", "")).lower() == "bearer"
             ):
-                return name, scheme
+                key = json.dumps([name, scheme], sort_keys=True)
+                votes[key] += 1
+                schemes[key] = (name, scheme)
+                break
+    if votes:
+        return schemes[min(votes, key=lambda key: (-votes[key], key))]
     default = editorial["security_scheme"]
     return default["name"], default["scheme"]
 
@@ -311,7 +279,6 @@ ENRICHMENTS = (
     name_operations,
     describe_operations,
     lift_inline_schemas,
-    lift_inline_enums,
     apply_bearer_security,
     document_error_responses,
 )

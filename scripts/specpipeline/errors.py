@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+# A refusal is one line a terminal, a CI log and a chat message show whole.
+MAX_LINE = 300
+
 
 class SpecError(Exception):
     """A defect in an input that no repair rule may fix silently.
 
     Carries the file and the JSON pointer (RFC 6901) so the message leads straight to the spot.
+    ``str()`` is one line of at most :data:`MAX_LINE` characters: a pointer or message too long for
+    that is shortened in the middle, never dumped.
     """
 
     def __init__(self, file: str, pointer: str, message: str) -> None:
         self.file = file
         self.pointer = pointer
         self.message = message
-        super().__init__(f"{file}#{pointer}: {message}")
+        super().__init__(one_line(f"{_shorten(file, 160)}#{_shorten(pointer, 100)}: {message}"))
+
+
+def one_line(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,12 +31,42 @@ class Fragment:
     document: dict[str, Any]
 
 
+# Deeper than this is no API description: it is a mistake or an attack, and recursive code
+# (ours, the validator's, the generator's) would fail on it with a traceback.
+MAX_DEPTH = 64
+
+
+class _Unrepresentable:
+    """A parsed value JSON cannot hold (``NaN``, ``Infinity``, ``1e999``), kept to be located."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def parse_fragment(name: str, text: str) -> Fragment:
-    """Parse one fragment's text; malformed JSON is an error naming the file, line and column."""
+    """Parse one fragment's text. Malformed JSON, nesting deeper than :data:`MAX_DEPTH`, numbers
+    JSON cannot hold and strings UTF-8 cannot encode are errors naming the file and JSON pointer."""
+    too_deep = first_offset_deeper_than(text, MAX_DEPTH)
+    if too_deep is not None:
+        raise SpecError(name, pointer_at(text, too_deep), f"nested deeper than {MAX_DEPTH} levels")
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text,
+            parse_constant=_Unrepresentable,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
     except json.JSONDecodeError as exc:
-        raise SpecError(name, "", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise SpecError(
+            name,
+            pointer_at(text, exc.pos),
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+        ) from None
+    except RecursionError:  # pragma: no cover - first_offset_deeper_than caught it
+        raise SpecError(name, "", "nested too deep to parse") from None
+    bad = first_unrepresentable(document, "")
+    if bad is not None:
+        raise SpecError(name, bad[0], bad[1])
     if not isinstance(document, dict):
         raise SpecError(name, "", f"expected an OpenAPI document (a JSON object), found {type(document).__name__}")
     version = document.get("openapi")
@@ -42,15 +74,150 @@ def parse_fragment(name: str, text: str) -> Fragment:
         raise SpecError(name, "/openapi", f"expected an OpenAPI 3.x document, found openapi={version!r}")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(name, "/paths", "an OpenAPI fragment must have a 'paths' object")
+    _check_top_level_shapes(name, document)
     return Fragment(name=name, document=document)
 
 
+# What the top level of a fragment must hold for any rule to read it: a problem here is the whole
+# file's. Below the top level, shapes are the validator's business (and an operation's quarantine).
+_TOP_LEVEL_SHAPES: dict[str, type] = {"info": dict, "servers": list, "security": list, "components": dict}
+
+
+def _check_top_level_shapes(name: str, document: dict[str, Any]) -> None:
+    for key, kind in _TOP_LEVEL_SHAPES.items():
+        if key in document and not isinstance(document[key], kind):
+            raise SpecError(name, f"/{key}", f"expected {'an object' if kind is dict else 'an array'} here")
+    for section, entries in document.get("components", {}).items():
+        if not isinstance(entries, dict):
+            raise SpecError(name, f"/components/{section}", "expected an object of named components here")
+
+
+def decode_fragment(name: str, data: bytes) -> str:
+    """The fragment's text; bytes that are not UTF-8 are an error naming the JSON pointer they sit in."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        text = data.decode("utf-8", errors="replace")
+        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
+        raise SpecError(
+            name, pointer_at(text, offset), f"not UTF-8: byte 0x{data[exc.start]:02x} at line {line}"
+        ) from None
+
+
+def _finite_float(text: str) -> float | _Unrepresentable:
+    value = float(text)
+    return value if math.isfinite(value) else _Unrepresentable(text)
+
+
+def _bounded_int(text: str) -> int | _Unrepresentable:
+    # Python refuses to convert more than 4300 digits with a ValueError; no API number needs 300.
+    return int(text) if len(text) <= 300 else _Unrepresentable(text[:20] + "…")
+
+
+def first_unrepresentable(node: Any, at: str) -> tuple[str, str] | None:
+    """The pointer and problem of the first value that cannot be written back as UTF-8 JSON."""
+    stack: list[tuple[Any, str]] = [(node, at)]
+    while stack:
+        value, here = stack.pop()
+        if isinstance(value, _Unrepresentable) or (isinstance(value, float) and not math.isfinite(value)):
+            text = value.text if isinstance(value, _Unrepresentable) else str(value)
+            return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers this large)"
+        if isinstance(value, str) and not _encodable(value):
+            return here, "a string with a lone surrogate (\\ud800-\\udfff) that UTF-8 cannot encode"
+        if isinstance(value, dict):
+            for key in reversed(list(value)):
+                if not _encodable(key):
+                    return here, "a key with a lone surrogate (\\ud800-\\udfff) that UTF-8 cannot encode"
+                stack.append((value[key], f"{here}/{key.replace('~', '~0').replace('/', '~1')}"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{here}/{index}") for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
+    """``(offset, character, -1)`` for each character of JSON ``text`` outside strings, and
+    ``(offset, '"', start)`` for the closing quote of each string, ``start`` its opening quote."""
+    in_string = escaped = False
+    start = 0
+    for offset, char in enumerate(text):
+        if not in_string:
+            if char == '"':
+                in_string, start = True, offset
+            else:
+                yield offset, char, -1
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = False
+            yield offset, char, start
+
+
+def first_offset_deeper_than(text: str, limit: int) -> int | None:
+    """The offset of the first ``[`` or ``{`` that opens level ``limit + 1``, or ``None``."""
+    depth = 0
+    for offset, char, _ in _outside_strings(text):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def pointer_at(text: str, offset: int) -> str:
+    """The JSON pointer of the innermost value of ``text`` that contains ``offset``, as far as the
+    text up to there can be read (it may be malformed further on, or not UTF-8)."""
+    # Each open container: its pointer, whether it is an object, and the key or index being read.
+    stack: list[list[Any]] = []
+    last_string = ""
+    for index, char, string_start in _outside_strings(text[:offset]):
+        if char == '"':
+            last_string = text[string_start : index + 1]
+        elif char in "[{":
+            parent = _child_pointer(stack)
+            stack.append([parent, char == "{", None if char == "{" else 0])
+        elif char in "]}":
+            if stack:
+                stack.pop()
+        elif char == ":" and stack and stack[-1][1]:
+            try:
+                stack[-1][2] = json.loads(last_string)
+            except ValueError:
+                stack[-1][2] = last_string.strip('"')
+        elif char == "," and stack:
+            stack[-1][2] = None if stack[-1][1] else stack[-1][2] + 1
+    return _child_pointer(stack) if stack and stack[-1][2] is not None else (stack[-1][0] if stack else "")
+
+
+def _child_pointer(stack: list[list[Any]]) -> str:
+    if not stack:
+        return ""
+    parent, _, key = stack[-1]
+    if key is None:
+        return str(parent)
+    return f"{parent}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
 def load_fragments(directory: Path) -> list[Fragment]:
-    """Load every ``*.json`` in ``directory``, in file-name order so the merge is deterministic."""
+    """Load every ``*.json`` in ``directory``, in file-name order."""
     files = sorted(directory.glob("*.json"))
     if not files:
         raise SpecError(str(directory), "", "no *.json fragments found")
-    return [parse_fragment(display_path(path), path.read_text(encoding="utf-8")) for path in files]
+    return [
+        parse_fragment(display_path(path), decode_fragment(display_path(path), path.read_bytes())) for path in files
+    ]
 
 
 def display_path(path: Path) -> str:

@@ -57,19 +57,6 @@ def generate_package(spec_path: Path, config_path: Path, destination: Path) -> N
         shutil.copytree(output, destination, ignore=shutil.ignore_patterns(*_IGNORED_NAMES))
 
 
-def replace_tree(new_tree: Path, target: Path) -> None:
-    """Swap ``new_tree`` in at ``target`` by renames, so ``target`` is never half-written."""
-    staging = target.with_name(f".{target.name}.new")
-    retired = target.with_name(f".{target.name}.old")
-    for leftover in (staging, retired):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(new_tree, staging)
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def tree_files(root: Path) -> dict[str, Path]:
     if not root.exists():
         return {}

@@ -15,16 +15,27 @@ from .walk import HTTP_METHODS
 _TOP_LEVEL_ORDER = ("openapi", "info", "externalDocs", "servers", "security", "tags", "paths", "components")
 
 
-def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dict[str, Any]:
+class ConflictError(SpecError):
+    """Two fragments define one thing differently: both are named, so both can be quarantined."""
+
+    def __init__(self, file: str, pointer_text: str, other_file: str) -> None:
+        super().__init__(file, pointer_text, f"conflicts with the definition in {other_file}")
+        self.other_file = other_file
+
+
+def merge_fragments(
+    fragments: list[Fragment], editorial: dict[str, Any], origin: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Merge repaired fragments. Anything defined twice must be identical; otherwise it is an error
-    naming both files, never a silent overwrite. Vendor extensions (``x-…``) are kept."""
+    naming both files, never a silent overwrite. Vendor extensions (``x-…``) are kept. ``origin``
+    receives, for each merged path item member, component and server, the file it came from."""
     merged: dict[str, Any] = {"paths": {}, "components": {}}
-    origin: dict[str, str] = {}  # JSON pointer in the merged document -> the file that defined it
+    origin = {} if origin is None else origin  # JSON pointer in the merged document -> its file
     vendor_info: dict[str, Any] = {}  # what the fragments' info blocks must agree on
 
     def put(container: dict[str, Any], key: str, value: Any, at: str, file: str) -> None:
         if key in container and _canonical(container[key]) != _canonical(value):
-            raise SpecError(file, at, f"conflicts with the definition in {origin[at]}")
+            raise ConflictError(file, at, origin[at])
         container.setdefault(key, copy.deepcopy(value))
         origin.setdefault(at, file)
 
@@ -39,6 +50,7 @@ def merge_fragments(fragments: list[Fragment], editorial: dict[str, Any]) -> dic
         for server in document.get("servers", []):
             if server not in merged.setdefault("servers", []):
                 merged["servers"].append(copy.deepcopy(server))
+                origin[pointer.join("", "servers", len(merged["servers"]) - 1)] = file
         for requirement in document.get("security", []):
             if requirement not in merged.setdefault("security", []):
                 merged["security"].append(copy.deepcopy(requirement))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 def escape(token: str) -> str:
@@ -15,3 +16,24 @@ def join(base: str, *tokens: str | int) -> str:
 
 def from_tokens(tokens: Iterable[str | int]) -> str:
     return join("", *tokens)
+
+
+class _Missing:
+    """What :func:`follow` returns when the pointer names nothing."""
+
+
+MISSING: Any = _Missing()
+
+
+def follow(document: Any, pointer_text: str) -> Any:
+    """The node ``pointer_text`` (``/a/0/b``, no ``#``) names in ``document``, else :data:`MISSING`."""
+    node = document
+    for raw in pointer_text.split("/")[1:] if pointer_text else []:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return MISSING
+    return node

@@ -8,6 +8,8 @@ no-op. A defect that cannot be repaired without guessing raises :class:`SpecErro
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -19,6 +21,8 @@ from .walk import iter_operations, iter_schemas
 # OpenAPI 3.0 schema types; 3.1 (JSON Schema 2020-12) adds "null" and lists of types.
 _TYPES_30 = frozenset({"string", "number", "integer", "boolean", "array", "object"})
 _TYPES_31 = _TYPES_30 | {"null"}
+
+_SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean"})
 
 # HTTP gives a GET or HEAD request body no meaning, and a generated client would send one.
 _BODYLESS_METHODS = ("get", "head")
@@ -45,10 +49,16 @@ def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) ->
     """Defect: a schema ``type`` that is not a JSON Schema type (the vendor writes an en dash).
 
     Outside a GET body (which :func:`drop_bodyless_request_bodies` removes first) no type can be
-    guessed for such a schema, so this is an error naming the place, never a silent fix.
+    guessed for such a schema, so this is an error naming the place, never a silent fix. So are an
+    enum value of another type than the enum's and a ``nullable`` that is not a boolean.
     """
     allowed = _TYPES_31 if str(document.get("openapi", "")).startswith("3.1") else _TYPES_30
     for schema, at in iter_schemas(document):
+        if "nullable" in schema and not isinstance(schema["nullable"], bool):
+            raise SpecError(
+                ctx.file, pointer.join(at, "nullable"), f"nullable must be true or false, not {schema['nullable']!r}"
+            )
+        _check_enum_values(schema, at, ctx)
         if "type" not in schema:
             continue
         declared = schema["type"]
@@ -62,14 +72,35 @@ def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) ->
                 )
 
 
+_ENUM_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def _check_enum_values(schema: dict[str, Any], at: str, ctx: RepairContext) -> None:
+    """An enum's values must be of its type (null aside): a generated enum class has one type."""
+    values = schema.get("enum")
+    expected = _ENUM_VALUE_TYPES.get(str(schema.get("type")))
+    if not isinstance(values, list) or expected is None:
+        return
+    for index, value in enumerate(values):
+        wrong_bool = isinstance(value, bool) and bool not in expected
+        if value is not None and (wrong_bool or not isinstance(value, expected)):
+            raise SpecError(ctx.file, pointer.join(at, "enum", index), f"{value!r} is not a {schema['type']}")
+
+
 def hoist_misplaced_required(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: an object's ``required`` list sits inside one of its properties' schemas.
 
     A ``required`` list belongs to the object whose ``properties`` it names. When a property's
     schema holds a list naming its *parent's* properties, the names move up: the whole list when
     every name is a parent property (names the nested object happens to share, such as
-    ``currency``, went up with it: the list was written for the parent), otherwise only the names
-    the nested object does not define. Names that belong where they are stay there.
+    ``currency``, went up with it: the list was written for the parent), otherwise the parent's
+    names the nested object does not define. Names that belong where they are stay there, and
+    names of neither are left to :func:`lower_misplaced_required`.
     """
     for parent, parent_at in iter_schemas(document):
         parent_properties = parent.get("properties")
@@ -81,11 +112,11 @@ def hoist_misplaced_required(document: dict[str, Any], ctx: RepairContext) -> No
             names = child["required"]
             own_properties = child.get("properties")
             own: dict[str, Any] = own_properties if isinstance(own_properties, dict) else {}
-            foreign = [n for n in names if n not in own]
-            if not foreign or any(n not in parent_properties for n in foreign):
+            upward = [n for n in names if n not in own and n in parent_properties]
+            if not upward:
                 continue
             whole_list = all(n in parent_properties for n in names)
-            moving = list(names) if whole_list else foreign
+            moving = list(names) if whole_list else upward
             staying = [n for n in names if n not in moving]
             parent_required = parent.setdefault("required", [])
             parent_required.extend(n for n in moving if n not in parent_required)
@@ -100,6 +131,73 @@ def hoist_misplaced_required(document: dict[str, Any], ctx: RepairContext) -> No
             )
 
 
+def move_required_out_of_properties(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a ``required`` list written as a member of ``properties``.
+
+    ``"properties": {"a": {…}, "required": ["a"]}`` declares a property named ``required`` whose
+    schema is an array of strings, which is no schema at all: the list was meant for the object.
+    Its names join the object's ``required`` (names that are no property are caught by
+    :func:`reject_undefined_required`). A list holding anything but strings cannot be read.
+    """
+    for schema, at in iter_schemas(document):
+        properties = schema.get("properties")
+        if not isinstance(properties, dict) or not isinstance(properties.get("required"), list):
+            continue
+        names = properties["required"]
+        misplaced_at = pointer.join(at, "properties", "required")
+        if not all(isinstance(name, str) for name in names):
+            raise SpecError(ctx.file, misplaced_at, "a list of non-strings where a property schema belongs")
+        del properties["required"]
+        own = schema.setdefault("required", [])
+        own.extend(name for name in names if name not in own)
+        ctx.record("required-in-properties", misplaced_at, f"moved {names} to {pointer.join(at, 'required')}")
+
+
+def lower_misplaced_required(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a ``required`` list one level too high, naming the properties of a child.
+
+    An object whose ``required`` names properties it does not have, all of which one of its
+    properties defines (or an array property's items, or, on an array, its ``items``), meant that
+    child: the names move down.
+    When no child, or more than one, defines them all, nothing moves and
+    :func:`reject_undefined_required` reports it.
+    """
+    for schema, at in iter_schemas(document):
+        required = schema.get("required")
+        if not isinstance(required, list) or any(k in schema for k in ("allOf", "anyOf", "oneOf")):
+            continue
+        properties = schema.get("properties")
+        own: dict[str, Any] = properties if isinstance(properties, dict) else {}
+        foreign = [name for name in required if name not in own]
+        if not foreign:
+            continue
+        children = [(pointer.join(at, "properties", n), c) for n, c in own.items() if isinstance(c, dict)]
+        # An array property's items are one level down too: the list was written for them.
+        children += [(pointer.join(at, "properties", n, "items"), c["items"]) for n, c in own.items() if _has_items(c)]
+        if isinstance(schema.get("items"), dict):
+            children.append((pointer.join(at, "items"), schema["items"]))
+        homes = [
+            (child_at, child)
+            for child_at, child in children
+            if isinstance(child.get("properties"), dict) and all(n in child["properties"] for n in foreign)
+        ]
+        if len(homes) != 1:
+            continue
+        home_at, home = homes[0]
+        home_required = home.setdefault("required", [])
+        home_required.extend(name for name in foreign if name not in home_required)
+        staying = [name for name in required if name in own]
+        if staying:
+            schema["required"] = staying
+        else:
+            del schema["required"]
+        ctx.record("lower-misplaced-required", pointer.join(at, "required"), f"moved {foreign} to {home_at}/required")
+
+
+def _has_items(schema: Any) -> bool:
+    return isinstance(schema, dict) and isinstance(schema.get("items"), dict)
+
+
 def reject_undefined_required(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: a ``required`` name that is none of the object's properties.
 
@@ -109,6 +207,8 @@ def reject_undefined_required(document: dict[str, Any], ctx: RepairContext) -> N
     for schema, at in iter_schemas(document):
         properties = schema.get("properties")
         required = schema.get("required")
+        if isinstance(required, list) and schema.get("type") in _SCALAR_TYPES:
+            raise SpecError(ctx.file, pointer.join(at, "required"), f"a required list {required} on a {schema['type']}")
         if not isinstance(properties, dict) or not isinstance(required, list):
             continue
         if any(keyword in schema for keyword in ("allOf", "anyOf", "oneOf")):
@@ -147,11 +247,110 @@ def _status_description(status: str) -> str:
         return f"HTTP {status}"
 
 
+_TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
+
+
+def declare_path_parameters(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a path template variable with no declared parameter, or one declared optional.
+
+    OpenAPI requires every ``{variable}`` of the path to be declared ``in: path`` with
+    ``required: true``; generators drop an undeclared one and send the literal braces. The
+    missing declaration is added (a required string, what the template itself says), and an
+    optional one made required.
+    """
+    for path, _, operation, at in iter_operations(document):
+        declared = _path_parameters(document, path, operation, at)
+        for name, (parameter, parameter_at) in declared.items():
+            if name in _TEMPLATE_VARIABLE.findall(path) and parameter.get("required") is not True:
+                parameter["required"] = True
+                ctx.record("declare-path-parameter", pointer.join(parameter_at, "required"), f"{name!r} made required")
+        for name in _TEMPLATE_VARIABLE.findall(path):
+            if name not in declared:
+                parameters = operation.setdefault("parameters", [])
+                parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+                ctx.record(
+                    "declare-path-parameter",
+                    pointer.join(at, "parameters", len(parameters) - 1),
+                    f"declared {{{name}}} of the path as a required string",
+                )
+
+
+def reject_unmatched_path_parameters(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a parameter declared ``in: path`` whose name the path template does not contain.
+
+    The value would never reach the server: was the path meant to end in ``/{name}``, or is the
+    parameter a query parameter? Either is a guess, so the operation is quarantined (an overlay
+    can say which one the vendor meant).
+    """
+    for path, _, operation, at in iter_operations(document):
+        variables = _TEMPLATE_VARIABLE.findall(path)
+        for name, (_, parameter_at) in _path_parameters(document, path, operation, at).items():
+            if name not in variables:
+                raise SpecError(ctx.file, parameter_at, f"path parameter {name!r} is not in the path template {path!r}")
+
+
+def _path_parameters(
+    document: dict[str, Any], path: str, operation: dict[str, Any], operation_at: str
+) -> dict[str, tuple[dict[str, Any], str]]:
+    """``name -> (parameter, pointer)`` of the ``in: path`` parameters, operation-level ones winning."""
+    found: dict[str, tuple[dict[str, Any], str]] = {}
+    path_item = document["paths"][path]
+    for holder, base in ((path_item, pointer.join("", "paths", path)), (operation, operation_at)):
+        parameters = holder.get("parameters")
+        for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+            if isinstance(parameter, dict) and parameter.get("in") == "path" and isinstance(parameter.get("name"), str):
+                found[parameter["name"]] = (parameter, pointer.join(base, "parameters", index))
+    return found
+
+
+def reject_malformed_path_items(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a path whose item is not an object, so no operation can be read from it."""
+    for path, path_item in document["paths"].items():
+        if not isinstance(path_item, dict):
+            raise SpecError(ctx.file, pointer.join("", "paths", path), "a path item must be an object")
+
+
+def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a ``$ref`` that cannot be followed: to another file or URL, or to nothing here.
+
+    Fragments are published one by one, so a reference outside the fragment has nothing to point
+    to; a local one that dangles names a definition the vendor left out. Neither can be guessed.
+    """
+    for ref, at in _iter_references(document, ""):
+        if not ref.startswith("#"):
+            raise SpecError(ctx.file, at, f"external $ref {ref!r}: a fragment must be self-contained")
+        if pointer.follow(document, ref[1:]) is pointer.MISSING:
+            raise SpecError(ctx.file, at, f"unresolvable $ref {ref!r}: nothing in the fragment has that pointer")
+
+
+# Keywords whose values are data, not OpenAPI objects: a "$ref" key in an example is just data.
+_DATA_KEYWORDS = frozenset({"example", "examples", "enum", "default", "const", "x-codeSamples"})
+
+
+def _iter_references(node: Any, at: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref, pointer.join(at, "$ref")
+        for key, value in node.items():
+            if key not in _DATA_KEYWORDS and not (isinstance(key, str) and key.startswith("x-")):
+                yield from _iter_references(value, pointer.join(at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_references(value, pointer.join(at, index))
+
+
 # The defect repairs, in the order they run: the en-dash bodies go before types are checked.
 DEFECT_REPAIRS = (
+    reject_malformed_path_items,
+    reject_unresolvable_references,
     drop_bodyless_request_bodies,
     reject_invalid_schema_types,
+    move_required_out_of_properties,
     hoist_misplaced_required,
+    lower_misplaced_required,
     reject_undefined_required,
+    declare_path_parameters,
+    reject_unmatched_path_parameters,
     add_missing_response_descriptions,
 )

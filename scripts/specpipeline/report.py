@@ -30,5 +30,5 @@ class Report:
         if not self.repairs:
             return "repair report: nothing to repair"
         lines = [f"repair report: {len(self.repairs)} repairs"]
-        lines.extend(f"  {repair}" for repair in self.repairs)
+        lines.extend(f"  {repair}" for repair in sorted(self.repairs))
         return "\n".join(lines)

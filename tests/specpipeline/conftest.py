@@ -25,7 +25,8 @@ def editorial() -> dict[str, Any]:
 
 @pytest.fixture
 def seed_fragments() -> list[Fragment]:
-    return load_fragments(ROOT / "spec" / "fragments")
+    """The billing fragments: the seed docs page's, as the vendor has updated them."""
+    return [f for f in load_fragments(ROOT / "spec" / "fragments") if Path(f.name).name.startswith("billing")]
 
 
 @pytest.fixture

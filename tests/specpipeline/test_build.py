@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 import typing
 from pathlib import Path
@@ -7,6 +8,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from specpipeline.build import build_document, build_from_directory, validate
 from specpipeline.errors import SpecError
 from specpipeline.fragments import Fragment, extract_fragments, load_fragments
@@ -14,7 +17,7 @@ from specpipeline.walk import iter_operations
 
 from tests.conftest import SEED_PAGE
 
-from .conftest import broken_fragment
+from .conftest import EN_DASH, broken_fragment
 
 ROOT = Path(__file__).resolve().parents[2]
 DETAIL_REQUIRED = ["user_id", "email", "current_balance", "currency", "autotopup_settings"]
@@ -26,14 +29,34 @@ ALL_RULES = {
     "describe-operation",
     "lift-inline-schema",
     "lift-inline-enum",
+    "keep-nullable-on-lift",
     "apply-bearer-security",
     "document-error-responses",
+    "overlay",
+}
+SEED_RULES = ALL_RULES - {"lift-inline-enum", "keep-nullable-on-lift", "overlay"}
+OPERATIONS = {
+    ("/v1/billing/balance", "get"): ("get_balance", "billing"),
+    ("/v2/billing", "get"): ("get_billing", "billing"),
+    ("/v2/billing/detail", "get"): ("get_billing_detail", "billing"),
+    ("/v2/billing/transactions", "get"): ("list_transactions", "billing"),
+    ("/v2/usage", "get"): ("get_usage", "usage"),
+    ("/v2/usage/detail", "get"): ("get_usage_detail", "usage"),
+    ("/v2/logs", "get"): ("list_logs", "logs"),
+    ("/v1/keys", "get"): ("list_keys", "keys"),
+    ("/v1/key", "get"): ("get_latest_key", "keys"),
+    ("/v1/keys", "post"): ("create_key", "keys"),
+    ("/v1/keys/{prefix}", "patch"): ("update_key", "keys"),
+    ("/v1/keys/{prefix}", "put"): ("replace_key", "keys"),
+    ("/v1/keys/{prefix}", "delete"): ("delete_key", "keys"),
 }
 
 
 @pytest.fixture(scope="module")
 def built() -> Any:
-    return build_from_directory(ROOT / "spec" / "fragments", ROOT / "spec" / "editorial.yaml")
+    return build_from_directory(
+        ROOT / "spec" / "fragments", ROOT / "spec" / "editorial.yaml", ROOT / "spec" / "overlays"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,25 +80,23 @@ def test_the_seed_fragments_come_out_valid_with_our_bearer_scheme(seed_built: An
     [(name, scheme)] = document["components"]["securitySchemes"].items()
     assert (name, scheme["type"], scheme["scheme"]) == ("bearerAuth", "http", "bearer")
     assert document["components"]["schemas"]["BillingDetailResponse"]["required"] == DETAIL_REQUIRED
-    assert seed_built.report.rules_applied() == ALL_RULES - {"lift-inline-enum"}
+    assert seed_built.report.rules_applied() == SEED_RULES
 
 
 def test_the_merged_document_is_valid_and_complete(built: Any) -> None:
     document = built.document
     validate(document, "openapi.json")
-    assert sorted(document["paths"]) == [
-        "/v1/billing/balance",
-        "/v2/billing",
-        "/v2/billing/detail",
-        "/v2/billing/transactions",
-    ]
-    operation_ids = sorted(op["operationId"] for _, _, op, _ in iter_operations(document))
-    assert operation_ids == ["get_balance", "get_billing", "get_billing_detail", "list_transactions"]
-    for _, _, operation, _ in iter_operations(document):
-        assert "requestBody" not in operation
+    found = {(path, method): (op["operationId"], *op["tags"]) for path, method, op, _ in iter_operations(document)}
+    assert found == OPERATIONS
+    assert built.quarantined == []
+    for _, method, operation, _ in iter_operations(document):
+        if method in ("post", "patch", "put"):  # the keys endpoints' bodies are kept
+            body = operation["requestBody"]["content"]["application/json"]["schema"]
+            assert body["$ref"].endswith("KeyRequest")
+        else:
+            assert "requestBody" not in operation
         assert operation["summary"]
         assert operation["description"]
-        assert operation["tags"] == ["billing"]
         assert operation["security"] == [{"access-token": []}]
         assert operation["x-codeSamples"]  # the vendor's extensions survive
         assert {"400", "401", "403", "404", "429", "500", "502", "503", "504"} <= set(operation["responses"])
@@ -103,7 +124,7 @@ def test_the_misplaced_required_ends_up_on_billing_detail_response(built: Any) -
     schemas = built.document["components"]["schemas"]
     assert schemas["BillingDetailResponse"]["required"] == DETAIL_REQUIRED
     assert "required" not in schemas["AutoTopupSettings"]
-    assert sorted(schemas) == [
+    billing = {
         "AutoTopupSettings",
         "BalanceResponse",
         "BillingDetailResponse",
@@ -115,7 +136,8 @@ def test_the_misplaced_required_ends_up_on_billing_detail_response(built: Any) -
         "TransactionDirection",
         "TransactionType",
         "TransactionsResponse",
-    ]
+    }
+    assert billing <= set(schemas)  # the names the convenience layer imports
 
 
 def test_the_transactions_filters_and_fields_share_one_enum_each(built: Any) -> None:
@@ -136,13 +158,16 @@ def test_the_report_names_every_rule(built: Any) -> None:
 
 
 def test_output_is_deterministic_and_matches_the_committed_spec(built: Any) -> None:
-    again = build_from_directory(ROOT / "spec" / "fragments", ROOT / "spec" / "editorial.yaml")
+    again = build_from_directory(
+        ROOT / "spec" / "fragments", ROOT / "spec" / "editorial.yaml", ROOT / "spec" / "overlays"
+    )
     assert again.text == built.text
     assert (ROOT / "spec" / "openapi.json").read_text(encoding="utf-8") == built.text
 
 
 def test_repairing_the_output_changes_nothing(built: Any, editorial: dict[str, Any]) -> None:
     rebuilt = build_document([Fragment("openapi.json", json.loads(built.text))], editorial)
+    assert rebuilt.quarantined == []
     assert rebuilt.text == built.text
     assert rebuilt.report.repairs == []
 
@@ -163,9 +188,31 @@ def test_a_new_fragment_with_the_same_defects_comes_out_repaired(editorial: dict
 
 def test_an_invalid_merged_document_is_rejected_before_anything_is_written(editorial: dict[str, Any]) -> None:
     fragment = broken_fragment()
-    fragment["paths"]["/v9/things/list"]["get"]["parameters"] = [{"name": "q", "in": "nowhere"}]
-    with pytest.raises(SpecError, match="not valid OpenAPI"):
+    fragment["servers"] = [{"url": 5}]
+    with pytest.raises(SpecError, match="not valid OpenAPI") as raised:
         build_document([Fragment("bad.json", fragment)], editorial)
+    assert (raised.value.file, raised.value.pointer) == ("bad.json", "/servers/0/url")
+
+
+def test_an_operation_invalid_after_repair_is_quarantined_pointing_into_its_fragment(editorial: dict[str, Any]) -> None:
+    fragment = broken_fragment()
+    fragment["paths"]["/v9/things/list"]["get"]["parameters"] = [{"name": "q", "in": "nowhere"}]
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("bad.json", fragment)], editorial)
+    [entry] = result.quarantined
+    assert (entry.file, entry.operation) == ("bad.json", "GET /v9/things/list")
+    assert entry.pointer.startswith("/paths/~1v9~1things~1list/get/parameters/0")
+    assert "not valid OpenAPI" in entry.reason
+    assert "{" not in entry.reason  # no dump of the offending node
+    assert "/v9/things/list" not in result.document["paths"]
+    assert len(list(iter_operations(result.document))) == len(OPERATIONS)
+
+
+def test_when_every_operation_is_quarantined_the_build_is_refused(editorial: dict[str, Any]) -> None:
+    fragment = broken_fragment()
+    fragment["paths"]["/v9/things/list"]["get"]["parameters"] = [{"name": "id", "in": "path", "required": True}]
+    with pytest.raises(SpecError, match="path parameter 'id' is not in the path template") as raised:
+        build_document([Fragment("bad.json", fragment)], editorial)
+    assert raised.value.pointer == "/paths/~1v9~1things~1list/get/parameters/0"
 
 
 def test_generated_detail_model_has_required_top_level_fields() -> None:
@@ -179,3 +226,145 @@ def test_generated_detail_model_has_required_top_level_fields() -> None:
         assert "Unset" not in str(field.type)
     hints = typing.get_type_hints(AutoTopupSettings)
     assert all(Unset in typing.get_args(hints[f.name]) for f in attrs.fields(AutoTopupSettings) if f.init)
+
+
+FRAGMENT_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
+
+
+@pytest.mark.parametrize("with_names", [True, False], ids=["editorial-names", "derived-names-only"])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_neither_the_order_nor_the_names_of_the_fragments_change_a_byte(
+    editorial: dict[str, Any], with_names: bool, data: st.DataObject
+) -> None:
+    """Derived names only: every collision (``Data``, ``Limit``, ``DataItem``) is settled by rule."""
+    rules = editorial if with_names else {k: v for k, v in editorial.items() if k != "operations"}
+    fragments = load_fragments(ROOT / "spec" / "fragments")
+    reference = _reference_build(with_names, rules, fragments)
+    shuffled = data.draw(st.permutations(fragments))
+    names = data.draw(st.lists(FRAGMENT_NAMES, min_size=13, max_size=13, unique=True))
+    renamed = [Fragment(f"{name}.json", fragment.document) for name, fragment in zip(names, shuffled, strict=True)]
+    result = build_document(renamed, rules)
+    assert result.text == reference.text
+    assert result.quarantined == reference.quarantined == []
+
+
+_REFERENCES: dict[bool, Any] = {}
+
+
+def _reference_build(with_names: bool, rules: dict[str, Any], fragments: list[Fragment]) -> Any:
+    if with_names not in _REFERENCES:
+        _REFERENCES[with_names] = build_document(fragments, rules)
+    return _REFERENCES[with_names]
+
+
+def test_derived_names_read_well_and_tell_collisions_apart_by_operation(editorial: dict[str, Any]) -> None:
+    rules = {k: v for k, v in editorial.items() if k != "operations"}
+    schemas = build_document(load_fragments(ROOT / "spec" / "fragments"), rules).document["components"]["schemas"]
+    for bad in ("Data", "Data1", "DataItem", "ModelsItem", "Limit1"):
+        assert bad not in schemas
+    # data[] of GET /v1/keys (KeysController_listKeys_v1), /v2/logs and /v2/billing/transactions
+    assert {"KeysResponseDataItem", "LogsResponseDataItem", "BillingTransactionsResponseDataItem"} <= set(schemas)
+    assert {"Model", "Group", "Limit", "Tokens"} <= set(schemas)  # the items of models[], groups[]
+    assert "DeleteKeysPrefixResponse" in schemas  # the DELETE named like a POST is named by its path
+
+
+def test_every_rule_the_build_reports_is_in_the_readme_table(built: Any) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in built.report.rules_applied():
+        assert f"| `{rule}` |" in readme, rule
+
+
+def _hostile(change: str) -> dict[str, Any]:
+    fragment = broken_fragment()
+    operation = fragment["paths"]["/v9/things/list"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]
+    if change == "responses-list":
+        operation["responses"] = []
+    elif change == "content-list":
+        operation["responses"]["200"]["content"] = []
+    elif change == "properties-list":
+        body["schema"] = {"type": "object", "properties": []}
+    elif change == "schema-string":
+        body["schema"] = "string"
+    elif change == "path-item-list":
+        fragment["paths"]["/v9/other"] = [1]
+    elif change == "enum-mixed-types":
+        body["schema"]["properties"]["s"] = {"type": "string", "enum": ["a", 1]}
+    elif change == "nullable-string":
+        body["schema"]["properties"]["o"] = {"type": "object", "nullable": "yes", "properties": {}}
+    elif change == "ref-number":
+        body["schema"]["properties"]["o"] = {"$ref": 5}
+    elif change == "operation-string":
+        fragment["paths"]["/v9/things/list"]["get"] = "x"
+    return fragment
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "responses-list",
+        "content-list",
+        "properties-list",
+        "schema-string",
+        "path-item-list",
+        "enum-mixed-types",
+        "nullable-string",
+        "ref-number",
+        "operation-string",
+    ],
+)
+def test_a_malformed_operation_is_quarantined_never_a_crash(editorial: dict[str, Any], change: str) -> None:
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("hostile.json", _hostile(change))]
+    result = build_document(fragments, editorial)
+    assert result.quarantined, change
+    for entry in result.quarantined:
+        assert entry.file == "hostile.json"
+        assert entry.pointer.startswith("/paths/~1v9~1"), entry
+        assert len(str(entry)) <= 300
+        assert "\n" not in str(entry)
+        assert "Traceback" not in entry.reason
+    assert set(OPERATIONS) <= {(path, method) for path, method, _, _ in iter_operations(result.document)}
+
+
+def test_a_vendor_id_given_twice_or_taken_by_the_editorial_file_is_not_used(editorial: dict[str, Any]) -> None:
+    copy_paste = broken_fragment(path="/v0/alpha")
+    copy_paste["paths"]["/v0/alpha"]["get"]["operationId"] = "get_balance"  # the editorial name of another
+    twins = [broken_fragment(path=f"/v0/twin/{n}") for n in "ab"]
+    for twin, path in zip(twins, ("/v0/twin/a", "/v0/twin/b"), strict=True):
+        twin["paths"][path]["get"]["operationId"] = "list_things"
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("c.json", copy_paste)]
+    fragments += [Fragment(f"twin-{n}.json", twin) for n, twin in zip("ab", twins, strict=True)]
+    result = build_document(fragments, editorial)
+    assert result.quarantined == []
+    ids = {path: op["operationId"] for path, _, op, _ in iter_operations(result.document)}
+    assert ids["/v1/billing/balance"] == "get_balance"
+    assert (ids["/v0/alpha"], ids["/v0/twin/a"], ids["/v0/twin/b"]) == ("get_alpha", "get_twin_a", "get_twin_b")
+
+
+def test_two_fragments_defining_one_operation_differently_are_both_quarantined(editorial: dict[str, Any]) -> None:
+    first, second = broken_fragment(), broken_fragment()
+    second["paths"]["/v9/things/list"]["get"]["summary"] = "a different summary"
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("a.json", first), Fragment("b.json", second)]
+    result = build_document(fragments, editorial)
+    assert sorted((q.file, q.operation) for q in result.quarantined) == [
+        ("a.json", "GET /v9/things/list"),
+        ("b.json", "GET /v9/things/list"),
+    ]
+    assert all("conflicts with the definition in" in q.reason for q in result.quarantined)
+    assert "/v9/things/list" not in result.document["paths"]
+
+
+def test_a_broken_component_quarantines_the_operations_that_use_it(editorial: dict[str, Any]) -> None:
+    fragment = broken_fragment(response_schema={"$ref": "#/components/schemas/Thing"})
+    fragment["paths"]["/v9/other"] = copy.deepcopy(broken_fragment(path="/v9/other")["paths"]["/v9/other"])
+    fragment["components"] = {"schemas": {"Thing": {"type": "object", "properties": {"n": {"type": EN_DASH}}}}}
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("c.json", fragment)], editorial)
+    # the operation that uses it, then the component that nothing left uses
+    assert [(q.file, q.operation) for q in result.quarantined] == [
+        ("c.json", "GET /v9/things/list"),
+        ("c.json", "components/schemas/Thing"),
+    ]
+    assert {q.pointer for q in result.quarantined} == {"/components/schemas/Thing/properties/n/type"}
+    assert "get" in result.document["paths"]["/v9/other"]
+    assert "Thing" not in result.document["components"]["schemas"]

@@ -53,8 +53,8 @@ def _bad_type() -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("fragments", "expected"),
     [
-        ({"broken.json": '{"openapi": "3.0.0",\n "paths": {'}, "broken.json#: malformed JSON at line 2"),
-        (_conflicting(), "b.json#/paths/~1v9~1things~1list/get: conflicts with the definition in"),
+        ({"broken.json": '{"openapi": "3.0.0",\n "paths": {'}, "broken.json#/paths: malformed JSON at line 2"),
+        (_conflicting(), ".json#/paths/~1v9~1things~1list/get: conflicts with the definition in"),
         (_bad_type(), "bad-type.json#/paths/~1v9~1things~1list/get/responses/200/content/application~1json/schema"),
     ],
     ids=["malformed-json", "conflicting-duplicate-path", "invalid-type-outside-get-body"],
@@ -156,7 +156,7 @@ def test_regenerate_rebuilds_from_scratch_so_stale_modules_disappear(project_cop
 def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_records_it(project_copy: Path) -> None:
     """The real update: the seed's three fragments -> the vendor's 2026-08-21 four."""
     fragments = project_copy / "spec" / "fragments"
-    published = {path.name: path.read_bytes() for path in fragments.glob("*.json")}
+    published = {path.name: path.read_bytes() for path in fragments.glob("billing-*.json")}
     for path in fragments.glob("*.json"):
         path.unlink()
     assert extract_main([str(SEED_PAGE), "--out", str(fragments)]) == 0
@@ -176,3 +176,79 @@ def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_record
     assert report in result.stdout
     assert changelog.read_text(encoding="utf-8") == f"# Changelog\n\n{report}\n"
     assert (project_copy / "generated" / "aimlapi_billing_client" / "api" / "billing" / "list_transactions.py").exists()
+
+
+def _ghost_parameter() -> dict[str, Any]:
+    fragment = broken_fragment(path="/v9/ghosts")
+    ghost = {"name": "ghost_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    fragment["paths"]["/v9/ghosts"]["get"]["parameters"] = [ghost]
+    return fragment
+
+
+def test_a_quarantined_operation_is_left_out_and_reported_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = _build(tmp_path, {"things.json": broken_fragment(), "ghosts.json": _ghost_parameter()})
+    assert code == 0
+    assert list(json.loads(output.read_text(encoding="utf-8"))["paths"]) == ["/v9/things/list"]
+    [line] = [line for line in capsys.readouterr().err.splitlines() if line.startswith("quarantined: ")]
+    assert "ghosts.json#/paths/~1v9~1ghosts/get/parameters/0: GET /v9/ghosts left out:" in line
+    assert "'ghost_id' is not in the path template" in line
+    assert len(line) <= 300 + len("quarantined: ")
+
+
+def test_strict_turns_a_quarantine_into_a_failure_that_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_fragments(
+        tmp_path / "fragments", {"things.json": broken_fragment(), "ghosts.json": _ghost_parameter()}
+    )
+    output = tmp_path / "openapi.json"
+    output.write_text(PREVIOUS, encoding="utf-8")
+    arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--output", str(output), "--strict"]
+    assert build_spec_main(arguments) == 4
+    assert "1 operation(s) quarantined and --strict given" in capsys.readouterr().err
+    assert output.read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_regenerate_strict_refuses_before_generating(project_copy: Path) -> None:
+    (project_copy / "spec" / "fragments" / "ghosts.json").write_text(json.dumps(_ghost_parameter()), encoding="utf-8")
+    before = (project_copy / "spec" / "openapi.json").read_bytes()
+    result = _regenerate(project_copy, "--strict", "--quiet")
+    assert result.returncode == 4
+    assert "spec/fragments/ghosts.json#/paths/~1v9~1ghosts/get/parameters/0: GET /v9/ghosts left out" in result.stderr
+    assert (project_copy / "spec" / "openapi.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b'{"openapi": "3.0.0", "paths": {"/v9/a": {"get": {"summary": "caf\xe9"}}}}',
+            "#/paths/~1v9~1a/get/summary: not UTF-8",
+        ),
+        (
+            b'{"openapi": "3.0.0", "paths": {"/v9/a": {"get": {"x-n": NaN}}}}',
+            "#/paths/~1v9~1a/get/x-n: NaN is not a JSON number",
+        ),
+        (
+            b'{"openapi": "3.0.0", "paths": {"/v9/a": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+            ": nested deeper than 64 levels",
+        ),
+    ],
+    ids=["not-utf8", "nan", "too-deep"],
+)
+def test_whole_file_problems_are_one_line_refusals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    source = tmp_path / "fragments"
+    source.mkdir()
+    (source / "bad.json").write_bytes(content)
+    output = tmp_path / "openapi.json"
+    arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--output", str(output)]
+    assert build_spec_main(arguments) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "bad.json" in line
+    assert expected in line
+    assert len(line) <= 300
+    assert not output.exists()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,14 +8,13 @@ from specpipeline.context import RepairContext
 from specpipeline.enrich import (
     apply_bearer_security,
     choose_bearer_scheme,
+    controller_operation_id,
     derive_operation_id,
+    derive_tag,
     describe_operations,
     document_error_responses,
-    lift_inline_enums,
-    lift_inline_schemas,
     name_operations,
 )
-from specpipeline.errors import SpecError
 
 PATH = "/v9/things/list"
 
@@ -65,67 +63,37 @@ def test_descriptions_come_from_the_editorial_entry_or_are_derived(
     describe_operations(fragment, ctx)
     assert _op(fragment)["summary"] == "Vendor summary"
     assert _op(fragment)["description"] == "Every thing there is."
-    assert _op(fragment)["tags"] == ["billing"]
+    assert _op(fragment)["tags"] == ["things"]  # the path's resource, as no editorial entry names one
 
 
-def test_inline_objects_are_lifted_children_first_and_identical_ones_shared(
-    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext
+@pytest.mark.parametrize(
+    ("path", "tag"),
+    [("/v2/billing/detail", "billing"), ("/v1/keys/{prefix}", "keys"), ("/v2/usage", "usage"), ("/{id}/x", "x")],
+)
+def test_tags_are_derived_from_the_first_path_segment_that_is_not_a_version(path: str, tag: str) -> None:
+    assert derive_tag(path) == tag
+
+
+@pytest.mark.parametrize(
+    ("method", "vendor_id", "expected"),
+    [
+        ("get", "KeysController_listKeys_v1", "list_keys"),
+        ("post", "KeysController_createKey_v1", "create_key"),
+        ("get", "KeysController_getLatestKey_v1", "get_latest_key"),
+        ("delete", "KeysController_postKeys_v1", None),  # the vendor's copy-pasted DELETE
+        ("get", "_v2_usage", None),
+    ],
+)
+def test_controller_style_ids_are_read_unless_their_verb_contradicts_the_method(
+    method: str, vendor_id: str, expected: str | None
 ) -> None:
-    owner = {"type": "object", "properties": {"name": {"type": "string"}}}
-    schema = {
-        "type": "object",
-        "properties": {
-            "owner": owner,
-            "previous_owner": {"type": "object", "properties": {"name": {"type": "string"}}},
-            "things": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}}}},
-        },
-    }
-    fragment = make_fragment(response_schema=schema)
+    assert controller_operation_id(method, vendor_id) == expected
+
+
+def test_a_delete_named_like_a_post_gets_a_name_from_its_method_and_path(ctx: RepairContext) -> None:
+    fragment = {"paths": {"/v9/keys/{prefix}": {"delete": {"operationId": "KeysController_postKeys_v1"}}}}
     name_operations(fragment, ctx)
-    lift_inline_schemas(fragment, ctx)
-    schemas = fragment["components"]["schemas"]
-    assert sorted(schemas) == ["Owner", "PreviousOwner", "ThingsItem", "ThingsListResponse"]
-    response = schemas["ThingsListResponse"]
-    assert response["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
-    assert response["properties"]["things"]["items"] == {"$ref": "#/components/schemas/ThingsItem"}
-    assert _op(fragment)["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/ThingsListResponse"
-    }
-
-
-def test_schema_names_from_the_editorial_file_rename_lifted_objects(ctx: RepairContext) -> None:
-    schema = {"type": "object", "properties": {"autotopup_settings": {"type": "object", "properties": {}}}}
-    fragment = {
-        "paths": {
-            PATH: {
-                "get": {
-                    "operationId": "get_x",
-                    "responses": {"200": {"content": {"application/json": {"schema": schema}}}},
-                }
-            }
-        }
-    }
-    lift_inline_schemas(fragment, ctx)
-    assert "AutoTopupSettings" in fragment["components"]["schemas"]
-
-
-def test_two_different_objects_wanting_one_name_is_an_error(
-    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext
-) -> None:
-    schema = {
-        "type": "object",
-        "properties": {
-            "a": {
-                "type": "object",
-                "properties": {"owner": {"type": "object", "properties": {"x": {"type": "string"}}}},
-            },
-            "owner": {"type": "object", "properties": {"y": {"type": "string"}}},
-        },
-    }
-    fragment = make_fragment(response_schema=schema)
-    with pytest.raises(SpecError, match="clash with a different schema") as raised:
-        lift_inline_schemas(fragment, ctx)
-    assert raised.value.pointer.endswith("/schema/properties/owner")
+    assert fragment["paths"]["/v9/keys/{prefix}"]["delete"]["operationId"] == "delete_keys_prefix"
 
 
 def test_every_operation_is_secured_with_the_chosen_bearer_scheme(
@@ -145,6 +113,14 @@ def test_the_vendors_bearer_scheme_is_preferred_over_ours(editorial: dict[str, A
     ]
     assert choose_bearer_scheme(documents, editorial) == ("access-token", vendor)
     assert choose_bearer_scheme([{}], editorial)[0] == "bearerAuth"
+
+
+def test_the_bearer_scheme_most_fragments_declare_wins_whatever_their_order(editorial: dict[str, Any]) -> None:
+    usual = {"type": "http", "scheme": "bearer", "bearerFormat": "<YOUR_AIMLAPI_KEY>"}
+    management = {"type": "http", "scheme": "bearer", "bearerFormat": "<YOUR_MANAGEMENT_KEY>"}
+    documents = [{"components": {"securitySchemes": {"access-token": s}}} for s in (management, usual, usual)]
+    assert choose_bearer_scheme(documents, editorial) == ("access-token", usual)
+    assert choose_bearer_scheme(documents[::-1], editorial) == ("access-token", usual)
 
 
 def test_document_level_security_is_copied_onto_operations(
@@ -172,55 +148,3 @@ def test_documented_error_responses_are_added_and_the_vendors_own_kept(
     error = fragment["components"]["schemas"]["Error"]
     assert "required" not in error  # both vendor shapes must parse
     assert error["properties"]["statusCode"]["type"] == "string"
-
-
-def _enum_fragment(parameter_enum: list[str], field_enum: list[str]) -> dict[str, Any]:
-    schema = {
-        "type": "object",
-        "properties": {"status": {"type": "string", "enum": field_enum, "description": "Where it stands."}},
-    }
-    return {
-        "paths": {
-            PATH: {
-                "get": {
-                    "operationId": "get_things",
-                    "parameters": [
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": parameter_enum}}
-                    ],
-                    "responses": {"200": {"content": {"application/json": {"schema": schema}}}},
-                }
-            }
-        }
-    }
-
-
-def test_a_filter_and_the_field_it_filters_share_one_enum_component(ctx: RepairContext) -> None:
-    fragment = _enum_fragment(["OPEN", "DONE"], ["OPEN", "DONE"])
-    lift_inline_schemas(fragment, ctx)
-    lift_inline_enums(fragment, ctx)
-    schemas = fragment["components"]["schemas"]
-    assert schemas["Status"] == {"type": "string", "enum": ["OPEN", "DONE"], "description": "Where it stands."}
-    assert schemas["ThingsResponse"]["properties"]["status"] == {"$ref": "#/components/schemas/Status"}
-    assert _op(fragment)["parameters"][0]["schema"] == {"$ref": "#/components/schemas/Status"}
-    assert [r.rule for r in ctx.report.repairs].count("lift-inline-enum") == 2
-
-
-def test_different_enums_wanting_one_name_fall_back_to_the_parents_name(ctx: RepairContext) -> None:
-    fragment = _enum_fragment(["OPEN"], ["OPEN", "DONE"])
-    lift_inline_schemas(fragment, ctx)
-    lift_inline_enums(fragment, ctx)
-    schemas = fragment["components"]["schemas"]
-    assert schemas["Status"]["enum"] == ["OPEN", "DONE"]
-    assert schemas["GetThingsStatus"]["enum"] == ["OPEN"]
-    assert _op(fragment)["parameters"][0]["schema"] == {"$ref": "#/components/schemas/GetThingsStatus"}
-
-
-def test_lifting_enums_twice_changes_nothing(ctx: RepairContext) -> None:
-    fragment = _enum_fragment(["OPEN", "DONE"], ["OPEN", "DONE"])
-    lift_inline_schemas(fragment, ctx)
-    lift_inline_enums(fragment, ctx)
-    before = json.dumps(fragment, sort_keys=True)
-    ctx.report.repairs.clear()
-    lift_inline_enums(fragment, ctx)
-    assert json.dumps(fragment, sort_keys=True) == before
-    assert ctx.report.repairs == []

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 from specpipeline.errors import SpecError
-from specpipeline.fragments import extract_fragments, fragment_file_name, load_fragments, parse_fragment
+from specpipeline.fragments import (
+    decode_fragment,
+    extract_fragments,
+    fragment_file_name,
+    load_fragments,
+    parse_fragment,
+)
 
 from tests.conftest import SEED_PAGE
 
@@ -17,9 +23,14 @@ UPSTREAM = SEED_PAGE.parents[1] / "upstream" / "2026-08-21"
 
 @pytest.mark.skipif(not UPSTREAM.exists(), reason="the vendor's published fragments live in ../shared")
 def test_committed_fragments_are_the_vendors_2026_08_21_files_byte_for_byte() -> None:
-    published = {path.name: path.read_bytes() for path in UPSTREAM.glob("*.json")}
+    """All 13 of the service-endpoints family: the billing four at the top, the other nine below."""
+    files = [*UPSTREAM.glob("*.json"), *(UPSTREAM / "other-service-endpoints").glob("*.json")]
+    published = {path.name: path.read_bytes() for path in files}
     committed = {path.name: path.read_bytes() for path in (ROOT / "spec" / "fragments").glob("*.json")}
+    assert len(published) == 13
     assert committed == published
+    sources = json.loads((ROOT / "spec" / "sources.json").read_text(encoding="utf-8"))
+    assert sorted(sources["files"]) == sorted(published)
 
 
 @pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
@@ -85,7 +96,7 @@ def test_extract_refuses_a_page_without_json_blocks() -> None:
         ("[1, 2]", "", "found list"),
         ('{"swagger": "2.0", "paths": {}}', "/openapi", "OpenAPI 3.x"),
         ('{"openapi": "3.0.0"}', "/paths", "'paths' object"),
-        ('{"openapi": "3.0.0", "paths": {}', "", "malformed JSON at line 1, column 33"),
+        ('{"openapi": "3.0.0", "paths": {}', "/paths", "malformed JSON at line 1, column 33"),
     ],
 )
 def test_parse_fragment_errors_name_file_and_pointer(text: str, pointer: str, message: str) -> None:
@@ -104,3 +115,51 @@ def test_load_fragments_reads_in_file_name_order(tmp_path: Path) -> None:
 def test_load_fragments_refuses_an_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match=r"no \*\.json fragments"):
         load_fragments(tmp_path)
+
+
+def _with_example(value_text: str) -> str:
+    """A fragment whose response example holds ``value_text`` verbatim (JSON text, or not quite)."""
+    media = {"application/json": {"example": {"n": [1, "PLACEHOLDER"]}}}
+    responses = {"200": {"description": "ok", "content": media}}
+    document = {"openapi": "3.0.0", "paths": {"/v1/a": {"get": {"responses": responses}}}}
+    return json.dumps(document).replace('"PLACEHOLDER"', value_text)
+
+
+EXAMPLE_AT = "/paths/~1v1~1a/get/responses/200/content/application~1json/example/n/1"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "1" * 400])
+def test_numbers_json_cannot_hold_are_errors_with_their_pointer(value: str) -> None:
+    with pytest.raises(SpecError, match="is not a JSON number") as raised:
+        parse_fragment("f.json", _with_example(value))
+    assert raised.value.pointer == EXAMPLE_AT
+    assert len(str(raised.value)) <= 300
+
+
+def test_a_lone_surrogate_is_an_error_with_its_pointer() -> None:
+    with pytest.raises(SpecError, match="lone surrogate") as raised:
+        parse_fragment("f.json", _with_example('"\\ud800"'))
+    assert raised.value.pointer == EXAMPLE_AT
+
+
+def test_nesting_too_deep_is_an_error_with_a_short_pointer() -> None:
+    deep = "[" * 100_000 + "]" * 100_000  # deep enough to break any recursive parser
+    with pytest.raises(SpecError, match="nested deeper than 64 levels") as raised:
+        parse_fragment("f.json", _with_example(deep))
+    assert raised.value.pointer.startswith(EXAMPLE_AT + "/0/0/0")
+    assert len(str(raised.value)) <= 300
+    assert "\n" not in str(raised.value)
+
+
+def test_bytes_that_are_not_utf8_are_an_error_naming_the_pointer_and_line() -> None:
+    text = '{"openapi": "3.0.0",\n "paths": {"/v1/a": {"get": {"summary": "caf\xe9"}}}}'
+    with pytest.raises(SpecError, match="not UTF-8: byte 0xe9 at line 2") as raised:
+        decode_fragment("f.json", text.encode("latin-1"))
+    assert raised.value.pointer == "/paths/~1v1~1a/get/summary"
+
+
+def test_load_fragments_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_bytes(b'{"openapi": "3.0.0", "paths": {"/\xff": {}}}')
+    with pytest.raises(SpecError, match="not UTF-8") as raised:
+        load_fragments(tmp_path)
+    assert raised.value.file.endswith("a.json")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +12,15 @@ from specpipeline.fragments import Fragment
 from specpipeline.repairs import (
     DEFECT_REPAIRS,
     add_missing_response_descriptions,
+    declare_path_parameters,
     drop_bodyless_request_bodies,
     hoist_misplaced_required,
+    lower_misplaced_required,
+    move_required_out_of_properties,
     reject_invalid_schema_types,
     reject_undefined_required,
+    reject_unmatched_path_parameters,
+    reject_unresolvable_references,
 )
 
 from .conftest import EN_DASH
@@ -187,3 +193,131 @@ def test_every_defect_repair_is_a_no_op_the_second_time(seed_fragments: list[Fra
             rule(fragment.document, ctx)
     assert ctx.report.repairs == []
     assert [fragment.document for fragment in seed_fragments] == repaired
+
+
+def _response_schema(fragment: dict[str, Any], method: str = "get") -> Any:
+    return fragment["paths"]["/v9/things/list"][method]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def _owner_schema(**extra: Any) -> dict[str, Any]:
+    owner = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}}}
+    return {"type": "object", "properties": {"count": {"type": "integer"}, "owner": owner}, **extra}
+
+
+def test_a_required_list_written_as_a_member_of_properties_moves_to_the_object(
+    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext
+) -> None:
+    schema = _owner_schema()
+    schema["properties"]["owner"]["properties"]["required"] = ["name"]  # one level down, too
+    schema["properties"]["required"] = ["count", "owner"]
+    fragment = make_fragment(response_schema=schema)
+    move_required_out_of_properties(fragment, ctx)
+    repaired = _response_schema(fragment)
+    assert repaired["required"] == ["count", "owner"]
+    assert repaired["properties"]["owner"]["required"] == ["name"]
+    assert "required" not in repaired["properties"]
+    assert "required" not in repaired["properties"]["owner"]["properties"]
+    assert {r.rule for r in ctx.report.repairs} == {"required-in-properties"}
+    assert ctx.report.repairs[0].pointer.endswith("/schema/properties/required")
+
+
+def test_a_list_of_non_strings_in_properties_is_an_error(
+    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext
+) -> None:
+    schema = _owner_schema()
+    schema["properties"]["required"] = ["count", 3]
+    with pytest.raises(SpecError, match="non-strings") as raised:
+        move_required_out_of_properties(make_fragment(response_schema=schema), ctx)
+    assert raised.value.pointer.endswith("/schema/properties/required")
+
+
+@pytest.mark.parametrize("on_array", [False, True], ids=["object-child", "array-items"])
+def test_a_required_list_one_level_too_high_moves_down_to_the_child_it_names(
+    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext, on_array: bool
+) -> None:
+    if on_array:
+        owner = _owner_schema()["properties"]["owner"]
+        schema = {"type": "object", "properties": {"owners": {"type": "array", "items": owner, "required": ["name"]}}}
+    else:
+        schema = _owner_schema(required=["count", "name", "age"])
+    fragment = make_fragment(response_schema=schema)
+    lower_misplaced_required(fragment, ctx)
+    reject_undefined_required(fragment, ctx)  # nothing left that names no property
+    repaired = _response_schema(fragment)
+    if on_array:
+        assert repaired["properties"]["owners"]["items"]["required"] == ["name"]
+        assert "required" not in repaired["properties"]["owners"]
+    else:
+        assert repaired["required"] == ["count"]
+        assert repaired["properties"]["owner"]["required"] == ["name", "age"]
+    [repair] = ctx.report.repairs
+    assert repair.rule == "lower-misplaced-required"
+
+
+def test_a_required_list_two_children_could_take_stays_and_is_an_error(
+    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext
+) -> None:
+    schema = _owner_schema(required=["name"])
+    schema["properties"]["buyer"] = copy.deepcopy(schema["properties"]["owner"])
+    fragment = make_fragment(response_schema=schema)
+    lower_misplaced_required(fragment, ctx)
+    assert ctx.report.repairs == []
+    with pytest.raises(SpecError, match=r"\['name'\] are not properties"):
+        reject_undefined_required(fragment, ctx)
+
+
+def _path_fragment(path: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"paths": {path: {"delete": {"parameters": parameters, "responses": {"200": {"description": "ok"}}}}}}
+
+
+def test_a_template_variable_without_a_parameter_is_declared(ctx: RepairContext) -> None:
+    fragment = _path_fragment("/v9/keys/{prefix}", [{"name": "force", "in": "query", "schema": {"type": "boolean"}}])
+    declare_path_parameters(fragment, ctx)
+    reject_unmatched_path_parameters(fragment, ctx)
+    parameters = fragment["paths"]["/v9/keys/{prefix}"]["delete"]["parameters"]
+    assert parameters[1] == {"name": "prefix", "in": "path", "required": True, "schema": {"type": "string"}}
+    [repair] = ctx.report.repairs
+    assert (repair.rule, repair.pointer) == (
+        "declare-path-parameter",
+        "/paths/~1v9~1keys~1{prefix}/delete/parameters/1",
+    )
+
+
+def test_a_path_parameter_declared_optional_is_made_required(ctx: RepairContext) -> None:
+    fragment = _path_fragment("/v9/keys/{prefix}", [])
+    fragment["paths"]["/v9/keys/{prefix}"]["parameters"] = [{"name": "prefix", "in": "path", "schema": {}}]
+    declare_path_parameters(fragment, ctx)
+    assert fragment["paths"]["/v9/keys/{prefix}"]["parameters"][0]["required"] is True
+    assert ctx.report.repairs[0].pointer == "/paths/~1v9~1keys~1{prefix}/parameters/0/required"
+
+
+def test_a_path_parameter_the_template_lacks_cannot_be_repaired(ctx: RepairContext) -> None:
+    fragment = _path_fragment("/v9/keys", [{"name": "prefix", "in": "path", "required": True}])
+    declare_path_parameters(fragment, ctx)
+    with pytest.raises(SpecError, match="'prefix' is not in the path template '/v9/keys'") as raised:
+        reject_unmatched_path_parameters(fragment, ctx)
+    assert raised.value.pointer == "/paths/~1v9~1keys/delete/parameters/0"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("other.json#/components/schemas/Thing", "external $ref"),
+        ("https://example.com/s.json", "external $ref"),
+        ("#/components/schemas/Missing", "unresolvable $ref"),
+    ],
+)
+def test_references_that_cannot_be_followed_are_errors(
+    make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext, ref: str, message: str
+) -> None:
+    schema = {"type": "object", "properties": {"thing": {"$ref": ref}}, "example": {"$ref": "not checked: data"}}
+    fragment = make_fragment(response_schema=schema)
+    with pytest.raises(SpecError, match=re.escape(message)) as raised:
+        reject_unresolvable_references(fragment, ctx)
+    assert raised.value.pointer.endswith("/schema/properties/thing/$ref")
+
+
+def test_resolvable_local_references_pass(make_fragment: Callable[..., dict[str, Any]], ctx: RepairContext) -> None:
+    fragment = make_fragment(response_schema={"$ref": "#/components/schemas/Thing"})
+    fragment["components"] = {"schemas": {"Thing": {"type": "object", "properties": {}}}}
+    reject_unresolvable_references(fragment, ctx)

@@ -1,0 +1,298 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.usage_detail_response import UsageDetailResponse
+from ...models.usage_grouping import UsageGrouping
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    period: str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    key_prefix: str | Unset = UNSET,
+    group_by: UsageGrouping | Unset = UNSET,
+    tz: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["period"] = period
+
+    params["start"] = start
+
+    params["end"] = end
+
+    params["key_prefix"] = key_prefix
+
+    json_group_by: str | Unset = UNSET
+    if not isinstance(group_by, Unset):
+        json_group_by = group_by.value
+
+    params["group_by"] = json_group_by
+
+    params["tz"] = tz
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/usage/detail",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | UsageDetailResponse | None:
+    if response.status_code == 200:
+        response_200 = UsageDetailResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | UsageDetailResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    period: str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    key_prefix: str | Unset = UNSET,
+    group_by: UsageGrouping | Unset = UNSET,
+    tz: str | Unset = UNSET,
+) -> Response[Error | UsageDetailResponse]:
+    """Get a key's spend with a per-model breakdown
+
+     As `GET /v2/usage`, with the spend per model, and with `group_by` a breakdown by day, by model or
+    both (days in the `tz` time zone).
+
+    Args:
+        period (str | Unset):  Example: 7d.
+        start (str | Unset):  Example: 2026-07-01T00:00:00Z.
+        end (str | Unset):  Example: 2026-07-28T00:00:00Z.
+        key_prefix (str | Unset):  Example: abcd1234.
+        group_by (UsageGrouping | Unset):  Example: day,model.
+        tz (str | Unset):  Example: Europe/Berlin.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | UsageDetailResponse]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+        start=start,
+        end=end,
+        key_prefix=key_prefix,
+        group_by=group_by,
+        tz=tz,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    period: str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    key_prefix: str | Unset = UNSET,
+    group_by: UsageGrouping | Unset = UNSET,
+    tz: str | Unset = UNSET,
+) -> Error | UsageDetailResponse | None:
+    """Get a key's spend with a per-model breakdown
+
+     As `GET /v2/usage`, with the spend per model, and with `group_by` a breakdown by day, by model or
+    both (days in the `tz` time zone).
+
+    Args:
+        period (str | Unset):  Example: 7d.
+        start (str | Unset):  Example: 2026-07-01T00:00:00Z.
+        end (str | Unset):  Example: 2026-07-28T00:00:00Z.
+        key_prefix (str | Unset):  Example: abcd1234.
+        group_by (UsageGrouping | Unset):  Example: day,model.
+        tz (str | Unset):  Example: Europe/Berlin.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | UsageDetailResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        period=period,
+        start=start,
+        end=end,
+        key_prefix=key_prefix,
+        group_by=group_by,
+        tz=tz,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    period: str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    key_prefix: str | Unset = UNSET,
+    group_by: UsageGrouping | Unset = UNSET,
+    tz: str | Unset = UNSET,
+) -> Response[Error | UsageDetailResponse]:
+    """Get a key's spend with a per-model breakdown
+
+     As `GET /v2/usage`, with the spend per model, and with `group_by` a breakdown by day, by model or
+    both (days in the `tz` time zone).
+
+    Args:
+        period (str | Unset):  Example: 7d.
+        start (str | Unset):  Example: 2026-07-01T00:00:00Z.
+        end (str | Unset):  Example: 2026-07-28T00:00:00Z.
+        key_prefix (str | Unset):  Example: abcd1234.
+        group_by (UsageGrouping | Unset):  Example: day,model.
+        tz (str | Unset):  Example: Europe/Berlin.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | UsageDetailResponse]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+        start=start,
+        end=end,
+        key_prefix=key_prefix,
+        group_by=group_by,
+        tz=tz,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    period: str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    key_prefix: str | Unset = UNSET,
+    group_by: UsageGrouping | Unset = UNSET,
+    tz: str | Unset = UNSET,
+) -> Error | UsageDetailResponse | None:
+    """Get a key's spend with a per-model breakdown
+
+     As `GET /v2/usage`, with the spend per model, and with `group_by` a breakdown by day, by model or
+    both (days in the `tz` time zone).
+
+    Args:
+        period (str | Unset):  Example: 7d.
+        start (str | Unset):  Example: 2026-07-01T00:00:00Z.
+        end (str | Unset):  Example: 2026-07-28T00:00:00Z.
+        key_prefix (str | Unset):  Example: abcd1234.
+        group_by (UsageGrouping | Unset):  Example: day,model.
+        tz (str | Unset):  Example: Europe/Berlin.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | UsageDetailResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            period=period,
+            start=start,
+            end=end,
+            key_prefix=key_prefix,
+            group_by=group_by,
+            tz=tz,
+        )
+    ).parsed

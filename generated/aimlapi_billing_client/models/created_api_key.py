@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.key_scope import KeyScope
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.key_limit import KeyLimit
+
+
+T = TypeVar("T", bound="CreatedApiKey")
+
+
+@_attrs_define
+class CreatedApiKey:
+    disabled: bool
+    """ Indicates whether the key is disabled. """
+    prefix: str
+    """ Key prefix. This is the first 8 characters of your API key, visible in the dashboard. """
+    scopes: list[KeyScope] | None
+    """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
+    API key. """
+    created_at: datetime.datetime
+    """ Creation timestamp (UTC). """
+    updated_at: datetime.datetime
+    """ Last update timestamp (UTC). """
+    monthly_usage: float
+    """ Current monthly usage amount. """
+    key: str
+    """ Full API key value (returned only at creation time). """
+    name: None | str | Unset = UNSET
+    """ Human-readable, user-defined name for the API key. """
+    limit: KeyLimit | Unset = UNSET
+    """ Spending limits configuration (if set). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        disabled = self.disabled
+
+        prefix = self.prefix
+
+        scopes: list[str] | None
+        if isinstance(self.scopes, list):
+            scopes = []
+            for scopes_type_0_item_data in self.scopes:
+                scopes_type_0_item = scopes_type_0_item_data.value
+                scopes.append(scopes_type_0_item)
+
+        else:
+            scopes = self.scopes
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        monthly_usage = self.monthly_usage
+
+        key = self.key
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
+
+        limit: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.limit, Unset):
+            limit = self.limit.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "disabled": disabled,
+                "prefix": prefix,
+                "scopes": scopes,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "monthly_usage": monthly_usage,
+                "key": key,
+            }
+        )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if limit is not UNSET:
+            field_dict["limit"] = limit
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.key_limit import KeyLimit
+
+        d = dict(src_dict)
+        disabled = d.pop("disabled")
+
+        prefix = d.pop("prefix")
+
+        def _parse_scopes(data: object) -> list[KeyScope] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                scopes_type_0 = []
+                _scopes_type_0 = data
+                for scopes_type_0_item_data in _scopes_type_0:
+                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
+
+                    scopes_type_0.append(scopes_type_0_item)
+
+                return scopes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[KeyScope] | None, data)
+
+        scopes = _parse_scopes(d.pop("scopes"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        monthly_usage = d.pop("monthly_usage")
+
+        key = d.pop("key")
+
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
+
+        _limit = d.pop("limit", UNSET)
+        limit: KeyLimit | Unset
+        if isinstance(_limit, Unset):
+            limit = UNSET
+        else:
+            limit = KeyLimit.from_dict(_limit)
+
+        created_api_key = cls(
+            disabled=disabled,
+            prefix=prefix,
+            scopes=scopes,
+            created_at=created_at,
+            updated_at=updated_at,
+            monthly_usage=monthly_usage,
+            key=key,
+            name=name,
+            limit=limit,
+        )
+
+        created_api_key.additional_properties = d
+        return created_api_key
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

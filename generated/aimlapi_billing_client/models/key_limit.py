@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.key_limit_retention import KeyLimitRetention
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="KeyLimit")
+
+
+@_attrs_define
+class KeyLimit:
+    """Spending limits configuration (if set)."""
+
+    retention: KeyLimitRetention | Unset = UNSET
+    threshold: float | Unset = UNSET
+    """ Spending limit threshold for the selected period, in USD. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        retention: str | Unset = UNSET
+        if not isinstance(self.retention, Unset):
+            retention = self.retention.value
+
+        threshold = self.threshold
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if retention is not UNSET:
+            field_dict["retention"] = retention
+        if threshold is not UNSET:
+            field_dict["threshold"] = threshold
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        _retention = d.pop("retention", UNSET)
+        retention: KeyLimitRetention | Unset
+        if isinstance(_retention, Unset):
+            retention = UNSET
+        else:
+            retention = KeyLimitRetention(_retention)
+
+        threshold = d.pop("threshold", UNSET)
+
+        key_limit = cls(
+            retention=retention,
+            threshold=threshold,
+        )
+
+        key_limit.additional_properties = d
+        return key_limit
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

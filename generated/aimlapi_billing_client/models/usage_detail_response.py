@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.model_usage import ModelUsage
+    from ..models.usage_group import UsageGroup
+
+
+T = TypeVar("T", bound="UsageDetailResponse")
+
+
+@_attrs_define
+class UsageDetailResponse:
+    api_key_prefix: None | str
+    """ The requested key prefix, or null when it was omitted and the answer is your own key's spend. """
+    start: str
+    """ Window start, resolved to UTC. """
+    end: str
+    """ Window end, resolved to UTC. """
+    spend: float
+    """ Total spend for the key over the window, in USD. This is the authoritative total: it is computed from the
+    total, not by adding up models, so it can differ from that sum by a few nano-dollars. """
+    currency: str
+    """ Spend currency (always USD). """
+    requests: int
+    """ Number of charged requests in the window. """
+    models: list[ModelUsage]
+    """ Per-model breakdown, highest spend first. """
+    groups: list[UsageGroup] | Unset = UNSET
+    """ Present only when `group_by` is supplied. One entry per group, carrying spend, tokens and request counts.
+    Reconcile the top-level `requests` against `requests.charged`, never against `requests.total`. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        api_key_prefix: None | str
+        api_key_prefix = self.api_key_prefix
+
+        start = self.start
+
+        end = self.end
+
+        spend = self.spend
+
+        currency = self.currency
+
+        requests = self.requests
+
+        models = []
+        for models_item_data in self.models:
+            models_item = models_item_data.to_dict()
+            models.append(models_item)
+
+        groups: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.groups, Unset):
+            groups = []
+            for groups_item_data in self.groups:
+                groups_item = groups_item_data.to_dict()
+                groups.append(groups_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "api_key_prefix": api_key_prefix,
+                "start": start,
+                "end": end,
+                "spend": spend,
+                "currency": currency,
+                "requests": requests,
+                "models": models,
+            }
+        )
+        if groups is not UNSET:
+            field_dict["groups"] = groups
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.model_usage import ModelUsage
+        from ..models.usage_group import UsageGroup
+
+        d = dict(src_dict)
+
+        def _parse_api_key_prefix(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        api_key_prefix = _parse_api_key_prefix(d.pop("api_key_prefix"))
+
+        start = d.pop("start")
+
+        end = d.pop("end")
+
+        spend = d.pop("spend")
+
+        currency = d.pop("currency")
+
+        requests = d.pop("requests")
+
+        models = []
+        _models = d.pop("models")
+        for models_item_data in _models:
+            models_item = ModelUsage.from_dict(models_item_data)
+
+            models.append(models_item)
+
+        _groups = d.pop("groups", UNSET)
+        groups: list[UsageGroup] | Unset = UNSET
+        if _groups is not UNSET:
+            groups = []
+            for groups_item_data in _groups:
+                groups_item = UsageGroup.from_dict(groups_item_data)
+
+                groups.append(groups_item)
+
+        usage_detail_response = cls(
+            api_key_prefix=api_key_prefix,
+            start=start,
+            end=end,
+            spend=spend,
+            currency=currency,
+            requests=requests,
+            models=models,
+            groups=groups,
+        )
+
+        usage_detail_response.additional_properties = d
+        return usage_detail_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from specpipeline.build import build_document, load_editorial
+from specpipeline.errors import SpecError
+from specpipeline.fragments import Fragment, load_fragments
+from specpipeline.overlay import apply_overlay, load_overlays, parse_overlay
+from specpipeline.report import Report
+
+from .conftest import broken_fragment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _overlay(actions: list[dict[str, Any]], extends: str | None = None) -> str:
+    document: dict[str, Any] = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": actions}
+    if extends:
+        document["extends"] = extends
+    return yaml.safe_dump(document)
+
+
+def test_update_merges_objects_and_remove_deletes_every_selected_node() -> None:
+    document = {"a": {"b": 1, "keep": {"x": 1}}, "list": [{"name": "p"}, {"name": "q"}, {"name": "p"}]}
+    overlay = parse_overlay(
+        "o.yaml",
+        _overlay(
+            [
+                {"target": "$.a", "update": {"b": 2, "keep": {"y": 2}}},
+                {"target": "$.list[?@.name == 'p']", "remove": True},
+                {"target": "$.list", "update": {"name": "r"}},
+            ]
+        ),
+    )
+    report = Report()
+    apply_overlay(overlay, document, "doc.json", report)
+    assert document == {"a": {"b": 2, "keep": {"x": 1, "y": 2}}, "list": [{"name": "q"}, {"name": "r"}]}
+    lines = [str(repair) for repair in report.repairs]
+    assert lines[0].endswith("o.yaml#/actions/0: updated doc.json#/a")
+    assert [line.split(": ", 1)[1] for line in lines[1:3]] == ["removed doc.json#/list/2", "removed doc.json#/list/0"]
+
+
+def test_an_action_that_selects_nothing_is_reported_not_an_error() -> None:
+    overlay = parse_overlay("o.yaml", _overlay([{"target": "$.nothing", "remove": True}]))
+    report = Report()
+    document = {"a": 1}
+    apply_overlay(overlay, document, "doc.json", report)
+    assert document == {"a": 1}
+    assert "selects nothing in doc.json" in report.repairs[0].detail
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "message"),
+    [
+        ("overlay: 1.0.0\nactions: [", "", "malformed YAML"),
+        ('{"openapi": "3.0.0"}', "/overlay", "Overlay 1.x"),
+        ("overlay: 1.0.0\nactions: []", "/actions", "non-empty list"),
+        (_overlay([{"target": "$.a"}]), "/actions/0", "exactly one of"),
+        (_overlay([{"target": "$.a", "update": {}, "remove": True}]), "/actions/0", "exactly one of"),
+        (_overlay([{"target": "$.paths[", "remove": True}]), "/actions/0/target", "invalid JSONPath"),
+        (_overlay([{"target": "$.a", "update": {"n": float("nan")}}]), "/actions/0/update/n", "not a JSON number"),
+    ],
+)
+def test_a_bad_overlay_is_refused_with_its_file_and_pointer(text: str, pointer: str, message: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse_overlay("spec/overlays/o.yaml", text)
+    assert (raised.value.file, raised.value.pointer) == ("spec/overlays/o.yaml", pointer)
+    assert message in raised.value.message
+    assert "\n" not in str(raised.value)
+
+
+def test_the_committed_overlay_makes_the_logs_filters_repeatable() -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    fragments = load_fragments(ROOT / "spec" / "fragments")
+    result = build_document(fragments, editorial, load_overlays(ROOT / "spec" / "overlays"))
+    parameters = {p["name"]: p for p in result.document["paths"]["/v2/logs"]["get"]["parameters"]}
+    assert parameters["status"]["schema"] == {"type": "array", "items": {"$ref": "#/components/schemas/LogStatus"}}
+    assert parameters["model"]["schema"]["type"] == "array"
+    assert (parameters["status"]["style"], parameters["status"]["explode"]) == ("form", True)
+    overlay_lines = [r for r in result.report.repairs if r.rule == "overlay"]
+    assert len(overlay_lines) == 4
+    assert all(r.file.endswith("10-logs-repeatable-filters.yaml") for r in overlay_lines)
+
+
+def test_a_fragment_overlay_repairs_what_would_be_quarantined(tmp_path: Path) -> None:
+    """The vendor publishes DELETE /v1/keys with a path parameter: the overlay says where it goes."""
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    broken = copy.deepcopy(broken_fragment(path="/v9/keys", method="delete"))
+    del broken["paths"]["/v9/keys"]["delete"]["requestBody"]
+    prefix = {"name": "prefix", "in": "path", "required": True, "schema": {"type": "string"}}
+    broken["paths"]["/v9/keys"]["delete"]["parameters"] = [prefix]
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("spec/fragments/keys-v9.json", broken)]
+    without = build_document(fragments, editorial)
+    assert [q.operation for q in without.quarantined] == ["DELETE /v9/keys"]
+    fix = _overlay(
+        [
+            {
+                "target": "$.paths",
+                "update": {"/v9/keys/{prefix}": json.loads(json.dumps(broken["paths"]["/v9/keys"]))},
+            },
+            {"target": "$.paths['/v9/keys']", "remove": True},
+        ],
+        extends="keys-v9.json",
+    )
+    (tmp_path / "keys.yaml").write_text(fix, encoding="utf-8")
+    fixed = build_document(fragments, editorial, load_overlays(tmp_path))
+    assert fixed.quarantined == []
+    assert "delete" in fixed.document["paths"]["/v9/keys/{prefix}"]
+
+
+def test_a_document_overlay_applies_to_the_merged_document(tmp_path: Path) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    (tmp_path / "contact.yaml").write_text(
+        _overlay([{"target": "$.info.contact", "update": {"email": "billing@example.com"}}]), encoding="utf-8"
+    )
+    result = build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
+    assert result.document["info"]["contact"]["email"] == "billing@example.com"
+
+
+def test_an_overlay_for_a_fragment_that_is_gone_is_reported_and_skipped(tmp_path: Path) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    (tmp_path / "gone.yaml").write_text(_overlay([{"target": "$.a", "remove": True}], "gone.json"), encoding="utf-8")
+    result = build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
+    assert any("no fragment named 'gone.json'" in r.detail for r in result.report.repairs)
+
+
+def test_a_document_overlay_that_breaks_the_document_is_named_in_the_refusal(tmp_path: Path) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    (tmp_path / "bad.yaml").write_text(_overlay([{"target": "$.info", "update": {"title": 5}}]), encoding="utf-8")
+    with pytest.raises(SpecError, match="not valid OpenAPI") as raised:
+        build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
+    assert raised.value.file.endswith("bad.yaml")
+    assert raised.value.pointer == "/info/title"
+
+
+def test_a_recursive_target_over_lists_and_objects_removes_every_match() -> None:
+    document = {"x": 1, "a": [{"x": 2}, {"b": {"x": 3}}], "c": {"x": 4}, "l": list(range(12))}
+    overlay = parse_overlay(
+        "o.yaml", _overlay([{"target": "$..x", "remove": True}, {"target": "$.l[1,10]", "remove": True}])
+    )
+    apply_overlay(overlay, document, "doc.json", Report())
+    assert document == {"a": [{}, {"b": {}}], "c": {}, "l": [0, *range(2, 10), 11]}
