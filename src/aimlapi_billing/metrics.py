@@ -83,7 +83,7 @@ from aimlapi_billing_client.types import Unset
 
 from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
-from ._exporter_config import ACCOUNT_NAME
+from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_WINDOW, is_seconds
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
 
 if TYPE_CHECKING:
@@ -262,9 +262,13 @@ class BillingCollector:
         if max_wait is not None:
             _check_seconds("max_wait", max_wait)
         if forecast_window is not None and (
-            not isinstance(forecast_window, datetime.timedelta) or forecast_window <= datetime.timedelta(0)
+            not isinstance(forecast_window, datetime.timedelta)
+            or not datetime.timedelta(0) < forecast_window <= MAX_WINDOW
         ):
-            raise InvalidParameterError(f"forecast_window must be a positive timedelta, not {forecast_window!r}")
+            raise InvalidParameterError(
+                f"forecast_window must be a positive timedelta of {MAX_WINDOW.days} days or less, "
+                f"not {forecast_window!r}"
+            )
         self._billing = billing
         self._min_interval = float(min_interval)
         self._forecast_window = forecast_window
@@ -429,8 +433,9 @@ def _checked_labels(labels: Mapping[str, str]) -> dict[str, str]:
 
 
 def _check_seconds(name: str, seconds: object) -> None:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds < 0:
-        raise InvalidParameterError(f"{name} must be a finite number of seconds, 0 or more, not {seconds!r}")
+    # Bounded: a thread waits max_wait seconds, and a wait past threading.TIMEOUT_MAX raises in every scrape.
+    if not is_seconds(seconds):
+        raise InvalidParameterError(f"{name} must be a number of seconds from 0 to {MAX_SECONDS}, not {seconds!r}")
 
 
 def build_registry(collector: Collector) -> CollectorRegistry:
