@@ -203,9 +203,10 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
         match = _SPAN.fullmatch(value) if isinstance(value, str) else None
         # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
         seconds = float(match[1]) * _SPAN_UNITS[match[2]].total_seconds() if match else 0.0
-        if not 0 < seconds <= MAX_WINDOW.total_seconds():
+        window = datetime.timedelta(seconds=seconds) if 0 < seconds <= MAX_WINDOW.total_seconds() else None
+        if not window:  # None, or a span so short it rounds to 0 microseconds
             raise ConfigError(f'{path}: {where}: must be a span like "30d", "2w" or "36h", up to 3650d (10 years)')
-        return datetime.timedelta(seconds=seconds)
+        return window
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{path}: {where}: must be a non-empty string")
     if name == "base_url":

@@ -94,6 +94,7 @@ BAD_CONFIGS = {
     "overflowing-weeks": ("[exporter]\nforecast_window = '1000000000w'\n[accounts.a]\nkey_env = 'K'\n", "exporter."),
     "window-past-year-one": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '999999999d'\n", "up to 3650d"),
     "infinite-window": (f"[accounts.a]\nkey_env = 'K'\nforecast_window = '{'9' * 400}h'\n", "up to 3650d"),
+    "window-under-a-microsecond": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0.0000000001h'\n", "up to 3650d"),
     "window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '522w'\n", "up to 3650d"),
     "huge-int-interval": (f"[accounts.a]\nkey_env = 'K'\nmin_interval = {'9' * 400}\n", "from 0 to 86400"),
     "huge-float-wait": ("[accounts.a]\nkey_env = 'K'\nmax_wait = 1e300\n", "accounts.a.max_wait: must be a number of"),
