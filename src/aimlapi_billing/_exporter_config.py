@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +53,12 @@ _ACCOUNT_SETTINGS = {
 }
 #: A key file larger than this is not a key file (a wrong path, e.g. a log).
 _MAX_KEY_FILE_BYTES = 4096
+#: The longest ``min_interval`` or ``max_wait``: a day. Longer is a typo, and would overflow a thread wait.
+MAX_SECONDS = 86400
+#: The longest forecast window: 10 years (the ledger goes no further back; ~2,000 years would overflow a date).
+MAX_WINDOW = datetime.timedelta(days=3650)
+#: What a shell accepts as an environment variable's name (a pasted key usually is not one).
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,8 @@ class Account:
 
 
 def is_seconds(value: object) -> bool:
-    """A finite number of seconds, 0 or more (not a bool, not NaN)."""
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value) and value >= 0
+    """A number of seconds from 0 to :data:`MAX_SECONDS` (not a bool, NaN or infinite; a huge int does not overflow)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 <= value <= MAX_SECONDS
 
 
 class ConfigError(ConfigurationError):
@@ -137,26 +143,20 @@ def _key(path: Path, where: str, settings: dict[str, Any], environ: Mapping[str,
     if ("key_env" in settings) == ("key_file" in settings):
         raise ConfigError(f"{path}: {where}: give exactly one of key_env (a variable name) or key_file (a path)")
     if "key_env" in settings:
+        # The value is never echoed: a key pasted here by mistake would end up in logs.
         variable = settings["key_env"]
-        source = f"${variable}"
+        if not _VARIABLE_NAME.fullmatch(variable):
+            raise ConfigError(
+                f"{path}: {where}.key_env: not a valid environment variable name (letters, digits and '_'); "
+                "it names the variable that holds the key, never the key itself"
+            )
         if variable not in environ:
-            raise ConfigError(f"{path}: {where}: the environment variable {variable} (key_env) is not set")
-        key = environ[variable]
+            raise ConfigError(f"{path}: {where}.key_env: the environment variable it names is not set")
+        key, source = environ[variable], f"${variable}"
     else:
-        key_path = Path(settings["key_file"]).expanduser()
+        key_path = Path(os.path.expanduser(settings["key_file"]))  # unlike Path's, never raises for ~nobody
         key_path = key_path if key_path.is_absolute() else Path(path).parent / key_path
-        source = f"file {key_path}"
-        try:
-            with key_path.open("rb") as file:
-                data = file.read(_MAX_KEY_FILE_BYTES + 1)
-        except OSError as exc:
-            raise ConfigError(f"{path}: {where}: cannot read key_file {key_path}: {exc.strerror or exc}") from None
-        if len(data) > _MAX_KEY_FILE_BYTES:
-            raise ConfigError(f"{path}: {where}: key_file {key_path} is over {_MAX_KEY_FILE_BYTES} bytes: not a key")
-        data = data.removeprefix(codecs.BOM_UTF8)  # a key saved by Windows Notepad
-        if not data.isascii():  # checked, not caught: a UnicodeDecodeError would carry the bytes along
-            raise ConfigError(f"{path}: {where}: key_file {key_path} holds non-ASCII bytes: not a key")
-        key = data.decode("ascii")
+        key, source = _read_key_file(path, f"{where}.key_file", key_path), f"file {key_path}"
     key = key.strip()  # editors and `echo` add a newline; a key has no surrounding whitespace
     if not key:
         raise ConfigError(f"{path}: {where}: the key from {source} is empty")
@@ -165,10 +165,35 @@ def _key(path: Path, where: str, settings: dict[str, Any], environ: Mapping[str,
     return key, source
 
 
+def _read_key_file(path: Path, where: str, key_path: Path) -> str:
+    """The ASCII text of a regular file of at most 4096 bytes; errors never show the path (it may be a pasted key)."""
+    try:
+        # O_NONBLOCK: opening a FIFO nobody writes to would otherwise hang the exporter at start.
+        fd = os.open(key_path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except ValueError:  # a NUL character in the path
+        raise ConfigError(f"{path}: {where}: not a valid path") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: {where}: cannot read the file it names: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a directory, FIFO, socket or device is not a key file
+        os.close(fd)
+        raise ConfigError(f"{path}: {where}: the path it names is not a regular file")
+    try:
+        with os.fdopen(fd, "rb") as file:
+            data = file.read(_MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: {where}: cannot read the file it names: {exc.strerror or exc}") from None
+    if len(data) > _MAX_KEY_FILE_BYTES:
+        raise ConfigError(f"{path}: {where}: the file it names is over {_MAX_KEY_FILE_BYTES} bytes: not a key")
+    data = data.removeprefix(codecs.BOM_UTF8)  # a key saved by Windows Notepad
+    if not data.isascii():  # checked, not caught: a UnicodeDecodeError would carry the bytes along
+        raise ConfigError(f"{path}: {where}: the file it names holds non-ASCII bytes: not a key")
+    return data.decode("ascii")
+
+
 def _setting(path: Path, where: str, name: str, value: Any) -> Any:
     if name in ("min_interval", "max_wait"):
         if not is_seconds(value):
-            raise ConfigError(f"{path}: {where}: must be a number of seconds, 0 or more, not {value!r}")
+            raise ConfigError(f"{path}: {where}: must be a number of seconds from 0 to {MAX_SECONDS}")
         return float(value)
     if name == "allow_insecure_http":
         if not isinstance(value, bool):
@@ -176,9 +201,12 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
         return value
     if name == "forecast_window":
         match = _SPAN.fullmatch(value) if isinstance(value, str) else None
-        if match is None or not float(match[1]) > 0:
-            raise ConfigError(f'{path}: {where}: must be a span like "30d", "2w" or "36h", not {value!r}')
-        return float(match[1]) * _SPAN_UNITS[match[2]]
+        # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
+        seconds = float(match[1]) * _SPAN_UNITS[match[2]].total_seconds() if match else 0.0
+        window = datetime.timedelta(seconds=seconds) if 0 < seconds <= MAX_WINDOW.total_seconds() else None
+        if not window:  # None, or a span so short it rounds to 0 microseconds
+            raise ConfigError(f'{path}: {where}: must be a span like "30d", "2w" or "36h", up to 3650d (10 years)')
+        return window
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{path}: {where}: must be a non-empty string")
     if name == "base_url":

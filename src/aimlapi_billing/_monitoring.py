@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._exporter_config import is_seconds
+from ._exporter_config import MAX_SECONDS, is_seconds
 
 #: What ``monitoring`` prints: the packaged file for each subject.
 ARTIFACTS = {"rules": "aimlapi-billing.rules.yml", "dashboard": "aimlapi-billing.dashboard.json"}
@@ -40,7 +40,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         seconds = math.nan
     if not is_seconds(seconds):
-        raise argparse.ArgumentTypeError(f"not a finite number of seconds, 0 or more: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to {MAX_SECONDS}: {text!r}")
     return seconds
 
 

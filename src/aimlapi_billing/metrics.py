@@ -83,7 +83,7 @@ from aimlapi_billing_client.types import Unset
 
 from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
-from ._exporter_config import ACCOUNT_NAME
+from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_WINDOW, is_seconds
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
 
 if TYPE_CHECKING:
@@ -262,9 +262,13 @@ class BillingCollector:
         if max_wait is not None:
             _check_seconds("max_wait", max_wait)
         if forecast_window is not None and (
-            not isinstance(forecast_window, datetime.timedelta) or forecast_window <= datetime.timedelta(0)
+            not isinstance(forecast_window, datetime.timedelta)
+            or not datetime.timedelta(0) < forecast_window <= MAX_WINDOW
         ):
-            raise InvalidParameterError(f"forecast_window must be a positive timedelta, not {forecast_window!r}")
+            raise InvalidParameterError(
+                f"forecast_window must be a positive timedelta of {MAX_WINDOW.days} days or less, "
+                f"not {forecast_window!r}"
+            )
         self._billing = billing
         self._min_interval = float(min_interval)
         self._forecast_window = forecast_window
@@ -429,8 +433,9 @@ def _checked_labels(labels: Mapping[str, str]) -> dict[str, str]:
 
 
 def _check_seconds(name: str, seconds: object) -> None:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds < 0:
-        raise InvalidParameterError(f"{name} must be a finite number of seconds, 0 or more, not {seconds!r}")
+    # Bounded: a thread waits max_wait seconds, and a wait past threading.TIMEOUT_MAX raises in every scrape.
+    if not is_seconds(seconds):
+        raise InvalidParameterError(f"{name} must be a number of seconds from 0 to {MAX_SECONDS}, not {seconds!r}")
 
 
 def build_registry(collector: Collector) -> CollectorRegistry:
@@ -511,8 +516,30 @@ def _text(start_response: StartResponse, status: str, message: str) -> list[byte
     return [message.encode() + b"\n"]
 
 
+#: How many distinct unknown account names the probe exporter logs; a scanner cannot flood the log.
+_UNKNOWN_ACCOUNTS_LOGGED = 20
+
+
 def _probe_route(apps: Mapping[str, WSGIApplication]) -> WSGIApplication:
-    known = ", ".join(sorted(apps))
+    # The answers never list the configured accounts: an agency's account names are its client list,
+    # and anyone who can reach the port may ask. The operator finds unknown names on stderr instead.
+    logged: set[str] = set()
+    lock = threading.Lock()
+
+    def log_unknown(shown: str, environ: WSGIEnvironment) -> None:
+        with lock:
+            if shown in logged or len(logged) >= _UNKNOWN_ACCOUNTS_LOGGED:
+                return
+            logged.add(shown)
+            last = len(logged) == _UNKNOWN_ACCOUNTS_LOGGED
+        client = ascii(str(environ.get("REMOTE_ADDR", "?")))[1:-1]
+        logger.warning(
+            "%s?account=%s from %s: no such account in the exporter's config (each unknown name is logged once)%s",
+            PROBE_PATH,
+            shown,
+            client,
+            f"; that makes {_UNKNOWN_ACCOUNTS_LOGGED}: further ones are not logged" if last else "",
+        )
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") not in (PROBE_PATH, PROBE_PATH + "/"):
@@ -522,16 +549,52 @@ def _probe_route(apps: Mapping[str, WSGIApplication]) -> WSGIApplication:
         names = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).get("account", [])
         if len(names) != 1:
             return _text(
-                start_response, "400 Bad Request", f"Give one account: {PROBE_PATH}?account=NAME (configured: {known})"
+                start_response,
+                "400 Bad Request",
+                f"Give one account: {PROBE_PATH}?account=NAME, a name from the exporter's config file",
             )
         target = apps.get(names[0])
         if target is None:
+            # Sanitized: a name that is not an account name may hold anything, newlines and escapes too.
             shown = names[0] if ACCOUNT_NAME.fullmatch(names[0]) else "(not an account name)"
-            return _text(start_response, "404 Not Found", f"Unknown account {shown}; configured: {known}")
+            log_unknown(shown if shown == names[0] else ascii(names[0][:64]), environ)
+            return _text(
+                start_response, "404 Not Found", f"Unknown account {shown}: see the exporter's config for the names"
+            )
         # prometheus_client's app would read ?name[]= filters; the account is ours, so drop the query.
         return target({**environ, "QUERY_STRING": ""}, start_response)
 
     return app
+
+
+def _head_as_get(app: WSGIApplication) -> WSGIApplication:
+    """HEAD answered as GET, headers and status alike, without the body (health checks use HEAD).
+
+    prometheus_client's app allows only GET and OPTIONS; wsgiref would send a body even to HEAD.
+    """
+
+    def head_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return app(environ, start_response)
+        answer: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable[[bytes], object]:
+            answer.append((status, headers))
+            return len
+
+        result = app({**environ, "REQUEST_METHOD": "GET"}, capture)
+        try:
+            length = sum(len(chunk) for chunk in result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = answer[-1]
+        kept = [(name, value) for name, value in headers if name.lower() != "content-length"]
+        start_response(status, [*kept, ("Content-Length", str(length))])  # what GET would send
+        return []
+
+    return head_app
 
 
 def make_probe_exporter(collectors: Mapping[str, Collector], host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
@@ -541,8 +604,9 @@ def make_probe_exporter(collectors: Mapping[str, Collector], host: str = "127.0.
     targets are account names (see the README's ``relabel_configs``). Give each account its own
     :class:`BillingCollector` with ``labels={"account": NAME}``: its own cache and at most one read
     in flight, so a hanging account never holds up another. A request without exactly one
-    ``account`` answers 400, an unknown one 404, both naming the configured accounts; nothing is
-    read for them. Otherwise as :func:`make_exporter`.
+    ``account`` answers 400, an unknown one 404; neither reads anything, nor lists the configured
+    accounts (an agency's client list): each unknown name is logged once, up to 20, as a warning.
+    Otherwise as :func:`make_exporter`.
     """
     return _serve(_probe_route({name: make_wsgi_app(build_registry(c)) for name, c in collectors.items()}), host, port)
 
@@ -551,7 +615,8 @@ def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464
     """An HTTP server (not yet serving) with the registry's metrics at ``/metrics``.
 
     Content negotiation is prometheus_client's: OpenMetrics when the ``Accept`` header asks for
-    ``application/openmetrics-text``, the classic text format otherwise. Each request runs in its own
+    ``application/openmetrics-text``, the classic text format otherwise. HEAD is answered as GET without
+    the body. Each request runs in its own
     thread, so a scrape waiting for the API does not hold up another (the collector's lock makes them
     share one read). Other paths answer 404 without reading the API. It binds now (``port=0`` picks a
     free port: see ``server.server_address``); call ``serve_forever()`` to serve, ``shutdown()`` and
@@ -573,4 +638,4 @@ def _serve(app: WSGIApplication, host: str, port: int) -> WSGIServer:
     class Server(_ThreadingWSGIServer):
         address_family = family  # IPv6 hosts too
 
-    return make_server(host, port, app, Server, _QuietHandler)
+    return make_server(host, port, _head_as_get(app), Server, _QuietHandler)

@@ -66,14 +66,17 @@ BAD_CONFIGS = {
     ),
     "no-key": ("[accounts.a]\n", "exactly one of key_env"),
     "two-keys": ('[accounts.a]\nkey_env = "K"\nkey_file = "f"\n', "exactly one of key_env"),
-    "unset-variable": ('[accounts.a]\nkey_env = "NOT_SET"\n', "NOT_SET (key_env) is not set"),
+    "unset-variable": ('[accounts.a]\nkey_env = "NOT_SET"\n', "key_env: the environment variable it names is not set"),
     "empty-variable": ('[accounts.a]\nkey_env = "EMPTY"\n', "the key from $EMPTY is empty"),
     "blank-variable": ('[accounts.a]\nkey_env = "BLANK"\n', "the key from $BLANK is empty"),
     "control-characters": ('[accounts.a]\nkey_env = "CONTROL"\n', "control or non-ASCII"),
     "inner-space": ('[accounts.a]\nkey_env = "SPACED"\n', "spaces, control or non-ASCII"),
     "non-ascii": ('[accounts.a]\nkey_env = "UNICODE"\n', "control or non-ASCII"),
-    "missing-key-file": ('[accounts.a]\nkey_file = "nowhere.key"\n', "cannot read key_file"),
-    "key-file-is-a-directory": ('[accounts.a]\nkey_file = "."\n', "cannot read key_file"),
+    "missing-key-file": ('[accounts.a]\nkey_file = "nowhere.key"\n', "cannot read the file it names: No such"),
+    "key-file-is-a-directory": ('[accounts.a]\nkey_file = "."\n', "key_file: the path it names is not a regular file"),
+    "key-file-is-a-device": ('[accounts.a]\nkey_file = "/dev/zero"\n', "not a regular file"),
+    "key-file-with-nul": ('[accounts.a]\nkey_file = "a\\u0000b"\n', "accounts.a.key_file: not a valid path"),
+    "key-file-of-no-user": ('[accounts.a]\nkey_file = "~no-such-user-here/k"\n', "cannot read the file it names"),
     "empty-key-file": ('[accounts.a]\nkey_file = "empty.key"\n', "is empty"),
     "binary-key-file": ('[accounts.a]\nkey_file = "binary.key"\n', "non-ASCII bytes"),
     "huge-key-file": ('[accounts.a]\nkey_file = "huge.key"\n', "over 4096 bytes"),
@@ -87,6 +90,15 @@ BAD_CONFIGS = {
     "bool-interval": ("[accounts.a]\nkey_env = 'K'\nmin_interval = true\n", "accounts.a.min_interval"),
     "bad-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '30'\n", 'like "30d"'),
     "zero-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0d'\n", 'like "30d"'),
+    "overflowing-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '99999999999d'\n", "up to 3650d"),
+    "overflowing-weeks": ("[exporter]\nforecast_window = '1000000000w'\n[accounts.a]\nkey_env = 'K'\n", "exporter."),
+    "window-past-year-one": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '999999999d'\n", "up to 3650d"),
+    "infinite-window": (f"[accounts.a]\nkey_env = 'K'\nforecast_window = '{'9' * 400}h'\n", "up to 3650d"),
+    "window-under-a-microsecond": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0.0000000001h'\n", "up to 3650d"),
+    "window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '522w'\n", "up to 3650d"),
+    "huge-int-interval": (f"[accounts.a]\nkey_env = 'K'\nmin_interval = {'9' * 400}\n", "from 0 to 86400"),
+    "huge-float-wait": ("[accounts.a]\nkey_env = 'K'\nmax_wait = 1e300\n", "accounts.a.max_wait: must be a number of"),
+    "wait-over-a-day": ("[exporter]\nmax_wait = 86401\n[accounts.a]\nkey_env = 'K'\n", "exporter.max_wait"),
     "key-in-url": (
         "[accounts.a]\nkey_env = 'K'\nbase_url = 'https://user:secret@api.aimlapi.com'\n",
         "must not carry credentials",
@@ -140,3 +152,42 @@ def test_files_saved_with_a_byte_order_mark_load(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf[accounts.a]\r\nkey_file = 'a.key'\r\n")
     (account,) = load_accounts(path, environ={})
     assert account.api_key == API_KEY
+
+
+def test_the_longest_settings_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "[accounts.a]\nkey_env = 'K'\nmin_interval = 86400\nmax_wait = 86400.0\nforecast_window = '3650d'\n"
+    )
+    (account,) = load_accounts(path, environ={"K": API_KEY})
+    assert (account.min_interval, account.max_wait) == (86400.0, 86400.0)
+    assert account.forecast_window == datetime.timedelta(days=3650)
+
+
+PASTED_KEY = "sk-live-SECRET123"
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("key_env", "accounts.a.key_env: not a valid environment variable name"),
+        ("key_file", "accounts.a.key_file: cannot read the file it names: No such file or directory"),
+        ("forecast_window", "accounts.a.forecast_window: must be a span"),
+        ("min_interval", "accounts.a.min_interval: must be a number of seconds"),
+        ("base_url", "accounts.a.base_url: must be an http(s) URL"),
+    ],
+)
+def test_a_key_pasted_into_the_wrong_setting_is_never_echoed(tmp_path: Path, setting: str, message: str) -> None:
+    """The reviewer's case: `key_env = "sk-live-..."` used to print the key back, into logs and CI output."""
+    other = "" if setting.startswith("key_") else "key_env = 'K'\n"
+    path = write(tmp_path, f'[accounts.a]\n{other}{setting} = "{PASTED_KEY}"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_accounts(path, environ={"K": API_KEY})
+    assert message in str(raised.value)
+    assert "SECRET123" not in str(raised.value)
+
+
+def test_an_unset_variable_whose_name_could_be_a_key_is_not_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, "[accounts.client-a]\nkey_env = 'a3f9c2e0b1d84f6a9e7c5b3a1d2e4f60'\n")
+    with pytest.raises(ConfigError) as raised:
+        load_accounts(path, environ={})
+    assert str(raised.value) == f"{path}: accounts.client-a.key_env: the environment variable it names is not set"

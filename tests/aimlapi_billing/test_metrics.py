@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import pathlib
+import socket
 import stat
 import sys
 import threading
@@ -47,6 +48,7 @@ from aimlapi_billing.metrics import (
     exposition,
     make_exporter,
     make_probe_exporter,
+    server_url,
     write_textfile,
 )
 
@@ -568,7 +570,7 @@ def test_a_slow_read_is_awaited_up_to_max_wait_and_then_shown(clock: FakeClock) 
 # --- arguments ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seconds", [-1, math.nan, math.inf, True, "60"])
+@pytest.mark.parametrize("seconds", [-1, math.nan, math.inf, True, "60", 1e300, 10**400, 86401])
 @pytest.mark.parametrize("name", ["min_interval", "max_wait"])
 def test_intervals_are_checked(billing: Billing, name: str, seconds: Any) -> None:
     with pytest.raises(InvalidParameterError, match=name):
@@ -590,7 +592,9 @@ def test_min_interval_is_required(billing: Billing) -> None:
         BillingCollector(billing, min_interval=None)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("window", [datetime.timedelta(0), datetime.timedelta(days=-1), 30])
+@pytest.mark.parametrize(
+    "window", [datetime.timedelta(0), datetime.timedelta(days=-1), 30, datetime.timedelta(days=999_999_999)]
+)
 def test_forecast_window_is_checked(billing: Billing, window: Any) -> None:
     with pytest.raises(InvalidParameterError, match="forecast_window"):
         BillingCollector(billing, forecast_window=window)
@@ -689,8 +693,8 @@ def serving(registry: CollectorRegistry) -> Iterator[Callable[..., httpx.Respons
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10, trust_env=False) as client:
 
-            def get(path: str = "/metrics", **headers: str) -> httpx.Response:
-                response = client.get(path, headers=headers)
+            def get(path: str = "/metrics", method: str = "GET", **headers: str) -> httpx.Response:
+                response = client.request(method, path, headers=headers)
                 assert API_KEY not in response.text
                 assert API_KEY not in str(response.headers)
                 return response
@@ -752,6 +756,44 @@ def test_exporter_answers_200_while_upstream_fails(fake_api: FakeAIMLAPI, billin
     assert requests_to(fake_api) == (7, 1)
 
 
+def raw_head(url: str, target: str) -> tuple[str, dict[str, str], bytes]:
+    """A HEAD over a bare socket, read to the end: the status line, headers and whatever body was sent."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(f"HEAD {target} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}, body
+
+
+def test_exporter_answers_head_like_get_without_a_body(
+    fake_api: FakeAIMLAPI, billing: Billing, clock: FakeClock
+) -> None:
+    """Monitoring health checks use HEAD; prometheus_client's app alone answers it 405."""
+    registry = build_registry(BillingCollector(billing, clock=clock))
+    server = make_exporter(registry, port=0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="exporter")
+    thread.start()
+    try:
+        url = server_url(server)
+        status, headers, body = raw_head(url, "/metrics")
+        assert (status.split(" ", 1)[1], body) == ("200 OK", b"")
+        got = httpx.get(f"{url}/metrics", trust_env=False, timeout=10)
+        assert headers["content-type"] == got.headers["content-type"]
+        assert int(headers["content-length"]) == len(got.content) > 0  # what GET sends
+        status, headers, body = raw_head(url, "/elsewhere")
+        assert (status.split(" ", 1)[1], body) == ("404 Not Found", b"")
+        assert int(headers["content-length"]) > 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert requests_to(fake_api) == (1, 1)  # HEAD read the API like a GET; the GET came from the cache
+
+
 # --- many accounts, one exporter ---------------------------------------------------------------
 
 
@@ -764,8 +806,8 @@ def serving_accounts(collectors: dict[str, BillingCollector]) -> Iterator[Callab
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10, trust_env=False) as client:
 
-            def get(target: str) -> httpx.Response:
-                response = client.get(target)
+            def get(target: str, method: str = "GET") -> httpx.Response:
+                response = client.request(method, target)
                 assert API_KEY not in response.text
                 return response
 
@@ -814,28 +856,68 @@ def test_probe_serves_each_account_from_its_own_cache_and_read() -> None:
     assert read_threads() == []
 
 
+CLIENTS = ("acme-corp", "globex")  # an agency's account names: its client list
+
+
 @pytest.mark.parametrize(
     ("target", "status", "message"),
     [
-        ("/probe?account=nobody", 404, "Unknown account nobody; configured: a, b"),
-        ("/probe?account=%3Cscript%3E", 404, "Unknown account (not an account name); configured: a, b"),
-        ("/probe", 400, "Give one account: /probe?account=NAME (configured: a, b)"),
-        ("/probe?account=a&account=b", 400, "Give one account"),
+        ("/probe?account=nobody", 404, "Unknown account nobody: see the exporter's config for the names"),
+        ("/probe?account=%3Cscript%3E", 404, "Unknown account (not an account name): see the exporter's config"),
+        ("/probe", 400, "Give one account: /probe?account=NAME, a name from the exporter's config file"),
+        ("/probe?account=acme-corp&account=globex", 400, "Give one account"),
         ("/metrics", 404, "each account's metrics are at /probe?account=NAME"),
         ("/", 404, "/probe?account=NAME"),
     ],
 )
-def test_probe_refuses_unknown_or_missing_accounts_without_reading(
+def test_probe_refuses_unknown_or_missing_accounts_without_reading_or_listing_them(
     fake_api: FakeAIMLAPI, billing: Billing, target: str, status: int, message: str
 ) -> None:
-    collectors = {name: BillingCollector(billing, labels={"account": name}) for name in ("a", "b")}
+    collectors = {name: BillingCollector(billing, labels={"account": name}) for name in CLIENTS}
     with serving_accounts(collectors) as get:
         response = get(target)
-    assert response.status_code == status
+        head = get(target, method="HEAD")
+    assert response.status_code == head.status_code == status
     assert message in response.text
     assert response.text.count("\n") == 1  # one line
     assert "<script>" not in response.text
+    for name in CLIENTS:  # anyone who can reach the port may ask; the names are not theirs to see
+        assert name not in response.text.replace("acme-corp&account=globex", "")
+    assert head.content == b""
     assert requests_to(fake_api) == (0, 0)
+
+
+def test_probe_logs_each_unknown_account_once_sanitized_and_bounded(
+    fake_api: FakeAIMLAPI, billing: Billing, caplog: pytest.LogCaptureFixture
+) -> None:
+    collectors = {name: BillingCollector(billing, labels={"account": name}) for name in CLIENTS}
+    with caplog.at_level(logging.WARNING, logger="aimlapi_billing.metrics"), serving_accounts(collectors) as get:
+        for _ in range(3):
+            assert get("/probe?account=initech").status_code == 404
+        assert get("/probe?account=evil%0AFAKE%20LOG%20LINE%1B%5B31m").status_code == 404
+        for n in range(40):  # a scanner
+            assert get(f"/probe?account=guess-{n}").status_code == 404
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 20  # bounded
+    assert sum("?account=initech from 127.0.0.1: no such account" in message for message in messages) == 1
+    (evil,) = [message for message in messages if "evil" in message]
+    assert "\n" not in evil
+    assert "\x1b" not in evil
+    assert "'evil\\nFAKE LOG LINE\\x1b[31m'" in evil  # escaped, so the operator still sees what was asked
+    assert "further ones are not logged" in messages[-1]
+    assert requests_to(fake_api) == (0, 0)
+
+
+def test_probe_answers_head_like_get(fake_api: FakeAIMLAPI, billing: Billing) -> None:
+    collectors = {name: BillingCollector(billing, labels={"account": name}) for name in CLIENTS}
+    with serving_accounts(collectors) as get:
+        head = get("/probe?account=globex", method="HEAD")
+        response = get("/probe?account=globex")
+    assert head.status_code == response.status_code == 200
+    assert head.content == b""
+    for header in ("content-type", "content-encoding", "content-length"):  # gzip, as httpx asks for it
+        assert head.headers[header] == response.headers[header]
+    assert account_value(parse(response.content, "prometheus"), "aimlapi_balance_usd", "globex") == 275.78
 
 
 # --- secrets ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -184,7 +185,11 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     ("config", "message"),
     [
         (None, "cannot read the exporter configuration: No such file or directory"),
-        ("[accounts.a]\nkey_env = 'AIML_UNSET_VARIABLE'\n", "AIML_UNSET_VARIABLE (key_env) is not set"),
+        ("[accounts.a]\nkey_env = 'AIML_UNSET_VARIABLE'\n", "accounts.a.key_env: the environment variable it names"),
+        ("[accounts.a]\nkey_env = 'sk-live-SECRET123'\n", "accounts.a.key_env: not a valid environment variable name"),
+        ("[accounts.a]\nkey_file = 'sk-live-SECRET123'\n", "accounts.a.key_file: cannot read the file it names"),
+        ("[accounts.a]\nkey_env = 'HOME'\nforecast_window = '99999999999d'\n", "accounts.a.forecast_window"),
+        ("[exporter]\nforecast_window = '1000000000w'\n[accounts.a]\nkey_env = 'HOME'\n", "exporter.forecast_window"),
         ("[accounts.a]\nkey_file = 'a.key'\n", "the key from file"),
         ("accounts = [", "not valid TOML"),
         (
@@ -197,7 +202,18 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
             "accounts.remote.min_interval",
         ),
     ],
-    ids=["missing", "unset-variable", "blank-key-file", "bad-toml", "plain-http", "negative-interval"],
+    ids=[
+        "missing",
+        "unset-variable",
+        "key-in-key-env",
+        "key-in-key-file",
+        "overflowing-window",
+        "overflowing-weeks",
+        "blank-key-file",
+        "bad-toml",
+        "plain-http",
+        "negative-interval",
+    ],
 )
 def test_exporter_with_a_bad_config_exits_3_with_one_line(tmp_path: Path, config: str | None, message: str) -> None:
     path = tmp_path / "exporter.toml"
@@ -209,13 +225,28 @@ def test_exporter_with_a_bad_config_exits_3_with_one_line(tmp_path: Path, config
     assert err.startswith(f"aimlapi-billing: error: {path}: ")
     assert message in err
     assert err.count("\n") == 1
+    assert "SECRET123" not in err
 
 
-@pytest.mark.parametrize("value", ["nan", "-1", "inf", "soon"])
+def test_exporter_refuses_a_fifo_as_key_file_at_once(tmp_path: Path) -> None:
+    """A FIFO nobody writes to used to hang the exporter at start, silently: now one line, exit 3."""
+    os.mkfifo(tmp_path / "a.key")
+    (tmp_path / "exporter.toml").write_text("[accounts.a]\nkey_file = 'a.key'\n", encoding="utf-8")
+    script = str(Path(sys.executable).parent / "aimlapi-billing")
+    command = [script, "exporter", "--config", str(tmp_path / "exporter.toml"), "--listen", "127.0.0.1:0"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    assert (done.returncode, done.stdout) == (3, "")
+    assert done.stderr == (
+        f"aimlapi-billing: error: {tmp_path / 'exporter.toml'}: accounts.a.key_file: "
+        "the path it names is not a regular file\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "inf", "soon", "1e300", "86401"])
 def test_exporter_max_wait_is_checked(value: str) -> None:
     code, out, err = run_cli("exporter", "--max-wait", value)
     assert (code, out) == (2, "")
-    assert "--max-wait: not a finite number of seconds" in err
+    assert "--max-wait: not a number of seconds from 0 to 86400" in err
 
 
 def test_check_has_help_and_version_as_the_plugin_guidelines_ask() -> None:

@@ -231,12 +231,12 @@ base_url = "{fakes["client-c"].url}"
         # The shipped rules load and evaluate; the low balances are pending alerts already.
         groups = api.get("/api/v1/rules")["groups"]
         rules = [rule for group in groups for rule in group["rules"]]
-        assert len(rules) == 9
+        assert len(rules) == 10
         assert all(rule["health"] == "ok" for rule in rules), rules
 
-        def pending(alert: str) -> set[str]:
+        def pending(alert: str, label: str = "account") -> set[str]:
             found = api.get("/api/v1/alerts")["alerts"]
-            return {a["labels"].get("account", "") for a in found if a["labels"]["alertname"] == alert}
+            return {a["labels"].get(label, "") for a in found if a["labels"]["alertname"] == alert}
 
         wait_for(
             "client-b's and client-c's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"client-b", "client-c"}
@@ -262,6 +262,15 @@ base_url = "{fakes["client-c"].url}"
 
         for child in (prometheus, multi, single):
             assert child.poll() is None, "a process died early"
+
+        # One of the two exporters dies while the other still exports: its `up` alerts, per target.
+        os.kill(single.pid, signal.SIGTERM)
+        single.wait(timeout=15)
+        wait_for(
+            "the dead exporter's alert",
+            lambda: pending("AIMLAPIExporterAbsent", "instance") == {f"127.0.0.1:{single_port}"},
+        )
+        assert api.values('up{job="aimlapi-accounts"}', "instance") == dict.fromkeys(BALANCES, 1.0)
     for log in (multi_log, single_log, prometheus_log):
         assert API_KEY not in log.read_text(errors="replace")
     print(f"real-Prometheus test: {time.monotonic() - started:.1f} s")
