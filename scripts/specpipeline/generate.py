@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 PACKAGE_NAME = "aimlapi_billing_client"
+#: Our overrides of the generator's templates (open enums: a value the spec does not list is kept).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _IGNORED_NAMES = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 
 
@@ -45,6 +47,8 @@ def generate_package(spec_path: Path, config_path: Path, destination: Path) -> N
             "none",
             "--output-path",
             str(output),
+            "--custom-template-path",
+            str(TEMPLATES),
         ]
         result = subprocess.run(command, cwd=workdir, env=_tool_env(), capture_output=True, text=True, check=False)
         # The generator exits 0 on some problems and says so on stdout ("Warning(s) encountered").

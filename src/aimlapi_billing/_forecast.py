@@ -1,7 +1,9 @@
 """Spend runway: at the recent burn rate, when does the balance run out?
 
-The ledger is read newest first and only back to the window's start; CHARGE entries (model usage,
-expired credits, adjustments: money leaving the balance) are spend, TOPUP entries are not. Money is
+The ledger is read newest first and only back to the window's start. Entries are classified by
+``direction``, never by ``type``: CHARGE entries (money leaving the balance, whatever their type,
+known or new) are spend, TOPUP entries are not. An entry whose direction this version does not
+know is neither: it is counted apart (``unclassified_*``) and reported, not guessed. Money is
 summed as :class:`~decimal.Decimal` built from the JSON numbers' shortest text, so sums carry no
 binary float drift.
 """
@@ -16,7 +18,7 @@ from typing import Any
 from aimlapi_billing_client.models import BillingDetailResponse, Transaction, TransactionDirection, TransactionType
 from aimlapi_billing_client.types import Unset
 
-from ._exceptions import AIMLAPIError, InvalidParameterError
+from ._exceptions import InvalidParameterError, ResponseValidationError
 
 DAY = datetime.timedelta(days=1)
 RECENT = datetime.timedelta(days=7)
@@ -28,7 +30,10 @@ NO_MODEL = "(no model)"
 
 def money(value: float | int) -> Decimal:
     """A JSON number as Decimal via its shortest repr: 0.1 stays 0.1, not 0.1000000000000000055…"""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not amount.is_finite():  # the client refuses these; a model built by hand may still hold one
+        raise ResponseValidationError(f"an amount is not a finite number: {value!r}")
+    return amount
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class Forecast:
     autotopup_amount_usd: Decimal | None
     next_topup_at: datetime.datetime | None
     entries_read: int = field(default=0)
+    #: Entries whose ``direction`` this version does not know: neither spend nor top-up.
+    unclassified_entries: int = field(default=0)
+    unclassified_usd: Decimal = field(default=Decimal(0))
+    unknown_directions: tuple[str, ...] = field(default=())
 
     @property
     def unbounded(self) -> bool:
@@ -78,6 +87,8 @@ class Forecast:
                 return {key: plain(item) for key, item in value.items()}
             if isinstance(value, list):
                 return [[name, plain(amount)] for name, amount in value]
+            if isinstance(value, tuple):
+                return list(value)
             return value
 
         return {name: plain(getattr(self, name)) for name in self.__dataclass_fields__} | {"unbounded": self.unbounded}
@@ -99,6 +110,9 @@ class LedgerWindow:
         self.by_type: dict[str, Decimal] = {}
         self.by_model: dict[str, Decimal] = {}
         self.entries_read = 0
+        self.unclassified = 0
+        self.unclassified_usd = Decimal(0)
+        self.unknown_directions: set[str] = set()
 
     def add(self, entry: Transaction) -> bool:
         """Count ``entry``; ``False`` once the ledger has gone past the window (stop paging)."""
@@ -116,6 +130,10 @@ class LedgerWindow:
                 self.spend_recent += amount
             _add(self.by_type, entry.type_.value, amount)
             _add(self.by_model, entry.model or NO_MODEL, amount)
+        elif entry.direction is not TransactionDirection.TOPUP:
+            self.unclassified += 1
+            self.unclassified_usd += money(entry.amount.usd)
+            self.unknown_directions.add(entry.direction.value)
         return True
 
     def forecast(self, detail: BillingDetailResponse) -> Forecast:
@@ -153,6 +171,9 @@ class LedgerWindow:
             autotopup_amount_usd=_optional_money(settings.amount),
             next_topup_at=next_topup,
             entries_read=self.entries_read,
+            unclassified_entries=self.unclassified,
+            unclassified_usd=self.unclassified_usd,
+            unknown_directions=tuple(sorted(self.unknown_directions)),
         )
 
     def _after(self, days: Decimal) -> datetime.datetime | None:
@@ -186,5 +207,5 @@ def _moment(text: str) -> datetime.datetime:
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise AIMLAPIError(f"a ledger entry has an unreadable created_at: {text!r}") from None
+        raise ResponseValidationError(f"a ledger entry has an unreadable created_at: {text[:60]!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

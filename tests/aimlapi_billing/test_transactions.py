@@ -19,6 +19,7 @@ from aimlapi_billing import (
     BadRequestError,
     Billing,
     InvalidParameterError,
+    PaginationError,
     Transaction,
     TransactionDirection,
     TransactionsResponse,
@@ -183,7 +184,7 @@ def test_a_429_mid_stream_is_retried_without_duplicates_or_gaps(httpx_mock: HTTP
 def test_a_server_repeating_a_cursor_stops_the_iteration(httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(json=_page([_entry(1)], "same"))
     httpx_mock.add_response(json=_page([_entry(2)], "same"))
-    with Billing() as billing, pytest.raises(AIMLAPIError, match="returned the cursor it was given"):
+    with Billing() as billing, pytest.raises(PaginationError, match="a next_cursor an earlier page gave"):
         list(billing.transactions())
 
 
