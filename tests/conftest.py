@@ -14,3 +14,14 @@ SEED_PAGE = SHARED / "seeds" / "account-balance.md"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+pytest_plugins = ("pytester",)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Search every captured output of the session for the test API key (tests/secret_canary.py)."""
+    from tests.aimlapi_billing.conftest import API_KEY
+    from tests.secret_canary import SecretCanary
+
+    config.pluginmanager.register(SecretCanary([API_KEY]), "secret-canary")

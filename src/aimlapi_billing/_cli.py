@@ -222,13 +222,15 @@ def _parser() -> _Parser:
         "check",
         "monitoring check of the USD balance (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
         "Monitoring plugin: one status line with performance data.",
-        f"no runway thresholds (the balance only); --window {_span_text(DEFAULT_WINDOW)}",
+        f"no runway thresholds (the balance only); --window {_span_text(DEFAULT_WINDOW)}, "
+        f"--max-pages {DEFAULT_MAX_PAGES}",
         check=True,
     )
     check.add_argument("--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
     check.add_argument("--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance")
     check.add_argument("--warning-days", type=days, metavar="N", help="WARNING when the runway is below N days")
     check.add_argument("--critical-days", type=days, metavar="M", help="CRITICAL when the runway is below M days")
+    _add_max_pages(check)
     check.add_argument(
         "--window",
         type=_window,
@@ -240,7 +242,7 @@ def _parser() -> _Parser:
         "forecast",
         "spend over a window and the runway it implies (reads the ledger)",
         "Spend over the window by type and model, daily burn, and days of runway.",
-        f"--window {_span_text(DEFAULT_WINDOW)}, a table (--json: JSON)",
+        f"--window {_span_text(DEFAULT_WINDOW)}, --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON)",
     )
     forecast.add_argument(
         "--window",
@@ -249,6 +251,7 @@ def _parser() -> _Parser:
         metavar="SPAN",
         help=f"e.g. 30d, 2w, 36h; 1h to {MAX_DAYS:g}d (default: {_span_text(DEFAULT_WINDOW)})",
     )
+    _add_max_pages(forecast)
     forecast.add_argument("--json", action="store_true", help="print the forecast as JSON")
     metrics = command(
         "metrics",
@@ -308,16 +311,10 @@ def _parser() -> _Parser:
         metavar="N",
         help=f"entries per request, 1-100 (default: {ITERATION_PAGE_SIZE})",
     )
-    ledger.add_argument(
-        "--max-pages",
-        type=_number("a whole number", 1, 10**9, whole=True),
-        default=DEFAULT_MAX_PAGES,
-        metavar="N",
-        help=f"stop with exit 6 past N pages (default: {DEFAULT_MAX_PAGES})",
-    )
+    _add_max_pages(ledger)
     ledger.add_argument(
         "--max-entries",
-        type=_number("a whole number", 0, 10**12, whole=True),
+        type=_number("a whole number", 1, 10**12, whole=True),
         metavar="N",
         help="stop after N entries (default: all)",
     )
@@ -354,6 +351,16 @@ def _number(kind: str, low: float, high: float, *, low_open: bool = False, whole
         return value
 
     return parse
+
+
+def _add_max_pages(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-pages",
+        type=_number("a whole number", 1, 10**9, whole=True),
+        default=DEFAULT_MAX_PAGES,
+        metavar="N",
+        help=f"ledger pages to read at most; past them, an error (default: {DEFAULT_MAX_PAGES})",
+    )
 
 
 def _window(text: str) -> datetime.timedelta:
@@ -468,7 +475,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with _client(args) as billing:
             if wants_runway:
-                forecast = billing.forecast(window=args.window)
+                forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
                 balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
             else:
                 forecast = None
@@ -575,7 +582,7 @@ def _usd_text(amount: Decimal) -> str:
 def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with _client(args) as billing:
-            forecast = billing.forecast(window=args.window)
+            forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
     except AIMLAPIError as exc:
         return _report(exc, err)
     print(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast), file=out)
@@ -645,7 +652,7 @@ def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 max_pages=args.max_pages,
             )
             if args.max_entries is not None:
-                entries = itertools.islice(entries, max(args.max_entries, 0))
+                entries = itertools.islice(entries, args.max_entries)
             write_ledger(entries, out, style)
     except AIMLAPIError as exc:
         return _report(exc, err)

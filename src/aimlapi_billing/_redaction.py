@@ -5,7 +5,8 @@ part (``sk-abc…``, the last half). :class:`Redactor` replaces any run of at le
 :data:`MIN_ECHO` characters of any of these forms, extended to the whole run that matches, so an
 echo is gone whichever piece of the key it shows. It is applied to messages, bodies, headers and
 URLs before they reach an exception, and, through :func:`install_log_filter`, to the records of the
-SDK's loggers (the generated enums log values they do not know, which a server chooses).
+SDK's loggers (the generated enums log values they do not know, which a server chooses) and of
+httpx's and httpcore's.
 """
 
 from __future__ import annotations
@@ -125,7 +126,17 @@ class Redactor:
 
 
 _LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
-_FILTERED_LOGGERS = ("aimlapi_billing", "aimlapi_billing_client")
+# The SDK's loggers, and those of httpx and httpcore, whose DEBUG traces quote response headers (a
+# server can echo the key in one). A filter on a logger sees only the records logged on it.
+_FILTERED_LOGGERS = (
+    "aimlapi_billing",
+    "aimlapi_billing_client",
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+)
 
 
 class _RedactingFilter(logging.Filter):
