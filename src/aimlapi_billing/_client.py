@@ -163,7 +163,7 @@ class _LedgerWalk:
         self.empty_in_a_row = 0 if page.data else self.empty_in_a_row + 1
         if self.empty_in_a_row >= MAX_EMPTY_PAGES:
             raise PaginationError(
-                f"{where} is the {self.empty_in_a_row}th empty page in a row that says has_more: stopping",
+                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
                 pages=self.pages,
             )
         if self.pages >= self.max_pages:

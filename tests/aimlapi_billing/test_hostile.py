@@ -304,7 +304,7 @@ def test_without_a_deadline_a_long_retry_after_still_ends_the_call(server: Hosti
 
 PAGINATIONS = {
     "endless": (endless_pages, "max_pages is 20", 20),
-    "empty": (empty_pages, "3th empty page in a row", 3),
+    "empty": (empty_pages, "makes 3 empty pages in a row", 3),
     "alternating": (alternating_cursors, "a next_cursor an earlier page gave", 3),
 }
 
