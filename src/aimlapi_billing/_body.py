@@ -76,14 +76,19 @@ class _Decoder:
             try:
                 chunk = self._zlib.decompress(pending, _STEP)
             except zlib.error as exc:
-                raise httpx.DecodingError(f"the {self._coding} body cannot be decoded: {exc}") from None
+                raise httpx.DecodingError(f"is not valid {self._coding} ({exc})") from None
             pending = self._zlib.unconsumed_tail
             if not chunk:  # less than a full step means all input was consumed
                 break
             yield chunk
 
     def flush(self) -> bytes:
-        return b"" if self._zlib is None else bytes(self._zlib.flush())
+        if self._zlib is None:
+            return b""
+        rest = bytes(self._zlib.flush())
+        if not self._zlib.eof:
+            raise httpx.DecodingError(f"is not valid {self._coding} (it ends before its end)")
+        return rest
 
 
 class _Collector:
@@ -92,7 +97,12 @@ class _Collector:
 
     def __init__(self, response: httpx.Response, cap: int, ends_at: float | None, truncate: bool) -> None:
         self.response = response
-        self.decoder = _Decoder(response)
+        try:
+            self.decoder: _Decoder | None = _Decoder(response)
+        except UnsupportedEncoding:
+            if not truncate:
+                raise
+            self.decoder = None  # an error body in an encoding we did not ask for: its status is what counts
         self.cap = cap
         self.ends_at = ends_at
         self.truncate = truncate
@@ -102,10 +112,13 @@ class _Collector:
         """Take one raw chunk; ``False`` once enough is read (truncating)."""
         if self.ends_at is not None and time.monotonic() > self.ends_at:
             raise BodyTooSlow
+        if self.decoder is None:
+            return False
         return all(self._keep(chunk) for chunk in self.decoder.feed(raw))
 
     def finish(self) -> bytes:
-        self._keep(self.decoder.flush())
+        if self.decoder is not None:
+            self._keep(self.decoder.flush())
         return bytes(self.body)
 
     def _keep(self, chunk: bytes) -> bool:

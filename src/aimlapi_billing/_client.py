@@ -359,6 +359,8 @@ class _BaseBilling(Generic[HttpClientT]):
                 ),
                 response=self._redactor.response(outcome.response, b""),
             )
+        if isinstance(outcome, httpx.DecodingError):
+            raise ResponseValidationError(self._redact(f"{endpoint.name} returned a body that {outcome}")) from None
         error, retryable, headers = self._classify(request, outcome)
         if not retryable or retries_done >= self.max_retries:
             self._raise(error, clock)

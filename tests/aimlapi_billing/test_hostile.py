@@ -479,3 +479,26 @@ def test_nothing_here_raises_anything_but_the_sdks_errors(server: HostileServer)
     for behaviour in (nested(5000), endless_chunks(), echo_key(), json_body(b"[1, 2]"), json_body(b"\xff\xfe")):
         server.route(SUMMARY, behaviour)
         assert isinstance(sdk("sync", server.url, Billing.summary), AIMLAPIError)
+
+
+def test_a_corrupt_or_unasked_encoding_is_a_validation_error_but_not_on_an_error_status(server: HostileServer) -> None:
+    corrupt = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    server.route(SUMMARY, json_body(b"\x1f\x8b\x08\x00garbage", headers=corrupt))
+    result = sdk("sync", server.url, Billing.summary)
+    assert isinstance(result, ResponseValidationError)
+    assert "is not valid gzip" in str(result)
+    server.route(SUMMARY, json_body(b"...", headers={"Content-Type": "application/json", "Content-Encoding": "br"}))
+    assert "which the SDK did not ask for" in str(sdk("async", server.url, AsyncBilling.summary))
+    server.route(SUMMARY, json_body(b"...", 503, {"Content-Type": "application/json", "Content-Encoding": "br"}))
+    assert isinstance(sdk("sync", server.url, Billing.summary), InternalServerError)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity"])
+def test_metrics_never_export_a_failed_read_as_a_success(server: HostileServer, number: str) -> None:
+    pytest.importorskip("prometheus_client")
+    server.route("/v2/billing/detail", json_body(json.dumps(DETAIL).replace("275.78", number).encode()))
+    code, out, err = cli("metrics", "--base-url", server.url, "--max-retries", "0")
+    assert code == 6
+    one_line_error(err)
+    assert "aimlapi_scrape_success 0.0" in out
+    assert "aimlapi_balance_usd" not in out
