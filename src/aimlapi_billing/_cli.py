@@ -47,6 +47,7 @@ from ._exceptions import (
     ResponseValidationError,
 )
 from ._forecast import Forecast
+from ._redaction import printable
 from ._version import __version__
 
 PROG = "aimlapi-billing"
@@ -446,7 +447,7 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int
         elif style == "json":
             out.write(json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
-            row = _ledger_row(entry)
+            row = tuple(map(printable, _ledger_row(entry)))  # a terminal: no control characters from the server
             out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {entry.amount.usd:>12,.2f}  {row[5]}\n")
         count += 1
     return count
@@ -482,7 +483,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
                 summary = billing.summary()
                 balance, currency, runway = summary.current_balance, summary.currency, None
     except AIMLAPIError as exc:
-        print(f"BILLING UNKNOWN - {exc}", file=out)
+        print(f"BILLING UNKNOWN - {printable(str(exc))}", file=out)
         return 3
     state = _state(balance, warning, critical)
     message = f"balance {balance:.2f} {currency}"
@@ -661,7 +662,7 @@ def run_transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _report(exc: BaseException, err: TextIO) -> int:
     """One line on stderr; the exit code for the kind of error (1 only for an error no code names: a bug)."""
-    print(f"{PROG}: error: {exc}", file=err)
+    print(f"{PROG}: error: {printable(str(exc))}", file=err)
     return next((code for kind, code in _EXIT_CODES if isinstance(exc, kind)), EXIT_SDK_ERROR)
 
 
@@ -674,7 +675,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = parser.parse_args(arguments)
     except _UsageError as exc:
         if arguments[:1] == ["check"]:
-            print(f"BILLING UNKNOWN - {exc}", file=out)
+            print(f"BILLING UNKNOWN - {printable(str(exc))}", file=out)
             return 3
         command = arguments[0] if arguments and arguments[0] in _COMMANDS else ""
         print(f"{PROG}: error: {exc} (see {' '.join([PROG, command]).strip()} --help)", file=err)

@@ -68,7 +68,7 @@ from ._exceptions import (
     status_error_class,
 )
 from ._forecast import Forecast, LedgerWindow
-from ._redaction import Redactor, install_log_filter
+from ._redaction import Redactor, install_log_filter, printable
 from ._retry import (
     MAX_RETRY_AFTER,
     RETRYABLE_TRANSPORT_ERRORS,
@@ -432,10 +432,10 @@ class _BaseBilling(Generic[HttpClientT]):
             )
             message = next((c for c in candidates if isinstance(c, str) and c.strip()), None)
             request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
-        message = self._redact(message or response.reason_phrase or f"HTTP {response.status_code}")[:500]
+        message = printable(self._redact(message or response.reason_phrase or f"HTTP {response.status_code}")[:500])
         request_id = request_id or response.headers.get("x-request-id")
         if request_id is not None:
-            request_id = self._redact(request_id[:200])
+            request_id = printable(self._redact(request_id[:200]))
         error_class = status_error_class(response.status_code)
         shown = self._redactor.response(response, answer.body)
         return error_class(message, response=shown, body=body, request_id=request_id)

@@ -139,13 +139,24 @@ _FILTERED_LOGGERS = (
 )
 
 
+def printable(text: str) -> str:
+    """``text`` on one line with no terminal control: each non-printable character as its escape
+    (``\\n``, ``\\x1b``). For text a server wrote that ends up in a message or on a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
+
+
 class _RedactingFilter(logging.Filter):
     """Redacts the keys of every live client from the records of the SDK's own loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         redactors = list(_LIVE)
         if redactors:
-            message = record.getMessage()
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record: logging reports it; a filter must not break the call
+                return True
             redacted = message
             for redactor in redactors:
                 redacted = redactor.text(redacted)

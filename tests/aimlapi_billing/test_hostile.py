@@ -502,3 +502,22 @@ def test_metrics_never_export_a_failed_read_as_a_success(server: HostileServer, 
     one_line_error(err)
     assert "aimlapi_scrape_success 0.0" in out
     assert "aimlapi_balance_usd" not in out
+
+
+def test_control_characters_from_the_server_never_reach_the_terminal(server: HostileServer) -> None:
+    """An error message, or a ledger field, with newlines and terminal escapes: one line, escaped."""
+    server.route(SUMMARY, json_body({"message": "line one\nline two \x1b[2J\x1b]0;pwned\x07"}, 400))
+    code, out, err = cli("summary", "--base-url", server.url)
+    assert code == 5
+    one_line_error(err)
+    assert "\x1b" not in err
+    assert "line one\\nline two \\x1b[2J" in err
+    code, out, _ = cli("check", "--warning-usd", "1", "--critical-usd", "0", "--base-url", server.url)
+    assert code == 3
+    assert out.count("\n") == 1
+    assert "\x1b" not in out
+    server.route(LEDGER, json_body(page([{**entry(1), "model": "evil\x1b[31m\nmodel"}], None)))
+    code, out, _ = cli("transactions", "--base-url", server.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert len(out.splitlines()) == 2
