@@ -36,6 +36,7 @@ from ._config import (
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    read_api_key_file,
 )
 from ._deadline import MAX_SECONDS
 from ._exceptions import (
@@ -152,7 +153,8 @@ CHECK_EXIT_CODES_TEXT = (
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
     f"--deadline {DEFAULT_DEADLINE:g} (seconds for the whole command's calls, retries and waits), "
-    f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}"
+    f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
+    f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
 )
 
 
@@ -166,6 +168,11 @@ def _parser() -> _Parser:
     group = connection.add_argument_group("connection")
     group.add_argument(
         "--base-url", type=_base_url, help=f"API origin, host only (default: ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL})"
+    )
+    group.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help=f"read the API key from this file (default: ${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})",
     )
     group.add_argument(
         "--timeout",
@@ -192,8 +199,8 @@ def _parser() -> _Parser:
         prog=PROG,
         description="Read your AIML API account balance and billing details.",
         epilog=_epilog(
-            CONNECTION_DEFAULTS + "; the API key comes from "
-            f"${API_KEY_ENV_VARS[0]} (or ${API_KEY_ENV_VARS[1]}), never from the command line"
+            CONNECTION_DEFAULTS + "; the API key comes from --api-key-file, or "
+            f"${API_KEY_ENV_VARS[0]} (or ${API_KEY_ENV_VARS[1]}), never from the command line itself"
         )
         + "\n\n"
         + textwrap.fill(CHECK_EXIT_CODES_TEXT.replace("exit codes", "check's exit codes"), width=100),
@@ -454,7 +461,13 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int
 
 
 def _client(args: argparse.Namespace) -> Billing:
-    options: dict[str, Any] = {"base_url": args.base_url, "max_retries": args.max_retries, "deadline": args.deadline}
+    key = None if args.api_key_file is None else read_api_key_file(args.api_key_file)
+    options: dict[str, Any] = {
+        "api_key": key,
+        "base_url": args.base_url,
+        "max_retries": args.max_retries,
+        "deadline": args.deadline,
+    }
     if args.timeout is not None:
         options["timeout"] = args.timeout
     return Billing(**options)

@@ -64,6 +64,33 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ
     )
 
 
+#: A key file larger than this is not a key file.
+MAX_KEY_FILE_BYTES = 4096
+
+
+def read_api_key_file(path: str) -> str:
+    """The key in the file at ``path`` (a secrets mount, a systemd credential), stripped and checked;
+    any problem is a :class:`ConfigurationError` that names the file and never shows its content."""
+    source = f"the file {path!r}"
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot read the API key from {source}: {exc.strerror or type(exc).__name__}"
+        ) from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise ConfigurationError(f"{source} is larger than {MAX_KEY_FILE_BYTES} bytes: not an API key file")
+    try:
+        key = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"The API key from {source} is not UTF-8 text; the key is not shown.") from None
+    if not key:
+        raise ConfigurationError(f"{source} holds no API key")
+    check_api_key(key, source)
+    return key
+
+
 def check_api_key(key: str, source: str) -> None:
     """Raise :class:`ConfigurationError` for a key no HTTP header can carry, never echoing it."""
     for position, character in enumerate(key, start=1):

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -217,3 +218,40 @@ def test_any_key_string_is_accepted_stripped_or_refused_without_being_shown(key:
         assert resolved == key.strip()
         assert resolved
         assert all(c.isascii() and c.isprintable() for c in resolved)
+
+
+def test_the_cli_reads_the_key_from_a_file_stripped(
+    fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("AIML_API_KEY")
+    keyfile = tmp_path / "key"
+    keyfile.write_text(f"{API_KEY}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["summary", "--api-key-file", str(keyfile), "--base-url", fake_api.url], out=out, err=err) == 0
+    assert fake_api.requests_to("/v2/billing")[-1].headers["authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (f"{API_KEY}\x00".encode(), "contains a control character"),
+        (f"{API_KEY[:9]}ключ".encode(), "contains a non-ASCII character"),
+        (b"\xff\xfe" + API_KEY.encode(), "is not UTF-8 text"),
+        (b"  \n", "holds no API key"),
+        (API_KEY.encode() * 200, "is larger than 4096 bytes"),
+        (None, "Cannot read the API key from the file"),
+    ],
+    ids=["control", "non-ascii", "not-utf8", "blank", "huge", "missing"],
+)
+def test_a_bad_key_file_is_exit_3_naming_the_file_never_the_key(
+    tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    keyfile = tmp_path / "key"
+    if content is not None:
+        keyfile.write_bytes(content)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["summary", "--api-key-file", str(keyfile), "--base-url", "http://127.0.0.1:9"], out=out, err=err) == 3
+    assert problem in err.getvalue()
+    assert str(keyfile) in err.getvalue()
+    assert err.getvalue().count("\n") == 1
+    assert not any(piece in err.getvalue() for piece in pieces(API_KEY))
