@@ -180,7 +180,10 @@ def _iso_moment(name: str, moment: Moment) -> str:
     if isinstance(moment, str):
         return moment
     if isinstance(moment, datetime.datetime):
-        return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        try:
+            return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        except (OverflowError, ValueError):
+            raise InvalidParameterError(f"{name} is outside the calendar in UTC: {moment!r}") from None
     raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(moment).__name__}")
 
 
@@ -193,7 +196,12 @@ async def _async_sleep(delay: float) -> None:
 def _as_of(moment: datetime.datetime | None) -> datetime.datetime:
     if moment is None:
         return datetime.datetime.now(datetime.UTC)
-    return moment.astimezone(datetime.UTC)
+    if not isinstance(moment, datetime.datetime):
+        raise InvalidParameterError(f"as_of must be a datetime, not {type(moment).__name__}")
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"as_of is outside the calendar in UTC: {moment!r}") from None
 
 
 def _enum_value(kind: type[EnumT], name: str, value: EnumT | str) -> EnumT:
@@ -296,6 +304,12 @@ class _BaseBilling(Generic[HttpClientT]):
         if chosen is httpx.USE_CLIENT_DEFAULT:
             chosen = self._client.timeout
         return request, attempt_seconds(chosen)
+
+    def _check_call_limits(self, timeout: TimeoutTypes | _NotGiven, deadline: DeadlineTypes | _NotGiven) -> None:
+        """Check a call's ``timeout`` and ``deadline`` now (an iterator makes its first request later)."""
+        if not isinstance(timeout, _NotGiven):
+            _check_timeout(timeout, InvalidParameterError)
+        self._start(deadline)
 
     def _start(self, deadline: DeadlineTypes | _NotGiven) -> Deadline:
         """The clock of one call: the client's deadline, or the one given for this call."""
@@ -576,7 +590,7 @@ class Billing(_BaseBilling[httpx.Client]):
         """
         filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._start(deadline)  # checks it now
+        self._check_call_limits(timeout, deadline)
         return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
 
     def _iterate_transactions(
@@ -730,7 +744,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         """Every matching ledger entry, for ``async for``; see :meth:`Billing.transactions`."""
         filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._start(deadline)  # checks it now
+        self._check_call_limits(timeout, deadline)
         return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
 
     async def _iterate_transactions(

@@ -98,11 +98,14 @@ class LedgerWindow:
     """Accumulates ledger entries, newest first, until one is older than the window's start."""
 
     def __init__(self, as_of: datetime.datetime, window: datetime.timedelta) -> None:
-        if window <= datetime.timedelta(0):
-            raise InvalidParameterError(f"the forecast window must be positive, not {window}")
+        if not isinstance(window, datetime.timedelta) or window <= datetime.timedelta(0):
+            raise InvalidParameterError(f"the forecast window must be a positive timedelta, not {window!r}")
+        try:
+            self.start = as_of - window
+        except OverflowError:
+            raise InvalidParameterError(f"the forecast window reaches before the calendar: {window}") from None
         self.as_of = as_of
         self.window = window
-        self.start = as_of - window
         self.recent_start = as_of - RECENT
         self.history_start: datetime.datetime | None = None
         self.spend = Decimal(0)
