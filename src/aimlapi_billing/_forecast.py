@@ -18,13 +18,18 @@ from typing import Any
 from aimlapi_billing_client.models import BillingDetailResponse, Transaction, TransactionDirection, TransactionType
 from aimlapi_billing_client.types import Unset
 
-from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
 
 DAY = datetime.timedelta(days=1)
 RECENT = datetime.timedelta(days=7)
 #: Burn is never averaged over less than a day: a new account's first minutes would extrapolate wildly.
 MIN_COVERED = DAY
 TOP_MODELS = 10
+#: What a forecast needs of the walk: to keep going back in time towards the window's start. This
+#: many entries in a row with nothing older than what was read already (fifty full pages) mean the
+#: ledger repeats itself under new cursors; even a batch job writing entries in one millisecond
+#: does not write this many for one account.
+MAX_ENTRIES_WITHOUT_PROGRESS = 5_000
 NO_MODEL = "(no model)"
 
 
@@ -116,12 +121,24 @@ class LedgerWindow:
         self.unclassified = 0
         self.unclassified_usd = Decimal(0)
         self.unknown_directions: set[str] = set()
+        self.oldest: datetime.datetime | None = None
+        self.without_progress = 0
 
     def add(self, entry: Transaction) -> bool:
         """Count ``entry``; ``False`` once the ledger has gone past the window (stop paging)."""
         created = _moment(entry.created_at)
         if created < self.start:
             return False
+        if self.oldest is None or created < self.oldest:
+            self.oldest, self.without_progress = created, 0
+        else:
+            self.without_progress += 1
+            if self.without_progress >= MAX_ENTRIES_WITHOUT_PROGRESS:
+                raise PaginationError(
+                    f"the ledger stopped going back in time: {self.without_progress:,} entries in a row, none older "
+                    f"than {self.oldest.isoformat()}; stopping",
+                    pages=None,
+                )
         self.entries_read += 1
         if entry.type_ is TransactionType.INIT:
             # The account's opening entry: there is no history before it to average over.

@@ -157,13 +157,13 @@ def entry(
     }
 
 
-def endless_pages() -> Behaviour:
-    """Every page full, with a cursor never seen before: only a page limit ends the walk."""
+def endless_pages(size: int = 1) -> Behaviour:
+    """Pages of ``size`` entries (all on one day) with cursors never seen before, for ever."""
     counter = itertools.count(1)
 
     def behave(connection: Connection, request: Request) -> None:
         n = next(counter)
-        connection.whole(json.dumps(page([entry(n)], f"fresh-{n}")).encode())
+        connection.whole(json.dumps(page([entry(n * size + i) for i in range(size)], f"fresh-{n}")).encode())
 
     return behave
 

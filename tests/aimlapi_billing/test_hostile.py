@@ -339,6 +339,18 @@ def test_forecast_and_check_end_on_a_ledger_that_does_not_end(server: HostileSer
     assert isinstance(forecast, PaginationError)
 
 
+def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: HostileServer) -> None:
+    """Fresh cursors and full pages for ever, but no entry older than the first ones: the forecast
+    ends long before max_pages (10,000) on what it needs, a walk towards the window's start."""
+    server.route(LEDGER, endless_pages(size=100))
+    seconds, result = timed(lambda: cli("forecast", "--base-url", server.url, "--window", "3650d"))
+    code, out, err = result
+    assert (code, out) == (6, "")
+    assert "the ledger stopped going back in time: 5,000 entries in a row" in err
+    assert server.requests[LEDGER] == 51  # 5,000 entries after the first one
+    assert seconds < BOUND
+
+
 def test_transactions_cli_stops_at_max_pages(server: HostileServer) -> None:
     server.route(LEDGER, endless_pages())
     code, out, err = cli("transactions", "--json", "--max-pages", "5", "--base-url", server.url)
