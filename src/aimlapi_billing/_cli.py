@@ -65,6 +65,7 @@ _EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidParameterError, EXIT_USAGE),
     (OSError, EXIT_USAGE),  # an output file that cannot be written, an address that cannot be bound
     (ConfigurationError, EXIT_CONFIGURATION),
+    (ImportError, EXIT_CONFIGURATION),  # metrics and exporter without the [metrics] extra
     (APIConnectionError, EXIT_CONNECTION),
     (APIStatusError, EXIT_API_STATUS),
     (ResponseValidationError, EXIT_BAD_RESPONSE),
@@ -141,10 +142,10 @@ _QUERIES: dict[str, tuple[str, Callable[[Billing], Any], Callable[[Any], str]]] 
 
 EXIT_CODES_TEXT = (
     "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
-    "bound); 3 configuration (no API key, a bad key or base URL); 4 connection failure or timeout "
-    "(the deadline included); 5 the API answered with an error status; 6 the API's answer was not "
-    "usable (not JSON, a number that is not finite, too large, too deep, not the schema, pages that "
-    "never end); 1 only for a bug."
+    "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
+    "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
+    "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
+    "not the schema, pages that never end); 1 only for a bug."
 )
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
@@ -614,7 +615,7 @@ def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             metrics.write_textfile(args.textfile, data)
         else:
             out.write(data.decode())
-    except (AIMLAPIError, OSError) as exc:
+    except (AIMLAPIError, OSError, ImportError) as exc:
         return _report(exc, err)
     if collector.last_error is not None:
         # The exposition says scrape_success 0; the exit code tells the job that ran it.
@@ -630,7 +631,7 @@ def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
         collector = metrics.BillingCollector(
             billing, min_interval=args.min_interval, forecast_window=args.forecast_window
         )
-    except AIMLAPIError as exc:
+    except (AIMLAPIError, ImportError) as exc:
         return _report(exc, err)
     try:
         server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)

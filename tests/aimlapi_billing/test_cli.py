@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import importlib
 import io
 import json
 import math
@@ -18,6 +19,7 @@ from fake_api_server import BILLING, DETAIL, FakeAIMLAPI, Reply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import aimlapi_billing
 from aimlapi_billing._cli import EXIT_CONFIGURATION, EXIT_USAGE, _parser, _UsageError, main
 
 from .conftest import API_KEY
@@ -333,3 +335,21 @@ def test_every_help_ends_with_exit_codes_after_the_defaults() -> None:
         assert "defaults: " in text
         for option in ("--timeout", "--deadline", "--max-retries", "--base-url"):
             assert f"{option} " in text.split("defaults: ")[1]
+
+
+@pytest.mark.parametrize("command", ["metrics", "exporter"])
+def test_without_the_metrics_extra_the_commands_say_so_with_exit_3(
+    monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    for name in [name for name in sys.modules if name.split(".")[0] == "prometheus_client"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "aimlapi_billing.metrics", raising=False)
+    # `from . import metrics` takes the package's attribute when an earlier test imported it.
+    monkeypatch.delattr(aimlapi_billing, "metrics", raising=False)
+    monkeypatch.setitem(sys.modules, "prometheus_client", None)  # what an uninstalled package looks like
+    with pytest.raises(ImportError):  # else an exporter would start serving, for ever
+        importlib.import_module("aimlapi_billing.metrics")
+    code, out, err = run(command, "--base-url", "http://127.0.0.1:9")
+    assert (code, out) == (3, "")
+    assert err.count("\n") == 1
+    assert "pip install 'aimlapi-billing[metrics]'" in err
