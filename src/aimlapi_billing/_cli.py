@@ -414,7 +414,7 @@ def _base_url(text: str) -> str:
 
 def _textfile(text: str) -> Path:
     path = Path(text)
-    if not text or path.is_dir() or not path.parent.is_dir():
+    if not text or "\x00" in text or path.is_dir() or not path.parent.is_dir():
         raise argparse.ArgumentTypeError(f"not a file in an existing directory: {text!r}")
     return path
 

@@ -274,6 +274,7 @@ OPTIONS = [
     ("transactions", "--max-entries", ()),
     ("metrics", "--forecast-window", ()),
     ("metrics", "--textfile", ()),
+    ("metrics", "--textfile", ("--format", "prometheus")),
 ]
 
 
@@ -283,8 +284,8 @@ OPTIONS = [
 def test_any_option_value_is_a_usage_error_or_a_run_never_a_crash(
     command: str, option: str, extra: tuple[str, ...], value: str, tmp_path: Path
 ) -> None:
-    if option == "--textfile" and value.strip() and "/" not in value and "\x00" not in value:
-        value = str(tmp_path / value)  # a name, in a directory that exists: never litter the repository
+    if option == "--textfile":  # every path under tmp_path: never write to the repository or to /
+        value = f"{tmp_path}/{value.lstrip('/')}"
     argv = [command, *extra, option, value]
     if option != "--base-url":
         argv += ["--base-url", REFUSED]
@@ -353,3 +354,14 @@ def test_without_the_metrics_extra_the_commands_say_so_with_exit_3(
     assert (code, out) == (3, "")
     assert err.count("\n") == 1
     assert "pip install 'aimlapi-billing[metrics]'" in err
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\r", "", "."])
+def test_odd_textfile_names_are_usage_errors_or_written_where_asked(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("metrics", "--textfile", name, "--base-url", "http://127.0.0.1:9", "--max-retries", "0")
+    assert code in (EXIT_USAGE, 4)
+    assert err.count("\n") == 1
+    assert all(path.name == name for path in tmp_path.iterdir())  # nothing anywhere else
