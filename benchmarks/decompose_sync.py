@@ -68,7 +68,8 @@ def _variants(url: str, stack: ExitStack) -> dict[str, tuple[Callable[[], object
         return raw.get(detail_url, headers=sdk_headers).json()
 
     def raw_sdk_headers_parse() -> object:
-        return sdk._parse(client_module.DETAIL, raw.get(detail_url, headers=sdk_headers))
+        response = raw.get(detail_url, headers=sdk_headers)
+        return sdk._parse(client_module.DETAIL, client_module._Answer(response, response.content))
 
     return {
         RAW: (raw_call, False),

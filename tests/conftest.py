@@ -23,3 +23,14 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+pytest_plugins = ("pytester",)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Search every captured output of the session for the test API key (tests/secret_canary.py)."""
+    from tests.aimlapi_billing.conftest import API_KEY
+    from tests.secret_canary import SecretCanary
+
+    config.pluginmanager.register(SecretCanary([API_KEY]), "secret-canary")

@@ -1,7 +1,9 @@
-"""The README's quickstart runs as written, against the fake API on 127.0.0.1 (no key exists)."""
+"""The README's quickstart runs as written, against the fake API on 127.0.0.1 (no key exists), and
+its tables of arguments and exit codes match the code."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import subprocess
@@ -11,6 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 from fake_api_server import FakeAIMLAPI
+
+import aimlapi_billing
+from aimlapi_billing import _cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 QUICKSTART = re.findall(r"<!-- quickstart -->\n```(\w+)\n(.*?)```", README, re.DOTALL)
@@ -145,3 +150,43 @@ def test_the_readme_nagios_and_icinga_definitions_run_the_check(
     ).stdout
     assert icinga_options == {"--warning-usd", "--critical-usd", "--warning-days", "--critical-days", "--timeout"}
     assert all(option in help_text for option in icinga_options)
+
+
+def _readme_table(header: str) -> dict[str, str]:
+    """The rows of the README table whose header row starts with ``header``: first cell -> second."""
+    lines = README.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header}"))
+    rows: dict[str, str] = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        first, second = (cell.strip() for cell in line.strip("|").split("|", 1))
+        rows[first.strip("`")] = second
+    return rows
+
+
+def test_the_readmes_constructor_table_matches_the_code() -> None:
+    rows = _readme_table("`Billing(...)` / `AsyncBilling(...)` argument")
+    for client_class in (aimlapi_billing.Billing, aimlapi_billing.AsyncBilling):
+        parameters = inspect.signature(client_class).parameters
+        assert list(rows) == list(parameters)
+    assert rows["deadline"].startswith(f"{aimlapi_billing.DEFAULT_DEADLINE:g} s")
+    assert inspect.signature(aimlapi_billing.Billing).parameters["deadline"].default == aimlapi_billing.DEFAULT_DEADLINE
+    assert f"{aimlapi_billing.DEFAULT_TIMEOUT.read:g} s of wall time" in rows["timeout"]
+    assert rows["max_retries"].startswith(f"{aimlapi_billing.DEFAULT_MAX_RETRIES} ")
+    caps = aimlapi_billing.DEFAULT_MAX_RESPONSE_BYTES
+    assert f"{caps['GET /v2/billing'] // 1024} KiB for the balance" in rows["max_response_bytes"]
+    assert f"{caps['GET /v2/billing/transactions'] // 1024**2} MiB for a ledger page" in rows["max_response_bytes"]
+
+
+def test_the_readmes_exit_codes_match_the_cli() -> None:
+    rows = _readme_table("exit code")
+    assert sorted(map(int, rows)) == list(range(7))
+    assert rows[str(_cli.EXIT_USAGE)].startswith("usage")
+    assert rows[str(_cli.EXIT_CONFIGURATION)].startswith("configuration")
+    assert rows[str(_cli.EXIT_CONNECTION)].startswith("connection")
+    assert rows[str(_cli.EXIT_API_STATUS)].startswith("the API answered")
+    assert rows[str(_cli.EXIT_BAD_RESPONSE)].startswith("the API's answer was not usable")
+    assert rows[str(_cli.EXIT_SDK_ERROR)].startswith("a bug")
+    codes = {code for _, code in _cli._EXIT_CODES}
+    assert codes == {2, 3, 4, 5, 6}  # 1 is what no error class maps to

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 PACKAGE_NAME = "aimlapi_billing_client"
-#: Our overrides of the generator's templates (lazy package and models __init__).
+#: Our overrides of the generator's templates: open enums (a value the spec does not list is kept) and
+#: a lazy package and models ``__init__`` (a program loads only the models it uses).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _IGNORED_NAMES = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 

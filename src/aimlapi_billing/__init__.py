@@ -35,7 +35,16 @@ if TYPE_CHECKING:
     )
 
     from ._client import AsyncBilling, Billing
-    from ._config import API_KEY_ENV_VARS, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from ._config import (
+        API_KEY_ENV_VARS,
+        BASE_URL_ENV_VAR,
+        DEFAULT_BASE_URL,
+        DEFAULT_DEADLINE,
+        DEFAULT_MAX_PAGES,
+        DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT,
+    )
     from ._exceptions import (
         AIMLAPIError,
         APIConnectionError,
@@ -47,8 +56,10 @@ if TYPE_CHECKING:
         InternalServerError,
         InvalidParameterError,
         NotFoundError,
+        PaginationError,
         PermissionDeniedError,
         RateLimitError,
+        ResponseTooLargeError,
         ResponseValidationError,
     )
     from ._forecast import Forecast
@@ -72,6 +83,9 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "API_KEY_ENV_VARS",
         "BASE_URL_ENV_VAR",
         "DEFAULT_BASE_URL",
+        "DEFAULT_DEADLINE",
+        "DEFAULT_MAX_PAGES",
+        "DEFAULT_MAX_RESPONSE_BYTES",
         "DEFAULT_MAX_RETRIES",
         "DEFAULT_TIMEOUT",
     ),
@@ -86,8 +100,10 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "InternalServerError",
         "InvalidParameterError",
         "NotFoundError",
+        "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
+        "ResponseTooLargeError",
         "ResponseValidationError",
     ),
     "aimlapi_billing._forecast": ("Forecast",),
@@ -98,6 +114,9 @@ __all__ = [
     "API_KEY_ENV_VARS",
     "BASE_URL_ENV_VAR",
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AIMLAPIError",
@@ -118,8 +137,10 @@ __all__ = [
     "InvalidParameterError",
     "NotFoundError",
     "Pagination",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "Transaction",
     "TransactionAmount",

@@ -16,6 +16,27 @@ DEFAULT_BASE_URL = "https://api.aimlapi.com"
 #: 5 s to connect, 30 s for each read, write and pool wait: finite, and generous for a small JSON call.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+#: Seconds for a whole call: every attempt, backoff sleep and ``Retry-After`` wait. Three attempts
+#: at the default 30 s, with backoff, fit; a monitoring job still gets an answer within two minutes.
+DEFAULT_DEADLINE = 120.0
+#: Response body caps in decoded bytes, per endpoint. The real answers are under 1 KiB (the
+#: account calls) and about 30 KiB (a full ledger page of 100 entries): the caps leave ~60x and
+#: ~130x room for fields the vendor adds, and stop a broken or hostile server long before memory
+#: matters. ``max_response_bytes=`` overrides them for every endpoint.
+DEFAULT_MAX_RESPONSE_BYTES: Mapping[str, int] = {
+    "GET /v1/billing/balance": 64 * 1024,
+    "GET /v2/billing": 64 * 1024,
+    "GET /v2/billing/detail": 64 * 1024,
+    "GET /v2/billing/transactions": 4 * 1024 * 1024,
+}
+#: Of an error response, only this much is read: enough for any message, and the status is what counts.
+MAX_ERROR_BODY_BYTES = 64 * 1024
+#: JSON nesting the SDK reads: the deepest real answer is 3 levels (page, entry, amount).
+MAX_JSON_DEPTH = 32
+#: Ledger pages one walk reads at most: 10,000 pages of 100 entries is a million entries.
+DEFAULT_MAX_PAGES = 10_000
+#: Empty pages in a row that still say ``has_more`` before a walk gives up.
+MAX_EMPTY_PAGES = 3
 
 #: Looked up in this order; the second is the name the vendor's own SDK uses.
 API_KEY_ENV_VARS = ("AIML_API_KEY", "AIMLAPI_API_KEY")
@@ -26,15 +47,63 @@ USER_AGENT = f"aimlapi-billing/{__version__} python/{platform.python_version()} 
 
 
 def resolve_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str:
-    if api_key:
-        return api_key
-    for name in API_KEY_ENV_VARS:
-        value = environ.get(name, "").strip()
-        if value:
-            return value
+    """The key, from the argument or else the environment, stripped of surrounding whitespace (a key
+    read from a file ends in a newline) and checked: a key with a control or non-ASCII character
+    cannot be sent in a header, and the error names where it came from without showing it."""
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string, not {type(api_key).__name__}")
+    candidates = [("the api_key argument", api_key or "")]
+    candidates += [(f"${name}", environ.get(name, "")) for name in API_KEY_ENV_VARS]
+    for source, raw in candidates:
+        key = raw.strip()
+        if key:
+            check_api_key(key, source)
+            return key
     raise ConfigurationError(
         f"No API key: pass api_key=..., or set {API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]}) in the environment."
     )
+
+
+#: A key file larger than this is not a key file.
+MAX_KEY_FILE_BYTES = 4096
+
+
+def read_api_key_file(path: str) -> str:
+    """The key in the file at ``path`` (a secrets mount, a systemd credential), stripped and checked;
+    any problem is a :class:`ConfigurationError` that names the file and never shows its content."""
+    source = f"the file {path!r}"
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot read the API key from {source}: {exc.strerror or type(exc).__name__}"
+        ) from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise ConfigurationError(f"{source} is larger than {MAX_KEY_FILE_BYTES} bytes: not an API key file")
+    try:
+        key = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"The API key from {source} is not UTF-8 text; the key is not shown.") from None
+    if not key:
+        raise ConfigurationError(f"{source} holds no API key")
+    check_api_key(key, source)
+    return key
+
+
+def check_api_key(key: str, source: str) -> None:
+    """Raise :class:`ConfigurationError` for a key no HTTP header can carry, never echoing it."""
+    for position, character in enumerate(key, start=1):
+        if not character.isascii():
+            problem = "a non-ASCII character"
+        elif not character.isprintable():
+            problem = "a control character"
+        else:
+            continue
+        raise ConfigurationError(
+            f"The API key from {source} contains {problem} (at character {position} of {len(key)}); "
+            "an API key is printable ASCII. The key is not shown."
+        )
 
 
 def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: Mapping[str, str] = os.environ) -> str:

@@ -7,17 +7,20 @@
     ├── InvalidParameterError       an argument the API cannot take (also a ValueError)
     ├── APIConnectionError          the request did not get a response (DNS, refused, reset, …)
     │   └── APITimeoutError         … because a timeout expired
-    ├── APIStatusError              the API answered with a non-2xx status
+    ├── APIStatusError              the API answered with a non-2xx status (.retry_after: what it asked)
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401: the key is missing or invalid
     │   ├── PermissionDeniedError       403: the account is out of credits, or the key may not do this
     │   ├── NotFoundError               404
     │   ├── RateLimitError              429: a rate or concurrency limit
     │   └── InternalServerError         >= 500
-    └── ResponseValidationError     a 2xx whose body is not JSON or does not match the schema
+    └── ResponseValidationError     a 2xx whose body is not JSON, not finite, too deep or does not match
+        ├── ResponseTooLargeError       … because its body is larger than the endpoint's cap
+        └── PaginationError             … because the ledger's pages do not lead to an end
 
-No message, ``str()`` or ``repr()`` of these ever contains the API key: text that comes from the
-server is passed through the client's redaction before it lands in a message.
+No message, ``str()``, ``repr()`` or attribute of these ever contains the API key: text, bodies,
+headers and URLs that come from the server are redacted, and ``request`` / ``response`` are copies
+whose ``Authorization`` header is replaced.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ __all__ = [
     "InternalServerError",
     "InvalidParameterError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
 ]
 
@@ -51,6 +56,14 @@ class AIMLAPIError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def _render(self) -> str:
+        return self.message
+
+    def add_note_to_message(self, note: str) -> None:
+        """Append ``note`` to the message (and ``str()``): why the call ended without another try."""
+        self.message = f"{self.message}; {note}"
+        self.args = (self._render(),)
 
 
 class ConfigurationError(AIMLAPIError):
@@ -96,11 +109,17 @@ class APIStatusError(AIMLAPIError):
         self.response = response
         self.body = body
         self.request_id = request_id
-        text = f"Error code: {self.status_code} - {message}"
-        if request_id:
-            text += f" (request id: {request_id})"
-        super().__init__(text)
+        #: Seconds the server asked to wait (``Retry-After`` / ``retry-after-ms``), if it did.
+        self.retry_after: float | None = None
         self.message = message
+        super().__init__(self._render())
+        self.message = message
+
+    def _render(self) -> str:
+        text = f"Error code: {self.status_code} - {self.message}"
+        if self.request_id:
+            text += f" (request id: {self.request_id})"
+        return text
 
 
 class BadRequestError(APIStatusError):
@@ -128,12 +147,31 @@ class InternalServerError(APIStatusError):
 
 
 class ResponseValidationError(AIMLAPIError):
-    """A 2xx response whose body is not JSON, lacks a required field, or has a wrong type."""
+    """A 2xx response whose body is not JSON, lacks a required field, has a wrong type, a number that
+    is not finite (``NaN``, ``Infinity``, ``1e999``) or nesting deeper than the SDK reads.
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    ``response`` is ``None`` when the problem spans several responses (:class:`PaginationError`).
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
         super().__init__(message)
         self.response = response
-        self.status_code = response.status_code
+        self.status_code = None if response is None else response.status_code
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """A response body (counted after decompression) larger than the endpoint's cap
+    (``max_response_bytes``); reading stopped at the cap."""
+
+
+class PaginationError(ResponseValidationError):
+    """The ledger's pages do not lead to an end: a cursor seen before (a loop), too many empty pages
+    in a row that still say ``has_more``, more pages than ``max_pages``, or (for a forecast) entries
+    that stop going back in time. ``pages`` is how many pages were read, when the walk knows it."""
+
+    def __init__(self, message: str, *, pages: int | None) -> None:
+        super().__init__(message)
+        self.pages = pages
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -1,7 +1,9 @@
 """Spend runway: at the recent burn rate, when does the balance run out?
 
-The ledger is read newest first and only back to the window's start; CHARGE entries (model usage,
-expired credits, adjustments: money leaving the balance) are spend, TOPUP entries are not. Money is
+The ledger is read newest first and only back to the window's start. Entries are classified by
+``direction``, never by ``type``: CHARGE entries (money leaving the balance, whatever their type,
+known or new) are spend, TOPUP entries are not. An entry whose direction this version does not
+know is neither: it is counted apart (``unclassified_*``) and reported, not guessed. Money is
 summed as :class:`~decimal.Decimal` built from the JSON numbers' shortest text, so sums carry no
 binary float drift.
 """
@@ -16,19 +18,27 @@ from typing import Any
 from aimlapi_billing_client.models import BillingDetailResponse, Transaction, TransactionDirection, TransactionType
 from aimlapi_billing_client.types import Unset
 
-from ._exceptions import AIMLAPIError, InvalidParameterError
+from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
 
 DAY = datetime.timedelta(days=1)
 RECENT = datetime.timedelta(days=7)
 #: Burn is never averaged over less than a day: a new account's first minutes would extrapolate wildly.
 MIN_COVERED = DAY
 TOP_MODELS = 10
+#: What a forecast needs of the walk: to keep going back in time towards the window's start. This
+#: many entries in a row with nothing older than what was read already (fifty full pages) mean the
+#: ledger repeats itself under new cursors; even a batch job writing entries in one millisecond
+#: does not write this many for one account.
+MAX_ENTRIES_WITHOUT_PROGRESS = 5_000
 NO_MODEL = "(no model)"
 
 
 def money(value: float | int) -> Decimal:
     """A JSON number as Decimal via its shortest repr: 0.1 stays 0.1, not 0.1000000000000000055…"""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not amount.is_finite():  # the client refuses these; a model built by hand may still hold one
+        raise ResponseValidationError(f"an amount is not a finite number: {value!r}")
+    return amount
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,10 @@ class Forecast:
     autotopup_amount_usd: Decimal | None
     next_topup_at: datetime.datetime | None
     entries_read: int = field(default=0)
+    #: Entries whose ``direction`` this version does not know: neither spend nor top-up.
+    unclassified_entries: int = field(default=0)
+    unclassified_usd: Decimal = field(default=Decimal(0))
+    unknown_directions: tuple[str, ...] = field(default=())
 
     @property
     def unbounded(self) -> bool:
@@ -78,6 +92,8 @@ class Forecast:
                 return {key: plain(item) for key, item in value.items()}
             if isinstance(value, list):
                 return [[name, plain(amount)] for name, amount in value]
+            if isinstance(value, tuple):
+                return list(value)
             return value
 
         return {name: plain(getattr(self, name)) for name in self.__dataclass_fields__} | {"unbounded": self.unbounded}
@@ -87,11 +103,14 @@ class LedgerWindow:
     """Accumulates ledger entries, newest first, until one is older than the window's start."""
 
     def __init__(self, as_of: datetime.datetime, window: datetime.timedelta) -> None:
-        if window <= datetime.timedelta(0):
-            raise InvalidParameterError(f"the forecast window must be positive, not {window}")
+        if not isinstance(window, datetime.timedelta) or window <= datetime.timedelta(0):
+            raise InvalidParameterError(f"the forecast window must be a positive timedelta, not {window!r}")
+        try:
+            self.start = as_of - window
+        except OverflowError:
+            raise InvalidParameterError(f"the forecast window reaches before the calendar: {window}") from None
         self.as_of = as_of
         self.window = window
-        self.start = as_of - window
         self.recent_start = as_of - RECENT
         self.history_start: datetime.datetime | None = None
         self.spend = Decimal(0)
@@ -99,12 +118,27 @@ class LedgerWindow:
         self.by_type: dict[str, Decimal] = {}
         self.by_model: dict[str, Decimal] = {}
         self.entries_read = 0
+        self.unclassified = 0
+        self.unclassified_usd = Decimal(0)
+        self.unknown_directions: set[str] = set()
+        self.oldest: datetime.datetime | None = None
+        self.without_progress = 0
 
     def add(self, entry: Transaction) -> bool:
         """Count ``entry``; ``False`` once the ledger has gone past the window (stop paging)."""
         created = _moment(entry.created_at)
         if created < self.start:
             return False
+        if self.oldest is None or created < self.oldest:
+            self.oldest, self.without_progress = created, 0
+        else:
+            self.without_progress += 1
+            if self.without_progress >= MAX_ENTRIES_WITHOUT_PROGRESS:
+                raise PaginationError(
+                    f"the ledger stopped going back in time: {self.without_progress:,} entries in a row, none older "
+                    f"than {self.oldest.isoformat()}; stopping",
+                    pages=None,
+                )
         self.entries_read += 1
         if entry.type_ is TransactionType.INIT:
             # The account's opening entry: there is no history before it to average over.
@@ -116,6 +150,10 @@ class LedgerWindow:
                 self.spend_recent += amount
             _add(self.by_type, entry.type_.value, amount)
             _add(self.by_model, entry.model or NO_MODEL, amount)
+        elif entry.direction is not TransactionDirection.TOPUP:
+            self.unclassified += 1
+            self.unclassified_usd += money(entry.amount.usd)
+            self.unknown_directions.add(entry.direction.value)
         return True
 
     def forecast(self, detail: BillingDetailResponse) -> Forecast:
@@ -153,6 +191,9 @@ class LedgerWindow:
             autotopup_amount_usd=_optional_money(settings.amount),
             next_topup_at=next_topup,
             entries_read=self.entries_read,
+            unclassified_entries=self.unclassified,
+            unclassified_usd=self.unclassified_usd,
+            unknown_directions=tuple(sorted(self.unknown_directions)),
         )
 
     def _after(self, days: Decimal) -> datetime.datetime | None:
@@ -186,5 +227,5 @@ def _moment(text: str) -> datetime.datetime:
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise AIMLAPIError(f"a ledger entry has an unreadable created_at: {text!r}") from None
+        raise ResponseValidationError(f"a ledger entry has an unreadable created_at: {text[:60]!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

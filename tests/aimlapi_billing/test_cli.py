@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import importlib
 import io
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,8 +16,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_api_server import BILLING, DETAIL, FakeAIMLAPI, Reply
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from aimlapi_billing._cli import main
+import aimlapi_billing
+from aimlapi_billing._cli import EXIT_CONFIGURATION, EXIT_USAGE, _parser, _UsageError, main
 
 from .conftest import API_KEY
 
@@ -227,3 +234,134 @@ def test_exporter_refuses_a_bad_listen_address(listen: str) -> None:
     code, _, err = run("exporter", "--listen", listen)
     assert code == 2
     assert "not HOST:PORT" in err
+
+
+# -- every option at its edges (hypothesis) ------------------------------------------------------------------------
+
+REFUSED = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused at once
+OPTION_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats().map(lambda x: f"{x}d"),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        ["nan", "inf", "-inf", "1e10d", "0", "-1", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+    ),
+)
+# (command, option, other arguments it needs); every option of every command that takes a value.
+OPTIONS = [
+    (command, option, extra)
+    for command, extra in [
+        ("summary", ()),
+        ("transactions", ()),
+        ("forecast", ()),
+        ("check", ("--warning-usd", "10", "--critical-usd", "5")),
+    ]
+    for option in ("--timeout", "--deadline", "--max-retries", "--base-url")
+] + [
+    ("check", "--warning-usd", ("--critical-usd", "-1e13")),
+    ("check", "--critical-usd", ("--warning-usd", "1e13")),
+    ("check", "--warning-days", ("--warning-usd", "1", "--critical-usd", "0")),
+    ("check", "--critical-days", ("--warning-usd", "1", "--critical-usd", "0")),
+    ("check", "--window", ("--warning-usd", "1", "--critical-usd", "0", "--warning-days", "1")),
+    ("check", "--max-pages", ("--warning-usd", "1", "--critical-usd", "0", "--warning-days", "1")),
+    ("forecast", "--window", ()),
+    ("forecast", "--max-pages", ()),
+    ("transactions", "--from", ()),
+    ("transactions", "--to", ()),
+    ("transactions", "--page-size", ()),
+    ("transactions", "--max-pages", ()),
+    ("transactions", "--max-entries", ()),
+    ("metrics", "--forecast-window", ()),
+    ("metrics", "--textfile", ()),
+    ("metrics", "--textfile", ("--format", "prometheus")),
+]
+
+
+@pytest.mark.parametrize(("command", "option", "extra"), OPTIONS, ids=[f"{c} {o}" for c, o, _ in OPTIONS])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=OPTION_VALUES)
+def test_any_option_value_is_a_usage_error_or_a_run_never_a_crash(
+    command: str, option: str, extra: tuple[str, ...], value: str, tmp_path: Path
+) -> None:
+    if option == "--textfile":  # every path under tmp_path: never write to the repository or to /
+        value = f"{tmp_path}/{value.lstrip('/')}"
+    argv = [command, *extra, option, value]
+    if option != "--base-url":
+        argv += ["--base-url", REFUSED]
+    code, out, err = run(*argv, "--max-retries", "0") if option != "--max-retries" else run(*argv)
+    if command == "check":
+        assert code == 3
+        assert out.startswith("BILLING UNKNOWN - ")
+        assert out.count("\n") == 1
+        assert err == ""
+    else:
+        assert code in (EXIT_USAGE, EXIT_CONFIGURATION, 4), (code, err)  # a bad value, a bad URL, or refused
+        assert out == "" or (command == "metrics" and "aimlapi_scrape_success 0.0" in out)
+        assert err.count("\n") == 1
+        assert err.startswith("aimlapi-billing: error: ")
+
+
+@pytest.mark.parametrize("option", ["--listen", "--min-interval", "--forecast-window"])
+@settings(max_examples=60, deadline=None)
+@given(value=OPTION_VALUES)
+def test_exporter_options_parse_or_are_usage_errors(option: str, value: str) -> None:
+    """Parsed only: a valid exporter command would serve for ever."""
+    try:
+        args = _parser().parse_args(["exporter", option, value])
+    except _UsageError as exc:
+        problem = str(exc)
+    else:
+        problem = None
+    if problem is not None:
+        assert "\n" not in problem
+        return
+    host, port = args.listen
+    assert 0 <= port <= 65535
+    assert host.isprintable()
+    assert math.isfinite(args.min_interval)
+    assert 0 <= args.min_interval <= 86400
+    assert args.forecast_window is None or datetime.timedelta(hours=1) <= args.forecast_window
+
+
+def test_every_help_ends_with_exit_codes_after_the_defaults() -> None:
+    for command in ("", "summary", "balance", "detail", "check", "forecast", "metrics", "exporter", "transactions"):
+        out = io.StringIO()
+        with pytest.raises(SystemExit) as exited, contextlib.redirect_stdout(out):
+            main([command, "--help"] if command else ["--help"])
+        assert exited.value.code == 0
+        text = out.getvalue()
+        last = text.strip().split("\n\n")[-1]
+        assert last.startswith(("exit codes", "check's exit codes")), (command, last)
+        assert "defaults: " in text
+        for option in ("--timeout", "--deadline", "--max-retries", "--base-url"):
+            assert f"{option} " in text.split("defaults: ")[1]
+
+
+@pytest.mark.parametrize("command", ["metrics", "exporter"])
+def test_without_the_metrics_extra_the_commands_say_so_with_exit_3(
+    monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    for name in [name for name in sys.modules if name.split(".")[0] == "prometheus_client"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "aimlapi_billing.metrics", raising=False)
+    # `from . import metrics` takes the package's attribute when an earlier test imported it.
+    monkeypatch.delattr(aimlapi_billing, "metrics", raising=False)
+    monkeypatch.setitem(sys.modules, "prometheus_client", None)  # what an uninstalled package looks like
+    with pytest.raises(ImportError):  # else an exporter would start serving, for ever
+        importlib.import_module("aimlapi_billing.metrics")
+    code, out, err = run(command, "--base-url", "http://127.0.0.1:9")
+    assert (code, out) == (3, "")
+    assert err.count("\n") == 1
+    assert "pip install 'aimlapi-billing[metrics]'" in err
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\r", "", "."])
+def test_odd_textfile_names_are_usage_errors_or_written_where_asked(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("metrics", "--textfile", name, "--base-url", "http://127.0.0.1:9", "--max-retries", "0")
+    assert code in (EXIT_USAGE, 4)
+    assert err.count("\n") == 1
+    assert all(path.name == name for path in tmp_path.iterdir())  # nothing anywhere else

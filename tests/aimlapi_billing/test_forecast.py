@@ -161,7 +161,7 @@ def test_with_auto_top_up_the_runway_is_until_the_next_top_up() -> None:
 
 
 def test_a_window_must_be_positive() -> None:
-    with Billing() as billing, pytest.raises(InvalidParameterError, match="must be positive"):
+    with Billing() as billing, pytest.raises(InvalidParameterError, match="must be a positive timedelta"):
         billing.forecast(window=datetime.timedelta(0))
 
 
@@ -231,3 +231,18 @@ def test_a_detail_already_read_is_not_read_again() -> None:
         forecast = billing.forecast(window=WINDOW, as_of=AS_OF, detail=detail)
         assert len(api.requests_to("/v2/billing/detail")) == 1
     assert forecast.runway_days == Decimal(100)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"window": datetime.timedelta(days=999_999_999)},
+        {"window": 30},
+        {"as_of": datetime.datetime(1, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=14)))},
+        {"as_of": "now"},
+    ],
+    ids=["past-the-calendar", "not-a-timedelta", "as-of-before-utc", "as-of-text"],
+)
+def test_a_careless_forecast_argument_is_an_invalid_parameter_error(arguments: dict[str, Any]) -> None:
+    with Billing() as billing, pytest.raises(InvalidParameterError):
+        billing.forecast(**arguments)

@@ -4,18 +4,26 @@ even when the server echoes it back."""
 from __future__ import annotations
 
 import io
+import json
 import logging
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fake_api_server import FakeAIMLAPI, Reply, Reset
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
 
-from aimlapi_billing import AIMLAPIError, AsyncBilling, Billing
+from aimlapi_billing import AIMLAPIError, AsyncBilling, Billing, ConfigurationError
 from aimlapi_billing._cli import main
+from aimlapi_billing._config import resolve_api_key
+from aimlapi_billing._redaction import Redactor
 
 from .conftest import API_KEY, BASE_URL
+from .hostile_server import pieces
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
@@ -101,3 +109,149 @@ def test_cli_output_never_carries_the_key(fake_api: FakeAIMLAPI, argv: tuple[str
     code = main([*argv, "--base-url", fake_api.url], out=out, err=err)
     assert (code != 0) == failing
     assert API_KEY not in out.getvalue() + err.getvalue()
+
+
+# -- key hygiene: whitespace, control and non-ASCII characters, every source ---------------------------------------
+
+
+@pytest.mark.parametrize("padded", [f"{API_KEY}\n", f"  {API_KEY}\r\n", f"\t{API_KEY} "])
+@pytest.mark.parametrize("source", ["argument", "AIML_API_KEY", "AIMLAPI_API_KEY"])
+def test_surrounding_whitespace_is_stripped_from_the_key(
+    fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch, padded: str, source: str
+) -> None:
+    """``Billing(api_key=open(keyfile).read())``: a key ending in a newline works."""
+    monkeypatch.delenv("AIML_API_KEY")
+    if source != "argument":
+        monkeypatch.setenv(source, padded)
+    with Billing(padded if source == "argument" else None, base_url=fake_api.url) as billing:
+        billing.summary()
+    assert fake_api.requests_to("/v2/billing")[-1].headers["authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        (f"{API_KEY[:10]}\n{API_KEY[10:]}", "a control character"),
+        (f"{API_KEY[:10]}\x00{API_KEY[10:]}", "a control character"),
+        (f"{API_KEY[:10]}\x7f{API_KEY[10:]}", "a control character"),
+        (f"{API_KEY[:10]}é{API_KEY[10:]}", "a non-ASCII character"),
+        (f"{API_KEY}\u200b", "a non-ASCII character"),  # a zero-width space, pasted from a web page
+    ],
+)
+@pytest.mark.parametrize("source", ["argument", "AIML_API_KEY", "AIMLAPI_API_KEY"])
+def test_a_key_no_header_can_carry_is_a_configuration_error_that_does_not_show_it(
+    monkeypatch: pytest.MonkeyPatch, key: str, problem: str, source: str
+) -> None:
+    if "\x00" in key and source != "argument":
+        pytest.skip("the environment cannot hold a NUL")
+    monkeypatch.delenv("AIML_API_KEY")
+    if source != "argument":
+        monkeypatch.setenv(source, key)
+    for client_class in (Billing, AsyncBilling):
+        with pytest.raises(ConfigurationError) as raised:
+            client_class(key if source == "argument" else None)
+        message = str(raised.value)
+        assert problem in message
+        assert ("the api_key argument" if source == "argument" else f"${source}") in message
+        assert not any(piece in message for piece in pieces(API_KEY))
+
+
+def test_the_cli_reports_a_bad_key_in_one_line_with_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIML_API_KEY", f"{API_KEY}\x1b[2J")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["summary"], out=out, err=err) == 3
+    assert err.getvalue().count("\n") == 1
+    assert "$AIML_API_KEY contains a control character" in err.getvalue()
+    assert API_KEY[:12] not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        API_KEY,
+        urllib.parse.quote(API_KEY, safe=""),
+        urllib.parse.quote_plus(API_KEY),
+        json.dumps(API_KEY)[1:-1],
+        repr(API_KEY.encode()),
+        API_KEY[:12],
+        API_KEY[-12:],
+        API_KEY[5:-5],
+    ],
+    ids=["whole", "quote", "quote_plus", "json", "bytes", "head", "tail", "middle"],
+)
+def test_every_form_of_an_echo_is_redacted(echo: str) -> None:
+    redacted = Redactor(API_KEY).text(f"server said <{echo}> twice: {echo}.")
+    assert not any(piece in redacted for piece in pieces(API_KEY)), redacted
+    assert redacted.startswith("server said <")
+    assert redacted.endswith(".")
+
+
+@given(
+    key=st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=80),
+    before=st.text(max_size=30),
+    after=st.text(max_size=30),
+    start=st.integers(min_value=0, max_value=80),
+    length=st.integers(min_value=8, max_value=80),
+)
+def test_no_piece_of_eight_or_more_characters_of_any_key_survives(
+    key: str, before: str, after: str, start: int, length: int
+) -> None:
+    echo = key[start : start + length] if len(key[start : start + length]) >= 8 else key
+    redacted = Redactor(key).text(before + echo + after)
+    assert echo not in redacted
+
+
+@given(key=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=60))
+def test_any_key_string_is_accepted_stripped_or_refused_without_being_shown(key: str) -> None:
+    stripped = key.strip()
+    try:
+        resolved = resolve_api_key(key, environ={})
+    except ConfigurationError as exc:
+        message = str(exc)
+    else:
+        message = None
+    if message is not None:
+        assert not stripped or not all(c.isascii() and c.isprintable() for c in stripped)
+        if len(stripped) >= 8:
+            assert not any(piece in message for piece in pieces(stripped))
+    else:
+        assert resolved == key.strip()
+        assert resolved
+        assert all(c.isascii() and c.isprintable() for c in resolved)
+
+
+def test_the_cli_reads_the_key_from_a_file_stripped(
+    fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("AIML_API_KEY")
+    keyfile = tmp_path / "key"
+    keyfile.write_text(f"{API_KEY}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["summary", "--api-key-file", str(keyfile), "--base-url", fake_api.url], out=out, err=err) == 0
+    assert fake_api.requests_to("/v2/billing")[-1].headers["authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (f"{API_KEY}\x00".encode(), "contains a control character"),
+        (f"{API_KEY[:9]}ключ".encode(), "contains a non-ASCII character"),
+        (b"\xff\xfe" + API_KEY.encode(), "is not UTF-8 text"),
+        (b"  \n", "holds no API key"),
+        (API_KEY.encode() * 200, "is larger than 4096 bytes"),
+        (None, "Cannot read the API key from the file"),
+    ],
+    ids=["control", "non-ascii", "not-utf8", "blank", "huge", "missing"],
+)
+def test_a_bad_key_file_is_exit_3_naming_the_file_never_the_key(
+    tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    keyfile = tmp_path / "key"
+    if content is not None:
+        keyfile.write_bytes(content)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["summary", "--api-key-file", str(keyfile), "--base-url", "http://127.0.0.1:9"], out=out, err=err) == 3
+    assert problem in err.getvalue()
+    assert str(keyfile) in err.getvalue()
+    assert err.getvalue().count("\n") == 1
+    assert not any(piece in err.getvalue() for piece in pieces(API_KEY))

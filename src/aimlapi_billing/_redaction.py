@@ -1,0 +1,177 @@
+"""Keeping the API key out of every text the SDK produces.
+
+A server can echo the key back in many shapes: as is, URL-encoded, JSON- or bytes-escaped, or in
+part (``sk-abc…``, the last half). :class:`Redactor` replaces any run of at least
+:data:`MIN_ECHO` characters of any of these forms, extended to the whole run that matches, so an
+echo is gone whichever piece of the key it shows. It is applied to messages, bodies, headers and
+URLs before they reach an exception, and, through :func:`install_log_filter`, to the records of the
+SDK's loggers (the generated enums log values they do not know, which a server chooses) and of
+httpx's and httpcore's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import urllib.parse
+import weakref
+from typing import Any
+
+import httpx
+
+REDACTED = "<redacted>"
+#: The shortest piece of the key treated as an echo of it. Shorter pieces (``sk-``, the last four
+#: characters that dashboards show) are too common to mean anything.
+MIN_ECHO = 8
+
+_SANITIZED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+# Headers that describe the wire body; the copies carry the decoded, redacted body instead.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class Redactor:
+    """Removes one secret, in every form and every long enough piece, from text and data."""
+
+    def __init__(self, secret: str) -> None:
+        forms = {
+            secret,
+            urllib.parse.quote(secret, safe=""),
+            urllib.parse.quote_plus(secret),
+            json.dumps(secret)[1:-1],
+            repr(secret.encode())[2:-1],
+        }
+        self._forms = tuple(sorted(forms, key=len, reverse=True))
+        pieces: set[str] = set()
+        for form in self._forms:
+            size = min(MIN_ECHO, len(form))
+            pieces.update(form[i : i + size] for i in range(len(form) - size + 1))
+        self._pattern = re.compile("|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)))
+
+    def text(self, text: str) -> str:
+        """``text`` with every echo of the secret, whole or in part, replaced by ``<redacted>``."""
+        spans: list[tuple[int, int]] = []
+        for match in self._pattern.finditer(text):
+            start, end = self._widen(text, match.start(), match.end())
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+        if not spans:
+            return text
+        parts: list[str] = []
+        position = 0
+        for start, end in spans:
+            parts += [text[position:start], REDACTED]
+            position = end
+        parts.append(text[position:])
+        return "".join(parts)
+
+    def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The longest run around ``text[start:end]`` that is a piece of one form of the secret."""
+        piece = text[start:end]
+        best = (start, end)
+        for form in self._forms:
+            offset = form.find(piece)
+            while offset != -1:
+                left, right = start, end
+                lo, hi = offset, offset + len(piece)
+                while lo > 0 and left > 0 and text[left - 1] == form[lo - 1]:
+                    left, lo = left - 1, lo - 1
+                while hi < len(form) and right < len(text) and text[right] == form[hi]:
+                    right, hi = right + 1, hi + 1
+                if right - left > best[1] - best[0]:
+                    best = (left, right)
+                offset = form.find(piece, offset + 1)
+        return best
+
+    def data(self, value: Any) -> Any:
+        """A decoded JSON value with every string in it (keys included) redacted."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.text(key): self.data(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        return value
+
+    def raw(self, body: bytes) -> bytes:
+        text = body.decode("utf-8", "surrogateescape")
+        redacted = self.text(text)
+        return body if redacted == text else redacted.encode("utf-8", "surrogateescape")
+
+    def request(self, request: httpx.Request) -> httpx.Request:
+        """A copy of ``request`` fit for an exception: no credentials, the URL redacted, no body."""
+        headers = [
+            (name, REDACTED if name.lower() in _SANITIZED_HEADERS else self.text(value))
+            for name, value in request.headers.multi_items()
+        ]
+        return httpx.Request(request.method, self.text(str(request.url)), headers=headers)
+
+    def response(self, response: httpx.Response, body: bytes) -> httpx.Response:
+        """A copy of ``response`` fit for an exception: ``body`` (decoded, as read) and the headers
+        redacted, and the request copied by :meth:`request`."""
+        headers = [
+            (name, REDACTED if name.lower() in _SANITIZED_HEADERS else self.text(value))
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _WIRE_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=self.raw(body),
+            request=self.request(response.request),
+            extensions={"reason_phrase": self.text(response.reason_phrase).encode("ascii", "replace")},
+        )
+
+
+_LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
+# The SDK's loggers, and those of httpx and httpcore, whose DEBUG traces quote response headers (a
+# server can echo the key in one). A filter on a logger sees only the records logged on it.
+_FILTERED_LOGGERS = (
+    "aimlapi_billing",
+    "aimlapi_billing_client",
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+)
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with no terminal control: each non-printable character as its escape
+    (``\\n``, ``\\x1b``). For text a server wrote that ends up in a message or on a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
+
+
+class _RedactingFilter(logging.Filter):
+    """Redacts the keys of every live client from the records of the SDK's own loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactors = list(_LIVE)
+        if redactors:
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record: logging reports it; a filter must not break the call
+                return True
+            redacted = message
+            for redactor in redactors:
+                redacted = redactor.text(redacted)
+            if redacted != message:
+                record.msg, record.args = redacted, None
+        return True
+
+
+_FILTER = _RedactingFilter()
+
+
+def install_log_filter(redactor: Redactor) -> None:
+    """Redact ``redactor``'s secret from the SDK's log records for as long as it lives."""
+    _LIVE.add(redactor)
+    for name in _FILTERED_LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -1,0 +1,535 @@
+"""The SDK and the CLI against a hostile server on 127.0.0.1 (tests/aimlapi_billing/hostile_server.py).
+
+Every case runs against the sync client, the async client and the command line, and asserts the
+outcome (a typed error or exit code), a wall-time *bound* with a wide margin (never a timing), and,
+in a child process, a peak-memory bound against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from fake_api_server import BILLING, DETAIL
+
+from aimlapi_billing import (
+    AIMLAPIError,
+    APITimeoutError,
+    AsyncBilling,
+    AuthenticationError,
+    Billing,
+    InternalServerError,
+    PaginationError,
+    RateLimitError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+    TransactionDirection,
+)
+from aimlapi_billing._cli import main
+
+from .conftest import API_KEY
+from .hostile_server import (
+    HostileServer,
+    alternating_cursors,
+    echo_key,
+    empty_pages,
+    endless_chunks,
+    endless_pages,
+    entry,
+    gzip_bomb,
+    json_body,
+    nested,
+    oversized,
+    page,
+    pieces,
+    timed,
+    trickle,
+)
+
+SUMMARY = "/v2/billing"
+LEDGER = "/v2/billing/transactions"
+MODES = ["sync", "async", "cli"]
+# Wide: these bound a hang, they do not measure speed. A passing case takes well under a second.
+BOUND = 10.0
+
+
+@pytest.fixture
+def server() -> Iterator[HostileServer]:
+    with HostileServer() as hostile:
+        hostile.route("/v2/billing/detail", json_body(DETAIL))
+        yield hostile
+
+
+def sdk(mode: str, url: str, call: Callable[[Any], Any], **options: Any) -> Any:
+    """``call(client)`` with a sync or async client for ``url``; its result, or the error it raised."""
+    options = {"base_url": url, "max_retries": 0, **options}
+
+    def sync() -> Any:
+        with Billing(**options) as client:
+            return call(client)
+
+    async def run() -> Any:
+        async with AsyncBilling(**options) as client:
+            result = call(client)
+            return await result if asyncio.iscoroutine(result) else result
+
+    return timed(sync if mode == "sync" else lambda: asyncio.run(run()))[1]
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def outcome(mode: str, url: str, command: str, method: str, *extra: str, **options: Any) -> tuple[float, Any]:
+    """(seconds, result) of one summary-like call in ``mode``; for the CLI the result is (code, out, err)."""
+    if mode == "cli":
+        return timed(lambda: cli(command, "--base-url", url, "--max-retries", "0", *extra))
+    return timed(lambda: sdk(mode, url, lambda client: getattr(client, method)(), **options))
+
+
+def ledger(mode: str, url: str, **options: Any) -> Any:
+    """Every entry of the ledger, with a sync or async client."""
+    if mode == "sync":
+        return sdk(mode, url, lambda client: list(client.transactions(**options)))
+
+    async def collect(client: AsyncBilling) -> list[Any]:
+        return [item async for item in client.transactions(**options)]
+
+    return sdk(mode, url, collect)
+
+
+def one_line_error(err: str) -> None:
+    assert err.count("\n") == 1
+    assert err.startswith("aimlapi-billing: error: ")
+
+
+# -- 1. finite numbers only ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "9" * 400])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_number_that_is_not_finite_is_a_validation_error(server: HostileServer, mode: str, number: str) -> None:
+    server.route(SUMMARY, json_body(f'{{"current_balance": {number}, "currency": "USD"}}'.encode()))
+    seconds, result = outcome(mode, server.url, "summary", "summary")
+    if mode == "cli":
+        code, out, err = result
+        assert (code, out) == (6, "")
+        one_line_error(err)
+        assert "finite" in err
+    else:
+        assert isinstance(result, ResponseValidationError)
+        assert "finite" in str(result)
+    assert seconds < BOUND
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity"])
+def test_check_is_unknown_when_the_balance_is_not_finite(server: HostileServer, number: str) -> None:
+    server.route(SUMMARY, json_body(f'{{"current_balance": {number}, "currency": "USD"}}'.encode()))
+    code, out, _ = cli("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", server.url)
+    assert code == 3
+    assert out.startswith("BILLING UNKNOWN - ")
+    assert "finite" in out
+
+
+def test_transactions_json_stays_json_when_a_later_page_is_not_finite(server: HostileServer) -> None:
+    bad = json.dumps(page([entry(2)], None)).replace('"usd": 0.5', '"usd": NaN').encode()
+    pages = iter([json_body(page([entry(1)], "next")), json_body(bad)])
+    server.route(LEDGER, lambda connection, request: next(pages)(connection, request))
+    code, out, err = cli("transactions", "--json", "--base-url", server.url, "--max-retries", "0")
+    assert code == 6
+    one_line_error(err)
+    assert [json.loads(line)["reference_id"] for line in out.splitlines()] == ["r1"]  # valid JSON, nothing else
+
+
+# -- 4. bounded work: nesting, size, compression ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [40, 30_000])
+@pytest.mark.parametrize("mode", MODES)
+def test_deep_nesting_is_a_validation_error(server: HostileServer, mode: str, depth: int) -> None:
+    server.route(SUMMARY, nested(depth))
+    seconds, result = outcome(mode, server.url, "summary", "summary")
+    if mode == "cli":
+        code, _, err = result
+        assert code == 6
+        one_line_error(err)
+    else:
+        assert isinstance(result, ResponseValidationError)
+    assert "nested deeper than 32 levels" in str(result)
+    assert seconds < BOUND
+
+
+BIG_BODIES = {
+    "oversized": lambda: oversized(50 * 1024 * 1024),
+    "endless": endless_chunks,
+    "gzip bomb": gzip_bomb,
+}
+
+
+@pytest.mark.parametrize("body", list(BIG_BODIES))
+@pytest.mark.parametrize("mode", MODES)
+def test_a_body_past_the_cap_stops_the_read(server: HostileServer, mode: str, body: str) -> None:
+    server.route(SUMMARY, BIG_BODIES[body]())
+    seconds, result = outcome(mode, server.url, "summary", "summary")
+    if mode == "cli":
+        code, _, err = result
+        assert code == 6
+        one_line_error(err)
+        assert "larger than 65,536 bytes" in err
+    else:
+        assert isinstance(result, ResponseTooLargeError)
+        assert len(result.response.content) <= 4096  # the exception keeps a sample, not the body
+    assert seconds < BOUND
+
+
+def test_the_cap_is_configurable(server: HostileServer) -> None:
+    server.route(SUMMARY, json_body({"current_balance": 1.5, "currency": "USD", "pad": "x" * 2000}))
+    assert isinstance(sdk("sync", server.url, Billing.summary, max_response_bytes=1000), ResponseTooLargeError)
+    assert sdk("sync", server.url, Billing.summary, max_response_bytes=3000).current_balance == 1.5
+
+
+_PEAK = """
+import re, sys
+from aimlapi_billing._cli import main
+code = main(sys.argv[1:])
+print(code, re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+"""
+
+
+def _peak_kib(url: str) -> tuple[int, int]:
+    env = {**os.environ, "AIML_API_KEY": API_KEY}
+    command = [sys.executable, "-c", _PEAK, "summary", "--base-url", url, "--max-retries", "0"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    code, kib = result.stdout.split()[-2:]
+    return int(code), int(kib)
+
+
+@pytest.mark.parametrize("body", ["endless", "gzip bomb"])
+def test_peak_memory_stays_near_a_normal_call(server: HostileServer, body: str) -> None:
+    """A 200 MB gzip bomb and an endless body, against a normal call measured in the same run."""
+    server.route(SUMMARY, json_body(BILLING))
+    baseline_code, baseline = _peak_kib(server.url)
+    server.route(SUMMARY, BIG_BODIES[body]())
+    code, peak = _peak_kib(server.url)
+    assert (baseline_code, code) == (0, 6)
+    assert peak - baseline < 32 * 1024, f"peak {peak} KiB against a baseline of {baseline} KiB"
+
+
+# -- 3. a deadline is a deadline ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_trickling_answer_ends_at_the_timeout(server: HostileServer, mode: str, headers_too: bool) -> None:
+    """One byte every 0.2 s never trips a read timeout of 1 s; the attempt's wall time does."""
+    server.route(SUMMARY, trickle(json.dumps(BILLING).encode(), 0.2, headers_too=headers_too))
+    seconds, result = outcome(mode, server.url, "summary", "summary", "--timeout", "1", timeout=1.0)
+    if mode == "cli":
+        code, _, err = result
+        assert code == 4
+        one_line_error(err)
+    else:
+        assert isinstance(result, APITimeoutError)
+    assert 0.9 < seconds < 1 + BOUND / 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_deadline_bounds_retries_and_waits(server: HostileServer, mode: str) -> None:
+    server.route(SUMMARY, json_body({"message": "busy"}, 503, {"Retry-After": "1"}))
+    if mode == "cli":
+        argv = ("summary", "--base-url", server.url, "--max-retries", "10", "--deadline", "2.5")
+        seconds, (code, _, err) = timed(lambda: cli(*argv))
+        assert code == 5
+        one_line_error(err)
+        assert "deadline" in err
+    else:
+        seconds, result = timed(
+            lambda: sdk(
+                mode,
+                server.url,
+                Billing.summary if mode == "sync" else AsyncBilling.summary,
+                max_retries=10,
+                deadline=2.5,
+            )
+        )
+        assert isinstance(result, InternalServerError)
+        assert "2.5 s deadline" in str(result)
+    assert seconds < 2.5 + BOUND / 4
+    assert 2 <= server.requests[SUMMARY] <= 3  # at 0, 1 and 2 s; never a fourth
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_retry_after_longer_than_the_time_left_ends_the_call_at_once(server: HostileServer, mode: str) -> None:
+    server.route(SUMMARY, json_body({"message": "slow down"}, 429, {"Retry-After": "3600"}))
+    if mode == "cli":
+        seconds, (code, _, err) = timed(lambda: cli("summary", "--base-url", server.url, "--max-retries", "5"))
+        assert code == 5
+        text = err
+    else:
+        seconds, result = timed(
+            lambda: sdk(mode, server.url, lambda client: client.summary(deadline=30), max_retries=5)
+        )
+        assert isinstance(result, RateLimitError)
+        assert result.retry_after == 3600
+        text = str(result)
+    assert "the server asked to wait 3600 s before a retry" in text
+    assert seconds < BOUND / 2
+    assert server.requests[SUMMARY] == 1
+
+
+def test_without_a_deadline_a_long_retry_after_still_ends_the_call(server: HostileServer) -> None:
+    server.route(SUMMARY, json_body({"message": "slow down"}, 429, {"Retry-After": "600"}))
+    result = sdk("sync", server.url, Billing.summary, max_retries=5, deadline=None)
+    assert isinstance(result, RateLimitError)
+    assert "longer than the 60 s the SDK waits" in str(result)
+
+
+# -- 4. pagination that never ends --------------------------------------------------------------------------------
+
+PAGINATIONS = {
+    "endless": (endless_pages, "max_pages is 20", 20),
+    "empty": (empty_pages, "makes 3 empty pages in a row", 3),
+    "alternating": (alternating_cursors, "a next_cursor an earlier page gave", 3),
+}
+
+
+@pytest.mark.parametrize("kind", list(PAGINATIONS))
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_ledger_walk_that_does_not_end_is_a_pagination_error(server: HostileServer, mode: str, kind: str) -> None:
+    behaviour, message, pages = PAGINATIONS[kind]
+    server.route(LEDGER, behaviour())
+    seconds, result = timed(lambda: ledger(mode, server.url, max_pages=20))
+    assert isinstance(result, PaginationError), result
+    assert message in str(result)
+    assert result.pages == server.requests[LEDGER] == pages
+    assert seconds < BOUND
+
+
+@pytest.mark.parametrize("kind", list(PAGINATIONS))
+def test_forecast_and_check_end_on_a_ledger_that_does_not_end(server: HostileServer, kind: str) -> None:
+    behaviour, _message, _ = PAGINATIONS[kind]
+    server.route(LEDGER, behaviour())
+    code, out, err = cli("forecast", "--base-url", server.url, "--window", "3650d", "--max-pages", "20")
+    assert (code, out) == (6, "")
+    assert "PaginationError" not in err
+    one_line_error(err)
+    thresholds = ("--warning-usd", "1", "--critical-usd", "0", "--warning-days", "30", "--critical-days", "7")
+    code, out, _ = cli("check", *thresholds, "--base-url", server.url, "--window", "3650d", "--max-pages", "20")
+    assert code == 3
+    assert out.startswith("BILLING UNKNOWN - ")
+    forecast = sdk(
+        "sync", server.url, lambda client: client.forecast(window=datetime.timedelta(days=3650), max_pages=50)
+    )
+    assert isinstance(forecast, PaginationError)
+
+
+def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: HostileServer) -> None:
+    """Fresh cursors and full pages for ever, but no entry older than the first ones: the forecast
+    ends long before max_pages (10,000) on what it needs, a walk towards the window's start."""
+    server.route(LEDGER, endless_pages(size=100))
+    seconds, result = timed(lambda: cli("forecast", "--base-url", server.url, "--window", "3650d"))
+    code, out, err = result
+    assert (code, out) == (6, "")
+    assert "the ledger stopped going back in time: 5,000 entries in a row" in err
+    assert server.requests[LEDGER] == 51  # 5,000 entries after the first one
+    assert seconds < BOUND
+
+
+def test_transactions_cli_stops_at_max_pages(server: HostileServer) -> None:
+    server.route(LEDGER, endless_pages())
+    code, out, err = cli("transactions", "--json", "--max-pages", "5", "--base-url", server.url)
+    assert code == 6
+    assert "max_pages is 5" in err
+    assert len(out.splitlines()) == 5
+
+
+# -- 2. values the spec does not list -----------------------------------------------------------------------------
+
+
+def test_unknown_enum_values_are_kept_logged_once_and_never_fail_a_read(
+    server: HostileServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    new_type, new_direction = f"REFUND_REVERSAL_{uuid.uuid4().hex[:6].upper()}", f"HOLD_{uuid.uuid4().hex[:6].upper()}"
+    entries = [
+        entry(1, entry_type=new_type),
+        entry(2, direction=new_direction, entry_type="ADJUSTMENT", usd=7.0),
+        {**entry(3), "brand_new_field": {"x": 1}},
+    ]
+    server.route(LEDGER, json_body(page(entries, None)))
+    caplog.set_level(logging.WARNING, logger="aimlapi_billing_client")
+    for mode in ("sync", "async", "sync"):
+        read = ledger(mode, server.url)
+        assert [item.type_.value for item in read] == [new_type, "ADJUSTMENT", "MODEL_USAGE"]
+        assert read[1].direction.value == new_direction
+        assert not read[1].direction.is_known
+        assert read[2].additional_properties == {"brand_new_field": {"x": 1}}
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert sum(new_type in message for message in warnings) == 1
+    assert sum(new_direction in message for message in warnings) == 1
+
+    code, out, _ = cli("transactions", "--base-url", server.url)
+    assert code == 0
+    assert new_type in out
+    assert new_direction in out
+    with Billing(base_url=server.url) as billing:
+        forecast = billing.forecast(window=datetime.timedelta(days=3650))
+    assert forecast.unclassified_entries == 1
+    assert forecast.unclassified_usd == Decimal("7.0")
+    assert forecast.unknown_directions == (new_direction,)
+    assert forecast.spend_usd == Decimal("1.0")  # the two CHARGEs, whatever their type
+    code, out, _ = cli("forecast", "--json", "--base-url", server.url, "--window", "3650d")
+    assert code == 0
+    assert json.loads(out)["unknown_directions"] == [new_direction]
+    thresholds = ("--warning-usd", "1", "--critical-usd", "0", "--warning-days", "1", "--critical-days", "0")
+    code, out, _ = cli("check", *thresholds, "--base-url", server.url, "--window", "3650d")
+    assert code == 0
+    assert f"1 ledger entries of unknown direction {new_direction} not counted" in out
+
+
+def test_an_unknown_value_is_no_filter(server: HostileServer) -> None:
+    with Billing(base_url=server.url) as billing, pytest.raises(ValueError, match="direction must be one of"):
+        billing.transactions(direction=TransactionDirection("SIDEWAYS"))
+
+
+# -- 5. echoed keys -----------------------------------------------------------------------------------------------
+
+
+def _texts(error: BaseException) -> list[str]:
+    """Every text an exception offers: str, repr, args, every attribute, and the request/response copies."""
+    texts = [str(error), repr(error), *map(str, error.args)]
+    for name, value in vars(error).items():
+        texts.append(f"{name}={value!r}")
+        if isinstance(value, httpx.Response):
+            texts += [value.text, repr(value.content), str(value.headers.multi_items()), value.reason_phrase]
+            value = value.request
+        if isinstance(value, httpx.Request):
+            texts += [str(value.url), str(value.headers.multi_items()), repr(value.content)]
+    texts.append(json.dumps(getattr(error, "body", None)))
+    return texts
+
+
+def assert_no_key(texts: list[str]) -> None:
+    leaks = [text for text in texts for piece in pieces(API_KEY) if piece in text]
+    assert not leaks, leaks[:3]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_key_echoed_back_is_redacted_everywhere(
+    server: HostileServer, mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server.route(SUMMARY, echo_key(401))
+    server.route("/v2/billing/detail", echo_key(503))
+    seconds, result = outcome(mode, server.url, "summary", "summary")
+    if mode == "cli":
+        code, out, err = result
+        assert code == 5
+        assert_no_key([out, err])
+    else:
+        assert isinstance(result, AuthenticationError)
+        assert result.message.startswith("Invalid key <redacted>")
+        assert result.body["requestId"] == "<redacted>"
+        assert_no_key(_texts(result))
+        retried = sdk(mode, server.url, lambda client: client.detail(), max_retries=1)
+        assert isinstance(retried, InternalServerError)
+        assert_no_key(_texts(retried))
+    assert_no_key([caplog.text])
+    assert seconds < BOUND
+
+
+# -- 6. the CLI: every output written only once there is something to write ---------------------------------------
+
+
+def test_transactions_csv_writes_no_header_when_the_first_page_fails(server: HostileServer) -> None:
+    server.route(LEDGER, json_body({"message": "down"}, 500))
+    code, out, err = cli("transactions", "--csv", "--base-url", server.url, "--max-retries", "0")
+    assert (code, out) == (5, "")
+    one_line_error(err)
+    server.route(LEDGER, json_body(page([], None)))
+    assert cli("transactions", "--csv", "--base-url", server.url)[:2] == (
+        0,
+        "created_at,direction,type,amount_usd,amount_credits,model,reference_id\n",
+    )
+
+
+def test_an_unreadable_created_at_is_exit_6(server: HostileServer) -> None:
+    server.route(LEDGER, json_body(page([{**entry(1), "created_at": "yesterday"}], None)))
+    code, out, err = cli("forecast", "--base-url", server.url)
+    assert (code, out) == (6, "")
+    one_line_error(err)
+
+
+def test_an_address_that_cannot_be_bound_is_exit_2() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        code, _, err = cli("exporter", "--listen", f"127.0.0.1:{port}", "--base-url", "http://127.0.0.1:9")
+    assert code == 2
+    one_line_error(err)
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert time.monotonic() - started < BOUND
+
+
+def test_nothing_here_raises_anything_but_the_sdks_errors(server: HostileServer) -> None:
+    """One sweep of every hostile behaviour through the sync client: only AIMLAPIError comes out."""
+    for behaviour in (nested(5000), endless_chunks(), echo_key(), json_body(b"[1, 2]"), json_body(b"\xff\xfe")):
+        server.route(SUMMARY, behaviour)
+        assert isinstance(sdk("sync", server.url, Billing.summary), AIMLAPIError)
+
+
+def test_a_corrupt_or_unasked_encoding_is_a_validation_error_but_not_on_an_error_status(server: HostileServer) -> None:
+    corrupt = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    server.route(SUMMARY, json_body(b"\x1f\x8b\x08\x00garbage", headers=corrupt))
+    result = sdk("sync", server.url, Billing.summary)
+    assert isinstance(result, ResponseValidationError)
+    assert "is not valid gzip" in str(result)
+    server.route(SUMMARY, json_body(b"...", headers={"Content-Type": "application/json", "Content-Encoding": "br"}))
+    assert "which the SDK did not ask for" in str(sdk("async", server.url, AsyncBilling.summary))
+    server.route(SUMMARY, json_body(b"...", 503, {"Content-Type": "application/json", "Content-Encoding": "br"}))
+    assert isinstance(sdk("sync", server.url, Billing.summary), InternalServerError)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity"])
+def test_metrics_never_export_a_failed_read_as_a_success(server: HostileServer, number: str) -> None:
+    pytest.importorskip("prometheus_client")
+    server.route("/v2/billing/detail", json_body(json.dumps(DETAIL).replace("275.78", number).encode()))
+    code, out, err = cli("metrics", "--base-url", server.url, "--max-retries", "0")
+    assert code == 6
+    one_line_error(err)
+    assert "aimlapi_scrape_success 0.0" in out
+    assert "aimlapi_balance_usd" not in out
+
+
+def test_control_characters_from_the_server_never_reach_the_terminal(server: HostileServer) -> None:
+    """An error message, or a ledger field, with newlines and terminal escapes: one line, escaped."""
+    server.route(SUMMARY, json_body({"message": "line one\nline two \x1b[2J\x1b]0;pwned\x07"}, 400))
+    code, out, err = cli("summary", "--base-url", server.url)
+    assert code == 5
+    one_line_error(err)
+    assert "\x1b" not in err
+    assert "line one\\nline two \\x1b[2J" in err
+    code, out, _ = cli("check", "--warning-usd", "1", "--critical-usd", "0", "--base-url", server.url)
+    assert code == 3
+    assert out.count("\n") == 1
+    assert "\x1b" not in out
+    server.route(LEDGER, json_body(page([{**entry(1), "model": "evil\x1b[31m\nmodel"}], None)))
+    code, out, _ = cli("transactions", "--base-url", server.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert len(out.splitlines()) == 2

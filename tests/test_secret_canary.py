@@ -1,0 +1,38 @@
+"""The secret canary (tests/secret_canary.py) fails a session whose output shows the key, and only then."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROOT
+
+CONFTEST = """
+from tests.secret_canary import SecretCanary
+
+def pytest_configure(config):
+    config.pluginmanager.register(SecretCanary(["sk-canary-0123456789abcdef"]), "secret-canary")
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "seen"),
+    [
+        ("print('key sk-canary-0123456789abcdef')", True),
+        ("import sys; print('partial 0123456789', file=sys.stderr)", True),
+        ("import logging; logging.getLogger('x').warning('ends cdef and sk-can')", False),
+        ("import logging; logging.getLogger('x').warning('…456789abcdef')", True),
+        ("print('nothing secret')", False),
+    ],
+)
+def test_the_canary_fails_a_passing_session_that_showed_the_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, body: str, seen: bool
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(f"def test_it():\n    {body}\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert result.ret == (pytest.ExitCode.TESTS_FAILED if seen else pytest.ExitCode.OK)
+    result.stdout.fnmatch_lines(
+        ["secret canary: 3 reports searched; the test key seen in: " + ("*test_it*" if seen else "none")]
+    )
