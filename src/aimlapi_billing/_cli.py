@@ -23,9 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
-
-from aimlapi_billing_client.models import Transaction, TransactionDirection, TransactionType
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ._client import ITERATION_PAGE_SIZE, Billing
 from ._config import (
@@ -47,10 +45,14 @@ from ._exceptions import (
     InvalidParameterError,
     ResponseValidationError,
 )
-from ._forecast import Forecast
-from ._monitoring import add_exporter_options, add_monitoring_command, run_monitoring, serve_accounts
+from ._monitoring import add_exporter_options, add_monitoring_command
 from ._redaction import printable
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import Transaction
+
+    from ._forecast import Forecast
 
 PROG = "aimlapi-billing"
 CREDITS_PER_USD = 2_000_000
@@ -78,6 +80,28 @@ CHECK_STATES = ("OK", "WARNING", "CRITICAL", "UNKNOWN")
 
 class _UsageError(Exception):
     pass
+
+
+class _EnumValues(Sequence[str]):
+    """The values a generated enum lists, read from the generated models on first use."""
+
+    def __init__(self, enum_name: str) -> None:
+        self._enum_name = enum_name
+
+    @functools.cached_property
+    def _values(self) -> tuple[str, ...]:
+        from aimlapi_billing_client import models
+
+        return tuple(member.value for member in getattr(models, self._enum_name))
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._values[index]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values
 
 
 class _Parser(argparse.ArgumentParser):
@@ -316,8 +340,18 @@ def _parser() -> _Parser:
     )
     ledger.add_argument("--from", dest="from_", type=_moment, metavar="WHEN", help="entries at or after (ISO 8601)")
     ledger.add_argument("--to", type=_moment, metavar="WHEN", help="entries before (ISO 8601)")
-    ledger.add_argument("--direction", choices=[d.value for d in TransactionDirection], help="TOPUP or CHARGE")
-    ledger.add_argument("--type", dest="entry_type", choices=[t.value for t in TransactionType], help="entry kind")
+    # The enums load when an option is used or --help shown, not for every command (a metavar is
+    # given, so argparse does not list the choices while building the parser).
+    ledger.add_argument(
+        "--direction", choices=_EnumValues("TransactionDirection"), metavar="DIRECTION", help="TOPUP or CHARGE"
+    )
+    ledger.add_argument(
+        "--type",
+        dest="entry_type",
+        choices=_EnumValues("TransactionType"),
+        metavar="TYPE",
+        help="entry kind: %(choices)s",
+    )
     ledger.add_argument(
         "--page-size",
         type=_number("a whole number", 1, 100, whole=True),
@@ -630,6 +664,8 @@ def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_exporter(args: argparse.Namespace, err: TextIO) -> int:
     if args.config is not None:
         try:
+            from ._monitoring import serve_accounts
+
             return serve_accounts(args, err, PROG)
         except (AIMLAPIError, OSError, ImportError) as exc:
             return _report(exc, err)
@@ -711,6 +747,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if args.command == "exporter":
         return run_exporter(args, err)
     if args.command == "monitoring":
+        from ._monitoring import run_monitoring
+
         return run_monitoring(args, out)
     _, call, render = _QUERIES[args.command]
     try:

@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._exporter_config import MAX_SECONDS, is_seconds
-
 #: What ``monitoring`` prints: the packaged file for each subject.
 ARTIFACTS = {"rules": "aimlapi-billing.rules.yml", "dashboard": "aimlapi-billing.dashboard.json"}
 
@@ -35,6 +33,8 @@ def add_monitoring_command(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _seconds(text: str) -> float:
+    from ._exporter_config import MAX_SECONDS, is_seconds
+
     try:
         seconds = float(text)
     except ValueError:
