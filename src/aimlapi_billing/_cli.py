@@ -17,6 +17,7 @@ import functools
 import itertools
 import json
 import math
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -201,6 +202,7 @@ def _parser() -> _Parser:
         help=f"read the API key from this file (default: ${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})",
     )
     group.add_argument(
+        "-t",
         "--timeout",
         type=_number("a number of seconds", 0, MAX_SECONDS, low_open=True),
         metavar="SECONDS",
@@ -232,7 +234,7 @@ def _parser() -> _Parser:
         + textwrap.fill(CHECK_EXIT_CODES_TEXT.replace("exit codes", "check's exit codes"), width=100),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str, description: str, defaults: str = "", *, check: bool = False) -> _Parser:
@@ -260,9 +262,10 @@ def _parser() -> _Parser:
         f"--max-pages {DEFAULT_MAX_PAGES}",
         check=True,
     )
-    check.add_argument("--version", action="version", version=f"%(prog)s {__version__}")  # plugin guidelines
-    check.add_argument("--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
-    check.add_argument("--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance")
+    # The plugin guidelines' short options: -V version, -w/-c thresholds, -t timeout (on every command).
+    check.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    check.add_argument("-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
+    check.add_argument("-c", "--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance")
     check.add_argument("--warning-days", type=days, metavar="N", help="WARNING when the runway is below N days")
     check.add_argument("--critical-days", type=days, metavar="M", help="CRITICAL when the runway is below M days")
     _add_max_pages(check)
@@ -501,6 +504,12 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int
 
 def _client(args: argparse.Namespace) -> Billing:
     key = None if args.api_key_file is None else read_api_key_file(args.api_key_file)
+    if key is None and not any(os.environ.get(name, "").strip() for name in API_KEY_ENV_VARS):
+        # The SDK's own message speaks Python (api_key=...); this one names the CLI's ways.
+        raise ConfigurationError(
+            f"No API key: set {API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]}) in the environment, "
+            "or give --api-key-file PATH"
+        )
     options: dict[str, Any] = {
         "api_key": key,
         "base_url": args.base_url,

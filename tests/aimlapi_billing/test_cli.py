@@ -94,9 +94,26 @@ def test_check_states_follow_the_thresholds(
 
 def test_check_is_unknown_without_a_key(fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AIML_API_KEY")
+    monkeypatch.setenv("AIMLAPI_API_KEY", "  ")
     code, out, _ = run("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", fake_api.url)
     assert code == 3
-    assert out.startswith("BILLING UNKNOWN - No API key")
+    # The CLI's ways to give a key, not the SDK's Python advice (api_key=...).
+    assert out == (
+        "BILLING UNKNOWN - No API key: set AIML_API_KEY (or AIMLAPI_API_KEY) in the environment, "
+        "or give --api-key-file PATH\n"
+    )
+    assert fake_api.requests == []
+
+
+def test_check_takes_the_plugin_guidelines_short_options(fake_api: FakeAIMLAPI) -> None:
+    long = run("check", "--warning-usd", "300", "--critical-usd", "20", "--timeout", "5", "--base-url", fake_api.url)
+    short = run("check", "-w", "300", "-c", "20", "-t", "5", "--base-url", fake_api.url)
+    assert short == long
+    assert short[0] == 1
+    assert short[1].startswith("BILLING WARNING - balance 275.78 USD")
+    with pytest.raises(SystemExit) as version:
+        run("check", "-V")
+    assert version.value.code == 0
 
 
 def test_check_is_unknown_on_network_failure(fake_api: FakeAIMLAPI) -> None:
