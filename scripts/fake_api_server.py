@@ -42,11 +42,12 @@ from fake_api.data import (
     LOGS,
     MANAGEMENT_KEY,
     Account,
-    amount,
     shifted,
     with_discrepancies,
 )
-from fake_api.replies import Reply, error
+from fake_api.data import ledger_entry as ledger_entry  # re-exported: tests and benchmarks build ledgers with it
+from fake_api.replies import Reply as Reply  # re-exported: tests script replies with it
+from fake_api.replies import error
 
 BALANCE = {
     "balance": 551564495,
@@ -71,25 +72,6 @@ LOOPBACK = "127.0.0.1"
 Records = list[dict[str, Any]]
 DIRECTIONS = ("TOPUP", "CHARGE")
 ENTRY_TYPES = ("PAYMENT", "BONUS", "REFUND", "ADJUSTMENT", "MODEL_USAGE", "CREDITS_EXPIRED", "INIT")
-
-
-def ledger_entry(
-    created_at: str,
-    direction: str,
-    entry_type: str,
-    usd: float,
-    model: str | None = None,
-    reference_id: str | None = None,
-) -> dict[str, Any]:
-    """One ledger entry in the API's shape (credits follow from USD at 2,000,000 per dollar)."""
-    return {
-        "created_at": created_at,
-        "direction": direction,
-        "type": entry_type,
-        "amount": amount(usd),
-        "model": model,
-        "reference_id": reference_id,
-    }
 
 
 #: The moment the canned data describes: BALANCE and LEDGER are dated as seen from here.

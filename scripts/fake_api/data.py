@@ -4,7 +4,8 @@ One dataset feeds all three of the vendor's records, so that a ``reconcile`` can
 them: every succeeded request in :data:`LOGS` has the ledger's ``MODEL_USAGE`` charge of the same
 amount whose ``reference_id`` is its ``inference_id`` (``inf-1`` … ``inf-3`` of the ledger), and the
 usage totals are computed from the same rows. Failed requests cost nothing and have no charge.
-:data:`DISCREPANCIES` names deliberate disagreements a test can switch on.
+:data:`DISCREPANCIES` names deliberate disagreements a test can switch on, and
+:func:`synthetic_requests` makes a larger account with the same property.
 
 As of ``LEDGER_AS_OF`` (2025-11-10 12:00 UTC):
 
@@ -83,6 +84,25 @@ KEYS = [
 def amount(usd: float) -> dict[str, Any]:
     """A sum in the API's shape: USD, and credits at 2,000,000 per dollar."""
     return {"usd": usd, "credits": round(usd * 2_000_000)}
+
+
+def ledger_entry(
+    created_at: str,
+    direction: str,
+    entry_type: str,
+    usd: float,
+    model: str | None = None,
+    reference_id: str | None = None,
+) -> dict[str, Any]:
+    """One entry of ``GET /v2/billing/transactions`` in the API's shape."""
+    return {
+        "created_at": created_at,
+        "direction": direction,
+        "type": entry_type,
+        "amount": amount(usd),
+        "model": model,
+        "reference_id": reference_id,
+    }
 
 
 def log_row(
@@ -187,6 +207,36 @@ def with_discrepancies(
         else:
             raise ValueError(f"unknown discrepancy {name!r}; known: {', '.join(DISCREPANCIES)}")
     return ledger, logs
+
+
+def synthetic_requests(
+    count: int,
+    end: datetime.datetime,
+    span: datetime.timedelta = datetime.timedelta(days=30),
+    prefixes: tuple[str, ...] = ("a1b2c3d4", "b747e891", "c0ffee42"),
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``count`` requests spread evenly over the ``span`` before ``end``, newest first, and the ledger's
+    ``MODEL_USAGE`` charges for them, newest first: a larger account as consistent as the default one.
+
+    Request ``i`` (0 is the newest) is made by ``prefixes[i % len]`` to one of three models; every
+    tenth fails and costs nothing; the others cost ``(i % 97 + 1) / 1000`` USD, charged under
+    ``inference_id`` ``inf-s{i}``. Pass both to ``FakeAIMLAPI(logs=..., ledger=...)``.
+    """
+    models = ("openai/gpt-5", "anthropic/claude-sonnet", "google/gemini-2.5-pro")
+    step = span / max(count, 1)
+    logs, charges = [], []
+    for index in range(count):
+        created = iso(end - step * (index + 1))
+        failed = index % 10 == 9
+        usd = 0.0 if failed else (index % 97 + 1) / 1000
+        model = models[index % len(models)]
+        status = "failed" if failed else "succeeded"
+        row = log_row(created, prefixes[index % len(prefixes)], model, usd, (100 * (index % 50), 10 * (index % 30)),
+                      f"inf-s{index}", f"req-s{index}", status=status)  # fmt: skip
+        logs.append(row)
+        if not failed:
+            charges.append(ledger_entry(created, "CHARGE", "MODEL_USAGE", usd, model, f"inf-s{index}"))
+    return logs, charges
 
 
 class RateLimit:

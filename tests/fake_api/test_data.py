@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fake_api.data import DISCREPANCIES, KEYS, LOGS
+from fake_api.data import DISCREPANCIES, KEYS, LOGS, synthetic_requests
 from fake_api_server import LEDGER, LEDGER_AS_OF, FakeAIMLAPI, dated
 
 from tests.fake_api.conftest import Api
@@ -17,13 +17,22 @@ WINDOW = {"start": "2025-10-01T00:00:00Z", "end": "2025-11-10T12:00:00Z"}
 
 def three_records(api: Api) -> tuple[dict[str, Decimal], dict[str, Decimal], Decimal]:
     """The ledger's charges and the logs' charged rows by id, and the usage total, for every key, over HTTP."""
-    ledger = api.ok("/v2/billing/transactions", type="MODEL_USAGE", limit=100)["data"]
-    charges = {entry["reference_id"]: Decimal(str(entry["amount"]["usd"])) for entry in ledger}
+    charges: dict[str, Decimal] = {}
+    cursor: dict[str, str] = {}
+    while True:
+        page = api.ok("/v2/billing/transactions", type="MODEL_USAGE", limit=100, **cursor)
+        charges |= {entry["reference_id"]: Decimal(str(entry["amount"]["usd"])) for entry in page["data"]}
+        if not page["pagination"]["has_more"]:
+            break
+        cursor = {"cursor": page["pagination"]["next_cursor"]}
     logged: dict[str, Decimal] = {}
     usage = Decimal(0)
     for key in api.ok("/v1/keys")["data"]:
-        rows = api.ok("/v2/logs", key_prefix=key["prefix"], status="succeeded", limit=100, **WINDOW)["data"]
-        logged |= {row["inference_id"]: Decimal(str(row["cost"]["usd"])) for row in rows}
+        offset, more = 0, True
+        while more:
+            page = api.ok("/v2/logs", key_prefix=key["prefix"], status="succeeded", limit=100, offset=offset, **WINDOW)
+            logged |= {row["inference_id"]: Decimal(str(row["cost"]["usd"])) for row in page["data"]}
+            offset, more = offset + 100, page["pagination"]["has_more"]
         usage += Decimal(str(api.ok("/v2/usage", key_prefix=key["prefix"], **WINDOW)["spend"]))
     return charges, logged, usage
 
@@ -85,3 +94,18 @@ def test_the_default_server_dates_from_the_moment_it_is_made() -> None:
     end = datetime.datetime.fromisoformat(body["end"])
     assert before - datetime.timedelta(seconds=1) <= end <= datetime.datetime.now(datetime.UTC)
     assert body["spend"] == 2.5
+
+
+def test_a_larger_synthetic_account_reconciles_too() -> None:
+    logs, charges = synthetic_requests(700, LEDGER_AS_OF)
+    assert len(charges) == 630  # every tenth request failed
+    with FakeAIMLAPI(now=LEDGER_AS_OF, logs=logs, ledger=charges) as server, Api(server) as api:
+        ledger, logged, usage = three_records(api)
+        assert len(ledger) == len(logged) == 630
+        assert ledger == logged
+        assert usage == sum(ledger.values())
+        daily = api.ok("/v2/usage/detail", period="30d", key_prefix="b747e891", group_by="day")
+        assert len(daily["groups"]) == 31  # a 30-day window from noon touches 31 days
+        assert sum(group["requests"]["charged"] for group in daily["groups"]) == daily["requests"]
+        assert sum(group["requests"]["total"] for group in daily["groups"]) == 233  # requests 1, 4, ..., 697
+        assert sum(Decimal(str(group["spend"])) for group in daily["groups"]) == Decimal(str(daily["spend"]))
