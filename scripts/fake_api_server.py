@@ -10,6 +10,10 @@ written with one ``sendall`` and TCP_NODELAY, so no delayed-ACK stall distorts t
 The canned account is dated relative to the moment the server starts (``now``): its ledger ends
 two and a half hours before, so ``forecast`` and ``metrics`` show the README's figures on any date.
 Tests that compare dates pass ``now=LEDGER_AS_OF``, the moment the canned data was written for.
+
+The usage, logs and key endpoints are served from one account (``scripts/fake_api/``): keys, and
+requests whose charges are the ledger's ``MODEL_USAGE`` entries, dated the same way; see
+``fake_api.data`` for its figures, its management key and the discrepancies a test can switch on.
 """
 
 from __future__ import annotations
@@ -24,10 +28,26 @@ import socket
 import socketserver
 import struct
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from fake_api import routes
+from fake_api.data import (
+    CHATBOT_KEY,
+    DISCREPANCIES,
+    KEYS,
+    LOGS,
+    MANAGEMENT_KEY,
+    Account,
+    shifted,
+    with_discrepancies,
+)
+from fake_api.data import ledger_entry as ledger_entry  # re-exported: tests and benchmarks build ledgers with it
+from fake_api.replies import Reply as Reply  # re-exported: tests script replies with it
+from fake_api.replies import error
 
 BALANCE = {
     "balance": 551564495,
@@ -49,27 +69,9 @@ DETAIL = {
 CANNED: dict[str, Any] = {"/v1/billing/balance": BALANCE, "/v2/billing": BILLING, "/v2/billing/detail": DETAIL}
 TRANSACTIONS_PATH = "/v2/billing/transactions"
 LOOPBACK = "127.0.0.1"
+Records = list[dict[str, Any]]
 DIRECTIONS = ("TOPUP", "CHARGE")
 ENTRY_TYPES = ("PAYMENT", "BONUS", "REFUND", "ADJUSTMENT", "MODEL_USAGE", "CREDITS_EXPIRED", "INIT")
-
-
-def ledger_entry(
-    created_at: str,
-    direction: str,
-    entry_type: str,
-    usd: float,
-    model: str | None = None,
-    reference_id: str | None = None,
-) -> dict[str, Any]:
-    """One ledger entry in the API's shape (credits follow from USD at 2,000,000 per dollar)."""
-    return {
-        "created_at": created_at,
-        "direction": direction,
-        "type": entry_type,
-        "amount": {"usd": usd, "credits": round(usd * 2_000_000)},
-        "model": model,
-        "reference_id": reference_id,
-    }
 
 
 #: The moment the canned data describes: BALANCE and LEDGER are dated as seen from here.
@@ -86,31 +88,23 @@ LEDGER = [
 ]
 
 
-def _iso(moment: datetime.datetime) -> str:
-    """The API's timestamp form: UTC with milliseconds and a ``Z``."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _shifted(text: str, delta: datetime.timedelta) -> str:
-    return _iso(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")) + delta)
-
-
 def dated(now: datetime.datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The canned answers and ledger moved in time so that ``LEDGER_AS_OF`` becomes ``now``."""
     delta = now - LEDGER_AS_OF
-    canned = {**CANNED, "/v1/billing/balance": {**BALANCE, "lastUpdated": _shifted(str(BALANCE["lastUpdated"]), delta)}}
-    ledger = [{**entry, "created_at": _shifted(entry["created_at"], delta)} for entry in LEDGER]
-    return canned, ledger
+    canned = {**CANNED, "/v1/billing/balance": {**BALANCE, "lastUpdated": shifted(str(BALANCE["lastUpdated"]), delta)}}
+    return canned, _moved(LEDGER, ("created_at",), delta)
 
 
-@dataclass(frozen=True)
-class Reply:
-    """Answer with this status, body (JSON-encoded unless bytes) and headers."""
+def dated_account(now: datetime.datetime, discrepancies: Collection[str] = ()) -> tuple[Records, Records, Records]:
+    """The default account's keys, requests and ledger, with ``discrepancies``, moved like :func:`dated`."""
+    delta = now - LEDGER_AS_OF
+    ledger, logs = with_discrepancies(LEDGER, LOGS, discrepancies)
+    keys = _moved(KEYS, ("created_at", "updated_at"), delta)
+    return keys, _moved(logs, ("created",), delta), _moved(ledger, ("created_at",), delta)
 
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str | None = "application/json"
+
+def _moved(records: Records, fields: tuple[str, ...], delta: datetime.timedelta) -> Records:
+    return [{**record, **{name: shifted(record[name], delta) for name in fields}} for record in records]
 
 
 @dataclass(frozen=True)
@@ -138,8 +132,15 @@ class Truncate:
     keep: int
 
 
+@dataclass(frozen=True)
+class AfterApplying:
+    """Carry the request out (a POST creates its key), then fail with ``fault`` instead of answering."""
+
+    fault: Reset | Stall | Truncate
+
+
 Outcome = Reply | Reset | Stall | Truncate
-Action = Outcome | Passthrough
+Action = Outcome | Passthrough | AfterApplying
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,15 @@ class Seen:
 class FakeAIMLAPI:
     """The fake server; a context manager that binds a free loopback port and stops on exit.
 
-    Without ``canned`` or ``ledger``, the canned account is dated as seen from ``now`` (default: the
-    moment the server is made).
+    Without ``canned``, ``ledger``, ``keys`` or ``logs``, the canned account is dated as seen from
+    ``now`` (default: the moment the server is made). ``keys`` and ``logs`` are records in the
+    shapes of ``fake_api.data.key_record`` and ``log_row``. ``management_keys`` are the full key
+    values allowed to read and manage other keys (default: ``MANAGEMENT_KEY``); a bearer key not in
+    the key table acts as ``default_caller`` (default: ``MANAGEMENT_KEY``, so any key manages the
+    account, as any key could read the billing endpoints before; None makes such keys 401 there).
+    ``discrepancies`` names entries of ``fake_api.data.DISCREPANCIES`` applied to the ledger and the
+    requests of the default account (not to a ``ledger`` or ``logs`` given here). ``/v2/logs`` answers
+    429 past ``logs_rate_limit`` requests per ``logs_rate_window`` seconds for one bearer key.
     """
 
     def __init__(
@@ -164,10 +172,29 @@ class FakeAIMLAPI:
         canned: dict[str, Any] | None = None,
         ledger: list[dict[str, Any]] | None = None,
         now: datetime.datetime | None = None,
+        *,
+        keys: list[dict[str, Any]] | None = None,
+        logs: list[dict[str, Any]] | None = None,
+        management_keys: Collection[str] = (MANAGEMENT_KEY,),
+        default_caller: str | None = MANAGEMENT_KEY,
+        discrepancies: Collection[str] = (),
+        logs_rate_limit: int = 200,
+        logs_rate_window: float = 60.0,
     ) -> None:
-        default_canned, default_ledger = dated(now or datetime.datetime.now(datetime.UTC))
+        self.now = now or datetime.datetime.now(datetime.UTC)
+        default_canned, _ = dated(self.now)
+        default_keys, default_logs, default_ledger = dated_account(self.now, discrepancies)
         self.canned = dict(default_canned if canned is None else canned)
         self.ledger = list(default_ledger if ledger is None else ledger)
+        self.account = Account(
+            now=self.now,
+            keys=[dict(key) for key in (default_keys if keys is None else keys)],
+            logs=list(default_logs if logs is None else logs),
+            management_keys=management_keys,
+            default_caller=default_caller,
+            logs_rate_limit=logs_rate_limit,
+            logs_rate_window=logs_rate_window,
+        )
         self._cursors: dict[str, tuple[int, str]] = {}
         self._matches: dict[str, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
@@ -183,8 +210,19 @@ class FakeAIMLAPI:
         host, port = self._server.server_address[:2]
         return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
+    @property
+    def keys(self) -> list[dict[str, Any]]:
+        """The key table (with full values), changed by the key endpoints."""
+        return self.account.keys
+
+    @property
+    def logs(self) -> list[dict[str, Any]]:
+        """The requests behind ``/v2/logs`` and ``/v2/usage``, newest first, each with its ``key_prefix``."""
+        return self.account.logs
+
     def script(self, path: str, *actions: Action) -> None:
-        """Queue ``actions`` for the next requests to ``path``; the canned answer follows them."""
+        """Queue ``actions`` for the next requests to ``path`` (or to ``"POST /v1/keys"``: that method
+        only); the canned answer follows them."""
         with self._lock:
             self._scripts[path].extend(actions)
 
@@ -195,8 +233,12 @@ class FakeAIMLAPI:
     def next_action(self, seen: Seen) -> Outcome:
         with self._lock:
             self.requests.append(seen)
-            queue = self._scripts.get(seen.path.split("?")[0])
+            path = seen.path.split("?")[0]
+            queue = self._scripts.get(f"{seen.method} {path}") or self._scripts.get(path)
             action = queue.popleft() if queue else Passthrough()
+        if isinstance(action, AfterApplying):
+            self.default_reply(seen)
+            return action.fault
         return self.default_reply(seen) if isinstance(action, Passthrough) else action
 
     def default_reply(self, seen: Seen) -> Reply:
@@ -205,6 +247,9 @@ class FakeAIMLAPI:
             return Reply(401, problem, content_type="application/problem+json")
         if seen.path.split("?")[0] == TRANSACTIONS_PATH:
             return self.ledger_page(seen.path)
+        if routes.serves(urlsplit(seen.path).path):
+            token = seen.headers["authorization"].removeprefix("Bearer ").strip()
+            return routes.answer(self.account, seen.method, seen.path, token, seen.body)
         body = self.canned.get(seen.path.split("?")[0])
         if body is None:
             return Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
@@ -358,7 +403,7 @@ def _moment(text: str | None) -> datetime.datetime | None:
 
 
 def _bad_request(message: str) -> Reply:
-    return Reply(400, {"message": message, "path": TRANSACTIONS_PATH, "requestId": "fake-400", "statusCode": "400"})
+    return error(400, message, TRANSACTIONS_PATH)
 
 
 def _json(value: Any) -> bytes:
@@ -380,8 +425,13 @@ def _head(status: int, content_type: str | None, length: int, headers: dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve canned AIML API billing answers on a loopback address.")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--discrepancy", action="append", default=[], choices=sorted(DISCREPANCIES), help="disagree on purpose"
+    )
+    parser.add_argument("--regular-key", action="store_true", help="any other key acts as chatbot-prod, not main")
     args = parser.parse_args()
-    server = FakeAIMLAPI(port=args.port)
+    caller = CHATBOT_KEY if args.regular_key else MANAGEMENT_KEY
+    server = FakeAIMLAPI(port=args.port, discrepancies=args.discrepancy, default_caller=caller)
     print(f"fake AIML API listening on {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server._server.serve_forever()
