@@ -249,7 +249,11 @@ def test_openmetrics_text_declares_units_and_ends_with_eof(billing: Billing) -> 
     assert "# UNIT aimlapi_scrape_duration_seconds seconds\n" in text
     assert "# UNIT aimlapi_last_success_timestamp_seconds seconds\n" in text
     assert "user@example.com" not in text
-    assert "111" not in text  # the user id is not exported either
+    # The user id (111) is not exported either: no sample carries it as its value or in a label (a
+    # plain substring test would also match a timestamp such as 1764011177).
+    samples = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert samples
+    assert all(float(line.rsplit(" ", 1)[1]) != 111 and '"111"' not in line for line in samples)
 
 
 @pytest.mark.parametrize("fmt", ["json", "OpenMetrics", ""])
