@@ -16,7 +16,7 @@ import enum
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
 
@@ -64,7 +64,21 @@ from ._exceptions import (
 from ._forecast import Forecast, LedgerWindow
 from ._ratelimit import DEFAULT_LOGS_RATE_LIMIT, SlidingWindowLimiter
 from ._redaction import Redactor, install_log_filter, printable
-from ._resource import APIResponse, Call, Endpoint, Parsed, Plan, Retry, WalkPlan
+from ._resource import (
+    APIResponse,
+    Call,
+    Endpoint,
+    Parsed,
+    Plan,
+    RawMethods,
+    Retry,
+    Steps,
+    Walk,
+    WalkPlan,
+    iteration,
+    operation,
+    single,
+)
 from ._retry import (
     MAX_RETRY_AFTER,
     RETRYABLE_TRANSPORT_ERRORS,
@@ -146,13 +160,36 @@ _Outcome = _Answer | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedE
 _ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
 
 
-class _LedgerWalk:
-    """Where a walk through the ledger's pages is, and the guards that make it end."""
+class PageGuards:
+    """The guards every paged walk shares: too many empty pages in a row that say ``has_more``, more
+    pages than ``max_pages``. ``pages`` counts the pages read."""
 
     def __init__(self, max_pages: int) -> None:
         self.max_pages = max_pages
         self.pages = 0
         self.empty_in_a_row = 0
+
+    def check_more(self, where: str, rows: int) -> None:
+        """Raise if the walk must stop although its page of ``rows`` rows says there is more."""
+        self.empty_in_a_row = 0 if rows else self.empty_in_a_row + 1
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES:
+            raise PaginationError(
+                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
+                pages=self.pages,
+            )
+        if self.pages >= self.max_pages:
+            raise PaginationError(
+                f"{where} still says has_more, and max_pages is {self.max_pages}: stopping (pass a larger "
+                "max_pages, or narrower filters)",
+                pages=self.pages,
+            )
+
+
+class _LedgerWalk(PageGuards):
+    """Where a walk through the ledger's pages is, and the guards that make it end."""
+
+    def __init__(self, max_pages: int) -> None:
+        super().__init__(max_pages)
         # Digests, not cursors: memory stays small however long the cursors a server sends.
         self.seen: set[bytes] = set()
 
@@ -169,19 +206,34 @@ class _LedgerWalk:
                 f"{where} gave a next_cursor an earlier page gave: the pages loop; stopping", pages=self.pages
             )
         self.seen.add(digest)
-        self.empty_in_a_row = 0 if page.data else self.empty_in_a_row + 1
-        if self.empty_in_a_row >= MAX_EMPTY_PAGES:
-            raise PaginationError(
-                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
-                pages=self.pages,
-            )
-        if self.pages >= self.max_pages:
-            raise PaginationError(
-                f"{where} still says has_more, and max_pages is {self.max_pages}: stopping (pass a larger "
-                "max_pages, or narrower filters)",
-                pages=self.pages,
-            )
+        self.check_more(where, len(page.data))
         return pagination.next_cursor
+
+
+def _ledger_entries(filters: dict[str, Any], walk: _LedgerWalk) -> Walk[Transaction]:
+    cursor: str | None = None
+    while True:
+        page: TransactionsResponse = yield Call(TRANSACTIONS, {"cursor": cursor, **filters})
+        yield from page.data
+        cursor = walk.next_cursor(page)
+        if cursor is None:
+            return
+
+
+def _forecast_steps(
+    ledger: LedgerWindow, walk: _LedgerWalk, filters: dict[str, Any], detail: BillingDetailResponse | None
+) -> Steps[Forecast]:
+    if detail is None:
+        detail = yield Call(DETAIL)
+    cursor: str | None = None
+    while True:
+        page: TransactionsResponse = yield Call(TRANSACTIONS, {"cursor": cursor, **filters})
+        for entry in page.data:
+            if not ledger.add(entry):
+                return ledger.forecast(detail)
+        cursor = walk.next_cursor(page)
+        if cursor is None:
+            return ledger.forecast(detail)
 
 
 def _iso_moment(name: str, moment: Moment) -> str:
@@ -347,6 +399,13 @@ class _BaseBilling(Generic[HttpClientT]):
         return other
 
     @property
+    def with_raw_response(self) -> RawMethods:
+        """The billing methods returning an :class:`APIResponse` (headers, status, request id,
+        ``parse()``): ``billing.with_raw_response.detail()``. For usage, keys and logs:
+        ``billing.usage.with_raw_response.total(...)``."""
+        return RawMethods(self)
+
+    @property
     def usage(self) -> UsageResource[Self, Parsed]:
         """``GET /v2/usage`` and ``/v2/usage/detail``: spend per key over a window."""
         resource: UsageResource[Self, Parsed] = self._resource("usage")
@@ -441,6 +500,97 @@ class _BaseBilling(Generic[HttpClientT]):
                 raise InvalidParameterError(f"limit must be a whole number from 1 to 100, not {limit!r}")
             filters["limit"] = limit
         return filters
+
+    # -- the billing calls, written once for both clients (see _resource.py) ----------------------
+
+    @operation
+    def balance(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BalanceResponse]:
+        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
+        return single(Call(BALANCE), timeout, deadline)
+
+    @operation
+    def summary(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BillingResponse]:
+        """``GET /v2/billing``: the current balance in USD."""
+        return single(Call(SUMMARY), timeout, deadline)
+
+    @operation
+    def detail(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BillingDetailResponse]:
+        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
+        return single(Call(DETAIL), timeout, deadline)
+
+    @operation
+    def transactions_page(
+        self,
+        *,
+        cursor: str | None = None,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[TransactionsResponse]:
+        """``GET /v2/billing/transactions``: one page of the ledger, newest first.
+
+        Pass ``page.pagination.next_cursor`` back as ``cursor`` for the next page (it is sent exactly
+        as received). ``from_``/``to`` take datetimes (naive ones are local time) or ISO 8601 strings;
+        ``direction`` and ``type`` take the generated enums or their string values; ``limit`` is
+        1 to 100 (the API's default is 50).
+        """
+        filters = self._transaction_filters(from_, to, direction, type, limit)
+        return single(Call(TRANSACTIONS, {"cursor": cursor, **filters}), timeout, deadline)
+
+    @iteration
+    def transactions(
+        self,
+        *,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> WalkPlan[Transaction]:
+        """Every ledger entry matching the filters, newest first, fetching pages as you iterate
+        (``async for`` on :class:`AsyncBilling`).
+
+        Filters are checked now; the first request is made by the first ``next()``. Pages hold
+        ``limit`` entries (default 100, the maximum); each page is a call of its own (retries,
+        ``deadline``). A walk that does not end raises :class:`PaginationError`: a cursor seen
+        before, three empty pages in a row that say ``has_more``, or more than ``max_pages`` pages.
+        """
+        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
+        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
+        return WalkPlan(_ledger_entries(filters, walk), timeout, deadline)
+
+    @operation
+    def forecast(
+        self,
+        *,
+        window: datetime.timedelta = datetime.timedelta(days=30),
+        as_of: datetime.datetime | None = None,
+        detail: BillingDetailResponse | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[Forecast]:
+        """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
+        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
+        ``detail``, a :meth:`detail` answer you already have, saves that call. ``deadline`` bounds
+        the whole forecast, every page included."""
+        ledger = LedgerWindow(_as_of(as_of), window)
+        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
+        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
+        return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
 
     def _after_attempt(
         self,
@@ -708,112 +858,6 @@ class Billing(_BaseBilling[httpx.Client]):
         self._client = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, headers=self._headers)
         bound_transports(self._client)
 
-    def balance(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> BalanceResponse:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
-        return self._request(BALANCE, timeout, self._start(deadline))
-
-    def summary(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> BillingResponse:
-        """``GET /v2/billing``: the current balance in USD."""
-        return self._request(SUMMARY, timeout, self._start(deadline))
-
-    def detail(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingDetailResponse:
-        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
-        return self._request(DETAIL, timeout, self._start(deadline))
-
-    def transactions_page(
-        self,
-        *,
-        cursor: str | None = None,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> TransactionsResponse:
-        """``GET /v2/billing/transactions``: one page of the ledger, newest first.
-
-        Pass ``page.pagination.next_cursor`` back as ``cursor`` for the next page (it is sent exactly
-        as received). ``from_``/``to`` take datetimes (naive ones are local time) or ISO 8601 strings;
-        ``direction`` and ``type`` take the generated enums or their string values; ``limit`` is
-        1 to 100 (the API's default is 50).
-        """
-        filters = self._transaction_filters(from_, to, direction, type, limit)
-        return self._request(TRANSACTIONS, timeout, self._start(deadline), cursor=cursor, **filters)
-
-    def transactions(
-        self,
-        *,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Iterator[Transaction]:
-        """Every ledger entry matching the filters, newest first, fetching pages as you iterate.
-
-        Filters are checked now; the first request is made by the first ``next()``. Pages hold
-        ``limit`` entries (default 100, the maximum); each page is a call of its own (retries,
-        ``deadline``). A walk that does not end raises :class:`PaginationError`: a cursor seen
-        before, three empty pages in a row that say ``has_more``, or more than ``max_pages`` pages.
-        """
-        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._check_call_limits(timeout, deadline)
-        return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
-
-    def _iterate_transactions(
-        self,
-        filters: dict[str, Any],
-        timeout: TimeoutTypes | _NotGiven,
-        walk: _LedgerWalk,
-        clock: Callable[[], Deadline],
-    ) -> Iterator[Transaction]:
-        cursor: str | None = None
-        while True:
-            page = self._request(TRANSACTIONS, timeout, clock(), cursor=cursor, **filters)
-            yield from page.data
-            cursor = walk.next_cursor(page)
-            if cursor is None:
-                return
-
-    def forecast(
-        self,
-        *,
-        window: datetime.timedelta = datetime.timedelta(days=30),
-        as_of: datetime.datetime | None = None,
-        detail: BillingDetailResponse | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Forecast:
-        """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
-        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
-        ``detail``, a :meth:`detail` answer you already have, saves that call. ``deadline`` bounds
-        the whole forecast, every page included."""
-        ledger = LedgerWindow(_as_of(as_of), window)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        clock = self._start(deadline)
-        if detail is None:
-            detail = self._request(DETAIL, timeout, clock)
-        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
-        for entry in self._iterate_transactions(filters, timeout, walk, lambda: clock):
-            if not ledger.add(entry):
-                break
-        return ledger.forecast(detail)
-
-    def _request(
-        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, clock: Deadline, **params: Any
-    ) -> ModelT:
-        model: ModelT = self._send(endpoint, timeout, clock, params)[0]
-        return model
-
     def _send(
         self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
     ) -> tuple[Any, _Answer]:
@@ -914,102 +958,6 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
             logs_rate_limit=logs_rate_limit,
         )
         self._client = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, headers=self._headers)
-
-    async def balance(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BalanceResponse:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
-        return await self._request(BALANCE, timeout, self._start(deadline))
-
-    async def summary(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingResponse:
-        """``GET /v2/billing``: the current balance in USD."""
-        return await self._request(SUMMARY, timeout, self._start(deadline))
-
-    async def detail(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingDetailResponse:
-        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
-        return await self._request(DETAIL, timeout, self._start(deadline))
-
-    async def transactions_page(
-        self,
-        *,
-        cursor: str | None = None,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> TransactionsResponse:
-        """``GET /v2/billing/transactions``: one page; see :meth:`Billing.transactions_page`."""
-        filters = self._transaction_filters(from_, to, direction, type, limit)
-        return await self._request(TRANSACTIONS, timeout, self._start(deadline), cursor=cursor, **filters)
-
-    def transactions(
-        self,
-        *,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> AsyncIterator[Transaction]:
-        """Every matching ledger entry, for ``async for``; see :meth:`Billing.transactions`."""
-        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._check_call_limits(timeout, deadline)
-        return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
-
-    async def _iterate_transactions(
-        self,
-        filters: dict[str, Any],
-        timeout: TimeoutTypes | _NotGiven,
-        walk: _LedgerWalk,
-        clock: Callable[[], Deadline],
-    ) -> AsyncIterator[Transaction]:
-        cursor: str | None = None
-        while True:
-            page = await self._request(TRANSACTIONS, timeout, clock(), cursor=cursor, **filters)
-            for entry in page.data:
-                yield entry
-            cursor = walk.next_cursor(page)
-            if cursor is None:
-                return
-
-    async def forecast(
-        self,
-        *,
-        window: datetime.timedelta = datetime.timedelta(days=30),
-        as_of: datetime.datetime | None = None,
-        detail: BillingDetailResponse | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Forecast:
-        """Spend over ``window`` and the runway it implies; see :meth:`Billing.forecast`."""
-        ledger = LedgerWindow(_as_of(as_of), window)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        clock = self._start(deadline)
-        if detail is None:
-            detail = await self._request(DETAIL, timeout, clock)
-        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
-        async for entry in self._iterate_transactions(filters, timeout, walk, lambda: clock):
-            if not ledger.add(entry):
-                break
-        return ledger.forecast(detail)
-
-    async def _request(
-        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, clock: Deadline, **params: Any
-    ) -> ModelT:
-        model: ModelT = (await self._send(endpoint, timeout, clock, params))[0]
-        return model
 
     async def _send(
         self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]

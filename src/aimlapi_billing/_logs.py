@@ -15,8 +15,8 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic
 
-from ._client import NOT_GIVEN
-from ._config import DEFAULT_MAX_PAGES, MAX_EMPTY_PAGES
+from ._client import NOT_GIVEN, PageGuards
+from ._config import DEFAULT_MAX_PAGES
 from ._exceptions import InvalidParameterError, PaginationError
 from ._resource import (
     Call,
@@ -113,13 +113,8 @@ def _fixed_windows(period: str | None, start: Moment | None, end: Moment | None)
     return pieces
 
 
-class _OffsetWalk:
-    """The guards that make an offset walk end."""
-
-    def __init__(self, max_pages: int) -> None:
-        self.max_pages = max_pages
-        self.pages = 0
-        self.empty_in_a_row = 0
+class _OffsetWalk(PageGuards):
+    """The guards that make an offset walk end: the shared ones, and a page at the offset asked for."""
 
     def next_offset(self, offset: int, page: LogsResponse) -> int | None:
         self.pages += 1
@@ -132,18 +127,7 @@ class _OffsetWalk:
             )
         if not page.pagination.has_more:
             return None
-        self.empty_in_a_row = 0 if page.data else self.empty_in_a_row + 1
-        if self.empty_in_a_row >= MAX_EMPTY_PAGES:
-            raise PaginationError(
-                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
-                pages=self.pages,
-            )
-        if self.pages >= self.max_pages:
-            raise PaginationError(
-                f"{where} still says has_more, and max_pages is {self.max_pages}: stopping (pass a larger "
-                "max_pages, or narrower filters)",
-                pages=self.pages,
-            )
+        self.check_more(where, len(page.data))
         return offset + len(page.data)
 
 

@@ -4,12 +4,12 @@ An endpoint is one :class:`Endpoint` line: its name, the generated module that b
 the generated model its 2xx body parses into, its retry policy and its body cap. Both are named by
 string and imported on the first call, so declaring an endpoint costs no import time.
 
-A resource method is written once, as a function that checks its arguments (before any request)
-and returns a :class:`Plan`: a generator that yields the :class:`Call` it needs and receives each
-parsed model back. :class:`Billing` runs a plan with blocking I/O, :class:`AsyncBilling` with
-``await``; the :func:`operation` and :func:`iteration` descriptors hand the caller the matching
-callable, typed for each client. Multi-request logic (windows split in pieces, pages) thus exists
-once, not once per client.
+A resource method, and each billing method of the clients, is written once: a function that checks
+its arguments (before any request) and returns a :class:`Plan`, a generator that yields the
+:class:`Call` it needs and receives each parsed model back. :class:`Billing` runs a plan with
+blocking I/O, :class:`AsyncBilling` with ``await``; the :func:`operation` and :func:`iteration`
+descriptors hand the caller the matching callable, typed for each client. Multi-request logic
+(windows split in pieces, pages, a forecast's walk) thus exists once, not once per client.
 """
 
 from __future__ import annotations
@@ -182,10 +182,18 @@ class Resource(Generic[ClientT, ShapeT]):
 class _Operation(Generic[P, T]):
     def __init__(self, method: Callable[Concatenate[Any, P], Plan[T]]) -> None:
         self._method = method
-        functools.update_wrapper(self, method)  # type: ignore[arg-type]
+        functools.update_wrapper(self, method)
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Called on the class with the instance first (``Billing.summary(billing)``), as a method can be."""
+        return self.__get__(instance, type(instance))(*args, **kwargs)
 
     @overload
     def __get__(self, instance: None, owner: type) -> _Operation[P, T]: ...
+    @overload
+    def __get__(self, instance: Billing, owner: type) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: AsyncBilling, owner: type) -> Callable[P, Awaitable[T]]: ...
     @overload
     def __get__(self, instance: Resource[Billing, Parsed], owner: type) -> Callable[P, T]: ...
     @overload
@@ -194,14 +202,20 @@ class _Operation(Generic[P, T]):
     def __get__(self, instance: Resource[AsyncBilling, Parsed], owner: type) -> Callable[P, Awaitable[T]]: ...
     @overload
     def __get__(self, instance: Resource[AsyncBilling, Raw], owner: type) -> Callable[P, Awaitable[APIResponse[T]]]: ...
-    def __get__(self, instance: Resource[Any, Any] | None, owner: type) -> Any:
+    def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
         if instance is None:
             return self
-        method, client, raw = self._method, instance._client, instance._raw
+        if isinstance(instance, Resource):
+            return self.bind(instance, instance._client, instance._raw)
+        return self.bind(instance, instance, False)
+
+    def bind(self, owner: Any, client: Any, raw: bool) -> Callable[..., Any]:
+        """The method of ``owner`` (a resource or a client) run by ``client``, raw or parsed."""
+        method = self._method
 
         @functools.wraps(method)
-        def call(*args: P.args, **kwargs: P.kwargs) -> Any:
-            return client._run(method(instance, *args, **kwargs), raw)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return client._run(method(owner, *args, **kwargs), raw)
 
         return call
 
@@ -209,24 +223,50 @@ class _Operation(Generic[P, T]):
 class _Iteration(Generic[P, T]):
     def __init__(self, method: Callable[Concatenate[Any, P], WalkPlan[T]]) -> None:
         self._method = method
-        functools.update_wrapper(self, method)  # type: ignore[arg-type]
+        functools.update_wrapper(self, method)
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Called on the class with the instance first (``Billing.summary(billing)``), as a method can be."""
+        return self.__get__(instance, type(instance))(*args, **kwargs)
 
     @overload
     def __get__(self, instance: None, owner: type) -> _Iteration[P, T]: ...
     @overload
+    def __get__(self, instance: Billing, owner: type) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(self, instance: AsyncBilling, owner: type) -> Callable[P, AsyncIterator[T]]: ...
+    @overload
     def __get__(self, instance: Resource[Billing, Any], owner: type) -> Callable[P, Iterator[T]]: ...
     @overload
     def __get__(self, instance: Resource[AsyncBilling, Any], owner: type) -> Callable[P, AsyncIterator[T]]: ...
-    def __get__(self, instance: Resource[Any, Any] | None, owner: type) -> Any:
+    def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
         if instance is None:
             return self
-        method, client = self._method, instance._client
+        method = self._method
+        client: Any = instance._client if isinstance(instance, Resource) else instance
 
         @functools.wraps(method)
         def call(*args: P.args, **kwargs: P.kwargs) -> Any:
             return client._walk(method(instance, *args, **kwargs))
 
         return call
+
+
+class RawMethods:
+    """``billing.with_raw_response``: the client's billing methods (``balance``, ``summary``,
+    ``detail``, ``transactions_page``, ``forecast``), each returning an :class:`APIResponse`."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(type(self._client), name, None)
+        if not isinstance(method, _Operation):
+            raise AttributeError(f"with_raw_response has no method {name!r} (iterators have no single response)")
+        return method.bind(self._client, self._client, True)
+
+    def __repr__(self) -> str:
+        return f"<with_raw_response of {self._client!r}>"
 
 
 def operation(method: Callable[Concatenate[Any, P], Plan[T]]) -> _Operation[P, T]:

@@ -33,6 +33,21 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the delays the client asks for (backoff, rate limit) instead of sleeping them."""
+    from aimlapi_billing import _client
+
+    delays: list[float] = []
+
+    async def async_sleep(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr(_client.time, "sleep", delays.append)
+    monkeypatch.setattr(_client, "_async_sleep", async_sleep)
+    return delays
+
+
+@pytest.fixture
 def fake_api() -> Iterator[FakeAIMLAPI]:
     """The stand-in API with its canned account on a fixed calendar, so tests can name dates."""
     with FakeAIMLAPI(now=LEDGER_AS_OF) as server:

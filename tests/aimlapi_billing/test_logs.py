@@ -11,7 +11,6 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import APITimeoutError, Billing, InvalidParameterError, PaginationError
-from aimlapi_billing import _client as client_module
 
 from .resources import MODES, call
 
@@ -36,18 +35,6 @@ def page(offset: int, rows: list[dict[str, Any]], has_more: bool, total: int = 1
 
 def query(request: httpx.Request) -> dict[str, list[str]]:
     return parse_qs(request.url.query.decode())
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    delays: list[float] = []
-
-    async def async_sleep(delay: float) -> None:
-        delays.append(delay)
-
-    monkeypatch.setattr(client_module.time, "sleep", delays.append)
-    monkeypatch.setattr(client_module, "_async_sleep", async_sleep)
-    return delays
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -173,7 +160,7 @@ async def test_a_long_walk_waits_for_the_rate_limit_instead_of_hitting_429(
     rows = await call(mode, lambda billing: billing.logs.list(period="7d"), logs_rate_limit=(3, 60.0))
     assert len(rows) == 5
     # Three requests go at once; the fourth and fifth wait for the first and second to age 60 s
-    # (the sleeps are recorded, not slept, so the clock barely moves).
+    # (the no_sleep are recorded, not slept, so the clock barely moves).
     assert len(no_sleep) == 2
     assert all(59.0 < delay <= 60.0 for delay in no_sleep)
 

@@ -168,3 +168,18 @@ def test_httpx_client_given_by_the_caller_gets_the_headers(httpx_mock: HTTPXMock
     request = httpx_mock.get_request()
     assert request is not None
     assert request.headers["authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_billing_methods_have_raw_responses_too(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(json={"current_balance": 12.5, "currency": "USD"}, headers={"x-request-id": "req-9"})
+    raw = await call(mode, lambda billing: billing.with_raw_response.summary())
+    assert (raw.status_code, raw.request_id, raw.parse().current_balance) == (200, "req-9", 12.5)
+    with Billing() as billing, pytest.raises(AttributeError, match="no single response"):
+        billing.with_raw_response.transactions()
+
+
+def test_the_billing_methods_are_declared_once_for_both_clients() -> None:
+    for name in ("balance", "summary", "detail", "transactions_page", "transactions", "forecast"):
+        assert name not in vars(Billing)
+        assert name not in vars(AsyncBilling)
