@@ -29,8 +29,9 @@ pytest_plugins = ("pytester",)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Search every captured output of the session for the test API key (tests/secret_canary.py)."""
-    from tests.aimlapi_billing.conftest import API_KEY
+    """Search every captured output of the session for the test API key and the key the tests create
+    (tests/secret_canary.py)."""
+    from tests.aimlapi_billing.conftest import API_KEY, CREATED_KEY
     from tests.secret_canary import SecretCanary
 
-    config.pluginmanager.register(SecretCanary([API_KEY]), "secret-canary")
+    config.pluginmanager.register(SecretCanary([API_KEY, CREATED_KEY]), "secret-canary")

@@ -1,4 +1,4 @@
-"""aimlapi-billing: read your AIML API account balance and billing details.
+"""aimlapi-billing: read your AIML API account balance, billing, usage, keys and request logs.
 
 >>> from aimlapi_billing import Billing
 >>> with Billing() as billing:             # the key comes from $AIML_API_KEY
@@ -22,16 +22,33 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import (
+        ApiKey,
         AutoTopupSettings,
         BalanceResponse,
         BillingDetailResponse,
         BillingResponse,
+        DeletedApiKey,
+        KeyLimit,
+        KeyLimitRetention,
+        KeyScope,
+        LatestApiKey,
+        LogEntry,
+        LogsResponse,
+        LogStatus,
+        ModelUsage,
         Pagination,
+        ReplacedApiKey,
+        RequestCounts,
+        TokenCounts,
         Transaction,
         TransactionAmount,
         TransactionDirection,
         TransactionsResponse,
         TransactionType,
+        UsageDetailResponse,
+        UsageGroup,
+        UsageGrouping,
+        UsageResponse,
     )
 
     from ._client import AsyncBilling, Billing
@@ -56,6 +73,7 @@ if TYPE_CHECKING:
         InternalServerError,
         InvalidParameterError,
         NotFoundError,
+        OutcomeUnknownError,
         PaginationError,
         PermissionDeniedError,
         RateLimitError,
@@ -63,20 +81,42 @@ if TYPE_CHECKING:
         ResponseValidationError,
     )
     from ._forecast import Forecast
+    from ._keys import CreatedKey, KeysResource
+    from ._logs import LogsResource
+    from ._resource import APIResponse
+    from ._secret import SecretKey
+    from ._usage import ModelSpend, UsageReport, UsageResource
 
 #: The module each lazily imported public name comes from.
 _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
     "aimlapi_billing_client.models": (
+        "ApiKey",
         "AutoTopupSettings",
         "BalanceResponse",
         "BillingDetailResponse",
         "BillingResponse",
+        "DeletedApiKey",
+        "KeyLimit",
+        "KeyLimitRetention",
+        "KeyScope",
+        "LatestApiKey",
+        "LogEntry",
+        "LogsResponse",
+        "LogStatus",
+        "ModelUsage",
         "Pagination",
+        "ReplacedApiKey",
+        "RequestCounts",
+        "TokenCounts",
         "Transaction",
         "TransactionAmount",
         "TransactionDirection",
         "TransactionsResponse",
         "TransactionType",
+        "UsageDetailResponse",
+        "UsageGroup",
+        "UsageGrouping",
+        "UsageResponse",
     ),
     "aimlapi_billing._client": ("AsyncBilling", "Billing"),
     "aimlapi_billing._config": (
@@ -100,6 +140,7 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "InternalServerError",
         "InvalidParameterError",
         "NotFoundError",
+        "OutcomeUnknownError",
         "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
@@ -107,6 +148,11 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "ResponseValidationError",
     ),
     "aimlapi_billing._forecast": ("Forecast",),
+    "aimlapi_billing._keys": ("CreatedKey", "KeysResource"),
+    "aimlapi_billing._logs": ("LogsResource",),
+    "aimlapi_billing._usage": ("ModelSpend", "UsageReport", "UsageResource"),
+    "aimlapi_billing._resource": ("APIResponse",),
+    "aimlapi_billing._secret": ("SecretKey",),
 }
 _LAZY: dict[str, str] = {name: module for module, names in _LAZY_SOURCES.items() for name in names}
 
@@ -121,8 +167,10 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "AIMLAPIError",
     "APIConnectionError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "ApiKey",
     "AsyncBilling",
     "AuthenticationError",
     "AutoTopupSettings",
@@ -132,21 +180,45 @@ __all__ = [
     "BillingDetailResponse",
     "BillingResponse",
     "ConfigurationError",
+    "CreatedKey",
+    "DeletedApiKey",
     "Forecast",
     "InternalServerError",
     "InvalidParameterError",
+    "KeyLimit",
+    "KeyLimitRetention",
+    "KeyScope",
+    "KeysResource",
+    "LatestApiKey",
+    "LogEntry",
+    "LogStatus",
+    "LogsResource",
+    "LogsResponse",
+    "ModelSpend",
+    "ModelUsage",
     "NotFoundError",
+    "OutcomeUnknownError",
     "Pagination",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReplacedApiKey",
+    "RequestCounts",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "SecretKey",
+    "TokenCounts",
     "Transaction",
     "TransactionAmount",
     "TransactionDirection",
     "TransactionType",
     "TransactionsResponse",
+    "UsageDetailResponse",
+    "UsageGroup",
+    "UsageGrouping",
+    "UsageReport",
+    "UsageResource",
+    "UsageResponse",
     "__version__",
 ]
 

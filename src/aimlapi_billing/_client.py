@@ -10,26 +10,18 @@ only in how they send and sleep.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 import enum
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
 
 import httpx
-from aimlapi_billing_client.api.billing import get_balance, get_billing, get_billing_detail, list_transactions
-from aimlapi_billing_client.models import (
-    BalanceResponse,
-    BillingDetailResponse,
-    BillingResponse,
-    Transaction,
-    TransactionDirection,
-    TransactionsResponse,
-    TransactionType,
-)
+from aimlapi_billing_client.models import TransactionDirection, TransactionType
 
 from ._body import (
     ACCEPT_ENCODING,
@@ -51,6 +43,7 @@ from ._config import (
     MAX_ERROR_BODY_BYTES,
     MAX_JSON_DEPTH,
     USER_AGENT,
+    configure_logging,
     resolve_api_key,
     resolve_base_url,
 )
@@ -62,13 +55,30 @@ from ._exceptions import (
     APITimeoutError,
     ConfigurationError,
     InvalidParameterError,
+    OutcomeUnknownError,
     PaginationError,
     ResponseTooLargeError,
     ResponseValidationError,
     status_error_class,
 )
 from ._forecast import Forecast, LedgerWindow
+from ._ratelimit import DEFAULT_LOGS_RATE_LIMIT, SlidingWindowLimiter
 from ._redaction import Redactor, install_log_filter, printable
+from ._resource import (
+    APIResponse,
+    Call,
+    Endpoint,
+    Parsed,
+    Plan,
+    RawMethods,
+    Retry,
+    Steps,
+    Walk,
+    WalkPlan,
+    iteration,
+    operation,
+    single,
+)
 from ._retry import (
     MAX_RETRY_AFTER,
     RETRYABLE_TRANSPORT_ERRORS,
@@ -78,11 +88,25 @@ from ._retry import (
 )
 from ._validation import SchemaMismatch, check_containers, check_model
 
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import (
+        BalanceResponse,
+        BillingDetailResponse,
+        BillingResponse,
+        Transaction,
+        TransactionsResponse,
+    )
+
+    from ._keys import KeysResource
+    from ._logs import LogsResource
+    from ._usage import UsageResource
+
 __all__ = ["AsyncBilling", "Billing"]
 
 logger = logging.getLogger("aimlapi_billing")
 
 ModelT = TypeVar("ModelT")
+T = TypeVar("T")
 HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
 
 TimeoutTypes = float | httpx.Timeout | None
@@ -99,19 +123,18 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
-@dataclass(frozen=True)
-class _Endpoint(Generic[ModelT]):
-    """One generated endpoint: how to build its request, and the model its 2xx body parses into."""
-
-    name: str  # "GET /v2/billing", the key of DEFAULT_MAX_RESPONSE_BYTES
-    request_kwargs: Callable[..., dict[str, Any]]
-    model: type[ModelT]
+def _billing_endpoint(name: str, builder: str, model: str) -> Endpoint[Any]:
+    return Endpoint(name, f"aimlapi_billing_client.api.billing.{builder}", model, DEFAULT_MAX_RESPONSE_BYTES[name])
 
 
-BALANCE = _Endpoint("GET /v1/billing/balance", get_balance._get_kwargs, BalanceResponse)
-SUMMARY = _Endpoint("GET /v2/billing", get_billing._get_kwargs, BillingResponse)
-DETAIL = _Endpoint("GET /v2/billing/detail", get_billing_detail._get_kwargs, BillingDetailResponse)
-TRANSACTIONS = _Endpoint("GET /v2/billing/transactions", list_transactions._get_kwargs, TransactionsResponse)
+BALANCE: Endpoint[BalanceResponse] = _billing_endpoint("GET /v1/billing/balance", "get_balance", "BalanceResponse")
+SUMMARY: Endpoint[BillingResponse] = _billing_endpoint("GET /v2/billing", "get_billing", "BillingResponse")
+DETAIL: Endpoint[BillingDetailResponse] = _billing_endpoint(
+    "GET /v2/billing/detail", "get_billing_detail", "BillingDetailResponse"
+)
+TRANSACTIONS: Endpoint[TransactionsResponse] = _billing_endpoint(
+    "GET /v2/billing/transactions", "list_transactions", "TransactionsResponse"
+)
 
 #: Page size when iterating over the whole ledger: the API's maximum, for the fewest requests.
 ITERATION_PAGE_SIZE = 100
@@ -137,13 +160,36 @@ _Outcome = _Answer | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedE
 _ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
 
 
-class _LedgerWalk:
-    """Where a walk through the ledger's pages is, and the guards that make it end."""
+class PageGuards:
+    """The guards every paged walk shares: too many empty pages in a row that say ``has_more``, more
+    pages than ``max_pages``. ``pages`` counts the pages read."""
 
     def __init__(self, max_pages: int) -> None:
         self.max_pages = max_pages
         self.pages = 0
         self.empty_in_a_row = 0
+
+    def check_more(self, where: str, rows: int) -> None:
+        """Raise if the walk must stop although its page of ``rows`` rows says there is more."""
+        self.empty_in_a_row = 0 if rows else self.empty_in_a_row + 1
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES:
+            raise PaginationError(
+                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
+                pages=self.pages,
+            )
+        if self.pages >= self.max_pages:
+            raise PaginationError(
+                f"{where} still says has_more, and max_pages is {self.max_pages}: stopping (pass a larger "
+                "max_pages, or narrower filters)",
+                pages=self.pages,
+            )
+
+
+class _LedgerWalk(PageGuards):
+    """Where a walk through the ledger's pages is, and the guards that make it end."""
+
+    def __init__(self, max_pages: int) -> None:
+        super().__init__(max_pages)
         # Digests, not cursors: memory stays small however long the cursors a server sends.
         self.seen: set[bytes] = set()
 
@@ -160,19 +206,34 @@ class _LedgerWalk:
                 f"{where} gave a next_cursor an earlier page gave: the pages loop; stopping", pages=self.pages
             )
         self.seen.add(digest)
-        self.empty_in_a_row = 0 if page.data else self.empty_in_a_row + 1
-        if self.empty_in_a_row >= MAX_EMPTY_PAGES:
-            raise PaginationError(
-                f"{where} makes {self.empty_in_a_row} empty pages in a row that say has_more: stopping",
-                pages=self.pages,
-            )
-        if self.pages >= self.max_pages:
-            raise PaginationError(
-                f"{where} still says has_more, and max_pages is {self.max_pages}: stopping (pass a larger "
-                "max_pages, or narrower filters)",
-                pages=self.pages,
-            )
+        self.check_more(where, len(page.data))
         return pagination.next_cursor
+
+
+def _ledger_entries(filters: dict[str, Any], walk: _LedgerWalk) -> Walk[Transaction]:
+    cursor: str | None = None
+    while True:
+        page: TransactionsResponse = yield Call(TRANSACTIONS, {"cursor": cursor, **filters})
+        yield from page.data
+        cursor = walk.next_cursor(page)
+        if cursor is None:
+            return
+
+
+def _forecast_steps(
+    ledger: LedgerWindow, walk: _LedgerWalk, filters: dict[str, Any], detail: BillingDetailResponse | None
+) -> Steps[Forecast]:
+    if detail is None:
+        detail = yield Call(DETAIL)
+    cursor: str | None = None
+    while True:
+        page: TransactionsResponse = yield Call(TRANSACTIONS, {"cursor": cursor, **filters})
+        for entry in page.data:
+            if not ledger.add(entry):
+                return ledger.forecast(detail)
+        cursor = walk.next_cursor(page)
+        if cursor is None:
+            return ledger.forecast(detail)
 
 
 def _iso_moment(name: str, moment: Moment) -> str:
@@ -185,6 +246,28 @@ def _iso_moment(name: str, moment: Moment) -> str:
         except (OverflowError, ValueError):
             raise InvalidParameterError(f"{name} is outside the calendar in UTC: {moment!r}") from None
     raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(moment).__name__}")
+
+
+def _limiter(rate_limit: tuple[int, float] | None) -> SlidingWindowLimiter | None:
+    if rate_limit is None:
+        return None
+    try:
+        max_requests, per_seconds = rate_limit
+        return SlidingWindowLimiter(max_requests, per_seconds)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"logs_rate_limit must be (requests, seconds) or None: {exc}") from None
+
+
+def _certainly_not_acted_on(outcome: _Outcome) -> bool:
+    """Whether a failed attempt certainly did not reach the server, or the server says it did nothing.
+
+    No connection was made (refused, DNS, connect timeout, no pooled connection in time: the request
+    was never written), or the server answered 429, which refuses a request without acting on it.
+    Everything else (a read error or timeout, a connection reset after writing, a 5xx) may come after
+    the server acted."""
+    if isinstance(outcome, _Answer):
+        return outcome.response.status_code == 429
+    return isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 async def _async_sleep(delay: float) -> None:
@@ -250,7 +333,9 @@ class _BaseBilling(Generic[HttpClientT]):
         http_client: HttpClientT | None,
         default_headers: Mapping[str, str] | None,
         allow_insecure_http: bool,
+        logs_rate_limit: tuple[int, float] | None,
     ) -> None:
+        configure_logging()
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 100:
             raise ConfigurationError(f"max_retries must be a whole number from 0 to 100, not {max_retries!r}")
         self._api_key = resolve_api_key(api_key)
@@ -269,6 +354,10 @@ class _BaseBilling(Generic[HttpClientT]):
             _check_timeout(timeout, ConfigurationError)
             self.timeout = timeout
         self._owns_client = http_client is None
+        # Our own pool carries the headers; a caller's client, and nothing else, gets them per request.
+        self._pool_has_headers = http_client is None
+        self._logs_limiter = _limiter(logs_rate_limit)
+        self._resources: dict[str, Any] = {}
         self._headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -280,11 +369,73 @@ class _BaseBilling(Generic[HttpClientT]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | _NotGiven = NOT_GIVEN,
+        deadline: DeadlineTypes | _NotGiven = NOT_GIVEN,
+        max_retries: int | _NotGiven = NOT_GIVEN,
+        max_response_bytes: int | _NotGiven | None = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with other defaults, sharing its connection pool, its rate limit and
+        its redaction (a key created through either is redacted by both). Closing the copy leaves
+        the pool open: the original owns it."""
+        other = copy.copy(self)
+        other._owns_client = False
+        other._resources = {}
+        if not isinstance(timeout, _NotGiven):
+            _check_timeout(timeout, InvalidParameterError)
+            other.timeout = timeout
+        if not isinstance(deadline, _NotGiven):
+            other.deadline = _seconds("deadline", deadline, InvalidParameterError)
+        if not isinstance(max_retries, _NotGiven):
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 100:
+                raise InvalidParameterError(f"max_retries must be a whole number from 0 to 100, not {max_retries!r}")
+            other.max_retries = max_retries
+        if not isinstance(max_response_bytes, _NotGiven):
+            if max_response_bytes is not None:
+                _positive_whole("max_response_bytes", max_response_bytes, InvalidParameterError)
+            other.max_response_bytes = max_response_bytes
+        return other
+
+    @property
+    def with_raw_response(self) -> RawMethods:
+        """The billing methods returning an :class:`APIResponse` (headers, status, request id,
+        ``parse()``): ``billing.with_raw_response.detail()``. For usage, keys and logs:
+        ``billing.usage.with_raw_response.total(...)``."""
+        return RawMethods(self)
+
+    @property
+    def usage(self) -> UsageResource[Self, Parsed]:
+        """``GET /v2/usage`` and ``/v2/usage/detail``: spend per key over a window."""
+        resource: UsageResource[Self, Parsed] = self._resource("usage")
+        return resource
+
+    @property
+    def keys(self) -> KeysResource[Self, Parsed]:
+        """``/v1/keys``, ``/v1/key``, ``/v1/keys/{prefix}``: list, read, create, update, delete keys."""
+        resource: KeysResource[Self, Parsed] = self._resource("keys")
+        return resource
+
+    @property
+    def logs(self) -> LogsResource[Self, Parsed]:
+        """``GET /v2/logs``: one row per request, every page, within the client's rate limit."""
+        resource: LogsResource[Self, Parsed] = self._resource("logs")
+        return resource
+
+    def _resource(self, name: str) -> Any:
+        # Imported on first use: a client that never reads logs never loads their module or models.
+        resource = self._resources.get(name)
+        if resource is None:
+            module = __import__(f"aimlapi_billing._{name}", fromlist=("RESOURCE",))
+            resource = self._resources[name] = module.RESOURCE(self)
+        return resource
+
     def _redact(self, text: str) -> str:
         return self._redactor.text(text)
 
     def _build_request(
-        self, endpoint: _Endpoint[Any], timeout: TimeoutTypes | _NotGiven, **params: Any
+        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, **params: Any
     ) -> tuple[httpx.Request, float | None]:
         """The request, and the wall time one attempt of it may take."""
         if isinstance(timeout, _NotGiven):
@@ -297,8 +448,10 @@ class _BaseBilling(Generic[HttpClientT]):
             kwargs["method"],
             self.base_url + kwargs["url"],
             params=kwargs.get("params"),
+            # A JSON body's Content-Type comes from httpx; the generated builder's copy is not needed.
+            json=kwargs.get("json"),
             # Our own client carries the headers already; merging them per request costs ~10 µs.
-            headers=None if self._owns_client else self._headers,
+            headers=None if self._pool_has_headers else self._headers,
             timeout=chosen,
         )
         if chosen is httpx.USE_CLIENT_DEFAULT:
@@ -318,12 +471,12 @@ class _BaseBilling(Generic[HttpClientT]):
         )
         return Deadline.start(seconds)
 
-    def _body_cap(self, endpoint: _Endpoint[Any], response: httpx.Response) -> tuple[int, bool]:
+    def _body_cap(self, endpoint: Endpoint[ModelT], response: httpx.Response) -> tuple[int, bool]:
         """How many decoded bytes to read, and whether to stop quietly there (error bodies) rather
         than fail."""
         if not response.is_success:
             return MAX_ERROR_BODY_BYTES, True
-        return self.max_response_bytes or DEFAULT_MAX_RESPONSE_BYTES[endpoint.name], False
+        return self.max_response_bytes or endpoint.max_bytes, False
 
     @staticmethod
     def _transaction_filters(
@@ -348,22 +501,115 @@ class _BaseBilling(Generic[HttpClientT]):
             filters["limit"] = limit
         return filters
 
+    # -- the billing calls, written once for both clients (see _resource.py) ----------------------
+
+    @operation
+    def balance(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BalanceResponse]:
+        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
+        return single(Call(BALANCE), timeout, deadline)
+
+    @operation
+    def summary(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BillingResponse]:
+        """``GET /v2/billing``: the current balance in USD."""
+        return single(Call(SUMMARY), timeout, deadline)
+
+    @operation
+    def detail(
+        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
+    ) -> Plan[BillingDetailResponse]:
+        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
+        return single(Call(DETAIL), timeout, deadline)
+
+    @operation
+    def transactions_page(
+        self,
+        *,
+        cursor: str | None = None,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[TransactionsResponse]:
+        """``GET /v2/billing/transactions``: one page of the ledger, newest first.
+
+        Pass ``page.pagination.next_cursor`` back as ``cursor`` for the next page (it is sent exactly
+        as received). ``from_``/``to`` take datetimes (naive ones are local time) or ISO 8601 strings;
+        ``direction`` and ``type`` take the generated enums or their string values; ``limit`` is
+        1 to 100 (the API's default is 50).
+        """
+        filters = self._transaction_filters(from_, to, direction, type, limit)
+        return single(Call(TRANSACTIONS, {"cursor": cursor, **filters}), timeout, deadline)
+
+    @iteration
+    def transactions(
+        self,
+        *,
+        from_: Moment | None = None,
+        to: Moment | None = None,
+        direction: TransactionDirection | str | None = None,
+        type: TransactionType | str | None = None,  # the API's name
+        limit: int | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> WalkPlan[Transaction]:
+        """Every ledger entry matching the filters, newest first, fetching pages as you iterate
+        (``async for`` on :class:`AsyncBilling`).
+
+        Filters are checked now; the first request is made by the first ``next()``. Pages hold
+        ``limit`` entries (default 100, the maximum); each page is a call of its own (retries,
+        ``deadline``). A walk that does not end raises :class:`PaginationError`: a cursor seen
+        before, three empty pages in a row that say ``has_more``, or more than ``max_pages`` pages.
+        """
+        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
+        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
+        return WalkPlan(_ledger_entries(filters, walk), timeout, deadline)
+
+    @operation
+    def forecast(
+        self,
+        *,
+        window: datetime.timedelta = datetime.timedelta(days=30),
+        as_of: datetime.datetime | None = None,
+        detail: BillingDetailResponse | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[Forecast]:
+        """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
+        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
+        ``detail``, a :meth:`detail` answer you already have, saves that call. ``deadline`` bounds
+        the whole forecast, every page included."""
+        ledger = LedgerWindow(_as_of(as_of), window)
+        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
+        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
+        return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
+
     def _after_attempt(
         self,
-        endpoint: _Endpoint[ModelT],
+        endpoint: Endpoint[ModelT],
         request: httpx.Request,
         outcome: _Outcome,
         retries_done: int,
         clock: Deadline,
-    ) -> ModelT | _Retry:
-        """Turn one attempt's outcome into the result, a retry after a delay, or a raised error."""
+    ) -> _Answer | _Retry:
+        """Turn one attempt's outcome into the answer to parse, a retry after a delay, or a raised error."""
+        if isinstance(outcome, _Answer):
+            self._log_response(outcome.response)
         if isinstance(outcome, _Answer) and outcome.response.is_success:
-            return self._parse(endpoint, outcome)
+            return outcome
         if isinstance(outcome, BodyTooLarge):
             raise ResponseTooLargeError(
                 f"{endpoint.name} returned {outcome.response.status_code} with a body larger than "
                 f"{outcome.cap:,} bytes (decoded); stopped reading there (max_response_bytes sets the cap)",
-                response=self._redactor.response(outcome.response, outcome.body),
+                response=self._shown(endpoint, outcome.response, outcome.body),
             )
         if isinstance(outcome, UnsupportedEncoding):
             raise ResponseValidationError(
@@ -376,6 +622,8 @@ class _BaseBilling(Generic[HttpClientT]):
         if isinstance(outcome, httpx.DecodingError):
             raise ResponseValidationError(self._redact(f"{endpoint.name} returned a body that {outcome}")) from None
         error, retryable, headers = self._classify(request, outcome)
+        if endpoint.retry is Retry.UNTIL_SENT and retryable and not _certainly_not_acted_on(outcome):
+            self._raise(self._outcome_unknown(endpoint, error), clock)
         if not retryable or retries_done >= self.max_retries:
             self._raise(error, clock)
         left = clock.left()
@@ -405,6 +653,20 @@ class _BaseBilling(Generic[HttpClientT]):
             error.message,
         )
         return _Retry(delay)
+
+    @staticmethod
+    def _outcome_unknown(endpoint: Endpoint[Any], error: AIMLAPIError) -> AIMLAPIError:
+        """The error for a failed attempt of a non-idempotent request that may have reached the server."""
+        hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
+        message = (
+            f"{error.message}; the request may have reached the server, so whether it took effect is "
+            f"unknown. Not retried, so as not to do it twice{hint}"
+        )
+        if isinstance(error, APIConnectionError):
+            return OutcomeUnknownError(message, request=error.request)
+        assert isinstance(error, APIStatusError)  # a 5xx: the server may have acted before it failed
+        error.add_note_to_message(f"whether it took effect is unknown; not retried{hint}")
+        return error
 
     @staticmethod
     def _raise(error: AIMLAPIError, clock: Deadline, note: str | None = None) -> NoReturn:
@@ -454,13 +716,70 @@ class _BaseBilling(Generic[HttpClientT]):
         shown = self._redactor.response(response, answer.body)
         return error_class(message, response=shown, body=body, request_id=request_id)
 
-    def _parse(self, endpoint: _Endpoint[ModelT], answer: _Answer) -> ModelT:
+    def _finish(self, endpoint: Endpoint[Any], answer: _Answer) -> Any:
+        """The parsed model of a 2xx answer; for a non-idempotent call, a body that cannot be read
+        still means the call took effect, and the error says so."""
+        try:
+            return self._parse(endpoint, answer)
+        except ResponseValidationError as error:
+            if endpoint.retry is Retry.UNTIL_SENT:
+                hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
+                error.add_note_to_message(f"the server answered {answer.response.status_code}: it took effect{hint}")
+            raise
+
+    def _shown(self, endpoint: Endpoint[Any], response: httpx.Response, body: bytes) -> httpx.Response:
+        """A copy of ``response`` for an error: redacted; without the body of a 2xx that holds a secret
+        (its secret may be unreadable, so not redactable)."""
+        return self._redactor.response(response, b"" if endpoint.secret_path and response.is_success else body)
+
+    def _register_secret(self, endpoint: Endpoint[Any], data: Any) -> None:
+        for step in endpoint.secret_path:
+            data = data.get(step) if isinstance(data, dict) else None
+        if isinstance(data, str) and data:
+            self._redactor.add(data)
+
+    def _convert(self, call: Call, model: Any) -> Any:
+        return model if call.convert is None else call.convert(self, model)
+
+    def _respond(self, parsed: Any, answers: list[_Answer]) -> APIResponse[Any]:
+        # Copies built after the plan ran, so a key it created is redacted from them too.
+        return APIResponse([self._redactor.response(answer.response, answer.body) for answer in answers], parsed)
+
+    def _rate_slot(self, endpoint: Endpoint[Any], request: httpx.Request, clock: Deadline) -> float:
+        """Seconds to wait before sending ``request``, by the client's rate limit for its endpoint."""
+        if not endpoint.rate_limited or self._logs_limiter is None:
+            return 0.0
+        wait = self._logs_limiter.reserve(clock.ends_at)
+        if wait is None:
+            limiter = self._logs_limiter
+            raise APITimeoutError(
+                f"{endpoint.name}: the client's rate limit ({limiter.max_requests} requests per "
+                f"{limiter.per_seconds:g} s) has no slot before the {clock.seconds:g} s deadline",
+                request=self._redactor.request(request),
+            )
+        return wait
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
+
+    def _log_response(self, response: httpx.Response) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "Response: %s %s -> %d (request id %s)",
+                response.request.method,
+                self._redact(str(response.request.url)),
+                response.status_code,
+                printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
+            )
+
+    def _parse(self, endpoint: Endpoint[ModelT], answer: _Answer) -> ModelT:
         response = answer.response
         where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
 
         def invalid(reason: str) -> ResponseValidationError:
             return ResponseValidationError(
-                self._redact(f"{where} but {reason}"), response=self._redactor.response(response, answer.body)
+                self._redact(f"{where} but {reason}"), response=self._shown(endpoint, response, answer.body)
             )
 
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -470,10 +789,11 @@ class _BaseBilling(Generic[HttpClientT]):
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
             raise invalid(str(exc)) from None
+        self._register_secret(endpoint, data)
         if not isinstance(data, dict):
             raise invalid(f"the body is a JSON {type(data).__name__}, not an object")
         try:
-            model = endpoint.model.from_dict(data)  # type: ignore[attr-defined]
+            model = endpoint.model_class().from_dict(data)
             check_model(model)
             check_containers(data, model)
         except KeyError as exc:
@@ -504,6 +824,9 @@ class Billing(_BaseBilling[httpx.Client]):
         http_client: Your own ``httpx.Client`` (proxies, certificates); it stays yours to close.
         default_headers: Extra headers sent with every request.
         allow_insecure_http: Allow plain ``http://`` to a host that is not loopback.
+        logs_rate_limit: ``(requests, seconds)``: the sliding window that requests to ``/v2/logs``
+            wait for (default 190 per 60 s; the API's limit is 200), shared by every call of this
+            client and its ``with_options`` copies. ``None`` turns it off.
     """
 
     def __init__(
@@ -518,6 +841,7 @@ class Billing(_BaseBilling[httpx.Client]):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        logs_rate_limit: tuple[int, float] | None = DEFAULT_LOGS_RATE_LIMIT,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -529,118 +853,23 @@ class Billing(_BaseBilling[httpx.Client]):
             http_client=http_client,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
+            logs_rate_limit=logs_rate_limit,
         )
         self._client = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, headers=self._headers)
         bound_transports(self._client)
 
-    def balance(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> BalanceResponse:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
-        return self._request(BALANCE, timeout, self._start(deadline))
-
-    def summary(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> BillingResponse:
-        """``GET /v2/billing``: the current balance in USD."""
-        return self._request(SUMMARY, timeout, self._start(deadline))
-
-    def detail(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingDetailResponse:
-        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
-        return self._request(DETAIL, timeout, self._start(deadline))
-
-    def transactions_page(
-        self,
-        *,
-        cursor: str | None = None,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> TransactionsResponse:
-        """``GET /v2/billing/transactions``: one page of the ledger, newest first.
-
-        Pass ``page.pagination.next_cursor`` back as ``cursor`` for the next page (it is sent exactly
-        as received). ``from_``/``to`` take datetimes (naive ones are local time) or ISO 8601 strings;
-        ``direction`` and ``type`` take the generated enums or their string values; ``limit`` is
-        1 to 100 (the API's default is 50).
-        """
-        filters = self._transaction_filters(from_, to, direction, type, limit)
-        return self._request(TRANSACTIONS, timeout, self._start(deadline), cursor=cursor, **filters)
-
-    def transactions(
-        self,
-        *,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Iterator[Transaction]:
-        """Every ledger entry matching the filters, newest first, fetching pages as you iterate.
-
-        Filters are checked now; the first request is made by the first ``next()``. Pages hold
-        ``limit`` entries (default 100, the maximum); each page is a call of its own (retries,
-        ``deadline``). A walk that does not end raises :class:`PaginationError`: a cursor seen
-        before, three empty pages in a row that say ``has_more``, or more than ``max_pages`` pages.
-        """
-        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._check_call_limits(timeout, deadline)
-        return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
-
-    def _iterate_transactions(
-        self,
-        filters: dict[str, Any],
-        timeout: TimeoutTypes | _NotGiven,
-        walk: _LedgerWalk,
-        clock: Callable[[], Deadline],
-    ) -> Iterator[Transaction]:
-        cursor: str | None = None
-        while True:
-            page = self._request(TRANSACTIONS, timeout, clock(), cursor=cursor, **filters)
-            yield from page.data
-            cursor = walk.next_cursor(page)
-            if cursor is None:
-                return
-
-    def forecast(
-        self,
-        *,
-        window: datetime.timedelta = datetime.timedelta(days=30),
-        as_of: datetime.datetime | None = None,
-        detail: BillingDetailResponse | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Forecast:
-        """Spend over ``window`` and the runway it implies: one detail call and the ledger's pages back
-        to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
-        ``detail``, a :meth:`detail` answer you already have, saves that call. ``deadline`` bounds
-        the whole forecast, every page included."""
-        ledger = LedgerWindow(_as_of(as_of), window)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        clock = self._start(deadline)
-        if detail is None:
-            detail = self._request(DETAIL, timeout, clock)
-        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
-        for entry in self._iterate_transactions(filters, timeout, walk, lambda: clock):
-            if not ledger.add(entry):
-                break
-        return ledger.forecast(detail)
-
-    def _request(
-        self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, clock: Deadline, **params: Any
-    ) -> ModelT:
+    def _send(
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+    ) -> tuple[Any, _Answer]:
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
+            wait = self._rate_slot(endpoint, request, clock)
+            if wait:
+                time.sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
+            self._log_request(request)
             try:
                 with attempt_ends_at(ends_at):
                     response = self._client.send(request, stream=True)
@@ -650,9 +879,42 @@ class Billing(_BaseBilling[httpx.Client]):
                 outcome = exc
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
-                return step
+                return self._finish(endpoint, step), step
             retries_done += 1
             time.sleep(step.delay)
+
+    def _run(self, plan: Plan[T], raw: bool) -> Any:
+        """Make the requests of ``plan``, one after another, within its deadline."""
+        clock = self._start(plan.deadline)
+        answers: list[_Answer] = []
+        received: Any = None
+        while True:
+            try:
+                call = plan.steps.send(received)
+            except StopIteration as done:
+                return self._respond(done.value, answers) if raw else done.value
+            model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
+            received = self._convert(call, model)
+            answers.append(answer)
+
+    def _walk(self, plan: WalkPlan[T]) -> Iterator[T]:
+        self._check_call_limits(plan.timeout, plan.deadline)
+        return self._walk_steps(plan)
+
+    def _walk_steps(self, plan: WalkPlan[T]) -> Iterator[T]:
+        received: Any = None
+        while True:
+            try:
+                step = plan.steps.send(received)
+            except StopIteration:
+                return
+            if isinstance(step, Call):
+                # Each page is a call of its own: its own retries and deadline.
+                model = self._send(step.endpoint, plan.timeout, self._start(plan.deadline), step.params)[0]
+                received = self._convert(step, model)
+            else:
+                received = None
+                yield step
 
     def close(self) -> None:
         """Close the connection pool (not a client you passed in)."""
@@ -681,6 +943,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
+        logs_rate_limit: tuple[int, float] | None = DEFAULT_LOGS_RATE_LIMIT,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -692,102 +955,13 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
             http_client=http_client,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
+            logs_rate_limit=logs_rate_limit,
         )
         self._client = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, headers=self._headers)
 
-    async def balance(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BalanceResponse:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
-        return await self._request(BALANCE, timeout, self._start(deadline))
-
-    async def summary(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingResponse:
-        """``GET /v2/billing``: the current balance in USD."""
-        return await self._request(SUMMARY, timeout, self._start(deadline))
-
-    async def detail(
-        self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
-    ) -> BillingDetailResponse:
-        """``GET /v2/billing/detail``: user id, e-mail, balance in USD and auto top-up settings."""
-        return await self._request(DETAIL, timeout, self._start(deadline))
-
-    async def transactions_page(
-        self,
-        *,
-        cursor: str | None = None,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> TransactionsResponse:
-        """``GET /v2/billing/transactions``: one page; see :meth:`Billing.transactions_page`."""
-        filters = self._transaction_filters(from_, to, direction, type, limit)
-        return await self._request(TRANSACTIONS, timeout, self._start(deadline), cursor=cursor, **filters)
-
-    def transactions(
-        self,
-        *,
-        from_: Moment | None = None,
-        to: Moment | None = None,
-        direction: TransactionDirection | str | None = None,
-        type: TransactionType | str | None = None,  # the API's name
-        limit: int | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> AsyncIterator[Transaction]:
-        """Every matching ledger entry, for ``async for``; see :meth:`Billing.transactions`."""
-        filters = self._transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        self._check_call_limits(timeout, deadline)
-        return self._iterate_transactions(filters, timeout, walk, lambda: self._start(deadline))
-
-    async def _iterate_transactions(
-        self,
-        filters: dict[str, Any],
-        timeout: TimeoutTypes | _NotGiven,
-        walk: _LedgerWalk,
-        clock: Callable[[], Deadline],
-    ) -> AsyncIterator[Transaction]:
-        cursor: str | None = None
-        while True:
-            page = await self._request(TRANSACTIONS, timeout, clock(), cursor=cursor, **filters)
-            for entry in page.data:
-                yield entry
-            cursor = walk.next_cursor(page)
-            if cursor is None:
-                return
-
-    async def forecast(
-        self,
-        *,
-        window: datetime.timedelta = datetime.timedelta(days=30),
-        as_of: datetime.datetime | None = None,
-        detail: BillingDetailResponse | None = None,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        timeout: TimeoutTypes = NOT_GIVEN,
-        deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> Forecast:
-        """Spend over ``window`` and the runway it implies; see :meth:`Billing.forecast`."""
-        ledger = LedgerWindow(_as_of(as_of), window)
-        walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
-        clock = self._start(deadline)
-        if detail is None:
-            detail = await self._request(DETAIL, timeout, clock)
-        filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
-        async for entry in self._iterate_transactions(filters, timeout, walk, lambda: clock):
-            if not ledger.add(entry):
-                break
-        return ledger.forecast(detail)
-
-    async def _request(
-        self, endpoint: _Endpoint[ModelT], timeout: TimeoutTypes | _NotGiven, clock: Deadline, **params: Any
-    ) -> ModelT:
+    async def _send(
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+    ) -> tuple[Any, _Answer]:
         # asyncio is imported here, not at the top: it is a quarter of the SDK's import time, and only
         # AsyncBilling, whose callers have imported it already, uses it.
         import asyncio
@@ -795,8 +969,12 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
+            wait = self._rate_slot(endpoint, request, clock)
+            if wait:
+                await _async_sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
+            self._log_request(request)
             try:
                 async with asyncio.timeout(None if ends_at is None else ends_at - time.monotonic()):
                     response = await self._client.send(request, stream=True)
@@ -808,9 +986,41 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
                 outcome = BodyTooSlow()
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
-                return step
+                return self._finish(endpoint, step), step
             retries_done += 1
             await _async_sleep(step.delay)
+
+    async def _run(self, plan: Plan[T], raw: bool) -> Any:
+        """Make the requests of ``plan``, one after another, within its deadline."""
+        clock = self._start(plan.deadline)
+        answers: list[_Answer] = []
+        received: Any = None
+        while True:
+            try:
+                call = plan.steps.send(received)
+            except StopIteration as done:
+                return self._respond(done.value, answers) if raw else done.value
+            model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)
+            received = self._convert(call, model)
+            answers.append(answer)
+
+    def _walk(self, plan: WalkPlan[T]) -> AsyncIterator[T]:
+        self._check_call_limits(plan.timeout, plan.deadline)
+        return self._walk_steps(plan)
+
+    async def _walk_steps(self, plan: WalkPlan[T]) -> AsyncIterator[T]:
+        received: Any = None
+        while True:
+            try:
+                step = plan.steps.send(received)
+            except StopIteration:
+                return
+            if isinstance(step, Call):
+                model = (await self._send(step.endpoint, plan.timeout, self._start(plan.deadline), step.params))[0]
+                received = self._convert(step, model)
+            else:
+                received = None
+                yield step
 
     async def aclose(self) -> None:
         """Close the connection pool (not a client you passed in)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import platform
 from collections.abc import Mapping
@@ -42,6 +43,10 @@ MAX_EMPTY_PAGES = 3
 API_KEY_ENV_VARS = ("AIML_API_KEY", "AIMLAPI_API_KEY")
 #: Host only (no ``/v1``): the vendor SDK's ``AIML_API_BASE`` includes ``/v1``, so it is not reused.
 BASE_URL_ENV_VAR = "AIMLAPI_BILLING_BASE_URL"
+
+#: ``debug`` (or ``info``) sends the SDK's log records, and httpx's, to stderr: each request and
+#: response, each retry; keys are redacted like everywhere else.
+LOG_ENV_VAR = "AIMLAPI_BILLING_LOG"
 
 USER_AGENT = f"aimlapi-billing/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
 
@@ -136,3 +141,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+_LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def configure_logging(environ: Mapping[str, str] = os.environ) -> None:
+    """Honour ``$AIMLAPI_BILLING_LOG``: attach one stderr handler to the SDK's logger and httpx's and
+    set their level. Once per process; a program that configures logging itself needs none of it."""
+    level = _LOG_LEVELS.get(environ.get(LOG_ENV_VAR, "").strip().lower())
+    if level is None:
+        return
+    for name in ("aimlapi_billing", "httpx"):
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(getattr(handler, "_aimlapi_billing", False) for handler in logger.handlers):
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+            handler._aimlapi_billing = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)

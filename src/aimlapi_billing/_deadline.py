@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import math
 import ssl
 import time
@@ -18,7 +19,6 @@ import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import httpcore
 import httpx
 
 _ATTEMPT_ENDS_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -33,65 +33,80 @@ def _clip(timeout: float | None) -> float | None:
         return timeout
     left = ends_at - time.monotonic()
     if left <= 0:
+        import httpcore
+
         raise httpcore.ReadTimeout("the attempt's time is up")
     return left if timeout is None else min(timeout, left)
 
 
-class _BoundedStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
+@functools.cache
+def _bounded_backend_class() -> type:
+    """The wrapper classes, defined on first use: they subclass httpcore's, and httpcore is loaded
+    by httpx only when a transport is made, so importing the SDK does not load it."""
+    import httpcore
 
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _clip(timeout))
+    class BoundedStream(httpcore.NetworkStream):
+        def __init__(self, stream: httpcore.NetworkStream) -> None:
+            self._stream = stream
 
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _clip(timeout))
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self._stream.read(max_bytes, _clip(timeout))
 
-    def close(self) -> None:
-        self._stream.close()
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._stream.write(buffer, _clip(timeout))
 
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _clip(timeout)))
+        def close(self) -> None:
+            self._stream.close()
 
-    def get_extra_info(self, info: str) -> typing.Any:
-        return self._stream.get_extra_info(info)
+        def start_tls(
+            self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore.NetworkStream:
+            return BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _clip(timeout)))
 
+        def get_extra_info(self, info: str) -> typing.Any:
+            return self._stream.get_extra_info(info)
 
-class _BoundedBackend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
+    class BoundedBackend(httpcore.NetworkBackend):
+        def __init__(self, backend: httpcore.NetworkBackend) -> None:
+            self._backend = backend
 
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(host, port, _clip(timeout), local_address, socket_options)
-        return _BoundedStream(stream)
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+        ) -> httpcore.NetworkStream:
+            stream = self._backend.connect_tcp(host, port, _clip(timeout), local_address, socket_options)
+            return BoundedStream(stream)
 
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
-    ) -> httpcore.NetworkStream:
-        return _BoundedStream(self._backend.connect_unix_socket(path, _clip(timeout), socket_options))
+        def connect_unix_socket(
+            self,
+            path: str,
+            timeout: float | None = None,
+            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+        ) -> httpcore.NetworkStream:
+            return BoundedStream(self._backend.connect_unix_socket(path, _clip(timeout), socket_options))
 
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
+        def sleep(self, seconds: float) -> None:
+            self._backend.sleep(seconds)
+
+    return BoundedBackend
 
 
 def bound_transports(client: httpx.Client) -> None:
     """Make every connection of ``client``'s own transports honour the attempt's end. Transports that
     are not httpx's (a mock, a custom one) are left alone: the body loop's clock check remains."""
+    import httpcore  # loaded already: the client's transports made it
+
+    bounded = _bounded_backend_class()
     transports = [client._transport, *client._mounts.values()]  # no public handle on them
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _BoundedBackend):
-            pool._network_backend = _BoundedBackend(backend)  # type: ignore[union-attr]
+        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, bounded):
+            pool._network_backend = bounded(backend)  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager

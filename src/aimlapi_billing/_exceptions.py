@@ -6,7 +6,9 @@
     ├── ConfigurationError          no API key, a bad base URL, plain HTTP to a remote host
     ├── InvalidParameterError       an argument the API cannot take (also a ValueError)
     ├── APIConnectionError          the request did not get a response (DNS, refused, reset, …)
-    │   └── APITimeoutError         … because a timeout expired
+    │   ├── APITimeoutError         … because a timeout expired
+    │   └── OutcomeUnknownError     … after a non-idempotent request (creating a key) may have
+    │                                   reached the server: not retried; check before trying again
     ├── APIStatusError              the API answered with a non-2xx status (.retry_after: what it asked)
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401: the key is missing or invalid
@@ -40,6 +42,7 @@ __all__ = [
     "InternalServerError",
     "InvalidParameterError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -87,6 +90,13 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, message: str = "Request timed out.", *, request: httpx.Request) -> None:
         super().__init__(message, request=request)
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A request that must not be repeated blindly (``POST /v1/keys`` creates a key each time) failed
+    after it may have reached the server: the connection broke or timed out after the request was
+    written. The server may have acted on it or not; the SDK does not retry, and the message says
+    how to check (for a key: list the keys and look for its name) before trying again."""
 
 
 class APIStatusError(AIMLAPIError):

@@ -31,21 +31,33 @@ _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 
 
 class Redactor:
-    """Removes one secret, in every form and every long enough piece, from text and data."""
+    """Removes secrets, in every form and every long enough piece, from text and data: the client's
+    API key, and each key created through the client (:meth:`add`)."""
 
     def __init__(self, secret: str) -> None:
-        forms = {
-            secret,
-            urllib.parse.quote(secret, safe=""),
-            urllib.parse.quote_plus(secret),
-            json.dumps(secret)[1:-1],
-            repr(secret.encode())[2:-1],
-        }
-        self._forms = tuple(sorted(forms, key=len, reverse=True))
+        self._secrets: list[str] = []
+        self.add(secret)
+
+    def add(self, secret: str) -> None:
+        """Redact ``secret`` too, from now on (a key just created, before anything shows it)."""
+        if not secret or secret in self._secrets:
+            return
+        self._secrets.append(secret)
+        forms: set[str] = set()
+        for each in self._secrets:
+            forms |= {
+                each,
+                urllib.parse.quote(each, safe=""),
+                urllib.parse.quote_plus(each),
+                json.dumps(each)[1:-1],
+                repr(each.encode())[2:-1],
+            }
         pieces: set[str] = set()
-        for form in self._forms:
+        for form in forms:
             size = min(MIN_ECHO, len(form))
             pieces.update(form[i : i + size] for i in range(len(form) - size + 1))
+        # Assigned last, each in one step: another thread redacting meanwhile sees old or new, whole.
+        self._forms = tuple(sorted(forms, key=len, reverse=True))
         self._pattern = re.compile("|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)))
 
     def text(self, text: str) -> str:

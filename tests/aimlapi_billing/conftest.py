@@ -11,6 +11,8 @@ from aimlapi_billing import _retry
 
 # Recognisable, so the secret tests can search every output for it.
 API_KEY = "sk-aiml-TEST-9f8e7d6c5b4a3210-SECRET"
+#: The full value of a key the tests' API "creates" (POST /v1/keys): a secret like API_KEY.
+CREATED_KEY = "sk-aiml-NEWKEY-0a1b2c3d4e5f6789-CREATED"
 BASE_URL = "https://api.aimlapi.com"
 
 
@@ -28,6 +30,21 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backoff in milliseconds rather than seconds; the policy itself is unchanged."""
     monkeypatch.setattr(_retry, "INITIAL_DELAY", 0.001)
     monkeypatch.setattr(_retry, "MAX_DELAY", 0.004)
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the delays the client asks for (backoff, rate limit) instead of sleeping them."""
+    from aimlapi_billing import _client
+
+    delays: list[float] = []
+
+    async def async_sleep(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr(_client.time, "sleep", delays.append)
+    monkeypatch.setattr(_client, "_async_sleep", async_sleep)
+    return delays
 
 
 @pytest.fixture

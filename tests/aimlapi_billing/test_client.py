@@ -30,7 +30,6 @@ from aimlapi_billing import (
     RateLimitError,
     ResponseValidationError,
 )
-from aimlapi_billing import _client as client_module
 
 from .conftest import API_KEY, BASE_URL
 
@@ -39,19 +38,6 @@ METHODS = [
     pytest.param("summary", "/v2/billing", BILLING, BillingResponse, id="summary"),
     pytest.param("detail", "/v2/billing/detail", DETAIL, BillingDetailResponse, id="detail"),
 ]
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the delays the client asks for instead of sleeping them (sync and async)."""
-    delays: list[float] = []
-
-    async def async_sleep(delay: float) -> None:
-        delays.append(delay)
-
-    monkeypatch.setattr(client_module.time, "sleep", delays.append)
-    monkeypatch.setattr(client_module, "_async_sleep", async_sleep)
-    return delays
 
 
 def call_sync(method: str, **options: Any) -> Any:

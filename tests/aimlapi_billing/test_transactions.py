@@ -25,7 +25,6 @@ from aimlapi_billing import (
     TransactionsResponse,
     TransactionType,
 )
-from aimlapi_billing import _client as client_module
 from aimlapi_billing._cli import main
 
 from .conftest import BASE_URL
@@ -45,15 +44,6 @@ def _entry(n: int) -> dict[str, Any]:
 
 def _query(request: httpx.Request) -> dict[str, list[str]]:
     return parse_qs(urlsplit(str(request.url)).query, keep_blank_values=True)
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def async_sleep(delay: float) -> None:
-        return None
-
-    monkeypatch.setattr(client_module.time, "sleep", lambda delay: None)
-    monkeypatch.setattr(client_module, "_async_sleep", async_sleep)
 
 
 def _three_pages(httpx_mock: HTTPXMock) -> None:

@@ -1,0 +1,281 @@
+"""Endpoints as declarations, and resources whose methods are written once for both clients.
+
+An endpoint is one :class:`Endpoint` line: its name, the generated module that builds its request,
+the generated model its 2xx body parses into, its retry policy and its body cap. Both are named by
+string and imported on the first call, so declaring an endpoint costs no import time.
+
+A resource method, and each billing method of the clients, is written once: a function that checks
+its arguments (before any request) and returns a :class:`Plan`, a generator that yields the
+:class:`Call` it needs and receives each parsed model back. :class:`Billing` runs a plan with
+blocking I/O, :class:`AsyncBilling` with ``await``; the :func:`operation` and :func:`iteration`
+descriptors hand the caller the matching callable, typed for each client. Multi-request logic
+(windows split in pieces, pages, a forecast's walk) thus exists once, not once per client.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._client import AsyncBilling, Billing, DeadlineTypes, TimeoutTypes, _BaseBilling
+
+T = TypeVar("T")
+P = ParamSpec("P")
+ClientT = TypeVar("ClientT", bound="_BaseBilling[Any]")
+ShapeT = TypeVar("ShapeT", "Parsed", "Raw")
+
+
+class Retry(enum.Enum):
+    """When a failed attempt of an endpoint is tried again."""
+
+    #: Retried after a 408, 409, 429, 5xx, connection error or timeout: sending it twice does what
+    #: sending it once does (GET, PUT, DELETE, and a PATCH that sets absolute values).
+    IDEMPOTENT = "idempotent"
+    #: Retried only when the request certainly did not reach the server (it could not connect, or
+    #: waited for a pooled connection) or the server refused it without acting (429). Any failure
+    #: after the request may have been sent raises :class:`OutcomeUnknownError` instead (POST).
+    UNTIL_SENT = "until_sent"
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """One API operation: all a call needs, in one declaration. ``T``, the model, is for type
+    checkers only: the class is looked up by its name on the first call."""
+
+    name: str  # "GET /v2/usage": the name in messages and in DEFAULT_MAX_RESPONSE_BYTES
+    builder: str  # the generated module whose ``_get_kwargs`` builds the request
+    model: str  # the generated model, in aimlapi_billing_client.models, of a 2xx body
+    max_bytes: int  # the default cap on a 2xx body, decoded
+    retry: Retry = Retry.IDEMPOTENT
+    #: Requests to this endpoint wait for the client's sliding-window limiter (``/v2/logs``).
+    rate_limited: bool = False
+    #: For a ``Retry.UNTIL_SENT`` endpoint: how to find out whether a call whose outcome is unknown
+    #: took effect (it ends the error message).
+    check_hint: str = ""
+    #: Where a 2xx body holds a secret (a created key): it is redacted from then on, and no error
+    #: carries such a body.
+    secret_path: tuple[str, ...] = ()
+
+    def request_kwargs(self, **params: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = _builder(self.builder)(**params)
+        return kwargs
+
+    def model_class(self) -> Any:
+        return _model(self.model)
+
+
+@functools.cache
+def _builder(module: str) -> Callable[..., dict[str, Any]]:
+    # __import__ rather than importlib: -X importtime sees it, and the module is cached after this.
+    built: Callable[..., dict[str, Any]] = __import__(module, fromlist=("_get_kwargs",))._get_kwargs
+    return built
+
+
+@functools.cache
+def _model(name: str) -> Any:
+    import aimlapi_billing_client.models as models
+
+    return getattr(models, name)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request a plan needs: the endpoint and the generated builder's keyword arguments."""
+
+    endpoint: Endpoint[Any]
+    params: dict[str, Any] = field(default_factory=dict)
+    #: Turns the parsed model into what the plan receives (e.g. wraps a created key's secret).
+    convert: Callable[[Any, Any], Any] | None = None
+
+
+Steps = Generator[Call, Any, T]
+Walk = Generator["Call | T", Any, None]
+
+
+@dataclass(frozen=True)
+class Plan(Generic[T]):
+    """A checked call, not yet made: its steps and the call's ``timeout`` and ``deadline``."""
+
+    steps: Steps[T]
+    timeout: TimeoutTypes
+    deadline: DeadlineTypes
+
+
+@dataclass(frozen=True)
+class WalkPlan(Generic[T]):
+    """A lazy iteration: its steps yield a :class:`Call` (and get the model back) or a row."""
+
+    steps: Walk[T]
+    timeout: TimeoutTypes
+    deadline: DeadlineTypes
+
+
+def single(call: Call, timeout: Any, deadline: Any) -> Plan[Any]:
+    """The plan of a method that makes exactly one request."""
+
+    def steps() -> Steps[Any]:
+        return (yield call)
+
+    return Plan(steps(), timeout, deadline)
+
+
+class APIResponse(Generic[T]):
+    """The HTTP response next to the parsed result: ``billing.usage.with_raw_response.total()``.
+
+    ``http_response`` is a copy fit to show or log: the request's credentials are removed, and the
+    headers and body are redacted of the API key and of any key this client created. A call that
+    took several requests (a long usage window) keeps them all in ``http_responses``; the
+    properties describe the last.
+    """
+
+    def __init__(self, http_responses: list[httpx.Response], parsed: T) -> None:
+        self.http_responses = http_responses
+        self.http_response = http_responses[-1]
+        self._parsed = parsed
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def request_id(self) -> str | None:
+        request_id: str | None = self.http_response.headers.get("x-request-id")
+        return request_id
+
+    def parse(self) -> T:
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.http_response.url}>"
+
+
+class Parsed:
+    """Marks a resource whose methods return the parsed result."""
+
+
+class Raw:
+    """Marks a resource whose methods return an :class:`APIResponse`."""
+
+
+class Resource(Generic[ClientT, ShapeT]):
+    """A namespace of methods on a client (``billing.usage``); each subclass's ``with_raw_response``
+    is the same namespace returning :class:`APIResponse` objects."""
+
+    def __init__(self, client: ClientT, raw: bool = False) -> None:
+        self._client = client
+        self._raw = raw
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+
+class _Operation(Generic[P, T]):
+    def __init__(self, method: Callable[Concatenate[Any, P], Plan[T]]) -> None:
+        self._method = method
+        functools.update_wrapper(self, method)
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Called on the class with the instance first (``Billing.summary(billing)``), as a method can be."""
+        return self.__get__(instance, type(instance))(*args, **kwargs)
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Operation[P, T]: ...
+    @overload
+    def __get__(self, instance: Billing, owner: type) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: AsyncBilling, owner: type) -> Callable[P, Awaitable[T]]: ...
+    @overload
+    def __get__(self, instance: Resource[Billing, Parsed], owner: type) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: Resource[Billing, Raw], owner: type) -> Callable[P, APIResponse[T]]: ...
+    @overload
+    def __get__(self, instance: Resource[AsyncBilling, Parsed], owner: type) -> Callable[P, Awaitable[T]]: ...
+    @overload
+    def __get__(self, instance: Resource[AsyncBilling, Raw], owner: type) -> Callable[P, Awaitable[APIResponse[T]]]: ...
+    def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
+        if instance is None:
+            return self
+        if isinstance(instance, Resource):
+            return self.bind(instance, instance._client, instance._raw)
+        return self.bind(instance, instance, False)
+
+    def bind(self, owner: Any, client: Any, raw: bool) -> Callable[..., Any]:
+        """The method of ``owner`` (a resource or a client) run by ``client``, raw or parsed."""
+        method = self._method
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return client._run(method(owner, *args, **kwargs), raw)
+
+        return call
+
+
+class _Iteration(Generic[P, T]):
+    def __init__(self, method: Callable[Concatenate[Any, P], WalkPlan[T]]) -> None:
+        self._method = method
+        functools.update_wrapper(self, method)
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Called on the class with the instance first (``Billing.summary(billing)``), as a method can be."""
+        return self.__get__(instance, type(instance))(*args, **kwargs)
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Iteration[P, T]: ...
+    @overload
+    def __get__(self, instance: Billing, owner: type) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(self, instance: AsyncBilling, owner: type) -> Callable[P, AsyncIterator[T]]: ...
+    @overload
+    def __get__(self, instance: Resource[Billing, Any], owner: type) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(self, instance: Resource[AsyncBilling, Any], owner: type) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
+        if instance is None:
+            return self
+        method = self._method
+        client: Any = instance._client if isinstance(instance, Resource) else instance
+
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> Any:
+            return client._walk(method(instance, *args, **kwargs))
+
+        return call
+
+
+class RawMethods:
+    """``billing.with_raw_response``: the client's billing methods (``balance``, ``summary``,
+    ``detail``, ``transactions_page``, ``forecast``), each returning an :class:`APIResponse`."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(type(self._client), name, None)
+        if not isinstance(method, _Operation):
+            raise AttributeError(f"with_raw_response has no method {name!r} (iterators have no single response)")
+        return method.bind(self._client, self._client, True)
+
+    def __repr__(self) -> str:
+        return f"<with_raw_response of {self._client!r}>"
+
+
+def operation(method: Callable[Concatenate[Any, P], Plan[T]]) -> _Operation[P, T]:
+    """A resource method: ``T`` on :class:`Billing`, ``Awaitable[T]`` on :class:`AsyncBilling`."""
+    return _Operation(method)
+
+
+def iteration(method: Callable[Concatenate[Any, P], WalkPlan[T]]) -> _Iteration[P, T]:
+    """A lazy resource iterator: ``Iterator[T]`` on :class:`Billing`, ``AsyncIterator[T]`` on
+    :class:`AsyncBilling`. The arguments are checked by the call; the first request waits for the
+    first ``next()``."""
+    return _Iteration(method)

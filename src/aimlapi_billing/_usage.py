@@ -1,0 +1,289 @@
+"""``billing.usage``: a key's spend over any window, split into the API's 92-day pieces.
+
+The API measures at most 92 days at a time. :meth:`UsageResource.total` and
+:meth:`UsageResource.detail` take any window: a longer one is cut into consecutive pieces of at most
+92 days, one request each, and the answers are combined exactly: spend added as ``Decimal`` (the
+decimal the JSON wrote, not a float sum), requests added, models merged by name, groups
+concatenated in order. So ``total(period="365d")`` is the year's spend.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Generic
+
+from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import UsageDetailResponse, UsageGroup, UsageGrouping, UsageResponse
+
+    from ._client import DeadlineTypes, TimeoutTypes
+
+from ._client import NOT_GIVEN
+
+__all__ = ["MAX_WINDOW", "ModelSpend", "UsageReport", "UsageResource"]
+
+_KIB = 1024
+USAGE: Endpoint[UsageResponse] = Endpoint(
+    "GET /v2/usage", "aimlapi_billing_client.api.usage.get_usage", "UsageResponse", 64 * _KIB
+)
+#: A detail answer grows with models and groups: a year by day and model is ~10k groups of ~200 B.
+USAGE_DETAIL: Endpoint[UsageDetailResponse] = Endpoint(
+    "GET /v2/usage/detail", "aimlapi_billing_client.api.usage.get_usage_detail", "UsageDetailResponse", 8 * 1024 * _KIB
+)
+
+#: The longest window the API measures in one request.
+MAX_WINDOW = datetime.timedelta(days=92)
+_PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
+_GROUPINGS = {
+    "day": "day",
+    "model": "model",
+    "day,model": "day,model",
+    "day+model": "day,model",
+    "model,day": "day,model",
+}
+Moment = datetime.datetime | str
+
+
+@dataclass(frozen=True)
+class ModelSpend:
+    """One model's share of a window: spend in USD (exact), charged requests."""
+
+    model: str
+    spend: Decimal
+    requests: int
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    """A key's spend over a window, however many requests it took.
+
+    ``spend`` is the sum of the API's figures as exact decimals; ``start``/``end`` are those of the
+    first and last piece (the API's UTC echo); ``models`` (detail only) is merged by name, highest
+    spend first; ``groups`` (detail with ``group_by``) are the pieces' groups in order, so with
+    ``group_by="day"`` a day cut by a 92-day boundary appears twice. ``parts`` holds the API's own
+    answers, one per piece.
+    """
+
+    spend: Decimal
+    requests: int
+    start: str
+    end: str
+    currency: str
+    api_key_prefix: str | None
+    models: tuple[ModelSpend, ...]
+    groups: tuple[UsageGroup, ...] | None
+    parts: tuple[UsageResponse | UsageDetailResponse, ...]
+
+
+def exact(value: float) -> Decimal:
+    """The decimal the JSON wrote: ``repr`` of a float is the shortest string that reads back as it."""
+    return Decimal(repr(value))
+
+
+def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport:
+    """One report from the answers for consecutive pieces of a window, in order."""
+    if not parts:
+        raise ValueError("no usage answers to combine")
+    first = parts[0]
+    for part in parts[1:]:
+        if part.currency != first.currency or part.api_key_prefix != first.api_key_prefix:
+            raise ResponseValidationError(
+                f"GET /v2/usage answered pieces of one window in {first.currency!r} and {part.currency!r} "
+                f"for key prefix {first.api_key_prefix!r} and {part.api_key_prefix!r}: they cannot be added"
+            )
+    spend: dict[str, Decimal] = {}
+    requests: dict[str, int] = {}
+    groups: list[UsageGroup] | None = None
+    for part in parts:
+        for usage in getattr(part, "models", ()):
+            spend[usage.model] = spend.get(usage.model, Decimal(0)) + exact(usage.spend)
+            requests[usage.model] = requests.get(usage.model, 0) + usage.requests
+        part_groups = getattr(part, "groups", None)
+        if isinstance(part_groups, list):
+            groups = [*(groups or []), *part_groups]
+    models = sorted(
+        (ModelSpend(name, spend[name], requests[name]) for name in spend), key=lambda m: (-m.spend, m.model)
+    )
+    return UsageReport(
+        spend=sum((exact(part.spend) for part in parts), Decimal(0)),
+        requests=sum(part.requests for part in parts),
+        start=first.start,
+        end=parts[-1].end,
+        currency=first.currency,
+        api_key_prefix=first.api_key_prefix,
+        models=tuple(models),
+        groups=None if groups is None else tuple(groups),
+        parts=tuple(parts),
+    )
+
+
+def split(start: datetime.datetime, end: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """``[start, end)`` as consecutive pieces of at most :data:`MAX_WINDOW`, each ending where the next
+    starts."""
+    pieces = []
+    while end - start > MAX_WINDOW:
+        pieces.append((start, start + MAX_WINDOW))
+        start += MAX_WINDOW
+    pieces.append((start, end))
+    return pieces
+
+
+def _moment(name: str, value: object) -> datetime.datetime:
+    """An aware datetime: a naive datetime is local time (as in Python); a string without an offset is
+    UTC (as the API reads it)."""
+    if isinstance(value, datetime.datetime):
+        moment = value if value.tzinfo is not None else value.astimezone()
+    elif isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidParameterError(f"{name} is not an ISO 8601 date and time: {value[:60]!r}") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+    else:
+        raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(value).__name__}")
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"{name} is outside the calendar in UTC: {value!r}") from None
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
+    """The query of each request: ``period`` as given when it fits in one, else explicit pieces."""
+    if period is not None:
+        if start is not None or end is not None:
+            raise InvalidParameterError("pass either period or start and end, not both")
+        match = _PERIOD.fullmatch(period) if isinstance(period, str) else None
+        if match is None:
+            raise InvalidParameterError(
+                f"period must be a whole number of hours or days, like '24h' or '7d', not {period!r}"
+            )
+        amount, unit = int(match[1]), match[2]
+        length = datetime.timedelta(hours=amount) if unit == "h" else datetime.timedelta(days=amount)
+        if length <= MAX_WINDOW:
+            return [{"period": period}]
+        until = _now()
+        return [{"start": _iso(a), "end": _iso(b)} for a, b in split(until - length, until)]
+    if start is None or end is None:
+        raise InvalidParameterError("pass period (like '7d'), or both start and end")
+    since, until = _moment("start", start), _moment("end", end)
+    if until <= since:
+        raise InvalidParameterError(f"end ({_iso(until)}) must be later than start ({_iso(since)})")
+    return [{"start": _iso(a), "end": _iso(b)} for a, b in split(since, until)]
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def check_tz(tz: object) -> str:
+    """``tz`` if it is an IANA zone name spelt exactly as the database does (the API refuses ``utc``
+    and ``+05:00``)."""
+    if not isinstance(tz, str) or not tz:
+        raise InvalidParameterError(f"tz must be an IANA time zone name like 'Europe/Berlin', not {tz!r}")
+    zones = _zones()
+    # A system without a time zone database cannot check; the API still does.
+    if zones and tz not in zones:
+        near = next((zone for zone in sorted(zones) if zone.lower() == tz.lower()), None)
+        hint = f" (did you mean {near!r}?)" if near else ""
+        raise InvalidParameterError(
+            f"tz must be an IANA time zone name spelt exactly, like 'Europe/Berlin', not {tz!r}{hint}"
+        )
+    return tz
+
+
+def check_group_by(group_by: object) -> UsageGrouping:
+    from aimlapi_billing_client.models import UsageGrouping
+
+    if isinstance(group_by, list | tuple) and all(isinstance(item, str) for item in group_by):
+        group_by = ",".join(group_by)
+    value = _GROUPINGS.get(str(group_by)) if isinstance(group_by, str) else None
+    if value is None:
+        raise InvalidParameterError(f"group_by must be 'day', 'model' or 'day,model', not {group_by!r}")
+    return UsageGrouping(value)
+
+
+def _key_prefix(key_prefix: object) -> dict[str, str]:
+    if key_prefix is None:
+        return {}
+    if not isinstance(key_prefix, str) or not key_prefix.strip() or not key_prefix.isprintable():
+        raise InvalidParameterError(f"key_prefix must be a key's prefix (printable text), not {key_prefix!r}")
+    return {"key_prefix": key_prefix.strip()}
+
+
+def _combined(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
+    parts = []
+    for query in queries:
+        parts.append((yield Call(endpoint, query)))
+    return combine(parts)
+
+
+class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
+    """``billing.usage``: spend of a key over a window. Pass ``period`` (``"24h"``, ``"7d"``: whole
+    hours or days) or ``start`` and ``end`` (datetimes, naive ones local time; or ISO 8601 strings,
+    without an offset UTC as the API reads them). Any length: longer than 92 days is split."""
+
+    @property
+    def with_raw_response(self) -> UsageResource[ClientT, Raw]:
+        """The same methods, returning an :class:`APIResponse` (headers, status, request id, ``parse()``)."""
+        return UsageResource(self._client, raw=True)
+
+    @operation
+    def total(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        key_prefix: str | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[UsageReport]:
+        """``GET /v2/usage``: spend and charged requests. ``key_prefix`` (another key's spend) needs a
+        management key. ``deadline`` covers every piece of a split window."""
+        queries = [{**window, **_key_prefix(key_prefix)} for window in windows(period, start, end)]
+        return Plan(_combined(USAGE, queries), timeout, deadline)
+
+    @operation
+    def detail(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        key_prefix: str | None = None,
+        group_by: str | Sequence[str] | None = None,
+        tz: str | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[UsageReport]:
+        """``GET /v2/usage/detail``: the total, per model, and with ``group_by`` (``"day"``,
+        ``"model"``, ``"day,model"``) per group. ``tz``, an exact IANA name, sets where a day ends."""
+        extra: dict[str, Any] = _key_prefix(key_prefix)
+        if group_by is not None:
+            extra["group_by"] = check_group_by(group_by)
+        if tz is not None:
+            extra["tz"] = check_tz(tz)
+        queries = [{**window, **extra} for window in windows(period, start, end)]
+        return Plan(_combined(USAGE_DETAIL, queries), timeout, deadline)
+
+
+RESOURCE = UsageResource
