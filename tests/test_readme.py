@@ -23,7 +23,7 @@ DOCUMENTED_URL = "http://127.0.0.1:8765"
 
 
 def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
-    assert [language for language, _ in QUICKSTART] == ["python", "bash", "bash", "python"]
+    assert [language for language, _ in QUICKSTART] == ["python", "python", "bash", "bash", "python"]
     assert f"AIMLAPI_BILLING_BASE_URL={DOCUMENTED_URL}" in README
 
 
@@ -53,7 +53,12 @@ def test_quickstart_block_runs(
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
-    assert "275.78" in result.stdout
+    if "billing.keys.create" in code:  # the usage, keys and logs block: its own figures
+        assert "CreatedKey(prefix=" in result.stdout
+        assert "SecretKey('**********')" in result.stdout
+        assert {seen.method for seen in server.requests} >= {"GET", "POST", "PATCH", "DELETE"}
+    else:
+        assert "275.78" in result.stdout
     if "check --warning-usd 100 --critical-usd 20\n" in code:
         assert "BILLING OK - balance 275.78 USD | balance_usd=275.78;100:;20:" in result.stdout
     if "metrics" in code:

@@ -16,9 +16,11 @@ import datetime
 import functools
 import itertools
 import json
+import logging
 import math
 import os
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
@@ -179,14 +181,15 @@ CHECK_EXIT_CODES_TEXT = (
 )
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
-    f"--deadline {DEFAULT_DEADLINE:g} (seconds for the whole command's calls, retries and waits), "
+    f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
+    "call, transactions one call per page), "
     f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
     f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
 )
 
 
 def _epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
-    wrap = functools.partial(textwrap.fill, width=100)
+    wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # never "--max-\nretries"
     return f"{wrap('defaults: ' + defaults)}\n\n{wrap(exit_codes)}"
 
 
@@ -457,6 +460,14 @@ def _textfile(text: str) -> Path:
     path = Path(text)
     if not text or "\x00" in text or path.is_dir() or not path.parent.is_dir():
         raise argparse.ArgumentTypeError(f"not a file in an existing directory: {text!r}")
+    # The file is replaced by a rename: never over a device, FIFO or socket (/dev/null, /dev/full).
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"not a regular file (a device, FIFO or socket): {text!r}")
+    try:  # a real probe: access() says yes to root even where nothing can be created (/proc)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot write in the directory of {text!r}: {exc.strerror}") from None
     return path
 
 
@@ -634,7 +645,8 @@ def forecast_table(forecast: Forecast) -> str:
         rows.append(("auto top-up", f"on: runway is until the next top-up (+{amount} below {threshold}{trigger})"))
     else:
         rows.append(("auto top-up", "off"))
-    return _table(rows)
+    # Model names and entry types come from the server: no control characters reach the terminal.
+    return _table([(printable(label), printable(value)) for label, value in rows])
 
 
 def _usd_text(amount: Decimal) -> str:
@@ -654,7 +666,14 @@ def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from . import metrics
-
+    except ImportError as exc:
+        return _report(exc, err)
+    # A failed read is reported once, as the command's one error line below; the collector's own
+    # warning (meant for a long-running exporter's log) would make it two.
+    propagate, silence = metrics.logger.propagate, logging.NullHandler()
+    metrics.logger.propagate = False
+    metrics.logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    try:
         with _client(args) as billing:
             collector = metrics.BillingCollector(billing, min_interval=0, forecast_window=args.forecast_window)
             data = metrics.exposition(metrics.build_registry(collector), args.format)
@@ -662,8 +681,11 @@ def run_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             metrics.write_textfile(args.textfile, data)
         else:
             out.write(data.decode())
-    except (AIMLAPIError, OSError, ImportError) as exc:
+    except (AIMLAPIError, OSError) as exc:
         return _report(exc, err)
+    finally:
+        metrics.logger.removeHandler(silence)
+        metrics.logger.propagate = propagate
     if collector.last_error is not None:
         # The exposition says scrape_success 0; the exit code tells the job that ran it.
         return _report(collector.last_error, err)

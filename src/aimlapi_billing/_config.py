@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import os
 import platform
+import stat
 from collections.abc import Mapping
 
 import httpx
@@ -78,12 +79,16 @@ def read_api_key_file(path: str) -> str:
     any problem is a :class:`ConfigurationError` that names the file and never shows its content."""
     source = f"the file {path!r}"
     try:
-        with open(path, "rb") as file:
+        # O_NONBLOCK: opening a FIFO nobody writes to would otherwise hang before any deadline starts.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ConfigurationError(f"{source} is not a regular file (a FIFO, device or directory): not a key file")
+        with os.fdopen(fd, "rb") as file:
             data = file.read(MAX_KEY_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ConfigurationError(
-            f"Cannot read the API key from {source}: {exc.strerror or type(exc).__name__}"
-        ) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ConfigurationError(f"Cannot read the API key from {source}: {reason}") from None
     if len(data) > MAX_KEY_FILE_BYTES:
         raise ConfigurationError(f"{source} is larger than {MAX_KEY_FILE_BYTES} bytes: not an API key file")
     try:

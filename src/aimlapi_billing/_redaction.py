@@ -25,6 +25,8 @@ REDACTED = "<redacted>"
 #: characters that dashboards show) are too common to mean anything.
 MIN_ECHO = 8
 
+# Keys are ASCII (others are refused), so folding ASCII letters is enough, and keeps indexes aligned.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _SANITIZED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 # Headers that describe the wire body; the copies carry the decoded, redacted body instead.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -48,6 +50,7 @@ class Redactor:
             forms |= {
                 each,
                 urllib.parse.quote(each, safe=""),
+                urllib.parse.quote(each),  # "/" kept, as in a URL path
                 urllib.parse.quote_plus(each),
                 json.dumps(each)[1:-1],
                 repr(each.encode())[2:-1],
@@ -57,8 +60,12 @@ class Redactor:
             size = min(MIN_ECHO, len(form))
             pieces.update(form[i : i + size] for i in range(len(form) - size + 1))
         # Assigned last, each in one step: another thread redacting meanwhile sees old or new, whole.
-        self._forms = tuple(sorted(forms, key=len, reverse=True))
-        self._pattern = re.compile("|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)))
+        # Case-insensitive: percent-encoding's hex digits may come back in either case (RFC 3986), and
+        # a server may change a key's case when it echoes it; redacting too much is the safe error.
+        self._forms = tuple(sorted({form.translate(_ASCII_LOWER) for form in forms}, key=len, reverse=True))
+        self._pattern = re.compile(
+            "|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)), re.IGNORECASE
+        )
 
     def text(self, text: str) -> str:
         """``text`` with every echo of the secret, whole or in part, replaced by ``<redacted>``."""
@@ -81,16 +88,17 @@ class Redactor:
 
     def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
         """The longest run around ``text[start:end]`` that is a piece of one form of the secret."""
-        piece = text[start:end]
+        lowered = text.translate(_ASCII_LOWER)  # ASCII only: the length, and so every index, stays
+        piece = lowered[start:end]
         best = (start, end)
         for form in self._forms:
             offset = form.find(piece)
             while offset != -1:
                 left, right = start, end
                 lo, hi = offset, offset + len(piece)
-                while lo > 0 and left > 0 and text[left - 1] == form[lo - 1]:
+                while lo > 0 and left > 0 and lowered[left - 1] == form[lo - 1]:
                     left, lo = left - 1, lo - 1
-                while hi < len(form) and right < len(text) and text[right] == form[hi]:
+                while hi < len(form) and right < len(text) and lowered[right] == form[hi]:
                     right, hi = right + 1, hi + 1
                 if right - left > best[1] - best[0]:
                     best = (left, right)

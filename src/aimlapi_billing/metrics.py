@@ -62,6 +62,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import errno
 import logging
 import math
 import os
@@ -465,6 +466,8 @@ def write_textfile(path: pathlib.Path, data: bytes) -> None:
     """
     path = pathlib.Path(path)
     directory = path.parent
+    if path.exists() and not path.is_file():  # a rename would replace a device such as /dev/null
+        raise OSError(errno.EINVAL, "not a regular file, so not replaced", str(path))
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as file:

@@ -382,3 +382,71 @@ def test_odd_textfile_names_are_usage_errors_or_written_where_asked(
     assert code in (EXIT_USAGE, 4)
     assert err.count("\n") == 1
     assert all(path.name == name for path in tmp_path.iterdir())  # nothing anywhere else
+
+
+def test_textfile_never_replaces_a_device_or_fifo(fake_api: FakeAIMLAPI, tmp_path: Path) -> None:
+    fifo = tmp_path / "metrics.fifo"
+    os.mkfifo(fifo)
+    for target in ("/dev/null", str(fifo)):
+        code, out, err = run("metrics", "--textfile", target, "--base-url", fake_api.url)
+        assert (code, out) == (EXIT_USAGE, "")
+        assert "not a regular file" in err
+        assert len(err.splitlines()) == 1
+    assert fake_api.requests == []  # refused before any request
+    assert Path("/dev/null").is_char_device()
+    assert fifo.is_fifo()
+    from aimlapi_billing.metrics import write_textfile
+
+    with pytest.raises(OSError, match="not a regular file"):
+        write_textfile(fifo, b"x 1\n")
+    assert fifo.is_fifo()
+
+
+def test_textfile_in_a_directory_that_cannot_be_written_is_refused_before_any_request(fake_api: FakeAIMLAPI) -> None:
+    code, _, err = run("metrics", "--textfile", "/proc/aimlapi.prom", "--base-url", fake_api.url)
+    assert code == EXIT_USAGE
+    assert "cannot write" in err
+    assert fake_api.requests == []
+
+
+def test_a_failed_metrics_read_is_one_line_on_stderr(fake_api: FakeAIMLAPI) -> None:
+    fake_api.script("/v2/billing/detail", Reply(200, b'{"user_id": NaN}'))
+    completed = subprocess.run(
+        [sys.executable, "-m", "aimlapi_billing", "metrics", "--base-url", fake_api.url, "--max-retries", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "AIML_API_KEY": API_KEY},
+        check=False,
+    )
+    assert completed.returncode == 6
+    assert len(completed.stderr.splitlines()) == 1, completed.stderr
+    assert "aimlapi_scrape_success 0.0" in completed.stdout
+
+
+def test_api_key_file_that_is_a_fifo_is_refused_at_once(fake_api: FakeAIMLAPI, tmp_path: Path) -> None:
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    code, _, err = run("summary", "--api-key-file", str(fifo), "--base-url", fake_api.url)
+    assert code == EXIT_CONFIGURATION
+    assert "not a regular file" in err
+    assert fake_api.requests == []
+
+
+def test_forecast_table_escapes_control_characters_from_the_server(fake_api: FakeAIMLAPI) -> None:
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    fake_api.ledger = [
+        {
+            "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "direction": "CHARGE",
+            "type": "MODEL_USAGE",
+            "amount": {"usd": 1.0, "credits": 2_000_000},
+            "model": "evil\x1b[31m\nrunway 9999 days\u2028",
+            "reference_id": "inf-x",
+        }
+    ]
+    code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\u2028" not in out
+    assert not any(line.startswith("runway 9999") for line in out.splitlines())

@@ -1,5 +1,5 @@
-"""The README's example of usage, keys and logs runs, against mocked answers (the stand-in server
-does not serve these endpoints yet, so it is not a quickstart block)."""
+"""The README's example of usage, keys and logs sends exactly the requests it should, against
+mocked answers (tests/test_readme.py also runs it, as a quickstart block, against the stand-in)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from pytest_httpx import HTTPXMock
 from .conftest import CREATED_KEY
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-EXAMPLE = re.search(r"<!-- example: usage, keys, logs -->\n```python\n(.*?)```", README, re.DOTALL)
+EXAMPLE = re.search(
+    r"<!-- quickstart -->\n```python\n(from aimlapi_billing import Billing, OutcomeUnknownError\n.*?)```",
+    README,
+    re.DOTALL,
+)
 
 USAGE = {
     "api_key_prefix": None,

@@ -255,3 +255,17 @@ def test_a_bad_key_file_is_exit_3_naming_the_file_never_the_key(
     assert str(keyfile) in err.getvalue()
     assert err.getvalue().count("\n") == 1
     assert not any(piece in err.getvalue() for piece in pieces(API_KEY))
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        urllib.parse.quote("Ab3+Xy9/Zq1=Wv7+Lm2/Pk8=", safe="").lower(),  # hex digits in lower case (RFC 3986)
+        urllib.parse.quote("Ab3+Xy9/Zq1=Wv7+Lm2/Pk8="),  # "/" kept, as in a URL path
+        "Ab3+Xy9/Zq1=Wv7+Lm2/Pk8=".upper(),  # the server changed the key's case
+    ],
+)
+def test_echoes_in_any_letter_case_or_percent_encoding_are_redacted(echo: str) -> None:
+    key = "Ab3+Xy9/Zq1=Wv7+Lm2/Pk8="
+    redacted = Redactor(key).text(f"İ bad key {echo} tail")
+    assert redacted == "İ bad key <redacted> tail"
