@@ -31,7 +31,7 @@ import yaml
 
 from . import pointer
 from .context import RepairContext
-from .enrich import ENRICHMENTS, choose_bearer_scheme
+from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
 from .errors import SpecError, one_line
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
@@ -39,7 +39,7 @@ from .merge import ConflictError, canonical_order, drop_unused_components, merge
 from .overlay import Overlay, apply_overlay, load_overlays
 from .repairs import DEFECT_REPAIRS
 from .report import Report
-from .walk import HTTP_METHODS
+from .walk import HTTP_METHODS, reachable_refs
 
 MERGED_NAME = "openapi.json"
 # The validator's messages start with the offending value's repr: a one-line refusal names the place.
@@ -147,11 +147,17 @@ def _build_once(
     inputs = [_without(fragment, excluded) for fragment in fragments]
     bearer = choose_bearer_scheme([fragment.document for fragment in inputs], editorial)
     shared_ids = _shared_operation_ids(inputs, editorial)
+    id_claims = operation_id_claims([fragment.document for fragment in inputs], editorial, shared_ids)
     lifts = LiftTable(reserved={str(editorial["error_schema_name"])})
     repaired: list[Fragment] = []
     for fragment in inputs:
         ctx = RepairContext(
-            file=fragment.name, report=Report(), editorial=editorial, bearer_scheme=bearer, shared_ids=shared_ids
+            file=fragment.name,
+            report=Report(),
+            editorial=editorial,
+            bearer_scheme=bearer,
+            shared_ids=shared_ids,
+            id_claims=id_claims,
         )
         document = copy.deepcopy(fragment.document)
         try:
@@ -307,7 +313,7 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
             for path, path_item in paths.items()
             if isinstance(path_item, dict)
             for method in HTTP_METHODS
-            if isinstance(path_item.get(method), dict) and target in _reachable_refs(document, path_item[method])
+            if isinstance(path_item.get(method), dict) and target in reachable_refs(document, path_item[method])
         ]
         if not operations:
             return [Quarantined(fragment.name, error.pointer, f"components/{tokens[1]}/{tokens[2]}", error.message)]
@@ -321,23 +327,6 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
 
 def _tokens(pointer_text: str) -> list[str]:
     return [raw.replace("~1", "/").replace("~0", "~") for raw in pointer_text.split("/")[1:]]
-
-
-def _reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
-    """Every local ``$ref`` reachable from ``node``, following references into ``document``."""
-    seen: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
-                seen.add(ref)
-                stack.append(pointer.follow(document, ref[1:]))
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return seen
 
 
 def _origin_of(merged_pointer: str, origin: dict[str, str], lifts: LiftTable) -> tuple[str, str]:

@@ -368,3 +368,40 @@ def test_a_broken_component_quarantines_the_operations_that_use_it(editorial: di
     assert {q.pointer for q in result.quarantined} == {"/components/schemas/Thing/properties/n/type"}
     assert "get" in result.document["paths"]["/v9/other"]
     assert "Thing" not in result.document["components"]["schemas"]
+
+
+@pytest.mark.parametrize("resource", ["billing", "usage"])
+def test_a_derived_id_never_takes_an_existing_operations_name(editorial: dict[str, Any], resource: str) -> None:
+    """``GET /v1/billing`` derives ``get_billing``, the editorial name of ``GET /v2/billing``: the
+    newcomer keeps its version, in either file order, and nothing existing is quarantined."""
+    newcomer = broken_fragment(path=f"/v1/{resource}")
+    twins = [broken_fragment(path=f"/v{n}/gadgets") for n in (7, 8)]  # both new, both derive get_gadgets
+    committed = load_fragments(ROOT / "spec" / "fragments")
+    extra = [Fragment("new.json", newcomer), Fragment("t7.json", twins[0]), Fragment("t8.json", twins[1])]
+    forward = build_document([*committed, *extra], editorial)
+    backward = build_document([*reversed(extra), *reversed(committed)], editorial)
+    assert forward.text == backward.text
+    assert forward.quarantined == []
+    ids = {(path, method): op["operationId"] for path, method, op, _ in iter_operations(forward.document)}
+    assert ids[(f"/v1/{resource}", "get")] == f"get_v1_{resource}"
+    assert ids[(f"/v2/{resource}", "get")] == f"get_{resource}"
+    assert (ids[("/v7/gadgets", "get")], ids[("/v8/gadgets", "get")]) == ("get_v7_gadgets", "get_v8_gadgets")
+    assert len(set(ids.values())) == len(ids)
+
+
+@pytest.mark.parametrize("name", ["Transaction", "Pagination", "Error"])
+def test_a_vendor_schema_never_takes_an_editorial_name(editorial: dict[str, Any], name: str) -> None:
+    fragment = broken_fragment(path="/v2/credits", response_schema={"$ref": f"#/components/schemas/{name}"})
+    fragment["components"] = {"schemas": {name: {"type": "object", "properties": {"q": {"type": "string"}}}}}
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("credits.json", fragment)]
+    result = build_document(fragments, editorial)
+    assert result.quarantined == []
+    schemas = result.document["components"]["schemas"]
+    assert schemas[f"GetV2Credits{name}"] == {"type": "object", "properties": {"q": {"type": "string"}}}
+    response = result.document["paths"]["/v2/credits"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert response["schema"] == {"$ref": f"#/components/schemas/GetV2Credits{name}"}
+    committed = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))["components"]["schemas"]
+    assert schemas[name] == committed[name]  # the ledger entry, the page cursor, the error body keep theirs
+    assert [(line.file, line.pointer) for line in result.report.repairs if line.rule == "qualify-vendor-component"] == [
+        ("credits.json", f"/components/schemas/{name}")
+    ]
