@@ -32,7 +32,7 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
-from .errors import SpecError, one_line
+from .errors import SpecError, one_line, shorten
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
@@ -58,7 +58,9 @@ class Quarantined:
     reason: str
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}#{self.pointer}: {self.operation} left out: {self.reason}")
+        # The reason must survive: a long file, pointer or path is cut in the middle instead.
+        where = f"{shorten(self.file, 120)}#{shorten(self.pointer, 80)}"
+        return one_line(f"{where}: {shorten(self.operation, 60)} left out: {self.reason}")
 
 
 @dataclass
@@ -185,19 +187,49 @@ def _build_once(
     schemas = merged["components"].setdefault("schemas", {})
     for name, schema in lifts.components.items():
         schemas[name] = schema
-    for overlay in overlays:
-        if overlay.extends is None:  # what it changes, it answers for
-            origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
+    document_overlays = [overlay for overlay in overlays if overlay.extends is None]
+    before_overlays = copy.deepcopy(merged) if document_overlays else None
+    for overlay in document_overlays:  # what it changes, it answers for
+        origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
     drop_unused_components(merged, report, merged_name)
     merged = canonical_order(merged)
     try:
         validate(merged, merged_name)
     except SpecError as exc:
+        if before_overlays is not None:
+            _blame_document_overlays(before_overlays, document_overlays, merged_name, exc)
         file, at = _origin_of(exc.pointer, origin, lifts)
         if file in {fragment.name for fragment in inputs}:
             raise _Quarantine(_contain(_named(inputs, file), SpecError(file, at, exc.message))) from None
         raise SpecError(file, at, exc.message) from None
     return BuildResult(document=merged, text=serialize(merged), report=report)
+
+
+def _blame_document_overlays(
+    before: dict[str, Any], overlays: list[Overlay], merged_name: str, error: SpecError
+) -> None:
+    """Raise ``error`` against the first document overlay action after which the merged document
+    is invalid, when it was valid before them: the overlay, not the vendor, broke it."""
+
+    def valid_after(actions: list[tuple[Overlay, int]]) -> bool:
+        document = copy.deepcopy(before)
+        for overlay, count in actions:
+            apply_overlay(Overlay(overlay.file, None, overlay.actions[:count]), document, merged_name, Report())
+        drop_unused_components(document, Report(), merged_name)
+        try:
+            validate(canonical_order(document), merged_name)
+        except SpecError:
+            return False
+        return True
+
+    if not valid_after([]):
+        return
+    done: list[tuple[Overlay, int]] = []
+    for overlay in overlays:
+        for index in range(len(overlay.actions)):
+            if not valid_after([*done, (overlay, index + 1)]):
+                raise SpecError(overlay.file, pointer.join("", "actions", index), error.message) from None
+        done.append((overlay, len(overlay.actions)))
 
 
 def _operations_of(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -370,16 +402,22 @@ def validate(document: dict[str, Any], name: str) -> None:
     """The merged document must pass openapi-spec-validator before anything is written."""
     from openapi_spec_validator import validate as validate_spec
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from referencing.exceptions import Unresolvable
 
     try:
         validate_spec(document)
+    except (RecursionError, Unresolvable) as exc:  # a reference the rules let through: never a traceback
+        raise SpecError(name, "", f"the validator cannot read the document: {type(exc).__name__}") from None
     except OpenAPIValidationError as exc:
         at = pointer.from_tokens(getattr(exc, "path", None) or ())
         message = str(exc.message).splitlines()[0] if exc.message else "invalid"
         duplicate = _DUPLICATE_ID.search(message)
         if not at and duplicate is not None:  # the validator gives no path for this one
             at = pointer.join("", "paths", duplicate.group("path"), duplicate.group("method"), "operationId")
+        instance = repr(getattr(exc, "instance", None))
         value = _VALUE_REPR.match(message)
-        if value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
+        if str(exc.message).startswith(instance) and (len(instance) > 30 or instance[0] in "[{"):
+            message = "the value" + str(exc.message)[len(instance) :].splitlines()[0]
+        elif value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
             message = "the value" + message[value.end() :]
         raise SpecError(name, at, f"the repaired document is not valid OpenAPI: {message}") from None

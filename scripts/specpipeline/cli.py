@@ -34,6 +34,12 @@ EXIT_BAD_INPUT = 2
 EXIT_GENERATOR = 3
 EXIT_QUARANTINE = 4
 EXIT_IO = 5
+EXIT_INTERNAL = 70  # a defect of the pipeline itself (sysexits' EX_SOFTWARE), still one line
+
+
+def _internal_error(exc: Exception) -> int:
+    """The last resort: an exception no rule expected becomes one line, never a traceback."""
+    return _fail(f"internal error (please report it): {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
 def _fail(message: str, code: int) -> int:
@@ -43,7 +49,7 @@ def _fail(message: str, code: int) -> int:
 
 def _print_quarantine(result: BuildResult) -> None:
     for entry in result.quarantined:
-        print(f"quarantined: {one_line(str(entry))}", file=sys.stderr)
+        print(one_line(f"quarantined: {entry}"), file=sys.stderr)
 
 
 def build_spec_main(argv: list[str] | None = None) -> int:
@@ -58,6 +64,8 @@ def build_spec_main(argv: list[str] | None = None) -> int:
         result = build_from_directory(args.fragments, args.editorial, args.overlays)
     except SpecError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
+    except Exception as exc:  # the last resort, see _internal_error
+        return _internal_error(exc)
     print(result.report.render())
     _print_quarantine(result)
     if args.strict and result.quarantined:
@@ -88,6 +96,8 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), EXIT_IO)
     except OSError as exc:  # a full disk, a read-only tree: nothing was swapped in
         return _fail(f"cannot write: {exc}", EXIT_IO)
+    except Exception as exc:  # the last resort, see _internal_error
+        return _internal_error(exc)
 
 
 def _regenerate(check: bool, quiet: bool, strict: bool) -> int:

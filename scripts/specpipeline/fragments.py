@@ -123,6 +123,10 @@ def first_unrepresentable(node: Any, at: str) -> tuple[str, str] | None:
         if isinstance(value, _Unrepresentable) or (isinstance(value, float) and not math.isfinite(value)):
             text = value.text if isinstance(value, _Unrepresentable) else str(value)
             return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers this large)"
+        if value is not None and not isinstance(value, (bool, int, float, str, list, dict, _Unrepresentable)):
+            return here, f"a {type(value).__name__} value (YAML tag or date), which JSON cannot hold: quote it"
+        if isinstance(value, dict) and any(not isinstance(key, str) for key in value):
+            return here, "a key that is not a string, which JSON cannot hold: quote it"
         if isinstance(value, str) and not _encodable(value):
             return here, "a string with a lone surrogate (\\ud800-\\udfff) that UTF-8 cannot encode"
         if isinstance(value, dict):

@@ -84,3 +84,20 @@ def reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
         elif isinstance(current, list):
             stack.extend(current)
     return seen
+
+
+# Keywords whose values are data, not OpenAPI objects: a "$ref" key in an example is just data.
+_DATA_KEYWORDS = frozenset({"example", "examples", "enum", "default", "const", "x-codeSamples"})
+
+
+def iter_references(node: Any, at: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref, pointer.join(at, "$ref")
+        for key, value in node.items():
+            if key not in _DATA_KEYWORDS and not (isinstance(key, str) and key.startswith("x-")):
+                yield from iter_references(value, pointer.join(at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from iter_references(value, pointer.join(at, index))

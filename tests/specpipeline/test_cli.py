@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from specpipeline import atomic
+from specpipeline import atomic, cli
 from specpipeline.cli import build_spec_main, extract_main
 
 from tests.conftest import SEED_PAGE
@@ -252,3 +252,20 @@ def test_whole_file_problems_are_one_line_refusals(
     assert expected in line
     assert len(line) <= 300
     assert not output.exists()
+
+
+def test_an_unexpected_exception_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("x" * 1000 + "\nsecond line")
+
+    monkeypatch.setattr(cli, "build_from_directory", broken)
+    code, output = _build(tmp_path, {"things.json": broken_fragment()})
+    assert code == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (please report it): RuntimeError: xxx")
+    assert err.count("\n") == 1
+    assert len(err.rstrip("\n")) <= 300
+    assert "Traceback" not in err
+    assert output.read_text(encoding="utf-8") == PREVIOUS
