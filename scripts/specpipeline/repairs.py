@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -43,6 +44,55 @@ def drop_bodyless_request_bodies(document: dict[str, Any], ctx: RepairContext) -
                 pointer.join(at, "requestBody"),
                 f"removed the request body of a {method.upper()} operation",
             )
+
+
+def keep_nullable_beside_references(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: ``nullable: true`` where the generator ignores it, so the model rejects the ``null``
+    the vendor says may come: beside a ``$ref`` or an ``allOf`` of one (openapi-python-client
+    #1243), and on an enum of numbers whose list lacks ``null`` (#1405).
+
+    The schema becomes ``anyOf: [<the schema without nullable>, {type, nullable, enum: [null]}]``,
+    the shape :func:`specpipeline.lift.null_schema` gives lifted objects and enums, which the
+    generated field reads as "this or None".
+    """
+    for schema, at in iter_schemas(document):
+        for child, child_at in _child_schemas(schema, at):
+            if child.get("nullable") is not True:
+                continue
+            only_reference = "$ref" in child or (
+                isinstance(child.get("allOf"), list) and len(child["allOf"]) == 1 and "properties" not in child
+            )
+            number_enum = (
+                isinstance(child.get("enum"), list) and None not in child["enum"] and child.get("type") != "string"
+            )
+            if not (only_reference or number_enum):
+                continue
+            ref = child.get("$ref") or (child.get("allOf") or [{}])[0].get("$ref")
+            target = pointer.follow(document, ref[1:]) if isinstance(ref, str) and ref.startswith("#") else child
+            kind = target.get("type", "object") if isinstance(target, dict) else "object"
+            kept = {key: child.pop(key) for key in list(child) if key in ("description", "example", "title")}
+            child.pop("nullable")
+            value = {"$ref": ref} if only_reference and isinstance(ref, str) else dict(child)
+            child.clear()
+            child.update(kept)
+            child["anyOf"] = [value, {"type": kind, "nullable": True, "enum": [None]}]
+            ctx.record("keep-nullable-beside-reference", pointer.join(child_at, "nullable"), "null allowed (anyOf)")
+
+
+def _child_schemas(schema: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """The schema objects directly inside ``schema``, with their pointers."""
+    properties = schema.get("properties")
+    for name, child in properties.items() if isinstance(properties, dict) else []:
+        if isinstance(child, dict):
+            yield child, pointer.join(at, "properties", name)
+    for keyword in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(keyword), dict):
+            yield schema[keyword], pointer.join(at, keyword)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        for index, child in enumerate(members if isinstance(members, list) else []):
+            if isinstance(child, dict):
+                yield child, pointer.join(at, keyword, index)
 
 
 def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -385,6 +435,7 @@ DEFECT_REPAIRS = (
     inline_references_into_operations,
     drop_bodyless_request_bodies,
     reject_invalid_schema_types,
+    keep_nullable_beside_references,
     move_required_out_of_properties,
     hoist_misplaced_required,
     lower_misplaced_required,
