@@ -57,9 +57,18 @@ def build_spec_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fragments", type=Path, default=FRAGMENTS, help="directory of fragment *.json files")
     parser.add_argument("--editorial", type=Path, default=EDITORIAL, help="editorial YAML (names, info, errors)")
     parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="directory of OpenAPI Overlay *.yaml files")
-    parser.add_argument("--output", type=Path, default=MERGED, help="where to write the merged document")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="write the merged document here (never spec/openapi.json: regenerate writes it, with generated/ "
+        "and the change report, as one); without it, only check and report",
+    )
     parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
     args = parser.parse_args(argv)
+    if args.output is not None and args.output.resolve() == MERGED.resolve():
+        # Written alone, the spec would be new and generated/ old, and the next regenerate would
+        # compare against the new spec: the change report would be lost.
+        return _fail(f"{display_path(MERGED)} is written by ./scripts/regenerate.sh only; choose another --output", 2)
     try:
         result = build_from_directory(args.fragments, args.editorial, args.overlays)
     except SpecError as exc:
@@ -70,6 +79,9 @@ def build_spec_main(argv: list[str] | None = None) -> int:
     _print_quarantine(result)
     if args.strict and result.quarantined:
         return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
+    if args.output is None:
+        print("checked: nothing written (./scripts/regenerate.sh writes spec/openapi.json)")
+        return 0
     write_text_atomically(args.output, result.text)
     print(f"wrote {args.output}")
     return 0

@@ -269,3 +269,20 @@ def test_an_unexpected_exception_is_one_line_and_writes_nothing(
     assert len(err.rstrip("\n")) <= 300
     assert "Traceback" not in err
     assert output.read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_build_spec_never_writes_the_committed_spec_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spec/openapi.json written without generated/ would lose the next change report."""
+    committed = tmp_path / "spec" / "openapi.json"
+    committed.parent.mkdir()
+    committed.write_text(PREVIOUS, encoding="utf-8")
+    monkeypatch.setattr(cli, "MERGED", committed)
+    source = write_fragments(tmp_path / "fragments", {"things.json": broken_fragment()})
+    arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--overlays", str(tmp_path / "none")]
+    assert build_spec_main(arguments) == 0
+    assert "nothing written" in capsys.readouterr().out
+    assert build_spec_main([*arguments, "--output", str(committed)]) == 2
+    assert "written by ./scripts/regenerate.sh only" in capsys.readouterr().err
+    assert committed.read_text(encoding="utf-8") == PREVIOUS
