@@ -69,6 +69,8 @@ class BuildResult:
     text: str
     report: Report
     quarantined: list[Quarantined] = field(default_factory=list)
+    # Corrections that did not apply (an overlay whose fragment is gone): loud, and --strict fails.
+    unapplied: list[str] = field(default_factory=list)
 
 
 def load_editorial(path: Path) -> dict[str, Any]:
@@ -94,7 +96,8 @@ def build_document(
     problem no quarantine can contain."""
     ordered = sorted(fragments, key=lambda f: json.dumps(f.document, sort_keys=True, ensure_ascii=False))
     report = Report()
-    published = _apply_fragment_overlays(ordered, overlays, report)
+    unapplied: list[str] = []
+    published = _apply_fragment_overlays(ordered, overlays, report, unapplied)
     excluded: dict[tuple[str, str, str], Quarantined] = {}
     while True:
         try:
@@ -108,6 +111,7 @@ def build_document(
                 excluded[(entry.file, entry.operation, entry.pointer)] = entry
             continue
         result.quarantined = sorted(excluded.values())
+        result.unapplied = unapplied
         if result.quarantined and not any(_operations_of(result.document)):
             first = result.quarantined[0]  # nothing left to regenerate: that is a refusal
             raise SpecError(first.file, first.pointer, first.reason)
@@ -124,15 +128,19 @@ class _Quarantine(Exception):
         self.entries = entries
 
 
-def _apply_fragment_overlays(fragments: list[Fragment], overlays: Sequence[Overlay], report: Report) -> list[Fragment]:
+def _apply_fragment_overlays(
+    fragments: list[Fragment], overlays: Sequence[Overlay], report: Report, unapplied: list[str]
+) -> list[Fragment]:
     names = {Path(fragment.name).name: fragment for fragment in fragments}
     documents = {fragment.name: copy.deepcopy(fragment.document) for fragment in fragments}
     for overlay in overlays:
         if overlay.extends is None:
             continue
         target = names.get(Path(overlay.extends).name)
-        if target is None:  # the vendor dropped the fragment: the correction has nothing left to correct
-            report.add("overlay", overlay.file, "/extends", f"no fragment named {overlay.extends!r}: not applied")
+        if target is None:  # renamed or dropped by the vendor: the correction no longer applies
+            detail = f"no fragment named {overlay.extends!r}: not applied"
+            report.add("overlay", overlay.file, "/extends", detail)
+            unapplied.append(one_line(f"{overlay.file}#/extends: {detail}"))
             continue
         apply_overlay(overlay, documents[target.name], target.name, report)
     return [Fragment(name=fragment.name, document=documents[fragment.name]) for fragment in fragments]
@@ -182,7 +190,8 @@ def _build_once(
     try:
         merged = merge_fragments(repaired, editorial, origin)
     except ConflictError as exc:
-        entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), exc)
+        mirrored = ConflictError(exc.other_file, exc.pointer, exc.file)  # each side names the other
+        entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), mirrored)
         raise _Quarantine(entries) from None
     schemas = merged["components"].setdefault("schemas", {})
     for name, schema in lifts.components.items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -50,6 +52,16 @@ def _fail(message: str, code: int) -> int:
 def _print_quarantine(result: BuildResult) -> None:
     for entry in result.quarantined:
         print(one_line(f"quarantined: {entry}"), file=sys.stderr)
+    for line in result.unapplied:
+        print(one_line(f"warning: {line}"), file=sys.stderr)
+
+
+def _strict_failure(result: BuildResult) -> int | None:
+    """--strict: any quarantined operation or unapplied overlay fails the run, writing nothing."""
+    if result.quarantined or result.unapplied:
+        what = f"{len(result.quarantined)} operation(s) quarantined, {len(result.unapplied)} overlay(s) not applied"
+        return _fail(f"{what}, and --strict given", EXIT_QUARANTINE)
+    return None
 
 
 def build_spec_main(argv: list[str] | None = None) -> int:
@@ -77,8 +89,8 @@ def build_spec_main(argv: list[str] | None = None) -> int:
         return _internal_error(exc)
     print(result.report.render())
     _print_quarantine(result)
-    if args.strict and result.quarantined:
-        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
+    if args.strict and (failure := _strict_failure(result)) is not None:
+        return failure
     if args.output is None:
         print("checked: nothing written (./scripts/regenerate.sh writes spec/openapi.json)")
         return 0
@@ -106,8 +118,8 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         return _fail("interrupted: spec/openapi.json, generated/ and CHANGELOG.md are as they were, or all new", 130)
     except Busy as exc:
         return _fail(str(exc), EXIT_IO)
-    except OSError as exc:  # a full disk, a read-only tree: nothing was swapped in
-        return _fail(f"cannot write: {exc}", EXIT_IO)
+    except OSError as exc:  # unreadable input, a full disk, a read-only tree: nothing was swapped in
+        return _fail(f"cannot read or write {exc.filename or 'a file'}: {exc.strerror or exc}", EXIT_IO)
     except Exception as exc:  # the last resort, see _internal_error
         return _internal_error(exc)
 
@@ -124,12 +136,13 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
     if not quiet:
         print(result.report.render())
     _print_quarantine(result)
-    if strict and result.quarantined:
-        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
+    if strict and (failure := _strict_failure(result)) is not None:
+        return failure
     repaired_at = time.perf_counter()
     phase("repaired")
 
-    with tempfile.TemporaryDirectory(prefix="aimlapi-billing-regen-") as scratch:
+    _remove_orphaned_scratch()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         fresh_spec = Path(scratch) / "openapi.json"
         fresh_spec.write_text(result.text, encoding="utf-8")
         fresh_package = Path(scratch) / PACKAGE_NAME
@@ -170,6 +183,28 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
         f"generate+format {generated_at - repaired_at:.2f}s, total {time.perf_counter() - started:.2f}s"
     )
     return 0
+
+
+SCRATCH_PREFIX = "aimlapi-billing-regen-"
+
+
+def _remove_orphaned_scratch() -> None:
+    """Remove the scratch directories of runs that were killed (SIGKILL skips their clean-up): those
+    whose process is gone. A run in a sibling tree is alive and keeps its own."""
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        owner = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if scratch.is_dir() and owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def api_change_report(committed_text: str, new_document: dict[str, Any]) -> str:

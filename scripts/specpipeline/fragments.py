@@ -107,7 +107,8 @@ def decode_fragment(name: str, data: bytes) -> str:
 
 def _finite_float(text: str) -> float | _Unrepresentable:
     value = float(text)
-    return value if math.isfinite(value) else _Unrepresentable(text)
+    underflow = value == 0.0 and any(digit in "123456789" for digit in re.split("[eE]", text)[0])
+    return value if math.isfinite(value) and not underflow else _Unrepresentable(text)
 
 
 def _bounded_int(text: str) -> int | _Unrepresentable:
@@ -122,7 +123,7 @@ def first_unrepresentable(node: Any, at: str) -> tuple[str, str] | None:
         value, here = stack.pop()
         if isinstance(value, _Unrepresentable) or (isinstance(value, float) and not math.isfinite(value)):
             text = value.text if isinstance(value, _Unrepresentable) else str(value)
-            return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers this large)"
+            return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers a double cannot hold)"
         if value is not None and not isinstance(value, (bool, int, float, str, list, dict, _Unrepresentable)):
             return here, f"a {type(value).__name__} value (YAML tag or date), which JSON cannot hold: quote it"
         if isinstance(value, dict) and any(not isinstance(key, str) for key in value):
@@ -217,6 +218,9 @@ def _child_pointer(stack: list[list[Any]]) -> str:
 def load_fragments(directory: Path) -> list[Fragment]:
     """Load every ``*.json`` in ``directory``, in file-name order."""
     files = sorted(directory.glob("*.json"))
+    others = sorted(p.name for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".JSON"))
+    if others:  # silently ignored, the vendor's new endpoint would just be missing
+        raise SpecError(str(directory / others[0]), "", "fragments must be JSON files named *.json")
     if not files:
         raise SpecError(str(directory), "", "no *.json fragments found")
     return [

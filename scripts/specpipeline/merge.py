@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from typing import Any
 
 from . import pointer
@@ -40,8 +41,13 @@ def merge_fragments(
         origin.setdefault(at, file)
 
     versions = {fragment.document["openapi"] for fragment in fragments}
-    if len({version.rsplit(".", 1)[0] for version in versions}) > 1:
-        raise SpecError(fragments[-1].name, "/openapi", f"fragments mix OpenAPI versions {sorted(versions)}")
+    minors = Counter(str(fragment.document["openapi"]).rsplit(".", 1)[0] for fragment in fragments)
+    if len(minors) > 1:
+        usual = min(minors, key=lambda minor: (-minors[minor], minor))  # most fragments' version
+        odd = min(f.name for f in fragments if str(f.document["openapi"]).rsplit(".", 1)[0] != usual)
+        raise SpecError(
+            odd, "/openapi", f"OpenAPI {usual}.x is what the other fragments use; mixed: {sorted(versions)}"
+        )
     merged["openapi"] = max(versions)
 
     for fragment in fragments:

@@ -16,6 +16,7 @@ reported too (the vendor may have fixed what it corrects).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ def load_overlays(directory: Path) -> list[Overlay]:
     """Every ``*.yaml`` overlay in ``directory``, in file-name order; none when it does not exist."""
     if not directory.is_dir():
         return []
+    misnamed = sorted(directory.glob("*.yml"))
+    if misnamed:  # silently skipped, the correction would just not happen
+        raise SpecError(str(misnamed[0]), "", "overlays are read from *.yaml files: rename it")
     return [parse_overlay(str(path), _read_text(path)) for path in sorted(directory.glob("*.yaml"))]
 
 
@@ -60,8 +64,8 @@ def parse_overlay(file: str, text: str) -> Overlay:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(file, "", f"malformed YAML: {exc}") from None
-    if not isinstance(document, dict) or not str(document.get("overlay", "")).startswith("1."):
-        raise SpecError(file, "/overlay", "expected an OpenAPI Overlay 1.x document (overlay: 1.0.0)")
+    if not isinstance(document, dict) or not re.fullmatch(r"1\.0\.\d+", str(document.get("overlay", ""))):
+        raise SpecError(file, "/overlay", "expected an OpenAPI Overlay 1.0 document (overlay: 1.0.0)")
     actions = document.get("actions")
     if not isinstance(actions, list) or not actions:
         raise SpecError(file, "/actions", "an overlay needs a non-empty list of actions")

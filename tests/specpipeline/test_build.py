@@ -405,3 +405,28 @@ def test_a_vendor_schema_never_takes_an_editorial_name(editorial: dict[str, Any]
     assert [(line.file, line.pointer) for line in result.report.repairs if line.rule == "qualify-vendor-component"] == [
         ("credits.json", f"/components/schemas/{name}")
     ]
+
+
+def test_an_openapi_31_fragment_among_30_ones_is_the_one_blamed(editorial: dict[str, Any]) -> None:
+    odd = broken_fragment(path="/v9/odd")
+    odd["openapi"] = "3.1.0"
+    fragments = [
+        *load_fragments(ROOT / "spec" / "fragments"),
+        Fragment("zz-odd.json", odd),
+        Fragment("00-odd.json", odd),
+    ]
+    with pytest.raises(SpecError, match=r"OpenAPI 3\.0\.x is what the other fragments use") as raised:
+        build_document(fragments, editorial)
+    assert (raised.value.file, raised.value.pointer) == ("00-odd.json", "/openapi")
+
+
+def test_each_side_of_a_conflict_names_the_other_file(editorial: dict[str, Any]) -> None:
+    first, second = broken_fragment(), broken_fragment()
+    second["paths"]["/v9/things/list"]["get"]["summary"] = "a different summary"
+    committed = load_fragments(ROOT / "spec" / "fragments")
+    result = build_document([*committed, Fragment("a.json", first), Fragment("b.json", second)], editorial)
+    reasons = {q.file: q.reason for q in result.quarantined}
+    assert reasons == {
+        "a.json": "conflicts with the definition in b.json",
+        "b.json": "conflicts with the definition in a.json",
+    }

@@ -58,7 +58,7 @@ def test_an_action_that_selects_nothing_is_reported_not_an_error() -> None:
     ("text", "pointer", "message"),
     [
         ("overlay: 1.0.0\nactions: [", "", "malformed YAML"),
-        ('{"openapi": "3.0.0"}', "/overlay", "Overlay 1.x"),
+        ('{"openapi": "3.0.0"}', "/overlay", "Overlay 1.0 document"),
         ("overlay: 1.0.0\nactions: []", "/actions", "non-empty list"),
         (_overlay([{"target": "$.a"}]), "/actions/0", "exactly one of"),
         (_overlay([{"target": "$.a", "update": {}, "remove": True}]), "/actions/0", "exactly one of"),
@@ -212,3 +212,17 @@ def test_a_document_overlay_that_invalidates_a_schema_is_blamed_not_the_vendor(t
         build_document(load_fragments(ROOT / "spec" / "fragments"), editorial, load_overlays(tmp_path))
     assert (raised.value.file, raised.value.pointer) == (str(tmp_path / "bad.yaml"), "/actions/0")
     assert "inference id" not in raised.value.message  # no text of the offending value
+
+
+@pytest.mark.parametrize("version", ["1.9.9", "1.1.0", "2.0.0", "1.0"])
+def test_only_overlay_1_0_documents_are_read(version: str) -> None:
+    with pytest.raises(SpecError, match=r"OpenAPI Overlay 1\.0 document") as raised:
+        parse_overlay("o.yaml", _overlay([{"target": "$.info", "remove": True}]).replace("1.0.0", version))
+    assert raised.value.pointer == "/overlay"
+
+
+def test_an_overlay_named_yml_is_refused_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "fix.yml").write_text(_overlay([{"target": "$.info", "remove": True}]), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"read from \*\.yaml files") as raised:
+        load_overlays(tmp_path)
+    assert raised.value.file.endswith("fix.yml")
