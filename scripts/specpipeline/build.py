@@ -188,7 +188,7 @@ def _build_once(
     repaired = [Fragment(name=f.name, document=lifts.resolve(f.document)) for f in repaired]
     origin: dict[str, str] = {}
     try:
-        merged = merge_fragments(repaired, editorial, origin)
+        merged = merge_fragments(repaired, editorial, origin, report)
     except ConflictError as exc:
         mirrored = ConflictError(exc.other_file, exc.pointer, exc.file)  # each side names the other
         entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), mirrored)

@@ -303,6 +303,8 @@ def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
         return
     name, scheme = ctx.bearer_scheme
     schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    if _keep_the_vendors_own_scheme(document, schemes, name, ctx):
+        return
     if schemes.get(name) != scheme:
         schemes[name] = copy.deepcopy(scheme)
         ctx.record(
@@ -314,6 +316,41 @@ def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
         if "security" not in operation:
             operation["security"] = copy.deepcopy(document.get("security", [{name: []}]))
             ctx.record("apply-bearer-security", pointer.join(at, "security"), f"secured with {name!r}")
+
+
+def _is_bearer(scheme: Any) -> bool:
+    return (
+        isinstance(scheme, dict) and scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+    )
+
+
+def _keep_the_vendors_own_scheme(document: dict[str, Any], schemes: Any, bearer_name: str, ctx: RepairContext) -> bool:
+    """A fragment that declares only schemes of its own kind (``apiKey`` in ``X-Key``) is secured by
+    them, not rewritten to bearer; one named like the bearer scheme is renamed (``access-token-apiKey``)
+    with every requirement that names it. Returns whether the fragment had such schemes."""
+    if not isinstance(schemes, dict) or not schemes or any(_is_bearer(scheme) for scheme in schemes.values()):
+        return False
+    if not all(isinstance(scheme, dict) for scheme in schemes.values()):
+        return False
+    if bearer_name in schemes:
+        renamed = f"{bearer_name}-{schemes[bearer_name].get('type', 'scheme')}"
+        schemes[renamed] = schemes.pop(bearer_name)
+        ctx.record(
+            "apply-bearer-security",
+            pointer.join("", "components", "securitySchemes", bearer_name),
+            f"the vendor's {schemes[renamed].get('type')!r} scheme kept, renamed to {renamed!r} (the bearer's name)",
+        )
+        holders = [document, *(operation for _, _, operation, _ in iter_operations(document))]
+        for holder in holders:
+            for requirement in holder.get("security", []) if isinstance(holder.get("security"), list) else []:
+                if isinstance(requirement, dict) and bearer_name in requirement:
+                    requirement[renamed] = requirement.pop(bearer_name)
+    own = min(schemes)
+    for _, _, operation, at in iter_operations(document):
+        if "security" not in operation:
+            operation["security"] = copy.deepcopy(document.get("security", [{own: []}]))
+            ctx.record("apply-bearer-security", pointer.join(at, "security"), f"secured with the vendor's {own!r}")
+    return True
 
 
 def choose_bearer_scheme(documents: list[dict[str, Any]], editorial: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -430,3 +430,25 @@ def test_each_side_of_a_conflict_names_the_other_file(editorial: dict[str, Any])
         "a.json": "conflicts with the definition in b.json",
         "b.json": "conflicts with the definition in a.json",
     }
+
+
+def test_a_vendor_api_key_scheme_is_kept_not_rewritten_to_bearer(editorial: dict[str, Any]) -> None:
+    fragment = broken_fragment(path="/v2/credits")
+    fragment["components"] = {"securitySchemes": {"access-token": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("c.json", fragment)], editorial)
+    schemes = result.document["components"]["securitySchemes"]
+    assert schemes["access-token-apiKey"] == {"type": "apiKey", "in": "header", "name": "X-Key"}
+    assert schemes["access-token"]["scheme"] == "bearer"  # the other fragments' scheme is untouched
+    assert result.document["paths"]["/v2/credits"]["get"]["security"] == [{"access-token-apiKey": []}]
+    assert result.document["paths"]["/v2/billing"]["get"]["security"] == [{"access-token": []}]
+
+
+def test_differing_top_level_extensions_keep_one_and_report_the_other(editorial: dict[str, Any]) -> None:
+    first, second = broken_fragment(path="/v9/a"), broken_fragment(path="/v9/b")
+    first["x-logo"], second["x-logo"] = {"url": "a.png"}, {"url": "b.png"}
+    forward = build_document([Fragment("a.json", first), Fragment("b.json", second)], editorial)
+    backward = build_document([Fragment("b.json", second), Fragment("a.json", first)], editorial)
+    assert forward.text == backward.text
+    assert forward.quarantined == []
+    assert forward.document["x-logo"] in ({"url": "a.png"}, {"url": "b.png"})
+    assert [r.rule for r in forward.report.repairs if r.pointer == "/x-logo"] == ["merge-extension"]

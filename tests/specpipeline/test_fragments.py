@@ -177,3 +177,14 @@ def test_a_fragment_that_is_not_named_json_is_refused_not_skipped(tmp_path: Path
     with pytest.raises(SpecError, match=r"fragments must be JSON files named \*\.json") as raised:
         load_fragments(tmp_path)
     assert raised.value.file.endswith(name)
+
+
+def test_a_key_written_twice_is_an_error_with_its_pointer() -> None:
+    text = _with_example("1").replace('"openapi": "3.0.0"', '"openapi": "3.0.0", "paths": {}')
+    with pytest.raises(SpecError, match="appears twice") as raised:
+        parse_fragment("f.json", text)
+    assert raised.value.pointer == "/paths"
+    nested = _with_example('{"a": 1, "a": 2}')
+    with pytest.raises(SpecError, match="appears twice") as raised:
+        parse_fragment("f.json", nested)
+    assert raised.value.pointer == f"{EXAMPLE_AT}/a"
