@@ -31,15 +31,15 @@ import yaml
 
 from . import pointer
 from .context import RepairContext
-from .enrich import ENRICHMENTS, choose_bearer_scheme
-from .errors import SpecError, one_line
+from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
+from .errors import SpecError, one_line, shorten
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
 from .overlay import Overlay, apply_overlay, load_overlays
 from .repairs import DEFECT_REPAIRS
 from .report import Report
-from .walk import HTTP_METHODS
+from .walk import HTTP_METHODS, reachable_refs
 
 MERGED_NAME = "openapi.json"
 # The validator's messages start with the offending value's repr: a one-line refusal names the place.
@@ -58,7 +58,9 @@ class Quarantined:
     reason: str
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}#{self.pointer}: {self.operation} left out: {self.reason}")
+        # The reason must survive: a long file, pointer or path is cut in the middle instead.
+        where = f"{shorten(self.file, 120)}#{shorten(self.pointer, 80)}"
+        return one_line(f"{where}: {shorten(self.operation, 60)} left out: {self.reason}")
 
 
 @dataclass
@@ -67,6 +69,8 @@ class BuildResult:
     text: str
     report: Report
     quarantined: list[Quarantined] = field(default_factory=list)
+    # Corrections that did not apply (an overlay whose fragment is gone): loud, and --strict fails.
+    unapplied: list[str] = field(default_factory=list)
 
 
 def load_editorial(path: Path) -> dict[str, Any]:
@@ -92,7 +96,8 @@ def build_document(
     problem no quarantine can contain."""
     ordered = sorted(fragments, key=lambda f: json.dumps(f.document, sort_keys=True, ensure_ascii=False))
     report = Report()
-    published = _apply_fragment_overlays(ordered, overlays, report)
+    unapplied: list[str] = []
+    published = _apply_fragment_overlays(ordered, overlays, report, unapplied)
     excluded: dict[tuple[str, str, str], Quarantined] = {}
     while True:
         try:
@@ -106,6 +111,7 @@ def build_document(
                 excluded[(entry.file, entry.operation, entry.pointer)] = entry
             continue
         result.quarantined = sorted(excluded.values())
+        result.unapplied = unapplied
         if result.quarantined and not any(_operations_of(result.document)):
             first = result.quarantined[0]  # nothing left to regenerate: that is a refusal
             raise SpecError(first.file, first.pointer, first.reason)
@@ -122,15 +128,19 @@ class _Quarantine(Exception):
         self.entries = entries
 
 
-def _apply_fragment_overlays(fragments: list[Fragment], overlays: Sequence[Overlay], report: Report) -> list[Fragment]:
+def _apply_fragment_overlays(
+    fragments: list[Fragment], overlays: Sequence[Overlay], report: Report, unapplied: list[str]
+) -> list[Fragment]:
     names = {Path(fragment.name).name: fragment for fragment in fragments}
     documents = {fragment.name: copy.deepcopy(fragment.document) for fragment in fragments}
     for overlay in overlays:
         if overlay.extends is None:
             continue
         target = names.get(Path(overlay.extends).name)
-        if target is None:  # the vendor dropped the fragment: the correction has nothing left to correct
-            report.add("overlay", overlay.file, "/extends", f"no fragment named {overlay.extends!r}: not applied")
+        if target is None:  # renamed or dropped by the vendor: the correction no longer applies
+            detail = f"no fragment named {overlay.extends!r}: not applied"
+            report.add("overlay", overlay.file, "/extends", detail)
+            unapplied.append(one_line(f"{overlay.file}#/extends: {detail}"))
             continue
         apply_overlay(overlay, documents[target.name], target.name, report)
     return [Fragment(name=fragment.name, document=documents[fragment.name]) for fragment in fragments]
@@ -147,11 +157,17 @@ def _build_once(
     inputs = [_without(fragment, excluded) for fragment in fragments]
     bearer = choose_bearer_scheme([fragment.document for fragment in inputs], editorial)
     shared_ids = _shared_operation_ids(inputs, editorial)
+    id_claims = operation_id_claims([fragment.document for fragment in inputs], editorial, shared_ids)
     lifts = LiftTable(reserved={str(editorial["error_schema_name"])})
     repaired: list[Fragment] = []
     for fragment in inputs:
         ctx = RepairContext(
-            file=fragment.name, report=Report(), editorial=editorial, bearer_scheme=bearer, shared_ids=shared_ids
+            file=fragment.name,
+            report=Report(),
+            editorial=editorial,
+            bearer_scheme=bearer,
+            shared_ids=shared_ids,
+            id_claims=id_claims,
         )
         document = copy.deepcopy(fragment.document)
         try:
@@ -172,26 +188,57 @@ def _build_once(
     repaired = [Fragment(name=f.name, document=lifts.resolve(f.document)) for f in repaired]
     origin: dict[str, str] = {}
     try:
-        merged = merge_fragments(repaired, editorial, origin)
+        merged = merge_fragments(repaired, editorial, origin, report)
     except ConflictError as exc:
-        entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), exc)
+        mirrored = ConflictError(exc.other_file, exc.pointer, exc.file)  # each side names the other
+        entries = _contain(_named(inputs, exc.file), exc) + _contain(_named(inputs, exc.other_file), mirrored)
         raise _Quarantine(entries) from None
     schemas = merged["components"].setdefault("schemas", {})
     for name, schema in lifts.components.items():
         schemas[name] = schema
-    for overlay in overlays:
-        if overlay.extends is None:  # what it changes, it answers for
-            origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
+    document_overlays = [overlay for overlay in overlays if overlay.extends is None]
+    before_overlays = copy.deepcopy(merged) if document_overlays else None
+    for overlay in document_overlays:  # what it changes, it answers for
+        origin.update(dict.fromkeys(apply_overlay(overlay, merged, merged_name, report), overlay.file))
     drop_unused_components(merged, report, merged_name)
     merged = canonical_order(merged)
     try:
         validate(merged, merged_name)
     except SpecError as exc:
+        if before_overlays is not None:
+            _blame_document_overlays(before_overlays, document_overlays, merged_name, exc)
         file, at = _origin_of(exc.pointer, origin, lifts)
         if file in {fragment.name for fragment in inputs}:
             raise _Quarantine(_contain(_named(inputs, file), SpecError(file, at, exc.message))) from None
         raise SpecError(file, at, exc.message) from None
     return BuildResult(document=merged, text=serialize(merged), report=report)
+
+
+def _blame_document_overlays(
+    before: dict[str, Any], overlays: list[Overlay], merged_name: str, error: SpecError
+) -> None:
+    """Raise ``error`` against the first document overlay action after which the merged document
+    is invalid, when it was valid before them: the overlay, not the vendor, broke it."""
+
+    def valid_after(actions: list[tuple[Overlay, int]]) -> bool:
+        document = copy.deepcopy(before)
+        for overlay, count in actions:
+            apply_overlay(Overlay(overlay.file, None, overlay.actions[:count]), document, merged_name, Report())
+        drop_unused_components(document, Report(), merged_name)
+        try:
+            validate(canonical_order(document), merged_name)
+        except SpecError:
+            return False
+        return True
+
+    if not valid_after([]):
+        return
+    done: list[tuple[Overlay, int]] = []
+    for overlay in overlays:
+        for index in range(len(overlay.actions)):
+            if not valid_after([*done, (overlay, index + 1)]):
+                raise SpecError(overlay.file, pointer.join("", "actions", index), error.message) from None
+        done.append((overlay, len(overlay.actions)))
 
 
 def _operations_of(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -307,7 +354,7 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
             for path, path_item in paths.items()
             if isinstance(path_item, dict)
             for method in HTTP_METHODS
-            if isinstance(path_item.get(method), dict) and target in _reachable_refs(document, path_item[method])
+            if isinstance(path_item.get(method), dict) and target in reachable_refs(document, path_item[method])
         ]
         if not operations:
             return [Quarantined(fragment.name, error.pointer, f"components/{tokens[1]}/{tokens[2]}", error.message)]
@@ -321,23 +368,6 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
 
 def _tokens(pointer_text: str) -> list[str]:
     return [raw.replace("~1", "/").replace("~0", "~") for raw in pointer_text.split("/")[1:]]
-
-
-def _reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
-    """Every local ``$ref`` reachable from ``node``, following references into ``document``."""
-    seen: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
-                seen.add(ref)
-                stack.append(pointer.follow(document, ref[1:]))
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return seen
 
 
 def _origin_of(merged_pointer: str, origin: dict[str, str], lifts: LiftTable) -> tuple[str, str]:
@@ -381,16 +411,22 @@ def validate(document: dict[str, Any], name: str) -> None:
     """The merged document must pass openapi-spec-validator before anything is written."""
     from openapi_spec_validator import validate as validate_spec
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from referencing.exceptions import Unresolvable
 
     try:
         validate_spec(document)
+    except (RecursionError, Unresolvable) as exc:  # a reference the rules let through: never a traceback
+        raise SpecError(name, "", f"the validator cannot read the document: {type(exc).__name__}") from None
     except OpenAPIValidationError as exc:
         at = pointer.from_tokens(getattr(exc, "path", None) or ())
         message = str(exc.message).splitlines()[0] if exc.message else "invalid"
         duplicate = _DUPLICATE_ID.search(message)
         if not at and duplicate is not None:  # the validator gives no path for this one
             at = pointer.join("", "paths", duplicate.group("path"), duplicate.group("method"), "operationId")
+        instance = repr(getattr(exc, "instance", None))
         value = _VALUE_REPR.match(message)
-        if value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
+        if str(exc.message).startswith(instance) and (len(instance) > 30 or instance[0] in "[{"):
+            message = "the value" + str(exc.message)[len(instance) :].splitlines()[0]
+        elif value is not None and (len(value.group()) > 30 or value.group()[0] in "[{"):
             message = "the value" + message[value.end() :]
         raise SpecError(name, at, f"the repaired document is not valid OpenAPI: {message}") from None

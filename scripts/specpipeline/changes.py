@@ -21,6 +21,8 @@ Which changes break a client, and why:
 
 * operation removed: breaking (calls start failing); added: not breaking.
 * ``operationId`` changed: breaking (the generated function is renamed).
+* a model (``components/schemas`` entry) an operation still in the API used is gone, or renamed
+  (the same schema under a new name): breaking (the generated class is gone; imports fail).
 * parameter added: breaking if required (existing calls lack it), otherwise not.
 * parameter removed: always breaking, required or not. The generated function loses the keyword
   argument, so code passing it fails, and the server no longer honours it (a filter that is
@@ -59,7 +61,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pointer
-from .walk import HTTP_METHODS
+from .walk import HTTP_METHODS, reachable_refs
 
 MAJOR = "major"
 MINOR = "minor"
@@ -120,6 +122,30 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(Change("operation-added", location, "operation added", breaking=False))
         else:
             changes.extend(_compare_operation(location, old, old_operations[key], new, new_operations[key]))
+    kept = [old_operations[key] for key in sorted(old_operations.keys() & new_operations.keys())]
+    return changes + _removed_models(old, new, kept)
+
+
+def _removed_models(old: dict[str, Any], new: dict[str, Any], kept: list[dict[str, Any]]) -> list[Change]:
+    """A model (``components/schemas`` entry) that operations still in the API used and that is gone:
+    its generated class disappears, so code importing or constructing it breaks, even when the
+    fields are the same under another name (``Owner`` -> ``CreditsResponseOwner``)."""
+    prefix = "#/components/schemas/"
+    used = {
+        ref[len(prefix) :] for operation in kept for ref in reachable_refs(old, operation) if ref.startswith(prefix)
+    }
+    new_schemas = new.get("components", {}).get("schemas", {})
+    old_schemas = old.get("components", {}).get("schemas", {})
+    changes = []
+    for escaped in sorted(used):
+        name = escaped.replace("~1", "/").replace("~0", "~")
+        if name in new_schemas or name not in old_schemas:
+            continue
+        same = sorted(
+            other for other, schema in new_schemas.items() if other not in old_schemas and schema == old_schemas[name]
+        )
+        detail = f"model renamed to {same[0]}" if same else "model removed"
+        changes.append(Change("model-removed", f"components/schemas/{name}", detail, breaking=True))
     return changes
 
 

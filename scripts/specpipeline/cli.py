@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +36,12 @@ EXIT_BAD_INPUT = 2
 EXIT_GENERATOR = 3
 EXIT_QUARANTINE = 4
 EXIT_IO = 5
+EXIT_INTERNAL = 70  # a defect of the pipeline itself (sysexits' EX_SOFTWARE), still one line
+
+
+def _internal_error(exc: Exception) -> int:
+    """The last resort: an exception no rule expected becomes one line, never a traceback."""
+    return _fail(f"internal error (please report it): {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
 def _fail(message: str, code: int) -> int:
@@ -43,7 +51,17 @@ def _fail(message: str, code: int) -> int:
 
 def _print_quarantine(result: BuildResult) -> None:
     for entry in result.quarantined:
-        print(f"quarantined: {one_line(str(entry))}", file=sys.stderr)
+        print(one_line(f"quarantined: {entry}"), file=sys.stderr)
+    for line in result.unapplied:
+        print(one_line(f"warning: {line}"), file=sys.stderr)
+
+
+def _strict_failure(result: BuildResult) -> int | None:
+    """--strict: any quarantined operation or unapplied overlay fails the run, writing nothing."""
+    if result.quarantined or result.unapplied:
+        what = f"{len(result.quarantined)} operation(s) quarantined, {len(result.unapplied)} overlay(s) not applied"
+        return _fail(f"{what}, and --strict given", EXIT_QUARANTINE)
+    return None
 
 
 def build_spec_main(argv: list[str] | None = None) -> int:
@@ -51,17 +69,31 @@ def build_spec_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fragments", type=Path, default=FRAGMENTS, help="directory of fragment *.json files")
     parser.add_argument("--editorial", type=Path, default=EDITORIAL, help="editorial YAML (names, info, errors)")
     parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="directory of OpenAPI Overlay *.yaml files")
-    parser.add_argument("--output", type=Path, default=MERGED, help="where to write the merged document")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="write the merged document here (never spec/openapi.json: regenerate writes it, with generated/ "
+        "and the change report, as one); without it, only check and report",
+    )
     parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
     args = parser.parse_args(argv)
+    if args.output is not None and args.output.resolve() == MERGED.resolve():
+        # Written alone, the spec would be new and generated/ old, and the next regenerate would
+        # compare against the new spec: the change report would be lost.
+        return _fail(f"{display_path(MERGED)} is written by ./scripts/regenerate.sh only; choose another --output", 2)
     try:
         result = build_from_directory(args.fragments, args.editorial, args.overlays)
     except SpecError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
+    except Exception as exc:  # the last resort, see _internal_error
+        return _internal_error(exc)
     print(result.report.render())
     _print_quarantine(result)
-    if args.strict and result.quarantined:
-        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
+    if args.strict and (failure := _strict_failure(result)) is not None:
+        return failure
+    if args.output is None:
+        print("checked: nothing written (./scripts/regenerate.sh writes spec/openapi.json)")
+        return 0
     write_text_atomically(args.output, result.text)
     print(f"wrote {args.output}")
     return 0
@@ -86,8 +118,10 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         return _fail("interrupted: spec/openapi.json, generated/ and CHANGELOG.md are as they were, or all new", 130)
     except Busy as exc:
         return _fail(str(exc), EXIT_IO)
-    except OSError as exc:  # a full disk, a read-only tree: nothing was swapped in
-        return _fail(f"cannot write: {exc}", EXIT_IO)
+    except OSError as exc:  # unreadable input, a full disk, a read-only tree: nothing was swapped in
+        return _fail(f"cannot read or write {exc.filename or 'a file'}: {exc.strerror or exc}", EXIT_IO)
+    except Exception as exc:  # the last resort, see _internal_error
+        return _internal_error(exc)
 
 
 def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
@@ -102,12 +136,13 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
     if not quiet:
         print(result.report.render())
     _print_quarantine(result)
-    if strict and result.quarantined:
-        return _fail(f"{len(result.quarantined)} operation(s) quarantined and --strict given", EXIT_QUARANTINE)
+    if strict and (failure := _strict_failure(result)) is not None:
+        return failure
     repaired_at = time.perf_counter()
     phase("repaired")
 
-    with tempfile.TemporaryDirectory(prefix="aimlapi-billing-regen-") as scratch:
+    _remove_orphaned_scratch()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         fresh_spec = Path(scratch) / "openapi.json"
         fresh_spec.write_text(result.text, encoding="utf-8")
         fresh_package = Path(scratch) / PACKAGE_NAME
@@ -148,6 +183,28 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
         f"generate+format {generated_at - repaired_at:.2f}s, total {time.perf_counter() - started:.2f}s"
     )
     return 0
+
+
+SCRATCH_PREFIX = "aimlapi-billing-regen-"
+
+
+def _remove_orphaned_scratch() -> None:
+    """Remove the scratch directories of runs that were killed (SIGKILL skips their clean-up): those
+    whose process is gone. A run in a sibling tree is alive and keeps its own."""
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        owner = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if scratch.is_dir() and owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def api_change_report(committed_text: str, new_document: dict[str, Any]) -> str:

@@ -20,6 +20,8 @@ class RepairContext:
     lifts: LiftTable = field(default_factory=LiftTable)
     # Vendor operationIds more than one operation carries: a copy-paste, so none of them is used.
     shared_ids: frozenset[str] = frozenset()
+    # Each operationId and the operations that would take it (see enrich.operation_id_claims).
+    id_claims: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def record(self, rule: str, at: str, detail: str) -> None:
         self.report.add(rule, self.file, at, detail)

@@ -26,17 +26,18 @@ from .lift import (
     make_place,
     pascal_case,
 )
-from .walk import iter_operations
+from .walk import iter_operations, reachable_refs
 
 _VERSION_SEGMENT = re.compile(r"^v\d+$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def derive_operation_id(method: str, path: str) -> str:
-    """``GET /v2/billing/detail`` -> ``get_billing_detail``: the verb and the path, versions dropped."""
+def derive_operation_id(method: str, path: str, keep_versions: bool = False) -> str:
+    """``GET /v2/billing/detail`` -> ``get_billing_detail``: the verb and the path, versions dropped
+    (kept with ``keep_versions``: ``get_v2_billing_detail``, which no other operation can share)."""
     words = [method.lower()]
     for segment in path.strip("/").split("/"):
-        if segment and not _VERSION_SEGMENT.match(segment):
+        if segment and (keep_versions or not _VERSION_SEGMENT.match(segment)):
             words.extend(w for w in re.split(r"[^A-Za-z0-9]+", segment.strip("{}")) if w)
     return "_".join(word.lower() for word in words)
 
@@ -93,19 +94,131 @@ def name_operations(document: dict[str, Any], ctx: RepairContext) -> None:
     replaced by the controller-style id's own name (``KeysController_listKeys_v1`` -> ``list_keys``)
     when its verb agrees with the method, else by one derived from the method and path. An id the
     vendor gave to more than one operation (a copy-paste) is derived from the method and path too.
+    A name found by rule that another operation also claims (``GET /v1/billing`` and the editorial
+    ``get_billing`` of ``GET /v2/billing``) keeps the path's versions instead (``get_v1_billing``),
+    so a new fragment never takes an existing operation's name, whatever the order of the files.
     """
     for path, method, operation, at in iter_operations(document):
         current = operation.get("operationId")
-        wanted = _operation_entry(ctx, method, path).get("operationId")
-        if wanted is None:
-            usable = isinstance(current, str) and current not in ctx.shared_ids
-            if usable and _IDENTIFIER.match(str(current)):
-                continue
-            from_controller = controller_operation_id(method, str(current)) if usable else None
-            wanted = from_controller or derive_operation_id(method, path)
+        wanted, by_rule = first_choice_operation_id(ctx.editorial, ctx.shared_ids, method, path, current)
+        key = f"{method.upper()} {path}"
+        if by_rule and ctx.id_claims.get(wanted, frozenset({key})) - {key}:
+            wanted = derive_operation_id(method, path, keep_versions=True)
         if current != wanted:
             operation["operationId"] = wanted
             ctx.record("name-operation", pointer.join(at, "operationId"), f"{current!r} -> {wanted!r}")
+
+
+def first_choice_operation_id(
+    editorial: dict[str, Any], shared_ids: frozenset[str], method: str, path: str, current: Any
+) -> tuple[str, bool]:
+    """The id an operation would get with no other operation in sight, and whether a rule (not the
+    editorial file or the vendor) chose it."""
+    entry = editorial.get("operations", {}).get(f"{method.upper()} {path}")
+    wanted = entry.get("operationId") if isinstance(entry, dict) else None
+    if wanted is not None:
+        return str(wanted), False
+    usable = isinstance(current, str) and current not in shared_ids
+    if usable and _IDENTIFIER.match(str(current)):
+        return str(current), False
+    from_controller = controller_operation_id(method, str(current)) if usable else None
+    return from_controller or derive_operation_id(method, path), True
+
+
+def operation_id_claims(
+    documents: list[dict[str, Any]], editorial: dict[str, Any], shared_ids: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Each operationId and the operations (``METHOD /path``) that would take it: the editorial
+    entries' and every operation's first choice, over all fragments at once."""
+    claims: dict[str, set[str]] = {}
+    for key, entry in editorial.get("operations", {}).items():
+        if isinstance(entry, dict) and isinstance(entry.get("operationId"), str):
+            claims.setdefault(entry["operationId"], set()).add(str(key))
+    for document in documents:
+        for path, method, operation, _ in iter_operations(document):
+            wanted, _ = first_choice_operation_id(editorial, shared_ids, method, path, operation.get("operationId"))
+            claims.setdefault(wanted, set()).add(f"{method.upper()} {path}")
+    return {name: frozenset(keys) for name, keys in claims.items()}
+
+
+def editorial_schema_names(editorial: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """Every component name the editorial file gives, and the operations (``METHOD /path``) it
+    gives it for: each entry's ``response_schema``, ``request_schema``, ``schema_names`` and
+    ``request_schema_names``; the error schema's name, for none in particular."""
+    names: dict[str, set[str]] = {str(editorial.get("error_schema_name", "")): set()}
+    for key, entry in editorial.get("operations", {}).items():
+        if not isinstance(entry, dict):
+            continue
+        given = [str(entry[field]) for field in ("response_schema", "request_schema") if field in entry]
+        for field in ("schema_names", "request_schema_names"):
+            if isinstance(entry.get(field), dict):
+                given.extend(str(value) for value in entry[field].values())
+        for name in given:
+            names.setdefault(name, set()).add(str(key))
+    return {name: frozenset(keys) for name, keys in names.items() if name}
+
+
+def qualify_components_named_by_editorial(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a schema the vendor declares under a name the editorial file gives another schema
+    (``Transaction``, ``Pagination``, ``Error``), which would take that name from the ledger entry.
+
+    Editorial names win: the vendor's component is renamed, qualified by the first operation (by
+    method and path) that uses it (``GetV2CreditsTransaction``), and every reference to it in its
+    fragment follows. It keeps its name when an operation the editorial file gives the name for
+    uses it (the schema is the one named), and the error schema when it equals the editorial one.
+    """
+    schemas = document.get("components", {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return
+    reserved = editorial_schema_names(ctx.editorial)
+    error_name = ctx.editorial.get("error_schema_name")
+    renames: dict[str, str] = {}
+    for name in sorted(schemas):
+        if name not in reserved or (name == error_name and schemas[name] == ctx.editorial.get("error_schema")):
+            continue
+        target = f"#/components/schemas/{pointer.escape(name)}"
+        users = sorted(
+            (path, method)
+            for path, method, operation, _ in iter_operations(document)
+            if target in reachable_refs(document, operation)
+        )
+        if {f"{method.upper()} {path}" for path, method in users} & reserved[name]:
+            continue
+        prefix = pascal_case(f"{users[0][1]} {users[0][0]}") if users else "Vendor"
+        qualified = f"{prefix}{name}"
+        while qualified in schemas or qualified in reserved or qualified in renames.values():
+            qualified = f"Vendor{qualified}"
+        renames[name] = qualified
+    if not renames:
+        return
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+        ctx.record(
+            "qualify-vendor-component",
+            pointer.join("", "components", "schemas", old),
+            f"the editorial file names another schema {old!r}: renamed to {new!r}",
+        )
+    refs = {
+        f"#/components/schemas/{pointer.escape(old)}": f"#/components/schemas/{pointer.escape(new)}"
+        for old, new in renames.items()
+    }
+    _rewrite_refs(document, refs)
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                for old, new in renames.items():
+                    if ref == old or ref.startswith(old + "/"):
+                        current["$ref"] = new + ref[len(old) :]
+                        break
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 def describe_operations(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -190,6 +303,8 @@ def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
         return
     name, scheme = ctx.bearer_scheme
     schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    if _keep_the_vendors_own_scheme(document, schemes, name, ctx):
+        return
     if schemes.get(name) != scheme:
         schemes[name] = copy.deepcopy(scheme)
         ctx.record(
@@ -201,6 +316,41 @@ def apply_bearer_security(document: dict[str, Any], ctx: RepairContext) -> None:
         if "security" not in operation:
             operation["security"] = copy.deepcopy(document.get("security", [{name: []}]))
             ctx.record("apply-bearer-security", pointer.join(at, "security"), f"secured with {name!r}")
+
+
+def _is_bearer(scheme: Any) -> bool:
+    return (
+        isinstance(scheme, dict) and scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+    )
+
+
+def _keep_the_vendors_own_scheme(document: dict[str, Any], schemes: Any, bearer_name: str, ctx: RepairContext) -> bool:
+    """A fragment that declares only schemes of its own kind (``apiKey`` in ``X-Key``) is secured by
+    them, not rewritten to bearer; one named like the bearer scheme is renamed (``access-token-apiKey``)
+    with every requirement that names it. Returns whether the fragment had such schemes."""
+    if not isinstance(schemes, dict) or not schemes or any(_is_bearer(scheme) for scheme in schemes.values()):
+        return False
+    if not all(isinstance(scheme, dict) for scheme in schemes.values()):
+        return False
+    if bearer_name in schemes:
+        renamed = f"{bearer_name}-{schemes[bearer_name].get('type', 'scheme')}"
+        schemes[renamed] = schemes.pop(bearer_name)
+        ctx.record(
+            "apply-bearer-security",
+            pointer.join("", "components", "securitySchemes", bearer_name),
+            f"the vendor's {schemes[renamed].get('type')!r} scheme kept, renamed to {renamed!r} (the bearer's name)",
+        )
+        holders = [document, *(operation for _, _, operation, _ in iter_operations(document))]
+        for holder in holders:
+            for requirement in holder.get("security", []) if isinstance(holder.get("security"), list) else []:
+                if isinstance(requirement, dict) and bearer_name in requirement:
+                    requirement[renamed] = requirement.pop(bearer_name)
+    own = min(schemes)
+    for _, _, operation, at in iter_operations(document):
+        if "security" not in operation:
+            operation["security"] = copy.deepcopy(document.get("security", [{own: []}]))
+            ctx.record("apply-bearer-security", pointer.join(at, "security"), f"secured with the vendor's {own!r}")
+    return True
 
 
 def choose_bearer_scheme(documents: list[dict[str, Any]], editorial: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -276,6 +426,7 @@ def document_error_responses(document: dict[str, Any], ctx: RepairContext) -> No
 # The enrichment rules, in the order they run: names first, because lifted schemas are named after
 # the operation.
 ENRICHMENTS = (
+    qualify_components_named_by_editorial,
     name_operations,
     describe_operations,
     lift_inline_schemas,

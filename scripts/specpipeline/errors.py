@@ -18,7 +18,7 @@ class SpecError(Exception):
         self.file = file
         self.pointer = pointer
         self.message = message
-        super().__init__(one_line(f"{_shorten(file, 160)}#{_shorten(pointer, 100)}: {message}"))
+        super().__init__(one_line(f"{shorten(file, 160)}#{shorten(pointer, 100)}: {message}"))
 
 
 def one_line(text: str, limit: int = MAX_LINE) -> str:
@@ -27,7 +27,7 @@ def one_line(text: str, limit: int = MAX_LINE) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     half = (limit - 1) // 2

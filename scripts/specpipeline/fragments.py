@@ -43,6 +43,18 @@ class _Unrepresentable:
         self.text = text
 
 
+class _DuplicateKey:
+    """What a key written twice in one object parses to: JSON readers disagree on which one counts
+    (Python's the last, others the first), so neither is guessed; it is located and refused."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        document[key] = _DuplicateKey() if key in document else value
+    return document
+
+
 def parse_fragment(name: str, text: str) -> Fragment:
     """Parse one fragment's text. Malformed JSON, nesting deeper than :data:`MAX_DEPTH`, numbers
     JSON cannot hold and strings UTF-8 cannot encode are errors naming the file and JSON pointer."""
@@ -55,6 +67,7 @@ def parse_fragment(name: str, text: str) -> Fragment:
             parse_constant=_Unrepresentable,
             parse_float=_finite_float,
             parse_int=_bounded_int,
+            object_pairs_hook=_pairs,
         )
     except json.JSONDecodeError as exc:
         raise SpecError(
@@ -107,7 +120,8 @@ def decode_fragment(name: str, data: bytes) -> str:
 
 def _finite_float(text: str) -> float | _Unrepresentable:
     value = float(text)
-    return value if math.isfinite(value) else _Unrepresentable(text)
+    underflow = value == 0.0 and any(digit in "123456789" for digit in re.split("[eE]", text)[0])
+    return value if math.isfinite(value) and not underflow else _Unrepresentable(text)
 
 
 def _bounded_int(text: str) -> int | _Unrepresentable:
@@ -122,7 +136,13 @@ def first_unrepresentable(node: Any, at: str) -> tuple[str, str] | None:
         value, here = stack.pop()
         if isinstance(value, _Unrepresentable) or (isinstance(value, float) and not math.isfinite(value)):
             text = value.text if isinstance(value, _Unrepresentable) else str(value)
-            return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers this large)"
+            return here, f"{text} is not a JSON number (JSON has no NaN, Infinity or numbers a double cannot hold)"
+        if isinstance(value, _DuplicateKey):
+            return here, "this key appears twice in its object: which one counts is a guess"
+        if value is not None and not isinstance(value, (bool, int, float, str, list, dict, _Unrepresentable)):
+            return here, f"a {type(value).__name__} value (YAML tag or date), which JSON cannot hold: quote it"
+        if isinstance(value, dict) and any(not isinstance(key, str) for key in value):
+            return here, "a key that is not a string, which JSON cannot hold: quote it"
         if isinstance(value, str) and not _encodable(value):
             return here, "a string with a lone surrogate (\\ud800-\\udfff) that UTF-8 cannot encode"
         if isinstance(value, dict):
@@ -213,6 +233,9 @@ def _child_pointer(stack: list[list[Any]]) -> str:
 def load_fragments(directory: Path) -> list[Fragment]:
     """Load every ``*.json`` in ``directory``, in file-name order."""
     files = sorted(directory.glob("*.json"))
+    others = sorted(p.name for p in directory.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml", ".JSON"))
+    if others:  # silently ignored, the vendor's new endpoint would just be missing
+        raise SpecError(str(directory / others[0]), "", "fragments must be JSON files named *.json")
     if not files:
         raise SpecError(str(directory), "", "no *.json fragments found")
     return [

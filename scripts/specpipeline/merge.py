@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from typing import Any
 
 from . import pointer
@@ -24,7 +25,10 @@ class ConflictError(SpecError):
 
 
 def merge_fragments(
-    fragments: list[Fragment], editorial: dict[str, Any], origin: dict[str, str] | None = None
+    fragments: list[Fragment],
+    editorial: dict[str, Any],
+    origin: dict[str, str] | None = None,
+    report: Report | None = None,
 ) -> dict[str, Any]:
     """Merge repaired fragments. Anything defined twice must be identical; otherwise it is an error
     naming both files, never a silent overwrite. Vendor extensions (``x-…``) are kept. ``origin``
@@ -40,8 +44,13 @@ def merge_fragments(
         origin.setdefault(at, file)
 
     versions = {fragment.document["openapi"] for fragment in fragments}
-    if len({version.rsplit(".", 1)[0] for version in versions}) > 1:
-        raise SpecError(fragments[-1].name, "/openapi", f"fragments mix OpenAPI versions {sorted(versions)}")
+    minors = Counter(str(fragment.document["openapi"]).rsplit(".", 1)[0] for fragment in fragments)
+    if len(minors) > 1:
+        usual = min(minors, key=lambda minor: (-minors[minor], minor))  # most fragments' version
+        odd = min(f.name for f in fragments if str(f.document["openapi"]).rsplit(".", 1)[0] != usual)
+        raise SpecError(
+            odd, "/openapi", f"OpenAPI {usual}.x is what the other fragments use; mixed: {sorted(versions)}"
+        )
     merged["openapi"] = max(versions)
 
     for fragment in fragments:
@@ -63,8 +72,17 @@ def merge_fragments(
             for name, value in entries.items():
                 put(merged_section, name, value, pointer.join("", "components", section, name), file)
         for key, value in document.items():
-            if key.startswith("x-"):
+            if key.startswith("x-") and key not in merged:
                 put(merged, key, value, pointer.join("", key), file)
+            elif key.startswith("x-") and _canonical(merged[key]) != _canonical(value) and report is not None:
+                # A vendor annotation of the whole API (x-logo) is no reason to stop: the first, by
+                # the content order of the fragments, is kept, and the other reported.
+                report.add(
+                    "merge-extension",
+                    file,
+                    pointer.join("", key),
+                    f"differs from {origin[pointer.join('', key)]}: not kept",
+                )
 
     merged["info"] = _info(vendor_info.get("version"), editorial)
     if "externalDocs" in editorial:

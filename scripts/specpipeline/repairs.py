@@ -8,6 +8,7 @@ no-op. A defect that cannot be repaired without guessing raises :class:`SpecErro
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -16,7 +17,7 @@ from typing import Any
 from . import pointer
 from .context import RepairContext
 from .errors import SpecError
-from .walk import iter_operations, iter_schemas
+from .walk import iter_operations, iter_references, iter_schemas
 
 # OpenAPI 3.0 schema types; 3.1 (JSON Schema 2020-12) adds "null" and lists of types.
 _TYPES_30 = frozenset({"string", "number", "integer", "boolean", "array", "object"})
@@ -43,6 +44,55 @@ def drop_bodyless_request_bodies(document: dict[str, Any], ctx: RepairContext) -
                 pointer.join(at, "requestBody"),
                 f"removed the request body of a {method.upper()} operation",
             )
+
+
+def keep_nullable_beside_references(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: ``nullable: true`` where the generator ignores it, so the model rejects the ``null``
+    the vendor says may come: beside a ``$ref`` or an ``allOf`` of one (openapi-python-client
+    #1243), and on an enum of numbers whose list lacks ``null`` (#1405).
+
+    The schema becomes ``anyOf: [<the schema without nullable>, {type, nullable, enum: [null]}]``,
+    the shape :func:`specpipeline.lift.null_schema` gives lifted objects and enums, which the
+    generated field reads as "this or None".
+    """
+    for schema, at in iter_schemas(document):
+        for child, child_at in _child_schemas(schema, at):
+            if child.get("nullable") is not True:
+                continue
+            only_reference = "$ref" in child or (
+                isinstance(child.get("allOf"), list) and len(child["allOf"]) == 1 and "properties" not in child
+            )
+            number_enum = (
+                isinstance(child.get("enum"), list) and None not in child["enum"] and child.get("type") != "string"
+            )
+            if not (only_reference or number_enum):
+                continue
+            ref = child.get("$ref") or (child.get("allOf") or [{}])[0].get("$ref")
+            target = pointer.follow(document, ref[1:]) if isinstance(ref, str) and ref.startswith("#") else child
+            kind = target.get("type", "object") if isinstance(target, dict) else "object"
+            kept = {key: child.pop(key) for key in list(child) if key in ("description", "example", "title")}
+            child.pop("nullable")
+            value = {"$ref": ref} if only_reference and isinstance(ref, str) else dict(child)
+            child.clear()
+            child.update(kept)
+            child["anyOf"] = [value, {"type": kind, "nullable": True, "enum": [None]}]
+            ctx.record("keep-nullable-beside-reference", pointer.join(child_at, "nullable"), "null allowed (anyOf)")
+
+
+def _child_schemas(schema: dict[str, Any], at: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """The schema objects directly inside ``schema``, with their pointers."""
+    properties = schema.get("properties")
+    for name, child in properties.items() if isinstance(properties, dict) else []:
+        if isinstance(child, dict):
+            yield child, pointer.join(at, "properties", name)
+    for keyword in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(keyword), dict):
+            yield schema[keyword], pointer.join(at, keyword)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        for index, child in enumerate(members if isinstance(members, list) else []):
+            if isinstance(child, dict):
+                yield child, pointer.join(at, keyword, index)
 
 
 def reject_invalid_schema_types(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -297,17 +347,33 @@ def _path_parameters(
     path_item = document["paths"][path]
     for holder, base in ((path_item, pointer.join("", "paths", path)), (operation, operation_at)):
         parameters = holder.get("parameters")
-        for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+        for index, written in enumerate(parameters if isinstance(parameters, list) else []):
+            parameter, parameter_at = _followed(document, written, pointer.join(base, "parameters", index))
             if isinstance(parameter, dict) and parameter.get("in") == "path" and isinstance(parameter.get("name"), str):
-                found[parameter["name"]] = (parameter, pointer.join(base, "parameters", index))
+                found[parameter["name"]] = (parameter, parameter_at)
     return found
 
 
+def _followed(document: dict[str, Any], node: Any, at: str) -> tuple[Any, str]:
+    """``node``, or what its local ``$ref`` (``#/components/parameters/Account``) names, and where."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+        if node["$ref"] in seen:
+            break
+        seen.add(node["$ref"])
+        at = node["$ref"][1:]
+        node = pointer.follow(document, at)
+    return node, at
+
+
 def reject_malformed_path_items(document: dict[str, Any], ctx: RepairContext) -> None:
-    """Defect: a path whose item is not an object, so no operation can be read from it."""
+    """Defect: a path whose item is not an object, so no operation can be read from it, or whose
+    key does not start with ``/`` (is ``users`` ``/users`` or a typo for ``/v1/users``? a guess)."""
     for path, path_item in document["paths"].items():
         if not isinstance(path_item, dict):
             raise SpecError(ctx.file, pointer.join("", "paths", path), "a path item must be an object")
+        if not path.startswith(("/", "x-")):
+            raise SpecError(ctx.file, pointer.join("", "paths", path), f"a path must start with '/': {path!r}")
 
 
 def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext) -> None:
@@ -316,36 +382,60 @@ def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext)
     Fragments are published one by one, so a reference outside the fragment has nothing to point
     to; a local one that dangles names a definition the vendor left out. Neither can be guessed.
     """
-    for ref, at in _iter_references(document, ""):
+    # An operation's references first: a cycle is blamed on what uses it, not on a component.
+    references = sorted(iter_references(document, ""), key=lambda item: not item[1].startswith("/paths/"))
+    for ref, at in references:
         if not ref.startswith("#"):
             raise SpecError(ctx.file, at, f"external $ref {ref!r}: a fragment must be self-contained")
         if pointer.follow(document, ref[1:]) is pointer.MISSING:
             raise SpecError(ctx.file, at, f"unresolvable $ref {ref!r}: nothing in the fragment has that pointer")
+        cycle = _reference_cycle(document, ref)
+        if cycle:
+            raise SpecError(
+                ctx.file, at, f"$ref cycle {' -> '.join(cycle)}: a schema that is only a reference to itself"
+            )
 
 
-# Keywords whose values are data, not OpenAPI objects: a "$ref" key in an example is just data.
-_DATA_KEYWORDS = frozenset({"example", "examples", "enum", "default", "const", "x-codeSamples"})
+def _reference_cycle(document: dict[str, Any], ref: str) -> list[str]:
+    """The chain of references that leads from ``ref`` back to itself through nodes that are
+    nothing but a ``$ref``; empty when there is none (a schema with properties may recurse)."""
+    chain = [ref]
+    node = pointer.follow(document, ref[1:])
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and str(node["$ref"]).startswith("#"):
+        following = str(node["$ref"])
+        if following in chain:
+            return [*chain, following]
+        chain.append(following)
+        node = pointer.follow(document, following[1:])
+    return []
 
 
-def _iter_references(node: Any, at: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            yield ref, pointer.join(at, "$ref")
-        for key, value in node.items():
-            if key not in _DATA_KEYWORDS and not (isinstance(key, str) and key.startswith("x-")):
-                yield from _iter_references(value, pointer.join(at, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _iter_references(value, pointer.join(at, index))
+def inline_references_into_operations(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a ``$ref`` into an operation's inline schema (``#/paths/~1v2~1x/get/...``), which
+    lifting replaces by a component, leaving the reference pointing at nothing.
+
+    The reference is replaced by a copy of what it names; one whose target refers into an
+    operation itself (a recursion through inline schemas) cannot be copied and is quarantined.
+    """
+    references = [(ref, at) for ref, at in iter_references(document, "") if ref.startswith("#/paths/")]
+    for ref, at in references:
+        target = pointer.follow(document, ref[1:])
+        if any(inner.startswith("#/paths/") for inner, _ in iter_references(target, "")):
+            raise SpecError(ctx.file, at, f"$ref {ref!r} names an inline schema that refers into an operation itself")
+        holder = pointer.follow(document, at.rsplit("/", 1)[0])
+        holder.pop("$ref")
+        holder.update(copy.deepcopy(target))
+        ctx.record("inline-reference-into-operation", at, f"replaced by a copy of {ref}")
 
 
 # The defect repairs, in the order they run: the en-dash bodies go before types are checked.
 DEFECT_REPAIRS = (
     reject_malformed_path_items,
     reject_unresolvable_references,
+    inline_references_into_operations,
     drop_bodyless_request_bodies,
     reject_invalid_schema_types,
+    keep_nullable_beside_references,
     move_required_out_of_properties,
     hoist_misplaced_required,
     lower_misplaced_required,

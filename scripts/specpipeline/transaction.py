@@ -70,13 +70,16 @@ class Transaction:
         self.targets: list[Path] = []
 
     def __enter__(self) -> Transaction:
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        (self.workdir / "new").mkdir(parents=True)
+        # Held: an interrupt between the mkdir and the return would skip __exit__ and leave the stage.
+        with _signals_held():
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            (self.workdir / "new").mkdir(parents=True)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if not (self.workdir / "journal").exists():
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        with _signals_held():  # a second interrupt must not cut the clean-up short
+            if not (self.workdir / "journal").exists():
+                shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _staged(self, target: Path) -> Path:
         return self.workdir / "new" / target.relative_to(self.root).as_posix().replace("/", "%")

@@ -67,3 +67,37 @@ def _walk_schema(schema: Any, at: str) -> Iterator[tuple[dict[str, Any], str]]:
     for keyword in _SCHEMA_LIST_KEYWORDS:
         for index, child in enumerate(schema.get(keyword, [])):
             yield from _walk_schema(child, pointer.join(at, keyword, index))
+
+
+def reachable_refs(document: dict[str, Any], node: Any) -> set[str]:
+    """Every local ``$ref`` reachable from ``node``, following references into ``document``."""
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+                seen.add(ref)
+                stack.append(pointer.follow(document, ref[1:]))
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return seen
+
+
+# Keywords whose values are data, not OpenAPI objects: a "$ref" key in an example is just data.
+_DATA_KEYWORDS = frozenset({"example", "examples", "enum", "default", "const", "x-codeSamples"})
+
+
+def iter_references(node: Any, at: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref, pointer.join(at, "$ref")
+        for key, value in node.items():
+            if key not in _DATA_KEYWORDS and not (isinstance(key, str) and key.startswith("x-")):
+                yield from iter_references(value, pointer.join(at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from iter_references(value, pointer.join(at, index))

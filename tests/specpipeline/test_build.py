@@ -368,3 +368,87 @@ def test_a_broken_component_quarantines_the_operations_that_use_it(editorial: di
     assert {q.pointer for q in result.quarantined} == {"/components/schemas/Thing/properties/n/type"}
     assert "get" in result.document["paths"]["/v9/other"]
     assert "Thing" not in result.document["components"]["schemas"]
+
+
+@pytest.mark.parametrize("resource", ["billing", "usage"])
+def test_a_derived_id_never_takes_an_existing_operations_name(editorial: dict[str, Any], resource: str) -> None:
+    """``GET /v1/billing`` derives ``get_billing``, the editorial name of ``GET /v2/billing``: the
+    newcomer keeps its version, in either file order, and nothing existing is quarantined."""
+    newcomer = broken_fragment(path=f"/v1/{resource}")
+    twins = [broken_fragment(path=f"/v{n}/gadgets") for n in (7, 8)]  # both new, both derive get_gadgets
+    committed = load_fragments(ROOT / "spec" / "fragments")
+    extra = [Fragment("new.json", newcomer), Fragment("t7.json", twins[0]), Fragment("t8.json", twins[1])]
+    forward = build_document([*committed, *extra], editorial)
+    backward = build_document([*reversed(extra), *reversed(committed)], editorial)
+    assert forward.text == backward.text
+    assert forward.quarantined == []
+    ids = {(path, method): op["operationId"] for path, method, op, _ in iter_operations(forward.document)}
+    assert ids[(f"/v1/{resource}", "get")] == f"get_v1_{resource}"
+    assert ids[(f"/v2/{resource}", "get")] == f"get_{resource}"
+    assert (ids[("/v7/gadgets", "get")], ids[("/v8/gadgets", "get")]) == ("get_v7_gadgets", "get_v8_gadgets")
+    assert len(set(ids.values())) == len(ids)
+
+
+@pytest.mark.parametrize("name", ["Transaction", "Pagination", "Error"])
+def test_a_vendor_schema_never_takes_an_editorial_name(editorial: dict[str, Any], name: str) -> None:
+    fragment = broken_fragment(path="/v2/credits", response_schema={"$ref": f"#/components/schemas/{name}"})
+    fragment["components"] = {"schemas": {name: {"type": "object", "properties": {"q": {"type": "string"}}}}}
+    fragments = [*load_fragments(ROOT / "spec" / "fragments"), Fragment("credits.json", fragment)]
+    result = build_document(fragments, editorial)
+    assert result.quarantined == []
+    schemas = result.document["components"]["schemas"]
+    assert schemas[f"GetV2Credits{name}"] == {"type": "object", "properties": {"q": {"type": "string"}}}
+    response = result.document["paths"]["/v2/credits"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert response["schema"] == {"$ref": f"#/components/schemas/GetV2Credits{name}"}
+    committed = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))["components"]["schemas"]
+    assert schemas[name] == committed[name]  # the ledger entry, the page cursor, the error body keep theirs
+    assert [(line.file, line.pointer) for line in result.report.repairs if line.rule == "qualify-vendor-component"] == [
+        ("credits.json", f"/components/schemas/{name}")
+    ]
+
+
+def test_an_openapi_31_fragment_among_30_ones_is_the_one_blamed(editorial: dict[str, Any]) -> None:
+    odd = broken_fragment(path="/v9/odd")
+    odd["openapi"] = "3.1.0"
+    fragments = [
+        *load_fragments(ROOT / "spec" / "fragments"),
+        Fragment("zz-odd.json", odd),
+        Fragment("00-odd.json", odd),
+    ]
+    with pytest.raises(SpecError, match=r"OpenAPI 3\.0\.x is what the other fragments use") as raised:
+        build_document(fragments, editorial)
+    assert (raised.value.file, raised.value.pointer) == ("00-odd.json", "/openapi")
+
+
+def test_each_side_of_a_conflict_names_the_other_file(editorial: dict[str, Any]) -> None:
+    first, second = broken_fragment(), broken_fragment()
+    second["paths"]["/v9/things/list"]["get"]["summary"] = "a different summary"
+    committed = load_fragments(ROOT / "spec" / "fragments")
+    result = build_document([*committed, Fragment("a.json", first), Fragment("b.json", second)], editorial)
+    reasons = {q.file: q.reason for q in result.quarantined}
+    assert reasons == {
+        "a.json": "conflicts with the definition in b.json",
+        "b.json": "conflicts with the definition in a.json",
+    }
+
+
+def test_a_vendor_api_key_scheme_is_kept_not_rewritten_to_bearer(editorial: dict[str, Any]) -> None:
+    fragment = broken_fragment(path="/v2/credits")
+    fragment["components"] = {"securitySchemes": {"access-token": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("c.json", fragment)], editorial)
+    schemes = result.document["components"]["securitySchemes"]
+    assert schemes["access-token-apiKey"] == {"type": "apiKey", "in": "header", "name": "X-Key"}
+    assert schemes["access-token"]["scheme"] == "bearer"  # the other fragments' scheme is untouched
+    assert result.document["paths"]["/v2/credits"]["get"]["security"] == [{"access-token-apiKey": []}]
+    assert result.document["paths"]["/v2/billing"]["get"]["security"] == [{"access-token": []}]
+
+
+def test_differing_top_level_extensions_keep_one_and_report_the_other(editorial: dict[str, Any]) -> None:
+    first, second = broken_fragment(path="/v9/a"), broken_fragment(path="/v9/b")
+    first["x-logo"], second["x-logo"] = {"url": "a.png"}, {"url": "b.png"}
+    forward = build_document([Fragment("a.json", first), Fragment("b.json", second)], editorial)
+    backward = build_document([Fragment("b.json", second), Fragment("a.json", first)], editorial)
+    assert forward.text == backward.text
+    assert forward.quarantined == []
+    assert forward.document["x-logo"] in ({"url": "a.png"}, {"url": "b.png"})
+    assert [r.rule for r in forward.report.repairs if r.pointer == "/x-logo"] == ["merge-extension"]

@@ -621,3 +621,26 @@ def test_one_of_alternatives_are_combined() -> None:
             True,
         )
     ]
+
+
+def test_a_model_renamed_or_removed_under_a_kept_operation_is_breaking() -> None:
+    """Adding a fragment renamed ``Owner`` to ``CreditsResponseOwner``: same fields, but the
+    generated class users import is gone."""
+    committed = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))
+    renamed = copy.deepcopy(committed)
+    schemas = renamed["components"]["schemas"]
+    schemas["CreditsResponseAutoTopupSettings"] = schemas.pop("AutoTopupSettings")
+    removed = schemas.pop("TokenCounts")
+    text = json.dumps(renamed).replace('/AutoTopupSettings"', '/CreditsResponseAutoTopupSettings"')
+    text = text.replace('{"$ref": "#/components/schemas/TokenCounts"}', json.dumps(removed))
+    changes = [c for c in compare(committed, json.loads(text)) if c.kind == "model-removed"]
+    assert changes == [
+        Change(
+            "model-removed",
+            "components/schemas/AutoTopupSettings",
+            "model renamed to CreditsResponseAutoTopupSettings",
+            breaking=True,
+        ),
+        Change("model-removed", "components/schemas/TokenCounts", "model removed", breaking=True),
+    ]
+    assert implied_bump(changes) == "major"

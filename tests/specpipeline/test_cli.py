@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from specpipeline import atomic
+from specpipeline import atomic, cli
 from specpipeline.cli import build_spec_main, extract_main
 
 from tests.conftest import SEED_PAGE
@@ -207,7 +207,7 @@ def test_strict_turns_a_quarantine_into_a_failure_that_writes_nothing(
     output.write_text(PREVIOUS, encoding="utf-8")
     arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--output", str(output), "--strict"]
     assert build_spec_main(arguments) == 4
-    assert "1 operation(s) quarantined and --strict given" in capsys.readouterr().err
+    assert "error: 1 operation(s) quarantined, " in capsys.readouterr().err
     assert output.read_text(encoding="utf-8") == PREVIOUS
 
 
@@ -252,3 +252,73 @@ def test_whole_file_problems_are_one_line_refusals(
     assert expected in line
     assert len(line) <= 300
     assert not output.exists()
+
+
+def test_an_unexpected_exception_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("x" * 1000 + "\nsecond line")
+
+    monkeypatch.setattr(cli, "build_from_directory", broken)
+    code, output = _build(tmp_path, {"things.json": broken_fragment()})
+    assert code == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (please report it): RuntimeError: xxx")
+    assert err.count("\n") == 1
+    assert len(err.rstrip("\n")) <= 300
+    assert "Traceback" not in err
+    assert output.read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_build_spec_never_writes_the_committed_spec_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spec/openapi.json written without generated/ would lose the next change report."""
+    committed = tmp_path / "spec" / "openapi.json"
+    committed.parent.mkdir()
+    committed.write_text(PREVIOUS, encoding="utf-8")
+    monkeypatch.setattr(cli, "MERGED", committed)
+    source = write_fragments(tmp_path / "fragments", {"things.json": broken_fragment()})
+    arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--overlays", str(tmp_path / "none")]
+    assert build_spec_main(arguments) == 0
+    assert "nothing written" in capsys.readouterr().out
+    assert build_spec_main([*arguments, "--output", str(committed)]) == 2
+    assert "written by ./scripts/regenerate.sh only" in capsys.readouterr().err
+    assert committed.read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_an_overlay_whose_fragment_is_gone_is_loud_and_fails_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Renaming logs-v2.json must not silently drop the correction written for it."""
+    source = write_fragments(tmp_path / "fragments", {"things.json": broken_fragment()})
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    (overlays / "fix.yaml").write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nextends: logs-v2.json\n"
+        "actions:\n  - target: $.info\n    update: {x-a: 1}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "openapi.json"
+    arguments = ["--fragments", str(source), "--editorial", str(EDITORIAL), "--overlays", str(overlays)]
+    assert build_spec_main([*arguments, "--output", str(output)]) == 0
+    assert f"warning: {overlays / 'fix.yaml'}#/extends: no fragment named 'logs-v2.json'" in capsys.readouterr().err
+    output.unlink()
+    assert build_spec_main([*arguments, "--output", str(output), "--strict"]) == 4
+    assert "1 overlay(s) not applied, and --strict given" in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_scratch_directories_of_killed_runs_are_removed_and_live_ones_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{cli.SCRATCH_PREFIX}{finished.stdout.strip()}-abc"
+    live = tmp_path / f"{cli.SCRATCH_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "aimlapi-billing-regen-notapid"
+    for directory in (dead, live, other):
+        (directory / "aimlapi_billing_client").mkdir(parents=True)
+    monkeypatch.setattr(cli.tempfile, "gettempdir", lambda: str(tmp_path))
+    cli._remove_orphaned_scratch()
+    assert (dead.exists(), live.exists(), other.exists()) == (False, True, True)

@@ -128,7 +128,7 @@ def _with_example(value_text: str) -> str:
 EXAMPLE_AT = "/paths/~1v1~1a/get/responses/200/content/application~1json/example/n/1"
 
 
-@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "1" * 400])
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "1" * 400, "1e-400", "-2.5E-999"])
 def test_numbers_json_cannot_hold_are_errors_with_their_pointer(value: str) -> None:
     with pytest.raises(SpecError, match="is not a JSON number") as raised:
         parse_fragment("f.json", _with_example(value))
@@ -163,3 +163,28 @@ def test_load_fragments_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="not UTF-8") as raised:
         load_fragments(tmp_path)
     assert raised.value.file.endswith("a.json")
+
+
+@pytest.mark.parametrize("value", ["0", "0.0", "-0.0", "0e-400", "1e-300"])
+def test_zero_and_small_numbers_a_double_holds_are_kept(value: str) -> None:
+    parse_fragment("f.json", _with_example(value))
+
+
+@pytest.mark.parametrize("name", ["new.yaml", "new.yml"])
+def test_a_fragment_that_is_not_named_json_is_refused_not_skipped(tmp_path: Path, name: str) -> None:
+    (tmp_path / "a.json").write_text(_with_example("1"), encoding="utf-8")
+    (tmp_path / name).write_text("openapi: 3.0.0\n", encoding="utf-8")
+    with pytest.raises(SpecError, match=r"fragments must be JSON files named \*\.json") as raised:
+        load_fragments(tmp_path)
+    assert raised.value.file.endswith(name)
+
+
+def test_a_key_written_twice_is_an_error_with_its_pointer() -> None:
+    text = _with_example("1").replace('"openapi": "3.0.0"', '"openapi": "3.0.0", "paths": {}')
+    with pytest.raises(SpecError, match="appears twice") as raised:
+        parse_fragment("f.json", text)
+    assert raised.value.pointer == "/paths"
+    nested = _with_example('{"a": 1, "a": 2}')
+    with pytest.raises(SpecError, match="appears twice") as raised:
+        parse_fragment("f.json", nested)
+    assert raised.value.pointer == f"{EXAMPLE_AT}/a"

@@ -416,3 +416,42 @@ def test_enum_values_the_generator_would_name_alike_still_generate(tmp_path: Pat
     generated = _generated(result, tmp_path, f"mutant_{PACKAGE_NAME}_case")
     enum = generated.MutantCase
     assert [(member.name, member.value) for member in enum] == [("A", "a"), ("A_2", "A"), ("MODEL_CHAT", "model:chat")]
+
+
+def test_nullable_beside_a_reference_or_on_a_number_enum_still_accepts_null(tmp_path: Path) -> None:
+    """openapi-python-client ignores ``nullable`` beside ``$ref`` (#1243) and on an integer enum."""
+    decl = {"type": "object", "properties": {"w": {"type": "string"}}, "required": ["w"]}
+    nullable = {
+        "refnull": {"$ref": "#/components/schemas/Decl", "nullable": True},
+        "allofnull": {"allOf": [{"$ref": "#/components/schemas/Decl"}], "nullable": True, "description": "d"},
+        "count": {"type": "integer", "enum": [1, 2], "nullable": True},
+    }
+    fragment = {
+        "openapi": "3.0.0",
+        "info": {"title": "AIML API", "version": "1.0.0"},
+        "paths": {
+            "/v2/credits": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "properties": nullable, "required": sorted(nullable)}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"Decl": decl}},
+    }
+    result = build_document([*FRAGMENTS, Fragment("credits.json", fragment)], EDITORIAL, OVERLAYS)
+    assert result.quarantined == []
+    generated = _generated(result, tmp_path, f"mutant_{PACKAGE_NAME}_nullref")
+    model = generated.CreditsResponse
+    present = {"refnull": {"w": "x"}, "allofnull": {"w": "y"}, "count": 2}
+    assert model.from_dict(present).to_dict() == present
+    for prop in nullable:
+        assert model.from_dict({**present, prop: None}).to_dict()[prop] is None, prop

@@ -58,7 +58,7 @@ def test_an_action_that_selects_nothing_is_reported_not_an_error() -> None:
     ("text", "pointer", "message"),
     [
         ("overlay: 1.0.0\nactions: [", "", "malformed YAML"),
-        ('{"openapi": "3.0.0"}', "/overlay", "Overlay 1.x"),
+        ('{"openapi": "3.0.0"}', "/overlay", "Overlay 1.0 document"),
         ("overlay: 1.0.0\nactions: []", "/actions", "non-empty list"),
         (_overlay([{"target": "$.a"}]), "/actions/0", "exactly one of"),
         (_overlay([{"target": "$.a", "update": {}, "remove": True}]), "/actions/0", "exactly one of"),
@@ -132,10 +132,10 @@ def test_an_overlay_for_a_fragment_that_is_gone_is_reported_and_skipped(tmp_path
 def test_a_document_overlay_that_breaks_the_document_is_named_in_the_refusal(tmp_path: Path) -> None:
     editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
     (tmp_path / "bad.yaml").write_text(_overlay([{"target": "$.info", "update": {"title": 5}}]), encoding="utf-8")
-    with pytest.raises(SpecError, match="not valid OpenAPI") as raised:
+    with pytest.raises(SpecError, match="info with a title and a version is missing") as raised:
         build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
     assert raised.value.file.endswith("bad.yaml")
-    assert raised.value.pointer == "/info/title"
+    assert raised.value.pointer == "/actions/0"
 
 
 def test_a_recursive_target_over_lists_and_objects_removes_every_match() -> None:
@@ -145,3 +145,84 @@ def test_a_recursive_target_over_lists_and_objects_removes_every_match() -> None
     )
     apply_overlay(overlay, document, "doc.json", Report())
     assert document == {"a": [{}, {"b": {}}], "c": {}, "l": [0, *range(2, 10), 11]}
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "message"),
+    [
+        (
+            "overlay: 1.0.0\nactions:\n  - target: $.info\n    update: {x-day: 2026-08-21}\n",
+            "/actions/0/update/x-day",
+            "date",
+        ),
+        (
+            "overlay: 1.0.0\nactions:\n  - target: $.info\n    update: {x-b: !!binary aGk=}\n",
+            "/actions/0/update/x-b",
+            "bytes",
+        ),
+        ("overlay: 1.0.0\nactions:\n  - target: $.info\n    update: {1: one}\n", "/actions/0/update", "not a string"),
+    ],
+)
+def test_an_overlay_value_json_cannot_hold_is_refused_with_its_pointer(text: str, pointer: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message) as raised:
+        parse_overlay("o.yaml", text)
+    assert (raised.value.file, raised.value.pointer) == ("o.yaml", pointer)
+
+
+def test_an_overlay_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "latin.yaml").write_bytes(
+        _overlay([{"target": "$.info", "update": {"x-n": "caf"}}]).encode() + b"# caf\xe9\n"
+    )
+    with pytest.raises(SpecError, match="not UTF-8: byte 0xe9 at line") as raised:
+        load_overlays(tmp_path)
+    assert raised.value.file.endswith("latin.yaml")
+
+
+@pytest.mark.parametrize(
+    ("action", "extends", "message"),
+    [
+        ({"target": "$.paths", "remove": True}, None, "paths is missing"),
+        ({"target": "$.paths", "remove": True}, "a.json", "paths is missing"),
+        ({"target": "$.info", "remove": True}, None, "info with a title and a version is missing"),
+        ({"target": "$", "update": {"openapi": "2.0"}}, None, "openapi is '2.0', not 3.0.x"),
+        ({"target": "$.components.schemas.ThingsListResponse", "remove": True}, None, "points to nothing"),
+    ],
+)
+def test_an_overlay_that_breaks_the_document_is_blamed_by_action(
+    tmp_path: Path, action: dict[str, Any], extends: str | None, message: str
+) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    harmless = {"target": "$.info", "update": {"x-note": "first"}}
+    (tmp_path / "bad.yaml").write_text(_overlay([harmless, action], extends), encoding="utf-8")
+    with pytest.raises(SpecError, match=message) as raised:
+        build_document([Fragment("a.json", broken_fragment())], editorial, load_overlays(tmp_path))
+    assert (raised.value.file, raised.value.pointer) == (str(tmp_path / "bad.yaml"), "/actions/1")
+    assert "\n" not in str(raised.value)
+    assert len(str(raised.value)) <= 300
+
+
+@pytest.mark.parametrize("target", ["$.components.schemas.Transaction", "$..description"])
+def test_a_document_overlay_that_invalidates_a_schema_is_blamed_not_the_vendor(tmp_path: Path, target: str) -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    action = (
+        {"target": target, "update": {"type": 7}} if "Transaction" in target else {"target": target, "remove": True}
+    )
+    (tmp_path / "bad.yaml").write_text(_overlay([action]), encoding="utf-8")
+    with pytest.raises(SpecError, match="not valid OpenAPI") as raised:
+        build_document(load_fragments(ROOT / "spec" / "fragments"), editorial, load_overlays(tmp_path))
+    assert (raised.value.file, raised.value.pointer) == (str(tmp_path / "bad.yaml"), "/actions/0")
+    assert "inference id" not in raised.value.message  # no text of the offending value
+
+
+@pytest.mark.parametrize("version", ["1.9.9", "1.1.0", "2.0.0", "1.0"])
+def test_only_overlay_1_0_documents_are_read(version: str) -> None:
+    with pytest.raises(SpecError, match=r"OpenAPI Overlay 1\.0 document") as raised:
+        parse_overlay("o.yaml", _overlay([{"target": "$.info", "remove": True}]).replace("1.0.0", version))
+    assert raised.value.pointer == "/overlay"
+
+
+def test_an_overlay_named_yml_is_refused_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "fix.yml").write_text(_overlay([{"target": "$.info", "remove": True}]), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"read from \*\.yaml files") as raised:
+        load_overlays(tmp_path)
+    assert raised.value.file.endswith("fix.yml")

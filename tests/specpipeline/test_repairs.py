@@ -15,9 +15,11 @@ from specpipeline.repairs import (
     declare_path_parameters,
     drop_bodyless_request_bodies,
     hoist_misplaced_required,
+    inline_references_into_operations,
     lower_misplaced_required,
     move_required_out_of_properties,
     reject_invalid_schema_types,
+    reject_malformed_path_items,
     reject_undefined_required,
     reject_unmatched_path_parameters,
     reject_unresolvable_references,
@@ -321,3 +323,69 @@ def test_resolvable_local_references_pass(make_fragment: Callable[..., dict[str,
     fragment = make_fragment(response_schema={"$ref": "#/components/schemas/Thing"})
     fragment["components"] = {"schemas": {"Thing": {"type": "object", "properties": {}}}}
     reject_unresolvable_references(fragment, ctx)
+
+
+def test_a_reference_cycle_is_an_error_naming_the_chain(ctx: RepairContext) -> None:
+    document = {
+        "paths": {"/v9/a": {"get": {"responses": {"200": {"$ref": "#/components/schemas/A"}}}}},
+        "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}},
+    }
+    with pytest.raises(SpecError, match=r"\$ref cycle #/components/schemas/A -> #/components/schemas/B") as raised:
+        reject_unresolvable_references(document, ctx)
+    assert raised.value.pointer == "/paths/~1v9~1a/get/responses/200/$ref"  # the operation's, not a component's
+
+
+def _node_schema(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "paths": {
+            "/v9/tree": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {"schema": {"type": "object", "properties": {"node": node}}}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+
+NODE_REF = "#/paths/~1v9~1tree/get/responses/200/content/application~1json/schema/properties/node"
+
+
+def test_a_reference_into_an_inline_schema_becomes_a_copy(ctx: RepairContext) -> None:
+    document = _node_schema({"type": "object", "properties": {"id": {"type": "string"}}})
+    schema = document["paths"]["/v9/tree"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema["properties"]["twin"] = {"$ref": NODE_REF}
+    inline_references_into_operations(document, ctx)
+    assert schema["properties"]["twin"] == schema["properties"]["node"]
+    assert [r.rule for r in ctx.report.repairs] == ["inline-reference-into-operation"]
+
+
+def test_a_recursive_reference_into_an_inline_schema_is_an_error(ctx: RepairContext) -> None:
+    node = {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": NODE_REF}}}}
+    with pytest.raises(SpecError, match="refers into an operation itself") as raised:
+        inline_references_into_operations(_node_schema(node), ctx)
+    assert raised.value.pointer.endswith("/properties/node/properties/kids/items/$ref")
+
+
+def test_a_path_parameter_given_as_a_reference_is_not_declared_twice(ctx: RepairContext) -> None:
+    parameter = {"name": "account", "in": "path", "schema": {"type": "string"}}
+    document = {
+        "paths": {"/v9/{account}": {"get": {"parameters": [{"$ref": "#/components/parameters/Account"}]}}},
+        "components": {"parameters": {"Account": parameter}},
+    }
+    declare_path_parameters(document, ctx)
+    reject_unmatched_path_parameters(document, ctx)
+    assert document["paths"]["/v9/{account}"]["get"]["parameters"] == [{"$ref": "#/components/parameters/Account"}]
+    assert parameter["required"] is True
+    assert [r.pointer for r in ctx.report.repairs] == ["/components/parameters/Account/required"]
+
+
+def test_a_path_key_without_a_leading_slash_is_an_error_naming_it(ctx: RepairContext) -> None:
+    with pytest.raises(SpecError, match="a path must start with '/'") as raised:
+        reject_malformed_path_items({"paths": {"v9/things": {"get": {}}}}, ctx)
+    assert raised.value.pointer == "/paths/v9~1things"

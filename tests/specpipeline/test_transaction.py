@@ -199,7 +199,7 @@ def test_a_write_that_fails_changes_nothing_and_says_so_in_one_line(tmp_path: Pa
     _, err = run.communicate(timeout=120)
     assert run.returncode == 5
     [line] = [line for line in err.splitlines() if line.startswith("error:")]
-    assert line.startswith("error: cannot write:")
+    assert line.startswith("error: cannot read or write ")
     assert "Traceback" not in err
     assert (project / "spec" / "openapi.json").read_bytes() == openapi
     _assert_clean(project)
