@@ -5,6 +5,7 @@ verdict logic says NOISY rather than PASS when rounds disagree."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,7 @@ def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
         if entry["target"] is not None:
             assert entry["verdict"] in {"PASS", "MISS", "NOISY"}
     async_entry = document["results"][-1]
-    # The fan-out ran against nginx over warm pools: the benchmark counted the connections.
+    # The fan-out ran against nginx over warm pools, and the benchmark counted the connections the
+    # timed rounds opened (it reports them rather than failing: a count, not a timing).
     assert "static nginx" in async_entry["detail"]
-    assert "no new connections in the timed rounds" in async_entry["detail"]
+    assert re.search(r"warmed \((no new connections in the timed rounds|\d+ new connections)\)", async_entry["detail"])

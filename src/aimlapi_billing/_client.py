@@ -895,7 +895,8 @@ class Billing(_BaseBilling[httpx.Client]):
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
             received = self._convert(call, model)
-            answers.append(answer)
+            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
+                answers.append(answer)
 
     def _walk(self, plan: WalkPlan[T]) -> Iterator[T]:
         self._check_call_limits(plan.timeout, plan.deadline)
@@ -1002,7 +1003,8 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)
             received = self._convert(call, model)
-            answers.append(answer)
+            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
+                answers.append(answer)
 
     def _walk(self, plan: WalkPlan[T]) -> AsyncIterator[T]:
         self._check_call_limits(plan.timeout, plan.deadline)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from fake_api.data import synthetic_requests
 from fake_api_server import DETAIL, FakeAIMLAPI, ledger_entry
 from pytest_httpx import HTTPXMock
 
@@ -246,3 +250,30 @@ def test_a_detail_already_read_is_not_read_again() -> None:
 def test_a_careless_forecast_argument_is_an_invalid_parameter_error(arguments: dict[str, Any]) -> None:
     with Billing() as billing, pytest.raises(InvalidParameterError):
         billing.forecast(**arguments)
+
+
+_PEAK = """
+import re, sys
+from aimlapi_billing._cli import main
+code = main(sys.argv[1:])
+print(code, re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+"""
+
+
+def _forecast_peak_kib(entries: int) -> int:
+    now = datetime.datetime.now(datetime.UTC)
+    _, charges = synthetic_requests(entries, now)
+    with FakeAIMLAPI(ledger=charges) as fake:
+        argv = [sys.executable, "-c", _PEAK, "forecast", "--window", "30d", "--base-url", fake.url]
+        env = {**os.environ, "AIML_API_KEY": "peak-test-key"}
+        result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
+    code, kib = result.stdout.split()[-2:]
+    assert code == "0", result.stderr
+    return int(kib)
+
+
+def test_a_forecast_over_many_pages_keeps_no_page_in_memory() -> None:
+    """A forecast is one call over every page of its window; it once kept every page's response
+    until it returned (25 MiB more at 100,000 entries). 300 pages now cost what 10 do."""
+    small, large = _forecast_peak_kib(1_000), _forecast_peak_kib(30_000)
+    assert large - small < 4 * 1024, (small, large)  # before the fix: about +7.5 MiB
