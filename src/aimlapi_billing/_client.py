@@ -61,7 +61,6 @@ from ._exceptions import (
     ResponseValidationError,
     status_error_class,
 )
-from ._forecast import Forecast, LedgerWindow
 from ._ratelimit import DEFAULT_LOGS_RATE_LIMIT, SlidingWindowLimiter
 from ._redaction import Redactor, install_log_filter, printable
 from ._resource import (
@@ -97,6 +96,7 @@ if TYPE_CHECKING:
         TransactionsResponse,
     )
 
+    from ._forecast import Forecast, LedgerWindow
     from ._keys import KeysResource
     from ._logs import LogsResource
     from ._usage import UsageResource
@@ -587,6 +587,8 @@ class _BaseBilling(Generic[HttpClientT]):
         to the window's start (read lazily, newest first). ``as_of`` (default now) ends the window;
         ``detail``, a :meth:`detail` answer you already have, saves that call. ``deadline`` bounds
         the whole forecast, every page included."""
+        from ._forecast import LedgerWindow  # with its models, only for a forecast (import cost of the rest)
+
         ledger = LedgerWindow(_as_of(as_of), window)
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
