@@ -17,8 +17,7 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
 
 import httpx
 from aimlapi_billing_client.models import TransactionDirection, TransactionType
@@ -143,13 +142,11 @@ Moment = datetime.datetime | str
 EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 
-@dataclass(frozen=True)
-class _Retry:
+class _Retry(NamedTuple):
     delay: float
 
 
-@dataclass(frozen=True)
-class _Answer:
+class _Answer(NamedTuple):
     """A response and its body, read within the bounds."""
 
     response: httpx.Response
@@ -861,7 +858,7 @@ class Billing(_BaseBilling[httpx.Client]):
         bound_transports(self._client)
 
     def _send(
-        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: Mapping[str, Any]
     ) -> tuple[Any, _Answer]:
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
@@ -963,7 +960,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         self._client = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, headers=self._headers)
 
     async def _send(
-        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: Mapping[str, Any]
     ) -> tuple[Any, _Answer]:
         # asyncio is imported here, not at the top: it is a quarter of the SDK's import time, and only
         # AsyncBilling, whose callers have imported it already, uses it.

@@ -9,11 +9,10 @@ loads only what it uses. Adding a command is one entry here plus a module under 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     #: The module under ``aimlapi_billing._cli._commands`` that implements the command.
     module: str
     #: One line in ``aimlapi-billing --help``.
