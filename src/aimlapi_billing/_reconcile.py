@@ -166,7 +166,7 @@ class Reconciliation:
 
 
 def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else f"{value:f}"  # positional, never "1E+2"
 
 
 def _moment(where: str, text: str) -> datetime.datetime:
