@@ -24,3 +24,19 @@ def rejected(server: FakeAIMLAPI, *argv: str) -> str:
     assert err.startswith("aimlapi-billing: error: ")
     assert server.requests == []
     return err
+
+
+def loads_only_its_own_module(server: FakeAIMLAPI, argv: list[str], not_needed: set[str]) -> None:
+    """Running ``argv`` in a fresh interpreter imports its command's module, none of the other
+    commands' modules, and none of ``not_needed``."""
+    from aimlapi_billing._cli._registry import COMMANDS
+
+    from .test_main import _modules_after
+
+    code, modules = _modules_after([*argv, "--base-url", server.url])
+    own = f"aimlapi_billing._cli._commands.{COMMANDS[argv[0]].module}"
+    others = {f"aimlapi_billing._cli._commands.{command.module}" for command in COMMANDS.values()} - {own}
+    assert code in (0, 10)
+    assert own in modules
+    assert not (others & modules), others & modules
+    assert not (not_needed & modules), not_needed & modules

@@ -13,7 +13,7 @@ import pytest
 from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Reset
 
 from ..conftest import API_KEY, CREATED_KEY
-from .commands import rejected, run
+from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: What the stand-in answers to a creation in these tests: a key whose full value is the secret the
@@ -200,3 +200,17 @@ def test_server_text_in_the_table_is_escaped(fake_api: FakeAIMLAPI) -> None:
 )
 def test_every_option_is_checked_before_any_request(fake_api: FakeAIMLAPI, options: list[str], message: str) -> None:
     assert message in rejected(fake_api, "keys", *options)
+
+
+def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
+    loads_only_its_own_module(
+        fake_api,
+        ["keys"],
+        {
+            "aimlapi_billing._reconcile",
+            "aimlapi_billing._logs",
+            "aimlapi_billing._usage",
+            "aimlapi_billing._forecast",
+            "csv",
+        },
+    )

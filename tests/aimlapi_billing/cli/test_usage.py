@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fake_api_server import CHATBOT_KEY, FakeAIMLAPI
 
-from .commands import rejected, run
+from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: The whole of the stand-in's account (its requests are from 2025-11-07 to 2025-11-10).
@@ -150,3 +150,17 @@ def test_the_longest_window_is_accepted(fake_api: FakeAIMLAPI) -> None:
     assert (code, err) == (0, "")
     assert json.loads(out)["spend"] == 2.5
     assert len(fake_api.requests_to("/v2/usage")) == 40  # ceil(3660 / 92)
+
+
+def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
+    loads_only_its_own_module(
+        fake_api,
+        ["usage", "--period", "7d"],
+        {
+            "aimlapi_billing._reconcile",
+            "aimlapi_billing._logs",
+            "aimlapi_billing._keys",
+            "aimlapi_billing._forecast",
+            "csv",
+        },
+    )
