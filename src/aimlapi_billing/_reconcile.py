@@ -231,7 +231,8 @@ def _steps(
     max_pages: int,
 ) -> Steps[Reconciliation]:
     keys: list[ApiKey] = yield Call(LIST_KEYS, {}, _data)
-    prefixes = tuple(key.prefix for key in keys)
+    # Once each: a list that names a key twice must not double its rows into amounts that differ.
+    prefixes = tuple(dict.fromkeys(key.prefix for key in keys))
     usage_parts = []
     rows: list[LogEntry] = []
     log_walk = _OffsetWalk(max_pages)

@@ -307,6 +307,22 @@ async def test_a_model_usage_entry_that_is_no_charge_is_counted_apart(httpx_mock
 
 
 @pytest.mark.parametrize("mode", MODES)
+async def test_a_key_listed_twice_is_read_once(httpx_mock: HTTPXMock, mode: str) -> None:
+    account = consistent()
+
+    def twice(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/keys":
+            return httpx.Response(200, json={"data": [key("aaaa1111"), key("bbbb2222"), key("aaaa1111")]})
+        return account(request)
+
+    httpx_mock.add_callback(twice, is_reusable=True)
+    result = await reconcile(mode)
+    assert result.key_prefixes == ("aaaa1111", "bbbb2222")
+    assert result.agree
+    assert len(queries(httpx_mock, "/v2/usage")) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
 async def test_pages_and_long_windows(httpx_mock: HTTPXMock, mode: str) -> None:
     account = Account(
         logs={"aaaa1111": [row(f"inf-{n}", 0.01, f"2026-0{1 + n % 5}-1{n % 10}T00:00:00Z") for n in range(7)]},

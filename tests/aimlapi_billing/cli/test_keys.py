@@ -183,6 +183,7 @@ def test_server_text_in_the_table_is_escaped(fake_api: FakeAIMLAPI) -> None:
         (["create", "--threshold", "1e13", "--retention", "day"], "an amount in USD"),
         (["create", "--threshold", "5", "--retention", "year"], "invalid choice"),
         (["create", "--scope", "model:everything"], "invalid choice"),
+        (["create", "--scope", "model:chat", "--scope", "model:chat"], "each --scope once"),
         (["create", "--name", "tab\there"], "not printable"),
         (["create", "--disable"], "a new key is enabled"),
         (["create", "abcd1234"], "takes no PREFIX"),

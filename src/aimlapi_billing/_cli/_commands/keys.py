@@ -94,6 +94,8 @@ def _check(args: argparse.Namespace) -> None:
         raise InvalidParameterError(
             "keys update needs at least one change (--name, --disable/--enable, a limit, --scope)"
         )
+    if args.scopes is not None and len(set(args.scopes)) != len(args.scopes):
+        raise InvalidParameterError(f"each --scope once, not {', '.join(args.scopes)}")
     if (args.threshold is None) != (args.retention is None):
         raise InvalidParameterError("a limit is --threshold USD and --retention R, together")
     if action == "delete" and not args.yes:
