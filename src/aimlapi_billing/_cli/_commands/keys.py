@@ -42,7 +42,14 @@ def _name(text: str) -> str:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.usage = USAGE
-    parser.add_argument("action", nargs="?", choices=ACTIONS, default="list", help="what to do (default: list)")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=ACTIONS,
+        default="list",
+        metavar="ACTION",
+        help="list, create, update or delete (default: list)",
+    )
     parser.add_argument("prefix", nargs="?", type=key_prefix, metavar="PREFIX", help="the key to update or delete")
     parser.add_argument("--json", action="store_true", help="list: a JSON array of the keys (API field names)")
     parser.add_argument("--name", type=_name, metavar="N", help="create, update: the key's name")
