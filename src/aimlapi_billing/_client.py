@@ -87,6 +87,8 @@ from ._retry import (
 from ._validation import SchemaMismatch, check_containers, check_model
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from aimlapi_billing_client.models import (
         BalanceResponse,
         BillingDetailResponse,
@@ -98,6 +100,7 @@ if TYPE_CHECKING:
     from ._forecast import Forecast, LedgerWindow
     from ._keys import KeysResource
     from ._logs import LogsResource
+    from ._reconcile import Reconciliation
     from ._usage import UsageResource
 
 __all__ = ["AsyncBilling", "Billing"]
@@ -590,6 +593,37 @@ class _BaseBilling(Generic[HttpClientT]):
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
         return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
+
+    @operation
+    def reconcile(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        tolerance: Decimal | float | str = "0.01",
+        settle: datetime.timedelta = datetime.timedelta(minutes=15),
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[Reconciliation]:
+        """The ledger's ``MODEL_USAGE`` charges, every key's request logs and usage totals for one
+        window (``period``, or ``start`` and ``end``, as for ``usage.total``), side by side: totals,
+        ids in one record and not another, amounts that differ, and ``.agree``. Differences below
+        ``tolerance`` USD are agreement; a charge may land ``settle`` after its request. Needs a
+        management key (it lists the keys); ``deadline`` covers every request (see ``_reconcile.py``)."""
+        from ._reconcile import reconcile_plan  # with its models, only for a reconciliation
+
+        return reconcile_plan(
+            period=period,
+            start=start,
+            end=end,
+            tolerance=tolerance,
+            settle=settle,
+            max_pages=max_pages,
+            timeout=timeout,
+            deadline=deadline,
+        )
 
     def _after_attempt(
         self,
