@@ -52,7 +52,13 @@ def test_the_noise_limit_is_ten_percent_around_the_median(spread: float, noisy: 
 
 def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
-    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--only", "sync,ledger,governance,process,async"]
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--quick",
+        "--only",
+        "sync,ledger,governance,process,async",
+    ]
     result = subprocess.run([*command, "--json", str(output)], capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert "| benchmark | contender | median | ratio vs baseline |" in result.stdout
