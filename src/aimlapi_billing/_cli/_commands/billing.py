@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import itertools
 import json
@@ -146,6 +145,8 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int
 
     Nothing, not even a header, is written before the first page has arrived: a call that fails at
     once leaves no output that looks like an empty ledger."""
+    import csv  # here: balance, summary and detail share this module and never write CSV
+
     count = 0
     remaining = iter(entries)
     first = next(remaining, None)
