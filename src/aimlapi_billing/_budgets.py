@@ -245,6 +245,10 @@ def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetRepor
 
     keys = yield Call(LIST_KEYS, {}, _data)
     progress.listed = True
+    prefixes = [key.prefix for key in keys]
+    if len(set(prefixes)) != len(prefixes):  # one prefix, two keys: which one's limit is it?
+        twice = next(prefix for prefix in prefixes if prefixes.count(prefix) > 1)
+        raise ResponseValidationError(f"GET /v1/keys listed the prefix {twice[:20]!r} for two keys")
     budgets = []
     for key in keys:
         budgets.append((yield from _budget(key, now, own=False)))

@@ -81,6 +81,14 @@ UNITS = {
     "aimlapi_window_spend_usd": "usd",
     "aimlapi_window_spend_by_model_usd": "usd",
     "aimlapi_spend_24h_usd": "usd",
+    "aimlapi_key_spend_usd": "usd",
+    "aimlapi_key_limit_usd": "usd",
+    "aimlapi_key_limit_utilisation_ratio": "ratio",
+    "aimlapi_key_period_start_timestamp_seconds": "seconds",
+    "aimlapi_key_monthly_usage_usd": "usd",
+    "aimlapi_key_month_usage_usd": "usd",
+    "aimlapi_model_spend_usd": "usd",
+    "aimlapi_model_spend_window_seconds": "seconds",
 }
 #: Words each HELP text must contain, so a HELP cannot drift to another metric's meaning.
 HELP_WORDS = {
@@ -99,6 +107,17 @@ HELP_WORDS = {
     "aimlapi_window_spend_usd": ("CHARGE", "forecast window"),
     "aimlapi_window_spend_by_model_usd": ("forecast window", "costliest models", "(no model)"),
     "aimlapi_spend_24h_usd": ("CHARGE", "24 hours"),
+    "aimlapi_key_spend_usd": ("key", "current limit period", "UTC"),
+    "aimlapi_key_limit_usd": ("limit", "key"),
+    "aimlapi_key_limit_utilisation_ratio": ("divided by its limit", "+Inf"),
+    "aimlapi_key_period_start_timestamp_seconds": ("Unix time", "limit period"),
+    "aimlapi_key_monthly_usage_usd": ("monthly_usage",),
+    "aimlapi_key_month_usage_usd": ("1st of the month", "/v2/usage"),
+    "aimlapi_key_disabled": ("disabled",),
+    "aimlapi_keys_own_key_only": ("regular key", "own key"),
+    "aimlapi_model_spend_usd": ("per model", "model window", "(other)"),
+    "aimlapi_model_spend_window_seconds": ("window",),
+    "aimlapi_usage_scrape_success": ("per-key usage", "succeeded"),
 }
 FORECAST_FAMILIES = {
     "aimlapi_runway_days",
@@ -922,6 +941,171 @@ def test_probe_answers_head_like_get(fake_api: FakeAIMLAPI, billing: Billing) ->
     for header in ("content-type", "content-encoding", "content-length"):  # gzip, as httpx asks for it
         assert head.headers[header] == response.headers[header]
     assert account_value(parse(response.content, "prometheus"), "aimlapi_balance_usd", "globex") == 275.78
+
+
+# --- per-key budgets and spend by model ---------------------------------------------------------
+
+UTC = datetime.UTC
+
+
+def budget_account(now: datetime.datetime) -> dict[str, Any]:
+    """Keys and requests placed on this moment's UTC calendar: chatbot-prod (a day limit of 2 USD) spent
+    1.80 at 00:00 today exactly and 5.00 a millisecond before; batch-jobs (no_reset, a limit of 0) 0.50."""
+    from fake_api.data import BATCH_KEY, CHATBOT_KEY, MANAGEMENT_KEY, iso, key_record, log_row
+
+    from aimlapi_billing._budgets import period_of
+
+    day_start, _ = period_of("day", now, now)
+    assert day_start is not None
+    created = iso(now - datetime.timedelta(days=40))
+    keys = [
+        key_record(MANAGEMENT_KEY, "main", created),
+        key_record(CHATBOT_KEY, 'chat "prod"\nline', created, limit={"retention": "day", "threshold": 2}),
+        key_record(BATCH_KEY, None, created, limit={"retention": "no_reset", "threshold": 0}),
+    ]
+    logs = [
+        log_row(iso(day_start), "b747e891", "openai/gpt-5", 1.8, (10, 10), "inf-a", "req-a"),
+        log_row(iso(day_start - datetime.timedelta(milliseconds=1)), "b747e891", "openai/gpt-5", 5.0, (10, 10),
+                "inf-b", "req-b"),
+        log_row(iso(now - datetime.timedelta(days=1)), "c0ffee42", "google/gemini", 0.5, (10, 10), "inf-c", "req-c"),
+    ]  # fmt: skip
+    return {"keys": keys, "logs": logs, "now": now}
+
+
+def key_values(families: dict[str, Metric], name: str) -> dict[tuple[str, str], float]:
+    return {(s.labels["key_prefix"], s.labels["key_name"]): float(s.value) for s in families[name].samples}
+
+
+def test_key_budgets_and_model_spend_from_the_stand_in() -> None:
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now)) as fake, Billing(base_url=fake.url) as client:
+        collector = BillingCollector(
+            client, key_budgets=True, model_window=datetime.timedelta(days=30), top_models=1, min_interval=60
+        )
+        registry = build_registry(collector)
+        for fmt, families in zip(("openmetrics", "prometheus"), scrape(registry), strict=True):
+            check_metadata(families, fmt)
+            chat, batch, main = ("b747e891", 'chat "prod"\nline'), ("c0ffee42", ""), ("a1b2c3d4", "main")
+            assert key_values(families, "aimlapi_key_spend_usd") == {chat: 1.8, batch: 0.5}
+            assert key_values(families, "aimlapi_key_limit_usd") == {chat: 2.0, batch: 0.0}
+            assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {chat: 0.9, batch: math.inf}
+            start = key_values(families, "aimlapi_key_period_start_timestamp_seconds")
+            assert start[chat] == now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+            assert set(key_values(families, "aimlapi_key_monthly_usage_usd")) == {chat, batch, main}
+            assert key_values(families, "aimlapi_key_monthly_usage_usd") == key_values(
+                families, "aimlapi_key_month_usage_usd"
+            )
+            assert key_values(families, "aimlapi_key_disabled") == {chat: 0.0, batch: 0.0, main: 0.0}
+            assert value(families, "aimlapi_keys_own_key_only") == 0.0
+            assert by_label(families, "aimlapi_model_spend_usd", "model") == {"openai/gpt-5": 6.8, "(other)": 0.5}
+            assert value(families, "aimlapi_model_spend_window_seconds") == 30 * 86400
+            assert value(families, "aimlapi_usage_scrape_success") == 1.0
+            check_canned(families)
+        assert len(fake.requests_to("/v1/keys")) == 1  # the second format came from the cache
+
+
+def test_a_regular_key_exports_its_own_key_and_says_so() -> None:
+    from fake_api.data import CHATBOT_KEY
+
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now), default_caller=CHATBOT_KEY) as fake, Billing(base_url=fake.url) as client:
+        families = parse(exposition(build_registry(BillingCollector(client, key_budgets=True))))
+    assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {("b747e891", 'chat "prod"\nline'): 0.9}
+    assert value(families, "aimlapi_keys_own_key_only") == 1.0
+    assert value(families, "aimlapi_usage_scrape_success") == 1.0
+    assert "aimlapi_model_spend_usd" not in families
+
+
+@pytest.mark.usefixtures("fast_backoff")
+def test_a_failed_usage_read_keeps_the_balance_fresh_and_the_last_keys(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now)) as fake, Billing(base_url=fake.url, max_retries=0) as client:
+        collector = BillingCollector(client, key_budgets=True, min_interval=60, clock=clock)
+        registry = build_registry(collector)
+        fake.script("/v1/keys", Reply(500, {"message": "keys down"}))
+        first = parse(exposition(registry))
+        check_canned(first)  # the balance is fresh and the scrape a success ...
+        assert value(first, "aimlapi_usage_scrape_success") == 0.0  # ... but the keys are missing
+        assert "aimlapi_key_spend_usd" not in first
+        assert "keys down" in caplog.text
+        assert isinstance(collector.last_usage_error, AIMLAPIError)
+        assert collector.last_error is None
+
+        clock.advance(60)
+        good = parse(exposition(registry))
+        assert value(good, "aimlapi_usage_scrape_success") == 1.0
+        assert collector.last_usage_error is None
+
+        clock.advance(60)
+        fake.script("/v2/usage", Reply(500, {"message": "usage down"}))
+        again = parse(exposition(registry))
+        check_canned(again)
+        assert value(again, "aimlapi_usage_scrape_success") == 0.0
+        assert key_values(again, "aimlapi_key_spend_usd") == key_values(good, "aimlapi_key_spend_usd")
+
+        clock.advance(60)
+        fake.script(DETAIL_PATH, Reply(401, {"message": "Invalid API key"}))
+        down = parse(exposition(registry))
+        assert value(down, "aimlapi_scrape_success") == 0.0
+        assert value(down, "aimlapi_usage_scrape_success") == 0.0  # nothing was read this time
+
+
+def test_without_usage_options_no_usage_is_read(fake_api: FakeAIMLAPI, billing: Billing) -> None:
+    families = parse(exposition(build_registry(BillingCollector(billing))))
+    assert not any(name.startswith(("aimlapi_key", "aimlapi_model", "aimlapi_usage")) for name in families)
+    assert fake_api.requests_to("/v1/keys") == []
+    assert fake_api.requests_to("/v2/usage") == []
+
+
+def test_model_spend_alone_lists_the_keys_or_reads_its_own() -> None:
+    from fake_api.data import CHATBOT_KEY
+
+    now = datetime.datetime.now(UTC)
+    window = datetime.timedelta(days=7)
+    for caller, expected in ((None, {"openai/gpt-5": 6.8, "google/gemini": 0.5}), (CHATBOT_KEY, {"openai/gpt-5": 6.8})):
+        options = {} if caller is None else {"default_caller": caller}
+        with FakeAIMLAPI(**budget_account(now), **options) as fake, Billing(base_url=fake.url) as client:
+            families = parse(exposition(build_registry(BillingCollector(client, model_window=window))))
+        assert by_label(families, "aimlapi_model_spend_usd", "model") == expected
+        assert "aimlapi_key_spend_usd" not in families
+        assert value(families, "aimlapi_usage_scrape_success") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("totals", "count", "expected"),
+    [
+        ({"a": "3", "b": "2", "c": "1"}, 3, [("a", "3"), ("b", "2"), ("c", "1")]),
+        ({"a": "3", "b": "2", "c": "1"}, 1, [("a", "3"), ("(other)", "3")]),
+        ({"b": "2", "a": "2"}, 1, [("a", "2"), ("(other)", "2")]),  # ties by name: a stable series set
+        ({"(other)": "5", "a": "1"}, 5, [("a", "1"), ("(other)", "5")]),  # a server's own "(other)": one series
+        ({}, 10, []),
+    ],
+)
+def test_rank_models_bounds_the_series(totals: dict[str, str], count: int, expected: list[tuple[str, str]]) -> None:
+    ranked = billing_metrics.rank_models({name: Decimal(v) for name, v in totals.items()}, count)
+    assert ranked == [(name, Decimal(v)) for name, v in expected]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"key_budgets": 1},
+        {"model_window": datetime.timedelta(0)},
+        {"model_window": datetime.timedelta(days=3651)},
+        {"model_window": 30},
+        {"top_models": 0},
+        {"top_models": 101},
+        {"top_models": True},
+        {"top_models": 2.5},
+        {"labels": {"key_prefix": "x"}},
+        {"labels": {"key_name": "x"}},
+    ],
+)
+def test_usage_options_are_checked(billing: Billing, options: dict[str, Any]) -> None:
+    with pytest.raises(InvalidParameterError):
+        BillingCollector(billing, **options)
 
 
 # --- secrets ------------------------------------------------------------------------------------
