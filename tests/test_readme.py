@@ -193,5 +193,5 @@ def test_the_readmes_exit_codes_match_the_cli() -> None:
     assert rows[str(_cli.EXIT_API_STATUS)].startswith("the API answered")
     assert rows[str(_cli.EXIT_BAD_RESPONSE)].startswith("the API's answer was not usable")
     assert rows[str(_cli.EXIT_SDK_ERROR)].startswith("a bug")
-    codes = {code for _, code in _cli._EXIT_CODES}
+    codes = {code for _, code in _cli.EXIT_CODES}
     assert codes == {2, 3, 4, 5, 6}  # 1 is what no error class maps to

@@ -1,0 +1,188 @@
+"""``balance``, ``summary``, ``detail``: one reading each; ``transactions``: the ledger, streamed."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import itertools
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..._client import ITERATION_PAGE_SIZE, Billing
+from ..._config import DEFAULT_MAX_PAGES
+from ..._exceptions import AIMLAPIError
+from ..._redaction import printable
+from .._common import EXIT_OK, client, report, table, usd
+from .._options import EnumValues, add_max_pages, moment, number
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import Transaction
+
+CREDITS_PER_USD = 2_000_000
+
+DEFAULTS = {
+    "balance": "a table (--json: the API's JSON)",
+    "summary": "a table (--json: the API's JSON)",
+    "detail": "a table (--json: the API's JSON)",
+    "transactions": f"every entry (no --from, --to, --direction, --type, --max-entries), --page-size "
+    f"{ITERATION_PAGE_SIZE}, --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON Lines, --csv: CSV)",
+}
+
+
+def _balance_table(result: Any) -> str:
+    last = result.last_updated
+    last_text = last.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if last.tzinfo else last.isoformat()
+    return table(
+        [
+            ("balance", f"{result.balance:,.0f} credits ({usd(result.balance / CREDITS_PER_USD)})"),
+            (
+                "low balance",
+                f"{'yes' if result.low_balance else 'no'} (threshold {result.low_balance_threshold:,.0f} credits)",
+            ),
+            ("auto top-up", result.auto_debit_status),
+            ("status", f"{result.status}: {result.status_explanation}"),
+            ("last updated", last_text),
+        ]
+    )
+
+
+def _summary_table(result: Any) -> str:
+    return table([("balance", f"{result.current_balance:,.2f} {result.currency}")])
+
+
+def _detail_table(result: Any) -> str:
+    settings = result.autotopup_settings
+    if settings.is_enabled is True:
+        topup = "on"
+        if isinstance(settings.amount, int | float) and isinstance(settings.threshold, int | float):
+            topup += f": adds {usd(settings.amount)} when the balance falls below {usd(settings.threshold)}"
+    else:
+        topup = "off" if settings.is_enabled is False else "unknown"
+    return table(
+        [
+            ("user id", f"{result.user_id:.0f}" if float(result.user_id).is_integer() else str(result.user_id)),
+            ("email", result.email),
+            ("balance", f"{result.current_balance:,.2f} {result.currency}"),
+            ("auto top-up", topup),
+        ]
+    )
+
+
+_READINGS: dict[str, tuple[Callable[[Billing], Any], Callable[[Any], str]]] = {
+    "balance": (Billing.balance, _balance_table),
+    "summary": (Billing.summary, _summary_table),
+    "detail": (Billing.detail, _detail_table),
+}
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name in _READINGS:
+        parser.add_argument("--json", action="store_true", help="print the API's JSON instead of a table")
+        return
+    parser.add_argument("--from", dest="from_", type=moment, metavar="WHEN", help="entries at or after (ISO 8601)")
+    parser.add_argument("--to", type=moment, metavar="WHEN", help="entries before (ISO 8601)")
+    # The enums load when an option is used or --help shown, not for every command (a metavar is
+    # given, so argparse does not list the choices while building the parser).
+    parser.add_argument(
+        "--direction", choices=EnumValues("TransactionDirection"), metavar="DIRECTION", help="TOPUP or CHARGE"
+    )
+    parser.add_argument(
+        "--type",
+        dest="entry_type",
+        choices=EnumValues("TransactionType"),
+        metavar="TYPE",
+        help="entry kind: %(choices)s",
+    )
+    parser.add_argument(
+        "--page-size",
+        type=number("a whole number", 1, 100, whole=True),
+        metavar="N",
+        help=f"entries per request, 1-100 (default: {ITERATION_PAGE_SIZE})",
+    )
+    add_max_pages(parser)
+    parser.add_argument(
+        "--max-entries",
+        type=number("a whole number", 1, 10**12, whole=True),
+        metavar="N",
+        help="stop after N entries (default: all)",
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON Lines: one entry per line")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if name == "transactions":
+        return _transactions(args, out, err)
+    call, render = _READINGS[name]
+    try:
+        with client(args) as billing:
+            result = call(billing)
+    except AIMLAPIError as exc:
+        return report(exc, err)
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result), file=out)
+    return EXIT_OK
+
+
+LEDGER_COLUMNS = ("created_at", "direction", "type", "amount_usd", "amount_credits", "model", "reference_id")
+
+
+def _ledger_row(entry: Transaction) -> tuple[str, ...]:
+    return (
+        entry.created_at,
+        entry.direction.value,
+        entry.type_.value,
+        f"{entry.amount.usd:.6f}".rstrip("0").rstrip(".") if entry.amount.usd else "0",
+        str(entry.amount.credits_),
+        entry.model or "",
+        entry.reference_id or "",
+    )
+
+
+def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int:
+    """Write entries as they arrive (table, JSON Lines or CSV); memory stays flat. Returns the count.
+
+    Nothing, not even a header, is written before the first page has arrived: a call that fails at
+    once leaves no output that looks like an empty ledger."""
+    count = 0
+    remaining = iter(entries)
+    first = next(remaining, None)
+    writer = csv.writer(out, lineterminator="\n") if style == "csv" else None
+    if writer is not None:
+        writer.writerow(LEDGER_COLUMNS)
+    elif style == "table":
+        out.write(f"{'created at':<24}  {'dir':<6}  {'type':<15}  {'USD':>12}  model\n")
+    if first is None:
+        return 0
+    for entry in itertools.chain((first,), remaining):
+        if writer is not None:
+            writer.writerow(_ledger_row(entry))
+        elif style == "json":
+            out.write(json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            row = tuple(map(printable, _ledger_row(entry)))  # a terminal: no control characters from the server
+            out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {entry.amount.usd:>12,.2f}  {row[5]}\n")
+        count += 1
+    return count
+
+
+def _transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    style = "json" if args.json else "csv" if args.csv else "table"
+    try:
+        with client(args) as billing:
+            entries: Iterable[Transaction] = billing.transactions(
+                from_=args.from_,
+                to=args.to,
+                direction=args.direction,
+                type=args.entry_type,
+                limit=args.page_size,
+                max_pages=args.max_pages,
+            )
+            if args.max_entries is not None:
+                entries = itertools.islice(entries, args.max_entries)
+            write_ledger(entries, out, style)
+    except AIMLAPIError as exc:
+        return report(exc, err)
+    return EXIT_OK

@@ -1,0 +1,98 @@
+"""``check``: a monitoring plugin for the USD balance, and the runway when asked."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..._config import DEFAULT_MAX_PAGES
+from ..._exceptions import AIMLAPIError
+from ..._redaction import printable
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, threshold_text
+from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, number, span_text, window
+
+DEFAULTS = {
+    "check": f"no runway thresholds (the balance only); --window {span_text(DEFAULT_WINDOW)}, "
+    f"--max-pages {DEFAULT_MAX_PAGES}"
+}
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    usd = number("an amount in USD", -MAX_USD, MAX_USD)
+    days = number("a number of days", 0, MAX_DAYS)
+    # The plugin guidelines' short options: -w/-c thresholds (and -t timeout, -V version on every plugin).
+    parser.add_argument("-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
+    parser.add_argument(
+        "-c", "--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance"
+    )
+    parser.add_argument("--warning-days", type=days, metavar="N", help="WARNING when the runway is below N days")
+    parser.add_argument("--critical-days", type=days, metavar="M", help="CRITICAL when the runway is below M days")
+    add_max_pages(parser)
+    parser.add_argument(
+        "--window",
+        type=window,
+        default=DEFAULT_WINDOW,
+        metavar="SPAN",
+        help=f"burn-rate window for the runway, 1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)})",
+    )
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    warning, critical = args.warning_usd, args.critical_usd
+    problem = threshold_problem("usd", warning, critical) or threshold_problem(
+        "days", args.warning_days, args.critical_days
+    )
+    if problem:
+        print(f"BILLING UNKNOWN - {problem}", file=out)
+        return CHECK_UNKNOWN
+    wants_runway = args.warning_days is not None or args.critical_days is not None
+    try:
+        with client(args) as billing:
+            if wants_runway:
+                forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
+                balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
+            else:
+                forecast = None
+                summary = billing.summary()
+                balance, currency, runway = summary.current_balance, summary.currency, None
+    except AIMLAPIError as exc:
+        print(f"BILLING UNKNOWN - {printable(str(exc))}", file=out)
+        return CHECK_UNKNOWN
+    state = state_below(balance, warning, critical)
+    message = f"balance {balance:.2f} {currency}"
+    # Range "W:" means "alert below W" in the plugin guidelines' threshold syntax.
+    perfdata = f"balance_usd={balance:.2f};{threshold_text(warning)}:;{threshold_text(critical)}:"
+    if wants_runway:
+        days = None if runway is None else float(runway)
+        if days is not None:
+            state = max(state, state_below(days, args.warning_days, args.critical_days))
+        message += ", runway " + ("unbounded" if days is None else f"{days:.1f} days")
+        if forecast is not None and forecast.unclassified_entries:
+            message += (
+                f" ({forecast.unclassified_entries} ledger entries of unknown direction "
+                f"{'/'.join(forecast.unknown_directions)} not counted)"
+            )
+        # "U": the plugin guidelines' value for "cannot be determined": no spend, no finite runway.
+        value = "U" if days is None else f"{days:.1f}"
+        perfdata += f" runway_days={value};{_at_least(args.warning_days)};{_at_least(args.critical_days)}"
+    print(f"BILLING {CHECK_STATES[state]} - {message} | {perfdata}", file=out)
+    return state
+
+
+def threshold_problem(unit: str, warning: float | None, critical: float | None) -> str | None:
+    """For thresholds that alert *below* a value: critical must not be above warning."""
+    if warning is not None and critical is not None and critical > warning:
+        return f"--critical-{unit} ({critical}) must not be above --warning-{unit} ({warning})"
+    return None
+
+
+def state_below(value: float, warning: float | None, critical: float | None) -> int:
+    if critical is not None and value < critical:
+        return 2
+    if warning is not None and value < warning:
+        return 1
+    return 0
+
+
+def _at_least(threshold: float | None) -> str:
+    return "" if threshold is None else f"{threshold_text(threshold)}:"

@@ -1,0 +1,95 @@
+"""``forecast``: spend over a window by type and model, daily burn, and the runway it implies."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, TextIO
+
+from ..._config import DEFAULT_MAX_PAGES
+from ..._exceptions import AIMLAPIError
+from ..._redaction import printable
+from .._common import EXIT_OK, client, report, table, usd
+from .._options import DEFAULT_WINDOW, MAX_DAYS, add_max_pages, span_text, window
+
+if TYPE_CHECKING:
+    from ..._forecast import Forecast
+
+DEFAULTS = {
+    "forecast": f"--window {span_text(DEFAULT_WINDOW)}, --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON)"
+}
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--window",
+        type=window,
+        default=DEFAULT_WINDOW,
+        metavar="SPAN",
+        help=f"e.g. 30d, 2w, 36h; 1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)})",
+    )
+    add_max_pages(parser)
+    parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        with client(args) as billing:
+            forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
+    except AIMLAPIError as exc:
+        return report(exc, err)
+    print(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast), file=out)
+    return EXIT_OK
+
+
+def _days_text(days: Decimal | None) -> str:
+    return "unbounded (no spend)" if days is None else f"{days:,.1f} days"
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return "beyond the calendar" if moment is None else moment.strftime("%Y-%m-%d")
+
+
+def forecast_table(forecast: Forecast) -> str:
+    window_days = forecast.window.total_seconds() / 86400
+    covered = f"{forecast.days_covered:,.1f} days" + (
+        " (the account is younger)" if forecast.days_covered < Decimal(window_days) else ""
+    )
+    rows = [
+        ("balance", usd(forecast.balance_usd)),
+        ("window", f"{window_days:g} days from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"),
+        ("spend", f"{usd(forecast.spend_usd)} ({usd(forecast.spend_7d_usd)} in the last 7 days)"),
+    ]
+    rows += [(f"  {kind.lower().replace('_', ' ')}", usd(amount)) for kind, amount in forecast.spend_by_type.items()]
+    if forecast.spend_by_model:
+        rows.append(("top models", ""))
+        rows += [(f"  {name}", usd(amount)) for name, amount in forecast.spend_by_model[:5]]
+    rows += [
+        ("daily burn", f"{usd(forecast.daily_burn_usd)} (last 7 days: {usd(forecast.daily_burn_7d_usd)})"),
+        (
+            "runway",
+            f"{_days_text(forecast.runway_days)} (at the last 7 days' rate: {_days_text(forecast.runway_days_7d)})",
+        ),
+    ]
+    if forecast.unclassified_entries:
+        directions = ", ".join(forecast.unknown_directions)
+        rows.append(
+            (
+                "not counted",
+                f"{forecast.unclassified_entries} entries, {usd(forecast.unclassified_usd)}, "
+                f"of a direction this version does not know ({directions})",
+            )
+        )
+    if forecast.runway_days is not None:
+        rows.append(("runs out", "now" if forecast.runway_days == 0 else f"around {_when(forecast.depletion_at)}"))
+    if forecast.autotopup_enabled:
+        threshold = "?" if forecast.autotopup_threshold_usd is None else usd(forecast.autotopup_threshold_usd)
+        amount = "?" if forecast.autotopup_amount_usd is None else usd(forecast.autotopup_amount_usd)
+        trigger = "" if forecast.next_topup_at is None else f", next around {_when(forecast.next_topup_at)}"
+        rows.append(("auto top-up", f"on: runway is until the next top-up (+{amount} below {threshold}{trigger})"))
+    else:
+        rows.append(("auto top-up", "off"))
+    # Model names and entry types come from the server: no control characters reach the terminal.
+    return table([(printable(label), printable(value)) for label, value in rows])

@@ -1,0 +1,184 @@
+"""``metrics`` (one reading as OpenMetrics, or a node_exporter textfile) and ``exporter`` (serve
+``/metrics``, or ``/probe?account=NAME`` for several accounts). Both need the [metrics] extra."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import math
+from pathlib import Path
+from typing import TextIO
+
+from ..._deadline import MAX_SECONDS
+from ..._exceptions import AIMLAPIError
+from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
+from .._options import address, number, textfile, window
+
+DEFAULTS = {
+    "metrics": "--format openmetrics, stdout (no --textfile), no runway (no --forecast-window)",
+    "exporter": "--listen 127.0.0.1:9464, --min-interval 60, --max-wait 5, no runway (no --forecast-window)",
+}
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "metrics":
+        parser.add_argument(
+            "--format", choices=["openmetrics", "prometheus"], default="openmetrics", help="(default: openmetrics)"
+        )
+        parser.add_argument(
+            "--textfile",
+            type=textfile,
+            metavar="PATH",
+            help="write atomically to PATH (e.g. *.prom) in an existing directory",
+        )
+    else:
+        parser.add_argument(
+            "--listen",
+            type=address,
+            default=("127.0.0.1", 9464),
+            metavar="HOST:PORT",
+            help="address to serve on; an empty host is loopback (default: 127.0.0.1:9464)",
+        )
+        parser.add_argument(
+            "--min-interval",
+            type=number("a number of seconds", 0, MAX_SECONDS),
+            default=60.0,
+            metavar="SECONDS",
+            help="read the API at most this often (default: 60)",
+        )
+    parser.add_argument(
+        "--forecast-window", type=window, metavar="SPAN", help="also export the runway (e.g. 30d; default: none)"
+    )
+    if name == "exporter":
+        parser.add_argument(
+            "--max-wait",
+            type=_seconds,
+            default=5.0,
+            metavar="SECONDS",
+            help="how long a scrape waits for a read before answering from the last result; keep it below "
+            "Prometheus's scrape_timeout (default 5)",
+        )
+        parser.add_argument(
+            "--config",
+            type=Path,
+            metavar="FILE",
+            help="serve several accounts at /probe?account=NAME, as listed in this TOML file (see the README)",
+        )
+
+
+def _seconds(text: str) -> float:
+    from ..._exporter_config import MAX_SECONDS as MAX_WAIT
+    from ..._exporter_config import is_seconds
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not is_seconds(seconds):
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to {MAX_WAIT}: {text!r}")
+    return seconds
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return _metrics(args, out, err) if name == "metrics" else _exporter(args, err)
+
+
+def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        from ... import metrics
+    except ImportError as exc:
+        return report(exc, err)
+    # A failed read is reported once, as the command's one error line below; the collector's own
+    # warning (meant for a long-running exporter's log) would make it two.
+    propagate, silence = metrics.logger.propagate, logging.NullHandler()
+    metrics.logger.propagate = False
+    metrics.logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    try:
+        with client(args) as billing:
+            collector = metrics.BillingCollector(billing, min_interval=0, forecast_window=args.forecast_window)
+            data = metrics.exposition(metrics.build_registry(collector), args.format)
+        if args.textfile is not None:
+            metrics.write_textfile(args.textfile, data)
+        else:
+            out.write(data.decode())
+    except (AIMLAPIError, OSError) as exc:
+        return report(exc, err)
+    finally:
+        metrics.logger.removeHandler(silence)
+        metrics.logger.propagate = propagate
+    if collector.last_error is not None:
+        # The exposition says scrape_success 0; the exit code tells the job that ran it.
+        return report(collector.last_error, err)
+    return EXIT_OK
+
+
+def _exporter(args: argparse.Namespace, err: TextIO) -> int:
+    if args.config is not None:
+        try:
+            return _serve_accounts(args, err)
+        except (AIMLAPIError, OSError, ImportError) as exc:
+            return report(exc, err)
+    try:
+        from ... import metrics
+
+        billing = client(args)
+        collector = metrics.BillingCollector(
+            billing, min_interval=args.min_interval, forecast_window=args.forecast_window, max_wait=args.max_wait
+        )
+    except (AIMLAPIError, ImportError) as exc:
+        return report(exc, err)
+    try:
+        server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
+    except OSError as exc:
+        billing.close()
+        host, port = args.listen
+        print(f"{PROG}: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=err)
+        return EXIT_USAGE
+    print(f"{PROG}: serving {metrics.server_url(server)}{metrics.METRICS_PATH} (Ctrl-C to stop)", file=err, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        billing.close()
+    return EXIT_OK
+
+
+def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
+    """``exporter --config FILE``: load every account (or fail at once), then serve /probe until interrupted."""
+    from ... import metrics
+    from ..._client import Billing
+    from ..._exceptions import ConfigurationError
+    from ..._exporter_config import ConfigError, load_accounts
+
+    accounts = load_accounts(
+        args.config, min_interval=args.min_interval, max_wait=args.max_wait, forecast_window=args.forecast_window
+    )
+    with contextlib.ExitStack() as stack:
+        collectors = {}
+        for account in accounts:
+            options: dict[str, object] = {"api_key": account.api_key, "max_retries": args.max_retries}
+            options["allow_insecure_http"] = account.allow_insecure_http
+            options["base_url"] = account.base_url or args.base_url
+            if args.timeout is not None:
+                options["timeout"] = args.timeout
+            try:
+                billing = stack.enter_context(Billing(**options))  # type: ignore[arg-type]
+            except ConfigurationError as exc:  # e.g. plain http:// to a remote host: say which account
+                raise ConfigError(f"{args.config}: accounts.{account.name}: {exc}") from None
+            collectors[account.name] = metrics.BillingCollector(
+                billing,
+                min_interval=account.min_interval,
+                forecast_window=account.forecast_window,
+                max_wait=account.max_wait,
+                labels={"account": account.name},
+            )
+        server = metrics.make_probe_exporter(collectors, *args.listen)
+        stack.callback(server.server_close)
+        url = f"{metrics.server_url(server)}{metrics.PROBE_PATH}?account=NAME"
+        print(f"{PROG}: serving {url} for {', '.join(collectors)} (Ctrl-C to stop)", file=err, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    return EXIT_OK

@@ -1,0 +1,100 @@
+"""The dispatcher: parse the command line, building only the invoked command's options, and run it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import textwrap
+from collections.abc import Sequence
+from types import ModuleType
+from typing import NoReturn, TextIO
+
+from .._config import API_KEY_ENV_VARS
+from .._redaction import printable
+from .._version import __version__
+from ._common import CHECK_UNKNOWN, EXIT_USAGE, PROG
+from ._options import CHECK_EXIT_CODES_TEXT, CONNECTION_DEFAULTS, EXIT_CODES_TEXT, Parser, UsageError, epilog
+from ._registry import COMMANDS
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"{__package__}._commands.{COMMANDS[name].module}")
+
+
+def build_parser(arguments: Sequence[str] = ()) -> Parser:
+    """The whole command line's parser. Every command is listed (with its one-line help), but only
+    the one ``arguments`` invoke gets its options, so only its module is imported."""
+    parser = Parser(
+        prog=PROG,
+        description="Read your AIML API account balance and billing details.",
+        epilog=epilog(
+            CONNECTION_DEFAULTS + "; the API key comes from --api-key-file, or "
+            f"${API_KEY_ENV_VARS[0]} (or ${API_KEY_ENV_VARS[1]}), never from the command line itself"
+        )
+        + "\n\n"
+        + textwrap.fill(CHECK_EXIT_CODES_TEXT.replace("exit codes", "plugins' exit codes"), width=100),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    invoked = arguments[0] if arguments and arguments[0] in COMMANDS else None
+    for name, command in COMMANDS.items():
+        if name != invoked:
+            commands.add_parser(name, help=command.help)
+            continue
+        module = _module(name)
+        defaults = getattr(module, "DEFAULTS", {}).get(name, "")
+        if command.connects:
+            from ._options import connection_options
+
+            every = CONNECTION_DEFAULTS + (f"; {defaults}" if defaults else "")
+            sub = commands.add_parser(
+                name,
+                parents=[connection_options()],
+                help=command.help,
+                description=command.description,
+                epilog=epilog(every, CHECK_EXIT_CODES_TEXT if command.plugin else EXIT_CODES_TEXT),
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        else:
+            sub = commands.add_parser(name, help=command.help, description=command.description)
+        if command.plugin:
+            # The plugin guidelines' -V (version); -t (timeout) is a connection option.
+            sub.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+        module.add_arguments(name, sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser(arguments).parse_args(arguments)
+    except UsageError as exc:
+        command = COMMANDS.get(arguments[0]) if arguments else None
+        if command is not None and command.plugin:
+            print(f"{command.label} UNKNOWN - {printable(str(exc))}", file=out)
+            return CHECK_UNKNOWN
+        name = arguments[0] if command is not None else ""
+        print(f"{PROG}: error: {exc} (see {' '.join([PROG, name]).strip()} --help)", file=err)
+        return EXIT_USAGE
+    code: int = _module(args.command).run(args.command, args, out, err)
+    return code
+
+
+def entry_point() -> NoReturn:
+    try:
+        code = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours. Point stdout at devnull so the
+        # interpreter's final flush does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

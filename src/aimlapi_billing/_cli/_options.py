@@ -1,0 +1,214 @@
+"""Option parsing shared by the commands: the parser class, argparse types with their bounds, the
+connection options and the help epilogs. Every value is checked here, before any request."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .._config import (
+    API_KEY_ENV_VARS,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+)
+from .._deadline import MAX_SECONDS
+
+DEFAULT_WINDOW = datetime.timedelta(days=30)
+#: Limits of the options, wide enough for any real use and narrow enough that no arithmetic or
+#: socket call downstream overflows: a window of ten years, a threshold of a trillion dollars.
+MAX_DAYS = 3660.0
+MAX_USD = 1e12
+_SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+
+EXIT_CODES_TEXT = (
+    "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
+    "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
+    "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
+    "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
+    "not the schema, pages that never end); 1 only for a bug."
+)
+CHECK_EXIT_CODES_TEXT = (
+    "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
+    "option, no key, a network failure or timeout, an error status, an unusable answer)."
+)
+CONNECTION_DEFAULTS = (
+    f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
+    f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
+    "call, transactions one call per page), "
+    f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
+    f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
+)
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line (an UNKNOWN status line for a monitoring plugin)."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # Raised rather than exiting so that a plugin can report bad arguments as UNKNOWN (3).
+        raise UsageError(message)
+
+
+class EnumValues(Sequence[str]):
+    """The values a generated enum lists, read from the generated models on first use (as ``choices``
+    with a metavar, argparse reads them only when the option is used or ``--help`` shown)."""
+
+    def __init__(self, enum_name: str) -> None:
+        self._enum_name = enum_name
+
+    @functools.cached_property
+    def _values(self) -> tuple[str, ...]:
+        from aimlapi_billing_client import models
+
+        return tuple(member.value for member in getattr(models, self._enum_name))
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._values[index]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values
+
+
+def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
+    wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # never "--max-\nretries"
+    return f"{wrap('defaults: ' + defaults)}\n\n{wrap(exit_codes)}"
+
+
+def connection_options() -> Parser:
+    """The options of every command that calls the API, as a parent parser."""
+    connection = Parser(add_help=False)
+    group = connection.add_argument_group("connection")
+    group.add_argument(
+        "--base-url", type=base_url, help=f"API origin, host only (default: ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL})"
+    )
+    group.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help=f"read the API key from this file (default: ${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})",
+    )
+    group.add_argument(
+        "-t",
+        "--timeout",
+        type=number("a number of seconds", 0, MAX_SECONDS, low_open=True),
+        metavar="SECONDS",
+        help=f"wall time of one attempt, however slowly the answer comes (default: {DEFAULT_TIMEOUT.read:g}, "
+        f"{DEFAULT_TIMEOUT.connect:g} to connect)",
+    )
+    group.add_argument(
+        "--deadline",
+        type=number("a number of seconds", 0, MAX_SECONDS, low_open=True),
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help=f"wall time of every call, retries and Retry-After waits included (default: {DEFAULT_DEADLINE:g})",
+    )
+    group.add_argument(
+        "--max-retries",
+        type=number("a whole number", 0, 100, whole=True),
+        default=DEFAULT_MAX_RETRIES,
+        metavar="N",
+        help=f"retries on 408/409/429/5xx/network errors, 0 to 100 (default: {DEFAULT_MAX_RETRIES})",
+    )
+    return connection
+
+
+def span_text(span: datetime.timedelta) -> str:
+    return f"{span.total_seconds() / 86400:g}d"
+
+
+def number(kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False) -> Callable[[str], Any]:
+    """An argparse type: a finite number (or a whole one) from ``low`` to ``high``."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value: float | int = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
+        in_range = (low < value if low_open else low <= value) and value <= high
+        if not math.isfinite(value) or not in_range:
+            bounds = f"above {low:g} and at most {high:g}" if low_open else f"from {low:g} to {high:g}"
+            raise argparse.ArgumentTypeError(f"must be {kind} {bounds}, not {text!r}")
+        return value
+
+    return parse
+
+
+def add_max_pages(parser: argparse.ArgumentParser, what: str = "ledger pages") -> None:
+    parser.add_argument(
+        "--max-pages",
+        type=number("a whole number", 1, 10**9, whole=True),
+        default=DEFAULT_MAX_PAGES,
+        metavar="N",
+        help=f"{what} to read at most; past them, an error (default: {DEFAULT_MAX_PAGES})",
+    )
+
+
+def window(text: str) -> datetime.timedelta:
+    """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS``."""
+    unit = _SPAN_UNITS.get(text[-1:].lower())
+    try:
+        amount = float(text[:-1])
+    except ValueError:
+        amount = math.nan
+    if unit is None or not math.isfinite(amount):
+        raise argparse.ArgumentTypeError(f"not a span like 30d, 2w or 36h: {text!r}")
+    days = amount * unit.total_seconds() / 86400
+    if not 1 / 24 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be from 1h to {MAX_DAYS:g}d, not {text!r}")
+    return datetime.timedelta(days=days)
+
+
+def address(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:9464`` for IPv6); an empty host is loopback, never every interface."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535 or not host.isprintable():
+        raise argparse.ArgumentTypeError(f"not HOST:PORT: {text!r}")
+    return host, int(port)
+
+
+def moment(text: str) -> datetime.datetime:
+    """An ISO 8601 moment that exists in UTC too; without an offset it is local time."""
+    try:
+        value = datetime.datetime.fromisoformat(text)
+        value.astimezone(datetime.UTC)  # 0001-01-01T00:00+14:00 is before the calendar's start in UTC
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time within years 1-9999: {text!r}") from None
+    return value
+
+
+def base_url(text: str) -> str:
+    if not text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"not a URL: {text!r}")
+    return text
+
+
+def textfile(text: str) -> Path:
+    """A file to replace atomically: a regular file (or none yet) in a directory we can write in."""
+    path = Path(text)
+    if not text or "\x00" in text or path.is_dir() or not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"not a file in an existing directory: {text!r}")
+    # The file is replaced by a rename: never over a device, FIFO or socket (/dev/null, /dev/full).
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"not a regular file (a device, FIFO or socket): {text!r}")
+    import tempfile  # only here: it costs a command that writes no file several milliseconds
+
+    try:  # a real probe: access() says yes to root even where nothing can be created (/proc)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot write in the directory of {text!r}: {exc.strerror}") from None
+    return path

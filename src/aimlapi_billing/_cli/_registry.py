@@ -1,0 +1,80 @@
+"""Every command of ``aimlapi-billing``: its name, the module that implements it, and its help.
+
+This table is all the CLI reads before it knows which command runs, so it imports nothing: the
+named module is imported only when its command is invoked (or its ``--help`` shown), and a command
+loads only what it uses. Adding a command is one entry here plus a module under ``_commands`` with
+``add_arguments(name, parser)`` and ``run(name, args, out, err) -> int`` (and, optionally,
+``DEFAULTS``: for each command name, what its options default to, shown in its ``--help``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    #: The module under ``aimlapi_billing._cli._commands`` that implements the command.
+    module: str
+    #: One line in ``aimlapi-billing --help``.
+    help: str
+    #: The first paragraph of the command's own ``--help``.
+    description: str
+    #: A monitoring plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, and a bad option is an
+    #: UNKNOWN status line on stdout (with this service label) rather than an error on stderr.
+    plugin: bool = False
+    label: str = "BILLING"
+    #: Takes the connection options (--base-url, --api-key-file, --timeout, ...): it calls the API.
+    connects: bool = True
+
+
+COMMANDS: dict[str, Command] = {
+    "balance": Command(
+        "billing",
+        "the legacy balance in credits (GET /v1/billing/balance)",
+        "Show the legacy balance in credits (GET /v1/billing/balance).",
+    ),
+    "summary": Command(
+        "billing",
+        "the balance in USD (GET /v2/billing)",
+        "Show the balance in USD (GET /v2/billing).",
+    ),
+    "detail": Command(
+        "billing",
+        "billing details and auto top-up settings (GET /v2/billing/detail)",
+        "Show billing details and auto top-up settings (GET /v2/billing/detail).",
+    ),
+    "check": Command(
+        "check",
+        "monitoring check of the USD balance (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
+        "Monitoring plugin: one status line with performance data.",
+        plugin=True,
+    ),
+    "forecast": Command(
+        "forecast",
+        "spend over a window and the runway it implies (reads the ledger)",
+        "Spend over the window by type and model, daily burn, and days of runway.",
+    ),
+    "metrics": Command(
+        "metrics",
+        "print (or write for node_exporter) the balance as OpenMetrics; needs the [metrics] extra",
+        "One reading of the API as OpenMetrics (or the classic Prometheus text format).",
+    ),
+    "exporter": Command(
+        "metrics",
+        "serve /metrics for Prometheus; needs the [metrics] extra",
+        "Serve /metrics, reading the API at most once per --min-interval.",
+    ),
+    "monitoring": Command(
+        "monitoring",
+        "print the Prometheus alert rules or the Grafana dashboard for this version's metrics",
+        "Print a monitoring file shipped with this version: `rules` (Prometheus alert rules, YAML) or "
+        "`dashboard` (Grafana dashboard, JSON). Exit 0.",
+        connects=False,
+    ),
+    "transactions": Command(
+        "billing",
+        "the ledger, newest first, streamed (GET /v2/billing/transactions)",
+        "Stream ledger entries, newest first, fetching pages as they are printed.",
+    ),
+}

@@ -1,0 +1,103 @@
+"""The dispatcher: every command is listed, and running one loads only its own module."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from fake_api_server import FakeAIMLAPI
+
+from aimlapi_billing._cli import build_parser, main
+from aimlapi_billing._cli._registry import COMMANDS
+
+from ..conftest import API_KEY
+
+_LOADED = """
+import json, sys
+from aimlapi_billing._cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
+    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "needed", "not_needed"),
+    [
+        (
+            ["check", "-w", "10", "-c", "1"],
+            {"aimlapi_billing._cli._commands.check"},
+            {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "prometheus_client", "csv"},
+        ),
+        (
+            ["summary"],
+            {"aimlapi_billing._cli._commands.billing"},
+            {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "aimlapi_billing._cli._commands.check"},
+        ),
+        (
+            ["monitoring", "rules"],
+            {"aimlapi_billing._cli._commands.monitoring"},
+            {"aimlapi_billing._client", "aimlapi_billing_client"},
+        ),
+    ],
+)
+def test_a_command_loads_its_own_module_and_not_the_others(
+    fake_api: FakeAIMLAPI, argv: list[str], needed: set[str], not_needed: set[str]
+) -> None:
+    code, modules = _modules_after([*argv, "--base-url", fake_api.url] if argv[0] != "monitoring" else argv)
+    assert code == 0
+    assert needed <= modules
+    assert not (not_needed & modules)
+    others = {f"aimlapi_billing._cli._commands.{COMMANDS[name].module}" for name in COMMANDS} - needed
+    assert not (others & modules), others & modules
+
+
+def test_the_top_level_help_lists_every_command_without_loading_any() -> None:
+    out = io.StringIO()
+    parser = build_parser([])
+    help_text = parser.format_help()
+    for name, command in COMMANDS.items():
+        assert name in help_text
+        assert command.help.split(" (")[0][:40] in " ".join(help_text.split())
+    with pytest.raises(SystemExit) as exited:
+        parser.parse_args(["--help"])
+    assert exited.value.code == 0
+    del out
+
+
+def test_an_unknown_command_is_a_usage_error_naming_the_choices() -> None:
+    err = io.StringIO()
+    assert main(["balanse"], out=io.StringIO(), err=err) == 2
+    line = err.getvalue()
+    assert line.count("\n") == 1
+    assert "invalid choice: 'balanse'" in line
+    assert "summary" in line
+    assert line.endswith("(see aimlapi-billing --help)\n")
+
+
+def test_no_command_at_all_is_a_usage_error() -> None:
+    err = io.StringIO()
+    assert main([], out=io.StringIO(), err=err) == 2
+    assert "required: COMMAND" in err.getvalue()
+
+
+@pytest.mark.parametrize("name", [name for name, command in COMMANDS.items() if command.plugin])
+def test_a_plugins_bad_option_is_an_unknown_status_line_on_stdout(name: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main([name, "--no-such-option"], out=out, err=err) == 3
+    assert err.getvalue() == ""
+    assert out.getvalue().startswith(f"{COMMANDS[name].label} UNKNOWN - ")
+    assert out.getvalue().count("\n") == 1
