@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from ._client import DeadlineTypes, TimeoutTypes
 
-__all__ = ["MONTH_TOLERANCE", "RETENTIONS", "BudgetReport", "KeyBudget", "period_of"]
+__all__ = ["MONTH_TOLERANCE", "OWN_KEY", "RETENTIONS", "BudgetReport", "KeyBudget", "identity", "period_of"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -55,6 +55,8 @@ MONTH_TOLERANCE = Decimal("0.01")
 #: an unknown period (no spend, no utilisation) rather than guessed.
 RETENTIONS = ("day", "week", "month", "no_reset")
 _DAY = datetime.timedelta(days=1)
+#: How output shows the prefix of the caller's own key: it is the key's first 8 characters.
+OWN_KEY = "(own key)"
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,14 @@ class BudgetReport:
     def mismatched(self) -> tuple[KeyBudget, ...]:
         """The keys whose ``monthly_usage`` and month usage total differ by over 0.01 USD."""
         return tuple(budget for budget in self.budgets if budget.month_mismatch)
+
+
+def identity(budget: KeyBudget, redact: Callable[[str], str]) -> tuple[str, str]:
+    """The prefix and name of ``budget`` as output may show them, through the client's redaction:
+    a prefix that is a piece of the API key (the caller's own key) is :data:`OWN_KEY`, and a name
+    (the server's text) has any echo of the key replaced."""
+    prefix = redact(budget.prefix)
+    return (prefix if prefix == budget.prefix else OWN_KEY), redact(budget.name or "")
 
 
 def period_of(

@@ -322,13 +322,16 @@ class _UsageReading:
     model_spend: tuple[tuple[str, float], ...] | None  # None: no model_window
 
 
-def _key_series(budget: KeyBudget) -> _KeySeries:
+def _key_series(budget: KeyBudget, redact: Callable[[str], str]) -> _KeySeries:
+    from ._budgets import identity
+
     def number(value: Decimal | None) -> float | None:
         return None if value is None else float(value)
 
+    prefix, name = identity(budget, redact)
     return _KeySeries(
-        prefix=budget.prefix,
-        name=budget.name or "",
+        prefix=prefix,
+        name=name,
         disabled=budget.disabled,
         spend_usd=number(budget.spend),
         limit_usd=number(budget.threshold) if budget.spend is not None else None,
@@ -629,7 +632,9 @@ class BillingCollector:
         prefixes: list[str | None] = []
         if self._key_budgets:
             report = self._billing.keys.budgets(as_of=now)
-            keys, own_key_only = tuple(_key_series(budget) for budget in report), report.only_own_key
+            redact = self._billing._redact if isinstance(self._billing, Billing) else str
+            keys = tuple(_key_series(budget, redact) for budget in report)
+            own_key_only = report.only_own_key
             prefixes = [None] if own_key_only else [budget.prefix for budget in report]
         elif self._model_window is not None:
             try:

@@ -52,6 +52,7 @@ from aimlapi_billing.metrics import (
     write_textfile,
 )
 
+from .budget_data import budget_account
 from .conftest import API_KEY
 
 DETAIL_PATH = "/v2/billing/detail"
@@ -948,37 +949,16 @@ def test_probe_answers_head_like_get(fake_api: FakeAIMLAPI, billing: Billing) ->
 UTC = datetime.UTC
 
 
-def budget_account(now: datetime.datetime) -> dict[str, Any]:
-    """Keys and requests placed on this moment's UTC calendar: chatbot-prod (a day limit of 2 USD) spent
-    1.80 at 00:00 today exactly and 5.00 a millisecond before; batch-jobs (no_reset, a limit of 0) 0.50."""
-    from fake_api.data import BATCH_KEY, CHATBOT_KEY, MANAGEMENT_KEY, iso, key_record, log_row
-
-    from aimlapi_billing._budgets import period_of
-
-    day_start, _ = period_of("day", now, now)
-    assert day_start is not None
-    created = iso(now - datetime.timedelta(days=40))
-    keys = [
-        key_record(MANAGEMENT_KEY, "main", created),
-        key_record(CHATBOT_KEY, 'chat "prod"\nline', created, limit={"retention": "day", "threshold": 2}),
-        key_record(BATCH_KEY, None, created, limit={"retention": "no_reset", "threshold": 0}),
-    ]
-    logs = [
-        log_row(iso(day_start), "b747e891", "openai/gpt-5", 1.8, (10, 10), "inf-a", "req-a"),
-        log_row(iso(day_start - datetime.timedelta(milliseconds=1)), "b747e891", "openai/gpt-5", 5.0, (10, 10),
-                "inf-b", "req-b"),
-        log_row(iso(now - datetime.timedelta(days=1)), "c0ffee42", "google/gemini", 0.5, (10, 10), "inf-c", "req-c"),
-    ]  # fmt: skip
-    return {"keys": keys, "logs": logs, "now": now}
-
-
 def key_values(families: dict[str, Metric], name: str) -> dict[tuple[str, str], float]:
     return {(s.labels["key_prefix"], s.labels["key_name"]): float(s.value) for s in families[name].samples}
 
 
 def test_key_budgets_and_model_spend_from_the_stand_in() -> None:
     now = datetime.datetime.now(UTC)
-    with FakeAIMLAPI(**budget_account(now)) as fake, Billing(base_url=fake.url) as client:
+    with (
+        FakeAIMLAPI(**budget_account(now, chat_name='chat "prod"\nline')) as fake,
+        Billing(base_url=fake.url) as client,
+    ):
         collector = BillingCollector(
             client, key_budgets=True, model_window=datetime.timedelta(days=30), top_models=1, min_interval=60
         )
@@ -986,16 +966,18 @@ def test_key_budgets_and_model_spend_from_the_stand_in() -> None:
         for fmt, families in zip(("openmetrics", "prometheus"), scrape(registry), strict=True):
             check_metadata(families, fmt)
             chat, batch, main = ("b747e891", 'chat "prod"\nline'), ("c0ffee42", ""), ("a1b2c3d4", "main")
-            assert key_values(families, "aimlapi_key_spend_usd") == {chat: 1.8, batch: 0.5}
-            assert key_values(families, "aimlapi_key_limit_usd") == {chat: 2.0, batch: 0.0}
-            assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {chat: 0.9, batch: math.inf}
+            off = ("d15ab1ed", "old-experiments")
+            assert key_values(families, "aimlapi_key_spend_usd") == {chat: 1.8, batch: 0.5, off: 0.0}
+            assert key_values(families, "aimlapi_key_limit_usd") == {chat: 2.0, batch: 0.0, off: 10.0}
+            ratios = key_values(families, "aimlapi_key_limit_utilisation_ratio")
+            assert ratios == {chat: 0.9, batch: math.inf, off: 0.0}
             start = key_values(families, "aimlapi_key_period_start_timestamp_seconds")
             assert start[chat] == now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-            assert set(key_values(families, "aimlapi_key_monthly_usage_usd")) == {chat, batch, main}
+            assert set(key_values(families, "aimlapi_key_monthly_usage_usd")) == {chat, batch, main, off}
             assert key_values(families, "aimlapi_key_monthly_usage_usd") == key_values(
                 families, "aimlapi_key_month_usage_usd"
             )
-            assert key_values(families, "aimlapi_key_disabled") == {chat: 0.0, batch: 0.0, main: 0.0}
+            assert key_values(families, "aimlapi_key_disabled") == {chat: 0.0, batch: 0.0, main: 0.0, off: 1.0}
             assert value(families, "aimlapi_keys_own_key_only") == 0.0
             assert by_label(families, "aimlapi_model_spend_usd", "model") == {"openai/gpt-5": 6.8, "(other)": 0.5}
             assert value(families, "aimlapi_model_spend_window_seconds") == 30 * 86400
@@ -1010,10 +992,26 @@ def test_a_regular_key_exports_its_own_key_and_says_so() -> None:
     now = datetime.datetime.now(UTC)
     with FakeAIMLAPI(**budget_account(now), default_caller=CHATBOT_KEY) as fake, Billing(base_url=fake.url) as client:
         families = parse(exposition(build_registry(BillingCollector(client, key_budgets=True))))
-    assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {("b747e891", 'chat "prod"\nline'): 0.9}
+    assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {("b747e891", "chatbot-prod"): 0.9}
     assert value(families, "aimlapi_keys_own_key_only") == 1.0
     assert value(families, "aimlapi_usage_scrape_success") == 1.0
     assert "aimlapi_model_spend_usd" not in families
+
+
+def test_the_prefix_of_the_exporters_own_key_is_never_exported() -> None:
+    # A prefix is the first 8 characters of its key: the exporter's own key shows as "(own key)".
+    from fake_api.data import CHATBOT_KEY, MANAGEMENT_KEY
+
+    now = datetime.datetime.now(UTC)
+    for key, expected in (
+        (MANAGEMENT_KEY, {"(own key)", "b747e891", "c0ffee42", "d15ab1ed"}),
+        (CHATBOT_KEY, {"(own key)"}),
+    ):
+        with FakeAIMLAPI(**budget_account(now)) as fake, Billing(api_key=key, base_url=fake.url) as client:
+            text = exposition(build_registry(BillingCollector(client, key_budgets=True))).decode()
+        families = parse(text.encode())
+        assert {prefix for prefix, _ in key_values(families, "aimlapi_key_monthly_usage_usd")} == expected
+        assert key[:8] not in text
 
 
 @pytest.mark.usefixtures("fast_backoff")
