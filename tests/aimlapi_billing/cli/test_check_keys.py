@@ -315,3 +315,16 @@ def test_it_loads_neither_the_metrics_nor_the_forecast() -> None:
     assert {"aimlapi_billing._cli._commands.check_keys", "aimlapi_billing._budgets"} <= modules
     assert not modules & {"aimlapi_billing.metrics", "prometheus_client", "aimlapi_billing._forecast", "csv"}
     assert not any(name.startswith("aimlapi_billing._cli._commands.") and "check_keys" not in name for name in modules)
+
+
+def test_the_readme_sample_is_what_it_prints() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"`aimlapi-billing check-keys ([^`]*)` prints", readme)
+    sample = re.search(r"\n(KEYS WARNING - [^\n]*)\n", readme)
+    assert command is not None
+    assert sample is not None
+    with stand_in() as fake:
+        code, out = check(fake, *command[1].split())
+    assert (code, out) == (1, sample[1] + "\n")
