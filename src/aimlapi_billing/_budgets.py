@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
+from ._exceptions import PermissionDeniedError, ResponseValidationError
 from ._resource import Call, Plan, Steps, _Operation
 from ._usage import USAGE, _combined, exact, windows
 
@@ -272,21 +272,12 @@ def _own_key(now: datetime.datetime) -> Steps[BudgetReport]:
     return BudgetReport(((yield from _budget(key, now, own=True)),), only_own_key=True, as_of=now)
 
 
-def _as_of(moment: datetime.datetime | None) -> datetime.datetime:
-    if moment is None:
-        return datetime.datetime.now(datetime.UTC)
-    if not isinstance(moment, datetime.datetime):
-        raise InvalidParameterError(f"as_of must be a datetime, not {type(moment).__name__}")
-    try:
-        return moment.astimezone(datetime.UTC)  # naive: local time, as in Python
-    except (OverflowError, ValueError):
-        raise InvalidParameterError(f"as_of is outside the calendar in UTC: {moment!r}") from None
-
-
 def budget_plan(
     as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes
 ) -> _BudgetPlan[BudgetReport]:
     """The plan of :meth:`KeysResource.budgets`: every key, or the own key after a 403."""
+    from ._client import _as_of  # the forecast's check of ``as_of``: a datetime, naive meaning local time
+
     now = _as_of(as_of)
     progress = _Progress()
 

@@ -375,6 +375,26 @@ async def test_impossible_keys_are_a_validation_error(
         await budgets(mode)
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_two_keys_with_one_prefix_are_a_validation_error(httpx_mock: HTTPXMock, mode: str) -> None:
+    serve_keys(httpx_mock, key("same0001", "day", 5), key("other001", None, None), key("same0001", "month", 50))
+    with pytest.raises(ResponseValidationError, match="listed the prefix 'same0001' for two keys"):
+        await budgets(mode)
+    assert len(httpx_mock.get_requests()) == 1  # nothing asked about either
+
+
+def test_identity_hides_the_callers_own_prefix_and_redacts_names() -> None:
+    from aimlapi_billing import Billing
+    from aimlapi_billing._budgets import OWN_KEY, identity
+
+    own = "abcd1234" + "f" * 24
+    with Billing(api_key=own) as billing:
+        mine = KeyBudget(**{**_FIELDS, "prefix": "abcd1234", "name": f"copy of {own}"})
+        other = KeyBudget(**{**_FIELDS, "prefix": "efgh5678", "name": None})
+        assert identity(mine, billing._redact) == (OWN_KEY, "copy of <redacted>")
+        assert identity(other, billing._redact) == ("efgh5678", "")
+
+
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_non_finite_threshold_is_a_validation_error(httpx_mock: HTTPXMock, mode: str, number: str) -> None:
@@ -422,11 +442,14 @@ async def test_as_of_must_be_a_datetime(mode: str, as_of: Any) -> None:
         await budgets(mode, as_of=as_of)
 
 
-def test_a_budget_is_frozen_and_holds_no_secret() -> None:
-    budget = KeyBudget(
-        prefix="abcd1234", name="ci", disabled=False, retention="day", threshold=Decimal(5),
-        period_start=NOW, next_reset=NOW, spend=Decimal(1), period_usage=Decimal(1), utilisation=0.2,
-        monthly_usage=Decimal(1), month_usage=Decimal(1), created_at=NOW,
-    )  # fmt: skip
+_FIELDS: dict[str, Any] = {
+    "prefix": "abcd1234", "name": "ci", "disabled": False, "retention": "day", "threshold": Decimal(5),
+    "period_start": NOW, "next_reset": NOW, "spend": Decimal(1), "period_usage": Decimal(1), "utilisation": 0.2,
+    "monthly_usage": Decimal(1), "month_usage": Decimal(1), "created_at": NOW,
+}  # fmt: skip
+
+
+def test_a_budget_is_frozen() -> None:
+    budget = KeyBudget(**_FIELDS)
     with pytest.raises(AttributeError):
         budget.spend = Decimal(2)  # type: ignore[misc]

@@ -1014,6 +1014,14 @@ def test_the_prefix_of_the_exporters_own_key_is_never_exported() -> None:
         assert key[:8] not in text
 
 
+def test_a_key_name_echoing_the_api_key_is_exported_redacted() -> None:
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now, chat_name=f"leak {API_KEY}")) as fake, Billing(base_url=fake.url) as client:
+        text = exposition(build_registry(BillingCollector(client, key_budgets=True))).decode()
+    assert 'key_name="leak <redacted>",key_prefix="b747e891"' in text
+    assert API_KEY[:8] not in text
+
+
 @pytest.mark.usefixtures("fast_backoff")
 def test_a_failed_usage_read_keeps_the_balance_fresh_and_the_last_keys(
     clock: FakeClock, caplog: pytest.LogCaptureFixture
