@@ -18,7 +18,6 @@ class Machine:
     python: str
     system: str
     httpx: str
-    attrs: str
     sdk: str
     load_average: tuple[float, float, float]
     started_utc: str
@@ -56,7 +55,6 @@ def describe() -> Machine:
         python=f"{platform.python_implementation()} {platform.python_version()}",
         system=platform.platform(terse=True),
         httpx=_version("httpx"),
-        attrs=_version("attrs"),
         sdk=_sdk_version(),
         load_average=os.getloadavg(),
         started_utc=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),

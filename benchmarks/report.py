@@ -62,7 +62,7 @@ def _machine_lines(machine: Machine, mode: str, server: str) -> list[str]:
         "# aimlapi-billing benchmarks",
         "",
         f"- **Machine:** {machine.cpu}; {machine.cores} cores ({machine.usable_cores} usable); {machine.system}",
-        f"- **Python:** {machine.python}; httpx {machine.httpx}, attrs {machine.attrs}, aimlapi-billing {machine.sdk}",
+        f"- **Python:** {machine.python}; httpx {machine.httpx}, aimlapi-billing {machine.sdk}",
         f"- **Run:** {mode}; started {machine.started_utc}; load average at start {load}; "
         f"fake API server in a {server} on 127.0.0.1",
         "",

@@ -4,12 +4,12 @@
 >>> with Billing() as billing:             # the key comes from $AIML_API_KEY
 ...     print(billing.summary().current_balance)
 
-The results are the generated client's attrs models (also importable from
+The results are the generated client's models (also importable from
 ``aimlapi_billing_client.models``); every error is an :class:`AIMLAPIError`.
 
 Importing the package loads nothing but its version: each public name below is imported on first
 use (PEP 562), so a program that imports ``aimlapi_billing`` and does not call it pays no import
-time for httpx, attrs and the generated client. The ``TYPE_CHECKING`` imports give type checkers
+time for httpx and the generated client. The ``TYPE_CHECKING`` imports give type checkers
 and IDEs the real names; the module ``__getattr__`` is hidden from them, so a misspelt name is
 still a type error.
 """

@@ -1,7 +1,7 @@
 """``Billing`` and ``AsyncBilling``: the generated client's endpoints, with the parts a real SDK needs.
 
 The request (method, path, query) comes from each generated endpoint module and the result is the
-generated attrs model; around that this module adds the API key lookup, one reused connection
+generated model; around that this module adds the API key lookup, one reused connection
 pool, timeouts, retries with backoff, typed errors and response validation. The retry decision
 lives in :meth:`_BaseBilling._after_attempt`, shared by the sync and async drivers, which differ
 only in how they send and sleep.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-import platform
 import stat
+import sys
 from collections.abc import Mapping
 
 import httpx
@@ -49,7 +49,10 @@ BASE_URL_ENV_VAR = "AIMLAPI_BILLING_BASE_URL"
 #: response, each retry; keys are redacted like everywhere else.
 LOG_ENV_VAR = "AIMLAPI_BILLING_LOG"
 
-USER_AGENT = f"aimlapi-billing/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+# sys.version_info rather than platform.python_version(): importing platform costs a short-lived
+# program (a monitoring check) over a millisecond, for the same three numbers.
+_PYTHON = ".".join(map(str, sys.version_info[:3]))
+USER_AGENT = f"aimlapi-billing/{__version__} python/{_PYTHON} httpx/{httpx.__version__}"
 
 
 def resolve_api_key(api_key: str | None, environ: Mapping[str, str] = os.environ) -> str:

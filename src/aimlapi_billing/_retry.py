@@ -2,7 +2,7 @@
 
 A short hand-written policy rather than a retry library: it needs the response (status and
 ``Retry-After``), the same code must drive ``time.sleep`` and ``asyncio.sleep``, and the SDK stays
-at httpx + attrs.
+at httpx alone.
 """
 
 from __future__ import annotations

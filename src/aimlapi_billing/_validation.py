@@ -1,7 +1,7 @@
 """Checking a parsed model against its declared types.
 
 The generated ``from_dict`` trusts the JSON: a missing field raises ``KeyError``, and a string
-where a number belongs is stored as is. This walks the attrs model after parsing so that a body
+where a number belongs is stored as is. This walks the generated model after parsing so that a body
 that breaks the schema becomes one clear :class:`ResponseValidationError` message instead.
 """
 
@@ -12,8 +12,6 @@ import types
 import typing
 from collections.abc import Callable
 from typing import Any
-
-import attrs
 
 
 class SchemaMismatch(Exception):
@@ -35,7 +33,12 @@ class _LazyNamespace(dict[str, Any]):
             raise KeyError(name) from None
 
 
-def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+def _is_model(declared: Any) -> bool:
+    """A generated model class (they list their fields in ``__model_fields__``)."""
+    return isinstance(declared, type) and hasattr(declared, "__model_fields__")
+
+
+def _field_types(cls: Any) -> tuple[tuple[str, Any], ...]:
     cached = _FIELD_TYPES.get(cls)
     if cached is not None:
         return cached
@@ -47,7 +50,7 @@ def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     namespace = _LazyNamespace(vars(generated_types), datetime=datetime)
     namespace.source = models
     hints = typing.get_type_hints(cls, localns=namespace)
-    resolved = tuple((field.name, hints[field.name]) for field in attrs.fields(cls) if field.init)
+    resolved = tuple((name, hints[name]) for name in cls.__model_fields__)
     _FIELD_TYPES[cls] = resolved
     return resolved
 
@@ -96,7 +99,7 @@ def _predicate(declared: Any) -> Predicate:
         return lambda value: isinstance(value, int) and type(value) is not bool
     if declared is float:
         return lambda value: isinstance(value, int | float) and type(value) is not bool
-    if isinstance(declared, type) and attrs.has(declared):
+    if _is_model(declared):
         nested = declared
         return lambda value: isinstance(value, nested) and _conforms(nested)(value)
     if isinstance(declared, type):
@@ -125,7 +128,7 @@ def _has_containers(cls: type) -> bool:
 
 def _declares_containers(cls: type) -> bool:
     return any(
-        typing.get_origin(option) is list or (isinstance(option, type) and attrs.has(option))
+        typing.get_origin(option) is list or _is_model(option)
         for _, declared in _field_types(cls)
         for option in (typing.get_args(declared) or (declared,))
     )
@@ -155,7 +158,7 @@ def _locate(value: Any, declared: Any, path: str) -> None:
             for index, item in enumerate(value):
                 if not _predicate(item_type)(item):
                     _locate(item, item_type, f"{path}[{index}]")
-        elif isinstance(option, type) and attrs.has(option) and isinstance(value, option):
+        elif _is_model(option) and isinstance(value, option):
             check_model(value, f"{path}.")
     expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
     raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")

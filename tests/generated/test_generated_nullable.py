@@ -75,7 +75,7 @@ BODIES = _bodies()
 
 def _python_name(model: type, prop: str) -> str:
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", prop).lower()
-    names = {field.name for field in model.__attrs_attrs__}  # type: ignore[attr-defined]
+    names = set(model.__model_fields__)  # type: ignore[attr-defined]
     return next(candidate for candidate in (snake, f"{snake}_") if candidate in names)
 
 

@@ -31,7 +31,6 @@ def test_the_wheel_holds_both_packages_typed_and_nothing_else(dist: Path) -> Non
     metadata = zipfile.ZipFile(_only(dist, "*.whl")).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Requires-Python: >=3.11" in metadata
     assert {line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line} == {
-        "Requires-Dist: attrs>=22.2",
         "Requires-Dist: httpx<1,>=0.23",
         "Requires-Dist: sniffio>=1.3",
     }

@@ -42,8 +42,13 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--no-cache-dir", "--quiet"]
     env = _pip_env(index, tmp_path)
     subprocess.run([*pip, "--no-deps", "--index-url", index.simple, "aimlapi-billing"], env=env, check=True)
-    subprocess.run([*pip, "httpx>=0.23,<1", "attrs>=22.2"], env=env, check=True)
-    probe = "import aimlapi_billing, aimlapi_billing_client; print(aimlapi_billing.__version__)"
+    subprocess.run([*pip, "httpx>=0.23,<1"], env=env, check=True)
+    # httpx is the one runtime dependency: the generated models are plain classes, not attrs.
+    probe = (
+        "import aimlapi_billing, aimlapi_billing_client.models as m; "
+        "assert m.BillingResponse.from_dict({'current_balance': 1.5, 'currency': 'USD'}).current_balance == 1.5; "
+        "print(aimlapi_billing.__version__)"
+    )
     version = subprocess.run([str(env_dir / "bin" / "python"), "-c", probe], capture_output=True, text=True, check=True)
     assert version.stdout.strip() == VERSION
     listed = subprocess.run(
@@ -52,7 +57,7 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
         text=True,
         check=True,
     )
-    assert not {"pytest", "ruff", "mypy", "openapi-python-client"} & {
+    assert not {"pytest", "ruff", "mypy", "openapi-python-client", "attrs"} & {
         line.split("==")[0].lower() for line in listed.stdout.splitlines()
     }
     help_text = subprocess.run(

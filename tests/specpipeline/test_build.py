@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import typing
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -219,13 +219,14 @@ def test_generated_detail_model_has_required_top_level_fields() -> None:
     from aimlapi_billing_client.models import AutoTopupSettings, BillingDetailResponse
     from aimlapi_billing_client.types import Unset
 
-    for field in attrs.fields(BillingDetailResponse):
-        if field.name == "additional_properties":
-            continue
-        assert field.default is attrs.NOTHING, f"{field.name} should be required"
-        assert "Unset" not in str(field.type)
+    parameters = list(inspect.signature(BillingDetailResponse).parameters.values())
+    assert [parameter.name for parameter in parameters] == list(BillingDetailResponse.__model_fields__)
+    for parameter in parameters:
+        assert parameter.default is inspect.Parameter.empty, f"{parameter.name} should be required"
+        assert "Unset" not in str(parameter.annotation)
     hints = typing.get_type_hints(AutoTopupSettings)
-    assert all(Unset in typing.get_args(hints[f.name]) for f in attrs.fields(AutoTopupSettings) if f.init)
+    assert AutoTopupSettings.__model_fields__
+    assert all(Unset in typing.get_args(hints[name]) for name in AutoTopupSettings.__model_fields__)
 
 
 FRAGMENT_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)

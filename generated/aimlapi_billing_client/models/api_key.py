@@ -4,11 +4,8 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -17,8 +14,29 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ApiKey")
 
 
-@_attrs_define
-class ApiKey:
+class ApiKey(Model):
+    __slots__ = (
+        "additional_properties",
+        "created_at",
+        "disabled",
+        "limit",
+        "monthly_usage",
+        "name",
+        "prefix",
+        "scopes",
+        "updated_at",
+    )
+    __model_fields__ = (
+        "prefix",
+        "disabled",
+        "scopes",
+        "created_at",
+        "updated_at",
+        "monthly_usage",
+        "name",
+        "limit",
+    )
+
     prefix: str
     """ Key prefix. This is the first 8 characters of your API key, visible in the dashboard. You can also obtain
     this value via the POST method (see the `prefix` field in its response). """
@@ -33,10 +51,31 @@ class ApiKey:
     """ Last update timestamp (UTC). """
     monthly_usage: float
     """ Current monthly usage amount. """
-    name: None | str | Unset = UNSET
+    name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
-    limit: KeyLimit | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    limit: KeyLimit | None | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        prefix: str,
+        disabled: bool,
+        scopes: list[KeyScope] | None,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        monthly_usage: float,
+        name: None | str | Unset = UNSET,
+        limit: KeyLimit | None | Unset = UNSET,
+    ) -> None:
+        self.prefix = prefix
+        self.disabled = disabled
+        self.scopes = scopes
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.monthly_usage = monthly_usage
+        self.name = name
+        self.limit = limit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_limit import KeyLimit

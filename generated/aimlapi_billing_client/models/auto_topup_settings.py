@@ -3,27 +3,50 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 T = TypeVar("T", bound="AutoTopupSettings")
 
 
-@_attrs_define
-class AutoTopupSettings:
+class AutoTopupSettings(Model):
     """Auto top-up settings."""
 
-    is_enabled: bool | Unset = UNSET
+    __slots__ = (
+        "additional_properties",
+        "amount",
+        "currency",
+        "is_enabled",
+        "threshold",
+    )
+    __model_fields__ = (
+        "is_enabled",
+        "threshold",
+        "amount",
+        "currency",
+    )
+
+    is_enabled: bool | Unset
     """ Whether auto top-up is enabled. """
-    threshold: float | Unset = UNSET
+    threshold: float | Unset
     """ Balance threshold that triggers auto top-up (USD). """
-    amount: float | Unset = UNSET
+    amount: float | Unset
     """ Auto top-up amount (USD). """
-    currency: str | Unset = UNSET
+    currency: str | Unset
     """ Auto top-up currency (always USD). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        is_enabled: bool | Unset = UNSET,
+        threshold: float | Unset = UNSET,
+        amount: float | Unset = UNSET,
+        currency: str | Unset = UNSET,
+    ) -> None:
+        self.is_enabled = is_enabled
+        self.threshold = threshold
+        self.amount = amount
+        self.currency = currency
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         is_enabled = self.is_enabled

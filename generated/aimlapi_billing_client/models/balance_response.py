@@ -4,14 +4,32 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="BalanceResponse")
 
 
-@_attrs_define
-class BalanceResponse:
+class BalanceResponse(Model):
+    __slots__ = (
+        "additional_properties",
+        "auto_debit_status",
+        "balance",
+        "last_updated",
+        "low_balance",
+        "low_balance_threshold",
+        "status",
+        "status_explanation",
+    )
+    __model_fields__ = (
+        "balance",
+        "low_balance",
+        "low_balance_threshold",
+        "last_updated",
+        "auto_debit_status",
+        "status",
+        "status_explanation",
+    )
+
     balance: float
     """ The total credits associated with the provided API key. """
     low_balance: bool
@@ -26,7 +44,26 @@ class BalanceResponse:
     """ The status of the plan associated with the provided API key. """
     status_explanation: str
     """ A more detailed explanation of the plan status. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        balance: float,
+        low_balance: bool,
+        low_balance_threshold: float,
+        last_updated: datetime.datetime,
+        auto_debit_status: str,
+        status: str,
+        status_explanation: str,
+    ) -> None:
+        self.balance = balance
+        self.low_balance = low_balance
+        self.low_balance_threshold = low_balance_threshold
+        self.last_updated = last_updated
+        self.auto_debit_status = auto_debit_status
+        self.status = status
+        self.status_explanation = status_explanation
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         balance = self.balance

@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 if TYPE_CHECKING:
     from ..models.auto_topup_settings import AutoTopupSettings
@@ -13,8 +12,23 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BillingDetailResponse")
 
 
-@_attrs_define
-class BillingDetailResponse:
+class BillingDetailResponse(Model):
+    __slots__ = (
+        "additional_properties",
+        "autotopup_settings",
+        "currency",
+        "current_balance",
+        "email",
+        "user_id",
+    )
+    __model_fields__ = (
+        "user_id",
+        "email",
+        "current_balance",
+        "currency",
+        "autotopup_settings",
+    )
+
     user_id: float
     """ User ID. """
     email: str
@@ -25,7 +39,22 @@ class BillingDetailResponse:
     """ Currency (always USD). """
     autotopup_settings: AutoTopupSettings
     """ Auto top-up settings. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        user_id: float,
+        email: str,
+        current_balance: float,
+        currency: str,
+        autotopup_settings: AutoTopupSettings,
+    ) -> None:
+        self.user_id = user_id
+        self.email = email
+        self.current_balance = current_balance
+        self.currency = currency
+        self.autotopup_settings = autotopup_settings
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id

@@ -3,19 +3,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="BillingResponse")
 
 
-@_attrs_define
-class BillingResponse:
+class BillingResponse(Model):
+    __slots__ = ("additional_properties", "currency", "current_balance")
+    __model_fields__ = (
+        "current_balance",
+        "currency",
+    )
+
     current_balance: float
     """ current user balance in USD. """
     currency: str
     """ balance currency (always USD) """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        current_balance: float,
+        currency: str,
+    ) -> None:
+        self.current_balance = current_balance
+        self.currency = currency
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         current_balance = self.current_balance

@@ -3,10 +3,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -15,15 +13,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateKeyRequest")
 
 
-@_attrs_define
-class CreateKeyRequest:
-    name: str | Unset = UNSET
+class CreateKeyRequest(Model):
+    __slots__ = ("limit", "name", "scopes")
+    __model_fields__ = (
+        "name",
+        "limit",
+        "scopes",
+    )
+
+    name: str | Unset
     """ Optional human-readable name of the API key. """
-    limit: KeyLimit | Unset = UNSET
+    limit: KeyLimit | Unset
     """ Spending limits configuration (if set). """
-    scopes: list[KeyScope] | None | Unset = UNSET
+    scopes: list[KeyScope] | None | Unset
     """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
     API key. """
+
+    def __init__(
+        self,
+        name: str | Unset = UNSET,
+        limit: KeyLimit | Unset = UNSET,
+        scopes: list[KeyScope] | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.limit = limit
+        self.scopes = scopes
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -4,11 +4,8 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -17,8 +14,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreatedApiKey")
 
 
-@_attrs_define
-class CreatedApiKey:
+class CreatedApiKey(Model):
+    __slots__ = (
+        "additional_properties",
+        "created_at",
+        "disabled",
+        "key",
+        "limit",
+        "monthly_usage",
+        "name",
+        "prefix",
+        "scopes",
+        "updated_at",
+    )
+    __model_fields__ = (
+        "disabled",
+        "prefix",
+        "scopes",
+        "created_at",
+        "updated_at",
+        "monthly_usage",
+        "key",
+        "name",
+        "limit",
+    )
+
     disabled: bool
     """ Indicates whether the key is disabled. """
     prefix: str
@@ -34,11 +54,34 @@ class CreatedApiKey:
     """ Current monthly usage amount. """
     key: str
     """ Full API key value (returned only at creation time). """
-    name: None | str | Unset = UNSET
+    name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
-    limit: KeyLimit | Unset = UNSET
+    limit: KeyLimit | Unset
     """ Spending limits configuration (if set). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        disabled: bool,
+        prefix: str,
+        scopes: list[KeyScope] | None,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        monthly_usage: float,
+        key: str,
+        name: None | str | Unset = UNSET,
+        limit: KeyLimit | Unset = UNSET,
+    ) -> None:
+        self.disabled = disabled
+        self.prefix = prefix
+        self.scopes = scopes
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.monthly_usage = monthly_usage
+        self.key = key
+        self.name = name
+        self.limit = limit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         disabled = self.disabled

@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 if TYPE_CHECKING:
     from ..models.deleted_api_key import DeletedApiKey
@@ -13,10 +12,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DeleteKeyResponse")
 
 
-@_attrs_define
-class DeleteKeyResponse:
+class DeleteKeyResponse(Model):
+    __slots__ = ("additional_properties", "data")
+    __model_fields__ = ("data",)
+
     data: DeletedApiKey
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        data: DeletedApiKey,
+    ) -> None:
+        self.data = data
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()

@@ -3,19 +3,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="DeletedApiKey")
 
 
-@_attrs_define
-class DeletedApiKey:
+class DeletedApiKey(Model):
+    __slots__ = ("additional_properties", "deleted", "prefix")
+    __model_fields__ = (
+        "prefix",
+        "deleted",
+    )
+
     prefix: str
     """ Prefix of the deleted API key. """
     deleted: bool
     """ Indicates whether the key was successfully deleted. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        prefix: str,
+        deleted: bool,
+    ) -> None:
+        self.prefix = prefix
+        self.deleted = deleted
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         prefix = self.prefix

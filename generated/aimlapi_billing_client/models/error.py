@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.error_error import ErrorError
@@ -15,29 +12,75 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Error")
 
 
-@_attrs_define
-class Error:
+class Error(Model):
     """An error body, in either of the two shapes the API is known to send."""
 
-    message: str | Unset = UNSET
+    __slots__ = (
+        "additional_properties",
+        "error",
+        "instance",
+        "message",
+        "path",
+        "request_id",
+        "status",
+        "status_code",
+        "timestamp",
+        "title",
+    )
+    __model_fields__ = (
+        "message",
+        "path",
+        "request_id",
+        "status_code",
+        "timestamp",
+        "title",
+        "status",
+        "instance",
+        "error",
+    )
+
+    message: str | Unset
     """ What went wrong, for people. """
-    path: str | Unset = UNSET
+    path: str | Unset
     """ The request path. """
-    request_id: str | Unset = UNSET
+    request_id: str | Unset
     """ The request's id, for support requests. """
-    status_code: str | Unset = UNSET
+    status_code: str | Unset
     """ The HTTP status code, as a string. """
-    timestamp: str | Unset = UNSET
+    timestamp: str | Unset
     """ When the error happened (ISO 8601). """
-    title: str | Unset = UNSET
+    title: str | Unset
     """ The problem's short title (application/problem+json). """
-    status: int | Unset = UNSET
+    status: int | Unset
     """ The HTTP status code (application/problem+json). """
-    instance: str | Unset = UNSET
+    instance: str | Unset
     """ The request path (application/problem+json). """
-    error: ErrorError | Unset = UNSET
+    error: ErrorError | Unset
     """ The underlying error (application/problem+json). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        message: str | Unset = UNSET,
+        path: str | Unset = UNSET,
+        request_id: str | Unset = UNSET,
+        status_code: str | Unset = UNSET,
+        timestamp: str | Unset = UNSET,
+        title: str | Unset = UNSET,
+        status: int | Unset = UNSET,
+        instance: str | Unset = UNSET,
+        error: ErrorError | Unset = UNSET,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.request_id = request_id
+        self.status_code = status_code
+        self.timestamp = timestamp
+        self.title = title
+        self.status = status
+        self.instance = instance
+        self.error = error
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message

@@ -3,21 +3,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 T = TypeVar("T", bound="ErrorError")
 
 
-@_attrs_define
-class ErrorError:
+class ErrorError(Model):
     """The underlying error (application/problem+json)."""
 
-    name: str | Unset = UNSET
-    message: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    __slots__ = ("additional_properties", "message", "name")
+    __model_fields__ = (
+        "name",
+        "message",
+    )
+
+    name: str | Unset
+    message: str | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        name: str | Unset = UNSET,
+        message: str | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.message = message
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -3,23 +3,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_limit_retention import KeyLimitRetention
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 T = TypeVar("T", bound="KeyLimit")
 
 
-@_attrs_define
-class KeyLimit:
+class KeyLimit(Model):
     """Spending limits configuration (if set)."""
 
-    retention: KeyLimitRetention | Unset = UNSET
-    threshold: float | Unset = UNSET
+    __slots__ = ("additional_properties", "retention", "threshold")
+    __model_fields__ = (
+        "retention",
+        "threshold",
+    )
+
+    retention: KeyLimitRetention | Unset
+    threshold: float | Unset
     """ Spending limit threshold for the selected period, in USD. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        retention: KeyLimitRetention | Unset = UNSET,
+        threshold: float | Unset = UNSET,
+    ) -> None:
+        self.retention = retention
+        self.threshold = threshold
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         retention: str | Unset = UNSET

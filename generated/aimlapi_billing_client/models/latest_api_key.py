@@ -4,11 +4,8 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -17,8 +14,29 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LatestApiKey")
 
 
-@_attrs_define
-class LatestApiKey:
+class LatestApiKey(Model):
+    __slots__ = (
+        "additional_properties",
+        "created_at",
+        "disabled",
+        "limit",
+        "monthly_usage",
+        "name",
+        "prefix",
+        "scopes",
+        "updated_at",
+    )
+    __model_fields__ = (
+        "disabled",
+        "prefix",
+        "created_at",
+        "updated_at",
+        "monthly_usage",
+        "name",
+        "scopes",
+        "limit",
+    )
+
     disabled: bool
     """ Indicates whether the key is disabled. """
     prefix: str
@@ -30,13 +48,34 @@ class LatestApiKey:
     """ Last update timestamp (UTC). """
     monthly_usage: float
     """ Current monthly usage amount. """
-    name: None | str | Unset = UNSET
+    name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
-    scopes: list[KeyScope] | None | Unset = UNSET
+    scopes: list[KeyScope] | None | Unset
     """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
     API key. """
-    limit: KeyLimit | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    limit: KeyLimit | None | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        disabled: bool,
+        prefix: str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        monthly_usage: float,
+        name: None | str | Unset = UNSET,
+        scopes: list[KeyScope] | None | Unset = UNSET,
+        limit: KeyLimit | None | Unset = UNSET,
+    ) -> None:
+        self.disabled = disabled
+        self.prefix = prefix
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.monthly_usage = monthly_usage
+        self.name = name
+        self.scopes = scopes
+        self.limit = limit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_limit import KeyLimit

@@ -3,11 +3,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.log_origin import LogOrigin
 from ..models.log_status import LogStatus
+from ..types import Model
 
 if TYPE_CHECKING:
     from ..models.token_counts import TokenCounts
@@ -17,8 +15,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LogEntry")
 
 
-@_attrs_define
-class LogEntry:
+class LogEntry(Model):
+    __slots__ = (
+        "additional_properties",
+        "client_request_id",
+        "cost",
+        "created",
+        "inference_id",
+        "model",
+        "origin",
+        "request_id",
+        "status",
+        "tokens",
+    )
+    __model_fields__ = (
+        "created",
+        "status",
+        "origin",
+        "model",
+        "cost",
+        "tokens",
+        "request_id",
+        "inference_id",
+        "client_request_id",
+    )
+
     created: str
     """ When the request was made, in UTC. """
     status: LogStatus
@@ -39,7 +60,30 @@ class LogEntry:
     client_request_id: None | str
     """ The `X-Client-Request-Id` you sent with the request. Null when you sent none, and on rows recorded before
     this field existed. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        created: str,
+        status: LogStatus,
+        origin: LogOrigin,
+        model: str,
+        cost: TransactionAmount,
+        tokens: TokenCounts,
+        request_id: None | str,
+        inference_id: str,
+        client_request_id: None | str,
+    ) -> None:
+        self.created = created
+        self.status = status
+        self.origin = origin
+        self.model = model
+        self.cost = cost
+        self.tokens = tokens
+        self.request_id = request_id
+        self.inference_id = inference_id
+        self.client_request_id = client_request_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         created = self.created

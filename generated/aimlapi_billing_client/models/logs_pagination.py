@@ -3,21 +3,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="LogsPagination")
 
 
-@_attrs_define
-class LogsPagination:
+class LogsPagination(Model):
+    __slots__ = ("additional_properties", "has_more", "limit", "offset", "total")
+    __model_fields__ = (
+        "limit",
+        "offset",
+        "total",
+        "has_more",
+    )
+
     limit: int
     offset: int
     total: int
     """ Total rows matching the query across all pages. """
     has_more: bool
     """ Whether another page follows this one. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        limit: int,
+        offset: int,
+        total: int,
+        has_more: bool,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+        self.total = total
+        self.has_more = has_more
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         limit = self.limit

@@ -3,21 +3,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="ModelUsage")
 
 
-@_attrs_define
-class ModelUsage:
+class ModelUsage(Model):
+    __slots__ = ("additional_properties", "model", "requests", "spend")
+    __model_fields__ = (
+        "model",
+        "spend",
+        "requests",
+    )
+
     model: str
     """ Model name. """
     spend: float
     """ Spend for this model, in USD. """
     requests: int
     """ Charged requests for this model. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        model: str,
+        spend: float,
+        requests: int,
+    ) -> None:
+        self.model = model
+        self.spend = spend
+        self.requests = requests
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         model = self.model

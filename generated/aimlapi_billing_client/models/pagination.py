@@ -3,19 +3,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="Pagination")
 
 
-@_attrs_define
-class Pagination:
+class Pagination(Model):
+    __slots__ = ("additional_properties", "has_more", "next_cursor")
+    __model_fields__ = (
+        "next_cursor",
+        "has_more",
+    )
+
     next_cursor: None | str
     """ Pass this back as `cursor` to fetch the next page. Null on the last page. """
     has_more: bool
     """ Whether another page follows this one. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        next_cursor: None | str,
+        has_more: bool,
+    ) -> None:
+        self.next_cursor = next_cursor
+        self.has_more = has_more
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         next_cursor: None | str

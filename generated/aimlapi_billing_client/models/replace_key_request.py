@@ -3,11 +3,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -16,17 +13,37 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReplaceKeyRequest")
 
 
-@_attrs_define
-class ReplaceKeyRequest:
-    name: None | str | Unset = UNSET
+class ReplaceKeyRequest(Model):
+    __slots__ = ("additional_properties", "disabled", "limit", "name", "scopes")
+    __model_fields__ = (
+        "name",
+        "disabled",
+        "scopes",
+        "limit",
+    )
+
+    name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
-    disabled: bool | Unset = UNSET
+    disabled: bool | Unset
     """ Whether the key is disabled. """
-    scopes: list[KeyScope] | None | Unset = UNSET
+    scopes: list[KeyScope] | None | Unset
     """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
     API key. """
-    limit: KeyLimit | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    limit: KeyLimit | None | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        name: None | str | Unset = UNSET,
+        disabled: bool | Unset = UNSET,
+        scopes: list[KeyScope] | None | Unset = UNSET,
+        limit: KeyLimit | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.disabled = disabled
+        self.scopes = scopes
+        self.limit = limit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_limit import KeyLimit

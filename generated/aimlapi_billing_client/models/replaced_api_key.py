@@ -4,10 +4,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -16,8 +13,29 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ReplacedApiKey")
 
 
-@_attrs_define
-class ReplacedApiKey:
+class ReplacedApiKey(Model):
+    __slots__ = (
+        "additional_properties",
+        "created_at",
+        "disabled",
+        "limit",
+        "monthly_usage",
+        "name",
+        "prefix",
+        "scopes",
+        "updated_at",
+    )
+    __model_fields__ = (
+        "prefix",
+        "disabled",
+        "created_at",
+        "updated_at",
+        "monthly_usage",
+        "name",
+        "scopes",
+        "limit",
+    )
+
     prefix: str
     """ Key prefix. This is the first 8 characters of your API key, visible in the dashboard. You can also obtain
     this value via the GET method (see the `prefix` field in its response). """
@@ -29,13 +47,34 @@ class ReplacedApiKey:
     """ Last update timestamp (UTC). """
     monthly_usage: float
     """ Current monthly usage amount. """
-    name: None | str | Unset = UNSET
+    name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
-    scopes: list[str] | None | Unset = UNSET
+    scopes: list[str] | None | Unset
     """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
     API key. """
-    limit: KeyLimit | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    limit: KeyLimit | None | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        prefix: str,
+        disabled: bool,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        monthly_usage: float,
+        name: None | str | Unset = UNSET,
+        scopes: list[str] | None | Unset = UNSET,
+        limit: KeyLimit | None | Unset = UNSET,
+    ) -> None:
+        self.prefix = prefix
+        self.disabled = disabled
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.monthly_usage = monthly_usage
+        self.name = name
+        self.scopes = scopes
+        self.limit = limit
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_limit import KeyLimit

@@ -3,24 +3,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="RequestCounts")
 
 
-@_attrs_define
-class RequestCounts:
+class RequestCounts(Model):
     """Request counts for this group. `total` counts every inference; `charged` counts only the billed ones. Failed
     inferences are billed nothing, so they appear in `total` and `failed` but not in `charged`.
 
     """
 
+    __slots__ = ("additional_properties", "charged", "failed", "succeeded", "total")
+    __model_fields__ = (
+        "total",
+        "charged",
+        "succeeded",
+        "failed",
+    )
+
     total: int
     charged: int
     succeeded: int
     failed: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        total: int,
+        charged: int,
+        succeeded: int,
+        failed: int,
+    ) -> None:
+        self.total = total
+        self.charged = charged
+        self.succeeded = succeeded
+        self.failed = failed
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         total = self.total

@@ -3,20 +3,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="TokenCounts")
 
 
-@_attrs_define
-class TokenCounts:
+class TokenCounts(Model):
     """Token counts for the request. Zero for models that are not billed per token."""
+
+    __slots__ = ("additional_properties", "input_", "output", "total")
+    __model_fields__ = (
+        "input_",
+        "output",
+        "total",
+    )
 
     input_: int
     output: int
     total: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        input_: int,
+        output: int,
+        total: int,
+    ) -> None:
+        self.input_ = input_
+        self.output = output
+        self.total = total
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_

@@ -3,11 +3,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.transaction_direction import TransactionDirection
 from ..models.transaction_type import TransactionType
+from ..types import Model
 
 if TYPE_CHECKING:
     from ..models.transaction_amount import TransactionAmount
@@ -16,8 +14,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Transaction")
 
 
-@_attrs_define
-class Transaction:
+class Transaction(Model):
+    __slots__ = (
+        "additional_properties",
+        "amount",
+        "created_at",
+        "direction",
+        "model",
+        "reference_id",
+        "type_",
+    )
+    __model_fields__ = (
+        "created_at",
+        "direction",
+        "type_",
+        "amount",
+        "model",
+        "reference_id",
+    )
+
     created_at: str
     """ When the entry was recorded, in UTC. """
     direction: TransactionDirection
@@ -33,7 +48,24 @@ class Transaction:
     """ Handle that ties the entry back to something you have. For `MODEL_USAGE` it is the inference id, for a
     payment it is the payment transaction id. Null when the entry has no caller-side handle, such as a bonus, an
     expiry or a manual adjustment. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        created_at: str,
+        direction: TransactionDirection,
+        type_: TransactionType,
+        amount: TransactionAmount,
+        model: None | str,
+        reference_id: None | str,
+    ) -> None:
+        self.created_at = created_at
+        self.direction = direction
+        self.type_ = type_
+        self.amount = amount
+        self.model = model
+        self.reference_id = reference_id
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         created_at = self.created_at

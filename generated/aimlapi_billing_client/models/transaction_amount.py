@@ -3,19 +3,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="TransactionAmount")
 
 
-@_attrs_define
-class TransactionAmount:
+class TransactionAmount(Model):
     """How much moved, always as a positive number."""
+
+    __slots__ = ("additional_properties", "credits_", "usd")
+    __model_fields__ = (
+        "usd",
+        "credits_",
+    )
 
     usd: float
     credits_: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        usd: float,
+        credits_: int,
+    ) -> None:
+        self.usd = usd
+        self.credits_ = credits_
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         usd = self.usd

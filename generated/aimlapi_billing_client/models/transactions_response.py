@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 if TYPE_CHECKING:
     from ..models.pagination import Pagination
@@ -14,12 +13,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TransactionsResponse")
 
 
-@_attrs_define
-class TransactionsResponse:
+class TransactionsResponse(Model):
+    __slots__ = ("additional_properties", "data", "pagination")
+    __model_fields__ = (
+        "data",
+        "pagination",
+    )
+
     data: list[Transaction]
     """ The requested page of ledger entries. """
     pagination: Pagination
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        data: list[Transaction],
+        pagination: Pagination,
+    ) -> None:
+        self.data = data
+        self.pagination = pagination
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         data = []

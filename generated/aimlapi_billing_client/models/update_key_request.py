@@ -3,11 +3,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -16,18 +13,38 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UpdateKeyRequest")
 
 
-@_attrs_define
-class UpdateKeyRequest:
-    name: str | Unset = UNSET
+class UpdateKeyRequest(Model):
+    __slots__ = ("additional_properties", "disabled", "limit", "name", "scopes")
+    __model_fields__ = (
+        "name",
+        "disabled",
+        "limit",
+        "scopes",
+    )
+
+    name: str | Unset
     """ Optional human-readable name of the API key. """
-    disabled: bool | Unset = UNSET
+    disabled: bool | Unset
     """ Enable or disable the API key. """
-    limit: KeyLimit | Unset = UNSET
+    limit: KeyLimit | Unset
     """ Spending limits configuration (if set). """
-    scopes: list[KeyScope] | None | Unset = UNSET
+    scopes: list[KeyScope] | None | Unset
     """ List of model access scopes assigned to the key. Defines which categories of models can be called using this
     API key. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        name: str | Unset = UNSET,
+        disabled: bool | Unset = UNSET,
+        limit: KeyLimit | Unset = UNSET,
+        scopes: list[KeyScope] | None | Unset = UNSET,
+    ) -> None:
+        self.name = name
+        self.disabled = disabled
+        self.limit = limit
+        self.scopes = scopes
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.model_usage import ModelUsage
@@ -16,8 +13,29 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UsageDetailResponse")
 
 
-@_attrs_define
-class UsageDetailResponse:
+class UsageDetailResponse(Model):
+    __slots__ = (
+        "additional_properties",
+        "api_key_prefix",
+        "currency",
+        "end",
+        "groups",
+        "models",
+        "requests",
+        "spend",
+        "start",
+    )
+    __model_fields__ = (
+        "api_key_prefix",
+        "start",
+        "end",
+        "spend",
+        "currency",
+        "requests",
+        "models",
+        "groups",
+    )
+
     api_key_prefix: None | str
     """ The requested key prefix, or null when it was omitted and the answer is your own key's spend. """
     start: str
@@ -33,10 +51,31 @@ class UsageDetailResponse:
     """ Number of charged requests in the window. """
     models: list[ModelUsage]
     """ Per-model breakdown, highest spend first. """
-    groups: list[UsageGroup] | Unset = UNSET
+    groups: list[UsageGroup] | Unset
     """ Present only when `group_by` is supplied. One entry per group, carrying spend, tokens and request counts.
     Reconcile the top-level `requests` against `requests.charged`, never against `requests.total`. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        api_key_prefix: None | str,
+        start: str,
+        end: str,
+        spend: float,
+        currency: str,
+        requests: int,
+        models: list[ModelUsage],
+        groups: list[UsageGroup] | Unset = UNSET,
+    ) -> None:
+        self.api_key_prefix = api_key_prefix
+        self.start = start
+        self.end = end
+        self.spend = spend
+        self.currency = currency
+        self.requests = requests
+        self.models = models
+        self.groups = groups
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         api_key_prefix: None | str

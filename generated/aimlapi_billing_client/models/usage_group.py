@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
+from ..types import UNSET, Model, Unset
 
 if TYPE_CHECKING:
     from ..models.request_counts import RequestCounts
@@ -16,8 +13,16 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UsageGroup")
 
 
-@_attrs_define
-class UsageGroup:
+class UsageGroup(Model):
+    __slots__ = ("additional_properties", "day", "model", "requests", "spend", "tokens")
+    __model_fields__ = (
+        "spend",
+        "tokens",
+        "requests",
+        "day",
+        "model",
+    )
+
     spend: float
     """ Spend for this group, in USD. """
     tokens: TokenCounts
@@ -25,11 +30,26 @@ class UsageGroup:
     requests: RequestCounts
     """ Request counts for this group. `total` counts every inference; `charged` counts only the billed ones. Failed
     inferences are billed nothing, so they appear in `total` and `failed` but not in `charged`. """
-    day: str | Unset = UNSET
+    day: str | Unset
     """ Present when grouping by day. The day boundary follows `tz`, defaulting to UTC. """
-    model: str | Unset = UNSET
+    model: str | Unset
     """ Present when grouping by model. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        spend: float,
+        tokens: TokenCounts,
+        requests: RequestCounts,
+        day: str | Unset = UNSET,
+        model: str | Unset = UNSET,
+    ) -> None:
+        self.spend = spend
+        self.tokens = tokens
+        self.requests = requests
+        self.day = day
+        self.model = model
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         spend = self.spend

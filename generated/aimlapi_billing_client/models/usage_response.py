@@ -3,14 +3,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ..types import Model
 
 T = TypeVar("T", bound="UsageResponse")
 
 
-@_attrs_define
-class UsageResponse:
+class UsageResponse(Model):
+    __slots__ = (
+        "additional_properties",
+        "api_key_prefix",
+        "currency",
+        "end",
+        "requests",
+        "spend",
+        "start",
+    )
+    __model_fields__ = (
+        "api_key_prefix",
+        "start",
+        "end",
+        "spend",
+        "currency",
+        "requests",
+    )
+
     api_key_prefix: None | str
     """ The requested key prefix, or null when it was omitted and the answer is your own key's spend. """
     start: str
@@ -23,7 +39,24 @@ class UsageResponse:
     """ Spend currency (always USD). """
     requests: int
     """ Number of charged requests in the window. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        api_key_prefix: None | str,
+        start: str,
+        end: str,
+        spend: float,
+        currency: str,
+        requests: int,
+    ) -> None:
+        self.api_key_prefix = api_key_prefix
+        self.start = start
+        self.end = end
+        self.spend = spend
+        self.currency = currency
+        self.requests = requests
+        self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
         api_key_prefix: None | str
