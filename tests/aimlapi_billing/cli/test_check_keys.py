@@ -328,3 +328,20 @@ def test_the_readme_sample_is_what_it_prints() -> None:
     with stand_in() as fake:
         code, out = check(fake, *command[1].split())
     assert (code, out) == (1, sample[1] + "\n")
+
+
+def test_the_readme_nagios_definition_runs() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    command_line = re.search(r"command_line\s+(/usr/local/bin/aimlapi-billing check-keys .*)", readme)
+    arguments = re.search(r"check_command\s+check_aimlapi_keys!(\S+)!(\S+)", readme)
+    assert command_line is not None
+    assert arguments is not None
+    values = {"$ARG1$": arguments[1], "$ARG2$": arguments[2]}
+    words = [values.get(word, word) for word in command_line[1].split()]
+    assert words[:2] == ["/usr/local/bin/aimlapi-billing", "check-keys"]
+    with stand_in() as fake:
+        code, out = check(fake, *words[2:])
+    assert code == 1
+    assert out.startswith("KEYS WARNING - 1 of 2 keys with a limit past a threshold: b747e891 (chatbot-prod) at 90.0%")
