@@ -36,10 +36,14 @@ Design:
 
 * **Per-key usage is a part of its own.** With ``key_budgets`` (each key's spend in its limit
   period, :meth:`KeysResource.budgets`) or ``model_window`` (spend by model), a read also asks the
-  usage endpoints, after the balance. That part failing (a regular key cannot read other keys'
-  usage, a 403) never fails the read: the balance is still exported fresh,
-  ``aimlapi_usage_scrape_success`` is 0, and the per-key series of the last good usage read stay.
-  A regular key is not a failure at all: its own key is exported, with ``aimlapi_keys_own_key_only`` 1.
+  usage endpoints, after the balance, in the same thread (still one read in flight). The balance
+  part is published as soon as it ends: scrapes wait (up to ``max_wait``) for it alone, so a
+  request per key and window never makes a scrape slow or overdue; the per-key series of a read
+  show from the first scrape after it ends (a one-shot exposition, ``max_wait=None``, waits for
+  the whole read). The usage part failing (say, a 403 of an account out of credits) never fails the
+  read: the balance is exported fresh, ``aimlapi_usage_scrape_success`` is 0, and the per-key series
+  of the last good usage part stay. A regular key is no failure at all: its own key is exported,
+  with ``aimlapi_keys_own_key_only`` 1.
 
 Metrics (gauges; none carries the account's user id, e-mail or API key; the only labels are the
 constant ones you give, e.g. ``account`` in the multi-account exporter, ``model``, and
@@ -429,7 +433,11 @@ class BillingCollector:
         self._last_duration = 0.0
         self._last_ok = False
         self._reading: _Reading | None = None  # the last successful read
-        self._in_flight: threading.Event | None = None  # set when the running read ends
+        # A read is its balance part (what scrapes wait for), then, with key_budgets or a model_window,
+        # its per-key usage part in the same thread: _in_flight is set when the first ends, _read_done
+        # when the whole read does (what a one-shot exposition waits for, and what allows the next).
+        self._in_flight: threading.Event | None = None
+        self._read_done: threading.Event | None = None
         self._in_flight_since = 0.0  # time.perf_counter() when the running read started
         #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
         self.last_error: Exception | None = None
@@ -461,7 +469,7 @@ class BillingCollector:
         """The last result, after starting (and waiting up to ``max_wait`` for) a read if it is due. Never raises."""
         done = self._start_read_if_due()
         if done is not None:
-            done.wait(self._max_wait)
+            done.wait(self._max_wait)  # max_wait None: a one-shot exposition, which waits for the whole read
         with self._lock:
             reading, ok, duration = self._reading, self._last_ok, self._last_duration
             if self._in_flight is not None and self._max_wait is not None:
@@ -491,9 +499,9 @@ class BillingCollector:
             if reading.usage is not None:
                 yield from self._usage_families(reading.usage)
             yield _gauge(_LAST_SUCCESS, reading.unix_time, labels)
-            if reading.usage_ok is not None:
+            if reading.usage_ok is not None:  # None: the first usage part has not ended yet
                 yield _gauge(_USAGE_SUCCESS, 1.0 if reading.usage_ok and ok else 0.0, labels)
-        elif self._reads_usage:
+        elif self._reads_usage and self._last_attempt_at is not None:
             yield _gauge(_USAGE_SUCCESS, 0.0, labels)
         yield _gauge(_SCRAPE_SUCCESS, 1.0 if ok else 0.0, labels)
         yield _gauge(_SCRAPE_DURATION, duration, labels)
@@ -528,19 +536,24 @@ class BillingCollector:
             yield _gauge(_MODEL_WINDOW, self._model_window.total_seconds(), labels)
 
     def _start_read_if_due(self) -> threading.Event | None:
-        """The running read's completion event (starting a read if the cache is old and none runs), or None."""
+        """What a scrape waits for: the running read's balance part (the whole read without a
+        ``max_wait``), starting a read if the cache is old and none runs; None if nothing runs."""
         with self._lock:
-            if self._in_flight is None and (
+            if self._read_done is None and (
                 self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval
             ):
-                self._in_flight, self._in_flight_since = threading.Event(), time.perf_counter()
+                self._in_flight, self._read_done = threading.Event(), threading.Event()
+                self._in_flight_since = time.perf_counter()
                 threading.Thread(
-                    target=self._refresh, args=(self._in_flight,), name="aimlapi-read", daemon=True
+                    target=self._refresh, args=(self._in_flight, self._read_done), name="aimlapi-read", daemon=True
                 ).start()
-            return self._in_flight
+            return self._read_done if self._max_wait is None else self._in_flight
 
-    def _refresh(self, done: threading.Event) -> None:
-        """One read of the API, in its own thread; a failure keeps the last good reading."""
+    def _refresh(self, balance_done: threading.Event, read_done: threading.Event) -> None:
+        """One read of the API, in its own thread; a failure keeps the last good reading.
+
+        The balance part is published as soon as it ends, so the per-key usage part (a request per
+        key and window) never holds up a scrape, nor makes it count as overdue."""
         started = time.perf_counter()
         reading: _Reading | None = None
         error: Exception | None = None
@@ -549,15 +562,36 @@ class BillingCollector:
         except Exception as exc:
             error = exc
             self._log_failure(exc)
-        finally:  # whatever happened, the read is over: the next scrape may start another
+        finally:
             with self._lock:
-                if reading is not None:
-                    self._reading = reading
+                if reading is not None:  # the last per-key values stay until this read's usage part ends
+                    previous = self._reading
+                    kept = (None, None) if previous is None else (previous.usage, previous.usage_ok)
+                    self._reading = dataclasses.replace(reading, usage=kept[0], usage_ok=kept[1])
                 self._last_ok, self.last_error = reading is not None, error
                 self._last_duration = time.perf_counter() - started
-                self._last_attempt_at = self._clock()
                 self._in_flight = None
-            done.set()
+                usage_part = reading is not None and self._reads_usage
+                if not usage_part:
+                    self._end_read()
+            balance_done.set()
+            if not usage_part:
+                read_done.set()
+        if not usage_part:
+            return
+        usage, usage_ok = (self._reading.usage if self._reading is not None else None), False
+        try:
+            usage, usage_ok = self._read_usage_part()
+        finally:  # whatever happened, the read is over: the next scrape may start another
+            with self._lock:
+                if self._reading is not None:
+                    self._reading = dataclasses.replace(self._reading, usage=usage, usage_ok=usage_ok)
+                self._end_read()
+            read_done.set()
+
+    def _end_read(self) -> None:
+        self._last_attempt_at = self._clock()
+        self._read_done = None
 
     def _log_failure(self, exc: Exception, what: str = "balance", shown: str | None = None) -> None:
         if shown is not None:
@@ -593,8 +627,6 @@ class BillingCollector:
             runway_days=None,
             unix_time=time.time(),
         )
-        if self._reads_usage:
-            reading = self._with_usage(reading)
         if self._forecast_window is None:
             return reading
         forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
@@ -612,8 +644,8 @@ class BillingCollector:
             spend_24h_usd=float(spend_24h),
         )
 
-    def _with_usage(self, reading: _Reading) -> _Reading:
-        """``reading`` with the per-key usage part: fresh, or the last good one marked failed."""
+    def _read_usage_part(self) -> tuple[_UsageReading | None, bool]:
+        """The per-key usage, fresh; or after a failure the last good one, marked failed."""
         try:
             usage = self._read_usage()
         except Exception as exc:
@@ -621,9 +653,9 @@ class BillingCollector:
             shown = "no per-key values to export yet" if previous is None else "keeping the last per-key values"
             self._log_failure(exc, "per-key usage", shown)
             self.last_usage_error = exc
-            return dataclasses.replace(reading, usage=previous, usage_ok=False)
+            return previous, False
         self.last_usage_error = None
-        return dataclasses.replace(reading, usage=usage, usage_ok=True)
+        return usage, True
 
     def _read_usage(self) -> _UsageReading:
         now = datetime.datetime.now(datetime.UTC)

@@ -37,8 +37,10 @@ from aimlapi_billing import (
     BalanceResponse,
     Billing,
     BillingDetailResponse,
+    BudgetReport,
     ConfigurationError,
     InvalidParameterError,
+    KeyBudget,
     Transaction,
 )
 from aimlapi_billing import metrics as billing_metrics
@@ -589,6 +591,50 @@ def test_a_slow_read_is_awaited_up_to_max_wait_and_then_shown(clock: FakeClock) 
     families = parse(exposition(registry))
     assert value(families, "aimlapi_balance_credits") == 1000.0
     assert value(families, "aimlapi_scrape_success") == 1.0
+
+
+def test_a_slow_usage_part_never_holds_up_a_scrape_nor_starts_a_second_read(clock: FakeClock) -> None:
+    """The balance part is shown as soon as it ends; the per-key part, still running in the same
+    read, is shown by a later scrape; no scrape meanwhile starts another read, even at min_interval 0."""
+    release = threading.Event()
+    calls: list[str] = []
+
+    class Keys:
+        def budgets(self, *, as_of: datetime.datetime) -> BudgetReport:
+            calls.append("budgets")
+            release.wait(10)
+            budget = KeyBudget(
+                prefix="abcd1234", name="ci", disabled=False, retention="day", threshold=Decimal(10),
+                period_start=as_of, next_reset=as_of, spend=Decimal(9), period_usage=Decimal(9), utilisation=0.9,
+                monthly_usage=Decimal(9), month_usage=Decimal(9), created_at=as_of,
+            )  # fmt: skip
+            return BudgetReport((budget,), only_own_key=False, as_of=as_of)
+
+    class KeyedBilling(StubBilling):
+        keys = Keys()
+
+        def detail(self) -> BillingDetailResponse:
+            calls.append("detail")
+            return super().detail()
+
+    stub = KeyedBilling()
+    collector = BillingCollector(stub, min_interval=0, max_wait=2, key_budgets=True, clock=clock)  # type: ignore[arg-type]
+    registry = build_registry(collector)
+    started = time.monotonic()
+    first = parse(exposition(registry))
+    assert time.monotonic() - started < 1.5  # not the 2 s of max_wait: the balance part ended at once
+    check_canned(first)
+    assert "aimlapi_usage_scrape_success" not in first  # the first usage part has not ended
+    assert "aimlapi_key_spend_usd" not in first
+    second = parse(exposition(registry))
+    check_canned(second)
+    assert calls == ["detail", "budgets"]  # one read in flight: the second scrape started none
+    release.set()
+    for thread in read_threads():
+        thread.join(timeout=10)
+    third = parse(exposition(registry))
+    assert value(third, "aimlapi_usage_scrape_success") == 1.0
+    assert key_values(third, "aimlapi_key_limit_utilisation_ratio") == {("abcd1234", "ci"): 0.9}
 
 
 # --- arguments ----------------------------------------------------------------------------------

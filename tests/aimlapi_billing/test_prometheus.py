@@ -228,11 +228,9 @@ base_url = "{fakes["client-c"].url}"
         def client_b(metric: str) -> dict[str, float]:
             return api.values(f'{metric}{{account="client-b"}}', "key_prefix")
 
-        assert client_b("aimlapi_key_limit_utilisation_ratio") == {
-            "b747e891": 0.9,
-            "c0ffee42": math.inf,
-            "d15ab1ed": 0.0,
-        }
+        # The usage part ends after the balance part of a read: its series may come a scrape later.
+        ratios = {"b747e891": 0.9, "c0ffee42": math.inf, "d15ab1ed": 0.0}
+        wait_for("client-b's key series", lambda: client_b("aimlapi_key_limit_utilisation_ratio") == ratios)
         assert client_b("aimlapi_key_spend_usd") == {"b747e891": 1.8, "c0ffee42": 0.5, "d15ab1ed": 0.0}
         assert client_b("aimlapi_key_limit_usd") == {"b747e891": 2.0, "c0ffee42": 0.0, "d15ab1ed": 10.0}
         assert client_b("aimlapi_key_disabled") == {"a1b2c3d4": 0.0, "b747e891": 0.0, "c0ffee42": 0.0, "d15ab1ed": 1.0}
@@ -246,7 +244,9 @@ base_url = "{fakes["client-c"].url}"
             "openai/gpt-5": 6.8,
             "google/gemini": 0.5,
         }
-        assert api.values("aimlapi_usage_scrape_success") == dict.fromkeys(BALANCES, 1.0)
+        wait_for(
+            "every account's usage", lambda: api.values("aimlapi_usage_scrape_success") == dict.fromkeys(BALANCES, 1.0)
+        )
         assert api.values("aimlapi_keys_own_key_only") == dict.fromkeys(BALANCES, 0.0)
 
         # Every metric the rules and the dashboard name is in a live scrape, and every query runs.
