@@ -72,6 +72,7 @@ its first 8 characters as the vendor's dashboard shows them, never the key):
 ``aimlapi_key_month_usage_usd``                   the key's usage total since the 1st 00:00 UTC (the cross-check)
 ``aimlapi_key_disabled``                          1 when the key is disabled
 ``aimlapi_keys_own_key_only``                     1 when the API key is a regular one: only its own key is read
+                                                  (with ``key_budgets`` or ``model_window``)
 ``aimlapi_model_spend_usd{model}``                US dollars per model over ``model_window``, summed over the
                                                   keys read, the ``top_models`` costliest plus ``(other)``
 ``aimlapi_model_spend_window_seconds``            the length of that window
@@ -237,7 +238,8 @@ _KEY_DISABLED = ("aimlapi_key_disabled", "", "1 if the AIML API key is disabled.
 _OWN_KEY_ONLY = (
     "aimlapi_keys_own_key_only",
     "",
-    "1 if the exporter's API key is a regular key, so the per-key series show its own key alone.",
+    "1 if the exporter's API key is a regular key, so the per-key series and the spend by model cover "
+    "its own key alone.",
 )
 _MODEL_SPEND = (
     "aimlapi_model_spend",
@@ -460,9 +462,9 @@ class BillingCollector:
         specs = [_BALANCE_USD, _BALANCE_CREDITS, _LOW_BALANCE, _AUTOTOPUP_ENABLED, _AUTOTOPUP_THRESHOLD]
         specs += [_AUTOTOPUP_AMOUNT, *(_FORECAST_SPECS if self._forecast_window is not None else []), _LAST_SUCCESS]
         specs += [_SCRAPE_SUCCESS, _SCRAPE_DURATION, _DATA_STALE]
-        specs += [*_KEY_SPECS, _OWN_KEY_ONLY] if self._key_budgets else []
+        specs += _KEY_SPECS if self._key_budgets else []
         specs += [_MODEL_SPEND, _MODEL_WINDOW] if self._model_window is not None else []
-        specs += [_USAGE_SUCCESS] if self._reads_usage else []
+        specs += [_OWN_KEY_ONLY, _USAGE_SUCCESS] if self._reads_usage else []
         return [_gauge(spec) for spec in specs]
 
     def collect(self) -> Iterator[Metric]:
@@ -527,13 +529,13 @@ class BillingCollector:
                     if number is not None:
                         family.add_metric([*labels.values(), key.prefix, key.name], number)
                 yield family
-            yield _gauge(_OWN_KEY_ONLY, 1.0 if usage.own_key_only else 0.0, labels)
         if usage.model_spend is not None and self._model_window is not None:
             by_model = _gauge(_MODEL_SPEND, labels={**labels, "model": ""})
             for model, spent in usage.model_spend:
                 by_model.add_metric([*labels.values(), model], spent)
             yield by_model
             yield _gauge(_MODEL_WINDOW, self._model_window.total_seconds(), labels)
+        yield _gauge(_OWN_KEY_ONLY, 1.0 if usage.own_key_only else 0.0, labels)
 
     def _start_read_if_due(self) -> threading.Event | None:
         """What a scrape waits for: the running read's balance part (the whole read without a

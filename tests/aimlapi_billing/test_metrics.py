@@ -1121,6 +1121,7 @@ def test_model_spend_alone_lists_the_keys_or_reads_its_own() -> None:
         with FakeAIMLAPI(**budget_account(now), **options) as fake, Billing(base_url=fake.url) as client:
             families = parse(exposition(build_registry(BillingCollector(client, model_window=window))))
         assert by_label(families, "aimlapi_model_spend_usd", "model") == expected
+        assert value(families, "aimlapi_keys_own_key_only") == (0.0 if caller is None else 1.0)
         assert "aimlapi_key_spend_usd" not in families
         assert value(families, "aimlapi_usage_scrape_success") == 1.0
 
