@@ -240,3 +240,91 @@ def bench_ledger(url: str, rounds: int, batch: int, warmup: int) -> Comparison:
         # No target in the issue: the SDK parses each entry into typed models (enums, nested amount)
         # and checks them, ~26 µs a page, where the raw loop keeps plain dicts.
     )
+
+
+USAGE_PATH = "/v2/usage"
+KEYS_PATH = "/v1/keys"
+LOGS_PATH = "/v2/logs"
+USAGE_SDK = 'Billing.usage.total(period="7d")'
+USAGE_RAW = 'httpx.Client.get(".../v2/usage", params={"period": "7d"}).json()'
+KEYS_SDK = "Billing.keys.list()"
+KEYS_RAW = 'httpx.Client.get(".../v1/keys").json()["data"]'
+LOGS_SDK = 'list(Billing.logs.list(period="30d"))'
+LOGS_RAW = "httpx.Client.get(.../v2/logs).json() following offsets"
+
+
+def _raw_get(raw: httpx.Client, url: str, params: dict[str, Any] | None = None) -> Any:
+    response = raw.get(url, params=params, headers=HEADERS)
+    response.raise_for_status()
+    return response.json()
+
+
+def governance_contenders(url: str, stack: ExitStack) -> dict[str, dict[str, Callable[[], Any]]]:
+    """Per new call (usage, keys, logs): the SDK against the same requests in raw httpx.
+
+    The SDK's logs limiter stays on, with a limit no walk reaches, so that its bookkeeping is paid."""
+    billing = stack.enter_context(
+        Billing(api_key=API_KEY, base_url=url, timeout=TIMEOUT, logs_rate_limit=(10**9, 60.0))
+    )
+    raw = stack.enter_context(httpx.Client(timeout=TIMEOUT))
+
+    def raw_logs() -> list[Any]:
+        rows: list[Any] = []
+        offset = 0
+        while True:
+            page = _raw_get(raw, url + LOGS_PATH, {"period": "30d", "limit": 100, "offset": offset})
+            rows.extend(page["data"])
+            offset += len(page["data"])
+            if not page["data"] or offset >= page["pagination"]["total"]:
+                return rows
+
+    return {
+        "usage": {
+            USAGE_RAW: lambda: _raw_get(raw, url + USAGE_PATH, {"period": "7d"}),
+            USAGE_SDK: lambda: billing.usage.total(period="7d"),
+        },
+        "keys": {
+            KEYS_RAW: lambda: _raw_get(raw, url + KEYS_PATH)["data"],
+            KEYS_SDK: billing.keys.list,
+        },
+        "logs": {LOGS_RAW: raw_logs, LOGS_SDK: lambda: list(billing.logs.list(period="30d"))},
+    }
+
+
+def _check_governance(name: str, result: Any) -> None:
+    """Every contender must have read something real: a spend, the key table, the log rows."""
+    if isinstance(result, dict):
+        ok = "spend" in result and "requests" in result
+    elif isinstance(result, list):
+        # The stand-in's account has 4 keys; the caller's own key made 2 requests in 30 days.
+        ok = len(result) >= (2 if "logs" in name else 4)
+    else:
+        ok = getattr(result, "requests", None) is not None
+    if not ok:
+        raise RuntimeError(f"{name} did not return the stand-in's answer: {result!r:.200}")
+
+
+def bench_governance(url: str, rounds: int, batch: int, warmup: int) -> list[Comparison]:
+    """The calls of the spend-governance resources, one comparison each, interleaved like
+    :func:`bench_sync`. No targets: the issue sets none; the ratios are reported."""
+    titles = {
+        "usage": ("usage total, one request", USAGE_RAW, "µs/call"),
+        "keys": ("keys list, one request", KEYS_RAW, "µs/call"),
+        "logs": ("logs walk, 30 days", LOGS_RAW, "µs/walk"),
+    }
+    results = []
+    with ExitStack() as stack:
+        for call, contenders in governance_contenders(url, stack).items():
+            samples = _interleaved(contenders, _check_governance, rounds, batch, warmup)
+            title, baseline, unit = titles[call]
+            results.append(
+                Comparison(
+                    section="governance",
+                    title=title,
+                    unit=unit,
+                    baseline=baseline,
+                    contenders=compare(samples, baseline),
+                    detail=f"{rounds} rounds x {batch} sequential calls per contender, rotated order",
+                )
+            )
+    return results

@@ -52,13 +52,19 @@ def test_the_noise_limit_is_ten_percent_around_the_median(spread: float, noisy: 
 
 def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
-    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--only", "sync,ledger,process,async"]
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--quick",
+        "--only",
+        "sync,ledger,governance,process,async",
+    ]
     result = subprocess.run([*command, "--json", str(output)], capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert "| benchmark | contender | median | ratio vs baseline |" in result.stdout
     document = json.loads(output.read_text())
     sections = [entry["section"] for entry in document["results"]]
-    assert sections == ["sync", "ledger", "process", "process", "process", "async"]
+    assert sections == ["sync", "ledger", *["governance"] * 3, *["process"] * 3, "async"]
     for entry in document["results"]:
         ratios = [c["ratio"] for c in entry["contenders"] if c["name"] != entry["baseline"]]
         assert ratios

@@ -23,7 +23,7 @@ DOCUMENTED_URL = "http://127.0.0.1:8765"
 
 
 def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
-    assert [language for language, _ in QUICKSTART] == ["python", "python", "bash", "bash", "python"]
+    assert [language for language, _ in QUICKSTART] == ["python", "python", "python", "bash", "bash", "bash", "python"]
     assert f"AIMLAPI_BILLING_BASE_URL={DOCUMENTED_URL}" in README
 
 
@@ -52,11 +52,26 @@ def test_quickstart_block_runs(
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stderr == ""
+    if "keys create" in code:  # the CLI's key commands say what they did on stderr, the new key on stdout
+        created = next(seen.path.rsplit("/", 1)[1] for seen in server.requests if seen.method == "DELETE")
+        assert result.stderr.splitlines() == [
+            f"created key {created} (ci): its value is on stdout, shown this once; store it now",
+            f"updated key {created}",
+            f"deleted key {created}",
+        ]
+        assert all(record["prefix"] != created for record in server.keys)
+    else:
+        assert result.stderr == ""
     if "billing.keys.create" in code:  # the usage, keys and logs block: its own figures
         assert "CreatedKey(prefix=" in result.stdout
         assert "SecretKey('**********')" in result.stdout
         assert {seen.method for seen in server.requests} >= {"GET", "POST", "PATCH", "DELETE"}
+    elif "billing.reconcile" in code:
+        assert result.stdout.startswith("True 4.48 4.48 4.48 3\n")
+    elif "aimlapi-billing reconcile" in code:
+        assert result.stdout.splitlines()[-1] == "verdict        agree (differences below 0.01 USD)"
+        assert "spend     2.50 USD" in result.stdout  # usage of the key in use (main)
+        assert result.stdout.count("inf-") == 2 + 1  # two rows of chatbot-prod, main's one succeeded request
     else:
         assert "275.78" in result.stdout
     if "check --warning-usd 100 --critical-usd 20\n" in code:
@@ -195,3 +210,21 @@ def test_the_readmes_exit_codes_match_the_cli() -> None:
     assert rows[str(_cli.EXIT_SDK_ERROR)].startswith("a bug")
     codes = {code for _, code in _cli.EXIT_CODES}
     assert codes == {2, 3, 4, 5, 6}  # 1 is what no error class maps to
+
+
+def test_the_readmes_reconcile_exit_codes_and_defaults_match_the_code() -> None:
+    import datetime
+    from decimal import Decimal
+
+    from aimlapi_billing._cli._commands import reconcile as command
+    from aimlapi_billing._reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
+
+    rows = _readme_table("`reconcile` exit code")
+    assert list(rows) == ["0", str(command.EXIT_MISMATCH), "1-6"]
+    assert rows["0"] == "the three records agree"
+    parameters = inspect.signature(aimlapi_billing.Billing.reconcile).parameters
+    assert Decimal(parameters["tolerance"].default) == DEFAULT_TOLERANCE == Decimal(command.DEFAULT_TOLERANCE)
+    assert parameters["settle"].default == DEFAULT_SETTLE == datetime.timedelta(minutes=command.DEFAULT_SETTLE_MINUTES)
+    assert f"(default {DEFAULT_TOLERANCE} USD)" in README
+    assert f"(default {DEFAULT_SETTLE.total_seconds() / 60:g} minutes)" in README
+    assert f"`--tolerance {DEFAULT_TOLERANCE}`, `--settle {command.DEFAULT_SETTLE_MINUTES}`" in README

@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from ._forecast import Forecast
     from ._keys import CreatedKey, KeysResource
     from ._logs import LogsResource
+    from ._reconcile import Reconciliation, RowMismatch
     from ._resource import APIResponse
     from ._secret import SecretKey
     from ._usage import ModelSpend, UsageReport, UsageResource
@@ -152,6 +153,7 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
     "aimlapi_billing._forecast": ("Forecast",),
     "aimlapi_billing._keys": ("CreatedKey", "KeysResource"),
     "aimlapi_billing._logs": ("LogsResource",),
+    "aimlapi_billing._reconcile": ("Reconciliation", "RowMismatch"),
     "aimlapi_billing._usage": ("ModelSpend", "UsageReport", "UsageResource"),
     "aimlapi_billing._resource": ("APIResponse",),
     "aimlapi_billing._secret": ("SecretKey",),
@@ -206,10 +208,12 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Reconciliation",
     "ReplacedApiKey",
     "RequestCounts",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "RowMismatch",
     "SecretKey",
     "TokenCounts",
     "Transaction",

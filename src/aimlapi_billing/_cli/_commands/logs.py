@@ -1,0 +1,165 @@
+"""``logs``: every request row of a window, streamed (``GET /v2/logs``) as a table, JSON Lines or CSV.
+
+Rows are written as their page arrives, each line whole: a line is built, written and flushed at
+once, so an interrupt (Ctrl-C, a reader that goes away) never leaves half a line behind. Nothing,
+not even a header, is written before the first page has arrived. Pages wait for the SDK's
+client-side rate limit (190 requests per 60 s), so a long walk slows down instead of failing on 429.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, TextIO
+
+from ..._config import DEFAULT_MAX_PAGES
+from ..._exceptions import AIMLAPIError
+from ..._redaction import printable
+from .._common import EXIT_OK, client, report
+from .._options import EnumValues, add_max_pages, number
+from .._window import add_window_options, key_prefix, window
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import LogEntry
+
+DEFAULT_PERIOD = "24h"
+MAX_MODELS = 50
+DEFAULTS = {
+    "logs": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix), every model and status, every row "
+    f"(no --max-rows), --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON Lines, --csv: CSV)"
+}
+COLUMNS = (
+    "created",
+    "status",
+    "origin",
+    "model",
+    "cost_usd",
+    "cost_credits",
+    "tokens_input",
+    "tokens_output",
+    "tokens_total",
+    "request_id",
+    "inference_id",
+    "client_request_id",
+)
+
+
+def _model(text: str) -> str:
+    if not text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"not a model name: {text!r}")
+    if "," in text:
+        # The API reads "a,b" as one model named so: it would match nothing, silently.
+        raise argparse.ArgumentTypeError(f"one model per --model (repeat the option), not {text!r}")
+    return text.strip()
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_window_options(parser, DEFAULT_PERIOD)
+    parser.add_argument(
+        "--key-prefix", type=key_prefix, metavar="X", help="another key's rows (a management key; default: this key)"
+    )
+    parser.add_argument(
+        "--model",
+        action="append",
+        type=_model,
+        metavar="M",
+        help=f"only this model (repeat for several, up to {MAX_MODELS}): openai/gpt-5 or gpt-5",
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        choices=EnumValues("LogStatus"),
+        metavar="S",
+        help="only rows of this status (repeat for several): %(choices)s",
+    )
+    parser.add_argument(
+        "--max-rows", type=number("a whole number", 1, 10**12, whole=True), metavar="N", help="stop after N rows"
+    )
+    add_max_pages(parser, "log pages")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON Lines: one row per line, the API's field names")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    style = "json" if args.json else "csv" if args.csv else "table"
+    try:
+        if args.model is not None and len(args.model) > MAX_MODELS:
+            from ..._exceptions import InvalidParameterError
+
+            raise InvalidParameterError(f"at most {MAX_MODELS} --model options, not {len(args.model)}")
+        span = window(args, DEFAULT_PERIOD)
+        with client(args) as billing:
+            rows: Iterable[LogEntry] = billing.logs.list(
+                **span,
+                key_prefix=args.key_prefix,
+                model=args.model,
+                status=args.status,
+                max_pages=args.max_pages,
+            )
+            if args.max_rows is not None:
+                rows = itertools.islice(rows, args.max_rows)
+            write_logs(rows, out, style)
+    except AIMLAPIError as exc:
+        return report(exc, err)
+    return EXIT_OK
+
+
+def _cells(row: LogEntry) -> tuple[str, ...]:
+    usd = row.cost.usd
+    return (
+        row.created,
+        row.status.value,
+        row.origin.value,
+        row.model,
+        f"{usd:.6f}".rstrip("0").rstrip(".") if usd else "0",
+        str(row.cost.credits_),
+        str(row.tokens.input_),
+        str(row.tokens.output),
+        str(row.tokens.total),
+        row.request_id or "",
+        row.inference_id,
+        row.client_request_id or "",
+    )
+
+
+def _lines(rows: Iterator[LogEntry], style: str) -> Iterator[str]:
+    """Each row as one whole line of text (the CSV or table header first)."""
+    if style == "json":
+        # ensure_ascii: JSON escapes for every non-ASCII character, so no terminal control from the server.
+        yield from (json.dumps(row.to_dict(), separators=(",", ":")) + "\n" for row in rows)
+        return
+    if style == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for cells in itertools.chain([COLUMNS], map(_cells, rows)):
+            writer.writerow([printable(cell) for cell in cells])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        return
+    yield f"{'created':<24}  {'status':<9}  {'USD':>10}  {'tokens':>9}  {'model':<28}  inference id\n"
+    for row in rows:
+        shown = [printable(cell) for cell in _cells(row)]
+        created, status, model, inference_id = shown[0], shown[1], shown[3], shown[10]
+        usd, tokens = row.cost.usd, row.tokens.total
+        yield f"{created:<24}  {status:<9}  {usd:>10,.4f}  {tokens:>9,}  {model:<28}  {inference_id}\n"
+
+
+def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str) -> int:
+    """Write rows as they arrive; returns the count. Nothing is written before the first page has
+    arrived (a request that fails at once leaves no header that looks like an empty window); each
+    line goes out whole and is flushed, so an interrupt never leaves half of one."""
+    remaining = iter(rows)
+    first = next(remaining, None)
+    chained = remaining if first is None else itertools.chain((first,), remaining)
+    lines = 0
+    for line in _lines(chained, style):
+        out.write(line)
+        out.flush()
+        lines += 1
+    return lines if style == "json" else lines - 1  # the header

@@ -1,0 +1,109 @@
+"""``usage``: a key's spend over a window (``GET /v2/usage``, or ``/v2/usage/detail`` for models and groups)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..._exceptions import AIMLAPIError
+from ..._redaction import printable
+from .._common import EXIT_OK, client, report, table, usd
+from .._window import add_window_options, key_prefix, window
+
+if TYPE_CHECKING:
+    from ..._usage import UsageReport
+
+DEFAULT_PERIOD = "30d"
+GROUPINGS = ("day", "model", "day,model")
+DEFAULTS = {
+    "usage": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix), the total only (no --models, "
+    "--group-by), days in UTC (no --tz), a table (--json: one JSON object)"
+}
+
+
+def _zone(text: str) -> str:
+    from ..._exceptions import InvalidParameterError
+    from ..._usage import check_tz
+
+    try:
+        return check_tz(text)
+    except InvalidParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_window_options(parser, DEFAULT_PERIOD)
+    parser.add_argument(
+        "--key-prefix", type=key_prefix, metavar="X", help="another key's spend (a management key; default: this key)"
+    )
+    parser.add_argument("--models", action="store_true", help="also the spend per model (GET /v2/usage/detail)")
+    parser.add_argument(
+        "--group-by",
+        choices=GROUPINGS,
+        metavar="G",
+        help="also groups by day, model or day,model (GET /v2/usage/detail; implies --models)",
+    )
+    parser.add_argument("--tz", type=_zone, metavar="ZONE", help="IANA zone where a day ends, e.g. Europe/Berlin")
+    parser.add_argument("--json", action="store_true", help="one JSON object with the API's field names")
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    detail = args.models or args.group_by is not None
+    try:
+        if args.tz is not None and args.group_by not in ("day", "day,model"):
+            from ..._exceptions import InvalidParameterError
+
+            raise InvalidParameterError("--tz sets where a day ends: it needs --group-by day or day,model")
+        span = window(args, DEFAULT_PERIOD)
+        with client(args) as billing:
+            if detail:
+                result = billing.usage.detail(**span, key_prefix=args.key_prefix, group_by=args.group_by, tz=args.tz)
+            else:
+                result = billing.usage.total(**span, key_prefix=args.key_prefix)
+    except AIMLAPIError as exc:
+        return report(exc, err)
+    if args.json:
+        out.write(json.dumps(as_json(result, detail, args.group_by is not None), indent=2) + "\n")
+    else:
+        out.write(usage_table(result, detail) + "\n")
+    return EXIT_OK
+
+
+def as_json(result: UsageReport, models: bool, groups: bool) -> dict[str, Any]:
+    """The API's fields for the whole window: money as JSON numbers (the exact sums' shortest form)."""
+    data: dict[str, Any] = {
+        "spend": float(result.spend),
+        "requests": result.requests,
+        "start": result.start,
+        "end": result.end,
+        "currency": result.currency,
+        "api_key_prefix": result.api_key_prefix,
+    }
+    if models:
+        data["models"] = [{"model": m.model, "spend": float(m.spend), "requests": m.requests} for m in result.models]
+    if groups:
+        data["groups"] = [group.to_dict() for group in result.groups or ()]
+    return data
+
+
+def usage_table(result: UsageReport, models: bool) -> str:
+    from aimlapi_billing_client.types import Unset
+
+    rows = [
+        ("window", f"{result.start} to {result.end}"),
+        ("key", result.api_key_prefix or "the key in use"),
+        ("spend", f"{result.spend:,.2f} {result.currency}"),
+        ("requests", f"{result.requests:,} charged"),
+    ]
+    if models:
+        rows.append(("models", "" if result.models else "none"))
+        rows += [(f"  {m.model}", f"{usd(m.spend)}, {m.requests:,} requests") for m in result.models]
+    if result.groups is not None:
+        rows.append(("groups", "" if result.groups else "none"))
+        for group in result.groups:
+            label = " ".join(part for part in (group.day, group.model) if not isinstance(part, Unset) and part)
+            counts = group.requests
+            rows.append((f"  {label}", f"{usd(group.spend)}, {counts.charged:,} of {counts.total:,} requests charged"))
+    # Model names, days and prefixes come from the server: no control characters reach the terminal.
+    return table([(printable(label), printable(value)) for label, value in rows])

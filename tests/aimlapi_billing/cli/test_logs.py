@@ -1,0 +1,207 @@
+"""aimlapi-billing logs: rows streamed as a table, JSON Lines or CSV, against the stand-in server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fake_api.data import synthetic_requests
+from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI, Passthrough, Reply, Stall
+
+from aimlapi_billing import _ratelimit
+
+from ..conftest import API_KEY
+from .commands import loads_only_its_own_module, rejected, run
+
+pytestmark = pytest.mark.usefixtures("fast_backoff")
+WINDOW = ("--start", "2025-11-01T00:00:00Z", "--end", "2025-11-10T12:00:00Z")
+#: The 30 days of the busy account (a relative period would end now, not at its LEDGER_AS_OF).
+BUSY = ("--start", "2025-10-11T12:00:00Z", "--end", "2025-11-10T12:00:00Z")
+SERVER_ERROR = Reply(500, {"message": "boom", "statusCode": "500"})
+
+
+@pytest.fixture
+def busy() -> Iterator[FakeAIMLAPI]:
+    """250 requests of the key in use over the 30 days before LEDGER_AS_OF: three pages of 100."""
+    logs, _ = synthetic_requests(250, LEDGER_AS_OF, prefixes=("a1b2c3d4",))
+    with FakeAIMLAPI(now=LEDGER_AS_OF, logs=logs) as server:
+        yield server
+
+
+def test_the_table(fake_api: FakeAIMLAPI) -> None:
+    code, out, err = run("logs", *WINDOW, "--key-prefix", "b747e891", "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "created                   status            USD     tokens  model                         inference id",
+        "2025-11-10T09:30:00.000Z  succeeded      1.5600     53,000  openai/gpt-5                  inf-3",
+        "2025-11-10T09:29:40.000Z  failed         0.0000     41,000  openai/gpt-5                  inf-f2",
+    ]
+
+
+def test_json_lines_are_the_apis_rows(fake_api: FakeAIMLAPI) -> None:
+    code, out, _ = run("logs", *WINDOW, "--key-prefix", "b747e891", "--json", "--base-url", fake_api.url)
+    assert code == 0
+    served = [{name: value for name, value in row.items() if name != "key_prefix"} for row in fake_api.logs[:2]]
+    assert [json.loads(line) for line in out.splitlines()] == served
+
+
+def test_csv_has_a_header_and_one_row_per_request(fake_api: FakeAIMLAPI) -> None:
+    code, out, _ = run("logs", *WINDOW, "--csv", "--base-url", fake_api.url)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(row["inference_id"], row["status"], row["cost_usd"], row["origin"]) for row in rows] == [
+        ("inf-f1", "failed", "0", "playground"),
+        ("inf-1", "succeeded", "2.5", "api"),
+    ]
+    assert rows[1]["tokens_total"] == "85000"
+    assert rows[1]["request_id"] == "req-1"
+
+
+def test_repeated_filters_are_repeated_parameters(fake_api: FakeAIMLAPI) -> None:
+    argv = ("logs", *WINDOW, "--key-prefix", "b747e891", "--model", "gpt-5", "--model", "x/y", "--status", "failed")
+    code, out, _ = run(*argv, "--json", "--base-url", fake_api.url)
+    assert code == 0
+    assert [json.loads(line)["inference_id"] for line in out.splitlines()] == ["inf-f2"]
+    (seen,) = fake_api.requests_to("/v2/logs")
+    query = parse_qs(urlsplit(seen.path).query)
+    assert (query["model"], query["status"], query["limit"]) == (["gpt-5", "x/y"], ["failed"], ["100"])
+
+
+def test_every_page_is_read_each_within_the_clients_rate_limit(
+    busy: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slots: list[float | None] = []
+    reserve = _ratelimit.SlidingWindowLimiter.reserve
+
+    def counted(self: _ratelimit.SlidingWindowLimiter, latest: float | None = None) -> float | None:
+        slots.append(latest)
+        return reserve(self, latest)
+
+    monkeypatch.setattr(_ratelimit.SlidingWindowLimiter, "reserve", counted)
+    code, out, _ = run("logs", *BUSY, "--json", "--base-url", busy.url)
+    assert code == 0
+    assert [json.loads(line)["inference_id"] for line in out.splitlines()] == [f"inf-s{n}" for n in range(250)]
+    assert [parse_qs(urlsplit(seen.path).query)["offset"] for seen in busy.requests_to("/v2/logs")] == [
+        ["0"],
+        ["100"],
+        ["200"],
+    ]
+    assert len(slots) == 3
+
+
+def test_max_rows_stops_early(busy: FakeAIMLAPI) -> None:
+    code, out, _ = run("logs", *BUSY, "--csv", "--max-rows", "150", "--base-url", busy.url)
+    assert code == 0
+    assert len(out.splitlines()) == 151
+    assert len(busy.requests_to("/v2/logs")) == 2
+
+
+def test_max_pages_ends_a_walk_with_whole_lines(busy: FakeAIMLAPI) -> None:
+    code, out, err = run("logs", *BUSY, "--json", "--max-pages", "1", "--base-url", busy.url)
+    assert code == 6
+    assert "max_pages is 1" in err
+    assert len([json.loads(line) for line in out.splitlines()]) == 100
+    assert out.endswith("\n")
+
+
+@pytest.mark.parametrize("style", [[], ["--csv"], ["--json"]])
+def test_nothing_is_written_before_the_first_page(fake_api: FakeAIMLAPI, style: list[str]) -> None:
+    fake_api.script("/v2/logs", SERVER_ERROR)
+    code, out, err = run("logs", *WINDOW, *style, "--max-retries", "0", "--base-url", fake_api.url)
+    assert (code, out) == (5, "")
+    assert err == "aimlapi-billing: error: Error code: 500 - boom\n"
+
+
+@pytest.mark.parametrize(("style", "written"), [([], 1), (["--csv"], 1), (["--json"], 0)])
+def test_an_empty_window_has_its_header_only(fake_api: FakeAIMLAPI, style: list[str], written: int) -> None:
+    argv = ("logs", "--start", "2020-01-01", "--end", "2020-01-02", *style, "--base-url", fake_api.url)
+    code, out, _ = run(*argv)
+    assert code == 0
+    assert len(out.splitlines()) == written
+
+
+def test_a_failure_mid_walk_keeps_the_rows_written(busy: FakeAIMLAPI) -> None:
+    busy.script("/v2/logs", Passthrough(), SERVER_ERROR)
+    code, out, err = run("logs", *BUSY, "--csv", "--max-retries", "0", "--base-url", busy.url)
+    assert code == 5
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 100
+    assert out.endswith("\n")
+    assert len(err.splitlines()) == 1
+
+
+def test_server_text_is_escaped_in_the_table_and_the_csv(fake_api: FakeAIMLAPI) -> None:
+    fake_api.logs[3]["model"] = "evil\x1b[2J\rmodel"
+    for style in ([], ["--csv"], ["--json"]):
+        code, out, _ = run("logs", *WINDOW, *style, "--base-url", fake_api.url)
+        assert code == 0
+        assert "\x1b" not in out
+        assert "\r" not in out
+
+
+def _cli(server: FakeAIMLAPI, *argv: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "AIML_API_KEY": API_KEY}
+    command = [str(Path(sys.executable).parent / "aimlapi-billing"), "logs", *argv, "--base-url", server.url]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def test_an_interrupt_mid_stream_leaves_no_half_line(busy: FakeAIMLAPI) -> None:
+    busy.script("/v2/logs", Passthrough(), Stall(30))  # the second page never comes
+    with _cli(busy, *BUSY, "--json") as process:
+        assert process.stdout is not None
+        first = [process.stdout.readline() for _ in range(100)]
+        process.send_signal(signal.SIGINT)
+        rest, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    output = b"".join(first) + rest
+    assert output.endswith(b"\n")
+    assert len([json.loads(line) for line in output.splitlines()]) == 100
+    assert stderr == b""
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(busy: FakeAIMLAPI) -> None:
+    with _cli(busy, *BUSY, "--json") as process:  # `aimlapi-billing logs --json | head -n 1`
+        assert process.stdout is not None
+        assert process.stderr is not None
+        line = process.stdout.readline()
+        process.stdout.close()
+        assert process.wait(timeout=30) == 0
+        assert process.stderr.read() == b""
+    assert json.loads(line)["inference_id"] == "inf-s0"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--model", "a,b"], "repeat the option"),
+        (["--model", ""], "not a model name"),
+        (["--model", "bad\nname"], "not a model name"),
+        ([arg for n in range(51) for arg in ("--model", f"m{n}")], "at most 50"),
+        (["--status", "cancelled"], "invalid choice"),
+        (["--max-rows", "0"], "from 1"),
+        (["--max-rows", "1.5"], "not a whole number"),
+        (["--max-pages", "0"], "from 1"),
+        (["--json", "--csv"], "not allowed with"),
+        (["--period", "7"], "not a period"),
+        (["--start", "2025-11-01"], "go together"),
+        (["--key-prefix", "\t"], "not a key prefix"),
+    ],
+)
+def test_every_option_is_checked_before_any_request(fake_api: FakeAIMLAPI, options: list[str], message: str) -> None:
+    assert message in rejected(fake_api, "logs", *options)
+
+
+def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
+    loads_only_its_own_module(
+        fake_api,
+        ["logs", "--period", "7d"],
+        {"aimlapi_billing._reconcile", "aimlapi_billing._keys", "aimlapi_billing._forecast", "aimlapi_billing.metrics"},
+    )

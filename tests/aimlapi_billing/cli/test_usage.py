@@ -1,0 +1,166 @@
+"""aimlapi-billing usage against the stand-in server (its account on a fixed calendar)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fake_api_server import CHATBOT_KEY, FakeAIMLAPI
+
+from .commands import loads_only_its_own_module, rejected, run
+
+pytestmark = pytest.mark.usefixtures("fast_backoff")
+#: The whole of the stand-in's account (its requests are from 2025-11-07 to 2025-11-10).
+WINDOW = ("--start", "2025-11-01T00:00:00Z", "--end", "2025-11-10T12:00:00Z")
+
+
+def test_the_table_of_the_key_in_use(fake_api: FakeAIMLAPI) -> None:
+    code, out, err = run("usage", *WINDOW, "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "window    2025-11-01T00:00:00.000Z to 2025-11-10T12:00:00.000Z",
+        "key       the key in use",
+        "spend     2.50 USD",
+        "requests  1 charged",
+    ]
+
+
+def test_another_keys_models_and_days(fake_api: FakeAIMLAPI) -> None:
+    argv = ("usage", *WINDOW, "--key-prefix", "b747e891", "--group-by", "day,model", "--tz", "Europe/Berlin")
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "window                     2025-11-01T00:00:00.000Z to 2025-11-10T12:00:00.000Z",
+        "key                        b747e891",
+        "spend                      1.56 USD",
+        "requests                   1 charged",
+        "models",
+        "  openai/gpt-5             1.56 USD, 1 requests",
+        "groups",
+        "  2025-11-10 openai/gpt-5  1.56 USD, 1 of 2 requests charged",
+    ]
+    (seen,) = fake_api.requests_to("/v2/usage/detail")
+    query = parse_qs(urlsplit(seen.path).query)
+    assert (query["group_by"], query["tz"], query["key_prefix"]) == (["day,model"], ["Europe/Berlin"], ["b747e891"])
+
+
+def test_json_has_the_apis_field_names_and_the_whole_window(fake_api: FakeAIMLAPI) -> None:
+    # 2025-01-01 to 2025-11-10 is 313 days: four requests of at most 92 days, one answer.
+    argv = ("usage", "--start", "2025-01-01T00:00:00Z", "--end", "2025-11-10T12:00:00Z", "--models", "--json")
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {
+        "spend": 2.5,
+        "requests": 1,
+        "start": "2025-01-01T00:00:00.000Z",
+        "end": "2025-11-10T12:00:00.000Z",
+        "currency": "USD",
+        "api_key_prefix": None,
+        "models": [{"model": "openai/gpt-5", "spend": 2.5, "requests": 1}],
+    }
+    assert len(fake_api.requests_to("/v2/usage/detail")) == 4
+
+
+def test_json_groups_are_the_apis_own(fake_api: FakeAIMLAPI) -> None:
+    code, out, _ = run("usage", *WINDOW, "--group-by", "model", "--json", "--base-url", fake_api.url)
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"spend", "requests", "start", "end", "currency", "api_key_prefix", "models", "groups"}
+    assert data["groups"] == [
+        {
+            "model": "openai/gpt-5",
+            "spend": 2.5,
+            "tokens": {"input": 60000, "output": 25000, "total": 85000},
+            "requests": {"total": 1, "charged": 1, "succeeded": 1, "failed": 0},
+        },
+        {
+            "model": "anthropic/claude-sonnet",
+            "spend": 0.0,
+            "tokens": {"input": 900, "output": 0, "total": 900},
+            "requests": {"total": 1, "charged": 0, "succeeded": 0, "failed": 1},
+        },
+    ]
+
+
+def test_a_relative_period_is_the_apis(fake_api: FakeAIMLAPI) -> None:
+    code, out, _ = run("usage", "--period", "7d", "--json", "--base-url", fake_api.url)
+    assert code == 0
+    assert json.loads(out)["spend"] == 2.5
+    (seen,) = fake_api.requests_to("/v2/usage")
+    assert parse_qs(urlsplit(seen.path).query)["period"] == ["7d"]
+
+
+def test_the_default_window_is_30_days(fake_api: FakeAIMLAPI) -> None:
+    assert run("usage", "--base-url", fake_api.url)[0] == 0
+    (seen,) = fake_api.requests_to("/v2/usage")
+    assert parse_qs(urlsplit(seen.path).query) == {"period": ["30d"]}
+
+
+def test_a_regular_key_reading_another_key_is_refused_by_the_api() -> None:
+    with FakeAIMLAPI(default_caller=CHATBOT_KEY) as server:
+        code, out, err = run("usage", "--key-prefix", "a1b2c3d4", "--base-url", server.url)
+    assert (code, out) == (5, "")
+    assert "requires a management key" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_a_server_text_reaches_the_terminal_escaped(fake_api: FakeAIMLAPI) -> None:
+    fake_api.logs[0]["model"] = "evil\x1b[2J/model"
+    code, out, _ = run("usage", *WINDOW, "--key-prefix", "b747e891", "--models", "--base-url", fake_api.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "evil\\x1b[2J/model" in out
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--period", "0h"], "not a period"),
+        (["--period", "24"], "not a period"),
+        (["--period", "1w"], "not a period"),
+        (["--period=-7d"], "not a period"),
+        (["--period", "3661d"], "at most 3660d"),
+        (["--period", "87841h"], "at most 3660d"),
+        (["--start", "2025-11-01"], "go together"),
+        (["--end", "2025-11-01"], "go together"),
+        (["--period", "7d", "--start", "2025-11-01", "--end", "2025-11-02"], "not both"),
+        (["--start", "2025-11-02", "--end", "2025-11-01"], "must be later"),
+        (["--start", "2025-11-02", "--end", "2025-11-02"], "must be later"),
+        (["--start", "0001-01-01", "--end", "9999-01-01"], "longer than 3660 days"),
+        (["--start", "2025-02-30", "--end", "2025-03-01"], "not an ISO 8601"),
+        (["--start", "yesterday", "--end", "2025-03-01"], "not an ISO 8601"),
+        (["--start", "0001-01-01T00:00+14:00", "--end", "2025-03-01"], "not an ISO 8601"),
+        (["--key-prefix", ""], "not a key prefix"),
+        (["--key-prefix", "ab\x1bcd"], "not a key prefix"),
+        (["--group-by", "week"], "invalid choice"),
+        (["--group-by", "day", "--tz", "utc"], "did you mean 'UTC'"),
+        (["--group-by", "day", "--tz", "+05:00"], "IANA"),
+        (["--tz", "Europe/Berlin"], "needs --group-by day"),
+        (["--group-by", "model", "--tz", "Europe/Berlin"], "needs --group-by day"),
+        (["--json", "--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_every_option_is_checked_before_any_request(fake_api: FakeAIMLAPI, options: list[str], message: str) -> None:
+    assert message in rejected(fake_api, "usage", *options)
+
+
+def test_the_longest_window_is_accepted(fake_api: FakeAIMLAPI) -> None:
+    code, out, err = run("usage", "--period", "3660d", "--json", "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["spend"] == 2.5
+    assert len(fake_api.requests_to("/v2/usage")) == 40  # ceil(3660 / 92)
+
+
+def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
+    loads_only_its_own_module(
+        fake_api,
+        ["usage", "--period", "7d"],
+        {
+            "aimlapi_billing._reconcile",
+            "aimlapi_billing._logs",
+            "aimlapi_billing._keys",
+            "aimlapi_billing._forecast",
+            "csv",
+        },
+    )
