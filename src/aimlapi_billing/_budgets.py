@@ -29,14 +29,13 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._exceptions import PermissionDeniedError, ResponseValidationError
 from ._resource import Call, Plan, Steps, _Operation
-from ._usage import USAGE, _combined, exact, windows
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey, LatestApiKey
@@ -169,18 +168,33 @@ def utilisation(spend: Decimal, threshold: Decimal) -> float:
     return float(spend / threshold)  # beyond a float's range: inf, not an exception
 
 
-@dataclass
 class _Progress:
     """How far the plan got: a 403 after the key list was read is not a regular key's 403."""
 
-    listed: bool = False
+    __slots__ = ("listed",)
+
+    def __init__(self) -> None:
+        self.listed = False
 
 
-@dataclass(frozen=True)
-class _BudgetPlan(Plan[T]):
-    progress: _Progress = field(default_factory=_Progress)
-    #: The plan for the caller's own key, given the deadline left.
-    own_key: Callable[[float | None], Plan[T]] | None = None
+class _FallbackSteps(Generator[Call, Any, T]):
+    """A plan's steps, with what to run instead when its first request is refused with 403: the
+    client runs them as any steps (``send``), :class:`_OwnKeyFallback` reads the rest."""
+
+    def __init__(self, steps: Steps[T], progress: _Progress, own_key: Callable[[float | None], Plan[T]]) -> None:
+        self._steps = steps
+        self.progress = progress
+        #: The plan for the caller's own key, given the deadline left.
+        self.own_key = own_key
+
+    def send(self, value: Any) -> Call:
+        return self._steps.send(value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Call:
+        return self._steps.throw(typ, val, tb)
+
+    def close(self) -> None:
+        self._steps.close()
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
@@ -189,6 +203,8 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
 
 
 def _amount(what: str, value: float) -> Decimal:
+    from ._usage import exact
+
     amount = exact(value)
     if not amount.is_finite() or amount < 0:
         raise ResponseValidationError(f"{what} is {value!r}: an amount of USD must be finite and 0 or more")
@@ -197,6 +213,9 @@ def _amount(what: str, value: float) -> Decimal:
 
 def _spend(prefix: str | None, start: datetime.datetime, end: datetime.datetime) -> Steps[Decimal]:
     """A key's usage total over ``[start, end)`` (``prefix`` None: the caller's own key)."""
+    # Imported here: billing.keys loads this module, and a keys command reads no usage.
+    from ._usage import USAGE, _combined, windows
+
     if start >= end:  # a period that starts now (midnight exactly) or a created_at in the future
         return Decimal(0)
     selector = {} if prefix is None else {"key_prefix": prefix}
@@ -272,9 +291,7 @@ def _own_key(now: datetime.datetime) -> Steps[BudgetReport]:
     return BudgetReport(((yield from _budget(key, now, own=True)),), only_own_key=True, as_of=now)
 
 
-def budget_plan(
-    as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes
-) -> _BudgetPlan[BudgetReport]:
+def budget_plan(as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes) -> Plan[BudgetReport]:
     """The plan of :meth:`KeysResource.budgets`: every key, or the own key after a 403."""
     from ._client import _as_of  # the forecast's check of ``as_of``: a datetime, naive meaning local time
 
@@ -284,7 +301,7 @@ def budget_plan(
     def own_key(left: float | None) -> Plan[BudgetReport]:
         return Plan(_own_key(now), timeout, left)
 
-    return _BudgetPlan(_every_key(now, progress), timeout, deadline, progress, own_key)
+    return Plan(_FallbackSteps(_every_key(now, progress), progress, own_key), timeout, deadline)
 
 
 class _OwnKeyFallback(_Operation[P, T]):
@@ -294,13 +311,14 @@ class _OwnKeyFallback(_Operation[P, T]):
     def bind(self, owner: Any, client: Any, raw: bool) -> Callable[..., Any]:
         method = self._method
 
-        def fallback(plan: _BudgetPlan[Any], clock: Any, exc: PermissionDeniedError) -> Plan[Any]:
-            if plan.progress.listed or plan.own_key is None:
+        def fallback(plan: Plan[Any], clock: Any, exc: PermissionDeniedError) -> Plan[Any]:
+            steps = plan.steps
+            if not isinstance(steps, _FallbackSteps) or steps.progress.listed:
                 raise exc
             left = clock.left()
-            return plan.own_key(None if left is None else max(left, 0.001))
+            return steps.own_key(None if left is None else max(left, 0.001))
 
-        async def run_async(plan: _BudgetPlan[Any], clock: Any) -> Any:
+        async def run_async(plan: Plan[Any], clock: Any) -> Any:
             try:
                 return await client._run(plan, raw)
             except PermissionDeniedError as exc:
@@ -310,7 +328,6 @@ class _OwnKeyFallback(_Operation[P, T]):
         @functools.wraps(method)
         def call(*args: Any, **kwargs: Any) -> Any:
             plan = method(owner, *args, **kwargs)
-            assert isinstance(plan, _BudgetPlan)
             clock = client._start(plan.deadline)
             if _is_async(client):
                 return run_async(plan, clock)
