@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -317,12 +318,12 @@ def test_it_loads_neither_the_metrics_nor_the_forecast() -> None:
     assert not any(name.startswith("aimlapi_billing._cli._commands.") and "check_keys" not in name for name in modules)
 
 
-def test_the_readme_sample_is_what_it_prints() -> None:
-    from pathlib import Path
+README = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
 
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"`aimlapi-billing check-keys ([^`]*)` prints", readme)
-    sample = re.search(r"\n(KEYS WARNING - [^\n]*)\n", readme)
+
+def test_the_readme_sample_is_what_it_prints() -> None:
+    command = re.search(r"`aimlapi-billing check-keys ([^`]*)` prints", README)
+    sample = re.search(r"\n(KEYS WARNING - [^\n]*)\n", README)
     assert command is not None
     assert sample is not None
     with stand_in() as fake:
@@ -331,11 +332,8 @@ def test_the_readme_sample_is_what_it_prints() -> None:
 
 
 def test_the_readme_nagios_definition_runs() -> None:
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
-    command_line = re.search(r"command_line\s+(/usr/local/bin/aimlapi-billing check-keys .*)", readme)
-    arguments = re.search(r"check_command\s+check_aimlapi_keys!(\S+)!(\S+)", readme)
+    command_line = re.search(r"command_line\s+(/usr/local/bin/aimlapi-billing check-keys .*)", README)
+    arguments = re.search(r"check_command\s+check_aimlapi_keys!(\S+)!(\S+)", README)
     assert command_line is not None
     assert arguments is not None
     values = {"$ARG1$": arguments[1], "$ARG2$": arguments[2]}
