@@ -228,10 +228,25 @@ def test_a_period_this_version_does_not_know_is_unknown() -> None:
     report = BudgetReport((budget("abcd1234", None), budget("efgh5678", 0.5)), only_own_key=False, as_of=NOW)
     state, line = status(report, 80, 95, str)
     assert state == 3
-    assert line.startswith("1 of 2 keys with a limit past a threshold: abcd1234: a limit of 1.00 USD per day, spend")
-    # A WARNING outranks it.
-    state, _ = status(BudgetReport((*report.budgets, budget("ijkl9012", 0.85)), False, NOW), 80, 95, str)
+    assert line.startswith("1 of 2 keys with a limit not measured: abcd1234: a limit of 1.00 USD per day, spend")
+    # A WARNING outranks it, and both are named.
+    state, line = status(BudgetReport((*report.budgets, budget("ijkl9012", 0.85)), False, NOW), 80, 95, str)
     assert state == 1
+    assert line.startswith(
+        "1 of 3 keys with a limit past a threshold: ijkl9012 at 85.0% of 1.00 USD per day; "
+        "1 key not measured: abcd1234: a limit of 1.00 USD per day, spend not measured |"
+    )
+
+
+def test_only_the_worst_three_are_named() -> None:
+    budgets = tuple(budget(f"key{n:05d}", 0.9 + n / 100) for n in range(5))
+    state, line = status(BudgetReport(budgets, only_own_key=False, as_of=NOW), 80, 95, str)
+    assert state == 1
+    assert line.startswith(
+        "5 of 5 keys with a limit past a threshold: key00004 at 94.0% of 1.00 USD per day, key00003 at 93.0% of "
+        "1.00 USD per day, key00002 at 92.0% of 1.00 USD per day and 2 more |"
+    )
+    assert line.count("_pct'=") == 5
 
 
 # -- options -------------------------------------------------------------------------------------------

@@ -110,26 +110,30 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
         key=lambda b: (-_SEVERITY[states[b.prefix]], -(b.utilisation if b.utilisation is not None else -1.0)),
     )
     skipped = len(report) - len(checked)
+    over = [budget for budget in worst if states[budget.prefix] in (1, 2)]
+    unmeasured = [budget for budget in worst if states[budget.prefix] == CHECK_UNKNOWN]
     if not checked:
         message = f"no enabled key has a spending limit ({_keys(len(report))})"
-    elif state == 0:
+    elif over:
+        message = f"{len(over)} of {_keys(len(checked), 'with a limit')} past a threshold: {_named(over, where)}"
+    elif unmeasured:
+        message = (
+            f"{len(unmeasured)} of {_keys(len(checked), 'with a limit')} not measured: {_named(unmeasured, where)}"
+        )
+    else:
         message = (
             f"{_keys(len(checked), 'with a limit')} within {threshold_text(warning)}%, the highest {where(worst[0])}"
         )
-    else:
-        alerting = [budget for budget in worst if states[budget.prefix] != 0]
-        named = ", ".join(where(budget) for budget in alerting[:NAMED])
-        more = f" and {len(alerting) - NAMED} more" if len(alerting) > NAMED else ""
-        message = f"{len(alerting)} of {_keys(len(checked), 'with a limit')} past a threshold: {named}{more}"
+    if over and unmeasured:
+        message += f"; {_keys(len(unmeasured))} not measured: {_named(unmeasured, where)}"
     if skipped and checked:
         message += f"; {_keys(skipped, 'disabled or without a limit')} not checked"
     if report.only_own_key:
         message += "; only the caller's own key was checked (a regular key cannot read the others)"
     mismatched = report.mismatched
     if mismatched:
-        shown = ", ".join(f"{who(b)} {_signed(b.month_difference)}" for b in mismatched[:NAMED])
-        more = f" and {len(mismatched) - NAMED} more" if len(mismatched) > NAMED else ""
-        message += f"; monthly_usage differs from the usage total since the 1st (UTC) for {shown}{more}"
+        shown = _named(list(mismatched), lambda b: f"{who(b)} {_signed(b.month_difference)}")
+        message += f"; monthly_usage differs from the usage total since the 1st (UTC) for {shown}"
     perfdata = " ".join(_perfdata(budget, report.only_own_key, warning, critical, redact) for budget in checked)
     return state, f"{message} | {perfdata}" if perfdata else message
 
@@ -145,6 +149,12 @@ def _perfdata(budget: KeyBudget, own: bool, warning: float, critical: float, red
     # "U": the guidelines' "cannot be determined": a period this version does not know, or spend over a 0 limit.
     value = "U" if ratio is None or ratio == float("inf") else f"{ratio * 100:.1f}%"
     return f"'{label}_pct'={value};{threshold_text(warning)};{threshold_text(critical)};0"
+
+
+def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:
+    """The first :data:`NAMED` keys, described, and how many more."""
+    more = f" and {len(budgets) - NAMED} more" if len(budgets) > NAMED else ""
+    return ", ".join(where(budget) for budget in budgets[:NAMED]) + more
 
 
 def _signed(amount: object) -> str:
