@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         UsageResponse,
     )
 
+    from ._budgets import BudgetReport, KeyBudget
     from ._client import AsyncBilling, Billing
     from ._config import (
         API_KEY_ENV_VARS,
@@ -148,6 +149,7 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "ResponseTooLargeError",
         "ResponseValidationError",
     ),
+    "aimlapi_billing._budgets": ("BudgetReport", "KeyBudget"),
     "aimlapi_billing._forecast": ("Forecast",),
     "aimlapi_billing._keys": ("CreatedKey", "KeysResource"),
     "aimlapi_billing._logs": ("LogsResource",),
@@ -181,12 +183,14 @@ __all__ = [
     "Billing",
     "BillingDetailResponse",
     "BillingResponse",
+    "BudgetReport",
     "ConfigurationError",
     "CreatedKey",
     "DeletedApiKey",
     "Forecast",
     "InternalServerError",
     "InvalidParameterError",
+    "KeyBudget",
     "KeyLimit",
     "KeyLimitRetention",
     "KeyScope",

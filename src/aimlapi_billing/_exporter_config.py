@@ -6,6 +6,9 @@ A TOML file (read with the standard library's ``tomllib``)::
     min_interval = 60                # seconds between reads of one account
     max_wait = 5                     # seconds a scrape waits for a read
     forecast_window = "30d"          # also export runway and spend (reads the ledger)
+    key_budgets = true               # each key's spend in its limit period (reads /v1/keys, /v2/usage)
+    model_window = "30d"             # spend by model over this window (reads /v2/usage/detail per key)
+    top_models = 10                  # ... for the costliest models, the rest summed as "(other)"
 
     [accounts.agency-a]
     key_env = "AIML_KEY_AGENCY_A"    # the key from this environment variable ...
@@ -41,16 +44,11 @@ from ._exceptions import ConfigurationError
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SPAN = re.compile(r"(\d+(?:\.\d+)?)([hdw])")
 _SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
-_EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window"}
-_ACCOUNT_SETTINGS = {
-    "key_env",
-    "key_file",
-    "base_url",
-    "allow_insecure_http",
-    "min_interval",
-    "max_wait",
-    "forecast_window",
-}
+_EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window", "key_budgets", "model_window", "top_models"}
+_ACCOUNT_SETTINGS = {"key_env", "key_file", "base_url", "allow_insecure_http", *_EXPORTER_SETTINGS}
+#: The most ``top_models`` may be (each model is a series); the default is the forecast's 10.
+MAX_TOP_MODELS = 100
+DEFAULT_TOP_MODELS = 10
 #: A key file larger than this is not a key file (a wrong path, e.g. a log).
 _MAX_KEY_FILE_BYTES = 4096
 #: The longest ``min_interval`` or ``max_wait``: a day. Longer is a typo, and would overflow a thread wait.
@@ -73,6 +71,9 @@ class Account:
     min_interval: float
     max_wait: float
     forecast_window: datetime.timedelta | None
+    key_budgets: bool = False
+    model_window: datetime.timedelta | None = None
+    top_models: int = DEFAULT_TOP_MODELS
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, key from {self.key_source}, base_url={self.base_url!r})"
@@ -94,6 +95,9 @@ def load_accounts(
     min_interval: float = 60.0,
     max_wait: float = 5.0,
     forecast_window: datetime.timedelta | None = None,
+    key_budgets: bool = False,
+    model_window: datetime.timedelta | None = None,
+    top_models: int = DEFAULT_TOP_MODELS,
 ) -> list[Account]:
     """Every account of the file at ``path``, keys loaded; the keyword arguments are the defaults."""
     environ = os.environ if environ is None else environ
@@ -108,7 +112,14 @@ def load_accounts(
     _only(path, "", document, {"exporter", "accounts"})
     defaults = _table(path, "exporter", document.get("exporter", {}))
     _only(path, "exporter", defaults, _EXPORTER_SETTINGS)
-    base = {"min_interval": min_interval, "max_wait": max_wait, "forecast_window": forecast_window}
+    base = {
+        "min_interval": min_interval,
+        "max_wait": max_wait,
+        "forecast_window": forecast_window,
+        "key_budgets": key_budgets,
+        "model_window": model_window,
+        "top_models": top_models,
+    }
     base.update({name: _setting(path, f"exporter.{name}", name, value) for name, value in defaults.items()})
     accounts = _table(path, "accounts", document.get("accounts", {}))
     if not accounts:
@@ -136,6 +147,9 @@ def _account(path: Path, name: str, table: dict[str, Any], base: dict[str, Any],
         min_interval=settings["min_interval"],
         max_wait=settings["max_wait"],
         forecast_window=settings["forecast_window"],
+        key_budgets=settings["key_budgets"],
+        model_window=settings["model_window"],
+        top_models=settings["top_models"],
     )
 
 
@@ -195,11 +209,15 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
         if not is_seconds(value):
             raise ConfigError(f"{path}: {where}: must be a number of seconds from 0 to {MAX_SECONDS}")
         return float(value)
-    if name == "allow_insecure_http":
+    if name == "top_models":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOP_MODELS:
+            raise ConfigError(f"{path}: {where}: must be a whole number of models from 1 to {MAX_TOP_MODELS}")
+        return value
+    if name in ("allow_insecure_http", "key_budgets"):
         if not isinstance(value, bool):
             raise ConfigError(f"{path}: {where}: must be true or false")
         return value
-    if name == "forecast_window":
+    if name in ("forecast_window", "model_window"):
         match = _SPAN.fullmatch(value) if isinstance(value, str) else None
         # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
         seconds = float(match[1]) * _SPAN_UNITS[match[2]].total_seconds() if match else 0.0

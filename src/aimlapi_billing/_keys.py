@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
+from ._budgets import budget_plan, own_key_fallback
 from ._client import NOT_GIVEN
 from ._exceptions import InvalidParameterError
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, Retry, ShapeT, operation, single
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         UpdateKeyResponse,
     )
 
+    from ._budgets import BudgetReport
     from ._client import DeadlineTypes, TimeoutTypes, _BaseBilling
 
 __all__ = ["CreatedKey", "KeysResource"]
@@ -210,6 +212,29 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
     def current(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> Plan[LatestApiKey]:
         """``GET /v1/key``: the most recently used key."""
         return single(Call(CURRENT_KEY, {}, _data), timeout, deadline)
+
+    @own_key_fallback
+    def budgets(
+        self,
+        *,
+        as_of: datetime.datetime | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[BudgetReport]:
+        """Each key's spend in its current limit period against its limit: a :class:`BudgetReport`.
+
+        Periods are UTC calendar periods: ``day`` from 00:00 UTC today, ``week`` from Monday 00:00
+        UTC, ``month`` from the 1st 00:00 UTC, ``no_reset`` from the key's ``created_at`` (the vendor
+        documents none of this). Every key's month is cross-checked: the usage total from the 1st of
+        the month to ``as_of`` (default now) against the key's ``monthly_usage``; a difference over
+        0.01 USD is ``month_mismatch``, and a ``month`` key's spend is the larger of the two.
+
+        ``GET /v1/keys``, then ``GET /v2/usage`` per key and window (the month, and the period
+        when it starts elsewhere). A regular key cannot list keys (403): the report then holds
+        the caller's own key alone (``GET /v1/key``, its own usage) with ``only_own_key=True``.
+        ``deadline`` covers every request, the fallback's included. Keys without a limit are
+        listed with no period and no utilisation."""
+        return budget_plan(as_of, timeout, deadline)
 
     @operation
     def create(

@@ -34,8 +34,21 @@ Design:
   letting the balance series vanish (and ``absent()`` fire) on every network hiccup. Before any
   successful read there is nothing to show: no value series and no last-success timestamp.
 
+* **Per-key usage is a part of its own.** With ``key_budgets`` (each key's spend in its limit
+  period, :meth:`KeysResource.budgets`) or ``model_window`` (spend by model), a read also asks the
+  usage endpoints, after the balance, in the same thread (still one read in flight). The balance
+  part is published as soon as it ends: scrapes wait (up to ``max_wait``) for it alone, so a
+  request per key and window never makes a scrape slow or overdue; the per-key series of a read
+  show from the first scrape after it ends (a one-shot exposition, ``max_wait=None``, waits for
+  the whole read). The usage part failing (say, a 403 of an account out of credits) never fails the
+  read: the balance is exported fresh, ``aimlapi_usage_scrape_success`` is 0, and the per-key series
+  of the last good usage part stay. A regular key is no failure at all: its own key is exported,
+  with ``aimlapi_keys_own_key_only`` 1.
+
 Metrics (gauges; none carries the account's user id, e-mail or API key; the only labels are the
-constant ones you give, e.g. ``account`` in the multi-account exporter, and ``model``):
+constant ones you give, e.g. ``account`` in the multi-account exporter, ``model``, and
+``key_prefix`` with ``key_name`` on the per-key series: the prefix is the key's public identifier,
+its first 8 characters as the vendor's dashboard shows them, never the key):
 
 ================================================  =========================================================
 ``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
@@ -50,6 +63,20 @@ constant ones you give, e.g. ``account`` in the multi-account exporter, and ``mo
 ``aimlapi_window_spend_usd``                      US dollars spent (CHARGE entries) over the forecast window
 ``aimlapi_window_spend_by_model_usd{model}``      the same for the 10 costliest models (``(no model)``: expiries etc.)
 ``aimlapi_spend_24h_usd``                         US dollars spent in the 24 hours before the read
+``aimlapi_key_spend_usd{key_prefix,key_name}``   a key's spend in its current limit period (only with
+                                                  ``key_budgets``, as the other ``aimlapi_key_`` series)
+``aimlapi_key_limit_usd``                         the key's spending limit (threshold) per period
+``aimlapi_key_limit_utilisation_ratio``           spend / limit: 1 is the limit reached (+Inf: over a 0 limit)
+``aimlapi_key_period_start_timestamp_seconds``    Unix time the key's current limit period started
+``aimlapi_key_monthly_usage_usd``                 the key record's ``monthly_usage`` (every key, limited or not)
+``aimlapi_key_month_usage_usd``                   the key's usage total since the 1st 00:00 UTC (the cross-check)
+``aimlapi_key_disabled``                          1 when the key is disabled
+``aimlapi_keys_own_key_only``                     1 when the API key is a regular one: only its own key is read
+                                                  (with ``key_budgets`` or ``model_window``)
+``aimlapi_model_spend_usd{model}``                US dollars per model over ``model_window``, summed over the
+                                                  keys read, the ``top_models`` costliest plus ``(other)``
+``aimlapi_model_spend_window_seconds``            the length of that window
+``aimlapi_usage_scrape_success``                  1 when the last read of the per-key usage succeeded
 ``aimlapi_scrape_success``                        1 when the last read succeeded
 ``aimlapi_scrape_duration_seconds``               duration of the last read, successful or not
 ``aimlapi_data_stale``                            1 when the values are from an earlier read (the last failed)
@@ -77,18 +104,24 @@ import traceback
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from aimlapi_billing_client.types import Unset
 
 from ._client import AsyncBilling, Billing
-from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
-from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_WINDOW, is_seconds
+from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
+from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from ._budgets import KeyBudget
+
+#: The label of the models past the ``top_models`` costliest, summed (parenthesised: no model's name).
+OTHER_MODELS = "(other)"
 
 _MISSING_EXTRA_MESSAGE = "aimlapi_billing.metrics needs prometheus_client: pip install 'aimlapi-billing[metrics]'"
 
@@ -172,6 +205,54 @@ _SPEND_24H = (
     "usd",
     "US dollars spent (CHARGE ledger entries) on the AIML API account in the 24 hours before the read.",
 )
+_KEY_SPEND = (
+    "aimlapi_key_spend",
+    "usd",
+    "US dollars an AIML API key spent in its current limit period (UTC calendar day, week from Monday, month "
+    "from the 1st, or since creation for no_reset; a month key: the larger of usage and monthly_usage).",
+)
+_KEY_LIMIT = ("aimlapi_key_limit", "usd", "Spending limit (threshold) of an AIML API key per limit period, in USD.")
+_KEY_UTILISATION = (
+    "aimlapi_key_limit_utilisation",
+    "ratio",
+    "Spend of an AIML API key in its current limit period divided by its limit: 1 is the limit reached "
+    "(+Inf: spent against a limit of 0).",
+)
+_KEY_PERIOD_START = (
+    "aimlapi_key_period_start_timestamp",
+    "seconds",
+    "Unix time at which the current limit period of an AIML API key started.",
+)
+_KEY_MONTHLY_USAGE = (
+    "aimlapi_key_monthly_usage",
+    "usd",
+    "The monthly_usage an AIML API key's record reports, in USD.",
+)
+_KEY_MONTH_USAGE = (
+    "aimlapi_key_month_usage",
+    "usd",
+    "US dollars an AIML API key spent since the 1st of the month 00:00 UTC, by GET /v2/usage "
+    "(compare with aimlapi_key_monthly_usage_usd).",
+)
+_KEY_DISABLED = ("aimlapi_key_disabled", "", "1 if the AIML API key is disabled.")
+_OWN_KEY_ONLY = (
+    "aimlapi_keys_own_key_only",
+    "",
+    "1 if the exporter's API key is a regular key, so the per-key series and the spend by model cover "
+    "its own key alone.",
+)
+_MODEL_SPEND = (
+    "aimlapi_model_spend",
+    "usd",
+    f"US dollars spent per model over the model window, by GET /v2/usage/detail of every key read; the costliest "
+    f"models, the rest summed as {OTHER_MODELS!r}.",
+)
+_MODEL_WINDOW = ("aimlapi_model_spend_window", "seconds", "Length of the window aimlapi_model_spend_usd covers.")
+_USAGE_SUCCESS = (
+    "aimlapi_usage_scrape_success",
+    "",
+    "1 if the last read of the per-key usage (key budgets, spend by model) succeeded.",
+)
 _SCRAPE_SUCCESS = ("aimlapi_scrape_success", "", "1 if the last read of the AIML API billing endpoints succeeded.")
 _SCRAPE_DURATION = (
     "aimlapi_scrape_duration",
@@ -220,6 +301,61 @@ class _Reading:
     window_spend_usd: float | None = None
     spend_by_model: tuple[tuple[str, float], ...] = ()
     spend_24h_usd: float | None = None
+    # With key_budgets or a model_window only: the last good per-key usage, and whether this read's was.
+    usage: _UsageReading | None = None
+    usage_ok: bool | None = None
+
+
+@dataclass(frozen=True)
+class _KeySeries:
+    """One key's per-key series; ``None`` where the key has no limit (or a period this SDK does not know)."""
+
+    prefix: str
+    name: str
+    disabled: bool
+    spend_usd: float | None
+    limit_usd: float | None
+    utilisation: float | None
+    period_start: float | None
+    monthly_usage_usd: float
+    month_usage_usd: float
+
+
+@dataclass(frozen=True)
+class _UsageReading:
+    keys: tuple[_KeySeries, ...] | None  # None: key_budgets off
+    own_key_only: bool
+    model_spend: tuple[tuple[str, float], ...] | None  # None: no model_window
+
+
+def _key_series(budget: KeyBudget, redact: Callable[[str], str]) -> _KeySeries:
+    from ._budgets import identity
+
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    prefix, name = identity(budget, redact)
+    return _KeySeries(
+        prefix=prefix,
+        name=name,
+        disabled=budget.disabled,
+        spend_usd=number(budget.spend),
+        limit_usd=number(budget.threshold) if budget.spend is not None else None,
+        utilisation=budget.utilisation,
+        period_start=None if budget.period_start is None else budget.period_start.timestamp(),
+        monthly_usage_usd=float(budget.monthly_usage),
+        month_usage_usd=float(budget.month_usage),
+    )
+
+
+def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, Decimal]]:
+    """The ``count`` costliest models, highest first (ties by name), and the rest summed as
+    :data:`OTHER_MODELS` (a model the server itself calls that is summed there too, never a duplicate series)."""
+    ranked = sorted(((m, v) for m, v in totals.items() if m != OTHER_MODELS), key=lambda item: (-item[1], item[0]))
+    rest = [spent for _, spent in ranked[count:]]
+    if OTHER_MODELS in totals:
+        rest.append(totals[OTHER_MODELS])
+    return ranked[:count] + ([(OTHER_MODELS, sum(rest, Decimal(0)))] if rest else [])
 
 
 def _optional(value: float | Unset | None) -> float | None:
@@ -256,6 +392,9 @@ class BillingCollector:
         max_wait: float | None = None,
         labels: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        key_budgets: bool = False,
+        model_window: datetime.timedelta | None = None,
+        top_models: int = TOP_MODELS,
     ) -> None:
         if isinstance(billing, AsyncBilling):
             raise ConfigurationError("BillingCollector reads at scrape time and needs a Billing, not an AsyncBilling")
@@ -270,6 +409,21 @@ class BillingCollector:
                 f"forecast_window must be a positive timedelta of {MAX_WINDOW.days} days or less, "
                 f"not {forecast_window!r}"
             )
+        if not isinstance(key_budgets, bool):
+            raise InvalidParameterError(f"key_budgets must be True or False, not {key_budgets!r}")
+        if model_window is not None and (
+            not isinstance(model_window, datetime.timedelta) or not datetime.timedelta(0) < model_window <= MAX_WINDOW
+        ):
+            raise InvalidParameterError(
+                f"model_window must be a positive timedelta of {MAX_WINDOW.days} days or less, not {model_window!r}"
+            )
+        if isinstance(top_models, bool) or not isinstance(top_models, int) or not 1 <= top_models <= MAX_TOP_MODELS:
+            raise InvalidParameterError(
+                f"top_models must be a whole number from 1 to {MAX_TOP_MODELS}, not {top_models!r}"
+            )
+        self._key_budgets = key_budgets
+        self._model_window = model_window
+        self._top_models = top_models
         self._billing = billing
         self._min_interval = float(min_interval)
         self._forecast_window = forecast_window
@@ -281,29 +435,43 @@ class BillingCollector:
         self._last_duration = 0.0
         self._last_ok = False
         self._reading: _Reading | None = None  # the last successful read
-        self._in_flight: threading.Event | None = None  # set when the running read ends
+        # A read is its balance part (what scrapes wait for), then, with key_budgets or a model_window,
+        # its per-key usage part in the same thread: _in_flight is set when the first ends, _read_done
+        # when the whole read does (what a one-shot exposition waits for, and what allows the next).
+        self._in_flight: threading.Event | None = None
+        self._read_done: threading.Event | None = None
         self._in_flight_since = 0.0  # time.perf_counter() when the running read started
         #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
         self.last_error: Exception | None = None
+        #: The exception of the last read's per-key usage part if it failed, else None.
+        self.last_usage_error: Exception | None = None
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}({self._billing!r}, min_interval={self._min_interval}, "
-            f"forecast_window={self._forecast_window!r}, max_wait={self._max_wait!r}, labels={self._labels!r})"
+            f"forecast_window={self._forecast_window!r}, max_wait={self._max_wait!r}, labels={self._labels!r}, "
+            f"key_budgets={self._key_budgets!r}, model_window={self._model_window!r}, top_models={self._top_models})"
         )
+
+    @property
+    def _reads_usage(self) -> bool:
+        return self._key_budgets or self._model_window is not None
 
     def describe(self) -> Iterable[Metric]:
         """Every family this collector may emit, without values: registering it reads nothing."""
         specs = [_BALANCE_USD, _BALANCE_CREDITS, _LOW_BALANCE, _AUTOTOPUP_ENABLED, _AUTOTOPUP_THRESHOLD]
         specs += [_AUTOTOPUP_AMOUNT, *(_FORECAST_SPECS if self._forecast_window is not None else []), _LAST_SUCCESS]
         specs += [_SCRAPE_SUCCESS, _SCRAPE_DURATION, _DATA_STALE]
+        specs += _KEY_SPECS if self._key_budgets else []
+        specs += [_MODEL_SPEND, _MODEL_WINDOW] if self._model_window is not None else []
+        specs += [_OWN_KEY_ONLY, _USAGE_SUCCESS] if self._reads_usage else []
         return [_gauge(spec) for spec in specs]
 
     def collect(self) -> Iterator[Metric]:
         """The last result, after starting (and waiting up to ``max_wait`` for) a read if it is due. Never raises."""
         done = self._start_read_if_due()
         if done is not None:
-            done.wait(self._max_wait)
+            done.wait(self._max_wait)  # max_wait None: a one-shot exposition, which waits for the whole read
         with self._lock:
             reading, ok, duration = self._reading, self._last_ok, self._last_duration
             if self._in_flight is not None and self._max_wait is not None:
@@ -330,25 +498,64 @@ class BillingCollector:
                 for model, spent in reading.spend_by_model:
                     by_model.add_metric([*labels.values(), model], spent)
                 yield by_model
+            if reading.usage is not None:
+                yield from self._usage_families(reading.usage)
             yield _gauge(_LAST_SUCCESS, reading.unix_time, labels)
+            if reading.usage_ok is not None:  # None: the first usage part has not ended yet
+                yield _gauge(_USAGE_SUCCESS, 1.0 if reading.usage_ok and ok else 0.0, labels)
+        elif self._reads_usage and self._last_attempt_at is not None:
+            yield _gauge(_USAGE_SUCCESS, 0.0, labels)
         yield _gauge(_SCRAPE_SUCCESS, 1.0 if ok else 0.0, labels)
         yield _gauge(_SCRAPE_DURATION, duration, labels)
         yield _gauge(_DATA_STALE, 1.0 if reading is not None and not ok else 0.0, labels)
 
+    def _usage_families(self, usage: _UsageReading) -> Iterator[Metric]:
+        labels = self._labels
+        if usage.keys is not None:
+            names = [*labels, "key_prefix", "key_name"]
+            values: list[Callable[[_KeySeries], float | None]] = [
+                lambda key: key.spend_usd,
+                lambda key: key.limit_usd,
+                lambda key: key.utilisation,
+                lambda key: key.period_start,
+                lambda key: key.monthly_usage_usd,
+                lambda key: key.month_usage_usd,
+                lambda key: 1.0 if key.disabled else 0.0,
+            ]
+            for spec, value in zip(_KEY_SPECS, values, strict=True):
+                family = GaugeMetricFamily(spec[0], spec[2], labels=names, unit=spec[1])
+                for key in usage.keys:
+                    number = value(key)
+                    if number is not None:
+                        family.add_metric([*labels.values(), key.prefix, key.name], number)
+                yield family
+        if usage.model_spend is not None and self._model_window is not None:
+            by_model = _gauge(_MODEL_SPEND, labels={**labels, "model": ""})
+            for model, spent in usage.model_spend:
+                by_model.add_metric([*labels.values(), model], spent)
+            yield by_model
+            yield _gauge(_MODEL_WINDOW, self._model_window.total_seconds(), labels)
+        yield _gauge(_OWN_KEY_ONLY, 1.0 if usage.own_key_only else 0.0, labels)
+
     def _start_read_if_due(self) -> threading.Event | None:
-        """The running read's completion event (starting a read if the cache is old and none runs), or None."""
+        """What a scrape waits for: the running read's balance part (the whole read without a
+        ``max_wait``), starting a read if the cache is old and none runs; None if nothing runs."""
         with self._lock:
-            if self._in_flight is None and (
+            if self._read_done is None and (
                 self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval
             ):
-                self._in_flight, self._in_flight_since = threading.Event(), time.perf_counter()
+                self._in_flight, self._read_done = threading.Event(), threading.Event()
+                self._in_flight_since = time.perf_counter()
                 threading.Thread(
-                    target=self._refresh, args=(self._in_flight,), name="aimlapi-read", daemon=True
+                    target=self._refresh, args=(self._in_flight, self._read_done), name="aimlapi-read", daemon=True
                 ).start()
-            return self._in_flight
+            return self._read_done if self._max_wait is None else self._in_flight
 
-    def _refresh(self, done: threading.Event) -> None:
-        """One read of the API, in its own thread; a failure keeps the last good reading."""
+    def _refresh(self, balance_done: threading.Event, read_done: threading.Event) -> None:
+        """One read of the API, in its own thread; a failure keeps the last good reading.
+
+        The balance part is published as soon as it ends, so the per-key usage part (a request per
+        key and window) never holds up a scrape, nor makes it count as overdue."""
         started = time.perf_counter()
         reading: _Reading | None = None
         error: Exception | None = None
@@ -357,30 +564,53 @@ class BillingCollector:
         except Exception as exc:
             error = exc
             self._log_failure(exc)
-        finally:  # whatever happened, the read is over: the next scrape may start another
+        finally:
             with self._lock:
-                if reading is not None:
-                    self._reading = reading
+                if reading is not None:  # the last per-key values stay until this read's usage part ends
+                    previous = self._reading
+                    kept = (None, None) if previous is None else (previous.usage, previous.usage_ok)
+                    self._reading = dataclasses.replace(reading, usage=kept[0], usage_ok=kept[1])
                 self._last_ok, self.last_error = reading is not None, error
                 self._last_duration = time.perf_counter() - started
-                self._last_attempt_at = self._clock()
                 self._in_flight = None
-            done.set()
+                usage_part = reading is not None and self._reads_usage
+                if not usage_part:
+                    self._end_read()
+            balance_done.set()
+            if not usage_part:
+                read_done.set()
+        if not usage_part:
+            return
+        usage, usage_ok = (self._reading.usage if self._reading is not None else None), False
+        try:
+            usage, usage_ok = self._read_usage_part()
+        finally:  # whatever happened, the read is over: the next scrape may start another
+            with self._lock:
+                if self._reading is not None:
+                    self._reading = dataclasses.replace(self._reading, usage=usage, usage_ok=usage_ok)
+                self._end_read()
+            read_done.set()
 
-    def _log_failure(self, exc: Exception) -> None:
-        if self._reading is None:
+    def _end_read(self) -> None:
+        self._last_attempt_at = self._clock()
+        self._read_done = None
+
+    def _log_failure(self, exc: Exception, what: str = "balance", shown: str | None = None) -> None:
+        if shown is not None:
+            pass
+        elif self._reading is None:
             shown = "no values to export yet"
         else:
             shown = f"exporting the values read {time.time() - self._reading.unix_time:.0f} s ago as stale"
         where = "".join(f" ({name} {value})" for name, value in self._labels.items())
         if isinstance(exc, AIMLAPIError):  # the SDK's messages are already redacted
-            logger.warning("Reading the AIML API balance%s failed (%s: %s); %s", where, type(exc).__name__, exc, shown)
+            logger.warning("Reading the AIML API %s%s failed (%s: %s); %s", what, where, type(exc).__name__, exc, shown)
             return
         # Not the SDK's own error: a bug, or a stand-in billing object. Keep the traceback, minus the key.
         details = "".join(traceback.format_exception(exc)).rstrip()
         if isinstance(self._billing, Billing):
             details = self._billing._redact(details)
-        logger.warning("Reading the AIML API balance%s failed unexpectedly; %s\n%s", where, shown, details)
+        logger.warning("Reading the AIML API %s%s failed unexpectedly; %s\n%s", what, where, shown, details)
 
     def _read(self) -> _Reading:
         detail = self._billing.detail()
@@ -416,9 +646,60 @@ class BillingCollector:
             spend_24h_usd=float(spend_24h),
         )
 
+    def _read_usage_part(self) -> tuple[_UsageReading | None, bool]:
+        """The per-key usage, fresh; or after a failure the last good one, marked failed."""
+        try:
+            usage = self._read_usage()
+        except Exception as exc:
+            previous = self._reading.usage if self._reading is not None else None
+            shown = "no per-key values to export yet" if previous is None else "keeping the last per-key values"
+            self._log_failure(exc, "per-key usage", shown)
+            self.last_usage_error = exc
+            return previous, False
+        self.last_usage_error = None
+        return usage, True
+
+    def _read_usage(self) -> _UsageReading:
+        now = datetime.datetime.now(datetime.UTC)
+        keys: tuple[_KeySeries, ...] | None = None
+        own_key_only = False
+        prefixes: list[str | None] = []
+        if self._key_budgets:
+            report = self._billing.keys.budgets(as_of=now)
+            redact = self._billing._redact if isinstance(self._billing, Billing) else str
+            keys = tuple(_key_series(budget, redact) for budget in report)
+            own_key_only = report.only_own_key
+            prefixes = [None] if own_key_only else [budget.prefix for budget in report]
+        elif self._model_window is not None:
+            try:
+                prefixes = [key.prefix for key in self._billing.keys.list()]
+            except PermissionDeniedError:  # a regular key: its own usage is all it may read
+                prefixes, own_key_only = [None], True
+        model_spend = None
+        if self._model_window is not None:
+            totals: dict[str, Decimal] = {}
+            for prefix in prefixes:
+                detail = self._billing.usage.detail(start=now - self._model_window, end=now, key_prefix=prefix)
+                for model in detail.models:
+                    totals[model.model] = totals.get(model.model, Decimal(0)) + model.spend
+            model_spend = tuple((name, float(spent)) for name, spent in rank_models(totals, self._top_models))
+        return _UsageReading(keys, own_key_only, model_spend)
+
 
 _FORECAST_SPECS = [_RUNWAY, _DAILY_BURN, _WINDOW_SPEND, _WINDOW_SPEND_BY_MODEL, _SPEND_24H]
 
+
+_KEY_SPECS = [
+    _KEY_SPEND,
+    _KEY_LIMIT,
+    _KEY_UTILISATION,
+    _KEY_PERIOD_START,
+    _KEY_MONTHLY_USAGE,
+    _KEY_MONTH_USAGE,
+    _KEY_DISABLED,
+]
+#: Label names of the collector's own families, which constant labels must not take.
+_RESERVED_LABELS = ("model", "key_prefix", "key_name")
 
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
@@ -426,7 +707,12 @@ _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 def _checked_labels(labels: Mapping[str, str]) -> dict[str, str]:
     """Constant labels: valid Prometheus names, string values, none reserved or used by a family."""
     for name, value in labels.items():
-        if not isinstance(name, str) or not _LABEL_NAME.fullmatch(name) or name.startswith("__") or name == "model":
+        if (
+            not isinstance(name, str)
+            or not _LABEL_NAME.fullmatch(name)
+            or name.startswith("__")
+            or name in _RESERVED_LABELS
+        ):
             raise InvalidParameterError(f"labels: {name!r} is not a label name this collector can add")
         if not isinstance(value, str):
             raise InvalidParameterError(f"labels: the value of {name!r} must be a string, not {type(value).__name__}")

@@ -38,6 +38,9 @@ base_url = "http://127.0.0.1:8765"
 allow_insecure_http = true
 max_wait = 2.5
 forecast_window = "36h"
+key_budgets = true
+model_window = "7d"
+top_models = 3
 """,
     )
     accounts = load_accounts(path, environ={"KEY_A": f"{API_KEY}-a\n"}, max_wait=4)
@@ -52,7 +55,20 @@ forecast_window = "36h"
         2.5,
         datetime.timedelta(hours=36),
     )
+    assert (first.key_budgets, first.model_window, first.top_models) == (False, None, 10)
+    assert (second.key_budgets, second.model_window, second.top_models) == (True, datetime.timedelta(days=7), 3)
     assert API_KEY not in repr(accounts)
+
+
+def test_usage_settings_default_from_the_exporter_table_and_the_command_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[exporter]\nkey_budgets = true\ntop_models = 100\n[accounts.a]\nkey_env = 'K'\n"
+        "[accounts.b]\nkey_env = 'K'\nkey_budgets = false\n",
+    )
+    a, b = load_accounts(path, environ={"K": API_KEY}, model_window=datetime.timedelta(days=30), top_models=5)
+    assert (a.key_budgets, a.model_window, a.top_models) == (True, datetime.timedelta(days=30), 100)
+    assert (b.key_budgets, b.model_window, b.top_models) == (False, datetime.timedelta(days=30), 100)
 
 
 BAD_CONFIGS = {
@@ -105,6 +121,13 @@ BAD_CONFIGS = {
     ),
     "key-in-query": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'https://api.aimlapi.com/?key=x'\n", "or a query"),
     "insecure-not-a-bool": ("[accounts.a]\nkey_env = 'K'\nallow_insecure_http = 'yes'\n", "true or false"),
+    "budgets-not-a-bool": ("[accounts.a]\nkey_env = 'K'\nkey_budgets = 1\n", "accounts.a.key_budgets: must be true"),
+    "bad-model-window": ("[exporter]\nmodel_window = '30'\n[accounts.a]\nkey_env = 'K'\n", "exporter.model_window"),
+    "model-window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nmodel_window = '3651d'\n", "up to 3650d"),
+    "no-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 0\n", "accounts.a.top_models: must be a whole"),
+    "too-many-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 101\n", "from 1 to 100"),
+    "fractional-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 2.5\n", "accounts.a.top_models"),
+    "bool-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = true\n", "accounts.a.top_models"),
     "not-a-url": ("[accounts.a]\nkey_env = 'K'\nbase_url = 'api.aimlapi.com'\n", "http(s) URL"),
 }
 

@@ -37,8 +37,10 @@ from aimlapi_billing import (
     BalanceResponse,
     Billing,
     BillingDetailResponse,
+    BudgetReport,
     ConfigurationError,
     InvalidParameterError,
+    KeyBudget,
     Transaction,
 )
 from aimlapi_billing import metrics as billing_metrics
@@ -52,6 +54,7 @@ from aimlapi_billing.metrics import (
     write_textfile,
 )
 
+from .budget_data import budget_account
 from .conftest import API_KEY
 
 DETAIL_PATH = "/v2/billing/detail"
@@ -81,6 +84,14 @@ UNITS = {
     "aimlapi_window_spend_usd": "usd",
     "aimlapi_window_spend_by_model_usd": "usd",
     "aimlapi_spend_24h_usd": "usd",
+    "aimlapi_key_spend_usd": "usd",
+    "aimlapi_key_limit_usd": "usd",
+    "aimlapi_key_limit_utilisation_ratio": "ratio",
+    "aimlapi_key_period_start_timestamp_seconds": "seconds",
+    "aimlapi_key_monthly_usage_usd": "usd",
+    "aimlapi_key_month_usage_usd": "usd",
+    "aimlapi_model_spend_usd": "usd",
+    "aimlapi_model_spend_window_seconds": "seconds",
 }
 #: Words each HELP text must contain, so a HELP cannot drift to another metric's meaning.
 HELP_WORDS = {
@@ -99,6 +110,17 @@ HELP_WORDS = {
     "aimlapi_window_spend_usd": ("CHARGE", "forecast window"),
     "aimlapi_window_spend_by_model_usd": ("forecast window", "costliest models", "(no model)"),
     "aimlapi_spend_24h_usd": ("CHARGE", "24 hours"),
+    "aimlapi_key_spend_usd": ("key", "current limit period", "UTC"),
+    "aimlapi_key_limit_usd": ("limit", "key"),
+    "aimlapi_key_limit_utilisation_ratio": ("divided by its limit", "+Inf"),
+    "aimlapi_key_period_start_timestamp_seconds": ("Unix time", "limit period"),
+    "aimlapi_key_monthly_usage_usd": ("monthly_usage",),
+    "aimlapi_key_month_usage_usd": ("1st of the month", "/v2/usage"),
+    "aimlapi_key_disabled": ("disabled",),
+    "aimlapi_keys_own_key_only": ("regular key", "own key"),
+    "aimlapi_model_spend_usd": ("per model", "model window", "(other)"),
+    "aimlapi_model_spend_window_seconds": ("window",),
+    "aimlapi_usage_scrape_success": ("per-key usage", "succeeded"),
 }
 FORECAST_FAMILIES = {
     "aimlapi_runway_days",
@@ -571,6 +593,50 @@ def test_a_slow_read_is_awaited_up_to_max_wait_and_then_shown(clock: FakeClock) 
     assert value(families, "aimlapi_scrape_success") == 1.0
 
 
+def test_a_slow_usage_part_never_holds_up_a_scrape_nor_starts_a_second_read(clock: FakeClock) -> None:
+    """The balance part is shown as soon as it ends; the per-key part, still running in the same
+    read, is shown by a later scrape; no scrape meanwhile starts another read, even at min_interval 0."""
+    release = threading.Event()
+    calls: list[str] = []
+
+    class Keys:
+        def budgets(self, *, as_of: datetime.datetime) -> BudgetReport:
+            calls.append("budgets")
+            release.wait(10)
+            budget = KeyBudget(
+                prefix="abcd1234", name="ci", disabled=False, retention="day", threshold=Decimal(10),
+                period_start=as_of, next_reset=as_of, spend=Decimal(9), period_usage=Decimal(9), utilisation=0.9,
+                monthly_usage=Decimal(9), month_usage=Decimal(9), created_at=as_of,
+            )  # fmt: skip
+            return BudgetReport((budget,), only_own_key=False, as_of=as_of)
+
+    class KeyedBilling(StubBilling):
+        keys = Keys()
+
+        def detail(self) -> BillingDetailResponse:
+            calls.append("detail")
+            return super().detail()
+
+    stub = KeyedBilling()
+    collector = BillingCollector(stub, min_interval=0, max_wait=2, key_budgets=True, clock=clock)  # type: ignore[arg-type]
+    registry = build_registry(collector)
+    started = time.monotonic()
+    first = parse(exposition(registry))
+    assert time.monotonic() - started < 1.5  # not the 2 s of max_wait: the balance part ended at once
+    check_canned(first)
+    assert "aimlapi_usage_scrape_success" not in first  # the first usage part has not ended
+    assert "aimlapi_key_spend_usd" not in first
+    second = parse(exposition(registry))
+    check_canned(second)
+    assert calls == ["detail", "budgets"]  # one read in flight: the second scrape started none
+    release.set()
+    for thread in read_threads():
+        thread.join(timeout=10)
+    third = parse(exposition(registry))
+    assert value(third, "aimlapi_usage_scrape_success") == 1.0
+    assert key_values(third, "aimlapi_key_limit_utilisation_ratio") == {("abcd1234", "ci"): 0.9}
+
+
 # --- arguments ----------------------------------------------------------------------------------
 
 
@@ -922,6 +988,177 @@ def test_probe_answers_head_like_get(fake_api: FakeAIMLAPI, billing: Billing) ->
     for header in ("content-type", "content-encoding", "content-length"):  # gzip, as httpx asks for it
         assert head.headers[header] == response.headers[header]
     assert account_value(parse(response.content, "prometheus"), "aimlapi_balance_usd", "globex") == 275.78
+
+
+# --- per-key budgets and spend by model ---------------------------------------------------------
+
+UTC = datetime.UTC
+
+
+def key_values(families: dict[str, Metric], name: str) -> dict[tuple[str, str], float]:
+    return {(s.labels["key_prefix"], s.labels["key_name"]): float(s.value) for s in families[name].samples}
+
+
+def test_key_budgets_and_model_spend_from_the_stand_in() -> None:
+    now = datetime.datetime.now(UTC)
+    with (
+        FakeAIMLAPI(**budget_account(now, chat_name='chat "prod"\nline')) as fake,
+        Billing(base_url=fake.url) as client,
+    ):
+        collector = BillingCollector(
+            client, key_budgets=True, model_window=datetime.timedelta(days=30), top_models=1, min_interval=60
+        )
+        registry = build_registry(collector)
+        for fmt, families in zip(("openmetrics", "prometheus"), scrape(registry), strict=True):
+            check_metadata(families, fmt)
+            chat, batch, main = ("b747e891", 'chat "prod"\nline'), ("c0ffee42", ""), ("a1b2c3d4", "main")
+            off = ("d15ab1ed", "old-experiments")
+            assert key_values(families, "aimlapi_key_spend_usd") == {chat: 1.8, batch: 0.5, off: 0.0}
+            assert key_values(families, "aimlapi_key_limit_usd") == {chat: 2.0, batch: 0.0, off: 10.0}
+            ratios = key_values(families, "aimlapi_key_limit_utilisation_ratio")
+            assert ratios == {chat: 0.9, batch: math.inf, off: 0.0}
+            start = key_values(families, "aimlapi_key_period_start_timestamp_seconds")
+            assert start[chat] == now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+            assert set(key_values(families, "aimlapi_key_monthly_usage_usd")) == {chat, batch, main, off}
+            assert key_values(families, "aimlapi_key_monthly_usage_usd") == key_values(
+                families, "aimlapi_key_month_usage_usd"
+            )
+            assert key_values(families, "aimlapi_key_disabled") == {chat: 0.0, batch: 0.0, main: 0.0, off: 1.0}
+            assert value(families, "aimlapi_keys_own_key_only") == 0.0
+            assert by_label(families, "aimlapi_model_spend_usd", "model") == {"openai/gpt-5": 6.8, "(other)": 0.5}
+            assert value(families, "aimlapi_model_spend_window_seconds") == 30 * 86400
+            assert value(families, "aimlapi_usage_scrape_success") == 1.0
+            check_canned(families)
+        assert len(fake.requests_to("/v1/keys")) == 1  # the second format came from the cache
+
+
+def test_a_regular_key_exports_its_own_key_and_says_so() -> None:
+    from fake_api.data import CHATBOT_KEY
+
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now), default_caller=CHATBOT_KEY) as fake, Billing(base_url=fake.url) as client:
+        families = parse(exposition(build_registry(BillingCollector(client, key_budgets=True))))
+    assert key_values(families, "aimlapi_key_limit_utilisation_ratio") == {("b747e891", "chatbot-prod"): 0.9}
+    assert value(families, "aimlapi_keys_own_key_only") == 1.0
+    assert value(families, "aimlapi_usage_scrape_success") == 1.0
+    assert "aimlapi_model_spend_usd" not in families
+
+
+def test_the_prefix_of_the_exporters_own_key_is_never_exported() -> None:
+    # A prefix is the first 8 characters of its key: the exporter's own key shows as "(own key)".
+    from fake_api.data import CHATBOT_KEY, MANAGEMENT_KEY
+
+    now = datetime.datetime.now(UTC)
+    for key, expected in (
+        (MANAGEMENT_KEY, {"(own key)", "b747e891", "c0ffee42", "d15ab1ed"}),
+        (CHATBOT_KEY, {"(own key)"}),
+    ):
+        with FakeAIMLAPI(**budget_account(now)) as fake, Billing(api_key=key, base_url=fake.url) as client:
+            text = exposition(build_registry(BillingCollector(client, key_budgets=True))).decode()
+        families = parse(text.encode())
+        assert {prefix for prefix, _ in key_values(families, "aimlapi_key_monthly_usage_usd")} == expected
+        assert key[:8] not in text
+
+
+def test_a_key_name_echoing_the_api_key_is_exported_redacted() -> None:
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now, chat_name=f"leak {API_KEY}")) as fake, Billing(base_url=fake.url) as client:
+        text = exposition(build_registry(BillingCollector(client, key_budgets=True))).decode()
+    assert 'key_name="leak <redacted>",key_prefix="b747e891"' in text
+    assert API_KEY[:8] not in text
+
+
+@pytest.mark.usefixtures("fast_backoff")
+def test_a_failed_usage_read_keeps_the_balance_fresh_and_the_last_keys(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now)) as fake, Billing(base_url=fake.url, max_retries=0) as client:
+        collector = BillingCollector(client, key_budgets=True, min_interval=60, clock=clock)
+        registry = build_registry(collector)
+        fake.script("/v1/keys", Reply(500, {"message": "keys down"}))
+        first = parse(exposition(registry))
+        check_canned(first)  # the balance is fresh and the scrape a success ...
+        assert value(first, "aimlapi_usage_scrape_success") == 0.0  # ... but the keys are missing
+        assert "aimlapi_key_spend_usd" not in first
+        assert "keys down" in caplog.text
+        assert isinstance(collector.last_usage_error, AIMLAPIError)
+        assert collector.last_error is None
+
+        clock.advance(60)
+        good = parse(exposition(registry))
+        assert value(good, "aimlapi_usage_scrape_success") == 1.0
+        assert collector.last_usage_error is None
+
+        clock.advance(60)
+        fake.script("/v2/usage", Reply(500, {"message": "usage down"}))
+        again = parse(exposition(registry))
+        check_canned(again)
+        assert value(again, "aimlapi_usage_scrape_success") == 0.0
+        assert key_values(again, "aimlapi_key_spend_usd") == key_values(good, "aimlapi_key_spend_usd")
+
+        clock.advance(60)
+        fake.script(DETAIL_PATH, Reply(401, {"message": "Invalid API key"}))
+        down = parse(exposition(registry))
+        assert value(down, "aimlapi_scrape_success") == 0.0
+        assert value(down, "aimlapi_usage_scrape_success") == 0.0  # nothing was read this time
+
+
+def test_without_usage_options_no_usage_is_read(fake_api: FakeAIMLAPI, billing: Billing) -> None:
+    families = parse(exposition(build_registry(BillingCollector(billing))))
+    assert not any(name.startswith(("aimlapi_key", "aimlapi_model", "aimlapi_usage")) for name in families)
+    assert fake_api.requests_to("/v1/keys") == []
+    assert fake_api.requests_to("/v2/usage") == []
+
+
+def test_model_spend_alone_lists_the_keys_or_reads_its_own() -> None:
+    from fake_api.data import CHATBOT_KEY
+
+    now = datetime.datetime.now(UTC)
+    window = datetime.timedelta(days=7)
+    for caller, expected in ((None, {"openai/gpt-5": 6.8, "google/gemini": 0.5}), (CHATBOT_KEY, {"openai/gpt-5": 6.8})):
+        options = {} if caller is None else {"default_caller": caller}
+        with FakeAIMLAPI(**budget_account(now), **options) as fake, Billing(base_url=fake.url) as client:
+            families = parse(exposition(build_registry(BillingCollector(client, model_window=window))))
+        assert by_label(families, "aimlapi_model_spend_usd", "model") == expected
+        assert value(families, "aimlapi_keys_own_key_only") == (0.0 if caller is None else 1.0)
+        assert "aimlapi_key_spend_usd" not in families
+        assert value(families, "aimlapi_usage_scrape_success") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("totals", "count", "expected"),
+    [
+        ({"a": "3", "b": "2", "c": "1"}, 3, [("a", "3"), ("b", "2"), ("c", "1")]),
+        ({"a": "3", "b": "2", "c": "1"}, 1, [("a", "3"), ("(other)", "3")]),
+        ({"b": "2", "a": "2"}, 1, [("a", "2"), ("(other)", "2")]),  # ties by name: a stable series set
+        ({"(other)": "5", "a": "1"}, 5, [("a", "1"), ("(other)", "5")]),  # a server's own "(other)": one series
+        ({}, 10, []),
+    ],
+)
+def test_rank_models_bounds_the_series(totals: dict[str, str], count: int, expected: list[tuple[str, str]]) -> None:
+    ranked = billing_metrics.rank_models({name: Decimal(v) for name, v in totals.items()}, count)
+    assert ranked == [(name, Decimal(v)) for name, v in expected]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"key_budgets": 1},
+        {"model_window": datetime.timedelta(0)},
+        {"model_window": datetime.timedelta(days=3651)},
+        {"model_window": 30},
+        {"top_models": 0},
+        {"top_models": 101},
+        {"top_models": True},
+        {"top_models": 2.5},
+        {"labels": {"key_prefix": "x"}},
+        {"labels": {"key_name": "x"}},
+    ],
+)
+def test_usage_options_are_checked(billing: Billing, options: dict[str, Any]) -> None:
+    with pytest.raises(InvalidParameterError):
+        BillingCollector(billing, **options)
 
 
 # --- secrets ------------------------------------------------------------------------------------

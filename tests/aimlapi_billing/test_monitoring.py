@@ -63,7 +63,12 @@ def as_promql(expression: str) -> str:
 def exported_names() -> set[str]:
     """Every family the collector can emit (the per-reading ones included), from its describe()."""
     with Billing(api_key="unused", base_url="http://127.0.0.1:9") as billing:
-        collector = BillingCollector(billing, forecast_window=datetime.timedelta(days=30))
+        collector = BillingCollector(
+            billing,
+            forecast_window=datetime.timedelta(days=30),
+            key_budgets=True,
+            model_window=datetime.timedelta(days=30),
+        )
         return {family.name for family in collector.describe()}
 
 
@@ -104,6 +109,31 @@ def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> 
     assert "AIMLAPIBalanceLow" in tested.stdout + tested.stderr
 
 
+@pytest.mark.parametrize(
+    ("change", "alert"),
+    [
+        ((">= 0.9 and", ">= 0.95 and"), "AIMLAPIKeyNearSpendingLimit"),
+        (
+            (
+                "aimlapi_key_limit_usd > 0 unless aimlapi_key_disabled == 1\n        for: 5m",
+                "aimlapi_key_limit_usd >= 0\n        for: 5m",
+            ),
+            "AIMLAPIKeySpendingLimitReached",
+        ),
+        (("> 0.0100001", "> 0.01"), "AIMLAPIKeyUsageMismatch"),
+    ],
+)
+def test_a_broken_key_rule_fails_its_unit_tests(
+    rules_text: str, tmp_path: Path, change: tuple[str, str], alert: str
+) -> None:
+    assert rules_text.count(change[0]) == 1
+    (tmp_path / "aimlapi-billing.rules.yml").write_text(rules_text.replace(*change), encoding="utf-8")
+    shutil.copy(HERE / "aimlapi-billing.keys.test.yml", tmp_path)
+    tested = promtool("test", "rules", "aimlapi-billing.keys.test.yml", cwd=tmp_path)
+    assert tested.returncode == 1
+    assert f"alertname: {alert}" in tested.stdout + tested.stderr
+
+
 def test_every_alert_has_a_firing_and_a_quiet_case(rules_text: str) -> None:
     cases: dict[str, list[bool]] = {}
     for test_file in RULE_TESTS:
@@ -134,6 +164,7 @@ def test_rules_and_dashboard_name_only_exported_metrics(rules_text: str) -> None
     assert in_dashboard - exported == set()
     # Everything an operator acts on is covered by a rule.
     assert {"aimlapi_balance_usd", "aimlapi_runway_days", "aimlapi_scrape_success"} <= in_rules
+    assert {"aimlapi_key_limit_utilisation_ratio", "aimlapi_usage_scrape_success"} <= in_rules
 
 
 def test_every_dashboard_expression_passes_promtool(tmp_path: Path) -> None:
@@ -170,6 +201,11 @@ def test_the_dashboard_is_importable_grafana_json() -> None:
     titles = {panel["title"] for panel in dashboard["panels"]}
     assert {"Balance", "Runway", "Spend rate", "Spend by model over the forecast window"} <= titles
     assert {"Upstream reads succeeding", "Age of the data"} <= titles
+    assert {
+        "Key utilisation of its limit",
+        "Key spend against its limit",
+        "Spend by model over the model window",
+    } <= titles
 
 
 # --- the CLI: exporter --config and the plugin's --version ----------------------------------------

@@ -8,7 +8,9 @@ metrics a live scrape shows. Every process started here is stopped by its PID.""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
+import math
 import os
 import re
 import shutil
@@ -29,6 +31,7 @@ from aimlapi_billing._monitoring import artifact
 
 from ..conftest import free_port
 from ..test_readme import readme_block
+from .budget_data import budget_account
 from .conftest import API_KEY
 from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
 
@@ -113,7 +116,9 @@ def test_prometheus_scrapes_one_and_three_accounts_with_the_shipped_rules(
 ) -> None:
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
-        fakes = {name: stack.enter_context(FakeAIMLAPI()) for name in BALANCES}
+        # client-b's keys and requests sit on today's UTC calendar (budget_data), so its per-key figures are fixed.
+        accounts = {"client-b": budget_account(datetime.datetime.now(datetime.UTC))}
+        fakes = {name: stack.enter_context(FakeAIMLAPI(**accounts.get(name, {}))) for name in BALANCES}
         for name, balance in BALANCES.items():
             fakes[name].canned[DETAIL_PATH] = {**DETAIL, "current_balance": balance}
         (tmp_path / "client-b.key").write_text(f"\t{API_KEY}-b  \n", encoding="ascii")
@@ -121,6 +126,8 @@ def test_prometheus_scrapes_one_and_three_accounts_with_the_shipped_rules(
             f"""
 [exporter]
 forecast_window = "30d"
+key_budgets = true
+model_window = "30d"
 
 [accounts.client-a]
 key_env = "KEY_A"
@@ -217,6 +224,31 @@ base_url = "{fakes["client-c"].url}"
             f"Bearer {API_KEY}-b"  # the key file's tab, spaces and newline stripped
         }
 
+        # Per-key series: client-b's keys, labelled by prefix and name; a limit of 0 spent against is +Inf.
+        def client_b(metric: str) -> dict[str, float]:
+            return api.values(f'{metric}{{account="client-b"}}', "key_prefix")
+
+        # The usage part ends after the balance part of a read: its series may come a scrape later.
+        ratios = {"b747e891": 0.9, "c0ffee42": math.inf, "d15ab1ed": 0.0}
+        wait_for("client-b's key series", lambda: client_b("aimlapi_key_limit_utilisation_ratio") == ratios)
+        assert client_b("aimlapi_key_spend_usd") == {"b747e891": 1.8, "c0ffee42": 0.5, "d15ab1ed": 0.0}
+        assert client_b("aimlapi_key_limit_usd") == {"b747e891": 2.0, "c0ffee42": 0.0, "d15ab1ed": 10.0}
+        assert client_b("aimlapi_key_disabled") == {"a1b2c3d4": 0.0, "b747e891": 0.0, "c0ffee42": 0.0, "d15ab1ed": 1.0}
+        assert client_b("aimlapi_key_monthly_usage_usd") == client_b("aimlapi_key_month_usage_usd")
+        names = {
+            s["metric"]["key_prefix"]: s["metric"].get("key_name", "")  # an empty label is no label
+            for s in api.query('aimlapi_key_disabled{account="client-b"}')
+        }
+        assert names == {"a1b2c3d4": "main", "b747e891": "chatbot-prod", "c0ffee42": "", "d15ab1ed": "old-experiments"}
+        assert api.values('aimlapi_model_spend_usd{account="client-b"}', "model") == {
+            "openai/gpt-5": 6.8,
+            "google/gemini": 0.5,
+        }
+        wait_for(
+            "every account's usage", lambda: api.values("aimlapi_usage_scrape_success") == dict.fromkeys(BALANCES, 1.0)
+        )
+        assert api.values("aimlapi_keys_own_key_only") == dict.fromkeys(BALANCES, 0.0)
+
         # Every metric the rules and the dashboard name is in a live scrape, and every query runs.
         live = set(api.get("/api/v1/label/__name__/values"))
         dashboard = json.loads(artifact("dashboard"))
@@ -231,7 +263,7 @@ base_url = "{fakes["client-c"].url}"
         # The shipped rules load and evaluate; the low balances are pending alerts already.
         groups = api.get("/api/v1/rules")["groups"]
         rules = [rule for group in groups for rule in group["rules"]]
-        assert len(rules) == 10
+        assert len(rules) == 14
         assert all(rule["health"] == "ok" for rule in rules), rules
 
         def pending(alert: str, label: str = "account") -> set[str]:
@@ -242,6 +274,10 @@ base_url = "{fakes["client-c"].url}"
             "client-b's and client-c's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"client-b", "client-c"}
         )
         assert pending("AIMLAPIBalanceCritical") == set()
+        # chatbot-prod at 90 % of its day; batch-jobs' limit of 0 and the disabled key never alert.
+        wait_for("client-b's key alert", lambda: pending("AIMLAPIKeyNearSpendingLimit", "key_prefix") == {"b747e891"})
+        assert pending("AIMLAPIKeyNearSpendingLimit") == {"client-b"}
+        assert pending("AIMLAPIKeySpendingLimitReached") == set()
 
         # client-c's upstream fails: its series stay, marked stale, and scrape_success drops to 0.
         last_good = api.values("aimlapi_last_success_timestamp_seconds")["client-c"]

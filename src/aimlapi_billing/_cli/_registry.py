@@ -49,6 +49,14 @@ COMMANDS: dict[str, Command] = {
         "Monitoring plugin: one status line with performance data.",
         plugin=True,
     ),
+    "check-keys": Command(
+        "check_keys",
+        "monitoring check of each key's spend against its limit (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
+        "Monitoring plugin: each key's spend in its current limit period (UTC day, week from Monday, month from "
+        "the 1st, or since creation) against its limit; the worst key decides the state.",
+        plugin=True,
+        label="KEYS",
+    ),
     "forecast": Command(
         "forecast",
         "spend over a window and the runway it implies (reads the ledger)",

@@ -8,16 +8,19 @@ import contextlib
 import logging
 import math
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..._deadline import MAX_SECONDS
 from ..._exceptions import AIMLAPIError
+from ..._exporter_config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
 from .._options import address, number, textfile, window
 
+_USAGE_DEFAULTS = "no per-key series (no --keys), no spend by model (no --model-window), --top-models 10"
 DEFAULTS = {
-    "metrics": "--format openmetrics, stdout (no --textfile), no runway (no --forecast-window)",
-    "exporter": "--listen 127.0.0.1:9464, --min-interval 60, --max-wait 5, no runway (no --forecast-window)",
+    "metrics": f"--format openmetrics, stdout (no --textfile), no runway (no --forecast-window), {_USAGE_DEFAULTS}",
+    "exporter": "--listen 127.0.0.1:9464, --min-interval 60, --max-wait 5, no runway (no --forecast-window), "
+    + _USAGE_DEFAULTS,
 }
 
 
@@ -49,6 +52,26 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         )
     parser.add_argument(
         "--forecast-window", type=window, metavar="SPAN", help="also export the runway (e.g. 30d; default: none)"
+    )
+    parser.add_argument(
+        "--keys",
+        action="store_true",
+        help="also export each key's spend in its current limit period, its limit and utilisation (reads "
+        "GET /v1/keys and GET /v2/usage per key; a regular key exports its own key only)",
+    )
+    parser.add_argument(
+        "--model-window",
+        type=window,
+        metavar="SPAN",
+        help="also export the spend by model over this window (e.g. 30d; reads GET /v2/usage/detail per key)",
+    )
+    parser.add_argument(
+        "--top-models",
+        type=number("a whole number", 1, MAX_TOP_MODELS, whole=True),
+        default=DEFAULT_TOP_MODELS,
+        metavar="N",
+        help=f"with --model-window: the N costliest models, the rest summed as (other), 1 to {MAX_TOP_MODELS} "
+        f"(default: {DEFAULT_TOP_MODELS})",
     )
     if name == "exporter":
         parser.add_argument(
@@ -84,6 +107,11 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _metrics(args, out, err) if name == "metrics" else _exporter(args, err)
 
 
+def _usage_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The collector's per-key usage options from the command line."""
+    return {"key_budgets": args.keys, "model_window": args.model_window, "top_models": args.top_models}
+
+
 def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from ... import metrics
@@ -96,7 +124,9 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     metrics.logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
     try:
         with client(args) as billing:
-            collector = metrics.BillingCollector(billing, min_interval=0, forecast_window=args.forecast_window)
+            collector = metrics.BillingCollector(
+                billing, min_interval=0, forecast_window=args.forecast_window, **_usage_options(args)
+            )
             data = metrics.exposition(metrics.build_registry(collector), args.format)
         if args.textfile is not None:
             metrics.write_textfile(args.textfile, data)
@@ -107,9 +137,10 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         metrics.logger.removeHandler(silence)
         metrics.logger.propagate = propagate
-    if collector.last_error is not None:
-        # The exposition says scrape_success 0; the exit code tells the job that ran it.
-        return report(collector.last_error, err)
+    failure = collector.last_error or collector.last_usage_error
+    if failure is not None:
+        # The exposition says (usage_)scrape_success 0; the exit code tells the job that ran it.
+        return report(failure, err)
     return EXIT_OK
 
 
@@ -124,7 +155,11 @@ def _exporter(args: argparse.Namespace, err: TextIO) -> int:
 
         billing = client(args)
         collector = metrics.BillingCollector(
-            billing, min_interval=args.min_interval, forecast_window=args.forecast_window, max_wait=args.max_wait
+            billing,
+            min_interval=args.min_interval,
+            forecast_window=args.forecast_window,
+            max_wait=args.max_wait,
+            **_usage_options(args),
         )
     except (AIMLAPIError, ImportError) as exc:
         return report(exc, err)
@@ -154,7 +189,11 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
     from ..._exporter_config import ConfigError, load_accounts
 
     accounts = load_accounts(
-        args.config, min_interval=args.min_interval, max_wait=args.max_wait, forecast_window=args.forecast_window
+        args.config,
+        min_interval=args.min_interval,
+        max_wait=args.max_wait,
+        forecast_window=args.forecast_window,
+        **_usage_options(args),
     )
     with contextlib.ExitStack() as stack:
         collectors = {}
@@ -174,6 +213,9 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
                 forecast_window=account.forecast_window,
                 max_wait=account.max_wait,
                 labels={"account": account.name},
+                key_budgets=account.key_budgets,
+                model_window=account.model_window,
+                top_models=account.top_models,
             )
         server = metrics.make_probe_exporter(collectors, *args.listen)
         stack.callback(server.server_close)
