@@ -64,7 +64,7 @@ def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
     assert "| benchmark | contender | median | ratio vs baseline |" in result.stdout
     document = json.loads(output.read_text())
     sections = [entry["section"] for entry in document["results"]]
-    assert sections == ["sync", "ledger", *["governance"] * 3, *["process"] * 3, "async"]
+    assert sections == ["sync", "ledger", *["governance"] * 3, *["process"] * 4, "async"]
     for entry in document["results"]:
         ratios = [c["ratio"] for c in entry["contenders"] if c["name"] != entry["baseline"]]
         assert ratios

@@ -31,7 +31,6 @@ import datetime
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +99,8 @@ def load_accounts(
     top_models: int = DEFAULT_TOP_MODELS,
 ) -> list[Account]:
     """Every account of the file at ``path``, keys loaded; the keyword arguments are the defaults."""
+    import tomllib  # here: `metrics` imports this module for its limits and never reads a file
+
     environ = os.environ if environ is None else environ
     try:
         document = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))  # -sig: Notepad's BOM
