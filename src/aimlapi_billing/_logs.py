@@ -3,21 +3,30 @@
 ``GET /v2/logs`` pages by offset. An offset walk over rows that keep arriving skips or repeats
 rows when the window moves, so a relative ``period`` is fixed to absolute ``start``/``end`` when
 the walk begins; a window over 92 days is walked piece by piece (as ``billing.usage`` splits it).
-The walk ends on ``has_more: false``, and a server that would keep it going raises
-:class:`PaginationError`: a page that is not the one asked for (it ignores ``offset``), empty pages
-in a row that say ``has_more``, or more than ``max_pages`` pages. Every request first waits for a
-slot of the client's rate limit (``logs_rate_limit``, default 190 per 60 s; the API allows 200).
+Rows that arrive while a window is walked shift its offsets: each row is given once (a row seen
+again is skipped; one seen again with other content is a :class:`ResponseValidationError`, since
+which version is true cannot be known), and when the rows counted fall short of the last page's
+``total`` the window is read again from the start for the rows it lacks (at most three passes).
+Each page is checked before any of its rows is given. The walk ends on ``has_more: false``, and a
+server that would keep it going or pages wrongly raises :class:`PaginationError`: a page that is
+not the one asked for (it ignores ``offset``), a page of rows all seen before, rows beyond the
+``total``, empty pages in a row that say ``has_more``, more than ``max_pages`` pages, or a total
+that never adds up. Every request first waits for a slot of the client's rate limit
+(``logs_rate_limit``, default 190 per 60 s; the API allows 200).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._client import NOT_GIVEN, PageGuards
 from ._config import DEFAULT_MAX_PAGES
-from ._exceptions import InvalidParameterError, PaginationError
+from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
+from ._redaction import printable
 from ._resource import (
     Call,
     ClientT,
@@ -47,6 +56,8 @@ LIST_LOGS: Endpoint[LogsResponse] = Endpoint(
 )
 #: Rows per page when walking: the API's maximum, for the fewest requests against the rate limit.
 PAGE_SIZE = 100
+#: Passes over one window whose rows keep arriving before it is reported as not adding up.
+MAX_PASSES = 3
 MAX_MODELS = 50
 
 
@@ -114,30 +125,108 @@ def _fixed_windows(period: str | None, start: Moment | None, end: Moment | None)
 
 
 class _OffsetWalk(PageGuards):
-    """The guards that make an offset walk end: the shared ones, and a page at the offset asked for."""
+    """The guards that make an offset walk end and count each row once: the shared ones, a page at
+    the offset asked for whose rows fit its ``total``, and the rows of the window seen so far (as
+    digests: a few dozen bytes a row, whatever the server sends)."""
 
-    def next_offset(self, offset: int, page: LogsResponse) -> int | None:
+    def __init__(self, max_pages: int) -> None:
+        super().__init__(max_pages)
+        self.seen: dict[int, int] = {}
+
+    def where(self) -> str:
+        return f"{LIST_LOGS.name}: page {self.pages}"
+
+    def check(self, offset: int, limit: int, page: LogsResponse) -> None:
+        """Raise unless ``page`` is the page asked for and its pagination adds up; before any of its
+        rows is used, so a bad page contributes nothing."""
         self.pages += 1
-        where = f"{LIST_LOGS.name}: page {self.pages}"
-        if page.pagination.offset != offset:
+        where, pagination, rows = self.where(), page.pagination, len(page.data)
+        if pagination.offset != offset:
             raise PaginationError(
-                f"{where} asked for offset {offset} and got the page at offset {page.pagination.offset}: the "
+                f"{where} asked for offset {offset} and got the page at offset {pagination.offset}: the "
                 "server does not page as asked; stopping",
                 pages=self.pages,
             )
-        if not page.pagination.has_more:
-            return None
-        self.check_more(where, len(page.data))
-        return offset + len(page.data)
+        if rows > limit:
+            raise PaginationError(f"{where} asked for {limit} rows and got {rows}; stopping", pages=self.pages)
+        if offset + rows > pagination.total or (pagination.has_more and offset + rows >= pagination.total):
+            raise PaginationError(
+                f"{where} has rows {offset} to {offset + rows} of a total of {pagination.total}, and says "
+                f"has_more {str(pagination.has_more).lower()}: the pagination does not add up; stopping",
+                pages=self.pages,
+            )
+
+    def fresh(self, rows: list[LogEntry]) -> list[LogEntry]:
+        """The rows not seen before in this window. A row seen again (its page moved under a row that
+        arrived meanwhile) is skipped; one seen again with other content is an error: the server
+        changed a request's record while it was read, and which version is true cannot be known."""
+        new = []
+        for row in rows:
+            key, content = _digest(row.inference_id), _digest(json.dumps(row.to_dict(), sort_keys=True))
+            before = self.seen.get(key)
+            if before is None:
+                self.seen[key] = content
+                new.append(row)
+            elif before != content:
+                raise ResponseValidationError(
+                    f"{self.where()} shows request {printable(row.inference_id[:80])} again with other content "
+                    "(cost, status or tokens): the window changed while it was read; stopping"
+                )
+        return new
+
+
+def _digest(text: str) -> int:
+    # 60 bits: a small int (32 B); a collision among a million rows has odds of ~1e-6 and is loud.
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()) >> 4
 
 
 def _rows(queries: list[dict[str, Any]], page_size: int, walk: _OffsetWalk) -> Walk[LogEntry]:
     for query in queries:
+        walk.seen.clear()  # the pieces and keys do not overlap: memory is one window's
+        yield from _window_rows(query, page_size, walk)
+
+
+def _window_rows(query: dict[str, Any], page_size: int, walk: _OffsetWalk) -> Walk[LogEntry]:
+    """One window's rows, each once. Rows that arrive while the window is read shift the offsets: a
+    row that moves onto the next page comes again (skipped), and one that arrives before the
+    current offset is not seen in this pass. So when the rows counted fall short of the last
+    ``total``, the window is read again from the start for the rows it lacks, up to
+    :data:`MAX_PASSES` passes; a window that never adds up is a :class:`PaginationError`."""
+    counted, total = 0, 0
+    for passes in range(1, MAX_PASSES + 1):
         offset: int | None = 0
         while offset is not None:
+            offset_asked = offset
             page: LogsResponse = yield Call(LIST_LOGS, {**query, "limit": page_size, "offset": offset})
-            yield from page.data
-            offset = walk.next_offset(offset, page)
+            walk.check(offset, page_size, page)
+            new = walk.fresh(page.data)
+            if page.data and not new and passes == 1:
+                raise PaginationError(
+                    f"{walk.where()} holds only rows of earlier pages: the server does not page as asked; stopping",
+                    pages=walk.pages,
+                )
+            counted, total = counted + len(new), page.pagination.total
+            yield from new
+            if passes > 1 and counted == total:
+                return
+            offset = None
+            if page.pagination.has_more:
+                # After its rows: the page is good, only the walk may not go on.
+                walk.check_more(walk.where(), len(page.data))
+                offset = offset_asked + len(page.data)
+        if counted == total:
+            return
+        if counted > total:
+            raise PaginationError(
+                f"{walk.where()}: the window gave {counted} different rows and says its total is {total}: rows "
+                "vanished while it was read, or the total is wrong; stopping",
+                pages=walk.pages,
+            )
+    raise PaginationError(
+        f"{walk.where()}: the window's rows kept changing while it was read: {counted} rows of a total of "
+        f"{total} after {MAX_PASSES} passes; stopping",
+        pages=walk.pages,
+    )
 
 
 class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):

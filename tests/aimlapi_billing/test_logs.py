@@ -10,8 +10,10 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from aimlapi_billing import APITimeoutError, Billing, InvalidParameterError, PaginationError
+from aimlapi_billing import APITimeoutError, Billing, InvalidParameterError, PaginationError, ResponseValidationError
 
+from .hostile_server import HostileServer
+from .log_scenarios import first_page_at_every_offset, growing_logs, offset_ignored
 from .resources import MODES, call
 
 
@@ -29,7 +31,11 @@ def row(number: int, status: str = "succeeded") -> dict[str, Any]:
     }
 
 
-def page(offset: int, rows: list[dict[str, Any]], has_more: bool, total: int = 1000) -> dict[str, Any]:
+def page(offset: int, rows: list[dict[str, Any]], has_more: bool, total: int | None = None) -> dict[str, Any]:
+    """A page of ``rows`` at ``offset``; its ``total`` by default as a well-behaved server's: more
+    than the rows so far while there are more, and where they end on the last page."""
+    if total is None:
+        total = 1000 if has_more else offset + len(rows)
     return {"data": rows, "pagination": {"limit": 100, "offset": offset, "total": total, "has_more": has_more}}
 
 
@@ -212,3 +218,93 @@ def test_a_bad_rate_limit_is_a_configuration_error(limit: Any) -> None:
 
     with pytest.raises(ConfigurationError, match="logs_rate_limit"):
         Billing(logs_rate_limit=limit)
+
+
+# -- rows that move while a window is walked, and servers that page badly (real sockets) ----------
+
+
+def _drained(billing: Billing, rows: list[str], **arguments: Any) -> Exception | None:
+    """Walk the logs into ``rows`` (inference ids, as they come); the error that ended the walk."""
+    try:
+        for entry in billing.logs.list(period="24h", **arguments):
+            rows.append(entry.inference_id)
+    except Exception as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_rows_that_arrive_during_the_walk_are_listed_once(mode: str) -> None:
+    # Two rows arrive while three pages are read: each shifts the next page by one, so a row comes
+    # twice, and the rows ahead of the offset are fetched by a second pass from the start.
+    with HostileServer() as server:
+        server.route("/v2/logs", growing_logs(250, arrivals=2))
+        rows = await call(mode, lambda billing: billing.logs.list(period="24h"), base_url=server.url)
+        assert server.requests["/v2/logs"] == 4
+    ids = [entry.inference_id for entry in rows]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == {f"inf-{number}" for number in range(1, 253)}
+
+
+def test_rows_that_keep_arriving_end_when_the_rows_read_match_the_total() -> None:
+    with HostileServer() as server, Billing(base_url=server.url) as billing:
+        server.route("/v2/logs", growing_logs(250))
+        rows: list[str] = []
+        assert _drained(billing, rows) is None
+    assert len(rows) == len(set(rows)) == 253  # the total of the last page read
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_total_that_never_adds_up_is_reported_after_three_passes(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], False, total=3), is_reusable=True)
+    with pytest.raises(PaginationError, match="2 rows of a total of 3 after 3 passes"):
+        await call(mode, lambda billing: billing.logs.list(period="7d"))
+    assert len(httpx_mock.get_requests()) == 3
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_more_rows_than_the_total_is_an_error(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=1000))
+    httpx_mock.add_response(json=page(2, [row(3)], False, total=2))
+    with pytest.raises(PaginationError, match="rows 2 to 3 of a total of 2"):
+        await call(mode, lambda billing: billing.logs.list(period="7d"))
+
+
+def test_a_row_seen_again_with_other_content_is_an_error(httpx_mock: HTTPXMock) -> None:
+    changed = {**row(2), "cost": {"usd": 0.5, "credits": 1_000_000}}
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True))
+    httpx_mock.add_response(json=page(2, [changed, row(3)], False))
+    rows: list[str] = []
+    with Billing() as billing:
+        error = _drained(billing, rows)
+    assert isinstance(error, ResponseValidationError)
+    assert "shows request inf-2 again with other content" in str(error)
+    assert rows == ["inf-1", "inf-2"]  # nothing of the page that changed
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        (offset_ignored(300), "asked for offset 100 and got the page at offset 0"),
+        (first_page_at_every_offset(300), "holds only rows of earlier pages"),
+    ],
+    ids=["offset-ignored", "first-page-at-every-offset"],
+)
+def test_a_server_that_pages_badly_gives_no_row_of_a_bad_page(behaviour: Any, message: str) -> None:
+    with HostileServer() as server, Billing(base_url=server.url) as billing:
+        server.route("/v2/logs", behaviour)
+        rows: list[str] = []
+        error = _drained(billing, rows)
+        assert server.requests["/v2/logs"] == 2
+    assert isinstance(error, PaginationError)
+    assert message in str(error)
+    assert rows == [f"inf-{number}" for number in range(300, 200, -1)]
+
+
+def test_a_page_is_checked_before_its_rows_are_given(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=page(0, [row(1)], True))
+    httpx_mock.add_response(json=page(0, [row(2)], False))  # offset 1 asked for
+    rows: list[str] = []
+    with Billing() as billing:
+        assert isinstance(_drained(billing, rows), PaginationError)
+    assert rows == ["inf-1"]

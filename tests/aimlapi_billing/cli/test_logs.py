@@ -20,6 +20,8 @@ from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI, Passthrough, Reply, Stall
 from aimlapi_billing import _ratelimit
 
 from ..conftest import API_KEY
+from ..hostile_server import Behaviour, HostileServer
+from ..log_scenarios import first_page_at_every_offset, growing_logs, offset_ignored
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -205,3 +207,26 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
         ["logs", "--period", "7d"],
         {"aimlapi_billing._reconcile", "aimlapi_billing._keys", "aimlapi_billing._forecast", "aimlapi_billing.metrics"},
     )
+
+
+def test_rows_that_arrive_during_the_walk_are_printed_once() -> None:
+    with HostileServer() as server:
+        server.route("/v2/logs", growing_logs(250, arrivals=2))
+        code, out, err = run("logs", "--json", "--base-url", server.url)
+    assert (code, err) == (0, "")
+    ids = [json.loads(line)["inference_id"] for line in out.splitlines()]
+    assert sorted(ids) == sorted(f"inf-{number}" for number in range(1, 253))
+
+
+@pytest.mark.parametrize(
+    "behaviour", [offset_ignored(300), first_page_at_every_offset(300)], ids=["ignored", "first-page-everywhere"]
+)
+def test_a_server_that_pages_badly_is_stopped_before_a_wrong_row_is_printed(behaviour: Behaviour) -> None:
+    with HostileServer() as server:
+        server.route("/v2/logs", behaviour)
+        code, out, err = run("logs", "--csv", "--base-url", server.url)
+    assert code == 6
+    assert [row["inference_id"] for row in csv.DictReader(io.StringIO(out))] == [
+        f"inf-{number}" for number in range(300, 200, -1)
+    ]
+    assert len(err.splitlines()) == 1
