@@ -20,6 +20,9 @@ What is compared, and why (the vendor's pages, ``api-key-usage``, ``usage-logs``
   window's end, and a charge recorded then counts when it bills a request of the window. A costing
   row without a charge made within ``settle`` of the moment of reading is *pending*, not missing.
 * Usage: the sum over keys of ``spend`` and ``requests`` (the charged count).
+* Memory: the ledger is read first and kept as amounts by id (with the time and model a mismatch
+  shows); each log row is then compared as it arrives and kept only when it is a mismatch. A log
+  row that comes twice in one walk (its page shifted) is counted once (see ``billing.logs``).
 
 ``tolerance`` (default 0.01 USD) is one rule for rows and totals: a difference smaller than it is
 agreement, one of a cent or more is not. The records agree when no id is in one and missing from the
@@ -30,7 +33,7 @@ rows, the usage against all of the logs).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -195,20 +198,94 @@ def check_settle(settle: object) -> datetime.timedelta:
     return settle
 
 
-@dataclass
-class _Side:
-    """One record's amounts by id, and when and which model each id was first seen with."""
+class _Ledger:
+    """The ledger's ``MODEL_USAGE`` charges by ``reference_id``, read before the logs so that each log
+    row is compared as it arrives and kept only when it is a mismatch. Per charge: its amount as the
+    JSON's number (a float, made exact when compared; several charges of one id add up exactly), when,
+    and the model (one string per model name)."""
 
-    amounts: dict[str | None, Decimal]
-    seen: dict[str | None, tuple[str, str | None]]
+    def __init__(self, end: datetime.datetime) -> None:
+        self.end = end
+        self.on_time: dict[str | None, tuple[float | Decimal, str, str | None]] = {}
+        #: Charges recorded at or after the window's end: they count only for a request of the window.
+        self.late: dict[str | None, tuple[float | Decimal, str, str | None]] = {}
+        self.other = 0
+        self.late_other: dict[str | None, int] = {}
+        self.usd = Decimal(0)
+        self.charges = 0
+        self._models: dict[str, str] = {}
 
-    def add(self, key: str | None, usd: Decimal, created: str, model: str | None) -> None:
-        self.amounts[key] = self.amounts.get(key, Decimal(0)) + usd
-        self.seen.setdefault(key, (created, model))
+    def add(self, entry: Transaction) -> None:
+        if entry.type_.value != _MODEL_USAGE:
+            return  # a server that ignores the type filter: not model usage, not compared
+        key = entry.reference_id
+        late = _moment("a ledger entry", entry.created_at) >= self.end
+        if entry.direction.value != _CHARGE:
+            if late:
+                self.late_other[key] = self.late_other.get(key, 0) + 1
+            else:
+                self.other += 1
+            return
+        usd = entry.amount.usd
+        into = self.late if late else self.on_time
+        before = into.get(key)
+        if before is None:
+            model = entry.model if entry.model is None else self._models.setdefault(entry.model, entry.model)
+            into[key] = (usd, entry.created_at, model)
+        else:
+            into[key] = (_usd(before[0]) + _usd(usd), before[1], before[2])
+        if not late:
+            self.usd += _usd(usd)
+            self.charges += before is None
+
+    def take(self, key: str) -> Decimal | None:
+        """What the ledger charged for the request ``key`` (its late charges too); None if nothing.
+        Taken: what remains afterwards is the charges of no request."""
+        self.other += self.late_other.pop(key, 0)
+        on_time, late = self.on_time.pop(key, None), self.late.pop(key, None)
+        if late is not None:
+            self.usd += _usd(late[0])
+            self.charges += on_time is None
+        if on_time is None and late is None:
+            return None
+        return (_usd(on_time[0]) if on_time else Decimal(0)) + (_usd(late[0]) if late else Decimal(0))
 
 
-def _drain(walk: Walk[Any], into: list[Any]) -> Steps[None]:
-    """Run a lazy walk (pages and rows) as steps of a plan, collecting its rows."""
+def _usd(amount: float | Decimal) -> Decimal:
+    return amount if isinstance(amount, Decimal) else exact(amount)
+
+
+class _Tally:
+    """The logs' rows folded one by one against the ledger: sums, counts and the mismatches only."""
+
+    def __init__(self, ledger: _Ledger, now: datetime.datetime, tolerance: Decimal, settle: datetime.timedelta):
+        self.ledger, self.now, self.tolerance, self.settle = ledger, now, tolerance, settle
+        self.rows = 0
+        self.charged_rows = 0
+        self.usd = Decimal(0)
+        self.only_in_logs: list[RowMismatch] = []
+        self.pending: list[RowMismatch] = []
+        self.differ: list[RowMismatch] = []
+
+    def add(self, row: LogEntry) -> None:
+        cost = exact(row.cost.usd)
+        self.rows += 1
+        self.usd += cost
+        if cost != 0:
+            self.charged_rows += 1
+        charged = self.ledger.take(row.inference_id)
+        if charged is None:
+            if cost == 0:
+                return  # failed or free: nothing to charge
+            mismatch = RowMismatch(row.inference_id, None, cost, row.created, row.model)
+            recent = self.now - _moment("a log row", row.created) < self.settle
+            (self.pending if recent else self.only_in_logs).append(mismatch)
+        elif abs(charged - cost) >= self.tolerance:
+            self.differ.append(RowMismatch(row.inference_id, charged, cost, row.created, row.model))
+
+
+def _drain(walk: Walk[Any], into: Callable[[Any], None]) -> Steps[None]:
+    """Run a lazy walk (pages and rows) as steps of a plan, handing each row to ``into`` as it comes."""
     received: Any = None
     while True:
         try:
@@ -219,7 +296,7 @@ def _drain(walk: Walk[Any], into: list[Any]) -> Steps[None]:
             received = yield step
         else:
             received = None
-            into.append(step)
+            into(step)
 
 
 def _steps(
@@ -234,103 +311,58 @@ def _steps(
     # Once each: a list that names a key twice must not double its rows into amounts that differ.
     prefixes = tuple(dict.fromkeys(key.prefix for key in keys))
     usage_parts = []
-    rows: list[LogEntry] = []
-    log_walk = _OffsetWalk(max_pages)
     for prefix in prefixes:
         for piece in pieces:
             usage_parts.append((prefix, (yield Call(USAGE, {**piece, "key_prefix": prefix}))))
-        queries = [{**piece, "key_prefix": prefix} for piece in pieces]
-        yield from _drain(_rows(queries, PAGE_SIZE, log_walk), rows)
-    charges: list[Transaction] = []
+    usage_usd, usage_requests = _usage_totals(prefixes, usage_parts)
+    # The ledger first: then each log row is compared as it comes and dropped unless it is a mismatch,
+    # so memory holds the charges, not the rows.
+    ledger = _Ledger(_moment("the window", pieces[-1]["end"]))
     filters = _BaseBilling._transaction_filters(pieces[0]["start"], _iso(read_until), None, _MODEL_USAGE, 100)
-    yield from _drain(_ledger_entries(filters, _LedgerWalk(max_pages)), charges)
-    return _compare(pieces, prefixes, usage_parts, rows, charges, now, tolerance, settle)
+    yield from _drain(_ledger_entries(filters, _LedgerWalk(max_pages)), ledger.add)
+    tally = _Tally(ledger, now, tolerance, settle)
+    log_walk = _OffsetWalk(max_pages)
+    for prefix in prefixes:
+        queries = [{**piece, "key_prefix": prefix} for piece in pieces]
+        yield from _drain(_rows(queries, PAGE_SIZE, log_walk), tally.add)
+    only_in_ledger = [
+        RowMismatch(key, _usd(usd), None, created, model) for key, (usd, created, model) in ledger.on_time.items()
+    ]
+    return Reconciliation(
+        start=pieces[0]["start"],
+        end=pieces[-1]["end"],
+        currency="USD",
+        tolerance=tolerance,
+        settle=settle,
+        key_prefixes=prefixes,
+        ledger_usd=ledger.usd,
+        ledger_charges=ledger.charges,
+        logs_usd=tally.usd,
+        logs_rows=tally.rows,
+        logs_charged_rows=tally.charged_rows,
+        usage_usd=usage_usd,
+        usage_requests=usage_requests,
+        pending_usd=sum((row.logs_usd or Decimal(0) for row in tally.pending), Decimal(0)),
+        only_in_logs=tuple(tally.only_in_logs),
+        only_in_ledger=tuple(only_in_ledger),
+        amounts_differ=tuple(tally.differ),
+        pending=tuple(tally.pending),
+        ledger_other_entries=ledger.other,
+    )
 
 
-def _compare(
-    pieces: list[dict[str, str]],
-    prefixes: tuple[str, ...],
-    usage_parts: list[tuple[str, Any]],
-    rows: Iterable[LogEntry],
-    charges: Iterable[Transaction],
-    now: datetime.datetime,
-    tolerance: Decimal,
-    settle: datetime.timedelta,
-) -> Reconciliation:
-    end = _moment("the window", pieces[-1]["end"])
-    currency = "USD"
+def _usage_totals(prefixes: tuple[str, ...], usage_parts: list[tuple[str, Any]]) -> tuple[Decimal, int]:
+    """The usage of every key added up, each key's pieces combined (and checked) as usage does."""
     usage_usd, usage_requests = Decimal(0), 0
     for prefix in prefixes:
-        parts = [part for owner, part in usage_parts if owner == prefix]
-        report = combine(parts)
-        if report.currency.upper() != currency:
+        report = combine([part for owner, part in usage_parts if owner == prefix])
+        if report.currency.upper() != "USD":
             raise ResponseValidationError(
                 f"GET /v2/usage answered key {prefix}'s spend in {report.currency!r}, not USD: it cannot be compared"
             )
         usage_usd += report.spend
         usage_requests += report.requests
-
-    logs = _Side({}, {})
-    logs_rows = 0
-    for row in rows:
-        logs_rows += 1
-        logs.add(row.inference_id, exact(row.cost.usd), row.created, row.model)
-    ledger = _Side({}, {})
-    other = 0
-    for entry in charges:
-        if entry.type_.value != _MODEL_USAGE:
-            continue  # a server that ignores the type filter: not model usage, not compared
-        late = _moment("a ledger entry", entry.created_at) >= end
-        if late and entry.reference_id not in logs.amounts:
-            continue  # the next window's charge
-        if entry.direction.value != _CHARGE:
-            other += 1
-            continue
-        ledger.add(entry.reference_id, exact(entry.amount.usd), entry.created_at, entry.model)
-
-    only_in_logs: list[RowMismatch] = []
-    pending: list[RowMismatch] = []
-    differ: list[RowMismatch] = []
-    charged_rows = 0
-    for key, cost in logs.amounts.items():
-        created, model = logs.seen[key]
-        charged = ledger.amounts.get(key)
-        if cost != 0:
-            charged_rows += 1
-        if charged is None:
-            if cost == 0:
-                continue  # failed or free: nothing to charge
-            mismatch = RowMismatch(key, None, cost, created, model)
-            recent = now - _moment("a log row", created) < settle
-            (pending if recent else only_in_logs).append(mismatch)
-        elif abs(charged - cost) >= tolerance:
-            differ.append(RowMismatch(key, charged, cost, created, model))
-    only_in_ledger = [
-        RowMismatch(key, amount, None, *ledger.seen[key])
-        for key, amount in ledger.amounts.items()
-        if key not in logs.amounts
-    ]
-    return Reconciliation(
-        start=pieces[0]["start"],
-        end=pieces[-1]["end"],
-        currency=currency,
-        tolerance=tolerance,
-        settle=settle,
-        key_prefixes=prefixes,
-        ledger_usd=sum(ledger.amounts.values(), Decimal(0)),
-        ledger_charges=len(ledger.amounts),
-        logs_usd=sum(logs.amounts.values(), Decimal(0)),
-        logs_rows=logs_rows,
-        logs_charged_rows=charged_rows,
-        usage_usd=usage_usd,
-        usage_requests=usage_requests,
-        pending_usd=sum((row.logs_usd or Decimal(0) for row in pending), Decimal(0)),
-        only_in_logs=tuple(only_in_logs),
-        only_in_ledger=tuple(only_in_ledger),
-        amounts_differ=tuple(differ),
-        pending=tuple(pending),
-        ledger_other_entries=other,
-    )
+    return usage_usd, usage_requests
 
 
 def reconcile_plan(

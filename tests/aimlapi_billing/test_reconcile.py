@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import tracemalloc
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
@@ -12,6 +13,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
+    Billing,
     InvalidParameterError,
     PaginationError,
     PermissionDeniedError,
@@ -19,6 +21,12 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._reconcile import Reconciliation
 
+from .hostile_server import HostileServer
+from .log_scenarios import charge as scenario_charge
+from .log_scenarios import growing_logs
+from .log_scenarios import keys as scenario_keys
+from .log_scenarios import ledger as scenario_ledger
+from .log_scenarios import usage as scenario_usage
 from .resources import MODES, call
 
 START, END = "2026-01-01T00:00:00Z", "2026-01-08T00:00:00Z"
@@ -354,6 +362,8 @@ async def test_logs_that_never_end_stop_at_max_pages(httpx_mock: HTTPXMock, mode
                 "requests": 0,
             }
             return httpx.Response(200, json=body)
+        if request.url.path == "/v2/billing/transactions":
+            return httpx.Response(200, json={"data": [], "pagination": {"next_cursor": None, "has_more": False}})
         offset = int(parse_qs(request.url.query.decode())["offset"][0])
         pagination = {"limit": 100, "offset": offset, "total": 10**9, "has_more": True}
         return httpx.Response(200, json={"data": [row(f"inf-{offset}", 0.01)], "pagination": pagination})
@@ -478,3 +488,98 @@ def test_a_client_loads_the_reconciliation_only_when_asked() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "True"]
+
+
+def _account_whose_rows_arrive_late(arrivals: int | None) -> HostileServer:
+    """252 requests, each charged 0.01 and counted by usage; the logs show 250 at first and the
+    last ``arrivals`` while they are walked (a row before each page), shifting the pages."""
+    server = HostileServer()
+    server.route("/v1/keys", scenario_keys("a1b2c3d4"))
+    server.route("/v2/usage", scenario_usage(2.52, 252))
+    server.route("/v2/billing/transactions", scenario_ledger([scenario_charge(f"inf-{n}") for n in range(1, 253)]))
+    server.route("/v2/logs", growing_logs(250, arrivals))
+    return server
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_rows_that_arrive_during_the_walk_are_no_double_charge(mode: str) -> None:
+    with _account_whose_rows_arrive_late(arrivals=2) as server:
+        result = await call(mode, lambda billing: billing.reconcile(period="24h"), base_url=server.url)
+    assert (result.amounts_differ, result.only_in_ledger, result.only_in_logs) == ((), (), ())
+    assert (result.logs_rows, result.logs_usd, result.ledger_usd) == (252, Decimal("2.52"), Decimal("2.52"))
+    assert result.agree
+
+
+def test_rows_that_keep_arriving_show_as_what_was_read() -> None:
+    # Every page brings a row: the walk ends when the rows read match the total, with one more row
+    # than the ledger has charged: it is in the logs only, and counted once.
+    with _account_whose_rows_arrive_late(arrivals=None) as server, Billing(base_url=server.url) as billing:
+        result = billing.reconcile(period="24h")
+    assert [row.id for row in result.only_in_logs] == ["inf-253"]
+    assert (result.amounts_differ, result.only_in_ledger) == ((), ())
+    assert result.logs_rows == 253
+
+
+def _synthetic_peak(rows: int) -> int:
+    """tracemalloc's peak while a reconciliation of ``rows`` log rows, each with its charge, is driven
+    by parsed pages made on the fly (as the client makes them): what the comparison keeps."""
+    from aimlapi_billing_client.models import KeysResponse, LogsResponse, TransactionsResponse, UsageResponse
+
+    from aimlapi_billing._reconcile import reconcile_plan
+
+    def synthetic_row(number: int) -> dict[str, Any]:
+        return {**row(f"inf-{number:020d}", 0.001 + number * 1e-7), "request_id": f"req-{number:012d}"}
+
+    def synthetic_charge(number: int) -> dict[str, Any]:
+        return charge(f"inf-{number:020d}", 0.001 + number * 1e-7)
+
+    plan = reconcile_plan(
+        period=None,
+        start=START,
+        end=END,
+        tolerance="0.01",
+        settle=datetime.timedelta(minutes=15),
+        max_pages=10_000,
+        timeout=None,
+        deadline=None,
+    )
+    tracemalloc.start()
+    received: Any = None
+    try:
+        while True:
+            step = plan.steps.send(received)
+            name, params = step.endpoint.name, step.params
+            if name == "GET /v1/keys":
+                model: Any = KeysResponse.from_dict({"data": [key("aaaa1111")]})
+            elif name == "GET /v2/usage":
+                usage = {"start": START, "end": END, "spend": 1.0, "currency": "USD", "requests": rows}
+                model = UsageResponse.from_dict({"api_key_prefix": "aaaa1111", **usage})
+            elif name == "GET /v2/logs":
+                at = params["offset"]
+                pagination = {"limit": 100, "offset": at, "total": rows, "has_more": at + 100 < rows}
+                data = [synthetic_row(n) for n in range(at, min(at + 100, rows))]
+                model = LogsResponse.from_dict({"data": data, "pagination": pagination})
+            else:
+                at = int(params.get("cursor") or 0)
+                more = at + 100 < rows
+                data = [synthetic_charge(n) for n in range(at, min(at + 100, rows))]
+                pages = {"next_cursor": str(at + 100) if more else None, "has_more": more}
+                model = TransactionsResponse.from_dict({"data": data, "pagination": pages})
+            received = step.convert(None, model) if step.convert else model
+    except StopIteration as stop:
+        result: Reconciliation = stop.value
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert (result.logs_rows, result.ledger_charges, result.ledger_vs_logs_usd) == (rows, rows, 0)
+    assert result.only_in_logs == result.only_in_ledger == result.amounts_differ == ()
+    return peak
+
+
+def test_memory_holds_the_charges_not_the_rows() -> None:
+    # The README's figure: a few hundred bytes per request (its charge, and its digest while its
+    # window is walked), not the ~2.5 kB of keeping every parsed row and charge. Measured against a
+    # baseline in the same run.
+    small, large = _synthetic_peak(1_000), _synthetic_peak(6_000)
+    per_row = (large - small) / 5_000
+    assert per_row < 600, f"{per_row:.0f} bytes per request"
