@@ -44,7 +44,7 @@ from ._exceptions import InvalidParameterError, ResponseValidationError
 from ._keys import LIST_KEYS, _data
 from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _rows
 from ._resource import Call, Plan, Steps, Walk
-from ._usage import USAGE, Moment, _iso, combine, exact
+from ._usage import USAGE, Moment, _iso, check_echo, combine, exact
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey, LogEntry, Transaction
@@ -312,8 +312,11 @@ def _steps(
     prefixes = tuple(dict.fromkeys(key.prefix for key in keys))
     usage_parts = []
     for prefix in prefixes:
-        for piece in pieces:
-            usage_parts.append((prefix, (yield Call(USAGE, {**piece, "key_prefix": prefix}))))
+        for number, piece in enumerate(pieces, 1):
+            query = {**piece, "key_prefix": prefix}
+            part = yield Call(USAGE, query)
+            check_echo(query, part, f"key {prefix}'s piece {number} of {len(pieces)}")
+            usage_parts.append((prefix, part))
     usage_usd, usage_requests = _usage_totals(prefixes, usage_parts)
     # The ledger first: then each log row is compared as it comes and dropped unless it is a mismatch,
     # so memory holds the charges, not the rows.

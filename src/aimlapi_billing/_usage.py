@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
 
 if TYPE_CHECKING:
@@ -49,6 +50,15 @@ _GROUPINGS = {
     "model,day": "day,model",
 }
 Moment = datetime.datetime | str
+#: The moments a window may start or end at: a day inside Python's calendar, so that a local time,
+#: a settling time (at most a day) or the API's own arithmetic cannot leave it.
+_EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
+_LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(days=1)
+#: More than this in USD (or requests) for one window is no spend but a broken answer.
+MAX_AMOUNT = Decimal(10**15)
+#: How far the API's echo of a piece's ``start`` and ``end`` may be from what was asked: the vendor
+#: echoes the window "resolved to UTC"; a server that drops the fraction of a second still measured it.
+ECHO_TOLERANCE = datetime.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -101,19 +111,27 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
     spend: dict[str, Decimal] = {}
     requests: dict[str, int] = {}
     groups: list[UsageGroup] | None = None
-    for part in parts:
+    total, charged = Decimal(0), 0
+    for number, part in enumerate(parts, 1):
+        where = f"{_name(part)} (piece {number} of {len(parts)})"
+        total += _amount(f"{where} spend", part.spend)
+        charged += _count(f"{where} requests", part.requests)
         for usage in getattr(part, "models", ()):
-            spend[usage.model] = spend.get(usage.model, Decimal(0)) + exact(usage.spend)
-            requests[usage.model] = requests.get(usage.model, 0) + usage.requests
+            spend[usage.model] = spend.get(usage.model, Decimal(0)) + _amount(f"{where} models[].spend", usage.spend)
+            requests[usage.model] = requests.get(usage.model, 0) + _count(f"{where} models[].requests", usage.requests)
         part_groups = getattr(part, "groups", None)
         if isinstance(part_groups, list):
+            for group in part_groups:
+                _amount(f"{where} groups[].spend", group.spend)
+                _count(f"{where} groups[].requests.total", group.requests.total)
+                _count(f"{where} groups[].requests.charged", group.requests.charged)
             groups = [*(groups or []), *part_groups]
     models = sorted(
         (ModelSpend(name, spend[name], requests[name]) for name in spend), key=lambda m: (-m.spend, m.model)
     )
     return UsageReport(
-        spend=sum((exact(part.spend) for part in parts), Decimal(0)),
-        requests=sum(part.requests for part in parts),
+        spend=total,
+        requests=charged,
         start=first.start,
         end=parts[-1].end,
         currency=first.currency,
@@ -122,6 +140,56 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
         groups=None if groups is None else tuple(groups),
         parts=tuple(parts),
     )
+
+
+def _name(part: UsageResponse | UsageDetailResponse) -> str:
+    return USAGE_DETAIL.name if hasattr(part, "models") else USAGE.name
+
+
+def _amount(where: str, value: float) -> Decimal:
+    amount = exact(value)
+    if not amount.is_finite() or amount < 0:
+        raise ResponseValidationError(f"{where} is {value!r}: an amount of USD is finite and 0 or more")
+    return amount
+
+
+def _count(where: str, value: int) -> int:
+    if value < 0:
+        raise ResponseValidationError(f"{where} is {value!r}: a count of requests is 0 or more")
+    return value
+
+
+def check_echo(query: dict[str, Any], part: UsageResponse | UsageDetailResponse, piece: str) -> None:
+    """Raise unless ``part`` measured the window ``query`` asked for (:data:`ECHO_TOLERANCE`): for a
+    ``period``, a window that long; else the same ``start`` and ``end``. A server that measured less
+    would make a split window's sum silently short."""
+    name = _name(part)
+    try:
+        start, end = (_parse_utc(text) for text in (part.start, part.end))
+    except (ValueError, OverflowError, TypeError):
+        raise ResponseValidationError(
+            f"{name} answered {piece} with an unreadable start or end: {str(part.start)[:40]!r}, {str(part.end)[:40]!r}"
+        ) from None
+    if "period" in query:
+        amount, unit = int(query["period"][:-1]), query["period"][-1]
+        length = datetime.timedelta(hours=amount) if unit == "h" else datetime.timedelta(days=amount)
+        if abs((end - start) - length) <= ECHO_TOLERANCE:
+            return
+        asked = f"the last {query['period']}"
+    else:
+        asked_start, asked_end = _parse_utc(query["start"]), _parse_utc(query["end"])
+        if abs(start - asked_start) <= ECHO_TOLERANCE and abs(end - asked_end) <= ECHO_TOLERANCE:
+            return
+        asked = f"{query['start']} to {query['end']}"
+    raise ResponseValidationError(
+        f"{name} measured {piece} over {part.start} to {part.end}, not {asked} as asked: its spend would not "
+        "cover the window"
+    )
+
+
+def _parse_utc(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
 
 
 def split(start: datetime.datetime, end: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -139,7 +207,7 @@ def _moment(name: str, value: object) -> datetime.datetime:
     """An aware datetime: a naive datetime is local time (as in Python); a string without an offset is
     UTC (as the API reads it)."""
     if isinstance(value, datetime.datetime):
-        moment = value if value.tzinfo is not None else value.astimezone()
+        moment = value
     elif isinstance(value, str):
         try:
             moment = datetime.datetime.fromisoformat(value.strip())
@@ -150,9 +218,16 @@ def _moment(name: str, value: object) -> datetime.datetime:
     else:
         raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(value).__name__}")
     try:
-        return moment.astimezone(datetime.UTC)
+        # A naive datetime is local time: near year 1 or 9999 that conversion itself leaves the calendar.
+        utc = (moment if moment.tzinfo is not None else moment.astimezone()).astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise InvalidParameterError(f"{name} is outside the calendar in UTC: {value!r}") from None
+    if not _EARLIEST <= utc <= _LATEST:
+        raise InvalidParameterError(
+            f"{name} must be from {_iso(_EARLIEST)} to {_iso(_LATEST)} (a day inside the calendar, for time "
+            f"zones and the reconciliation's settling time), not {_iso(utc)}"
+        )
+    return utc
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -231,9 +306,28 @@ def _key_prefix(key_prefix: object) -> dict[str, str]:
 
 def _combined(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
     parts = []
-    for query in queries:
-        parts.append((yield Call(endpoint, query)))
+    for number, query in enumerate(queries, 1):
+        part = yield Call(endpoint, query)
+        check_echo(query, part, f"piece {number} of {len(queries)}")
+        parts.append(part)
     return combine(parts)
+
+
+def _report(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
+    return _plausible((yield from _combined(endpoint, queries)))
+
+
+def _plausible(report: UsageReport) -> UsageReport:
+    """``report`` unless a sum is beyond any spend (a broken answer that floats would print as ``inf``)."""
+    sums = [("spend", report.spend), ("requests", Decimal(report.requests))]
+    sums += [(f"spend of {model.model}", model.spend) for model in report.models]
+    for what, amount in sums:
+        if amount > MAX_AMOUNT:
+            raise ResponseValidationError(
+                f"{_name(report.parts[0])} answered a window's {printable(what)} of {amount:.6g}: more than "
+                f"{MAX_AMOUNT:.0e} is no usage but a broken answer"
+            )
+    return report
 
 
 class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
@@ -260,7 +354,7 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         """``GET /v2/usage``: spend and charged requests. ``key_prefix`` (another key's spend) needs a
         management key. ``deadline`` covers every piece of a split window."""
         queries = [{**window, **_key_prefix(key_prefix)} for window in windows(period, start, end)]
-        return Plan(_combined(USAGE, queries), timeout, deadline)
+        return Plan(_report(USAGE, queries), timeout, deadline)
 
     @operation
     def detail(
@@ -283,7 +377,7 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         if tz is not None:
             extra["tz"] = check_tz(tz)
         queries = [{**window, **extra} for window in windows(period, start, end)]
-        return Plan(_combined(USAGE_DETAIL, queries), timeout, deadline)
+        return Plan(_report(USAGE_DETAIL, queries), timeout, deadline)
 
 
 RESOURCE = UsageResource

@@ -109,7 +109,11 @@ def usage(spend: float | str, requests: int, measured_days: int | None = None) -
 
     def answer(request: Request) -> dict[str, Any]:
         end = request.query.get("end", [iso(NOW)])[0]
-        start = request.query.get("start", [iso(NOW - datetime.timedelta(days=1))])[0]
+        if "period" in request.query:  # "7d", "24h": the window ends now
+            amount, unit = int(request.query["period"][0][:-1]), request.query["period"][0][-1]
+            start = iso(NOW - datetime.timedelta(**{"hours" if unit == "h" else "days": amount}))
+        else:
+            start = request.query["start"][0]
         if measured_days is not None:
             until = datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
             start = iso(until - datetime.timedelta(days=measured_days))

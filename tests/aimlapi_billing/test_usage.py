@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
 
-from aimlapi_billing import BadRequestError, InvalidParameterError, ResponseValidationError
+from aimlapi_billing import BadRequestError, Billing, InvalidParameterError, ResponseValidationError
 from aimlapi_billing._usage import MAX_WINDOW, USAGE, _combined, combine, split, windows
 
 from .conftest import BASE_URL
+from .hostile_server import HostileServer
+from .log_scenarios import usage as scenario_usage
 from .resources import MODES, call
 
 START = "2026-01-01T00:00:00Z"
@@ -219,8 +221,8 @@ def test_a_long_period_becomes_contiguous_pieces_ending_now() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_pieces_that_disagree_on_currency_are_not_added(httpx_mock: HTTPXMock, mode: str) -> None:
-    httpx_mock.add_response(json=usage_body())
-    httpx_mock.add_response(json={**usage_body(), "currency": "EUR"})
+    httpx_mock.add_response(json=usage_body(end="2026-04-03T00:00:00Z"))
+    httpx_mock.add_response(json=usage_body(start="2026-04-03T00:00:00Z", end="2026-06-01T00:00:00Z", currency="EUR"))
     with pytest.raises(ResponseValidationError, match="cannot be added"):
         await call(mode, lambda billing: billing.usage.total(start=START, end="2026-06-01T00:00:00Z"))
 
@@ -298,3 +300,128 @@ def test_split_covers_the_window_without_gaps() -> None:
     pieces = split(start, start + 3 * MAX_WINDOW + datetime.timedelta(seconds=1))
     assert len(pieces) == 4
     assert pieces[-1][1] - pieces[-1][0] == datetime.timedelta(seconds=1)
+
+
+# -- answers that cannot be spend, windows the API did not measure, moments at the calendar's edges -
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (usage_body(spend=-5.5), r"GET /v2/usage \(piece 1 of 1\) spend is -5.5"),
+        (usage_body(requests=-3), r"GET /v2/usage \(piece 1 of 1\) requests is -3"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_negative_figures_are_refused_by_name(
+    httpx_mock: HTTPXMock, mode: str, body: dict[str, Any], message: str
+) -> None:
+    httpx_mock.add_response(json=body)
+    with pytest.raises(ResponseValidationError, match=message):
+        await call(mode, lambda billing: billing.usage.total(start=START, end=END))
+
+
+@pytest.mark.parametrize(
+    ("models", "groups", "field"),
+    [
+        ([{"model": "m", "spend": -1.0, "requests": 1}], [], "models[].spend is -1.0"),
+        ([{"model": "m", "spend": 1.0, "requests": -1}], [], "models[].requests is -1"),
+        ([], [group(-0.5, day="2026-01-01")], "groups[].spend is -0.5"),
+        (
+            [],
+            [{**group(0.5), "requests": {"total": 1, "charged": -1, "succeeded": 1, "failed": 0}}],
+            "groups[].requests.charged is -1",
+        ),
+    ],
+)
+def test_negative_figures_of_a_detail_are_refused_by_name(
+    httpx_mock: HTTPXMock, models: list[Any], groups: list[Any], field: str
+) -> None:
+    httpx_mock.add_response(json=usage_body(models=models, groups=groups))
+    with Billing() as billing, pytest.raises(ResponseValidationError) as raised:
+        billing.usage.detail(start=START, end=END, group_by="day")
+    assert f"GET /v2/usage/detail (piece 1 of 1) {field}" in str(raised.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_sum_beyond_any_spend_is_refused(httpx_mock: HTTPXMock, mode: str) -> None:
+    ends = ["2026-01-01T00:00:00Z", "2026-04-03T00:00:00Z", "2026-07-04T00:00:00Z", "2026-08-01T00:00:00Z"]
+    for start, end in itertools.pairwise(ends):
+        httpx_mock.add_response(json=usage_body(spend=1.7e308, start=start, end=end))
+    with pytest.raises(ResponseValidationError, match=r"spend of 5.10000e\+308: more than 1e\+15"):
+        await call(mode, lambda billing: billing.usage.total(start=ends[0], end=ends[-1]))
+
+
+def test_a_large_exact_sum_is_kept_exact(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=usage_body(spend=0.1234567890123456, end="2026-04-03T00:00:00Z"))
+    httpx_mock.add_response(json=usage_body(spend=1000000, start="2026-04-03T00:00:00Z", end="2026-05-01T00:00:00Z"))
+    with Billing() as billing:
+        report = billing.usage.total(start=START, end="2026-05-01T00:00:00Z")
+    assert report.spend == Decimal("1000000.1234567890123456")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_piece_measured_over_less_than_asked_is_refused(mode: str) -> None:
+    with HostileServer() as server:
+        server.route("/v2/usage", scenario_usage(1.0, 1, measured_days=30))
+        with pytest.raises(ResponseValidationError, match=r"measured piece 1 of 4 over .* not .* as asked"):
+            await call(mode, lambda billing: billing.usage.total(period="365d"), base_url=server.url)
+        assert server.requests["/v2/usage"] == 1
+
+
+@pytest.mark.parametrize(
+    ("echo", "accepted"),
+    [
+        (("2026-01-01T00:00:00Z", "2026-01-08T00:00:00Z"), True),
+        (("2026-01-01T00:00:00.999Z", "2026-01-07T23:59:59+00:00"), True),  # within a second
+        (("2025-12-31T23:59:58Z", "2026-01-08T00:00:00Z"), False),
+        (("2026-01-01T00:00:00Z", "2026-01-07T00:00:00Z"), False),
+        (("2026-01-01", "not a time"), False),
+    ],
+)
+def test_the_echoed_window_is_checked_within_a_second(
+    httpx_mock: HTTPXMock, echo: tuple[str, str], accepted: bool
+) -> None:
+    httpx_mock.add_response(json=usage_body(start=echo[0], end=echo[1]))
+    with Billing() as billing:
+        if accepted:
+            assert billing.usage.total(start=START, end=END).spend == Decimal("1.5")
+        else:
+            with pytest.raises(ResponseValidationError, match="piece 1 of 1"):
+                billing.usage.total(start=START, end=END)
+
+
+def test_a_period_is_checked_by_its_length(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=usage_body(start="2026-01-02T00:00:00Z"))  # 6 days for "7d"
+    with Billing() as billing, pytest.raises(ResponseValidationError, match="not the last 7d as asked"):
+        billing.usage.total(period="7d")
+
+
+NOW = datetime.datetime.now(datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime.datetime.min, NOW),  # naive: local time, which may leave the calendar
+        (NOW - datetime.timedelta(days=1), datetime.datetime.max),
+        (NOW - datetime.timedelta(days=1), datetime.datetime.max.replace(tzinfo=datetime.UTC)),
+        ("0001-01-01T00:00:00", "0001-01-03T00:00:00"),
+        ("9999-12-31T00:00:00Z", "9999-12-31T23:59:59Z"),
+    ],
+    ids=["naive-min", "naive-max", "aware-max", "year-1", "year-9999"],
+)
+@pytest.mark.parametrize("method", ["usage.total", "usage.detail", "logs.list", "logs.page", "reconcile"])
+@pytest.mark.parametrize("mode", MODES)
+async def test_moments_at_the_calendars_edges_are_invalid_parameters(
+    httpx_mock: HTTPXMock, mode: str, method: str, start: Any, end: Any
+) -> None:
+    def use(billing: Any) -> Any:
+        target = billing
+        for name in method.split("."):
+            target = getattr(target, name)
+        return target(start=start, end=end)
+
+    with pytest.raises(InvalidParameterError, match=r"start|end"):
+        await call(mode, use)
+    assert httpx_mock.get_requests() == []

@@ -195,6 +195,8 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(busy: FakeAIMLAPI) -> 
         (["--period", "7"], "not a period"),
         (["--start", "2025-11-01"], "go together"),
         (["--key-prefix", "\t"], "not a key prefix"),
+        (["--start", "9999-12-31T00:00:00", "--end", "9999-12-31T23:59:59"], "must be from 0001-01-02"),
+        (["--start", "0001-01-01", "--end", "0001-01-02T12:00:00"], "must be from 0001-01-02"),
     ],
 )
 def test_every_option_is_checked_before_any_request(fake_api: FakeAIMLAPI, options: list[str], message: str) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fake_api_server import CHATBOT_KEY, FakeAIMLAPI
 
+from ..hostile_server import Behaviour, HostileServer
+from ..log_scenarios import usage as scenario_usage
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -126,6 +129,8 @@ def test_a_server_text_reaches_the_terminal_escaped(fake_api: FakeAIMLAPI) -> No
         (["--end", "2025-11-01"], "go together"),
         (["--period", "7d", "--start", "2025-11-01", "--end", "2025-11-02"], "not both"),
         (["--start", "2025-11-02", "--end", "2025-11-01"], "must be later"),
+        (["--start", "9999-12-31T00:00:00", "--end", "9999-12-31T23:59:59"], "must be from 0001-01-02"),
+        (["--start", "0001-01-01", "--end", "0001-01-02T12:00:00"], "must be from 0001-01-02"),
         (["--start", "2025-11-02", "--end", "2025-11-02"], "must be later"),
         (["--start", "0001-01-01", "--end", "9999-01-01"], "longer than 3660 days"),
         (["--start", "2025-02-30", "--end", "2025-03-01"], "not an ISO 8601"),
@@ -164,3 +169,41 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
             "csv",
         },
     )
+
+
+# -- answers no server should give (real sockets) --------------------------------------------------
+
+
+def _usage_of(behaviour: Behaviour, *options: str) -> tuple[int, str, str]:
+    with HostileServer() as server:
+        server.route("/v2/usage", behaviour)
+        return run("usage", *options, "--base-url", server.url)
+
+
+def test_json_money_is_the_exact_sum() -> None:
+    # Four 92-day pieces of 250000.00000000003: the exact sum has more digits than a float holds.
+    code, out, err = _usage_of(scenario_usage(250000.00000000003, 1), "--period", "365d", "--json")
+    assert (code, err) == (0, "")
+    exact = 4 * Decimal(repr(250000.00000000003))
+    assert f'"spend": {exact:f},' in out
+    assert json.loads(out, parse_float=Decimal)["spend"] == exact != Decimal(repr(float(exact)))
+
+
+def test_a_sum_beyond_any_spend_is_refused_not_printed_as_infinity() -> None:
+    code, out, err = _usage_of(scenario_usage(1.7e308, 5), "--period", "200d", "--json")
+    assert (code, out) == (6, "")
+    assert "spend of 5.10000e+308: more than 1e+15" in err
+
+
+@pytest.mark.parametrize(("spend", "requests", "field"), [(-5.5, 3, "spend is -5.5"), (1.0, -3, "requests is -3")])
+def test_negative_figures_are_refused_by_name(spend: float, requests: int, field: str) -> None:
+    code, out, err = _usage_of(scenario_usage(spend, requests), "--period", "7d")
+    assert (code, out) == (6, "")
+    assert f"GET /v2/usage (piece 1 of 1) {field}" in err
+
+
+def test_a_piece_measured_over_less_than_asked_is_refused() -> None:
+    code, out, err = _usage_of(scenario_usage(1.0, 1, measured_days=30), "--period", "200d")
+    assert (code, out) == (6, "")
+    assert "measured piece 1 of 3 over" in err
+    assert "its spend would not cover the window" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError
@@ -64,16 +65,40 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except AIMLAPIError as exc:
         return report(exc, err)
     if args.json:
-        out.write(json.dumps(as_json(result, detail, args.group_by is not None), indent=2) + "\n")
+        out.write(exact_json(as_json(result, detail, args.group_by is not None)) + "\n")
     else:
         out.write(usage_table(result, detail) + "\n")
     return EXIT_OK
 
 
+def exact_json(data: dict[str, Any]) -> str:
+    """``data`` as indented JSON, each ``Decimal`` written as a JSON number of its exact digits (a
+    float would round a sum of many digits, or overflow to ``Infinity``)."""
+    import secrets
+
+    marker = secrets.token_hex(16)  # no server text can hold it: the substitution touches only ours
+    numbers: list[str] = []
+
+    def placeholder(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            numbers.append(f"{value:f}")
+            return f"{marker}{len(numbers) - 1}"
+        if isinstance(value, dict):
+            return {name: placeholder(item) for name, item in value.items()}
+        if isinstance(value, list):
+            return [placeholder(item) for item in value]
+        return value
+
+    text = json.dumps(placeholder(data), indent=2)
+    for index in reversed(range(len(numbers))):  # "…10" before "…1"
+        text = text.replace(f'"{marker}{index}"', numbers[index])
+    return text
+
+
 def as_json(result: UsageReport, models: bool, groups: bool) -> dict[str, Any]:
-    """The API's fields for the whole window: money as JSON numbers (the exact sums' shortest form)."""
+    """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers)."""
     data: dict[str, Any] = {
-        "spend": float(result.spend),
+        "spend": result.spend,
         "requests": result.requests,
         "start": result.start,
         "end": result.end,
@@ -81,7 +106,7 @@ def as_json(result: UsageReport, models: bool, groups: bool) -> dict[str, Any]:
         "api_key_prefix": result.api_key_prefix,
     }
     if models:
-        data["models"] = [{"model": m.model, "spend": float(m.spend), "requests": m.requests} for m in result.models]
+        data["models"] = [{"model": m.model, "spend": m.spend, "requests": m.requests} for m in result.models]
     if groups:
         data["groups"] = [group.to_dict() for group in result.groups or ()]
     return data
