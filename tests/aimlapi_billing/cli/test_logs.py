@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +22,7 @@ from aimlapi_billing import _ratelimit
 
 from ..conftest import API_KEY
 from ..hostile_server import Behaviour, HostileServer
-from ..log_scenarios import first_page_at_every_offset, growing_logs, offset_ignored
+from ..log_scenarios import answering, first_page_at_every_offset, growing_logs, log_row, logs_page, offset_ignored
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -232,3 +233,32 @@ def test_a_server_that_pages_badly_is_stopped_before_a_wrong_row_is_printed(beha
         f"inf-{number}" for number in range(300, 200, -1)
     ]
     assert len(err.splitlines()) == 1
+
+
+COSTS = [1e-7, 0.00004, 0.0, 1.23456789, 12345.000001]
+
+
+def _costly_logs(*style: str) -> str:
+    rows = [log_row(f"inf-{number}", usd) for number, usd in enumerate(COSTS)]
+    with HostileServer() as server:
+        server.route("/v2/logs", answering(lambda request: logs_page(rows, request)))
+        code, out, err = run("logs", *style, "--base-url", server.url)
+    assert (code, err) == (0, "")
+    return out
+
+
+def test_csv_costs_are_the_apis_exact_decimals() -> None:
+    rows = list(csv.DictReader(io.StringIO(_costly_logs("--csv"))))
+    assert [row["cost_usd"] for row in rows] == ["0.0000001", "0.00004", "0", "1.23456789", "12345.000001"]
+
+
+def test_json_costs_are_the_apis_numbers() -> None:
+    lines = _costly_logs("--json").splitlines()
+    assert [json.loads(line, parse_float=Decimal)["cost"]["usd"] for line in lines] == [
+        Decimal(repr(usd)) for usd in COSTS
+    ]
+
+
+def test_the_table_never_shows_a_cost_as_zero() -> None:
+    shown = [line.split()[2] for line in _costly_logs().splitlines()[1:]]
+    assert shown == ["<0.0001", "<0.0001", "0.0000", "1.2346", "12,345.0000"]

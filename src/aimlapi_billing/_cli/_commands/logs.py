@@ -109,6 +109,20 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _exact(usd: float) -> str:
+    """The cost as the API wrote it, positional (``0.0000001``, never ``1e-07`` or a rounded ``0``)."""
+    from ..._usage import exact
+
+    return f"{exact(usd):f}" if usd else "0"
+
+
+def _table_usd(usd: float) -> str:
+    """Four decimals, but a cost that is not zero never shows as one."""
+    if usd and abs(usd) < 0.00005:
+        return "<0.0001" if usd > 0 else ">-0.0001"
+    return f"{usd:,.4f}"
+
+
 def _cells(row: LogEntry) -> tuple[str, ...]:
     usd = row.cost.usd
     return (
@@ -116,7 +130,7 @@ def _cells(row: LogEntry) -> tuple[str, ...]:
         row.status.value,
         row.origin.value,
         row.model,
-        f"{usd:.6f}".rstrip("0").rstrip(".") if usd else "0",
+        _exact(usd),
         str(row.cost.credits_),
         str(row.tokens.input_),
         str(row.tokens.output),
@@ -146,8 +160,8 @@ def _lines(rows: Iterator[LogEntry], style: str) -> Iterator[str]:
     for row in rows:
         shown = [printable(cell) for cell in _cells(row)]
         created, status, model, inference_id = shown[0], shown[1], shown[3], shown[10]
-        usd, tokens = row.cost.usd, row.tokens.total
-        yield f"{created:<24}  {status:<9}  {usd:>10,.4f}  {tokens:>9,}  {model:<28}  {inference_id}\n"
+        usd, tokens = _table_usd(row.cost.usd), row.tokens.total
+        yield f"{created:<24}  {status:<9}  {usd:>10}  {tokens:>9,}  {model:<28}  {inference_id}\n"
 
 
 def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str) -> int:
