@@ -113,18 +113,14 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
     groups: list[UsageGroup] | None = None
     total, charged = Decimal(0), 0
     for number, part in enumerate(parts, 1):
-        where = f"{_name(part)} (piece {number} of {len(parts)})"
-        total += _amount(f"{where} spend", part.spend)
-        charged += _count(f"{where} requests", part.requests)
+        check_figures(part, f"piece {number} of {len(parts)}")
+        total += exact(part.spend)
+        charged += part.requests
         for usage in getattr(part, "models", ()):
-            spend[usage.model] = spend.get(usage.model, Decimal(0)) + _amount(f"{where} models[].spend", usage.spend)
-            requests[usage.model] = requests.get(usage.model, 0) + _count(f"{where} models[].requests", usage.requests)
+            spend[usage.model] = spend.get(usage.model, Decimal(0)) + exact(usage.spend)
+            requests[usage.model] = requests.get(usage.model, 0) + usage.requests
         part_groups = getattr(part, "groups", None)
         if isinstance(part_groups, list):
-            for group in part_groups:
-                _amount(f"{where} groups[].spend", group.spend)
-                _count(f"{where} groups[].requests.total", group.requests.total)
-                _count(f"{where} groups[].requests.charged", group.requests.charged)
             groups = [*(groups or []), *part_groups]
     models = sorted(
         (ModelSpend(name, spend[name], requests[name]) for name in spend), key=lambda m: (-m.spend, m.model)
@@ -144,6 +140,21 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
 
 def _name(part: UsageResponse | UsageDetailResponse) -> str:
     return USAGE_DETAIL.name if hasattr(part, "models") else USAGE.name
+
+
+def check_figures(part: UsageResponse | UsageDetailResponse, piece: str) -> None:
+    """Raise, naming the field, unless every amount and count of ``part`` is finite and 0 or more."""
+    where = f"{_name(part)} ({piece})"
+    _amount(f"{where} spend", part.spend)
+    _count(f"{where} requests", part.requests)
+    for usage in getattr(part, "models", ()):
+        _amount(f"{where} models[].spend", usage.spend)
+        _count(f"{where} models[].requests", usage.requests)
+    part_groups = getattr(part, "groups", None)
+    for group in part_groups if isinstance(part_groups, list) else ():
+        _amount(f"{where} groups[].spend", group.spend)
+        _count(f"{where} groups[].requests.total", group.requests.total)
+        _count(f"{where} groups[].requests.charged", group.requests.charged)
 
 
 def _amount(where: str, value: float) -> Decimal:
@@ -308,6 +319,7 @@ def _combined(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[U
     parts = []
     for number, query in enumerate(queries, 1):
         part = yield Call(endpoint, query)
+        check_figures(part, f"piece {number} of {len(queries)}")
         check_echo(query, part, f"piece {number} of {len(queries)}")
         parts.append(part)
     return combine(parts)

@@ -583,3 +583,10 @@ def test_memory_holds_the_charges_not_the_rows() -> None:
     small, large = _synthetic_peak(1_000), _synthetic_peak(6_000)
     per_row = (large - small) / 5_000
     assert per_row < 600, f"{per_row:.0f} bytes per request"
+
+
+def test_usage_measured_over_less_than_the_window_is_refused() -> None:
+    with _account_whose_rows_arrive_late(arrivals=0) as server, Billing(base_url=server.url) as billing:
+        server.route("/v2/usage", scenario_usage(2.52, 252, measured_days=30))
+        with pytest.raises(ResponseValidationError, match="measured key a1b2c3d4's piece 1 of 2 over"):
+            billing.reconcile(period="100d")

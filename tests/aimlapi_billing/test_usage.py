@@ -425,3 +425,9 @@ async def test_moments_at_the_calendars_edges_are_invalid_parameters(
     with pytest.raises(InvalidParameterError, match=r"start|end"):
         await call(mode, use)
     assert httpx_mock.get_requests() == []
+
+
+def test_a_figure_that_cannot_be_is_named_before_the_window_is_compared(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=usage_body(spend=-5.5, start="2026-01-07T00:00:00Z"))  # one day for "7d"
+    with Billing() as billing, pytest.raises(ResponseValidationError, match=r"\(piece 1 of 1\) spend is -5.5"):
+        billing.usage.total(period="7d")
