@@ -3,9 +3,12 @@ mocked answers (tests/test_readme.py also runs it, as a quickstart block, agains
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
+import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
@@ -51,9 +54,24 @@ ROW = {
 }
 
 
+def _usage_of_the_window_asked_for(request: httpx.Request) -> httpx.Response:
+    """``USAGE``, echoing the window asked for (the SDK checks that each piece measured it)."""
+    query = parse_qs(request.url.query.decode())
+    if "period" in query:
+        amount, unit = int(query["period"][0][:-1]), query["period"][0][-1]
+        end = datetime.datetime.now(datetime.UTC)
+        start = end - datetime.timedelta(**{"hours" if unit == "h" else "days": amount})
+        window = {"start": start.isoformat(), "end": end.isoformat()}
+    else:
+        window = {"start": query["start"][0], "end": query["end"][0]}
+    return httpx.Response(200, json={**USAGE, **window})
+
+
 def test_the_example_runs(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[str]) -> None:
     assert EXAMPLE is not None
-    httpx_mock.add_response(url=re.compile(r".*/v2/usage(/detail)?\?.*"), json=USAGE, is_reusable=True)
+    httpx_mock.add_callback(
+        _usage_of_the_window_asked_for, url=re.compile(r".*/v2/usage(/detail)?\?.*"), is_reusable=True
+    )
     httpx_mock.add_response(url=re.compile(r".*/v1/keys$"), method="GET", json={"data": [KEY]})
     httpx_mock.add_response(method="POST", json={"data": {**KEY, "prefix": CREATED_KEY[:8], "key": CREATED_KEY}})
     httpx_mock.add_response(method="PATCH", json={"data": {**KEY, "disabled": True}})
