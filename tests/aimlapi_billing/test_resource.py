@@ -52,8 +52,10 @@ async def test_with_raw_response_gives_headers_status_request_id_and_the_parsed_
 
 
 def test_a_split_call_keeps_every_response(httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(json=USAGE, headers={"x-request-id": "a"})
-    httpx_mock.add_response(json=USAGE, headers={"x-request-id": "b"})
+    # Each piece's answer echoes the piece (the SDK checks that it measured the window asked for).
+    first, second = {"end": "2026-04-03T00:00:00Z"}, {"start": "2026-04-03T00:00:00Z", "end": "2026-06-01T00:00:00Z"}
+    httpx_mock.add_response(json={**USAGE, "start": "2026-01-01T00:00:00Z", **first}, headers={"x-request-id": "a"})
+    httpx_mock.add_response(json={**USAGE, **second}, headers={"x-request-id": "b"})
     with Billing() as billing:
         raw = billing.usage.with_raw_response.total(start="2026-01-01T00:00:00Z", end="2026-06-01T00:00:00Z")
     assert [response.headers["x-request-id"] for response in raw.http_responses] == ["a", "b"]
