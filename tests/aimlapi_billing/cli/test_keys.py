@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Reset
 
-from aimlapi_billing._cli import main
+from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._common import EXIT_KEY_NOT_PRINTED
 
 from ..conftest import API_KEY, CREATED_KEY
@@ -458,3 +458,10 @@ def test_credentials_in_the_base_url_are_refused_and_never_shown(fake_api: FakeA
     assert "hunter2" not in err
     assert "admin" not in err
     assert fake_api.requests == []
+
+
+def test_help_and_readme_document_exit_7() -> None:
+    help_text = " ".join(build_parser(["keys"])._subparsers._group_actions[0].choices["keys"].format_help().split())  # type: ignore[union-attr]
+    assert f"exit {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout" in help_text
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    assert f"| {EXIT_KEY_NOT_PRINTED} | the key WAS created but could not be written to stdout" in readme

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -47,6 +48,16 @@ USAGE = (
 )
 
 
+#: The exit codes of keys alone, after every command's in --help.
+EXIT_CODES_TEXT = (
+    f"keys create: exit {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout "
+    "(a reader gone, a full disk): stderr names its prefix; delete it (keys delete PREFIX --yes) and create "
+    "another. Before any request, a stdout that cannot take the key (closed, read-only, /dev/full, a full "
+    "file system, a pipe with no reader) is exit 2. keys delete, keys update: exit 6 when the answer does "
+    "not confirm the change."
+)
+
+
 def _name(text: str) -> str:
     if not text.isprintable():
         raise argparse.ArgumentTypeError(f"not printable text: {text!r}")
@@ -55,6 +66,9 @@ def _name(text: str) -> str:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.usage = USAGE
+    parser.epilog = (
+        f"{parser.epilog or ''}\n\n{textwrap.fill(EXIT_CODES_TEXT, width=100, break_on_hyphens=False)}".lstrip()
+    )
     parser.add_argument(
         "action",
         nargs="?",
