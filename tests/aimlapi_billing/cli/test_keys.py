@@ -439,10 +439,15 @@ def test_json_never_prints_a_key_field_and_keeps_the_apis_timestamps(fake_api: F
             "owner": "team-a",
         }
     ]
-    fake_api.script("GET /v1/keys", Reply(200, {"data": listing}))
+    own = {**listing[0], "prefix": API_KEY[:8], "name": "caller"}
+    del own["key"]
+    fake_api.script("GET /v1/keys", Reply(200, {"data": [*listing, own]}), Reply(200, {"data": [*listing, own]}))
     code, out, _ = run("keys", "--json", "--base-url", fake_api.url)
     assert code == 0
-    (key,) = json.loads(out)
+    key, caller = json.loads(out)
+    assert caller["prefix"] == API_KEY[:8]  # the caller's own key's public prefix, listed as it is
+    code, table, _ = run("keys", "--base-url", fake_api.url)
+    assert table.splitlines()[2].split()[:2] == [API_KEY[:8], "caller"]
     assert "key" not in key
     assert "sk-live-a-full-key-value" not in out
     assert key["name"] == "named <redacted>"
@@ -462,6 +467,8 @@ def test_credentials_in_the_base_url_are_refused_and_never_shown(fake_api: FakeA
 
 def test_help_and_readme_document_exit_7() -> None:
     help_text = " ".join(build_parser(["keys"])._subparsers._group_actions[0].choices["keys"].format_help().split())  # type: ignore[union-attr]
-    assert f"exit {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout" in help_text
+    assert (
+        f"create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout" in help_text
+    )
     readme = (Path(__file__).parents[3] / "README.md").read_text()
     assert f"| {EXIT_KEY_NOT_PRINTED} | the key WAS created but could not be written to stdout" in readme

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError, InvalidParameterError
-from ..._keys import LIST_KEYS_HINT, UnusableCreatedKeyError, shown_prefix
+from ..._keys import LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
 from ..._redaction import printable
 from .._common import (
     EXIT_BAD_RESPONSE,
@@ -50,11 +50,12 @@ USAGE = (
 
 #: The exit codes of keys alone, after every command's in --help.
 EXIT_CODES_TEXT = (
-    f"keys create: exit {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout "
-    "(a reader gone, a full disk): stderr names its prefix; delete it (keys delete PREFIX --yes) and create "
-    "another. Before any request, a stdout that cannot take the key (closed, read-only, /dev/full, a full "
+    f"exit codes of keys: create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be "
+    "written to stdout (a reader gone, a full disk): stderr names its prefix; delete it "
+    "(keys delete PREFIX --yes) and create another. Before any request, a stdout that cannot take the key "
+    "(closed, read-only, /dev/full, a full "
     "file system, a pipe with no reader) is exit 2. keys delete, keys update: exit 6 when the answer does "
-    "not confirm the change."
+    "not confirm the change (update: the field unchanged, or another key)."
 )
 
 
@@ -237,8 +238,13 @@ def _list(billing: Billing, as_json: bool) -> str:
             for field in ("created_at", "updated_at"):
                 if isinstance(original.get(field), str):
                     record[field] = original[field]
-        records.append({field: value for field, value in record.items() if field not in _SECRET_FIELDS})
-    return json.dumps(billing._redactor.data(records), indent=2)
+        record = billing._redactor.data(
+            {field: value for field, value in record.items() if field not in _SECRET_FIELDS}
+        )
+        # A prefix is the first 8 characters of a key, its public part: the caller's own is listed too.
+        record["prefix"] = key.prefix if len(key.prefix) <= SHOWN_PREFIX_LENGTH else record["prefix"]
+        records.append(record)
+    return json.dumps(records, indent=2)
 
 
 def keys_table(keys: list[ApiKey], redact: Callable[[str], str] = str) -> str:
