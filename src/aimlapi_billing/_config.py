@@ -125,7 +125,14 @@ def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: M
     try:
         url = httpx.URL(raw)
     except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"Invalid base URL {raw!r}: {exc}") from None
+        raise ConfigurationError(f"Invalid base URL {_without_userinfo(raw)!r}: {exc}") from None
+    if url.userinfo:
+        # The API authenticates with the bearer key alone; credentials in the URL would only end up
+        # in error messages and logs, so they are refused, and never shown.
+        raise ConfigurationError(
+            f"Base URL {str(url.copy_with(username=None, password=None))!r} holds credentials (user:password@): "
+            "remove them; the API key authenticates every request"
+        )
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(f"Invalid base URL {raw!r}: expected http(s)://host[:port]")
     path = url.path.rstrip("/")
@@ -140,6 +147,15 @@ def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: M
             "or pass allow_insecure_http=True if you really mean it."
         )
     return str(url.copy_with(path=path or "", query=None, fragment=None)).rstrip("/")
+
+
+def _without_userinfo(raw: str) -> str:
+    """``raw`` with anything between ``//`` and the last ``@`` of its authority hidden."""
+    scheme, separator, rest = raw.partition("//")
+    authority, slash, path = rest.partition("/")
+    if separator and "@" in authority:
+        authority = "<redacted>@" + authority.rpartition("@")[2]
+    return scheme + separator + authority + slash + path
 
 
 def is_loopback(host: str) -> bool:

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import functools
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._budgets import budget_plan, own_key_fallback
 from ._client import NOT_GIVEN
-from ._exceptions import InvalidParameterError
+from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, Retry, ShapeT, operation, single
 from ._secret import SecretKey
 
@@ -54,7 +57,10 @@ if TYPE_CHECKING:
     from ._budgets import BudgetReport
     from ._client import DeadlineTypes, TimeoutTypes, _BaseBilling
 
-__all__ = ["CreatedKey", "KeysResource"]
+__all__ = ["CreatedKey", "KeysResource", "UnusableCreatedKeyError"]
+
+#: How a Python caller lists the keys; the CLI says its own command instead.
+LIST_KEYS_HINT = "billing.keys.list()"
 
 _API = "aimlapi_billing_client.api.keys."
 _CAP = 64 * 1024
@@ -67,7 +73,7 @@ CREATE_KEY: Endpoint[CreateKeyResponse] = Endpoint(
     "CreateKeyResponse",
     _CAP,
     retry=Retry.UNTIL_SENT,
-    check_hint="list the keys (billing.keys.list()) and look for the new key's name before creating it again",
+    check_hint=f"list the keys ({LIST_KEYS_HINT}) and look for the new key's name before creating it again",
     secret_path=("data", "key"),
 )
 UPDATE_KEY: Endpoint[UpdateKeyResponse] = Endpoint(
@@ -100,16 +106,57 @@ class CreatedKey:
         return f"CreatedKey(prefix={self.prefix!r}, name={self.name!r}, key={self.key!r})"
 
 
+class UnusableCreatedKeyError(ResponseValidationError):
+    """``POST /v1/keys`` created a key, but the value it answered cannot be a key (empty, whitespace,
+    control characters, terminal escapes, non-ASCII): it is not returned, the key exists and should be
+    deleted (``billing.keys.delete(prefix)``). ``prefix`` and ``name`` are the API's, shown safely;
+    the value itself is in no attribute and no message."""
+
+    def __init__(self, message: str, *, prefix: str, name: str | None) -> None:
+        super().__init__(message)
+        self.prefix = prefix
+        self.name = name
+
+
+#: The longest key value taken as one; a longer "key" is a broken answer, not a credential.
+MAX_KEY_LENGTH = 1024
+
+
+def _key_problem(value: object) -> str | None:
+    """What makes ``value`` unusable as a key (never quoting it), or ``None``."""
+    if not isinstance(value, str) or not value:
+        return "empty"
+    if len(value) > MAX_KEY_LENGTH:
+        return f"{len(value)} characters long"
+    if not all("!" <= character <= "~" for character in value):
+        return "not printable ASCII without whitespace (it holds a space, a control character or non-ASCII)"
+    return None
+
+
 def _created(client: _BaseBilling[Any], response: CreateKeyResponse) -> CreatedKey:
     from aimlapi_billing_client.types import Unset
 
     data = response.data
-    key = SecretKey(data.key)
+    value = data.key
     data.key = "<redacted>"  # the generated model's repr would show it
+    name = None if isinstance(data.name, Unset) else data.name
+    problem = _key_problem(value)
+    if problem is not None:
+        prefix = shown_prefix(client._redact, data.prefix)
+        shown_name = None if name is None else printable(client._redact(name))
+        raise UnusableCreatedKeyError(
+            f"{CREATE_KEY.name}: the API created key {prefix}"
+            + (f" ({shown_name})" if shown_name else "")
+            + f" but its value is {problem}; it is not returned: delete the key "
+            f"(billing.keys.delete({prefix!r})) and create another",
+            prefix=prefix,
+            name=shown_name,
+        )
+    key = SecretKey(value)
     return CreatedKey(
         key=key,
         prefix=data.prefix,
-        name=None if isinstance(data.name, Unset) else data.name,
+        name=name,
         disabled=data.disabled,
         scopes=data.scopes,
         limit=None if isinstance(data.limit, Unset) else data.limit,
@@ -123,10 +170,99 @@ def _data(client: _BaseBilling[Any], response: Any) -> Any:
     return response.data
 
 
+#: A key's prefix (the first 8 characters of the key, by the vendor's docs) as one URL path
+#: segment: characters that are unreserved there (RFC 3986), so nothing is encoded, and no dot
+#: segment (``.``, ``..``) that would turn ``/v1/keys/..`` into ``/v1``. Longer than 8 is allowed.
+_PREFIX = re.compile(r"[A-Za-z0-9._~-]{1,64}")
+
+
+#: A prefix this long or shorter is shown as it is, even though it is the start of a key the client
+#: redacts (a prefix is the key's public part, the first 8 characters); a longer one is redacted.
+SHOWN_PREFIX_LENGTH = 12
+
+
+def shown_prefix(redact: Callable[[str], str], prefix: str) -> str:
+    """A key's prefix, from a server, fit for a message or a terminal."""
+    return printable(prefix if len(prefix) <= SHOWN_PREFIX_LENGTH else redact(prefix))
+
+
 def _prefix(prefix: object) -> str:
-    if not isinstance(prefix, str) or not prefix.strip() or not prefix.strip().isprintable():
-        raise InvalidParameterError(f"prefix must be a key's prefix (printable text), not {prefix!r}")
-    return prefix.strip()
+    text = prefix.strip() if isinstance(prefix, str) else ""
+    if not _PREFIX.fullmatch(text) or not text.strip("."):
+        shown = repr(prefix) if not isinstance(prefix, str) or len(prefix) <= 24 else f"{len(prefix)} characters"
+        raise InvalidParameterError(
+            "prefix must be a key's prefix (its first characters: letters, digits, '-', '_', '.', '~'; "
+            f"not '.' or '..'), not {printable(shown)}"
+        )
+    return text
+
+
+def _answer_for(
+    client: _BaseBilling[Any], endpoint: Endpoint[Any], prefix: str, expected: dict[str, Any], answer: Any
+) -> Any:
+    """``answer`` (the key ``data``), when it is the key ``prefix`` with every ``expected`` field;
+    otherwise a :class:`ResponseValidationError` saying the change is not confirmed."""
+    from aimlapi_billing_client.types import Unset
+
+    def shown(value: Any) -> str:
+        return printable(client._redact(repr(value)))
+
+    wrong: builtins.list[str] = []
+    if answer.prefix != prefix:
+        wrong.append(f"it names key {shown_prefix(client._redact, repr(answer.prefix))}")
+    for field, wanted in expected.items():
+        if field == "limit":
+            limit = answer.limit
+            for part in ("threshold", "retention"):
+                want = getattr(wanted, part)
+                if isinstance(want, Unset):
+                    continue
+                got = None if limit is None or isinstance(limit, Unset) else getattr(limit, part)
+                same = (
+                    isinstance(got, int | float) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+                    if part == "threshold"
+                    else _value(got) == _value(want)
+                )
+                if not same:
+                    wrong.append(f"limit.{part} is {shown(None if isinstance(got, Unset) else _value(got))}")
+        elif field == "scopes":
+            got = answer.scopes
+            if isinstance(got, Unset) or got is None or {_value(s) for s in got} != {_value(s) for s in wanted}:
+                wrong.append(
+                    f"scopes is {shown(None if isinstance(got, Unset) or got is None else [_value(s) for s in got])}"
+                )
+        else:
+            got = getattr(answer, field)
+            if got != wanted or type(got) is not type(wanted):
+                wrong.append(f"{field} is {shown(None if isinstance(got, Unset) else got)}")
+    if wrong:
+        raise ResponseValidationError(
+            f"{endpoint.name.replace('{prefix}', prefix)}: the answer does not confirm the change "
+            f"({'; '.join(wrong)}): the key may be unchanged; list the keys to see its state"
+        )
+    return answer
+
+
+def _value(item: Any) -> Any:
+    """An enum member's value (a scope, a retention), anything else as it is."""
+    return getattr(item, "value", item)
+
+
+def _confirmed(
+    endpoint: Endpoint[Any], prefix: str, fields: dict[str, Any], client: _BaseBilling[Any], response: Any
+) -> Any:
+    return _answer_for(client, endpoint, prefix, fields, response.data)
+
+
+def _deleted_check(prefix: str, client: _BaseBilling[Any], response: DeleteKeyResponse) -> DeletedApiKey:
+    answer = response.data
+    if answer.prefix != prefix or answer.deleted is not True:
+        raise ResponseValidationError(
+            f"{DELETE_KEY.name.replace('{prefix}', prefix)}: the answer does not confirm the deletion "
+            f"(prefix {shown_prefix(client._redact, repr(answer.prefix))}, deleted "
+            f"{printable(repr(answer.deleted))}): the key may still exist; list the keys to see"
+        )
+    return answer
 
 
 def _name(name: object) -> str:
@@ -276,8 +412,11 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         fields = _settings(name, disabled, scopes, threshold, retention)
         if not fields:
             raise InvalidParameterError("update needs at least one of name, disabled, scopes, threshold, retention")
-        call = Call(UPDATE_KEY, {"prefix": _prefix(prefix), "body": UpdateKeyRequest(**fields)}, _data)
-        return single(call, timeout, deadline)
+        prefix = _prefix(prefix)
+        check = functools.partial(_confirmed, UPDATE_KEY, prefix, fields)
+        return single(
+            Call(UPDATE_KEY, {"prefix": prefix, "body": UpdateKeyRequest(**fields)}, check), timeout, deadline
+        )
 
     @operation
     def replace(
@@ -296,15 +435,22 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         left out is its own rule; pass every one you mean to keep)."""
         from aimlapi_billing_client.models import ReplaceKeyRequest
 
-        body = ReplaceKeyRequest(**_settings(name, disabled, scopes, threshold, retention))
-        return single(Call(REPLACE_KEY, {"prefix": _prefix(prefix), "body": body}, _data), timeout, deadline)
+        fields = _settings(name, disabled, scopes, threshold, retention)
+        prefix = _prefix(prefix)
+        check = functools.partial(_confirmed, REPLACE_KEY, prefix, fields)
+        return single(
+            Call(REPLACE_KEY, {"prefix": prefix, "body": ReplaceKeyRequest(**fields)}, check), timeout, deadline
+        )
 
     @operation
     def delete(
         self, prefix: str, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[DeletedApiKey]:
-        """``DELETE /v1/keys/{prefix}``: delete the key (retried; a 404 on a retry means it is gone)."""
-        return single(Call(DELETE_KEY, {"prefix": _prefix(prefix)}, _data), timeout, deadline)
+        """``DELETE /v1/keys/{prefix}``: delete the key (retried; a 404 on a retry means it is gone).
+        An answer that is not ``deleted: true`` for this very prefix is a :class:`ResponseValidationError`."""
+        prefix = _prefix(prefix)
+        check = functools.partial(_deleted_check, prefix)
+        return single(Call(DELETE_KEY, {"prefix": prefix}, check), timeout, deadline)
 
 
 RESOURCE = KeysResource

@@ -451,3 +451,13 @@ def test_forecast_table_escapes_control_characters_from_the_server(fake_api: Fak
     assert "\x1b" not in out
     assert "\u2028" not in out
     assert not any(line.startswith("runway 9999") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_detail_redacts_a_key_echoed_by_the_server(json_output: bool) -> None:
+    with FakeAIMLAPI() as api:
+        api.script("/v2/billing/detail", Reply(200, {**DETAIL, "email": f"{API_KEY}@example.com"}))
+        code, out, _ = run("detail", *(["--json"] if json_output else []), "--base-url", api.url)
+    assert code == 0
+    assert API_KEY[8:16] not in out
+    assert "<redacted>@example.com" in out

@@ -22,7 +22,7 @@ from aimlapi_billing import (
     ResponseValidationError,
     SecretKey,
 )
-from aimlapi_billing._keys import CreatedKey
+from aimlapi_billing._keys import CreatedKey, UnusableCreatedKeyError
 
 from .conftest import API_KEY, BASE_URL, CREATED_KEY
 from .hostile_server import HostileServer
@@ -114,12 +114,115 @@ async def test_update_replace_delete(httpx_mock: HTTPXMock, mode: str) -> None:
     assert deleted.deleted is True
 
 
-def test_a_prefix_is_sent_escaped(httpx_mock: HTTPXMock) -> None:
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        ({"prefix": "otherkey", "deleted": True}, "prefix 'otherkey'"),
+        ({"prefix": "abcd1234", "deleted": False}, "deleted False"),
+        ({"prefix": "otherkey", "deleted": False}, "prefix 'otherkey', deleted False"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_delete_answer_that_does_not_confirm_the_deletion_is_an_error(
+    httpx_mock: HTTPXMock, mode: str, answer: dict[str, Any], wrong: str
+) -> None:
+    httpx_mock.add_response(url=PREFIX_URL, method="DELETE", json={"data": answer})
+    with pytest.raises(ResponseValidationError, match="does not confirm the deletion") as caught:
+        await call(mode, lambda billing: billing.keys.delete("abcd1234"))
+    assert wrong in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("method", "change", "answer", "wrong"),
+    [
+        ("update", {"disabled": True}, {"prefix": "otherkey", "disabled": True}, "it names key 'otherkey'"),
+        ("update", {"disabled": True}, {}, "disabled is False"),
+        ("update", {"disabled": False}, {"disabled": True}, "disabled is True"),
+        ("update", {"name": "new"}, {"name": "unchanged"}, "name is 'unchanged'"),
+        ("update", {"name": "new"}, {"name": None}, "name is None"),
+        ("update", {"threshold": 5, "retention": "day"}, {}, "limit.threshold is 50; limit.retention is 'month'"),
+        ("update", {"threshold": 5, "retention": "day"}, {"limit": None}, "limit.threshold is None"),
+        ("update", {"scopes": ["model:chat", "model:responses"]}, {}, "scopes is ['model:chat']"),
+        ("replace", {"name": "new"}, {"prefix": "otherkey", "name": "new"}, "it names key 'otherkey'"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_update_answer_that_does_not_show_the_change_is_an_error(
+    httpx_mock: HTTPXMock, mode: str, method: str, change: dict[str, Any], answer: dict[str, Any], wrong: str
+) -> None:
     httpx_mock.add_response(
-        url=BASE_URL + "/v1/keys/a%2Fb%3Fc", method="DELETE", json={"data": {"prefix": "a/b?c", "deleted": True}}
+        url=PREFIX_URL, method="PATCH" if method == "update" else "PUT", json={"data": {**KEY, **answer}}
+    )
+    with pytest.raises(ResponseValidationError, match="does not confirm the change") as caught:
+        await call(mode, lambda billing: getattr(billing.keys, method)("abcd1234", **change))
+    assert wrong in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_update_answer_showing_the_change_in_other_words_is_accepted(httpx_mock: HTTPXMock, mode: str) -> None:
+    """A threshold of 5 answered as 5.0, scopes in another order: the same change."""
+    answer = {**KEY, "limit": {"threshold": 5.0, "retention": "day"}, "scopes": ["model:responses", "model:chat"]}
+    httpx_mock.add_response(url=PREFIX_URL, method="PATCH", json={"data": answer})
+    key = await call(
+        mode,
+        lambda billing: billing.keys.update(
+            "abcd1234", threshold=5, retention="day", scopes=["model:chat", "model:responses"]
+        ),
+    )
+    assert key.limit.threshold == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", "empty"),
+        ("sk-aiml-abc\ndef", "not printable ASCII"),
+        ("sk-aiml-abc def", "not printable ASCII"),
+        ("sk-aiml-\x1b]0;pwned\x07", "not printable ASCII"),
+        ("sk-aiml-\u00e9t\u00e9", "not printable ASCII"),
+        ("sk-aiml-" + "x" * 2000, "2008 characters long"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_created_key_that_cannot_be_a_key_is_an_error_that_says_it_was_created(
+    httpx_mock: HTTPXMock, mode: str, value: str, problem: str
+) -> None:
+    httpx_mock.add_response(url=KEYS_URL, method="POST", json={"data": {**KEY, "key": value, "prefix": "newkey01"}})
+    with pytest.raises(UnusableCreatedKeyError) as caught:
+        await call(mode, lambda billing: billing.keys.create(name="ci"))
+    error = caught.value
+    assert isinstance(error, ResponseValidationError)
+    assert (error.prefix, error.name) == ("newkey01", "ci")
+    message = str(error)
+    assert "the API created key newkey01 (ci)" in message
+    assert problem in message
+    assert "billing.keys.delete('newkey01')" in message
+    if value:
+        assert value not in _texts(error)
+        assert value[8:] not in message
+
+
+@pytest.mark.parametrize(
+    "prefix", [".", "..", " .. ", "...", "a/b", "a?b", "a#b", "a%2e", "a b", "", "k\u00e9y", "x" * 65, 7]
+)
+@pytest.mark.parametrize("method", ["update", "replace", "delete"])
+def test_a_prefix_that_is_not_one_path_segment_is_refused_before_any_request(
+    httpx_mock: HTTPXMock, method: str, prefix: object
+) -> None:
+    """`.`/`..` would be removed by httpx (`DELETE /v1/keys/..` is `DELETE /v1`), `/`, `?`, `#`, `%`
+    would change the path: only a URL path segment's unreserved characters are a prefix."""
+    with Billing() as billing, pytest.raises(InvalidParameterError, match="prefix must be a key's prefix"):
+        getattr(billing.keys, method)(prefix, **({} if method == "delete" else {"name": "x"}))
+    assert httpx_mock.get_requests() == []
+
+
+def test_a_prefix_with_every_unreserved_character_is_sent_as_it_is(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(
+        url=BASE_URL + "/v1/keys/aZ09-._~", method="DELETE", json={"data": {"prefix": "aZ09-._~", "deleted": True}}
     )
     with Billing() as billing:
-        assert billing.keys.delete("a/b?c").deleted is True
+        assert billing.keys.delete(" aZ09-._~ ").deleted is True
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def test_the_example_runs(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[s
     )
     httpx_mock.add_response(url=re.compile(r".*/v1/keys$"), method="GET", json={"data": [KEY]})
     httpx_mock.add_response(method="POST", json={"data": {**KEY, "prefix": CREATED_KEY[:8], "key": CREATED_KEY}})
-    httpx_mock.add_response(method="PATCH", json={"data": {**KEY, "disabled": True}})
+    httpx_mock.add_response(method="PATCH", json={"data": {**KEY, "prefix": CREATED_KEY[:8], "disabled": True}})
     httpx_mock.add_response(method="DELETE", json={"data": {"prefix": CREATED_KEY[:8], "deleted": True}})
     httpx_mock.add_response(
         url=re.compile(r".*/v2/logs\?.*"),

@@ -27,7 +27,7 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._cli import main
 
-from .conftest import BASE_URL
+from .conftest import API_KEY, BASE_URL
 
 URL = BASE_URL + "/v2/billing/transactions"
 # Characters URL encoding must carry through untouched: the API rejects a re-encoded cursor.
@@ -302,3 +302,26 @@ def test_cli_bad_dates_and_api_errors(fake_api: FakeAIMLAPI) -> None:
     )
     assert code == 5
     assert err == "aimlapi-billing: error: Error code: 400 - `to` must be later than `from` (request id: fake-400)\n"
+
+
+@pytest.mark.parametrize("style", ["table", "--json", "--csv"])
+def test_cli_redacts_a_key_echoed_in_a_ledger_cell(style: str) -> None:
+    """A server that puts the caller's key in a model name: no output style shows it."""
+    ledger = [ledger_entry("2025-11-20T00:00:00.000Z", "CHARGE", "MODEL_USAGE", 1.5, f"m {API_KEY}", "r1")]
+    with FakeAIMLAPI(ledger=ledger) as api:
+        code, out, _ = _run("transactions", *([] if style == "table" else [style]), "--base-url", api.url)
+    assert code == 0
+    assert "m <redacted>" in out
+    assert API_KEY[8:16] not in out
+    if style == "--json":
+        assert json.loads(out)["model"] == "m <redacted>"
+
+
+def test_cli_csv_cells_are_the_apis_text_unmodified() -> None:
+    """The README says so: a cell that a spreadsheet would take for a formula is written as it came
+    (CSV is data; spreadsheet users import it as text)."""
+    ledger = [ledger_entry("2025-11-20T00:00:00.000Z", "CHARGE", "MODEL_USAGE", 1.5, "=1+1", "@SUM(A1)")]
+    with FakeAIMLAPI(ledger=ledger) as api:
+        code, out, _ = _run("transactions", "--csv", "--base-url", api.url)
+    assert code == 0
+    assert out.splitlines()[1] == "2025-11-20T00:00:00.000Z,CHARGE,MODEL_USAGE,1.5,3000000,=1+1,@SUM(A1)"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
-from collections.abc import Sequence
+import stat
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._config import API_KEY_ENV_VARS, read_api_key_file
@@ -29,6 +33,8 @@ EXIT_CONFIGURATION = 3
 EXIT_CONNECTION = 4
 EXIT_API_STATUS = 5
 EXIT_BAD_RESPONSE = 6
+#: ``keys create``: the key was created but could not be written to stdout (delete it, make another).
+EXIT_KEY_NOT_PRINTED = 7
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidParameterError, EXIT_USAGE),
     (OSError, EXIT_USAGE),  # an output file that cannot be written, an address that cannot be bound
@@ -44,9 +50,10 @@ CHECK_STATES = ("OK", "WARNING", "CRITICAL", "UNKNOWN")
 CHECK_UNKNOWN = 3
 
 
-def report(exc: BaseException, err: TextIO) -> int:
-    """One line on stderr; the exit code for the kind of error (1 only for an error no code names: a bug)."""
-    print(f"{PROG}: error: {printable(str(exc))}", file=err)
+def report(exc: BaseException, err: TextIO, words: Callable[[str], str] = str) -> int:
+    """One line on stderr; the exit code for the kind of error (1 only for an error no code names: a bug).
+    ``words`` rewrites the message for the command (the CLI's advice for the SDK's)."""
+    print(f"{PROG}: error: {printable(words(str(exc)))}", file=err)
     return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), EXIT_SDK_ERROR)
 
 
@@ -86,3 +93,116 @@ def usd(amount: Any) -> str:
 def threshold_text(value: float) -> str:
     """A threshold as the user would write it: ``20``, ``12.5``."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+class OutputError(OSError):
+    """Standard output could not be written or flushed. ``broken_pipe``: its reader went away."""
+
+    def __init__(self, cause: BaseException | None, reason: str = "") -> None:
+        code = cause.errno if isinstance(cause, OSError) and cause.errno else errno.EBADF
+        text = reason or (cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause))
+        super().__init__(code, f"cannot write to standard output: {text}")
+        self.broken_pipe = isinstance(cause, BrokenPipeError)
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class Output:
+    """Standard output as the commands see it: each failure to write or flush it (a closed
+    descriptor, a full disk, a reader gone) is an :class:`OutputError`, told apart from the
+    ``OSError`` of any other file."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _failed(self, exc: BaseException) -> OutputError:
+        if self._stream is None:
+            return OutputError(exc, "it is closed")
+        return exc if isinstance(exc, OutputError) else OutputError(exc)
+
+    def write(self, text: str) -> int:
+        try:
+            written: int = self._stream.write(text)
+        except (OSError, ValueError, AttributeError) as exc:  # ValueError: closed; AttributeError: None
+            raise self._failed(exc) from None
+        return written
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except (OSError, ValueError) as exc:
+            raise self._failed(exc) from None
+
+    def fileno(self) -> int:
+        if self._stream is None:
+            raise OutputError(None, "it is closed")
+        fileno: int = self._stream.fileno()
+        return fileno
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def silence(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device, so that what is left in its buffer goes
+    nowhere when the interpreter flushes it on exit (instead of failing again, with a traceback)."""
+    try:
+        fileno = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return  # no descriptor (None, an in-memory buffer): nothing will be flushed to one
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fileno)
+    finally:
+        os.close(null)
+
+
+#: Linux's /dev/full (major, minor): every write to it fails with ENOSPC.
+_DEV_FULL = (1, 7)
+
+
+def unwritable(out: Any) -> str | None:
+    """Why ``out`` certainly cannot take what is written to it, or ``None``: closed, open for
+    reading only, ``/dev/full``, a file on a full file system, a pipe or socket whose reader is
+    gone. Checked before a request whose answer can be shown only once (``keys create``); a failure
+    that cannot be foreseen (a reader leaving later, a disk filling up meanwhile) is the caller's to
+    catch. An output with no descriptor (an in-memory buffer) is not checked."""
+    try:
+        fileno = out.fileno()
+    except OutputError as exc:
+        return str(exc)
+    except (io.UnsupportedOperation, AttributeError, ValueError):
+        return None
+    try:
+        status = os.fstat(fileno)
+    except OSError as exc:
+        return f"cannot write to standard output: {exc.strerror}"
+    if sys.platform != "win32":
+        import fcntl
+
+        if fcntl.fcntl(fileno, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            return "cannot write to standard output: it is open for reading only"
+    if (
+        sys.platform == "linux"
+        and stat.S_ISCHR(status.st_mode)
+        and (
+            os.major(status.st_rdev),
+            os.minor(status.st_rdev),
+        )
+        == _DEV_FULL
+    ):
+        return "cannot write to standard output: it is /dev/full"
+    if stat.S_ISREG(status.st_mode) and hasattr(os, "fstatvfs") and os.fstatvfs(fileno).f_bavail == 0:
+        return "cannot write to standard output: its file system is full"
+    if stat.S_ISFIFO(status.st_mode) or stat.S_ISSOCK(status.st_mode):
+        import select
+
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(fileno, select.POLLOUT)
+            if any(events & (select.POLLERR | select.POLLHUP | select.POLLNVAL) for _, events in poller.poll(0)):
+                return "cannot write to standard output: its reader is gone (a closed pipe)"
+    return None

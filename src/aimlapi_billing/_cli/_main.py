@@ -8,12 +8,12 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from types import ModuleType
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, cast
 
 from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
-from ._common import CHECK_UNKNOWN, EXIT_USAGE, PROG
+from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, Output, OutputError, silence
 from ._options import CHECK_EXIT_CODES_TEXT, CONNECTION_DEFAULTS, EXIT_CODES_TEXT, Parser, UsageError, epilog
 from ._registry import COMMANDS
 
@@ -67,8 +67,22 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    """Run the command line ``argv``; its exit code. Standard output that cannot be written (a full
+    disk, ``/dev/full``, a closed descriptor) is one line on stderr and exit 2; a reader that went
+    away (``| head``) is exit 0, the output it wanted having been read."""
+    stream = sys.stdout if out is None else out
     err = err or sys.stderr
+    try:
+        return _main(argv, cast(TextIO, Output(stream)), err)
+    except OutputError as exc:
+        silence(stream)  # the interpreter's last flush would fail again, with a traceback
+        if exc.broken_pipe:
+            return EXIT_OK
+        print(f"{PROG}: error: {exc}", file=err)
+        return EXIT_USAGE
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser(arguments).parse_args(arguments)
@@ -81,20 +95,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(f"{PROG}: error: {exc} (see {' '.join([PROG, name]).strip()} --help)", file=err)
         return EXIT_USAGE
     code: int = _module(args.command).run(args.command, args, out, err)
+    out.flush()
     return code
 
 
 def entry_point() -> NoReturn:
     try:
-        code = main()
-        sys.stdout.flush()
+        code = main()  # flushes stdout itself, and says when it cannot
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
-        # The reader went away (`| head`): not an error of ours. Point stdout at devnull so the
-        # interpreter's final flush does not fail again.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 0
+        # The reader went away (`| head`) while argparse wrote --help: not an error of ours.
+        silence(sys.stdout)
+        code = EXIT_OK
     sys.exit(code)

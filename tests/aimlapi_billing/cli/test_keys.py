@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Reset
 
+from aimlapi_billing._cli import build_parser, main
+from aimlapi_billing._cli._common import EXIT_KEY_NOT_PRINTED
+
 from ..conftest import API_KEY, CREATED_KEY
+from ..hostile_server import Connection, HostileServer, json_body
+from ..hostile_server import Request as HostileRequest
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -215,3 +224,251 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
             "csv",
         },
     )
+
+
+# -- the created key is never lost silently --------------------------------------------------------
+
+
+def _cli(argv: list[str], shell: str = "", **options: Any) -> subprocess.CompletedProcess[str]:
+    """The installed command, in a fresh process (its real stdout handling: entry_point); ``shell``:
+    redirections for ``sh`` to apply first (``>&-``)."""
+    env = {**os.environ, "AIML_API_KEY": API_KEY}
+    command = [str(Path(sys.executable).parent / "aimlapi-billing"), *argv]
+    if shell:
+        command = ["sh", "-c", f'exec "$@" {shell}', "sh", *command]
+    options.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(command, stderr=subprocess.PIPE, text=True, env=env, timeout=60, check=False, **options)
+
+
+@pytest.mark.parametrize("stdout", ["closed", "/dev/full", "closed pipe", "read-only"])
+def test_create_refuses_an_output_that_cannot_take_the_key_before_creating_it(
+    fake_api: FakeAIMLAPI, tmp_path: Path, stdout: str
+) -> None:
+    argv = ["keys", "create", "--name", "lost", "--base-url", fake_api.url]
+    if stdout == "closed":
+        done = _cli(argv, ">&-")
+    elif stdout == "/dev/full":
+        with open("/dev/full", "w") as full:
+            done = _cli(argv, stdout=full)
+    elif stdout == "closed pipe":
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = _cli(argv, stdout=writer)
+        finally:
+            os.close(writer)
+    else:
+        path = tmp_path / "out"
+        path.write_text("")
+        with path.open("r") as read_only:
+            done = _cli(argv, stdout=read_only)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("aimlapi-billing: error: cannot write to standard output: ")
+    assert "no key was created" in done.stderr
+    assert fake_api.requests_to("/v1/keys") == []
+    assert not any(record["name"] == "lost" for record in fake_api.keys)
+
+
+class _FailingOutput(io.StringIO):
+    """A stdout that takes nothing: every write fails as ``error`` does."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error", [OSError(errno.ENOSPC, "No space left on device"), BrokenPipeError(errno.EPIPE, "Broken pipe")]
+)
+def test_a_key_created_but_not_printed_is_exit_7_naming_the_key_to_delete(
+    fake_api: FakeAIMLAPI, error: OSError
+) -> None:
+    """A reader that leaves, a disk that fills between the check and the write: the key exists and
+    is lost; a broken pipe is no success here."""
+    fake_api.script("POST /v1/keys", Reply(200, CREATED))
+    err = io.StringIO()
+    code = main(["keys", "create", "--name", "ci", "--base-url", fake_api.url], out=_FailingOutput(error), err=err)
+    assert code == EXIT_KEY_NOT_PRINTED == 7
+    assert err.getvalue() == (
+        f"aimlapi-billing: error: key newkey01 (ci) WAS created but could not be written to stdout "
+        f"({error.strerror}): it is lost; delete it (aimlapi-billing keys delete newkey01 --yes) and create another\n"
+    )
+    assert len(fake_api.requests_to("/v1/keys")) == 1
+
+
+def test_a_reader_that_leaves_before_the_key_is_printed_is_exit_7() -> None:
+    """The real process: its reader closes the pipe after the check passed, while the server is
+    creating the key; the write that follows fails with a broken pipe."""
+    reader, writer = os.pipe()
+    reader_gone = threading.Event()
+
+    def create_once_the_reader_is_gone(connection: Connection, request: HostileRequest) -> None:
+        os.close(reader)
+        reader_gone.set()
+        json_body(CREATED)(connection, request)
+
+    with HostileServer() as server:
+        server.route("/v1/keys", create_once_the_reader_is_gone)
+        env = {**os.environ, "AIML_API_KEY": API_KEY}
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "aimlapi-billing"), "keys", "create", "--base-url", server.url],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        os.close(writer)
+        _, err = process.communicate(timeout=60)
+    assert reader_gone.is_set()
+    assert server.requests["/v1/keys"] == 1
+    assert process.returncode == 7, err
+    assert err == (
+        "aimlapi-billing: error: key newkey01 (ci) WAS created but could not be written to stdout (Broken pipe): "
+        "it is lost; delete it (aimlapi-billing keys delete newkey01 --yes) and create another\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("", "empty"), ("sk-aiml-abc\ndef", "newline"), ("sk-aiml-\x1b]0;pwned\x07", "escape"), (" ", "space")],
+)
+def test_a_created_key_that_cannot_be_a_key_is_not_printed(fake_api: FakeAIMLAPI, value: str, problem: str) -> None:
+    fake_api.script("POST /v1/keys", Reply(200, {"data": {**CREATED["data"], "key": value}}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
+    assert (code, out) == (6, ""), problem
+    assert err == (
+        "aimlapi-billing: error: the API created key newkey01 (ci) but answered a value that cannot be a key, "
+        "so it is not printed; delete the key: aimlapi-billing keys delete newkey01 --yes\n"
+    )
+
+
+def test_server_text_in_the_creation_line_is_redacted(fake_api: FakeAIMLAPI) -> None:
+    """A server that echoes the caller's key, or the new key, in the name: neither reaches stderr."""
+    data = {**CREATED["data"], "name": f"echo {API_KEY} {CREATED_KEY}\x1b[2J"}
+    fake_api.script("POST /v1/keys", Reply(200, {"data": data}))
+    code, out, err = run("keys", "create", "--base-url", fake_api.url)
+    assert (code, out) == (0, CREATED_KEY + "\n")
+    assert (
+        err == "created key newkey01 (echo <redacted> <redacted>\\x1b[2J): its value is on stdout, "
+        "shown this once; store it now\n"
+    )
+
+
+def test_a_lost_creation_gives_the_clis_advice_not_pythons(fake_api: FakeAIMLAPI) -> None:
+    fake_api.script("POST /v1/keys", AfterApplying(Reset()))
+    code, _, err = run("keys", "create", "--name", "lost", "--base-url", fake_api.url)
+    assert code == 4
+    assert "list the keys (aimlapi-billing keys) and look for the new key's name" in err
+    assert "billing." not in err
+
+
+# -- answers that do not confirm -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "method", "answer", "wrong"),
+    [
+        (
+            ["delete", "c0ffee42", "--yes"],
+            "DELETE",
+            {"prefix": "otherkey", "deleted": False},
+            "does not confirm the deletion",
+        ),
+        (["delete", "c0ffee42", "--yes"], "DELETE", {"prefix": "c0ffee42", "deleted": False}, "deleted False"),
+        (
+            ["update", "c0ffee42", "--disable"],
+            "PATCH",
+            {"prefix": "otherkey", "disabled": True},
+            "it names key 'otherkey'",
+        ),
+        (["update", "c0ffee42", "--disable"], "PATCH", {"prefix": "c0ffee42", "disabled": False}, "disabled is False"),
+        (
+            ["update", "c0ffee42", "--name", "new"],
+            "PATCH",
+            {"prefix": "c0ffee42", "name": "unchanged"},
+            "name is 'unchanged'",
+        ),
+        (
+            ["update", "c0ffee42", "--threshold", "9", "--retention", "week"],
+            "PATCH",
+            {"prefix": "c0ffee42", "limit": None},
+            "limit.threshold is None",
+        ),
+    ],
+)
+def test_an_answer_that_does_not_confirm_the_change_is_exit_6(
+    fake_api: FakeAIMLAPI, argv: list[str], method: str, answer: dict[str, Any], wrong: str
+) -> None:
+    if method == "PATCH":
+        answer = {**CREATED["data"], "key": None, "disabled": False} | answer
+        del answer["key"]
+    fake_api.script("/v1/keys/c0ffee42", Reply(200, {"data": answer}))
+    code, out, err = run("keys", *argv, "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert len(err.splitlines()) == 1
+    assert wrong in err
+    assert "updated key" not in err
+    assert "deleted key" not in err
+
+
+@pytest.mark.parametrize("prefix", [".", "..", "a/b", "a?b", "a#b", "a%2e", "..%2f"])
+@pytest.mark.parametrize("action", [["delete", "--yes"], ["update", "--disable"]])
+def test_a_prefix_that_is_not_a_key_prefix_sends_nothing(fake_api: FakeAIMLAPI, prefix: str, action: list[str]) -> None:
+    assert "prefix must be a key's prefix" in rejected(fake_api, "keys", action[0], prefix, *action[1:])
+
+
+# -- listings --------------------------------------------------------------------------------------
+
+
+def test_json_never_prints_a_key_field_and_keeps_the_apis_timestamps(fake_api: FakeAIMLAPI) -> None:
+    listing = [
+        {
+            "prefix": "a1b2c3d4",
+            "name": f"named {API_KEY}",
+            "disabled": False,
+            "scopes": None,
+            "limit": None,
+            "created_at": "2025-11-10T12:00:00.000Z",
+            "updated_at": "2025-11-11T08:30:00Z",
+            "monthly_usage": 1.0,
+            "key": "sk-live-a-full-key-value-000",
+            "owner": "team-a",
+        }
+    ]
+    own = {**listing[0], "prefix": API_KEY[:8], "name": "caller"}
+    del own["key"]
+    fake_api.script("GET /v1/keys", Reply(200, {"data": [*listing, own]}), Reply(200, {"data": [*listing, own]}))
+    code, out, _ = run("keys", "--json", "--base-url", fake_api.url)
+    assert code == 0
+    key, caller = json.loads(out)
+    assert caller["prefix"] == API_KEY[:8]  # the caller's own key's public prefix, listed as it is
+    code, table, _ = run("keys", "--base-url", fake_api.url)
+    assert table.splitlines()[2].split()[:2] == [API_KEY[:8], "caller"]
+    assert "key" not in key
+    assert "sk-live-a-full-key-value" not in out
+    assert key["name"] == "named <redacted>"
+    assert (key["created_at"], key["updated_at"]) == ("2025-11-10T12:00:00.000Z", "2025-11-11T08:30:00Z")
+    assert key["owner"] == "team-a"  # a field the API adds later is kept, under its own name
+
+
+def test_credentials_in_the_base_url_are_refused_and_never_shown(fake_api: FakeAIMLAPI) -> None:
+    url = fake_api.url.replace("http://", "http://admin:hunter2@")
+    code, out, err = run("keys", "--base-url", url)
+    assert (code, out) == (3, "")
+    assert "holds credentials" in err
+    assert "hunter2" not in err
+    assert "admin" not in err
+    assert fake_api.requests == []
+
+
+def test_help_and_readme_document_exit_7() -> None:
+    help_text = " ".join(build_parser(["keys"])._subparsers._group_actions[0].choices["keys"].format_help().split())  # type: ignore[union-attr]
+    assert (
+        f"create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout" in help_text
+    )
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    assert f"| {EXIT_KEY_NOT_PRINTED} | the key WAS created but could not be written to stdout" in readme

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from fake_api_server import FakeAIMLAPI
@@ -101,3 +102,99 @@ def test_a_plugins_bad_option_is_an_unknown_status_line_on_stdout(name: str) -> 
     assert err.getvalue() == ""
     assert out.getvalue().startswith(f"{COMMANDS[name].label} UNKNOWN - ")
     assert out.getvalue().count("\n") == 1
+
+
+_COMMAND = str(Path(sys.executable).parent / "aimlapi-billing")
+#: Commands that print a result on stdout, each as a user would run it against the stand-in.
+_PRINTING = [
+    ["balance"],
+    ["summary"],
+    ["detail"],
+    ["keys"],
+    ["keys", "--json"],
+    ["usage"],
+    ["transactions", "--csv"],
+    ["forecast"],
+    ["reconcile"],
+    ["logs"],
+]
+
+
+@pytest.mark.parametrize("argv", _PRINTING, ids=" ".join)
+def test_stdout_that_cannot_be_written_is_one_line_and_exit_2(fake_api: FakeAIMLAPI, argv: list[str]) -> None:
+    """`> /dev/full`: no traceback; the README's exit 2 for an unwritable output."""
+    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [_COMMAND, *argv, "--base-url", fake_api.url],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "aimlapi-billing: error: cannot write to standard output: No space left on device\n",
+    )
+
+
+@pytest.mark.parametrize("argv", [["keys"], ["summary"], ["transactions", "--csv"]], ids=" ".join)
+def test_a_closed_stdout_is_one_line_and_exit_2(fake_api: FakeAIMLAPI, argv: list[str]) -> None:
+    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", _COMMAND, *argv, "--base-url", fake_api.url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "aimlapi-billing: error: cannot write to standard output: it is closed\n",
+    )
+
+
+@pytest.mark.parametrize("argv", [["keys"], ["transactions", "--csv"]], ids=" ".join)
+def test_a_reader_that_went_away_is_still_exit_0(fake_api: FakeAIMLAPI, argv: list[str]) -> None:
+    """`| head -c 1`: the reader had what it wanted; a broken pipe is no error of the command's."""
+    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [_COMMAND, *argv, "--base-url", fake_api.url],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+class _Unwritable(io.StringIO):
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+def test_main_reports_a_failed_flush_of_its_output(fake_api: FakeAIMLAPI) -> None:
+    """The output is flushed inside main, so that a failure there is reported, not left to the interpreter."""
+    err = io.StringIO()
+    code = main(["keys", "--base-url", fake_api.url], out=_Unwritable(OSError(28, "No space left on device")), err=err)
+    assert (code, err.getvalue()) == (
+        2,
+        "aimlapi-billing: error: cannot write to standard output: No space left on device\n",
+    )
+    err = io.StringIO()
+    assert main(["keys", "--base-url", fake_api.url], out=_Unwritable(BrokenPipeError(32, "Broken pipe")), err=err) == 0
+    assert err.getvalue() == ""

@@ -19,6 +19,8 @@ from .._options import EnumValues, add_max_pages, moment, number
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import Transaction
 
+    from ..._redaction import Redactor
+
 CREDITS_PER_USD = 2_000_000
 
 DEFAULTS = {
@@ -121,7 +123,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result = call(billing)
     except AIMLAPIError as exc:
         return report(exc, err)
-    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else render(result), file=out)
+    # Server text (model names, types) passes the client's redaction: an echo of a key is not shown.
+    shown = (
+        json.dumps(billing._redactor.data(result.to_dict()), indent=2, ensure_ascii=False)
+        if args.json
+        else billing._redact(render(result))
+    )
+    print(shown, file=out)
     return EXIT_OK
 
 
@@ -140,11 +148,12 @@ def _ledger_row(entry: Transaction) -> tuple[str, ...]:
     )
 
 
-def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int:
+def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redactor: Redactor | None = None) -> int:
     """Write entries as they arrive (table, JSON Lines or CSV); memory stays flat. Returns the count.
 
     Nothing, not even a header, is written before the first page has arrived: a call that fails at
-    once leaves no output that looks like an empty ledger."""
+    once leaves no output that looks like an empty ledger. Each cell is the API's text, except that
+    ``redactor`` (the client's) removes any echo of a key; CSV cells are not otherwise changed."""
     import csv  # here: balance, summary and detail share this module and never write CSV
 
     count = 0
@@ -157,13 +166,16 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str) -> int
         out.write(f"{'created at':<24}  {'dir':<6}  {'type':<15}  {'USD':>12}  model\n")
     if first is None:
         return 0
+    redact = str if redactor is None else redactor.text
     for entry in itertools.chain((first,), remaining):
         if writer is not None:
-            writer.writerow(_ledger_row(entry))
+            writer.writerow(map(redact, _ledger_row(entry)))
         elif style == "json":
-            out.write(json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+            record = entry.to_dict() if redactor is None else redactor.data(entry.to_dict())
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
-            row = tuple(map(printable, _ledger_row(entry)))  # a terminal: no control characters from the server
+            # A terminal: no control characters from the server, and no echo of a key.
+            row = tuple(printable(redact(cell)) for cell in _ledger_row(entry))
             out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {entry.amount.usd:>12,.2f}  {row[5]}\n")
         count += 1
     return count
@@ -183,7 +195,7 @@ def _transactions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             if args.max_entries is not None:
                 entries = itertools.islice(entries, args.max_entries)
-            write_ledger(entries, out, style)
+            write_ledger(entries, out, style, billing._redactor)
     except AIMLAPIError as exc:
         return report(exc, err)
     return EXIT_OK

@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError, InvalidParameterError
+from ..._keys import LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
 from ..._redaction import printable
-from .._common import EXIT_OK, client, report
+from .._common import (
+    EXIT_BAD_RESPONSE,
+    EXIT_KEY_NOT_PRINTED,
+    EXIT_OK,
+    PROG,
+    client,
+    report,
+    silence,
+    unwritable,
+)
 from .._options import MAX_USD, EnumValues, number
 from .._window import key_prefix
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey
+
+    from ..._client import Billing
 
 ACTIONS = ("list", "create", "update", "delete")
 DEFAULTS = {
@@ -34,6 +48,17 @@ USAGE = (
 )
 
 
+#: The exit codes of keys alone, after every command's in --help.
+EXIT_CODES_TEXT = (
+    f"exit codes of keys: create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be "
+    "written to stdout (a reader gone, a full disk): stderr names its prefix; delete it "
+    "(keys delete PREFIX --yes) and create another. Before any request, a stdout that cannot take the key "
+    "(closed, read-only, /dev/full, a full "
+    "file system, a pipe with no reader) is exit 2. keys delete, keys update: exit 6 when the answer does "
+    "not confirm the change (update: the field unchanged, or another key)."
+)
+
+
 def _name(text: str) -> str:
     if not text.isprintable():
         raise argparse.ArgumentTypeError(f"not printable text: {text!r}")
@@ -42,6 +67,9 @@ def _name(text: str) -> str:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.usage = USAGE
+    parser.epilog = (
+        f"{parser.epilog or ''}\n\n{textwrap.fill(EXIT_CODES_TEXT, width=100, break_on_hyphens=False)}".lstrip()
+    )
     parser.add_argument(
         "action",
         nargs="?",
@@ -122,25 +150,18 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         _check(args)
+        if args.action == "create":
+            # The key is shown once: an output that cannot take it would lose a key just made.
+            problem = unwritable(out)
+            if problem is not None:
+                raise InvalidParameterError(f"{problem}; no key was created (it would be shown once, and lost)")
         with client(args) as billing:
+            redact = billing._redact
             if args.action == "list":
-                keys = billing.keys.list()
-                out.write(
-                    (json.dumps([key.to_dict() for key in keys], indent=2) if args.json else keys_table(keys)) + "\n"
-                )
+                keys = _list(billing, args.json)
+                out.write(keys + "\n")
             elif args.action == "create":
-                created = billing.keys.create(
-                    name=args.name, scopes=args.scopes, threshold=args.threshold, retention=args.retention
-                )
-                # The key on stdout, alone, whole, once: `KEY=$(aimlapi-billing keys create ...)`.
-                out.write(created.key.get_secret_value() + "\n")
-                out.flush()
-                print(
-                    f"created key {printable(created.prefix)}"
-                    + (f" ({printable(created.name)})" if created.name else "")
-                    + ": its value is on stdout, shown this once; store it now",
-                    file=err,
-                )
+                return _create(billing, args, out, err)
             elif args.action == "update":
                 key = billing.keys.update(
                     args.prefix,
@@ -150,17 +171,83 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     threshold=args.threshold,
                     retention=args.retention,
                 )
-                print(f"updated key {printable(key.prefix)}", file=err)
-                out.write(keys_table([key]) + "\n")
+                print(f"updated key {shown_prefix(redact, key.prefix)}", file=err)
+                out.write(keys_table([key], redact) + "\n")
             else:
                 deleted = billing.keys.delete(args.prefix)
-                print(f"deleted key {printable(deleted.prefix)}", file=err)
+                print(f"deleted key {shown_prefix(redact, deleted.prefix)}", file=err)
     except AIMLAPIError as exc:
-        return report(exc, err)
+        return report(exc, err, _cli_words)
     return EXIT_OK
 
 
-def keys_table(keys: list[ApiKey]) -> str:
+def _cli_words(message: str) -> str:
+    """The SDK's advice in the CLI's words: the command that lists the keys, not the Python call."""
+    return message.replace(LIST_KEYS_HINT, f"{PROG} keys")
+
+
+def _create(billing: Billing, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        created = billing.keys.create(
+            name=args.name, scopes=args.scopes, threshold=args.threshold, retention=args.retention
+        )
+    except UnusableCreatedKeyError as exc:
+        print(
+            f"{PROG}: error: the API created key {exc.prefix}"
+            + (f" ({exc.name})" if exc.name else "")
+            + " but answered a value that cannot be a key, so it is not printed; delete the key: "
+            f"{PROG} keys delete {exc.prefix} --yes",
+            file=err,
+        )
+        return EXIT_BAD_RESPONSE
+    prefix = shown_prefix(billing._redact, created.prefix)
+    label = f"{prefix} ({printable(billing._redact(created.name))})" if created.name else prefix
+    try:
+        # The key on stdout, alone, whole, once: `KEY=$(aimlapi-billing keys create ...)`.
+        out.write(created.key.get_secret_value() + "\n")
+        out.flush()
+    except OSError as exc:  # a full disk, a reader gone (a broken pipe is no success here)
+        silence(out)  # what is left of the key in the buffer goes nowhere when the interpreter exits
+        reason = printable(exc.strerror or type(exc).__name__).removeprefix("cannot write to standard output: ")
+        print(
+            f"{PROG}: error: key {label} WAS created but could not be written to stdout ({reason}): "
+            f"it is lost; delete it ({PROG} keys delete {prefix} --yes) and create another",
+            file=err,
+        )
+        return EXIT_KEY_NOT_PRINTED
+    print(f"created key {label}: its value is on stdout, shown this once; store it now", file=err)
+    return EXIT_OK
+
+
+#: Fields of a listed key never printed: the full value, should a server add it to a listing.
+_SECRET_FIELDS = frozenset({"key"})
+
+
+def _list(billing: Billing, as_json: bool) -> str:
+    """The keys as a table, or as JSON with the API's field names and timestamps as the API wrote
+    them, without any key value (a ``key`` field, an echo of a secret the client knows)."""
+    if not as_json:
+        return keys_table(billing.keys.list(), billing._redact)
+    response = billing.keys.with_raw_response.list()
+    raw = response.http_response.json().get("data")
+    records = []
+    for index, key in enumerate(response.parse()):
+        record = key.to_dict()
+        original = raw[index] if isinstance(raw, list) and index < len(raw) else None
+        if isinstance(original, dict) and original.get("prefix") == key.prefix:
+            for field in ("created_at", "updated_at"):
+                if isinstance(original.get(field), str):
+                    record[field] = original[field]
+        record = billing._redactor.data(
+            {field: value for field, value in record.items() if field not in _SECRET_FIELDS}
+        )
+        # A prefix is the first 8 characters of a key, its public part: the caller's own is listed too.
+        record["prefix"] = key.prefix if len(key.prefix) <= SHOWN_PREFIX_LENGTH else record["prefix"]
+        records.append(record)
+    return json.dumps(records, indent=2)
+
+
+def keys_table(keys: list[ApiKey], redact: Callable[[str], str] = str) -> str:
     from aimlapi_billing_client.types import Unset
 
     lines = [f"{'prefix':<10}  {'name':<24}  {'state':<8}  {'month':>12}  {'limit':<24}  scopes"]
@@ -174,7 +261,7 @@ def keys_table(keys: list[ApiKey]) -> str:
             limit_text = f"{threshold} per {retention}"
         name = "" if key.name is None or isinstance(key.name, Unset) else key.name
         scopes = "all" if key.scopes is None else ", ".join(scope.value for scope in key.scopes) or "none"
-        cells = [printable(text) for text in (key.prefix, name, limit_text, scopes)]
+        cells = [shown_prefix(redact, key.prefix)] + [printable(redact(text)) for text in (name, limit_text, scopes)]
         state = "disabled" if key.disabled else "enabled"
         lines.append(
             f"{cells[0]:<10}  {cells[1]:<24}  {state:<8}  {key.monthly_usage:>12,.2f}  {cells[2]:<24}  {cells[3]}"
