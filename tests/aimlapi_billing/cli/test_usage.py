@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fake_api_server import CHATBOT_KEY, FakeAIMLAPI
 
+from ..conftest import API_KEY
 from ..hostile_server import Behaviour, HostileServer
 from ..log_scenarios import usage as scenario_usage
 from .commands import loads_only_its_own_module, rejected, run
@@ -114,6 +115,17 @@ def test_a_server_text_reaches_the_terminal_escaped(fake_api: FakeAIMLAPI) -> No
     assert code == 0
     assert "\x1b" not in out
     assert "evil\\x1b[2J/model" in out
+
+
+@pytest.mark.parametrize("shape", [[], ["--json"], ["--group-by", "model"], ["--group-by", "model", "--json"]])
+def test_a_model_name_echoing_the_key_is_redacted(fake_api: FakeAIMLAPI, shape: list[str]) -> None:
+    fake_api.logs[0]["model"] = f"openai/{API_KEY}"
+    argv = ("usage", *WINDOW, "--key-prefix", "b747e891", "--models", *shape, "--base-url", fake_api.url)
+    code, out, _ = run(*argv)
+    assert code == 0
+    assert API_KEY not in out
+    assert API_KEY[:8].lower() not in out.lower()
+    assert "openai/<redacted>" in out
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -64,11 +65,17 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = billing.usage.total(**span, key_prefix=args.key_prefix)
     except AIMLAPIError as exc:
         return report(exc, err)
+    # Model names are server text: an echo of a key in one is redacted like any other.
+    redact = billing._redactor.data
     if args.json:
-        out.write(exact_json(as_json(result, detail, args.group_by is not None)) + "\n")
+        out.write(exact_json(as_json(result, detail, args.group_by is not None, redact)) + "\n")
     else:
-        out.write(usage_table(result, detail) + "\n")
+        out.write(usage_table(result, detail, redact) + "\n")
     return EXIT_OK
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def exact_json(data: dict[str, Any]) -> str:
@@ -95,7 +102,7 @@ def exact_json(data: dict[str, Any]) -> str:
     return text
 
 
-def as_json(result: UsageReport, models: bool, groups: bool) -> dict[str, Any]:
+def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[Any], Any] = _same) -> dict[str, Any]:
     """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers)."""
     data: dict[str, Any] = {
         "spend": result.spend,
@@ -106,13 +113,13 @@ def as_json(result: UsageReport, models: bool, groups: bool) -> dict[str, Any]:
         "api_key_prefix": result.api_key_prefix,
     }
     if models:
-        data["models"] = [{"model": m.model, "spend": m.spend, "requests": m.requests} for m in result.models]
+        data["models"] = [{"model": redact(m.model), "spend": m.spend, "requests": m.requests} for m in result.models]
     if groups:
-        data["groups"] = [group.to_dict() for group in result.groups or ()]
+        data["groups"] = [redact(group.to_dict()) for group in result.groups or ()]
     return data
 
 
-def usage_table(result: UsageReport, models: bool) -> str:
+def usage_table(result: UsageReport, models: bool, redact: Callable[[Any], Any] = _same) -> str:
     from aimlapi_billing_client.types import Unset
 
     rows = [
@@ -123,11 +130,11 @@ def usage_table(result: UsageReport, models: bool) -> str:
     ]
     if models:
         rows.append(("models", "" if result.models else "none"))
-        rows += [(f"  {m.model}", f"{usd(m.spend)}, {m.requests:,} requests") for m in result.models]
+        rows += [(f"  {redact(m.model)}", f"{usd(m.spend)}, {m.requests:,} requests") for m in result.models]
     if result.groups is not None:
         rows.append(("groups", "" if result.groups else "none"))
         for group in result.groups:
-            label = " ".join(part for part in (group.day, group.model) if not isinstance(part, Unset) and part)
+            label = redact(" ".join(part for part in (group.day, group.model) if not isinstance(part, Unset) and part))
             counts = group.requests
             rows.append((f"  {label}", f"{usd(group.spend)}, {counts.charged:,} of {counts.total:,} requests charged"))
     # Model names, days and prefixes come from the server: no control characters reach the terminal.
