@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -451,3 +452,16 @@ def test_forecast_table_escapes_control_characters_from_the_server(fake_api: Fak
     assert "\x1b" not in out
     assert "\u2028" not in out
     assert not any(line.startswith("runway 9999") for line in out.splitlines())
+
+
+def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimlapi_billing import Billing
+
+    def broken(self: Any, **kwargs: Any) -> Any:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(Billing, "summary", broken)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "-w", "100", "-c", "20", "--base-url", "http://127.0.0.1:9"], out=out, err=err)
+    assert (code, err.getvalue()) == (3, "")
+    assert out.getvalue() == "BILLING UNKNOWN - internal error (OverflowError): date value out of range\n"
