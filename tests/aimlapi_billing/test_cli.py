@@ -465,3 +465,23 @@ def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.Mon
     code = main(["check", "-w", "100", "-c", "20", "--base-url", "http://127.0.0.1:9"], out=out, err=err)
     assert (code, err.getvalue()) == (3, "")
     assert out.getvalue() == "BILLING UNKNOWN - internal error (OverflowError): date value out of range\n"
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI, json_output: bool) -> None:
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    fake_api.ledger = [
+        {
+            "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "direction": "CHARGE",
+            "type": "MODEL_USAGE",
+            "amount": {"usd": 1.0, "credits": 2_000_000},
+            "model": f"echo/{API_KEY}",
+            "reference_id": "inf-x",
+        }
+    ]
+    code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url, *(["--json"] if json_output else []))
+    assert code == 0
+    assert "echo/<redacted>" in out
+    assert API_KEY[:8] not in out
+    assert API_KEY[-8:] not in out

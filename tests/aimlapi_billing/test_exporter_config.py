@@ -214,3 +214,30 @@ def test_an_unset_variable_whose_name_could_be_a_key_is_not_echoed(tmp_path: Pat
     with pytest.raises(ConfigError) as raised:
         load_accounts(path, environ={})
     assert str(raised.value) == f"{path}: accounts.client-a.key_env: the environment variable it names is not set"
+
+
+@pytest.mark.parametrize(("argv", "deadline"), [(["--deadline", "7.5"], 7.5), ([], 120.0)])
+def test_exporter_config_passes_the_command_lines_connection_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], deadline: float
+) -> None:
+    import io
+
+    from aimlapi_billing import _client
+    from aimlapi_billing._cli import main
+
+    seen: list[dict[str, object]] = []
+
+    class Recording(_client.Billing):
+        def __init__(self, **options: object) -> None:
+            seen.append(options)
+            raise ConfigurationError("stopped by the test")
+
+    monkeypatch.setattr(_client, "Billing", Recording)
+    monkeypatch.setenv("AIML_KEY_A", API_KEY)
+    config = write(tmp_path, '[accounts.a]\nkey_env = "AIML_KEY_A"\n')
+    err = io.StringIO()
+    code = main(["exporter", "--config", str(config), "--max-retries", "4", "-t", "9", *argv], err=err)
+    assert code == 3
+    assert "stopped by the test" in err.getvalue()
+    (options,) = seen
+    assert (options["deadline"], options["max_retries"], options["timeout"]) == (deadline, 4, 9.0)
