@@ -49,7 +49,7 @@ from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseV
 from ._resource import Call, Plan, Steps, _Operation
 
 if TYPE_CHECKING:
-    from aimlapi_billing_client.models import ApiKey, LatestApiKey
+    from aimlapi_billing_client.models import ApiKey, KeysResponse, LatestApiKey
 
     from ._client import DeadlineTypes, TimeoutTypes
 
@@ -327,10 +327,20 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
     )
 
 
-def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetReport]:
-    from ._keys import LIST_KEYS, _data
+def _whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
+    """The keys of ``GET /v1/keys``, refusing a list that says it is not whole or that is empty."""
+    more = response.additional_properties.get("has_more")
+    if more is not None and more is not False:  # the endpoint has no pages: a part would pass for the whole
+        raise ResponseValidationError(f"GET /v1/keys answered has_more={str(more)[:20]!r}: the list is not whole")
+    if not response.data:  # the key that listed them is a key of the account
+        raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
+    return response.data
 
-    keys = yield Call(LIST_KEYS, {}, _data)
+
+def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetReport]:
+    from ._keys import LIST_KEYS
+
+    keys = yield Call(LIST_KEYS, {}, _whole_key_list)
     progress.listed = True
     prefixes = [key.prefix for key in keys]
     if len(set(prefixes)) != len(prefixes):  # one prefix, two keys: which one's limit is it?

@@ -514,3 +514,31 @@ async def test_a_usage_answer_for_no_key_is_a_validation_error(httpx_mock: HTTPX
 async def test_an_as_of_at_the_end_of_the_calendar_is_refused_before_any_request(mode: str) -> None:
     with pytest.raises(InvalidParameterError, match="end of the calendar"):
         await budgets(mode, as_of=datetime.datetime(9999, 12, 31, 23, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"data": []}, "listed no key"),
+        ({"data": [key("day00001", "day", 5)], "has_more": True}, "has_more"),
+        ({"data": [key("day00001", "day", 5)], "has_more": "yes"}, "has_more"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_key_list_that_is_not_whole_is_a_validation_error(
+    httpx_mock: HTTPXMock, mode: str, body: dict[str, Any], problem: str
+) -> None:
+    httpx_mock.add_response(url=BASE_URL + "/v1/keys", method="GET", json=body)
+    with pytest.raises(ResponseValidationError, match=problem):
+        await budgets(mode)
+    assert len(httpx_mock.get_requests()) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_has_more_false_is_a_whole_list(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(
+        url=BASE_URL + "/v1/keys", method="GET", json={"data": [key("nolimit1", None, None)], "has_more": False}
+    )
+    serve_usage(httpx_mock, {})
+    (budget,) = await budgets(mode)
+    assert budget.prefix == "nolimit1"

@@ -1147,7 +1147,7 @@ def test_rank_models_bounds_the_series(totals: dict[str, str], count: int, expec
     [
         {"key_budgets": 1},
         {"model_window": datetime.timedelta(0)},
-        {"model_window": datetime.timedelta(days=3651)},
+        {"model_window": datetime.timedelta(days=3661)},
         {"model_window": 30},
         {"top_models": 0},
         {"top_models": 101},

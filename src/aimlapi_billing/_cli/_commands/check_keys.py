@@ -172,11 +172,11 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
         shown = _named(list(mismatched), lambda b: f"{who(b)} {_signed(b.month_difference)}")
         message += f"; monthly_usage differs from the usage total since the 1st (UTC) for {shown}"
     picked = {id(budget) for budget in worst[:PERFDATA_KEYS]}
-    shown = [budget for budget in checked if id(budget) in picked]  # the worst, in the API's order
+    in_perfdata = [budget for budget in checked if id(budget) in picked]  # the worst, in the API's order
     if len(worst) > PERFDATA_KEYS:
         message += f"; perfdata for the worst {PERFDATA_KEYS}"
     used: set[str] = set()
-    items = [_perfdata(budget, report.only_own_key, warning, critical, redact, used) for budget in shown]
+    items = [_perfdata(budget, report.only_own_key, warning, critical, redact, used) for budget in in_perfdata]
     if len(worst) > PERFDATA_KEYS:
         items.append(f"'keys_not_in_perfdata'={len(worst) - PERFDATA_KEYS};;;0")
     perfdata = " ".join(items)
