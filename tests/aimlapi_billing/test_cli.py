@@ -435,18 +435,23 @@ def test_api_key_file_that_is_a_fifo_is_refused_at_once(fake_api: FakeAIMLAPI, t
     assert fake_api.requests == []
 
 
-def test_forecast_table_escapes_control_characters_from_the_server(fake_api: FakeAIMLAPI) -> None:
+def one_charge(model: str) -> list[dict[str, Any]]:
+    """A ledger of one 1 USD charge an hour ago, for ``model``."""
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
-    fake_api.ledger = [
+    return [
         {
             "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "direction": "CHARGE",
             "type": "MODEL_USAGE",
             "amount": {"usd": 1.0, "credits": 2_000_000},
-            "model": "evil\x1b[31m\nrunway 9999 days\u2028",
+            "model": model,
             "reference_id": "inf-x",
         }
     ]
+
+
+def test_forecast_table_escapes_control_characters_from_the_server(fake_api: FakeAIMLAPI) -> None:
+    fake_api.ledger = one_charge("evil\x1b[31m\nrunway 9999 days\u2028")
     code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url)
     assert code == 0
     assert "\x1b" not in out
@@ -469,17 +474,7 @@ def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize("json_output", [False, True])
 def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI, json_output: bool) -> None:
-    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
-    fake_api.ledger = [
-        {
-            "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "direction": "CHARGE",
-            "type": "MODEL_USAGE",
-            "amount": {"usd": 1.0, "credits": 2_000_000},
-            "model": f"echo/{API_KEY}",
-            "reference_id": "inf-x",
-        }
-    ]
+    fake_api.ledger = one_charge(f"echo/{API_KEY}")
     code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url, *(["--json"] if json_output else []))
     assert code == 0
     assert "echo/<redacted>" in out

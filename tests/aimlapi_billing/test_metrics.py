@@ -1345,3 +1345,19 @@ def test_only_the_regular_key_refusal_makes_the_model_spend_own_key_only(
     else:
         assert value(families, "aimlapi_usage_scrape_success") == 1.0
         assert value(families, "aimlapi_keys_own_key_only") == own_key_only
+
+
+def test_metrics_keys_with_a_lone_surrogate_in_a_key_name_exits_0_with_the_balance() -> None:
+    """Against the stand-in (real sockets, valid JSON "\\ud800"): the exposition is written whole."""
+    import io
+
+    from aimlapi_billing._cli import main
+
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now, chat_name="bad\ud800name")) as fake:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["metrics", "--keys", "--model-window", "1d", "--base-url", fake.url], out=out, err=err)
+    assert (code, err.getvalue()) == (0, "")
+    families = parse(out.getvalue().encode())
+    assert value(families, "aimlapi_balance_usd") == 275.78
+    assert ("b747e891", "bad\\ud800name") in key_values(families, "aimlapi_key_spend_usd")
