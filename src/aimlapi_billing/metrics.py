@@ -36,19 +36,24 @@ Design:
 
 * **Per-key usage is a part of its own.** With ``key_budgets`` (each key's spend in its limit
   period, :meth:`KeysResource.budgets`) or ``model_window`` (spend by model), a read also asks the
-  usage endpoints, after the balance, in the same thread (still one read in flight). The balance
-  part is published as soon as it ends: scrapes wait (up to ``max_wait``) for it alone, so a
+  usage endpoints, after the balance, in the same thread. The balance keeps its own schedule: a
+  usage part still running never delays the next balance read, and at most one usage part runs at
+  a time (a read that finds one running skips its own). The balance part is published as soon as
+  it ends: scrapes wait (up to ``max_wait``) for it alone, so a
   request per key and window never makes a scrape slow or overdue; the per-key series of a read
   show from the first scrape after it ends (a one-shot exposition, ``max_wait=None``, waits for
   the whole read). The usage part failing (say, a 403 of an account out of credits) never fails the
   read: the balance is exported fresh, ``aimlapi_usage_scrape_success`` is 0, and the per-key series
   of the last good usage part stay. A regular key is no failure at all: its own key is exported,
-  with ``aimlapi_keys_own_key_only`` 1.
+  with ``aimlapi_keys_own_key_only`` 1 (only for the 403 that says a management key is needed;
+  another 403, an exhausted balance, fails the usage part).
 
 Metrics (gauges; none carries the account's user id, e-mail or API key; the only labels are the
 constant ones you give, e.g. ``account`` in the multi-account exporter, ``model``, and
 ``key_prefix`` with ``key_name`` on the per-key series: the prefix is the key's public identifier,
-its first 8 characters as the vendor's dashboard shows them, never the key):
+its first 8 characters as the vendor's dashboard shows them, never the key; every label value from
+server text has any echo of the key redacted, is made printable, so encodable, and is cut to 120
+characters by :func:`~aimlapi_billing._redaction.label_text`):
 
 ================================================  =========================================================
 ``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
