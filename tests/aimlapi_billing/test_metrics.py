@@ -1361,3 +1361,33 @@ def test_metrics_keys_with_a_lone_surrogate_in_a_key_name_exits_0_with_the_balan
     families = parse(out.getvalue().encode())
     assert value(families, "aimlapi_balance_usd") == 275.78
     assert ("b747e891", "bad\\ud800name") in key_values(families, "aimlapi_key_spend_usd")
+
+
+def test_a_hanging_usage_endpoint_never_freezes_the_balance_against_the_stand_in(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real sockets: GET /v2/usage sends nothing; the balance is still read on its own schedule and
+    reported fresh, while the per-key part waits."""
+    # The usage part fails when the stand-in stops: expected, and its URL holds the prefix a1b2c3d4,
+    # which the secret canary would take for a piece of the test's created key (…0a1b2c3d4e5f…).
+    monkeypatch.setattr(billing_metrics.logger, "disabled", True)
+    now = datetime.datetime.now(UTC)
+    with FakeAIMLAPI(**budget_account(now)) as fake:
+        fake.script("/v2/usage", Stall(60))  # longer than the test: only teardown ends it
+        with Billing(base_url=fake.url, max_retries=0, timeout=30) as client:
+            collector = BillingCollector(client, min_interval=60, max_wait=2, key_budgets=True, clock=clock)
+            registry = build_registry(collector)
+            first = parse(exposition(registry))
+            assert value(first, "aimlapi_scrape_success") == 1.0
+            deadline = time.monotonic() + 10
+            while not fake.requests_to("/v2/usage") and time.monotonic() < deadline:  # the usage part hangs on it
+                time.sleep(0.01)
+            clock.advance(60)
+            second = parse(exposition(registry))
+            assert requests_to(fake) == (2, 2)  # the balance read again while the usage part hangs
+            assert value(second, "aimlapi_scrape_success") == 1.0
+            assert value(second, "aimlapi_data_stale") == 0.0
+            assert len(fake.requests_to("/v2/usage")) == 1  # no second usage part
+            fake.stop()
+            for thread in read_threads():
+                thread.join(timeout=10)
