@@ -17,7 +17,18 @@ larger of the two figures: a monitoring tool must not under-report.
 
 Reading every key needs a management key. With a regular key ``GET /v1/keys`` answers 403; the
 budgets then fall back to the caller's own key (``GET /v1/key`` and its own usage), and the report
-says so (``only_own_key``) rather than failing.
+says so (``only_own_key``) rather than failing. The vendor's pages document no body for that 403,
+and the same status also means "out of credits", so the fallback is taken for **the regular-key
+refusal only**: a 403 of ``GET /v1/keys`` whose message says a management key is needed (it
+contains ``management key``, in any case, as the API's "Managing keys requires a management key"
+does; see :data:`REGULAR_KEY_REFUSAL`). Any other 403 (``Your balance is exhausted``, no message at
+all) is raised: an account that cannot be read must not look like a regular key whose limits are fine.
+
+A ``no_reset`` key's period starts at its ``created_at``, but no earlier than
+:data:`MAX_NO_RESET_DAYS` days before ``as_of`` (the CLI's longest window): a ``created_at`` of
+Go's zero time (``0001-01-01``) would otherwise cost thousands of 92-day requests. Such a period is
+measured from the cap, and the budget says so (``period_capped``). A timestamp outside the calendar
+in UTC (``0001-01-01T00:00:00+05:00``) is a :class:`ResponseValidationError`.
 
 The plans are written once for both clients, as every method is (``_resource.py``); the only
 client-specific code is :class:`_OwnKeyFallback`, which runs the own-key plan after a 403 of the
@@ -34,15 +45,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from ._exceptions import PermissionDeniedError, ResponseValidationError
+from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
 from ._resource import Call, Plan, Steps, _Operation
 
 if TYPE_CHECKING:
-    from aimlapi_billing_client.models import ApiKey, LatestApiKey
+    from aimlapi_billing_client.models import ApiKey, KeysResponse, LatestApiKey
 
     from ._client import DeadlineTypes, TimeoutTypes
 
-__all__ = ["MONTH_TOLERANCE", "OWN_KEY", "RETENTIONS", "BudgetReport", "KeyBudget", "identity", "period_of"]
+__all__ = [
+    "MAX_NO_RESET_DAYS",
+    "MONTH_TOLERANCE",
+    "OWN_KEY",
+    "REGULAR_KEY_REFUSAL",
+    "RETENTIONS",
+    "BudgetReport",
+    "KeyBudget",
+    "identity",
+    "period_of",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,6 +75,13 @@ MONTH_TOLERANCE = Decimal("0.01")
 #: an unknown period (no spend, no utilisation) rather than guessed.
 RETENTIONS = ("day", "week", "month", "no_reset")
 _DAY = datetime.timedelta(days=1)
+#: A ``no_reset`` period is measured over at most this many days before ``as_of`` (the CLI's window cap).
+MAX_NO_RESET_DAYS = 3660
+#: The text of a 403 of ``GET /v1/keys`` that means "a regular key" (matched case-insensitively in
+#: the API's message); any other 403 is raised.
+REGULAR_KEY_REFUSAL = "management key"
+#: The latest ``as_of``: a month (and its next reset) still fits in the calendar after it.
+_LAST_AS_OF = datetime.datetime(9999, 11, 30, tzinfo=datetime.UTC)
 #: How output shows the prefix of the caller's own key: it is the key's first 8 characters.
 OWN_KEY = "(own key)"
 
@@ -86,6 +114,8 @@ class KeyBudget:
     monthly_usage: Decimal  # the key record's figure
     month_usage: Decimal  # GET /v2/usage from the 1st of the month 00:00 UTC to now
     created_at: datetime.datetime
+    #: A no_reset key older than MAX_NO_RESET_DAYS: its period (and spend) starts at the cap, not at created_at.
+    period_capped: bool = False
 
     @property
     def limited(self) -> bool:
@@ -197,9 +227,31 @@ class _FallbackSteps(Generator[Call, Any, T]):
         self._steps.close()
 
 
-def _utc(moment: datetime.datetime) -> datetime.datetime:
+def _utc(moment: datetime.datetime, what: str) -> datetime.datetime:
     # The generated models read a timestamp without an offset as naive: the API means UTC.
-    return moment.replace(tzinfo=datetime.UTC) if moment.tzinfo is None else moment.astimezone(datetime.UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+05:00 is before the calendar in UTC
+        raise ResponseValidationError(f"{what} is outside the calendar in UTC: {moment.isoformat()[:40]}") from None
+
+
+def _earliest(now: datetime.datetime) -> datetime.datetime:
+    """The earliest start of a ``no_reset`` period measured at ``now`` (:data:`MAX_NO_RESET_DAYS`)."""
+    try:
+        return now - MAX_NO_RESET_DAYS * _DAY
+    except OverflowError:  # an as_of in the calendar's first years: nothing can be older
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+def is_regular_key_refusal(exc: PermissionDeniedError) -> bool:
+    """A 403 that says a management key is needed (:data:`REGULAR_KEY_REFUSAL`): the regular-key
+    refusal, not an account out of credits or a 403 for another reason."""
+    texts = [exc.message]
+    if isinstance(exc.body, dict):
+        texts += [value for value in exc.body.values() if isinstance(value, str)]
+    return any(REGULAR_KEY_REFUSAL in text.lower() for text in texts)
 
 
 def _amount(what: str, value: float) -> Decimal:
@@ -223,8 +275,10 @@ def _spend(prefix: str | None, start: datetime.datetime, end: datetime.datetime)
     where = f"GET /v2/usage for key {prefix or '(own key)'}"
     if report.currency.upper() != "USD":
         raise ResponseValidationError(f"{where} answered in {report.currency[:20]!r}; key limits are in USD")
-    if report.api_key_prefix is not None and prefix is not None and report.api_key_prefix != prefix:
-        raise ResponseValidationError(f"{where} answered for another key ({report.api_key_prefix[:20]!r})")
+    if prefix is not None and report.api_key_prefix != prefix:
+        # None too: a usage answer that does not say which key it measured may be the account's.
+        shown = "no key" if report.api_key_prefix is None else f"another key ({report.api_key_prefix[:20]!r})"
+        raise ResponseValidationError(f"{where} answered for {shown}")
     return _amount(f"{where}: the spend", float(report.spend))
 
 
@@ -234,7 +288,7 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
     prefix = key.prefix
     # The record is checked whole before any usage request: a broken one costs no further calls.
     monthly = _amount(f"key {prefix}: monthly_usage", key.monthly_usage)
-    created_at = _utc(key.created_at)
+    created_at = _utc(key.created_at, f"key {prefix[:20]!r}: created_at")
     retention = threshold = start = reset = None
     limit = key.limit
     if limit is not None and not isinstance(limit, Unset):
@@ -243,6 +297,9 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
         threshold = _amount(f"key {prefix}: limit.threshold", limit.threshold)
         retention = limit.retention.value
         start, reset = period_of(retention, created_at, now)
+    capped = False
+    if retention == "no_reset" and start is not None and start < _earliest(now):
+        start, capped = _earliest(now), True
     selector = None if own else prefix
     month_start, _ = period_of("month", created_at, now)
     assert month_start is not None
@@ -266,13 +323,24 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
         monthly_usage=monthly,
         month_usage=month_usage,
         created_at=created_at,
+        period_capped=capped,
     )
 
 
-def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetReport]:
-    from ._keys import LIST_KEYS, _data
+def _whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
+    """The keys of ``GET /v1/keys``, refusing a list that says it is not whole or that is empty."""
+    more = response.additional_properties.get("has_more")
+    if more is not None and more is not False:  # the endpoint has no pages: a part would pass for the whole
+        raise ResponseValidationError(f"GET /v1/keys answered has_more={str(more)[:20]!r}: the list is not whole")
+    if not response.data:  # the key that listed them is a key of the account
+        raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
+    return response.data
 
-    keys = yield Call(LIST_KEYS, {}, _data)
+
+def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetReport]:
+    from ._keys import LIST_KEYS
+
+    keys = yield Call(LIST_KEYS, {}, _whole_key_list)
     progress.listed = True
     prefixes = [key.prefix for key in keys]
     if len(set(prefixes)) != len(prefixes):  # one prefix, two keys: which one's limit is it?
@@ -296,6 +364,8 @@ def budget_plan(as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline
     from ._client import _as_of  # the forecast's check of ``as_of``: a datetime, naive meaning local time
 
     now = _as_of(as_of)
+    if now > _LAST_AS_OF:  # checked before any request: the next resets would be past the calendar
+        raise InvalidParameterError(f"as_of is too close to the end of the calendar: {now.isoformat()}")
     progress = _Progress()
 
     def own_key(left: float | None) -> Plan[BudgetReport]:
@@ -313,7 +383,7 @@ class _OwnKeyFallback(_Operation[P, T]):
 
         def fallback(plan: Plan[Any], clock: Any, exc: PermissionDeniedError) -> Plan[Any]:
             steps = plan.steps
-            if not isinstance(steps, _FallbackSteps) or steps.progress.listed:
+            if not isinstance(steps, _FallbackSteps) or steps.progress.listed or not is_regular_key_refusal(exc):
                 raise exc
             left = clock.left()
             return steps.own_key(None if left is None else max(left, 0.001))

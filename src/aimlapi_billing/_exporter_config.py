@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import math
 import os
 import re
 import stat
@@ -41,7 +42,6 @@ from ._exceptions import ConfigurationError
 
 #: Account names: safe as a Prometheus label value and in a ``?account=`` query without escaping.
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_SPAN = re.compile(r"(\d+(?:\.\d+)?)([hdw])")
 _SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
 _EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window", "key_budgets", "model_window", "top_models"}
 _ACCOUNT_SETTINGS = {"key_env", "key_file", "base_url", "allow_insecure_http", *_EXPORTER_SETTINGS}
@@ -52,8 +52,10 @@ DEFAULT_TOP_MODELS = 10
 _MAX_KEY_FILE_BYTES = 4096
 #: The longest ``min_interval`` or ``max_wait``: a day. Longer is a typo, and would overflow a thread wait.
 MAX_SECONDS = 86400
-#: The longest forecast window: 10 years (the ledger goes no further back; ~2,000 years would overflow a date).
-MAX_WINDOW = datetime.timedelta(days=3650)
+#: The longest forecast or model window, the CLI's ``MAX_DAYS`` (a test holds them equal): 10 years
+#: (the ledger goes no further back; ~2,000 years would overflow a date). The shortest is an hour.
+MAX_WINDOW = datetime.timedelta(days=3660)
+MIN_WINDOW = datetime.timedelta(hours=1)
 #: What a shell accepts as an environment variable's name (a pasted key usually is not one).
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -76,6 +78,23 @@ class Account:
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, key from {self.key_source}, base_url={self.base_url!r})"
+
+
+def span(text: str) -> datetime.timedelta | None:
+    """``30d``, ``2w``, ``36h`` (the CLI's rule: a number, then ``h``, ``d`` or ``w`` in either case,
+    ``1e3d`` too), from :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
+    unit = _SPAN_UNITS.get(text[-1:].lower())
+    try:
+        amount = float(text[:-1])
+    except ValueError:
+        return None
+    if unit is None or not math.isfinite(amount):
+        return None
+    # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
+    seconds = amount * unit.total_seconds()
+    if not MIN_WINDOW.total_seconds() <= seconds <= MAX_WINDOW.total_seconds():
+        return None
+    return datetime.timedelta(seconds=seconds)
 
 
 def is_seconds(value: object) -> bool:
@@ -219,12 +238,12 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
             raise ConfigError(f"{path}: {where}: must be true or false")
         return value
     if name in ("forecast_window", "model_window"):
-        match = _SPAN.fullmatch(value) if isinstance(value, str) else None
-        # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
-        seconds = float(match[1]) * _SPAN_UNITS[match[2]].total_seconds() if match else 0.0
-        window = datetime.timedelta(seconds=seconds) if 0 < seconds <= MAX_WINDOW.total_seconds() else None
-        if not window:  # None, or a span so short it rounds to 0 microseconds
-            raise ConfigError(f'{path}: {where}: must be a span like "30d", "2w" or "36h", up to 3650d (10 years)')
+        window = span(value) if isinstance(value, str) else None
+        if window is None:
+            raise ConfigError(
+                f'{path}: {where}: must be a span like "30d", "2w" or "36h", '
+                f"from 1h up to {MAX_WINDOW.days}d (10 years)"
+            )
         return window
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{path}: {where}: must be a non-empty string")

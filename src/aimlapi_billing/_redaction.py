@@ -16,6 +16,7 @@ import logging
 import re
 import urllib.parse
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -54,6 +55,7 @@ class Redactor:
                 urllib.parse.quote_plus(each),
                 json.dumps(each)[1:-1],
                 repr(each.encode())[2:-1],
+                "".join(f"%{byte:02X}" for byte in each.encode()),  # every byte encoded (%73%6B%2D...)
             }
         pieces: set[str] = set()
         for form in forms:
@@ -165,6 +167,26 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
+
+
+def failure_text(exc: BaseException, redact: Callable[[str], str] = str, limit: int = 500) -> str:
+    """A monitoring plugin's one-line text for ``exc``: the SDK's message (already redacted), or for
+    anything else (a bug) ``internal error (TypeName): message``, redacted by ``redact``, printable
+    and at most ``limit`` characters."""
+    from ._exceptions import AIMLAPIError
+
+    text = printable(redact(str(exc)))[:limit]
+    if isinstance(exc, AIMLAPIError):
+        return text
+    return f"internal error ({type(exc).__name__})" + (f": {text}" if text else "")
+
+
+def label_text(text: str, redact: Callable[[str], str], limit: int = 120) -> str:
+    """Server text (a key or model name) fit for a metric label: any echo of the key redacted,
+    printable (a lone surrogate, which no encoder writes, becomes its escape ``\\ud800``) and at
+    most ``limit`` characters."""
+    shown = printable(redact(text))
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 class _RedactingFilter(logging.Filter):

@@ -36,19 +36,24 @@ Design:
 
 * **Per-key usage is a part of its own.** With ``key_budgets`` (each key's spend in its limit
   period, :meth:`KeysResource.budgets`) or ``model_window`` (spend by model), a read also asks the
-  usage endpoints, after the balance, in the same thread (still one read in flight). The balance
-  part is published as soon as it ends: scrapes wait (up to ``max_wait``) for it alone, so a
+  usage endpoints, after the balance, in the same thread. The balance keeps its own schedule: a
+  usage part still running never delays the next balance read, and at most one usage part runs at
+  a time (a read that finds one running skips its own). The balance part is published as soon as
+  it ends: scrapes wait (up to ``max_wait``) for it alone, so a
   request per key and window never makes a scrape slow or overdue; the per-key series of a read
   show from the first scrape after it ends (a one-shot exposition, ``max_wait=None``, waits for
   the whole read). The usage part failing (say, a 403 of an account out of credits) never fails the
   read: the balance is exported fresh, ``aimlapi_usage_scrape_success`` is 0, and the per-key series
   of the last good usage part stay. A regular key is no failure at all: its own key is exported,
-  with ``aimlapi_keys_own_key_only`` 1.
+  with ``aimlapi_keys_own_key_only`` 1 (only for the 403 that says a management key is needed;
+  another 403, an exhausted balance, fails the usage part).
 
 Metrics (gauges; none carries the account's user id, e-mail or API key; the only labels are the
 constant ones you give, e.g. ``account`` in the multi-account exporter, ``model``, and
 ``key_prefix`` with ``key_name`` on the per-key series: the prefix is the key's public identifier,
-its first 8 characters as the vendor's dashboard shows them, never the key):
+its first 8 characters as the vendor's dashboard shows them, never the key; every label value from
+server text has any echo of the key redacted, is made printable, so encodable, and is cut to 120
+characters by :func:`~aimlapi_billing._redaction.label_text`):
 
 ================================================  =========================================================
 ``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
@@ -114,6 +119,7 @@ from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
+from ._redaction import label_text
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -336,8 +342,8 @@ def _key_series(budget: KeyBudget, redact: Callable[[str], str]) -> _KeySeries:
 
     prefix, name = identity(budget, redact)
     return _KeySeries(
-        prefix=prefix,
-        name=name,
+        prefix=label_text(prefix, str),
+        name=label_text(name, str),
         disabled=budget.disabled,
         spend_usd=number(budget.spend),
         limit_usd=number(budget.threshold) if budget.spend is not None else None,
@@ -346,6 +352,14 @@ def _key_series(budget: KeyBudget, redact: Callable[[str], str]) -> _KeySeries:
         monthly_usage_usd=float(budget.monthly_usage),
         month_usage_usd=float(budget.month_usage),
     )
+
+
+def _merged(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, float], ...]:
+    """Spend by model with the names made label values, added up where two became one, in order."""
+    totals: dict[str, Decimal] = {}
+    for name, spent in pairs:
+        totals[name] = totals.get(name, Decimal(0)) + spent
+    return tuple((name, float(spent)) for name, spent in totals.items())
 
 
 def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, Decimal]]:
@@ -437,9 +451,11 @@ class BillingCollector:
         self._reading: _Reading | None = None  # the last successful read
         # A read is its balance part (what scrapes wait for), then, with key_budgets or a model_window,
         # its per-key usage part in the same thread: _in_flight is set when the first ends, _read_done
-        # when the whole read does (what a one-shot exposition waits for, and what allows the next).
+        # when the whole read does (what a one-shot exposition waits for). The next read is due
+        # min_interval after the balance part ended, whether a usage part still runs or not.
         self._in_flight: threading.Event | None = None
         self._read_done: threading.Event | None = None
+        self._usage_running = False  # a read's usage part is running (at most one at a time)
         self._in_flight_since = 0.0  # time.perf_counter() when the running read started
         #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
         self.last_error: Exception | None = None
@@ -452,6 +468,9 @@ class BillingCollector:
             f"forecast_window={self._forecast_window!r}, max_wait={self._max_wait!r}, labels={self._labels!r}, "
             f"key_budgets={self._key_budgets!r}, model_window={self._model_window!r}, top_models={self._top_models})"
         )
+
+    def _redact(self, text: str) -> str:
+        return self._billing._redact(text) if isinstance(self._billing, Billing) else text
 
     @property
     def _reads_usage(self) -> bool:
@@ -539,9 +558,13 @@ class BillingCollector:
 
     def _start_read_if_due(self) -> threading.Event | None:
         """What a scrape waits for: the running read's balance part (the whole read without a
-        ``max_wait``), starting a read if the cache is old and none runs; None if nothing runs."""
+        ``max_wait``), starting a read if the cache is old and no balance part runs; None if nothing runs.
+
+        The balance keeps its own schedule: a per-key usage part still running from an earlier read
+        (a request per key and window, each up to the deadline) never delays the next balance read;
+        it only keeps a second usage part from starting."""
         with self._lock:
-            if self._read_done is None and (
+            if self._in_flight is None and (
                 self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval
             ):
                 self._in_flight, self._read_done = threading.Event(), threading.Event()
@@ -555,10 +578,12 @@ class BillingCollector:
         """One read of the API, in its own thread; a failure keeps the last good reading.
 
         The balance part is published as soon as it ends, so the per-key usage part (a request per
-        key and window) never holds up a scrape, nor makes it count as overdue."""
+        key and window) never holds up a scrape, nor makes it count as overdue; it is skipped when
+        the usage part of an earlier read is still running (at most one in flight)."""
         started = time.perf_counter()
         reading: _Reading | None = None
         error: Exception | None = None
+        usage_part = False
         try:
             reading = self._read()
         except Exception as exc:
@@ -573,9 +598,11 @@ class BillingCollector:
                 self._last_ok, self.last_error = reading is not None, error
                 self._last_duration = time.perf_counter() - started
                 self._in_flight = None
-                usage_part = reading is not None and self._reads_usage
-                if not usage_part:
-                    self._end_read()
+                self._last_attempt_at = self._clock()  # the balance's schedule: from the end of its part
+                usage_part = reading is not None and self._reads_usage and not self._usage_running
+                self._usage_running = self._usage_running or usage_part
+                if not usage_part and self._read_done is read_done:
+                    self._read_done = None
             balance_done.set()
             if not usage_part:
                 read_done.set()
@@ -584,16 +611,14 @@ class BillingCollector:
         usage, usage_ok = (self._reading.usage if self._reading is not None else None), False
         try:
             usage, usage_ok = self._read_usage_part()
-        finally:  # whatever happened, the read is over: the next scrape may start another
+        finally:  # whatever happened, the usage part is over: the next read may start another
             with self._lock:
                 if self._reading is not None:
                     self._reading = dataclasses.replace(self._reading, usage=usage, usage_ok=usage_ok)
-                self._end_read()
+                self._usage_running = False
+                if self._read_done is read_done:
+                    self._read_done = None
             read_done.set()
-
-    def _end_read(self) -> None:
-        self._last_attempt_at = self._clock()
-        self._read_done = None
 
     def _log_failure(self, exc: Exception, what: str = "balance", shown: str | None = None) -> None:
         if shown is not None:
@@ -642,7 +667,9 @@ class BillingCollector:
             runway_days=math.inf if forecast.runway_days is None else float(forecast.runway_days),
             daily_burn_usd=float(forecast.daily_burn_usd),
             window_spend_usd=float(forecast.spend_usd),
-            spend_by_model=tuple((model, float(spent)) for model, spent in forecast.spend_by_model),
+            spend_by_model=_merged(
+                (label_text(model, self._redact), spent) for model, spent in forecast.spend_by_model
+            ),
             spend_24h_usd=float(spend_24h),
         )
 
@@ -666,14 +693,17 @@ class BillingCollector:
         prefixes: list[str | None] = []
         if self._key_budgets:
             report = self._billing.keys.budgets(as_of=now)
-            redact = self._billing._redact if isinstance(self._billing, Billing) else str
-            keys = tuple(_key_series(budget, redact) for budget in report)
+            keys = tuple(_key_series(budget, self._redact) for budget in report)
             own_key_only = report.only_own_key
             prefixes = [None] if own_key_only else [budget.prefix for budget in report]
         elif self._model_window is not None:
             try:
                 prefixes = [key.prefix for key in self._billing.keys.list()]
-            except PermissionDeniedError:  # a regular key: its own usage is all it may read
+            except PermissionDeniedError as exc:  # a regular key: its own usage is all it may read
+                from ._budgets import is_regular_key_refusal
+
+                if not is_regular_key_refusal(exc):  # out of credits, say: a failure, as budgets() has it
+                    raise
                 prefixes, own_key_only = [None], True
         model_spend = None
         if self._model_window is not None:
@@ -681,7 +711,10 @@ class BillingCollector:
             for prefix in prefixes:
                 detail = self._billing.usage.detail(start=now - self._model_window, end=now, key_prefix=prefix)
                 for model in detail.models:
-                    totals[model.model] = totals.get(model.model, Decimal(0)) + model.spend
+                    # Server text: a label value made printable, bounded and free of the key first,
+                    # so two names that become one label add up rather than make a duplicate series.
+                    name = label_text(model.model, self._redact)
+                    totals[name] = totals.get(name, Decimal(0)) + model.spend
             model_spend = tuple((name, float(spent)) for name, spent in rank_models(totals, self._top_models))
         return _UsageReading(keys, own_key_only, model_spend)
 

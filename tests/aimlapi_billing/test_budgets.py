@@ -453,3 +453,92 @@ def test_a_budget_is_frozen() -> None:
     budget = KeyBudget(**_FIELDS)
     with pytest.raises(AttributeError):
         budget.spend = Decimal(2)  # type: ignore[misc]
+
+
+# -- the hostile reviewer's cases -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("created", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_created_at_outside_the_calendar_in_utc_is_a_validation_error(
+    httpx_mock: HTTPXMock, mode: str, created: str
+) -> None:
+    serve_keys(httpx_mock, key("cal00001", "no_reset", 5, created_at=created))
+    with pytest.raises(ResponseValidationError, match="created_at is outside the calendar"):
+        await budgets(mode)
+    assert len(httpx_mock.get_requests()) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "Your balance is exhausted: top up to continue", "statusCode": 403},
+        {"statusCode": 403},
+        {"message": "Forbidden"},
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_only_the_regular_key_refusal_falls_back_to_the_own_key(
+    httpx_mock: HTTPXMock, mode: str, body: dict[str, Any]
+) -> None:
+    httpx_mock.add_response(url=BASE_URL + "/v1/keys", method="GET", status_code=403, json=body)
+    with pytest.raises(PermissionDeniedError):
+        await budgets(mode)
+    assert [request.url.path for request in httpx_mock.get_requests()] == ["/v1/keys"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_no_reset_key_of_gos_zero_time_is_measured_from_the_cap(httpx_mock: HTTPXMock, mode: str) -> None:
+    from aimlapi_billing._budgets import MAX_NO_RESET_DAYS
+
+    serve_keys(httpx_mock, key("zero0001", "no_reset", 100, created_at="0001-01-01T00:00:00Z"))
+    seen = serve_usage(httpx_mock, {}, spend=0.5)
+    (budget,) = await budgets(mode)
+    assert budget.period_capped
+    assert budget.period_start == NOW - datetime.timedelta(days=MAX_NO_RESET_DAYS)
+    assert budget.created_at == datetime.datetime(1, 1, 1, tzinfo=UTC)
+    pieces = [query for query in seen if query["start"] != MONTH_START]
+    assert len(pieces) == math.ceil(MAX_NO_RESET_DAYS / 92)  # not 2712
+    assert budget.spend == Decimal("0.5") * len(pieces)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_usage_answer_for_no_key_is_a_validation_error(httpx_mock: HTTPXMock, mode: str) -> None:
+    serve_keys(httpx_mock, key("day00001", "day", 5))
+    serve_usage(httpx_mock, {}, api_key_prefix=None)
+    with pytest.raises(ResponseValidationError, match="answered for no key"):
+        await budgets(mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_as_of_at_the_end_of_the_calendar_is_refused_before_any_request(mode: str) -> None:
+    with pytest.raises(InvalidParameterError, match="end of the calendar"):
+        await budgets(mode, as_of=datetime.datetime(9999, 12, 31, 23, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"data": []}, "listed no key"),
+        ({"data": [key("day00001", "day", 5)], "has_more": True}, "has_more"),
+        ({"data": [key("day00001", "day", 5)], "has_more": "yes"}, "has_more"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_key_list_that_is_not_whole_is_a_validation_error(
+    httpx_mock: HTTPXMock, mode: str, body: dict[str, Any], problem: str
+) -> None:
+    httpx_mock.add_response(url=BASE_URL + "/v1/keys", method="GET", json=body)
+    with pytest.raises(ResponseValidationError, match=problem):
+        await budgets(mode)
+    assert len(httpx_mock.get_requests()) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_has_more_false_is_a_whole_list(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(
+        url=BASE_URL + "/v1/keys", method="GET", json={"data": [key("nolimit1", None, None)], "has_more": False}
+    )
+    serve_usage(httpx_mock, {})
+    (budget,) = await budgets(mode)
+    assert budget.prefix == "nolimit1"

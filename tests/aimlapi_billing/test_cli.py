@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -434,18 +435,23 @@ def test_api_key_file_that_is_a_fifo_is_refused_at_once(fake_api: FakeAIMLAPI, t
     assert fake_api.requests == []
 
 
-def test_forecast_table_escapes_control_characters_from_the_server(fake_api: FakeAIMLAPI) -> None:
+def one_charge(model: str) -> list[dict[str, Any]]:
+    """A ledger of one 1 USD charge an hour ago, for ``model``."""
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
-    fake_api.ledger = [
+    return [
         {
             "created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "direction": "CHARGE",
             "type": "MODEL_USAGE",
             "amount": {"usd": 1.0, "credits": 2_000_000},
-            "model": "evil\x1b[31m\nrunway 9999 days\u2028",
+            "model": model,
             "reference_id": "inf-x",
         }
     ]
+
+
+def test_forecast_table_escapes_control_characters_from_the_server(fake_api: FakeAIMLAPI) -> None:
+    fake_api.ledger = one_charge("evil\x1b[31m\nrunway 9999 days\u2028")
     code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url)
     assert code == 0
     assert "\x1b" not in out
@@ -461,3 +467,26 @@ def test_detail_redacts_a_key_echoed_by_the_server(json_output: bool) -> None:
     assert code == 0
     assert API_KEY[8:16] not in out
     assert "<redacted>@example.com" in out
+
+
+def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimlapi_billing import Billing
+
+    def broken(self: Any, **kwargs: Any) -> Any:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(Billing, "summary", broken)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "-w", "100", "-c", "20", "--base-url", "http://127.0.0.1:9"], out=out, err=err)
+    assert (code, err.getvalue()) == (3, "")
+    assert out.getvalue() == "BILLING UNKNOWN - internal error (OverflowError): date value out of range\n"
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI, json_output: bool) -> None:
+    fake_api.ledger = one_charge(f"echo/{API_KEY}")
+    code, out, _ = run("forecast", "--window", "30d", "--base-url", fake_api.url, *(["--json"] if json_output else []))
+    assert code == 0
+    assert "echo/<redacted>" in out
+    assert API_KEY[:8] not in out
+    assert API_KEY[-8:] not in out

@@ -106,12 +106,12 @@ BAD_CONFIGS = {
     "bool-interval": ("[accounts.a]\nkey_env = 'K'\nmin_interval = true\n", "accounts.a.min_interval"),
     "bad-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '30'\n", 'like "30d"'),
     "zero-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0d'\n", 'like "30d"'),
-    "overflowing-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '99999999999d'\n", "up to 3650d"),
+    "overflowing-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '99999999999d'\n", "up to 3660d"),
     "overflowing-weeks": ("[exporter]\nforecast_window = '1000000000w'\n[accounts.a]\nkey_env = 'K'\n", "exporter."),
-    "window-past-year-one": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '999999999d'\n", "up to 3650d"),
-    "infinite-window": (f"[accounts.a]\nkey_env = 'K'\nforecast_window = '{'9' * 400}h'\n", "up to 3650d"),
-    "window-under-a-microsecond": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0.0000000001h'\n", "up to 3650d"),
-    "window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '522w'\n", "up to 3650d"),
+    "window-past-year-one": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '999999999d'\n", "up to 3660d"),
+    "infinite-window": (f"[accounts.a]\nkey_env = 'K'\nforecast_window = '{'9' * 400}h'\n", "up to 3660d"),
+    "window-under-a-microsecond": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0.0000000001h'\n", "up to 3660d"),
+    "window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '523w'\n", "up to 3660d"),
     "huge-int-interval": (f"[accounts.a]\nkey_env = 'K'\nmin_interval = {'9' * 400}\n", "from 0 to 86400"),
     "huge-float-wait": ("[accounts.a]\nkey_env = 'K'\nmax_wait = 1e300\n", "accounts.a.max_wait: must be a number of"),
     "wait-over-a-day": ("[exporter]\nmax_wait = 86401\n[accounts.a]\nkey_env = 'K'\n", "exporter.max_wait"),
@@ -123,7 +123,7 @@ BAD_CONFIGS = {
     "insecure-not-a-bool": ("[accounts.a]\nkey_env = 'K'\nallow_insecure_http = 'yes'\n", "true or false"),
     "budgets-not-a-bool": ("[accounts.a]\nkey_env = 'K'\nkey_budgets = 1\n", "accounts.a.key_budgets: must be true"),
     "bad-model-window": ("[exporter]\nmodel_window = '30'\n[accounts.a]\nkey_env = 'K'\n", "exporter.model_window"),
-    "model-window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nmodel_window = '3651d'\n", "up to 3650d"),
+    "model-window-over-ten-years": ("[accounts.a]\nkey_env = 'K'\nmodel_window = '3661d'\n", "up to 3660d"),
     "no-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 0\n", "accounts.a.top_models: must be a whole"),
     "too-many-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 101\n", "from 1 to 100"),
     "fractional-top-models": ("[accounts.a]\nkey_env = 'K'\ntop_models = 2.5\n", "accounts.a.top_models"),
@@ -179,11 +179,11 @@ def test_files_saved_with_a_byte_order_mark_load(tmp_path: Path) -> None:
 
 def test_the_longest_settings_are_accepted(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "[accounts.a]\nkey_env = 'K'\nmin_interval = 86400\nmax_wait = 86400.0\nforecast_window = '3650d'\n"
+        tmp_path, "[accounts.a]\nkey_env = 'K'\nmin_interval = 86400\nmax_wait = 86400.0\nforecast_window = '3660d'\n"
     )
     (account,) = load_accounts(path, environ={"K": API_KEY})
     assert (account.min_interval, account.max_wait) == (86400.0, 86400.0)
-    assert account.forecast_window == datetime.timedelta(days=3650)
+    assert account.forecast_window == datetime.timedelta(days=3660)
 
 
 PASTED_KEY = "sk-live-SECRET123"
@@ -214,3 +214,42 @@ def test_an_unset_variable_whose_name_could_be_a_key_is_not_echoed(tmp_path: Pat
     with pytest.raises(ConfigError) as raised:
         load_accounts(path, environ={})
     assert str(raised.value) == f"{path}: accounts.client-a.key_env: the environment variable it names is not set"
+
+
+@pytest.mark.parametrize(("argv", "deadline"), [(["--deadline", "7.5"], 7.5), ([], 120.0)])
+def test_exporter_config_passes_the_command_lines_connection_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], deadline: float
+) -> None:
+    import io
+
+    from aimlapi_billing import _client
+    from aimlapi_billing._cli import main
+
+    seen: list[dict[str, object]] = []
+
+    class Recording(_client.Billing):
+        def __init__(self, **options: object) -> None:
+            seen.append(options)
+            raise ConfigurationError("stopped by the test")
+
+    monkeypatch.setattr(_client, "Billing", Recording)
+    monkeypatch.setenv("AIML_KEY_A", API_KEY)
+    config = write(tmp_path, '[accounts.a]\nkey_env = "AIML_KEY_A"\n')
+    err = io.StringIO()
+    code = main(["exporter", "--config", str(config), "--max-retries", "4", "-t", "9", *argv], err=err)
+    assert code == 3
+    assert "stopped by the test" in err.getvalue()
+    (options,) = seen
+    assert (options["deadline"], options["max_retries"], options["timeout"]) == (deadline, 4, 9.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("1e3d", 1000.0), ("30D", 30.0), ("2W", 14.0), ("36H", 1.5), ("1h", 1 / 24), ("3660d", 3660.0)]
+)
+def test_windows_take_the_command_lines_spans(tmp_path: Path, text: str, days: float) -> None:
+    from aimlapi_billing._cli._options import window
+
+    (account,) = load_accounts(
+        write(tmp_path, f"[accounts.a]\nkey_env = 'K'\nmodel_window = '{text}'\n"), environ={"K": "k"}
+    )
+    assert account.model_window == window(text) == datetime.timedelta(days=days)

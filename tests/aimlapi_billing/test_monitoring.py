@@ -115,9 +115,14 @@ def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> 
         ((">= 0.9 and", ">= 0.95 and"), "AIMLAPIKeyNearSpendingLimit"),
         (
             (
-                "aimlapi_key_limit_usd > 0 unless aimlapi_key_disabled == 1\n        for: 5m",
+                "(aimlapi_key_limit_usd > 0 or aimlapi_key_spend_usd > 0) unless aimlapi_key_disabled == 1"
+                "\n        for: 5m",
                 "aimlapi_key_limit_usd >= 0\n        for: 5m",
             ),
+            "AIMLAPIKeySpendingLimitReached",
+        ),
+        (  # the limit-0 policy: spend against a limit of 0 is critical
+            ("(aimlapi_key_limit_usd > 0 or aimlapi_key_spend_usd > 0)", "aimlapi_key_limit_usd > 0"),
             "AIMLAPIKeySpendingLimitReached",
         ),
         (("> 0.0100001", "> 0.01"), "AIMLAPIKeyUsageMismatch"),

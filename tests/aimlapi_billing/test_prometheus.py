@@ -274,10 +274,13 @@ base_url = "{fakes["client-c"].url}"
             "client-b's and client-c's balance alerts", lambda: pending("AIMLAPIBalanceLow") == {"client-b", "client-c"}
         )
         assert pending("AIMLAPIBalanceCritical") == set()
-        # chatbot-prod at 90 % of its day; batch-jobs' limit of 0 and the disabled key never alert.
+        # chatbot-prod at 90 % of its day; batch-jobs spent 0.50 against its limit of 0, which is the limit
+        # reached (the limit-0 policy); the disabled key never alerts.
         wait_for("client-b's key alert", lambda: pending("AIMLAPIKeyNearSpendingLimit", "key_prefix") == {"b747e891"})
         assert pending("AIMLAPIKeyNearSpendingLimit") == {"client-b"}
-        assert pending("AIMLAPIKeySpendingLimitReached") == set()
+        wait_for(
+            "batch-jobs' limit-0 alert", lambda: pending("AIMLAPIKeySpendingLimitReached", "key_prefix") == {"c0ffee42"}
+        )
 
         # client-c's upstream fails: its series stay, marked stale, and scrape_success drops to 0.
         last_good = api.values("aimlapi_last_success_timestamp_seconds")["client-c"]

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +270,10 @@ def test_echoes_in_any_letter_case_or_percent_encoding_are_redacted(echo: str) -
     key = "Ab3+Xy9/Zq1=Wv7+Lm2/Pk8="
     redacted = Redactor(key).text(f"İ bad key {echo} tail")
     assert redacted == "İ bad key <redacted> tail"
+
+
+@pytest.mark.parametrize("case", [str.upper, str.lower])
+def test_an_echo_with_every_byte_percent_encoded_is_redacted(case: Callable[[str], str]) -> None:
+    echo = case("".join(f"%{byte:02X}" for byte in API_KEY.encode()))
+    redacted = Redactor(API_KEY).text(f"model {echo} tail; piece {echo[6:40]}.")
+    assert redacted == "model <redacted> tail; piece <redacted>."

@@ -213,7 +213,7 @@ def budget(prefix: str, utilisation: float | None) -> KeyBudget:
     ("prefix", "utilisation", "own", "perfdata"),
     [
         ("c0 'ff=e;e|42", 0.5, False, "'c0__ff_e_e_42_pct'=50.0%;80;95;0"),
-        ("abcd1234", 1e300, False, f"'abcd1234_pct'={1e302:.1f}%;80;95;0"),
+        ("abcd1234", 1e300, False, "'abcd1234_pct'=999999.9%;80;95;0"),  # bounded, not 300 digits
         ("abcd1234", math.inf, False, "'abcd1234_pct'=U;80;95;0"),
         ("abcd1234", None, False, "'abcd1234_pct'=U;80;95;0"),
         ("abcd1234", 0.725, True, "'own_key_pct'=72.5%;80;95;0"),
@@ -358,3 +358,113 @@ def test_the_readme_nagios_definition_runs() -> None:
         code, out = check(fake, *words[2:])
     assert code == 1
     assert out.startswith("KEYS WARNING - 1 of 2 keys with a limit past a threshold: b747e891 (chatbot-prod) at 90.0%")
+
+
+# -- the hostile reviewer's cases -------------------------------------------------------------------
+
+
+def budgets_of(*records: dict[str, Any]) -> BudgetReport:
+    moment = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
+    money = Decimal(1)
+    fields: dict[str, Any] = {
+        "name": None, "disabled": False, "retention": "day", "threshold": money, "period_start": moment,
+        "next_reset": moment, "spend": money, "period_usage": money, "utilisation": 1.0, "monthly_usage": money,
+        "month_usage": money, "created_at": moment,
+    }  # fmt: skip
+    return BudgetReport(tuple(KeyBudget(**{**fields, **record}) for record in records), False, NOW)
+
+
+@pytest.mark.parametrize("created", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_timestamp_outside_the_calendar_is_unknown_not_a_crash(created: str) -> None:
+    with stand_in() as fake:
+        listed = [dict(fake.account.public(record)) for record in fake.keys]
+        listed[1]["created_at"] = created
+        fake.script("/v1/keys", Reply(200, {"data": listed}))
+        code, out, err = run("-w", "80", "-c", "95", "--base-url", fake.url)
+    assert (code, err) == (3, "")
+    assert out.startswith("KEYS UNKNOWN - ")
+    assert "outside the calendar" in out
+    assert out.count("\n") == 1
+
+
+def test_any_exception_is_one_unknown_line_with_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimlapi_billing._keys import KeysResource
+
+    def broken(self: Any, **kwargs: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(KeysResource, "budgets", broken)
+    code, out, err = run("-w", "80", "-c", "95", "--base-url", "http://127.0.0.1:9")
+    assert (code, err) == (3, "")
+    assert out == "KEYS UNKNOWN - internal error (KeyError): 'a bug'\n"
+
+
+def test_server_text_cannot_inject_perfdata_and_is_bounded() -> None:
+    report = budgets_of(
+        {"prefix": "a|b00001", "name": "x | 'fake_pct'=0%;1;2;0 " + "n" * 500, "utilisation": 0.9},
+        {"prefix": "a_b00001", "name": "twin", "utilisation": 0.95},
+        {"prefix": "yr000001", "retention": "year|" * 50, "utilisation": None, "spend": None},
+    )
+    state, line = status(report, 80, 90, str)
+    assert state == 2
+    message, perfdata = line.split(" | ")  # exactly one separator: none from server text
+    assert "|" not in message
+    assert len(message) < 600
+    assert perfdata == "'a_b00001_pct'=90.0%;80;90;0 'a_b00001_2_pct'=95.0%;80;90;0 'yr000001_pct'=U;80;90;0"
+
+
+def test_thresholds_are_printed_as_given() -> None:
+    state, line = status(budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), 79.999, 95.5, str)
+    assert (state, line.split(" | ")[1]) == (0, "'abcd1234_pct'=50.0%;79.999;95.5;0")
+    assert "within 79.999%" in line
+    _, line = status(budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), 1e-300, 95, str)
+    assert line.split(" | ")[1] == "'abcd1234_pct'=50.0%;0;95;0"
+
+
+def test_a_thousand_keys_stay_under_nagios_8_kb() -> None:
+    from aimlapi_billing._cli._commands.check_keys import PERFDATA_KEYS
+
+    records = [{"prefix": f"k{n:07d}", "name": "n" * 60, "utilisation": n / 1000} for n in range(1000)]
+    state, line = status(budgets_of(*records), 80, 95, str)
+    assert state == 2
+    assert len(line.encode()) < 8192
+    perfdata = line.split(" | ")[1].split()
+    assert len(perfdata) == PERFDATA_KEYS + 1
+    assert perfdata[-1] == f"'keys_not_in_perfdata'={1000 - PERFDATA_KEYS};;;0"
+    assert "'k0000999_pct'=99.9%;80;95;0" in perfdata  # the worst are kept
+    assert "perfdata for the worst" in line
+
+
+@pytest.mark.parametrize(("spend", "state", "value"), [(Decimal(0), 0, "U"), (Decimal("0.01"), 2, "U")])
+def test_a_limit_of_zero_is_quiet_until_something_is_spent(spend: Decimal, state: int, value: str) -> None:
+    from aimlapi_billing._budgets import utilisation
+
+    record = {
+        "prefix": "zero0001",
+        "threshold": Decimal(0),
+        "spend": spend,
+        "utilisation": utilisation(spend, Decimal(0)),
+    }
+    got, line = status(budgets_of(record), 10, 20, str)
+    assert got == state
+    assert line.endswith(f"'zero0001_pct'={value};10;20;0")
+
+
+def test_an_unknown_retention_leaves_stderr_empty() -> None:
+    with stand_in() as fake:
+        listed = [dict(fake.account.public(record)) for record in fake.keys]
+        for record in listed:
+            if record.get("limit"):
+                record["limit"] = {**record["limit"], "retention": "fortnight|x"}
+        fake.script("/v1/keys", Reply(200, {"data": listed}))
+        code, out, err = run("-w", "80", "-c", "95", "--base-url", fake.url)
+    assert err == ""
+    assert code == 3
+    assert out.count("|") == 1
+
+
+def test_the_help_says_what_bounds_the_whole_run() -> None:
+    out = io.StringIO()
+    with pytest.raises(SystemExit), contextlib.redirect_stdout(out):
+        main(["check-keys", "--help"])
+    assert "--deadline bounds the whole run" in " ".join(out.getvalue().split())

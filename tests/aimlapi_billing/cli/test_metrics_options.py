@@ -66,7 +66,13 @@ def test_bad_usage_options_are_usage_errors(command: str, argv: list[str], probl
         build_parser([command]).parse_args([command, *argv])
 
 
-def test_a_model_window_past_what_the_collector_takes_is_a_usage_error() -> None:
-    code, out, err = run("metrics", "--model-window", "3660d", "--base-url", "http://127.0.0.1:9")
-    assert (code, out) == (2, "")
-    assert "model_window must be a positive timedelta of 3650 days or less" in err
+def test_the_longest_window_of_the_command_line_is_the_collectors_and_the_config_files() -> None:
+    from aimlapi_billing._cli._options import MAX_DAYS
+    from aimlapi_billing._exporter_config import MAX_WINDOW, span
+
+    assert MAX_WINDOW.days == MAX_DAYS
+    assert span("3660d") == MAX_WINDOW
+    code, out, err = run("metrics", "--model-window", "3660d", "--base-url", "http://127.0.0.1:9", "--max-retries", "0")
+    assert code == 4  # taken, then the connection refused: not a usage error
+    assert "aimlapi_scrape_success 0" in out
+    assert "Connection" in err

@@ -6,8 +6,7 @@ import argparse
 from typing import TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
-from ..._exceptions import AIMLAPIError
-from ..._redaction import printable
+from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, client, threshold_text
 from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, number, span_text, window
 
@@ -55,8 +54,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 forecast = None
                 summary = billing.summary()
                 balance, currency, runway = summary.current_balance, summary.currency, None
-    except AIMLAPIError as exc:
-        print(f"BILLING UNKNOWN - {printable(str(exc))}", file=out)
+    except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
+        print(f"BILLING UNKNOWN - {failure_text(exc)}", file=out)
         return CHECK_UNKNOWN
     state = state_below(balance, warning, critical)
     message = f"balance {balance:.2f} {currency}"

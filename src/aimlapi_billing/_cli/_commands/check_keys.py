@@ -3,32 +3,56 @@
 Each enabled key with a limit is measured in its current UTC calendar period (day from 00:00 UTC,
 week from Monday, month from the 1st, no_reset since creation); the worst key decides the state.
 As the plugin guidelines' range ``80`` means, a key alerts when its percentage is *above* the
-threshold, so a limit of 0 that nothing was spent against (100 %) stays quiet at ``-c 100``.
+threshold.
+
+A limit of 0 blocks a key on purpose: with nothing spent it is OK whatever the thresholds (the
+alert rules agree: they never fire for it), and anything spent against it is CRITICAL. Its
+perfdata value is ``U`` (no percentage of 0 exists).
+
+Output bounds, for monitoring systems that cut a plugin's line (Nagios keeps 8 KB): server text
+(key names, prefixes, an unknown retention) is made printable, cut to a few dozen characters and
+never holds ``|`` (replaced by ``/``: it would start the perfdata); the status line names at most
+:data:`NAMED` keys; perfdata covers the :data:`PERFDATA_KEYS` worst keys, and when there are more,
+``'keys_not_in_perfdata'=K`` says how many were left out. Perfdata labels are unique (two prefixes
+that sanitise to one label get ``_2``, ``_3``). Thresholds are printed as given.
+
+Any failure, a bug included, is one UNKNOWN line and exit 3, never a traceback or exit 1; the
+line names the exception's type when it is not the SDK's. ``--deadline`` bounds the whole run
+(``keys.budgets()`` is one call: 1 request for the key list plus up to 2 per key, and a no_reset
+key older than 92 days one per 92 days of its period).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from ..._exceptions import AIMLAPIError
-from ..._redaction import printable
-from .._common import CHECK_STATES, CHECK_UNKNOWN, client, threshold_text, usd
+from ..._redaction import failure_text, printable
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, usd
 from .._options import number
 
 if TYPE_CHECKING:
     from ..._budgets import BudgetReport, KeyBudget
 
 DEFAULTS = {
-    "check-keys": "every enabled key with a limit is checked; disabled and unlimited keys are counted, not checked"
+    "check-keys": "every enabled key with a limit is checked; disabled and unlimited keys are counted, not checked; "
+    "--deadline bounds the whole run (1 request plus up to 2 per key; under a monitoring system's service timeout, "
+    "e.g. --deadline 50 for Nagios's 60 s)"
 }
 LABEL = "KEYS"
 #: Percent thresholds: a key may overshoot its limit, but not by ten thousand percent in any useful check.
 MAX_PERCENT = 10000.0
-#: How many keys the status line names (the perfdata has them all).
+#: How many keys the status line names.
 NAMED = 3
+#: How many keys, worst first, get perfdata (the rest are counted in 'keys_not_in_perfdata').
+PERFDATA_KEYS = 50
+#: Percentages above this are printed as this (a limit of 1e-300 USD would print 300 digits).
+MAX_SHOWN_PERCENT = 999999.9
+#: Characters of a key's name and prefix the line shows.
+NAME_CHARS, PREFIX_CHARS = 40, 20
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_.-]")
 _PERIODS = {"day": "per day", "week": "per week", "month": "per month", "no_reset": "in total (no reset)"}
 # Severity for "the worst key": UNKNOWN (3) outranks OK only, as in the plugin guidelines' service groups.
@@ -61,21 +85,33 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         problem = f"--critical-percent ({critical:g}) must not be below --warning-percent ({warning:g})"
         print(f"{LABEL} UNKNOWN - {problem}", file=out)
         return CHECK_UNKNOWN
+    redact: Callable[[str], str] = str
+    # A plugin's stderr stays empty: the open enums log each value they do not know (a retention
+    # added later), which the status line already shows.
+    enums = logging.getLogger("aimlapi_billing_client")
+    propagate, silence = enums.propagate, logging.NullHandler()
+    enums.propagate = False
+    enums.addHandler(silence)
     try:
         with client(args) as billing:
-            report = billing.keys.budgets()
             redact = billing._redact
-    except AIMLAPIError as exc:
-        print(f"{LABEL} UNKNOWN - {printable(str(exc))}", file=out)
+            report = billing.keys.budgets()
+        state, line = status(report, warning, critical, redact)
+    except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
+        print(f"{LABEL} UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
-    state, line = status(report, warning, critical, redact)
+    finally:
+        enums.removeHandler(silence)
+        enums.propagate = propagate
     print(f"{LABEL} {CHECK_STATES[state]} - {line}", file=out)
     return state
 
 
 def key_state(budget: KeyBudget, warning: float, critical: float) -> int:
-    if budget.utilisation is None:
+    if budget.utilisation is None or budget.spend is None:
         return CHECK_UNKNOWN  # a limit period this version does not know
+    if budget.threshold == 0:  # blocked on purpose: quiet while nothing is spent, critical once anything is
+        return 0 if budget.spend == 0 else 2
     percent = budget.utilisation * 100
     return 2 if percent > critical else 1 if percent > warning else 0
 
@@ -93,17 +129,20 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
         prefix, key_name = identity(budget, redact)
         if report.only_own_key:
             prefix = "the caller's own key"
-        return printable(f"{prefix} ({key_name[:40]})" if key_name else prefix)
+        prefix, key_name = _text(prefix, PREFIX_CHARS), _text(key_name, NAME_CHARS)
+        return f"{prefix} ({key_name})" if key_name else prefix
 
     def where(budget: KeyBudget) -> str:
         assert budget.threshold is not None
-        period = _PERIODS.get(budget.retention or "", f"per {budget.retention} (a period this version does not know)")
-        limit = f"{usd(budget.threshold)} {printable(period)}"
+        period = _PERIODS.get(
+            budget.retention or "", f"per {_text(budget.retention or '', 20)} (a period this version does not know)"
+        )
+        limit = f"{usd(budget.threshold)} {period}"
         if budget.utilisation is None or budget.spend is None:
             return f"{who(budget)}: a limit of {limit}, spend not measured"
         if budget.threshold == 0:
             return f"{who(budget)} spent {usd(budget.spend)} against a limit of {limit}"
-        return f"{who(budget)} at {budget.utilisation * 100:.1f}% of {limit}"
+        return f"{who(budget)} at {_percent(budget.utilisation)}% of {limit}"
 
     worst = sorted(
         checked,
@@ -121,9 +160,7 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
             f"{len(unmeasured)} of {_keys(len(checked), 'with a limit')} not measured: {_named(unmeasured, where)}"
         )
     else:
-        message = (
-            f"{_keys(len(checked), 'with a limit')} within {threshold_text(warning)}%, the highest {where(worst[0])}"
-        )
+        message = f"{_keys(len(checked), 'with a limit')} within {_exact(warning)}%, the highest {where(worst[0])}"
     if over and unmeasured:
         message += f"; {_keys(len(unmeasured))} not measured: {_named(unmeasured, where)}"
     if skipped and checked:
@@ -134,21 +171,63 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
     if mismatched:
         shown = _named(list(mismatched), lambda b: f"{who(b)} {_signed(b.month_difference)}")
         message += f"; monthly_usage differs from the usage total since the 1st (UTC) for {shown}"
-    perfdata = " ".join(_perfdata(budget, report.only_own_key, warning, critical, redact) for budget in checked)
+    picked = {id(budget) for budget in worst[:PERFDATA_KEYS]}
+    in_perfdata = [budget for budget in checked if id(budget) in picked]  # the worst, in the API's order
+    if len(worst) > PERFDATA_KEYS:
+        message += f"; perfdata for the worst {PERFDATA_KEYS}"
+    used: set[str] = set()
+    items = [_perfdata(budget, report.only_own_key, warning, critical, redact, used) for budget in in_perfdata]
+    if len(worst) > PERFDATA_KEYS:
+        items.append(f"'keys_not_in_perfdata'={len(worst) - PERFDATA_KEYS};;;0")
+    perfdata = " ".join(items)
     return state, f"{message} | {perfdata}" if perfdata else message
 
 
-def _perfdata(budget: KeyBudget, own: bool, warning: float, critical: float, redact: Callable[[str], str]) -> str:
+def _perfdata(
+    budget: KeyBudget,
+    own: bool,
+    warning: float,
+    critical: float,
+    redact: Callable[[str], str],
+    used: set[str] | None = None,
+) -> str:
     """``'<prefix>_pct'=72.5%;80;95;0``: the label from the prefix, reduced to characters no
-    monitoring system's perfdata parser trips on (the caller's own key: ``own_key``)."""
+    monitoring system's perfdata parser trips on (the caller's own key: ``own_key``), and made
+    unique among the ``used`` labels (``_2``, ``_3``, ...)."""
     from ..._budgets import identity
 
     prefix, _ = identity(budget, redact)
     label = "own_key" if own or prefix != budget.prefix else _UNSAFE_LABEL.sub("_", prefix[:32])
+    if used is not None:
+        base, count = label, 1
+        while label in used:
+            count += 1
+            label = f"{base}_{count}"
+        used.add(label)
     ratio = budget.utilisation
-    # "U": the guidelines' "cannot be determined": a period this version does not know, or spend over a 0 limit.
-    value = "U" if ratio is None or ratio == float("inf") else f"{ratio * 100:.1f}%"
-    return f"'{label}_pct'={value};{threshold_text(warning)};{threshold_text(critical)};0"
+    # "U": the guidelines' "cannot be determined": a period this version does not know, or a limit of 0.
+    value = "U" if ratio is None or budget.threshold == 0 or ratio == float("inf") else f"{_percent(ratio)}%"
+    return f"'{label}_pct'={value};{_exact(warning)};{_exact(critical)};0"
+
+
+def _text(text: str, limit: int) -> str:
+    """Server text for the line: printable, at most ``limit`` characters, no ``|`` (the perfdata separator)."""
+    shown = printable(text).replace("|", "/")
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _percent(ratio: float) -> str:
+    return f"{min(ratio * 100, MAX_SHOWN_PERCENT):.1f}"
+
+
+def _exact(value: float) -> str:
+    """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``."""
+    if value == int(value):
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:  # 1e-06: perfdata takes no exponent
+        text = f"{value:.12f}".rstrip("0").rstrip(".") or "0"
+    return text
 
 
 def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:

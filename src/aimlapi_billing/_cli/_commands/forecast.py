@@ -38,9 +38,11 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with client(args) as billing:
             forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
+            redact = billing._redact
     except AIMLAPIError as exc:
         return report(exc, err)
-    print(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast), file=out)
+    # Model names are the server's text: an echo of the key in one is redacted, in the table and the JSON.
+    print(redact(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast)), file=out)
     return EXIT_OK
 
 

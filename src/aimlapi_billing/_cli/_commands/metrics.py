@@ -198,7 +198,12 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
     with contextlib.ExitStack() as stack:
         collectors = {}
         for account in accounts:
-            options: dict[str, object] = {"api_key": account.api_key, "max_retries": args.max_retries}
+            # Every connection option of the command line but the key and base URL, which are per account.
+            options: dict[str, object] = {
+                "api_key": account.api_key,
+                "max_retries": args.max_retries,
+                "deadline": args.deadline,
+            }
             options["allow_insecure_http"] = account.allow_insecure_http
             options["base_url"] = account.base_url or args.base_url
             if args.timeout is not None:
