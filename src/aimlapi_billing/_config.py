@@ -121,7 +121,8 @@ def check_api_key(key: str, source: str) -> None:
 
 def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: Mapping[str, str] = os.environ) -> str:
     """The API's origin, checked: http(s), a host, no version path, and no plain HTTP to a remote host."""
-    raw = base_url or environ.get(BASE_URL_ENV_VAR, "").strip() or DEFAULT_BASE_URL
+    # Stripped as the environment variable is: a stray space must not turn into a confusing error.
+    raw = (base_url or "").strip() or environ.get(BASE_URL_ENV_VAR, "").strip() or DEFAULT_BASE_URL
     try:
         url = httpx.URL(raw)
     except httpx.InvalidURL as exc:
@@ -134,11 +135,11 @@ def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: M
             "remove them; the API key authenticates every request"
         )
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"Invalid base URL {raw!r}: expected http(s)://host[:port]")
+        raise ConfigurationError(f"Invalid base URL {_without_userinfo(raw)!r}: expected http(s)://host[:port]")
     path = url.path.rstrip("/")
     if path.split("/")[-1] in ("v1", "v2"):
         raise ConfigurationError(
-            f"Base URL {raw!r} ends in a version: give the host only (e.g. {DEFAULT_BASE_URL}); "
+            f"Base URL {_without_userinfo(raw)!r} ends in a version: give the host only (e.g. {DEFAULT_BASE_URL}); "
             "each call adds its own /v1 or /v2."
         )
     if url.scheme == "http" and not allow_insecure_http and not is_loopback(url.host):
@@ -150,10 +151,13 @@ def resolve_base_url(base_url: str | None, allow_insecure_http: bool, environ: M
 
 
 def _without_userinfo(raw: str) -> str:
-    """``raw`` with anything between ``//`` and the last ``@`` of its authority hidden."""
+    """``raw`` with anything before the last ``@`` of its authority hidden (the authority follows
+    ``//``, or starts the text when there is no ``//``: ``user:password@host``)."""
     scheme, separator, rest = raw.partition("//")
+    if not separator:
+        scheme, rest = "", raw
     authority, slash, path = rest.partition("/")
-    if separator and "@" in authority:
+    if "@" in authority:
         authority = "<redacted>@" + authority.rpartition("@")[2]
     return scheme + separator + authority + slash + path
 

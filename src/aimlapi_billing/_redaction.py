@@ -171,11 +171,12 @@ def printable(text: str) -> str:
 
 def failure_text(exc: BaseException, redact: Callable[[str], str] = str, limit: int = 500) -> str:
     """A monitoring plugin's one-line text for ``exc``: the SDK's message (already redacted), or for
-    anything else (a bug) ``internal error (TypeName): message``, redacted by ``redact``, printable
-    and at most ``limit`` characters."""
+    anything else (a bug) ``internal error (TypeName): message``, redacted by ``redact``, printable,
+    at most ``limit`` characters, and with no ``|`` (replaced by ``/``): in a plugin's line it would
+    start the perfdata, and a server's text could write a metric of its choosing there."""
     from ._exceptions import AIMLAPIError
 
-    text = printable(redact(str(exc)))[:limit]
+    text = printable(redact(str(exc))).replace("|", "/")[:limit]
     if isinstance(exc, AIMLAPIError):
         return text
     return f"internal error ({type(exc).__name__})" + (f": {text}" if text else "")

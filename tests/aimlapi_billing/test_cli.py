@@ -490,3 +490,77 @@ def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI
     assert "echo/<redacted>" in out
     assert API_KEY[:8] not in out
     assert API_KEY[-8:] not in out
+
+
+@pytest.mark.parametrize(
+    "currency",
+    ["USD | fake_metric=1;;;", "USD\nsecond line", f"USD {API_KEY}", "USD\x1b[2J", "X" * 5000],
+    ids=["pipe", "newline", "key", "escape", "huge"],
+)
+def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI, currency: str) -> None:
+    """The currency is server text: no perfdata of its own, one line, no key, no terminal control, short."""
+    fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": currency}))
+    code, out, err = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 1
+    assert out.count("|") == 1
+    assert out.endswith(" | balance_usd=50.00;10:;5:\n")
+    assert API_KEY[:8].lower() not in out.lower()
+    assert "\x1b" not in out
+    assert len(out) < 200
+
+
+def test_checks_unknown_line_carries_no_perfdata_from_an_error_message(fake_api: FakeAIMLAPI) -> None:
+    message = "bad | balance_usd=999999;1;1 \n second line"
+    fake_api.script("/v2/billing", Reply(400, {"message": message, "statusCode": "400"}))
+    code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url, "--max-retries", "0")
+    assert code == 3
+    assert out.startswith("BILLING UNKNOWN - ")
+    assert "|" not in out
+    assert len(out.splitlines()) == 1
+    assert "bad / balance_usd=999999;1;1 \\n second line" in out
+
+
+@pytest.mark.parametrize(
+    ("warning", "critical", "perfdata"),
+    [("10.005", "5", ";10.005:;5:"), ("0.004", "-0.004", ";0.004:;-0.004:"), ("0.000001", "0", ";0.000001:;0:")],
+)
+def test_checks_thresholds_are_printed_as_given(
+    fake_api: FakeAIMLAPI, warning: str, critical: str, perfdata: str
+) -> None:
+    code, out, _ = run("check", "-w", warning, "-c", critical, "--base-url", fake_api.url)
+    assert code == 0
+    assert out == f"BILLING OK - balance 275.78 USD | balance_usd=275.78{perfdata}\n"
+
+
+def test_checks_huge_balance_is_bounded(fake_api: FakeAIMLAPI) -> None:
+    fake_api.script("/v2/billing", Reply(200, {"current_balance": 1e300, "currency": "USD"}))
+    code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
+    assert code == 0
+    assert out == "BILLING OK - balance 1000000000000.00 USD | balance_usd=1000000000000.00;10:;5:\n"
+
+
+@pytest.mark.parametrize("command", ["summary", "detail"])
+def test_summary_and_detail_show_server_text_escaped(fake_api: FakeAIMLAPI, command: str) -> None:
+    body = {**(BILLING if command == "summary" else DETAIL), "currency": "USD\x1b[2J\nX"}
+    if command == "detail":
+        body["email"] = "me\x1b]0;title\x07@example.com"
+    fake_api.script("/v2/billing" if command == "summary" else "/v2/billing/detail", Reply(200, body))
+    code, out, _ = run(command, "--base-url", fake_api.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "USD\\x1b[2J\\nX" in out
+    assert len(out.splitlines()) == (1 if command == "summary" else 4)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["u:s3cr3tpw@api.aimlapi.com", " https://u:s3cr3tpw@api.aimlapi.com", "https://u:s3cr3tpw@api.aimlapi.com/v2"],
+)
+def test_an_invalid_base_url_never_shows_its_credentials(fake_api: FakeAIMLAPI, base_url: str) -> None:
+    code, out, err = run("summary", "--base-url", base_url)
+    assert (code, out) == (EXIT_CONFIGURATION, "")
+    assert "s3cr3tpw" not in err
+    assert len(err.splitlines()) == 1
+    assert fake_api.requests == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import io
 import os
@@ -91,8 +92,26 @@ def usd(amount: Any) -> str:
 
 
 def threshold_text(value: float) -> str:
-    """A threshold as the user would write it: ``20``, ``12.5``."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``, never ``-0``."""
+    if value == int(value):
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:  # 1e-06: perfdata takes no exponent
+        text = f"{value:.12f}".rstrip("0").rstrip(".") or "0"
+    return text
+
+
+def plugin_text(text: str, limit: int) -> str:
+    """Server text (already redacted) for a plugin's line: printable, on one line, at most ``limit``
+    characters, and no ``|`` (replaced by ``/``: it would start the perfdata)."""
+    shown = printable(text).replace("|", "/")
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def bounded(value: float, limit: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, held within ``-limit`` to ``limit`` (a server's 1e300
+    would print 300 digits into a line monitoring systems cut)."""
+    return f"{max(-limit, min(limit, value)):.{decimals}f}"
 
 
 class OutputError(OSError):
@@ -123,7 +142,7 @@ class Output:
 
     def write(self, text: str) -> int:
         try:
-            written: int = self._stream.write(text)
+            written: int = _write(self._stream, text)
         except (OSError, ValueError, AttributeError) as exc:  # ValueError: closed; AttributeError: None
             raise self._failed(exc) from None
         return written
@@ -141,6 +160,43 @@ class Output:
             raise OutputError(None, "it is closed")
         fileno: int = self._stream.fileno()
         return fileno
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _write(stream: Any, text: str) -> int:
+    """``stream.write(text)``; what the stream's encoding cannot hold (a key's name under
+    ``PYTHONIOENCODING=ascii``) written as backslash escapes (``\\xe9``) rather than refused."""
+    try:
+        written: int = stream.write(text)
+    except UnicodeEncodeError:  # raised before anything is written: the whole text is encoded first
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        written = stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    return written
+
+
+class ErrorOutput:
+    """Standard error as the commands see it: a message it cannot take (closed with ``2>&-``, a full
+    disk, a reader gone) is dropped, never sent to stdout and never the command's failure; what its
+    encoding cannot hold is written as backslash escapes."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            return len(text)
+        try:
+            return _write(self._stream, text)
+        except (OSError, ValueError, AttributeError):  # ValueError: closed; AttributeError: no write
+            return len(text)
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._stream.flush()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -13,7 +13,7 @@ from typing import NoReturn, TextIO, cast
 from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
-from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, Output, OutputError, silence
+from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, ErrorOutput, Output, OutputError, silence
 from ._options import CHECK_EXIT_CODES_TEXT, CONNECTION_DEFAULTS, EXIT_CODES_TEXT, Parser, UsageError, epilog
 from ._registry import COMMANDS
 
@@ -66,37 +66,52 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
     return parser
 
 
+class _Progress:
+    """How far :func:`_main` got, for :func:`main` to choose the exit code when stdout fails."""
+
+    plugin = False
+    code: int | None = None  # the command's own exit code, once its run() has returned
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line ``argv``; its exit code. Standard output that cannot be written (a full
-    disk, ``/dev/full``, a closed descriptor) is one line on stderr and exit 2; a reader that went
-    away (``| head``) is exit 0, the output it wanted having been read."""
+    disk, ``/dev/full``, a closed descriptor) is one line on stderr and exit 2 (3, UNKNOWN, for a
+    monitoring plugin: 2 would read as CRITICAL). A reader that went
+    away (``| head``) after the command finished leaves its exit code (a check's CRITICAL, a
+    reconciliation's DISAGREE); before that, it is exit 0, the output it wanted having been read.
+    A monitoring plugin whose line cannot be delivered is UNKNOWN (3), never OK or CRITICAL.
+    Standard error that is closed or fails takes nothing, and changes no exit code."""
     stream = sys.stdout if out is None else out
-    err = err or sys.stderr
+    errors = cast(TextIO, ErrorOutput(sys.stderr if err is None else err))
+    progress = _Progress()
     try:
-        return _main(argv, cast(TextIO, Output(stream)), err)
+        return _main(argv, cast(TextIO, Output(stream)), errors, progress)
     except OutputError as exc:
         silence(stream)  # the interpreter's last flush would fail again, with a traceback
         if exc.broken_pipe:
-            return EXIT_OK
-        print(f"{PROG}: error: {exc}", file=err)
-        return EXIT_USAGE
+            if progress.code is not None:
+                return progress.code
+            return CHECK_UNKNOWN if progress.plugin else EXIT_OK
+        print(f"{PROG}: error: {exc}", file=errors)
+        return CHECK_UNKNOWN if progress.plugin else EXIT_USAGE
 
 
-def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progress) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    command = COMMANDS.get(arguments[0]) if arguments else None
+    progress.plugin = command is not None and command.plugin
     try:
         args = build_parser(arguments).parse_args(arguments)
     except UsageError as exc:
-        command = COMMANDS.get(arguments[0]) if arguments else None
         if command is not None and command.plugin:
             print(f"{command.label} UNKNOWN - {printable(str(exc))}", file=out)
             return CHECK_UNKNOWN
         name = arguments[0] if command is not None else ""
         print(f"{PROG}: error: {exc} (see {' '.join([PROG, name]).strip()} --help)", file=err)
         return EXIT_USAGE
-    code: int = _module(args.command).run(args.command, args, out, err)
+    progress.code = _module(args.command).run(args.command, args, out, err)
     out.flush()
-    return code
+    return progress.code
 
 
 def entry_point() -> NoReturn:

@@ -166,6 +166,15 @@ def test_any_failure_is_one_unknown_line(reply: Reply, message: str) -> None:
     assert out.count("\n") == 1
 
 
+def test_an_error_message_starts_no_perfdata() -> None:
+    """A server's message holding "|" would hand the monitoring system a metric of the server's choosing."""
+    with stand_in() as fake:
+        fake.script("/v1/keys", Reply(400, {"message": "bad | balance_usd=999999;1;1 \n second line"}))
+        code, out, _ = run("-w", "80", "-c", "95", "--base-url", fake.url, "--max-retries", "0")
+    assert code == 3
+    assert out == "KEYS UNKNOWN - Error code: 400 - bad / balance_usd=999999;1;1 \\n second line\n"
+
+
 def test_a_usage_failure_is_unknown_too() -> None:
     with stand_in() as fake:
         fake.script("/v2/usage", Reply(400, {"message": "The window cannot exceed 92 days"}))

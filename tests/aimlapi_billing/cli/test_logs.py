@@ -262,3 +262,16 @@ def test_json_costs_are_the_apis_numbers() -> None:
 def test_the_table_never_shows_a_cost_as_zero() -> None:
     shown = [line.split()[2] for line in _costly_logs().splitlines()[1:]]
     assert shown == ["<0.0001", "<0.0001", "0.0000", "1.2346", "12,345.0000"]
+
+
+@pytest.mark.parametrize("style", [[], ["--json"], ["--csv"]], ids=["table", "json", "csv"])
+@pytest.mark.parametrize("field", ["model", "request_id", "client_request_id", "origin"])
+def test_a_row_echoing_the_key_is_redacted(fake_api: FakeAIMLAPI, style: list[str], field: str) -> None:
+    """A server's echo of the key in any row field is not printed, in any style; nor is terminal control."""
+    fake_api.logs[0][field] = f"x-{API_KEY}\x1b[2J"
+    code, out, err = run("logs", *WINDOW, "--key-prefix", "b747e891", *style, "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    assert API_KEY[:8].lower() not in out.lower()
+    assert "\x1b" not in out
+    if field == "model" or style:  # the table shows no ids and no origin
+        assert "x-<redacted>" in out

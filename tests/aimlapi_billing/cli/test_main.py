@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_api_server import FakeAIMLAPI
+from fake_api_server import FakeAIMLAPI, Reply
 
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._registry import COMMANDS
@@ -120,9 +120,12 @@ _PRINTING = [
 ]
 
 
-@pytest.mark.parametrize("argv", _PRINTING, ids=" ".join)
+@pytest.mark.parametrize(
+    "argv", [*_PRINTING, ["check", "-w", "500", "-c", "400"], ["check-keys", "-w", "1", "-c", "2"]], ids=" ".join
+)
 def test_stdout_that_cannot_be_written_is_one_line_and_exit_2(fake_api: FakeAIMLAPI, argv: list[str]) -> None:
-    """`> /dev/full`: no traceback; the README's exit 2 for an unwritable output."""
+    """`> /dev/full`: no traceback; the README's exit 2 for an unwritable output, and for a monitoring
+    plugin 3 (UNKNOWN: its 2 would read as CRITICAL)."""
     env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
     with open("/dev/full", "w") as full:
         done = subprocess.run(
@@ -135,7 +138,7 @@ def test_stdout_that_cannot_be_written_is_one_line_and_exit_2(fake_api: FakeAIML
             check=False,
         )
     assert (done.returncode, done.stderr) == (
-        2,
+        3 if COMMANDS[argv[0]].plugin else 2,
         "aimlapi-billing: error: cannot write to standard output: No space left on device\n",
     )
 
@@ -198,3 +201,86 @@ def test_main_reports_a_failed_flush_of_its_output(fake_api: FakeAIMLAPI) -> Non
     err = io.StringIO()
     assert main(["keys", "--base-url", fake_api.url], out=_Unwritable(BrokenPipeError(32, "Broken pipe")), err=err) == 0
     assert err.getvalue() == ""
+
+
+class _Refusing(io.StringIO):
+    """An output whose every write fails with ``error``: nothing can be written to it at all."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+_CRITICAL = ["check", "-w", "500", "-c", "400"]  # the stand-in's balance is 275.78
+
+
+def test_a_reader_gone_at_the_last_flush_keeps_the_commands_exit_code(fake_api: FakeAIMLAPI) -> None:
+    """`check | head`: the check ran, and its CRITICAL is still its exit code, not 0."""
+    out = _Unwritable(BrokenPipeError(32, "Broken pipe"))
+    err = io.StringIO()
+    assert main([*_CRITICAL, "--base-url", fake_api.url], out=out, err=err) == 2
+    assert err.getvalue() == ""
+
+
+def test_a_reconciliation_that_disagrees_keeps_its_exit_code_when_the_reader_is_gone() -> None:
+    from aimlapi_billing._cli._commands.reconcile import EXIT_MISMATCH
+
+    with FakeAIMLAPI(discrepancies=("missing_charge",)) as server:
+        out = _Unwritable(BrokenPipeError(32, "Broken pipe"))
+        code = main(["reconcile", "--period", "30d", "--base-url", server.url], out=out, err=io.StringIO())
+    assert code == EXIT_MISMATCH
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        _Refusing(BrokenPipeError(32, "Broken pipe")),
+        _Refusing(OSError(28, "No space left on device")),
+        _Unwritable(OSError(28, "No space left on device")),
+    ],
+    ids=["gone before the line", "full before the line", "full at the last flush"],
+)
+@pytest.mark.parametrize("argv", [_CRITICAL, ["check-keys", "-w", "80", "-c", "90"]], ids=lambda argv: argv[0])
+def test_a_plugin_whose_line_cannot_be_written_is_unknown(
+    fake_api: FakeAIMLAPI, output: io.StringIO, argv: list[str]
+) -> None:
+    """Never 0 (OK) nor 2 (CRITICAL) for a line that reached nobody: 3, UNKNOWN."""
+    assert main([*argv, "--base-url", fake_api.url], out=output, err=io.StringIO()) == 3
+
+
+def test_what_the_output_encoding_cannot_hold_is_escaped(fake_api: FakeAIMLAPI) -> None:
+    """`PYTHONIOENCODING=ascii`: a server's non-ASCII text is written escaped, not taken for an unwritable output."""
+    fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": "€UR"}))
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    err = io.StringIO()
+    assert main(["check", "-w", "10", "-c", "5", "--base-url", fake_api.url], out=out, err=err) == 0
+    line = b"BILLING OK - balance 50.00 \\u20acUR | balance_usd=50.00;10:;5:\n"
+    assert (raw.getvalue(), err.getvalue()) == (line, "")
+
+
+def test_a_closed_stderr_sends_nothing_to_stdout(fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`2>&-`: sys.stderr is None; the error goes nowhere, never to stdout, and the exit code stays."""
+    monkeypatch.setattr(sys, "stderr", None)
+    fake_api.script("/v2/billing", Reply(403, {"message": "Forbidden", "statusCode": "403"}))
+    stdout = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main(["summary", "--base-url", fake_api.url]) == 5
+    assert stdout.getvalue() == ""
+    assert main(["keys", "create", "--name", "quiet", "--base-url", fake_api.url]) == 0
+    (record,) = [record for record in fake_api.keys if record["name"] == "quiet"]
+    assert stdout.getvalue() == record["key"] + "\n"  # the key alone on stdout
+
+
+def test_a_failing_stderr_changes_no_exit_code(fake_api: FakeAIMLAPI) -> None:
+    """`2>/dev/full`: the created key is on stdout and the command succeeded."""
+    out = io.StringIO()
+    err = _Refusing(OSError(28, "No space left on device"))
+    assert main(["keys", "create", "--name", "full", "--base-url", fake_api.url], out=out, err=err) == 0
+    (record,) = [record for record in fake_api.keys if record["name"] == "full"]
+    assert out.getvalue() == record["key"] + "\n"
+    fake_api.script("/v2/billing", Reply(403, {"message": "Forbidden", "statusCode": "403"}))
+    assert main(["summary", "--base-url", fake_api.url], out=io.StringIO(), err=err) == 5

@@ -11,6 +11,7 @@ from fake_api_server import CHATBOT_KEY, LEDGER_AS_OF, FakeAIMLAPI, Reply
 
 from aimlapi_billing._cli._commands.reconcile import EXIT_MISMATCH
 
+from ..conftest import API_KEY
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -147,3 +148,16 @@ def test_every_option_is_checked_before_any_request(server: FakeAIMLAPI, options
 
 def test_the_command_loads_only_what_it_uses(server: FakeAIMLAPI) -> None:
     loads_only_its_own_module(server, ["reconcile"], {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "csv"})
+
+
+@pytest.mark.parametrize("server", [("missing_charge",)], indirect=True)
+@pytest.mark.parametrize("shape", [[], ["--json"]])
+def test_a_model_name_echoing_the_key_is_redacted(server: FakeAIMLAPI, shape: list[str]) -> None:
+    (row,) = [row for row in server.logs if row["inference_id"] == "inf-4"]
+    row["model"] = f"openai/{API_KEY}\x1b[2J"
+    code, out, _ = run("reconcile", *PERIOD, *shape, "--base-url", server.url)
+    assert code == EXIT_MISMATCH
+    assert API_KEY[:8].lower() not in out.lower()
+    assert "openai/<redacted>" in out
+    if not shape:
+        assert "\x1b" not in out

@@ -7,7 +7,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fake_api_server import CHATBOT_KEY, FakeAIMLAPI
+from fake_api_server import CHATBOT_KEY, FakeAIMLAPI, Reply
 
 from ..conftest import API_KEY
 from ..hostile_server import Behaviour, HostileServer
@@ -219,3 +219,21 @@ def test_a_piece_measured_over_less_than_asked_is_refused() -> None:
     assert (code, out) == (6, "")
     assert "measured piece 1 of 3 over" in err
     assert "its spend would not cover the window" in err
+
+
+@pytest.mark.parametrize("shape", [[], ["--json"]], ids=["table", "json"])
+def test_the_currency_is_redacted_and_escaped(fake_api: FakeAIMLAPI, shape: list[str]) -> None:
+    body = {
+        "api_key_prefix": "b747e891",
+        "start": "2025-11-01T00:00:00.000Z",
+        "end": "2025-11-10T12:00:00.000Z",
+        "spend": 1.5,
+        "currency": f"USD {API_KEY}\x1b[2J",
+        "requests": 3,
+    }
+    fake_api.script("/v2/usage", Reply(200, body))
+    code, out, _ = run("usage", *WINDOW, "--key-prefix", "b747e891", *shape, "--base-url", fake_api.url)
+    assert code == 0
+    assert API_KEY[:8].lower() not in out.lower()
+    assert "\x1b" not in out
+    assert "USD <redacted>" in out

@@ -32,10 +32,16 @@ DEFAULTS = {
 }
 
 
+def _server_table(rows: list[tuple[str, str]]) -> str:
+    """:func:`table` for values that hold server text (a currency, an email, a status): each one
+    printable, on its line, so no terminal control and no extra line reaches the terminal."""
+    return table([(label, printable(value)) for label, value in rows])
+
+
 def _balance_table(result: Any) -> str:
     last = result.last_updated
     last_text = last.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if last.tzinfo else last.isoformat()
-    return table(
+    return _server_table(
         [
             ("balance", f"{result.balance:,.0f} credits ({usd(result.balance / CREDITS_PER_USD)})"),
             (
@@ -50,7 +56,7 @@ def _balance_table(result: Any) -> str:
 
 
 def _summary_table(result: Any) -> str:
-    return table([("balance", f"{result.current_balance:,.2f} {result.currency}")])
+    return _server_table([("balance", f"{result.current_balance:,.2f} {result.currency}")])
 
 
 def _detail_table(result: Any) -> str:
@@ -61,7 +67,7 @@ def _detail_table(result: Any) -> str:
             topup += f": adds {usd(settings.amount)} when the balance falls below {usd(settings.threshold)}"
     else:
         topup = "off" if settings.is_enabled is False else "unknown"
-    return table(
+    return _server_table(
         [
             ("user id", f"{result.user_id:.0f}" if float(result.user_id).is_integer() else str(result.user_id)),
             ("email", result.email),

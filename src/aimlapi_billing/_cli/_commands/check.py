@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._redaction import failure_text
-from .._common import CHECK_STATES, CHECK_UNKNOWN, client, threshold_text
+from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text, threshold_text
 from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, number, span_text, window
 
+#: Characters of the server's currency, and of its unknown ledger directions, the line shows.
+CURRENCY_CHARS, DIRECTION_CHARS = 12, 60
 DEFAULTS = {
     "check": f"no runway thresholds (the balance only); --window {span_text(DEFAULT_WINDOW)}, "
     f"--max-pages {DEFAULT_MAX_PAGES}"
@@ -45,8 +48,10 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"BILLING UNKNOWN - {problem}", file=out)
         return CHECK_UNKNOWN
     wants_runway = args.warning_days is not None or args.critical_days is not None
+    redact: Callable[[str], str] = str
     try:
         with client(args) as billing:
+            redact = billing._redact
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
                 balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
@@ -55,24 +60,26 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 summary = billing.summary()
                 balance, currency, runway = summary.current_balance, summary.currency, None
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
-        print(f"BILLING UNKNOWN - {failure_text(exc)}", file=out)
+        print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
     state = state_below(balance, warning, critical)
-    message = f"balance {balance:.2f} {currency}"
+    # The currency is server text: redacted, printable, short, and no "|" to start perfdata of its own.
+    shown = bounded(balance, MAX_USD, 2)
+    message = f"balance {shown} {plugin_text(redact(currency), CURRENCY_CHARS)}"
     # Range "W:" means "alert below W" in the plugin guidelines' threshold syntax.
-    perfdata = f"balance_usd={balance:.2f};{threshold_text(warning)}:;{threshold_text(critical)}:"
+    perfdata = f"balance_usd={shown};{threshold_text(warning)}:;{threshold_text(critical)}:"
     if wants_runway:
         days = None if runway is None else float(runway)
         if days is not None:
             state = max(state, state_below(days, args.warning_days, args.critical_days))
-        message += ", runway " + ("unbounded" if days is None else f"{days:.1f} days")
+        message += ", runway " + ("unbounded" if days is None else f"{bounded(days, MAX_DAYS, 1)} days")
         if forecast is not None and forecast.unclassified_entries:
             message += (
                 f" ({forecast.unclassified_entries} ledger entries of unknown direction "
-                f"{'/'.join(forecast.unknown_directions)} not counted)"
+                f"{plugin_text(redact('/'.join(forecast.unknown_directions)), DIRECTION_CHARS)} not counted)"
             )
         # "U": the plugin guidelines' value for "cannot be determined": no spend, no finite runway.
-        value = "U" if days is None else f"{days:.1f}"
+        value = "U" if days is None else bounded(days, MAX_DAYS, 1)
         perfdata += f" runway_days={value};{_at_least(args.warning_days)};{_at_least(args.critical_days)}"
     print(f"BILLING {CHECK_STATES[state]} - {message} | {perfdata}", file=out)
     return state

@@ -30,8 +30,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from ..._redaction import failure_text, printable
-from .._common import CHECK_STATES, CHECK_UNKNOWN, client, usd
+from ..._redaction import failure_text
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
 from .._options import number
 
 if TYPE_CHECKING:
@@ -129,14 +129,13 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
         prefix, key_name = identity(budget, redact)
         if report.only_own_key:
             prefix = "the caller's own key"
-        prefix, key_name = _text(prefix, PREFIX_CHARS), _text(key_name, NAME_CHARS)
+        prefix, key_name = plugin_text(prefix, PREFIX_CHARS), plugin_text(key_name, NAME_CHARS)
         return f"{prefix} ({key_name})" if key_name else prefix
 
     def where(budget: KeyBudget) -> str:
         assert budget.threshold is not None
-        period = _PERIODS.get(
-            budget.retention or "", f"per {_text(budget.retention or '', 20)} (a period this version does not know)"
-        )
+        unknown = f"per {plugin_text(redact(budget.retention or ''), 20)} (a period this version does not know)"
+        period = _PERIODS.get(budget.retention or "", unknown)
         limit = f"{usd(budget.threshold)} {period}"
         if budget.utilisation is None or budget.spend is None:
             return f"{who(budget)}: a limit of {limit}, spend not measured"
@@ -160,7 +159,8 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
             f"{len(unmeasured)} of {_keys(len(checked), 'with a limit')} not measured: {_named(unmeasured, where)}"
         )
     else:
-        message = f"{_keys(len(checked), 'with a limit')} within {_exact(warning)}%, the highest {where(worst[0])}"
+        within = f"within {threshold_text(warning)}%"
+        message = f"{_keys(len(checked), 'with a limit')} {within}, the highest {where(worst[0])}"
     if over and unmeasured:
         message += f"; {_keys(len(unmeasured))} not measured: {_named(unmeasured, where)}"
     if skipped and checked:
@@ -207,27 +207,11 @@ def _perfdata(
     ratio = budget.utilisation
     # "U": the guidelines' "cannot be determined": a period this version does not know, or a limit of 0.
     value = "U" if ratio is None or budget.threshold == 0 or ratio == float("inf") else f"{_percent(ratio)}%"
-    return f"'{label}_pct'={value};{_exact(warning)};{_exact(critical)};0"
-
-
-def _text(text: str, limit: int) -> str:
-    """Server text for the line: printable, at most ``limit`` characters, no ``|`` (the perfdata separator)."""
-    shown = printable(text).replace("|", "/")
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+    return f"'{label}_pct'={value};{threshold_text(warning)};{threshold_text(critical)};0"
 
 
 def _percent(ratio: float) -> str:
     return f"{min(ratio * 100, MAX_SHOWN_PERCENT):.1f}"
-
-
-def _exact(value: float) -> str:
-    """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``."""
-    if value == int(value):
-        return str(int(value))
-    text = repr(value)
-    if "e" in text:  # 1e-06: perfdata takes no exponent
-        text = f"{value:.12f}".rstrip("0").rstrip(".") or "0"
-    return text
 
 
 def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:

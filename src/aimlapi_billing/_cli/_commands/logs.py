@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
-from ..._redaction import printable
+from ..._redaction import Redactor, printable
 from .._common import EXIT_OK, client, report
 from .._options import EnumValues, add_max_pages, number
 from .._window import add_window_options, key_prefix, window
@@ -103,7 +103,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             if args.max_rows is not None:
                 rows = itertools.islice(rows, args.max_rows)
-            write_logs(rows, out, style)
+            write_logs(rows, out, style, billing._redactor)
     except AIMLAPIError as exc:
         return report(exc, err)
     return EXIT_OK
@@ -141,30 +141,34 @@ def _cells(row: LogEntry) -> tuple[str, ...]:
     )
 
 
-def _lines(rows: Iterator[LogEntry], style: str) -> Iterator[str]:
-    """Each row as one whole line of text (the CSV or table header first)."""
+def _lines(rows: Iterator[LogEntry], style: str, redactor: Redactor | None = None) -> Iterator[str]:
+    """Each row as one whole line of text (the CSV or table header first); every text the server
+    wrote passes ``redactor`` (a server may echo the key in a row's model, ids or origin)."""
+    redact = str if redactor is None else redactor.text
     if style == "json":
         # ensure_ascii: JSON escapes for every non-ASCII character, so no terminal control from the server.
-        yield from (json.dumps(row.to_dict(), separators=(",", ":")) + "\n" for row in rows)
+        for row in rows:
+            record = row.to_dict() if redactor is None else redactor.data(row.to_dict())
+            yield json.dumps(record, separators=(",", ":")) + "\n"
         return
     if style == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         for cells in itertools.chain([COLUMNS], map(_cells, rows)):
-            writer.writerow([printable(cell) for cell in cells])
+            writer.writerow([printable(redact(cell)) for cell in cells])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
         return
     yield f"{'created':<24}  {'status':<9}  {'USD':>10}  {'tokens':>9}  {'model':<28}  inference id\n"
     for row in rows:
-        shown = [printable(cell) for cell in _cells(row)]
+        shown = [printable(redact(cell)) for cell in _cells(row)]
         created, status, model, inference_id = shown[0], shown[1], shown[3], shown[10]
         usd, tokens = _table_usd(row.cost.usd), row.tokens.total
         yield f"{created:<24}  {status:<9}  {usd:>10}  {tokens:>9,}  {model:<28}  {inference_id}\n"
 
 
-def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str) -> int:
+def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str, redactor: Redactor | None = None) -> int:
     """Write rows as they arrive; returns the count. Nothing is written before the first page has
     arrived (a request that fails at once leaves no header that looks like an empty window); each
     line goes out whole and is flushed, so an interrupt never leaves half of one."""
@@ -172,7 +176,7 @@ def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str) -> int:
     first = next(remaining, None)
     chained = remaining if first is None else itertools.chain((first,), remaining)
     lines = 0
-    for line in _lines(chained, style):
+    for line in _lines(chained, style, redactor):
         out.write(line)
         out.flush()
         lines += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
@@ -73,7 +74,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return report(exc, err)
     except AIMLAPIError as exc:
         return report(exc, err)
-    out.write((json.dumps(result.to_dict(), indent=2) if args.json else reconciliation_table(result)) + "\n")
+    # Ids and model names come from the server, which may echo the key in them.
+    shown = (
+        json.dumps(billing._redactor.data(result.to_dict()), indent=2)
+        if args.json
+        else reconciliation_table(result, billing._redact)
+    )
+    out.write(shown + "\n")
     return EXIT_OK if result.agree else EXIT_MISMATCH
 
 
@@ -101,7 +108,7 @@ def _rows(title: str, rows: tuple[RowMismatch, ...]) -> list[tuple[str, str]]:
     return lines
 
 
-def reconciliation_table(result: Reconciliation) -> str:
+def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = str) -> str:
     settled = result.logs_charged_rows - len(result.pending)
     rows = [
         ("window", f"{result.start} to {result.end}, {len(result.key_prefixes)} keys"),
@@ -124,4 +131,4 @@ def reconciliation_table(result: Reconciliation) -> str:
     tolerance = f"differences below {_usd(result.tolerance)}"
     rows.append(("verdict", f"agree ({tolerance})" if result.agree else f"DISAGREE ({tolerance} are agreement)"))
     # Ids and model names come from the server: no control characters reach the terminal.
-    return table([(printable(label), printable(value)) for label, value in rows])
+    return table([(printable(redact(label)), printable(redact(value))) for label, value in rows])
