@@ -52,9 +52,11 @@ USAGE = (
 EXIT_CODES_TEXT = (
     f"exit codes of keys: create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be "
     "written to stdout (a reader gone, a full disk): stderr names its prefix; delete it "
-    "(keys delete PREFIX --yes) and create another. Before any request, a stdout that cannot take the key "
-    "(closed, read-only, /dev/full, a full "
-    "file system, a pipe with no reader) is exit 2. keys delete, keys update: exit 6 when the answer does "
+    "(keys delete PREFIX --yes) and create another; exit 6 when the key WAS created but is not printed (a value "
+    "that cannot be a key, the caller's own key, a key other than asked): stderr names the prefix to delete, or, "
+    "when the prefix cannot be trusted, the name to look for in the list. Before any request, a stdout that "
+    "cannot take the key (closed, read-only, /dev/full, a full file system, a pipe with no reader) is exit 2. "
+    "keys delete, keys update: exit 6 when the answer does "
     "not confirm the change (update: the field unchanged, or another key)."
 )
 
@@ -192,13 +194,14 @@ def _create(billing: Billing, args: argparse.Namespace, out: TextIO, err: TextIO
             name=args.name, scopes=args.scopes, threshold=args.threshold, retention=args.retention
         )
     except UnusableCreatedKeyError as exc:
-        print(
-            f"{PROG}: error: the API created key {exc.prefix}"
-            + (f" ({exc.name})" if exc.name else "")
-            + " but answered a value that cannot be a key, so it is not printed; delete the key: "
-            f"{PROG} keys delete {exc.prefix} --yes",
-            file=err,
-        )
+        label = f" ({exc.name})" if exc.name else ""
+        if exc.prefix is not None:
+            what, advice = f"key {exc.prefix}{label}", f"delete the key: {PROG} keys delete {exc.prefix} --yes"
+        else:
+            # A prefix the server chose freely may be another key's, or shell text: never advised.
+            what = f"a key{label}"
+            advice = f"list the keys ({PROG} keys) and look for {exc.name or 'the new key'} to delete it"
+        print(f"{PROG}: error: the API created {what} but {exc.reason}, so it is not printed; {advice}", file=err)
         return EXIT_BAD_RESPONSE
     prefix = shown_prefix(billing._redact, created.prefix)
     label = f"{prefix} ({printable(billing._redact(created.name))})" if created.name else prefix
