@@ -3,7 +3,10 @@
 Retry policy, per method (see the README's table):
 
 * ``list``, ``current`` (GET), ``replace`` (PUT), ``delete`` (DELETE): idempotent, retried as every
-  call is. A DELETE whose first answer was lost may answer 404 on its retry: the key is gone either way.
+  call is. A DELETE whose first answer was lost may answer 404 on its retry: that is raised as the
+  :class:`NotFoundError` it is (the CLI's exit 5), not taken for success, since a 404 cannot tell "deleted
+  by the attempt whose answer was lost" from "no such key" (a wrong prefix); the key is gone either way,
+  and :meth:`KeysResource.list` shows it.
 * ``update`` (PATCH): retried too. Its body holds absolute values only (a name, ``disabled``, a
   limit, scopes; nothing is incremented or appended), so applying it twice leaves the key as
   applying it once does.
@@ -503,7 +506,8 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
     def delete(
         self, prefix: str, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[DeletedApiKey]:
-        """``DELETE /v1/keys/{prefix}``: delete the key (retried; a 404 on a retry means it is gone).
+        """``DELETE /v1/keys/{prefix}``: delete the key (retried). A 404, on a retry too, is a
+        :class:`NotFoundError`: no key has this prefix now (see the module's retry policy).
         An answer that is not ``deleted: true`` for this very prefix is a :class:`ResponseValidationError`."""
         prefix = _prefix(prefix)
         check = functools.partial(_deleted_check, prefix)

@@ -17,6 +17,7 @@ from aimlapi_billing import (
     Billing,
     InternalServerError,
     InvalidParameterError,
+    NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
     ResponseValidationError,
@@ -410,6 +411,19 @@ async def test_patch_put_delete_are_retried_after_a_lost_response(
     arguments: dict[str, Any] = {} if method == "delete" else {"name": "ci"}
     result = await call(mode, lambda billing: getattr(billing.keys, method)("abcd1234", **arguments))
     assert result.prefix == "abcd1234"
+    assert len(httpx_mock.get_requests()) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_delete_retried_after_a_lost_answer_that_gets_404_is_not_found(
+    httpx_mock: HTTPXMock, mode: str
+) -> None:
+    # The documented policy: a 404 on the retry cannot tell "deleted by the lost attempt" from "no such
+    # key" (a wrong prefix), so it is the NotFoundError it is, never a success.
+    httpx_mock.add_exception(httpx.ReadTimeout("lost"), url=PREFIX_URL, method="DELETE")
+    httpx_mock.add_response(url=PREFIX_URL, method="DELETE", status_code=404, json={"message": "No key abcd1234"})
+    with pytest.raises(NotFoundError, match="No key abcd1234"):
+        await call(mode, lambda billing: billing.keys.delete("abcd1234"))
     assert len(httpx_mock.get_requests()) == 2
 
 
