@@ -408,8 +408,40 @@ def test_a_lost_creation_gives_the_clis_advice_not_pythons(fake_api: FakeAIMLAPI
     fake_api.script("POST /v1/keys", AfterApplying(Reset()))
     code, _, err = run("keys", "create", "--name", "lost", "--base-url", fake_api.url)
     assert code == 4
-    assert "list the keys (aimlapi-billing keys) and look for the new key's name" in err
+    assert err.endswith("the key may have been created; list the keys (aimlapi-billing keys) and look for 'lost'\n")
     assert "billing." not in err
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({**CREATED["data"], "pad": "x" * 70_000}, "larger than 65,536 bytes"),
+        ({**CREATED["data"], "limit": None}, "a field has an invalid value"),
+        ({**CREATED["data"], "created_at": "not a date"}, "Invalid isoformat string"),
+    ],
+)
+def test_every_creation_answer_that_fails_says_the_key_may_have_been_created(
+    fake_api: FakeAIMLAPI, data: dict[str, Any], problem: str
+) -> None:
+    fake_api.script("POST /v1/keys", Reply(200, {"data": data}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert problem in err
+    assert err.endswith("the key may have been created; list the keys (aimlapi-billing keys) and look for 'ci'\n")
+    assert len(err.splitlines()) == 1
+    assert len(fake_api.requests_to("/v1/keys")) == 1
+
+
+@pytest.mark.parametrize(("status", "may_exist"), [(400, False), (403, False), (500, True), (503, True)])
+def test_a_creation_refused_says_the_key_may_exist_only_after_a_5xx(
+    fake_api: FakeAIMLAPI, status: int, may_exist: bool
+) -> None:
+    fake_api.script("POST /v1/keys", Reply(status, {"message": "bad name"}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
+    assert (code, out) == (5, "")
+    assert "bad name" in err
+    assert ("the key may have been created; list the keys (aimlapi-billing keys) and look for 'ci'" in err) is may_exist
+    assert len(fake_api.requests_to("/v1/keys")) == 1
 
 
 # -- answers that do not confirm -------------------------------------------------------------------
