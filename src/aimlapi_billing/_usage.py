@@ -179,9 +179,13 @@ def check_echo(query: dict[str, Any], part: UsageResponse | UsageDetailResponse,
     asked_key = query.get("key_prefix")
     if asked_key is not None and part.api_key_prefix != asked_key:
         # None too: an answer that does not say which key it measured may be the account's.
-        shown = "no key" if part.api_key_prefix is None else f"key {printable(repr(str(part.api_key_prefix)[:12]))}"
+        shown = (
+            "no key"
+            if part.api_key_prefix is None
+            else f"another key ({printable(repr(str(part.api_key_prefix)[:12]))})"
+        )
         raise ResponseValidationError(
-            f"{name} answered {piece} for {shown}, not key {printable(repr(asked_key[:20]))} as asked: "
+            f"{name} answered for {shown} ({piece}), not key {printable(repr(asked_key[:20]))} as asked: "
             "its spend is not that key's"
         )
     try:
