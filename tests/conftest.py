@@ -34,4 +34,6 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests.aimlapi_billing.conftest import API_KEY, CREATED_KEY
     from tests.secret_canary import SecretCanary
 
-    config.pluginmanager.register(SecretCanary([API_KEY, CREATED_KEY]), "secret-canary")
+    # A created key's first 8 characters are its prefix, its public part (the vendor's docs), printed
+    # to name the key: the canary looks for the rest.
+    config.pluginmanager.register(SecretCanary([API_KEY, CREATED_KEY[8:]]), "secret-canary")

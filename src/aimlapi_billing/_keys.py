@@ -3,7 +3,10 @@
 Retry policy, per method (see the README's table):
 
 * ``list``, ``current`` (GET), ``replace`` (PUT), ``delete`` (DELETE): idempotent, retried as every
-  call is. A DELETE whose first answer was lost may answer 404 on its retry: the key is gone either way.
+  call is. A DELETE whose first answer was lost may answer 404 on its retry: that is raised as the
+  :class:`NotFoundError` it is (the CLI's exit 5), not taken for success, since a 404 cannot tell "deleted
+  by the attempt whose answer was lost" from "no such key" (a wrong prefix); the key is gone either way,
+  and :meth:`KeysResource.list` shows it.
 * ``update`` (PATCH): retried too. Its body holds absolute values only (a name, ``disabled``, a
   limit, scopes; nothing is incremented or appended), so applying it twice leaves the key as
   applying it once does.
@@ -107,19 +110,26 @@ class CreatedKey:
 
 
 class UnusableCreatedKeyError(ResponseValidationError):
-    """``POST /v1/keys`` created a key, but the value it answered cannot be a key (empty, whitespace,
-    control characters, terminal escapes, non-ASCII): it is not returned, the key exists and should be
-    deleted (``billing.keys.delete(prefix)``). ``prefix`` and ``name`` are the API's, shown safely;
-    the value itself is in no attribute and no message."""
+    """``POST /v1/keys`` created a key, but it is not returned: the value answered cannot be a key
+    (empty, too short, whitespace, control characters, terminal escapes, non-ASCII, not starting with
+    its prefix, the caller's own key), or the key differs from the request (its name, limit or
+    scopes). The key exists and should be deleted. ``prefix`` is the API's, shown safely, when it can
+    be trusted (it passes the prefix rule, the value starts with it, and it is not the start of the
+    caller's own key), else ``None``: then list the keys and look for ``name``. ``reason`` says what
+    is wrong. The value itself is in no attribute and no message."""
 
-    def __init__(self, message: str, *, prefix: str, name: str | None) -> None:
+    def __init__(self, message: str, *, prefix: str | None, name: str | None, reason: str = "") -> None:
         super().__init__(message)
         self.prefix = prefix
         self.name = name
+        self.reason = reason
 
 
 #: The longest key value taken as one; a longer "key" is a broken answer, not a credential.
 MAX_KEY_LENGTH = 1024
+#: The shortest: the vendor's keys are 32 hexadecimal digits; below 16 characters a "key" is a
+#: broken answer that no caller should store as a credential.
+MIN_KEY_LENGTH = 16
 
 
 def _key_problem(value: object) -> str | None:
@@ -130,32 +140,74 @@ def _key_problem(value: object) -> str | None:
         return f"{len(value)} characters long"
     if not all("!" <= character <= "~" for character in value):
         return "not printable ASCII without whitespace (it holds a space, a control character or non-ASCII)"
+    if len(value) < MIN_KEY_LENGTH:
+        return f"{len(value)} characters long, too short for a key"
     return None
 
 
-def _created(client: _BaseBilling[Any], response: CreateKeyResponse) -> CreatedKey:
+def _trusted_prefix(own_key: str, value: object, prefix: object) -> str | None:
+    """``prefix`` when it may be named as the key to delete: a valid prefix that ``value`` starts
+    with (the vendor's prefix is a key's first 8 characters) and that does not start the caller's own
+    key (deleting it could delete that key). Otherwise ``None``: a prefix the server chose freely
+    might be another existing key's, or text meant for a shell."""
+    try:
+        checked = _prefix(prefix)
+    except InvalidParameterError:
+        return None
+    if checked != prefix or not isinstance(value, str) or not value.startswith(checked):
+        return None
+    return None if own_key.startswith(checked) else checked
+
+
+def _created(fields: dict[str, Any], client: _BaseBilling[Any], response: CreateKeyResponse) -> CreatedKey:
+    """The created key, once its value is a key that starts with its prefix, is not the caller's own
+    key, and the key is what was asked (``fields``: name, limit, scopes); else an
+    :class:`UnusableCreatedKeyError` saying the key was created."""
     from aimlapi_billing_client.types import Unset
 
     data = response.data
     value = data.key
     data.key = "<redacted>"  # the generated model's repr would show it
     name = None if isinstance(data.name, Unset) else data.name
+    own_key = client._api_key
+    prefix = _trusted_prefix(own_key, value, data.prefix)
     problem = _key_problem(value)
-    if problem is not None:
-        prefix = shown_prefix(client._redact, data.prefix)
+    if problem is None and value == own_key:
+        problem = "the caller's own key"
+    elif problem is None and prefix is None and isinstance(data.prefix, str) and own_key.startswith(data.prefix):
+        problem = "a key under the caller's own key's prefix"
+    elif problem is None and prefix is None:
+        problem = "not a key that starts with the prefix answered (a prefix is a key's first characters)"
+    reason = f"answered a value that cannot be a key ({problem})" if problem is not None else ""
+    if problem is None:
+        wrong = _differences(client, fields, data)
+        if wrong:
+            reason = f"it differs from the request ({'; '.join(wrong)})"
+    if reason:
         shown_name = None if name is None else printable(client._redact(name))
+        label = f" ({shown_name})" if shown_name else ""
+        if prefix is not None:
+            shown = shown_prefix(client._redact, prefix)
+            advice = f"delete the key (billing.keys.delete({shown!r})) and create another"
+            what = f"key {shown}{label}"
+        else:
+            advice = (
+                "its prefix cannot be trusted: list the keys "
+                f"({LIST_KEYS_HINT}) and look for {shown_name or 'the new key'} to delete it"
+            )
+            what = f"a key{label}"
         raise UnusableCreatedKeyError(
-            f"{CREATE_KEY.name}: the API created key {prefix}"
-            + (f" ({shown_name})" if shown_name else "")
-            + f" but its value is {problem}; it is not returned: delete the key "
-            f"(billing.keys.delete({prefix!r})) and create another",
-            prefix=prefix,
+            f"{CREATE_KEY.name}: the API created {what} but {reason}; it is not returned: {advice}",
+            prefix=None if prefix is None else shown_prefix(client._redact, prefix),
             name=shown_name,
+            reason=reason,
         )
+    assert isinstance(value, str)
+    assert prefix is not None
     key = SecretKey(value)
     return CreatedKey(
         key=key,
-        prefix=data.prefix,
+        prefix=prefix,
         name=name,
         disabled=data.disabled,
         scopes=data.scopes,
@@ -202,14 +254,26 @@ def _answer_for(
 ) -> Any:
     """``answer`` (the key ``data``), when it is the key ``prefix`` with every ``expected`` field;
     otherwise a :class:`ResponseValidationError` saying the change is not confirmed."""
+    wrong: builtins.list[str] = []
+    if answer.prefix != prefix:
+        wrong.append(f"it names key {shown_prefix(client._redact, repr(answer.prefix))}")
+    wrong += _differences(client, expected, answer)
+    if wrong:
+        raise ResponseValidationError(
+            f"{endpoint.name.replace('{prefix}', prefix)}: the answer does not confirm the change "
+            f"({'; '.join(wrong)}): the key may be unchanged; list the keys to see its state"
+        )
+    return answer
+
+
+def _differences(client: _BaseBilling[Any], expected: dict[str, Any], answer: Any) -> builtins.list[str]:
+    """How the key ``answer`` differs from the ``expected`` fields (name, disabled, limit, scopes)."""
     from aimlapi_billing_client.types import Unset
 
     def shown(value: Any) -> str:
         return printable(client._redact(repr(value)))
 
     wrong: builtins.list[str] = []
-    if answer.prefix != prefix:
-        wrong.append(f"it names key {shown_prefix(client._redact, repr(answer.prefix))}")
     for field, wanted in expected.items():
         if field == "limit":
             limit = answer.limit
@@ -235,12 +299,7 @@ def _answer_for(
             got = getattr(answer, field)
             if got != wanted or type(got) is not type(wanted):
                 wrong.append(f"{field} is {shown(None if isinstance(got, Unset) else got)}")
-    if wrong:
-        raise ResponseValidationError(
-            f"{endpoint.name.replace('{prefix}', prefix)}: the answer does not confirm the change "
-            f"({'; '.join(wrong)}): the key may be unchanged; list the keys to see its state"
-        )
-    return answer
+    return wrong
 
 
 def _value(item: Any) -> Any:
@@ -390,8 +449,9 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         retry policy and :class:`OutcomeUnknownError`."""
         from aimlapi_billing_client.models import CreateKeyRequest
 
-        body = CreateKeyRequest(**_settings(name, None, scopes, threshold, retention))
-        return single(Call(CREATE_KEY, {"body": body}, _created), timeout, deadline)
+        fields = _settings(name, None, scopes, threshold, retention)
+        check = functools.partial(_created, fields)
+        return single(Call(CREATE_KEY, {"body": CreateKeyRequest(**fields)}, check), timeout, deadline)
 
     @operation
     def update(
@@ -446,7 +506,8 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
     def delete(
         self, prefix: str, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[DeletedApiKey]:
-        """``DELETE /v1/keys/{prefix}``: delete the key (retried; a 404 on a retry means it is gone).
+        """``DELETE /v1/keys/{prefix}``: delete the key (retried). A 404, on a retry too, is a
+        :class:`NotFoundError`: no key has this prefix now (see the module's retry policy).
         An answer that is not ``deleted: true`` for this very prefix is a :class:`ResponseValidationError`."""
         prefix = _prefix(prefix)
         check = functools.partial(_deleted_check, prefix)

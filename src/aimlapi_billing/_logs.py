@@ -5,7 +5,8 @@ rows when the window moves, so a relative ``period`` is fixed to absolute ``star
 the walk begins; a window over 92 days is walked piece by piece (as ``billing.usage`` splits it).
 Rows that arrive while a window is walked shift its offsets: each row is given once (a row seen
 again is skipped; one seen again with other content is a :class:`ResponseValidationError`, since
-which version is true cannot be known), and when the rows counted fall short of the last page's
+which version is true cannot be known; a row is known by its ``inference_id``, or by its whole content
+when it has none, as failed rows may not), and when the rows counted fall short of the last page's
 ``total`` the window is read again from the start for the rows it lacks (at most three passes).
 Each page is checked before any of its rows is given. The walk ends on ``has_more: false``, and a
 server that would keep it going or pages wrongly raises :class:`PaginationError`: a page that is
@@ -159,10 +160,18 @@ class _OffsetWalk(PageGuards):
     def fresh(self, rows: list[LogEntry]) -> list[LogEntry]:
         """The rows not seen before in this window. A row seen again (its page moved under a row that
         arrived meanwhile) is skipped; one seen again with other content is an error: the server
-        changed a request's record while it was read, and which version is true cannot be known."""
+        changed a request's record while it was read, and which version is true cannot be known.
+
+        A row is known by its ``inference_id`` when it has one (not empty, not blank). Rows without
+        one (failed requests may have ``""``) are no repeats of each other for their id:
+        such a row is known by its whole content, so only an identical row counts as seen again."""
         new = []
         for row in rows:
-            key, content = _digest(row.inference_id), _digest(json.dumps(row.to_dict(), sort_keys=True))
+            content = _digest(json.dumps(row.to_dict(), sort_keys=True))
+            identity = row.inference_id
+            has_id = isinstance(identity, str) and bool(identity.strip())
+            # "id:"/"row:" keep an inference_id from ever meeting a row's content digest.
+            key = _digest("id:" + identity) if has_id else _digest(f"row:{content}")
             before = self.seen.get(key)
             if before is None:
                 self.seen[key] = content

@@ -171,10 +171,23 @@ def _count(where: str, value: int) -> int:
 
 
 def check_echo(query: dict[str, Any], part: UsageResponse | UsageDetailResponse, piece: str) -> None:
-    """Raise unless ``part`` measured the window ``query`` asked for (:data:`ECHO_TOLERANCE`): for a
-    ``period``, a window that long; else the same ``start`` and ``end``. A server that measured less
+    """Raise unless ``part`` measured the key (``key_prefix``, echoed as ``api_key_prefix``) and the
+    window ``query`` asked for (:data:`ECHO_TOLERANCE`): for a ``period``, a window that long; else
+    the same ``start`` and ``end``. A server that measured less
     would make a split window's sum silently short."""
     name = _name(part)
+    asked_key = query.get("key_prefix")
+    if asked_key is not None and part.api_key_prefix != asked_key:
+        # None too: an answer that does not say which key it measured may be the account's.
+        shown = (
+            "no key"
+            if part.api_key_prefix is None
+            else f"another key ({printable(repr(str(part.api_key_prefix)[:12]))})"
+        )
+        raise ResponseValidationError(
+            f"{name} answered for {shown} ({piece}), not key {printable(repr(asked_key[:20]))} as asked: "
+            "its spend is not that key's"
+        )
     try:
         start, end = (_parse_utc(text) for text in (part.start, part.end))
     except (ValueError, OverflowError, TypeError):

@@ -12,7 +12,7 @@ from aimlapi_billing import _retry
 # Recognisable, so the secret tests can search every output for it.
 API_KEY = "sk-aiml-TEST-9f8e7d6c5b4a3210-SECRET"
 #: The full value of a key the tests' API "creates" (POST /v1/keys): a secret like API_KEY.
-CREATED_KEY = "sk-aiml-NEWKEY-0a1b2c3d4e5f6789-CREATED"
+CREATED_KEY = "newkey01-NEWKEY-0a1b2c3d4e5f6789-CREATED"
 BASE_URL = "https://api.aimlapi.com"
 
 

@@ -17,6 +17,7 @@ from aimlapi_billing import (
     Billing,
     InternalServerError,
     InvalidParameterError,
+    NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
     ResponseValidationError,
@@ -176,12 +177,12 @@ async def test_an_update_answer_showing_the_change_in_other_words_is_accepted(ht
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ("", "empty"),
-        ("sk-aiml-abc\ndef", "not printable ASCII"),
-        ("sk-aiml-abc def", "not printable ASCII"),
-        ("sk-aiml-\x1b]0;pwned\x07", "not printable ASCII"),
-        ("sk-aiml-\u00e9t\u00e9", "not printable ASCII"),
-        ("sk-aiml-" + "x" * 2000, "2008 characters long"),
+        ("newkey01abc\ndef", "not printable ASCII"),
+        ("newkey01abc def", "not printable ASCII"),
+        ("newkey01\x1b]0;pwned\x07", "not printable ASCII"),
+        ("newkey01\u00e9t\u00e9", "not printable ASCII"),
+        ("newkey01" + "x" * 2000, "2008 characters long"),
+        ("newkey01abc", "11 characters long, too short for a key"),
     ],
 )
 @pytest.mark.parametrize("mode", MODES)
@@ -198,9 +199,76 @@ async def test_a_created_key_that_cannot_be_a_key_is_an_error_that_says_it_was_c
     assert "the API created key newkey01 (ci)" in message
     assert problem in message
     assert "billing.keys.delete('newkey01')" in message
-    if value:
+    assert value not in _texts(error)
+    assert value[8:] not in message
+
+
+@pytest.mark.parametrize(
+    ("value", "prefix", "problem"),
+    [
+        ("", "newkey01", "empty"),
+        (" ", "newkey01", "not printable ASCII"),
+        # The prefix the server names is not the start of the key: it may be another existing key.
+        ("otherkey0123456789abcdef", "newkey01", "not a key that starts with the prefix answered"),
+        # A prefix that is shell text is never put in a command.
+        ("$(rm -rf ~)0123456789abcdef", "$(rm -rf ~)", "not printable ASCII"),
+        ("$(rm${IFS}-rf${IFS}~)0123456789", "$(rm${IFS}-rf${IFS}~)", "not a key that starts with the prefix"),
+        # The caller's own key, answered as the new one: deleting by its prefix would delete it.
+        (API_KEY, API_KEY[:8], "the caller's own key"),
+        # Another key of the caller's own prefix: the prefix names the caller's key.
+        (API_KEY[:8] + "0123456789abcdef", API_KEY[:8], "a key under the caller's own key's prefix"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_created_key_whose_prefix_cannot_be_trusted_names_no_key_to_delete(
+    httpx_mock: HTTPXMock, mode: str, value: str, prefix: str, problem: str
+) -> None:
+    httpx_mock.add_response(url=KEYS_URL, method="POST", json={"data": {**KEY, "key": value, "prefix": prefix}})
+    with pytest.raises(UnusableCreatedKeyError) as caught:
+        await call(mode, lambda billing: billing.keys.create(name="ci"))
+    error = caught.value
+    assert (error.prefix, error.name) == (None, "ci")
+    message = str(error)
+    assert problem in message
+    assert "the API created a key (ci)" in message
+    assert "list the keys (billing.keys.list()) and look for ci to delete it" in message
+    assert "delete(" not in message
+    assert "$(rm" not in message
+    if value.strip():
         assert value not in _texts(error)
-        assert value[8:] not in message
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        ({"name": "other"}, "name is 'other'"),
+        ({"limit": None}, "limit.threshold is None; limit.retention is None"),
+        ({"limit": {"threshold": 500, "retention": "day"}}, "limit.threshold is 500"),
+        ({"limit": {"threshold": 5, "retention": "month"}}, "limit.retention is 'month'"),
+        ({"scopes": None}, "scopes is None"),
+        ({"scopes": ["model:chat", "model:image"]}, "scopes is ['model:chat', 'model:image']"),
+    ],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_created_key_that_differs_from_the_request_says_it_was_created(
+    httpx_mock: HTTPXMock, mode: str, answer: dict[str, Any], wrong: str
+) -> None:
+    data = {**CREATED["data"], "limit": {"threshold": 5, "retention": "day"}, **answer}
+    if data["limit"] is None:
+        del data["limit"]  # the creation schema's limit is never null: absent
+    httpx_mock.add_response(url=KEYS_URL, method="POST", json={"data": data})
+    with pytest.raises(UnusableCreatedKeyError) as caught:
+        await call(
+            mode,
+            lambda billing: billing.keys.create(name="ci", threshold=5, retention="day", scopes=["model:chat"]),
+        )
+    error = caught.value
+    assert error.prefix == CREATED_KEY[:8]
+    message = str(error)
+    assert f"the API created key {CREATED_KEY[:8]}" in message
+    assert f"it differs from the request ({wrong})" in message
+    assert f"billing.keys.delete({CREATED_KEY[:8]!r})" in message
+    assert CREATED_KEY[8:] not in _texts(error)
 
 
 @pytest.mark.parametrize(
@@ -343,6 +411,19 @@ async def test_patch_put_delete_are_retried_after_a_lost_response(
     arguments: dict[str, Any] = {} if method == "delete" else {"name": "ci"}
     result = await call(mode, lambda billing: getattr(billing.keys, method)("abcd1234", **arguments))
     assert result.prefix == "abcd1234"
+    assert len(httpx_mock.get_requests()) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_delete_retried_after_a_lost_answer_that_gets_404_is_not_found(
+    httpx_mock: HTTPXMock, mode: str
+) -> None:
+    # The documented policy: a 404 on the retry cannot tell "deleted by the lost attempt" from "no such
+    # key" (a wrong prefix), so it is the NotFoundError it is, never a success.
+    httpx_mock.add_exception(httpx.ReadTimeout("lost"), url=PREFIX_URL, method="DELETE")
+    httpx_mock.add_response(url=PREFIX_URL, method="DELETE", status_code=404, json={"message": "No key abcd1234"})
+    with pytest.raises(NotFoundError, match="No key abcd1234"):
+        await call(mode, lambda billing: billing.keys.delete("abcd1234"))
     assert len(httpx_mock.get_requests()) == 2
 
 

@@ -282,6 +282,20 @@ def test_a_row_seen_again_with_other_content_is_an_error(httpx_mock: HTTPXMock) 
     assert rows == ["inf-1", "inf-2"]  # nothing of the page that changed
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("missing", ["", " "])
+async def test_rows_without_an_inference_id_are_no_repeats_of_each_other(
+    httpx_mock: HTTPXMock, mode: str, missing: str | None
+) -> None:
+    # Failed requests may have no inference_id: distinct rows sharing "" are all listed,
+    # not taken for one request "seen again with other content".
+    failed = [{**row(number, "failed"), "inference_id": missing} for number in (1, 2, 3)]
+    httpx_mock.add_response(json=page(0, [failed[0], failed[1]], True))
+    httpx_mock.add_response(json=page(2, [failed[2], row(4)], False))
+    rows = await call(mode, lambda billing: billing.logs.list(period="7d"))
+    assert [entry.request_id for entry in rows] == ["req-1", "req-2", "req-3", "req-4"]
+
+
 @pytest.mark.parametrize(
     ("behaviour", "message"),
     [

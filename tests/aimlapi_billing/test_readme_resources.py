@@ -83,7 +83,7 @@ def test_the_example_runs(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[s
     exec(compile(EXAMPLE.group(1), "README.md", "exec"), {})  # noqa: S102  (our own README)
     printed = capsys.readouterr().out
     assert "5.00 12" in printed  # a year: four pieces of 1.25 and 3
-    assert "CreatedKey(prefix='sk-aiml-', name='ci', key=SecretKey('**********'))" in printed
+    assert f"CreatedKey(prefix={CREATED_KEY[:8]!r}, name='ci', key=SecretKey('**********'))" in printed
     assert "openai/gpt-5 0 inf-1" in printed
     assert CREATED_KEY[8:16] not in printed
     methods = [request.method for request in httpx_mock.get_requests()]

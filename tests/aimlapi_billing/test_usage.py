@@ -56,8 +56,11 @@ def query(request: Any) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_total_sends_the_period_and_returns_exact_decimals(httpx_mock: HTTPXMock, mode: str) -> None:
-    httpx_mock.add_response(url=BASE_URL + "/v2/usage?period=7d&key_prefix=abcd1234", json=usage_body(spend=0.1))
+    httpx_mock.add_response(
+        url=BASE_URL + "/v2/usage?period=7d&key_prefix=abcd1234", json=usage_body(spend=0.1, api_key_prefix="abcd1234")
+    )
     report = await call(mode, lambda billing: billing.usage.total(period="7d", key_prefix="abcd1234"))
+    assert report.api_key_prefix == "abcd1234"
     assert report.spend == Decimal("0.1")
     assert (report.requests, report.start, report.end, report.currency) == (3, START, END, "USD")
     assert report.models == ()
@@ -431,3 +434,16 @@ def test_a_figure_that_cannot_be_is_named_before_the_window_is_compared(httpx_mo
     httpx_mock.add_response(json=usage_body(spend=-5.5, start="2026-01-07T00:00:00Z"))  # one day for "7d"
     with Billing() as billing, pytest.raises(ResponseValidationError, match=r"\(piece 1 of 1\) spend is -5.5"):
         billing.usage.total(period="7d")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("echo", "shown"), [("zzzz9999", r"another key \('zzzz9999'\)"), (None, "no key")])
+async def test_an_answer_for_another_key_than_asked_is_refused(
+    httpx_mock: HTTPXMock, mode: str, echo: str | None, shown: str
+) -> None:
+    # A server that measured another key (or says none) would print that key's spend as this one's.
+    httpx_mock.add_response(json=usage_body(api_key_prefix=echo))
+    with pytest.raises(
+        ResponseValidationError, match=f"answered for {shown} \\(piece 1 of 1\\), not key 'abcd1234' as asked"
+    ):
+        await call(mode, lambda billing: billing.usage.total(period="7d", key_prefix="abcd1234"))

@@ -332,17 +332,63 @@ def test_a_reader_that_leaves_before_the_key_is_printed_is_exit_7() -> None:
     )
 
 
+_UNPRINTABLE = "not printable ASCII without whitespace (it holds a space, a control character or non-ASCII)"
+
+
 @pytest.mark.parametrize(
     ("value", "problem"),
-    [("", "empty"), ("sk-aiml-abc\ndef", "newline"), ("sk-aiml-\x1b]0;pwned\x07", "escape"), (" ", "space")],
+    [
+        ("newkey01abc\ndef0123456789", _UNPRINTABLE),
+        ("newkey01\x1b]0;pwned\x07abcdef", _UNPRINTABLE),
+        ("newkey01", "8 characters long, too short for a key"),
+    ],
 )
 def test_a_created_key_that_cannot_be_a_key_is_not_printed(fake_api: FakeAIMLAPI, value: str, problem: str) -> None:
     fake_api.script("POST /v1/keys", Reply(200, {"data": {**CREATED["data"], "key": value}}))
     code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
     assert (code, out) == (6, ""), problem
     assert err == (
-        "aimlapi-billing: error: the API created key newkey01 (ci) but answered a value that cannot be a key, "
-        "so it is not printed; delete the key: aimlapi-billing keys delete newkey01 --yes\n"
+        f"aimlapi-billing: error: the API created key newkey01 (ci) but answered a value that cannot be a key "
+        f"({problem}), so it is not printed; delete the key: aimlapi-billing keys delete newkey01 --yes\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "prefix", "problem"),
+    [
+        ("", "newkey01", "empty"),
+        ("$(rm -rf ~)0123456789abcdef", "$(rm -rf ~)", "not printable ASCII"),
+        ("$(rm${IFS}-rf${IFS}~)0123456789", "$(rm${IFS}-rf${IFS}~)", "not a key that starts with the prefix"),
+        ("otherkey0123456789abcdef", "newkey01", "not a key that starts with the prefix"),
+        (API_KEY, API_KEY[:8], "the caller's own key"),
+    ],
+)
+def test_a_created_key_whose_prefix_cannot_be_trusted_is_looked_for_by_name(
+    fake_api: FakeAIMLAPI, value: str, prefix: str, problem: str
+) -> None:
+    """A prefix the key does not start with may be another existing key's, or shell text: the advice
+    never names it; nor the caller's own key, answered as the new one."""
+    fake_api.script("POST /v1/keys", Reply(200, {"data": {**CREATED["data"], "key": value, "prefix": prefix}}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)  # as API_KEY
+    assert (code, out) == (6, "")
+    assert err.startswith("aimlapi-billing: error: the API created a key (ci) but answered a value that cannot be")
+    assert problem in err
+    assert err.endswith("so it is not printed; list the keys (aimlapi-billing keys) and look for ci to delete it\n")
+    assert "keys delete" not in err
+    assert "$(rm" not in err
+
+
+def test_a_created_key_that_differs_from_the_request_is_not_printed(fake_api: FakeAIMLAPI) -> None:
+    data = {**CREATED["data"], "name": "other", "scopes": None}
+    del data["limit"]
+    fake_api.script("POST /v1/keys", Reply(200, {"data": data}))
+    argv = ("keys", "create", "--name", "ci", "--threshold", "5", "--retention", "day", "--scope", "model:chat")
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert err == (
+        "aimlapi-billing: error: the API created key newkey01 (other) but it differs from the request (name is "
+        "'other'; scopes is None; limit.threshold is None; limit.retention is None), so it is not printed; "
+        "delete the key: aimlapi-billing keys delete newkey01 --yes\n"
     )
 
 
@@ -362,8 +408,40 @@ def test_a_lost_creation_gives_the_clis_advice_not_pythons(fake_api: FakeAIMLAPI
     fake_api.script("POST /v1/keys", AfterApplying(Reset()))
     code, _, err = run("keys", "create", "--name", "lost", "--base-url", fake_api.url)
     assert code == 4
-    assert "list the keys (aimlapi-billing keys) and look for the new key's name" in err
+    assert err.endswith("the key may have been created; list the keys (aimlapi-billing keys) and look for 'lost'\n")
     assert "billing." not in err
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({**CREATED["data"], "pad": "x" * 70_000}, "larger than 65,536 bytes"),
+        ({**CREATED["data"], "limit": None}, "a field has an invalid value"),
+        ({**CREATED["data"], "created_at": "not a date"}, "Invalid isoformat string"),
+    ],
+)
+def test_every_creation_answer_that_fails_says_the_key_may_have_been_created(
+    fake_api: FakeAIMLAPI, data: dict[str, Any], problem: str
+) -> None:
+    fake_api.script("POST /v1/keys", Reply(200, {"data": data}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert problem in err
+    assert err.endswith("the key may have been created; list the keys (aimlapi-billing keys) and look for 'ci'\n")
+    assert len(err.splitlines()) == 1
+    assert len(fake_api.requests_to("/v1/keys")) == 1
+
+
+@pytest.mark.parametrize(("status", "may_exist"), [(400, False), (403, False), (500, True), (503, True)])
+def test_a_creation_refused_says_the_key_may_exist_only_after_a_5xx(
+    fake_api: FakeAIMLAPI, status: int, may_exist: bool
+) -> None:
+    fake_api.script("POST /v1/keys", Reply(status, {"message": "bad name"}))
+    code, out, err = run("keys", "create", "--name", "ci", "--base-url", fake_api.url)
+    assert (code, out) == (5, "")
+    assert "bad name" in err
+    assert ("the key may have been created; list the keys (aimlapi-billing keys) and look for 'ci'" in err) is may_exist
+    assert len(fake_api.requests_to("/v1/keys")) == 1
 
 
 # -- answers that do not confirm -------------------------------------------------------------------

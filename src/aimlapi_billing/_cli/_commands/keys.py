@@ -14,8 +14,14 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..._exceptions import AIMLAPIError, InvalidParameterError
-from ..._keys import LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
+from ..._exceptions import (
+    AIMLAPIError,
+    APIStatusError,
+    InvalidParameterError,
+    OutcomeUnknownError,
+    ResponseValidationError,
+)
+from ..._keys import CREATE_KEY, LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
 from ..._redaction import printable
 from .._common import (
     EXIT_BAD_RESPONSE,
@@ -52,9 +58,11 @@ USAGE = (
 EXIT_CODES_TEXT = (
     f"exit codes of keys: create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be "
     "written to stdout (a reader gone, a full disk): stderr names its prefix; delete it "
-    "(keys delete PREFIX --yes) and create another. Before any request, a stdout that cannot take the key "
-    "(closed, read-only, /dev/full, a full "
-    "file system, a pipe with no reader) is exit 2. keys delete, keys update: exit 6 when the answer does "
+    "(keys delete PREFIX --yes) and create another; exit 6 when the key WAS created but is not printed (a value "
+    "that cannot be a key, the caller's own key, a key other than asked): stderr names the prefix to delete, or, "
+    "when the prefix cannot be trusted, the name to look for in the list. Before any request, a stdout that "
+    "cannot take the key (closed, read-only, /dev/full, a full file system, a pipe with no reader) is exit 2. "
+    "keys delete, keys update: exit 6 when the answer does "
     "not confirm the change (update: the field unchanged, or another key)."
 )
 
@@ -192,14 +200,19 @@ def _create(billing: Billing, args: argparse.Namespace, out: TextIO, err: TextIO
             name=args.name, scopes=args.scopes, threshold=args.threshold, retention=args.retention
         )
     except UnusableCreatedKeyError as exc:
-        print(
-            f"{PROG}: error: the API created key {exc.prefix}"
-            + (f" ({exc.name})" if exc.name else "")
-            + " but answered a value that cannot be a key, so it is not printed; delete the key: "
-            f"{PROG} keys delete {exc.prefix} --yes",
-            file=err,
-        )
-        return EXIT_BAD_RESPONSE
+        return _unusable(exc, err)
+    except (ResponseValidationError, OutcomeUnknownError, APIStatusError) as exc:
+        if not isinstance(exc, APIStatusError) or exc.status_code >= 500:
+            # After a POST that may have created a key (an unreadable or oversized answer, a lost
+            # one, a 5xx): say so, and how to find it, in every case.
+            look_for = f"look for {printable(billing._redact(args.name))!r}" if args.name else "look for the new key"
+            advice = f"the key may have been created; list the keys ({PROG} keys) and {look_for}"
+            if CREATE_KEY.check_hint in exc.message:  # the SDK's advice, for Python, said once in the CLI's words
+                exc.message = exc.message.replace(CREATE_KEY.check_hint, advice)
+                exc.args = (exc._render(),)
+            else:
+                exc.add_note_to_message(advice)
+        raise
     prefix = shown_prefix(billing._redact, created.prefix)
     label = f"{prefix} ({printable(billing._redact(created.name))})" if created.name else prefix
     try:
@@ -217,6 +230,19 @@ def _create(billing: Billing, args: argparse.Namespace, out: TextIO, err: TextIO
         return EXIT_KEY_NOT_PRINTED
     print(f"created key {label}: its value is on stdout, shown this once; store it now", file=err)
     return EXIT_OK
+
+
+def _unusable(exc: UnusableCreatedKeyError, err: TextIO) -> int:
+    """A key created but not returned: the prefix to delete, or, when it cannot be trusted, the name to look for."""
+    label = f" ({exc.name})" if exc.name else ""
+    if exc.prefix is not None:
+        what, advice = f"key {exc.prefix}{label}", f"delete the key: {PROG} keys delete {exc.prefix} --yes"
+    else:
+        # A prefix the server chose freely may be another key's, or shell text: never advised.
+        what = f"a key{label}"
+        advice = f"list the keys ({PROG} keys) and look for {exc.name or 'the new key'} to delete it"
+    print(f"{PROG}: error: the API created {what} but {exc.reason}, so it is not printed; {advice}", file=err)
+    return EXIT_BAD_RESPONSE
 
 
 #: Fields of a listed key never printed: the full value, should a server add it to a listing.
