@@ -6,11 +6,12 @@ import argparse
 import contextlib
 import errno
 import io
+import itertools
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .._config import API_KEY_ENV_VARS, read_api_key_file
 from .._exceptions import (
@@ -78,6 +79,19 @@ def client(args: argparse.Namespace) -> Billing:
     if args.timeout is not None:
         options["timeout"] = args.timeout
     return Billing(**options)
+
+
+T = TypeVar("T")
+
+
+def first_fetched(rows: Iterable[T]) -> tuple[bool, Iterator[T]]:
+    """Whether ``rows`` has any, and all of them, the first one already fetched: a streaming command
+    writes nothing, not even a header, before the first page has arrived, so a call that fails at
+    once leaves no output that looks like an empty result."""
+    remaining = iter(rows)
+    for first in remaining:
+        return True, itertools.chain((first,), remaining)
+    return False, remaining
 
 
 def table(rows: Sequence[tuple[str, str]]) -> str:

@@ -13,7 +13,7 @@ from ..._client import ITERATION_PAGE_SIZE, Billing
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, report, table, usd
+from .._common import EXIT_OK, client, first_fetched, report, table, usd
 from .._options import EnumValues, add_max_pages, moment, number
 
 if TYPE_CHECKING:
@@ -163,17 +163,16 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redact
     import csv  # here: balance, summary and detail share this module and never write CSV
 
     count = 0
-    remaining = iter(entries)
-    first = next(remaining, None)
+    any_entry, entries = first_fetched(entries)
     writer = csv.writer(out, lineterminator="\n") if style == "csv" else None
     if writer is not None:
         writer.writerow(LEDGER_COLUMNS)
     elif style == "table":
         out.write(f"{'created at':<24}  {'dir':<6}  {'type':<15}  {'USD':>12}  model\n")
-    if first is None:
+    if not any_entry:
         return 0
     redact = str if redactor is None else redactor.text
-    for entry in itertools.chain((first,), remaining):
+    for entry in entries:
         if writer is not None:
             writer.writerow(map(redact, _ledger_row(entry)))
         elif style == "json":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import Redactor, printable
-from .._common import EXIT_OK, client, report
+from .._common import EXIT_OK, client, first_fetched, report
 from .._options import EnumValues, add_max_pages, number
 from .._window import add_window_options, key_prefix, window
 
@@ -172,11 +172,9 @@ def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str, redactor: Reda
     """Write rows as they arrive; returns the count. Nothing is written before the first page has
     arrived (a request that fails at once leaves no header that looks like an empty window); each
     line goes out whole and is flushed, so an interrupt never leaves half of one."""
-    remaining = iter(rows)
-    first = next(remaining, None)
-    chained = remaining if first is None else itertools.chain((first,), remaining)
+    _, rows = first_fetched(rows)
     lines = 0
-    for line in _lines(chained, style, redactor):
+    for line in _lines(rows, style, redactor):
         out.write(line)
         out.flush()
         lines += 1
