@@ -8,6 +8,10 @@ again is skipped; one seen again with other content is a :class:`ResponseValidat
 which version is true cannot be known; a row is known by its ``inference_id``, or by its whole content
 when it has none, as failed rows may not), and when the rows counted fall short of the last page's
 ``total`` the window is read again from the start for the rows it lacks (at most three passes).
+A ``total`` lower than the page before's means rows were deleted while the window was read: rows
+given may be gone and rows not read yet may have moved to offsets already passed, so the walk
+raises :class:`PaginationError` unless no row of the window was given yet, or the caller can take
+them back (a reconciliation), when the window is read again from the start (within the three passes).
 Each page is checked before any of its rows is given. The walk ends on ``has_more: false``, and a
 server that would keep it going or pages wrongly raises :class:`PaginationError`: a page that is
 not the one asked for (it ignores ``offset``), a page of rows all seen before, rows beyond the
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._client import NOT_GIVEN, PageGuards
@@ -128,11 +132,16 @@ def _fixed_windows(period: str | None, start: Moment | None, end: Moment | None)
 class _OffsetWalk(PageGuards):
     """The guards that make an offset walk end and count each row once: the shared ones, a page at
     the offset asked for whose rows fit its ``total``, and the rows of the window seen so far (as
-    digests: a few dozen bytes a row, whatever the server sends)."""
+    digests: a few dozen bytes a row, whatever the server sends).
 
-    def __init__(self, max_pages: int) -> None:
+    ``take_back`` forgets the rows given since the window began, so that a window whose rows were
+    deleted while it was read can be read again; None when given rows cannot be taken back (a lazy
+    iterator's caller has them)."""
+
+    def __init__(self, max_pages: int, take_back: Callable[[], None] | None = None) -> None:
         super().__init__(max_pages)
         self.seen: dict[int, int] = {}
+        self.take_back = take_back
 
     def where(self) -> str:
         return f"{LIST_LOGS.name}: page {self.pages}"
@@ -184,6 +193,29 @@ class _OffsetWalk(PageGuards):
         return new
 
 
+    def rows_deleted(self, query: dict[str, Any], before: int, after: int, given: int, passes: int) -> None:
+        """The window's ``total`` fell from ``before`` to ``after`` between two pages: rows were
+        deleted, so some of the ``given`` rows may be gone, and rows not read yet may have moved to
+        offsets already passed (none of which the counts can show: they still add up). Take the given
+        rows back for the window to be read again from the start, or raise when they cannot be taken
+        back or this was the last pass."""
+        window = f"the window {query.get('start')} to {query.get('end')}"
+        if "key_prefix" in query:
+            window += f" of key {query['key_prefix']}"
+        problem = f"{self.where()}: {window} went from {before} to {after} rows while it was read: rows were deleted"
+        if passes == MAX_PASSES:
+            raise PaginationError(f"{problem}, in each of {MAX_PASSES} readings; stopping", pages=self.pages)
+        if given and self.take_back is None:
+            raise PaginationError(
+                f"{problem}, so some of the {given} rows given may be gone and rows not read yet may have moved to "
+                "offsets already passed: they are not the window's rows; stopping (read it again)",
+                pages=self.pages,
+            )
+        self.seen.clear()
+        if self.take_back is not None:
+            self.take_back()
+
+
 def _digest(text: str) -> int:
     # 60 bits: a small int (32 B); a collision among a million rows has odds of ~1e-6 and is loud.
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()) >> 4
@@ -191,7 +223,6 @@ def _digest(text: str) -> int:
 
 def _rows(queries: list[dict[str, Any]], page_size: int, walk: _OffsetWalk) -> Walk[LogEntry]:
     for query in queries:
-        walk.seen.clear()  # the pieces and keys do not overlap: memory is one window's
         yield from _window_rows(query, page_size, walk)
 
 
@@ -200,14 +231,23 @@ def _window_rows(query: dict[str, Any], page_size: int, walk: _OffsetWalk) -> Wa
     row that moves onto the next page comes again (skipped), and one that arrives before the
     current offset is not seen in this pass. So when the rows counted fall short of the last
     ``total``, the window is read again from the start for the rows it lacks, up to
-    :data:`MAX_PASSES` passes; a window that never adds up is a :class:`PaginationError`."""
+    :data:`MAX_PASSES` passes; a window that never adds up is a :class:`PaginationError`. A total
+    lower than the page before's (rows deleted) is :meth:`_OffsetWalk.rows_deleted`."""
+    walk.seen.clear()  # the pieces and keys do not overlap: memory is one window's
     counted, total = 0, 0
     for passes in range(1, MAX_PASSES + 1):
         offset: int | None = 0
+        deleted = False
         while offset is not None:
             offset_asked = offset
             page: LogsResponse = yield Call(LIST_LOGS, {**query, "limit": page_size, "offset": offset})
             walk.check(offset, page_size, page)
+            # Against the page before, not the first or the last: 200, 150, 200 (rows deleted, then as
+            # many arriving) ends with rows that add up although 50 were skipped.
+            if page.pagination.total < total:
+                walk.rows_deleted(query, total, page.pagination.total, counted, passes)
+                counted, total, deleted = 0, page.pagination.total, True
+                break
             new = walk.fresh(page.data)
             if page.data and not new and passes == 1:
                 raise PaginationError(
@@ -223,6 +263,8 @@ def _window_rows(query: dict[str, Any], page_size: int, walk: _OffsetWalk) -> Wa
                 # After its rows: the page is good, only the walk may not go on.
                 walk.check_more(walk.where(), len(page.data))
                 offset = offset_asked + len(page.data)
+        if deleted:
+            continue
         if counted == total:
             return
         if counted > total:

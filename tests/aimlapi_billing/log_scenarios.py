@@ -84,6 +84,27 @@ def growing_logs(rows: int, arrivals: int | None = None) -> Behaviour:
     return answering(answer)
 
 
+def changing_logs(rows: int, changes: dict[int, int]) -> Behaviour:
+    """``rows`` requests ``inf-{rows}`` to ``inf-1``, newest first; after the ``n``-th page served,
+    ``changes[n]`` rows change: a negative number deletes that many of the newest of those rows
+    (the first page's), a positive one adds that many new requests (``inf-{rows + 1}`` on) before them."""
+    originals, newest = rows, rows  # inf-1 to inf-originals remain, and inf-(rows + 1) to inf-newest arrived
+    served = itertools.count(1)
+    lock = threading.Lock()
+
+    def answer(request: Request) -> dict[str, Any]:
+        nonlocal originals, newest
+        with lock:
+            numbers = [*range(newest, rows, -1), *range(originals, 0, -1)]
+            page = logs_page([log_row(f"inf-{number}") for number in numbers], request)
+            change = changes.get(next(served), 0)
+            originals += min(change, 0)
+            newest += max(change, 0)
+        return page
+
+    return answering(answer)
+
+
 def offset_ignored(rows: int) -> Behaviour:
     """Always the first page, and says so (``offset: 0``) whatever offset was asked for."""
     everything = [log_row(f"inf-{number}") for number in range(rows, 0, -1)]

@@ -10,10 +10,17 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from aimlapi_billing import APITimeoutError, Billing, InvalidParameterError, PaginationError, ResponseValidationError
+from aimlapi_billing import (
+    APITimeoutError,
+    AsyncBilling,
+    Billing,
+    InvalidParameterError,
+    PaginationError,
+    ResponseValidationError,
+)
 
 from .hostile_server import HostileServer
-from .log_scenarios import first_page_at_every_offset, growing_logs, offset_ignored
+from .log_scenarios import changing_logs, first_page_at_every_offset, growing_logs, offset_ignored
 from .resources import MODES, call
 
 
@@ -32,8 +39,9 @@ def row(number: int, status: str = "succeeded") -> dict[str, Any]:
 
 
 def page(offset: int, rows: list[dict[str, Any]], has_more: bool, total: int | None = None) -> dict[str, Any]:
-    """A page of ``rows`` at ``offset``; its ``total`` by default as a well-behaved server's: more
-    than the rows so far while there are more, and where they end on the last page."""
+    """A page of ``rows`` at ``offset``; its ``total`` by default more than the rows so far while
+    there are more, and where they end on the last page: a walk over several pages to the end passes
+    the same ``total`` to each, as a lower total on a later page means rows were deleted."""
     if total is None:
         total = 1000 if has_more else offset + len(rows)
     return {"data": rows, "pagination": {"limit": 100, "offset": offset, "total": total, "has_more": has_more}}
@@ -45,9 +53,9 @@ def query(request: httpx.Request) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_list_walks_every_page_with_repeated_filters(httpx_mock: HTTPXMock, mode: str) -> None:
-    httpx_mock.add_response(json=page(0, [row(1), row(2)], True))
-    httpx_mock.add_response(json=page(2, [row(3)], True))
-    httpx_mock.add_response(json=page(3, [row(4, "failed")], False))
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=4))
+    httpx_mock.add_response(json=page(2, [row(3)], True, total=4))
+    httpx_mock.add_response(json=page(3, [row(4, "failed")], False, total=4))
     before = datetime.datetime.now(datetime.UTC)
     rows = await call(
         mode,
@@ -162,7 +170,7 @@ async def test_a_long_walk_waits_for_the_rate_limit_instead_of_hitting_429(
     httpx_mock: HTTPXMock, mode: str, no_sleep: list[float]
 ) -> None:
     for offset in range(5):
-        httpx_mock.add_response(json=page(offset, [row(offset)], offset < 4))
+        httpx_mock.add_response(json=page(offset, [row(offset)], offset < 4, total=5))
     rows = await call(mode, lambda billing: billing.logs.list(period="7d"), logs_rate_limit=(3, 60.0))
     assert len(rows) == 5
     # Three requests go at once; the fourth and fifth wait for the first and second to age 60 s
@@ -233,6 +241,56 @@ def _drained(billing: Billing, rows: list[str], **arguments: Any) -> Exception |
     return None
 
 
+async def _walked(mode: str, rows: list[str], **options: Any) -> Exception | None:
+    """:func:`_drained` with a fresh client of ``mode`` (``async for`` on :class:`AsyncBilling`)."""
+    if mode == "sync":
+        with Billing(**options) as billing:
+            return _drained(billing, rows)
+    async with AsyncBilling(**options) as billing:
+        try:
+            async for entry in billing.logs.list(period="24h"):
+                rows.append(entry.inference_id)
+        except Exception as exc:
+            return exc
+    return None
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("rows", "changes", "fell"),
+    [(200, {1: -50}, "from 200 to 150 rows"), (300, {1: -50, 2: 50}, "from 300 to 250 rows")],
+    ids=["deleted", "deleted-then-as-many-arrive"],
+)
+async def test_rows_deleted_during_the_walk_stop_it_after_the_rows_given(
+    mode: str, rows: int, changes: dict[int, int], fell: str
+) -> None:
+    # After the first page the 50 newest rows (given already) are deleted: the others move 50
+    # offsets back, so 50 rows would never be read while the rows counted still match the total
+    # (and with 50 rows arriving before the third page, the last total is the first again).
+    given: list[str] = []
+    with HostileServer() as server:
+        server.route("/v2/logs", changing_logs(rows, changes))
+        error = await _walked(mode, given, base_url=server.url)
+        assert server.requests["/v2/logs"] == 2
+    assert isinstance(error, PaginationError)
+    assert "page 2: the window 20" in str(error)
+    assert f"{fell} while it was read: rows were deleted, so some of the 100 rows given may be gone" in str(error)
+    assert given == [f"inf-{number}" for number in range(rows, rows - 100, -1)]  # the first page, checked
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_rows_deleted_before_any_row_is_given_make_the_window_read_again(
+    httpx_mock: HTTPXMock, mode: str
+) -> None:
+    httpx_mock.add_response(json=page(0, [], True, total=5))
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=3))  # lower: not given, read again
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=3))
+    httpx_mock.add_response(json=page(2, [row(3)], False, total=3))
+    rows = await call(mode, lambda billing: billing.logs.list(period="7d"))
+    assert [entry.inference_id for entry in rows] == ["inf-1", "inf-2", "inf-3"]
+    assert [query(r)["offset"] for r in httpx_mock.get_requests()] == [["0"], ["0"], ["0"], ["2"]]
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_rows_that_arrive_during_the_walk_are_listed_once(mode: str) -> None:
     # Two rows arrive while three pages are read: each shifts the next page by one, so a row comes
@@ -272,8 +330,8 @@ async def test_more_rows_than_the_total_is_an_error(httpx_mock: HTTPXMock, mode:
 
 def test_a_row_seen_again_with_other_content_is_an_error(httpx_mock: HTTPXMock) -> None:
     changed = {**row(2), "cost": {"usd": 0.5, "credits": 1_000_000}}
-    httpx_mock.add_response(json=page(0, [row(1), row(2)], True))
-    httpx_mock.add_response(json=page(2, [changed, row(3)], False))
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=4))
+    httpx_mock.add_response(json=page(2, [changed, row(3)], False, total=4))
     rows: list[str] = []
     with Billing() as billing:
         error = _drained(billing, rows)
@@ -290,8 +348,8 @@ async def test_rows_without_an_inference_id_are_no_repeats_of_each_other(
     # Failed requests may have no inference_id: distinct rows sharing "" are all listed,
     # not taken for one request "seen again with other content".
     failed = [{**row(number, "failed"), "inference_id": missing} for number in (1, 2, 3)]
-    httpx_mock.add_response(json=page(0, [failed[0], failed[1]], True))
-    httpx_mock.add_response(json=page(2, [failed[2], row(4)], False))
+    httpx_mock.add_response(json=page(0, [failed[0], failed[1]], True, total=4))
+    httpx_mock.add_response(json=page(2, [failed[2], row(4)], False, total=4))
     rows = await call(mode, lambda billing: billing.logs.list(period="7d"))
     assert [entry.request_id for entry in rows] == ["req-1", "req-2", "req-3", "req-4"]
 
