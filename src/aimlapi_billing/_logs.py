@@ -192,7 +192,6 @@ class _OffsetWalk(PageGuards):
                 )
         return new
 
-
     def rows_deleted(self, query: dict[str, Any], before: int, after: int, given: int, passes: int) -> None:
         """The window's ``total`` fell from ``before`` to ``after`` between two pages: rows were
         deleted, so some of the ``given`` rows may be gone, and rows not read yet may have moved to

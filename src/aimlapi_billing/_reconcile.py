@@ -23,6 +23,10 @@ What is compared, and why (the vendor's pages, ``api-key-usage``, ``usage-logs``
 * Memory: the ledger is read first and kept as amounts by id (with the time and model a mismatch
   shows); each log row is then compared as it arrives and kept only when it is a mismatch. A log
   row that comes twice in one walk (its page shifted) is counted once (see ``billing.logs``).
+* Rows deleted while a window of logs is read (its ``total`` falls between pages): the rows folded
+  so far from that window are taken back (sums, mismatches, and the charges they took) and the
+  window is read again from the start, within its three passes; unlike ``billing.logs``, whose
+  caller already has the rows, a reconciliation has given nothing yet.
 
 ``tolerance`` (default 0.01 USD) is one rule for rows and totals: a difference smaller than it is
 agreement, one of a cent or more is not. The records agree when no id is in one and missing from the
@@ -42,7 +46,7 @@ from . import _usage
 from ._client import _BaseBilling, _ledger_entries, _LedgerWalk, _positive_whole
 from ._exceptions import InvalidParameterError, ResponseValidationError
 from ._keys import LIST_KEYS, _data
-from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _rows
+from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _window_rows
 from ._resource import Call, Plan, Steps, Walk
 from ._usage import USAGE, Moment, _iso, check_echo, combine, exact
 
@@ -198,6 +202,10 @@ def check_settle(settle: object) -> datetime.timedelta:
     return settle
 
 
+#: One id's charges: the amount as the JSON's number (or their exact sum), when, and the model.
+_Charge = tuple[float | Decimal, str, str | None]
+
+
 class _Ledger:
     """The ledger's ``MODEL_USAGE`` charges by ``reference_id``, read before the logs so that each log
     row is compared as it arrives and kept only when it is a mismatch. Per charge: its amount as the
@@ -206,14 +214,21 @@ class _Ledger:
 
     def __init__(self, end: datetime.datetime) -> None:
         self.end = end
-        self.on_time: dict[str | None, tuple[float | Decimal, str, str | None]] = {}
+        self.on_time: dict[str | None, _Charge] = {}
         #: Charges recorded at or after the window's end: they count only for a request of the window.
-        self.late: dict[str | None, tuple[float | Decimal, str, str | None]] = {}
+        self.late: dict[str | None, _Charge] = {}
         self.other = 0
         self.late_other: dict[str | None, int] = {}
         self.usd = Decimal(0)
         self.charges = 0
         self._models: dict[str, str] = {}
+        #: What :meth:`take` removed since :meth:`commit`, for :meth:`restore` to put back when its
+        #: window of logs is read again: on-time charges in two lists (16 bytes a row), the rarer late
+        #: ones apart; and the counts at that commit.
+        self._taken_ids: list[str] = []
+        self._taken_charges: list[_Charge] = []
+        self._taken_late: list[tuple[str, _Charge | None, int]] = []
+        self._counts = (0, Decimal(0), 0)
 
     def add(self, entry: Transaction) -> None:
         if entry.type_.value != _MODEL_USAGE:
@@ -241,14 +256,39 @@ class _Ledger:
     def take(self, key: str) -> Decimal | None:
         """What the ledger charged for the request ``key`` (its late charges too); None if nothing.
         Taken: what remains afterwards is the charges of no request."""
-        self.other += self.late_other.pop(key, 0)
+        late_other = self.late_other.pop(key, 0)
+        self.other += late_other
         on_time, late = self.on_time.pop(key, None), self.late.pop(key, None)
+        if on_time is not None:
+            self._taken_ids.append(key)
+            self._taken_charges.append(on_time)
+        if late is not None or late_other:
+            self._taken_late.append((key, late, late_other))
         if late is not None:
             self.usd += _usd(late[0])
             self.charges += on_time is None
         if on_time is None and late is None:
             return None
         return (_usd(on_time[0]) if on_time else Decimal(0)) + (_usd(late[0]) if late else Decimal(0))
+
+    def commit(self) -> None:
+        """What was taken so far stays taken."""
+        self._taken_ids.clear()
+        self._taken_charges.clear()
+        self._taken_late.clear()
+        self._counts = (self.other, self.usd, self.charges)
+
+    def restore(self) -> None:
+        """Put back what was taken since the last :meth:`commit` (after the charges not taken: the
+        order of ``on_time`` is the order of ``only_in_ledger``)."""
+        self.other, self.usd, self.charges = self._counts
+        self.on_time.update(zip(self._taken_ids, self._taken_charges, strict=True))
+        for key, late, late_other in self._taken_late:
+            if late is not None:
+                self.late[key] = late
+            if late_other:
+                self.late_other[key] = late_other
+        self.commit()
 
 
 def _usd(amount: float | Decimal) -> Decimal:
@@ -266,6 +306,23 @@ class _Tally:
         self.only_in_logs: list[RowMismatch] = []
         self.pending: list[RowMismatch] = []
         self.differ: list[RowMismatch] = []
+        self.commit()
+
+    def _counts(self) -> tuple[int, int, Decimal, int, int, int]:
+        return self.rows, self.charged_rows, self.usd, len(self.only_in_logs), len(self.pending), len(self.differ)
+
+    def commit(self) -> None:
+        """The rows added so far stay (their window was read to its end): :meth:`take_back` forgets
+        only rows added later."""
+        self._committed = self._counts()
+        self.ledger.commit()
+
+    def take_back(self) -> None:
+        """Forget the rows added since :meth:`commit` (rows were deleted from their window, which is
+        read again), and give back the charges they took."""
+        self.rows, self.charged_rows, self.usd, logs, pending, differ = self._committed
+        del self.only_in_logs[logs:], self.pending[pending:], self.differ[differ:]
+        self.ledger.restore()
 
     def add(self, row: LogEntry) -> None:
         cost = exact(row.cost.usd)
@@ -324,10 +381,11 @@ def _steps(
     filters = _BaseBilling._transaction_filters(pieces[0]["start"], _iso(read_until), None, _MODEL_USAGE, 100)
     yield from _drain(_ledger_entries(filters, _LedgerWalk(max_pages)), ledger.add)
     tally = _Tally(ledger, now, tolerance, settle)
-    log_walk = _OffsetWalk(max_pages)
+    log_walk = _OffsetWalk(max_pages, take_back=tally.take_back)
     for prefix in prefixes:
-        queries = [{**piece, "key_prefix": prefix} for piece in pieces]
-        yield from _drain(_rows(queries, PAGE_SIZE, log_walk), tally.add)
+        for piece in pieces:
+            yield from _drain(_window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_walk), tally.add)
+            tally.commit()
     only_in_ledger = [
         RowMismatch(key, _usd(usd), None, created, model) for key, (usd, created, model) in ledger.on_time.items()
     ]

@@ -22,8 +22,8 @@ from aimlapi_billing import (
 from aimlapi_billing._reconcile import Reconciliation
 
 from .hostile_server import HostileServer
+from .log_scenarios import answering, changing_logs, growing_logs, iso, log_row, logs_page
 from .log_scenarios import charge as scenario_charge
-from .log_scenarios import growing_logs
 from .log_scenarios import keys as scenario_keys
 from .log_scenarios import ledger as scenario_ledger
 from .log_scenarios import usage as scenario_usage
@@ -493,12 +493,86 @@ def test_a_client_loads_the_reconciliation_only_when_asked() -> None:
 def _account_whose_rows_arrive_late(arrivals: int | None) -> HostileServer:
     """252 requests, each charged 0.01 and counted by usage; the logs show 250 at first and the
     last ``arrivals`` while they are walked (a row before each page), shifting the pages."""
+    return _account(growing_logs(250, arrivals), [scenario_charge(f"inf-{n}") for n in range(1, 253)])
+
+
+def _account(logs: Any, charges: list[dict[str, Any]]) -> HostileServer:
+    """One key whose logs behave as ``logs``, the ledger ``charges``, and usage of 2.52 USD in 252 requests."""
     server = HostileServer()
     server.route("/v1/keys", scenario_keys("a1b2c3d4"))
     server.route("/v2/usage", scenario_usage(2.52, 252))
-    server.route("/v2/billing/transactions", scenario_ledger([scenario_charge(f"inf-{n}") for n in range(1, 253)]))
-    server.route("/v2/logs", growing_logs(250, arrivals))
+    server.route("/v2/billing/transactions", scenario_ledger(charges))
+    server.route("/v2/logs", logs)
     return server
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("rows", "changes", "deleted", "arrived"),
+    [(200, {1: -50}, range(151, 201), range(0)), (300, {1: -50, 2: 50}, range(251, 301), range(301, 351))],
+    ids=["deleted", "deleted-then-as-many-arrive"],
+)
+async def test_rows_deleted_during_the_walk_are_taken_back_and_the_window_read_again(
+    mode: str, rows: int, changes: dict[int, int], deleted: range, arrived: range
+) -> None:
+    # After the first page the 50 newest rows are deleted (their charges stay): the rows folded
+    # from the window are taken back, charges and mismatches included, and it is read again. Every
+    # row that remains is compared once, the deleted ones show as charges of no row, and rows that
+    # arrived meanwhile as rows without a charge. First-page rows, so taken twice, count once: one
+    # charged twice its cost, one never charged, one charged after the window's end, and one with
+    # a late entry that is no CHARGE.
+    twice, never, late_charge, other = (f"inf-{rows - number}" for number in (60, 70, 80, 90))
+    late = iso(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1))
+    charges = [scenario_charge(f"inf-{n}") for n in range(1, rows + 1) if f"inf-{n}" not in (never, late_charge)]
+    charges += [scenario_charge(twice), {**scenario_charge(late_charge), "created_at": late}]
+    charges += [{**scenario_charge(other), "created_at": late, "direction": "TOPUP"}]
+    with _account(changing_logs(rows, changes), charges) as server:
+        result = await call(mode, lambda billing: billing.reconcile(period="24h"), base_url=server.url)
+        requests = server.requests["/v2/logs"]
+    assert sorted(row.id or "" for row in result.only_in_ledger) == sorted(f"inf-{n}" for n in deleted)
+    assert sorted(row.id or "" for row in result.only_in_logs) == sorted([never, *(f"inf-{n}" for n in arrived)])
+    assert [(row.id, row.ledger_usd, row.logs_usd) for row in result.amounts_differ] == [
+        (twice, Decimal("0.02"), Decimal("0.01"))
+    ]
+    assert result.pending == ()
+    kept = rows - len(deleted) + len(arrived)
+    assert requests == 2 + -(-kept // 100)  # two pages, then the window again
+    assert (result.logs_rows, result.logs_charged_rows, result.logs_usd) == (kept, kept, Decimal(kept) / 100)
+    assert (result.ledger_charges, result.ledger_usd) == (rows - 1, Decimal(rows) / 100)
+    assert result.ledger_other_entries == 1
+
+
+def test_only_the_window_read_again_is_taken_back() -> None:
+    # Key a1b2c3d4's 120 rows are folded first; rows of key e5f6a7b8 are deleted while its window
+    # is read: taking its rows back leaves the first key's.
+    first = [log_row(f"inf-a{n}") for n in range(1, 121)]
+    changing = changing_logs(200, {1: -50})
+
+    def logs(connection: Any, request: Any) -> None:
+        if request.query["key_prefix"] == ["a1b2c3d4"]:
+            return answering(lambda asked: logs_page(first, asked))(connection, request)
+        return changing(connection, request)
+
+    charges = [scenario_charge(f"inf-a{n}") for n in range(1, 121)] + [
+        scenario_charge(f"inf-{n}") for n in range(1, 201)
+    ]
+    with _account(logs, charges) as server, Billing(base_url=server.url) as billing:
+        server.route("/v1/keys", scenario_keys("a1b2c3d4", "e5f6a7b8"))
+        result = billing.reconcile(period="24h")
+    assert result.key_prefixes == ("a1b2c3d4", "e5f6a7b8")
+    assert sorted(row.id or "" for row in result.only_in_ledger) == sorted(f"inf-{n}" for n in range(151, 201))
+    assert result.only_in_logs == result.amounts_differ == ()
+    assert (result.logs_rows, result.logs_usd, result.ledger_usd) == (270, Decimal("2.70"), Decimal("3.20"))
+
+
+def test_rows_deleted_in_every_reading_end_the_reconciliation() -> None:
+    charges = [scenario_charge(f"inf-{n}") for n in range(1, 201)]
+    with _account(changing_logs(200, {1: -10, 3: -10, 5: -10}), charges) as server:
+        with Billing(base_url=server.url) as billing, pytest.raises(PaginationError) as raised:
+            billing.reconcile(period="24h")
+        assert server.requests["/v2/logs"] == 6
+    assert "went from 180 to 170 rows while it was read: rows were deleted, in each of 3 readings" in str(raised.value)
+    assert "of key a1b2c3d4" in str(raised.value)
 
 
 @pytest.mark.parametrize("mode", MODES)
