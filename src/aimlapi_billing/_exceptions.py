@@ -177,7 +177,8 @@ class ResponseTooLargeError(ResponseValidationError):
 class PaginationError(ResponseValidationError):
     """The ledger's pages do not lead to an end: a cursor seen before (a loop), too many empty pages
     in a row that still say ``has_more``, more pages than ``max_pages``, or (for a forecast) entries
-    that stop going back in time. ``pages`` is how many pages were read, when the walk knows it."""
+    that stop going back in time; or log rows deleted while their window was read (a lower
+    ``total``). ``pages`` is how many pages were read, when the walk knows it."""
 
     def __init__(self, message: str, *, pages: int | None) -> None:
         super().__init__(message)

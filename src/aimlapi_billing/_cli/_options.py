@@ -83,9 +83,16 @@ class EnumValues(Sequence[str]):
         return value in self._values
 
 
+_wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # never "--max-\nretries"
+
+
 def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
-    wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # never "--max-\nretries"
-    return f"{wrap('defaults: ' + defaults)}\n\n{wrap(exit_codes)}"
+    return f"{_wrap('defaults: ' + defaults)}\n\n{_wrap(exit_codes)}"
+
+
+def add_epilog(parser: argparse.ArgumentParser, text: str) -> None:
+    """A paragraph after every command's defaults and exit codes in ``--help``: a command's own rules."""
+    parser.epilog = f"{parser.epilog or ''}\n\n{_wrap(text)}".lstrip()
 
 
 def connection_options() -> Parser:

@@ -22,7 +22,15 @@ from aimlapi_billing import _ratelimit
 
 from ..conftest import API_KEY
 from ..hostile_server import Behaviour, HostileServer
-from ..log_scenarios import answering, first_page_at_every_offset, growing_logs, log_row, logs_page, offset_ignored
+from ..log_scenarios import (
+    answering,
+    changing_logs,
+    first_page_at_every_offset,
+    growing_logs,
+    log_row,
+    logs_page,
+    offset_ignored,
+)
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -221,6 +229,38 @@ def test_rows_that_arrive_during_the_walk_are_printed_once() -> None:
     assert sorted(ids) == sorted(f"inf-{number}" for number in range(1, 253))
 
 
+@pytest.mark.parametrize("style", ["--json", "--csv"])
+def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(style: str) -> None:
+    # The 50 newest rows vanish after the first page: the rest move 50 offsets back. The 100 rows
+    # written are whole lines, but not the window: exit 6, and stderr says why in one line.
+    with HostileServer() as server:
+        server.route("/v2/logs", changing_logs(200, {1: -50}))
+        code, out, err = run("logs", style, "--base-url", server.url)
+        assert server.requests["/v2/logs"] == 2
+    assert code == 6
+    assert out.endswith("\n")
+    if style == "--json":
+        ids = [json.loads(line)["inference_id"] for line in out.splitlines()]
+    else:
+        ids = [row["inference_id"] for row in csv.DictReader(io.StringIO(out))]
+    assert ids == [f"inf-{number}" for number in range(200, 100, -1)]
+    (line,) = err.splitlines()
+    assert line.startswith("aimlapi-billing: error: GET /v2/logs: page 2: the window ")
+    assert "went from 200 to 150 rows while it was read: rows were deleted, so some of the 100 rows given" in line
+
+
+def test_rows_that_keep_arriving_are_no_deletion() -> None:
+    # A total that only grows (a row before every page) is today's walk: every row once, exit 0.
+    with HostileServer() as server:
+        server.route("/v2/logs", changing_logs(250, dict.fromkeys(range(1, 10), 1)))
+        code, out, err = run("logs", "--csv", "--base-url", server.url)
+    assert (code, err) == (0, "")
+    ids = [row["inference_id"] for row in csv.DictReader(io.StringIO(out))]
+    # Pass 1 reads 250 of 252 rows (the pages' boundary rows come twice), pass 2's first page the
+    # rest, and its total, 253, is reached.
+    assert sorted(ids) == sorted(f"inf-{number}" for number in range(1, 254))
+
+
 @pytest.mark.parametrize(
     "behaviour", [offset_ignored(300), first_page_at_every_offset(300)], ids=["ignored", "first-page-everywhere"]
 )
@@ -275,3 +315,12 @@ def test_a_row_echoing_the_key_is_redacted(fake_api: FakeAIMLAPI, style: list[st
     assert "\x1b" not in out
     if field == "model" or style:  # the table shows no ids and no origin
         assert "x-<redacted>" in out
+
+
+def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFixture[str]) -> None:
+    from aimlapi_billing._cli._commands.logs import DELETED_ROWS_TEXT
+
+    with pytest.raises(SystemExit) as exited:
+        run("logs", "--help")
+    assert exited.value.code == 0
+    assert " ".join(DELETED_ROWS_TEXT.split()) in " ".join(capsys.readouterr().out.split())

@@ -12,6 +12,8 @@ from fake_api_server import CHATBOT_KEY, LEDGER_AS_OF, FakeAIMLAPI, Reply
 from aimlapi_billing._cli._commands.reconcile import EXIT_MISMATCH
 
 from ..conftest import API_KEY
+from ..hostile_server import HostileServer
+from ..log_scenarios import changing_logs, charge, keys, ledger, usage
 from .commands import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -161,3 +163,34 @@ def test_a_model_name_echoing_the_key_is_redacted(server: FakeAIMLAPI, shape: li
     assert "openai/<redacted>" in out
     if not shape:
         assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(("changes", "code"), [({1: -50}, EXIT_MISMATCH), ({1: -10, 3: -10, 5: -10}, 6)])
+def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int], code: int) -> None:
+    # Deleted once: the window's logs are read again and the deleted rows' charges are in the
+    # ledger only (exit 10). Deleted in every one of the 3 readings: exit 6, one line on stderr.
+    with HostileServer() as server:
+        server.route("/v1/keys", keys("a1b2c3d4"))
+        server.route("/v2/usage", usage(2.0, 200))
+        server.route("/v2/billing/transactions", ledger([charge(f"inf-{number}") for number in range(1, 201)]))
+        server.route("/v2/logs", changing_logs(200, changes))
+        exit_code, out, err = run("reconcile", "--json", "--base-url", server.url)
+    assert exit_code == code
+    if code == EXIT_MISMATCH:
+        assert err == ""
+        result = json.loads(out)
+        assert sorted(row["id"] for row in result["only_in_ledger"]) == sorted(f"inf-{n}" for n in range(151, 201))
+        assert (result["logs"]["rows"], result["only_in_logs"], result["amounts_differ"]) == (150, [], [])
+    else:
+        assert out == ""
+        (line,) = err.splitlines()
+        assert "went from 180 to 170 rows while it was read: rows were deleted, in each of 3 readings" in line
+
+
+def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFixture[str]) -> None:
+    from aimlapi_billing._cli._commands.reconcile import DELETED_ROWS_TEXT
+
+    with pytest.raises(SystemExit) as exited:
+        run("reconcile", "--help")
+    assert exited.value.code == 0
+    assert " ".join(DELETED_ROWS_TEXT.split()) in " ".join(capsys.readouterr().out.split())

@@ -18,7 +18,7 @@ from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError, PermissionDeniedError
 from ..._redaction import printable
 from .._common import EXIT_OK, client, report, table
-from .._options import add_max_pages, number
+from .._options import add_epilog, add_max_pages, number
 from .._window import add_window_options, window
 
 if TYPE_CHECKING:
@@ -35,9 +35,16 @@ DEFAULTS = {
     f"--deadline covers the whole reconciliation; exit {EXIT_MISMATCH} when the records disagree"
 }
 SHOWN_ROWS = 20
+#: The rule of reconcile alone, after every command's exit codes in --help.
+DELETED_ROWS_TEXT = (
+    "log rows deleted while a key's window is read (a page's total lower than the page before's): the "
+    "window's rows are taken back from the sums and it is read again from the start, at most 3 readings; "
+    "deleted in each, exit 6."
+)
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, DELETED_ROWS_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument(
         "--tolerance",
