@@ -202,14 +202,14 @@ class _OffsetWalk(PageGuards):
         if "key_prefix" in query:
             window += f" of key {query['key_prefix']}"
         problem = f"{self.where()}: {window} went from {before} to {after} rows while it was read: rows were deleted"
-        if passes == MAX_PASSES:
-            raise PaginationError(f"{problem}, in each of {MAX_PASSES} readings; stopping", pages=self.pages)
         if given and self.take_back is None:
             raise PaginationError(
                 f"{problem}, so some of the {given} rows given may be gone and rows not read yet may have moved to "
                 "offsets already passed: they are not the window's rows; stopping (read it again)",
                 pages=self.pages,
             )
+        if passes == MAX_PASSES:
+            raise PaginationError(f"{problem}, in the last of its {MAX_PASSES} readings; stopping", pages=self.pages)
         self.seen.clear()
         if self.take_back is not None:
             self.take_back()

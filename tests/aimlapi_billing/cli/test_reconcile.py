@@ -184,7 +184,7 @@ def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int]
     else:
         assert out == ""
         (line,) = err.splitlines()
-        assert "went from 180 to 170 rows while it was read: rows were deleted, in each of 3 readings" in line
+        assert "went from 180 to 170 rows while it was read: rows were deleted, in the last of its 3 readings" in line
 
 
 def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFixture[str]) -> None:

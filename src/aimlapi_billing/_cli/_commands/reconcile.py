@@ -38,8 +38,8 @@ SHOWN_ROWS = 20
 #: The rule of reconcile alone, after every command's exit codes in --help.
 DELETED_ROWS_TEXT = (
     "log rows deleted while a key's window is read (a page's total lower than the page before's): the "
-    "window's rows are taken back from the sums and it is read again from the start, at most 3 readings; "
-    "deleted in each, exit 6."
+    "window's rows are taken back from the sums and it is read again from the start, at most 3 readings in "
+    "all; rows still deleted in the last, exit 6."
 )
 
 
