@@ -318,9 +318,9 @@ def test_a_row_echoing_the_key_is_redacted(fake_api: FakeAIMLAPI, style: list[st
 
 
 def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFixture[str]) -> None:
-    from aimlapi_billing._cli._commands.logs import DELETED_ROWS_TEXT
+    from aimlapi_billing._cli._commands.logs import EXIT_CODES_TEXT
 
     with pytest.raises(SystemExit) as exited:
         run("logs", "--help")
     assert exited.value.code == 0
-    assert " ".join(DELETED_ROWS_TEXT.split()) in " ".join(capsys.readouterr().out.split())
+    assert " ".join(EXIT_CODES_TEXT.split()) in " ".join(capsys.readouterr().out.split())

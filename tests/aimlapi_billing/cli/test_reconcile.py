@@ -188,9 +188,9 @@ def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int]
 
 
 def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFixture[str]) -> None:
-    from aimlapi_billing._cli._commands.reconcile import DELETED_ROWS_TEXT
+    from aimlapi_billing._cli._commands.reconcile import EXIT_CODES_TEXT
 
     with pytest.raises(SystemExit) as exited:
         run("reconcile", "--help")
     assert exited.value.code == 0
-    assert " ".join(DELETED_ROWS_TEXT.split()) in " ".join(capsys.readouterr().out.split())
+    assert " ".join(EXIT_CODES_TEXT.split()) in " ".join(capsys.readouterr().out.split())

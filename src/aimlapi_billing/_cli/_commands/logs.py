@@ -32,13 +32,13 @@ DEFAULTS = {
     "logs": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix), every model and status, every row "
     f"(no --max-rows), --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON Lines, --csv: CSV)"
 }
-#: The rule of logs alone, after every command's exit codes in --help.
-DELETED_ROWS_TEXT = (
-    "rows deleted while the window is read (a page's total lower than the page before's): the rows written "
-    "are whole lines but not the window's (some may be gone, and rows not read yet may have moved to pages "
-    "already read), so logs stops with exit 6 and one line on stderr: read it again. Before any row is "
-    "written, the window is read again instead (at most 3 times). Rows that arrive meanwhile (a total that "
-    "grows) are written once each."
+#: The exit codes of logs alone, after every command's in --help.
+EXIT_CODES_TEXT = (
+    "exit codes of logs: 6 also when rows are deleted while the window is read (a page's total lower than "
+    "the page before's): the rows written are whole lines but not the window's (some may be gone, and rows "
+    "not read yet may have moved to pages already read), and stderr says so in one line: read it again. "
+    "Before any row is written, the window is read again instead (at most 3 times). Rows that arrive "
+    "meanwhile (a total that grows) are written once each, exit 0."
 )
 COLUMNS = (
     "created",
@@ -66,7 +66,7 @@ def _model(text: str) -> str:
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    add_epilog(parser, DELETED_ROWS_TEXT)
+    add_epilog(parser, EXIT_CODES_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument(
         "--key-prefix", type=key_prefix, metavar="X", help="another key's rows (a management key; default: this key)"

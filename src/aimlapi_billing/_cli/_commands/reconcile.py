@@ -35,16 +35,17 @@ DEFAULTS = {
     f"--deadline covers the whole reconciliation; exit {EXIT_MISMATCH} when the records disagree"
 }
 SHOWN_ROWS = 20
-#: The rule of reconcile alone, after every command's exit codes in --help.
-DELETED_ROWS_TEXT = (
-    "log rows deleted while a key's window is read (a page's total lower than the page before's): the "
-    "window's rows are taken back from the sums and it is read again from the start, at most 3 readings in "
-    "all; rows still deleted in the last, exit 6."
+#: The exit codes of reconcile alone, after every command's in --help.
+EXIT_CODES_TEXT = (
+    f"exit codes of reconcile: {EXIT_MISMATCH} when the records disagree. Log rows deleted while a key's window "
+    "is read (a page's total lower than the page before's) are no error: the window's rows are taken back from "
+    "the sums and it is read again from the start, at most 3 readings in all; rows still deleted in the last, "
+    "exit 6."
 )
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    add_epilog(parser, DELETED_ROWS_TEXT)
+    add_epilog(parser, EXIT_CODES_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument(
         "--tolerance",
