@@ -91,7 +91,8 @@ def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
 
 
 def add_epilog(parser: argparse.ArgumentParser, text: str) -> None:
-    """A paragraph after every command's defaults and exit codes in ``--help``: a command's own (``exit codes of ...``)."""
+    """A paragraph after every command's defaults and exit codes in ``--help``: the command's own
+    (``exit codes of ...``)."""
     parser.epilog = f"{parser.epilog or ''}\n\n{_wrap(text)}".lstrip()
 
 
