@@ -76,6 +76,13 @@ def check_quickstart(server: FakeAIMLAPI, code: str, result: subprocess.Complete
         assert result.stdout.splitlines()[-1] == "verdict        agree (differences below 0.01 USD)"
         assert "spend     2.50 USD" in result.stdout  # usage of the key in use (main)
         assert result.stdout.count("inf-") == 2 + 1  # two rows of chatbot-prod, main's one succeeded request
+    elif "aimlapi-billing keys create" in code:  # the keys block: the list, the created key captured
+        assert [line.split()[:2] for line in result.stdout.splitlines()[1:]] == [
+            ["a1b2c3d4", "main"],
+            ["d15ab1ed", "old-experiments"],
+            ["b747e891", "chatbot-prod"],
+            ["c0ffee42", "batch-jobs"],
+        ]
     else:
         assert "275.78" in result.stdout
     if "check --warning-usd 100 --critical-usd 20\n" in code:
