@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from fake_api_server import FakeAIMLAPI
@@ -76,13 +77,16 @@ def check_quickstart(server: FakeAIMLAPI, code: str, result: subprocess.Complete
         assert result.stdout.splitlines()[-1] == "verdict        agree (differences below 0.01 USD)"
         assert "spend     2.50 USD" in result.stdout  # usage of the key in use (main)
         assert result.stdout.count("inf-") == 2 + 1  # two rows of chatbot-prod, main's one succeeded request
-    elif "aimlapi-billing keys create" in code:  # the keys block: the list, the created key captured
-        assert [line.split()[:2] for line in result.stdout.splitlines()[1:]] == [
-            ["a1b2c3d4", "main"],
-            ["d15ab1ed", "old-experiments"],
-            ["b747e891", "chatbot-prod"],
-            ["c0ffee42", "batch-jobs"],
+    elif "billing.keys.budgets" in code:  # each key's limit; its spend depends on the UTC day and month
+        rows = [line.split() for line in result.stdout.splitlines()]
+        assert [row[:4] for row in rows] == [
+            ["a1b2c3d4", "main", "None", "None"],
+            ["d15ab1ed", "old-experiments", "no_reset", "10"],
+            ["b747e891", "chatbot-prod", "month", "25"],
+            ["c0ffee42", "batch-jobs", "day", "5"],
         ]
+        assert all(Decimal(row[4]) >= 0 for row in rows[1:])
+        assert [row[-1] for row in rows] == ["False"] * 4  # no month cross-check mismatch
     else:
         assert "275.78" in result.stdout
     if "check --warning-usd 100 --critical-usd 20\n" in code:
