@@ -195,12 +195,22 @@ def test_the_built_site_loads_nothing_from_another_host(site: Path) -> None:
         assert [url for url in urls if EXTERNAL.match(url)] == [], stylesheet
 
 
+def _relative_links(text: str) -> list[str]:
+    """The targets of a Markdown document's links that are files, not sites or anchors."""
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    return [target for target in targets if not EXTERNAL.match(target) and not target.startswith("mailto:")]
+
+
 def test_the_readme_draft_is_a_short_front_page() -> None:
-    """The front page the lead swaps in for README.md: short, the three quickstarts (run above, as
-    tests/test_readme.py runs the README's), and links that resolve from the repository's root."""
+    """The front page the lead swaps in for README.md: short, the three quickstarts (the home
+    page's, run above), and links that resolve from the repository's root."""
     draft = README_DRAFT.read_text(encoding="utf-8")
     assert len(draft.splitlines()) <= 250
     assert [language for language, _ in quickstart_blocks(draft)] == ["python", "bash", "bash"]
-    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", draft):
-        if not EXTERNAL.match(target) and not target.startswith("mailto:"):
-            assert (ROOT / target).exists(), target
+    assert all((ROOT / target).is_file() for target in _relative_links(draft)), _relative_links(draft)
+
+
+def test_contributing_links_resolve() -> None:
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert _relative_links(contributing)
+    assert all((ROOT / target).is_file() for target in _relative_links(contributing)), _relative_links(contributing)
