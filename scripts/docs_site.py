@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import griffe
@@ -47,8 +47,8 @@ def _formatter(parser: argparse.ArgumentParser) -> argparse.HelpFormatter:
     """The parser's own help formatter, laid out for :data:`HELP_WIDTH` columns whatever the
     terminal building the site: its invocations (``-t SECONDS, --timeout SECONDS``) and help
     (``%(choices)s`` filled in) are what ``--help`` prints."""
-    formatter: argparse.HelpFormatter = functools.partial(parser.formatter_class, width=HELP_WIDTH)(prog=parser.prog)
-    return formatter
+    formatter_class: Callable[..., argparse.HelpFormatter] = parser.formatter_class
+    return formatter_class(prog=parser.prog, width=HELP_WIDTH)
 
 
 def _text(text: str) -> str:
@@ -86,6 +86,11 @@ def _block(text: str) -> list[str]:
     return ["", "```text", text.strip("\n"), "```"]
 
 
+def _paragraphs(text: str) -> list[str]:
+    """An epilog's paragraphs (its defaults, its exit codes) as text that wraps to the page."""
+    return [line for paragraph in text.split("\n\n") if paragraph.strip() for line in ("", _text(paragraph))]
+
+
 def cli_reference() -> str:
     """The CLI reference page, in Markdown: the command list, then each command's description,
     usage, options by group and epilog (its defaults and exit codes)."""
@@ -107,7 +112,7 @@ def cli_reference() -> str:
         "| --- | --- |",
         *(f"| [`{name}`](#command-{name}) | {_text(command.help)} |" for name, command in COMMANDS.items()),
         *_options_tables(main),
-        *_block(main.epilog or ""),
+        *_paragraphs(main.epilog or ""),
     ]
     for name, parser in command_parsers().items():
         lines += [
@@ -118,8 +123,7 @@ def cli_reference() -> str:
             *_block(_usage(parser)),
             *_options_tables(parser),
         ]
-        if parser.epilog:
-            lines += _block(parser.epilog)
+        lines += _paragraphs(parser.epilog or "")
     return "\n".join(lines) + "\n"
 
 
