@@ -17,7 +17,7 @@ echo "== ruff"
 ruff check src scripts tests benchmarks
 ruff format --check src scripts tests benchmarks
 echo "== mypy --strict"
-mypy src scripts/specpipeline scripts/releasing scripts/fake_api_server.py scripts/fake_api
+mypy src scripts/specpipeline scripts/releasing scripts/fake_api_server.py scripts/fake_api scripts/docs_site.py
 MYPYPATH=scripts mypy benchmarks
 echo "== drift check"
 python scripts/regenerate.py --check --quiet

@@ -4,7 +4,6 @@ its tables of arguments and exit codes match the code."""
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import subprocess
 import sys
@@ -17,9 +16,17 @@ from fake_api_server import FakeAIMLAPI
 import aimlapi_billing
 from aimlapi_billing import _cli
 
+from .quickstart import (
+    DOCUMENTED_URL,
+    check_quickstart,
+    check_samples,
+    quickstart_blocks,
+    run_quickstart,
+    start_stand_in,
+)
+
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-QUICKSTART = re.findall(r"<!-- quickstart -->\n```(\w+)\n(.*?)```", README, re.DOTALL)
-DOCUMENTED_URL = "http://127.0.0.1:8765"
+QUICKSTART = quickstart_blocks(README)
 
 
 def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
@@ -29,77 +36,21 @@ def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
 
 @pytest.fixture
 def quickstart_env() -> tuple[FakeAIMLAPI, dict[str, str]]:
-    server = FakeAIMLAPI().start()
-    env = {
-        **os.environ,
-        "AIML_API_KEY": "any-key",
-        "AIMLAPI_BILLING_BASE_URL": server.url,  # the README's fixed port, made free for parallel runs
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    return server, env
+    return start_stand_in()
 
 
 @pytest.mark.parametrize(
     ("language", "code"), QUICKSTART, ids=[f"{n}-{language}" for n, (language, _) in enumerate(QUICKSTART)]
 )
-def test_quickstart_block_runs(
-    quickstart_env: tuple[FakeAIMLAPI, dict[str, str]], language: str, code: str, tmp_path: Path
-) -> None:
-    server, env = quickstart_env
-    try:
-        command = [sys.executable, "-c", code] if language == "python" else ["bash", "-euo", "pipefail", "-c", code]
-        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False, cwd=tmp_path)
-    finally:
-        server.stop()
-    assert result.returncode == 0, result.stdout + result.stderr
-    if "keys create" in code:  # the CLI's key commands say what they did on stderr, the new key on stdout
-        created = next(seen.path.rsplit("/", 1)[1] for seen in server.requests if seen.method == "DELETE")
-        assert result.stderr.splitlines() == [
-            f"created key {created} (ci): its value is on stdout, shown this once; store it now",
-            f"updated key {created}",
-            f"deleted key {created}",
-        ]
-        assert all(record["prefix"] != created for record in server.keys)
-    else:
-        assert result.stderr == ""
-    if "billing.keys.create" in code:  # the usage, keys and logs block: its own figures
-        assert "CreatedKey(prefix=" in result.stdout
-        assert "SecretKey('**********')" in result.stdout
-        assert {seen.method for seen in server.requests} >= {"GET", "POST", "PATCH", "DELETE"}
-    elif "billing.reconcile" in code:
-        assert result.stdout.startswith("True 4.48 4.48 4.48 3\n")
-    elif "aimlapi-billing reconcile" in code:
-        assert result.stdout.splitlines()[-1] == "verdict        agree (differences below 0.01 USD)"
-        assert "spend     2.50 USD" in result.stdout  # usage of the key in use (main)
-        assert result.stdout.count("inf-") == 2 + 1  # two rows of chatbot-prod, main's one succeeded request
-    else:
-        assert "275.78" in result.stdout
-    if "check --warning-usd 100 --critical-usd 20\n" in code:
-        assert "BILLING OK - balance 275.78 USD | balance_usd=275.78;100:;20:" in result.stdout
-    if "metrics" in code:
-        assert "aimlapi_scrape_success 1.0" in result.stdout
-    assert len(server.requests) >= 2
+def test_quickstart_block_runs(language: str, code: str, tmp_path: Path) -> None:
+    server, result = run_quickstart(language, code, tmp_path)
+    check_quickstart(server, code, result)
 
 
-SAMPLE = re.compile(r"```\n\$ (aimlapi-billing [^\n]*)\n(.*?)```", re.DOTALL)
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
-
-
-def test_the_readme_samples_hold_on_any_date(quickstart_env: tuple[FakeAIMLAPI, dict[str, str]]) -> None:
+def test_the_readme_samples_hold_on_any_date() -> None:
     """The stand-in's ledger is dated from its start, so each `$ aimlapi-billing ...` sample prints
     exactly as shown, whatever today is (dates differ, and are masked)."""
-    server, env = quickstart_env
-    samples = SAMPLE.findall(README)
-    assert [command for command, _ in samples] == ["aimlapi-billing forecast --window 30d"]
-    try:
-        for command, shown in samples:
-            result = subprocess.run(
-                ["bash", "-euo", "pipefail", "-c", command], capture_output=True, text=True, env=env, timeout=60
-            )
-            assert (result.returncode, result.stderr) == (0, "")
-            assert DATE.sub("DATE", result.stdout) == DATE.sub("DATE", shown)
-    finally:
-        server.stop()
+    assert check_samples(README) == ["aimlapi-billing forecast --window 30d"]
 
 
 def readme_block(marker: str, language: str = "") -> str:
