@@ -22,6 +22,7 @@ connections and sending nothing, or a byte at a time (each ``recv`` had its own 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import queue
@@ -128,7 +129,7 @@ class QuietHandler(WSGIRequestHandler):
 class ExporterServer(WSGIServer):
     """wsgiref's ``WSGIServer`` whose ``serve_forever`` reads requests itself and hands complete ones to
     a bounded pool of handler threads (see the module's docstring). ``request_timeout``,
-    ``max_connections`` and ``max_threads`` are set on a subclass by :func:`server_class`."""
+    ``max_connections`` and ``max_threads`` are set on a subclass by :func:`make_exporter_server`."""
 
     # socketserver's default listen backlog is 5: with 20 scrapers connecting at once the kernel
     # drops the extra SYNs and those scrapes wait for the 1 s retransmit (measured: p99 1.1 s).
@@ -235,7 +236,9 @@ class ExporterServer(WSGIServer):
     def _accept(self, selector: selectors.BaseSelector, pending: dict[socket.socket, _Pending]) -> None:
         try:
             connection, address = self.get_request()
-        except OSError:  # the client gave up already, or no descriptor is left: try at the next turn
+        except OSError as exc:  # the client gave up already, or no descriptor is left
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                time.sleep(0.05)  # a pause, not a busy loop on a listening socket that stays readable
             return
         with self._lock:
             self._open += 1

@@ -6,6 +6,7 @@ its thread. Every connection, thread and process started here ends by the test's
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import select
@@ -242,6 +243,23 @@ def test_a_client_that_stops_reading_the_answer_is_cut_at_the_request_timeout() 
         response = httpx.get(f"{server_url(server)}/metrics", timeout=5, trust_env=False)
         assert response.status_code == 200
         assert server.open_connections == 0
+
+
+def test_no_file_descriptor_left_pauses_the_loop_rather_than_spinning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """accept() failing with EMFILE leaves the listening socket readable: without a pause the loop
+    would spin at full CPU until a descriptor frees."""
+    with serving(small_registry()) as server:
+        attempts = []
+
+        def no_descriptor_left() -> Any:
+            attempts.append(time.monotonic())
+            raise OSError(errno.EMFILE, "Too many open files")
+
+        monkeypatch.setattr(server, "get_request", no_descriptor_left)
+        with socket.create_connection(address(server), timeout=10):
+            time.sleep(0.5)
+        monkeypatch.undo()
+    assert 1 <= len(attempts) <= 15
 
 
 @pytest.mark.parametrize(
