@@ -248,6 +248,8 @@ class ExporterServer(WSGIServer):
         connection.setblocking(False)
         pending[connection] = _Pending(address, time.monotonic() + self.request_timeout, bytearray())
         selector.register(connection, selectors.EVENT_READ, None)
+        # A client sends its request with the handshake's last packet: it is usually here already.
+        self._read(selector, pending, connection)
 
     def _read(
         self, selector: selectors.BaseSelector, pending: dict[socket.socket, _Pending], connection: socket.socket
