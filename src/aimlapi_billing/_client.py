@@ -52,6 +52,7 @@ from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
     InvalidParameterError,
     OutcomeUnknownError,
@@ -457,6 +458,16 @@ class _BaseBilling(Generic[HttpClientT]):
         if chosen is httpx.USE_CLIENT_DEFAULT:
             chosen = self._client.timeout
         return request, attempt_seconds(chosen)
+
+    def _check_open(self) -> None:
+        """Raise :class:`ClientClosedError` if the connection pool is closed: by :meth:`close`, by the
+        client a ``with_options`` copy shares it with, or by the owner of an ``http_client`` passed in
+        (httpx itself would raise a bare ``RuntimeError``). A flag check: nothing on the hot path."""
+        if self._client.is_closed:
+            raise ClientClosedError(
+                "this client is closed (by close(), by closing the client a with_options() copy shares its "
+                "connection pool with, or, for an http_client passed in, by its owner): make a new client"
+            ) from None
 
     def _check_call_limits(self, timeout: TimeoutTypes | _NotGiven, deadline: DeadlineTypes | _NotGiven) -> None:
         """Check a call's ``timeout`` and ``deadline`` now (an iterator makes its first request later)."""
@@ -894,6 +905,7 @@ class Billing(_BaseBilling[httpx.Client]):
     def _send(
         self, endpoint: Endpoint[Any], timeout: TimeoutTypes | _NotGiven, clock: Deadline, params: Mapping[str, Any]
     ) -> tuple[Any, _Answer]:
+        self._check_open()
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
@@ -910,6 +922,9 @@ class Billing(_BaseBilling[httpx.Client]):
                     outcome = _Answer(response, read_body(response, cap, ends_at, truncate=truncate))
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
+            except RuntimeError:
+                self._check_open()  # closed since the check above (another thread, a retry's wait)
+                raise
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
                 return self._finish(endpoint, step), step
@@ -932,6 +947,7 @@ class Billing(_BaseBilling[httpx.Client]):
                 answers.append(answer)
 
     def _walk(self, plan: WalkPlan[T]) -> Iterator[T]:
+        self._check_open()
         self._check_call_limits(plan.timeout, plan.deadline)
         return self._walk_steps(plan)
 
@@ -1000,6 +1016,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         # AsyncBilling, whose callers have imported it already, uses it.
         import asyncio
 
+        self._check_open()
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
@@ -1018,6 +1035,9 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
                 outcome = exc
             except TimeoutError:  # asyncio.timeout: the attempt's wall time is up
                 outcome = BodyTooSlow()
+            except RuntimeError:
+                self._check_open()  # closed since the check above (another task, a retry's wait)
+                raise
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
                 return self._finish(endpoint, step), step
@@ -1040,6 +1060,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
                 answers.append(answer)
 
     def _walk(self, plan: WalkPlan[T]) -> AsyncIterator[T]:
+        self._check_open()
         self._check_call_limits(plan.timeout, plan.deadline)
         return self._walk_steps(plan)
 

@@ -4,6 +4,7 @@
 
     AIMLAPIError
     ├── ConfigurationError          no API key, a bad base URL, plain HTTP to a remote host
+    ├── ClientClosedError           a call on a closed client (also a RuntimeError)
     ├── InvalidParameterError       an argument the API cannot take (also a ValueError)
     ├── APIConnectionError          the request did not get a response (DNS, refused, reset, …)
     │   ├── APITimeoutError         … because a timeout expired
@@ -38,6 +39,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "InternalServerError",
     "InvalidParameterError",
@@ -71,6 +73,12 @@ class AIMLAPIError(Exception):
 
 class ConfigurationError(AIMLAPIError):
     """The client cannot be set up as asked: no API key, a bad base URL, an insecure URL."""
+
+
+class ClientClosedError(AIMLAPIError, RuntimeError):
+    """A call on a client whose connection pool is closed: by ``close()``, by closing the client a
+    ``with_options`` copy shares its pool with, or, for an ``http_client`` passed in, by its owner.
+    Also a ``RuntimeError``, which httpx raised before."""
 
 
 class InvalidParameterError(AIMLAPIError, ValueError):

@@ -100,8 +100,6 @@ import math
 import os
 import pathlib
 import re
-import socket
-import socketserver
 import tempfile
 import threading
 import time
@@ -111,13 +109,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIServer
 
 from aimlapi_billing_client.types import Unset
 
 from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
+from ._exporter_server import MAX_CONNECTIONS, MAX_THREADS, REQUEST_TIMEOUT, ExporterServer, make_exporter_server
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
 from ._redaction import label_text
 
@@ -808,22 +807,6 @@ def write_textfile(path: pathlib.Path, data: bytes) -> None:
             os.close(directory_fd)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No line on stderr per request (or per client error): a scrape every few seconds is not news."""
-
-    timeout = 30  # seconds a client may take to send its request: a silent one does not keep a thread
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True  # a request stuck on a slow upstream never blocks shutdown
-    # socketserver's default listen backlog is 5: with 20 scrapers connecting at once the kernel
-    # drops the extra SYNs and those scrapes wait for the 1 s retransmit (measured: p99 1.1 s).
-    request_queue_size = 128
-
-
 def _route(metrics_app: WSGIApplication) -> WSGIApplication:
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in (METRICS_PATH, METRICS_PATH + "/"):
@@ -919,7 +902,15 @@ def _head_as_get(app: WSGIApplication) -> WSGIApplication:
     return head_app
 
 
-def make_probe_exporter(collectors: Mapping[str, Collector], host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
+def make_probe_exporter(
+    collectors: Mapping[str, Collector],
+    host: str = "127.0.0.1",
+    port: int = 9464,
+    *,
+    request_timeout: float = REQUEST_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+    max_threads: int = MAX_THREADS,
+) -> ExporterServer:
     """The multi-target exporter: ``GET /probe?account=NAME`` serves that account's collector alone.
 
     The pattern of Prometheus's blackbox and SNMP exporters: one exporter, one scrape job whose
@@ -930,21 +921,46 @@ def make_probe_exporter(collectors: Mapping[str, Collector], host: str = "127.0.
     accounts (an agency's client list): each unknown name is logged once, up to 20, as a warning.
     Otherwise as :func:`make_exporter`.
     """
-    return _serve(_probe_route({name: make_wsgi_app(build_registry(c)) for name, c in collectors.items()}), host, port)
+    app = _probe_route({name: make_wsgi_app(build_registry(c)) for name, c in collectors.items()})
+    return _serve(app, host, port, request_timeout, max_connections, max_threads)
 
 
-def make_exporter(registry: Collector, host: str = "127.0.0.1", port: int = 9464) -> WSGIServer:
+def make_exporter(
+    registry: Collector,
+    host: str = "127.0.0.1",
+    port: int = 9464,
+    *,
+    request_timeout: float = REQUEST_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+    max_threads: int = MAX_THREADS,
+) -> ExporterServer:
     """An HTTP server (not yet serving) with the registry's metrics at ``/metrics``.
 
     Content negotiation is prometheus_client's: OpenMetrics when the ``Accept`` header asks for
     ``application/openmetrics-text``, the classic text format otherwise. HEAD is answered as GET without
-    the body. Each request runs in its own
-    thread, so a scrape waiting for the API does not hold up another (the collector's lock makes them
-    share one read). Other paths answer 404 without reading the API. It binds now (``port=0`` picks a
-    free port: see ``server.server_address``); call ``serve_forever()`` to serve, ``shutdown()`` and
-    ``server_close()`` to stop. Loopback by default: exposing it further is the caller's decision.
+    the body. Complete requests are answered by up to ``max_threads`` threads at once, so a scrape
+    waiting for the API does not hold up another (the collector's lock makes them share one read);
+    requests still arriving cost no thread. A client has ``request_timeout`` seconds to send its request
+    line and headers (at most 32 KiB), and as long to take the answer; at most ``max_connections``
+    are open at once (see :mod:`aimlapi_billing._exporter_server`). Other paths answer 404 without
+    reading the API. It binds now (``port=0`` picks a free port: see ``server.server_address``); call
+    ``serve_forever()`` to serve, ``shutdown()`` and ``server_close()`` to stop. Loopback by
+    default: exposing it further is the caller's decision.
     """
-    return _serve(_route(make_wsgi_app(registry)), host, port)
+    return _serve(_route(make_wsgi_app(registry)), host, port, request_timeout, max_connections, max_threads)
+
+
+def _serve(
+    app: WSGIApplication, host: str, port: int, request_timeout: float, max_connections: int, max_threads: int
+) -> ExporterServer:
+    return make_exporter_server(
+        _head_as_get(app),
+        host,
+        port,
+        request_timeout=request_timeout,
+        max_connections=max_connections,
+        max_threads=max_threads,
+    )
 
 
 def server_url(server: WSGIServer) -> str:
@@ -952,12 +968,3 @@ def server_url(server: WSGIServer) -> str:
     host, port = server.server_address[:2]
     host = host.decode() if isinstance(host, bytes) else host
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def _serve(app: WSGIApplication, host: str, port: int) -> WSGIServer:
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
-
-    class Server(_ThreadingWSGIServer):
-        address_family = family  # IPv6 hosts too
-
-    return make_server(host, port, _head_as_get(app), Server, _QuietHandler)

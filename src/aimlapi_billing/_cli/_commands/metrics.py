@@ -7,12 +7,22 @@ import argparse
 import contextlib
 import logging
 import math
+import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..._deadline import MAX_SECONDS
 from ..._exceptions import AIMLAPIError
 from ..._exporter_config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
+from ..._exporter_server import (
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_LIMIT,
+    MAX_REQUEST_HEAD_BYTES,
+    MAX_REQUEST_TIMEOUT,
+    MAX_THREADS,
+    MAX_THREADS_LIMIT,
+    REQUEST_TIMEOUT,
+)
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
 from .._options import address, number, textfile, window
 
@@ -20,8 +30,18 @@ _USAGE_DEFAULTS = "no per-key series (no --keys), no spend by model (no --model-
 DEFAULTS = {
     "metrics": f"--format openmetrics, stdout (no --textfile), no runway (no --forecast-window), {_USAGE_DEFAULTS}",
     "exporter": "--listen 127.0.0.1:9464, --min-interval 60, --max-wait 5, no runway (no --forecast-window), "
-    + _USAGE_DEFAULTS,
+    + _USAGE_DEFAULTS
+    + f", --request-timeout {REQUEST_TIMEOUT:g}, --max-connections {MAX_CONNECTIONS}, --max-threads {MAX_THREADS}",
 }
+#: The exporter's rules for clients, under the defaults in its --help.
+_CONNECTION_RULES = (
+    "connections: a client has --request-timeout seconds to send its request line and headers (at most "
+    f"{MAX_REQUEST_HEAD_BYTES // 1024} KiB), else it is closed unanswered, and as long again to take the answer; "
+    "a request still arriving holds no thread. At most --max-threads threads answer complete requests and "
+    "--max-connections connections are open at once (at most half of ulimit -n): past that, the oldest "
+    "connection still sending its request is closed to make room, and when every one holds a complete "
+    "request new ones wait in the listen backlog."
+)
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -88,6 +108,32 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             metavar="FILE",
             help="serve several accounts at /probe?account=NAME, as listed in this TOML file (see the README)",
         )
+        parser.add_argument(
+            "--request-timeout",
+            type=number("a number of seconds", 0, MAX_REQUEST_TIMEOUT, low_open=True),
+            default=REQUEST_TIMEOUT,
+            metavar="SECONDS",
+            help="time a client has to send its whole request, and then to take the answer "
+            f"(default: {REQUEST_TIMEOUT:g})",
+        )
+        parser.add_argument(
+            "--max-connections",
+            type=number("a whole number", 1, MAX_CONNECTIONS_LIMIT, whole=True),
+            default=MAX_CONNECTIONS,
+            metavar="N",
+            help=f"connections open at once, at most half of ulimit -n (default: {MAX_CONNECTIONS})",
+        )
+        parser.add_argument(
+            "--max-threads",
+            type=number("a whole number", 1, MAX_THREADS_LIMIT, whole=True),
+            default=MAX_THREADS,
+            metavar="N",
+            help=f"threads answering requests at once (default: {MAX_THREADS})",
+        )
+        epilog = parser.epilog or ""
+        defaults_end = epilog.find("\n\n")  # after the defaults, before the exit codes
+        rules = textwrap.fill(_CONNECTION_RULES, width=100, break_on_hyphens=False)
+        parser.epilog = f"{epilog[:defaults_end]}\n\n{rules}{epilog[defaults_end:]}" if defaults_end >= 0 else rules
 
 
 def _seconds(text: str) -> float:
@@ -105,6 +151,15 @@ def _seconds(text: str) -> float:
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _metrics(args, out, err) if name == "metrics" else _exporter(args, err)
+
+
+def _server_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The HTTP server's limits from the command line."""
+    return {
+        "request_timeout": args.request_timeout,
+        "max_connections": args.max_connections,
+        "max_threads": args.max_threads,
+    }
 
 
 def _usage_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -164,7 +219,7 @@ def _exporter(args: argparse.Namespace, err: TextIO) -> int:
     except (AIMLAPIError, ImportError) as exc:
         return report(exc, err)
     try:
-        server = metrics.make_exporter(metrics.build_registry(collector), *args.listen)
+        server = metrics.make_exporter(metrics.build_registry(collector), *args.listen, **_server_options(args))
     except OSError as exc:
         billing.close()
         host, port = args.listen
@@ -222,7 +277,7 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
                 model_window=account.model_window,
                 top_models=account.top_models,
             )
-        server = metrics.make_probe_exporter(collectors, *args.listen)
+        server = metrics.make_probe_exporter(collectors, *args.listen, **_server_options(args))
         stack.callback(server.server_close)
         url = f"{metrics.server_url(server)}{metrics.PROBE_PATH}?account=NAME"
         print(f"{PROG}: serving {url} for {', '.join(collectors)} (Ctrl-C to stop)", file=err, flush=True)
