@@ -84,7 +84,7 @@ from ._retry import (
     is_retryable_status,
     server_requested_delay,
 )
-from ._validation import SchemaMismatch, check_containers, check_model
+from ._validation import SchemaMismatch, check_containers, check_currency, check_model
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -590,6 +590,11 @@ class _BaseBilling(Generic[HttpClientT]):
         from ._forecast import LedgerWindow  # with its models, only for a forecast (import cost of the rest)
 
         ledger = LedgerWindow(_as_of(as_of), window)
+        if detail is not None:  # one built by hand has not passed _parse: the same currency rule
+            try:
+                check_currency(detail, "detail.")
+            except SchemaMismatch as exc:
+                raise InvalidParameterError(str(exc)) from None
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
         return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
@@ -829,6 +834,7 @@ class _BaseBilling(Generic[HttpClientT]):
             model = endpoint.model_class().from_dict(data)
             check_model(model)
             check_containers(data, model)
+            check_currency(model)  # every answer with a currency, in this one place: USD or refused
         except KeyError as exc:
             raise invalid(f"the required field {exc.args[0]!r} is missing") from None
         except SchemaMismatch as exc:

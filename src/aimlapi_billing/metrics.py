@@ -638,9 +638,7 @@ class BillingCollector:
         logger.warning("Reading the AIML API %s%s failed unexpectedly; %s\n%s", what, where, shown, details)
 
     def _read(self) -> _Reading:
-        detail = self._billing.detail()
-        if detail.currency.upper() != "USD":
-            raise AIMLAPIError(f"GET /v2/billing/detail reports the balance in {detail.currency!r}, not USD")
+        detail = self._billing.detail()  # in USD: the client refuses any other currency
         balance = self._billing.balance()
         settings = detail.autotopup_settings
         enabled = settings.is_enabled

@@ -326,7 +326,7 @@ def test_a_balance_in_another_currency_is_not_exported_as_usd(caplog: pytest.Log
         families = parse(exposition(build_registry(BillingCollector(client))))
     assert set(families) == STATUS_FAMILIES
     assert value(families, "aimlapi_scrape_success") == 0.0
-    assert "'EUR', not USD" in caplog.text
+    assert "ResponseValidationError: GET /v2/billing/detail returned 200 but field 'currency' is 'EUR'" in caplog.text
 
 
 # --- caching ------------------------------------------------------------------------------------

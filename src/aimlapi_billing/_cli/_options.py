@@ -35,11 +35,12 @@ EXIT_CODES_TEXT = (
     "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
     "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
-    "not the schema, pages that never end); 1 only for a bug."
+    "not the schema, an amount in a currency other than USD, pages that never end); 1 only for a bug."
 )
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
-    "option, no key, a network failure or timeout, an error status, an unusable answer)."
+    "option, no key, a network failure or timeout, an error status, an unusable answer: a balance in a currency "
+    "other than USD included)."
 )
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "

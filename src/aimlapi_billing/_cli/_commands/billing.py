@@ -56,7 +56,7 @@ def _balance_table(result: Any) -> str:
 
 
 def _summary_table(result: Any) -> str:
-    return _server_table([("balance", f"{result.current_balance:,.2f} {result.currency}")])
+    return _server_table([("balance", usd(result.current_balance))])  # the SDK refuses any other currency
 
 
 def _detail_table(result: Any) -> str:
@@ -71,7 +71,7 @@ def _detail_table(result: Any) -> str:
         [
             ("user id", f"{result.user_id:.0f}" if float(result.user_id).is_integer() else str(result.user_id)),
             ("email", result.email),
-            ("balance", f"{result.current_balance:,.2f} {result.currency}"),
+            ("balance", usd(result.current_balance)),
             ("auto top-up", topup),
         ]
     )

@@ -11,8 +11,8 @@ from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text, threshold_text
 from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, number, span_text, window
 
-#: Characters of the server's currency, and of its unknown ledger directions, the line shows.
-CURRENCY_CHARS, DIRECTION_CHARS = 12, 60
+#: Characters of the server's unknown ledger directions the line shows.
+DIRECTION_CHARS = 60
 DEFAULTS = {
     "check": f"no runway thresholds (the balance only); --window {span_text(DEFAULT_WINDOW)}, "
     f"--max-pages {DEFAULT_MAX_PAGES}"
@@ -54,18 +54,17 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             redact = billing._redact
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
-                balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
+                balance, runway = float(forecast.balance_usd), forecast.runway_days
             else:
                 forecast = None
                 summary = billing.summary()
-                balance, currency, runway = summary.current_balance, summary.currency, None
+                balance, runway = summary.current_balance, None  # the SDK refuses any currency but USD
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
     state = state_below(balance, warning, critical)
-    # The currency is server text: redacted, printable, short, and no "|" to start perfdata of its own.
     shown = bounded(balance, MAX_USD, 2)
-    message = f"balance {shown} {plugin_text(redact(currency), CURRENCY_CHARS)}"
+    message = f"balance {shown} USD"
     # Range "W:" means "alert below W" in the plugin guidelines' threshold syntax.
     perfdata = f"balance_usd={shown};{threshold_text(warning)}:;{threshold_text(critical)}:"
     if wants_runway:
