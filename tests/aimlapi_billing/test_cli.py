@@ -136,7 +136,7 @@ def test_check_is_unknown_on_an_api_error(fake_api: FakeAIMLAPI) -> None:
     "argv",
     [
         ("check", "--warning-usd", "5", "--critical-usd", "10"),
-        ("check", "--warning-usd", "5"),
+        ("check",),
         ("check", "--warning-usd", "five", "--critical-usd", "1"),
     ],
 )
