@@ -507,7 +507,9 @@ class _BaseBilling(Generic[HttpClientT]):
     def balance(
         self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[BalanceResponse]:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
+        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD). Its
+        ``auto_debit_status`` is a legacy flag that may contradict :meth:`detail`'s ``autotopup_settings``,
+        the current setting (the one the forecast, ``check`` and the exporter follow)."""
         return single(Call(BALANCE), timeout, deadline)
 
     @operation

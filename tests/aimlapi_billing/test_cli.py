@@ -41,7 +41,7 @@ def test_balance_table(fake_api: FakeAIMLAPI) -> None:
     assert out.splitlines() == [
         "balance       551,564,495 credits (275.78 USD)",
         "low balance   no (threshold 10,000 credits)",
-        "auto top-up   disabled",
+        "auto top-up   disabled (the legacy flag of GET /v1/billing/balance; `detail` shows the current setting)",
         "status        current: Balance is current and up to date",
         "last updated  2025-11-10 10:01:56 UTC",
     ]
@@ -58,7 +58,7 @@ def test_detail_table(fake_api: FakeAIMLAPI) -> None:
         "user id      111",
         "email        user@example.com",
         "balance      275.78 USD",
-        "auto top-up  on: adds 100.00 USD when the balance falls below 50.00 USD",
+        "auto top-up  on: adds 100.00 USD when the balance falls below 50.00 USD (GET /v2/billing/detail)",
     ]
 
 
@@ -198,7 +198,7 @@ def test_detail_table_when_auto_top_up_is_off(fake_api: FakeAIMLAPI) -> None:
     fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "autotopup_settings": {"is_enabled": False}}))
     code, out, _ = run("detail", "--base-url", fake_api.url)
     assert code == 0
-    assert out.splitlines()[-1] == "auto top-up  off"
+    assert out.splitlines()[-1] == "auto top-up  off (GET /v2/billing/detail)"
 
 
 # -- metrics and exporter -------------------------------------------------------------------------------

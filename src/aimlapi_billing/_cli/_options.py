@@ -37,6 +37,15 @@ EXIT_CODES_TEXT = (
     "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
     "not the schema, an amount in a currency other than USD, pages that never end); 1 only for a bug."
 )
+#: Where a command's auto top-up figure comes from, printed beside it: the two endpoints may disagree.
+CURRENT_AUTOTOPUP = "GET /v2/billing/detail"
+LEGACY_AUTOTOPUP = "the legacy flag of GET /v1/billing/balance; `detail` shows the current setting"
+#: Which endpoint's auto top-up setting each command shows or trusts.
+AUTOTOPUP_SOURCES_TEXT = (
+    "auto top-up: GET /v2/billing/detail's autotopup_settings are the current setting, which detail, forecast, "
+    "check and the exporter follow; balance shows GET /v1/billing/balance's legacy autoDebitStatus, labelled "
+    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do)."
+)
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
     "option, no key, a network failure or timeout, an error status, an unusable answer: a balance in a currency "

@@ -34,7 +34,7 @@ RULES = (
     "guidelines' syntax (100:), an absent one empty; a runway with nothing spent is unbounded, beyond any "
     "number of days. The balance is GET /v2/billing's (with a runway threshold GET /v2/billing/detail's, and "
     "the ledger), in USD only: another currency is UNKNOWN; never the legacy GET /v1/billing/balance, and auto "
-    "top-up does not change the state."
+    "top-up (GET /v2/billing/detail's, when read) does not change the state."
 )
 
 
