@@ -184,25 +184,30 @@ def check_currency(instance: Any, path: str = "") -> None:
     USD (:func:`is_usd`); set each one that is to exactly ``"USD"``. An optional one left out (the
     auto top-up settings') is the spec's "always USD"; a required one missing or null has failed the
     schema already."""
-    from aimlapi_billing_client.types import Unset
-
     for name, nested in _currency_fields(type(instance)):
         value = getattr(instance, name)
         if nested is None:
-            if is_usd(value):
-                if value != CURRENCY:
-                    setattr(instance, name, CURRENCY)
-            elif not isinstance(value, Unset):
-                raise SchemaMismatch(
-                    f"field {path + name!r} is {value!r:.40}: the SDK reads amounts in {CURRENCY} only, the "
-                    "currency the API documents"
-                )
+            if value != CURRENCY:  # the usual answer costs one comparison
+                _other_spelling(instance, name, value, path)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, nested):
                     check_currency(item, f"{path}{name}[{index}].")
         elif isinstance(value, nested):
             check_currency(value, f"{path}{name}.")
+
+
+def _other_spelling(instance: Any, name: str, value: object, path: str) -> None:
+    """Set a currency that :func:`is_usd` accepts to ``"USD"``; raise for any other but an optional one left out."""
+    from aimlapi_billing_client.types import Unset
+
+    if is_usd(value):
+        setattr(instance, name, CURRENCY)
+    elif not isinstance(value, Unset):
+        raise SchemaMismatch(
+            f"field {path + name!r} is {value!r:.40}: the SDK reads amounts in {CURRENCY} only, the "
+            "currency the API documents"
+        )
 
 
 def _currency_fields(cls: type) -> tuple[tuple[str, type | None], ...]:
