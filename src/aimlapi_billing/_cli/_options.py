@@ -98,13 +98,15 @@ def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
     return f"{wrap('defaults: ' + defaults)}\n\n{wrap(exit_codes)}"
 
 
-def append_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes: bool = False) -> None:
-    """Add a paragraph to the epilog every command gets (defaults, then exit codes): at its end (a
-    command's own exit codes), or ``before_exit_codes`` (a command's own rules)."""
-    paragraphs = [part for part in (parser.epilog or "").split("\n\n") if part]
-    at = len(paragraphs) - 1 if before_exit_codes and paragraphs else len(paragraphs)
-    paragraphs.insert(at, textwrap.fill(text, width=100, break_on_hyphens=False))
-    parser.epilog = "\n\n".join(paragraphs)
+def add_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes: bool = False) -> None:
+    """A paragraph in a command's ``--help`` after the defaults every command gets: at the end (the
+    command's own ``exit codes of ...``), or ``before_exit_codes`` (its own rules; the exit codes stay last)."""
+    wrapped = textwrap.fill(text, width=100, break_on_hyphens=False)
+    if before_exit_codes and parser.epilog:
+        head, _, exit_codes = parser.epilog.rpartition("\n\n")
+        parser.epilog = f"{head}\n\n{wrapped}\n\n{exit_codes}".lstrip()
+    else:
+        parser.epilog = f"{parser.epilog or ''}\n\n{wrapped}".lstrip()
 
 
 def connection_options() -> Parser:

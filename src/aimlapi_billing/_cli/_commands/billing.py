@@ -19,8 +19,8 @@ from .._options import (
     CURRENT_AUTOTOPUP,
     LEGACY_AUTOTOPUP,
     EnumValues,
+    add_epilog,
     add_max_pages,
-    append_epilog,
     moment,
     number,
 )
@@ -96,7 +96,7 @@ _READINGS: dict[str, tuple[Callable[[Billing], Any], Callable[[Any], str]]] = {
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name in ("balance", "detail"):
-        append_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+        add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     if name in _READINGS:
         parser.add_argument("--json", action="store_true", help="print the API's JSON instead of a table")
         return

@@ -10,7 +10,7 @@ from typing import TextIO
 from ..._config import DEFAULT_MAX_PAGES
 from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text
-from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, append_epilog, span_text, window
+from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_epilog, add_max_pages, span_text, window
 from .._thresholds import SYNTAX, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
@@ -39,7 +39,7 @@ RULES = (
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    append_epilog(parser, RULES, before_exit_codes=True)
+    add_epilog(parser, RULES, before_exit_codes=True)
     # The plugin guidelines' short options: -w/-c thresholds (and -t timeout, -V version on every plugin).
     parser.add_argument("-w", "--warning-usd", type=USD, metavar="W", help="WARNING range of the balance (N: below N)")
     parser.add_argument("-c", "--critical-usd", type=USD, metavar="C", help="CRITICAL range of the balance")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
-from .._options import append_epilog
+from .._options import add_epilog
 from .._thresholds import SYNTAX, Range, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
@@ -75,7 +75,7 @@ RULES = (
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    append_epilog(parser, RULES, before_exit_codes=True)
+    add_epilog(parser, RULES, before_exit_codes=True)
     parser.add_argument(
         "-w",
         "--warning-percent",

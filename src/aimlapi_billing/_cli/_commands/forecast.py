@@ -17,8 +17,8 @@ from .._options import (
     CURRENT_AUTOTOPUP,
     DEFAULT_WINDOW,
     MAX_DAYS,
+    add_epilog,
     add_max_pages,
-    append_epilog,
     span_text,
     window,
 )
@@ -32,7 +32,7 @@ DEFAULTS = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    append_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+    add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     parser.add_argument(
         "--window",
         type=window,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -32,7 +33,7 @@ from .._common import (
     silence,
     unwritable,
 )
-from .._options import MAX_USD, EnumValues, append_epilog, number
+from .._options import MAX_USD, EnumValues, number
 from .._window import key_prefix
 
 if TYPE_CHECKING:
@@ -74,7 +75,9 @@ def _name(text: str) -> str:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.usage = USAGE
-    append_epilog(parser, EXIT_CODES_TEXT)
+    parser.epilog = (
+        f"{parser.epilog or ''}\n\n{textwrap.fill(EXIT_CODES_TEXT, width=100, break_on_hyphens=False)}".lstrip()
+    )
     parser.add_argument(
         "action",
         nargs="?",

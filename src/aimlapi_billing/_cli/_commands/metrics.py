@@ -14,7 +14,7 @@ from ..._deadline import MAX_SECONDS
 from ..._exceptions import AIMLAPIError
 from ..._exporter_config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
-from .._options import AUTOTOPUP_SOURCES_TEXT, address, append_epilog, number, textfile, window
+from .._options import AUTOTOPUP_SOURCES_TEXT, add_epilog, address, number, textfile, window
 
 _USAGE_DEFAULTS = "no per-key series (no --keys), no spend by model (no --model-window), --top-models 10"
 DEFAULTS = {
@@ -25,7 +25,7 @@ DEFAULTS = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    append_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+    add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     if name == "metrics":
         parser.add_argument(
             "--format", choices=["openmetrics", "prometheus"], default="openmetrics", help="(default: openmetrics)"
