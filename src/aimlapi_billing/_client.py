@@ -85,7 +85,7 @@ from ._retry import (
     is_retryable_status,
     server_requested_delay,
 )
-from ._validation import SchemaMismatch, check_containers, check_model
+from ._validation import SchemaMismatch, check_containers, check_currency, check_model
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -518,7 +518,9 @@ class _BaseBilling(Generic[HttpClientT]):
     def balance(
         self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[BalanceResponse]:
-        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD)."""
+        """``GET /v1/billing/balance``: the legacy balance, in credits (2,000,000 credits = 1 USD). Its
+        ``auto_debit_status`` is a legacy flag that may contradict :meth:`detail`'s ``autotopup_settings``,
+        the current setting (the one the forecast, ``check`` and the exporter follow)."""
         return single(Call(BALANCE), timeout, deadline)
 
     @operation
@@ -601,6 +603,11 @@ class _BaseBilling(Generic[HttpClientT]):
         from ._forecast import LedgerWindow  # with its models, only for a forecast (import cost of the rest)
 
         ledger = LedgerWindow(_as_of(as_of), window)
+        if detail is not None:  # one built by hand has not passed _parse: the same currency rule
+            try:
+                check_currency(detail, "detail.")
+            except SchemaMismatch as exc:
+                raise InvalidParameterError(str(exc)) from None
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
         return Plan(_forecast_steps(ledger, walk, filters, detail), timeout, deadline)
@@ -840,6 +847,7 @@ class _BaseBilling(Generic[HttpClientT]):
             model = endpoint.model_class().from_dict(data)
             check_model(model)
             check_containers(data, model)
+            check_currency(model)  # every answer with a currency, in this one place: USD or refused
         except KeyError as exc:
             raise invalid(f"the required field {exc.args[0]!r} is missing") from None
         except SchemaMismatch as exc:

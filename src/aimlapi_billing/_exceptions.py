@@ -17,7 +17,8 @@
     │   ├── NotFoundError               404
     │   ├── RateLimitError              429: a rate or concurrency limit
     │   └── InternalServerError         >= 500
-    └── ResponseValidationError     a 2xx whose body is not JSON, not finite, too deep or does not match
+    └── ResponseValidationError     a 2xx whose body is not JSON, not finite, too deep, does not match
+                                    or has a currency other than USD
         ├── ResponseTooLargeError       … because its body is larger than the endpoint's cap
         └── PaginationError             … because the ledger's pages do not lead to an end
 
@@ -166,7 +167,8 @@ class InternalServerError(APIStatusError):
 
 class ResponseValidationError(AIMLAPIError):
     """A 2xx response whose body is not JSON, lacks a required field, has a wrong type, a number that
-    is not finite (``NaN``, ``Infinity``, ``1e999``) or nesting deeper than the SDK reads.
+    is not finite (``NaN``, ``Infinity``, ``1e999``), nesting deeper than the SDK reads, or a
+    ``currency`` other than USD (the SDK reads USD only).
 
     ``response`` is ``None`` when the problem spans several responses (:class:`PaginationError`).
     """

@@ -46,8 +46,9 @@ class Forecast:
     """How fast the balance is going, and how long it lasts. Money in USD.
 
     ``runway_days`` is ``None`` when nothing was spent in the window: the runway is unbounded.
-    With auto top-up on, the balance is refilled before it runs out; ``next_topup_at`` says when the
-    balance is projected to reach the top-up threshold, so the runway is "until the next top-up".
+    With auto top-up on (``GET /v2/billing/detail``'s setting, never the legacy flag of
+    ``GET /v1/billing/balance``), the balance is refilled before it runs out; ``next_topup_at`` says
+    when the balance is projected to reach the top-up threshold, so the runway is "until the next top-up".
     """
 
     as_of: datetime.datetime

@@ -103,10 +103,11 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
         raise ValueError("no usage answers to combine")
     first = parts[0]
     for part in parts[1:]:
-        if part.currency != first.currency or part.api_key_prefix != first.api_key_prefix:
+        # Every piece is in USD: the client refuses any other currency.
+        if part.api_key_prefix != first.api_key_prefix:
             raise ResponseValidationError(
-                f"GET /v2/usage answered pieces of one window in {first.currency!r} and {part.currency!r} "
-                f"for key prefix {first.api_key_prefix!r} and {part.api_key_prefix!r}: they cannot be added"
+                f"GET /v2/usage answered pieces of one window for key prefix {first.api_key_prefix!r} and "
+                f"{part.api_key_prefix!r}: they cannot be added"
             )
     spend: dict[str, Decimal] = {}
     requests: dict[str, int] = {}

@@ -162,3 +162,69 @@ def _locate(value: Any, declared: Any, path: str) -> None:
             check_model(value, f"{path}.")
     expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
     raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+#: The one currency the SDK reads. The vendor documents every amount in USD; a figure in another
+#: currency compared with USD thresholds, added to USD sums or exported as ``_usd`` would be wrong.
+CURRENCY = "USD"
+_CURRENCY_FIELD = "currency"
+#: Per model class, its ``currency`` field and the fields that lead to one: ``(name, None)`` for a
+#: currency, ``(name, model class)`` for a nested model or a list of them that holds one.
+_CURRENCY_FIELDS: dict[type, tuple[tuple[str, type | None], ...]] = {}
+
+
+def is_usd(value: object) -> bool:
+    """``USD`` in any letter case, surrounding whitespace ignored (``" usd"``); ASCII only, so no
+    look-alike passes (the long s, U+017F, upper-cases to an ASCII S)."""
+    return isinstance(value, str) and value.isascii() and value.strip().upper() == CURRENCY
+
+
+def check_currency(instance: Any, path: str = "") -> None:
+    """Raise :class:`SchemaMismatch` for a ``currency`` field, at any depth of the model, that is not
+    USD (:func:`is_usd`); set each one that is to exactly ``"USD"``. An optional one left out (the
+    auto top-up settings') is the spec's "always USD"; a required one missing or null has failed the
+    schema already."""
+    for name, nested in _currency_fields(type(instance)):
+        value = getattr(instance, name)
+        if nested is None:
+            if value != CURRENCY:  # the usual answer costs one comparison
+                _other_spelling(instance, name, value, path)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, nested):
+                    check_currency(item, f"{path}{name}[{index}].")
+        elif isinstance(value, nested):
+            check_currency(value, f"{path}{name}.")
+
+
+def _other_spelling(instance: Any, name: str, value: object, path: str) -> None:
+    """Set a currency that :func:`is_usd` accepts to ``"USD"``; raise for any other but an optional one left out."""
+    from aimlapi_billing_client.types import Unset
+
+    if is_usd(value):
+        setattr(instance, name, CURRENCY)
+    elif not isinstance(value, Unset):
+        raise SchemaMismatch(
+            f"field {path + name!r} is {value!r:.40}: the SDK reads amounts in {CURRENCY} only, the "
+            "currency the API documents"
+        )
+
+
+def _currency_fields(cls: type) -> tuple[tuple[str, type | None], ...]:
+    known = _CURRENCY_FIELDS.get(cls)
+    if known is None and not _is_model(cls):
+        return ()  # not a generated model (a caller's stand-in): no declared fields to look at
+    if known is None:
+        _CURRENCY_FIELDS[cls] = ()  # a model that nests itself ends here
+        found: list[tuple[str, type | None]] = []
+        for name, declared in _field_types(cls):
+            if name == _CURRENCY_FIELD:
+                found.append((name, None))
+                continue
+            for option in typing.get_args(declared) or (declared,):
+                inner = typing.get_args(option)[0] if typing.get_origin(option) is list else option
+                if _is_model(inner) and _currency_fields(inner):
+                    found.append((name, inner))
+                    break
+        known = _CURRENCY_FIELDS[cls] = tuple(found)
+    return known

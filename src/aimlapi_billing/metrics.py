@@ -59,7 +59,10 @@ characters by :func:`~aimlapi_billing._redaction.label_text`):
 ``aimlapi_balance_usd``                           balance in USD (``GET /v2/billing/detail``)
 ``aimlapi_balance_credits``                       balance in credits (``GET /v1/billing/balance``)
 ``aimlapi_low_balance``                           1 when the API flags the balance as low
-``aimlapi_autotopup_enabled``                     1 when auto top-up is on (omitted if the API leaves it unset)
+``aimlapi_autotopup_enabled``                     1 when auto top-up is on (omitted if the API leaves it unset),
+                                                  by ``GET /v2/billing/detail``, as the other auto top-up series
+``aimlapi_autotopup_sources_disagree``            1 when the legacy flag of ``GET /v1/billing/balance``
+                                                  (``autoDebitStatus``) contradicts it, 0 when they agree
 ``aimlapi_autotopup_threshold_usd``               auto top-up threshold (omitted if unset)
 ``aimlapi_autotopup_amount_usd``                  auto top-up amount (omitted if unset)
 ``aimlapi_runway_days``                           days until the balance runs out, +Inf when nothing is spent
@@ -183,6 +186,14 @@ _AUTOTOPUP_THRESHOLD = (
     "Balance in US dollars below which auto top-up refills the AIML API account.",
 )
 _AUTOTOPUP_AMOUNT = ("aimlapi_autotopup_amount", "usd", "US dollars each auto top-up adds to the AIML API account.")
+_AUTOTOPUP_SOURCES_DISAGREE = (
+    "aimlapi_autotopup_sources_disagree",
+    "",
+    "1 if the legacy autoDebitStatus of GET /v1/billing/balance contradicts the auto top-up setting of "
+    "GET /v2/billing/detail, the one aimlapi_autotopup_enabled and the alert rules follow; 0 if they agree.",
+)
+#: The values of the legacy ``autoDebitStatus`` this version reads; any other is compared with nothing.
+_LEGACY_AUTOTOPUP = {"enabled": True, "disabled": False}
 _RUNWAY = (
     "aimlapi_runway",
     "days",
@@ -301,6 +312,8 @@ class _Reading:
     autotopup_amount_usd: float | None
     runway_days: float | None
     unix_time: float
+    #: Whether GET /v1/billing/balance's legacy flag contradicts autotopup_enabled (None: either unknown).
+    autotopup_sources_disagree: bool | None = None
     # With a forecast window only:
     daily_burn_usd: float | None = None
     window_spend_usd: float | None = None
@@ -373,6 +386,11 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
 
 def _optional(value: float | Unset | None) -> float | None:
     return None if value is None or isinstance(value, Unset) else float(value)
+
+
+def _flag(value: bool | None) -> float | None:
+    """A yes/no as a gauge's 1.0 or 0.0; None (nothing exported) when unknown."""
+    return None if value is None else float(value)
 
 
 class BillingCollector:
@@ -502,9 +520,10 @@ class BillingCollector:
             yield _gauge(_BALANCE_CREDITS, reading.balance_credits, labels)
             yield _gauge(_LOW_BALANCE, 1.0 if reading.low_balance else 0.0, labels)
             optional = [
-                (_AUTOTOPUP_ENABLED, None if reading.autotopup_enabled is None else float(reading.autotopup_enabled)),
+                (_AUTOTOPUP_ENABLED, _flag(reading.autotopup_enabled)),
                 (_AUTOTOPUP_THRESHOLD, reading.autotopup_threshold_usd),
                 (_AUTOTOPUP_AMOUNT, reading.autotopup_amount_usd),
+                (_AUTOTOPUP_SOURCES_DISAGREE, _flag(reading.autotopup_sources_disagree)),
                 (_RUNWAY, reading.runway_days),
                 (_DAILY_BURN, reading.daily_burn_usd),
                 (_WINDOW_SPEND, reading.window_spend_usd),
@@ -637,21 +656,22 @@ class BillingCollector:
         logger.warning("Reading the AIML API %s%s failed unexpectedly; %s\n%s", what, where, shown, details)
 
     def _read(self) -> _Reading:
-        detail = self._billing.detail()
-        if detail.currency.upper() != "USD":
-            raise AIMLAPIError(f"GET /v2/billing/detail reports the balance in {detail.currency!r}, not USD")
+        detail = self._billing.detail()  # in USD: the client refuses any other currency
         balance = self._billing.balance()
         settings = detail.autotopup_settings
-        enabled = settings.is_enabled
+        # The current endpoint's setting is exported; the legacy flag only says when it contradicts it.
+        enabled = None if settings.is_enabled is None or isinstance(settings.is_enabled, Unset) else settings.is_enabled
+        legacy = _LEGACY_AUTOTOPUP.get(balance.auto_debit_status.strip().lower())
         reading = _Reading(
             balance_usd=float(detail.current_balance),
             balance_credits=float(balance.balance),
             low_balance=bool(balance.low_balance),
-            autotopup_enabled=None if enabled is None or isinstance(enabled, Unset) else bool(enabled),
+            autotopup_enabled=enabled,
             autotopup_threshold_usd=_optional(settings.threshold),
             autotopup_amount_usd=_optional(settings.amount),
             runway_days=None,
             unix_time=time.time(),
+            autotopup_sources_disagree=None if enabled is None or legacy is None else enabled is not legacy,
         )
         if self._forecast_window is None:
             return reading

@@ -41,7 +41,7 @@ def test_balance_table(fake_api: FakeAIMLAPI) -> None:
     assert out.splitlines() == [
         "balance       551,564,495 credits (275.78 USD)",
         "low balance   no (threshold 10,000 credits)",
-        "auto top-up   disabled",
+        "auto top-up   disabled (the legacy flag of GET /v1/billing/balance; `detail` shows the current setting)",
         "status        current: Balance is current and up to date",
         "last updated  2025-11-10 10:01:56 UTC",
     ]
@@ -58,7 +58,7 @@ def test_detail_table(fake_api: FakeAIMLAPI) -> None:
         "user id      111",
         "email        user@example.com",
         "balance      275.78 USD",
-        "auto top-up  on: adds 100.00 USD when the balance falls below 50.00 USD",
+        "auto top-up  on: adds 100.00 USD when the balance falls below 50.00 USD (GET /v2/billing/detail)",
     ]
 
 
@@ -136,7 +136,7 @@ def test_check_is_unknown_on_an_api_error(fake_api: FakeAIMLAPI) -> None:
     "argv",
     [
         ("check", "--warning-usd", "5", "--critical-usd", "10"),
-        ("check", "--warning-usd", "5"),
+        ("check",),
         ("check", "--warning-usd", "five", "--critical-usd", "1"),
     ],
 )
@@ -198,7 +198,7 @@ def test_detail_table_when_auto_top_up_is_off(fake_api: FakeAIMLAPI) -> None:
     fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "autotopup_settings": {"is_enabled": False}}))
     code, out, _ = run("detail", "--base-url", fake_api.url)
     assert code == 0
-    assert out.splitlines()[-1] == "auto top-up  off"
+    assert out.splitlines()[-1] == "auto top-up  off (GET /v2/billing/detail)"
 
 
 # -- metrics and exporter -------------------------------------------------------------------------------
@@ -498,13 +498,14 @@ def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI
     ids=["pipe", "newline", "key", "escape", "huge"],
 )
 def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI, currency: str) -> None:
-    """The currency is server text: no perfdata of its own, one line, no key, no terminal control, short."""
+    """A currency other than USD is UNKNOWN, and the line that names it is still harmless: no perfdata
+    of its own, one line, no key, no terminal control, short."""
     fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": currency}))
     code, out, err = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
-    assert (code, err) == (0, "")
+    assert (code, err) == (3, "")
+    assert out.startswith("BILLING UNKNOWN - GET /v2/billing returned 200 but field 'currency' is ")
     assert len(out.splitlines()) == 1
-    assert out.count("|") == 1
-    assert out.endswith(" | balance_usd=50.00;10:;5:\n")
+    assert "|" not in out
     assert API_KEY[:8].lower() not in out.lower()
     assert "\x1b" not in out
     assert len(out) < 200
@@ -542,16 +543,22 @@ def test_checks_huge_balance_is_bounded(fake_api: FakeAIMLAPI) -> None:
 
 @pytest.mark.parametrize("command", ["summary", "detail"])
 def test_summary_and_detail_show_server_text_escaped(fake_api: FakeAIMLAPI, command: str) -> None:
+    """Server text in a table (an e-mail), or in the error that refuses it (a currency), is escaped."""
+    path = "/v2/billing" if command == "summary" else "/v2/billing/detail"
     body = {**(BILLING if command == "summary" else DETAIL), "currency": "USD\x1b[2J\nX"}
+    fake_api.script(path, Reply(200, body))
+    code, out, err = run(command, "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert "field 'currency' is 'USD\\x1b[2J\\nX'" in err
+    assert (err.count("\n"), "\x1b" in err) == (1, False)
     if command == "detail":
-        body["email"] = "me\x1b]0;title\x07@example.com"
-    fake_api.script("/v2/billing" if command == "summary" else "/v2/billing/detail", Reply(200, body))
-    code, out, _ = run(command, "--base-url", fake_api.url)
-    assert code == 0
-    assert "\x1b" not in out
-    assert "\x07" not in out
-    assert "USD\\x1b[2J\\nX" in out
-    assert len(out.splitlines()) == (1 if command == "summary" else 4)
+        fake_api.script(path, Reply(200, {**DETAIL, "email": "me\x1b]0;title\x07@example.com"}))
+        code, out, _ = run(command, "--base-url", fake_api.url)
+        assert code == 0
+        assert "\x1b" not in out
+        assert "\x07" not in out
+        assert "me\\x1b]0;title\\x07@example.com" in out
+        assert len(out.splitlines()) == 4
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ def test_cli_forecast_table_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         assert rows["runway"] == "100.0 days (at the last 7 days' rate: 75.8 days)"
         assert rows["runs out"] == "around 2026-11-28"
-        assert rows["auto top-up"] == "off"
+        assert rows["auto top-up"] == "off (GET /v2/billing/detail)"
         assert rows["spend"] == "3.90 USD (3.60 USD in the last 7 days)"
         assert rows["vendor/model-b"] == "2.20 USD"
         code, text, _ = _run("forecast", "--window", "10d", "--json", "--base-url", api.url)
@@ -221,7 +221,7 @@ def test_check_with_an_unbounded_runway_is_ok_with_an_undetermined_value() -> No
         code, out, _ = _run(*argv)
     assert (code, out) == (
         0,
-        "BILLING OK - balance 39.00 USD, runway unbounded | balance_usd=39.00;10:;5: runway_days=U;30:;\n",
+        "BILLING OK - balance 39.00 USD, runway unbounded | balance_usd=39.00;10:;5: runway_days=U;30:\n",
     )
 
 

@@ -69,6 +69,8 @@ CANNED_VALUES = {
     "aimlapi_autotopup_enabled": 1.0,
     "aimlapi_autotopup_threshold_usd": 50.0,
     "aimlapi_autotopup_amount_usd": 100.0,
+    # The stand-in's legacy flag says "disabled" where GET /v2/billing/detail says enabled.
+    "aimlapi_autotopup_sources_disagree": 1.0,
 }
 VALUE_FAMILIES = {*CANNED_VALUES, "aimlapi_runway_days", "aimlapi_last_success_timestamp_seconds"}
 STATUS_FAMILIES = {"aimlapi_scrape_success", "aimlapi_scrape_duration_seconds", "aimlapi_data_stale"}
@@ -101,6 +103,7 @@ HELP_WORDS = {
     "aimlapi_autotopup_enabled": ("auto top-up", "enabled"),
     "aimlapi_autotopup_threshold_usd": ("auto top-up", "US dollars"),
     "aimlapi_autotopup_amount_usd": ("auto top-up", "US dollars"),
+    "aimlapi_autotopup_sources_disagree": ("legacy autoDebitStatus", "GET /v2/billing/detail", "contradicts"),
     "aimlapi_runway_days": ("Days", "+Inf"),
     "aimlapi_scrape_success": ("last read", "succeeded"),
     "aimlapi_scrape_duration_seconds": ("Duration", "last read"),
@@ -301,10 +304,14 @@ def test_registering_reads_nothing_and_uses_a_private_registry(fake_api: FakeAIM
     ("settings", "expected"),
     [
         ({}, {}),
-        ({"is_enabled": False}, {"aimlapi_autotopup_enabled": 0.0}),
+        ({"is_enabled": False}, {"aimlapi_autotopup_enabled": 0.0, "aimlapi_autotopup_sources_disagree": 0.0}),
         (
             {"is_enabled": True, "threshold": 5.5},
-            {"aimlapi_autotopup_enabled": 1.0, "aimlapi_autotopup_threshold_usd": 5.5},
+            {
+                "aimlapi_autotopup_enabled": 1.0,
+                "aimlapi_autotopup_threshold_usd": 5.5,
+                "aimlapi_autotopup_sources_disagree": 1.0,
+            },
         ),
     ],
     ids=["all-unset", "disabled-only", "no-amount"],
@@ -326,7 +333,7 @@ def test_a_balance_in_another_currency_is_not_exported_as_usd(caplog: pytest.Log
         families = parse(exposition(build_registry(BillingCollector(client))))
     assert set(families) == STATUS_FAMILIES
     assert value(families, "aimlapi_scrape_success") == 0.0
-    assert "'EUR', not USD" in caplog.text
+    assert "ResponseValidationError: GET /v2/billing/detail returned 200 but field 'currency' is 'EUR'" in caplog.text
 
 
 # --- caching ------------------------------------------------------------------------------------

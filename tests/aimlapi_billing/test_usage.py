@@ -223,10 +223,20 @@ def test_a_long_period_becomes_contiguous_pieces_ending_now() -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_pieces_that_disagree_on_currency_are_not_added(httpx_mock: HTTPXMock, mode: str) -> None:
+async def test_a_piece_in_another_currency_is_not_added(httpx_mock: HTTPXMock, mode: str) -> None:
     httpx_mock.add_response(json=usage_body(end="2026-04-03T00:00:00Z"))
     httpx_mock.add_response(json=usage_body(start="2026-04-03T00:00:00Z", end="2026-06-01T00:00:00Z", currency="EUR"))
-    with pytest.raises(ResponseValidationError, match="cannot be added"):
+    with pytest.raises(ResponseValidationError, match="field 'currency' is 'EUR': the SDK reads amounts in USD only"):
+        await call(mode, lambda billing: billing.usage.total(start=START, end="2026-06-01T00:00:00Z"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_pieces_for_different_keys_are_not_added(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(json=usage_body(end="2026-04-03T00:00:00Z"))
+    httpx_mock.add_response(
+        json=usage_body(start="2026-04-03T00:00:00Z", end="2026-06-01T00:00:00Z", api_key_prefix="other123")
+    )
+    with pytest.raises(ResponseValidationError, match="'other123': they cannot be added"):
         await call(mode, lambda billing: billing.usage.total(start=START, end="2026-06-01T00:00:00Z"))
 
 

@@ -30,6 +30,8 @@ ENDPOINTS = {
     "transactions_page": "TransactionsResponse",
 }
 
+#: The one rule beyond the schema: a currency is USD (any case, surrounding whitespace ignored).
+USD_SPELLINGS = st.sampled_from(["USD", "usd", "Usd", " USD\n"])
 # A wrong value for each JSON type: never valid where that type is declared.
 WRONG_VALUE = {"number": "12.5", "integer": "12", "string": 12, "boolean": "true", "object": [], "array": {}}
 
@@ -52,7 +54,10 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
         strategy = st.sampled_from(schema["enum"])
     elif kind == "object":
-        properties = {name: from_schema(child) for name, child in schema.get("properties", {}).items()}
+        properties = {
+            name: USD_SPELLINGS if name == "currency" else from_schema(child)
+            for name, child in schema.get("properties", {}).items()
+        }
         required = set(schema.get("required", []))
         strategy = st.fixed_dictionaries(
             {name: value for name, value in properties.items() if name in required},
@@ -124,6 +129,18 @@ def test_every_schema_valid_body_parses(served: tuple[Server, Billing], method: 
     body = data.draw(from_schema(schema), label="body")
     result = _fetch(served, method, body)
     assert set(body) <= set(result.to_dict())
+    if "currency" in body:
+        assert result.currency == "USD"
+
+
+@pytest.mark.parametrize("method", ["summary", "detail"])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_other_currency_is_refused(served: tuple[Server, Billing], method: str, data: st.DataObject) -> None:
+    body = data.draw(from_schema(resolved(COMPONENTS[ENDPOINTS[method]])), label="body")
+    other = data.draw(st.text().filter(lambda text: not text.isascii() or text.strip().upper() != "USD"))
+    with pytest.raises(ResponseValidationError, match="reads amounts in USD only"):  # the key, "k", is redacted
+        _fetch(served, method, {**body, "currency": other})
 
 
 @pytest.mark.parametrize("method", sorted(ENDPOINTS))

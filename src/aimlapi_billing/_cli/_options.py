@@ -35,11 +35,21 @@ EXIT_CODES_TEXT = (
     "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
     "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
-    "not the schema, pages that never end); 1 only for a bug."
+    "not the schema, an amount in a currency other than USD, pages that never end); 1 only for a bug."
+)
+#: Where a command's auto top-up figure comes from, printed beside it: the two endpoints may disagree.
+CURRENT_AUTOTOPUP = "GET /v2/billing/detail"
+LEGACY_AUTOTOPUP = "the legacy flag of GET /v1/billing/balance; `detail` shows the current setting"
+#: Which endpoint's auto top-up setting each command shows or trusts.
+AUTOTOPUP_SOURCES_TEXT = (
+    "auto top-up: GET /v2/billing/detail's autotopup_settings are the current setting, which detail, forecast, "
+    "check and the exporter follow; balance shows GET /v1/billing/balance's legacy autoDebitStatus, labelled "
+    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do)."
 )
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
-    "option, no key, a network failure or timeout, an error status, an unusable answer)."
+    "option, no key, a network failure or timeout, an error status, an unusable answer: a balance in a currency "
+    "other than USD included)."
 )
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
@@ -90,10 +100,15 @@ def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
     return f"{_wrap('defaults: ' + defaults)}\n\n{_wrap(exit_codes)}"
 
 
-def add_epilog(parser: argparse.ArgumentParser, text: str) -> None:
-    """A paragraph after every command's defaults and exit codes in ``--help``: the command's own
-    (``exit codes of ...``)."""
-    parser.epilog = f"{parser.epilog or ''}\n\n{_wrap(text)}".lstrip()
+def add_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes: bool = False) -> None:
+    """A paragraph in a command's ``--help`` after the defaults every command gets: at the end (the
+    command's own ``exit codes of ...``), or ``before_exit_codes`` (its own rules; the exit codes stay last)."""
+    wrapped = _wrap(text)
+    if before_exit_codes and parser.epilog:
+        head, _, exit_codes = parser.epilog.rpartition("\n\n")
+        parser.epilog = f"{head}\n\n{wrapped}\n\n{exit_codes}".lstrip()
+    else:
+        parser.epilog = f"{parser.epilog or ''}\n\n{wrapped}".lstrip()
 
 
 def connection_options() -> Parser:

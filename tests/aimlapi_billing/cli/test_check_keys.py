@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from aimlapi_billing import BudgetReport, KeyBudget, __version__
 from aimlapi_billing._cli import main
-from aimlapi_billing._cli._commands.check_keys import _perfdata, status
+from aimlapi_billing._cli._commands.check_keys import PERCENT, _perfdata, status
 
 from ..budget_data import budget_account
 from ..conftest import API_KEY
@@ -230,16 +230,18 @@ def budget(prefix: str, utilisation: float | None) -> KeyBudget:
     ],
 )
 def test_perfdata_labels_and_values(prefix: str, utilisation: float | None, own: bool, perfdata: str) -> None:
-    assert _perfdata(budget(prefix, utilisation), own, 80, 95, str) == perfdata
+    assert _perfdata(budget(prefix, utilisation), own, PERCENT("80"), PERCENT("95"), str) == perfdata
 
 
 def test_a_period_this_version_does_not_know_is_unknown() -> None:
     report = BudgetReport((budget("abcd1234", None), budget("efgh5678", 0.5)), only_own_key=False, as_of=NOW)
-    state, line = status(report, 80, 95, str)
+    state, line = status(report, PERCENT("80"), PERCENT("95"), str)
     assert state == 3
     assert line.startswith("1 of 2 keys with a limit not measured: abcd1234: a limit of 1.00 USD per day, spend")
     # A WARNING outranks it, and both are named.
-    state, line = status(BudgetReport((*report.budgets, budget("ijkl9012", 0.85)), False, NOW), 80, 95, str)
+    state, line = status(
+        BudgetReport((*report.budgets, budget("ijkl9012", 0.85)), False, NOW), PERCENT("80"), PERCENT("95"), str
+    )
     assert state == 1
     assert line.startswith(
         "1 of 3 keys with a limit past a threshold: ijkl9012 at 85.0% of 1.00 USD per day; "
@@ -249,7 +251,7 @@ def test_a_period_this_version_does_not_know_is_unknown() -> None:
 
 def test_only_the_worst_three_are_named() -> None:
     budgets = tuple(budget(f"key{n:05d}", 0.9 + n / 100) for n in range(5))
-    state, line = status(BudgetReport(budgets, only_own_key=False, as_of=NOW), 80, 95, str)
+    state, line = status(BudgetReport(budgets, only_own_key=False, as_of=NOW), PERCENT("80"), PERCENT("95"), str)
     assert state == 1
     assert line.startswith(
         "5 of 5 keys with a limit past a threshold: key00004 at 94.0% of 1.00 USD per day, key00003 at 93.0% of "
@@ -264,13 +266,13 @@ def test_only_the_worst_three_are_named() -> None:
 @pytest.mark.parametrize(
     ("argv", "problem"),
     [
-        (["-w", "95", "-c", "80"], "--critical-percent (80) must not be below --warning-percent (95)"),
+        (["-w", "95", "-c", "80"], "--critical-percent (80) alerts where --warning-percent (95) does not"),
         (["-w", "-1", "-c", "80"], "must be a percentage from 0 to 10000, not '-1'"),
         (["-w", "80", "-c", "10000.5"], "must be a percentage from 0 to 10000"),
-        (["-w", "nan", "-c", "80"], "not 'nan'"),
-        (["-w", "80", "-c", "inf"], "not 'inf'"),
-        (["-w", "80"], "the following arguments are required: -c/--critical-percent"),
-        (["-w", "80%", "-c", "90"], "not a percentage: '80%'"),
+        (["-w", "nan", "-c", "80"], "not a percentage or a range (N, N:, ~:N, N:M or @N:M): 'nan'"),
+        (["-w", "80", "-c", "inf"], "not a percentage or a range (N, N:, ~:N, N:M or @N:M): 'inf'"),
+        ([], "no threshold: give -w/--warning-percent or -c/--critical-percent"),
+        (["-w", "80%", "-c", "90"], "not a percentage or a range (N, N:, ~:N, N:M or @N:M): '80%'"),
         (["-w", "80", "-c", "90", "--timeout", "0"], "--timeout"),
         (["-w", "80", "-c", "90", "--keys"], "unrecognized arguments: --keys"),
     ],
@@ -414,7 +416,7 @@ def test_server_text_cannot_inject_perfdata_and_is_bounded() -> None:
         {"prefix": "a_b00001", "name": "twin", "utilisation": 0.95},
         {"prefix": "yr000001", "retention": "year|" * 50, "utilisation": None, "spend": None},
     )
-    state, line = status(report, 80, 90, str)
+    state, line = status(report, PERCENT("80"), PERCENT("90"), str)
     assert state == 2
     message, perfdata = line.split(" | ")  # exactly one separator: none from server text
     assert "|" not in message
@@ -423,10 +425,12 @@ def test_server_text_cannot_inject_perfdata_and_is_bounded() -> None:
 
 
 def test_thresholds_are_printed_as_given() -> None:
-    state, line = status(budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), 79.999, 95.5, str)
+    state, line = status(
+        budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), PERCENT("79.999"), PERCENT("95.5"), str
+    )
     assert (state, line.split(" | ")[1]) == (0, "'abcd1234_pct'=50.0%;79.999;95.5;0")
     assert "within 79.999%" in line
-    _, line = status(budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), 1e-300, 95, str)
+    _, line = status(budgets_of({"prefix": "abcd1234", "utilisation": 0.5}), PERCENT("1e-300"), PERCENT("95"), str)
     assert line.split(" | ")[1] == "'abcd1234_pct'=50.0%;0;95;0"
 
 
@@ -434,7 +438,7 @@ def test_a_thousand_keys_stay_under_nagios_8_kb() -> None:
     from aimlapi_billing._cli._commands.check_keys import PERFDATA_KEYS
 
     records = [{"prefix": f"k{n:07d}", "name": "n" * 60, "utilisation": n / 1000} for n in range(1000)]
-    state, line = status(budgets_of(*records), 80, 95, str)
+    state, line = status(budgets_of(*records), PERCENT("80"), PERCENT("95"), str)
     assert state == 2
     assert len(line.encode()) < 8192
     perfdata = line.split(" | ")[1].split()
@@ -454,7 +458,7 @@ def test_a_limit_of_zero_is_quiet_until_something_is_spent(spend: Decimal, state
         "spend": spend,
         "utilisation": utilisation(spend, Decimal(0)),
     }
-    got, line = status(budgets_of(record), 10, 20, str)
+    got, line = status(budgets_of(record), PERCENT("10"), PERCENT("20"), str)
     assert got == state
     assert line.endswith(f"'zero0001_pct'={value};10;20;0")
 

@@ -252,14 +252,16 @@ def test_a_plugin_whose_line_cannot_be_written_is_unknown(
 
 
 def test_what_the_output_encoding_cannot_hold_is_escaped(fake_api: FakeAIMLAPI) -> None:
-    """`PYTHONIOENCODING=ascii`: a server's non-ASCII text is written escaped, not taken for an unwritable output."""
+    """`PYTHONIOENCODING=ascii`: a server's non-ASCII text is written escaped, not taken for an unwritable output
+    (whose UNKNOWN line would say so instead)."""
     fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": "€UR"}))
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="ascii")
     err = io.StringIO()
-    assert main(["check", "-w", "10", "-c", "5", "--base-url", fake_api.url], out=out, err=err) == 0
-    line = b"BILLING OK - balance 50.00 \\u20acUR | balance_usd=50.00;10:;5:\n"
-    assert (raw.getvalue(), err.getvalue()) == (line, "")
+    assert main(["check", "-w", "10", "-c", "5", "--base-url", fake_api.url], out=out, err=err) == 3
+    line = b"BILLING UNKNOWN - GET /v2/billing returned 200 but field 'currency' is '\\u20acUR': the SDK reads"
+    assert raw.getvalue().startswith(line)
+    assert err.getvalue() == ""
 
 
 def test_a_closed_stderr_sends_nothing_to_stdout(fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -222,7 +222,7 @@ def test_a_piece_measured_over_less_than_asked_is_refused() -> None:
 
 
 @pytest.mark.parametrize("shape", [[], ["--json"]], ids=["table", "json"])
-def test_the_currency_is_redacted_and_escaped(fake_api: FakeAIMLAPI, shape: list[str]) -> None:
+def test_a_currency_other_than_usd_is_exit_6_redacted_and_escaped(fake_api: FakeAIMLAPI, shape: list[str]) -> None:
     body = {
         "api_key_prefix": "b747e891",
         "start": "2025-11-01T00:00:00.000Z",
@@ -232,8 +232,8 @@ def test_the_currency_is_redacted_and_escaped(fake_api: FakeAIMLAPI, shape: list
         "requests": 3,
     }
     fake_api.script("/v2/usage", Reply(200, body))
-    code, out, _ = run("usage", *WINDOW, "--key-prefix", "b747e891", *shape, "--base-url", fake_api.url)
-    assert code == 0
-    assert API_KEY[:8].lower() not in out.lower()
-    assert "\x1b" not in out
-    assert "USD <redacted>" in out
+    code, out, err = run("usage", *WINDOW, "--key-prefix", "b747e891", *shape, "--base-url", fake_api.url)
+    assert (code, out) == (6, "")
+    assert API_KEY[:8].lower() not in err.lower()
+    assert "\x1b" not in err
+    assert "field 'currency' is 'USD <redacted>" in err

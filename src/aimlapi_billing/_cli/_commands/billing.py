@@ -14,7 +14,16 @@ from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from .._common import EXIT_OK, client, first_fetched, report, table, usd
-from .._options import EnumValues, add_max_pages, moment, number
+from .._options import (
+    AUTOTOPUP_SOURCES_TEXT,
+    CURRENT_AUTOTOPUP,
+    LEGACY_AUTOTOPUP,
+    EnumValues,
+    add_epilog,
+    add_max_pages,
+    moment,
+    number,
+)
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import Transaction
@@ -48,7 +57,7 @@ def _balance_table(result: Any) -> str:
                 "low balance",
                 f"{'yes' if result.low_balance else 'no'} (threshold {result.low_balance_threshold:,.0f} credits)",
             ),
-            ("auto top-up", result.auto_debit_status),
+            ("auto top-up", f"{result.auto_debit_status} ({LEGACY_AUTOTOPUP})"),
             ("status", f"{result.status}: {result.status_explanation}"),
             ("last updated", last_text),
         ]
@@ -56,7 +65,7 @@ def _balance_table(result: Any) -> str:
 
 
 def _summary_table(result: Any) -> str:
-    return _server_table([("balance", f"{result.current_balance:,.2f} {result.currency}")])
+    return _server_table([("balance", usd(result.current_balance))])  # the SDK refuses any other currency
 
 
 def _detail_table(result: Any) -> str:
@@ -67,11 +76,12 @@ def _detail_table(result: Any) -> str:
             topup += f": adds {usd(settings.amount)} when the balance falls below {usd(settings.threshold)}"
     else:
         topup = "off" if settings.is_enabled is False else "unknown"
+    topup += f" ({CURRENT_AUTOTOPUP})"
     return _server_table(
         [
             ("user id", f"{result.user_id:.0f}" if float(result.user_id).is_integer() else str(result.user_id)),
             ("email", result.email),
-            ("balance", f"{result.current_balance:,.2f} {result.currency}"),
+            ("balance", usd(result.current_balance)),
             ("auto top-up", topup),
         ]
     )
@@ -85,6 +95,8 @@ _READINGS: dict[str, tuple[Callable[[Billing], Any], Callable[[Any], str]]] = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name in ("balance", "detail"):
+        add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     if name in _READINGS:
         parser.add_argument("--json", action="store_true", help="print the API's JSON instead of a table")
         return

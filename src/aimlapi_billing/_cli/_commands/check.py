@@ -3,32 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from typing import TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._redaction import failure_text
-from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text, threshold_text
-from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_max_pages, number, span_text, window
+from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text
+from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_epilog, add_max_pages, span_text, window
+from .._thresholds import SYNTAX, swapped, threshold
+from .._thresholds import perfdata as range_perfdata
+from .._thresholds import state as range_state
 
-#: Characters of the server's currency, and of its unknown ledger directions, the line shows.
-CURRENCY_CHARS, DIRECTION_CHARS = 12, 60
+#: Characters of the server's unknown ledger directions the line shows.
+DIRECTION_CHARS = 60
 DEFAULTS = {
     "check": f"no runway thresholds (the balance only); --window {span_text(DEFAULT_WINDOW)}, "
     f"--max-pages {DEFAULT_MAX_PAGES}"
 }
+THRESHOLD_OPTIONS = "-w/--warning-usd, -c/--critical-usd, --warning-days or --critical-days"
+#: The balance and the runway: a bare N is "alert below N" (N:), as these options always meant.
+USD = threshold("an amount in USD", -MAX_USD, MAX_USD, bare_is_below=True)
+DAYS = threshold("a number of days", 0, MAX_DAYS, bare_is_below=True)
+RULES = (
+    f"thresholds: {THRESHOLD_OPTIONS}, at least one, each alone or with others, in the plugin guidelines' "
+    f"range syntax ({SYNTAX}): N: alerts below N, ~:N above N, N:M outside N to M, @N:M inside (ends "
+    "included; one starting with a minus sign as --warning-usd=-5:). A bare N is N: (alert below N), as it "
+    "always was here, unlike the guidelines' bare N (0:N). "
+    "CRITICAL must be the stricter of a pair (-w 5 -c 10 is UNKNOWN); perfdata writes each range in the "
+    "guidelines' syntax (100:), an absent one empty; a runway with nothing spent is unbounded, beyond any "
+    "number of days. The balance is GET /v2/billing's (with a runway threshold GET /v2/billing/detail's, and "
+    "the ledger), in USD only: another currency is UNKNOWN; never the legacy GET /v1/billing/balance, and auto "
+    "top-up (GET /v2/billing/detail's, when read) does not change the state."
+)
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    usd = number("an amount in USD", -MAX_USD, MAX_USD)
-    days = number("a number of days", 0, MAX_DAYS)
+    add_epilog(parser, RULES, before_exit_codes=True)
     # The plugin guidelines' short options: -w/-c thresholds (and -t timeout, -V version on every plugin).
-    parser.add_argument("-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
-    parser.add_argument(
-        "-c", "--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance"
-    )
-    parser.add_argument("--warning-days", type=days, metavar="N", help="WARNING when the runway is below N days")
-    parser.add_argument("--critical-days", type=days, metavar="M", help="CRITICAL when the runway is below M days")
+    parser.add_argument("-w", "--warning-usd", type=USD, metavar="W", help="WARNING range of the balance (N: below N)")
+    parser.add_argument("-c", "--critical-usd", type=USD, metavar="C", help="CRITICAL range of the balance")
+    parser.add_argument("--warning-days", type=DAYS, metavar="N", help="WARNING range of the runway in days")
+    parser.add_argument("--critical-days", type=DAYS, metavar="M", help="CRITICAL range of the runway in days")
     add_max_pages(parser)
     parser.add_argument(
         "--window",
@@ -41,8 +57,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     warning, critical = args.warning_usd, args.critical_usd
-    problem = threshold_problem("usd", warning, critical) or threshold_problem(
-        "days", args.warning_days, args.critical_days
+    thresholds = (warning, critical, args.warning_days, args.critical_days)
+    problem = (
+        swapped(warning, critical, ("--warning-usd", "--critical-usd"))
+        or swapped(args.warning_days, args.critical_days, ("--warning-days", "--critical-days"))
+        or (None if any(given is not None for given in thresholds) else f"no threshold: give {THRESHOLD_OPTIONS}")
     )
     if problem:
         print(f"BILLING UNKNOWN - {problem}", file=out)
@@ -54,24 +73,22 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             redact = billing._redact
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
-                balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
+                balance, runway = float(forecast.balance_usd), forecast.runway_days
             else:
                 forecast = None
                 summary = billing.summary()
-                balance, currency, runway = summary.current_balance, summary.currency, None
+                balance, runway = summary.current_balance, None  # the SDK refuses any currency but USD
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
-    state = state_below(balance, warning, critical)
-    # The currency is server text: redacted, printable, short, and no "|" to start perfdata of its own.
+    state = range_state(balance, warning, critical)
     shown = bounded(balance, MAX_USD, 2)
-    message = f"balance {shown} {plugin_text(redact(currency), CURRENCY_CHARS)}"
-    # Range "W:" means "alert below W" in the plugin guidelines' threshold syntax.
-    perfdata = f"balance_usd={shown};{threshold_text(warning)}:;{threshold_text(critical)}:"
+    message = f"balance {shown} USD"
+    perfdata = f"balance_usd={shown}{range_perfdata(warning, critical)}".rstrip(";")
     if wants_runway:
         days = None if runway is None else float(runway)
-        if days is not None:
-            state = max(state, state_below(days, args.warning_days, args.critical_days))
+        # Nothing spent: the runway is unbounded, as good as infinitely long, for any range.
+        state = max(state, range_state(math.inf if days is None else days, args.warning_days, args.critical_days))
         message += ", runway " + ("unbounded" if days is None else f"{bounded(days, MAX_DAYS, 1)} days")
         if forecast is not None and forecast.unclassified_entries:
             message += (
@@ -80,25 +97,6 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         # "U": the plugin guidelines' value for "cannot be determined": no spend, no finite runway.
         value = "U" if days is None else bounded(days, MAX_DAYS, 1)
-        perfdata += f" runway_days={value};{_at_least(args.warning_days)};{_at_least(args.critical_days)}"
+        perfdata += f" runway_days={value}{range_perfdata(args.warning_days, args.critical_days)}".rstrip(";")
     print(f"BILLING {CHECK_STATES[state]} - {message} | {perfdata}", file=out)
     return state
-
-
-def threshold_problem(unit: str, warning: float | None, critical: float | None) -> str | None:
-    """For thresholds that alert *below* a value: critical must not be above warning."""
-    if warning is not None and critical is not None and critical > warning:
-        return f"--critical-{unit} ({critical}) must not be above --warning-{unit} ({warning})"
-    return None
-
-
-def state_below(value: float, warning: float | None, critical: float | None) -> int:
-    if critical is not None and value < critical:
-        return 2
-    if warning is not None and value < warning:
-        return 1
-    return 0
-
-
-def _at_least(threshold: float | None) -> str:
-    return "" if threshold is None else f"{threshold_text(threshold)}:"

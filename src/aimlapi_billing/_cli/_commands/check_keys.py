@@ -32,7 +32,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
-from .._options import number
+from .._options import add_epilog
+from .._thresholds import SYNTAX, Range, swapped, threshold
+from .._thresholds import perfdata as range_perfdata
+from .._thresholds import state as range_state
 
 if TYPE_CHECKING:
     from ..._budgets import BudgetReport, KeyBudget
@@ -59,30 +62,42 @@ _PERIODS = {"day": "per day", "week": "per week", "month": "per month", "no_rese
 _SEVERITY = {0: 0, 3: 1, 1: 2, 2: 3}
 
 
+THRESHOLD_OPTIONS = "-w/--warning-percent or -c/--critical-percent"
+#: A key's percentage of its limit: a bare N is the guidelines' 0:N, "alert above N %".
+PERCENT = threshold("a percentage", 0, MAX_PERCENT, bare_is_below=False)
+RULES = (
+    f"thresholds: {THRESHOLD_OPTIONS}, at least one, each alone or both, in the plugin guidelines' range "
+    f"syntax ({SYNTAX}) of a key's percentage of its limit: a bare N (0:N, as the guidelines have it) alerts "
+    "above N %, so a key at exactly N % is OK; ~:N likewise, N: below N, N:M outside, @N:M inside (ends "
+    f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair (-w 95 -c 80 is UNKNOWN); "
+    "perfdata writes each range in the guidelines' syntax, an absent one empty."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    percent = number("a percentage", 0, MAX_PERCENT)
+    add_epilog(parser, RULES, before_exit_codes=True)
     parser.add_argument(
         "-w",
         "--warning-percent",
-        type=percent,
-        required=True,
+        type=PERCENT,
         metavar="W",
-        help="WARNING when a key has spent more than W %% of its limit in the current period",
+        help="WARNING range of a key's percentage of its limit in the current period (W: above W %%)",
     )
     parser.add_argument(
         "-c",
         "--critical-percent",
-        type=percent,
-        required=True,
+        type=PERCENT,
         metavar="C",
-        help="CRITICAL when a key has spent more than C %% of its limit (C at least W)",
+        help="CRITICAL range of a key's percentage of its limit (stricter than W)",
     )
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     warning, critical = args.warning_percent, args.critical_percent
-    if critical < warning:
-        problem = f"--critical-percent ({critical:g}) must not be below --warning-percent ({warning:g})"
+    problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"))
+    if warning is None and critical is None:
+        problem = f"no threshold: give {THRESHOLD_OPTIONS}"
+    if problem:
         print(f"{LABEL} UNKNOWN - {problem}", file=out)
         return CHECK_UNKNOWN
     redact: Callable[[str], str] = str
@@ -107,16 +122,17 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return state
 
 
-def key_state(budget: KeyBudget, warning: float, critical: float) -> int:
+def key_state(budget: KeyBudget, warning: Range | None, critical: Range | None) -> int:
     if budget.utilisation is None or budget.spend is None:
         return CHECK_UNKNOWN  # a limit period this version does not know
     if budget.threshold == 0:  # blocked on purpose: quiet while nothing is spent, critical once anything is
         return 0 if budget.spend == 0 else 2
-    percent = budget.utilisation * 100
-    return 2 if percent > critical else 1 if percent > warning else 0
+    return range_state(budget.utilisation * 100, warning, critical)
 
 
-def status(report: BudgetReport, warning: float, critical: float, redact: Callable[[str], str]) -> tuple[int, str]:
+def status(
+    report: BudgetReport, warning: Range | None, critical: Range | None, redact: Callable[[str], str]
+) -> tuple[int, str]:
     """The state and the output line (message, then ``|`` and the perfdata) for ``report``; server
     text passes through ``redact`` (the client's redaction of its key)."""
     from ..._budgets import identity
@@ -159,8 +175,7 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
             f"{len(unmeasured)} of {_keys(len(checked), 'with a limit')} not measured: {_named(unmeasured, where)}"
         )
     else:
-        within = f"within {threshold_text(warning)}%"
-        message = f"{_keys(len(checked), 'with a limit')} {within}, the highest {where(worst[0])}"
+        message = f"{_keys(len(checked), 'with a limit')} {_within(warning or critical)}, the highest {where(worst[0])}"
     if over and unmeasured:
         message += f"; {_keys(len(unmeasured))} not measured: {_named(unmeasured, where)}"
     if skipped and checked:
@@ -186,8 +201,8 @@ def status(report: BudgetReport, warning: float, critical: float, redact: Callab
 def _perfdata(
     budget: KeyBudget,
     own: bool,
-    warning: float,
-    critical: float,
+    warning: Range | None,
+    critical: Range | None,
     redact: Callable[[str], str],
     used: set[str] | None = None,
 ) -> str:
@@ -207,7 +222,14 @@ def _perfdata(
     ratio = budget.utilisation
     # "U": the guidelines' "cannot be determined": a period this version does not know, or a limit of 0.
     value = "U" if ratio is None or budget.threshold == 0 or ratio == float("inf") else f"{_percent(ratio)}%"
-    return f"'{label}_pct'={value};{threshold_text(warning)};{threshold_text(critical)};0"
+    return f"'{label}_pct'={value}{range_perfdata(warning, critical)};0"
+
+
+def _within(shown: Range | None) -> str:
+    """``within 80%`` for the usual "alert above N" threshold; otherwise no figure to quote."""
+    if shown is not None and not shown.inside and shown.start <= 0 and shown.end != float("inf"):
+        return f"within {threshold_text(shown.end)}%"
+    return "within the thresholds"
 
 
 def _percent(ratio: float) -> str:

@@ -12,7 +12,16 @@ from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from .._common import EXIT_OK, client, report, table, usd
-from .._options import DEFAULT_WINDOW, MAX_DAYS, add_max_pages, span_text, window
+from .._options import (
+    AUTOTOPUP_SOURCES_TEXT,
+    CURRENT_AUTOTOPUP,
+    DEFAULT_WINDOW,
+    MAX_DAYS,
+    add_epilog,
+    add_max_pages,
+    span_text,
+    window,
+)
 
 if TYPE_CHECKING:
     from ..._forecast import Forecast
@@ -23,6 +32,7 @@ DEFAULTS = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     parser.add_argument(
         "--window",
         type=window,
@@ -90,8 +100,13 @@ def forecast_table(forecast: Forecast) -> str:
         threshold = "?" if forecast.autotopup_threshold_usd is None else usd(forecast.autotopup_threshold_usd)
         amount = "?" if forecast.autotopup_amount_usd is None else usd(forecast.autotopup_amount_usd)
         trigger = "" if forecast.next_topup_at is None else f", next around {_when(forecast.next_topup_at)}"
-        rows.append(("auto top-up", f"on: runway is until the next top-up (+{amount} below {threshold}{trigger})"))
+        rows.append(
+            (
+                "auto top-up",
+                f"on ({CURRENT_AUTOTOPUP}): runway is until the next top-up (+{amount} below {threshold}{trigger})",
+            )
+        )
     else:
-        rows.append(("auto top-up", "off"))
+        rows.append(("auto top-up", f"off ({CURRENT_AUTOTOPUP})"))
     # Model names and entry types come from the server: no control characters reach the terminal.
     return table([(printable(label), printable(value)) for label, value in rows])

@@ -24,7 +24,7 @@ from ..._exporter_server import (
     REQUEST_TIMEOUT,
 )
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
-from .._options import address, number, textfile, window
+from .._options import AUTOTOPUP_SOURCES_TEXT, add_epilog, address, number, textfile, window
 
 _USAGE_DEFAULTS = "no per-key series (no --keys), no spend by model (no --model-window), --top-models 10"
 DEFAULTS = {
@@ -45,6 +45,7 @@ _CONNECTION_RULES = (
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     if name == "metrics":
         parser.add_argument(
             "--format", choices=["openmetrics", "prometheus"], default="openmetrics", help="(default: openmetrics)"

@@ -109,7 +109,7 @@ def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[A
         "requests": result.requests,
         "start": result.start,
         "end": result.end,
-        "currency": redact(result.currency),
+        "currency": result.currency,  # "USD": the SDK refuses any other
         "api_key_prefix": result.api_key_prefix,
     }
     if models:
@@ -125,7 +125,7 @@ def usage_table(result: UsageReport, models: bool, redact: Callable[[Any], Any] 
     rows = [
         ("window", f"{result.start} to {result.end}"),
         ("key", result.api_key_prefix or "the key in use"),
-        ("spend", f"{result.spend:,.2f} {redact(result.currency)}"),
+        ("spend", usd(result.spend)),
         ("requests", f"{result.requests:,} charged"),
     ]
     if models:

@@ -1,0 +1,114 @@
+"""Monitoring plugin thresholds in the plugin guidelines' range syntax, for ``check`` and ``check-keys``.
+
+A range alerts when the value is outside ``start:end`` (both included), or inside it with a leading
+``@``: ``10:20``, ``@10:20``, ``10:`` (alert below 10), ``~:10`` (alert above 10; ``~`` is minus
+infinity), ``:10`` (an empty start is 0, as in the guidelines' reference code).
+
+A bare number ``N`` means what each option has always documented: for the balance and the runway
+"alert below N" (``N:``), a deliberate difference from the guidelines, whose bare ``N`` is ``0:N``
+(alert above N, or below 0), because the balance alerts when it runs low; for a key's percentage of
+its limit, the guidelines' own ``0:N``. Performance data always carries the range in the
+guidelines' syntax, so a bare ``100`` for the balance is written ``100:``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from ._common import threshold_text
+
+#: A plain decimal number, as the guidelines' examples write them: no ``nan``, ``inf``, ``0x10`` or ``1_0``.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+SYNTAX = "N, N:, ~:N, N:M or @N:M"
+
+
+class Range(NamedTuple):
+    """Alert outside ``start`` to ``end`` (both included), or inside with ``inside`` (``@``)."""
+
+    start: float  # -inf for "~"
+    end: float  # +inf when the range gives no end
+    inside: bool = False
+
+    def alerts(self, value: float) -> bool:
+        within = self.start <= value <= self.end
+        return within if self.inside else not within
+
+    def __str__(self) -> str:
+        """The guidelines' syntax, shortest form (``100:``, ``80``, ``~:5``, ``@10:20``): for perfdata."""
+        end = "" if self.end == math.inf else threshold_text(self.end)
+        if self.start == 0 and end:
+            body = end
+        else:
+            body = f"{'~' if self.start == -math.inf else threshold_text(self.start)}:{end}"
+        return f"@{body}" if self.inside else body
+
+    def contains(self, other: Range) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def threshold(kind: str, low: float, high: float, *, bare_is_below: bool) -> Callable[[str], Range]:
+    """An argparse type: a range whose numbers are ``kind`` from ``low`` to ``high``; a bare number is
+    "alert below N" with ``bare_is_below``, else the guidelines' ``0:N``."""
+
+    def number(token: str, text: str) -> float:
+        if not _NUMBER.fullmatch(token):
+            raise argparse.ArgumentTypeError(f"not {kind} or a range ({SYNTAX}): {text!r}")
+        value = float(token)
+        if not low <= value <= high:  # 1e999 reads as infinity: out of bounds too
+            raise argparse.ArgumentTypeError(f"must be {kind} from {low:g} to {high:g}, not {text!r}")
+        return value
+
+    def parse(text: str) -> Range:
+        spec = text.strip()
+        inside = spec.startswith("@")
+        body = spec[1:] if inside else spec
+        if ":" in body:
+            start_text, _, end_text = body.partition(":")
+            if not start_text and not end_text:  # ":" alone bounds nothing
+                raise argparse.ArgumentTypeError(f"not {kind} or a range ({SYNTAX}): {text!r}")
+            start = -math.inf if start_text == "~" else 0.0 if start_text == "" else number(start_text, text)
+            end = math.inf if end_text == "" else number(end_text, text)
+        elif bare_is_below:
+            start, end = number(body, text), math.inf
+        else:
+            start, end = 0.0, number(body, text)
+        if start > end:
+            raise argparse.ArgumentTypeError(f"the range starts above its end: {text!r}")
+        if start == -math.inf and end == math.inf:
+            never = "always alerts" if inside else "never alerts"
+            raise argparse.ArgumentTypeError(f"the range {text!r} covers every value: it {never}")
+        return Range(start, end, inside)
+
+    return parse
+
+
+def swapped(warning: Range | None, critical: Range | None, names: tuple[str, str]) -> str | None:
+    """What is wrong when CRITICAL alerts on a value WARNING lets pass (the thresholds were swapped),
+    for two ranges of one kind (both ``@``, or neither); None when nothing is, or they are not comparable."""
+    if warning is None or critical is None or warning.inside != critical.inside:
+        return None
+    # Outside-ranges: critical's range must hold warning's; @-ranges: warning's must hold critical's.
+    if critical.contains(warning) if not warning.inside else warning.contains(critical):
+        return None
+    return (
+        f"{names[1]} ({critical}) alerts where {names[0]} ({warning}) does not: CRITICAL must be the stricter "
+        "threshold (were they swapped?)"
+    )
+
+
+def state(value: float, warning: Range | None, critical: Range | None) -> int:
+    """0 OK, 1 WARNING, 2 CRITICAL for ``value``."""
+    if critical is not None and critical.alerts(value):
+        return 2
+    if warning is not None and warning.alerts(value):
+        return 1
+    return 0
+
+
+def perfdata(warning: Range | None, critical: Range | None) -> str:
+    """The ``;warn;crit`` part of a perfdata item (an absent threshold left empty)."""
+    return f";{'' if warning is None else warning};{'' if critical is None else critical}"

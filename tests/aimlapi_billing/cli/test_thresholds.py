@@ -1,0 +1,257 @@
+"""The plugins' thresholds: the guidelines' range syntax, a warning or a critical threshold alone, each
+option at its edges, nonsense refused as one UNKNOWN line; run against the stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+
+import pytest
+from fake_api_server import FakeAIMLAPI, ledger_entry
+
+from aimlapi_billing._cli import main
+from aimlapi_billing._cli._commands.check import DAYS, USD
+from aimlapi_billing._cli._commands.check_keys import PERCENT
+from aimlapi_billing._cli._thresholds import Range
+
+from ..budget_data import budget_account
+
+pytestmark = pytest.mark.usefixtures("fast_backoff")
+
+INF = math.inf
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+# -- the syntax ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "balance", "percent", "perfdata"),
+    [
+        # A bare number: "below N" for the balance and the runway (as always), 0:N for a percentage.
+        ("100", Range(100, INF), Range(0, 100), ("100:", "100")),
+        ("100:", Range(100, INF), Range(100, INF), ("100:", "100:")),
+        ("~:100", Range(-INF, 100), Range(-INF, 100), ("~:100", "~:100")),
+        (":100", Range(0, 100), Range(0, 100), ("100", "100")),
+        ("10:20", Range(10, 20), Range(10, 20), ("10:20", "10:20")),
+        ("@10:20", Range(10, 20, True), Range(10, 20, True), ("@10:20", "@10:20")),
+        ("@10:", Range(10, INF, True), Range(10, INF, True), ("@10:", "@10:")),
+        ("@~:10", Range(-INF, 10, True), Range(-INF, 10, True), ("@~:10", "@~:10")),
+        ("0", Range(0, INF), Range(0, 0), ("0:", "0")),
+        ("10:10", Range(10, 10), Range(10, 10), ("10:10", "10:10")),
+        ("79.999", Range(79.999, INF), Range(0, 79.999), ("79.999:", "79.999")),
+        (" 1e2 ", Range(100, INF), Range(0, 100), ("100:", "100")),
+        ("+5.", Range(5, INF), Range(0, 5), ("5:", "5")),
+    ],
+)
+def test_each_range_form_parses_and_is_written_back_in_the_guidelines_syntax(
+    text: str, balance: Range, percent: Range, perfdata: tuple[str, str]
+) -> None:
+    assert (USD(text), PERCENT(text)) == (balance, percent)
+    assert (str(USD(text)), str(PERCENT(text))) == perfdata
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("abc", "not an amount in USD or a range (N, N:, ~:N, N:M or @N:M): 'abc'"),
+        ("", "not an amount in USD or a range"),
+        ("@", "not an amount in USD or a range"),
+        (":", "not an amount in USD or a range"),
+        ("@:", "not an amount in USD or a range"),
+        ("~", "not an amount in USD or a range"),
+        ("5:1", "the range starts above its end: '5:1'"),
+        ("@20:10", "the range starts above its end"),
+        ("~:", "the range '~:' covers every value: it never alerts"),
+        ("@~:", "the range '@~:' covers every value: it always alerts"),
+        ("nan", "not an amount in USD or a range"),
+        ("inf", "not an amount in USD or a range"),
+        ("-inf:", "not an amount in USD or a range"),
+        ("1:nan", "not an amount in USD or a range"),
+        ("1e999", "must be an amount in USD from -1e+12 to 1e+12, not '1e999'"),
+        ("1:2:3", "not an amount in USD or a range"),
+        ("10:~", "not an amount in USD or a range"),
+        ("0x10", "not an amount in USD or a range"),
+        ("1_000", "not an amount in USD or a range"),
+        ("10%", "not an amount in USD or a range"),
+        ("@@10", "not an amount in USD or a range"),
+        ("10 :20", "not an amount in USD or a range"),
+    ],
+)
+def test_nonsense_is_refused_with_a_reason(text: str, why: str) -> None:
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError) as refused:
+        USD(text)
+    assert why in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("parse", "accepted", "refused"),
+    [
+        (USD, ["-1e12", "1e12", "~:1e12", "-1e12:1e12", "@-1e12:"], ["-1.0000001e12", "1.0000001e12", "0:2e12"]),
+        (DAYS, ["0", "3660", "0:3660", "~:0", "@0:0"], ["-0.001", "3660.1", "~:-1", "-1:"]),
+        (PERCENT, ["0", "10000", "~:10000", "@0:10000"], ["-1", "10000.5", "1e5:", "@-1:0"]),
+    ],
+    ids=["usd", "days", "percent"],
+)
+def test_every_option_at_its_edges(parse: object, accepted: list[str], refused: list[str]) -> None:
+    import argparse
+
+    assert callable(parse)
+    for text in accepted:
+        assert isinstance(parse(text), Range), text
+    for text in refused:
+        with pytest.raises(argparse.ArgumentTypeError, match=r"must be .* from "):
+            parse(text)
+
+
+# -- check: the balance and the runway, against the stand-in (balance 275.78, runway 351.5 days) -------
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "perfdata"),
+    [
+        (["-c", "20"], 0, "balance_usd=275.78;;20:"),
+        (["-c", "300"], 2, "balance_usd=275.78;;300:"),
+        (["-w", "300"], 1, "balance_usd=275.78;300:"),
+        (["-w", "275.78"], 0, "balance_usd=275.78;275.78:"),  # at the threshold: not below it
+        (["-w", "275.79"], 1, "balance_usd=275.78;275.79:"),
+        (["-w", "~:275.78"], 0, "balance_usd=275.78;~:275.78"),
+        (["-w", "~:275.77"], 1, "balance_usd=275.78;~:275.77"),
+        (["-w", "100:200", "-c", "50:"], 1, "balance_usd=275.78;100:200;50:"),
+        (["-w", "@200:300"], 1, "balance_usd=275.78;@200:300"),
+        (["-w", "@276:300"], 0, "balance_usd=275.78;@276:300"),
+        (["-w", "@200:300", "-c", "@250:260"], 1, "balance_usd=275.78;@200:300;@250:260"),
+        (["-w", "@200:300", "-c", "@270:280"], 2, "balance_usd=275.78;@200:300;@270:280"),
+        (["--warning-usd=-5:", "-c=-10:"], 0, "balance_usd=275.78;-5:;-10:"),
+    ],
+)
+def test_check_alerts_by_each_range_alone_or_together(
+    fake_api: FakeAIMLAPI, thresholds: list[str], code: int, perfdata: str
+) -> None:
+    state = ("OK", "WARNING", "CRITICAL")[code]
+    assert run("check", *thresholds, "--base-url", fake_api.url) == (
+        code,
+        f"BILLING {state} - balance 275.78 USD | {perfdata}\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "perfdata"),
+    [
+        (["--critical-days", "400"], 2, "balance_usd=275.78 runway_days=351.5;;400:"),
+        (["--warning-days", "400"], 1, "balance_usd=275.78 runway_days=351.5;400:"),
+        (["--warning-days", "~:300"], 1, "balance_usd=275.78 runway_days=351.5;~:300"),
+        (["-c", "20", "--critical-days", "7"], 0, "balance_usd=275.78;;20: runway_days=351.5;;7:"),
+        (["-w", "300", "--critical-days", "400"], 2, "balance_usd=275.78;300: runway_days=351.5;;400:"),
+    ],
+)
+def test_check_alerts_on_the_runway_alone_or_with_the_balance(thresholds: list[str], code: int, perfdata: str) -> None:
+    state = ("OK", "WARNING", "CRITICAL")[code]
+    with FakeAIMLAPI() as fake:  # its ledger dated from now: the README's runway
+        out = run("check", *thresholds, "--base-url", fake.url)
+    assert out == (code, f"BILLING {state} - balance 275.78 USD, runway 351.5 days | {perfdata}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "perfdata"),
+    [
+        (["--warning-days", "30", "--critical-days", "7"], 0, "runway_days=U;30:;7:"),
+        (["--warning-days", "~:30"], 1, "runway_days=U;~:30"),  # unbounded is above any number of days
+        (["--critical-days", "@1000:"], 2, "runway_days=U;;@1000:"),
+    ],
+)
+def test_an_unbounded_runway_is_beyond_any_number_of_days(thresholds: list[str], code: int, perfdata: str) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    topup = ledger_entry((now - datetime.timedelta(days=1)).isoformat(), "TOPUP", "PAYMENT", 100.0, None, "pay-1")
+    with FakeAIMLAPI(ledger=[topup]) as fake:
+        code_, out, err = run("check", *thresholds, "--base-url", fake.url)
+    state = ("OK", "WARNING", "CRITICAL")[code]
+    assert (code_, out, err) == (
+        code,
+        f"BILLING {state} - balance 275.78 USD, runway unbounded | balance_usd=275.78 {perfdata}\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "problem"),
+    [
+        ([], "no threshold: give -w/--warning-usd, -c/--critical-usd, --warning-days or --critical-days"),
+        (["-w", "5", "-c", "10"], "--critical-usd (10:) alerts where --warning-usd (5:) does not"),
+        (["-w", "~:10", "-c", "~:5"], "--critical-usd (~:5) alerts where --warning-usd (~:10) does not"),
+        (["-w", "@10:20", "-c", "@5:30"], "--critical-usd (@5:30) alerts where --warning-usd (@10:20) does not"),
+        (["--warning-days", "7", "--critical-days", "30"], "--critical-days (30:) alerts where --warning-days (7:)"),
+        (["-w", "abc"], "argument -w/--warning-usd: not an amount in USD or a range"),
+        (["-c", "@"], "argument -c/--critical-usd: not an amount in USD or a range"),
+        (["-w", "5:1"], "the range starts above its end"),
+        (["-w", "nan"], "not an amount in USD or a range"),
+        (["-c", "inf"], "not an amount in USD or a range"),
+        (["--warning-days", "-1:"], "expected one argument"),  # a leading minus: use --warning-days=-1:
+        (["--warning-days=-1:"], "must be a number of days from 0 to 3660, not '-1:'"),
+        (["--critical-days", "3661"], "must be a number of days from 0 to 3660"),
+    ],
+)
+def test_check_refuses_what_cannot_work_before_any_request(
+    fake_api: FakeAIMLAPI, thresholds: list[str], problem: str
+) -> None:
+    code, out, err = run("check", *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert out.startswith("BILLING UNKNOWN - ")
+    assert problem in out
+    assert out.count("\n") == 1
+    assert fake_api.requests == []
+
+
+# -- check-keys: chatbot-prod at 90.0 % of its limit, batch-jobs at 5.0 % --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "perfdata"),
+    [
+        (["-c", "95"], 0, "'b747e891_pct'=90.0%;;95;0 'c0ffee42_pct'=5.0%;;95;0"),
+        (["-c", "89.9"], 2, "'b747e891_pct'=90.0%;;89.9;0 'c0ffee42_pct'=5.0%;;89.9;0"),
+        (["-w", "80"], 1, "'b747e891_pct'=90.0%;80;;0 'c0ffee42_pct'=5.0%;80;;0"),
+        (["-w", "90"], 0, "'b747e891_pct'=90.0%;90;;0 'c0ffee42_pct'=5.0%;90;;0"),  # at the threshold: OK
+        (["-w", "~:80"], 1, "'b747e891_pct'=90.0%;~:80;;0 'c0ffee42_pct'=5.0%;~:80;;0"),
+        (["-w", "10:"], 1, "'b747e891_pct'=90.0%;10:;;0 'c0ffee42_pct'=5.0%;10:;;0"),  # batch-jobs below 10 %
+        (["-c", "@0:4"], 0, "'b747e891_pct'=90.0%;;@4;0 'c0ffee42_pct'=5.0%;;@4;0"),
+        (["-w", "80", "-c", "95"], 1, "'b747e891_pct'=90.0%;80;95;0 'c0ffee42_pct'=5.0%;80;95;0"),
+    ],
+)
+def test_check_keys_alerts_by_each_range_alone_or_together(thresholds: list[str], code: int, perfdata: str) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    with FakeAIMLAPI(**budget_account(now, batch_threshold=10.0)) as fake:
+        got, out, err = run("check-keys", *thresholds, "--base-url", fake.url)
+    assert (got, err) == (code, "")
+    assert out.startswith(f"KEYS {('OK', 'WARNING', 'CRITICAL')[code]} - ")
+    assert out.endswith(f" | {perfdata}\n")
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "problem"),
+    [
+        ([], "no threshold: give -w/--warning-percent or -c/--critical-percent"),
+        (["-w", "95", "-c", "80"], "--critical-percent (80) alerts where --warning-percent (95) does not"),
+        (["-c", "abc"], "not a percentage or a range"),
+        (["-w", "@"], "not a percentage or a range"),
+        (["-w", "50:10"], "the range starts above its end"),
+        (["-w", "~:"], "covers every value"),
+    ],
+)
+def test_check_keys_refuses_what_cannot_work_before_any_request(
+    fake_api: FakeAIMLAPI, thresholds: list[str], problem: str
+) -> None:
+    code, out, err = run("check-keys", *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert out.startswith("KEYS UNKNOWN - ")
+    assert problem in out
+    assert fake_api.requests == []
