@@ -8,16 +8,18 @@ again is skipped; one seen again with other content is a :class:`ResponseValidat
 which version is true cannot be known; a row is known by its ``inference_id``, or by its whole content
 when it has none, as failed rows may not), and when the rows counted fall short of the last page's
 ``total`` the window is read again from the start for the rows it lacks (at most three passes).
-A ``total`` lower than the page before's means rows were deleted while the window was read: rows
-given may be gone and rows not read yet may have moved to offsets already passed, so the walk
-raises :class:`PaginationError` unless no row of the window was given yet, or the caller can take
-them back (a reconciliation), when the window is read again from the start (within the three passes).
+A ``total`` lower than the page before's means rows were deleted while the window was read (even
+one below the offset asked: the rows left moved back): rows given may be gone and rows not read
+yet may have moved to offsets already passed, so the walk raises :class:`PaginationError` unless
+no row of the window was given yet, or the caller can take them back (a reconciliation), when the
+window is read again from the start (within the three passes).
 Each page is checked before any of its rows is given. The walk ends on ``has_more: false``, and a
 server that would keep it going or pages wrongly raises :class:`PaginationError`: a page that is
-not the one asked for (it ignores ``offset``), a page of rows all seen before, rows beyond the
-``total``, empty pages in a row that say ``has_more``, more than ``max_pages`` pages, or a total
-that never adds up. Every request first waits for a slot of the client's rate limit
-(``logs_rate_limit``, default 190 per 60 s; the API allows 200).
+not the one asked for (it ignores ``offset``), a page of rows all seen before, a negative
+``total``, rows beyond a ``total`` no lower than the page before's, empty pages in a row that say
+``has_more``, more than ``max_pages`` pages, or a total that never adds up. Every request first
+waits for a slot of the client's rate limit (``logs_rate_limit``, default 190 per 60 s; the API
+allows 200).
 """
 
 from __future__ import annotations
@@ -146,9 +148,11 @@ class _OffsetWalk(PageGuards):
     def where(self) -> str:
         return f"{LIST_LOGS.name}: page {self.pages}"
 
-    def check(self, offset: int, limit: int, page: LogsResponse) -> None:
+    def check(self, offset: int, limit: int, page: LogsResponse, total_before: int) -> None:
         """Raise unless ``page`` is the page asked for and its pagination adds up; before any of its
-        rows is used, so a bad page contributes nothing."""
+        rows is used, so a bad page contributes nothing. ``total_before`` is the page before's total
+        (0 before the window's first page): a lower total is rows deleted, which the caller handles,
+        so its rows are not held against it."""
         self.pages += 1
         where, pagination, rows = self.where(), page.pagination, len(page.data)
         if pagination.offset != offset:
@@ -159,6 +163,14 @@ class _OffsetWalk(PageGuards):
             )
         if rows > limit:
             raise PaginationError(f"{where} asked for {limit} rows and got {rows}; stopping", pages=self.pages)
+        if pagination.total < 0:
+            raise PaginationError(
+                f"{where} says its total is {pagination.total} rows, which is no count; stopping", pages=self.pages
+            )
+        if pagination.total < total_before:
+            # Deleted rows moved the rest back, so the offset asked may now lie beyond the total: the
+            # page is what a server that pages right gives, and the walk reads the window again or stops.
+            return
         if offset + rows > pagination.total or (pagination.has_more and offset + rows >= pagination.total):
             raise PaginationError(
                 f"{where} has rows {offset} to {offset + rows} of a total of {pagination.total}, and says "
@@ -240,7 +252,7 @@ def _window_rows(query: dict[str, Any], page_size: int, walk: _OffsetWalk) -> Wa
         while offset is not None:
             offset_asked = offset
             page: LogsResponse = yield Call(LIST_LOGS, {**query, "limit": page_size, "offset": offset})
-            walk.check(offset, page_size, page)
+            walk.check(offset, page_size, page, total)
             # Against the page before, not the first or the last: 200, 150, 200 (rows deleted, then as
             # many arriving) ends with rows that add up although 50 were skipped.
             if page.pagination.total < total:

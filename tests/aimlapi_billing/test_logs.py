@@ -258,15 +258,20 @@ async def _walked(mode: str, rows: list[str], **options: Any) -> Exception | Non
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("rows", "changes", "fell"),
-    [(200, {1: -50}, "from 200 to 150 rows"), (300, {1: -50, 2: 50}, "from 300 to 250 rows")],
-    ids=["deleted", "deleted-then-as-many-arrive"],
+    [
+        (200, {1: -50}, "from 200 to 150 rows"),
+        (300, {1: -50, 2: 50}, "from 300 to 250 rows"),
+        (300, {1: -250}, "from 300 to 50 rows"),
+    ],
+    ids=["deleted", "deleted-then-as-many-arrive", "deleted-below-the-offset-asked"],
 )
 async def test_rows_deleted_during_the_walk_stop_it_after_the_rows_given(
     mode: str, rows: int, changes: dict[int, int], fell: str
 ) -> None:
     # After the first page the 50 newest rows (given already) are deleted: the others move 50
     # offsets back, so 50 rows would never be read while the rows counted still match the total
-    # (and with 50 rows arriving before the third page, the last total is the first again).
+    # (and with 50 rows arriving before the third page, the last total is the first again). With
+    # 250 deleted, the second page (offset 100) lies beyond the new total: still the deletion.
     given: list[str] = []
     with HostileServer() as server:
         server.route("/v2/logs", changing_logs(rows, changes))
@@ -322,10 +327,33 @@ async def test_a_total_that_never_adds_up_is_reported_after_three_passes(httpx_m
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_more_rows_than_the_total_is_an_error(httpx_mock: HTTPXMock, mode: str) -> None:
-    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=1000))
-    httpx_mock.add_response(json=page(2, [row(3)], False, total=2))
-    with pytest.raises(PaginationError, match="rows 2 to 3 of a total of 2"):
+    # The total unchanged: the server pages wrongly (a lower total would be rows deleted).
+    httpx_mock.add_response(json=page(0, [row(1), row(2)], True, total=3))
+    httpx_mock.add_response(json=page(2, [row(3), row(4)], False, total=3))
+    with pytest.raises(PaginationError, match="rows 2 to 4 of a total of 3"):
         await call(mode, lambda billing: billing.logs.list(period="7d"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("pages", "message"),
+    [
+        ([page(0, [row(1), row(2)], True, total=300), page(0, [row(1)], False, total=1)], "asked for offset 2 and got"),
+        ([page(0, [], False, total=-1)], "says its total is -1 rows"),
+        ([page(0, [row(1)], True, total=5), page(1, [], False, total=-1)], "says its total is -1 rows"),
+    ],
+    ids=["lower-total-at-another-offset", "negative-total", "negative-total-after-a-page"],
+)
+async def test_a_lower_total_does_not_excuse_a_page_that_pages_wrongly(
+    httpx_mock: HTTPXMock, mode: str, pages: list[dict[str, Any]], message: str
+) -> None:
+    # Only the rows beyond the total give way to the deletion rule; the page's offset is still
+    # checked, and a negative total is no count of rows at all (not a deletion to read again).
+    for answer in pages:
+        httpx_mock.add_response(json=answer)
+    with pytest.raises(PaginationError, match=message):
+        await call(mode, lambda billing: billing.logs.list(period="7d"))
+    assert len(httpx_mock.get_requests()) == len(pages)
 
 
 def test_a_row_seen_again_with_other_content_is_an_error(httpx_mock: HTTPXMock) -> None:

@@ -542,6 +542,27 @@ async def test_rows_deleted_during_the_walk_are_taken_back_and_the_window_read_a
     assert result.ledger_other_entries == 1
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("changes", "kept", "requests"),
+    [({1: -250}, 50, 2 + 1), ({2: -150}, 150, 3 + 2)],
+    ids=["after-the-first-page", "after-the-second-page"],
+)
+async def test_rows_deleted_below_the_offset_read_are_taken_back_and_the_window_read_again(
+    mode: str, changes: dict[int, int], kept: int, requests: int
+) -> None:
+    # So many rows are deleted that the next page's offset lies beyond the new total: that page
+    # paged as asked, the total fell, so it is the deletion rule (read again), not a server that
+    # pages wrongly, on the first reading.
+    charges = [scenario_charge(f"inf-{n}") for n in range(1, 301)]
+    with _account(changing_logs(300, changes), charges) as server:
+        result = await call(mode, lambda billing: billing.reconcile(period="24h"), base_url=server.url)
+        assert server.requests["/v2/logs"] == requests
+    assert sorted(row.id or "" for row in result.only_in_ledger) == sorted(f"inf-{n}" for n in range(kept + 1, 301))
+    assert result.only_in_logs == result.amounts_differ == ()
+    assert (result.logs_rows, result.logs_usd, result.ledger_usd) == (kept, Decimal(kept) / 100, Decimal("3.00"))
+
+
 def test_only_the_window_read_again_is_taken_back() -> None:
     # Key a1b2c3d4's 120 rows are folded first; rows of key e5f6a7b8 are deleted while its window
     # is read: taking its rows back leaves the first key's.

@@ -230,11 +230,15 @@ def test_rows_that_arrive_during_the_walk_are_printed_once() -> None:
 
 
 @pytest.mark.parametrize("style", ["--json", "--csv"])
-def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(style: str) -> None:
-    # The 50 newest rows vanish after the first page: the rest move 50 offsets back. The 100 rows
-    # written are whole lines, but not the window: exit 6, and stderr says why in one line.
+@pytest.mark.parametrize(("rows", "deleted"), [(200, 50), (300, 250)], ids=["deleted", "deleted-below-the-offset"])
+def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(
+    style: str, rows: int, deleted: int
+) -> None:
+    # The newest rows vanish after the first page: the rest move back. The 100 rows written are
+    # whole lines, but not the window: exit 6, and stderr says why in one line, with both totals
+    # (also when the total falls below the second page's offset, 100).
     with HostileServer() as server:
-        server.route("/v2/logs", changing_logs(200, {1: -50}))
+        server.route("/v2/logs", changing_logs(rows, {1: -deleted}))
         code, out, err = run("logs", style, "--base-url", server.url)
         assert server.requests["/v2/logs"] == 2
     assert code == 6
@@ -243,10 +247,11 @@ def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(
         ids = [json.loads(line)["inference_id"] for line in out.splitlines()]
     else:
         ids = [row["inference_id"] for row in csv.DictReader(io.StringIO(out))]
-    assert ids == [f"inf-{number}" for number in range(200, 100, -1)]
+    assert ids == [f"inf-{number}" for number in range(rows, rows - 100, -1)]
     (line,) = err.splitlines()
     assert line.startswith("aimlapi-billing: error: GET /v2/logs: page 2: the window ")
-    assert "went from 200 to 150 rows while it was read: rows were deleted, so some of the 100 rows given" in line
+    fell = f"went from {rows} to {rows - deleted} rows"
+    assert f"{fell} while it was read: rows were deleted, so some of the 100 rows given" in line
 
 
 def test_rows_that_keep_arriving_are_no_deletion() -> None:

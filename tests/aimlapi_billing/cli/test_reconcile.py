@@ -165,10 +165,15 @@ def test_a_model_name_echoing_the_key_is_redacted(server: FakeAIMLAPI, shape: li
         assert "\x1b" not in out
 
 
-@pytest.mark.parametrize(("changes", "code"), [({1: -50}, EXIT_MISMATCH), ({1: -10, 3: -10, 5: -10}, 6)])
-def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int], code: int) -> None:
+@pytest.mark.parametrize(
+    ("changes", "code", "deleted"),
+    [({1: -50}, EXIT_MISMATCH, 50), ({1: -150}, EXIT_MISMATCH, 150), ({1: -10, 3: -10, 5: -10}, 6, 0)],
+    ids=["deleted", "deleted-below-the-offset-asked", "deleted-in-every-reading"],
+)
+def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int], code: int, deleted: int) -> None:
     # Deleted once: the window's logs are read again and the deleted rows' charges are in the
-    # ledger only (exit 10). Deleted in every one of the 3 readings: exit 6, one line on stderr.
+    # ledger only (exit 10), also when the total falls below the next page's offset. Deleted in
+    # every one of the 3 readings: exit 6, one line on stderr.
     with HostileServer() as server:
         server.route("/v1/keys", keys("a1b2c3d4"))
         server.route("/v2/usage", usage(2.0, 200))
@@ -179,8 +184,9 @@ def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int]
     if code == EXIT_MISMATCH:
         assert err == ""
         result = json.loads(out)
-        assert sorted(row["id"] for row in result["only_in_ledger"]) == sorted(f"inf-{n}" for n in range(151, 201))
-        assert (result["logs"]["rows"], result["only_in_logs"], result["amounts_differ"]) == (150, [], [])
+        only_in_ledger = sorted(f"inf-{n}" for n in range(201 - deleted, 201))
+        assert sorted(row["id"] for row in result["only_in_ledger"]) == only_in_ledger
+        assert (result["logs"]["rows"], result["only_in_logs"], result["amounts_differ"]) == (200 - deleted, [], [])
     else:
         assert out == ""
         (line,) = err.splitlines()

@@ -35,8 +35,9 @@ DEFAULTS = {
 #: The exit codes of logs alone, after every command's in --help.
 EXIT_CODES_TEXT = (
     "exit codes of logs: 6 also when rows are deleted while the window is read (a page's total lower than "
-    "the page before's): the rows written are whole lines but not the window's (some may be gone, and rows "
-    "not read yet may have moved to pages already read), and stderr says so in one line: read it again. "
+    "the page before's, even below the offset asked): the rows written are whole lines but not the window's "
+    "(some may be gone, and rows not read yet may have moved to pages already read), and stderr says so in "
+    "one line: read it again. "
     "Before any row is written, the window is read again instead (at most 3 times). Rows that arrive "
     "meanwhile (a total that grows) are written once each, exit 0."
 )

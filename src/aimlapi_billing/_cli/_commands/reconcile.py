@@ -38,9 +38,9 @@ SHOWN_ROWS = 20
 #: The exit codes of reconcile alone, after every command's in --help.
 EXIT_CODES_TEXT = (
     f"exit codes of reconcile: {EXIT_MISMATCH} when the records disagree. Log rows deleted while a key's window "
-    "is read (a page's total lower than the page before's) are no error: the window's rows are taken back from "
-    "the sums and it is read again from the start, at most 3 readings in all; rows still deleted in the last, "
-    "exit 6."
+    "is read (a page's total lower than the page before's, even below the offset asked) are no error: the "
+    "window's rows are taken back from the sums and it is read again from the start, at most 3 readings in all; "
+    "rows still deleted in the last, exit 6."
 )
 
 
