@@ -26,12 +26,24 @@ class ReferenceLoopError(SpecError):
 
     ``loop`` holds the members' references (``#/components/schemas/A``), in order, once each: the
     build leaves out all of them and everything that uses one together, since taking out one member
-    alone leaves the next one's ``$ref`` pointing at nothing.
+    alone leaves the next one's ``$ref`` pointing at nothing. ``links[i]`` is the pointer of the
+    ``$ref`` that leads from member ``i`` to the next; ``through`` the keywords the loop passes
+    (``anyOf, items``), empty for a loop of bare references.
     """
 
-    def __init__(self, file: str, pointer: str, message: str, loop: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        file: str,
+        pointer: str,
+        message: str,
+        loop: tuple[str, ...],
+        links: tuple[str, ...] = (),
+        through: str = "",
+    ) -> None:
         super().__init__(file, pointer, message)
         self.loop = loop
+        self.links = links
+        self.through = through
 
 
 def loop_text(loop: tuple[str, ...], start: int = 0) -> str:
