@@ -32,7 +32,7 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
-from .errors import ReferenceLoopError, SpecError, loop_text, one_line, shorten
+from .errors import ReferenceLoopError, SpecError, located, loop_text, shorten
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
@@ -58,9 +58,8 @@ class Quarantined:
     reason: str
 
     def __str__(self) -> str:
-        # The reason must survive: a long file, pointer or path is cut in the middle instead.
-        where = f"{shorten(self.file, 120)}#{shorten(self.pointer, 80)}"
-        return one_line(f"{where}: {shorten(self.operation, 60)} left out: {self.reason}")
+        # The place is whole; a long path is cut in the middle so that the reason is not.
+        return located(self.file, self.pointer, f"{shorten(self.operation, 60)} left out: {self.reason}")
 
 
 @dataclass
@@ -140,7 +139,7 @@ def _apply_fragment_overlays(
         if target is None:  # renamed or dropped by the vendor: the correction no longer applies
             detail = f"no fragment named {overlay.extends!r}: not applied"
             report.add("overlay", overlay.file, "/extends", detail)
-            unapplied.append(one_line(f"{overlay.file}#/extends: {detail}"))
+            unapplied.append(located(overlay.file, "/extends", detail))
             continue
         apply_overlay(overlay, documents[target.name], target.name, report)
     return [Fragment(name=fragment.name, document=documents[fragment.name]) for fragment in fragments]
