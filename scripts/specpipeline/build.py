@@ -32,7 +32,7 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
-from .errors import ReferenceLoopError, SpecError, loop_text, one_line, shorten
+from .errors import ReferenceLoopError, SpecError, located, loop_text, shorten
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
@@ -58,9 +58,8 @@ class Quarantined:
     reason: str
 
     def __str__(self) -> str:
-        # The reason must survive: a long file, pointer or path is cut in the middle instead.
-        where = f"{shorten(self.file, 120)}#{shorten(self.pointer, 80)}"
-        return one_line(f"{where}: {shorten(self.operation, 60)} left out: {self.reason}")
+        # The place is whole; a long path is cut in the middle so that the reason is not.
+        return located(self.file, self.pointer, f"{shorten(self.operation, 60)} left out: {self.reason}")
 
 
 @dataclass
@@ -140,7 +139,7 @@ def _apply_fragment_overlays(
         if target is None:  # renamed or dropped by the vendor: the correction no longer applies
             detail = f"no fragment named {overlay.extends!r}: not applied"
             report.add("overlay", overlay.file, "/extends", detail)
-            unapplied.append(one_line(f"{overlay.file}#/extends: {detail}"))
+            unapplied.append(located(overlay.file, "/extends", detail))
             continue
         apply_overlay(overlay, documents[target.name], target.name, report)
     return [Fragment(name=fragment.name, document=documents[fragment.name]) for fragment in fragments]
@@ -371,9 +370,11 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
 def _contain_loop(fragment: Fragment, error: ReferenceLoopError) -> list[Quarantined]:
     """Every member of a ``$ref`` loop, and every operation and component that reaches one, left out
     at once, each saying how it is part of the loop: one left out alone would leave the $refs to it
-    dangling, which the next pass would report as pointing at nothing."""
+    dangling, which the next pass would report as pointing at nothing. A member is blamed at its
+    ``$ref`` to the next one; a component holds a member when the member is it or lies inside it."""
     document = fragment.document
     members = set(error.loop)
+    through = f" through {error.through}" if error.through else ""
     entries = []
     for path, method, operation, at in iter_operations(document):
         # Parameters of the path item belong to each of its operations too.
@@ -385,11 +386,13 @@ def _contain_loop(fragment: Fragment, error: ReferenceLoopError) -> list[Quarant
     components = document.get("components")
     for section, items in components.items() if isinstance(components, dict) else ():
         for name, node in items.items() if isinstance(items, dict) else ():
-            ref = f"#/components/{pointer.escape(section)}/{pointer.escape(name)}"
             at = pointer.join("", "components", section, name)
-            if ref in members:
-                reason = f"part of the $ref loop {loop_text(error.loop, error.loop.index(ref))}"
-                entries.append(Quarantined(fragment.name, f"{at}/$ref", f"components/{section}/{name}", reason))
+            held = [i for i, member in enumerate(error.loop) if member[1:] == at or member[1:].startswith(at + "/")]
+            if held:
+                first = held[0]
+                link = error.links[first] if first < len(error.links) else f"{at}/$ref"
+                reason = f"part of the $ref loop {loop_text(error.loop, first)}{through}"
+                entries.append(Quarantined(fragment.name, link, f"components/{section}/{name}", reason))
             elif reachable_refs(document, node) & members:
                 reason = f"uses the $ref loop {loop_text(error.loop)}"
                 entries.append(Quarantined(fragment.name, at, f"components/{section}/{name}", reason))

@@ -16,7 +16,7 @@ from typing import Any
 from .atomic import write_text_atomically
 from .build import BuildResult, build_from_directory
 from .changes import compare, implied_bump, render_markdown
-from .errors import SpecError, one_line
+from .errors import MAX_LINE, SpecError, located, one_line
 from .fragments import display_path, extract_fragments
 from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package
 from .transaction import Busy, Interrupted, Transaction, exclusive, interrupts_as_exceptions, phase, recover
@@ -37,6 +37,13 @@ EXIT_GENERATOR = 3
 EXIT_QUARANTINE = 4
 EXIT_IO = 5
 EXIT_INTERNAL = 70  # a defect of the pipeline itself (sysexits' EX_SOFTWARE), still one line
+QUARANTINE_RULE = (
+    "An operation or component with a defect no rule repairs without guessing (among them a $ref loop "
+    "the generator cannot build: through bare references, allOf, anyOf/oneOf or array items, not an "
+    "object's own properties) is left out, with one line on stderr: 'quarantined: file#pointer: what "
+    "left out: reason'. The pointer is whole and written as a URI fragment (RFC 6901: a brace reads "
+    "%7B); a long line is cut in its reason."
+)
 
 
 def _internal_error(exc: Exception) -> int:
@@ -44,14 +51,18 @@ def _internal_error(exc: Exception) -> int:
     return _fail(f"internal error (please report it): {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
-def _fail(message: str, code: int) -> int:
-    print(one_line(f"error: {message}"), file=sys.stderr)
+def _fail(message: str | Exception, code: int) -> int:
+    if isinstance(message, SpecError):  # its file#pointer whole: only the message is cut to fit
+        line = "error: " + located(message.file, message.pointer, message.message, MAX_LINE - len("error: "))
+    else:
+        line = one_line(f"error: {message}")  # an exception's str() is its message
+    print(line, file=sys.stderr)
     return code
 
 
 def _print_quarantine(result: BuildResult) -> None:
     for entry in result.quarantined:
-        print(one_line(f"quarantined: {entry}"), file=sys.stderr)
+        print(f"quarantined: {entry}", file=sys.stderr)  # one line already, its file#pointer whole
     for line in result.unapplied:
         print(one_line(f"warning: {line}"), file=sys.stderr)
 
@@ -65,7 +76,9 @@ def _strict_failure(result: BuildResult) -> int | None:
 
 
 def build_spec_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Repair and merge the vendor's fragments into one OpenAPI document.")
+    parser = argparse.ArgumentParser(
+        description="Repair and merge the vendor's fragments into one OpenAPI document.", epilog=QUARANTINE_RULE
+    )
     parser.add_argument("--fragments", type=Path, default=FRAGMENTS, help="directory of fragment *.json files")
     parser.add_argument("--editorial", type=Path, default=EDITORIAL, help="editorial YAML (names, info, errors)")
     parser.add_argument("--overlays", type=Path, default=OVERLAYS, help="directory of OpenAPI Overlay *.yaml files")
@@ -84,7 +97,7 @@ def build_spec_main(argv: list[str] | None = None) -> int:
     try:
         result = build_from_directory(args.fragments, args.editorial, args.overlays)
     except SpecError as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return _fail(exc, EXIT_BAD_INPUT)
     except Exception as exc:  # the last resort, see _internal_error
         return _internal_error(exc)
     print(result.report.render())
@@ -101,7 +114,8 @@ def build_spec_main(argv: list[str] | None = None) -> int:
 
 def regenerate_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Repair the fragments into spec/openapi.json and regenerate generated/ from it."
+        description="Repair the fragments into spec/openapi.json and regenerate generated/ from it.",
+        epilog=QUARANTINE_RULE,
     )
     parser.add_argument(
         "--check",
@@ -132,7 +146,7 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
     try:
         result = build_from_directory(FRAGMENTS, EDITORIAL, OVERLAYS)
     except SpecError as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return _fail(exc, EXIT_BAD_INPUT)
     if not quiet:
         print(result.report.render())
     _print_quarantine(result)
@@ -256,7 +270,7 @@ def extract_main(argv: list[str] | None = None) -> int:
     try:
         extracted = extract_fragments(str(args.page), args.page.read_text(encoding="utf-8"))
     except (SpecError, OSError) as exc:
-        return _fail(str(exc), EXIT_BAD_INPUT)
+        return _fail(exc, EXIT_BAD_INPUT)
     differing = []
     for name, text in extracted.items():
         target = Path(display_path(args.out / name))

@@ -137,7 +137,7 @@ def _apply_action(
     # Deepest and last first, so removing one node never shifts the index of another.
     for match in sorted(matches, key=_deepest_last, reverse=True):
         changed.append(str(match.pointer()))
-        where = f"{target_name}#{match.pointer()}"
+        where = f"{target_name}#{pointer.as_fragment(str(match.pointer()))}"
         if action.get("remove") is True:
             _remove(document, match.parts, overlay.file, at)
             report.add("overlay", overlay.file, at, f"removed {where}")

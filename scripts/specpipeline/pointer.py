@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
+
+# What RFC 3986 lets a URI fragment hold as is (pchar, "/" and "?"); anything else, such as the
+# braces of a path template, a space or "%", is percent-encoded (of its UTF-8 bytes).
+_FRAGMENT_SAFE = "/?:@!$&'()*+,;=~"
 
 
 def escape(token: str) -> str:
@@ -12,6 +17,12 @@ def escape(token: str) -> str:
 
 def join(base: str, *tokens: str | int) -> str:
     return base + "".join("/" + escape(str(token)) for token in tokens)
+
+
+def as_fragment(pointer_text: str) -> str:
+    """``pointer_text`` as the fragment of ``file#pointer`` (RFC 6901 section 6):
+    ``/paths/~1v1~1keys~1{prefix}`` -> ``/paths/~1v1~1keys~1%7Bprefix%7D``."""
+    return quote(pointer_text, safe=_FRAGMENT_SAFE)
 
 
 def from_tokens(tokens: Iterable[str | int]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .pointer import as_fragment
+
 
 @dataclass(frozen=True, order=True)
 class Repair:
@@ -13,7 +15,7 @@ class Repair:
     detail: str
 
     def __str__(self) -> str:
-        return f"{self.rule:<28} {self.file}#{self.pointer}: {self.detail}"
+        return f"{self.rule:<28} {self.file}#{as_fragment(self.pointer)}: {self.detail}"
 
 
 @dataclass
