@@ -32,14 +32,14 @@ import yaml
 from . import pointer
 from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
-from .errors import SpecError, one_line, shorten
+from .errors import ReferenceLoopError, SpecError, loop_text, one_line, shorten
 from .fragments import Fragment, load_fragments
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
 from .overlay import Overlay, apply_overlay, load_overlays
 from .repairs import DEFECT_REPAIRS
 from .report import Report
-from .walk import HTTP_METHODS, reachable_refs
+from .walk import HTTP_METHODS, iter_operations, reachable_refs
 
 MERGED_NAME = "openapi.json"
 # The validator's messages start with the offending value's repr: a one-line refusal names the place.
@@ -335,6 +335,8 @@ def _without(fragment: Fragment, excluded: dict[tuple[str, str, str], Quarantine
 
 def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
     """The operations to leave out for ``error`` in ``fragment``, or raise it if none contain it."""
+    if isinstance(error, ReferenceLoopError):
+        return _contain_loop(fragment, error)
     tokens = _tokens(error.pointer)
     document = fragment.document
     paths = document.get("paths", {})
@@ -364,6 +366,36 @@ def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:
         Quarantined(fragment.name, error.pointer, f"{method.upper()} {path}", error.message)
         for path, method in operations
     ]
+
+
+def _contain_loop(fragment: Fragment, error: ReferenceLoopError) -> list[Quarantined]:
+    """Every member of a ``$ref`` loop, and every operation and component that reaches one, left out
+    at once, each saying how it is part of the loop: one left out alone would leave the $refs to it
+    dangling, which the next pass would report as pointing at nothing."""
+    document = fragment.document
+    members = set(error.loop)
+    entries = []
+    for path, method, operation, at in iter_operations(document):
+        # Parameters of the path item belong to each of its operations too.
+        reached = reachable_refs(document, [document["paths"][path].get("parameters"), operation])
+        if reached & members:
+            where = error.pointer if error.pointer.startswith(at + "/") else at
+            reason = error.message if where == error.pointer else f"uses the $ref loop {loop_text(error.loop)}"
+            entries.append(Quarantined(fragment.name, where, f"{method.upper()} {path}", reason))
+    components = document.get("components")
+    for section, items in components.items() if isinstance(components, dict) else ():
+        for name, node in items.items() if isinstance(items, dict) else ():
+            ref = f"#/components/{pointer.escape(section)}/{pointer.escape(name)}"
+            at = pointer.join("", "components", section, name)
+            if ref in members:
+                reason = f"part of the $ref loop {loop_text(error.loop, error.loop.index(ref))}"
+                entries.append(Quarantined(fragment.name, f"{at}/$ref", f"components/{section}/{name}", reason))
+            elif reachable_refs(document, node) & members:
+                reason = f"uses the $ref loop {loop_text(error.loop)}"
+                entries.append(Quarantined(fragment.name, at, f"components/{section}/{name}", reason))
+    if not entries:
+        raise error
+    return entries
 
 
 def _tokens(pointer_text: str) -> list[str]:

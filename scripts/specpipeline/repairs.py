@@ -16,7 +16,7 @@ from typing import Any
 
 from . import pointer
 from .context import RepairContext
-from .errors import SpecError
+from .errors import ReferenceLoopError, SpecError
 from .walk import iter_operations, iter_references, iter_schemas
 
 # OpenAPI 3.0 schema types; 3.1 (JSON Schema 2020-12) adds "null" and lists of types.
@@ -376,6 +376,28 @@ def reject_malformed_path_items(document: dict[str, Any], ctx: RepairContext) ->
             raise SpecError(ctx.file, pointer.join("", "paths", path), f"a path must start with '/': {path!r}")
 
 
+# A template variable, well formed or empty; what is left once they are taken out has no brace.
+_TEMPLATE_PART = re.compile(r"\{([^{}]*)\}")
+
+
+def reject_malformed_path_templates(document: dict[str, Any], ctx: RepairContext) -> None:
+    """Defect: a path template with an empty variable (``/v9/things/{}``, ``{ }``), or a brace
+    without its pair (``{id``, ``id}``, ``{{id}}``).
+
+    No parameter can fill an empty variable, so a generated client sends the braces literally;
+    an unbalanced template is not even readable by the validator. Which name or which path the
+    vendor meant is a guess, so the path's operations are quarantined.
+    """
+    for path in document["paths"]:
+        if path.startswith("x-"):
+            continue
+        at = pointer.join("", "paths", path)
+        if any(not name.strip() for name in _TEMPLATE_PART.findall(path)):
+            raise SpecError(ctx.file, at, f"the path template {path!r} has an empty variable: no parameter can fill it")
+        if any(brace in _TEMPLATE_PART.sub("", path) for brace in "{}"):
+            raise SpecError(ctx.file, at, f"the path template {path!r} has a brace without its pair")
+
+
 def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext) -> None:
     """Defect: a ``$ref`` that cannot be followed: to another file or URL, or to nothing here.
 
@@ -391,14 +413,16 @@ def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext)
             raise SpecError(ctx.file, at, f"unresolvable $ref {ref!r}: nothing in the fragment has that pointer")
         cycle = _reference_cycle(document, ref)
         if cycle:
-            raise SpecError(
-                ctx.file, at, f"$ref cycle {' -> '.join(cycle)}: a schema that is only a reference to itself"
+            loop = tuple(cycle[cycle.index(cycle[-1]) : -1])
+            raise ReferenceLoopError(
+                ctx.file, at, f"$ref cycle {' -> '.join(cycle)}: a schema that is only a reference to itself", loop
             )
 
 
 def _reference_cycle(document: dict[str, Any], ref: str) -> list[str]:
-    """The chain of references that leads from ``ref`` back to itself through nodes that are
-    nothing but a ``$ref``; empty when there is none (a schema with properties may recurse)."""
+    """The chain of references that leads from ``ref`` into a loop through nodes that are nothing
+    but a ``$ref``, ending with the first one met again; empty when there is none (a schema with
+    properties may recurse)."""
     chain = [ref]
     node = pointer.follow(document, ref[1:])
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and str(node["$ref"]).startswith("#"):
@@ -431,6 +455,7 @@ def inline_references_into_operations(document: dict[str, Any], ctx: RepairConte
 # The defect repairs, in the order they run: the en-dash bodies go before types are checked.
 DEFECT_REPAIRS = (
     reject_malformed_path_items,
+    reject_malformed_path_templates,
     reject_unresolvable_references,
     inline_references_into_operations,
     drop_bodyless_request_bodies,

@@ -453,3 +453,69 @@ def test_differing_top_level_extensions_keep_one_and_report_the_other(editorial:
     assert forward.quarantined == []
     assert forward.document["x-logo"] in ({"url": "a.png"}, {"url": "b.png"})
     assert [r.rule for r in forward.report.repairs if r.pointer == "/x-logo"] == ["merge-extension"]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/v9/things/{}", "an empty variable"),
+        ("/v9/things/{ }", "an empty variable"),
+        ("/v9/things/{id", "a brace without its pair"),
+        ("/v9/things/id}", "a brace without its pair"),
+        ("/v9/things/{{id}}", "a brace without its pair"),
+    ],
+)
+def test_a_path_template_with_an_empty_or_unbalanced_variable_is_quarantined(
+    editorial: dict[str, Any], path: str, reason: str
+) -> None:
+    """A generator would send ``{}`` literally; the validator cannot even parse an unbalanced one."""
+    fragment = broken_fragment(path=path)
+    fragment["paths"][path]["post"] = copy.deepcopy(fragment["paths"][path]["get"])
+    del fragment["paths"][path]["post"]["requestBody"]
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("t.json", fragment)], editorial)
+    assert [(q.file, q.pointer, q.operation) for q in result.quarantined] == [
+        ("t.json", f"/paths/{path.replace('/', '~1')}", f"{method} {path}") for method in ("GET", "POST")
+    ]
+    assert all(reason in q.reason and repr(path) in q.reason for q in result.quarantined)
+    assert path not in result.document["paths"]
+    assert len(list(iter_operations(result.document))) == len(OPERATIONS)
+
+
+LOOP = "#/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A"
+
+
+def test_every_member_of_a_ref_loop_and_all_that_use_it_are_quarantined_as_part_of_the_loop(
+    editorial: dict[str, Any],
+) -> None:
+    """A -> B -> A: taking A out alone left B's $ref dangling, reported as pointing at nothing."""
+    fragment = broken_fragment(response_schema={"$ref": "#/components/schemas/C"})
+    other = broken_fragment(path="/v9/other", response_schema={"$ref": "#/components/schemas/A"})
+    fragment["paths"]["/v9/other"] = other["paths"]["/v9/other"]
+    fragment["paths"]["/v9/fine"] = broken_fragment(path="/v9/fine")["paths"]["/v9/fine"]
+    fragment["components"] = {
+        "schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"$ref": "#/components/schemas/A"},
+            "C": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+            "Unused": {"type": "array", "items": {"$ref": "#/components/schemas/B"}},
+        }
+    }
+    result = build_document([*load_fragments(ROOT / "spec" / "fragments"), Fragment("loop.json", fragment)], editorial)
+    found = {q.operation: (q.pointer, q.reason) for q in result.quarantined}
+    assert set(found) == {
+        "GET /v9/things/list",
+        "GET /v9/other",
+        "components/schemas/A",
+        "components/schemas/B",
+        "components/schemas/C",
+        "components/schemas/Unused",
+    }
+    assert found["components/schemas/A"] == ("/components/schemas/A/$ref", f"part of the $ref loop {LOOP}")
+    assert found["components/schemas/B"] == (
+        "/components/schemas/B/$ref",
+        "part of the $ref loop #/components/schemas/B -> #/components/schemas/A -> #/components/schemas/B",
+    )
+    for user in ("GET /v9/things/list", "GET /v9/other", "components/schemas/C", "components/schemas/Unused"):
+        assert "uses the $ref loop" in found[user][1] or "$ref cycle" in found[user][1], user
+    assert not any("nothing in the fragment" in reason for _, reason in found.values())
+    assert "get" in result.document["paths"]["/v9/fine"]
