@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,3 +83,59 @@ def write_fragments(directory: Path, fragments: dict[str, dict[str, Any] | str])
 @pytest.fixture
 def make_fragment() -> Callable[..., dict[str, Any]]:
     return broken_fragment
+
+
+#: What the regenerate command reads and writes, copied aside by :func:`copy_project`.
+PROJECT_PARTS = (
+    "spec",
+    "scripts",
+    "generated",
+    "generator-config.yaml",
+    "CHANGELOG.md",
+    "src/aimlapi_billing/_version.py",
+)
+
+
+def copy_project(destination: Path) -> Path:
+    """The parts of the repository the pipeline's commands read and write, copied to ``destination``."""
+    for part in PROJECT_PARTS:
+        source, target = ROOT / part, destination / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return destination
+
+
+def add_fragment(project: Path, name: str, content: dict[str, Any] | bytes) -> None:
+    """Add a fragment the documented way: the file in spec/fragments/, its name in spec/sources.json."""
+    data = content if isinstance(content, bytes) else json.dumps(content, indent=2).encode("utf-8")
+    (project / "spec" / "fragments" / name).write_bytes(data)
+    _list_sources(project, lambda files: sorted({*files, name}))
+
+
+def remove_fragment(project: Path, name: str) -> None:
+    """Remove a fragment the documented way: the file, and its name in spec/sources.json."""
+    (project / "spec" / "fragments" / name).unlink()
+    _list_sources(project, lambda files: [file for file in files if file != name])
+
+
+def _list_sources(project: Path, change: Callable[[list[str]], list[str]]) -> None:
+    path = project / "spec" / "sources.json"
+    sources = json.loads(path.read_text(encoding="utf-8"))
+    sources["files"] = change(sources["files"])
+    path.write_text(json.dumps(sources, indent=2) + "\n", encoding="utf-8")
+
+
+def run_script(project: Path, script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``scripts/<script>`` of ``project``, in it, with this Python and its tools first on PATH."""
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **env}
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / script), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
