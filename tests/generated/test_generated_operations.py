@@ -18,7 +18,7 @@ import httpx
 import pytest
 from aimlapi_billing_client import Client
 
-from tests.schema_examples import example, resolve
+from fake_api.examples import example, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))

@@ -17,9 +17,24 @@ from specpipeline.build import load_editorial
 from specpipeline.context import RepairContext
 from specpipeline.fragments import Fragment, load_fragments
 from specpipeline.report import Report
+from specpipeline.walk import iter_operations
 
 ROOT = Path(__file__).resolve().parents[2]
 EN_DASH = "\u2013"
+
+
+def listed_fragments(root: Path = ROOT) -> list[Fragment]:
+    """The fragments spec/sources.json lists, read from spec/fragments/: what the tests count and
+    compare with, never a number or a list written here (regenerate refuses any other file)."""
+    names = json.loads((root / "spec" / "sources.json").read_text(encoding="utf-8"))["files"]
+    fragments = load_fragments(root / "spec" / "fragments")
+    assert sorted(Path(fragment.name).name for fragment in fragments) == sorted(names)
+    return fragments
+
+
+def fragment_operations(fragments: list[Fragment]) -> set[tuple[str, str]]:
+    """Every ``(path, method)`` the vendor's fragments define."""
+    return {(path, method) for fragment in fragments for path, method, _, _ in iter_operations(fragment.document)}
 
 
 @pytest.fixture(scope="session")
