@@ -120,13 +120,21 @@ def _required_as_a_property(document: dict[str, Any], depth: int, broken: bool =
 
 
 def _child_with_own_required(obj: dict[str, Any]) -> str | None:
-    for name, child in obj["properties"].items():
-        target = child.get("items", child) if isinstance(child, dict) else None
+    """A child whose ``required`` list, moved up, names the properties of that child alone: names
+    several children have (``metrics``' three percentile objects) say nothing of where they belong,
+    and are quarantined rather than guessed."""
+    targets = {name: child.get("items", child) for name, child in obj["properties"].items() if isinstance(child, dict)}
+    for name, target in targets.items():
         if (
             isinstance(target, dict)
             and target.get("required")
             and isinstance(target.get("properties"), dict)
             and not set(target["required"]) & set(obj["properties"])
+            and not any(
+                isinstance(other, dict) and set(target["required"]) <= set(other.get("properties") or {})
+                for other_name, other in targets.items()
+                if other_name != name
+            )
         ):
             return name
     return None
