@@ -19,7 +19,7 @@ from .atomic import write_text_atomically
 from .build import BuildResult, Quarantined, build_document, build_from_directory, generator_quarantine, load_editorial
 from .changes import Change, compare, implied_bump, render_markdown
 from .errors import SpecError, one_line
-from .fragments import display_path, extract_fragments, load_fragments
+from .fragments import Fragment, display_path, extract_fragments, load_fragments
 from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, missing_from_client
 from .overlay import load_overlays
 from .sources import FetchError, load_sources, unlisted_difference
@@ -163,8 +163,8 @@ class Generated:
     generated_seconds: float
 
 
-def build_and_generate(fragments_dir: Path, scratch: Path, *, quiet: bool, strict: bool) -> Generated:
-    """Repair the fragments of ``fragments_dir`` and generate the client into ``scratch``.
+def build_and_generate(fragments: list[Fragment], scratch: Path, *, quiet: bool, strict: bool) -> Generated:
+    """Repair ``fragments`` and generate the client into ``scratch``.
 
     What the generator leaves out (an operation, or a response of one) is quarantined like what a
     rule cannot repair, with the generator's own reason: the document is built again without it and
@@ -173,7 +173,6 @@ def build_and_generate(fragments_dir: Path, scratch: Path, *, quiet: bool, stric
     """
     started = time.perf_counter()
     try:
-        fragments = load_fragments(fragments_dir)
         editorial = load_editorial(EDITORIAL)
         overlays = load_overlays(OVERLAYS)
         result = build_document(fragments, editorial, overlays)
@@ -240,7 +239,11 @@ def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
     _remove_orphaned_scratch()
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         try:
-            generated = build_and_generate(FRAGMENTS, Path(scratch), quiet=quiet, strict=strict)
+            fragments = load_fragments(FRAGMENTS)
+        except SpecError as exc:
+            return _fail(str(exc), EXIT_BAD_INPUT)
+        try:
+            generated = build_and_generate(fragments, Path(scratch), quiet=quiet, strict=strict)
             committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
             update = api_update(committed, generated.result.document, bump=bump)
         except Refusal as refusal:

@@ -143,9 +143,15 @@ def _list_sources(project: Path, change: Callable[[list[str]], list[str]]) -> No
     path.write_text(json.dumps(sources, indent=2) + "\n", encoding="utf-8")
 
 
-def run_script(project: Path, script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_script(
+    project: Path, script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``scripts/<script>`` of ``project``, in it, with this Python and its tools first on PATH."""
-    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **env}
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, str(project / "scripts" / script), *args],
         cwd=project,
