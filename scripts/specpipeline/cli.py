@@ -106,7 +106,12 @@ def build_spec_main(argv: list[str] | None = None) -> int:
 def regenerate_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Repair the fragments into spec/openapi.json and regenerate generated/ from it.",
-        epilog="Exit codes: 0 done (or up to date), 1 drift (--check), 2 bad input (a fragment, spec/sources.json "
+        epilog="Rules: spec/fragments/ holds exactly the *.json files spec/sources.json lists. What "
+        "openapi-python-client leaves out (an operation, or a response of one) is quarantined like what no rule "
+        "repairs, with its file#pointer and the generator's reason. The change report's bump (breaking: major, "
+        "minor before 1.0; an addition: minor; else patch) is written to src/aimlapi_billing/_version.py with "
+        "the spec, the client and the CHANGELOG entry, as one, unless --no-bump. "
+        "Exit codes: 0 done (or up to date), 1 drift (--check), 2 bad input (a fragment, spec/sources.json "
         "or the version file), 3 the generator failed, 4 a quarantine under --strict, 5 a file could not be "
         "read or written, 70 an internal error, 130 interrupted (nothing changed, or everything did).",
     )
