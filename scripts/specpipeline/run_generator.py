@@ -1,4 +1,4 @@
-"""Run the pinned openapi-python-client and print what it left out as JSON (one object per line).
+"""Run the pinned openapi-python-client and print its warnings as JSON, one per line after :data:`MARK`.
 
 Run as a program by :func:`specpipeline.generate.generate_package`, with the project's Python, in a
 scratch directory: ``python run_generator.py SPEC CONFIG OUTPUT TEMPLATES``. The generator's command
@@ -15,6 +15,9 @@ from pathlib import Path
 from openapi_python_client import generate
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import ParseError
+
+#: Starts each line this prints, so that nothing else on stdout (a post-hook's output) is read as one.
+MARK = "openapi-python-client warning: "
 
 
 def main(spec: str, config_path: str, output: str, templates: str) -> int:
@@ -34,7 +37,7 @@ def main(spec: str, config_path: str, output: str, templates: str) -> int:
             "detail": error.detail,
             "data": data.model_dump(mode="json", by_alias=True, exclude_unset=True) if data is not None else None,
         }
-        print(json.dumps(record))
+        print(MARK + json.dumps(record))
     return 0
 
 
