@@ -34,7 +34,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fake_api import routes
+from fake_api import from_spec, routes
 from fake_api.data import (
     CHATBOT_KEY,
     DISCREPANCIES,
@@ -251,9 +251,11 @@ class FakeAIMLAPI:
             token = seen.headers["authorization"].removeprefix("Bearer ").strip()
             return routes.answer(self.account, seen.method, seen.path, token, seen.body)
         body = self.canned.get(seen.path.split("?")[0])
-        if body is None:
-            return Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
-        return Reply(200, body)
+        if body is not None:
+            return Reply(200, body)
+        # An operation of the spec with no handler yet (a fragment just added): answered from the spec.
+        from_the_spec = from_spec.answer(seen.method, urlsplit(seen.path).path)
+        return from_the_spec or Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
 
     def ledger_page(self, target: str) -> Reply:
         """One page of :attr:`ledger`, filtered as the API filters, with opaque one-use-form cursors."""

@@ -34,6 +34,7 @@ from .context import RepairContext
 from .enrich import ENRICHMENTS, choose_bearer_scheme, operation_id_claims
 from .errors import ReferenceLoopError, SpecError, located, loop_text, shorten
 from .fragments import Fragment, load_fragments
+from .generate import LeftOut
 from .lift import LiftTable
 from .merge import ConflictError, canonical_order, drop_unused_components, merge_fragments
 from .overlay import Overlay, apply_overlay, load_overlays
@@ -90,14 +91,16 @@ def build_document(
     editorial: dict[str, Any],
     overlays: Sequence[Overlay] = (),
     merged_name: str = MERGED_NAME,
+    left_out: Sequence[Quarantined] = (),
 ) -> BuildResult:
-    """Repair each fragment, merge them, and validate the result. Raises :class:`SpecError` for a
-    problem no quarantine can contain."""
+    """Repair each fragment, merge them, and validate the result, leaving out the operations of
+    ``left_out`` too (those the generator cannot generate). Raises :class:`SpecError` for a problem
+    no quarantine can contain."""
     ordered = sorted(fragments, key=lambda f: json.dumps(f.document, sort_keys=True, ensure_ascii=False))
     report = Report()
     unapplied: list[str] = []
     published = _apply_fragment_overlays(ordered, overlays, report, unapplied)
-    excluded: dict[tuple[str, str, str], Quarantined] = {}
+    excluded: dict[tuple[str, str, str], Quarantined] = {(e.file, e.operation, e.pointer): e for e in left_out}
     while True:
         try:
             result = _build_once(published, editorial, overlays, merged_name, excluded)
@@ -330,6 +333,24 @@ def _without(fragment: Fragment, excluded: dict[tuple[str, str, str], Quarantine
         elif path in document["paths"]:
             del document["paths"][path]
     return Fragment(name=fragment.name, document=document)
+
+
+def generator_quarantine(fragments: Sequence[Fragment], left_out: LeftOut) -> list[Quarantined]:
+    """The operation the generator left out (or left a response of out), in each fragment that
+    defines it, pointing at the response when it was one, with the generator's reason."""
+    entries = []
+    method = left_out.method.lower()
+    for fragment in fragments:
+        path_item = fragment.document.get("paths", {}).get(left_out.path)
+        operation = path_item.get(method) if isinstance(path_item, dict) else None
+        if not isinstance(operation, dict):
+            continue
+        at = pointer.join("", "paths", left_out.path, method)
+        responses = operation.get("responses")
+        if left_out.status is not None and isinstance(responses, dict) and left_out.status in responses:
+            at = pointer.join(at, "responses", left_out.status)
+        entries.append(Quarantined(fragment.name, at, f"{left_out.method} {left_out.path}", left_out.reason))
+    return entries
 
 
 def _contain(fragment: Fragment, error: SpecError) -> list[Quarantined]:

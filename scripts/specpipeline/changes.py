@@ -158,10 +158,16 @@ def implied_bump(changes: list[Change]) -> str:
     return PATCH
 
 
-def render_markdown(changes: list[Change], bump: str, old_version: str, new_version: str) -> str:
+def render_markdown(
+    changes: list[Change], bump: str, old_version: str, new_version: str, *, applied: bool = True
+) -> str:
     """A ``CHANGELOG.md`` section: a heading with the versions and the bump, then one bullet per
-    change, breaking ones first and marked **breaking**. Ends with a newline."""
-    lines = [f"## API changes {old_version} -> {new_version} ({bump} bump)", ""]
+    change, breaking ones first and marked **breaking**. Ends with a newline. Without ``applied``
+    the heading says the bump is due but the version stays ``old_version`` (``--no-bump``)."""
+    heading = f"## API changes {old_version} -> {new_version} ({bump} bump)"
+    if not applied:
+        heading = f"## API changes in {old_version} ({bump} bump due, not applied: --no-bump)"
+    lines = [heading, ""]
     if not changes:
         lines.append("- No changes to the API.")
     ordered = [change for change in changes if change.breaking] + [c for c in changes if not c.breaking]

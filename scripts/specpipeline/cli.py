@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -10,15 +11,18 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_text_atomically
-from .build import BuildResult, build_from_directory
-from .changes import compare, implied_bump, render_markdown
+from .build import BuildResult, Quarantined, build_document, build_from_directory, generator_quarantine, load_editorial
+from .changes import Change, compare, implied_bump, render_markdown
 from .errors import MAX_LINE, SpecError, located, one_line
-from .fragments import display_path, extract_fragments
-from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package
+from .fragments import Fragment, display_path, extract_fragments, load_fragments
+from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, missing_from_client
+from .overlay import load_overlays
+from .sources import FetchError, load_sources, unlisted_difference
 from .transaction import Busy, Interrupted, Transaction, exclusive, interrupts_as_exceptions, phase, recover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +30,7 @@ FRAGMENTS = ROOT / "spec" / "fragments"
 EDITORIAL = ROOT / "spec" / "editorial.yaml"
 OVERLAYS = ROOT / "spec" / "overlays"
 MERGED = ROOT / "spec" / "openapi.json"
+SOURCES = ROOT / "spec" / "sources.json"
 GENERATOR_CONFIG = ROOT / "generator-config.yaml"
 GENERATED = ROOT / "generated" / PACKAGE_NAME
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -70,8 +75,7 @@ def _print_quarantine(result: BuildResult) -> None:
 def _strict_failure(result: BuildResult) -> int | None:
     """--strict: any quarantined operation or unapplied overlay fails the run, writing nothing."""
     if result.quarantined or result.unapplied:
-        what = f"{len(result.quarantined)} operation(s) quarantined, {len(result.unapplied)} overlay(s) not applied"
-        return _fail(f"{what}, and --strict given", EXIT_QUARANTINE)
+        return _fail(_strict_message(len(result.quarantined), len(result.unapplied)), EXIT_QUARANTINE)
     return None
 
 
@@ -115,7 +119,15 @@ def build_spec_main(argv: list[str] | None = None) -> int:
 def regenerate_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Repair the fragments into spec/openapi.json and regenerate generated/ from it.",
-        epilog=QUARANTINE_RULE,
+        epilog="Rules: spec/fragments/ holds exactly the *.json files spec/sources.json lists. What "
+        "openapi-python-client leaves out (an operation, or a response of one) is quarantined like what no rule "
+        "repairs, with its file#pointer and the generator's reason. The change report's bump (breaking: major, "
+        "minor before 1.0; an addition: minor; else patch) is written to src/aimlapi_billing/_version.py with "
+        "the spec, the client and the CHANGELOG entry, as one, unless --no-bump. "
+        "Exit codes: 0 done (or up to date), 1 drift (--check), 2 bad input (a fragment, spec/sources.json "
+        "or the version file), 3 the generator failed, 4 a quarantine under --strict, 5 a file could not be "
+        "read or written, 70 an internal error, 130 interrupted (nothing changed, or everything did). "
+        + QUARANTINE_RULE,
     )
     parser.add_argument(
         "--check",
@@ -123,13 +135,22 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         help="write nothing; fail with a diff if spec/openapi.json or generated/ differ from a fresh run",
     )
     parser.add_argument("--quiet", action="store_true", help="do not print the repair report")
-    parser.add_argument("--strict", action="store_true", help="fail, writing nothing, if any operation is quarantined")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail, writing nothing, if any operation is quarantined (by a rule, or left out by the generator)",
+    )
+    parser.add_argument(
+        "--no-bump",
+        action="store_true",
+        help="keep the version in src/aimlapi_billing/_version.py; the CHANGELOG entry says the bump is due",
+    )
     args = parser.parse_args(argv)
     try:
         with interrupts_as_exceptions(), exclusive(ROOT):
-            return _regenerate(args.check, args.quiet, args.strict)
+            return _regenerate(args.check, args.quiet, args.strict, bump=not args.no_bump)
     except (KeyboardInterrupt, Interrupted):
-        return _fail("interrupted: spec/openapi.json, generated/ and CHANGELOG.md are as they were, or all new", 130)
+        return _fail(f"interrupted: {_TOGETHER} are as they were, or all new", 130)
     except Busy as exc:
         return _fail(str(exc), EXIT_IO)
     except OSError as exc:  # unreadable input, a full disk, a read-only tree: nothing was swapped in
@@ -138,43 +159,119 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         return _internal_error(exc)
 
 
-def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
+# What one regeneration writes, all of it or none (see specpipeline.transaction).
+_TOGETHER = "spec/openapi.json, generated/, CHANGELOG.md and src/aimlapi_billing/_version.py"
+
+
+class Refusal(Exception):
+    """The run stops here, writing nothing: ``message`` is its one error line, ``code`` its exit code."""
+
+    def __init__(self, message: str | Exception, code: int) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class Generated:
+    """A repaired document and the client generated from it, in a scratch directory."""
+
+    result: BuildResult
+    package: Path
+    repaired_seconds: float
+    generated_seconds: float
+
+
+def build_and_generate(fragments: list[Fragment], scratch: Path, *, quiet: bool, strict: bool) -> Generated:
+    """Repair ``fragments`` and generate the client into ``scratch``.
+
+    What the generator leaves out (an operation, or a response of one) is quarantined like what a
+    rule cannot repair, with the generator's own reason: the document is built again without it and
+    generated again, so the document never describes what the client lacks. Prints the repair report
+    (unless ``quiet``) and one ``quarantined:`` line per operation left out; raises :class:`Refusal`.
+    """
+    started = time.perf_counter()
+    try:
+        editorial = load_editorial(EDITORIAL)
+        overlays = load_overlays(OVERLAYS)
+        result = build_document(fragments, editorial, overlays)
+    except SpecError as exc:
+        raise Refusal(exc, EXIT_BAD_INPUT) from None
+    if not quiet:
+        print(result.report.render())
+    _print_quarantine(result)
+    if strict and (result.quarantined or result.unapplied):
+        raise Refusal(_strict_message(len(result.quarantined), len(result.unapplied)), EXIT_QUARANTINE)
+    repaired_at = time.perf_counter()
+    phase("repaired")
+    by_generator: list[Quarantined] = []
+    for attempt in itertools.count(1):
+        package = scratch / f"attempt-{attempt}" / PACKAGE_NAME
+        package.parent.mkdir(parents=True)
+        spec = package.parent / "openapi.json"
+        spec.write_text(result.text, encoding="utf-8")
+        try:
+            left_out = generate_package(spec, GENERATOR_CONFIG, package)
+        except GenerationError as exc:
+            print(exc)  # the generator's own words, whole; the error line stays one line
+            raise Refusal(
+                "openapi-python-client failed on the repaired document (its output is above)", EXIT_GENERATOR
+            ) from None
+        if not left_out:
+            break
+        entries = [entry for item in left_out for entry in generator_quarantine(fragments, item)]
+        new = [entry for entry in entries if entry not in by_generator]
+        if not new:  # it leaves out what no fragment defines (an overlay's addition): nothing to take out
+            first = left_out[0]
+            message = f"openapi-python-client leaves out {first.method} {first.path}: {first.reason}"
+            raise Refusal(message, EXIT_GENERATOR)
+        for entry in new:
+            print(f"quarantined: {entry}", file=sys.stderr)  # one line already, its file#pointer whole
+        by_generator.extend(new)
+        try:
+            result = build_document(fragments, editorial, overlays, left_out=by_generator)
+        except SpecError as exc:  # every operation left out
+            raise Refusal(exc, EXIT_BAD_INPUT) from None
+    missing = missing_from_client(result.document, package)
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        message = f"the generated client lacks {missing[0]}{more}, and the generator did not say why"
+        raise Refusal(message, EXIT_GENERATOR)
+    if strict and by_generator:
+        raise Refusal(_strict_message(len(by_generator), 0), EXIT_QUARANTINE)
+    generated_at = time.perf_counter()
+    phase("generated")
+    return Generated(result, package, repaired_at - started, generated_at - repaired_at)
+
+
+def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
     started = time.perf_counter()
     recovered = recover(ROOT)
     if recovered:
         print(f"regenerate: {recovered}", file=sys.stderr)
     try:
-        result = build_from_directory(FRAGMENTS, EDITORIAL, OVERLAYS)
-    except SpecError as exc:
-        return _fail(exc, EXIT_BAD_INPUT)
-    if not quiet:
-        print(result.report.render())
-    _print_quarantine(result)
-    if strict and (failure := _strict_failure(result)) is not None:
-        return failure
-    repaired_at = time.perf_counter()
-    phase("repaired")
-
+        listed = unlisted_difference(load_sources(SOURCES), FRAGMENTS)
+    except FetchError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    if listed is not None:
+        return _fail(listed, EXIT_BAD_INPUT)
     _remove_orphaned_scratch()
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
-        fresh_spec = Path(scratch) / "openapi.json"
-        fresh_spec.write_text(result.text, encoding="utf-8")
-        fresh_package = Path(scratch) / PACKAGE_NAME
         try:
-            generate_package(fresh_spec, GENERATOR_CONFIG, fresh_package)
-        except GenerationError as exc:
-            print(exc)  # the generator's own words, whole; the error line stays one line
-            return _fail("openapi-python-client failed on the repaired document (its output is above)", EXIT_GENERATOR)
-        generated_at = time.perf_counter()
-        phase("generated")
-
-        committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
-        change_report = api_change_report(committed, result.document)
-        if change_report:
-            print(change_report, end="")
+            fragments = load_fragments(FRAGMENTS)
+        except SpecError as exc:
+            return _fail(exc, EXIT_BAD_INPUT)
+        try:
+            generated = build_and_generate(fragments, Path(scratch), quiet=quiet, strict=strict)
+            committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
+            update = api_update(committed, generated.result.document, bump=bump)
+        except Refusal as refusal:
+            return _fail(refusal.message, refusal.code)
+        if update.report:
+            print(update.report, end="")
         if check:
-            drift = diff_text(result.text, committed, "spec/openapi.json")
-            drift += diff_trees(fresh_package, GENERATED, "regenerated", "generated")
+            drift = diff_text(generated.result.text, committed, "spec/openapi.json")
+            drift += diff_trees(generated.package, GENERATED, "regenerated", "generated")
             if drift:
                 sys.stdout.write(drift)
                 return _fail(
@@ -183,20 +280,36 @@ def _regenerate(check: bool, quiet: bool, strict: bool) -> int:
                 )
             print("drift check: spec/openapi.json and generated/ are up to date")
         else:
-            with Transaction(ROOT) as transaction:
-                transaction.stage_text(MERGED, result.text)
-                transaction.stage_tree(GENERATED, fresh_package)
-                if change_report:
-                    transaction.stage_text(CHANGELOG, changelog_with(change_report))
-                transaction.commit()
+            commit_regeneration(generated, update)
             print(f"wrote {MERGED.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}/")
-            if change_report:
+            if update.report:
                 print(f"added the API change report to {CHANGELOG.relative_to(ROOT)}")
+            if update.new_version != update.old_version:
+                print(f"version {update.old_version} -> {update.new_version} in {VERSION_FILE.relative_to(ROOT)}")
     print(
-        f"timing: repair+merge+validate {repaired_at - started:.2f}s, "
-        f"generate+format {generated_at - repaired_at:.2f}s, total {time.perf_counter() - started:.2f}s"
+        f"timing: repair+merge+validate {generated.repaired_seconds:.2f}s, "
+        f"generate+format {generated.generated_seconds:.2f}s, total {time.perf_counter() - started:.2f}s"
     )
     return 0
+
+
+def _strict_message(quarantined: int, unapplied: int) -> str:
+    return f"{quarantined} operation(s) quarantined, {unapplied} overlay(s) not applied, and --strict given"
+
+
+def commit_regeneration(generated: Generated, update: ApiUpdate, fragments: dict[Path, bytes] | None = None) -> None:
+    """Swap in, as one (see specpipeline.transaction), the document, the client, the change report,
+    the version it implies, and any new ``fragments`` they were made from."""
+    with Transaction(ROOT) as transaction:
+        for target, data in (fragments or {}).items():
+            transaction.stage_bytes(target, data)
+        transaction.stage_text(MERGED, generated.result.text)
+        transaction.stage_tree(GENERATED, generated.package)
+        if update.report:
+            transaction.stage_text(CHANGELOG, changelog_with(update.report))
+        if update.version_text is not None:
+            transaction.stage_text(VERSION_FILE, update.version_text)
+        transaction.commit()
 
 
 SCRATCH_PREFIX = "aimlapi-billing-regen-"
@@ -221,22 +334,41 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def api_change_report(committed_text: str, new_document: dict[str, Any]) -> str:
-    """The Markdown change report from the committed spec to ``new_document``; "" when the API
-    surface is unchanged (or there is no committed spec to compare with)."""
-    if not committed_text:
-        return ""
-    changes = compare(json.loads(committed_text), new_document)
+@dataclass(frozen=True)
+class ApiUpdate:
+    """What a new document changes for a client: the changes, the CHANGELOG section ("" when there
+    are none), the versions before and after, and the version file's new text (``None``: unchanged)."""
+
+    changes: list[Change]
+    bump: str | None
+    report: str
+    old_version: str
+    new_version: str
+    version_text: str | None
+
+
+def api_update(committed_text: str, new_document: dict[str, Any], *, bump: bool) -> ApiUpdate:
+    """The change report from the committed spec to ``new_document`` and, with ``bump``, the version
+    it implies. Nothing changes without a committed spec to compare with, or without changes."""
+    changes = compare(json.loads(committed_text), new_document) if committed_text else []
     if not changes:
-        return ""
-    bump = implied_bump(changes)
-    current = package_version()
-    return render_markdown(changes, bump, current, bumped(current, bump))
+        return ApiUpdate([], None, "", "", "", None)
+    implied = implied_bump(changes)
+    version_text = VERSION_FILE.read_text(encoding="utf-8")
+    match = _VERSION_LINE.search(version_text)
+    if match is None:
+        raise Refusal(
+            f'{VERSION_FILE.relative_to(ROOT)} has no line __version__ = "X.Y.Z" to bump (or pass --no-bump)',
+            EXIT_BAD_INPUT,
+        )
+    current = match.group(1)
+    new = bumped(current, implied) if bump else current
+    report = render_markdown(changes, implied, current, new, applied=bump)
+    new_text = version_text[: match.start(1)] + new + version_text[match.end(1) :] if bump else None
+    return ApiUpdate(changes, implied, report, current, new, new_text)
 
 
-def package_version() -> str:
-    match = re.search(r'^__version__ = "([^"]+)"$', VERSION_FILE.read_text(encoding="utf-8"), re.MULTILINE)
-    return match.group(1) if match else "0.0.0"
+_VERSION_LINE = re.compile(r'^__version__ = "([^"]+)"$', re.MULTILINE)
 
 
 def bumped(version: str, bump: str) -> str:

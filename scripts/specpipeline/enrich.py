@@ -17,6 +17,7 @@ from typing import Any
 from . import pointer
 from .context import RepairContext
 from .lift import (
+    is_generic,
     is_inline_enum,
     is_inline_object,
     iter_request_media,
@@ -166,6 +167,8 @@ def qualify_components_named_by_editorial(document: dict[str, Any], ctx: RepairC
     method and path) that uses it (``GetV2CreditsTransaction``), and every reference to it in its
     fragment follows. It keeps its name when an operation the editorial file gives the name for
     uses it (the schema is the one named), and the error schema when it equals the editorial one.
+    A vendor's name made of generic words only (``Info``, ``Data``: see ``lift.GENERIC_WORDS``) is
+    qualified the same way, as a lifted schema's would be.
     """
     schemas = document.get("components", {}).get("schemas")
     if not isinstance(schemas, dict):
@@ -174,7 +177,9 @@ def qualify_components_named_by_editorial(document: dict[str, Any], ctx: RepairC
     error_name = ctx.editorial.get("error_schema_name")
     renames: dict[str, str] = {}
     for name in sorted(schemas):
-        if name not in reserved or (name == error_name and schemas[name] == ctx.editorial.get("error_schema")):
+        if name not in reserved and not is_generic(name):
+            continue
+        if name == error_name and schemas[name] == ctx.editorial.get("error_schema"):
             continue
         target = f"#/components/schemas/{pointer.escape(name)}"
         users = sorted(
@@ -182,7 +187,7 @@ def qualify_components_named_by_editorial(document: dict[str, Any], ctx: RepairC
             for path, method, operation, _ in iter_operations(document)
             if target in reachable_refs(document, operation)
         )
-        if {f"{method.upper()} {path}" for path, method in users} & reserved[name]:
+        if {f"{method.upper()} {path}" for path, method in users} & reserved.get(name, frozenset()):
             continue
         prefix = pascal_case(f"{users[0][1]} {users[0][0]}") if users else "Vendor"
         qualified = f"{prefix}{name}"
@@ -193,10 +198,9 @@ def qualify_components_named_by_editorial(document: dict[str, Any], ctx: RepairC
         return
     for old, new in renames.items():
         schemas[new] = schemas.pop(old)
+        why = f"the editorial file names another schema {old!r}" if old in reserved else f"{old!r} says nothing"
         ctx.record(
-            "qualify-vendor-component",
-            pointer.join("", "components", "schemas", old),
-            f"the editorial file names another schema {old!r}: renamed to {new!r}",
+            "qualify-vendor-component", pointer.join("", "components", "schemas", old), f"{why}: renamed to {new!r}"
         )
     refs = {
         f"#/components/schemas/{pointer.escape(old)}": f"#/components/schemas/{pointer.escape(new)}"

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from .atomic import write_bytes_atomically
-from .cli import EXIT_BAD_INPUT, EXIT_DRIFT, FRAGMENTS, ROOT
+from .cli import EXIT_BAD_INPUT, EXIT_DRIFT, FRAGMENTS, SOURCES
 from .fragments import display_path
+from .sources import FetchError, Sources, load_sources
 
-SOURCES = ROOT / "spec" / "sources.json"
+__all__ = ["FetchError", "Sources", "download_all", "fetch_main", "load_sources"]
 TIMEOUT_SECONDS = 30.0
 USER_AGENT = "aimlapi-billing-spec-pipeline (fetch_fragments)"
 
@@ -30,45 +29,6 @@ UNCHANGED = "unchanged"
 UPDATED = "updated"
 ADDED = "added"
 NOT_IN_SOURCES = "not in sources"
-
-# A plain file name: no directory part, so nothing is written outside the fragments directory.
-_FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.json$")
-
-
-class FetchError(Exception):
-    """A sources file that cannot be used, or a download that failed or returned no JSON object."""
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Where the fragments come from: ``base_url + name`` for each name in ``files``."""
-
-    base_url: str
-    files: tuple[str, ...]
-
-    def url(self, name: str) -> str:
-        return self.base_url + name
-
-
-def load_sources(path: Path) -> Sources:
-    """Read and check a sources file; raises :class:`FetchError` naming the file and the problem."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise FetchError(f"{path}: cannot read the sources file: {exc}") from None
-    if not isinstance(data, dict):
-        raise FetchError(f"{path}: expected a JSON object with 'base_url' and 'files'")
-    base_url, files = data.get("base_url"), data.get("files")
-    if not isinstance(base_url, str) or not base_url.startswith(("https://", "http://")) or not base_url.endswith("/"):
-        raise FetchError(f"{path}: 'base_url' must be an http(s) URL ending in '/', found {base_url!r}")
-    if not isinstance(files, list) or not files:
-        raise FetchError(f"{path}: 'files' must be a non-empty list of file names")
-    for name in files:
-        if not isinstance(name, str) or not _FILE_NAME.match(name):
-            raise FetchError(f"{path}: {name!r} is not a plain *.json file name")
-    if len(set(files)) != len(files):
-        raise FetchError(f"{path}: 'files' lists a name twice")
-    return Sources(base_url=base_url, files=tuple(files))
 
 
 def download(client: httpx.Client, url: str) -> bytes:

@@ -16,9 +16,18 @@ inline enum parameter) becomes a ``components/schemas`` entry. Lifting happens i
    * a name from the editorial entry of the operation (``response_schema``, ``request_schema``,
      ``schema_names`` keyed by body path: ``data[]``, ``data[].amount``) always wins; a structure
      met both with and without an editorial name takes it everywhere;
-   * otherwise the *base* name: the property (``amount`` -> ``Amount``, the items of ``models``
-     ``Model``) or the body (``<Operation>Response``), unless two different structures want it, it
-     is taken, or it says nothing (``Data``, ``DataItem``, ``Item``…);
+   * otherwise the *base* name, by rule from the operation and the property path: the body's is
+     ``<Operation>Response``; a property's is its owner's noun and its own word (``data[].info`` of
+     ``GET /v1/models``: ``ModelInfo``; ``data[].pricing.kind``: ``PricingKind``), where the body's
+     noun is the resource's (the last path segment that is neither a version nor a variable, in the
+     singular, ``Model``; with the segment before it while it is a generic word: ``UsageDetail``),
+     a lifted object's noun is its property's word (``Pricing``), and a property that only holds
+     the resource (``data``, ``items``, ``results``…) takes its owner's noun (``data[]``: ``Model``).
+     A parameter's enum is named like a property of the body (``?direction``:
+     ``TransactionDirection``). Two words that are both segments of the path keep the path's order
+     (``models[]`` of ``GET /models/metrics``: ``ModelMetric``). The base is passed over when two
+     different structures want it, it is taken, or it is made of generic words only
+     (:data:`GENERIC_WORDS`: ``Info``, ``Kind``, ``DataItem``…);
    * then the base qualified by the body it sits in (``KeysResponseDataItem``), then by the
      operation's method and path as well, which no other operation can share, then by the status
      and media type of a second body of that operation.
@@ -44,20 +53,83 @@ _TOKENS = itertools.count()
 # Keywords that describe a schema without changing what it accepts: two schemas differing only in
 # these are one component (the first by operation and place keeps its wording).
 _ANNOTATIONS = frozenset({"description", "example", "examples", "title", "externalDocs", "deprecated"})
-# Derived names that say nothing about what they name: always qualified.
-_UNINFORMATIVE = frozenset({"Data", "DataItem", "Item", "Items", "ItemsItem", "Result", "Results", "Value", "Body"})
+# Words that say nothing about what they name: a name made of these alone (``Info``, ``Kind``,
+# ``DataItem``) is never given; a component's name must have one word that is not among them.
+GENERIC_WORDS = frozenset(
+    {
+        *("Attribute", "Attributes", "Body", "Config", "Container", "Content", "Contents", "Data", "Datum"),
+        *("Detail", "Details", "Element", "Elements", "Entries", "Entry", "Extra", "Field", "Fields", "Info"),
+        *("Information", "Inline", "Item", "Items", "Kind", "List", "Meta", "Metadata", "Misc", "Name", "Node"),
+        *("Obj", "Object", "Objects", "Option", "Options", "Other", "Param", "Params", "Parameters", "Payload"),
+        *("Properties", "Property", "Record", "Records", "Request", "Response", "Result", "Results", "Root"),
+        *("Schema", "Settings", "State", "Status", "Type", "Types", "Value", "Values", "Wrapper"),
+    }
+)
+# Generic words of a property that only holds what its owner is about (``data``: the models
+# themselves): it is named with the owner's noun alone.
+_HOLDERS = frozenset(
+    {"Body", "Container", "Content", "Data", "Datum", "Element", "Entry", "Item", "List", "Node", "Object"}
+    | {"Payload", "Record", "Result", "Root", "Value", "Wrapper"}
+)
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _ENUM_KEYS = ("type", "format", "enum")
 # The names a lifted schema may take, tried in this order (see the module's docstring).
 _LEVELS = ("base", "qualified by its body", "and by method and path", "and by status and media type")
 
 
 def singular(name: str) -> str:
-    """The name of one item of an array property: ``Models`` -> ``Model``, ``Entries`` -> ``Entry``;
-    a name with no plural to undo gets ``Item`` (``Data`` -> ``DataItem``)."""
+    """``Models`` -> ``Model``, ``Entries`` -> ``Entry``; a word with no plural to undo is kept
+    (``Data``, ``Status``)."""
     for plural, one in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("s", "")):
         if name.endswith(plural) and len(name) > len(plural) + 1 and not name.endswith(("ss", "us")):
             return name[: -len(plural)] + one
-    return f"{name}Item"
+    return name
+
+
+def name_words(name: str) -> list[str]:
+    """``ModelInfo`` -> ``["Model", "Info"]``, ``KeysResponseDataItem`` -> four; digits are words."""
+    return _WORD.findall(name)
+
+
+def is_generic(name: str) -> bool:
+    """Whether ``name`` is made of :data:`GENERIC_WORDS` alone (numbers, as in ``Data1``, add nothing)."""
+    words = [word for word in name_words(name) if not word.isdigit()]
+    return all(word in GENERIC_WORDS for word in words)
+
+
+def resource_noun(path: str) -> tuple[str, tuple[str, ...]]:
+    """The noun of what an operation on ``path`` is about, and its path's words (each singular):
+    ``/v1/models`` -> ``Model``; ``/v2/usage/detail`` -> ``UsageDetail`` (``Detail`` alone is generic);
+    ``/models/metrics`` -> ``Metric``, words ``(Model, Metric)``."""
+    words = [
+        pascal_case(segment)
+        for segment in path.split("/")
+        if segment and not re.fullmatch(r"v\d+", segment) and "{" not in segment and pascal_case(segment)
+    ]
+    if not words:
+        return "Root", ()
+    noun = singular(words[-1])
+    for word in reversed(words[:-1]):
+        if not is_generic(noun):
+            break
+        noun = word + noun
+    return noun, tuple(singular(word) for word in words)
+
+
+def _naming(owner: str, word: str, path_words: tuple[str, ...]) -> tuple[str, str]:
+    """The base name of a property (or an array's items) whose word is ``word`` inside an object whose
+    noun is ``owner``, and the noun its own properties are named after."""
+    if word in _HOLDERS or singular(word) in _HOLDERS:
+        return owner, owner
+    if word == owner:
+        name = owner
+    elif word.startswith(owner):
+        name = word
+    elif word in path_words and owner in path_words and path_words.index(word) < path_words.index(owner):
+        name = word + owner  # both are path segments: in the path's order
+    else:
+        name = owner + word
+    return name, name if is_generic(word) else word
 
 
 def member_names(values: list[Any]) -> list[str] | None:
@@ -141,7 +213,7 @@ class LiftTable:
             wants = {key: min(m.candidates[level] for m in members) for key, members in pending.items()}
             counts = Counter(wants.values())
             for key, wanted in sorted(wants.items(), key=lambda item: item[1]):
-                informative = level > 0 or wanted not in _UNINFORMATIVE
+                informative = not is_generic(wanted)
                 if counts[wanted] == 1 and wanted not in taken and informative:
                     names[key] = wanted
                     taken.add(wanted)
@@ -252,36 +324,44 @@ class _Place:
     operation_key: str
     body_name: str  # the body's component name (editorial or derived)
     method_path: str  # PascalCase of method and path: what no other operation shares
+    noun: str  # what the operation is about (see resource_noun)
+    path_words: tuple[str, ...]
     editorial_names: dict[str, str]
     table: LiftTable
     rank: int = 0  # bodies before parameters: a field's description documents a shared enum
     variant: str = ""  # what tells a second body of the operation apart (another status or media type)
 
 
-def lift_body(schema: dict[str, Any], name: str, body_path: str, at: str, place: _Place) -> dict[str, Any]:
-    """Lift ``schema`` (an inline object), children first; return what replaces it."""
+def lift_body(
+    schema: dict[str, Any], name: str, body_path: str, at: str, place: _Place, noun: str | None = None
+) -> dict[str, Any]:
+    """Lift ``schema`` (an inline object), children first; return what replaces it. ``noun`` is what
+    its properties are named after (a body's: the resource's)."""
+    owner = noun or place.noun
     properties: dict[str, Any] = schema["properties"]
     for prop, child in list(properties.items()):
         child_path = f"{body_path}.{prop}" if body_path else prop
         child_at = pointer.join(at, "properties", prop)
-        properties[prop] = _lift_child(child, pascal_case(prop), child_path, child_at, place)
+        properties[prop] = _lift_child(child, owner, pascal_case(prop), child_path, child_at, place)
     return _register(schema, "object", name, body_path, at, place)
 
 
-def _lift_child(child: Any, base: str, body_path: str, at: str, place: _Place) -> Any:
+def _lift_child(child: Any, owner: str, word: str, body_path: str, at: str, place: _Place) -> Any:
+    """Lift what the property (or array items) ``word`` of an object whose noun is ``owner`` holds."""
+    base, noun = _naming(owner, word, place.path_words)
     if is_inline_object(child):
-        return lift_body(child, base, body_path, at, place)
+        return lift_body(child, base, body_path, at, place, noun)
     if is_inline_enum(child):
         return _lift_enum(child, base, body_path, at, place)
     if isinstance(child, dict) and "$ref" not in child and isinstance(child.get("items"), dict):
         items_at = pointer.join(at, "items")
-        child["items"] = _lift_child(child["items"], singular(base), f"{body_path}[]", items_at, place)
+        child["items"] = _lift_child(child["items"], owner, singular(word), f"{body_path}[]", items_at, place)
     return child
 
 
 def lift_parameter_enum(schema: dict[str, Any], name: str, at: str, place: _Place) -> dict[str, Any]:
     """Lift a parameter's inline enum, or its array's inline enum items (a repeatable filter)."""
-    return dict(_lift_child(schema, pascal_case(name), f"?{name}", at, place))
+    return dict(_lift_child(schema, place.noun, pascal_case(name), f"?{name}", at, place))
 
 
 def _lift_enum(schema: dict[str, Any], base: str, body_path: str, at: str, place: _Place) -> dict[str, Any]:
@@ -345,11 +425,14 @@ def make_place(
     rank: int = 0,
     variant: str = "",
 ) -> _Place:
+    noun, path_words = resource_noun(path)
     return _Place(
         file=file,
         operation_key=f"{method.upper()} {path}",
         body_name=body_name,
         method_path=pascal_case(f"{method} {path}"),
+        noun=noun,
+        path_words=path_words,
         editorial_names=editorial_names,
         table=table,
         rank=rank,
@@ -395,7 +478,9 @@ def resolve_documents(documents: list[dict[str, Any]], table: LiftTable) -> list
 
 
 __all__ = [
+    "GENERIC_WORDS",
     "LiftTable",
+    "is_generic",
     "is_inline_enum",
     "is_inline_object",
     "lift_body",

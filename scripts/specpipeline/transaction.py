@@ -1,7 +1,8 @@
 """Replacing several files and trees as one: all of them change, or none does.
 
-``regenerate`` writes ``spec/openapi.json``, ``generated/aimlapi_billing_client/`` and the
-``CHANGELOG.md`` entry, which only make sense together. :class:`Transaction` stages every new
+``regenerate`` writes ``spec/openapi.json``, ``generated/aimlapi_billing_client/``, the
+``CHANGELOG.md`` entry and the version it implies (``src/aimlapi_billing/_version.py``), and with
+``vendor-check --apply`` the new fragments too, which only make sense together. :class:`Transaction` stages every new
 version under ``.regenerate/new/`` (beside the targets, so a rename moves it in), then commits:
 
 1. it writes ``.regenerate/journal`` (atomically), listing the targets: the commit point;
@@ -85,8 +86,11 @@ class Transaction:
         return self.workdir / "new" / target.relative_to(self.root).as_posix().replace("/", "%")
 
     def stage_text(self, target: Path, text: str) -> None:
+        self.stage_bytes(target, text.encode("utf-8"))
+
+    def stage_bytes(self, target: Path, data: bytes) -> None:
         self.targets.append(target)
-        self._staged(target).write_text(text, encoding="utf-8")
+        self._staged(target).write_bytes(data)
 
     def stage_tree(self, target: Path, source: Path) -> None:
         self.targets.append(target)

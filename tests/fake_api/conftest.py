@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fake_api import from_spec
 from fake_api.data import MANAGEMENT_KEY
 from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI
 from openapi_schema_validator import OAS30Validator
@@ -49,7 +50,7 @@ def assert_conforms(response: httpx.Response, template: str) -> None:
 
 
 def template_of(path: str) -> str:
-    return "/v1/keys/{prefix}" if path.startswith("/v1/keys/") else path
+    return from_spec.template_of(path) or path
 
 
 class Api:

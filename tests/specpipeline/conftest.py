@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +17,24 @@ from specpipeline.build import load_editorial
 from specpipeline.context import RepairContext
 from specpipeline.fragments import Fragment, load_fragments
 from specpipeline.report import Report
+from specpipeline.walk import iter_operations
 
 ROOT = Path(__file__).resolve().parents[2]
 EN_DASH = "\u2013"
+
+
+def listed_fragments(root: Path = ROOT) -> list[Fragment]:
+    """The fragments spec/sources.json lists, read from spec/fragments/: what the tests count and
+    compare with, never a number or a list written here (regenerate refuses any other file)."""
+    names = json.loads((root / "spec" / "sources.json").read_text(encoding="utf-8"))["files"]
+    fragments = load_fragments(root / "spec" / "fragments")
+    assert sorted(Path(fragment.name).name for fragment in fragments) == sorted(names)
+    return fragments
+
+
+def fragment_operations(fragments: list[Fragment]) -> set[tuple[str, str]]:
+    """Every ``(path, method)`` the vendor's fragments define."""
+    return {(path, method) for fragment in fragments for path, method, _, _ in iter_operations(fragment.document)}
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +98,65 @@ def write_fragments(directory: Path, fragments: dict[str, dict[str, Any] | str])
 @pytest.fixture
 def make_fragment() -> Callable[..., dict[str, Any]]:
     return broken_fragment
+
+
+#: What the regenerate command reads and writes, copied aside by :func:`copy_project`.
+PROJECT_PARTS = (
+    "spec",
+    "scripts",
+    "generated",
+    "generator-config.yaml",
+    "CHANGELOG.md",
+    "src/aimlapi_billing/_version.py",
+)
+
+
+def copy_project(destination: Path) -> Path:
+    """The parts of the repository the pipeline's commands read and write, copied to ``destination``."""
+    for part in PROJECT_PARTS:
+        source, target = ROOT / part, destination / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return destination
+
+
+def add_fragment(project: Path, name: str, content: dict[str, Any] | bytes) -> None:
+    """Add a fragment the documented way: the file in spec/fragments/, its name in spec/sources.json."""
+    data = content if isinstance(content, bytes) else json.dumps(content, indent=2).encode("utf-8")
+    (project / "spec" / "fragments" / name).write_bytes(data)
+    _list_sources(project, lambda files: sorted({*files, name}))
+
+
+def remove_fragment(project: Path, name: str) -> None:
+    """Remove a fragment the documented way: the file, and its name in spec/sources.json."""
+    (project / "spec" / "fragments" / name).unlink()
+    _list_sources(project, lambda files: [file for file in files if file != name])
+
+
+def _list_sources(project: Path, change: Callable[[list[str]], list[str]]) -> None:
+    path = project / "spec" / "sources.json"
+    sources = json.loads(path.read_text(encoding="utf-8"))
+    sources["files"] = change(sources["files"])
+    path.write_text(json.dumps(sources, indent=2) + "\n", encoding="utf-8")
+
+
+def run_script(
+    project: Path, script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``scripts/<script>`` of ``project``, in it, with this Python and its tools first on PATH."""
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, str(project / "scripts" / script), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )

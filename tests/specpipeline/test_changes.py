@@ -589,6 +589,13 @@ def test_render_markdown_has_the_versions_the_bump_and_marks_breaking_lines() ->
     assert text.endswith("\n")
 
 
+def test_render_markdown_of_a_bump_not_applied_keeps_the_version_and_says_the_bump_is_due() -> None:
+    old, new = _after(add_operation)
+    text = render_markdown(compare(old, new), "minor", "1.2.0", "1.2.0", applied=False)
+    assert text.splitlines()[0] == "## API changes in 1.2.0 (minor bump due, not applied: --no-bump)"
+    assert "- non-breaking: `GET /v1/others`: operation added" in text.splitlines()
+
+
 def test_render_markdown_without_changes_says_so() -> None:
     text = render_markdown([], "patch", "1.0.0", "1.0.1")
     assert "(patch bump)" in text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +12,19 @@ from typing import Any
 import pytest
 from specpipeline import atomic, cli
 from specpipeline.cli import build_spec_main, extract_main
+from specpipeline.fragments import extract_fragments
 
 from tests.conftest import SEED_PAGE
 
-from .conftest import EN_DASH, broken_fragment, write_fragments
+from .conftest import (
+    EN_DASH,
+    add_fragment,
+    broken_fragment,
+    copy_project,
+    remove_fragment,
+    run_script,
+    write_fragments,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITORIAL = ROOT / "spec" / "editorial.yaml"
@@ -100,22 +108,11 @@ def test_extract_writes_the_blocks_and_check_catches_a_changed_file(tmp_path: Pa
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """The parts of the repository the regenerate command reads and writes, copied aside."""
-    copy = tmp_path / "project"
-    for part in ("spec", "scripts", "generated"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "generator-config.yaml", copy)
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def _regenerate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "regenerate.py"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    return run_script(project, "regenerate.py", *args)
 
 
 def test_drift_check_passes_on_main_and_fails_with_a_diff_when_a_fragment_changes(project_copy: Path) -> None:
@@ -130,6 +127,26 @@ def test_drift_check_passes_on_main_and_fails_with_a_diff_when_a_fragment_change
     assert '+    """ the balance in USD. """' in drifted.stdout
     assert "generated/models/billing_response.py" in drifted.stdout
     assert "is stale" in drifted.stderr
+
+
+@pytest.mark.parametrize("change", ["unlisted", "absent"])
+def test_regenerate_refuses_fragments_that_spec_sources_does_not_list_exactly(project_copy: Path, change: str) -> None:
+    """spec/sources.json is the one list of fragments (vendor-check fetches what it names): a file
+    dropped in without listing it, or listed and never fetched, is a one-line refusal, exit 2."""
+    fragments = project_copy / "spec" / "fragments"
+    if change == "unlisted":
+        (fragments / "things.json").write_text(json.dumps(broken_fragment()), encoding="utf-8")
+        expected = "error: spec/fragments/things.json is not listed in the sources file: list it, or remove the file"
+    else:
+        (fragments / "usage-v2.json").unlink()
+        expected = (
+            "error: spec/fragments/usage-v2.json is listed in the sources file but absent: fetch it, or unlist it"
+        )
+    before = (project_copy / "spec" / "openapi.json").read_bytes()
+    result = _regenerate(project_copy, "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [expected]
+    assert (project_copy / "spec" / "openapi.json").read_bytes() == before
 
 
 def test_drift_check_catches_a_hand_edit_of_generated_code(project_copy: Path) -> None:
@@ -158,15 +175,17 @@ def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_record
     fragments = project_copy / "spec" / "fragments"
     published = {path.name: path.read_bytes() for path in fragments.glob("billing-*.json")}
     for path in fragments.glob("*.json"):
-        path.unlink()
-    assert extract_main([str(SEED_PAGE), "--out", str(fragments)]) == 0
-    (project_copy / "src" / "aimlapi_billing").mkdir(parents=True)
-    (project_copy / "src" / "aimlapi_billing" / "_version.py").write_text('__version__ = "0.1.0"\n')
-    assert _regenerate(project_copy).returncode == 0
+        remove_fragment(project_copy, path.name)
+    for name, text in extract_fragments(str(SEED_PAGE), SEED_PAGE.read_text(encoding="utf-8")).items():
+        add_fragment(project_copy, name, text.encode("utf-8"))
+    version = project_copy / "src" / "aimlapi_billing" / "_version.py"
+    version.write_text('"""The version."""\n\n__version__ = "0.1.0"\n')
+    assert _regenerate(project_copy, "--no-bump").returncode == 0
+    assert version.read_text() == '"""The version."""\n\n__version__ = "0.1.0"\n'
     changelog = project_copy / "CHANGELOG.md"
     changelog.unlink()  # the seed's own generation starts the history
     for name, content in published.items():
-        (fragments / name).write_bytes(content)
+        add_fragment(project_copy, name, content)
     result = _regenerate(project_copy)
     assert result.returncode == 0, result.stderr
     report = (
@@ -175,6 +194,8 @@ def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_record
     )
     assert report in result.stdout
     assert changelog.read_text(encoding="utf-8") == f"# Changelog\n\n{report}\n"
+    assert version.read_text() == '"""The version."""\n\n__version__ = "0.2.0"\n'  # the rest of the file kept
+    assert "version 0.1.0 -> 0.2.0 in src/aimlapi_billing/_version.py" in result.stdout
     assert (project_copy / "generated" / "aimlapi_billing_client" / "api" / "billing" / "list_transactions.py").exists()
 
 
@@ -212,7 +233,7 @@ def test_strict_turns_a_quarantine_into_a_failure_that_writes_nothing(
 
 
 def test_regenerate_strict_refuses_before_generating(project_copy: Path) -> None:
-    (project_copy / "spec" / "fragments" / "ghosts.json").write_text(json.dumps(_ghost_parameter()), encoding="utf-8")
+    add_fragment(project_copy, "ghosts.json", _ghost_parameter())
     before = (project_copy / "spec" / "openapi.json").read_bytes()
     result = _regenerate(project_copy, "--strict", "--quiet")
     assert result.returncode == 4

@@ -66,10 +66,10 @@ def test_inline_objects_are_lifted_children_first_and_identical_ones_shared() ->
         things={"type": "array", "items": _object(id={"type": "integer"})},
     )
     [fragment], components, report = _lift([_fragment(schema)])
-    assert sorted(components) == ["Owner", "Thing", "ThingsResponse"]
+    assert sorted(components) == ["Thing", "ThingOwner", "ThingsResponse"]
     response = components["ThingsResponse"]
-    assert response["properties"]["owner"] == response["properties"]["previous_owner"] == _ref("Owner")
-    assert components["Owner"]["properties"]["name"]["description"] == "Who owns it."
+    assert response["properties"]["owner"] == response["properties"]["previous_owner"] == _ref("ThingOwner")
+    assert components["ThingOwner"]["properties"]["name"]["description"] == "Who owns it."
     assert response["properties"]["things"]["items"] == _ref("Thing")
     assert _body(fragment) == _ref("ThingsResponse")
     assert [r.rule for r in report.repairs].count("lift-inline-schema") == 4
@@ -87,19 +87,30 @@ def test_editorial_names_by_body_path_win() -> None:
 
 
 def test_different_objects_wanting_one_name_are_told_apart_by_their_body_in_any_order() -> None:
+    """Both are the ``owner`` of a ``Key`` (/v9/keys, /v8/keys): ``KeyOwner`` would name either."""
     keys = _fragment(_object(owner=_object(key=STRING)), path="/v9/keys", operation_id="list_keys")
-    logs = _fragment(_object(owner=_object(log=STRING)), path="/v9/logs", operation_id="list_logs")
-    forward = _lift([copy.deepcopy(keys), copy.deepcopy(logs)])
-    backward = _lift([copy.deepcopy(logs), copy.deepcopy(keys)])
-    assert sorted(forward[1]) == ["KeysResponse", "KeysResponseOwner", "LogsResponse", "LogsResponseOwner"]
+    old = _fragment(_object(owner=_object(log=STRING)), path="/v8/keys", operation_id="list_old_keys")
+    forward = _lift([copy.deepcopy(keys), copy.deepcopy(old)])
+    backward = _lift([copy.deepcopy(old), copy.deepcopy(keys)])
+    assert sorted(forward[1]) == ["KeysResponse", "KeysResponseOwner", "OldKeysResponse", "OldKeysResponseOwner"]
     assert json.dumps(forward[1], sort_keys=True) == json.dumps(backward[1], sort_keys=True)
     assert forward[1]["KeysResponseOwner"]["properties"] == {"key": STRING}
 
 
-def test_names_that_say_nothing_are_qualified_by_their_body() -> None:
-    schema = _object(data={"type": "array", "items": _object(id=STRING)})
+def test_a_property_that_only_holds_the_resource_is_named_after_it_and_generic_words_get_its_noun() -> None:
+    """``data[]`` of /v9/things is a ``Thing``, its ``info`` a ``ThingInfo`` and, ``Info`` saying
+    nothing, the ``kind`` in that a ``ThingInfoKind`` (under ``pricing`` it would be ``PricingKind``)."""
+    kind = {"type": "string", "enum": ["a", "b"]}
+    schema = _object(data={"type": "array", "items": _object(id=STRING, info=_object(kind=kind))})
     _, components, _ = _lift([_fragment(schema)])
-    assert sorted(components) == ["ThingsResponse", "ThingsResponseDataItem"]
+    assert sorted(components) == ["Thing", "ThingInfo", "ThingInfoKind", "ThingsResponse"]
+
+
+def test_names_that_say_nothing_are_qualified_until_they_do() -> None:
+    """/v9/data: the resource itself is ``Data``, which says nothing, and so does ``DataResponseDataItem``."""
+    schema = _object(data={"type": "array", "items": _object(id=STRING)})
+    _, components, _ = _lift([_fragment(schema, path="/v9/data", operation_id="get_data")])
+    assert sorted(components) == ["DataResponse", "GetV9DataDataResponseDataItem"]
 
 
 def test_a_nullable_object_stays_nullable_where_it_is_used_not_in_the_component() -> None:
@@ -108,9 +119,9 @@ def test_a_nullable_object_stays_nullable_where_it_is_used_not_in_the_component(
     )
     _, components, report = _lift([_fragment(schema)])
     properties = components["ThingsResponse"]["properties"]
-    assert properties["limit"] == {"anyOf": [_ref("Limit"), NULL_OBJECT]}
-    assert properties["spending_limit"] == _ref("Limit")  # the same object, not nullable here
-    assert "nullable" not in components["Limit"]
+    assert properties["limit"] == {"anyOf": [_ref("ThingLimit"), NULL_OBJECT]}
+    assert properties["spending_limit"] == _ref("ThingLimit")  # the same object, not nullable here
+    assert "nullable" not in components["ThingLimit"]
     assert [r.pointer.rsplit("/", 2)[-2:] for r in report.repairs if r.rule == "keep-nullable-on-lift"] == [
         ["limit", "nullable"]
     ]
@@ -122,17 +133,18 @@ def test_a_nullable_enum_loses_its_null_to_the_use_site() -> None:
         switch={"type": "string", "enum": ["on", "off"], "nullable": True},
     )
     _, components, _ = _lift([_fragment(schema)])
-    assert components["State"] == {"type": "string", "enum": ["on", "off"]}
+    assert components["ThingState"] == {"type": "string", "enum": ["on", "off"]}
     properties = components["ThingsResponse"]["properties"]
-    assert properties["state"] == properties["switch"] == {"anyOf": [_ref("State"), NULL_STRING]}
+    assert properties["state"] == properties["switch"] == {"anyOf": [_ref("ThingState"), NULL_STRING]}
 
 
 def test_a_filter_and_the_field_it_filters_share_one_enum_component() -> None:
     field = {"type": "string", "enum": ["OPEN", "DONE"], "description": "Where it stands."}
     parameters = [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["OPEN", "DONE"]}}]
     [fragment], components, _ = _lift([_fragment(_object(status=field), parameters=parameters)])
-    assert components["Status"] == {"type": "string", "enum": ["OPEN", "DONE"], "description": "Where it stands."}
-    assert fragment["paths"][PATH]["get"]["parameters"][0]["schema"] == _ref("Status")
+    expected = {"type": "string", "enum": ["OPEN", "DONE"], "description": "Where it stands."}
+    assert components["ThingStatus"] == expected
+    assert fragment["paths"][PATH]["get"]["parameters"][0]["schema"] == _ref("ThingStatus")
 
 
 def test_a_repeatable_filter_shares_the_enum_of_its_items() -> None:
@@ -140,8 +152,8 @@ def test_a_repeatable_filter_shares_the_enum_of_its_items() -> None:
     array = {"type": "array", "items": {"type": "string", "enum": ["OPEN", "DONE"]}}
     parameters = [{"name": "status", "in": "query", "schema": array}]
     [fragment], components, _ = _lift([_fragment(_object(status=field), parameters=parameters)])
-    assert fragment["paths"][PATH]["get"]["parameters"][0]["schema"] == {"type": "array", "items": _ref("Status")}
-    assert sorted(components) == ["Status", "ThingsResponse"]
+    assert fragment["paths"][PATH]["get"]["parameters"][0]["schema"] == {"type": "array", "items": _ref("ThingStatus")}
+    assert sorted(components) == ["ThingStatus", "ThingsResponse"]
 
 
 def test_different_enums_wanting_one_name_are_both_qualified() -> None:
@@ -159,7 +171,7 @@ def test_request_bodies_are_lifted_and_share_what_responses_define() -> None:
     fragment["paths"][PATH]["post"] = fragment["paths"][PATH].pop("get")
     fragment["paths"][PATH]["post"]["requestBody"] = {"content": {"application/json": {"schema": _object(limit=limit)}}}
     [lifted], components, _ = _lift([fragment])
-    assert sorted(components) == ["CreateThingRequest", "CreateThingResponse", "Limit"]
+    assert sorted(components) == ["CreateThingRequest", "CreateThingResponse", "ThingLimit"]
     body = lifted["paths"][PATH]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == _ref("CreateThingRequest")
 
@@ -180,8 +192,8 @@ def test_lifting_a_lifted_document_changes_nothing() -> None:
         ("Models", "Model"),
         ("Entries", "Entry"),
         ("Addresses", "Address"),
-        ("Data", "DataItem"),
-        ("Status", "StatusItem"),
+        ("Data", "Data"),  # no plural to undo: the items are named after their owner (see above)
+        ("Status", "Status"),
     ],
 )
 def test_array_items_are_named_in_the_singular(plural: str, one: str) -> None:

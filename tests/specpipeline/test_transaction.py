@@ -1,15 +1,17 @@
-"""regenerate changes spec/openapi.json, generated/ and CHANGELOG.md together or not at all.
+"""regenerate changes spec/openapi.json, generated/, CHANGELOG.md and the version together or not at all.
 
-A copy of the project regenerates after a fragment was removed (an API change, so all three files
-change). It is interrupted with SIGINT or SIGTERM at random moments and, through the test hook, at
-each phase of the run; afterwards the three must be exactly the old state or exactly the new one,
-with nothing left behind. A SIGKILL in the middle of the renames (which no handler can see) is
-finished by the next run.
+A copy of the project regenerates after a fragment was removed (an API change, so all four change:
+the report implies a major bump). It is interrupted with SIGINT or SIGTERM at random moments and,
+through the test hook, at each phase of the run; afterwards the four must be exactly the old state
+or exactly the new one, with nothing left behind. A SIGKILL in the middle of the renames (which no
+handler can see) is finished by the next run, after which the version, the CHANGELOG entry and the
+spec agree.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -22,24 +24,25 @@ from pathlib import Path
 import pytest
 from specpipeline.transaction import HOOK_VARIABLE, WORKDIR_NAME, Transaction, exclusive, recover
 
+from .conftest import copy_project, remove_fragment
+
 ROOT = Path(__file__).resolve().parents[2]
 REMOVED = "usage-v2.json"  # GET /v2/usage goes: the change report has a line to add
+VERSION = "src/aimlapi_billing/_version.py"
+# What a commit swaps in, in order: each "moved-<n>" phase follows the n-th.
+TARGETS = ("spec/openapi.json", "generated/aimlapi_billing_client", "CHANGELOG.md", VERSION)
 
 
 def _copy_project(destination: Path) -> Path:
-    for part in ("spec", "scripts", "generated"):
-        shutil.copytree(ROOT / part, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("generator-config.yaml", "CHANGELOG.md", "src/aimlapi_billing/_version.py"):
-        (destination / part).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / part, destination / part)
-    (destination / "spec" / "fragments" / REMOVED).unlink()
+    copy_project(destination)
+    remove_fragment(destination, REMOVED)
     return destination
 
 
 def _state(project: Path) -> str:
     """A digest of everything regenerate writes."""
     digest = hashlib.sha256()
-    files = [project / "spec" / "openapi.json", project / "CHANGELOG.md"]
+    files = [project / "spec" / "openapi.json", project / "CHANGELOG.md", project / VERSION]
     files += sorted(p for p in (project / "generated").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
         digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -73,7 +76,20 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     new = _state(finished)
     assert new != old
     assert "operation removed" in (finished / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert _consistent(finished) == "0.4.0"
     return pristine, old, new
+
+
+def _consistent(project: Path) -> str:
+    """The version, after checking that CHANGELOG.md's newest entry and spec/openapi.json agree with
+    it: the entry names it and is about the spec's change (GET /v2/usage is gone from both or neither)."""
+    version = (project / VERSION).read_text(encoding="utf-8").split('"')[1]
+    newest = (project / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
+    spec = json.loads((project / "spec" / "openapi.json").read_text(encoding="utf-8"))
+    removed_in_changelog = "`GET /v2/usage`: operation removed" in newest
+    assert removed_in_changelog == ("/v2/usage" not in spec["paths"])
+    assert newest.startswith(f"API changes {'0.3.0' if removed_in_changelog else '0.2.0'} -> {version} ")
+    return version
 
 
 def _fresh(states: tuple[Path, str, str], tmp_path: Path, name: str) -> Path:
@@ -128,14 +144,18 @@ def test_signals_at_random_moments_never_leave_a_mix(states: tuple[Path, str, st
     assert states[1] in seen  # the delays reach into the run, not only past its end
 
 
+@pytest.mark.parametrize("moved", range(len(TARGETS)))
 def test_a_kill_in_the_middle_of_the_renames_is_finished_by_the_next_run(
-    states: tuple[Path, str, str], tmp_path: Path
+    states: tuple[Path, str, str], tmp_path: Path, moved: int
 ) -> None:
+    """Killed after the first ``moved + 1`` swaps: the spec is new and the version or CHANGELOG.md
+    may still be old, which the journal records; the next run finishes them, whatever it is."""
     project = _fresh(states, tmp_path, "project")
-    run = _start(project, "moved-0:SIGKILL")
+    run = _start(project, f"moved-{moved}:SIGKILL")
     run.communicate(timeout=120)
     assert run.returncode == -signal.SIGKILL
     assert (project / WORKDIR_NAME / "journal").exists()  # half-way: only the next run can tell
+    assert json.loads((project / WORKDIR_NAME / "journal").read_text())["targets"] == list(TARGETS)
     check = subprocess.run(
         [sys.executable, str(project / "scripts" / "regenerate.py"), "--check", "--quiet"],
         capture_output=True,
@@ -146,6 +166,7 @@ def test_a_kill_in_the_middle_of_the_renames_is_finished_by_the_next_run(
     assert check.returncode == 0, check.stdout + check.stderr
     assert "finished an interrupted regeneration" in check.stderr
     assert _state(project) == states[2]
+    assert _consistent(project) == "0.4.0"
     _assert_clean(project)
 
 

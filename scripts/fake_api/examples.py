@@ -1,4 +1,5 @@
-"""Minimal valid values for the schemas of a repaired OpenAPI document, to feed generated models."""
+"""Minimal valid values for the schemas of a repaired OpenAPI document: bodies for the stand-in
+server's answers from the spec (``fake_api.from_spec``), and for the tests to feed generated models."""
 
 from __future__ import annotations
 
