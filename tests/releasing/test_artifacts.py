@@ -12,6 +12,9 @@ import pytest
 
 from .conftest import ROOT
 
+# One worker runs the releasing tests (pytest-xdist): the build is per session.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("releasing")]
+
 
 def _only(dist: Path, pattern: str) -> Path:
     [match] = list(dist.glob(pattern))

@@ -37,6 +37,8 @@ EDITORIAL = load_editorial(ROOT / "spec" / "editorial.yaml")
 OVERLAYS = load_overlays(ROOT / "spec" / "overlays")
 FRAGMENTS = load_fragments(ROOT / "spec" / "fragments")
 DEPTHS = (0, 1, 2)
+# One worker runs this module (pytest-xdist): the corpus is built once, for the module.
+pytestmark = pytest.mark.xdist_group("mutations")
 LINT = ROOT / "tools" / "lint"
 BIN = LINT / "node_modules" / ".bin"
 
@@ -326,6 +328,7 @@ def _lint_targets(corpus: dict[Any, Any], tmp_path: Path) -> list[Path]:
     return list(paths.values())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (BIN / "spectral").exists(), reason="the linters are installed by scripts/test.sh")
 def test_every_mutated_document_is_clean_under_the_pinned_linters(corpus: dict[Any, Any], tmp_path: Path) -> None:
     documents = [str(path) for path in _lint_targets(corpus, tmp_path)]
@@ -368,6 +371,7 @@ def _generated(result: BuildResult, tmp_path: Path, package: str) -> Any:
         sys.path.remove(str(tmp_path))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["keep-nullable-on-lift", "keep-nullable-on-lift:enum"])
 def test_the_generated_model_parses_null_where_a_lifted_schema_was_made_nullable(
     corpus: dict[Any, Any], tmp_path: Path, name: str
@@ -390,6 +394,7 @@ def test_the_generated_model_parses_null_where_a_lifted_schema_was_made_nullable
     assert checked >= 13
 
 
+@pytest.mark.slow
 def test_a_declared_template_variable_becomes_an_argument_of_the_generated_function(
     corpus: dict[Any, Any], tmp_path: Path
 ) -> None:
@@ -410,6 +415,7 @@ def test_a_declared_template_variable_becomes_an_argument_of_the_generated_funct
         assert "mutant_id" in inspect.signature(module.sync).parameters, module_path
 
 
+@pytest.mark.slow
 def test_enum_values_the_generator_would_name_alike_still_generate(tmp_path: Path) -> None:
     fragments = copy.deepcopy(FRAGMENTS)
     schema, _ = _body(fragments[0].document)
@@ -421,6 +427,7 @@ def test_enum_values_the_generator_would_name_alike_still_generate(tmp_path: Pat
     assert [(member.name, member.value) for member in enum] == [("A", "a"), ("A_2", "A"), ("MODEL_CHAT", "model:chat")]
 
 
+@pytest.mark.slow
 def test_nullable_beside_a_reference_or_on_a_number_enum_still_accepts_null(tmp_path: Path) -> None:
     """openapi-python-client ignores ``nullable`` beside ``$ref`` (#1243) and on an integer enum."""
     decl = {"type": "object", "properties": {"w": {"type": "string"}}, "required": ["w"]}

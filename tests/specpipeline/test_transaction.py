@@ -30,6 +30,8 @@ from specpipeline.transaction import HOOK_VARIABLE, WORKDIR_NAME, Transaction, e
 
 ROOT = Path(__file__).resolve().parents[2]
 REMOVED = "usage-v2.json"  # GET /v2/usage goes: the change report has a line to add
+# One worker runs this module (pytest-xdist): the finished run of ``states`` is made once.
+pytestmark = pytest.mark.xdist_group("transaction")
 
 
 def _copy_project(destination: Path) -> Path:
@@ -126,6 +128,7 @@ def _fresh(states: States, tmp_path: Path, name: str) -> Path:
 UP_TO_GENERATION = ("repaired", "generated")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("phase", "signal_name", "expected"),
     [
@@ -157,6 +160,7 @@ def test_an_interrupt_at_each_phase_leaves_the_old_or_the_new_state(
         assert _state(project) == states.new
 
 
+@pytest.mark.slow
 def test_the_cached_generator_refuses_a_spec_it_was_not_made_from(states: States, tmp_path: Path) -> None:
     project = _fresh(states, tmp_path, "project")
     shutil.copy(ROOT / "spec" / "fragments" / REMOVED, project / "spec" / "fragments" / REMOVED)  # the old spec
@@ -167,6 +171,7 @@ def test_the_cached_generator_refuses_a_spec_it_was_not_made_from(states: States
     assert _state(project) == states.old
 
 
+@pytest.mark.slow
 def test_signals_at_random_moments_never_leave_a_mix(states: States, tmp_path: Path) -> None:
     chooser = random.Random(10)
     seen = set()
@@ -183,6 +188,7 @@ def test_signals_at_random_moments_never_leave_a_mix(states: States, tmp_path: P
     assert states.old in seen  # the delays reach into the run, not only past its end
 
 
+@pytest.mark.slow
 def test_a_kill_in_the_middle_of_the_renames_is_finished_by_the_next_run(states: States, tmp_path: Path) -> None:
     project = _fresh(states, tmp_path, "project")
     run = _start(project, "moved-0:SIGKILL", states.finished)
@@ -238,6 +244,7 @@ def test_a_second_regenerate_in_the_same_tree_is_refused_while_one_runs(tmp_path
     assert _state(project) == before
 
 
+@pytest.mark.slow
 def test_a_write_that_fails_changes_nothing_and_says_so_in_one_line(states: States, tmp_path: Path) -> None:
     project = _fresh(states, tmp_path, "project")
     (project / "CHANGELOG.md").unlink()
