@@ -12,8 +12,7 @@ import pytest
 
 from .conftest import ROOT
 
-# One worker runs the releasing tests (pytest-xdist): the build is per session.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("releasing")]
+pytestmark = pytest.mark.slow
 
 
 def _only(dist: Path, pattern: str) -> Path:

@@ -16,8 +16,7 @@ from aimlapi_billing import __version__ as VERSION
 
 from .conftest import PASSWORD, ROOT, USER, Index, git, publish_env, run_publish
 
-# One worker runs the releasing tests (pytest-xdist): the build and the index servers are per session.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("releasing")]
+pytestmark = pytest.mark.slow
 
 
 def _pip_env(index: Index, scratch: Path) -> dict[str, str]:

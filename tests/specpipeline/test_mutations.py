@@ -37,8 +37,6 @@ EDITORIAL = load_editorial(ROOT / "spec" / "editorial.yaml")
 OVERLAYS = load_overlays(ROOT / "spec" / "overlays")
 FRAGMENTS = load_fragments(ROOT / "spec" / "fragments")
 DEPTHS = (0, 1, 2)
-# One worker runs this module (pytest-xdist): the corpus is built once, for the module.
-pytestmark = pytest.mark.xdist_group("mutations")
 LINT = ROOT / "tools" / "lint"
 BIN = LINT / "node_modules" / ".bin"
 

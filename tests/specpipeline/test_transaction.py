@@ -30,8 +30,6 @@ from specpipeline.transaction import HOOK_VARIABLE, WORKDIR_NAME, Transaction, e
 
 ROOT = Path(__file__).resolve().parents[2]
 REMOVED = "usage-v2.json"  # GET /v2/usage goes: the change report has a line to add
-# One worker runs this module (pytest-xdist): the finished run of ``states`` is made once.
-pytestmark = pytest.mark.xdist_group("transaction")
 
 
 def _copy_project(destination: Path) -> Path:
