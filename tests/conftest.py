@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 from pathlib import Path
 
@@ -37,3 +38,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # A created key's first 8 characters are its prefix, its public part (the vendor's docs), printed
     # to name the key: the canary looks for the rest.
     config.pluginmanager.register(SecretCanary([API_KEY, CREATED_KEY[8:]]), "secret-canary")
+    _sigint_for_the_children()
+
+
+def _sigint_for_the_children() -> None:
+    """A script that runs the suite in the background (`./scripts/test.sh &`) starts it with SIGINT
+    ignored, and an ignored signal stays ignored across exec: the children that tests interrupt with
+    SIGINT would run to their end. A handled signal is reset to its default by exec instead."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

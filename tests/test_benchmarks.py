@@ -50,6 +50,7 @@ def test_the_noise_limit_is_ten_percent_around_the_median(spread: float, noisy: 
     assert is_noisy(_comparison(samples).contender("sdk")) is noisy
 
 
+@pytest.mark.slow
 def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     command = [

@@ -14,6 +14,7 @@ def pytest_configure(config):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "seen"),
     [
@@ -36,3 +37,21 @@ def test_the_canary_fails_a_passing_session_that_showed_the_key(
     result.stdout.fnmatch_lines(
         ["secret canary: 3 reports searched; the test key seen in: " + ("*test_it*" if seen else "none")]
     )
+
+
+@pytest.mark.slow
+def test_the_canary_fails_a_parallel_session_that_showed_the_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scripts/test.sh runs the suite on pytest-xdist workers: what a worker's test printed reaches
+    the canary of the session that decides the exit status."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_quiet="def test_quiet():\n    print('nothing secret')\n",
+        test_loud="def test_loud():\n    print('key sk-canary-0123456789abcdef')\n",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["secret canary: 6 reports searched; the test key seen in: *test_loud.py::test_loud*"])

@@ -87,6 +87,7 @@ def test_the_commands_print_the_packaged_files(rules_text: str) -> None:
     assert "invalid choice: 'alerts'" in err.getvalue()
 
 
+@pytest.mark.slow
 def test_the_rules_pass_promtool_check_and_their_unit_tests(rules_text: str, tmp_path: Path) -> None:
     (tmp_path / "aimlapi-billing.rules.yml").write_text(rules_text, encoding="utf-8")
     for test_file in RULE_TESTS:
@@ -99,6 +100,7 @@ def test_the_rules_pass_promtool_check_and_their_unit_tests(rules_text: str, tmp
     assert tested.stdout.count("SUCCESS") == len(RULE_TESTS)
 
 
+@pytest.mark.slow
 def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> None:
     """The cases have teeth: a rule with its threshold moved fails them."""
     (tmp_path / "aimlapi-billing.rules.yml").write_text(rules_text.replace("< 100", "< 80"), encoding="utf-8")
@@ -109,6 +111,7 @@ def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> 
     assert "AIMLAPIBalanceLow" in tested.stdout + tested.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("change", "alert"),
     [
@@ -172,6 +175,7 @@ def test_rules_and_dashboard_name_only_exported_metrics(rules_text: str) -> None
     assert {"aimlapi_key_limit_utilisation_ratio", "aimlapi_usage_scrape_success"} <= in_rules
 
 
+@pytest.mark.slow
 def test_every_dashboard_expression_passes_promtool(tmp_path: Path) -> None:
     """Each query, wrapped as a recording rule, is parsed and checked by promtool."""
     dashboard = json.loads(printed("dashboard"))

@@ -41,6 +41,8 @@ CLI = str(Path(sys.executable).parent / "aimlapi-billing")
 PATIENCE = 30.0
 BALANCES = {"client-a": 275.78, "client-b": 80.25, "client-c": 30.0}  # the README's account names
 
+pytestmark = pytest.mark.slow
+
 
 @contextlib.contextmanager
 def process(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:

@@ -78,16 +78,36 @@ class Index:
         return sorted(p.name for p in self.packages.iterdir())
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[Index]:
-    """pypiserver on a free loopback port; uploads, listing and downloads need the password."""
-    yield from _serve_index(tmp_path, "update,download,list")
+@pytest.fixture(scope="session")
+def password_index_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """pypiserver on a free loopback port where uploads, listing and downloads need the password,
+    started once per session (a start costs about a second); tests take it through ``index``."""
+    yield from _serve_index(tmp_path_factory.mktemp("index"), "update,download,list")
+
+
+@pytest.fixture(scope="session")
+def open_index_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    """pypiserver where only uploads need the password (pypiserver's default); see ``open_index``."""
+    yield from _serve_index(tmp_path_factory.mktemp("open-index"), "update")
 
 
 @pytest.fixture
-def open_index(tmp_path: Path) -> Iterator[Index]:
-    """pypiserver where only uploads need the password (pypiserver's default)."""
-    yield from _serve_index(tmp_path, "update")
+def index(password_index_server: Index) -> Index:
+    """The password index, holding no package when the test starts."""
+    return _emptied(password_index_server)
+
+
+@pytest.fixture
+def open_index(open_index_server: Index) -> Index:
+    """The open index, holding no package when the test starts."""
+    return _emptied(open_index_server)
+
+
+def _emptied(index: Index) -> Index:
+    # The simple-dir backend lists the folder on every request: what is removed here is gone.
+    for path in index.packages.iterdir():
+        path.unlink()
+    return index
 
 
 def _serve_index(tmp_path: Path, authenticate: str) -> Iterator[Index]:
@@ -100,7 +120,7 @@ def _serve_index(tmp_path: Path, authenticate: str) -> Iterator[Index]:
     command = [
         str(BIN / "pypi-server"), "run", "--host", "127.0.0.1", "--port", str(port),
         "--authenticate", authenticate, "--passwords", str(htpasswd),
-        "--disable-fallback", "--log-stream", "none", str(packages),
+        "--disable-fallback", "--backend", "simple-dir", "--log-stream", "none", str(packages),
     ]  # fmt: skip
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
         try:

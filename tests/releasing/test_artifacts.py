@@ -12,6 +12,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 def _only(dist: Path, pattern: str) -> Path:
     [match] = list(dist.glob(pattern))

@@ -115,6 +115,7 @@ def _regenerate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_script(project, "regenerate.py", *args)
 
 
+@pytest.mark.slow
 def test_drift_check_passes_on_main_and_fails_with_a_diff_when_a_fragment_changes(project_copy: Path) -> None:
     clean = _regenerate(project_copy, "--check", "--quiet")
     assert clean.returncode == 0, clean.stdout + clean.stderr
@@ -149,6 +150,7 @@ def test_regenerate_refuses_fragments_that_spec_sources_does_not_list_exactly(pr
     assert (project_copy / "spec" / "openapi.json").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_drift_check_catches_a_hand_edit_of_generated_code(project_copy: Path) -> None:
     model = project_copy / "generated" / "aimlapi_billing_client" / "models" / "billing_response.py"
     model.write_text(model.read_text(encoding="utf-8") + "\n# hand edit\n", encoding="utf-8")
@@ -157,6 +159,7 @@ def test_drift_check_catches_a_hand_edit_of_generated_code(project_copy: Path) -
     assert "-# hand edit" in result.stdout
 
 
+@pytest.mark.slow
 def test_regenerate_rebuilds_from_scratch_so_stale_modules_disappear(project_copy: Path) -> None:
     stale = project_copy / "generated" / "aimlapi_billing_client" / "api" / "billing" / "get_removed_endpoint.py"
     stale.write_text("# an endpoint the vendor removed\n", encoding="utf-8")
@@ -169,6 +172,7 @@ def test_regenerate_rebuilds_from_scratch_so_stale_modules_disappear(project_cop
     assert _regenerate(project_copy, "--check", "--quiet").returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed docs page lives in ../shared")
 def test_regenerating_after_the_vendors_update_reports_a_minor_change_and_records_it(project_copy: Path) -> None:
     """The real update: the seed's three fragments -> the vendor's 2026-08-21 four."""

@@ -17,9 +17,12 @@ BIN = LINT / "node_modules" / ".bin"
 MERGED = ROOT / "spec" / "openapi.json"
 RAW = ROOT / "spec" / "fragments" / "billing-detail-v2.json"
 
-pytestmark = pytest.mark.skipif(
-    not (BIN / "spectral").exists(), reason="the linters are installed by scripts/test.sh (npm ci in tools/lint)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (BIN / "spectral").exists(), reason="the linters are installed by scripts/test.sh (npm ci in tools/lint)"
+    ),
+]
 
 
 def _spectral(document: Path) -> subprocess.CompletedProcess[str]:

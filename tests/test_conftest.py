@@ -1,0 +1,40 @@
+"""The suite's own set-up (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+# A test that interrupts its child with SIGINT: regenerate, stopped after its last rename.
+INTERRUPTING = (
+    "tests/specpipeline/test_transaction.py::"
+    "test_an_interrupt_at_each_phase_leaves_the_old_or_the_new_state[committed-SIGINT-new]"
+)
+
+
+@pytest.mark.slow
+def test_a_suite_started_in_the_background_of_a_script_still_interrupts_its_children(
+    tmp_path: os.PathLike[str],
+) -> None:
+    """`./scripts/test.sh &` in a script: bash starts the suite with SIGINT ignored, which its
+    children would inherit (they would then run to their end instead of being interrupted). As
+    test.sh runs it: on an xdist worker, itself a child of the session."""
+    ignored = f'"{sys.executable}" -c "import signal, sys; sys.exit(signal.getsignal(signal.SIGINT) != signal.SIG_IGN)"'
+    nested = f'"{sys.executable}" -m pytest -p no:cacheprovider -q -n 1 --basetemp "{tmp_path}/nested" "{INTERRUPTING}"'
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST_", "COV_"))}
+    result = subprocess.run(
+        ["bash", "-c", f"{ignored} &\nwait $! || exit 99\n{nested} &\nwait $!"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout
