@@ -84,7 +84,7 @@ async def test_usd_in_any_case_and_spacing_is_read_as_usd(
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("currency", "reason"),
-    [(None, "'currency' should be str"), ("missing", "the required field 'currency' is missing")],
+    [(None, "'currency' should be a string, got null"), ("missing", "the required field 'currency' is missing")],
 )
 async def test_a_missing_or_null_currency_is_refused(
     fake_api: FakeAIMLAPI, mode: str, currency: str | None, reason: str
