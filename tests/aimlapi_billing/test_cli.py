@@ -321,6 +321,47 @@ def test_any_option_value_is_a_usage_error_or_a_run_never_a_crash(
         assert err.startswith("aimlapi-billing: error: ")
 
 
+#: Python's float() and int() take each of these; the options take plain ASCII decimals only.
+NOT_PLAIN = ["\u0661\u0660", "\uff11\uff10", "1_0", " 10", "10 ", "1e1", "+inf"]
+PLAIN_NUMBER_OPTIONS = [
+    ("summary", "--timeout", "10"),
+    ("summary", "--deadline", "10"),
+    ("summary", "--max-retries", "10"),
+    ("forecast", "--max-pages", "10"),
+    ("forecast", "--window", "10d"),
+    ("transactions", "--page-size", "10"),
+    ("logs", "--max-rows", "10"),
+    ("reconcile", "--tolerance", "10"),
+    ("reconcile", "--settle", "10"),
+    ("exporter", "--min-interval", "10"),
+    ("exporter", "--max-wait", "10"),
+    ("exporter", "--request-timeout", "10"),
+    ("exporter", "--max-threads", "10"),
+    ("exporter", "--max-connections", "10"),
+    ("exporter", "--listen", "127.0.0.1:10"),
+    ("metrics", "--top-models", "10"),
+]
+
+
+@pytest.mark.parametrize(("command", "option", "plain"), PLAIN_NUMBER_OPTIONS, ids=lambda value: str(value))
+def test_numbers_are_plain_ascii_decimals(command: str, option: str, plain: str) -> None:
+    """Parsed only (a valid exporter command would serve for ever): ``10`` passes, its look-alikes do not."""
+    parser = build_parser([command])
+    parser.parse_args([command, option, plain])
+    for shape in NOT_PLAIN:
+        value = plain.replace("10", shape)
+        with pytest.raises(UsageError, match=f"argument (-t/)?{option}: "):
+            parser.parse_args([command, option, value])
+
+
+@pytest.mark.parametrize(("value", "problem"), [("0.099", "from 0.1 to 3600"), ("0.000000001", "from 0.1 to 3600")])
+def test_exporter_refuses_a_request_timeout_no_scrape_could_meet(value: str, problem: str) -> None:
+    """Parsed only: accepted, the exporter would serve for ever, each scrape getting an empty reply."""
+    with pytest.raises(UsageError) as refused:
+        build_parser(["exporter"]).parse_args(["exporter", "--request-timeout", value])
+    assert str(refused.value) == f"argument --request-timeout: must be a number of seconds {problem}, not {value!r}"
+
+
 @pytest.mark.parametrize("option", ["--listen", "--min-interval", "--forecast-window"])
 @settings(max_examples=60, deadline=None)
 @given(value=OPTION_VALUES)

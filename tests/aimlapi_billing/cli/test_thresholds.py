@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 
 import pytest
 from fake_api_server import FakeAIMLAPI, ledger_entry
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from aimlapi_billing._cli import main
 from aimlapi_billing._cli._commands.check import DAYS, USD
 from aimlapi_billing._cli._commands.check_keys import PERCENT
-from aimlapi_billing._cli._thresholds import Range
+from aimlapi_billing._cli._thresholds import Range, swapped
 
 from ..budget_data import budget_account
 
@@ -46,7 +49,7 @@ def run(*argv: str) -> tuple[int, str, str]:
         ("0", Range(0, INF), Range(0, 0), ("0:", "0")),
         ("10:10", Range(10, 10), Range(10, 10), ("10:10", "10:10")),
         ("79.999", Range(79.999, INF), Range(0, 79.999), ("79.999:", "79.999")),
-        (" 1e2 ", Range(100, INF), Range(0, 100), ("100:", "100")),
+        ("100.00", Range(100, INF), Range(0, 100), ("100:", "100")),
         ("+5.", Range(5, INF), Range(0, 5), ("5:", "5")),
     ],
 )
@@ -74,7 +77,16 @@ def test_each_range_form_parses_and_is_written_back_in_the_guidelines_syntax(
         ("inf", "not an amount in USD or a range"),
         ("-inf:", "not an amount in USD or a range"),
         ("1:nan", "not an amount in USD or a range"),
-        ("1e999", "must be an amount in USD from -1e+12 to 1e+12, not '1e999'"),
+        ("9" * 400, "must be an amount in USD from -1000000000000 to 1000000000000, not '999"),
+        # Plain ASCII decimals only, as the README says: Python's float() takes each of these.
+        ("1e2", "not an amount in USD or a range"),
+        ("1e999", "not an amount in USD or a range"),
+        ("\u0661\u0660\u0660", "not an amount in USD or a range"),  # Arabic-Indic 100
+        ("\uff11\uff10\uff10:", "not an amount in USD or a range"),  # full-width 100
+        ("@1_0:20", "not an amount in USD or a range"),
+        (" 100", "not an amount in USD or a range"),
+        ("100\n", "not an amount in USD or a range"),
+        ("10:\t20", "not an amount in USD or a range"),
         ("1:2:3", "not an amount in USD or a range"),
         ("10:~", "not an amount in USD or a range"),
         ("0x10", "not an amount in USD or a range"),
@@ -95,9 +107,13 @@ def test_nonsense_is_refused_with_a_reason(text: str, why: str) -> None:
 @pytest.mark.parametrize(
     ("parse", "accepted", "refused"),
     [
-        (USD, ["-1e12", "1e12", "~:1e12", "-1e12:1e12", "@-1e12:"], ["-1.0000001e12", "1.0000001e12", "0:2e12"]),
+        (
+            USD,
+            ["-1000000000000", "1000000000000", "~:1000000000000", "-1000000000000:1000000000000", "@-1000000000000:"],
+            ["-1000000000000.01", "1000000000000.01", "0:2000000000000"],
+        ),
         (DAYS, ["0", "3660", "0:3660", "~:0", "@0:0"], ["-0.001", "3660.1", "~:-1", "-1:"]),
-        (PERCENT, ["0", "10000", "~:10000", "@0:10000"], ["-1", "10000.5", "1e5:", "@-1:0"]),
+        (PERCENT, ["0", "10000", "~:10000", "@0:10000"], ["-1", "10000.5", "100000:", "@-1:0"]),
     ],
     ids=["usd", "days", "percent"],
 )
@@ -254,4 +270,103 @@ def test_check_keys_refuses_what_cannot_work_before_any_request(
     assert (code, err) == (3, "")
     assert out.startswith("KEYS UNKNOWN - ")
     assert problem in out
+    assert fake_api.requests == []
+
+
+# -- a pair nests: CRITICAL alerts only where WARNING does, whatever the kinds of range ----------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds", "problem"),
+    [
+        # The reviewer's: an @-range beside a plain one was never compared (CRITICAL at 275.78).
+        (
+            "check",
+            ["-w", "@276:300", "-c", "~:100"],
+            "--critical-usd (~:100) alerts where --warning-usd (@276:300) does",
+        ),
+        (
+            "check-keys",
+            ["-w", "95", "-c", "@0:80"],
+            "--critical-percent (@80) alerts where --warning-percent (95) does",
+        ),
+        # Ends: "below 10" leaves 10 alone, "@~:10" takes it.
+        ("check", ["-w", "10", "-c", "@~:10"], "(at 10, for one)"),
+        ("check", ["-w", "@10:20", "-c", "15:"], "(at 9, for one)"),
+        ("check", ["--warning-days", "@0:7", "--critical-days", "30"], "--critical-days (30:) alerts where"),
+        ("check-keys", ["-w", "@90:", "-c", "~:80"], "(at 85, for one)"),
+    ],
+)
+def test_a_pair_whose_critical_alerts_where_its_warning_does_not_is_unknown(
+    fake_api: FakeAIMLAPI, command: str, thresholds: list[str], problem: str
+) -> None:
+    code, out, err = run(command, *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert out.startswith(("BILLING UNKNOWN - ", "KEYS UNKNOWN - "))
+    assert problem in out
+    assert fake_api.requests == []
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds"),
+    [
+        ("check", ["-w", "100", "-c", "@~:20"]),  # below 100; at or below 20
+        ("check", ["-w", "@~:300", "-c", "@250:260"]),
+        ("check-keys", ["-w", "@80:", "-c", "90"]),  # a percentage is never negative: 90's "below 0" never happens
+        ("check", ["--warning-days", "@~:30", "--critical-days", "7"]),  # a runway is never negative either
+    ],
+)
+def test_pairs_that_nest_are_accepted_whatever_their_kinds(command: str, thresholds: list[str]) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    with FakeAIMLAPI(**budget_account(now, batch_threshold=10.0)) as fake:
+        code, out, _ = run(command, *thresholds, "--base-url", fake.url)
+    assert code in (0, 1, 2)
+    assert "UNKNOWN" not in out
+
+
+END = st.sampled_from([-INF, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, INF])
+
+
+@st.composite
+def ranges(draw: st.DrawFn) -> Range:
+    start, end = sorted((draw(END), draw(END)))
+    assume(start != INF and end != -INF and (start, end) != (-INF, INF))  # what the parser can give
+    return Range(start, end, draw(st.booleans()))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(warning=ranges(), critical=ranges(), lowest=st.sampled_from([-INF, 0.0]))
+def test_a_pair_is_refused_exactly_when_critical_alerts_on_a_value_warning_lets_pass(
+    warning: Range, critical: Range, lowest: float
+) -> None:
+    """Against every value that can tell (the ends are whole: each half-step between them, and beyond)."""
+    values = [value for value in [-INF, *(step / 2 for step in range(-10, 11)), INF] if value >= lowest]
+    escapes = [value for value in values if critical.alerts(value) and not warning.alerts(value)]
+    problem = swapped(warning, critical, ("-w", "-c"), lowest=lowest)
+    assert (problem is None) == (escapes == []), (escapes, problem)
+    if problem is not None:
+        witness = re.search(r"\(at (\S+), for one\)", problem)
+        assert witness is not None
+        value = float(witness[1])
+        assert value >= lowest
+        assert critical.alerts(value)
+        assert not warning.alerts(value)
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds"),
+    [
+        ("check", ["-w", "\u0661\u0660\u0660"]),  # Arabic-Indic 100
+        ("check", ["-w", "1e2"]),
+        ("check", ["-c", "2_0"]),
+        ("check", ["--warning-days", " 30"]),
+        ("check-keys", ["-w", "\u0668\u0660"]),
+        ("check-keys", ["-c", "9.5e1"]),
+    ],
+)
+def test_thresholds_are_plain_ascii_decimals(fake_api: FakeAIMLAPI, command: str, thresholds: list[str]) -> None:
+    code, out, err = run(command, *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert "not " in out
+    assert "or a range (N, N:, ~:N, N:M or @N:M)" in out
     assert fake_api.requests == []

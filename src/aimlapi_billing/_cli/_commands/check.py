@@ -30,7 +30,8 @@ RULES = (
     f"range syntax ({SYNTAX}): N: alerts below N, ~:N above N, N:M outside N to M, @N:M inside (ends "
     "included; one starting with a minus sign as --warning-usd=-5:). A bare N is N: (alert below N), as it "
     "always was here, unlike the guidelines' bare N (0:N). "
-    "CRITICAL must be the stricter of a pair (-w 5 -c 10 is UNKNOWN); perfdata writes each range in the "
+    "CRITICAL must be the stricter of a pair, alerting only where WARNING does, whatever the kinds of range "
+    "(-w 5 -c 10 and -w @276:300 -c ~:100 are UNKNOWN; a runway is never negative); perfdata writes each range in the "
     "guidelines' syntax (100:), an absent one empty; a runway with nothing spent is unbounded, beyond any "
     "number of days. The balance is GET /v2/billing's (with a runway threshold GET /v2/billing/detail's, and "
     "the ledger), in USD only: another currency is UNKNOWN; never the legacy GET /v1/billing/balance, and auto "
@@ -60,7 +61,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     thresholds = (warning, critical, args.warning_days, args.critical_days)
     problem = (
         swapped(warning, critical, ("--warning-usd", "--critical-usd"))
-        or swapped(args.warning_days, args.critical_days, ("--warning-days", "--critical-days"))
+        or swapped(args.warning_days, args.critical_days, ("--warning-days", "--critical-days"), lowest=0)
         or (None if any(given is not None for given in thresholds) else f"no threshold: give {THRESHOLD_OPTIONS}")
     )
     if problem:

@@ -69,7 +69,9 @@ RULES = (
     f"thresholds: {THRESHOLD_OPTIONS}, at least one, each alone or both, in the plugin guidelines' range "
     f"syntax ({SYNTAX}) of a key's percentage of its limit: a bare N (0:N, as the guidelines have it) alerts "
     "above N %, so a key at exactly N % is OK; ~:N likewise, N: below N, N:M outside, @N:M inside (ends "
-    f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair (-w 95 -c 80 is UNKNOWN); "
+    f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair, alerting only where WARNING "
+    "does, whatever the kinds of range (-w 95 -c 80 and -w 95 -c @0:80 are UNKNOWN; a percentage is never "
+    "negative); "
     "perfdata writes each range in the guidelines' syntax, an absent one empty."
 )
 
@@ -94,7 +96,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     warning, critical = args.warning_percent, args.critical_percent
-    problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"))
+    problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"), lowest=0)
     if warning is None and critical is None:
         problem = f"no threshold: give {THRESHOLD_OPTIONS}"
     if problem:
