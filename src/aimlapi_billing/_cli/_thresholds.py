@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ._common import threshold_text
+from ._common import bounded, threshold_text
 from ._options import PLAIN_DECIMAL
 
 SYNTAX = "N, N:, ~:N, N:M or @N:M"
@@ -120,6 +120,25 @@ def state(value: float, warning: Range | None, critical: Range | None) -> int:
     if warning is not None and warning.alerts(value):
         return 1
     return 0
+
+
+def shown(value: float, decimals: int, limit: float, *ranges: Range | None) -> str:
+    """``value`` as a plugin's line and perfdata print it: ``decimals`` decimals, held within
+    ``-limit`` to ``limit`` (a server's 1e300 would print 300 digits), yet never on the other side of
+    a threshold than ``value`` itself, which a reader or a monitoring system would judge otherwise:
+    as many more digits as that takes (99.996 against ``100:`` is ``99.996``, not ``100.00``), and past
+    the limit, one step beyond it when a range ends there."""
+    judged = [each for each in ranges if each is not None]
+
+    def agrees(text: str) -> bool:
+        return all(each.alerts(float(text)) == each.alerts(value) for each in judged)
+
+    if abs(value) > limit:  # beyond every threshold's end, unless one ends at the limit itself
+        text = bounded(value, limit, decimals)
+        step = math.copysign(10.0**-decimals, value)
+        return text if agrees(text) else f"{math.copysign(limit, value) + step:.{decimals}f}"
+    texts = (f"{value:.{places}f}" for places in range(decimals, 18))
+    return next((text for text in texts if agrees(text)), threshold_text(value))  # at worst, exactly
 
 
 def perfdata(warning: Range | None, critical: Range | None) -> str:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from aimlapi_billing._cli import main
 from aimlapi_billing._cli._commands.check import DAYS, USD
 from aimlapi_billing._cli._commands.check_keys import PERCENT
-from aimlapi_billing._cli._thresholds import Range, swapped
+from aimlapi_billing._cli._options import PLAIN_DECIMAL
+from aimlapi_billing._cli._thresholds import Range, state, swapped
 
 from ..budget_data import budget_account
 
@@ -370,3 +371,83 @@ def test_thresholds_are_plain_ascii_decimals(fake_api: FakeAIMLAPI, command: str
     assert "not " in out
     assert "or a range (N, N:, ~:N, N:M or @N:M)" in out
     assert fake_api.requests == []
+
+
+# -- the printed value is judged as the value: perfdata never contradicts the state ---------------------------
+
+
+def set_balance(fake: FakeAIMLAPI, balance: float) -> None:
+    for path in ("/v2/billing", "/v2/billing/detail"):
+        fake.canned[path] = {**fake.canned[path], "current_balance": balance}
+
+
+@pytest.mark.parametrize(
+    ("balance", "thresholds", "line"),
+    [
+        # The reviewer's: 99.996 printed 100.00, which -w 100 (below 100) would judge OK.
+        (99.996, ["-w", "100"], "BILLING WARNING - balance 99.996 USD | balance_usd=99.996;100:"),
+        (20.004, ["-w", "@0:20.001"], "BILLING OK - balance 20.004 USD | balance_usd=20.004;@20.001"),
+        (-0.001, ["-c", "0"], "BILLING CRITICAL - balance -0.001 USD | balance_usd=-0.001;;0:"),
+        (99.994, ["-w", "99.99"], "BILLING OK - balance 99.99 USD | balance_usd=99.99;99.99:"),  # no needless digits
+        # Held at the largest threshold, one cent beyond it: 1000000000000.00 would not be above it.
+        (
+            2e12,
+            ["-w", "~:1000000000000"],
+            "BILLING WARNING - balance 1000000000000.01 USD | balance_usd=1000000000000.01;~:1000000000000",
+        ),
+    ],
+)
+def test_the_balance_is_printed_on_the_side_of_each_threshold_it_is_on(
+    fake_api: FakeAIMLAPI, balance: float, thresholds: list[str], line: str
+) -> None:
+    set_balance(fake_api, balance)
+    code = ("OK", "WARNING", "CRITICAL").index(line.split()[1])
+    assert run("check", *thresholds, "--base-url", fake_api.url) == (code, line + "\n", "")
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "shown"),
+    [
+        (["-w", "6.2"], 1, "6.24%;6.2;;0"),  # the reviewer's: 6.2% would be at 6.2, not above it
+        (["-w", "6.3"], 0, "6.2%;6.3;;0"),
+        (["-c", "@6.21:"], 2, "6.24%;;@6.21:;0"),
+        (["-c", "@6.2:"], 2, "6.2%;;@6.2:;0"),  # 6.2 is in @6.2: too
+    ],
+)
+def test_a_keys_percentage_is_printed_on_the_side_of_each_threshold_it_is_on(
+    fake_api: FakeAIMLAPI, thresholds: list[str], code: int, shown: str
+) -> None:
+    got, out, err = run("check-keys", *thresholds, "--base-url", fake_api.url)  # chatbot-prod: 6.24 %
+    assert (got, err) == (code, "")
+    assert f"'b747e891_pct'={shown}" in out
+    assert f"at {shown.split('%')[0]}% of 25.00 USD" in out
+
+
+@st.composite
+def near_ranges(draw: st.DrawFn, value: float) -> Range | None:
+    """A range ending on or next to ``value`` rounded, where printing it rounded could cross an end."""
+    ends = st.sampled_from([round(value, 2), round(value, 1), round(value), value, -INF, INF]).map(
+        lambda end: max(-1e12, min(1e12, end)) if math.isfinite(end) else end
+    )
+    start, end = sorted((draw(ends), draw(ends)))
+    if start == INF or end == -INF or (start, end) == (-INF, INF):
+        return None
+    return Range(start, end, draw(st.booleans()))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(data=st.data())
+def test_a_printed_value_is_judged_as_the_value_is(data: st.DataObject) -> None:
+    from aimlapi_billing._cli._thresholds import shown
+
+    base = data.draw(st.floats(-1e6, 1e6) | st.floats(-3e12, 3e12) | st.sampled_from([0.0, 1e12, -1e12]))
+    value = base + data.draw(st.sampled_from([0.0, 0.004, -0.004, 0.005, -0.005, 0.0049999, 1e-9, -1e-9]))
+    warning, critical = data.draw(near_ranges(value)), data.draw(near_ranges(value))
+    decimals = data.draw(st.sampled_from([1, 2]))
+    text = shown(value, decimals, 1e12, warning, critical)
+    assert PLAIN_DECIMAL.fullmatch(text)  # perfdata takes no exponent
+    assert state(float(text), warning, critical) == state(value, warning, critical)
+    for each in (warning, critical):
+        assert each is None or each.alerts(float(text)) == each.alerts(value)
+    if abs(value) <= 1e12:
+        assert len(text.partition(".")[2]) >= decimals
