@@ -127,7 +127,7 @@ def test_check_is_unknown_on_network_failure(fake_api: FakeAIMLAPI) -> None:
 
 
 def test_check_is_unknown_on_an_api_error(fake_api: FakeAIMLAPI) -> None:
-    fake_api.script("/v2/billing", Reply(403, {"message": "Out of credits", "statusCode": "403"}))
+    fake_api.script("/v2/billing/detail", Reply(403, {"message": "Out of credits", "statusCode": "403"}))
     code, out, _ = run("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", fake_api.url)
     assert (code, out) == (3, "BILLING UNKNOWN - Error code: 403 - Out of credits\n")
 
@@ -516,7 +516,7 @@ def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.Mon
     def broken(self: Any, **kwargs: Any) -> Any:
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(Billing, "summary", broken)
+    monkeypatch.setattr(Billing, "detail", broken)
     out, err = io.StringIO(), io.StringIO()
     code = main(["check", "-w", "100", "-c", "20", "--base-url", "http://127.0.0.1:9"], out=out, err=err)
     assert (code, err.getvalue()) == (3, "")
@@ -541,10 +541,10 @@ def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI
 def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI, currency: str) -> None:
     """A currency other than USD is UNKNOWN, and the line that names it is still harmless: no perfdata
     of its own, one line, no key, no terminal control, short."""
-    fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": currency}))
+    fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "current_balance": 50, "currency": currency}))
     code, out, err = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
     assert (code, err) == (3, "")
-    assert out.startswith("BILLING UNKNOWN - GET /v2/billing returned 200 but field 'currency' is ")
+    assert out.startswith("BILLING UNKNOWN - GET /v2/billing/detail returned 200 but field 'currency' is ")
     assert len(out.splitlines()) == 1
     assert "|" not in out
     assert API_KEY[:8].lower() not in out.lower()
@@ -554,7 +554,7 @@ def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI
 
 def test_checks_unknown_line_carries_no_perfdata_from_an_error_message(fake_api: FakeAIMLAPI) -> None:
     message = "bad | balance_usd=999999;1;1 \n second line"
-    fake_api.script("/v2/billing", Reply(400, {"message": message, "statusCode": "400"}))
+    fake_api.script("/v2/billing/detail", Reply(400, {"message": message, "statusCode": "400"}))
     code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url, "--max-retries", "0")
     assert code == 3
     assert out.startswith("BILLING UNKNOWN - ")
@@ -576,7 +576,7 @@ def test_checks_thresholds_are_printed_as_given(
 
 
 def test_checks_huge_balance_is_bounded(fake_api: FakeAIMLAPI) -> None:
-    fake_api.script("/v2/billing", Reply(200, {"current_balance": 1e300, "currency": "USD"}))
+    fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "current_balance": 1e300}))
     code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
     assert code == 0
     assert out == "BILLING OK - balance 1000000000000.00 USD | balance_usd=1000000000000.00;10:;5:\n"

@@ -152,7 +152,7 @@ def test_usage_commands_exit_6_on_usage_in_another_currency(fake_api: FakeAIMLAP
 @pytest.mark.parametrize(
     ("argv", "path"),
     [
-        (["check", "-w", "100", "-c", "20"], "/v2/billing"),
+        (["check", "-w", "100", "-c", "20"], "/v2/billing/detail"),
         (["check", "-w", "100", "-c", "20", "--warning-days", "30", "--critical-days", "7"], "/v2/billing/detail"),
     ],
     ids=["balance", "runway"],

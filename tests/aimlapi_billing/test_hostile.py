@@ -140,7 +140,8 @@ def test_a_number_that_is_not_finite_is_a_validation_error(server: HostileServer
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity"])
 def test_check_is_unknown_when_the_balance_is_not_finite(server: HostileServer, number: str) -> None:
-    server.route(SUMMARY, json_body(f'{{"current_balance": {number}, "currency": "USD"}}'.encode()))
+    body = json.dumps({**DETAIL, "current_balance": "NUMBER"}).replace('"NUMBER"', number)
+    server.route("/v2/billing/detail", json_body(body.encode()))
     code, out, _ = cli("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", server.url)
     assert code == 3
     assert out.startswith("BILLING UNKNOWN - ")

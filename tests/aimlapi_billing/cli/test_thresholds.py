@@ -451,3 +451,22 @@ def test_a_printed_value_is_judged_as_the_value_is(data: st.DataObject) -> None:
         assert each is None or each.alerts(float(text)) == each.alerts(value)
     if abs(value) <= 1e12:
         assert len(text.partition(".")[2]) >= decimals
+
+
+# -- one balance: a runway threshold never switches which endpoint's balance check judges ---------------------
+
+
+def test_check_judges_one_endpoints_balance_with_a_runway_threshold_or_without() -> None:
+    """The reviewer's: GET /v2/billing at 5, GET /v2/billing/detail at 500 was CRITICAL 5.00, and OK
+    500.00 once --warning-days was added. Both read /v2/billing/detail, the forecast's and the exporter's."""
+    with FakeAIMLAPI() as fake:
+        fake.canned["/v2/billing"] = {**fake.canned["/v2/billing"], "current_balance": 5}
+        fake.canned["/v2/billing/detail"] = {**fake.canned["/v2/billing/detail"], "current_balance": 500}
+        balance_only = run("check", "-w", "100", "-c", "20", "--base-url", fake.url)
+        with_runway = run("check", "-w", "100", "-c", "20", "--warning-days", "30", "--base-url", fake.url)
+        summary_requests = len(fake.requests_to("/v2/billing"))
+    assert balance_only == (0, "BILLING OK - balance 500.00 USD | balance_usd=500.00;100:;20:\n", "")
+    code, line, err = with_runway
+    assert (code, err) == (0, "")
+    assert line.startswith("BILLING OK - balance 500.00 USD, runway ")
+    assert summary_requests == 0

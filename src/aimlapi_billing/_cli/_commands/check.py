@@ -34,10 +34,10 @@ RULES = (
     "(-w 5 -c 10 and -w @276:300 -c ~:100 are UNKNOWN; a runway is never negative); perfdata writes each range "
     "in the guidelines' syntax (100:), an absent one empty; the balance has 2 decimals and the runway 1, more "
     "where fewer would put it on the other side of a threshold (99.996, not 100.00, against 100:); a runway "
-    "with nothing spent is unbounded, beyond any number of days. The balance is GET /v2/billing's (with a "
-    "runway threshold GET /v2/billing/detail's, and the ledger), in USD only: another currency is UNKNOWN; "
-    "never the legacy GET /v1/billing/balance, and auto top-up (GET /v2/billing/detail's, when read) does not "
-    "change the state."
+    "with nothing spent is unbounded, beyond any number of days. The balance is always GET "
+    "/v2/billing/detail's, with a runway threshold or without (the one the forecast and the exporter read; "
+    "GET /v2/billing may differ), in USD only: another currency is UNKNOWN; never the legacy GET "
+    "/v1/billing/balance; auto top-up does not change the state."
 )
 
 
@@ -77,10 +77,9 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
                 balance, runway = float(forecast.balance_usd), forecast.runway_days
-            else:
+            else:  # the same endpoint as with a runway (the forecast's), and as the exporter's balance
                 forecast = None
-                summary = billing.summary()
-                balance, runway = summary.current_balance, None  # the SDK refuses any currency but USD
+                balance, runway = float(billing.detail().current_balance), None  # USD: the SDK refuses any other
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
