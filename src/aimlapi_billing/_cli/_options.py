@@ -54,7 +54,9 @@ LEGACY_AUTOTOPUP = "the legacy flag of GET /v1/billing/balance; `detail` shows t
 AUTOTOPUP_SOURCES_TEXT = (
     "auto top-up: GET /v2/billing/detail's autotopup_settings are the current setting, which detail, forecast, "
     "check and the exporter follow; balance shows GET /v1/billing/balance's legacy autoDebitStatus, labelled "
-    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do)."
+    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do). "
+    "A setting the current endpoint leaves out is unknown everywhere, never off: detail and forecast print "
+    "unknown (forecast --json: null; its runway counts no top-up), the exporter leaves aimlapi_autotopup_enabled out."
 )
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
