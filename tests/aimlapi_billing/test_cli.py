@@ -248,7 +248,7 @@ def test_exporter_serves_on_loopback_and_caches(fake_api: FakeAIMLAPI) -> None:
     assert API_KEY not in first.text + second.text
 
 
-@pytest.mark.parametrize("listen", ["localhost", "127.0.0.1:http", "1.2.3.4:99999"])
+@pytest.mark.parametrize("listen", ["localhost", "127.0.0.1:http", "1.2.3.4:99999", "127.0.0.1:+80"])
 def test_exporter_refuses_a_bad_listen_address(listen: str) -> None:
     code, _, err = run("exporter", "--listen", listen)
     assert code == 2

@@ -211,7 +211,8 @@ def address(text: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[::1]:9464`` for IPv6); an empty host is loopback, never every interface."""
     host, _, port = text.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
-    if not PLAIN_WHOLE.fullmatch(port) or not 0 <= int(port) <= 65535 or not host.isprintable():
+    # ASCII digits alone: str.isdigit() and int() also take "٩٤٦٤" (Arabic-Indic), and int() "+80" and " 80".
+    if not (port.isascii() and port.isdigit()) or not 0 <= int(port) <= 65535 or not host.isprintable():
         raise argparse.ArgumentTypeError(f"not HOST:PORT: {text!r}")
     return host, int(port)
 
