@@ -307,7 +307,7 @@ def test_max_connections_stays_within_half_the_open_file_limit(
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--request-timeout", "0", "must be a number of seconds above 0 and at most 3600"),
+        ("--request-timeout", "0", "must be a number of seconds from 0.1 to 3600"),
         ("--max-connections", "0", "must be a whole number from 1 to 65536"),
         ("--max-threads", "many", "not a whole number"),
     ],

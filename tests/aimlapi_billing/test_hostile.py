@@ -525,6 +525,7 @@ def test_control_characters_from_the_server_never_reach_the_terminal(server: Hos
     one_line_error(err)
     assert "\x1b" not in err
     assert "line one\\nline two \\x1b[2J" in err
+    server.route("/v2/billing/detail", json_body({"message": "line one\nline two \x1b[2J\x1b]0;pwned\x07"}, 400))
     code, out, _ = cli("check", "--warning-usd", "1", "--critical-usd", "0", "--base-url", server.url)
     assert code == 3
     assert out.count("\n") == 1

@@ -21,6 +21,7 @@ from .._config import (
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
 from ._common import threshold_text
@@ -31,9 +32,7 @@ DEFAULT_WINDOW = datetime.timedelta(days=30)
 MAX_DAYS = 3660.0
 MAX_USD = 1e12
 _SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
-#: A number as the options take it: ASCII digits, an optional sign and decimal point. Python's own
-#: float() and int() would also take other scripts' digits (Arabic-Indic 100), 1_000, spaces around, 1e2, inf.
-PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+#: A whole number as the options take it (a decimal: PLAIN_DECIMAL); int() would also take 1_0, " 10", other digits.
 PLAIN_WHOLE = re.compile(r"[+-]?[0-9]+")
 NUMBERS_TEXT = (
     "numbers: plain ASCII decimals (12, 0.5, -5; whole numbers for counts), without an exponent (1e2), "

@@ -19,8 +19,8 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
+from .._config import PLAIN_DECIMAL
 from ._common import bounded, threshold_text
-from ._options import PLAIN_DECIMAL
 
 SYNTAX = "N, N:, ~:N, N:M or @N:M"
 
