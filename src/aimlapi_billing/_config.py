@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import stat
 import sys
 from collections.abc import Mapping
@@ -14,6 +15,9 @@ import httpx
 from ._exceptions import ConfigurationError
 from ._version import __version__
 
+#: A number as the command line and the exporter's config take it: ASCII digits, an optional sign and
+#: decimal point. Python's float() would also take other scripts' digits (Arabic-Indic 100), 1_000, spaces, 1e2, inf.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 DEFAULT_BASE_URL = "https://api.aimlapi.com"
 #: 5 s to connect, 30 s for each read, write and pool wait: finite, and generous for a small JSON call.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._config import PLAIN_DECIMAL
 from ._exceptions import ConfigurationError
 
 #: Account names: safe as a Prometheus label value and in a ``?account=`` query without escaping.
@@ -81,14 +82,13 @@ class Account:
 
 
 def span(text: str) -> datetime.timedelta | None:
-    """``30d``, ``2w``, ``36h`` (the CLI's rule: a number, then ``h``, ``d`` or ``w`` in either case,
-    ``1e3d`` too), from :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
+    """``30d``, ``2w``, ``36h`` (the CLI's rule: a plain decimal, then ``h``, ``d`` or ``w`` in either
+    case), from :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
     unit = _SPAN_UNITS.get(text[-1:].lower())
-    try:
-        amount = float(text[:-1])
-    except ValueError:
+    if unit is None or not PLAIN_DECIMAL.fullmatch(text[:-1]):
         return None
-    if unit is None or not math.isfinite(amount):
+    amount = float(text[:-1])
+    if not math.isfinite(amount):
         return None
     # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
     seconds = amount * unit.total_seconds()

@@ -46,7 +46,9 @@ logger = logging.getLogger("aimlapi_billing.metrics")
 
 #: Seconds a client has to send its request line and headers, and then to take the answer.
 REQUEST_TIMEOUT = 10.0
-#: The longest ``request_timeout`` may be.
+#: The shortest and the longest ``request_timeout`` may be: below a tenth of a second even a scrape
+#: on loopback is cut before its answer is taken, so every scrape would get an empty reply.
+MIN_REQUEST_TIMEOUT = 0.1
 MAX_REQUEST_TIMEOUT = 3600.0
 #: Connections held open at once: sending a request, waiting for a thread, or being answered.
 MAX_CONNECTIONS = 512
@@ -345,9 +347,10 @@ def make_exporter_server(
     its limits checked; ``max_connections`` is lowered to half the open-file limit if it is above."""
     if isinstance(request_timeout, bool) or not isinstance(request_timeout, int | float):
         raise InvalidParameterError(f"request_timeout must be a number of seconds, not {request_timeout!r}")
-    if not 0 < request_timeout <= MAX_REQUEST_TIMEOUT:
+    if not MIN_REQUEST_TIMEOUT <= request_timeout <= MAX_REQUEST_TIMEOUT:
         raise InvalidParameterError(
-            f"request_timeout must be more than 0 and at most {MAX_REQUEST_TIMEOUT:g} seconds, not {request_timeout!r}"
+            f"request_timeout must be from {MIN_REQUEST_TIMEOUT:g} to {MAX_REQUEST_TIMEOUT:g} seconds, "
+            f"not {request_timeout!r}"
         )
     _check_count("max_connections", max_connections, MAX_CONNECTIONS_LIMIT)
     _check_count("max_threads", max_threads, MAX_THREADS_LIMIT)

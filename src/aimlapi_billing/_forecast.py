@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from aimlapi_billing_client.models import BillingDetailResponse, Transaction, TransactionDirection, TransactionType
+from aimlapi_billing_client.models import (
+    AutoTopupSettings,
+    BillingDetailResponse,
+    Transaction,
+    TransactionDirection,
+    TransactionType,
+)
 from aimlapi_billing_client.types import Unset
 
 from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
@@ -49,6 +55,8 @@ class Forecast:
     With auto top-up on (``GET /v2/billing/detail``'s setting, never the legacy flag of
     ``GET /v1/billing/balance``), the balance is refilled before it runs out; ``next_topup_at`` says
     when the balance is projected to reach the top-up threshold, so the runway is "until the next top-up".
+    ``autotopup_enabled`` is ``None`` when the API leaves the setting out: unknown, never taken for
+    off; the runway then counts no top-up (it may be longer), and ``next_topup_at`` is ``None``.
     """
 
     as_of: datetime.datetime
@@ -65,7 +73,7 @@ class Forecast:
     runway_days: Decimal | None
     runway_days_7d: Decimal | None
     depletion_at: datetime.datetime | None
-    autotopup_enabled: bool
+    autotopup_enabled: bool | None
     autotopup_threshold_usd: Decimal | None
     autotopup_amount_usd: Decimal | None
     next_topup_at: datetime.datetime | None
@@ -167,10 +175,10 @@ class LedgerWindow:
         burn_recent = self.spend_recent / recent_days
         runway = _runway(balance, burn)
         settings = detail.autotopup_settings
-        enabled = settings.is_enabled is True
+        enabled = autotopup_enabled(settings)
         threshold = _optional_money(settings.threshold)
         next_topup = None
-        if enabled and threshold is not None and burn > 0:
+        if enabled is True and threshold is not None and burn > 0:
             next_topup = self._after(max(balance - threshold, Decimal(0)) / burn)
         return Forecast(
             as_of=self.as_of,
@@ -218,6 +226,11 @@ def _runway(balance: Decimal, burn: Decimal) -> Decimal | None:
 
 def _days(span: datetime.timedelta) -> Decimal:
     return Decimal(span.days) + Decimal(span.seconds) / 86400 + Decimal(span.microseconds) / 86_400_000_000
+
+
+def autotopup_enabled(settings: AutoTopupSettings) -> bool | None:
+    """Whether auto top-up is on by ``GET /v2/billing/detail``; None when the API leaves it out (unknown)."""
+    return settings.is_enabled if isinstance(settings.is_enabled, bool) else None
 
 
 def _optional_money(value: float | int | Unset | None) -> Decimal | None:

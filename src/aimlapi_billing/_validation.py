@@ -137,13 +137,13 @@ def _declares_containers(cls: type) -> bool:
 def _compare_containers(raw: Any, rendered: Any, path: str) -> None:
     if isinstance(rendered, dict):
         if not isinstance(raw, dict):
-            raise SchemaMismatch(f"field {path!r} should be an object, got {type(raw).__name__}")
+            raise SchemaMismatch(f"field {path!r} should be an object, got {_kind(raw)}")
         for key, value in rendered.items():
             if key in raw:
                 _compare_containers(raw[key], value, f"{path}.{key}" if path else key)
     elif isinstance(rendered, list):
         if not isinstance(raw, list):
-            raise SchemaMismatch(f"field {path!r} should be an array, got {type(raw).__name__}")
+            raise SchemaMismatch(f"field {path!r} should be an array, got {_kind(raw)}")
         for index, (raw_item, item) in enumerate(zip(raw, rendered, strict=False)):
             _compare_containers(raw_item, item, f"{path}[{index}]")
 
@@ -160,8 +160,61 @@ def _locate(value: Any, declared: Any, path: str) -> None:
                     _locate(item, item_type, f"{path}[{index}]")
         elif _is_model(option) and isinstance(value, option):
             check_model(value, f"{path}.")
-    expected = getattr(declared, "__name__", None) or str(declared).replace("aimlapi_billing_client.", "")
-    raise SchemaMismatch(f"field {path!r} should be {expected}, got {type(value).__name__} {value!r:.60}")
+    raise SchemaMismatch(f"field {path!r} should be {_expected(declared)}, got {_got(value)}")
+
+
+#: JSON's names for the types a model declares: a message for a reader of the API, not of the SDK's code.
+_JSON_KINDS: dict[Any, str] = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    type(None): "null",
+    list: "an array",
+    dict: "an object",
+}
+
+
+def _expected(declared: Any) -> str:
+    """What ``declared`` takes, in JSON's words: ``a boolean (or left out)``, ``a number or null``."""
+    from aimlapi_billing_client.types import Unset
+
+    union = typing.get_origin(declared) in (typing.Union, types.UnionType)
+    kinds: list[str] = []
+    for option in typing.get_args(declared) if union else (declared,):
+        if option is not Unset:
+            kind = _JSON_KINDS.get(typing.get_origin(option) or option) or _kind_of_class(option)
+            kinds += [] if kind in kinds else [kind]
+    left_out = union and Unset in typing.get_args(declared)
+    return " or ".join(kinds) + (" (or left out)" if left_out else "")
+
+
+def _kind_of_class(declared: Any) -> str:
+    if _is_model(declared):
+        return "an object"
+    if isinstance(declared, type) and issubclass(declared, str):  # the generated enums
+        return "a string"
+    return getattr(declared, "__name__", None) or str(declared)
+
+
+def _kind(value: Any) -> str:
+    return _JSON_KINDS.get(type(value)) or _kind_of_class(type(value))
+
+
+def _got(value: Any) -> str:
+    """``value`` as JSON names it: ``null``, ``true``, ``a string '12.5'``."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    return f"{_kind(value)} {_shown(value, 60)}"
+
+
+def _shown(value: Any, limit: int) -> str:
+    """``value``'s repr in about ``limit`` characters, a string cut inside its quotes
+    (``'Bearer <redacted> and so...'``), so a cut never leaves a quote open."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[: limit - 3] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 #: The one currency the SDK reads. The vendor documents every amount in USD; a figure in another
@@ -205,7 +258,7 @@ def _other_spelling(instance: Any, name: str, value: object, path: str) -> None:
         setattr(instance, name, CURRENCY)
     elif not isinstance(value, Unset):
         raise SchemaMismatch(
-            f"field {path + name!r} is {value!r:.40}: the SDK reads amounts in {CURRENCY} only, the "
+            f"field {path + name!r} is {_shown(value, 40)}: the SDK reads amounts in {CURRENCY} only, the "
             "currency the API documents"
         )
 

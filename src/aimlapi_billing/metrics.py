@@ -120,7 +120,7 @@ from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from ._exporter_server import MAX_CONNECTIONS, MAX_THREADS, REQUEST_TIMEOUT, ExporterServer, make_exporter_server
-from ._forecast import DAY, NO_MODEL, TOP_MODELS, money
+from ._forecast import DAY, NO_MODEL, TOP_MODELS, autotopup_enabled, money
 from ._redaction import label_text
 
 if TYPE_CHECKING:
@@ -660,7 +660,7 @@ class BillingCollector:
         balance = self._billing.balance()
         settings = detail.autotopup_settings
         # The current endpoint's setting is exported; the legacy flag only says when it contradicts it.
-        enabled = None if settings.is_enabled is None or isinstance(settings.is_enabled, Unset) else settings.is_enabled
+        enabled = autotopup_enabled(settings)
         legacy = _LEGACY_AUTOTOPUP.get(balance.auto_debit_status.strip().lower())
         reading = _Reading(
             balance_usd=float(detail.current_balance),

@@ -127,7 +127,7 @@ def test_check_is_unknown_on_network_failure(fake_api: FakeAIMLAPI) -> None:
 
 
 def test_check_is_unknown_on_an_api_error(fake_api: FakeAIMLAPI) -> None:
-    fake_api.script("/v2/billing", Reply(403, {"message": "Out of credits", "statusCode": "403"}))
+    fake_api.script("/v2/billing/detail", Reply(403, {"message": "Out of credits", "statusCode": "403"}))
     code, out, _ = run("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", fake_api.url)
     assert (code, out) == (3, "BILLING UNKNOWN - Error code: 403 - Out of credits\n")
 
@@ -248,7 +248,7 @@ def test_exporter_serves_on_loopback_and_caches(fake_api: FakeAIMLAPI) -> None:
     assert API_KEY not in first.text + second.text
 
 
-@pytest.mark.parametrize("listen", ["localhost", "127.0.0.1:http", "1.2.3.4:99999"])
+@pytest.mark.parametrize("listen", ["localhost", "127.0.0.1:http", "1.2.3.4:99999", "127.0.0.1:+80"])
 def test_exporter_refuses_a_bad_listen_address(listen: str) -> None:
     code, _, err = run("exporter", "--listen", listen)
     assert code == 2
@@ -319,6 +319,47 @@ def test_any_option_value_is_a_usage_error_or_a_run_never_a_crash(
         assert out == "" or (command == "metrics" and "aimlapi_scrape_success 0.0" in out)
         assert err.count("\n") == 1
         assert err.startswith("aimlapi-billing: error: ")
+
+
+#: Python's float() and int() take each of these; the options take plain ASCII decimals only.
+NOT_PLAIN = ["\u0661\u0660", "\uff11\uff10", "1_0", " 10", "10 ", "1e1", "+inf"]
+PLAIN_NUMBER_OPTIONS = [
+    ("summary", "--timeout", "10"),
+    ("summary", "--deadline", "10"),
+    ("summary", "--max-retries", "10"),
+    ("forecast", "--max-pages", "10"),
+    ("forecast", "--window", "10d"),
+    ("transactions", "--page-size", "10"),
+    ("logs", "--max-rows", "10"),
+    ("reconcile", "--tolerance", "10"),
+    ("reconcile", "--settle", "10"),
+    ("exporter", "--min-interval", "10"),
+    ("exporter", "--max-wait", "10"),
+    ("exporter", "--request-timeout", "10"),
+    ("exporter", "--max-threads", "10"),
+    ("exporter", "--max-connections", "10"),
+    ("exporter", "--listen", "127.0.0.1:10"),
+    ("metrics", "--top-models", "10"),
+]
+
+
+@pytest.mark.parametrize(("command", "option", "plain"), PLAIN_NUMBER_OPTIONS, ids=lambda value: str(value))
+def test_numbers_are_plain_ascii_decimals(command: str, option: str, plain: str) -> None:
+    """Parsed only (a valid exporter command would serve for ever): ``10`` passes, its look-alikes do not."""
+    parser = build_parser([command])
+    parser.parse_args([command, option, plain])
+    for shape in NOT_PLAIN:
+        value = plain.replace("10", shape)
+        with pytest.raises(UsageError, match=f"argument (-t/)?{option}: "):
+            parser.parse_args([command, option, value])
+
+
+@pytest.mark.parametrize(("value", "problem"), [("0.099", "from 0.1 to 3600"), ("0.000000001", "from 0.1 to 3600")])
+def test_exporter_refuses_a_request_timeout_no_scrape_could_meet(value: str, problem: str) -> None:
+    """Parsed only: accepted, the exporter would serve for ever, each scrape getting an empty reply."""
+    with pytest.raises(UsageError) as refused:
+        build_parser(["exporter"]).parse_args(["exporter", "--request-timeout", value])
+    assert str(refused.value) == f"argument --request-timeout: must be a number of seconds {problem}, not {value!r}"
 
 
 @pytest.mark.parametrize("option", ["--listen", "--min-interval", "--forecast-window"])
@@ -475,7 +516,7 @@ def test_check_turns_any_exception_into_one_unknown_line(monkeypatch: pytest.Mon
     def broken(self: Any, **kwargs: Any) -> Any:
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(Billing, "summary", broken)
+    monkeypatch.setattr(Billing, "detail", broken)
     out, err = io.StringIO(), io.StringIO()
     code = main(["check", "-w", "100", "-c", "20", "--base-url", "http://127.0.0.1:9"], out=out, err=err)
     assert (code, err.getvalue()) == (3, "")
@@ -500,10 +541,10 @@ def test_forecast_redacts_a_model_name_that_echoes_the_key(fake_api: FakeAIMLAPI
 def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI, currency: str) -> None:
     """A currency other than USD is UNKNOWN, and the line that names it is still harmless: no perfdata
     of its own, one line, no key, no terminal control, short."""
-    fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": currency}))
+    fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "current_balance": 50, "currency": currency}))
     code, out, err = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
     assert (code, err) == (3, "")
-    assert out.startswith("BILLING UNKNOWN - GET /v2/billing returned 200 but field 'currency' is ")
+    assert out.startswith("BILLING UNKNOWN - GET /v2/billing/detail returned 200 but field 'currency' is ")
     assert len(out.splitlines()) == 1
     assert "|" not in out
     assert API_KEY[:8].lower() not in out.lower()
@@ -513,7 +554,7 @@ def test_checks_line_holds_the_servers_currency_harmlessly(fake_api: FakeAIMLAPI
 
 def test_checks_unknown_line_carries_no_perfdata_from_an_error_message(fake_api: FakeAIMLAPI) -> None:
     message = "bad | balance_usd=999999;1;1 \n second line"
-    fake_api.script("/v2/billing", Reply(400, {"message": message, "statusCode": "400"}))
+    fake_api.script("/v2/billing/detail", Reply(400, {"message": message, "statusCode": "400"}))
     code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url, "--max-retries", "0")
     assert code == 3
     assert out.startswith("BILLING UNKNOWN - ")
@@ -535,7 +576,7 @@ def test_checks_thresholds_are_printed_as_given(
 
 
 def test_checks_huge_balance_is_bounded(fake_api: FakeAIMLAPI) -> None:
-    fake_api.script("/v2/billing", Reply(200, {"current_balance": 1e300, "currency": "USD"}))
+    fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "current_balance": 1e300}))
     code, out, _ = run("check", "-w", "10", "-c", "5", "--base-url", fake_api.url)
     assert code == 0
     assert out == "BILLING OK - balance 1000000000000.00 USD | balance_usd=1000000000000.00;10:;5:\n"

@@ -293,9 +293,13 @@ def test_error_bodies_of_every_known_shape_give_message_and_request_id(
         (b"[1, 2]", "application/json", "a JSON list, not an object"),
         (b"<html>hi</html>", "text/html; charset=utf-8", "'text/html', not JSON"),
         (json.dumps({"currency": "USD"}).encode(), "application/json", "'current_balance' is missing"),
-        (json.dumps({"current_balance": "12.5", "currency": "USD"}).encode(), "application/json", "should be float"),
-        (json.dumps({"current_balance": True, "currency": "USD"}).encode(), "application/json", "should be float"),
-        (json.dumps({"current_balance": 1, "currency": None}).encode(), None, "'currency' should be str"),
+        (json.dumps({"current_balance": "12.5", "currency": "USD"}).encode(), "application/json", "should be a number"),
+        (json.dumps({"current_balance": True, "currency": "USD"}).encode(), "application/json", "should be a number"),
+        (
+            json.dumps({"current_balance": 1, "currency": None}).encode(),
+            None,
+            "'currency' should be a string, got null",
+        ),
     ],
 )
 def test_a_2xx_body_that_breaks_the_schema_raises_response_validation_error(

@@ -106,6 +106,11 @@ BAD_CONFIGS = {
     "bool-interval": ("[accounts.a]\nkey_env = 'K'\nmin_interval = true\n", "accounts.a.min_interval"),
     "bad-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '30'\n", 'like "30d"'),
     "zero-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '0d'\n", 'like "30d"'),
+    # The command line's plain decimals: float() would take each of these.
+    "exponent-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '1e3d'\n", 'like "30d"'),
+    "underscore-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '1_0d'\n", 'like "30d"'),
+    "arabic-indic-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '\u0663\u0660d'\n", 'like "30d"'),
+    "spaced-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = ' 30d'\n", 'like "30d"'),
     "overflowing-window": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '99999999999d'\n", "up to 3660d"),
     "overflowing-weeks": ("[exporter]\nforecast_window = '1000000000w'\n[accounts.a]\nkey_env = 'K'\n", "exporter."),
     "window-past-year-one": ("[accounts.a]\nkey_env = 'K'\nforecast_window = '999999999d'\n", "up to 3660d"),
@@ -244,7 +249,7 @@ def test_exporter_config_passes_the_command_lines_connection_options(
 
 
 @pytest.mark.parametrize(
-    ("text", "days"), [("1e3d", 1000.0), ("30D", 30.0), ("2W", 14.0), ("36H", 1.5), ("1h", 1 / 24), ("3660d", 3660.0)]
+    ("text", "days"), [("1000d", 1000.0), ("30D", 30.0), ("2W", 14.0), ("36H", 1.5), ("1h", 1 / 24), ("3660d", 3660.0)]
 )
 def test_windows_take_the_command_lines_spans(tmp_path: Path, text: str, days: float) -> None:
     from aimlapi_billing._cli._options import window

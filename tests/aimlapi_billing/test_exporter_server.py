@@ -262,11 +262,23 @@ def test_no_file_descriptor_left_pauses_the_loop_rather_than_spinning(monkeypatc
     assert 1 <= len(attempts) <= 15
 
 
+def test_at_the_shortest_request_timeout_a_scrape_is_still_answered() -> None:
+    from aimlapi_billing._exporter_server import MIN_REQUEST_TIMEOUT
+
+    with serving(small_registry(), request_timeout=MIN_REQUEST_TIMEOUT) as server:
+        answer = httpx.get(f"{server_url(server)}/metrics", timeout=10)
+    assert answer.status_code == 200
+    assert "aimlapi_test_value 1.0" in answer.text
+
+
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
-        ({"request_timeout": 0}, "request_timeout must be more than 0"),
-        ({"request_timeout": float("nan")}, "request_timeout must be more than 0"),
+        ({"request_timeout": 0}, "request_timeout must be from 0.1 to 3600 seconds"),
+        ({"request_timeout": float("nan")}, "request_timeout must be from 0.1 to 3600 seconds"),
+        # Accepted once, and then every scrape got an empty reply: cut before its answer was taken.
+        ({"request_timeout": 1e-300}, "request_timeout must be from 0.1 to 3600 seconds"),
+        ({"request_timeout": 0.099}, "request_timeout must be from 0.1 to 3600 seconds"),
         ({"request_timeout": True}, "request_timeout must be a number"),
         ({"max_connections": 0}, "max_connections must be a whole number from 1 to 65536"),
         ({"max_threads": 2.5}, "max_threads must be a whole number from 1 to 1024"),
@@ -295,7 +307,7 @@ def test_max_connections_stays_within_half_the_open_file_limit(
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--request-timeout", "0", "must be a number of seconds above 0 and at most 3600"),
+        ("--request-timeout", "0", "must be a number of seconds from 0.1 to 3600"),
         ("--max-connections", "0", "must be a whole number from 1 to 65536"),
         ("--max-threads", "many", "not a whole number"),
     ],

@@ -140,7 +140,8 @@ def test_a_number_that_is_not_finite_is_a_validation_error(server: HostileServer
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity"])
 def test_check_is_unknown_when_the_balance_is_not_finite(server: HostileServer, number: str) -> None:
-    server.route(SUMMARY, json_body(f'{{"current_balance": {number}, "currency": "USD"}}'.encode()))
+    body = json.dumps({**DETAIL, "current_balance": "NUMBER"}).replace('"NUMBER"', number)
+    server.route("/v2/billing/detail", json_body(body.encode()))
     code, out, _ = cli("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", server.url)
     assert code == 3
     assert out.startswith("BILLING UNKNOWN - ")
@@ -524,6 +525,7 @@ def test_control_characters_from_the_server_never_reach_the_terminal(server: Hos
     one_line_error(err)
     assert "\x1b" not in err
     assert "line one\\nline two \\x1b[2J" in err
+    server.route("/v2/billing/detail", json_body({"message": "line one\nline two \x1b[2J\x1b]0;pwned\x07"}, 400))
     code, out, _ = cli("check", "--warning-usd", "1", "--critical-usd", "0", "--base-url", server.url)
     assert code == 3
     assert out.count("\n") == 1

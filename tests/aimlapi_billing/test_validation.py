@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,30 @@ def test_bodies_that_break_the_schema_raise_response_validation_error(
         del parent[path[-1]]
     else:
         parent[path[-1]] = WRONG_VALUE[child["type"]]
-    with pytest.raises(ResponseValidationError):
+    with pytest.raises(ResponseValidationError) as refused:
         _fetch(served, method, broken)
+    # A wrong type is said in JSON's words, never the SDK's internal types (bool | types.Unset, NoneType).
+    message = str(refused.value).partition(" should be ")[2]
+    assert re.findall(r"\b(?:bool|float|int|str|list|dict|NoneType|Unset)\b|types\.", message) == [], message
+
+
+def test_a_wrong_type_is_named_in_json_words_and_a_long_value_is_cut_inside_its_quotes() -> None:
+    from fake_api_server import DETAIL
+
+    key = "a1b2c3d45e6f708192a3b4c5d6e7f809"
+    echo = f"Bearer {key} and some more text after it"
+    body = {**DETAIL, "autotopup_settings": {**DETAIL["autotopup_settings"], "is_enabled": echo}}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    with (
+        httpx.Client(transport=transport) as http,
+        Billing(api_key=key, http_client=http, max_retries=0) as billing,
+        pytest.raises(ResponseValidationError) as refused,
+    ):
+        billing.detail()
+    assert str(refused.value).endswith(
+        "field 'autotopup_settings.is_enabled' should be a boolean (or left out), "
+        "got a string 'Bearer <redacted> and some more tex...'"
+    )
 
 
 def _present(body: dict[str, Any], path: tuple[str, ...]) -> bool:

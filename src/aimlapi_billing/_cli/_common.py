@@ -106,12 +106,15 @@ def usd(amount: Any) -> str:
 
 
 def threshold_text(value: float) -> str:
-    """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``, never ``-0``."""
+    """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``, never ``-0``;
+    a float's shortest text, written out (perfdata takes no exponent: ``1e-20`` is ``0.00000000000000000001``)."""
     if value == int(value):
         return str(int(value))
     text = repr(value)
-    if "e" in text:  # 1e-06: perfdata takes no exponent
-        text = f"{value:.12f}".rstrip("0").rstrip(".") or "0"
+    if "e" in text:
+        from decimal import Decimal
+
+        text = f"{Decimal(text):f}"
     return text
 
 

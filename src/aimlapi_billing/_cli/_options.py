@@ -7,6 +7,7 @@ import argparse
 import datetime
 import functools
 import math
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,8 +21,10 @@ from .._config import (
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
+from ._common import threshold_text
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
 #: Limits of the options, wide enough for any real use and narrow enough that no arithmetic or
@@ -29,6 +32,12 @@ DEFAULT_WINDOW = datetime.timedelta(days=30)
 MAX_DAYS = 3660.0
 MAX_USD = 1e12
 _SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+#: A whole number as the options take it (a decimal: PLAIN_DECIMAL); int() would also take 1_0, " 10", other digits.
+PLAIN_WHOLE = re.compile(r"[+-]?[0-9]+")
+NUMBERS_TEXT = (
+    "numbers: plain ASCII decimals (12, 0.5, -5; whole numbers for counts), without an exponent (1e2), "
+    "underscores (1_000), spaces or other scripts' digits."
+)
 
 EXIT_CODES_TEXT = (
     "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
@@ -44,7 +53,9 @@ LEGACY_AUTOTOPUP = "the legacy flag of GET /v1/billing/balance; `detail` shows t
 AUTOTOPUP_SOURCES_TEXT = (
     "auto top-up: GET /v2/billing/detail's autotopup_settings are the current setting, which detail, forecast, "
     "check and the exporter follow; balance shows GET /v1/billing/balance's legacy autoDebitStatus, labelled "
-    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do)."
+    "as such, which may say otherwise (the exporter exports aimlapi_autotopup_sources_disagree 1 when they do). "
+    "A setting the current endpoint leaves out is unknown everywhere, never off: detail and forecast print "
+    "unknown (forecast --json: null; its runway counts no top-up), the exporter leaves aimlapi_autotopup_enabled out."
 )
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
@@ -97,7 +108,7 @@ _wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # n
 
 
 def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
-    return f"{_wrap('defaults: ' + defaults)}\n\n{_wrap(exit_codes)}"
+    return f"{_wrap('defaults: ' + defaults)}\n\n{_wrap(NUMBERS_TEXT)}\n\n{_wrap(exit_codes)}"
 
 
 def add_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes: bool = False) -> None:
@@ -153,16 +164,20 @@ def span_text(span: datetime.timedelta) -> str:
 
 
 def number(kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False) -> Callable[[str], Any]:
-    """An argparse type: a finite number (or a whole one) from ``low`` to ``high``."""
+    """An argparse type: a plain decimal (:data:`PLAIN_DECIMAL`), or a whole one, from ``low`` to ``high``."""
 
     def parse(text: str) -> float | int:
         try:
+            if not (PLAIN_WHOLE if whole else PLAIN_DECIMAL).fullmatch(text):
+                raise ValueError(text)
             value: float | int = int(text) if whole else float(text)
-        except ValueError:
+        except ValueError:  # int() also refuses more than 4,300 digits
             raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
         in_range = (low < value if low_open else low <= value) and value <= high
         if not math.isfinite(value) or not in_range:
-            bounds = f"above {low:g} and at most {high:g}" if low_open else f"from {low:g} to {high:g}"
+            # The bounds as the option takes them: 1000000, never 1e+06.
+            low_text, high_text = threshold_text(low), threshold_text(high)
+            bounds = f"above {low_text} and at most {high_text}" if low_open else f"from {low_text} to {high_text}"
             raise argparse.ArgumentTypeError(f"must be {kind} {bounds}, not {text!r}")
         return value
 
@@ -182,10 +197,7 @@ def add_max_pages(parser: argparse.ArgumentParser, what: str = "ledger pages") -
 def window(text: str) -> datetime.timedelta:
     """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS``."""
     unit = _SPAN_UNITS.get(text[-1:].lower())
-    try:
-        amount = float(text[:-1])
-    except ValueError:
-        amount = math.nan
+    amount = float(text[:-1]) if PLAIN_DECIMAL.fullmatch(text[:-1]) else math.nan
     if unit is None or not math.isfinite(amount):
         raise argparse.ArgumentTypeError(f"not a span like 30d, 2w or 36h: {text!r}")
     days = amount * unit.total_seconds() / 86400
@@ -198,7 +210,8 @@ def address(text: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[::1]:9464`` for IPv6); an empty host is loopback, never every interface."""
     host, _, port = text.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
-    if not port.isdigit() or not 0 <= int(port) <= 65535 or not host.isprintable():
+    # ASCII digits alone: str.isdigit() and int() also take "٩٤٦٤" (Arabic-Indic), and int() "+80" and " 80".
+    if not (port.isascii() and port.isdigit()) or not 0 <= int(port) <= 65535 or not host.isprintable():
         raise argparse.ArgumentTypeError(f"not HOST:PORT: {text!r}")
     return host, int(port)
 

@@ -14,15 +14,14 @@ guidelines' syntax, so a bare ``100`` for the balance is written ``100:``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
-import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ._common import threshold_text
+from .._config import PLAIN_DECIMAL
+from ._common import bounded, threshold_text
 
-#: A plain decimal number, as the guidelines' examples write them: no ``nan``, ``inf``, ``0x10`` or ``1_0``.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 SYNTAX = "N, N:, ~:N, N:M or @N:M"
 
 
@@ -46,26 +45,25 @@ class Range(NamedTuple):
             body = f"{'~' if self.start == -math.inf else threshold_text(self.start)}:{end}"
         return f"@{body}" if self.inside else body
 
-    def contains(self, other: Range) -> bool:
-        return self.start <= other.start and other.end <= self.end
-
 
 def threshold(kind: str, low: float, high: float, *, bare_is_below: bool) -> Callable[[str], Range]:
     """An argparse type: a range whose numbers are ``kind`` from ``low`` to ``high``; a bare number is
     "alert below N" with ``bare_is_below``, else the guidelines' ``0:N``."""
 
     def number(token: str, text: str) -> float:
-        if not _NUMBER.fullmatch(token):
+        # As the guidelines' examples write numbers: no 1e2, nan, 0x10, 1_0, spaces or other scripts' digits.
+        if not PLAIN_DECIMAL.fullmatch(token):
             raise argparse.ArgumentTypeError(f"not {kind} or a range ({SYNTAX}): {text!r}")
         value = float(token)
-        if not low <= value <= high:  # 1e999 reads as infinity: out of bounds too
-            raise argparse.ArgumentTypeError(f"must be {kind} from {low:g} to {high:g}, not {text!r}")
+        if not low <= value <= high:  # 400 nines read as infinity: out of bounds too
+            raise argparse.ArgumentTypeError(
+                f"must be {kind} from {threshold_text(low)} to {threshold_text(high)}, not {text!r}"
+            )
         return value
 
     def parse(text: str) -> Range:
-        spec = text.strip()
-        inside = spec.startswith("@")
-        body = spec[1:] if inside else spec
+        inside = text.startswith("@")
+        body = text[1:] if inside else text
         if ":" in body:
             start_text, _, end_text = body.partition(":")
             if not start_text and not end_text:  # ":" alone bounds nothing
@@ -86,18 +84,33 @@ def threshold(kind: str, low: float, high: float, *, bare_is_below: bool) -> Cal
     return parse
 
 
-def swapped(warning: Range | None, critical: Range | None, names: tuple[str, str]) -> str | None:
-    """What is wrong when CRITICAL alerts on a value WARNING lets pass (the thresholds were swapped),
-    for two ranges of one kind (both ``@``, or neither); None when nothing is, or they are not comparable."""
-    if warning is None or critical is None or warning.inside != critical.inside:
+def swapped(
+    warning: Range | None, critical: Range | None, names: tuple[str, str], *, lowest: float = -math.inf
+) -> str | None:
+    """What is wrong when CRITICAL alerts on a value WARNING lets pass (the thresholds were swapped, or
+    do not nest), over the values the option judges, from ``lowest`` up (a percentage or a runway is
+    never negative); None when CRITICAL's alerts lie within WARNING's, or either is absent.
+
+    Whatever the two ranges' kinds (``@`` or not, ends included or not), each alerts alike on every
+    value strictly between two consecutive ends, so probing each end, a value between each two and one
+    beyond each side decides it exactly."""
+    if warning is None or critical is None:
         return None
-    # Outside-ranges: critical's range must hold warning's; @-ranges: warning's must hold critical's.
-    if critical.contains(warning) if not warning.inside else warning.contains(critical):
-        return None
-    return (
-        f"{names[1]} ({critical}) alerts where {names[0]} ({warning}) does not: CRITICAL must be the stricter "
-        "threshold (were they swapped?)"
-    )
+    for value in _probes((warning.start, warning.end, critical.start, critical.end, lowest), lowest):
+        if critical.alerts(value) and not warning.alerts(value):
+            return (
+                f"{names[1]} ({critical}) alerts where {names[0]} ({warning}) does not (at {threshold_text(value)}, "
+                "for one): CRITICAL must be the stricter threshold (were they swapped?)"
+            )
+    return None
+
+
+def _probes(ends: tuple[float, ...], lowest: float) -> list[float]:
+    """One value of each stretch on which ranges with these ``ends`` cannot change their minds, from ``lowest`` up."""
+    points = sorted({end for end in ends if math.isfinite(end)}) or [0.0]  # [0.0]: two ranges built by hand
+    between = [low + (high - low) / 2 for low, high in itertools.pairwise(points)]
+    # The thresholds' bounds (10^12) keep "one beyond" exact in a float.
+    return [value for value in [points[0] - 1, *points, *between, points[-1] + 1] if value >= lowest]
 
 
 def state(value: float, warning: Range | None, critical: Range | None) -> int:
@@ -107,6 +120,25 @@ def state(value: float, warning: Range | None, critical: Range | None) -> int:
     if warning is not None and warning.alerts(value):
         return 1
     return 0
+
+
+def shown(value: float, decimals: int, limit: float, *ranges: Range | None) -> str:
+    """``value`` as a plugin's line and perfdata print it: ``decimals`` decimals, held within
+    ``-limit`` to ``limit`` (a server's 1e300 would print 300 digits), yet never on the other side of
+    a threshold than ``value`` itself, which a reader or a monitoring system would judge otherwise:
+    as many more digits as that takes (99.996 against ``100:`` is ``99.996``, not ``100.00``), and past
+    the limit, one step beyond it when a range ends there."""
+    judged = [each for each in ranges if each is not None]
+
+    def agrees(text: str) -> bool:
+        return all(each.alerts(float(text)) == each.alerts(value) for each in judged)
+
+    if abs(value) > limit:  # beyond every threshold's end, unless one ends at the limit itself
+        text = bounded(value, limit, decimals)
+        step = math.copysign(10.0**-decimals, value)
+        return text if agrees(text) else f"{math.copysign(limit, value) + step:.{decimals}f}"
+    texts = (f"{value:.{places}f}" for places in range(decimals, 18))
+    return next((text for text in texts if agrees(text)), threshold_text(value))  # at worst, exactly
 
 
 def perfdata(warning: Range | None, critical: Range | None) -> str:

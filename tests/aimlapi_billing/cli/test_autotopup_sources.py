@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from typing import Any
 
 import pytest
@@ -120,3 +121,31 @@ def test_each_help_says_which_source_it_trusts(command: str) -> None:
     assert "GET /v2/billing/detail" in text
     assert "legacy" in text
     assert "GET /v1/billing/balance" in text
+
+
+def test_an_auto_top_up_the_api_leaves_out_is_unknown_everywhere() -> None:
+    """The reviewer's: with is_enabled left out, detail said unknown, but forecast said off (JSON false)
+    and worked the runway out as if off; the exporter left the series out. Unknown is unknown in each."""
+    settings = {"threshold": 50, "amount": 100, "currency": "USD"}  # no is_enabled
+    with FakeAIMLAPI() as fake, Billing(base_url=fake.url) as billing:
+        fake.canned["/v2/billing/detail"] = {**fake.canned["/v2/billing/detail"], "autotopup_settings": settings}
+        forecast = billing.forecast()
+        shown = {command: run(command, "--base-url", fake.url) for command in ("detail", "forecast")}
+        code, as_json, _ = run("forecast", "--json", "--base-url", fake.url)
+        metrics = run("metrics", "--format", "prometheus", "--base-url", fake.url)[1]
+    assert (forecast.autotopup_enabled, forecast.next_topup_at) == (None, None)
+    assert forecast.runway_days is not None  # the runway itself: at the burn rate, no top-up counted
+    assert autotopup_lines(shown["detail"][1]) == [f"auto top-up  unknown {CURRENT}"]
+    table = shown["forecast"][1]
+    assert autotopup_lines(table) == [
+        f"auto top-up                unknown {CURRENT}: the runway counts no top-up, and may be longer"
+    ]
+    assert "until the next top-up" not in table
+    assert code == 0
+    assert {key: json.loads(as_json)[key] for key in ("autotopup_enabled", "next_topup_at")} == {
+        "autotopup_enabled": None,
+        "next_topup_at": None,
+    }
+    assert "aimlapi_autotopup_enabled " not in metrics
+    assert "aimlapi_autotopup_sources_disagree " not in metrics
+    assert "aimlapi_autotopup_threshold_usd 50.0" in metrics  # what the API did say is still exported

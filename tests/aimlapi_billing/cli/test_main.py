@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_api_server import FakeAIMLAPI, Reply
+from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._registry import COMMANDS
@@ -254,12 +254,12 @@ def test_a_plugin_whose_line_cannot_be_written_is_unknown(
 def test_what_the_output_encoding_cannot_hold_is_escaped(fake_api: FakeAIMLAPI) -> None:
     """`PYTHONIOENCODING=ascii`: a server's non-ASCII text is written escaped, not taken for an unwritable output
     (whose UNKNOWN line would say so instead)."""
-    fake_api.script("/v2/billing", Reply(200, {"current_balance": 50, "currency": "€UR"}))
+    fake_api.script("/v2/billing/detail", Reply(200, {**DETAIL, "current_balance": 50, "currency": "€UR"}))
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="ascii")
     err = io.StringIO()
     assert main(["check", "-w", "10", "-c", "5", "--base-url", fake_api.url], out=out, err=err) == 3
-    line = b"BILLING UNKNOWN - GET /v2/billing returned 200 but field 'currency' is '\\u20acUR': the SDK reads"
+    line = b"BILLING UNKNOWN - GET /v2/billing/detail returned 200 but field 'currency' is '\\u20acUR': the SDK"
     assert raw.getvalue().startswith(line)
     assert err.getvalue() == ""
 

@@ -131,7 +131,8 @@ def test_logs_that_go_on_stop_at_max_pages() -> None:
         (["--tolerance", "0"], "above 0"),
         (["--tolerance", "-0.01"], "above 0"),
         (["--tolerance", "nan"], "an amount in USD"),
-        (["--tolerance", "1e7"], "at most 1e+06"),
+        (["--tolerance", "10000000"], "at most 1000000"),
+        (["--tolerance", "1e-3"], "not an amount in USD"),  # plain decimals only
         (["--settle", "-1"], "from 0 to 1440"),
         (["--settle", "1441"], "from 0 to 1440"),
         (["--settle", "inf"], "a number of minutes"),

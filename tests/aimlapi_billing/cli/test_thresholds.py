@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 
 import pytest
 from fake_api_server import FakeAIMLAPI, ledger_entry
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from aimlapi_billing._cli import main
 from aimlapi_billing._cli._commands.check import DAYS, USD
 from aimlapi_billing._cli._commands.check_keys import PERCENT
-from aimlapi_billing._cli._thresholds import Range
+from aimlapi_billing._cli._options import PLAIN_DECIMAL
+from aimlapi_billing._cli._thresholds import Range, state, swapped
 
 from ..budget_data import budget_account
 
@@ -46,7 +50,7 @@ def run(*argv: str) -> tuple[int, str, str]:
         ("0", Range(0, INF), Range(0, 0), ("0:", "0")),
         ("10:10", Range(10, 10), Range(10, 10), ("10:10", "10:10")),
         ("79.999", Range(79.999, INF), Range(0, 79.999), ("79.999:", "79.999")),
-        (" 1e2 ", Range(100, INF), Range(0, 100), ("100:", "100")),
+        ("100.00", Range(100, INF), Range(0, 100), ("100:", "100")),
         ("+5.", Range(5, INF), Range(0, 5), ("5:", "5")),
     ],
 )
@@ -74,7 +78,16 @@ def test_each_range_form_parses_and_is_written_back_in_the_guidelines_syntax(
         ("inf", "not an amount in USD or a range"),
         ("-inf:", "not an amount in USD or a range"),
         ("1:nan", "not an amount in USD or a range"),
-        ("1e999", "must be an amount in USD from -1e+12 to 1e+12, not '1e999'"),
+        ("9" * 400, "must be an amount in USD from -1000000000000 to 1000000000000, not '999"),
+        # Plain ASCII decimals only, as the README says: Python's float() takes each of these.
+        ("1e2", "not an amount in USD or a range"),
+        ("1e999", "not an amount in USD or a range"),
+        ("\u0661\u0660\u0660", "not an amount in USD or a range"),  # Arabic-Indic 100
+        ("\uff11\uff10\uff10:", "not an amount in USD or a range"),  # full-width 100
+        ("@1_0:20", "not an amount in USD or a range"),
+        (" 100", "not an amount in USD or a range"),
+        ("100\n", "not an amount in USD or a range"),
+        ("10:\t20", "not an amount in USD or a range"),
         ("1:2:3", "not an amount in USD or a range"),
         ("10:~", "not an amount in USD or a range"),
         ("0x10", "not an amount in USD or a range"),
@@ -95,9 +108,13 @@ def test_nonsense_is_refused_with_a_reason(text: str, why: str) -> None:
 @pytest.mark.parametrize(
     ("parse", "accepted", "refused"),
     [
-        (USD, ["-1e12", "1e12", "~:1e12", "-1e12:1e12", "@-1e12:"], ["-1.0000001e12", "1.0000001e12", "0:2e12"]),
+        (
+            USD,
+            ["-1000000000000", "1000000000000", "~:1000000000000", "-1000000000000:1000000000000", "@-1000000000000:"],
+            ["-1000000000000.01", "1000000000000.01", "0:2000000000000"],
+        ),
         (DAYS, ["0", "3660", "0:3660", "~:0", "@0:0"], ["-0.001", "3660.1", "~:-1", "-1:"]),
-        (PERCENT, ["0", "10000", "~:10000", "@0:10000"], ["-1", "10000.5", "1e5:", "@-1:0"]),
+        (PERCENT, ["0", "10000", "~:10000", "@0:10000"], ["-1", "10000.5", "100000:", "@-1:0"]),
     ],
     ids=["usd", "days", "percent"],
 )
@@ -255,3 +272,201 @@ def test_check_keys_refuses_what_cannot_work_before_any_request(
     assert out.startswith("KEYS UNKNOWN - ")
     assert problem in out
     assert fake_api.requests == []
+
+
+# -- a pair nests: CRITICAL alerts only where WARNING does, whatever the kinds of range ----------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds", "problem"),
+    [
+        # The reviewer's: an @-range beside a plain one was never compared (CRITICAL at 275.78).
+        (
+            "check",
+            ["-w", "@276:300", "-c", "~:100"],
+            "--critical-usd (~:100) alerts where --warning-usd (@276:300) does",
+        ),
+        (
+            "check-keys",
+            ["-w", "95", "-c", "@0:80"],
+            "--critical-percent (@80) alerts where --warning-percent (95) does",
+        ),
+        # Ends: "below 10" leaves 10 alone, "@~:10" takes it.
+        ("check", ["-w", "10", "-c", "@~:10"], "(at 10, for one)"),
+        ("check", ["-w", "@10:20", "-c", "15:"], "(at 9, for one)"),
+        ("check", ["--warning-days", "@0:7", "--critical-days", "30"], "--critical-days (30:) alerts where"),
+        ("check-keys", ["-w", "@90:", "-c", "~:80"], "(at 85, for one)"),
+    ],
+)
+def test_a_pair_whose_critical_alerts_where_its_warning_does_not_is_unknown(
+    fake_api: FakeAIMLAPI, command: str, thresholds: list[str], problem: str
+) -> None:
+    code, out, err = run(command, *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert out.startswith(("BILLING UNKNOWN - ", "KEYS UNKNOWN - "))
+    assert problem in out
+    assert fake_api.requests == []
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds"),
+    [
+        ("check", ["-w", "100", "-c", "@~:20"]),  # below 100; at or below 20
+        ("check", ["-w", "@~:300", "-c", "@250:260"]),
+        ("check-keys", ["-w", "@80:", "-c", "90"]),  # a percentage is never negative: 90's "below 0" never happens
+        ("check", ["--warning-days", "@~:30", "--critical-days", "7"]),  # a runway is never negative either
+    ],
+)
+def test_pairs_that_nest_are_accepted_whatever_their_kinds(command: str, thresholds: list[str]) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    with FakeAIMLAPI(**budget_account(now, batch_threshold=10.0)) as fake:
+        code, out, _ = run(command, *thresholds, "--base-url", fake.url)
+    assert code in (0, 1, 2)
+    assert "UNKNOWN" not in out
+
+
+END = st.sampled_from([-INF, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, INF])
+
+
+@st.composite
+def ranges(draw: st.DrawFn) -> Range:
+    start, end = sorted((draw(END), draw(END)))
+    assume(start != INF and end != -INF and (start, end) != (-INF, INF))  # what the parser can give
+    return Range(start, end, draw(st.booleans()))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(warning=ranges(), critical=ranges(), lowest=st.sampled_from([-INF, 0.0]))
+def test_a_pair_is_refused_exactly_when_critical_alerts_on_a_value_warning_lets_pass(
+    warning: Range, critical: Range, lowest: float
+) -> None:
+    """Against every value that can tell (the ends are whole: each half-step between them, and beyond)."""
+    values = [value for value in [-INF, *(step / 2 for step in range(-10, 11)), INF] if value >= lowest]
+    escapes = [value for value in values if critical.alerts(value) and not warning.alerts(value)]
+    problem = swapped(warning, critical, ("-w", "-c"), lowest=lowest)
+    assert (problem is None) == (escapes == []), (escapes, problem)
+    if problem is not None:
+        witness = re.search(r"\(at (\S+), for one\)", problem)
+        assert witness is not None
+        value = float(witness[1])
+        assert value >= lowest
+        assert critical.alerts(value)
+        assert not warning.alerts(value)
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds"),
+    [
+        ("check", ["-w", "\u0661\u0660\u0660"]),  # Arabic-Indic 100
+        ("check", ["-w", "1e2"]),
+        ("check", ["-c", "2_0"]),
+        ("check", ["--warning-days", " 30"]),
+        ("check-keys", ["-w", "\u0668\u0660"]),
+        ("check-keys", ["-c", "9.5e1"]),
+    ],
+)
+def test_thresholds_are_plain_ascii_decimals(fake_api: FakeAIMLAPI, command: str, thresholds: list[str]) -> None:
+    code, out, err = run(command, *thresholds, "--base-url", fake_api.url)
+    assert (code, err) == (3, "")
+    assert "not " in out
+    assert "or a range (N, N:, ~:N, N:M or @N:M)" in out
+    assert fake_api.requests == []
+
+
+# -- the printed value is judged as the value: perfdata never contradicts the state ---------------------------
+
+
+def set_balance(fake: FakeAIMLAPI, balance: float) -> None:
+    for path in ("/v2/billing", "/v2/billing/detail"):
+        fake.canned[path] = {**fake.canned[path], "current_balance": balance}
+
+
+@pytest.mark.parametrize(
+    ("balance", "thresholds", "line"),
+    [
+        # The reviewer's: 99.996 printed 100.00, which -w 100 (below 100) would judge OK.
+        (99.996, ["-w", "100"], "BILLING WARNING - balance 99.996 USD | balance_usd=99.996;100:"),
+        (20.004, ["-w", "@0:20.001"], "BILLING OK - balance 20.004 USD | balance_usd=20.004;@20.001"),
+        (-0.001, ["-c", "0"], "BILLING CRITICAL - balance -0.001 USD | balance_usd=-0.001;;0:"),
+        (99.994, ["-w", "99.99"], "BILLING OK - balance 99.99 USD | balance_usd=99.99;99.99:"),  # no needless digits
+        # Held at the largest threshold, one cent beyond it: 1000000000000.00 would not be above it.
+        (
+            2e12,
+            ["-w", "~:1000000000000"],
+            "BILLING WARNING - balance 1000000000000.01 USD | balance_usd=1000000000000.01;~:1000000000000",
+        ),
+    ],
+)
+def test_the_balance_is_printed_on_the_side_of_each_threshold_it_is_on(
+    fake_api: FakeAIMLAPI, balance: float, thresholds: list[str], line: str
+) -> None:
+    set_balance(fake_api, balance)
+    code = ("OK", "WARNING", "CRITICAL").index(line.split()[1])
+    assert run("check", *thresholds, "--base-url", fake_api.url) == (code, line + "\n", "")
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "code", "shown"),
+    [
+        (["-w", "6.2"], 1, "6.24%;6.2;;0"),  # the reviewer's: 6.2% would be at 6.2, not above it
+        (["-w", "6.3"], 0, "6.2%;6.3;;0"),
+        (["-c", "@6.21:"], 2, "6.24%;;@6.21:;0"),
+        (["-c", "@6.2:"], 2, "6.2%;;@6.2:;0"),  # 6.2 is in @6.2: too
+    ],
+)
+def test_a_keys_percentage_is_printed_on_the_side_of_each_threshold_it_is_on(
+    fake_api: FakeAIMLAPI, thresholds: list[str], code: int, shown: str
+) -> None:
+    got, out, err = run("check-keys", *thresholds, "--base-url", fake_api.url)  # chatbot-prod: 6.24 %
+    assert (got, err) == (code, "")
+    assert f"'b747e891_pct'={shown}" in out
+    assert f"at {shown.split('%')[0]}% of 25.00 USD" in out
+
+
+@st.composite
+def near_ranges(draw: st.DrawFn, value: float) -> Range | None:
+    """A range ending on or next to ``value`` rounded, where printing it rounded could cross an end."""
+    ends = st.sampled_from([round(value, 2), round(value, 1), round(value), value, -INF, INF]).map(
+        lambda end: max(-1e12, min(1e12, end)) if math.isfinite(end) else end
+    )
+    start, end = sorted((draw(ends), draw(ends)))
+    if start == INF or end == -INF or (start, end) == (-INF, INF):
+        return None
+    return Range(start, end, draw(st.booleans()))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(data=st.data())
+def test_a_printed_value_is_judged_as_the_value_is(data: st.DataObject) -> None:
+    from aimlapi_billing._cli._thresholds import shown
+
+    base = data.draw(st.floats(-1e6, 1e6) | st.floats(-3e12, 3e12) | st.sampled_from([0.0, 1e12, -1e12]))
+    value = base + data.draw(st.sampled_from([0.0, 0.004, -0.004, 0.005, -0.005, 0.0049999, 1e-9, -1e-9]))
+    warning, critical = data.draw(near_ranges(value)), data.draw(near_ranges(value))
+    decimals = data.draw(st.sampled_from([1, 2]))
+    text = shown(value, decimals, 1e12, warning, critical)
+    assert PLAIN_DECIMAL.fullmatch(text)  # perfdata takes no exponent
+    assert state(float(text), warning, critical) == state(value, warning, critical)
+    for each in (warning, critical):
+        assert each is None or each.alerts(float(text)) == each.alerts(value)
+    if abs(value) <= 1e12:
+        assert len(text.partition(".")[2]) >= decimals
+
+
+# -- one balance: a runway threshold never switches which endpoint's balance check judges ---------------------
+
+
+def test_check_judges_one_endpoints_balance_with_a_runway_threshold_or_without() -> None:
+    """The reviewer's: GET /v2/billing at 5, GET /v2/billing/detail at 500 was CRITICAL 5.00, and OK
+    500.00 once --warning-days was added. Both read /v2/billing/detail, the forecast's and the exporter's."""
+    with FakeAIMLAPI() as fake:
+        fake.canned["/v2/billing"] = {**fake.canned["/v2/billing"], "current_balance": 5}
+        fake.canned["/v2/billing/detail"] = {**fake.canned["/v2/billing/detail"], "current_balance": 500}
+        balance_only = run("check", "-w", "100", "-c", "20", "--base-url", fake.url)
+        with_runway = run("check", "-w", "100", "-c", "20", "--warning-days", "30", "--base-url", fake.url)
+        summary_requests = len(fake.requests_to("/v2/billing"))
+    assert balance_only == (0, "BILLING OK - balance 500.00 USD | balance_usd=500.00;100:;20:\n", "")
+    code, line, err = with_runway
+    assert (code, err) == (0, "")
+    assert line.startswith("BILLING OK - balance 500.00 USD, runway ")
+    assert summary_requests == 0

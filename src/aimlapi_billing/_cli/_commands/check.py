@@ -9,9 +9,9 @@ from typing import TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._redaction import failure_text
-from .._common import CHECK_STATES, CHECK_UNKNOWN, bounded, client, plugin_text
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text
 from .._options import DEFAULT_WINDOW, MAX_DAYS, MAX_USD, add_epilog, add_max_pages, span_text, window
-from .._thresholds import SYNTAX, swapped, threshold
+from .._thresholds import SYNTAX, shown, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
 
@@ -30,11 +30,14 @@ RULES = (
     f"range syntax ({SYNTAX}): N: alerts below N, ~:N above N, N:M outside N to M, @N:M inside (ends "
     "included; one starting with a minus sign as --warning-usd=-5:). A bare N is N: (alert below N), as it "
     "always was here, unlike the guidelines' bare N (0:N). "
-    "CRITICAL must be the stricter of a pair (-w 5 -c 10 is UNKNOWN); perfdata writes each range in the "
-    "guidelines' syntax (100:), an absent one empty; a runway with nothing spent is unbounded, beyond any "
-    "number of days. The balance is GET /v2/billing's (with a runway threshold GET /v2/billing/detail's, and "
-    "the ledger), in USD only: another currency is UNKNOWN; never the legacy GET /v1/billing/balance, and auto "
-    "top-up (GET /v2/billing/detail's, when read) does not change the state."
+    "CRITICAL must be the stricter of a pair, alerting only where WARNING does, whatever the kinds of range "
+    "(-w 5 -c 10 and -w @276:300 -c ~:100 are UNKNOWN; a runway is never negative); perfdata writes each range "
+    "in the guidelines' syntax (100:), an absent one empty; the balance has 2 decimals and the runway 1, more "
+    "where fewer would put it on the other side of a threshold (99.996, not 100.00, against 100:); a runway "
+    "with nothing spent is unbounded, beyond any number of days. The balance is always GET "
+    "/v2/billing/detail's, with a runway threshold or without (the one the forecast and the exporter read; "
+    "GET /v2/billing may differ), in USD only: another currency is UNKNOWN; never the legacy GET "
+    "/v1/billing/balance; auto top-up does not change the state."
 )
 
 
@@ -60,7 +63,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     thresholds = (warning, critical, args.warning_days, args.critical_days)
     problem = (
         swapped(warning, critical, ("--warning-usd", "--critical-usd"))
-        or swapped(args.warning_days, args.critical_days, ("--warning-days", "--critical-days"))
+        or swapped(args.warning_days, args.critical_days, ("--warning-days", "--critical-days"), lowest=0)
         or (None if any(given is not None for given in thresholds) else f"no threshold: give {THRESHOLD_OPTIONS}")
     )
     if problem:
@@ -74,29 +77,29 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
                 balance, runway = float(forecast.balance_usd), forecast.runway_days
-            else:
+            else:  # the same endpoint as with a runway (the forecast's), and as the exporter's balance
                 forecast = None
-                summary = billing.summary()
-                balance, runway = summary.current_balance, None  # the SDK refuses any currency but USD
+                balance, runway = float(billing.detail().current_balance), None  # USD: the SDK refuses any other
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
     state = range_state(balance, warning, critical)
-    shown = bounded(balance, MAX_USD, 2)
-    message = f"balance {shown} USD"
-    perfdata = f"balance_usd={shown}{range_perfdata(warning, critical)}".rstrip(";")
+    balance_text = shown(balance, 2, MAX_USD, warning, critical)
+    message = f"balance {balance_text} USD"
+    perfdata = f"balance_usd={balance_text}{range_perfdata(warning, critical)}".rstrip(";")
     if wants_runway:
         days = None if runway is None else float(runway)
         # Nothing spent: the runway is unbounded, as good as infinitely long, for any range.
         state = max(state, range_state(math.inf if days is None else days, args.warning_days, args.critical_days))
-        message += ", runway " + ("unbounded" if days is None else f"{bounded(days, MAX_DAYS, 1)} days")
+        days_text = None if days is None else shown(days, 1, MAX_DAYS, args.warning_days, args.critical_days)
+        message += ", runway " + ("unbounded" if days_text is None else f"{days_text} days")
         if forecast is not None and forecast.unclassified_entries:
             message += (
                 f" ({forecast.unclassified_entries} ledger entries of unknown direction "
                 f"{plugin_text(redact('/'.join(forecast.unknown_directions)), DIRECTION_CHARS)} not counted)"
             )
         # "U": the plugin guidelines' value for "cannot be determined": no spend, no finite runway.
-        value = "U" if days is None else bounded(days, MAX_DAYS, 1)
+        value = "U" if days_text is None else days_text
         perfdata += f" runway_days={value}{range_perfdata(args.warning_days, args.critical_days)}".rstrip(";")
     print(f"BILLING {CHECK_STATES[state]} - {message} | {perfdata}", file=out)
     return state

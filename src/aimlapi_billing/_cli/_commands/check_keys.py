@@ -14,7 +14,8 @@ Output bounds, for monitoring systems that cut a plugin's line (Nagios keeps 8 K
 never holds ``|`` (replaced by ``/``: it would start the perfdata); the status line names at most
 :data:`NAMED` keys; perfdata covers the :data:`PERFDATA_KEYS` worst keys, and when there are more,
 ``'keys_not_in_perfdata'=K`` says how many were left out. Perfdata labels are unique (two prefixes
-that sanitise to one label get ``_2``, ``_3``). Thresholds are printed as given.
+that sanitise to one label get ``_2``, ``_3``). Thresholds are printed as given, and a percentage
+never on the other side of one than the key is (6.24, not 6.2, against ``6.2``).
 
 Any failure, a bug included, is one UNKNOWN line and exit 3, never a traceback or exit 1; the
 line names the exception's type when it is not the SDK's. ``--deadline`` bounds the whole run
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..._redaction import failure_text
 from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
 from .._options import add_epilog
-from .._thresholds import SYNTAX, Range, swapped, threshold
+from .._thresholds import SYNTAX, Range, shown, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
 
@@ -69,8 +70,10 @@ RULES = (
     f"thresholds: {THRESHOLD_OPTIONS}, at least one, each alone or both, in the plugin guidelines' range "
     f"syntax ({SYNTAX}) of a key's percentage of its limit: a bare N (0:N, as the guidelines have it) alerts "
     "above N %, so a key at exactly N % is OK; ~:N likewise, N: below N, N:M outside, @N:M inside (ends "
-    f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair (-w 95 -c 80 is UNKNOWN); "
-    "perfdata writes each range in the guidelines' syntax, an absent one empty."
+    f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair, alerting only where WARNING "
+    "does, whatever the kinds of range (-w 95 -c 80 and -w 95 -c @0:80 are UNKNOWN; a percentage is never "
+    "negative); perfdata writes each range in the guidelines' syntax, an absent one empty; a percentage has 1 "
+    "decimal, more where one would put it on the other side of a threshold (6.24, not 6.2, against 6.2)."
 )
 
 
@@ -94,7 +97,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     warning, critical = args.warning_percent, args.critical_percent
-    problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"))
+    problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"), lowest=0)
     if warning is None and critical is None:
         problem = f"no threshold: give {THRESHOLD_OPTIONS}"
     if problem:
@@ -157,7 +160,7 @@ def status(
             return f"{who(budget)}: a limit of {limit}, spend not measured"
         if budget.threshold == 0:
             return f"{who(budget)} spent {usd(budget.spend)} against a limit of {limit}"
-        return f"{who(budget)} at {_percent(budget.utilisation)}% of {limit}"
+        return f"{who(budget)} at {_percent(budget.utilisation, warning, critical)}% of {limit}"
 
     worst = sorted(
         checked,
@@ -221,7 +224,10 @@ def _perfdata(
         used.add(label)
     ratio = budget.utilisation
     # "U": the guidelines' "cannot be determined": a period this version does not know, or a limit of 0.
-    value = "U" if ratio is None or budget.threshold == 0 or ratio == float("inf") else f"{_percent(ratio)}%"
+    if ratio is None or budget.threshold == 0 or ratio == float("inf"):
+        value = "U"
+    else:
+        value = f"{_percent(ratio, warning, critical)}%"
     return f"'{label}_pct'={value}{range_perfdata(warning, critical)};0"
 
 
@@ -232,8 +238,9 @@ def _within(shown: Range | None) -> str:
     return "within the thresholds"
 
 
-def _percent(ratio: float) -> str:
-    return f"{min(ratio * 100, MAX_SHOWN_PERCENT):.1f}"
+def _percent(ratio: float, warning: Range | None, critical: Range | None) -> str:
+    """One decimal, or more where one would put the key on the other side of a threshold (6.24 % against 6.2)."""
+    return shown(ratio * 100, 1, MAX_SHOWN_PERCENT, warning, critical)
 
 
 def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:

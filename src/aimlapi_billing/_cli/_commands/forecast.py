@@ -106,6 +106,8 @@ def forecast_table(forecast: Forecast) -> str:
                 f"on ({CURRENT_AUTOTOPUP}): runway is until the next top-up (+{amount} below {threshold}{trigger})",
             )
         )
+    elif forecast.autotopup_enabled is None:  # left out by the API: never shown as off
+        rows.append(("auto top-up", f"unknown ({CURRENT_AUTOTOPUP}): the runway counts no top-up, and may be longer"))
     else:
         rows.append(("auto top-up", f"off ({CURRENT_AUTOTOPUP})"))
     # Model names and entry types come from the server: no control characters reach the terminal.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import math
 import textwrap
 from pathlib import Path
 from typing import Any, TextIO
@@ -14,6 +13,7 @@ from typing import Any, TextIO
 from ..._deadline import MAX_SECONDS
 from ..._exceptions import AIMLAPIError
 from ..._exporter_config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
+from ..._exporter_config import MAX_SECONDS as MAX_WAIT
 from ..._exporter_server import (
     MAX_CONNECTIONS,
     MAX_CONNECTIONS_LIMIT,
@@ -21,6 +21,7 @@ from ..._exporter_server import (
     MAX_REQUEST_TIMEOUT,
     MAX_THREADS,
     MAX_THREADS_LIMIT,
+    MIN_REQUEST_TIMEOUT,
     REQUEST_TIMEOUT,
 )
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
@@ -97,7 +98,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "exporter":
         parser.add_argument(
             "--max-wait",
-            type=_seconds,
+            type=number("a number of seconds", 0, MAX_WAIT),
             default=5.0,
             metavar="SECONDS",
             help="how long a scrape waits for a read before answering from the last result; keep it below "
@@ -111,11 +112,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         )
         parser.add_argument(
             "--request-timeout",
-            type=number("a number of seconds", 0, MAX_REQUEST_TIMEOUT, low_open=True),
+            type=number("a number of seconds", MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT),
             default=REQUEST_TIMEOUT,
             metavar="SECONDS",
-            help="time a client has to send its whole request, and then to take the answer "
-            f"(default: {REQUEST_TIMEOUT:g})",
+            help="time a client has to send its whole request, and then to take the answer, "
+            f"{MIN_REQUEST_TIMEOUT:g} to {MAX_REQUEST_TIMEOUT:g} (default: {REQUEST_TIMEOUT:g})",
         )
         parser.add_argument(
             "--max-connections",
@@ -135,19 +136,6 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         defaults_end = epilog.find("\n\n")  # after the defaults, before the exit codes
         rules = textwrap.fill(_CONNECTION_RULES, width=100, break_on_hyphens=False)
         parser.epilog = f"{epilog[:defaults_end]}\n\n{rules}{epilog[defaults_end:]}" if defaults_end >= 0 else rules
-
-
-def _seconds(text: str) -> float:
-    from ..._exporter_config import MAX_SECONDS as MAX_WAIT
-    from ..._exporter_config import is_seconds
-
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not is_seconds(seconds):
-        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to {MAX_WAIT}: {text!r}")
-    return seconds
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
