@@ -22,11 +22,48 @@ QUICKSTART = re.compile(r"<!-- quickstart -->\n```(\w+)\n(.*?)```", re.DOTALL)
 DOCUMENTED_URL = "http://127.0.0.1:8765"
 SAMPLE = re.compile(r"```\n\$ (aimlapi-billing [^\n]*)\n(.*?)```", re.DOTALL)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 
 
 def quickstart_blocks(text: str) -> list[tuple[str, str]]:
     """The document's quickstart blocks: (language, code)."""
     return QUICKSTART.findall(text)
+
+
+def docs_page(name: str) -> str:
+    """The text of a documentation page, ``name`` relative to ``docs/`` (``"cli/index.md"``)."""
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def markdown_block(text: str, marker: str, language: str = "") -> str:
+    """The fenced block right after ``marker`` (an HTML comment, or a heading line) in ``text``."""
+    found = re.search(rf"{re.escape(marker)}\n+```{language}\n(.*?)```", text, re.DOTALL)
+    assert found, marker
+    return found[1]
+
+
+def markdown_table(text: str, header: str) -> dict[str, str]:
+    """The rows of the table of ``text`` whose header row starts with ``header``: first cell (its
+    backticks stripped) -> second."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header}"))
+    rows: dict[str, str] = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        first, second = (cell.strip() for cell in line.strip("|").split("|", 1))
+        rows[first.strip("`")] = second
+    return rows
+
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+def relative_links(text: str) -> list[str]:
+    """The targets of a Markdown document's links that are files, not sites or anchors."""
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    return [target for target in targets if not EXTERNAL.match(target) and not target.startswith("mailto:")]
 
 
 def start_stand_in() -> tuple[FakeAIMLAPI, dict[str, str]]:

@@ -22,19 +22,20 @@ import aimlapi_billing
 from aimlapi_billing import metrics
 from aimlapi_billing._cli._registry import COMMANDS
 
-from .quickstart import check_quickstart, check_samples, quickstart_blocks, run_quickstart
+from .quickstart import (
+    DOCS,
+    EXTERNAL,
+    ROOT,
+    check_quickstart,
+    check_samples,
+    quickstart_blocks,
+    relative_links,
+    run_quickstart,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-README_DRAFT = DOCS / "_readme_draft.md"
 PAGES = {path.relative_to(DOCS).as_posix(): path.read_text(encoding="utf-8") for path in sorted(DOCS.rglob("*.md"))}
-#: The site's quickstart blocks (the README draft's are the home page's: see the test below).
-QUICKSTARTS = [
-    (page, language, code)
-    for page, text in PAGES.items()
-    if page != README_DRAFT.name
-    for language, code in quickstart_blocks(text)
-]
+#: The site's quickstart blocks (the README's are the home page's: see the test below).
+QUICKSTARTS = [(page, language, code) for page, text in PAGES.items() for language, code in quickstart_blocks(text)]
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +64,12 @@ def page_text(site: Path, page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 
-def test_the_site_builds_every_page_and_leaves_out_the_readme_draft(site: Path) -> None:
+def test_the_site_builds_every_page(site: Path) -> None:
     built = {path.relative_to(site).parent.as_posix() for path in site.rglob("index.html")}
     expected = {
         "." if page == "index.md" else page.removesuffix("index.md").removesuffix(".md").strip("/") for page in PAGES
     }
-    assert built == (expected - {"_readme_draft"}) | {"cli/reference"}
-    assert not list(site.rglob("*readme_draft*"))
+    assert built == expected | {"cli/reference"}
 
 
 @pytest.mark.parametrize(
@@ -85,9 +85,8 @@ def test_quickstart_block_runs(page: str, language: str, code: str, tmp_path: Pa
 def test_every_readme_quickstart_is_a_quickstart_of_the_docs() -> None:
     """What moved from the README kept its examples, runnable, and the front page's are the docs'."""
     documented = {code for _, _, code in QUICKSTARTS}
-    for document in (ROOT / "README.md", README_DRAFT):
-        for _, code in quickstart_blocks(document.read_text(encoding="utf-8")):
-            assert code in documented, f"{document.name}: {code[:80]}"
+    for _, code in quickstart_blocks((ROOT / "README.md").read_text(encoding="utf-8")):
+        assert code in documented, code[:80]
 
 
 def test_the_docs_samples_hold_on_any_date() -> None:
@@ -179,9 +178,6 @@ class _AssetLinks(HTMLParser):
             self.cdn_triggers.append(f"<{tag} class={values['class']!r}>")
 
 
-EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
-
-
 def test_the_built_site_loads_nothing_from_another_host(site: Path) -> None:
     """Read offline or behind a firewall, every page works: no web fonts, no CDN, no analytics."""
     for page in site.rglob("*.html"):
@@ -195,22 +191,7 @@ def test_the_built_site_loads_nothing_from_another_host(site: Path) -> None:
         assert [url for url in urls if EXTERNAL.match(url)] == [], stylesheet
 
 
-def _relative_links(text: str) -> list[str]:
-    """The targets of a Markdown document's links that are files, not sites or anchors."""
-    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
-    return [target for target in targets if not EXTERNAL.match(target) and not target.startswith("mailto:")]
-
-
-def test_the_readme_draft_is_a_short_front_page() -> None:
-    """The front page the lead swaps in for README.md: short, the three quickstarts (the home
-    page's, run above), and links that resolve from the repository's root."""
-    draft = README_DRAFT.read_text(encoding="utf-8")
-    assert len(draft.splitlines()) <= 250
-    assert [language for language, _ in quickstart_blocks(draft)] == ["python", "bash", "bash"]
-    assert all((ROOT / target).is_file() for target in _relative_links(draft)), _relative_links(draft)
-
-
 def test_contributing_links_resolve() -> None:
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    assert _relative_links(contributing)
-    assert all((ROOT / target).is_file() for target in _relative_links(contributing)), _relative_links(contributing)
+    assert relative_links(contributing)
+    assert all((ROOT / target).is_file() for target in relative_links(contributing)), relative_links(contributing)

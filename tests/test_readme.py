@@ -1,5 +1,6 @@
-"""The README's quickstart runs as written, against the fake API on 127.0.0.1 (no key exists), and
-its tables of arguments and exit codes match the code."""
+"""The README (the front page) is short and its quickstarts run as written, against the fake API on
+127.0.0.1 (no key exists); the tables of arguments, exit codes and alerts, the operators'
+configurations and the Nagios/Icinga definitions, now on their docs pages, match the code."""
 
 from __future__ import annotations
 
@@ -18,20 +19,34 @@ from aimlapi_billing import _cli
 
 from .quickstart import (
     DOCUMENTED_URL,
+    ROOT,
     check_quickstart,
-    check_samples,
+    docs_page,
+    markdown_block,
+    markdown_table,
     quickstart_blocks,
+    relative_links,
     run_quickstart,
     start_stand_in,
 )
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUICKSTART = quickstart_blocks(README)
 
 
-def test_the_readme_has_quickstart_blocks_for_python_and_the_shell() -> None:
-    assert [language for language, _ in QUICKSTART] == ["python", "python", "python", "bash", "bash", "bash", "python"]
+def test_the_readme_is_a_short_front_page_with_three_quickstarts() -> None:
+    """Python, the CLI and monitoring, each runnable against the stand-in the README says how to start."""
+    assert len(README.splitlines()) <= 250
+    assert [language for language, _ in QUICKSTART] == ["python", "bash", "bash"]
     assert f"AIMLAPI_BILLING_BASE_URL={DOCUMENTED_URL}" in README
+
+
+def test_the_readme_links_resolve_in_the_repository() -> None:
+    """Links to the docs are relative paths to their .md files, so they work on a code host."""
+    files = relative_links(README)
+    assert "CONTRIBUTING.md" in files
+    assert any(target.startswith("docs/") for target in files)
+    assert [target for target in files if not (ROOT / target).is_file()] == []
 
 
 @pytest.fixture
@@ -47,24 +62,13 @@ def test_quickstart_block_runs(language: str, code: str, tmp_path: Path) -> None
     check_quickstart(server, code, result)
 
 
-def test_the_readme_samples_hold_on_any_date() -> None:
-    """The stand-in's ledger is dated from its start, so each `$ aimlapi-billing ...` sample prints
-    exactly as shown, whatever today is (dates differ, and are masked)."""
-    assert check_samples(README) == ["aimlapi-billing forecast --window 30d"]
-
-
-def readme_block(marker: str, language: str = "") -> str:
-    """The fenced block right after ``marker`` (an HTML comment, or a heading line)."""
-    found = re.search(rf"{re.escape(marker)}\n+```{language}\n(.*?)```", README, re.DOTALL)
-    assert found, marker
-    return found[1]
-
-
-def test_the_readme_alert_table_matches_the_shipped_rules() -> None:
+def test_the_alert_table_matches_the_shipped_rules() -> None:
     from aimlapi_billing._monitoring import artifact
 
     rules = {rule["alert"]: rule for group in yaml.safe_load(artifact("rules"))["groups"] for rule in group["rules"]}
-    rows = re.findall(r"^\| `(AIMLAPI\w+)` \| (.*?) \| (\w+) \| (\w+) \|$", README, re.MULTILINE)
+    rows = re.findall(
+        r"^\| `(AIMLAPI\w+)` \| (.*?) \| (\w+) \| (\w+) \|$", docs_page("monitoring/alerts.md"), re.MULTILINE
+    )
     assert [name for name, *_ in rows] == list(rules)
     for name, condition, duration, severity in rows:
         assert (duration, severity) == (rules[name]["for"], rules[name]["labels"]["severity"]), name
@@ -72,10 +76,10 @@ def test_the_readme_alert_table_matches_the_shipped_rules() -> None:
             assert threshold in rules[name]["expr"], (name, threshold)
 
 
-def test_the_readme_exporter_config_loads(tmp_path: Path) -> None:
+def test_the_exporter_config_of_the_docs_loads(tmp_path: Path) -> None:
     from aimlapi_billing._exporter_config import load_accounts
 
-    text = readme_block("<!-- exporter.toml -->", "toml")
+    text = markdown_block(docs_page("monitoring/multi-target.md"), "<!-- exporter.toml -->", "toml")
     (tmp_path / "client-b.key").write_text("key-b\n")
     (tmp_path / "client-c.key").write_text("key-c\n")
     config = tmp_path / "exporter.toml"
@@ -88,11 +92,12 @@ def test_the_readme_exporter_config_loads(tmp_path: Path) -> None:
     ]
 
 
-def test_the_readme_nagios_and_icinga_definitions_run_the_check(
+def test_the_nagios_and_icinga_definitions_run_the_check(
     quickstart_env: tuple[FakeAIMLAPI, dict[str, str]],
 ) -> None:
     server, env = quickstart_env
-    command_line = re.search(r"command_line\s+(.*)", README)
+    plugins = docs_page("monitoring/plugins.md")
+    command_line = re.search(r"command_line\s+(.*)", plugins)
     assert command_line
     arguments = {"$ARG1$": "100", "$ARG2$": "20", "$ARG3$": "30", "$ARG4$": "7"}
     words = [arguments.get(word, word) for word in command_line[1].split()]
@@ -114,7 +119,7 @@ def test_the_readme_nagios_and_icinga_definitions_run_the_check(
     )
     # Each Icinga 2 CheckCommand names options its command really has.
     blocks = re.findall(
-        r'object CheckCommand "[^"]+" \{\n  command = \[ "[^"]+", "([a-z-]+)" \](.*?)\n\}', README, re.S
+        r'object CheckCommand "[^"]+" \{\n  command = \[ "[^"]+", "([a-z-]+)" \](.*?)\n\}', plugins, re.S
     )
     assert [command for command, _ in blocks] == ["check", "check-keys"]
     for command, body in blocks:
@@ -130,21 +135,8 @@ def test_the_readme_nagios_and_icinga_definitions_run_the_check(
         assert len(options) >= 3
 
 
-def _readme_table(header: str) -> dict[str, str]:
-    """The rows of the README table whose header row starts with ``header``: first cell -> second."""
-    lines = README.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header}"))
-    rows: dict[str, str] = {}
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        first, second = (cell.strip() for cell in line.strip("|").split("|", 1))
-        rows[first.strip("`")] = second
-    return rows
-
-
-def test_the_readmes_constructor_table_matches_the_code() -> None:
-    rows = _readme_table("`Billing(...)` / `AsyncBilling(...)` argument")
+def test_the_constructor_table_matches_the_code() -> None:
+    rows = markdown_table(docs_page("sdk/clients.md"), "`Billing(...)` / `AsyncBilling(...)` argument")
     for client_class in (aimlapi_billing.Billing, aimlapi_billing.AsyncBilling):
         parameters = inspect.signature(client_class).parameters
         assert list(rows) == list(parameters)
@@ -157,8 +149,8 @@ def test_the_readmes_constructor_table_matches_the_code() -> None:
     assert f"{caps['GET /v2/billing/transactions'] // 1024**2} MiB for a ledger page" in rows["max_response_bytes"]
 
 
-def test_the_readmes_exit_codes_match_the_cli() -> None:
-    rows = _readme_table("exit code")
+def test_the_exit_codes_match_the_cli() -> None:
+    rows = markdown_table(docs_page("cli/index.md"), "exit code")
     assert sorted(map(int, rows)) == list(range(7))
     assert rows[str(_cli.EXIT_USAGE)].startswith("usage")
     assert rows[str(_cli.EXIT_CONFIGURATION)].startswith("configuration")
@@ -170,19 +162,20 @@ def test_the_readmes_exit_codes_match_the_cli() -> None:
     assert codes == {2, 3, 4, 5, 6}  # 1 is what no error class maps to
 
 
-def test_the_readmes_reconcile_exit_codes_and_defaults_match_the_code() -> None:
+def test_the_reconcile_exit_codes_and_defaults_match_the_code() -> None:
     import datetime
     from decimal import Decimal
 
     from aimlapi_billing._cli._commands import reconcile as command
     from aimlapi_billing._reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 
-    rows = _readme_table("`reconcile` exit code")
+    command_page, rules_page = docs_page("cli/accounting.md"), docs_page("sdk/reconcile.md")
+    rows = markdown_table(command_page, "`reconcile` exit code")
     assert list(rows) == ["0", str(command.EXIT_MISMATCH), "1-6"]
     assert rows["0"] == "the three records agree"
     parameters = inspect.signature(aimlapi_billing.Billing.reconcile).parameters
     assert Decimal(parameters["tolerance"].default) == DEFAULT_TOLERANCE == Decimal(command.DEFAULT_TOLERANCE)
     assert parameters["settle"].default == DEFAULT_SETTLE == datetime.timedelta(minutes=command.DEFAULT_SETTLE_MINUTES)
-    assert f"(default {DEFAULT_TOLERANCE} USD)" in README
-    assert f"(default {DEFAULT_SETTLE.total_seconds() / 60:g} minutes)" in README
-    assert f"`--tolerance {DEFAULT_TOLERANCE}`, `--settle {command.DEFAULT_SETTLE_MINUTES}`" in README
+    assert f"(default {DEFAULT_TOLERANCE} USD)" in rules_page
+    assert f"(default {DEFAULT_SETTLE.total_seconds() / 60:g} minutes)" in rules_page
+    assert f"`--tolerance {DEFAULT_TOLERANCE}`, `--settle {command.DEFAULT_SETTLE_MINUTES}`" in command_page

@@ -30,7 +30,7 @@ from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 from aimlapi_billing._monitoring import artifact
 
 from ..conftest import free_port
-from ..test_readme import readme_block
+from ..quickstart import docs_page, markdown_block
 from .budget_data import budget_account
 from .conftest import API_KEY
 from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
@@ -165,9 +165,9 @@ base_url = "{fakes["client-c"].url}"
         multi_port, single_port = exporter_port(multi_log), exporter_port(single_log)
 
         (tmp_path / "aimlapi-billing.rules.yml").write_text(artifact("rules"), encoding="utf-8")
-        readme_yaml = readme_block("<!-- prometheus.yml -->", "yaml").replace(
-            "127.0.0.1:9464", f"127.0.0.1:{multi_port}"
-        )
+        readme_yaml = markdown_block(
+            docs_page("monitoring/multi-target.md"), "<!-- prometheus.yml -->", "yaml"
+        ).replace("127.0.0.1:9464", f"127.0.0.1:{multi_port}")
         (readme_job,) = yaml.safe_load(readme_yaml)["scrape_configs"]
         assert readme_job["static_configs"] == [{"targets": sorted(BALANCES)}]
         config = {

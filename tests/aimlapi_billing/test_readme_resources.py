@@ -1,23 +1,23 @@
-"""The README's example of usage, keys and logs sends exactly the requests it should, against
-mocked answers (tests/test_readme.py also runs it, as a quickstart block, against the stand-in)."""
+"""The docs' example of usage, keys and logs (docs/sdk/usage-keys-logs.md) sends exactly the requests it should, against
+mocked answers (tests/test_docs.py also runs it, as a quickstart block, against the stand-in)."""
 
 from __future__ import annotations
 
 import datetime
 import re
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
+from ..quickstart import docs_page
 from .conftest import CREATED_KEY
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+PAGE = docs_page("sdk/usage-keys-logs.md")
 EXAMPLE = re.search(
     r"<!-- quickstart -->\n```python\n(from aimlapi_billing import Billing, OutcomeUnknownError\n.*?)```",
-    README,
+    PAGE,
     re.DOTALL,
 )
 
@@ -80,7 +80,7 @@ def test_the_example_runs(httpx_mock: HTTPXMock, capsys: pytest.CaptureFixture[s
         url=re.compile(r".*/v2/logs\?.*"),
         json={"data": [ROW], "pagination": {"limit": 100, "offset": 0, "total": 1, "has_more": False}},
     )
-    exec(compile(EXAMPLE.group(1), "README.md", "exec"), {})  # noqa: S102  (our own README)
+    exec(compile(EXAMPLE.group(1), "usage-keys-logs.md", "exec"), {})  # noqa: S102  (our own docs)
     printed = capsys.readouterr().out
     assert "5.00 12" in printed  # a year: four pieces of 1.25 and 3
     assert f"CreatedKey(prefix={CREATED_KEY[:8]!r}, name='ci', key=SecretKey('**********'))" in printed

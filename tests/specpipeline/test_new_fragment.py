@@ -1,6 +1,6 @@
 """A fragment added the documented way keeps the suite green, with no code change.
 
-The documented way (README, "When the vendor changes its spec"): the vendor's file in
+The documented way (docs/contributing/vendor-changes.md): the vendor's file in
 ``spec/fragments/``, its name in ``spec/sources.json``, then ``./scripts/regenerate.sh``. This does
 exactly that in a copy of the repository with the vendor's ``models.json`` (``GET /v1/models``, a
 14th fragment), then runs there, against the copy's regenerated client, the tests that read the
@@ -49,6 +49,7 @@ def test_a_fourteenth_fragment_added_the_documented_way_keeps_the_suite_green(tm
     shutil.copytree(ROOT / "tests", project / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", project)
     (project / "README.md").symlink_to(ROOT / "README.md")
+    (project / "docs").symlink_to(ROOT / "docs")  # the rules table the build's report is checked against
     (project / "tools").symlink_to(ROOT / "tools")  # the pinned linters, when scripts/test.sh installed them
     (tmp_path / "shared").symlink_to(SHARED)  # the vendor's files, where the tests look for them
     spec, client = (project / "spec" / "openapi.json").read_bytes(), _tree(project / "generated")

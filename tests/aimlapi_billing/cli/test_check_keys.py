@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from aimlapi_billing import BudgetReport, KeyBudget, __version__
 from aimlapi_billing._cli import main
 from aimlapi_billing._cli._commands.check_keys import PERCENT, _perfdata, status
 
+from ...quickstart import docs_page
 from ..budget_data import budget_account
 from ..conftest import API_KEY
 
@@ -344,12 +344,12 @@ def test_it_loads_neither_the_metrics_nor_the_forecast() -> None:
     assert not any(name.startswith("aimlapi_billing._cli._commands.") and "check_keys" not in name for name in modules)
 
 
-README = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+PLUGINS_PAGE = docs_page("monitoring/plugins.md")
 
 
-def test_the_readme_sample_is_what_it_prints() -> None:
-    command = re.search(r"`aimlapi-billing check-keys ([^`]*)` prints", README)
-    sample = re.search(r"\n(KEYS WARNING - [^\n]*)\n", README)
+def test_the_docs_sample_is_what_it_prints() -> None:
+    command = re.search(r"`aimlapi-billing check-keys ([^`]*)` prints", PLUGINS_PAGE)
+    sample = re.search(r"\n(KEYS WARNING - [^\n]*)\n", PLUGINS_PAGE)
     assert command is not None
     assert sample is not None
     with stand_in() as fake:
@@ -357,9 +357,9 @@ def test_the_readme_sample_is_what_it_prints() -> None:
     assert (code, out) == (1, sample[1] + "\n")
 
 
-def test_the_readme_nagios_definition_runs() -> None:
-    command_line = re.search(r"command_line\s+(/usr/local/bin/aimlapi-billing check-keys .*)", README)
-    arguments = re.search(r"check_command\s+check_aimlapi_keys!(\S+)!(\S+)", README)
+def test_the_docs_nagios_definition_runs() -> None:
+    command_line = re.search(r"command_line\s+(/usr/local/bin/aimlapi-billing check-keys .*)", PLUGINS_PAGE)
+    arguments = re.search(r"check_command\s+check_aimlapi_keys!(\S+)!(\S+)", PLUGINS_PAGE)
     assert command_line is not None
     assert arguments is not None
     values = {"$ARG1$": arguments[1], "$ARG2$": arguments[2]}

@@ -19,6 +19,7 @@ from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Rese
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._common import EXIT_KEY_NOT_PRINTED
 
+from ...quickstart import docs_page
 from ..conftest import API_KEY, CREATED_KEY
 from ..hostile_server import Connection, HostileServer, json_body
 from ..hostile_server import Request as HostileRequest
@@ -544,10 +545,10 @@ def test_credentials_in_the_base_url_are_refused_and_never_shown(fake_api: FakeA
     assert fake_api.requests == []
 
 
-def test_help_and_readme_document_exit_7() -> None:
+def test_help_and_docs_document_exit_7() -> None:
     help_text = " ".join(build_parser(["keys"])._subparsers._group_actions[0].choices["keys"].format_help().split())  # type: ignore[union-attr]
     assert (
         f"create exits {EXIT_KEY_NOT_PRINTED} when the key WAS created but could not be written to stdout" in help_text
     )
-    readme = (Path(__file__).parents[3] / "README.md").read_text()
-    assert f"| {EXIT_KEY_NOT_PRINTED} | the key WAS created but could not be written to stdout" in readme
+    keys_page = docs_page("governance/keys.md")
+    assert f"| {EXIT_KEY_NOT_PRINTED} | the key WAS created but could not be written to stdout" in keys_page

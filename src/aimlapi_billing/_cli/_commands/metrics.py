@@ -108,7 +108,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "--config",
             type=Path,
             metavar="FILE",
-            help="serve several accounts at /probe?account=NAME, as listed in this TOML file (see the README)",
+            help=(
+                "serve several accounts at /probe?account=NAME, as listed in this TOML file"
+                " (see docs/monitoring/multi-target.md)"
+            ),
         )
         parser.add_argument(
             "--request-timeout",
