@@ -8,11 +8,11 @@ so the decoded bytes held never exceed the cap by more than one small step, what
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -20,7 +20,9 @@ import httpx
 #: What the SDK asks for: encodings it decodes itself, with bounds (no brotli, no zstd).
 ACCEPT_ENCODING = "gzip, deflate"
 _STEP = 64 * 1024
-_LARGEST_FINITE_INT = int(sys.float_info.max)
+#: The largest number a float holds: a JSON number beyond it is refused, as a float would overflow.
+_LARGEST_INT = int(sys.float_info.max)
+_LARGEST_DECIMAL = Decimal(_LARGEST_INT)
 
 
 class BodyTooLarge(Exception):
@@ -179,10 +181,12 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:
-    """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), every number finite as a float
-    (``1e999`` overflows to infinity, so it is refused too), nested at most ``max_depth`` deep."""
+    """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), nested at most ``max_depth``
+    deep, every number within a float's range (``1e999`` is refused). A number with a fraction or an
+    exponent is the exact :class:`~decimal.Decimal` it wrote (``0.1`` is ``Decimal('0.1')``); a
+    whole number is an int."""
     try:
-        data = json.loads(body, parse_constant=_reject_constant)
+        data = json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
     except RecursionError:
         raise UnreadableJSON(f"it is nested deeper than {max_depth} levels") from None
     except ValueError as exc:
@@ -192,26 +196,38 @@ def parse_json(body: bytes, max_depth: int) -> Any:
 
 
 def _check_tree(data: Any, max_depth: int) -> None:
-    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers finite."""
-    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers in range.
+    This runs on every answer, so it builds no paths; :func:`_locate` names the field of a failure."""
+    stack: list[tuple[Any, int]] = [([data], 0)]
     while stack:
-        value, depth, path = stack.pop()
-        kind = type(value)
-        if kind is float or kind is int:
-            if not math.isfinite(value) if kind is float else abs(value) > _LARGEST_FINITE_INT:
-                raise UnreadableJSON(f"field {path or '(the body)'!r} is not a finite number")
-            continue
-        if kind is not dict and kind is not list:
-            continue
+        container, depth = stack.pop()
         if depth > max_depth:
             raise UnreadableJSON(f"it is nested deeper than {max_depth} levels")
-        if kind is dict:
+        for item in container.values() if type(container) is dict else container:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            elif (kind is Decimal and item.adjusted() >= _LARGEST_EXPONENT and abs(item) > _LARGEST_DECIMAL) or (
+                kind is int and abs(item) > _LARGEST_INT
+            ):
+                raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} is not a finite number")
+
+
+def _locate(data: Any, number: Any) -> str:
+    """The path of ``number`` (the very object) in ``data``: ``data[3].amount.usd``."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if value is number:
+            return path
+        if type(value) is dict:
             prefix = f"{path}." if path else ""
-            stack.extend((item, depth + 1, f"{prefix}{key}") for key, item in value.items() if type(item) in _WALKED)
-        else:
-            stack.extend(
-                (item, depth + 1, f"{path}[{index}]") for index, item in enumerate(value) if type(item) in _WALKED
-            )
+            stack.extend((item, f"{prefix}{key}") for key, item in value.items())
+        elif type(value) is list:
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+    return ""
 
 
-_WALKED = (dict, list, float, int)
+#: Numbers beyond a float's range are refused. Below this decimal exponent a number is well within
+#: it, so the exact comparison is made only for the rare larger one.
+_LARGEST_EXPONENT = 308

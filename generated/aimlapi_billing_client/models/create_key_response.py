@@ -3,7 +3,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_model,
+    as_object,
+)
 
 if TYPE_CHECKING:
     from ..models.created_api_key import CreatedApiKey
@@ -41,10 +46,14 @@ class CreateKeyResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.created_api_key import CreatedApiKey
 
-        d = dict(src_dict)
-        data = CreatedApiKey.from_dict(d.pop("data"))
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        data = d.pop("data", MISSING)
+        data = as_model(CreatedApiKey, data, "data", False)
 
         create_key_response = cls(
             data=data,

@@ -2,10 +2,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    Unset,
+    as_boolean,
+    as_datetime,
+    as_enum,
+    as_list,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -50,7 +64,7 @@ class CreatedApiKey(Model):
     """ Creation timestamp (UTC). """
     updated_at: datetime.datetime
     """ Last update timestamp (UTC). """
-    monthly_usage: float
+    monthly_usage: Decimal
     """ Current monthly usage amount. """
     key: str
     """ Full API key value (returned only at creation time). """
@@ -67,7 +81,7 @@ class CreatedApiKey(Model):
         scopes: list[KeyScope] | None,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
-        monthly_usage: float,
+        monthly_usage: Decimal,
         key: str,
         name: None | str | Unset = UNSET,
         limit: KeyLimit | Unset = UNSET,
@@ -138,56 +152,45 @@ class CreatedApiKey(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.key_limit import KeyLimit
 
-        d = dict(src_dict)
-        disabled = d.pop("disabled")
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        disabled = d.pop("disabled", MISSING)
+        if type(disabled) is not bool:
+            disabled = as_boolean(disabled, "disabled", False)
 
-        prefix = d.pop("prefix")
+        prefix = d.pop("prefix", MISSING)
+        if type(prefix) is not str:
+            prefix = as_string(prefix, "prefix", False)
 
-        def _parse_scopes(data: object) -> list[KeyScope] | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                scopes_type_0 = []
-                _scopes_type_0 = data
-                for scopes_type_0_item_data in _scopes_type_0:
-                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
+        scopes = d.pop("scopes", MISSING)
+        scopes = as_list(
+            scopes, "scopes", lambda item: as_enum(KeyScope, item, "", False), True
+        )
 
-                    scopes_type_0.append(scopes_type_0_item)
+        created_at = d.pop("created_at", MISSING)
+        created_at = as_datetime(created_at, "created_at", False)
 
-                return scopes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[KeyScope] | None, data)
+        updated_at = d.pop("updated_at", MISSING)
+        updated_at = as_datetime(updated_at, "updated_at", False)
 
-        scopes = _parse_scopes(d.pop("scopes"))
+        monthly_usage = d.pop("monthly_usage", MISSING)
+        if type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+            monthly_usage = as_number(monthly_usage, "monthly_usage", False)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        key = d.pop("key", MISSING)
+        if type(key) is not str:
+            key = as_string(key, "key", False)
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", True)
 
-        monthly_usage = d.pop("monthly_usage")
-
-        key = d.pop("key")
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        _limit = d.pop("limit", UNSET)
-        limit: KeyLimit | Unset
-        if isinstance(_limit, Unset):
-            limit = UNSET
-        else:
-            limit = KeyLimit.from_dict(_limit)
+        limit = d.pop("limit", UNSET)
+        limit = as_model(KeyLimit, limit, "limit", False)
 
         created_api_key = cls(
             disabled=disabled,

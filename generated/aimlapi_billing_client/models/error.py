@@ -3,7 +3,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    Unset,
+    as_integer,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.error_error import ErrorError
@@ -129,31 +137,46 @@ class Error(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.error_error import ErrorError
 
-        d = dict(src_dict)
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         message = d.pop("message", UNSET)
+        if type(message) is not str:
+            message = as_string(message, "message", False)
 
         path = d.pop("path", UNSET)
+        if type(path) is not str:
+            path = as_string(path, "path", False)
 
         request_id = d.pop("requestId", UNSET)
+        if type(request_id) is not str:
+            request_id = as_string(request_id, "requestId", False)
 
         status_code = d.pop("statusCode", UNSET)
+        if type(status_code) is not str:
+            status_code = as_string(status_code, "statusCode", False)
 
         timestamp = d.pop("timestamp", UNSET)
+        if type(timestamp) is not str:
+            timestamp = as_string(timestamp, "timestamp", False)
 
         title = d.pop("title", UNSET)
+        if type(title) is not str:
+            title = as_string(title, "title", False)
 
         status = d.pop("status", UNSET)
+        if type(status) is not int:
+            status = as_integer(status, "status", False)
 
         instance = d.pop("instance", UNSET)
+        if type(instance) is not str:
+            instance = as_string(instance, "instance", False)
 
-        _error = d.pop("error", UNSET)
-        error: ErrorError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = ErrorError.from_dict(_error)
+        error = d.pop("error", UNSET)
+        error = as_model(ErrorError, error, "error", False)
 
         error = cls(
             message=message,

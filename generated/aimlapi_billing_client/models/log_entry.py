@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.log_origin import LogOrigin
 from ..models.log_status import LogStatus
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_enum,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.token_counts import TokenCounts
@@ -126,37 +133,44 @@ class LogEntry(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.token_counts import TokenCounts
         from ..models.transaction_amount import TransactionAmount
 
-        d = dict(src_dict)
-        created = d.pop("created")
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        created = d.pop("created", MISSING)
+        if type(created) is not str:
+            created = as_string(created, "created", False)
 
-        status = LogStatus(d.pop("status"))
+        status = d.pop("status", MISSING)
+        status = as_enum(LogStatus, status, "status", False)
 
-        origin = LogOrigin(d.pop("origin"))
+        origin = d.pop("origin", MISSING)
+        origin = as_enum(LogOrigin, origin, "origin", False)
 
-        model = d.pop("model")
+        model = d.pop("model", MISSING)
+        if type(model) is not str:
+            model = as_string(model, "model", False)
 
-        cost = TransactionAmount.from_dict(d.pop("cost"))
+        cost = d.pop("cost", MISSING)
+        cost = as_model(TransactionAmount, cost, "cost", False)
 
-        tokens = TokenCounts.from_dict(d.pop("tokens"))
+        tokens = d.pop("tokens", MISSING)
+        tokens = as_model(TokenCounts, tokens, "tokens", False)
 
-        def _parse_request_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        request_id = d.pop("request_id", MISSING)
+        if type(request_id) is not str:
+            request_id = as_string(request_id, "request_id", True)
 
-        request_id = _parse_request_id(d.pop("request_id"))
+        inference_id = d.pop("inference_id", MISSING)
+        if type(inference_id) is not str:
+            inference_id = as_string(inference_id, "inference_id", False)
 
-        inference_id = d.pop("inference_id")
-
-        def _parse_client_request_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        client_request_id = _parse_client_request_id(d.pop("client_request_id"))
+        client_request_id = d.pop("client_request_id", MISSING)
+        if type(client_request_id) is not str:
+            client_request_id = as_string(client_request_id, "client_request_id", True)
 
         log_entry = cls(
             created=created,

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.transaction_direction import TransactionDirection
 from ..models.transaction_type import TransactionType
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_enum,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.transaction_amount import TransactionAmount
@@ -99,30 +106,32 @@ class Transaction(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.transaction_amount import TransactionAmount
 
-        d = dict(src_dict)
-        created_at = d.pop("created_at")
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        created_at = d.pop("created_at", MISSING)
+        if type(created_at) is not str:
+            created_at = as_string(created_at, "created_at", False)
 
-        direction = TransactionDirection(d.pop("direction"))
+        direction = d.pop("direction", MISSING)
+        direction = as_enum(TransactionDirection, direction, "direction", False)
 
-        type_ = TransactionType(d.pop("type"))
+        type_ = d.pop("type", MISSING)
+        type_ = as_enum(TransactionType, type_, "type", False)
 
-        amount = TransactionAmount.from_dict(d.pop("amount"))
+        amount = d.pop("amount", MISSING)
+        amount = as_model(TransactionAmount, amount, "amount", False)
 
-        def _parse_model(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        model = d.pop("model", MISSING)
+        if type(model) is not str:
+            model = as_string(model, "model", True)
 
-        model = _parse_model(d.pop("model"))
-
-        def _parse_reference_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        reference_id = _parse_reference_id(d.pop("reference_id"))
+        reference_id = d.pop("reference_id", MISSING)
+        if type(reference_id) is not str:
+            reference_id = as_string(reference_id, "reference_id", True)
 
         transaction = cls(
             created_at=created_at,

@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_list,
+    as_model,
+    as_object,
+)
 
 if TYPE_CHECKING:
     from ..models.pagination import Pagination
@@ -55,18 +61,18 @@ class TransactionsResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.pagination import Pagination
         from ..models.transaction import Transaction
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Transaction.from_dict(data_item_data)
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        data = d.pop("data", MISSING)
+        data = as_list(data, "data", Transaction.from_dict, False)
 
-            data.append(data_item)
-
-        pagination = Pagination.from_dict(d.pop("pagination"))
+        pagination = d.pop("pagination", MISSING)
+        pagination = as_model(Pagination, pagination, "pagination", False)
 
         transactions_response = cls(
             data=data,

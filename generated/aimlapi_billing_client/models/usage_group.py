@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    Unset,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.request_counts import RequestCounts
@@ -23,7 +33,7 @@ class UsageGroup(Model):
         "model",
     )
 
-    spend: float
+    spend: Decimal
     """ Spend for this group, in USD. """
     tokens: TokenCounts
     """ Token counts for the request. Zero for models that are not billed per token. """
@@ -38,7 +48,7 @@ class UsageGroup(Model):
 
     def __init__(
         self,
-        spend: float,
+        spend: Decimal,
         tokens: TokenCounts,
         requests: RequestCounts,
         day: str | Unset = UNSET,
@@ -80,19 +90,30 @@ class UsageGroup(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         from ..models.request_counts import RequestCounts
         from ..models.token_counts import TokenCounts
 
-        d = dict(src_dict)
-        spend = d.pop("spend")
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        spend = d.pop("spend", MISSING)
+        if type(spend) is not Decimal or not spend.is_finite():
+            spend = as_number(spend, "spend", False)
 
-        tokens = TokenCounts.from_dict(d.pop("tokens"))
+        tokens = d.pop("tokens", MISSING)
+        tokens = as_model(TokenCounts, tokens, "tokens", False)
 
-        requests = RequestCounts.from_dict(d.pop("requests"))
+        requests = d.pop("requests", MISSING)
+        requests = as_model(RequestCounts, requests, "requests", False)
 
         day = d.pop("day", UNSET)
+        if type(day) is not str:
+            day = as_string(day, "day", False)
 
         model = d.pop("model", UNSET)
+        if type(model) is not str:
+            model = as_string(model, "model", False)
 
         usage_group = cls(
             spend=spend,

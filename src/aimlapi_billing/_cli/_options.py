@@ -9,6 +9,7 @@ import functools
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -129,16 +130,19 @@ def span_text(span: datetime.timedelta) -> str:
     return f"{span.total_seconds() / 86400:g}d"
 
 
-def number(kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False) -> Callable[[str], Any]:
-    """An argparse type: a finite number (or a whole one) from ``low`` to ``high``."""
+def number(
+    kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False, exact: bool = False
+) -> Callable[[str], Any]:
+    """An argparse type: a finite number (or a whole one) from ``low`` to ``high``; with ``exact``
+    (amounts of USD) the ``Decimal`` of the text as typed, so ``0.1`` is exactly a dime."""
 
-    def parse(text: str) -> float | int:
+    def parse(text: str) -> float | int | Decimal:
         try:
-            value: float | int = int(text) if whole else float(text)
-        except ValueError:
+            value: float | int | Decimal = int(text) if whole else Decimal(text) if exact else float(text)
+        except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
             raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
-        in_range = (low < value if low_open else low <= value) and value <= high
-        if not math.isfinite(value) or not in_range:
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite or not ((low < value if low_open else low <= value) and value <= high):
             bounds = f"above {low:g} and at most {high:g}" if low_open else f"from {low:g} to {high:g}"
             raise argparse.ArgumentTypeError(f"must be {kind} {bounds}, not {text!r}")
         return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
@@ -20,7 +21,7 @@ DEFAULTS = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    usd = number("an amount in USD", -MAX_USD, MAX_USD)
+    usd = number("an amount in USD", -MAX_USD, MAX_USD, exact=True)
     days = number("a number of days", 0, MAX_DAYS)
     # The plugin guidelines' short options: -w/-c thresholds (and -t timeout, -V version on every plugin).
     parser.add_argument("-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
@@ -54,7 +55,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             redact = billing._redact
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
-                balance, currency, runway = float(forecast.balance_usd), "USD", forecast.runway_days
+                balance, currency, runway = forecast.balance_usd, "USD", forecast.runway_days
             else:
                 forecast = None
                 summary = billing.summary()
@@ -85,14 +86,14 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return state
 
 
-def threshold_problem(unit: str, warning: float | None, critical: float | None) -> str | None:
+def threshold_problem(unit: str, warning: Decimal | float | None, critical: Decimal | float | None) -> str | None:
     """For thresholds that alert *below* a value: critical must not be above warning."""
     if warning is not None and critical is not None and critical > warning:
         return f"--critical-{unit} ({critical}) must not be above --warning-{unit} ({warning})"
     return None
 
 
-def state_below(value: float, warning: float | None, critical: float | None) -> int:
+def state_below(value: Decimal | float, warning: Decimal | float | None, critical: Decimal | float | None) -> int:
     if critical is not None and value < critical:
         return 2
     if warning is not None and value < warning:
