@@ -30,6 +30,7 @@ from ._body import (
     UnreadableJSON,
     UnsupportedEncoding,
     aread_body,
+    content_headers,
     parse_json,
     read_body,
 )
@@ -150,10 +151,11 @@ class _Retry(NamedTuple):
 
 
 class _Answer(NamedTuple):
-    """A response and its body, read within the bounds."""
+    """A response and its body, read within the bounds, and its media type (``application/json``)."""
 
     response: httpx.Response
     body: bytes
+    media_type: str = ""
 
 
 _Outcome = _Answer | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedEncoding
@@ -358,6 +360,8 @@ class _BaseBilling(Generic[HttpClientT]):
         self._pool_has_headers = http_client is None
         self._logs_limiter = _limiter(logs_rate_limit)
         self._resources: dict[str, Any] = {}
+        #: The last timeout and the wall time an attempt with it may take (see _build_request).
+        self._attempt_for: tuple[Any, float | None] = (NOT_GIVEN, None)
         self._headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -459,7 +463,9 @@ class _BaseBilling(Generic[HttpClientT]):
         )
         if chosen is httpx.USE_CLIENT_DEFAULT:
             chosen = self._client.timeout
-        return request, attempt_seconds(chosen)
+        if chosen is not self._attempt_for[0]:  # the same timeout as the last call, nearly always
+            self._attempt_for = (chosen, attempt_seconds(chosen))
+        return request, self._attempt_for[1]
 
     def _check_call_limits(self, timeout: TimeoutTypes | _NotGiven, deadline: DeadlineTypes | _NotGiven) -> None:
         """Check a call's ``timeout`` and ``deadline`` now (an iterator makes its first request later)."""
@@ -638,9 +644,10 @@ class _BaseBilling(Generic[HttpClientT]):
     ) -> _Answer | _Retry:
         """Turn one attempt's outcome into the answer to parse, a retry after a delay, or a raised error."""
         if isinstance(outcome, _Answer):
-            self._log_response(outcome.response)
-        if isinstance(outcome, _Answer) and outcome.response.is_success:
-            return outcome
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_response(outcome.response)
+            if 200 <= outcome.response.status_code < 300:
+                return outcome
         if isinstance(outcome, BodyTooLarge):
             raise ResponseTooLargeError(
                 f"{endpoint.name} returned {outcome.response.status_code} with a body larger than "
@@ -796,44 +803,45 @@ class _BaseBilling(Generic[HttpClientT]):
         return wait
 
     def _log_request(self, request: httpx.Request) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
+        """Log ``request`` at DEBUG (the caller checks that DEBUG is on: it runs for every attempt)."""
+        logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
 
     def _log_response(self, response: httpx.Response) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "Response: %s %s -> %d (request id %s)",
-                response.request.method,
-                self._redact(str(response.request.url)),
-                response.status_code,
-                printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
-            )
+        """Log ``response`` at DEBUG (the caller checks that DEBUG is on)."""
+        logger.debug(
+            "Response: %s %s -> %d (request id %s)",
+            response.request.method,
+            self._redact(str(response.request.url)),
+            response.status_code,
+            printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
+        )
 
     def _parse(self, endpoint: Endpoint[ModelT], answer: _Answer) -> ModelT:
-        response = answer.response
-        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
-
-        def invalid(reason: str) -> ResponseValidationError:
-            return ResponseValidationError(
-                self._redact(f"{where} but {reason}"), response=self._shown(endpoint, response, answer.body)
-            )
-
-        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media_type = answer.media_type
         if media_type and media_type != "application/json" and not media_type.endswith("+json"):
-            raise invalid(f"the body is {media_type[:100]!r}, not JSON")
+            raise self._invalid(endpoint, answer, f"the body is {media_type[:100]!r}, not JSON")
         try:
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
-            raise invalid(str(exc)) from None
-        self._register_secret(endpoint, data)
-        if not isinstance(data, dict):
-            raise invalid(f"the body is a JSON {type(data).__name__}, not an object")
+            raise self._invalid(endpoint, answer, str(exc)) from None
+        if endpoint.secret_path:
+            self._register_secret(endpoint, data)
+        if type(data) is not dict:
+            raise self._invalid(endpoint, answer, f"the body is a JSON {type(data).__name__}, not an object")
         try:
             # The generated from_dict checks every field it reads (see its SchemaError).
             model: ModelT = endpoint.model_class().from_dict(data)
         except SchemaError as exc:
-            raise invalid(str(exc)) from None
+            raise self._invalid(endpoint, answer, str(exc)) from None
         return model
+
+    def _invalid(self, endpoint: Endpoint[Any], answer: _Answer, reason: str) -> ResponseValidationError:
+        """The error for a 2xx answer that cannot be used, saying why (built only when one is raised)."""
+        response = answer.response
+        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
+        return ResponseValidationError(
+            self._redact(f"{where} but {reason}"), response=self._shown(endpoint, response, answer.body)
+        )
 
 
 class Billing(_BaseBilling[httpx.Client]):
@@ -894,17 +902,21 @@ class Billing(_BaseBilling[httpx.Client]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            wait = self._rate_slot(endpoint, request, clock)
-            if wait:
-                time.sleep(wait)
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    time.sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
-            self._log_request(request)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
             try:
                 with attempt_ends_at(ends_at):
                     response = self._client.send(request, stream=True)
                     cap, truncate = self._body_cap(endpoint, response)
-                    outcome = _Answer(response, read_body(response, cap, ends_at, truncate=truncate))
+                    encoding, media_type = content_headers(response)
+                    body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                    outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
@@ -916,11 +928,16 @@ class Billing(_BaseBilling[httpx.Client]):
     def _run(self, plan: Plan[T], raw: bool) -> Any:
         """Make the requests of ``plan``, one after another, within its deadline."""
         clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request
+            model, answer = self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._respond(result, [answer]) if raw else result
         answers: list[_Answer] = []
         received: Any = None
         while True:
             try:
-                call = plan.steps.send(received)
+                call = steps.send(received)
             except StopIteration as done:
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
@@ -1000,17 +1017,21 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            wait = self._rate_slot(endpoint, request, clock)
-            if wait:
-                await _async_sleep(wait)
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    await _async_sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
-            self._log_request(request)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
             try:
                 async with asyncio.timeout(None if ends_at is None else ends_at - time.monotonic()):
                     response = await self._client.send(request, stream=True)
                     cap, truncate = self._body_cap(endpoint, response)
-                    outcome = _Answer(response, await aread_body(response, cap, ends_at, truncate=truncate))
+                    encoding, media_type = content_headers(response)
+                    body = await aread_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                    outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
             except TimeoutError:  # asyncio.timeout: the attempt's wall time is up
@@ -1024,11 +1045,16 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
     async def _run(self, plan: Plan[T], raw: bool) -> Any:
         """Make the requests of ``plan``, one after another, within its deadline."""
         clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request
+            model, answer = await self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._respond(result, [answer]) if raw else result
         answers: list[_Answer] = []
         received: Any = None
         while True:
             try:
-                call = plan.steps.send(received)
+                call = steps.send(received)
             except StopIteration as done:
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)

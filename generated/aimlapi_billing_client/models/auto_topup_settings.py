@@ -91,11 +91,15 @@ class AutoTopupSettings(Model):
             is_enabled = as_boolean(is_enabled, "is_enabled", False)
 
         threshold = d.pop("threshold", UNSET)
-        if type(threshold) is not Decimal or not threshold.is_finite():
+        if type(threshold) is int:
+            threshold = Decimal(threshold)
+        elif type(threshold) is not Decimal or not threshold.is_finite():
             threshold = as_number(threshold, "threshold", False)
 
         amount = d.pop("amount", UNSET)
-        if type(amount) is not Decimal or not amount.is_finite():
+        if type(amount) is int:
+            amount = Decimal(amount)
+        elif type(amount) is not Decimal or not amount.is_finite():
             amount = as_number(amount, "amount", False)
 
         currency = d.pop("currency", UNSET)
@@ -103,10 +107,10 @@ class AutoTopupSettings(Model):
             currency = as_string(currency, "currency", False)
 
         auto_topup_settings = cls(
-            is_enabled=is_enabled,
-            threshold=threshold,
-            amount=amount,
-            currency=currency,
+            is_enabled,
+            threshold,
+            amount,
+            currency,
         )
 
         auto_topup_settings.additional_properties = d

@@ -112,7 +112,9 @@ class BalanceResponse(Model):
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         balance = d.pop("balance", MISSING)
-        if type(balance) is not Decimal or not balance.is_finite():
+        if type(balance) is int:
+            balance = Decimal(balance)
+        elif type(balance) is not Decimal or not balance.is_finite():
             balance = as_number(balance, "balance", False)
 
         low_balance = d.pop("lowBalance", MISSING)
@@ -120,7 +122,9 @@ class BalanceResponse(Model):
             low_balance = as_boolean(low_balance, "lowBalance", False)
 
         low_balance_threshold = d.pop("lowBalanceThreshold", MISSING)
-        if (
+        if type(low_balance_threshold) is int:
+            low_balance_threshold = Decimal(low_balance_threshold)
+        elif (
             type(low_balance_threshold) is not Decimal
             or not low_balance_threshold.is_finite()
         ):
@@ -146,13 +150,13 @@ class BalanceResponse(Model):
             )
 
         balance_response = cls(
-            balance=balance,
-            low_balance=low_balance,
-            low_balance_threshold=low_balance_threshold,
-            last_updated=last_updated,
-            auto_debit_status=auto_debit_status,
-            status=status,
-            status_explanation=status_explanation,
+            balance,
+            low_balance,
+            low_balance_threshold,
+            last_updated,
+            auto_debit_status,
+            status,
+            status_explanation,
         )
 
         balance_response.additional_properties = d

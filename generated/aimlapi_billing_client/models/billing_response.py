@@ -60,7 +60,9 @@ class BillingResponse(Model):
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         current_balance = d.pop("current_balance", MISSING)
-        if type(current_balance) is not Decimal or not current_balance.is_finite():
+        if type(current_balance) is int:
+            current_balance = Decimal(current_balance)
+        elif type(current_balance) is not Decimal or not current_balance.is_finite():
             current_balance = as_number(current_balance, "current_balance", False)
 
         currency = d.pop("currency", MISSING)
@@ -68,8 +70,8 @@ class BillingResponse(Model):
             currency = as_string(currency, "currency", False)
 
         billing_response = cls(
-            current_balance=current_balance,
-            currency=currency,
+            current_balance,
+            currency,
         )
 
         billing_response.additional_properties = d

@@ -7,6 +7,7 @@ from ..models.key_scope import KeyScope
 from ..types import (
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_enum,
     as_list,
@@ -84,15 +85,19 @@ class CreateKeyRequest(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.key_limit import KeyLimit
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
             name = as_string(name, "name", False)
 
         limit = d.pop("limit", UNSET)
-        limit = as_model(KeyLimit, limit, "limit", False)
+        if type(limit) is dict:
+            try:
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", False)
 
         scopes = d.pop("scopes", UNSET)
         scopes = as_list(
@@ -100,9 +105,15 @@ class CreateKeyRequest(Model):
         )
 
         create_key_request = cls(
-            name=name,
-            limit=limit,
-            scopes=scopes,
+            name,
+            limit,
+            scopes,
         )
 
         return create_key_request
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

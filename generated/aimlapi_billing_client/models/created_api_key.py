@@ -10,6 +10,7 @@ from ..types import (
     MISSING,
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_boolean,
     as_datetime,
@@ -155,8 +156,6 @@ class CreatedApiKey(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.key_limit import KeyLimit
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         disabled = d.pop("disabled", MISSING)
         if type(disabled) is not bool:
@@ -178,7 +177,9 @@ class CreatedApiKey(Model):
         updated_at = as_datetime(updated_at, "updated_at", False)
 
         monthly_usage = d.pop("monthly_usage", MISSING)
-        if type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+        if type(monthly_usage) is int:
+            monthly_usage = Decimal(monthly_usage)
+        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
 
         key = d.pop("key", MISSING)
@@ -190,18 +191,24 @@ class CreatedApiKey(Model):
             name = as_string(name, "name", True)
 
         limit = d.pop("limit", UNSET)
-        limit = as_model(KeyLimit, limit, "limit", False)
+        if type(limit) is dict:
+            try:
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", False)
 
         created_api_key = cls(
-            disabled=disabled,
-            prefix=prefix,
-            scopes=scopes,
-            created_at=created_at,
-            updated_at=updated_at,
-            monthly_usage=monthly_usage,
-            key=key,
-            name=name,
-            limit=limit,
+            disabled,
+            prefix,
+            scopes,
+            created_at,
+            updated_at,
+            monthly_usage,
+            key,
+            name,
+            limit,
         )
 
         created_api_key.additional_properties = d
@@ -222,3 +229,9 @@ class CreatedApiKey(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

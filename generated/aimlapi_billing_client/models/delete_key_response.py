@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from ..types import (
     MISSING,
     Model,
+    SchemaError,
     as_model,
     as_object,
 )
@@ -49,14 +50,18 @@ class DeleteKeyResponse(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.deleted_api_key import DeletedApiKey
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         data = d.pop("data", MISSING)
-        data = as_model(DeletedApiKey, data, "data", False)
+        if type(data) is dict:
+            try:
+                data = DeletedApiKey.from_dict(data)
+            except SchemaError as error:
+                raise error.within("data") from None
+        else:
+            data = as_model(DeletedApiKey, data, "data", False)
 
         delete_key_response = cls(
-            data=data,
+            data,
         )
 
         delete_key_response.additional_properties = d
@@ -77,3 +82,9 @@ class DeleteKeyResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.deleted_api_key import DeletedApiKey

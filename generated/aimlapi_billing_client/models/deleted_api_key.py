@@ -67,8 +67,8 @@ class DeletedApiKey(Model):
             deleted = as_boolean(deleted, "deleted", False)
 
         deleted_api_key = cls(
-            prefix=prefix,
-            deleted=deleted,
+            prefix,
+            deleted,
         )
 
         deleted_api_key.additional_properties = d

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from ..types import (
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_integer,
     as_model,
@@ -140,8 +141,6 @@ class Error(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.error_error import ErrorError
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         message = d.pop("message", UNSET)
         if type(message) is not str:
@@ -176,18 +175,24 @@ class Error(Model):
             instance = as_string(instance, "instance", False)
 
         error = d.pop("error", UNSET)
-        error = as_model(ErrorError, error, "error", False)
+        if type(error) is dict:
+            try:
+                error = ErrorError.from_dict(error)
+            except SchemaError as error:
+                raise error.within("error") from None
+        else:
+            error = as_model(ErrorError, error, "error", False)
 
         error = cls(
-            message=message,
-            path=path,
-            request_id=request_id,
-            status_code=status_code,
-            timestamp=timestamp,
-            title=title,
-            status=status,
-            instance=instance,
-            error=error,
+            message,
+            path,
+            request_id,
+            status_code,
+            timestamp,
+            title,
+            status,
+            instance,
+            error,
         )
 
         error.additional_properties = d
@@ -208,3 +213,9 @@ class Error(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.error_error import ErrorError

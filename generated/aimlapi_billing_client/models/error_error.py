@@ -66,8 +66,8 @@ class ErrorError(Model):
             message = as_string(message, "message", False)
 
         error_error = cls(
-            name=name,
-            message=message,
+            name,
+            message,
         )
 
         error_error.additional_properties = d

@@ -67,12 +67,14 @@ class KeyLimit(Model):
         retention = as_enum(KeyLimitRetention, retention, "retention", False)
 
         threshold = d.pop("threshold", UNSET)
-        if type(threshold) is not Decimal or not threshold.is_finite():
+        if type(threshold) is int:
+            threshold = Decimal(threshold)
+        elif type(threshold) is not Decimal or not threshold.is_finite():
             threshold = as_number(threshold, "threshold", False)
 
         key_limit = cls(
-            retention=retention,
-            threshold=threshold,
+            retention,
+            threshold,
         )
 
         key_limit.additional_properties = d

@@ -52,14 +52,12 @@ class KeysResponse(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.api_key import ApiKey
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         data = d.pop("data", MISSING)
         data = as_list(data, "data", ApiKey.from_dict, False)
 
         keys_response = cls(
-            data=data,
+            data,
         )
 
         keys_response.additional_properties = d
@@ -80,3 +78,9 @@ class KeysResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.api_key import ApiKey

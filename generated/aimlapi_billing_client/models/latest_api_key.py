@@ -10,6 +10,7 @@ from ..types import (
     MISSING,
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_boolean,
     as_datetime,
@@ -92,8 +93,6 @@ class LatestApiKey(Model):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.key_limit import KeyLimit
-
         disabled = self.disabled
 
         prefix = self.prefix
@@ -155,8 +154,6 @@ class LatestApiKey(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.key_limit import KeyLimit
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         disabled = d.pop("disabled", MISSING)
         if type(disabled) is not bool:
@@ -173,7 +170,9 @@ class LatestApiKey(Model):
         updated_at = as_datetime(updated_at, "updated_at", False)
 
         monthly_usage = d.pop("monthly_usage", MISSING)
-        if type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+        if type(monthly_usage) is int:
+            monthly_usage = Decimal(monthly_usage)
+        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
 
         name = d.pop("name", UNSET)
@@ -186,17 +185,23 @@ class LatestApiKey(Model):
         )
 
         limit = d.pop("limit", UNSET)
-        limit = as_model(KeyLimit, limit, "limit", True)
+        if type(limit) is dict:
+            try:
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", True)
 
         latest_api_key = cls(
-            disabled=disabled,
-            prefix=prefix,
-            created_at=created_at,
-            updated_at=updated_at,
-            monthly_usage=monthly_usage,
-            name=name,
-            scopes=scopes,
-            limit=limit,
+            disabled,
+            prefix,
+            created_at,
+            updated_at,
+            monthly_usage,
+            name,
+            scopes,
+            limit,
         )
 
         latest_api_key.additional_properties = d
@@ -217,3 +222,9 @@ class LatestApiKey(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

@@ -8,6 +8,7 @@ from ..models.log_status import LogStatus
 from ..types import (
     MISSING,
     Model,
+    SchemaError,
     as_enum,
     as_model,
     as_object,
@@ -136,9 +137,6 @@ class LogEntry(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.token_counts import TokenCounts
-        from ..models.transaction_amount import TransactionAmount
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         created = d.pop("created", MISSING)
         if type(created) is not str:
@@ -155,10 +153,22 @@ class LogEntry(Model):
             model = as_string(model, "model", False)
 
         cost = d.pop("cost", MISSING)
-        cost = as_model(TransactionAmount, cost, "cost", False)
+        if type(cost) is dict:
+            try:
+                cost = TransactionAmount.from_dict(cost)
+            except SchemaError as error:
+                raise error.within("cost") from None
+        else:
+            cost = as_model(TransactionAmount, cost, "cost", False)
 
         tokens = d.pop("tokens", MISSING)
-        tokens = as_model(TokenCounts, tokens, "tokens", False)
+        if type(tokens) is dict:
+            try:
+                tokens = TokenCounts.from_dict(tokens)
+            except SchemaError as error:
+                raise error.within("tokens") from None
+        else:
+            tokens = as_model(TokenCounts, tokens, "tokens", False)
 
         request_id = d.pop("request_id", MISSING)
         if type(request_id) is not str:
@@ -173,15 +183,15 @@ class LogEntry(Model):
             client_request_id = as_string(client_request_id, "client_request_id", True)
 
         log_entry = cls(
-            created=created,
-            status=status,
-            origin=origin,
-            model=model,
-            cost=cost,
-            tokens=tokens,
-            request_id=request_id,
-            inference_id=inference_id,
-            client_request_id=client_request_id,
+            created,
+            status,
+            origin,
+            model,
+            cost,
+            tokens,
+            request_id,
+            inference_id,
+            client_request_id,
         )
 
         log_entry.additional_properties = d
@@ -202,3 +212,10 @@ class LogEntry(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.token_counts import TokenCounts
+from ..models.transaction_amount import TransactionAmount

@@ -89,10 +89,10 @@ class LogsPagination(Model):
             has_more = as_boolean(has_more, "has_more", False)
 
         logs_pagination = cls(
-            limit=limit,
-            offset=offset,
-            total=total,
-            has_more=has_more,
+            limit,
+            offset,
+            total,
+            has_more,
         )
 
         logs_pagination.additional_properties = d

@@ -73,7 +73,9 @@ class ModelUsage(Model):
             model = as_string(model, "model", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is not Decimal or not spend.is_finite():
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
             spend = as_number(spend, "spend", False)
 
         requests = d.pop("requests", MISSING)
@@ -81,9 +83,9 @@ class ModelUsage(Model):
             requests = as_integer(requests, "requests", False)
 
         model_usage = cls(
-            model=model,
-            spend=spend,
-            requests=requests,
+            model,
+            spend,
+            requests,
         )
 
         model_usage.additional_properties = d

@@ -68,8 +68,8 @@ class Pagination(Model):
             has_more = as_boolean(has_more, "has_more", False)
 
         pagination = cls(
-            next_cursor=next_cursor,
-            has_more=has_more,
+            next_cursor,
+            has_more,
         )
 
         pagination.additional_properties = d

@@ -7,6 +7,7 @@ from ..models.key_scope import KeyScope
 from ..types import (
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_boolean,
     as_enum,
@@ -56,8 +57,6 @@ class ReplaceKeyRequest(Model):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.key_limit import KeyLimit
-
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -105,8 +104,6 @@ class ReplaceKeyRequest(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.key_limit import KeyLimit
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
@@ -122,13 +119,19 @@ class ReplaceKeyRequest(Model):
         )
 
         limit = d.pop("limit", UNSET)
-        limit = as_model(KeyLimit, limit, "limit", True)
+        if type(limit) is dict:
+            try:
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", True)
 
         replace_key_request = cls(
-            name=name,
-            disabled=disabled,
-            scopes=scopes,
-            limit=limit,
+            name,
+            disabled,
+            scopes,
+            limit,
         )
 
         replace_key_request.additional_properties = d
@@ -149,3 +152,9 @@ class ReplaceKeyRequest(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

@@ -91,10 +91,10 @@ class RequestCounts(Model):
             failed = as_integer(failed, "failed", False)
 
         request_counts = cls(
-            total=total,
-            charged=charged,
-            succeeded=succeeded,
-            failed=failed,
+            total,
+            charged,
+            succeeded,
+            failed,
         )
 
         request_counts.additional_properties = d

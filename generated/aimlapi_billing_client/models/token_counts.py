@@ -77,9 +77,9 @@ class TokenCounts(Model):
             total = as_integer(total, "total", False)
 
         token_counts = cls(
-            input_=input_,
-            output=output,
-            total=total,
+            input_,
+            output,
+            total,
         )
 
         token_counts.additional_properties = d

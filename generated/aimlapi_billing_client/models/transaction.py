@@ -8,6 +8,7 @@ from ..models.transaction_type import TransactionType
 from ..types import (
     MISSING,
     Model,
+    SchemaError,
     as_enum,
     as_model,
     as_object,
@@ -109,8 +110,6 @@ class Transaction(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.transaction_amount import TransactionAmount
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         created_at = d.pop("created_at", MISSING)
         if type(created_at) is not str:
@@ -123,7 +122,13 @@ class Transaction(Model):
         type_ = as_enum(TransactionType, type_, "type", False)
 
         amount = d.pop("amount", MISSING)
-        amount = as_model(TransactionAmount, amount, "amount", False)
+        if type(amount) is dict:
+            try:
+                amount = TransactionAmount.from_dict(amount)
+            except SchemaError as error:
+                raise error.within("amount") from None
+        else:
+            amount = as_model(TransactionAmount, amount, "amount", False)
 
         model = d.pop("model", MISSING)
         if type(model) is not str:
@@ -134,12 +139,12 @@ class Transaction(Model):
             reference_id = as_string(reference_id, "reference_id", True)
 
         transaction = cls(
-            created_at=created_at,
-            direction=direction,
-            type_=type_,
-            amount=amount,
-            model=model,
-            reference_id=reference_id,
+            created_at,
+            direction,
+            type_,
+            amount,
+            model,
+            reference_id,
         )
 
         transaction.additional_properties = d
@@ -160,3 +165,9 @@ class Transaction(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.transaction_amount import TransactionAmount

@@ -60,7 +60,9 @@ class TransactionAmount(Model):
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         usd = d.pop("usd", MISSING)
-        if type(usd) is not Decimal or not usd.is_finite():
+        if type(usd) is int:
+            usd = Decimal(usd)
+        elif type(usd) is not Decimal or not usd.is_finite():
             usd = as_number(usd, "usd", False)
 
         credits_ = d.pop("credits", MISSING)
@@ -68,8 +70,8 @@ class TransactionAmount(Model):
             credits_ = as_integer(credits_, "credits", False)
 
         transaction_amount = cls(
-            usd=usd,
-            credits_=credits_,
+            usd,
+            credits_,
         )
 
         transaction_amount.additional_properties = d

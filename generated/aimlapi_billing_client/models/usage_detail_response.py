@@ -137,9 +137,6 @@ class UsageDetailResponse(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.model_usage import ModelUsage
-        from ..models.usage_group import UsageGroup
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         api_key_prefix = d.pop("api_key_prefix", MISSING)
         if type(api_key_prefix) is not str:
@@ -154,7 +151,9 @@ class UsageDetailResponse(Model):
             end = as_string(end, "end", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is not Decimal or not spend.is_finite():
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)
@@ -172,14 +171,14 @@ class UsageDetailResponse(Model):
         groups = as_list(groups, "groups", UsageGroup.from_dict, False)
 
         usage_detail_response = cls(
-            api_key_prefix=api_key_prefix,
-            start=start,
-            end=end,
-            spend=spend,
-            currency=currency,
-            requests=requests,
-            models=models,
-            groups=groups,
+            api_key_prefix,
+            start,
+            end,
+            spend,
+            currency,
+            requests,
+            models,
+            groups,
         )
 
         usage_detail_response.additional_properties = d
@@ -200,3 +199,10 @@ class UsageDetailResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.model_usage import ModelUsage
+from ..models.usage_group import UsageGroup

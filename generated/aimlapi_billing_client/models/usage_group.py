@@ -8,6 +8,7 @@ from ..types import (
     MISSING,
     UNSET,
     Model,
+    SchemaError,
     Unset,
     as_model,
     as_number,
@@ -93,19 +94,30 @@ class UsageGroup(Model):
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
         the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        from ..models.request_counts import RequestCounts
-        from ..models.token_counts import TokenCounts
-
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         spend = d.pop("spend", MISSING)
-        if type(spend) is not Decimal or not spend.is_finite():
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
             spend = as_number(spend, "spend", False)
 
         tokens = d.pop("tokens", MISSING)
-        tokens = as_model(TokenCounts, tokens, "tokens", False)
+        if type(tokens) is dict:
+            try:
+                tokens = TokenCounts.from_dict(tokens)
+            except SchemaError as error:
+                raise error.within("tokens") from None
+        else:
+            tokens = as_model(TokenCounts, tokens, "tokens", False)
 
         requests = d.pop("requests", MISSING)
-        requests = as_model(RequestCounts, requests, "requests", False)
+        if type(requests) is dict:
+            try:
+                requests = RequestCounts.from_dict(requests)
+            except SchemaError as error:
+                raise error.within("requests") from None
+        else:
+            requests = as_model(RequestCounts, requests, "requests", False)
 
         day = d.pop("day", UNSET)
         if type(day) is not str:
@@ -116,11 +128,11 @@ class UsageGroup(Model):
             model = as_string(model, "model", False)
 
         usage_group = cls(
-            spend=spend,
-            tokens=tokens,
-            requests=requests,
-            day=day,
-            model=model,
+            spend,
+            tokens,
+            requests,
+            day,
+            model,
         )
 
         usage_group.additional_properties = d
@@ -141,3 +153,10 @@ class UsageGroup(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.request_counts import RequestCounts
+from ..models.token_counts import TokenCounts

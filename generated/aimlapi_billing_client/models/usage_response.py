@@ -114,7 +114,9 @@ class UsageResponse(Model):
             end = as_string(end, "end", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is not Decimal or not spend.is_finite():
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)
@@ -126,12 +128,12 @@ class UsageResponse(Model):
             requests = as_integer(requests, "requests", False)
 
         usage_response = cls(
-            api_key_prefix=api_key_prefix,
-            start=start,
-            end=end,
-            spend=spend,
-            currency=currency,
-            requests=requests,
+            api_key_prefix,
+            start,
+            end,
+            spend,
+            currency,
+            requests,
         )
 
         usage_response.additional_properties = d
