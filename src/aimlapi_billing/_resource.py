@@ -99,10 +99,9 @@ Walk = Generator["Call | T", Any, None]
 
 
 class Plan(NamedTuple, Generic[T]):
-    """A checked call, not yet made: its steps (or its one :class:`Call`, for a method that makes one
-    request) and the call's ``timeout`` and ``deadline``."""
+    """A checked call, not yet made: its steps and the call's ``timeout`` and ``deadline``."""
 
-    steps: Steps[T] | Call
+    steps: Steps[T]
     timeout: TimeoutTypes
     deadline: DeadlineTypes
 
@@ -116,9 +115,12 @@ class WalkPlan(NamedTuple, Generic[T]):
 
 
 def single(call: Call, timeout: Any, deadline: Any) -> Plan[Any]:
-    """The plan of a method that makes exactly one request: the call itself, no generator to drive
-    (most calls are one request; the client runs it directly)."""
-    return Plan(call, timeout, deadline)
+    """The plan of a method that makes exactly one request."""
+
+    def steps() -> Steps[Any]:
+        return (yield call)
+
+    return Plan(steps(), timeout, deadline)
 
 
 class APIResponse(Generic[T]):

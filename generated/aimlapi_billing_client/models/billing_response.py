@@ -1,16 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import (
-    MISSING,
-    Model,
-    as_number,
-    as_object,
-    as_string,
-)
+from ..types import Model
 
 T = TypeVar("T", bound="BillingResponse")
 
@@ -22,7 +15,7 @@ class BillingResponse(Model):
         "currency",
     )
 
-    current_balance: Decimal
+    current_balance: float
     """ current user balance in USD. """
     currency: str
     """ balance currency (always USD) """
@@ -30,7 +23,7 @@ class BillingResponse(Model):
 
     def __init__(
         self,
-        current_balance: Decimal,
+        current_balance: float,
         currency: str,
     ) -> None:
         self.current_balance = current_balance
@@ -55,23 +48,14 @@ class BillingResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
-        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
-        current_balance = d.pop("current_balance", MISSING)
-        if type(current_balance) is int:
-            current_balance = Decimal(current_balance)
-        elif type(current_balance) is not Decimal or not current_balance.is_finite():
-            current_balance = as_number(current_balance, "current_balance", False)
+        d = dict(src_dict)
+        current_balance = d.pop("current_balance")
 
-        currency = d.pop("currency", MISSING)
-        if type(currency) is not str:
-            currency = as_string(currency, "currency", False)
+        currency = d.pop("currency")
 
         billing_response = cls(
-            current_balance,
-            currency,
+            current_balance=current_balance,
+            currency=currency,
         )
 
         billing_response.additional_properties = d

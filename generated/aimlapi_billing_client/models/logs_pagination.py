@@ -3,13 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import (
-    MISSING,
-    Model,
-    as_boolean,
-    as_integer,
-    as_object,
-)
+from ..types import Model
 
 T = TypeVar("T", bound="LogsPagination")
 
@@ -68,31 +62,20 @@ class LogsPagination(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
-        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
-        limit = d.pop("limit", MISSING)
-        if type(limit) is not int:
-            limit = as_integer(limit, "limit", False)
+        d = dict(src_dict)
+        limit = d.pop("limit")
 
-        offset = d.pop("offset", MISSING)
-        if type(offset) is not int:
-            offset = as_integer(offset, "offset", False)
+        offset = d.pop("offset")
 
-        total = d.pop("total", MISSING)
-        if type(total) is not int:
-            total = as_integer(total, "total", False)
+        total = d.pop("total")
 
-        has_more = d.pop("has_more", MISSING)
-        if type(has_more) is not bool:
-            has_more = as_boolean(has_more, "has_more", False)
+        has_more = d.pop("has_more")
 
         logs_pagination = cls(
-            limit,
-            offset,
-            total,
-            has_more,
+            limit=limit,
+            offset=offset,
+            total=total,
+            has_more=has_more,
         )
 
         logs_pagination.additional_properties = d

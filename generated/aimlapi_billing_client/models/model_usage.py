@@ -1,17 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import (
-    MISSING,
-    Model,
-    as_integer,
-    as_number,
-    as_object,
-    as_string,
-)
+from ..types import Model
 
 T = TypeVar("T", bound="ModelUsage")
 
@@ -26,7 +18,7 @@ class ModelUsage(Model):
 
     model: str
     """ Model name. """
-    spend: Decimal
+    spend: float
     """ Spend for this model, in USD. """
     requests: int
     """ Charged requests for this model. """
@@ -35,7 +27,7 @@ class ModelUsage(Model):
     def __init__(
         self,
         model: str,
-        spend: Decimal,
+        spend: float,
         requests: int,
     ) -> None:
         self.model = model
@@ -64,28 +56,17 @@ class ModelUsage(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
-        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
-        model = d.pop("model", MISSING)
-        if type(model) is not str:
-            model = as_string(model, "model", False)
+        d = dict(src_dict)
+        model = d.pop("model")
 
-        spend = d.pop("spend", MISSING)
-        if type(spend) is int:
-            spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
-            spend = as_number(spend, "spend", False)
+        spend = d.pop("spend")
 
-        requests = d.pop("requests", MISSING)
-        if type(requests) is not int:
-            requests = as_integer(requests, "requests", False)
+        requests = d.pop("requests")
 
         model_usage = cls(
-            model,
-            spend,
-            requests,
+            model=model,
+            spend=spend,
+            requests=requests,
         )
 
         model_usage.additional_properties = d

@@ -3,12 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import (
-    MISSING,
-    Model,
-    as_integer,
-    as_object,
-)
+from ..types import Model
 
 T = TypeVar("T", bound="RequestCounts")
 
@@ -70,31 +65,20 @@ class RequestCounts(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
-        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
-        total = d.pop("total", MISSING)
-        if type(total) is not int:
-            total = as_integer(total, "total", False)
+        d = dict(src_dict)
+        total = d.pop("total")
 
-        charged = d.pop("charged", MISSING)
-        if type(charged) is not int:
-            charged = as_integer(charged, "charged", False)
+        charged = d.pop("charged")
 
-        succeeded = d.pop("succeeded", MISSING)
-        if type(succeeded) is not int:
-            succeeded = as_integer(succeeded, "succeeded", False)
+        succeeded = d.pop("succeeded")
 
-        failed = d.pop("failed", MISSING)
-        if type(failed) is not int:
-            failed = as_integer(failed, "failed", False)
+        failed = d.pop("failed")
 
         request_counts = cls(
-            total,
-            charged,
-            succeeded,
-            failed,
+            total=total,
+            charged=charged,
+            succeeded=succeeded,
+            failed=failed,
         )
 
         request_counts.additional_properties = d

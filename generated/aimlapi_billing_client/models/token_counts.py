@@ -3,12 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import (
-    MISSING,
-    Model,
-    as_integer,
-    as_object,
-)
+from ..types import Model
 
 T = TypeVar("T", bound="TokenCounts")
 
@@ -60,26 +55,17 @@ class TokenCounts(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
-        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
-        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
-        input_ = d.pop("input", MISSING)
-        if type(input_) is not int:
-            input_ = as_integer(input_, "input", False)
+        d = dict(src_dict)
+        input_ = d.pop("input")
 
-        output = d.pop("output", MISSING)
-        if type(output) is not int:
-            output = as_integer(output, "output", False)
+        output = d.pop("output")
 
-        total = d.pop("total", MISSING)
-        if type(total) is not int:
-            total = as_integer(total, "total", False)
+        total = d.pop("total")
 
         token_counts = cls(
-            input_,
-            output,
-            total,
+            input_=input_,
+            output=output,
+            total=total,
         )
 
         token_counts.additional_properties = d
