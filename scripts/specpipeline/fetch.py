@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,10 @@ from .sources import FetchError, Sources, load_sources
 
 __all__ = ["FetchError", "Sources", "download_all", "fetch_main", "load_sources"]
 TIMEOUT_SECONDS = 30.0
+#: A fragment is tens of KiB; a body past this, or one still arriving after this long, is no
+#: fragment (a broken or hostile server could otherwise fill memory or never finish).
+MAX_FRAGMENT_BYTES = 4 * 1024 * 1024
+MAX_DOWNLOAD_SECONDS = 120.0
 USER_AGENT = "aimlapi-billing-spec-pipeline (fetch_fragments)"
 
 UNCHANGED = "unchanged"
@@ -32,14 +37,12 @@ NOT_IN_SOURCES = "not in sources"
 
 
 def download(client: httpx.Client, url: str) -> bytes:
-    """The body at ``url``, exactly as sent; it must come with status 200 and be a JSON object."""
+    """The body at ``url``, exactly as sent; it must come with status 200, be a JSON object, hold at
+    most :data:`MAX_FRAGMENT_BYTES` (decoded) and arrive within :data:`MAX_DOWNLOAD_SECONDS`."""
     try:
-        response = client.get(url)
+        body = _bounded_body(client, url)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: download failed: {exc.__class__.__name__}: {exc}") from None
-    if response.status_code != httpx.codes.OK:
-        raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
-    body = response.content
     try:
         document = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -47,6 +50,21 @@ def download(client: httpx.Client, url: str) -> bytes:
     if not isinstance(document, dict):
         raise FetchError(f"{url}: the body is not a JSON object (found {type(document).__name__})")
     return body
+
+
+def _bounded_body(client: httpx.Client, url: str) -> bytes:
+    ends_at = time.monotonic() + MAX_DOWNLOAD_SECONDS
+    with client.stream("GET", url) as response:
+        if response.status_code != httpx.codes.OK:
+            raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_FRAGMENT_BYTES:
+                raise FetchError(f"{url}: the body is larger than {MAX_FRAGMENT_BYTES} bytes: no fragment is")
+            if time.monotonic() > ends_at:
+                raise FetchError(f"{url}: the body took longer than {MAX_DOWNLOAD_SECONDS:g} s to arrive")
+        return bytes(body)
 
 
 def download_all(sources: Sources, timeout: float = TIMEOUT_SECONDS) -> dict[str, bytes]:

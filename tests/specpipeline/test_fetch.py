@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from pytest_httpx import HTTPXMock
+from pytest_httpx import HTTPXMock, IteratorStream
 from specpipeline import fetch
 from specpipeline.fetch import FetchError, fetch_main, load_sources
 from specpipeline.fragments import display_path
@@ -147,6 +149,46 @@ def test_a_body_that_is_not_a_json_object_is_refused(
     assert err.startswith(f"error: {BASE}alpha.json: {expected}")
     assert err.count("\n") == 1
     assert _snapshot(out) == before
+
+
+def test_an_endless_body_is_cut_at_the_cap_and_nothing_is_written(
+    httpx_mock: HTTPXMock, sources: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile or broken server streaming without end: reading stops past the cap, not at the end."""
+    sent = 0
+
+    def endless() -> Iterator[bytes]:
+        nonlocal sent
+        yield b'{"openapi": "3.0.0", "x": "'
+        while True:
+            sent += 65536
+            yield b"a" * 65536
+
+    httpx_mock.add_response(url=f"{BASE}alpha.json", stream=IteratorStream(endless()))
+    before = _snapshot(out)
+    assert _run(sources, out) == 2
+    assert capsys.readouterr().err == (
+        f"error: {BASE}alpha.json: the body is larger than {fetch.MAX_FRAGMENT_BYTES} bytes: no fragment is\n"
+    )
+    assert sent <= fetch.MAX_FRAGMENT_BYTES + 65536
+    assert _snapshot(out) == before
+
+
+def test_a_body_still_arriving_after_the_time_limit_is_refused(
+    httpx_mock: HTTPXMock, sources: Path, out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk in time for the read timeout, the whole never: the download's own limit ends it."""
+    monkeypatch.setattr(fetch, "MAX_DOWNLOAD_SECONDS", 0.2)
+
+    def trickle() -> Iterator[bytes]:
+        yield b'{"openapi": "3.0.0", "x": "'
+        while True:
+            time.sleep(0.05)
+            yield b"a"
+
+    httpx_mock.add_response(url=f"{BASE}alpha.json", stream=IteratorStream(trickle()))
+    assert _run(sources, out) == 2
+    assert capsys.readouterr().err == f"error: {BASE}alpha.json: the body took longer than 0.2 s to arrive\n"
 
 
 def test_a_network_error_names_the_url(
