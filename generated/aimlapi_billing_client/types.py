@@ -1,16 +1,37 @@
-"""Contains some shared types for properties"""
+"""Contains some shared types for properties, and the checks every model's ``from_dict`` makes"""
 
-from collections.abc import Mapping, MutableMapping
+import datetime
+import math
+from collections.abc import Callable, Mapping, MutableMapping
+from decimal import Decimal
+from enum import Enum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 
 class Unset:
+    __slots__ = ()
+
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
+
+
+class _Missing:
+    """What ``from_dict`` reads for a required field the object lacks (never a field's value)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
@@ -23,23 +44,37 @@ FileTypes = (
 RequestFiles = list[tuple[str, FileTypes]]
 
 
+def _shown(value: Any) -> str:
+    """A field's value as its repr, an enum member as its value (``'month'``), items of a list alike."""
+    if isinstance(value, Enum):
+        return repr(value.value)
+    if type(value) is list:
+        return f"[{', '.join(_shown(item) for item in value)}]"
+    return repr(value)
+
+
 class Model:
     """What every generated model shares: equality, and a repr, over its ``__slots__``.
 
     The models are plain classes (no attrs: importing it and building each class at import cost a
     short-lived program, like a monitoring check, more than the rest of the client). A model lists its
     constructor's fields in ``__model_fields__``; ``additional_properties`` holds what the spec does
-    not name."""
+    not name. The repr reads like the data: fields left ``UNSET`` are not shown, nor
+    ``additional_properties`` when it is empty, and an enum member shows its value."""
 
     __slots__: tuple[str, ...] = ()
     __model_fields__: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        shown = (*self.__model_fields__, "additional_properties")
-        fields = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in shown if hasattr(self, name)
-        )
-        return f"{type(self).__name__}({fields})"
+        fields = [
+            f"{name}={_shown(value)}"
+            for name in self.__model_fields__
+            if (value := getattr(self, name, UNSET)) is not UNSET
+        ]
+        extra = getattr(self, "additional_properties", None)
+        if extra:
+            fields.append(f"additional_properties={extra!r}")
+        return f"{type(self).__name__}({', '.join(fields)})"
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -49,6 +84,261 @@ class Model:
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable: like attrs' default, not hashable
+
+
+class SchemaError(ValueError):
+    """A value that breaks the schema of the model ``from_dict`` reads it into: a required field
+    missing, or a value of the wrong JSON type. ``path`` names the field from the object given to
+    ``from_dict`` (``autotopup_settings.is_enabled``, ``data[3].amount.usd``; empty for that object
+    itself), ``problem`` what is wrong with it (``None``: it is missing)."""
+
+    def __init__(self, path: str, problem: str | None) -> None:
+        super().__init__(path, problem)
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        if self.problem is None:
+            return f"the required field {self.path!r} is missing"
+        return (
+            f"field {self.path!r} {self.problem}"
+            if self.path
+            else f"the value {self.problem}"
+        )
+
+    def within(self, outer: str) -> "SchemaError":
+        """The same error, its path read from the object that holds this one at ``outer``."""
+        if not self.path:
+            path = outer
+        elif self.path.startswith("["):
+            path = outer + self.path
+        else:
+            path = f"{outer}.{self.path}"
+        return SchemaError(path, self.problem)
+
+
+#: JSON's names for a value's type: a message for a reader of the API, not of the SDK's code.
+_JSON_KINDS = (
+    (str, "a string"),
+    (int, "an integer"),
+    (float, "a number"),
+    (Decimal, "a number"),
+)
+
+
+def _got(value: Any) -> str:
+    """``value`` as JSON names it: ``null``, ``true``, ``a string '12.5'`` (a long value cut inside
+    its quotes, so a cut never leaves a quote open)."""
+    if value is None or value is True or value is False:
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, Mapping):
+        kind = "an object"
+    elif isinstance(value, list | tuple):
+        kind = "an array"
+    else:
+        kind = next(
+            (name for python, name in _JSON_KINDS if isinstance(value, python)),
+            type(value).__name__,
+        )
+    if isinstance(value, str):
+        return f"{kind} {value if len(value) <= 60 else value[:57] + '...'!r}"
+    text = repr(value)
+    return f"{kind} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _other(
+    value: Any, path: str, nullable: bool, expected: str, optional: bool = False
+) -> Any:
+    """What a field holding ``value``, which is not ``expected``, reads as: ``UNSET`` when it is absent
+    (optional), ``None`` when it is null and may be; otherwise the :class:`SchemaError`."""
+    if value is UNSET:
+        return UNSET
+    if value is MISSING:
+        raise SchemaError(path, None)
+    if value is None and nullable:
+        return None
+    left_out = " (or left out)" if optional else ""
+    raise SchemaError(
+        path,
+        f"should be {expected}{' or null' if nullable else ''}{left_out}, got {_got(value)}",
+    )
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """A copy of the JSON object ``from_dict`` reads, of which it takes the fields it knows."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise SchemaError("", f"should be an object, got {_got(value)}")
+
+
+def as_string(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    if isinstance(value, str):
+        return value
+    return _other(value, path, nullable, "a string", optional)
+
+
+def as_boolean(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    if value is True or value is False:
+        return value
+    return _other(value, path, nullable, "a boolean", optional)
+
+
+def as_integer(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    return _other(value, path, nullable, "an integer", optional)
+
+
+def as_number(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    """A JSON number as the exact :class:`~decimal.Decimal` it wrote: a ``Decimal`` as is (what the
+    SDK's parser makes of ``12.5``), an int exactly, a float by its shortest repr (``0.1`` is
+    ``Decimal('0.1')``, what ``json.loads`` read). Never a bool, NaN or an infinity."""
+    if isinstance(value, Decimal):
+        if value.is_finite():
+            return value
+    elif isinstance(value, float):
+        if math.isfinite(value):
+            return Decimal(repr(float(value)))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(int(value))
+    else:
+        return _other(value, path, nullable, "a number", optional)
+    raise SchemaError(path, f"should be a finite number, got {_got(value)}")
+
+
+def as_datetime(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise SchemaError(
+                path, f"should be an ISO 8601 date and time, got {_got(value)}"
+            ) from None
+    return _other(
+        value, path, nullable, "an ISO 8601 date and time (a string)", optional
+    )
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def as_enum(
+    kind: type[E],
+    value: Any,
+    path: str = "",
+    nullable: bool = False,
+    optional: bool = False,
+) -> Any:
+    """A member of ``kind``. Its string enums are open: a string the spec does not list is kept as a
+    member of its own (and logged); an integer enum takes only the values listed."""
+    base: type = str if issubclass(kind, str) else int
+    if isinstance(value, base) and not isinstance(value, bool):
+        try:
+            return kind(value)
+        except ValueError:
+            listed = ", ".join(repr(member.value) for member in kind)
+            raise SchemaError(
+                path, f"should be one of {listed}, got {_got(value)}"
+            ) from None
+    return _other(
+        value, path, nullable, "a string" if base is str else "an integer", optional
+    )
+
+
+M = TypeVar("M")
+
+
+def as_model(
+    kind: type[M],
+    value: Any,
+    path: str = "",
+    nullable: bool = False,
+    optional: bool = False,
+) -> Any:
+    if isinstance(value, Mapping):
+        try:
+            return kind.from_dict(value)  # type: ignore[attr-defined]
+        except SchemaError as error:
+            raise error.within(path) from None
+    return _other(value, path, nullable, "an object", optional)
+
+
+def as_list(
+    value: Any,
+    path: str,
+    item: Callable[[Any], Any],
+    nullable: bool = False,
+    optional: bool = False,
+) -> Any:
+    """The JSON array ``value``, each element read by ``item`` (an ``as_...`` check or ``from_dict``)."""
+    if not isinstance(value, list):
+        return _other(value, path, nullable, "an array", optional)
+    items = []
+    index = 0
+    try:
+        for index, element in enumerate(value):
+            items.append(item(element))
+    except SchemaError as error:
+        raise error.within(f"{path}[{index}]") from None
+    return items
+
+
+def _placeholder_pattern() -> Any:
+    import os
+    import re
+
+    # Random per process: no text a server sends can hold it, so only the numbers are substituted.
+    marker = os.urandom(16).hex()
+    return marker, re.compile(f'"{marker}([0-9]+)"')
+
+
+_PLACEHOLDER: Any = None
+
+
+def json_text(
+    data: Any, *, indent: int | None = None, ensure_ascii: bool = True
+) -> str:
+    """``data`` as JSON text, each ``Decimal`` written as a JSON number of its own digits, never through
+    a float (``Decimal('0.000105')`` is ``0.000105``, a sum of many digits keeps them all). Compact
+    without ``indent``. A non-finite number is refused (``ValueError``): it is not JSON."""
+    import json
+
+    global _PLACEHOLDER
+    if _PLACEHOLDER is None:
+        _PLACEHOLDER = _placeholder_pattern()
+    marker, pattern = _PLACEHOLDER
+    numbers: list[str] = []
+
+    def number(value: Any) -> str:
+        if not isinstance(value, Decimal):
+            raise TypeError(
+                f"Object of type {type(value).__name__} is not JSON serializable"
+            )
+        if not value.is_finite():
+            raise ValueError(f"{value!r} is not a JSON number")
+        numbers.append(f"{value:f}")  # positional: 1E+2 is written 100
+        return f"{marker}{len(numbers) - 1}"
+
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(
+        data,
+        default=number,
+        indent=indent,
+        separators=separators,
+        ensure_ascii=ensure_ascii,
+        allow_nan=False,
+    )
+    return pattern.sub(lambda found: numbers[int(found[1])], text) if numbers else text
 
 
 class File(Model):
@@ -92,4 +382,24 @@ class Response(Model, Generic[T]):
         self.parsed = parsed
 
 
-__all__ = ["UNSET", "File", "FileTypes", "Model", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "MISSING",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "Model",
+    "RequestFiles",
+    "Response",
+    "SchemaError",
+    "Unset",
+    "as_boolean",
+    "as_datetime",
+    "as_enum",
+    "as_integer",
+    "as_list",
+    "as_model",
+    "as_number",
+    "as_object",
+    "as_string",
+    "json_text",
+]

@@ -3,6 +3,8 @@ server's answers from the spec (``fake_api.from_spec``), and for the tests to fe
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 DATE_TIME = "2026-08-21T00:00:00+00:00"  # in the form the generated models give back
@@ -33,3 +35,9 @@ def example(schema: Any, components: dict[str, Any]) -> Any:
     if kind == "string":
         return DATE_TIME if schema.get("format") == "date-time" else "x"
     return {"number": 1.5, "integer": 1, "boolean": True}.get(str(kind), "x")
+
+
+def exact(body: Any) -> Any:
+    """``body`` with its numbers as a generated model's ``to_dict()`` gives them back: the exact
+    ``Decimal`` of each number's JSON text (``1.56`` is ``Decimal('1.56')``, which no float equals)."""
+    return json.loads(json.dumps(body), parse_float=Decimal)

@@ -8,11 +8,11 @@ so the decoded bytes held never exceed the cap by more than one small step, what
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -20,7 +20,9 @@ import httpx
 #: What the SDK asks for: encodings it decodes itself, with bounds (no brotli, no zstd).
 ACCEPT_ENCODING = "gzip, deflate"
 _STEP = 64 * 1024
-_LARGEST_FINITE_INT = int(sys.float_info.max)
+#: The largest number a float holds: a JSON number beyond it is refused, as a float would overflow.
+_LARGEST_INT = int(sys.float_info.max)
+_LARGEST_DECIMAL = Decimal(_LARGEST_INT)
 
 
 class BodyTooLarge(Exception):
@@ -46,9 +48,24 @@ class UnsupportedEncoding(Exception):
         self.encoding = encoding
 
 
+def content_headers(response: httpx.Response) -> tuple[str, str]:
+    """The ``Content-Encoding`` (several joined by ``", "``) and the ``Content-Type``'s media type, lower
+    case (``"application/json"``; ``""`` when absent): one pass over the headers, where each
+    ``headers.get`` would decode all of them again (it runs for every answer)."""
+    encodings: list[bytes] = []
+    content_type = b""
+    for name, value in response.headers.raw:
+        lowered = name.lower()
+        if lowered == b"content-encoding":
+            encodings.append(value)
+        elif lowered == b"content-type":
+            content_type = value
+    media_type = content_type.split(b";", 1)[0].strip().lower()
+    return b", ".join(encodings).decode("latin-1"), media_type.decode("latin-1")
+
+
 class _Decoder:
-    def __init__(self, response: httpx.Response) -> None:
-        encoding = response.headers.get("content-encoding", "")
+    def __init__(self, response: httpx.Response, encoding: str) -> None:
         codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
         codings = [coding for coding in codings if coding != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
@@ -60,6 +77,8 @@ class _Decoder:
         elif self._coding == "deflate":
             self._zlib = zlib.decompressobj()
         self._first = True
+        #: No coding: the raw bytes are the body.
+        self.identity = self._zlib is None
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Decoded bytes of ``data``, in steps of at most 64 KiB."""
@@ -95,10 +114,12 @@ class _Collector:
     """Gathers decoded bytes up to ``cap``; past it, :class:`BodyTooLarge` (or, with ``truncate``,
     the bytes up to the cap, quietly)."""
 
-    def __init__(self, response: httpx.Response, cap: int, ends_at: float | None, truncate: bool) -> None:
+    def __init__(
+        self, response: httpx.Response, cap: int, ends_at: float | None, truncate: bool, encoding: str
+    ) -> None:
         self.response = response
         try:
-            self.decoder: _Decoder | None = _Decoder(response)
+            self.decoder: _Decoder | None = _Decoder(response, encoding)
         except UnsupportedEncoding:
             if not truncate:
                 raise
@@ -114,6 +135,8 @@ class _Collector:
             raise BodyTooSlow
         if self.decoder is None:
             return False
+        if self.decoder.identity:
+            return self._keep(raw)
         return all(self._keep(chunk) for chunk in self.decoder.feed(raw))
 
     def finish(self) -> bytes:
@@ -132,13 +155,18 @@ class _Collector:
         return True
 
 
-def read_body(response: httpx.Response, cap: int, ends_at: float | None, *, truncate: bool = False) -> bytes:
+def read_body(
+    response: httpx.Response, cap: int, ends_at: float | None, *, truncate: bool = False, encoding: str | None = None
+) -> bytes:
     """The decoded body of a streamed ``response``, at most ``cap`` bytes, read before ``ends_at``
-    (``time.monotonic()``). Closes the response."""
+    (``time.monotonic()``). Closes the response. ``encoding``: its ``Content-Encoding``, when the
+    caller has read it already (:func:`content_headers`)."""
     if response.is_stream_consumed:
         return _in_memory(response, cap, truncate)
     try:
-        collector = _Collector(response, cap, ends_at, truncate)
+        if encoding is None:
+            encoding = content_headers(response)[0]
+        collector = _Collector(response, cap, ends_at, truncate, encoding)
         for raw in response.iter_raw():
             if not collector.add(raw):
                 return bytes(collector.body)
@@ -147,12 +175,16 @@ def read_body(response: httpx.Response, cap: int, ends_at: float | None, *, trun
         response.close()
 
 
-async def aread_body(response: httpx.Response, cap: int, ends_at: float | None, *, truncate: bool = False) -> bytes:
+async def aread_body(
+    response: httpx.Response, cap: int, ends_at: float | None, *, truncate: bool = False, encoding: str | None = None
+) -> bytes:
     """:func:`read_body` for an async response."""
     if response.is_stream_consumed:
         return _in_memory(response, cap, truncate)
     try:
-        collector = _Collector(response, cap, ends_at, truncate)
+        if encoding is None:
+            encoding = content_headers(response)[0]
+        collector = _Collector(response, cap, ends_at, truncate, encoding)
         chunks: AsyncIterator[bytes] = response.aiter_raw()
         async for raw in chunks:
             if not collector.add(raw):
@@ -178,11 +210,17 @@ def _reject_constant(name: str) -> Any:
     raise UnreadableJSON(f"it has the non-finite number {name}, which is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+
+
 def parse_json(body: bytes, max_depth: int) -> Any:
-    """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), every number finite as a float
-    (``1e999`` overflows to infinity, so it is refused too), nested at most ``max_depth`` deep."""
+    """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), nested at most ``max_depth``
+    deep, every number within a float's range (``1e999`` is refused). A number with a fraction or an
+    exponent is the exact :class:`~decimal.Decimal` it wrote (``0.1`` is ``Decimal('0.1')``); a
+    whole number is an int."""
     try:
-        data = json.loads(body, parse_constant=_reject_constant)
+        # json.loads with options would build a decoder for every answer: one, made once, serves.
+        data = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except RecursionError:
         raise UnreadableJSON(f"it is nested deeper than {max_depth} levels") from None
     except ValueError as exc:
@@ -192,26 +230,38 @@ def parse_json(body: bytes, max_depth: int) -> Any:
 
 
 def _check_tree(data: Any, max_depth: int) -> None:
-    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers finite."""
-    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers in range.
+    It builds no paths (it runs on every large answer); :func:`_locate` names the field of a failure."""
+    stack: list[tuple[Any, int]] = [([data], 0)]
     while stack:
-        value, depth, path = stack.pop()
-        kind = type(value)
-        if kind is float or kind is int:
-            if not math.isfinite(value) if kind is float else abs(value) > _LARGEST_FINITE_INT:
-                raise UnreadableJSON(f"field {path or '(the body)'!r} is not a finite number")
-            continue
-        if kind is not dict and kind is not list:
-            continue
+        container, depth = stack.pop()
         if depth > max_depth:
             raise UnreadableJSON(f"it is nested deeper than {max_depth} levels")
-        if kind is dict:
+        for item in container.values() if type(container) is dict else container:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            elif (kind is Decimal and item.adjusted() >= _LARGEST_EXPONENT and abs(item) > _LARGEST_DECIMAL) or (
+                kind is int and abs(item) > _LARGEST_INT
+            ):
+                raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} is not a finite number")
+
+
+def _locate(data: Any, number: Any) -> str:
+    """The path of ``number`` (the very object) in ``data``: ``data[3].amount.usd``."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if value is number:
+            return path
+        if type(value) is dict:
             prefix = f"{path}." if path else ""
-            stack.extend((item, depth + 1, f"{prefix}{key}") for key, item in value.items() if type(item) in _WALKED)
-        else:
-            stack.extend(
-                (item, depth + 1, f"{path}[{index}]") for index, item in enumerate(value) if type(item) in _WALKED
-            )
+            stack.extend((item, f"{prefix}{key}") for key, item in value.items())
+        elif type(value) is list:
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+    return ""
 
 
-_WALKED = (dict, list, float, int)
+#: Numbers beyond a float's range are refused. Below this decimal exponent a number is well within
+#: it, so the exact comparison is made only for the rare larger one.
+_LARGEST_EXPONENT = 308

@@ -46,6 +46,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
+from ._money import usd
 from ._resource import Call, Plan, Steps, _Operation
 
 if TYPE_CHECKING:
@@ -254,15 +255,6 @@ def is_regular_key_refusal(exc: PermissionDeniedError) -> bool:
     return any(REGULAR_KEY_REFUSAL in text.lower() for text in texts)
 
 
-def _amount(what: str, value: float) -> Decimal:
-    from ._usage import exact
-
-    amount = exact(value)
-    if not amount.is_finite() or amount < 0:
-        raise ResponseValidationError(f"{what} is {value!r}: an amount of USD must be finite and 0 or more")
-    return amount
-
-
 def _spend(prefix: str | None, start: datetime.datetime, end: datetime.datetime) -> Steps[Decimal]:
     """A key's usage total over ``[start, end)`` (``prefix`` None: the caller's own key)."""
     # Imported here: billing.keys loads this module, and a keys command reads no usage.
@@ -277,7 +269,7 @@ def _spend(prefix: str | None, start: datetime.datetime, end: datetime.datetime)
         # None too: a usage answer that does not say which key it measured may be the account's.
         shown = "no key" if report.api_key_prefix is None else f"another key ({report.api_key_prefix[:20]!r})"
         raise ResponseValidationError(f"{where} answered for {shown}")
-    return _amount(f"{where}: the spend", float(report.spend))
+    return usd(report.spend, f"{where}: the spend", at_least_zero=True)
 
 
 def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> Steps[KeyBudget]:
@@ -285,14 +277,14 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
 
     prefix = key.prefix
     # The record is checked whole before any usage request: a broken one costs no further calls.
-    monthly = _amount(f"key {prefix}: monthly_usage", key.monthly_usage)
+    monthly = usd(key.monthly_usage, f"key {prefix}: monthly_usage", at_least_zero=True)
     created_at = _utc(key.created_at, f"key {prefix[:20]!r}: created_at")
     retention = threshold = start = reset = None
     limit = key.limit
     if limit is not None and not isinstance(limit, Unset):
         if isinstance(limit.threshold, Unset) or isinstance(limit.retention, Unset):
             raise ResponseValidationError(f"key {prefix}: a limit without both threshold and retention")
-        threshold = _amount(f"key {prefix}: limit.threshold", limit.threshold)
+        threshold = usd(limit.threshold, f"key {prefix}: limit.threshold", at_least_zero=True)
         retention = limit.retention.value
         start, reset = period_of(retention, created_at, now)
     capped = False

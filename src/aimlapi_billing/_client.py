@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, Type
 
 import httpx
 from aimlapi_billing_client.models import TransactionDirection, TransactionType
+from aimlapi_billing_client.types import SchemaError
 
 from ._body import (
     ACCEPT_ENCODING,
@@ -29,6 +30,7 @@ from ._body import (
     UnreadableJSON,
     UnsupportedEncoding,
     aread_body,
+    content_headers,
     parse_json,
     read_body,
 )
@@ -46,6 +48,7 @@ from ._config import (
     resolve_api_key,
     resolve_base_url,
 )
+from ._currency import check_currency
 from ._deadline import Deadline, attempt_ends_at, attempt_seconds, bound_transports, check_seconds
 from ._exceptions import (
     AIMLAPIError,
@@ -85,7 +88,6 @@ from ._retry import (
     is_retryable_status,
     server_requested_delay,
 )
-from ._validation import SchemaMismatch, check_containers, check_currency, check_model
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -151,10 +153,11 @@ class _Retry(NamedTuple):
 
 
 class _Answer(NamedTuple):
-    """A response and its body, read within the bounds."""
+    """A response and its body, read within the bounds, and its media type (``application/json``)."""
 
     response: httpx.Response
     body: bytes
+    media_type: str = ""
 
 
 _Outcome = _Answer | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedEncoding
@@ -359,6 +362,8 @@ class _BaseBilling(Generic[HttpClientT]):
         self._pool_has_headers = http_client is None
         self._logs_limiter = _limiter(logs_rate_limit)
         self._resources: dict[str, Any] = {}
+        #: The last timeout and the wall time an attempt with it may take (see _build_request).
+        self._attempt_for: tuple[Any, float | None] = (NOT_GIVEN, None)
         self._headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -445,19 +450,24 @@ class _BaseBilling(Generic[HttpClientT]):
             _check_timeout(timeout, InvalidParameterError)
         chosen: Any = timeout
         kwargs = endpoint.request_kwargs(**params)
+        # Our own client carries the headers already; merging them per request costs ~10 µs.
+        headers = None if self._pool_has_headers else self._headers
+        body = kwargs.get("content")
+        if body is not None:  # JSON the generated builder wrote, its numbers exact (see json_text)
+            headers = {**(headers or {}), "Content-Type": "application/json"}
         request = self._client.build_request(
             kwargs["method"],
             self.base_url + kwargs["url"],
             params=kwargs.get("params"),
-            # A JSON body's Content-Type comes from httpx; the generated builder's copy is not needed.
-            json=kwargs.get("json"),
-            # Our own client carries the headers already; merging them per request costs ~10 µs.
-            headers=None if self._pool_has_headers else self._headers,
+            content=body,
+            headers=headers,
             timeout=chosen,
         )
         if chosen is httpx.USE_CLIENT_DEFAULT:
             chosen = self._client.timeout
-        return request, attempt_seconds(chosen)
+        if chosen is not self._attempt_for[0]:  # the same timeout as the last call, nearly always
+            self._attempt_for = (chosen, attempt_seconds(chosen))
+        return request, self._attempt_for[1]
 
     def _check_open(self) -> None:
         """Raise :class:`ClientClosedError` if the connection pool is closed: by :meth:`close`, by the
@@ -606,7 +616,7 @@ class _BaseBilling(Generic[HttpClientT]):
         if detail is not None:  # one built by hand has not passed _parse: the same currency rule
             try:
                 check_currency(detail, "detail.")
-            except SchemaMismatch as exc:
+            except SchemaError as exc:
                 raise InvalidParameterError(str(exc)) from None
         walk = _LedgerWalk(_positive_whole("max_pages", max_pages, InvalidParameterError))
         filters = self._transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
@@ -653,9 +663,10 @@ class _BaseBilling(Generic[HttpClientT]):
     ) -> _Answer | _Retry:
         """Turn one attempt's outcome into the answer to parse, a retry after a delay, or a raised error."""
         if isinstance(outcome, _Answer):
-            self._log_response(outcome.response)
-        if isinstance(outcome, _Answer) and outcome.response.is_success:
-            return outcome
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_response(outcome.response)
+            if 200 <= outcome.response.status_code < 300:
+                return outcome
         if isinstance(outcome, BodyTooLarge):
             raise ResponseTooLargeError(
                 f"{endpoint.name} returned {outcome.response.status_code} with a body larger than "
@@ -811,51 +822,46 @@ class _BaseBilling(Generic[HttpClientT]):
         return wait
 
     def _log_request(self, request: httpx.Request) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
+        """Log ``request`` at DEBUG (the caller checks that DEBUG is on: it runs for every attempt)."""
+        logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
 
     def _log_response(self, response: httpx.Response) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "Response: %s %s -> %d (request id %s)",
-                response.request.method,
-                self._redact(str(response.request.url)),
-                response.status_code,
-                printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
-            )
+        """Log ``response`` at DEBUG (the caller checks that DEBUG is on)."""
+        logger.debug(
+            "Response: %s %s -> %d (request id %s)",
+            response.request.method,
+            self._redact(str(response.request.url)),
+            response.status_code,
+            printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
+        )
 
     def _parse(self, endpoint: Endpoint[ModelT], answer: _Answer) -> ModelT:
-        response = answer.response
-        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
-
-        def invalid(reason: str) -> ResponseValidationError:
-            return ResponseValidationError(
-                self._redact(f"{where} but {reason}"), response=self._shown(endpoint, response, answer.body)
-            )
-
-        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        media_type = answer.media_type
         if media_type and media_type != "application/json" and not media_type.endswith("+json"):
-            raise invalid(f"the body is {media_type[:100]!r}, not JSON")
+            raise self._invalid(endpoint, answer, f"the body is {media_type[:100]!r}, not JSON")
         try:
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
-            raise invalid(str(exc)) from None
-        self._register_secret(endpoint, data)
-        if not isinstance(data, dict):
-            raise invalid(f"the body is a JSON {type(data).__name__}, not an object")
+            raise self._invalid(endpoint, answer, str(exc)) from None
+        if endpoint.secret_path:
+            self._register_secret(endpoint, data)
+        if type(data) is not dict:
+            raise self._invalid(endpoint, answer, f"the body is a JSON {type(data).__name__}, not an object")
         try:
-            model = endpoint.model_class().from_dict(data)
-            check_model(model)
-            check_containers(data, model)
+            # The generated from_dict checks every field it reads (see its SchemaError).
+            model: ModelT = endpoint.model_class().from_dict(data)
             check_currency(model)  # every answer with a currency, in this one place: USD or refused
-        except KeyError as exc:
-            raise invalid(f"the required field {exc.args[0]!r} is missing") from None
-        except SchemaMismatch as exc:
-            raise invalid(str(exc)) from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise invalid(f"a field has an invalid value ({exc})") from None
-        result: ModelT = model
-        return result
+        except SchemaError as exc:
+            raise self._invalid(endpoint, answer, str(exc)) from None
+        return model
+
+    def _invalid(self, endpoint: Endpoint[Any], answer: _Answer, reason: str) -> ResponseValidationError:
+        """The error for a 2xx answer that cannot be used, saying why (built only when one is raised)."""
+        response = answer.response
+        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
+        return ResponseValidationError(
+            self._redact(f"{where} but {reason}"), response=self._shown(endpoint, response, answer.body)
+        )
 
 
 class Billing(_BaseBilling[httpx.Client]):
@@ -917,17 +923,21 @@ class Billing(_BaseBilling[httpx.Client]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            wait = self._rate_slot(endpoint, request, clock)
-            if wait:
-                time.sleep(wait)
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    time.sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
-            self._log_request(request)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
             try:
                 with attempt_ends_at(ends_at):
                     response = self._client.send(request, stream=True)
                     cap, truncate = self._body_cap(endpoint, response)
-                    outcome = _Answer(response, read_body(response, cap, ends_at, truncate=truncate))
+                    encoding, media_type = content_headers(response)
+                    body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                    outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
             except RuntimeError:
@@ -942,11 +952,16 @@ class Billing(_BaseBilling[httpx.Client]):
     def _run(self, plan: Plan[T], raw: bool) -> Any:
         """Make the requests of ``plan``, one after another, within its deadline."""
         clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request
+            model, answer = self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._respond(result, [answer]) if raw else result
         answers: list[_Answer] = []
         received: Any = None
         while True:
             try:
-                call = plan.steps.send(received)
+                call = steps.send(received)
             except StopIteration as done:
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
@@ -1028,17 +1043,21 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            wait = self._rate_slot(endpoint, request, clock)
-            if wait:
-                await _async_sleep(wait)
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    await _async_sleep(wait)
             ends_at = clock.attempt_end(attempt)
             outcome: _Outcome
-            self._log_request(request)
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
             try:
                 async with asyncio.timeout(None if ends_at is None else ends_at - time.monotonic()):
                     response = await self._client.send(request, stream=True)
                     cap, truncate = self._body_cap(endpoint, response)
-                    outcome = _Answer(response, await aread_body(response, cap, ends_at, truncate=truncate))
+                    encoding, media_type = content_headers(response)
+                    body = await aread_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                    outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
             except TimeoutError:  # asyncio.timeout: the attempt's wall time is up
@@ -1055,11 +1074,16 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient]):
     async def _run(self, plan: Plan[T], raw: bool) -> Any:
         """Make the requests of ``plan``, one after another, within its deadline."""
         clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request
+            model, answer = await self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._respond(result, [answer]) if raw else result
         answers: list[_Answer] = []
         received: Any = None
         while True:
             try:
-                call = plan.steps.send(received)
+                call = steps.send(received)
             except StopIteration as done:
                 return self._respond(done.value, answers) if raw else done.value
             model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)

@@ -9,14 +9,13 @@ client wraps the attempt in ``asyncio.timeout``. Both also check the clock betwe
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import math
 import ssl
 import time
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import httpx
 
@@ -108,13 +107,20 @@ def bound_transports(client: httpx.Client) -> None:
             pool._network_backend = bounded(backend)  # type: ignore[union-attr]
 
 
-@contextlib.contextmanager
-def attempt_ends_at(moment: float | None) -> Iterator[None]:
-    token = _ATTEMPT_ENDS_AT.set(moment)
-    try:
-        yield
-    finally:
-        _ATTEMPT_ENDS_AT.reset(token)
+class attempt_ends_at:  # a context manager, named as one
+    """Within it, the bounded streams end their reads and writes at ``moment`` (``time.monotonic()``).
+    A class, not a ``contextlib`` generator: it runs on every request (a tenth of the cost)."""
+
+    __slots__ = ("_moment", "_token")
+
+    def __init__(self, moment: float | None) -> None:
+        self._moment = moment
+
+    def __enter__(self) -> None:
+        self._token = _ATTEMPT_ENDS_AT.set(self._moment)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _ATTEMPT_ENDS_AT.reset(self._token)
 
 
 def attempt_seconds(timeout: float | httpx.Timeout | None) -> float | None:

@@ -25,6 +25,7 @@ from aimlapi_billing_client.models import (
 from aimlapi_billing_client.types import Unset
 
 from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
+from ._money import usd
 
 DAY = datetime.timedelta(days=1)
 RECENT = datetime.timedelta(days=7)
@@ -37,14 +38,6 @@ TOP_MODELS = 10
 #: does not write this many for one account.
 MAX_ENTRIES_WITHOUT_PROGRESS = 5_000
 NO_MODEL = "(no model)"
-
-
-def money(value: float | int) -> Decimal:
-    """A JSON number as Decimal via its shortest repr: 0.1 stays 0.1, not 0.1000000000000000055…"""
-    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not amount.is_finite():  # the client refuses these; a model built by hand may still hold one
-        raise ResponseValidationError(f"an amount is not a finite number: {value!r}")
-    return amount
 
 
 @dataclass(frozen=True)
@@ -88,11 +81,10 @@ class Forecast:
         return self.runway_days is None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: money and day counts as decimal strings, moments in ISO 8601, windows in days."""
+        """The forecast as plain data: money and day counts as exact ``Decimal`` (the CLI writes each as
+        a JSON number of its digits), moments in ISO 8601, windows in days."""
 
         def plain(value: Any) -> Any:
-            if isinstance(value, Decimal):
-                return f"{value:f}"  # positional, never "1E+2"
             if isinstance(value, datetime.datetime):
                 return value.isoformat()
             if isinstance(value, datetime.timedelta):
@@ -153,7 +145,7 @@ class LedgerWindow:
             # The account's opening entry: there is no history before it to average over.
             self.history_start = created if self.history_start is None else min(self.history_start, created)
         if entry.direction is TransactionDirection.CHARGE:
-            amount = money(entry.amount.usd)
+            amount = usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
             self.spend += amount
             if created >= self.recent_start:
                 self.spend_recent += amount
@@ -161,7 +153,7 @@ class LedgerWindow:
             _add(self.by_model, entry.model or NO_MODEL, amount)
         elif entry.direction is not TransactionDirection.TOPUP:
             self.unclassified += 1
-            self.unclassified_usd += money(entry.amount.usd)
+            self.unclassified_usd += usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
             self.unknown_directions.add(entry.direction.value)
         return True
 
@@ -170,13 +162,13 @@ class LedgerWindow:
         covered = max(self.as_of - began, MIN_COVERED)
         days = _days(covered)
         recent_days = _days(min(covered, RECENT))
-        balance = money(detail.current_balance)
+        balance = usd(detail.current_balance, "the balance", at_least_zero=False)
         burn = self.spend / days
         burn_recent = self.spend_recent / recent_days
         runway = _runway(balance, burn)
         settings = detail.autotopup_settings
         enabled = autotopup_enabled(settings)
-        threshold = _optional_money(settings.threshold)
+        threshold = _optional_usd(settings.threshold, "the auto top-up threshold")
         next_topup = None
         if enabled is True and threshold is not None and burn > 0:
             next_topup = self._after(max(balance - threshold, Decimal(0)) / burn)
@@ -197,7 +189,7 @@ class LedgerWindow:
             depletion_at=None if runway is None else self._after(runway),
             autotopup_enabled=enabled,
             autotopup_threshold_usd=threshold,
-            autotopup_amount_usd=_optional_money(settings.amount),
+            autotopup_amount_usd=_optional_usd(settings.amount, "the auto top-up amount"),
             next_topup_at=next_topup,
             entries_read=self.entries_read,
             unclassified_entries=self.unclassified,
@@ -233,8 +225,8 @@ def autotopup_enabled(settings: AutoTopupSettings) -> bool | None:
     return settings.is_enabled if isinstance(settings.is_enabled, bool) else None
 
 
-def _optional_money(value: float | int | Unset | None) -> Decimal | None:
-    return None if isinstance(value, Unset) or value is None else money(value)
+def _optional_usd(value: Decimal | Unset | None, what: str) -> Decimal | None:
+    return None if isinstance(value, Unset) or value is None else usd(value, what, at_least_zero=False)
 
 
 def _moment(text: str) -> datetime.datetime:

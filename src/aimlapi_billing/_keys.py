@@ -26,7 +26,6 @@ from __future__ import annotations
 import builtins
 import datetime
 import functools
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic
 from ._budgets import budget_plan, own_key_fallback
 from ._client import NOT_GIVEN
 from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._money import usd
 from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, Retry, ShapeT, operation, single
 from ._secret import SecretKey
@@ -103,7 +103,7 @@ class CreatedKey:
     limit: KeyLimit | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    monthly_usage: float
+    monthly_usage: Decimal
 
     def __repr__(self) -> str:
         return f"CreatedKey(prefix={self.prefix!r}, name={self.name!r}, key={self.key!r})"
@@ -271,7 +271,7 @@ def _differences(client: _BaseBilling[Any], expected: dict[str, Any], answer: An
     from aimlapi_billing_client.types import Unset
 
     def shown(value: Any) -> str:
-        return printable(client._redact(repr(value)))
+        return printable(client._redact(str(value) if isinstance(value, Decimal) else repr(value)))
 
     wrong: builtins.list[str] = []
     for field, wanted in expected.items():
@@ -282,11 +282,7 @@ def _differences(client: _BaseBilling[Any], expected: dict[str, Any], answer: An
                 if isinstance(want, Unset):
                     continue
                 got = None if limit is None or isinstance(limit, Unset) else getattr(limit, part)
-                same = (
-                    isinstance(got, int | float) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
-                    if part == "threshold"
-                    else _value(got) == _value(want)
-                )
+                same = _same_amount(got, want) if part == "threshold" else _value(got) == _value(want)
                 if not same:
                     wrong.append(f"limit.{part} is {shown(None if isinstance(got, Unset) else _value(got))}")
         elif field == "scopes":
@@ -300,6 +296,17 @@ def _differences(client: _BaseBilling[Any], expected: dict[str, Any], answer: An
             if got != wanted or type(got) is not type(wanted):
                 wrong.append(f"{field} is {shown(None if isinstance(got, Unset) else got)}")
     return wrong
+
+
+#: How far an answered limit may be from the one sent and still confirm it: a server that stores the
+#: amount as a binary float answers 0.30000000000000004 for 0.3.
+_AMOUNT_TOLERANCE = Decimal("1e-9")
+
+
+def _same_amount(got: object, want: Decimal) -> bool:
+    """Whether the answered amount ``got`` is ``want``, within :data:`_AMOUNT_TOLERANCE` (relative to
+    amounts over 1 USD)."""
+    return isinstance(got, Decimal) and abs(got - want) <= _AMOUNT_TOLERANCE * max(Decimal(1), abs(want))
 
 
 def _value(item: Any) -> Any:
@@ -348,14 +355,8 @@ def _limit(threshold: object, retention: object) -> KeyLimit:
 
     limit = KeyLimit()
     if threshold is not None:
-        if (
-            isinstance(threshold, bool)
-            or not isinstance(threshold, int | float | Decimal)
-            or not math.isfinite(threshold)
-            or threshold < 0
-        ):
-            raise InvalidParameterError(f"threshold must be a finite amount of USD, 0 or more, not {threshold!r}")
-        limit.threshold = float(threshold)
+        # Sent as the exact decimal: 0.1 (a float) is the JSON number 0.1, a Decimal its own digits.
+        limit.threshold = usd(threshold, "threshold", at_least_zero=True, error=InvalidParameterError)
     if retention is not None:
         known = KeyLimitRetention.known_values()
         if not isinstance(retention, str) or retention not in known:

@@ -28,6 +28,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._client import NOT_GIVEN, PageGuards
@@ -188,7 +189,7 @@ class _OffsetWalk(PageGuards):
         such a row is known by its whole content, so only an identical row counts as seen again."""
         new = []
         for row in rows:
-            content = _digest(json.dumps(row.to_dict(), sort_keys=True))
+            content = _digest(json.dumps(row.to_dict(), sort_keys=True, default=_same_number))
             identity = row.inference_id
             has_id = isinstance(identity, str) and bool(identity.strip())
             # "id:"/"row:" keep an inference_id from ever meeting a row's content digest.
@@ -225,6 +226,12 @@ class _OffsetWalk(PageGuards):
         self.seen.clear()
         if self.take_back is not None:
             self.take_back()
+
+
+def _same_number(amount: Decimal) -> str:
+    """A row's money for its digest: one text per amount, so ``0.1`` sent again as ``0.10`` is no
+    other content."""
+    return f"{amount.normalize():f}"
 
 
 def _digest(text: str) -> int:

@@ -47,8 +47,9 @@ from ._client import _BaseBilling, _ledger_entries, _LedgerWalk, _positive_whole
 from ._exceptions import InvalidParameterError, ResponseValidationError
 from ._keys import LIST_KEYS, _data
 from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _window_rows
+from ._money import usd
 from ._resource import Call, Plan, Steps, Walk
-from ._usage import USAGE, Moment, _iso, check_echo, combine, exact
+from ._usage import USAGE, Moment, _iso, check_echo, combine
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey, LogEntry, Transaction
@@ -86,9 +87,9 @@ class RowMismatch:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "ledger_usd": _plain(self.ledger_usd),
-            "logs_usd": _plain(self.logs_usd),
-            "difference_usd": _plain(self.difference),
+            "ledger_usd": self.ledger_usd,
+            "logs_usd": self.logs_usd,
+            "difference_usd": self.difference,
             "created": self.created,
             "model": self.model,
         }
@@ -145,35 +146,32 @@ class Reconciliation:
         return not mismatched and self.totals_agree
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: money as decimal strings (exact), durations in seconds."""
+        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI writes each as a JSON
+        number of its digits), durations in seconds."""
         return {
             "start": self.start,
             "end": self.end,
             "currency": self.currency,
             "agree": self.agree,
-            "tolerance_usd": _plain(self.tolerance),
+            "tolerance_usd": self.tolerance,
             "settle_seconds": self.settle.total_seconds(),
             "key_prefixes": list(self.key_prefixes),
-            "ledger": {"spend": _plain(self.ledger_usd), "charges": self.ledger_charges},
+            "ledger": {"spend": self.ledger_usd, "charges": self.ledger_charges},
             "logs": {
-                "spend": _plain(self.logs_usd),
+                "spend": self.logs_usd,
                 "rows": self.logs_rows,
                 "charged_rows": self.logs_charged_rows,
-                "pending_spend": _plain(self.pending_usd),
+                "pending_spend": self.pending_usd,
             },
-            "usage": {"spend": _plain(self.usage_usd), "requests": self.usage_requests},
-            "ledger_minus_logs_usd": _plain(self.ledger_vs_logs_usd),
-            "usage_minus_logs_usd": _plain(self.usage_vs_logs_usd),
+            "usage": {"spend": self.usage_usd, "requests": self.usage_requests},
+            "ledger_minus_logs_usd": self.ledger_vs_logs_usd,
+            "usage_minus_logs_usd": self.usage_vs_logs_usd,
             "only_in_logs": [row.to_dict() for row in self.only_in_logs],
             "only_in_ledger": [row.to_dict() for row in self.only_in_ledger],
             "amounts_differ": [row.to_dict() for row in self.amounts_differ],
             "pending": [row.to_dict() for row in self.pending],
             "ledger_other_entries": self.ledger_other_entries,
         }
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:f}"  # positional, never "1E+2"
 
 
 def _moment(where: str, text: str) -> datetime.datetime:
@@ -185,13 +183,13 @@ def _moment(where: str, text: str) -> datetime.datetime:
 
 
 def check_tolerance(tolerance: object) -> Decimal:
-    if isinstance(tolerance, bool) or not isinstance(tolerance, Decimal | int | float | str):
-        raise InvalidParameterError(f"tolerance must be an amount of USD, not {tolerance!r}")
     try:
-        value = Decimal(repr(tolerance)) if isinstance(tolerance, float) else Decimal(tolerance)
+        # Text as typed ("0.1" is exactly a dime); a number through the one money check.
+        amount = Decimal(tolerance) if isinstance(tolerance, str) else tolerance
     except InvalidOperation:
         raise InvalidParameterError(f"tolerance must be an amount of USD, not {tolerance!r}") from None
-    if not value.is_finite() or not Decimal(0) < value <= Decimal(1_000_000):
+    value = usd(amount, "tolerance", at_least_zero=True, error=InvalidParameterError)
+    if not Decimal(0) < value <= Decimal(1_000_000):
         raise InvalidParameterError(f"tolerance must be more than 0 and at most 1,000,000 USD, not {tolerance!r}")
     return value
 
@@ -203,14 +201,14 @@ def check_settle(settle: object) -> datetime.timedelta:
 
 
 #: One id's charges: the amount as the JSON's number (or their exact sum), when, and the model.
-_Charge = tuple[float | Decimal, str, str | None]
+_Charge = tuple[Decimal, str, str | None]
 
 
 class _Ledger:
     """The ledger's ``MODEL_USAGE`` charges by ``reference_id``, read before the logs so that each log
-    row is compared as it arrives and kept only when it is a mismatch. Per charge: its amount as the
-    JSON's number (a float, made exact when compared; several charges of one id add up exactly), when,
-    and the model (one string per model name)."""
+    row is compared as it arrives and kept only when it is a mismatch. Per charge: its amount (the
+    model's exact ``Decimal``; several charges of one id add up), when, and the model (one string per
+    model name)."""
 
     def __init__(self, end: datetime.datetime) -> None:
         self.end = end
@@ -241,16 +239,16 @@ class _Ledger:
             else:
                 self.other += 1
             return
-        usd = entry.amount.usd
+        amount = usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
         into = self.late if late else self.on_time
         before = into.get(key)
         if before is None:
             model = entry.model if entry.model is None else self._models.setdefault(entry.model, entry.model)
-            into[key] = (usd, entry.created_at, model)
+            into[key] = (amount, entry.created_at, model)
         else:
-            into[key] = (_usd(before[0]) + _usd(usd), before[1], before[2])
+            into[key] = (before[0] + amount, before[1], before[2])
         if not late:
-            self.usd += _usd(usd)
+            self.usd += amount
             self.charges += before is None
 
     def take(self, key: str) -> Decimal | None:
@@ -265,11 +263,11 @@ class _Ledger:
         if late is not None or late_other:
             self._taken_late.append((key, late, late_other))
         if late is not None:
-            self.usd += _usd(late[0])
+            self.usd += late[0]
             self.charges += on_time is None
         if on_time is None and late is None:
             return None
-        return (_usd(on_time[0]) if on_time else Decimal(0)) + (_usd(late[0]) if late else Decimal(0))
+        return (on_time[0] if on_time else Decimal(0)) + (late[0] if late else Decimal(0))
 
     def commit(self) -> None:
         """What was taken so far stays taken."""
@@ -289,10 +287,6 @@ class _Ledger:
             if late_other:
                 self.late_other[key] = late_other
         self.commit()
-
-
-def _usd(amount: float | Decimal) -> Decimal:
-    return amount if isinstance(amount, Decimal) else exact(amount)
 
 
 class _Tally:
@@ -325,7 +319,7 @@ class _Tally:
         self.ledger.restore()
 
     def add(self, row: LogEntry) -> None:
-        cost = exact(row.cost.usd)
+        cost = usd(row.cost.usd, "a log row's cost.usd", at_least_zero=True)
         self.rows += 1
         self.usd += cost
         if cost != 0:
@@ -387,7 +381,7 @@ def _steps(
             yield from _drain(_window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_walk), tally.add)
             tally.commit()
     only_in_ledger = [
-        RowMismatch(key, _usd(usd), None, created, model) for key, (usd, created, model) in ledger.on_time.items()
+        RowMismatch(key, charged, None, created, model) for key, (charged, created, model) in ledger.on_time.items()
     ]
     return Reconciliation(
         start=pieces[0]["start"],

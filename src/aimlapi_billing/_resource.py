@@ -99,9 +99,10 @@ Walk = Generator["Call | T", Any, None]
 
 
 class Plan(NamedTuple, Generic[T]):
-    """A checked call, not yet made: its steps and the call's ``timeout`` and ``deadline``."""
+    """A checked call, not yet made: its steps (or its one :class:`Call`, for a method that makes one
+    request) and the call's ``timeout`` and ``deadline``."""
 
-    steps: Steps[T]
+    steps: Steps[T] | Call
     timeout: TimeoutTypes
     deadline: DeadlineTypes
 
@@ -115,12 +116,9 @@ class WalkPlan(NamedTuple, Generic[T]):
 
 
 def single(call: Call, timeout: Any, deadline: Any) -> Plan[Any]:
-    """The plan of a method that makes exactly one request."""
-
-    def steps() -> Steps[Any]:
-        return (yield call)
-
-    return Plan(steps(), timeout, deadline)
+    """The plan of a method that makes exactly one request: the call itself, no generator to drive
+    (most calls are one request; the client runs it directly)."""
+    return Plan(call, timeout, deadline)
 
 
 class APIResponse(Generic[T]):

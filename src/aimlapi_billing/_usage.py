@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._exceptions import InvalidParameterError, ResponseValidationError
+from ._money import usd
 from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
 
@@ -92,11 +93,6 @@ class UsageReport:
     parts: tuple[UsageResponse | UsageDetailResponse, ...]
 
 
-def exact(value: float) -> Decimal:
-    """The decimal the JSON wrote: ``repr`` of a float is the shortest string that reads back as it."""
-    return Decimal(repr(value))
-
-
 def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport:
     """One report from the answers for consecutive pieces of a window, in order."""
     if not parts:
@@ -114,11 +110,14 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
     groups: list[UsageGroup] | None = None
     total, charged = Decimal(0), 0
     for number, part in enumerate(parts, 1):
+        where = f"{_name(part)} (piece {number} of {len(parts)})"
         check_figures(part, f"piece {number} of {len(parts)}")
-        total += exact(part.spend)
+        total += usd(part.spend, f"{where} spend", at_least_zero=True)
         charged += part.requests
         for usage in getattr(part, "models", ()):
-            spend[usage.model] = spend.get(usage.model, Decimal(0)) + exact(usage.spend)
+            spend[usage.model] = spend.get(usage.model, Decimal(0)) + usd(
+                usage.spend, f"{where} models[].spend", at_least_zero=True
+            )
             requests[usage.model] = requests.get(usage.model, 0) + usage.requests
         part_groups = getattr(part, "groups", None)
         if isinstance(part_groups, list):
@@ -146,23 +145,16 @@ def _name(part: UsageResponse | UsageDetailResponse) -> str:
 def check_figures(part: UsageResponse | UsageDetailResponse, piece: str) -> None:
     """Raise, naming the field, unless every amount and count of ``part`` is finite and 0 or more."""
     where = f"{_name(part)} ({piece})"
-    _amount(f"{where} spend", part.spend)
+    usd(part.spend, f"{where} spend", at_least_zero=True)
     _count(f"{where} requests", part.requests)
     for usage in getattr(part, "models", ()):
-        _amount(f"{where} models[].spend", usage.spend)
+        usd(usage.spend, f"{where} models[].spend", at_least_zero=True)
         _count(f"{where} models[].requests", usage.requests)
     part_groups = getattr(part, "groups", None)
     for group in part_groups if isinstance(part_groups, list) else ():
-        _amount(f"{where} groups[].spend", group.spend)
+        usd(group.spend, f"{where} groups[].spend", at_least_zero=True)
         _count(f"{where} groups[].requests.total", group.requests.total)
         _count(f"{where} groups[].requests.charged", group.requests.charged)
-
-
-def _amount(where: str, value: float) -> Decimal:
-    amount = exact(value)
-    if not amount.is_finite() or amount < 0:
-        raise ResponseValidationError(f"{where} is {value!r}: an amount of USD is finite and 0 or more")
-    return amount
 
 
 def _count(where: str, value: int) -> int:

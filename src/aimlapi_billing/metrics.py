@@ -120,7 +120,8 @@ from ._client import AsyncBilling, Billing
 from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from ._exporter_server import MAX_CONNECTIONS, MAX_THREADS, REQUEST_TIMEOUT, ExporterServer, make_exporter_server
-from ._forecast import DAY, NO_MODEL, TOP_MODELS, autotopup_enabled, money
+from ._forecast import DAY, NO_MODEL, TOP_MODELS, autotopup_enabled
+from ._money import usd
 from ._redaction import label_text
 
 if TYPE_CHECKING:
@@ -384,7 +385,7 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
     return ranked[:count] + ([(OTHER_MODELS, sum(rest, Decimal(0)))] if rest else [])
 
 
-def _optional(value: float | Unset | None) -> float | None:
+def _optional(value: Decimal | Unset | None) -> float | None:
     return None if value is None or isinstance(value, Unset) else float(value)
 
 
@@ -678,8 +679,11 @@ class BillingCollector:
         forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
         since = datetime.datetime.now(datetime.UTC) - DAY
         spend_24h = sum(
-            (money(entry.amount.usd) for entry in self._billing.transactions(from_=since, direction="CHARGE")),
-            start=money(0),
+            (
+                usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
+                for entry in self._billing.transactions(from_=since, direction="CHARGE")
+            ),
+            start=Decimal(0),
         )
         return dataclasses.replace(
             reading,

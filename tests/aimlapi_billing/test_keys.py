@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -63,6 +64,39 @@ async def test_list_and_current(httpx_mock: HTTPXMock, mode: str) -> None:
     assert keys[0].limit.threshold == 50
     current = await call(mode, lambda billing: billing.keys.current())
     assert current.prefix == "abcd1234"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("threshold", "sent"),
+    [
+        (0.1, b'"threshold":0.1'),
+        (Decimal("1234567.123456789012345"), b'"threshold":1234567.123456789012345'),
+        (7, b'"threshold":7'),
+    ],
+)
+async def test_a_limit_is_sent_with_its_exact_digits_and_confirmed_exactly(
+    httpx_mock: HTTPXMock, mode: str, threshold: Any, sent: bytes
+) -> None:
+    # The answer echoes the digits sent; a float round trip would have sent (and compared) others.
+    echoed = sent.split(b":")[1].decode()
+    answer = json.dumps({"data": {**KEY, "limit": {"retention": "day", "threshold": "@"}}}).replace('"@"', echoed)
+    httpx_mock.add_response(url=PREFIX_URL, method="PATCH", content=answer.encode())
+    updated = await call(mode, lambda billing: billing.keys.update("abcd1234", threshold=threshold, retention="day"))
+    request = httpx_mock.get_request()
+    assert request is not None
+    assert request.headers["Content-Type"] == "application/json"
+    assert sent in request.content
+    assert updated.limit.threshold == Decimal(echoed)
+
+
+@pytest.mark.parametrize("threshold", [True, float("nan"), Decimal("-0.01"), "5", Decimal("Infinity")])
+def test_a_limit_that_is_no_amount_is_refused_before_any_request(httpx_mock: HTTPXMock, threshold: Any) -> None:
+    from aimlapi_billing import Billing
+
+    with Billing() as billing, pytest.raises(InvalidParameterError, match="threshold"):
+        billing.keys.update("abcd1234", threshold=threshold, retention="day")
+    assert httpx_mock.get_requests() == []
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -328,7 +362,7 @@ async def test_errors_are_typed(httpx_mock: HTTPXMock, mode: str) -> None:
         await call(mode, lambda billing: billing.keys.list())
     with pytest.raises(AuthenticationError):
         await call(mode, lambda billing: billing.keys.current())
-    with pytest.raises(ResponseValidationError, match="deleted"):
+    with pytest.raises(ResponseValidationError, match=r"'data\.prefix' should be a string, got an integer 7"):
         await call(mode, lambda billing: billing.keys.delete("abcd1234"))
 
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from fake_api.examples import exact
 from fake_api_server import LEDGER, FakeAIMLAPI, Passthrough, Reply, ledger_entry
 from pytest_httpx import HTTPXMock
 
@@ -199,7 +200,7 @@ def test_has_more_without_a_cursor_ends_the_iteration(httpx_mock: HTTPXMock) -> 
 def test_paging_against_the_real_server(fake_api: FakeAIMLAPI) -> None:
     with Billing(base_url=fake_api.url) as billing:
         entries = list(billing.transactions(limit=2))
-    assert [e.to_dict() for e in entries] == LEDGER
+    assert [e.to_dict() for e in entries] == exact(LEDGER)
     # The server accepts a cursor only byte for byte as issued (its cursors hold + / = & % ?).
     assert len(fake_api.requests_to("/v2/billing/transactions")) == 4
 
@@ -224,7 +225,7 @@ def test_a_429_mid_stream_against_the_real_server(fake_api: FakeAIMLAPI, fast_ba
     fake_api.script("/v2/billing/transactions", Passthrough(), Reply(429, {"message": "slow"}, {"retry-after": "0"}))
     with Billing(base_url=fake_api.url) as billing:
         entries = list(billing.transactions(limit=3))
-    assert [e.to_dict() for e in entries] == LEDGER
+    assert [e.to_dict() for e in entries] == exact(LEDGER)
     assert len(fake_api.requests_to("/v2/billing/transactions")) == 4  # 3 pages + 1 retry
 
 

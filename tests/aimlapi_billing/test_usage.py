@@ -204,7 +204,7 @@ async def test_a_200_day_window_is_three_requests_combined_exactly(httpx_mock: H
         ("a", Decimal("0.3"), 3),
     ]
     assert report.groups is not None
-    assert [g.spend for g in report.groups] == [0.1, 0.2]
+    assert [g.spend for g in report.groups] == [Decimal("0.1"), Decimal("0.2")]
 
 
 def test_a_long_period_becomes_contiguous_pieces_ending_now() -> None:
@@ -292,7 +292,7 @@ def test_any_window_split_at_92_days_gives_the_total_of_one_request(
     whole = answer(charged, start, end)
     inside = [m for s, m in charged if start <= EPOCH + datetime.timedelta(seconds=s) < end]
     assert report.spend == sum((Decimal(m) / 10**6 for m in inside), Decimal(0))
-    assert report.spend == Decimal(repr(whole.spend))
+    assert report.spend == whole.spend  # the model's exact Decimal
     assert report.requests == whole.requests
 
 
@@ -303,7 +303,7 @@ def test_any_split_combines_to_the_same_total(charged: list[tuple[int, int]], cu
     parts = [answer(charged, a, b) for a, b in itertools.pairwise(bounds)]
     whole = answer(charged, bounds[0], bounds[-1])
     report = combine(parts)
-    assert report.spend == Decimal(repr(whole.spend))
+    assert report.spend == whole.spend
     assert report.requests == whole.requests
     assert (report.start, report.end) == (whole.start, whole.end)
 

@@ -15,6 +15,8 @@ from aimlapi_billing_client.models import BalanceResponse, BillingDetailResponse
 from fake_api_server import BALANCE, BILLING, DETAIL
 from pytest_httpx import HTTPXMock
 
+from fake_api.examples import exact
+
 BASE_URL = "https://api.aimlapi.com"
 KEY = "sk-test-generated-client"
 
@@ -26,11 +28,13 @@ ENDPOINTS = [
 
 
 def _round_tripped(body: dict[str, Any]) -> dict[str, Any]:
-    """``body`` as ``to_dict()`` gives it back: date-times come back in Python's ISO format."""
-    if "lastUpdated" in body:
-        parsed = datetime.datetime.fromisoformat(body["lastUpdated"])
-        return {**body, "lastUpdated": parsed.isoformat()}
-    return body
+    """``body`` as ``to_dict()`` gives it back: date-times in Python's ISO format, and numbers as the
+    exact decimals the JSON wrote (``275.78`` is ``Decimal('275.78')``, which no float equals)."""
+    numbers = exact(body)
+    if "lastUpdated" in numbers:
+        parsed = datetime.datetime.fromisoformat(numbers["lastUpdated"])
+        return {**numbers, "lastUpdated": parsed.isoformat()}
+    return numbers
 
 
 def _assert_get_with_bearer_and_no_body(request: httpx.Request, path: str) -> None:

@@ -33,7 +33,9 @@ def test_equality_repr_and_slots_cover_the_fields_and_what_the_spec_does_not_nam
     assert one == same
     assert one != other
     assert one != KeyLimit()  # another class: never equal, whatever the fields
-    assert repr(one) == "BillingResponse(current_balance=1.5, currency='USD', additional_properties={'extra': [1]})"
+    assert repr(one) == (
+        "BillingResponse(current_balance=Decimal('1.5'), currency='USD', additional_properties={'extra': [1]})"
+    )
     with pytest.raises(AttributeError):
         one.curent_balance = 2.0  # type: ignore[attr-defined]  # a typo is an error, not a new attribute
     with pytest.raises(TypeError, match="unhashable"):

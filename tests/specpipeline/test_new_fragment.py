@@ -57,9 +57,9 @@ def test_a_fourteenth_fragment_added_the_documented_way_keeps_the_suite_green(tm
     add_fragment(project, NEW.name, NEW.read_bytes())
     regenerated = run_script(project, "regenerate.py", "--quiet", "--strict")
     assert regenerated.returncode == 0, regenerated.stdout + regenerated.stderr
-    assert "## API changes 0.3.0 -> 0.4.0 (minor bump)" in regenerated.stdout
+    assert "## API changes 0.4.0 -> 0.5.0 (minor bump)" in regenerated.stdout
     assert "- non-breaking: `GET /v1/models`: operation added" in regenerated.stdout
-    assert (project / "src" / "aimlapi_billing" / "_version.py").read_text() == '__version__ = "0.4.0"\n'
+    assert (project / "src" / "aimlapi_billing" / "_version.py").read_text() == '__version__ = "0.5.0"\n'
     assert (project / "generated" / "aimlapi_billing_client" / "api" / "models" / "get_models.py").exists()
 
     # The copy's own client and code first on the path, before the editable install of this tree.

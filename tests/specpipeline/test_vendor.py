@@ -89,7 +89,7 @@ def test_a_non_breaking_change_exits_10_with_the_report_and_is_written_only_with
     assert checked.returncode == 10, checked.stdout + checked.stderr
     assert checked.stdout.startswith(f"# Vendor check: changed, nothing breaking\n\nFragments from {vendor[0]}:\n")
     assert f"- updated: `{FRAGMENT}`" in checked.stdout
-    assert "## API changes 0.3.0 -> 0.4.0 (minor bump)" in checked.stdout
+    assert "## API changes 0.4.0 -> 0.5.0 (minor bump)" in checked.stdout
     assert "- non-breaking: `GET /v2/billing response field pending`: response field added" in checked.stdout
     assert _digest(project) == before  # only reported
 
@@ -101,9 +101,9 @@ def test_a_non_breaking_change_exits_10_with_the_report_and_is_written_only_with
     spec = json.loads((project / "spec" / "openapi.json").read_text(encoding="utf-8"))
     assert "pending" in spec["components"]["schemas"]["BillingResponse"]["properties"]
     assert "pending" in (project / "generated/aimlapi_billing_client/models/billing_response.py").read_text()
-    assert (project / "src" / "aimlapi_billing" / "_version.py").read_text() == '__version__ = "0.4.0"\n'
+    assert (project / "src" / "aimlapi_billing" / "_version.py").read_text() == '__version__ = "0.5.0"\n'
     assert (
-        (project / "CHANGELOG.md").read_text().startswith("# Changelog\n\n## API changes 0.3.0 -> 0.4.0 (minor bump)")
+        (project / "CHANGELOG.md").read_text().startswith("# Changelog\n\n## API changes 0.4.0 -> 0.5.0 (minor bump)")
     )
     assert run_script(project, "regenerate.py", "--check", "--quiet").returncode == 0  # as regenerate makes them
     again = run_script(project, "vendor_check.py", "--base-url", vendor[0])

@@ -2,10 +2,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_boolean,
+    as_datetime,
+    as_enum,
+    as_list,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -49,7 +64,7 @@ class ApiKey(Model):
     """ Creation timestamp (UTC). """
     updated_at: datetime.datetime
     """ Last update timestamp (UTC). """
-    monthly_usage: float
+    monthly_usage: Decimal
     """ Current monthly usage amount. """
     name: None | str | Unset
     """ Human-readable, user-defined name for the API key. """
@@ -63,7 +78,7 @@ class ApiKey(Model):
         scopes: list[KeyScope] | None,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
-        monthly_usage: float,
+        monthly_usage: Decimal,
         name: None | str | Unset = UNSET,
         limit: KeyLimit | None | Unset = UNSET,
     ) -> None:
@@ -78,8 +93,6 @@ class ApiKey(Model):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.key_limit import KeyLimit
-
         prefix = self.prefix
 
         disabled = self.disabled
@@ -135,74 +148,57 @@ class ApiKey(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.key_limit import KeyLimit
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        prefix = d.pop("prefix", MISSING)
+        if type(prefix) is not str:
+            prefix = as_string(prefix, "prefix", False)
 
-        d = dict(src_dict)
-        prefix = d.pop("prefix")
+        disabled = d.pop("disabled", MISSING)
+        if type(disabled) is not bool:
+            disabled = as_boolean(disabled, "disabled", False)
 
-        disabled = d.pop("disabled")
+        scopes = d.pop("scopes", MISSING)
+        scopes = as_list(
+            scopes, "scopes", lambda item: as_enum(KeyScope, item, "", False), True
+        )
 
-        def _parse_scopes(data: object) -> list[KeyScope] | None:
-            if data is None:
-                return data
+        created_at = d.pop("created_at", MISSING)
+        created_at = as_datetime(created_at, "created_at", False)
+
+        updated_at = d.pop("updated_at", MISSING)
+        updated_at = as_datetime(updated_at, "updated_at", False)
+
+        monthly_usage = d.pop("monthly_usage", MISSING)
+        if type(monthly_usage) is int:
+            monthly_usage = Decimal(monthly_usage)
+        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+            monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+
+        name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", True, True)
+
+        limit = d.pop("limit", UNSET)
+        if type(limit) is dict:
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                scopes_type_0 = []
-                _scopes_type_0 = data
-                for scopes_type_0_item_data in _scopes_type_0:
-                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
-
-                    scopes_type_0.append(scopes_type_0_item)
-
-                return scopes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[KeyScope] | None, data)
-
-        scopes = _parse_scopes(d.pop("scopes"))
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        monthly_usage = d.pop("monthly_usage")
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_limit(data: object) -> KeyLimit | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                limit_type_0 = KeyLimit.from_dict(data)
-
-                return limit_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KeyLimit | None | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", True, True)
 
         api_key = cls(
-            prefix=prefix,
-            disabled=disabled,
-            scopes=scopes,
-            created_at=created_at,
-            updated_at=updated_at,
-            monthly_usage=monthly_usage,
-            name=name,
-            limit=limit,
+            prefix,
+            disabled,
+            scopes,
+            created_at,
+            updated_at,
+            monthly_usage,
+            name,
+            limit,
         )
 
         api_key.additional_properties = d
@@ -223,3 +219,9 @@ class ApiKey(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

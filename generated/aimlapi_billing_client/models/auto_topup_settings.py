@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    Unset,
+    as_boolean,
+    as_number,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="AutoTopupSettings")
 
@@ -27,9 +36,9 @@ class AutoTopupSettings(Model):
 
     is_enabled: bool | Unset
     """ Whether auto top-up is enabled. """
-    threshold: float | Unset
+    threshold: Decimal | Unset
     """ Balance threshold that triggers auto top-up (USD). """
-    amount: float | Unset
+    amount: Decimal | Unset
     """ Auto top-up amount (USD). """
     currency: str | Unset
     """ Auto top-up currency (always USD). """
@@ -38,8 +47,8 @@ class AutoTopupSettings(Model):
     def __init__(
         self,
         is_enabled: bool | Unset = UNSET,
-        threshold: float | Unset = UNSET,
-        amount: float | Unset = UNSET,
+        threshold: Decimal | Unset = UNSET,
+        amount: Decimal | Unset = UNSET,
         currency: str | Unset = UNSET,
     ) -> None:
         self.is_enabled = is_enabled
@@ -73,20 +82,35 @@ class AutoTopupSettings(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         is_enabled = d.pop("is_enabled", UNSET)
+        if type(is_enabled) is not bool:
+            is_enabled = as_boolean(is_enabled, "is_enabled", False, True)
 
         threshold = d.pop("threshold", UNSET)
+        if type(threshold) is int:
+            threshold = Decimal(threshold)
+        elif type(threshold) is not Decimal or not threshold.is_finite():
+            threshold = as_number(threshold, "threshold", False, True)
 
         amount = d.pop("amount", UNSET)
+        if type(amount) is int:
+            amount = Decimal(amount)
+        elif type(amount) is not Decimal or not amount.is_finite():
+            amount = as_number(amount, "amount", False, True)
 
         currency = d.pop("currency", UNSET)
+        if type(currency) is not str:
+            currency = as_string(currency, "currency", False, True)
 
         auto_topup_settings = cls(
-            is_enabled=is_enabled,
-            threshold=threshold,
-            amount=amount,
-            currency=currency,
+            is_enabled,
+            threshold,
+            amount,
+            currency,
         )
 
         auto_topup_settings.additional_properties = d

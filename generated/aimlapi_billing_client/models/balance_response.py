@@ -2,9 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_boolean,
+    as_datetime,
+    as_number,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="BalanceResponse")
 
@@ -30,11 +39,11 @@ class BalanceResponse(Model):
         "status_explanation",
     )
 
-    balance: float
+    balance: Decimal
     """ The total credits associated with the provided API key. """
     low_balance: bool
     """ True if the balance is below the threshold. """
-    low_balance_threshold: float
+    low_balance_threshold: Decimal
     """ Threshold for switching to low balance status. """
     last_updated: datetime.datetime
     """ The date of the request — i.e., the current date. """
@@ -48,9 +57,9 @@ class BalanceResponse(Model):
 
     def __init__(
         self,
-        balance: float,
+        balance: Decimal,
         low_balance: bool,
-        low_balance_threshold: float,
+        low_balance_threshold: Decimal,
         last_updated: datetime.datetime,
         auto_debit_status: str,
         status: str,
@@ -98,29 +107,56 @@ class BalanceResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        balance = d.pop("balance")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        balance = d.pop("balance", MISSING)
+        if type(balance) is int:
+            balance = Decimal(balance)
+        elif type(balance) is not Decimal or not balance.is_finite():
+            balance = as_number(balance, "balance", False)
 
-        low_balance = d.pop("lowBalance")
+        low_balance = d.pop("lowBalance", MISSING)
+        if type(low_balance) is not bool:
+            low_balance = as_boolean(low_balance, "lowBalance", False)
 
-        low_balance_threshold = d.pop("lowBalanceThreshold")
+        low_balance_threshold = d.pop("lowBalanceThreshold", MISSING)
+        if type(low_balance_threshold) is int:
+            low_balance_threshold = Decimal(low_balance_threshold)
+        elif (
+            type(low_balance_threshold) is not Decimal
+            or not low_balance_threshold.is_finite()
+        ):
+            low_balance_threshold = as_number(
+                low_balance_threshold, "lowBalanceThreshold", False
+            )
 
-        last_updated = datetime.datetime.fromisoformat(d.pop("lastUpdated"))
+        last_updated = d.pop("lastUpdated", MISSING)
+        last_updated = as_datetime(last_updated, "lastUpdated", False)
 
-        auto_debit_status = d.pop("autoDebitStatus")
+        auto_debit_status = d.pop("autoDebitStatus", MISSING)
+        if type(auto_debit_status) is not str:
+            auto_debit_status = as_string(auto_debit_status, "autoDebitStatus", False)
 
-        status = d.pop("status")
+        status = d.pop("status", MISSING)
+        if type(status) is not str:
+            status = as_string(status, "status", False)
 
-        status_explanation = d.pop("statusExplanation")
+        status_explanation = d.pop("statusExplanation", MISSING)
+        if type(status_explanation) is not str:
+            status_explanation = as_string(
+                status_explanation, "statusExplanation", False
+            )
 
         balance_response = cls(
-            balance=balance,
-            low_balance=low_balance,
-            low_balance_threshold=low_balance_threshold,
-            last_updated=last_updated,
-            auto_debit_status=auto_debit_status,
-            status=status,
-            status_explanation=status_explanation,
+            balance,
+            low_balance,
+            low_balance_threshold,
+            last_updated,
+            auto_debit_status,
+            status,
+            status_explanation,
         )
 
         balance_response.additional_properties = d

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    SchemaError,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.auto_topup_settings import AutoTopupSettings
@@ -29,11 +38,11 @@ class BillingDetailResponse(Model):
         "autotopup_settings",
     )
 
-    user_id: float
+    user_id: Decimal
     """ User ID. """
     email: str
     """ User email. """
-    current_balance: float
+    current_balance: Decimal
     """ Current balance in USD. """
     currency: str
     """ Currency (always USD). """
@@ -43,9 +52,9 @@ class BillingDetailResponse(Model):
 
     def __init__(
         self,
-        user_id: float,
+        user_id: Decimal,
         email: str,
-        current_balance: float,
+        current_balance: Decimal,
         currency: str,
         autotopup_settings: AutoTopupSettings,
     ) -> None:
@@ -83,25 +92,47 @@ class BillingDetailResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.auto_topup_settings import AutoTopupSettings
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        user_id = d.pop("user_id", MISSING)
+        if type(user_id) is int:
+            user_id = Decimal(user_id)
+        elif type(user_id) is not Decimal or not user_id.is_finite():
+            user_id = as_number(user_id, "user_id", False)
 
-        d = dict(src_dict)
-        user_id = d.pop("user_id")
+        email = d.pop("email", MISSING)
+        if type(email) is not str:
+            email = as_string(email, "email", False)
 
-        email = d.pop("email")
+        current_balance = d.pop("current_balance", MISSING)
+        if type(current_balance) is int:
+            current_balance = Decimal(current_balance)
+        elif type(current_balance) is not Decimal or not current_balance.is_finite():
+            current_balance = as_number(current_balance, "current_balance", False)
 
-        current_balance = d.pop("current_balance")
+        currency = d.pop("currency", MISSING)
+        if type(currency) is not str:
+            currency = as_string(currency, "currency", False)
 
-        currency = d.pop("currency")
-
-        autotopup_settings = AutoTopupSettings.from_dict(d.pop("autotopup_settings"))
+        autotopup_settings = d.pop("autotopup_settings", MISSING)
+        if type(autotopup_settings) is dict:
+            try:
+                autotopup_settings = AutoTopupSettings.from_dict(autotopup_settings)
+            except SchemaError as error:
+                raise error.within("autotopup_settings") from None
+        else:
+            autotopup_settings = as_model(
+                AutoTopupSettings, autotopup_settings, "autotopup_settings", False
+            )
 
         billing_detail_response = cls(
-            user_id=user_id,
-            email=email,
-            current_balance=current_balance,
-            currency=currency,
-            autotopup_settings=autotopup_settings,
+            user_id,
+            email,
+            current_balance,
+            currency,
+            autotopup_settings,
         )
 
         billing_detail_response.additional_properties = d
@@ -122,3 +153,9 @@ class BillingDetailResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.auto_topup_settings import AutoTopupSettings

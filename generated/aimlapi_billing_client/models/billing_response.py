@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="BillingResponse")
 
@@ -15,7 +22,7 @@ class BillingResponse(Model):
         "currency",
     )
 
-    current_balance: float
+    current_balance: Decimal
     """ current user balance in USD. """
     currency: str
     """ balance currency (always USD) """
@@ -23,7 +30,7 @@ class BillingResponse(Model):
 
     def __init__(
         self,
-        current_balance: float,
+        current_balance: Decimal,
         currency: str,
     ) -> None:
         self.current_balance = current_balance
@@ -48,14 +55,23 @@ class BillingResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        current_balance = d.pop("current_balance")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        current_balance = d.pop("current_balance", MISSING)
+        if type(current_balance) is int:
+            current_balance = Decimal(current_balance)
+        elif type(current_balance) is not Decimal or not current_balance.is_finite():
+            current_balance = as_number(current_balance, "current_balance", False)
 
-        currency = d.pop("currency")
+        currency = d.pop("currency", MISSING)
+        if type(currency) is not str:
+            currency = as_string(currency, "currency", False)
 
         billing_response = cls(
-            current_balance=current_balance,
-            currency=currency,
+            current_balance,
+            currency,
         )
 
         billing_response.additional_properties = d

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_enum,
+    as_list,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -72,44 +82,42 @@ class CreateKeyRequest(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.key_limit import KeyLimit
-
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", False, True)
 
-        _limit = d.pop("limit", UNSET)
-        limit: KeyLimit | Unset
-        if isinstance(_limit, Unset):
-            limit = UNSET
-        else:
-            limit = KeyLimit.from_dict(_limit)
-
-        def _parse_scopes(data: object) -> list[KeyScope] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        limit = d.pop("limit", UNSET)
+        if type(limit) is dict:
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                scopes_type_0 = []
-                _scopes_type_0 = data
-                for scopes_type_0_item_data in _scopes_type_0:
-                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", False, True)
 
-                    scopes_type_0.append(scopes_type_0_item)
-
-                return scopes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[KeyScope] | None | Unset, data)
-
-        scopes = _parse_scopes(d.pop("scopes", UNSET))
+        scopes = d.pop("scopes", UNSET)
+        scopes = as_list(
+            scopes,
+            "scopes",
+            lambda item: as_enum(KeyScope, item, "", False),
+            True,
+            True,
+        )
 
         create_key_request = cls(
-            name=name,
-            limit=limit,
-            scopes=scopes,
+            name,
+            limit,
+            scopes,
         )
 
         return create_key_request
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

@@ -2,10 +2,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_boolean,
+    as_datetime,
+    as_enum,
+    as_list,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -50,7 +65,7 @@ class CreatedApiKey(Model):
     """ Creation timestamp (UTC). """
     updated_at: datetime.datetime
     """ Last update timestamp (UTC). """
-    monthly_usage: float
+    monthly_usage: Decimal
     """ Current monthly usage amount. """
     key: str
     """ Full API key value (returned only at creation time). """
@@ -67,7 +82,7 @@ class CreatedApiKey(Model):
         scopes: list[KeyScope] | None,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
-        monthly_usage: float,
+        monthly_usage: Decimal,
         key: str,
         name: None | str | Unset = UNSET,
         limit: KeyLimit | Unset = UNSET,
@@ -138,67 +153,62 @@ class CreatedApiKey(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.key_limit import KeyLimit
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        disabled = d.pop("disabled", MISSING)
+        if type(disabled) is not bool:
+            disabled = as_boolean(disabled, "disabled", False)
 
-        d = dict(src_dict)
-        disabled = d.pop("disabled")
+        prefix = d.pop("prefix", MISSING)
+        if type(prefix) is not str:
+            prefix = as_string(prefix, "prefix", False)
 
-        prefix = d.pop("prefix")
+        scopes = d.pop("scopes", MISSING)
+        scopes = as_list(
+            scopes, "scopes", lambda item: as_enum(KeyScope, item, "", False), True
+        )
 
-        def _parse_scopes(data: object) -> list[KeyScope] | None:
-            if data is None:
-                return data
+        created_at = d.pop("created_at", MISSING)
+        created_at = as_datetime(created_at, "created_at", False)
+
+        updated_at = d.pop("updated_at", MISSING)
+        updated_at = as_datetime(updated_at, "updated_at", False)
+
+        monthly_usage = d.pop("monthly_usage", MISSING)
+        if type(monthly_usage) is int:
+            monthly_usage = Decimal(monthly_usage)
+        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+            monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+
+        key = d.pop("key", MISSING)
+        if type(key) is not str:
+            key = as_string(key, "key", False)
+
+        name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", True, True)
+
+        limit = d.pop("limit", UNSET)
+        if type(limit) is dict:
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                scopes_type_0 = []
-                _scopes_type_0 = data
-                for scopes_type_0_item_data in _scopes_type_0:
-                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
-
-                    scopes_type_0.append(scopes_type_0_item)
-
-                return scopes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[KeyScope] | None, data)
-
-        scopes = _parse_scopes(d.pop("scopes"))
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
-        monthly_usage = d.pop("monthly_usage")
-
-        key = d.pop("key")
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        _limit = d.pop("limit", UNSET)
-        limit: KeyLimit | Unset
-        if isinstance(_limit, Unset):
-            limit = UNSET
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
         else:
-            limit = KeyLimit.from_dict(_limit)
+            limit = as_model(KeyLimit, limit, "limit", False, True)
 
         created_api_key = cls(
-            disabled=disabled,
-            prefix=prefix,
-            scopes=scopes,
-            created_at=created_at,
-            updated_at=updated_at,
-            monthly_usage=monthly_usage,
-            key=key,
-            name=name,
-            limit=limit,
+            disabled,
+            prefix,
+            scopes,
+            created_at,
+            updated_at,
+            monthly_usage,
+            key,
+            name,
+            limit,
         )
 
         created_api_key.additional_properties = d
@@ -219,3 +229,9 @@ class CreatedApiKey(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_boolean,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="DeletedApiKey")
 
@@ -48,14 +54,21 @@ class DeletedApiKey(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        prefix = d.pop("prefix")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        prefix = d.pop("prefix", MISSING)
+        if type(prefix) is not str:
+            prefix = as_string(prefix, "prefix", False)
 
-        deleted = d.pop("deleted")
+        deleted = d.pop("deleted", MISSING)
+        if type(deleted) is not bool:
+            deleted = as_boolean(deleted, "deleted", False)
 
         deleted_api_key = cls(
-            prefix=prefix,
-            deleted=deleted,
+            prefix,
+            deleted,
         )
 
         deleted_api_key.additional_properties = d

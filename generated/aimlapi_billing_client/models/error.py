@@ -3,7 +3,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_integer,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.error_error import ErrorError
@@ -129,42 +138,61 @@ class Error(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.error_error import ErrorError
-
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         message = d.pop("message", UNSET)
+        if type(message) is not str:
+            message = as_string(message, "message", False, True)
 
         path = d.pop("path", UNSET)
+        if type(path) is not str:
+            path = as_string(path, "path", False, True)
 
         request_id = d.pop("requestId", UNSET)
+        if type(request_id) is not str:
+            request_id = as_string(request_id, "requestId", False, True)
 
         status_code = d.pop("statusCode", UNSET)
+        if type(status_code) is not str:
+            status_code = as_string(status_code, "statusCode", False, True)
 
         timestamp = d.pop("timestamp", UNSET)
+        if type(timestamp) is not str:
+            timestamp = as_string(timestamp, "timestamp", False, True)
 
         title = d.pop("title", UNSET)
+        if type(title) is not str:
+            title = as_string(title, "title", False, True)
 
         status = d.pop("status", UNSET)
+        if type(status) is not int:
+            status = as_integer(status, "status", False, True)
 
         instance = d.pop("instance", UNSET)
+        if type(instance) is not str:
+            instance = as_string(instance, "instance", False, True)
 
-        _error = d.pop("error", UNSET)
-        error: ErrorError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
+        error = d.pop("error", UNSET)
+        if type(error) is dict:
+            try:
+                error = ErrorError.from_dict(error)
+            except SchemaError as error:
+                raise error.within("error") from None
         else:
-            error = ErrorError.from_dict(_error)
+            error = as_model(ErrorError, error, "error", False, True)
 
         error = cls(
-            message=message,
-            path=path,
-            request_id=request_id,
-            status_code=status_code,
-            timestamp=timestamp,
-            title=title,
-            status=status,
-            instance=instance,
-            error=error,
+            message,
+            path,
+            request_id,
+            status_code,
+            timestamp,
+            title,
+            status,
+            instance,
+            error,
         )
 
         error.additional_properties = d
@@ -185,3 +213,9 @@ class Error(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.error_error import ErrorError

@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    Unset,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="ErrorError")
 
@@ -47,14 +53,21 @@ class ErrorError(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", False, True)
 
         message = d.pop("message", UNSET)
+        if type(message) is not str:
+            message = as_string(message, "message", False, True)
 
         error_error = cls(
-            name=name,
-            message=message,
+            name,
+            message,
         )
 
         error_error.additional_properties = d

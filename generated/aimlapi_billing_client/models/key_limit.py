@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
 from ..models.key_limit_retention import KeyLimitRetention
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    Unset,
+    as_enum,
+    as_number,
+    as_object,
+)
 
 T = TypeVar("T", bound="KeyLimit")
 
@@ -19,14 +27,14 @@ class KeyLimit(Model):
     )
 
     retention: KeyLimitRetention | Unset
-    threshold: float | Unset
+    threshold: Decimal | Unset
     """ Spending limit threshold for the selected period, in USD. """
     additional_properties: dict[str, Any]
 
     def __init__(
         self,
         retention: KeyLimitRetention | Unset = UNSET,
-        threshold: float | Unset = UNSET,
+        threshold: Decimal | Unset = UNSET,
     ) -> None:
         self.retention = retention
         self.threshold = threshold
@@ -51,19 +59,22 @@ class KeyLimit(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        _retention = d.pop("retention", UNSET)
-        retention: KeyLimitRetention | Unset
-        if isinstance(_retention, Unset):
-            retention = UNSET
-        else:
-            retention = KeyLimitRetention(_retention)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        retention = d.pop("retention", UNSET)
+        retention = as_enum(KeyLimitRetention, retention, "retention", False, True)
 
         threshold = d.pop("threshold", UNSET)
+        if type(threshold) is int:
+            threshold = Decimal(threshold)
+        elif type(threshold) is not Decimal or not threshold.is_finite():
+            threshold = as_number(threshold, "threshold", False, True)
 
         key_limit = cls(
-            retention=retention,
-            threshold=threshold,
+            retention,
+            threshold,
         )
 
         key_limit.additional_properties = d

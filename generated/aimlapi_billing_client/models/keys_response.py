@@ -3,7 +3,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_list,
+    as_object,
+)
 
 if TYPE_CHECKING:
     from ..models.api_key import ApiKey
@@ -44,18 +49,15 @@ class KeysResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.api_key import ApiKey
-
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ApiKey.from_dict(data_item_data)
-
-            data.append(data_item)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        data = d.pop("data", MISSING)
+        data = as_list(data, "data", ApiKey.from_dict, False)
 
         keys_response = cls(
-            data=data,
+            data,
         )
 
         keys_response.additional_properties = d
@@ -76,3 +78,9 @@ class KeysResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.api_key import ApiKey

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.log_origin import LogOrigin
 from ..models.log_status import LogStatus
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    SchemaError,
+    as_enum,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.token_counts import TokenCounts
@@ -126,48 +134,64 @@ class LogEntry(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.token_counts import TokenCounts
-        from ..models.transaction_amount import TransactionAmount
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        created = d.pop("created", MISSING)
+        if type(created) is not str:
+            created = as_string(created, "created", False)
 
-        d = dict(src_dict)
-        created = d.pop("created")
+        status = d.pop("status", MISSING)
+        status = as_enum(LogStatus, status, "status", False)
 
-        status = LogStatus(d.pop("status"))
+        origin = d.pop("origin", MISSING)
+        origin = as_enum(LogOrigin, origin, "origin", False)
 
-        origin = LogOrigin(d.pop("origin"))
+        model = d.pop("model", MISSING)
+        if type(model) is not str:
+            model = as_string(model, "model", False)
 
-        model = d.pop("model")
+        cost = d.pop("cost", MISSING)
+        if type(cost) is dict:
+            try:
+                cost = TransactionAmount.from_dict(cost)
+            except SchemaError as error:
+                raise error.within("cost") from None
+        else:
+            cost = as_model(TransactionAmount, cost, "cost", False)
 
-        cost = TransactionAmount.from_dict(d.pop("cost"))
+        tokens = d.pop("tokens", MISSING)
+        if type(tokens) is dict:
+            try:
+                tokens = TokenCounts.from_dict(tokens)
+            except SchemaError as error:
+                raise error.within("tokens") from None
+        else:
+            tokens = as_model(TokenCounts, tokens, "tokens", False)
 
-        tokens = TokenCounts.from_dict(d.pop("tokens"))
+        request_id = d.pop("request_id", MISSING)
+        if type(request_id) is not str:
+            request_id = as_string(request_id, "request_id", True)
 
-        def _parse_request_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        inference_id = d.pop("inference_id", MISSING)
+        if type(inference_id) is not str:
+            inference_id = as_string(inference_id, "inference_id", False)
 
-        request_id = _parse_request_id(d.pop("request_id"))
-
-        inference_id = d.pop("inference_id")
-
-        def _parse_client_request_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        client_request_id = _parse_client_request_id(d.pop("client_request_id"))
+        client_request_id = d.pop("client_request_id", MISSING)
+        if type(client_request_id) is not str:
+            client_request_id = as_string(client_request_id, "client_request_id", True)
 
         log_entry = cls(
-            created=created,
-            status=status,
-            origin=origin,
-            model=model,
-            cost=cost,
-            tokens=tokens,
-            request_id=request_id,
-            inference_id=inference_id,
-            client_request_id=client_request_id,
+            created,
+            status,
+            origin,
+            model,
+            cost,
+            tokens,
+            request_id,
+            inference_id,
+            client_request_id,
         )
 
         log_entry.additional_properties = d
@@ -188,3 +212,10 @@ class LogEntry(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.token_counts import TokenCounts
+from ..models.transaction_amount import TransactionAmount

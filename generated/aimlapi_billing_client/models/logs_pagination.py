@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_boolean,
+    as_integer,
+    as_object,
+)
 
 T = TypeVar("T", bound="LogsPagination")
 
@@ -62,20 +68,31 @@ class LogsPagination(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        limit = d.pop("limit")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        limit = d.pop("limit", MISSING)
+        if type(limit) is not int:
+            limit = as_integer(limit, "limit", False)
 
-        offset = d.pop("offset")
+        offset = d.pop("offset", MISSING)
+        if type(offset) is not int:
+            offset = as_integer(offset, "offset", False)
 
-        total = d.pop("total")
+        total = d.pop("total", MISSING)
+        if type(total) is not int:
+            total = as_integer(total, "total", False)
 
-        has_more = d.pop("has_more")
+        has_more = d.pop("has_more", MISSING)
+        if type(has_more) is not bool:
+            has_more = as_boolean(has_more, "has_more", False)
 
         logs_pagination = cls(
-            limit=limit,
-            offset=offset,
-            total=total,
-            has_more=has_more,
+            limit,
+            offset,
+            total,
+            has_more,
         )
 
         logs_pagination.additional_properties = d

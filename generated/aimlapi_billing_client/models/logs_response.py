@@ -3,7 +3,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    SchemaError,
+    as_list,
+    as_model,
+    as_object,
+)
 
 if TYPE_CHECKING:
     from ..models.log_entry import LogEntry
@@ -55,22 +62,25 @@ class LogsResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.log_entry import LogEntry
-        from ..models.logs_pagination import LogsPagination
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        data = d.pop("data", MISSING)
+        data = as_list(data, "data", LogEntry.from_dict, False)
 
-        d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = LogEntry.from_dict(data_item_data)
-
-            data.append(data_item)
-
-        pagination = LogsPagination.from_dict(d.pop("pagination"))
+        pagination = d.pop("pagination", MISSING)
+        if type(pagination) is dict:
+            try:
+                pagination = LogsPagination.from_dict(pagination)
+            except SchemaError as error:
+                raise error.within("pagination") from None
+        else:
+            pagination = as_model(LogsPagination, pagination, "pagination", False)
 
         logs_response = cls(
-            data=data,
-            pagination=pagination,
+            data,
+            pagination,
         )
 
         logs_response.additional_properties = d
@@ -91,3 +101,10 @@ class LogsResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.log_entry import LogEntry
+from ..models.logs_pagination import LogsPagination

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_integer,
+    as_number,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="ModelUsage")
 
@@ -18,7 +26,7 @@ class ModelUsage(Model):
 
     model: str
     """ Model name. """
-    spend: float
+    spend: Decimal
     """ Spend for this model, in USD. """
     requests: int
     """ Charged requests for this model. """
@@ -27,7 +35,7 @@ class ModelUsage(Model):
     def __init__(
         self,
         model: str,
-        spend: float,
+        spend: Decimal,
         requests: int,
     ) -> None:
         self.model = model
@@ -56,17 +64,28 @@ class ModelUsage(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        model = d.pop("model")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        model = d.pop("model", MISSING)
+        if type(model) is not str:
+            model = as_string(model, "model", False)
 
-        spend = d.pop("spend")
+        spend = d.pop("spend", MISSING)
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
+            spend = as_number(spend, "spend", False)
 
-        requests = d.pop("requests")
+        requests = d.pop("requests", MISSING)
+        if type(requests) is not int:
+            requests = as_integer(requests, "requests", False)
 
         model_usage = cls(
-            model=model,
-            spend=spend,
-            requests=requests,
+            model,
+            spend,
+            requests,
         )
 
         model_usage.additional_properties = d

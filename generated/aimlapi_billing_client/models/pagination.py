@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_boolean,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="Pagination")
 
@@ -49,20 +55,21 @@ class Pagination(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        next_cursor = d.pop("next_cursor", MISSING)
+        if type(next_cursor) is not str:
+            next_cursor = as_string(next_cursor, "next_cursor", True)
 
-        def _parse_next_cursor(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
-
-        has_more = d.pop("has_more")
+        has_more = d.pop("has_more", MISSING)
+        if type(has_more) is not bool:
+            has_more = as_boolean(has_more, "has_more", False)
 
         pagination = cls(
-            next_cursor=next_cursor,
-            has_more=has_more,
+            next_cursor,
+            has_more,
         )
 
         pagination.additional_properties = d

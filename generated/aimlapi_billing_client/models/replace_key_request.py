@@ -1,10 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.key_scope import KeyScope
-from ..types import UNSET, Model, Unset
+from ..types import (
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_boolean,
+    as_enum,
+    as_list,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.key_limit import KeyLimit
@@ -46,8 +57,6 @@ class ReplaceKeyRequest(Model):
         self.additional_properties = {}
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.key_limit import KeyLimit
-
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -92,65 +101,41 @@ class ReplaceKeyRequest(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.key_limit import KeyLimit
-
-        d = dict(src_dict)
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        name = d.pop("name", UNSET)
+        if type(name) is not str:
+            name = as_string(name, "name", True, True)
 
         disabled = d.pop("disabled", UNSET)
+        if type(disabled) is not bool:
+            disabled = as_boolean(disabled, "disabled", False, True)
 
-        def _parse_scopes(data: object) -> list[KeyScope] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        scopes = d.pop("scopes", UNSET)
+        scopes = as_list(
+            scopes,
+            "scopes",
+            lambda item: as_enum(KeyScope, item, "", False),
+            True,
+            True,
+        )
+
+        limit = d.pop("limit", UNSET)
+        if type(limit) is dict:
             try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                scopes_type_0 = []
-                _scopes_type_0 = data
-                for scopes_type_0_item_data in _scopes_type_0:
-                    scopes_type_0_item = KeyScope(scopes_type_0_item_data)
-
-                    scopes_type_0.append(scopes_type_0_item)
-
-                return scopes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[KeyScope] | None | Unset, data)
-
-        scopes = _parse_scopes(d.pop("scopes", UNSET))
-
-        def _parse_limit(data: object) -> KeyLimit | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                limit_type_0 = KeyLimit.from_dict(data)
-
-                return limit_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(KeyLimit | None | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
+                limit = KeyLimit.from_dict(limit)
+            except SchemaError as error:
+                raise error.within("limit") from None
+        else:
+            limit = as_model(KeyLimit, limit, "limit", True, True)
 
         replace_key_request = cls(
-            name=name,
-            disabled=disabled,
-            scopes=scopes,
-            limit=limit,
+            name,
+            disabled,
+            scopes,
+            limit,
         )
 
         replace_key_request.additional_properties = d
@@ -171,3 +156,9 @@ class ReplaceKeyRequest(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.key_limit import KeyLimit

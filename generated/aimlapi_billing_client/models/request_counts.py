@@ -3,7 +3,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_integer,
+    as_object,
+)
 
 T = TypeVar("T", bound="RequestCounts")
 
@@ -65,20 +70,31 @@ class RequestCounts(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        total = d.pop("total")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        total = d.pop("total", MISSING)
+        if type(total) is not int:
+            total = as_integer(total, "total", False)
 
-        charged = d.pop("charged")
+        charged = d.pop("charged", MISSING)
+        if type(charged) is not int:
+            charged = as_integer(charged, "charged", False)
 
-        succeeded = d.pop("succeeded")
+        succeeded = d.pop("succeeded", MISSING)
+        if type(succeeded) is not int:
+            succeeded = as_integer(succeeded, "succeeded", False)
 
-        failed = d.pop("failed")
+        failed = d.pop("failed", MISSING)
+        if type(failed) is not int:
+            failed = as_integer(failed, "failed", False)
 
         request_counts = cls(
-            total=total,
-            charged=charged,
-            succeeded=succeeded,
-            failed=failed,
+            total,
+            charged,
+            succeeded,
+            failed,
         )
 
         request_counts.additional_properties = d

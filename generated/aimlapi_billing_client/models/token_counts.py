@@ -3,7 +3,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_integer,
+    as_object,
+)
 
 T = TypeVar("T", bound="TokenCounts")
 
@@ -55,17 +60,26 @@ class TokenCounts(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        input_ = d.pop("input")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        input_ = d.pop("input", MISSING)
+        if type(input_) is not int:
+            input_ = as_integer(input_, "input", False)
 
-        output = d.pop("output")
+        output = d.pop("output", MISSING)
+        if type(output) is not int:
+            output = as_integer(output, "output", False)
 
-        total = d.pop("total")
+        total = d.pop("total", MISSING)
+        if type(total) is not int:
+            total = as_integer(total, "total", False)
 
         token_counts = cls(
-            input_=input_,
-            output=output,
-            total=total,
+            input_,
+            output,
+            total,
         )
 
         token_counts.additional_properties = d

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..models.transaction_direction import TransactionDirection
 from ..models.transaction_type import TransactionType
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    SchemaError,
+    as_enum,
+    as_model,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.transaction_amount import TransactionAmount
@@ -99,38 +107,44 @@ class Transaction(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.transaction_amount import TransactionAmount
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        created_at = d.pop("created_at", MISSING)
+        if type(created_at) is not str:
+            created_at = as_string(created_at, "created_at", False)
 
-        d = dict(src_dict)
-        created_at = d.pop("created_at")
+        direction = d.pop("direction", MISSING)
+        direction = as_enum(TransactionDirection, direction, "direction", False)
 
-        direction = TransactionDirection(d.pop("direction"))
+        type_ = d.pop("type", MISSING)
+        type_ = as_enum(TransactionType, type_, "type", False)
 
-        type_ = TransactionType(d.pop("type"))
+        amount = d.pop("amount", MISSING)
+        if type(amount) is dict:
+            try:
+                amount = TransactionAmount.from_dict(amount)
+            except SchemaError as error:
+                raise error.within("amount") from None
+        else:
+            amount = as_model(TransactionAmount, amount, "amount", False)
 
-        amount = TransactionAmount.from_dict(d.pop("amount"))
+        model = d.pop("model", MISSING)
+        if type(model) is not str:
+            model = as_string(model, "model", True)
 
-        def _parse_model(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        model = _parse_model(d.pop("model"))
-
-        def _parse_reference_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        reference_id = _parse_reference_id(d.pop("reference_id"))
+        reference_id = d.pop("reference_id", MISSING)
+        if type(reference_id) is not str:
+            reference_id = as_string(reference_id, "reference_id", True)
 
         transaction = cls(
-            created_at=created_at,
-            direction=direction,
-            type_=type_,
-            amount=amount,
-            model=model,
-            reference_id=reference_id,
+            created_at,
+            direction,
+            type_,
+            amount,
+            model,
+            reference_id,
         )
 
         transaction.additional_properties = d
@@ -151,3 +165,9 @@ class Transaction(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.transaction_amount import TransactionAmount

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_integer,
+    as_number,
+    as_object,
+)
 
 T = TypeVar("T", bound="TransactionAmount")
 
@@ -17,13 +24,13 @@ class TransactionAmount(Model):
         "credits_",
     )
 
-    usd: float
+    usd: Decimal
     credits_: int
     additional_properties: dict[str, Any]
 
     def __init__(
         self,
-        usd: float,
+        usd: Decimal,
         credits_: int,
     ) -> None:
         self.usd = usd
@@ -48,14 +55,23 @@ class TransactionAmount(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        usd = d.pop("usd")
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        usd = d.pop("usd", MISSING)
+        if type(usd) is int:
+            usd = Decimal(usd)
+        elif type(usd) is not Decimal or not usd.is_finite():
+            usd = as_number(usd, "usd", False)
 
-        credits_ = d.pop("credits")
+        credits_ = d.pop("credits", MISSING)
+        if type(credits_) is not int:
+            credits_ = as_integer(credits_, "credits", False)
 
         transaction_amount = cls(
-            usd=usd,
-            credits_=credits_,
+            usd,
+            credits_,
         )
 
         transaction_amount.additional_properties = d

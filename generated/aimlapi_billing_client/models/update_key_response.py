@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    SchemaError,
+    as_model,
+    as_object,
+)
 
 if TYPE_CHECKING:
     from ..models.api_key import ApiKey
@@ -41,13 +47,21 @@ class UpdateKeyResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.api_key import ApiKey
-
-        d = dict(src_dict)
-        data = ApiKey.from_dict(d.pop("data"))
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        data = d.pop("data", MISSING)
+        if type(data) is dict:
+            try:
+                data = ApiKey.from_dict(data)
+            except SchemaError as error:
+                raise error.within("data") from None
+        else:
+            data = as_model(ApiKey, data, "data", False)
 
         update_key_response = cls(
-            data=data,
+            data,
         )
 
         update_key_response.additional_properties = d
@@ -68,3 +82,9 @@ class UpdateKeyResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.api_key import ApiKey

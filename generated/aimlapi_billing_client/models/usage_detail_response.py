@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    Unset,
+    as_integer,
+    as_list,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.model_usage import ModelUsage
@@ -42,7 +53,7 @@ class UsageDetailResponse(Model):
     """ Window start, resolved to UTC. """
     end: str
     """ Window end, resolved to UTC. """
-    spend: float
+    spend: Decimal
     """ Total spend for the key over the window, in USD. This is the authoritative total: it is computed from the
     total, not by adding up models, so it can differ from that sum by a few nano-dollars. """
     currency: str
@@ -61,7 +72,7 @@ class UsageDetailResponse(Model):
         api_key_prefix: None | str,
         start: str,
         end: str,
-        spend: float,
+        spend: Decimal,
         currency: str,
         requests: int,
         models: list[ModelUsage],
@@ -123,53 +134,51 @@ class UsageDetailResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.model_usage import ModelUsage
-        from ..models.usage_group import UsageGroup
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        api_key_prefix = d.pop("api_key_prefix", MISSING)
+        if type(api_key_prefix) is not str:
+            api_key_prefix = as_string(api_key_prefix, "api_key_prefix", True)
 
-        d = dict(src_dict)
+        start = d.pop("start", MISSING)
+        if type(start) is not str:
+            start = as_string(start, "start", False)
 
-        def _parse_api_key_prefix(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        end = d.pop("end", MISSING)
+        if type(end) is not str:
+            end = as_string(end, "end", False)
 
-        api_key_prefix = _parse_api_key_prefix(d.pop("api_key_prefix"))
+        spend = d.pop("spend", MISSING)
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
+            spend = as_number(spend, "spend", False)
 
-        start = d.pop("start")
+        currency = d.pop("currency", MISSING)
+        if type(currency) is not str:
+            currency = as_string(currency, "currency", False)
 
-        end = d.pop("end")
+        requests = d.pop("requests", MISSING)
+        if type(requests) is not int:
+            requests = as_integer(requests, "requests", False)
 
-        spend = d.pop("spend")
+        models = d.pop("models", MISSING)
+        models = as_list(models, "models", ModelUsage.from_dict, False)
 
-        currency = d.pop("currency")
-
-        requests = d.pop("requests")
-
-        models = []
-        _models = d.pop("models")
-        for models_item_data in _models:
-            models_item = ModelUsage.from_dict(models_item_data)
-
-            models.append(models_item)
-
-        _groups = d.pop("groups", UNSET)
-        groups: list[UsageGroup] | Unset = UNSET
-        if _groups is not UNSET:
-            groups = []
-            for groups_item_data in _groups:
-                groups_item = UsageGroup.from_dict(groups_item_data)
-
-                groups.append(groups_item)
+        groups = d.pop("groups", UNSET)
+        groups = as_list(groups, "groups", UsageGroup.from_dict, False, True)
 
         usage_detail_response = cls(
-            api_key_prefix=api_key_prefix,
-            start=start,
-            end=end,
-            spend=spend,
-            currency=currency,
-            requests=requests,
-            models=models,
-            groups=groups,
+            api_key_prefix,
+            start,
+            end,
+            spend,
+            currency,
+            requests,
+            models,
+            groups,
         )
 
         usage_detail_response.additional_properties = d
@@ -190,3 +199,10 @@ class UsageDetailResponse(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.model_usage import ModelUsage
+from ..models.usage_group import UsageGroup

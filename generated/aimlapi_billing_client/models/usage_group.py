@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..types import UNSET, Model, Unset
+from ..types import (
+    MISSING,
+    UNSET,
+    Model,
+    SchemaError,
+    Unset,
+    as_model,
+    as_number,
+    as_object,
+    as_string,
+)
 
 if TYPE_CHECKING:
     from ..models.request_counts import RequestCounts
@@ -23,7 +34,7 @@ class UsageGroup(Model):
         "model",
     )
 
-    spend: float
+    spend: Decimal
     """ Spend for this group, in USD. """
     tokens: TokenCounts
     """ Token counts for the request. Zero for models that are not billed per token. """
@@ -38,7 +49,7 @@ class UsageGroup(Model):
 
     def __init__(
         self,
-        spend: float,
+        spend: Decimal,
         tokens: TokenCounts,
         requests: RequestCounts,
         day: str | Unset = UNSET,
@@ -80,26 +91,48 @@ class UsageGroup(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.request_counts import RequestCounts
-        from ..models.token_counts import TokenCounts
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        spend = d.pop("spend", MISSING)
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
+            spend = as_number(spend, "spend", False)
 
-        d = dict(src_dict)
-        spend = d.pop("spend")
+        tokens = d.pop("tokens", MISSING)
+        if type(tokens) is dict:
+            try:
+                tokens = TokenCounts.from_dict(tokens)
+            except SchemaError as error:
+                raise error.within("tokens") from None
+        else:
+            tokens = as_model(TokenCounts, tokens, "tokens", False)
 
-        tokens = TokenCounts.from_dict(d.pop("tokens"))
-
-        requests = RequestCounts.from_dict(d.pop("requests"))
+        requests = d.pop("requests", MISSING)
+        if type(requests) is dict:
+            try:
+                requests = RequestCounts.from_dict(requests)
+            except SchemaError as error:
+                raise error.within("requests") from None
+        else:
+            requests = as_model(RequestCounts, requests, "requests", False)
 
         day = d.pop("day", UNSET)
+        if type(day) is not str:
+            day = as_string(day, "day", False, True)
 
         model = d.pop("model", UNSET)
+        if type(model) is not str:
+            model = as_string(model, "model", False, True)
 
         usage_group = cls(
-            spend=spend,
-            tokens=tokens,
-            requests=requests,
-            day=day,
-            model=model,
+            spend,
+            tokens,
+            requests,
+            day,
+            model,
         )
 
         usage_group.additional_properties = d
@@ -120,3 +153,10 @@ class UsageGroup(Model):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one holds: imported once, here at the end, not in from_dict (an import statement
+# there would run for every answer read). Two models that hold each other still load in either
+# order: each class is defined before the other's module asks for it.
+from ..models.request_counts import RequestCounts
+from ..models.token_counts import TokenCounts

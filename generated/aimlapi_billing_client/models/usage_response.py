@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from decimal import Decimal
+from typing import Any, Self, TypeVar
 
-from ..types import Model
+from ..types import (
+    MISSING,
+    Model,
+    as_integer,
+    as_number,
+    as_object,
+    as_string,
+)
 
 T = TypeVar("T", bound="UsageResponse")
 
@@ -33,7 +41,7 @@ class UsageResponse(Model):
     """ Window start, resolved to UTC. """
     end: str
     """ Window end, resolved to UTC. """
-    spend: float
+    spend: Decimal
     """ Total spend for the key over the window, in USD. """
     currency: str
     """ Spend currency (always USD). """
@@ -46,7 +54,7 @@ class UsageResponse(Model):
         api_key_prefix: None | str,
         start: str,
         end: str,
-        spend: float,
+        spend: Decimal,
         currency: str,
         requests: int,
     ) -> None:
@@ -89,32 +97,43 @@ class UsageResponse(Model):
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
+        a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
+        api_key_prefix = d.pop("api_key_prefix", MISSING)
+        if type(api_key_prefix) is not str:
+            api_key_prefix = as_string(api_key_prefix, "api_key_prefix", True)
 
-        def _parse_api_key_prefix(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        start = d.pop("start", MISSING)
+        if type(start) is not str:
+            start = as_string(start, "start", False)
 
-        api_key_prefix = _parse_api_key_prefix(d.pop("api_key_prefix"))
+        end = d.pop("end", MISSING)
+        if type(end) is not str:
+            end = as_string(end, "end", False)
 
-        start = d.pop("start")
+        spend = d.pop("spend", MISSING)
+        if type(spend) is int:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not spend.is_finite():
+            spend = as_number(spend, "spend", False)
 
-        end = d.pop("end")
+        currency = d.pop("currency", MISSING)
+        if type(currency) is not str:
+            currency = as_string(currency, "currency", False)
 
-        spend = d.pop("spend")
-
-        currency = d.pop("currency")
-
-        requests = d.pop("requests")
+        requests = d.pop("requests", MISSING)
+        if type(requests) is not int:
+            requests = as_integer(requests, "requests", False)
 
         usage_response = cls(
-            api_key_prefix=api_key_prefix,
-            start=start,
-            end=end,
-            spend=spend,
-            currency=currency,
-            requests=requests,
+            api_key_prefix,
+            start,
+            end,
+            spend,
+            currency,
+            requests,
         )
 
         usage_response.additional_properties = d

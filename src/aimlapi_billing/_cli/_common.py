@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .._config import API_KEY_ENV_VARS, read_api_key_file
@@ -94,6 +95,15 @@ def first_fetched(rows: Iterable[T]) -> tuple[bool, Iterator[T]]:
     return False, remaining
 
 
+def json_output(data: Any, *, lines: bool = False, ensure_ascii: bool = True) -> str:
+    """The JSON every command writes (``--json``), without the final newline: indented, or with
+    ``lines`` one compact line (JSON Lines). Money, a ``Decimal``, is a JSON number of its exact
+    digits, never through a float: ``12.5``, ``0.000105``, a sum of many digits whole."""
+    from aimlapi_billing_client.types import json_text
+
+    return json_text(data, indent=None if lines else 2, ensure_ascii=ensure_ascii)
+
+
 def table(rows: Sequence[tuple[str, str]]) -> str:
     """Two aligned columns, label and value; no trailing spaces."""
     width = max(len(label) for label, _ in rows)
@@ -105,15 +115,23 @@ def usd(amount: Any) -> str:
     return f"{amount:,.2f} USD"
 
 
-def threshold_text(value: float) -> str:
+def plain_number(value: Decimal) -> str:
+    """A number as its exact positional digits, for CSV cells and ids: ``0.0000001`` (never
+    ``1E-7`` or a rounded ``0``), ``111`` (an id the JSON wrote as ``111.0`` too)."""
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value().normalize() if value else Decimal(0):f}"
+    return f"{value:f}"
+
+
+def threshold_text(value: Decimal | float) -> str:
     """A threshold as given: ``80``, ``79.999`` (not rounded to ``80``), ``0.000001``, never ``-0``;
     a float's shortest text, written out (perfdata takes no exponent: ``1e-20`` is ``0.00000000000000000001``)."""
+    if isinstance(value, Decimal):
+        return plain_number(value)
     if value == int(value):
         return str(int(value))
     text = repr(value)
     if "e" in text:
-        from decimal import Decimal
-
         text = f"{Decimal(text):f}"
     return text
 
@@ -125,7 +143,7 @@ def plugin_text(text: str, limit: int) -> str:
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
-def bounded(value: float, limit: float, decimals: int) -> str:
+def bounded(value: Decimal | float, limit: float, decimals: int) -> str:
     """``value`` with ``decimals`` decimals, held within ``-limit`` to ``limit`` (a server's 1e300
     would print 300 digits into a line monitoring systems cut)."""
     return f"{max(-limit, min(limit, value)):.{decimals}f}"

@@ -10,6 +10,7 @@ import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -163,18 +164,21 @@ def span_text(span: datetime.timedelta) -> str:
     return f"{span.total_seconds() / 86400:g}d"
 
 
-def number(kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False) -> Callable[[str], Any]:
-    """An argparse type: a plain decimal (:data:`PLAIN_DECIMAL`), or a whole one, from ``low`` to ``high``."""
+def number(
+    kind: str, low: float, high: float, *, low_open: bool = False, whole: bool = False, exact: bool = False
+) -> Callable[[str], Any]:
+    """An argparse type: a plain decimal (:data:`PLAIN_DECIMAL`), or a whole one, from ``low`` to ``high``;
+    with ``exact`` (amounts of USD) the ``Decimal`` of the text as typed, so ``0.1`` is exactly a dime."""
 
-    def parse(text: str) -> float | int:
+    def parse(text: str) -> float | int | Decimal:
         try:
             if not (PLAIN_WHOLE if whole else PLAIN_DECIMAL).fullmatch(text):
                 raise ValueError(text)
-            value: float | int = int(text) if whole else float(text)
-        except ValueError:  # int() also refuses more than 4,300 digits
+            value: float | int | Decimal = int(text) if whole else Decimal(text) if exact else float(text)
+        except (ValueError, ArithmeticError):  # int() refuses more than 4,300 digits; InvalidOperation
             raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
-        in_range = (low < value if low_open else low <= value) and value <= high
-        if not math.isfinite(value) or not in_range:
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite or not ((low < value if low_open else low <= value) and value <= high):
             # The bounds as the option takes them: 1000000, never 1e+06.
             low_text, high_text = threshold_text(low), threshold_text(high)
             bounds = f"above {low_text} and at most {high_text}" if low_open else f"from {low_text} to {high_text}"

@@ -418,8 +418,8 @@ def test_a_lost_creation_gives_the_clis_advice_not_pythons(fake_api: FakeAIMLAPI
     ("data", "problem"),
     [
         ({**CREATED["data"], "pad": "x" * 70_000}, "larger than 65,536 bytes"),
-        ({**CREATED["data"], "limit": None}, "a field has an invalid value"),
-        ({**CREATED["data"], "created_at": "not a date"}, "Invalid isoformat string"),
+        ({**CREATED["data"], "limit": None}, "field 'data.limit' should be an object (or left out), got null"),
+        ({**CREATED["data"], "created_at": "not a date"}, "'data.created_at' should be an ISO 8601 date and time"),
     ],
 )
 def test_every_creation_answer_that_fails_says_the_key_may_have_been_created(

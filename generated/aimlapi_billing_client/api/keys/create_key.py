@@ -24,6 +24,10 @@ def _get_kwargs(
 
     if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
+    if "json" in _kwargs:
+        from ...types import json_text
+
+        _kwargs["content"] = json_text(_kwargs.pop("json")).encode()
 
     headers["Content-Type"] = "application/json"
 

@@ -27,6 +27,10 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
+    if "json" in _kwargs:
+        from ...types import json_text
+
+        _kwargs["content"] = json_text(_kwargs.pop("json")).encode()
 
     headers["Content-Type"] = "application/json"
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
-import json
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._client import ITERATION_PAGE_SIZE, Billing
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, first_fetched, report, table, usd
+from .._common import EXIT_OK, client, first_fetched, json_output, plain_number, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
     CURRENT_AUTOTOPUP,
@@ -72,14 +72,14 @@ def _detail_table(result: Any) -> str:
     settings = result.autotopup_settings
     if settings.is_enabled is True:
         topup = "on"
-        if isinstance(settings.amount, int | float) and isinstance(settings.threshold, int | float):
+        if isinstance(settings.amount, Decimal) and isinstance(settings.threshold, Decimal):
             topup += f": adds {usd(settings.amount)} when the balance falls below {usd(settings.threshold)}"
     else:
         topup = "off" if settings.is_enabled is False else "unknown"
     topup += f" ({CURRENT_AUTOTOPUP})"
     return _server_table(
         [
-            ("user id", f"{result.user_id:.0f}" if float(result.user_id).is_integer() else str(result.user_id)),
+            ("user id", plain_number(result.user_id)),
             ("email", result.email),
             ("balance", usd(result.current_balance)),
             ("auto top-up", topup),
@@ -143,7 +143,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return report(exc, err)
     # Server text (model names, types) passes the client's redaction: an echo of a key is not shown.
     shown = (
-        json.dumps(billing._redactor.data(result.to_dict()), indent=2, ensure_ascii=False)
+        json_output(billing._redactor.data(result.to_dict()), ensure_ascii=False)
         if args.json
         else billing._redact(render(result))
     )
@@ -159,7 +159,7 @@ def _ledger_row(entry: Transaction) -> tuple[str, ...]:
         entry.created_at,
         entry.direction.value,
         entry.type_.value,
-        f"{entry.amount.usd:.6f}".rstrip("0").rstrip(".") if entry.amount.usd else "0",
+        plain_number(entry.amount.usd),
         str(entry.amount.credits_),
         entry.model or "",
         entry.reference_id or "",
@@ -189,7 +189,7 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redact
             writer.writerow(map(redact, _ledger_row(entry)))
         elif style == "json":
             record = entry.to_dict() if redactor is None else redactor.data(entry.to_dict())
-            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(json_output(record, lines=True, ensure_ascii=False) + "\n")
         else:
             # A terminal: no control characters from the server, and no echo of a key.
             row = tuple(printable(redact(cell)) for cell in _ledger_row(entry))

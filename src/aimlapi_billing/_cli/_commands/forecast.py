@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, report, table, usd
+from .._common import EXIT_OK, client, json_output, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
     CURRENT_AUTOTOPUP,
@@ -52,7 +51,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except AIMLAPIError as exc:
         return report(exc, err)
     # Model names are the server's text: an echo of the key in one is redacted, in the table and the JSON.
-    print(redact(json.dumps(forecast.to_dict(), indent=2) if args.json else forecast_table(forecast)), file=out)
+    print(redact(json_output(forecast.to_dict()) if args.json else forecast_table(forecast)), file=out)
     return EXIT_OK
 
 

@@ -9,7 +9,6 @@ after ``keys`` (``list`` when none), and every option may come before or after i
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -28,6 +27,7 @@ from .._common import (
     EXIT_OK,
     PROG,
     client,
+    json_output,
     report,
     silence,
     unwritable,
@@ -91,7 +91,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     state.add_argument("--enable", dest="disabled", action="store_const", const=False, help="update: enable it again")
     parser.add_argument(
         "--threshold",
-        type=number("an amount in USD", 0, MAX_USD),
+        type=number("an amount in USD", 0, MAX_USD, exact=True),
         metavar="USD",
         help="create, update: spending limit per --retention period, in USD",
     )
@@ -267,7 +267,7 @@ def _list(billing: Billing, as_json: bool) -> str:
         # A prefix is the first 8 characters of a key, its public part: the caller's own is listed too.
         record["prefix"] = key.prefix if len(key.prefix) <= SHOWN_PREFIX_LENGTH else record["prefix"]
         records.append(record)
-    return json.dumps(records, indent=2)
+    return json_output(records)
 
 
 def keys_table(keys: list[ApiKey], redact: Callable[[str], str] = str) -> str:

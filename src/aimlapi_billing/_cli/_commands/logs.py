@@ -12,14 +12,14 @@ import argparse
 import csv
 import io
 import itertools
-import json
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import Redactor, printable
-from .._common import EXIT_OK, client, first_fetched, report
+from .._common import EXIT_OK, client, first_fetched, json_output, plain_number, report
 from .._options import EnumValues, add_epilog, add_max_pages, number
 from .._window import add_window_options, key_prefix, window
 
@@ -119,14 +119,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _exact(usd: float) -> str:
-    """The cost as the API wrote it, positional (``0.0000001``, never ``1e-07`` or a rounded ``0``)."""
-    from ..._usage import exact
-
-    return f"{exact(usd):f}" if usd else "0"
-
-
-def _table_usd(usd: float) -> str:
+def _table_usd(usd: Decimal) -> str:
     """Four decimals, but a cost that is not zero never shows as one."""
     if usd and abs(usd) < 0.00005:
         return "<0.0001" if usd > 0 else ">-0.0001"
@@ -140,7 +133,7 @@ def _cells(row: LogEntry) -> tuple[str, ...]:
         row.status.value,
         row.origin.value,
         row.model,
-        _exact(usd),
+        plain_number(usd),
         str(row.cost.credits_),
         str(row.tokens.input_),
         str(row.tokens.output),
@@ -159,7 +152,7 @@ def _lines(rows: Iterator[LogEntry], style: str, redactor: Redactor | None = Non
         # ensure_ascii: JSON escapes for every non-ASCII character, so no terminal control from the server.
         for row in rows:
             record = row.to_dict() if redactor is None else redactor.data(row.to_dict())
-            yield json.dumps(record, separators=(",", ":")) + "\n"
+            yield json_output(record, lines=True) + "\n"
         return
     if style == "csv":
         buffer = io.StringIO()

@@ -10,14 +10,13 @@ given ``--settle`` minutes to land.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError, PermissionDeniedError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, report, table
+from .._common import EXIT_OK, client, json_output, report, table
 from .._options import add_epilog, add_max_pages, number
 from .._window import add_window_options, window
 
@@ -49,7 +48,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument(
         "--tolerance",
-        type=number("an amount in USD", 0, 1_000_000, low_open=True),
+        type=number("an amount in USD", 0, 1_000_000, low_open=True, exact=True),
         metavar="USD",
         help=f"differences below this are agreement, per row and per total (default: {DEFAULT_TOLERANCE})",
     )
@@ -72,8 +71,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with client(args) as billing:
             result = billing.reconcile(
                 **span,
-                # The text the user typed, so 0.1 is exactly a dime (a float's repr would be too).
-                tolerance=DEFAULT_TOLERANCE if args.tolerance is None else repr(args.tolerance),
+                tolerance=DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance,
                 settle=datetime.timedelta(minutes=args.settle),
                 max_pages=args.max_pages,
             )
@@ -84,7 +82,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return report(exc, err)
     # Ids and model names come from the server, which may echo the key in them.
     shown = (
-        json.dumps(billing._redactor.data(result.to_dict()), indent=2)
+        json_output(billing._redactor.data(result.to_dict()))
         if args.json
         else reconciliation_table(result, billing._redact)
     )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, report, table, usd
+from .._common import EXIT_OK, client, json_output, report, table, usd
 from .._window import add_window_options, key_prefix, window
 
 if TYPE_CHECKING:
@@ -68,7 +66,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Model names are server text: an echo of a key in one is redacted like any other.
     redact = billing._redactor.data
     if args.json:
-        out.write(exact_json(as_json(result, detail, args.group_by is not None, redact)) + "\n")
+        out.write(json_output(as_json(result, detail, args.group_by is not None, redact)) + "\n")
     else:
         out.write(usage_table(result, detail, redact) + "\n")
     return EXIT_OK
@@ -76,30 +74,6 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _same(value: Any) -> Any:
     return value
-
-
-def exact_json(data: dict[str, Any]) -> str:
-    """``data`` as indented JSON, each ``Decimal`` written as a JSON number of its exact digits (a
-    float would round a sum of many digits, or overflow to ``Infinity``)."""
-    import secrets
-
-    marker = secrets.token_hex(16)  # no server text can hold it: the substitution touches only ours
-    numbers: list[str] = []
-
-    def placeholder(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            numbers.append(f"{value:f}")
-            return f"{marker}{len(numbers) - 1}"
-        if isinstance(value, dict):
-            return {name: placeholder(item) for name, item in value.items()}
-        if isinstance(value, list):
-            return [placeholder(item) for item in value]
-        return value
-
-    text = json.dumps(placeholder(data), indent=2)
-    for index in reversed(range(len(numbers))):  # "…10" before "…1"
-        text = text.replace(f'"{marker}{index}"', numbers[index])
-    return text
 
 
 def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[Any], Any] = _same) -> dict[str, Any]:

@@ -1,0 +1,94 @@
+"""One JSON choice for every command: money is a JSON number of the exact digits the API wrote.
+
+Each command that prints JSON (``--json``: a document or JSON Lines) reads an answer from the
+stand-in holding an amount no float can hold (19 significant digits) and must write those digits,
+unquoted: not rounded through a float (``0.12345678901234568``), not a string (``"0.123…"``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, FakeAIMLAPI, Reply
+
+from .commands import run
+
+DIGITS = "0.1234567890123456789"
+MARK = "@money@"
+
+
+def _answer(body: Any) -> Reply:
+    """``body`` as the API's JSON, each ``MARK`` string replaced by the number ``DIGITS``."""
+    return Reply(200, json.dumps(body).replace(f'"{MARK}"', DIGITS).encode())
+
+
+KEY = {
+    "prefix": "b747e891",
+    "name": "chatbot",
+    "disabled": False,
+    "scopes": None,
+    "limit": {"retention": "month", "threshold": MARK},
+    "created_at": "2025-10-30T10:00:00.000Z",
+    "updated_at": "2025-10-30T10:00:00.000Z",
+    "monthly_usage": MARK,
+}
+ROW = {
+    "created": "2025-11-10T09:30:00.000Z",
+    "status": "succeeded",
+    "origin": "api",
+    "model": "openai/gpt-5",
+    "cost": {"usd": MARK, "credits": 246913},
+    "tokens": {"input": 1, "output": 2, "total": 3},
+    "request_id": "req-1",
+    "inference_id": "inf-1",
+    "client_request_id": None,
+}
+USAGE = {
+    "api_key_prefix": None,
+    "start": "2025-10-11T12:00:00.000Z",
+    "end": "2025-11-10T12:00:00.000Z",
+    "spend": MARK,
+    "currency": "USD",
+    "requests": 3,
+}
+CASES = [
+    (["balance", "--json"], "/v1/billing/balance", {**BALANCE, "balance": MARK}, ["balance"]),
+    (["summary", "--json"], "/v2/billing", {**BILLING, "current_balance": MARK}, ["current_balance"]),
+    (["detail", "--json"], "/v2/billing/detail", {**DETAIL, "current_balance": MARK}, ["current_balance"]),
+    (
+        ["transactions", "--json"],
+        "/v2/billing/transactions",
+        {
+            "data": [{**LEDGER[0], "amount": {"usd": MARK, "credits": 1}}],
+            "pagination": {"next_cursor": None, "has_more": False},
+        },
+        ["usd"],
+    ),
+    (["forecast", "--json"], "/v2/billing/detail", {**DETAIL, "current_balance": MARK}, ["balance_usd"]),
+    (["keys", "--json"], "/v1/keys", {"data": [KEY]}, ["threshold", "monthly_usage"]),
+    (
+        ["logs", "--json"],
+        "/v2/logs",
+        {"data": [ROW], "pagination": {"limit": 100, "offset": 0, "total": 1, "has_more": False}},
+        ["usd"],
+    ),
+    (["usage", "--json"], "/v2/usage", USAGE, ["spend"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "path", "body", "fields"), CASES, ids=[case[0][0] for case in CASES])
+def test_every_json_output_writes_money_as_its_exact_digits(
+    fake_api: FakeAIMLAPI, argv: list[str], path: str, body: Any, fields: list[str]
+) -> None:
+    fake_api.script(path, _answer(body))
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert code == 0, err
+    for field in fields:
+        assert re.search(f'"{field}": ?{re.escape(DIGITS)}[,}}\\n]', out), (field, out)
+    assert "0.12345678901234568" not in out  # the float's rounding
+    documents = out.splitlines() if argv[0] in {"transactions", "logs"} else [out]  # JSON Lines, or one
+    assert all(isinstance(json.loads(text, parse_float=Decimal), dict | list) for text in documents)
