@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
 
 import httpx
-from aimlapi_billing_client.models import TransactionDirection, TransactionType
 from aimlapi_billing_client.types import SchemaError
 
 from ._body import (
@@ -95,7 +94,9 @@ if TYPE_CHECKING:
         BillingDetailResponse,
         BillingResponse,
         Transaction,
+        TransactionDirection,
         TransactionsResponse,
+        TransactionType,
     )
 
     from ._forecast import Forecast, LedgerWindow
@@ -496,6 +497,9 @@ class _BaseBilling(Generic[HttpClientT]):
         limit: int | None,
     ) -> dict[str, Any]:
         """The generated endpoint's keyword arguments, checked and converted before any request."""
+        # Loaded with the first ledger call: a balance check never needs the ledger's enums.
+        from aimlapi_billing_client.models import TransactionDirection, TransactionType
+
         filters: dict[str, Any] = {}
         for name, moment in (("from_", from_), ("to", to)):
             if moment is not None:
