@@ -361,6 +361,7 @@ class _BaseBilling(Generic[HttpClientT]):
         self._pool_has_headers = http_client is None
         self._logs_limiter = _limiter(logs_rate_limit)
         self._resources: dict[str, Any] = {}
+        self._bound: dict[object, Any] = {}  # the methods of this client, bound once (see _resource.bound)
         #: The last timeout and the wall time an attempt with it may take (see _build_request).
         self._attempt_for: tuple[Any, float | None] = (NOT_GIVEN, None)
         self._headers = {
@@ -388,6 +389,7 @@ class _BaseBilling(Generic[HttpClientT]):
         other = copy.copy(self)
         other._owns_client = False
         other._resources = {}
+        other._bound = {}
         if not isinstance(timeout, _NotGiven):
             _check_timeout(timeout, InvalidParameterError)
             other.timeout = timeout

@@ -170,6 +170,7 @@ class Resource(Generic[ClientT, ShapeT]):
     def __init__(self, client: ClientT, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
+        self._bound: dict[object, Callable[..., Any]] = {}  # see bound()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
@@ -207,6 +208,9 @@ class _Operation(Generic[P, T]):
     def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
         if instance is None:
             return self
+        return bound(self, instance)
+
+    def _bind_to(self, instance: Resource[Any, Any] | _BaseBilling[Any]) -> Callable[..., Any]:
         if isinstance(instance, Resource):
             return self.bind(instance, instance._client, instance._raw)
         return self.bind(instance, instance, False)
@@ -247,6 +251,9 @@ class _Iteration(Generic[P, T]):
     def __get__(self, instance: Resource[Any, Any] | _BaseBilling[Any] | None, owner: type) -> Any:
         if instance is None:
             return self
+        return bound(self, instance)
+
+    def _bind_to(self, instance: Resource[Any, Any] | _BaseBilling[Any]) -> Callable[..., Any]:
         method = self._method
         client: Any = instance._client if isinstance(instance, Resource) else instance
 
@@ -255,6 +262,19 @@ class _Iteration(Generic[P, T]):
             return client._walk(method(instance, *args, **kwargs))
 
         return call
+
+
+def bound(descriptor: _Operation[Any, Any] | _Iteration[Any, Any], instance: Any) -> Callable[..., Any]:
+    """The method ``descriptor`` gives ``instance``, made once per instance (``billing.detail`` is
+    read on every call; wrapping the method anew cost each call ~4 µs). ``instance._bound`` holds
+    them: a client's ``with_options`` copy starts with an empty one, its methods its own."""
+    cache: dict[object, Callable[..., Any]] | None = getattr(instance, "_bound", None)
+    method = None if cache is None else cache.get(descriptor)
+    if method is None:
+        method = descriptor._bind_to(instance)
+        if cache is not None:
+            cache[descriptor] = method
+    return method
 
 
 class RawMethods:
