@@ -14,7 +14,15 @@ from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
 from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, ErrorOutput, Output, OutputError, silence
-from ._options import CHECK_EXIT_CODES_TEXT, CONNECTION_DEFAULTS, EXIT_CODES_TEXT, Parser, UsageError, epilog
+from ._options import (
+    CHECK_EXIT_CODES_TEXT,
+    CONNECTION_DEFAULTS,
+    EXIT_CODES_TEXT,
+    Parser,
+    UsageError,
+    epilog,
+    with_json_rule,
+)
 from ._registry import COMMANDS
 
 
@@ -66,6 +74,7 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
             # The plugin guidelines' -V (version); -t (timeout) is a connection option.
             sub.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
         module.add_arguments(name, sub)
+        with_json_rule(sub)
     return parser
 
 

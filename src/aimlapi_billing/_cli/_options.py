@@ -42,6 +42,11 @@ CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
     "option, no key, a network failure or timeout, an error status, an unusable answer)."
 )
+#: The one JSON rule of every command that prints JSON (``--json``), in its ``--help``.
+JSON_MONEY_TEXT = (
+    "--json: money is a JSON number of the exact decimal the API wrote (or of the exact sum), never "
+    "rounded through a float: 12.5, 0.000105; the same in every command."
+)
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
     f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
@@ -85,8 +90,22 @@ class EnumValues(Sequence[str]):
 
 
 def epilog(defaults: str, exit_codes: str = EXIT_CODES_TEXT) -> str:
-    wrap = functools.partial(textwrap.fill, width=100, break_on_hyphens=False)  # never "--max-\nretries"
-    return f"{wrap('defaults: ' + defaults)}\n\n{wrap(exit_codes)}"
+    return f"{_wrap('defaults: ' + defaults)}\n\n{_wrap(exit_codes)}"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=100, break_on_hyphens=False)  # never "--max-\nretries"
+
+
+def with_json_rule(parser: argparse.ArgumentParser) -> None:
+    """Put :data:`JSON_MONEY_TEXT` in the ``--help`` of a command that prints JSON, after its
+    defaults and before its exit codes (which end every command's help)."""
+    if "--json" not in parser._option_string_actions:
+        return
+    paragraphs = (parser.epilog or "").split("\n\n")
+    at = next((i for i, text in enumerate(paragraphs) if text.startswith("exit codes")), len(paragraphs))
+    paragraphs.insert(at, _wrap(JSON_MONEY_TEXT))
+    parser.epilog = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 def connection_options() -> Parser:

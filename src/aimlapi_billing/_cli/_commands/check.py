@@ -24,9 +24,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     usd = number("an amount in USD", -MAX_USD, MAX_USD, exact=True)
     days = number("a number of days", 0, MAX_DAYS)
     # The plugin guidelines' short options: -w/-c thresholds (and -t timeout, -V version on every plugin).
-    parser.add_argument("-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance")
+    # Read as the exact decimal typed, and compared exactly with the balance: 0.1 is a dime.
     parser.add_argument(
-        "-c", "--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance"
+        "-w", "--warning-usd", type=usd, required=True, metavar="W", help="WARNING below this balance (exact, USD)"
+    )
+    parser.add_argument(
+        "-c", "--critical-usd", type=usd, required=True, metavar="C", help="CRITICAL below this balance (exact, USD)"
     )
     parser.add_argument("--warning-days", type=days, metavar="N", help="WARNING when the runway is below N days")
     parser.add_argument("--critical-days", type=days, metavar="M", help="CRITICAL when the runway is below M days")
