@@ -22,6 +22,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 _STEP = 64 * 1024
 #: The largest number a float holds: a JSON number beyond it is refused, as a float would overflow.
 _LARGEST_INT = int(sys.float_info.max)
+_SMALLEST_INT = -_LARGEST_INT
 _LARGEST_DECIMAL = Decimal(_LARGEST_INT)
 
 
@@ -54,8 +55,11 @@ def content_headers(response: httpx.Response) -> tuple[str, str]:
     ``headers.get`` would decode all of them again (it runs for every answer)."""
     encodings: list[bytes] = []
     content_type = b""
-    for name, value in response.headers.raw:
-        lowered = name.lower()
+    # httpx keeps each header as (name, lower-case name, value): read them so, when it still does.
+    headers = getattr(response.headers, "_list", None)
+    if headers is None:
+        headers = [(name, name.lower(), value) for name, value in response.headers.raw]
+    for _, lowered, value in headers:
         if lowered == b"content-encoding":
             encodings.append(value)
         elif lowered == b"content-type":
@@ -239,10 +243,12 @@ def _check_tree(data: Any, max_depth: int) -> None:
             raise UnreadableJSON(f"it is nested deeper than {max_depth} levels")
         for item in container.values() if type(container) is dict else container:
             kind = type(item)
+            if kind is str:  # the most common leaf first
+                continue
             if kind is dict or kind is list:
                 stack.append((item, depth + 1))
             elif (kind is Decimal and item.adjusted() >= _LARGEST_EXPONENT and abs(item) > _LARGEST_DECIMAL) or (
-                kind is int and abs(item) > _LARGEST_INT
+                kind is int and not _SMALLEST_INT <= item <= _LARGEST_INT
             ):
                 raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} is not a finite number")
 

@@ -47,7 +47,7 @@ from ._config import (
     resolve_api_key,
     resolve_base_url,
 )
-from ._deadline import Deadline, attempt_ends_at, attempt_seconds, bound_transports, check_seconds
+from ._deadline import ATTEMPT_ENDS_AT, Deadline, attempt_seconds, bound_transports, check_seconds
 from ._exceptions import (
     AIMLAPIError,
     APIConnectionError,
@@ -916,15 +916,17 @@ class Billing(_BaseBilling[httpx.Client]):
             outcome: _Outcome
             if logger.isEnabledFor(logging.DEBUG):
                 self._log_request(request)
+            bounded = ATTEMPT_ENDS_AT.set(ends_at)
             try:
-                with attempt_ends_at(ends_at):
-                    response = self._client.send(request, stream=True)
-                    cap, truncate = self._body_cap(endpoint, response)
-                    encoding, media_type = content_headers(response)
-                    body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
-                    outcome = _Answer(response, body, media_type)
+                response = self._client.send(request, stream=True)
+                cap, truncate = self._body_cap(endpoint, response)
+                encoding, media_type = content_headers(response)
+                body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
+            finally:
+                ATTEMPT_ENDS_AT.reset(bounded)
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
                 return self._finish(endpoint, step), step
