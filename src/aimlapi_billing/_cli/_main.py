@@ -13,6 +13,7 @@ from typing import NoReturn, TextIO, cast
 from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
+from . import resume_collection
 from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, ErrorOutput, Output, OutputError, silence
 from ._options import (
     CHECK_EXIT_CODES_TEXT,
@@ -121,6 +122,9 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progr
         name = arguments[0] if command is not None else ""
         print(f"{PROG}: error: {exc} (see {' '.join([PROG, name]).strip()} --help)", file=err)
         return EXIT_USAGE
+    if command is not None and command.connects:
+        from .. import _client  # noqa: F401  # the SDK loads with the command, while collection waits
+    resume_collection()
     progress.code = _module(args.command).run(args.command, args, out, err)
     out.flush()
     return progress.code
