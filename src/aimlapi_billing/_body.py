@@ -70,18 +70,23 @@ def content_headers(response: httpx.Response) -> tuple[str, str]:
 
 class _Decoder:
     def __init__(self, response: httpx.Response, encoding: str) -> None:
+        self._coding: str | None = None
+        self._zlib: Any = None
+        self._first = False
+        #: No coding: the raw bytes are the body (the common case, so checked first).
+        self.identity = True
+        if not encoding:
+            return
         codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
         codings = [coding for coding in codings if coding != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
             raise UnsupportedEncoding(response, encoding[:100])
         self._coding = codings[0] if codings else None
-        self._zlib: Any = None
         if self._coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif self._coding == "deflate":
             self._zlib = zlib.decompressobj()
         self._first = True
-        #: No coding: the raw bytes are the body.
         self.identity = self._zlib is None
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -144,7 +149,7 @@ class _Collector:
         return all(self._keep(chunk) for chunk in self.decoder.feed(raw))
 
     def finish(self) -> bytes:
-        if self.decoder is not None:
+        if self.decoder is not None and not self.decoder.identity:
             self._keep(self.decoder.flush())
         return bytes(self.body)
 
