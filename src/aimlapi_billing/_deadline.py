@@ -37,7 +37,7 @@ def _clip(timeout: float | None) -> float | None:
         import httpcore
 
         raise httpcore.ReadTimeout("the attempt's time is up")
-    return left if timeout is None else min(timeout, left)
+    return left if timeout is None or left < timeout else timeout
 
 
 @functools.cache
