@@ -101,7 +101,7 @@ def bench_sync(url: str, rounds: int, batch: int, warmup: int) -> Comparison:
         baseline=RAW,
         contenders=compare(samples, RAW),
         detail=f"{rounds} rounds x {batch} sequential calls per contender, rotated order",
-        target=1.10,
+        target=1.05,
         target_for=SDK,
     )
 

@@ -41,7 +41,7 @@ class Command:
 
 
 COMMANDS = (
-    Command("check", ("check", "--warning-usd", "100", "--critical-usd", "20"), "check.py", "BILLING OK", 1.15),
+    Command("check", ("check", "--warning-usd", "100", "--critical-usd", "20"), "check.py", "BILLING OK", 1.10),
     Command("summary", ("summary",), "summary.py", "275.78", 1.25),
     Command("check-keys", ("check-keys", "-w", "80", "-c", "95"), "check_keys.py", "'b747e891_pct'=6.2%;80;95;0", 1.25),
     Command(

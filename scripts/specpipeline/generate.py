@@ -18,9 +18,12 @@ from .walk import iter_operations
 
 PACKAGE_NAME = "aimlapi_billing_client"
 #: Our overrides of the generator's templates: open enums (a value the spec does not list is kept), a
-#: lazy package and models ``__init__`` (a program loads only the models it uses), and models and
+#: lazy package and models ``__init__`` (a program loads only the models it uses), models and
 #: clients as plain classes instead of attrs (``model``, ``types`` and ``client``: importing attrs
-#: and building each class cost a one-request program, such as a monitoring check, ~15 ms).
+#: and building each class cost a one-request program, such as a monitoring check, ~15 ms), every
+#: JSON number a ``Decimal`` and every field checked by ``from_dict`` (``model``, ``types``), and
+#: endpoints that write JSON bodies with exact numbers and load their models to parse a response
+#: (``endpoint_macros``, ``endpoint_module``).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _IGNORED_NAMES = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 

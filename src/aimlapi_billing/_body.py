@@ -22,6 +22,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 _STEP = 64 * 1024
 #: The largest number a float holds: a JSON number beyond it is refused, as a float would overflow.
 _LARGEST_INT = int(sys.float_info.max)
+_SMALLEST_INT = -_LARGEST_INT
 _LARGEST_DECIMAL = Decimal(_LARGEST_INT)
 
 
@@ -54,8 +55,11 @@ def content_headers(response: httpx.Response) -> tuple[str, str]:
     ``headers.get`` would decode all of them again (it runs for every answer)."""
     encodings: list[bytes] = []
     content_type = b""
-    for name, value in response.headers.raw:
-        lowered = name.lower()
+    # httpx keeps each header as (name, lower-case name, value): read them so, when it still does.
+    headers = getattr(response.headers, "_list", None)
+    if headers is None:
+        headers = [(name, name.lower(), value) for name, value in response.headers.raw]
+    for _, lowered, value in headers:
         if lowered == b"content-encoding":
             encodings.append(value)
         elif lowered == b"content-type":
@@ -66,18 +70,23 @@ def content_headers(response: httpx.Response) -> tuple[str, str]:
 
 class _Decoder:
     def __init__(self, response: httpx.Response, encoding: str) -> None:
+        self._coding: str | None = None
+        self._zlib: Any = None
+        self._first = False
+        #: No coding: the raw bytes are the body (the common case, so checked first).
+        self.identity = True
+        if not encoding:
+            return
         codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
         codings = [coding for coding in codings if coding != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
             raise UnsupportedEncoding(response, encoding[:100])
         self._coding = codings[0] if codings else None
-        self._zlib: Any = None
         if self._coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif self._coding == "deflate":
             self._zlib = zlib.decompressobj()
         self._first = True
-        #: No coding: the raw bytes are the body.
         self.identity = self._zlib is None
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -140,7 +149,7 @@ class _Collector:
         return all(self._keep(chunk) for chunk in self.decoder.feed(raw))
 
     def finish(self) -> bytes:
-        if self.decoder is not None:
+        if self.decoder is not None and not self.decoder.identity:
             self._keep(self.decoder.flush())
         return bytes(self.body)
 
@@ -239,10 +248,12 @@ def _check_tree(data: Any, max_depth: int) -> None:
             raise UnreadableJSON(f"it is nested deeper than {max_depth} levels")
         for item in container.values() if type(container) is dict else container:
             kind = type(item)
+            if kind is str:  # the most common leaf first
+                continue
             if kind is dict or kind is list:
                 stack.append((item, depth + 1))
             elif (kind is Decimal and item.adjusted() >= _LARGEST_EXPONENT and abs(item) > _LARGEST_DECIMAL) or (
-                kind is int and abs(item) > _LARGEST_INT
+                kind is int and not _SMALLEST_INT <= item <= _LARGEST_INT
             ):
                 raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} is not a finite number")
 

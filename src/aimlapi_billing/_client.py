@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
 
 import httpx
-from aimlapi_billing_client.models import TransactionDirection, TransactionType
 from aimlapi_billing_client.types import SchemaError
 
 from ._body import (
@@ -49,7 +48,7 @@ from ._config import (
     resolve_base_url,
 )
 from ._currency import check_currency
-from ._deadline import Deadline, attempt_ends_at, attempt_seconds, bound_transports, check_seconds
+from ._deadline import ATTEMPT_ENDS_AT, Deadline, attempt_seconds, bound_transports, check_seconds
 from ._exceptions import (
     AIMLAPIError,
     APIConnectionError,
@@ -97,7 +96,9 @@ if TYPE_CHECKING:
         BillingDetailResponse,
         BillingResponse,
         Transaction,
+        TransactionDirection,
         TransactionsResponse,
+        TransactionType,
     )
 
     from ._forecast import Forecast, LedgerWindow
@@ -362,6 +363,7 @@ class _BaseBilling(Generic[HttpClientT]):
         self._pool_has_headers = http_client is None
         self._logs_limiter = _limiter(logs_rate_limit)
         self._resources: dict[str, Any] = {}
+        self._bound: dict[object, Any] = {}  # the methods of this client, bound once (see _resource.bound)
         #: The last timeout and the wall time an attempt with it may take (see _build_request).
         self._attempt_for: tuple[Any, float | None] = (NOT_GIVEN, None)
         self._headers = {
@@ -389,6 +391,7 @@ class _BaseBilling(Generic[HttpClientT]):
         other = copy.copy(self)
         other._owns_client = False
         other._resources = {}
+        other._bound = {}
         if not isinstance(timeout, _NotGiven):
             _check_timeout(timeout, InvalidParameterError)
             other.timeout = timeout
@@ -508,6 +511,9 @@ class _BaseBilling(Generic[HttpClientT]):
         limit: int | None,
     ) -> dict[str, Any]:
         """The generated endpoint's keyword arguments, checked and converted before any request."""
+        # Loaded with the first ledger call: a balance check never needs the ledger's enums.
+        from aimlapi_billing_client.models import TransactionDirection, TransactionType
+
         filters: dict[str, Any] = {}
         for name, moment in (("from_", from_), ("to", to)):
             if moment is not None:
@@ -931,18 +937,20 @@ class Billing(_BaseBilling[httpx.Client]):
             outcome: _Outcome
             if logger.isEnabledFor(logging.DEBUG):
                 self._log_request(request)
+            bounded = ATTEMPT_ENDS_AT.set(ends_at)
             try:
-                with attempt_ends_at(ends_at):
-                    response = self._client.send(request, stream=True)
-                    cap, truncate = self._body_cap(endpoint, response)
-                    encoding, media_type = content_headers(response)
-                    body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
-                    outcome = _Answer(response, body, media_type)
+                response = self._client.send(request, stream=True)
+                cap, truncate = self._body_cap(endpoint, response)
+                encoding, media_type = content_headers(response)
+                body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                outcome = _Answer(response, body, media_type)
             except _ATTEMPT_FAILURES as exc:
                 outcome = exc
             except RuntimeError:
                 self._check_open()  # closed since the check above (another thread, a retry's wait)
                 raise
+            finally:
+                ATTEMPT_ENDS_AT.reset(bounded)
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, _Retry):
                 return self._finish(endpoint, step), step

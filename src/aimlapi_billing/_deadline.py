@@ -3,7 +3,7 @@
 httpx's timeouts bound each network operation, not their sum: a server that sends one byte just
 before each read timeout keeps an attempt alive for ever. The synchronous client therefore wraps
 its connection pool's network backend so that every connect, read and write waits at most until
-the current attempt's end (:data:`_ATTEMPT_ENDS_AT`, set per call and per thread); the async
+the current attempt's end (:data:`ATTEMPT_ENDS_AT`, set per call and per thread); the async
 client wraps the attempt in ``asyncio.timeout``. Both also check the clock between body chunks.
 """
 
@@ -19,14 +19,17 @@ from collections.abc import Iterable
 
 import httpx
 
-_ATTEMPT_ENDS_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+#: Within an attempt, the bounded streams end their reads and writes at this moment
+#: (``time.monotonic()``): ``token = ATTEMPT_ENDS_AT.set(moment)``, then ``reset(token)`` (set directly,
+#: not by a context manager: it runs for every request).
+ATTEMPT_ENDS_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "aimlapi_billing_attempt_ends_at", default=None
 )
 
 
 def _clip(timeout: float | None) -> float | None:
     """``timeout`` shortened to the time the current attempt has left."""
-    ends_at = _ATTEMPT_ENDS_AT.get()
+    ends_at = ATTEMPT_ENDS_AT.get()
     if ends_at is None:
         return timeout
     left = ends_at - time.monotonic()
@@ -34,7 +37,7 @@ def _clip(timeout: float | None) -> float | None:
         import httpcore
 
         raise httpcore.ReadTimeout("the attempt's time is up")
-    return left if timeout is None else min(timeout, left)
+    return left if timeout is None or left < timeout else timeout
 
 
 @functools.cache
@@ -107,22 +110,6 @@ def bound_transports(client: httpx.Client) -> None:
             pool._network_backend = bounded(backend)  # type: ignore[union-attr]
 
 
-class attempt_ends_at:  # a context manager, named as one
-    """Within it, the bounded streams end their reads and writes at ``moment`` (``time.monotonic()``).
-    A class, not a ``contextlib`` generator: it runs on every request (a tenth of the cost)."""
-
-    __slots__ = ("_moment", "_token")
-
-    def __init__(self, moment: float | None) -> None:
-        self._moment = moment
-
-    def __enter__(self) -> None:
-        self._token = _ATTEMPT_ENDS_AT.set(self._moment)
-
-    def __exit__(self, *exc_info: object) -> None:
-        _ATTEMPT_ENDS_AT.reset(self._token)
-
-
 def attempt_seconds(timeout: float | httpx.Timeout | None) -> float | None:
     """The wall time one attempt may take: the timeout itself, or the largest part of an
     ``httpx.Timeout`` (its connect, read, write and pool limits all fit inside); ``None``: unbounded."""
@@ -168,7 +155,7 @@ class Deadline:
 
     def attempt_end(self, attempt: float | None) -> float | None:
         """When an attempt starting now must end: its own limit, or the deadline if sooner."""
-        own = None if attempt is None else time.monotonic() + attempt
-        if own is None or self.ends_at is None:
-            return own if self.ends_at is None else self.ends_at
-        return min(own, self.ends_at)
+        if attempt is None:
+            return self.ends_at
+        own = time.monotonic() + attempt
+        return own if self.ends_at is None or own < self.ends_at else self.ends_at

@@ -396,6 +396,13 @@ def test_every_help_ends_with_exit_codes_after_the_defaults() -> None:
         assert "defaults: " in text
         for option in ("--timeout", "--deadline", "--max-retries", "--base-url"):
             assert f"{option} " in text.split("defaults: ")[1]
+        # One JSON rule, stated by every command that prints JSON, before its exit codes.
+        rule = "--json: money is a JSON number of the exact decimal the API wrote"
+        if command and "--json" in text.split("defaults: ")[0]:
+            assert rule in " ".join(text.split()), command
+            assert text.index("--json: money") < text.index("exit codes"), command
+        else:
+            assert rule not in " ".join(text.split()), command
 
 
 @pytest.mark.parametrize("command", ["metrics", "exporter"])

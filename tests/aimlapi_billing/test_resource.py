@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fake_api_server import BILLING
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
@@ -82,6 +83,21 @@ def test_with_options_shares_the_pool_and_overrides_per_copy(httpx_mock: HTTPXMo
         once.close()  # a copy does not own the pool
         assert not billing._client.is_closed
     assert billing._client.is_closed
+
+
+def test_a_method_is_bound_once_and_a_copy_binds_its_own(httpx_mock: HTTPXMock, fast_backoff: None) -> None:
+    httpx_mock.add_response(status_code=503, is_reusable=False)
+    httpx_mock.add_response(json=BILLING, is_reusable=False)
+    httpx_mock.add_response(status_code=503, is_reusable=False)
+    with Billing() as billing:
+        assert billing.summary is billing.summary  # made once: reading it is on every call's path
+        assert billing.usage.total is billing.usage.total
+        billing.summary()  # bound (and used) before the copy is made: the copy must not inherit it
+        once = billing.with_options(max_retries=0)
+        assert once.summary is not billing.summary
+        with pytest.raises(InternalServerError):
+            once.summary()  # the copy's own max_retries: no retry after the 503
+    assert len(httpx_mock.get_requests()) == 3
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,8 @@ class ApiKey(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         prefix = d.pop("prefix", MISSING)
         if type(prefix) is not str:
@@ -185,24 +186,23 @@ class ApiKey(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", True, True)
 
-        api_key = cls(
-            prefix,
-            disabled,
-            scopes,
-            created_at,
-            updated_at,
-            monthly_usage,
-            name,
-            limit,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.prefix = prefix
+        instance_.disabled = disabled
+        instance_.scopes = scopes
+        instance_.created_at = created_at
+        instance_.updated_at = updated_at
+        instance_.monthly_usage = monthly_usage
+        instance_.name = name
+        instance_.limit = limit
 
-        api_key.additional_properties = d
-        return api_key
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

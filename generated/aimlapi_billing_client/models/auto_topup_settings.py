@@ -84,7 +84,8 @@ class AutoTopupSettings(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         is_enabled = d.pop("is_enabled", UNSET)
         if type(is_enabled) is not bool:
@@ -106,15 +107,14 @@ class AutoTopupSettings(Model):
         if type(currency) is not str:
             currency = as_string(currency, "currency", False, True)
 
-        auto_topup_settings = cls(
-            is_enabled,
-            threshold,
-            amount,
-            currency,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.is_enabled = is_enabled
+        instance_.threshold = threshold
+        instance_.amount = amount
+        instance_.currency = currency
 
-        auto_topup_settings.additional_properties = d
-        return auto_topup_settings
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -109,7 +109,8 @@ class BalanceResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         balance = d.pop("balance", MISSING)
         if type(balance) is int:
@@ -149,18 +150,17 @@ class BalanceResponse(Model):
                 status_explanation, "statusExplanation", False
             )
 
-        balance_response = cls(
-            balance,
-            low_balance,
-            low_balance_threshold,
-            last_updated,
-            auto_debit_status,
-            status,
-            status_explanation,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.balance = balance
+        instance_.low_balance = low_balance
+        instance_.low_balance_threshold = low_balance_threshold
+        instance_.last_updated = last_updated
+        instance_.auto_debit_status = auto_debit_status
+        instance_.status = status
+        instance_.status_explanation = status_explanation
 
-        balance_response.additional_properties = d
-        return balance_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -94,7 +94,8 @@ class BillingDetailResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         user_id = d.pop("user_id", MISSING)
         if type(user_id) is int:
@@ -120,23 +121,22 @@ class BillingDetailResponse(Model):
         if type(autotopup_settings) is dict:
             try:
                 autotopup_settings = AutoTopupSettings.from_dict(autotopup_settings)
-            except SchemaError as error:
-                raise error.within("autotopup_settings") from None
+            except SchemaError as error_:
+                raise error_.within("autotopup_settings") from None
         else:
             autotopup_settings = as_model(
                 AutoTopupSettings, autotopup_settings, "autotopup_settings", False
             )
 
-        billing_detail_response = cls(
-            user_id,
-            email,
-            current_balance,
-            currency,
-            autotopup_settings,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.user_id = user_id
+        instance_.email = email
+        instance_.current_balance = current_balance
+        instance_.currency = currency
+        instance_.autotopup_settings = autotopup_settings
 
-        billing_detail_response.additional_properties = d
-        return billing_detail_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

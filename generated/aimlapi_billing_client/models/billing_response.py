@@ -57,7 +57,8 @@ class BillingResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         current_balance = d.pop("current_balance", MISSING)
         if type(current_balance) is int:
@@ -69,13 +70,12 @@ class BillingResponse(Model):
         if type(currency) is not str:
             currency = as_string(currency, "currency", False)
 
-        billing_response = cls(
-            current_balance,
-            currency,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.current_balance = current_balance
+        instance_.currency = currency
 
-        billing_response.additional_properties = d
-        return billing_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

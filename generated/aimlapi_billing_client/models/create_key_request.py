@@ -84,7 +84,8 @@ class CreateKeyRequest(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
@@ -94,8 +95,8 @@ class CreateKeyRequest(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", False, True)
 
@@ -108,13 +109,12 @@ class CreateKeyRequest(Model):
             True,
         )
 
-        create_key_request = cls(
-            name,
-            limit,
-            scopes,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.name = name
+        instance_.limit = limit
+        instance_.scopes = scopes
 
-        return create_key_request
+        return instance_
 
 
 # The models this one holds: imported once, here at the end, not in from_dict (an import statement

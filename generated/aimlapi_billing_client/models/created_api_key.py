@@ -155,7 +155,8 @@ class CreatedApiKey(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         disabled = d.pop("disabled", MISSING)
         if type(disabled) is not bool:
@@ -194,25 +195,24 @@ class CreatedApiKey(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", False, True)
 
-        created_api_key = cls(
-            disabled,
-            prefix,
-            scopes,
-            created_at,
-            updated_at,
-            monthly_usage,
-            key,
-            name,
-            limit,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.disabled = disabled
+        instance_.prefix = prefix
+        instance_.scopes = scopes
+        instance_.created_at = created_at
+        instance_.updated_at = updated_at
+        instance_.monthly_usage = monthly_usage
+        instance_.key = key
+        instance_.name = name
+        instance_.limit = limit
 
-        created_api_key.additional_properties = d
-        return created_api_key
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

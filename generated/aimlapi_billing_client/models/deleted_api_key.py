@@ -56,7 +56,8 @@ class DeletedApiKey(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         prefix = d.pop("prefix", MISSING)
         if type(prefix) is not str:
@@ -66,13 +67,12 @@ class DeletedApiKey(Model):
         if type(deleted) is not bool:
             deleted = as_boolean(deleted, "deleted", False)
 
-        deleted_api_key = cls(
-            prefix,
-            deleted,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.prefix = prefix
+        instance_.deleted = deleted
 
-        deleted_api_key.additional_properties = d
-        return deleted_api_key
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -140,7 +140,8 @@ class Error(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         message = d.pop("message", UNSET)
         if type(message) is not str:
@@ -178,25 +179,24 @@ class Error(Model):
         if type(error) is dict:
             try:
                 error = ErrorError.from_dict(error)
-            except SchemaError as error:
-                raise error.within("error") from None
+            except SchemaError as error_:
+                raise error_.within("error") from None
         else:
             error = as_model(ErrorError, error, "error", False, True)
 
-        error = cls(
-            message,
-            path,
-            request_id,
-            status_code,
-            timestamp,
-            title,
-            status,
-            instance,
-            error,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.message = message
+        instance_.path = path
+        instance_.request_id = request_id
+        instance_.status_code = status_code
+        instance_.timestamp = timestamp
+        instance_.title = title
+        instance_.status = status
+        instance_.instance = instance
+        instance_.error = error
 
-        error.additional_properties = d
-        return error
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

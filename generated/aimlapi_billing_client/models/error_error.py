@@ -55,7 +55,8 @@ class ErrorError(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
@@ -65,13 +66,12 @@ class ErrorError(Model):
         if type(message) is not str:
             message = as_string(message, "message", False, True)
 
-        error_error = cls(
-            name,
-            message,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.name = name
+        instance_.message = message
 
-        error_error.additional_properties = d
-        return error_error
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

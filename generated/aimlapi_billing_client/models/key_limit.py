@@ -61,7 +61,8 @@ class KeyLimit(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         retention = d.pop("retention", UNSET)
         retention = as_enum(KeyLimitRetention, retention, "retention", False, True)
@@ -72,13 +73,12 @@ class KeyLimit(Model):
         elif type(threshold) is not Decimal or not threshold.is_finite():
             threshold = as_number(threshold, "threshold", False, True)
 
-        key_limit = cls(
-            retention,
-            threshold,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.retention = retention
+        instance_.threshold = threshold
 
-        key_limit.additional_properties = d
-        return key_limit
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

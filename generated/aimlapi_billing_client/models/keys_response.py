@@ -51,17 +51,17 @@ class KeysResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         data = d.pop("data", MISSING)
         data = as_list(data, "data", ApiKey.from_dict, False)
 
-        keys_response = cls(
-            data,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.data = data
 
-        keys_response.additional_properties = d
-        return keys_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

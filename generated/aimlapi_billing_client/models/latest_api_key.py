@@ -153,7 +153,8 @@ class LatestApiKey(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         disabled = d.pop("disabled", MISSING)
         if type(disabled) is not bool:
@@ -192,24 +193,23 @@ class LatestApiKey(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", True, True)
 
-        latest_api_key = cls(
-            disabled,
-            prefix,
-            created_at,
-            updated_at,
-            monthly_usage,
-            name,
-            scopes,
-            limit,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.disabled = disabled
+        instance_.prefix = prefix
+        instance_.created_at = created_at
+        instance_.updated_at = updated_at
+        instance_.monthly_usage = monthly_usage
+        instance_.name = name
+        instance_.scopes = scopes
+        instance_.limit = limit
 
-        latest_api_key.additional_properties = d
-        return latest_api_key
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

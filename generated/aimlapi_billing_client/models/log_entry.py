@@ -136,7 +136,8 @@ class LogEntry(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         created = d.pop("created", MISSING)
         if type(created) is not str:
@@ -156,8 +157,8 @@ class LogEntry(Model):
         if type(cost) is dict:
             try:
                 cost = TransactionAmount.from_dict(cost)
-            except SchemaError as error:
-                raise error.within("cost") from None
+            except SchemaError as error_:
+                raise error_.within("cost") from None
         else:
             cost = as_model(TransactionAmount, cost, "cost", False)
 
@@ -165,8 +166,8 @@ class LogEntry(Model):
         if type(tokens) is dict:
             try:
                 tokens = TokenCounts.from_dict(tokens)
-            except SchemaError as error:
-                raise error.within("tokens") from None
+            except SchemaError as error_:
+                raise error_.within("tokens") from None
         else:
             tokens = as_model(TokenCounts, tokens, "tokens", False)
 
@@ -182,20 +183,19 @@ class LogEntry(Model):
         if type(client_request_id) is not str:
             client_request_id = as_string(client_request_id, "client_request_id", True)
 
-        log_entry = cls(
-            created,
-            status,
-            origin,
-            model,
-            cost,
-            tokens,
-            request_id,
-            inference_id,
-            client_request_id,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.created = created
+        instance_.status = status
+        instance_.origin = origin
+        instance_.model = model
+        instance_.cost = cost
+        instance_.tokens = tokens
+        instance_.request_id = request_id
+        instance_.inference_id = inference_id
+        instance_.client_request_id = client_request_id
 
-        log_entry.additional_properties = d
-        return log_entry
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -70,7 +70,8 @@ class LogsPagination(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         limit = d.pop("limit", MISSING)
         if type(limit) is not int:
@@ -88,15 +89,14 @@ class LogsPagination(Model):
         if type(has_more) is not bool:
             has_more = as_boolean(has_more, "has_more", False)
 
-        logs_pagination = cls(
-            limit,
-            offset,
-            total,
-            has_more,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.limit = limit
+        instance_.offset = offset
+        instance_.total = total
+        instance_.has_more = has_more
 
-        logs_pagination.additional_properties = d
-        return logs_pagination
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -66,7 +66,8 @@ class ModelUsage(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         model = d.pop("model", MISSING)
         if type(model) is not str:
@@ -82,14 +83,13 @@ class ModelUsage(Model):
         if type(requests) is not int:
             requests = as_integer(requests, "requests", False)
 
-        model_usage = cls(
-            model,
-            spend,
-            requests,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.model = model
+        instance_.spend = spend
+        instance_.requests = requests
 
-        model_usage.additional_properties = d
-        return model_usage
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -57,7 +57,8 @@ class Pagination(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         next_cursor = d.pop("next_cursor", MISSING)
         if type(next_cursor) is not str:
@@ -67,13 +68,12 @@ class Pagination(Model):
         if type(has_more) is not bool:
             has_more = as_boolean(has_more, "has_more", False)
 
-        pagination = cls(
-            next_cursor,
-            has_more,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.next_cursor = next_cursor
+        instance_.has_more = has_more
 
-        pagination.additional_properties = d
-        return pagination
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -103,7 +103,8 @@ class ReplaceKeyRequest(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
@@ -126,20 +127,19 @@ class ReplaceKeyRequest(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", True, True)
 
-        replace_key_request = cls(
-            name,
-            disabled,
-            scopes,
-            limit,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.name = name
+        instance_.disabled = disabled
+        instance_.scopes = scopes
+        instance_.limit = limit
 
-        replace_key_request.additional_properties = d
-        return replace_key_request
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -72,7 +72,8 @@ class RequestCounts(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         total = d.pop("total", MISSING)
         if type(total) is not int:
@@ -90,15 +91,14 @@ class RequestCounts(Model):
         if type(failed) is not int:
             failed = as_integer(failed, "failed", False)
 
-        request_counts = cls(
-            total,
-            charged,
-            succeeded,
-            failed,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.total = total
+        instance_.charged = charged
+        instance_.succeeded = succeeded
+        instance_.failed = failed
 
-        request_counts.additional_properties = d
-        return request_counts
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

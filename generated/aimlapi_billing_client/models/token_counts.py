@@ -62,7 +62,8 @@ class TokenCounts(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         input_ = d.pop("input", MISSING)
         if type(input_) is not int:
@@ -76,14 +77,13 @@ class TokenCounts(Model):
         if type(total) is not int:
             total = as_integer(total, "total", False)
 
-        token_counts = cls(
-            input_,
-            output,
-            total,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.input_ = input_
+        instance_.output = output
+        instance_.total = total
 
-        token_counts.additional_properties = d
-        return token_counts
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

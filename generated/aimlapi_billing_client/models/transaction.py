@@ -109,7 +109,8 @@ class Transaction(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         created_at = d.pop("created_at", MISSING)
         if type(created_at) is not str:
@@ -125,8 +126,8 @@ class Transaction(Model):
         if type(amount) is dict:
             try:
                 amount = TransactionAmount.from_dict(amount)
-            except SchemaError as error:
-                raise error.within("amount") from None
+            except SchemaError as error_:
+                raise error_.within("amount") from None
         else:
             amount = as_model(TransactionAmount, amount, "amount", False)
 
@@ -138,17 +139,16 @@ class Transaction(Model):
         if type(reference_id) is not str:
             reference_id = as_string(reference_id, "reference_id", True)
 
-        transaction = cls(
-            created_at,
-            direction,
-            type_,
-            amount,
-            model,
-            reference_id,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.created_at = created_at
+        instance_.direction = direction
+        instance_.type_ = type_
+        instance_.amount = amount
+        instance_.model = model
+        instance_.reference_id = reference_id
 
-        transaction.additional_properties = d
-        return transaction
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -57,7 +57,8 @@ class TransactionAmount(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         usd = d.pop("usd", MISSING)
         if type(usd) is int:
@@ -69,13 +70,12 @@ class TransactionAmount(Model):
         if type(credits_) is not int:
             credits_ = as_integer(credits_, "credits", False)
 
-        transaction_amount = cls(
-            usd,
-            credits_,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.usd = usd
+        instance_.credits_ = credits_
 
-        transaction_amount.additional_properties = d
-        return transaction_amount
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

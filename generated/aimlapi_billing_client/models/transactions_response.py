@@ -64,7 +64,8 @@ class TransactionsResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         data = d.pop("data", MISSING)
         data = as_list(data, "data", Transaction.from_dict, False)
@@ -73,18 +74,17 @@ class TransactionsResponse(Model):
         if type(pagination) is dict:
             try:
                 pagination = Pagination.from_dict(pagination)
-            except SchemaError as error:
-                raise error.within("pagination") from None
+            except SchemaError as error_:
+                raise error_.within("pagination") from None
         else:
             pagination = as_model(Pagination, pagination, "pagination", False)
 
-        transactions_response = cls(
-            data,
-            pagination,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.data = data
+        instance_.pagination = pagination
 
-        transactions_response.additional_properties = d
-        return transactions_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -96,7 +96,8 @@ class UpdateKeyRequest(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         name = d.pop("name", UNSET)
         if type(name) is not str:
@@ -110,8 +111,8 @@ class UpdateKeyRequest(Model):
         if type(limit) is dict:
             try:
                 limit = KeyLimit.from_dict(limit)
-            except SchemaError as error:
-                raise error.within("limit") from None
+            except SchemaError as error_:
+                raise error_.within("limit") from None
         else:
             limit = as_model(KeyLimit, limit, "limit", False, True)
 
@@ -124,15 +125,14 @@ class UpdateKeyRequest(Model):
             True,
         )
 
-        update_key_request = cls(
-            name,
-            disabled,
-            limit,
-            scopes,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.name = name
+        instance_.disabled = disabled
+        instance_.limit = limit
+        instance_.scopes = scopes
 
-        update_key_request.additional_properties = d
-        return update_key_request
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

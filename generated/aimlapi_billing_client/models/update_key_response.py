@@ -49,23 +49,23 @@ class UpdateKeyResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         data = d.pop("data", MISSING)
         if type(data) is dict:
             try:
                 data = ApiKey.from_dict(data)
-            except SchemaError as error:
-                raise error.within("data") from None
+            except SchemaError as error_:
+                raise error_.within("data") from None
         else:
             data = as_model(ApiKey, data, "data", False)
 
-        update_key_response = cls(
-            data,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.data = data
 
-        update_key_response.additional_properties = d
-        return update_key_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

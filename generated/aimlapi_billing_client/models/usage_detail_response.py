@@ -136,7 +136,8 @@ class UsageDetailResponse(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         api_key_prefix = d.pop("api_key_prefix", MISSING)
         if type(api_key_prefix) is not str:
@@ -170,19 +171,18 @@ class UsageDetailResponse(Model):
         groups = d.pop("groups", UNSET)
         groups = as_list(groups, "groups", UsageGroup.from_dict, False, True)
 
-        usage_detail_response = cls(
-            api_key_prefix,
-            start,
-            end,
-            spend,
-            currency,
-            requests,
-            models,
-            groups,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.api_key_prefix = api_key_prefix
+        instance_.start = start
+        instance_.end = end
+        instance_.spend = spend
+        instance_.currency = currency
+        instance_.requests = requests
+        instance_.models = models
+        instance_.groups = groups
 
-        usage_detail_response.additional_properties = d
-        return usage_detail_response
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

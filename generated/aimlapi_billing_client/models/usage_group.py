@@ -93,7 +93,8 @@ class UsageGroup(Model):
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Read a JSON object (as ``json.loads`` gives it), checking every field the spec names:
         a required field missing or a value of the wrong JSON type raises ``SchemaError`` naming
-        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``."""
+        the field. A number may be an int, a float or a ``Decimal``; it is kept as a ``Decimal``.
+        The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         spend = d.pop("spend", MISSING)
         if type(spend) is int:
@@ -105,8 +106,8 @@ class UsageGroup(Model):
         if type(tokens) is dict:
             try:
                 tokens = TokenCounts.from_dict(tokens)
-            except SchemaError as error:
-                raise error.within("tokens") from None
+            except SchemaError as error_:
+                raise error_.within("tokens") from None
         else:
             tokens = as_model(TokenCounts, tokens, "tokens", False)
 
@@ -114,8 +115,8 @@ class UsageGroup(Model):
         if type(requests) is dict:
             try:
                 requests = RequestCounts.from_dict(requests)
-            except SchemaError as error:
-                raise error.within("requests") from None
+            except SchemaError as error_:
+                raise error_.within("requests") from None
         else:
             requests = as_model(RequestCounts, requests, "requests", False)
 
@@ -127,16 +128,15 @@ class UsageGroup(Model):
         if type(model) is not str:
             model = as_string(model, "model", False, True)
 
-        usage_group = cls(
-            spend,
-            tokens,
-            requests,
-            day,
-            model,
-        )
+        instance_ = cls.__new__(cls)
+        instance_.spend = spend
+        instance_.tokens = tokens
+        instance_.requests = requests
+        instance_.day = day
+        instance_.model = model
 
-        usage_group.additional_properties = d
-        return usage_group
+        instance_.additional_properties = d
+        return instance_
 
     @property
     def additional_keys(self) -> list[str]:

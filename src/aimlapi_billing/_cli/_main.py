@@ -13,8 +13,17 @@ from typing import NoReturn, TextIO, cast
 from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
+from . import resume_collection
 from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, ErrorOutput, Output, OutputError, silence
-from ._options import CHECK_EXIT_CODES_TEXT, CONNECTION_DEFAULTS, EXIT_CODES_TEXT, Parser, UsageError, epilog
+from ._options import (
+    CHECK_EXIT_CODES_TEXT,
+    CONNECTION_DEFAULTS,
+    EXIT_CODES_TEXT,
+    Parser,
+    UsageError,
+    epilog,
+    with_json_rule,
+)
 from ._registry import COMMANDS
 
 
@@ -23,8 +32,9 @@ def _module(name: str) -> ModuleType:
 
 
 def build_parser(arguments: Sequence[str] = ()) -> Parser:
-    """The whole command line's parser. Every command is listed (with its one-line help), but only
-    the one ``arguments`` invoke gets its options, so only its module is imported."""
+    """The command line's parser. Without a command (``--help``, a mistyped one), every command is
+    listed with its one-line help; with one, only that one is built, with its options, so only its
+    module is imported (a parser per command listed cost a monitoring check ~1 ms)."""
     parser = Parser(
         prog=PROG,
         description="Read your AIML API account balance and billing details.",
@@ -40,8 +50,10 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     invoked = arguments[0] if arguments and arguments[0] in COMMANDS else None
     for name, command in COMMANDS.items():
-        if name != invoked:
+        if invoked is None:
             commands.add_parser(name, help=command.help)
+            continue
+        if name != invoked:
             continue
         module = _module(name)
         defaults = getattr(module, "DEFAULTS", {}).get(name, "")
@@ -63,6 +75,7 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
             # The plugin guidelines' -V (version); -t (timeout) is a connection option.
             sub.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
         module.add_arguments(name, sub)
+        with_json_rule(sub)
     return parser
 
 
@@ -109,6 +122,9 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progr
         name = arguments[0] if command is not None else ""
         print(f"{PROG}: error: {exc} (see {' '.join([PROG, name]).strip()} --help)", file=err)
         return EXIT_USAGE
+    if command is not None and command.connects:
+        from .. import _client  # noqa: F401  # the SDK loads with the command, while collection waits
+    resume_collection()
     progress.code = _module(args.command).run(args.command, args, out, err)
     out.flush()
     return progress.code

@@ -63,6 +63,11 @@ CHECK_EXIT_CODES_TEXT = (
     "option, no key, a network failure or timeout, an error status, an unusable answer: a balance in a currency "
     "other than USD included)."
 )
+#: The one JSON rule of every command that prints JSON (``--json``), in its ``--help``.
+JSON_MONEY_TEXT = (
+    "--json: money is a JSON number of the exact decimal the API wrote (or of the exact sum), never "
+    "rounded through a float: 12.5, 0.000105; the same in every command."
+)
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
     f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
@@ -121,6 +126,13 @@ def add_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes:
         parser.epilog = f"{head}\n\n{wrapped}\n\n{exit_codes}".lstrip()
     else:
         parser.epilog = f"{parser.epilog or ''}\n\n{wrapped}".lstrip()
+
+
+def with_json_rule(parser: argparse.ArgumentParser) -> None:
+    """Put :data:`JSON_MONEY_TEXT` in the ``--help`` of a command that prints JSON, before its exit
+    codes (which end every command's help)."""
+    if "--json" in parser._option_string_actions:
+        add_epilog(parser, JSON_MONEY_TEXT, before_exit_codes=True)
 
 
 def connection_options() -> Parser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -41,7 +42,17 @@ def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
         (
             ["check", "-w", "10", "-c", "1"],
             {"aimlapi_billing._cli._commands.check"},
-            {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "prometheus_client", "csv"},
+            {
+                "aimlapi_billing._forecast",
+                "aimlapi_billing.metrics",
+                "prometheus_client",
+                "csv",
+                # A balance check parses one model: not the error models, the generated clients or
+                # the ledger's enums (each costs every run of the plugin).
+                "aimlapi_billing_client.models.error",
+                "aimlapi_billing_client.client",
+                "aimlapi_billing_client.models.transaction_type",
+            },
         ),
         (
             ["summary"],
@@ -64,6 +75,47 @@ def test_a_command_loads_its_own_module_and_not_the_others(
     assert not (not_needed & modules)
     others = {f"aimlapi_billing._cli._commands.{COMMANDS[name].module}" for name in COMMANDS} - needed
     assert not (others & modules), others & modules
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_command_loads_while_collection_waits_and_runs_with_it(
+    fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], collecting: bool
+) -> None:
+    import gc
+
+    from aimlapi_billing._cli import _main, entry_point
+    from aimlapi_billing._cli._commands import check
+
+    loading, running = [], []
+    module = _main._module
+    monkeypatch.setattr(_main, "_module", lambda name: loading.append(gc.isenabled()) or module(name))
+    run = check.run
+    monkeypatch.setattr(check, "run", lambda *a: running.append(gc.isenabled()) or run(*a))
+    monkeypatch.setattr(sys, "argv", ["aimlapi-billing", "check", "-w", "1", "-c", "0", "--base-url", fake_api.url])
+    frozen = gc.get_freeze_count()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        with pytest.raises(SystemExit) as done:
+            entry_point()
+        assert done.value.code == 0, capsys.readouterr()
+        assert capsys.readouterr().out.startswith("BILLING OK")
+        # The command's module loads (its first lookup) without collections, the request runs with
+        # them; a caller's own choice (collection off) is left alone.
+        assert loading[0] is False
+        assert running == [collecting]
+        assert gc.isenabled() is collecting
+        assert (gc.get_freeze_count() > frozen) is collecting  # what loaded is frozen, not traversed later
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_command_builds_only_its_own_parser() -> None:
+    # A parser per command listed cost a monitoring check, which never shows the list, ~1 ms.
+    parser = build_parser(["check", "-w", "10", "-c", "1"])
+    (subcommands,) = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    assert set(subcommands.choices) == {"check"}
+    assert parser.parse_args(["check", "-w", "10", "-c", "1"]).command == "check"
 
 
 def test_the_top_level_help_lists_every_command_without_loading_any() -> None:

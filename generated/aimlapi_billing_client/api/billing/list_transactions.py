@@ -1,15 +1,18 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.transaction_direction import TransactionDirection
-from ...models.transaction_type import TransactionType
-from ...models.transactions_response import TransactionsResponse
 from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.transaction_direction import TransactionDirection
+    from ...models.transaction_type import TransactionType
+    from ...models.transactions_response import TransactionsResponse
 
 
 def _get_kwargs(
@@ -58,6 +61,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | TransactionsResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.transactions_response import TransactionsResponse
+
     if response.status_code == 200:
         response_200 = TransactionsResponse.from_dict(response.json())
 

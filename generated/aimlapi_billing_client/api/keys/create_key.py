@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.create_key_request import CreateKeyRequest
-from ...models.create_key_response import CreateKeyResponse
-from ...models.error import Error
 from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.create_key_request import CreateKeyRequest
+    from ...models.create_key_response import CreateKeyResponse
+    from ...models.error import Error
 
 
 def _get_kwargs(
@@ -38,6 +41,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CreateKeyResponse | Error | None:
+    from ... import errors
+    from ...models.create_key_response import CreateKeyResponse
+    from ...models.error import Error
+
     if response.status_code == 200:
         response_200 = CreateKeyResponse.from_dict(response.json())
 

@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.delete_key_response import DeleteKeyResponse
-from ...models.error import Error
 from ...types import Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.delete_key_response import DeleteKeyResponse
+    from ...models.error import Error
 
 
 def _get_kwargs(
@@ -28,6 +31,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> DeleteKeyResponse | Error | None:
+    from ... import errors
+    from ...models.delete_key_response import DeleteKeyResponse
+    from ...models.error import Error
+
     if response.status_code == 200:
         response_200 = DeleteKeyResponse.from_dict(response.json())
 

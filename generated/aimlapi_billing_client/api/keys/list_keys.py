@@ -1,13 +1,16 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.keys_response import KeysResponse
 from ...types import Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.keys_response import KeysResponse
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -23,6 +26,10 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | KeysResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.keys_response import KeysResponse
+
     if response.status_code == 200:
         response_200 = KeysResponse.from_dict(response.json())
 

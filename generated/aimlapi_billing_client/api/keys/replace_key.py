@@ -1,15 +1,18 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.replace_key_request import ReplaceKeyRequest
-from ...models.replace_key_response import ReplaceKeyResponse
 from ...types import Response
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.replace_key_request import ReplaceKeyRequest
+    from ...models.replace_key_response import ReplaceKeyResponse
 
 
 def _get_kwargs(
@@ -41,6 +44,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | ReplaceKeyResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.replace_key_response import ReplaceKeyResponse
+
     if response.status_code == 200:
         response_200 = ReplaceKeyResponse.from_dict(response.json())
 

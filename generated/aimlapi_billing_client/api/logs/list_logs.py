@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.log_status import LogStatus
-from ...models.logs_response import LogsResponse
 from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.log_status import LogStatus
+    from ...models.logs_response import LogsResponse
 
 
 def _get_kwargs(
@@ -66,6 +69,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | LogsResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.logs_response import LogsResponse
+
     if response.status_code == 200:
         response_200 = LogsResponse.from_dict(response.json())
 

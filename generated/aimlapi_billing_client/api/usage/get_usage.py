@@ -1,13 +1,16 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.usage_response import UsageResponse
 from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.usage_response import UsageResponse
 
 
 def _get_kwargs(
@@ -42,6 +45,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | UsageResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.usage_response import UsageResponse
+
     if response.status_code == 200:
         response_200 = UsageResponse.from_dict(response.json())
 

@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.usage_detail_response import UsageDetailResponse
-from ...models.usage_grouping import UsageGrouping
 from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.usage_detail_response import UsageDetailResponse
+    from ...models.usage_grouping import UsageGrouping
 
 
 def _get_kwargs(
@@ -53,6 +56,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | UsageDetailResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.usage_detail_response import UsageDetailResponse
+
     if response.status_code == 200:
         response_200 = UsageDetailResponse.from_dict(response.json())
 

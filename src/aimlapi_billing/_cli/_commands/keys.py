@@ -93,7 +93,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=number("an amount in USD", 0, MAX_USD, exact=True),
         metavar="USD",
-        help="create, update: spending limit per --retention period, in USD",
+        help="create, update: spending limit per --retention period, in USD, sent with the digits given",
     )
     parser.add_argument(
         "--retention",
