@@ -29,7 +29,8 @@ from common import compare, rotated
 from server import fake_server
 
 from aimlapi_billing import Billing
-from aimlapi_billing import _client as client_module
+from aimlapi_billing import _base_client as client_module
+from aimlapi_billing.resources.billing import DETAIL
 
 RAW = "raw httpx"
 
@@ -53,8 +54,8 @@ def _variants(url: str, stack: ExitStack) -> dict[str, Callable[[], object]]:
 
     def raw_sdk_headers_parse() -> object:
         response = raw.get(detail_url, headers=sdk_headers)
-        answer = client_module._Answer(response, response.content, "application/json")
-        return sdk._parse(client_module.DETAIL, answer)
+        answer = client_module.ReadResponse(response, response.content, "application/json")
+        return sdk._parse(DETAIL, answer)
 
     return {
         RAW: raw_call,

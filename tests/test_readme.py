@@ -77,7 +77,7 @@ def test_the_alert_table_matches_the_shipped_rules() -> None:
 
 
 def test_the_exporter_config_of_the_docs_loads(tmp_path: Path) -> None:
-    from aimlapi_billing._exporter_config import load_accounts
+    from aimlapi_billing._exporter.config import load_accounts
 
     text = markdown_block(docs_page("monitoring/multi-target.md"), "<!-- exporter.toml -->", "toml")
     (tmp_path / "client-b.key").write_text("key-b\n")
@@ -167,7 +167,7 @@ def test_the_reconcile_exit_codes_and_defaults_match_the_code() -> None:
     from decimal import Decimal
 
     from aimlapi_billing._cli._commands import reconcile as command
-    from aimlapi_billing._reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
+    from aimlapi_billing.lib.reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 
     command_page, rules_page = docs_page("cli/accounting.md"), docs_page("sdk/reconcile.md")
     rows = markdown_table(command_page, "`reconcile` exit code")

@@ -51,7 +51,6 @@ if TYPE_CHECKING:
         UsageResponse,
     )
 
-    from ._budgets import BudgetReport, KeyBudget
     from ._client import AsyncBilling, Billing
     from ._config import (
         API_KEY_ENV_VARS,
@@ -82,13 +81,16 @@ if TYPE_CHECKING:
         ResponseTooLargeError,
         ResponseValidationError,
     )
-    from ._forecast import Forecast
-    from ._keys import CreatedKey, KeysResource
-    from ._logs import LogsResource
-    from ._reconcile import Reconciliation, RowMismatch
-    from ._resource import APIResponse
-    from ._secret import SecretKey
-    from ._usage import ModelSpend, UsageReport, UsageResource
+    from ._plan import APIResponse
+    from .resources.keys import KeysResource
+    from .resources.logs import LogsResource
+    from .resources.usage import UsageResource
+    from .types.budgets import BudgetReport, KeyBudget
+    from .types.forecast import Forecast
+    from .types.keys import CreatedKey
+    from .types.reconcile import Reconciliation, RowMismatch
+    from .types.secret import SecretKey
+    from .types.usage import ModelSpend, UsageReport
 
 #: The module each lazily imported public name comes from.
 _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -151,14 +153,16 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
         "ResponseTooLargeError",
         "ResponseValidationError",
     ),
-    "aimlapi_billing._budgets": ("BudgetReport", "KeyBudget"),
-    "aimlapi_billing._forecast": ("Forecast",),
-    "aimlapi_billing._keys": ("CreatedKey", "KeysResource"),
-    "aimlapi_billing._logs": ("LogsResource",),
-    "aimlapi_billing._reconcile": ("Reconciliation", "RowMismatch"),
-    "aimlapi_billing._usage": ("ModelSpend", "UsageReport", "UsageResource"),
-    "aimlapi_billing._resource": ("APIResponse",),
-    "aimlapi_billing._secret": ("SecretKey",),
+    "aimlapi_billing._plan": ("APIResponse",),
+    "aimlapi_billing.resources.keys": ("KeysResource",),
+    "aimlapi_billing.resources.logs": ("LogsResource",),
+    "aimlapi_billing.resources.usage": ("UsageResource",),
+    "aimlapi_billing.types.budgets": ("BudgetReport", "KeyBudget"),
+    "aimlapi_billing.types.forecast": ("Forecast",),
+    "aimlapi_billing.types.keys": ("CreatedKey",),
+    "aimlapi_billing.types.reconcile": ("Reconciliation", "RowMismatch"),
+    "aimlapi_billing.types.secret": ("SecretKey",),
+    "aimlapi_billing.types.usage": ("ModelSpend", "UsageReport"),
 }
 _LAZY: dict[str, str] = {name: module for module, names in _LAZY_SOURCES.items() for name in names}
 

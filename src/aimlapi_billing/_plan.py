@@ -1,15 +1,22 @@
-"""Endpoints as declarations, and resources whose methods are written once for both clients.
+"""Endpoints as declarations, and methods written once for both clients: the plan mechanism.
 
-An endpoint is one :class:`Endpoint` line: its name, the generated module that builds its request,
-the generated model its 2xx body parses into, its retry policy and its body cap. Both are named by
-string and imported on the first call, so declaring an endpoint costs no import time.
+Adding an endpoint is one declaration and one method:
 
-A resource method, and each billing method of the clients, is written once: a function that checks
-its arguments (before any request) and returns a :class:`Plan`, a generator that yields the
-:class:`Call` it needs and receives each parsed model back. :class:`Billing` runs a plan with
-blocking I/O, :class:`AsyncBilling` with ``await``; the :func:`operation` and :func:`iteration`
-descriptors hand the caller the matching callable, typed for each client. Multi-request logic
-(windows split in pieces, pages, a forecast's walk) thus exists once, not once per client.
+1. An :class:`Endpoint`: its name, the generated module that builds its request, the generated
+   model its 2xx body parses into, its body cap, and (when not the defaults) its
+   :class:`RetryPolicy`, whether the logs rate limit applies, a secret in its answer. Module and
+   model are named by string and imported on the first call, so a declaration costs no import time.
+2. A method on its resource (``resources/``) decorated :func:`operation` (one result) or
+   :func:`iteration` (rows, fetched as the caller iterates). It checks its arguments before any
+   request and returns a :class:`Plan` of one :class:`Call`, or of a generator (:data:`Steps`)
+   that yields each ``Call`` it needs and receives the parsed model back (``Call.convert`` turns
+   the model into what the plan wants, e.g. a key's ``data``). A request that fails raises its
+   error *into* the generator (``steps.throw``), so a plan may catch it and go another way.
+
+:class:`Billing` runs a plan with blocking I/O and :class:`AsyncBilling` with ``await`` (the two
+drivers of ``_base_client.py``); the descriptors hand the caller the matching callable, typed for
+each client: ``billing.detail()`` is a ``BillingDetailResponse``, ``await async_billing.detail()``
+too, and ``billing.with_raw_response.detail()`` an ``APIResponse[BillingDetailResponse]``.
 """
 
 from __future__ import annotations
@@ -20,10 +27,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Itera
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, overload
 
-if TYPE_CHECKING:
-    import httpx
+import httpx
 
-    from ._client import AsyncBilling, Billing, DeadlineTypes, TimeoutTypes, _BaseBilling
+if TYPE_CHECKING:
+    from ._client import AsyncBilling, Billing, _BaseBilling
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -31,7 +38,20 @@ ClientT = TypeVar("ClientT", bound="_BaseBilling[Any]")
 ShapeT = TypeVar("ShapeT", "Parsed", "Raw")
 
 
-class Retry(enum.Enum):
+class _NotGiven:
+    """Marks an argument the caller left out (``None`` means "no timeout" for httpx)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+NotGiven = _NotGiven
+TimeoutTypes = float | httpx.Timeout | None
+DeadlineTypes = float | None
+
+
+class RetryPolicy(enum.Enum):
     """When a failed attempt of an endpoint is tried again."""
 
     #: Retried after a 408, 409, 429, 5xx, connection error or timeout: sending it twice does what
@@ -53,10 +73,10 @@ class Endpoint(NamedTuple, Generic[T]):
     builder: str  # the generated module whose ``_get_kwargs`` builds the request
     model: str  # the generated model, in aimlapi_billing_client.models, of a 2xx body
     max_bytes: int  # the default cap on a 2xx body, decoded
-    retry: Retry = Retry.IDEMPOTENT
+    retry: RetryPolicy = RetryPolicy.IDEMPOTENT
     #: Requests to this endpoint wait for the client's sliding-window limiter (``/v2/logs``).
     rate_limited: bool = False
-    #: For a ``Retry.UNTIL_SENT`` endpoint: how to find out whether a call whose outcome is unknown
+    #: For a ``RetryPolicy.UNTIL_SENT`` endpoint: how to find out whether a call whose outcome is unknown
     #: took effect (it ends the error message).
     check_hint: str = ""
     #: Where a 2xx body holds a secret (a created key): it is redacted from then on, and no error
@@ -94,8 +114,11 @@ class Call(NamedTuple):
     convert: Callable[[Any, Any], Any] | None = None
 
 
+#: The steps of a plan: yields each :class:`Call`, receives its result (or has its error raised
+#: at the ``yield``), returns the plan's result.
 Steps = Generator[Call, Any, T]
-Walk = Generator["Call | T", Any, None]
+#: The steps of an iteration: yields a :class:`Call` (and receives its result) or a row for the caller.
+RowSteps = Generator["Call | T", Any, None]
 
 
 class Plan(NamedTuple, Generic[T]):
@@ -107,18 +130,12 @@ class Plan(NamedTuple, Generic[T]):
     deadline: DeadlineTypes
 
 
-class WalkPlan(NamedTuple, Generic[T]):
+class IterationPlan(NamedTuple, Generic[T]):
     """A lazy iteration: its steps yield a :class:`Call` (and get the model back) or a row."""
 
-    steps: Walk[T]
+    steps: RowSteps[T]
     timeout: TimeoutTypes
     deadline: DeadlineTypes
-
-
-def single(call: Call, timeout: Any, deadline: Any) -> Plan[Any]:
-    """The plan of a method that makes exactly one request: the call itself, no generator to drive
-    (most calls are one request; the client runs it directly)."""
-    return Plan(call, timeout, deadline)
 
 
 class APIResponse(Generic[T]):
@@ -227,7 +244,7 @@ class _Operation(Generic[P, T]):
 
 
 class _Iteration(Generic[P, T]):
-    def __init__(self, method: Callable[Concatenate[Any, P], WalkPlan[T]]) -> None:
+    def __init__(self, method: Callable[Concatenate[Any, P], IterationPlan[T]]) -> None:
         self._method = method
         functools.update_wrapper(self, method)
 
@@ -255,6 +272,10 @@ class _Iteration(Generic[P, T]):
 
     def _bind_to(self, instance: Resource[Any, Any] | _BaseBilling[Any]) -> Callable[..., Any]:
         method = self._method
+        if isinstance(instance, Resource) and instance._raw:
+            raise AttributeError(
+                f"with_raw_response has no method {method.__name__!r} (iterators have no single response)"
+            )
         client: Any = instance._client if isinstance(instance, Resource) else instance
 
         @functools.wraps(method)
@@ -277,29 +298,12 @@ def bound(descriptor: _Operation[Any, Any] | _Iteration[Any, Any], instance: Any
     return method
 
 
-class RawMethods:
-    """``billing.with_raw_response``: the client's billing methods (``balance``, ``summary``,
-    ``detail``, ``transactions_page``, ``forecast``), each returning an :class:`APIResponse`."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(type(self._client), name, None)
-        if not isinstance(method, _Operation):
-            raise AttributeError(f"with_raw_response has no method {name!r} (iterators have no single response)")
-        return method.bind(self._client, self._client, True)
-
-    def __repr__(self) -> str:
-        return f"<with_raw_response of {self._client!r}>"
-
-
 def operation(method: Callable[Concatenate[Any, P], Plan[T]]) -> _Operation[P, T]:
     """A resource method: ``T`` on :class:`Billing`, ``Awaitable[T]`` on :class:`AsyncBilling`."""
     return _Operation(method)
 
 
-def iteration(method: Callable[Concatenate[Any, P], WalkPlan[T]]) -> _Iteration[P, T]:
+def iteration(method: Callable[Concatenate[Any, P], IterationPlan[T]]) -> _Iteration[P, T]:
     """A lazy resource iterator: ``Iterator[T]`` on :class:`Billing`, ``AsyncIterator[T]`` on
     :class:`AsyncBilling`. The arguments are checked by the call; the first request waits for the
     first ``next()``."""

@@ -25,7 +25,7 @@ from typing import Any
 
 from fake_api.data import BATCH_KEY, CHATBOT_KEY, DISABLED_KEY, MANAGEMENT_KEY, iso, key_record, log_row
 
-from aimlapi_billing._budgets import period_of
+from aimlapi_billing.lib.budgets import period_of
 
 CHAT_NAME = "chatbot-prod"
 

@@ -35,15 +35,15 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the delays the client asks for (backoff, rate limit) instead of sleeping them."""
-    from aimlapi_billing import _client
+    from aimlapi_billing import _base_client
 
     delays: list[float] = []
 
     async def async_sleep(delay: float) -> None:
         delays.append(delay)
 
-    monkeypatch.setattr(_client.time, "sleep", delays.append)
-    monkeypatch.setattr(_client, "_async_sleep", async_sleep)
+    monkeypatch.setattr(_base_client.time, "sleep", delays.append)
+    monkeypatch.setattr(_base_client, "_async_sleep", async_sleep)
     return delays
 
 

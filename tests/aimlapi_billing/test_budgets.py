@@ -25,7 +25,7 @@ from aimlapi_billing import (
     PermissionDeniedError,
     ResponseValidationError,
 )
-from aimlapi_billing._budgets import period_of, utilisation
+from aimlapi_billing.lib.budgets import period_of, utilisation
 
 from .conftest import BASE_URL
 from .resources import MODES, call
@@ -385,7 +385,7 @@ async def test_two_keys_with_one_prefix_are_a_validation_error(httpx_mock: HTTPX
 
 def test_identity_hides_the_callers_own_prefix_and_redacts_names() -> None:
     from aimlapi_billing import Billing
-    from aimlapi_billing._budgets import OWN_KEY, identity
+    from aimlapi_billing.lib.budgets import OWN_KEY, identity
 
     own = "abcd1234" + "f" * 24
     with Billing(api_key=own) as billing:
@@ -489,7 +489,7 @@ async def test_only_the_regular_key_refusal_falls_back_to_the_own_key(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_no_reset_key_of_gos_zero_time_is_measured_from_the_cap(httpx_mock: HTTPXMock, mode: str) -> None:
-    from aimlapi_billing._budgets import MAX_NO_RESET_DAYS
+    from aimlapi_billing.lib.budgets import MAX_NO_RESET_DAYS
 
     serve_keys(httpx_mock, key("zero0001", "no_reset", 100, created_at="0001-01-01T00:00:00Z"))
     seen = serve_usage(httpx_mock, {}, spend=0.5)

@@ -130,7 +130,7 @@ def test_a_client_closed_by_another_thread_during_a_retry_wait_raises_client_clo
     fake_api: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race the up-front check cannot see: httpx's own refusal is translated too."""
-    from aimlapi_billing import _client
+    from aimlapi_billing import _base_client
 
     billing = Billing(base_url=fake_api.url, max_retries=1)
     fake_api.script("/v2/billing/detail", Reply(503, {"message": "busy"}))
@@ -140,7 +140,7 @@ def test_a_client_closed_by_another_thread_during_a_retry_wait_raises_client_clo
         closing.start()
         closing.join()
 
-    monkeypatch.setattr(_client.time, "sleep", close_from_another_thread)
+    monkeypatch.setattr(_base_client.time, "sleep", close_from_another_thread)
     with pytest.raises(ClientClosedError):
         billing.detail()
     assert len(fake_api.requests_to("/v2/billing/detail")) == 1

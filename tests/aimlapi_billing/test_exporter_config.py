@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aimlapi_billing import ConfigurationError
-from aimlapi_billing._exporter_config import ConfigError, load_accounts
+from aimlapi_billing._exporter.config import ConfigError, load_accounts
 
 from .conftest import API_KEY
 

@@ -263,7 +263,7 @@ def test_no_file_descriptor_left_pauses_the_loop_rather_than_spinning(monkeypatc
 
 
 def test_at_the_shortest_request_timeout_a_scrape_is_still_answered() -> None:
-    from aimlapi_billing._exporter_server import MIN_REQUEST_TIMEOUT
+    from aimlapi_billing._exporter.server import MIN_REQUEST_TIMEOUT
 
     with serving(small_registry(), request_timeout=MIN_REQUEST_TIMEOUT) as server:
         answer = httpx.get(f"{server_url(server)}/metrics", timeout=10)

@@ -178,7 +178,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_cli_forecast_table_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("aimlapi_billing._client._as_of", lambda moment: AS_OF if moment is None else moment)
+    monkeypatch.setattr("aimlapi_billing._windows.as_of", lambda moment: AS_OF if moment is None else moment)
     with _serve(LEDGER) as api:
         code, table, _ = _run("forecast", "--window", "10d", "--base-url", api.url)
         assert code == 0
@@ -210,7 +210,7 @@ def test_cli_forecast_table_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_check_alerts_on_runway_with_it_in_the_perfdata(
     monkeypatch: pytest.MonkeyPatch, days: tuple[str, str], code: int, state: str
 ) -> None:
-    monkeypatch.setattr("aimlapi_billing._client._as_of", lambda moment: AS_OF if moment is None else moment)
+    monkeypatch.setattr("aimlapi_billing._windows.as_of", lambda moment: AS_OF if moment is None else moment)
     with _serve(LEDGER) as api:
         argv = ("check", "--warning-usd", "10", "--critical-usd", "5", "--window", "10d", "--base-url", api.url)
         result = _run(*argv, "--warning-days", days[0], "--critical-days", days[1])
@@ -233,7 +233,7 @@ def test_check_with_an_unbounded_runway_is_ok_with_an_undetermined_value() -> No
 
 
 def test_forecast_is_exported() -> None:
-    assert Forecast.__module__ == "aimlapi_billing._forecast"
+    assert Forecast.__module__ == "aimlapi_billing.types.forecast"
 
 
 def test_a_detail_already_read_is_not_read_again() -> None:

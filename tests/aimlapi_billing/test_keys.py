@@ -24,7 +24,8 @@ from aimlapi_billing import (
     ResponseValidationError,
     SecretKey,
 )
-from aimlapi_billing._keys import CreatedKey, UnusableCreatedKeyError
+from aimlapi_billing.resources.keys import UnusableCreatedKeyError
+from aimlapi_billing.types.keys import CreatedKey
 
 from .conftest import API_KEY, BASE_URL, CREATED_KEY
 from .hostile_server import HostileServer

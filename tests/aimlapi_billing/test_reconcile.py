@@ -19,7 +19,7 @@ from aimlapi_billing import (
     PermissionDeniedError,
     ResponseValidationError,
 )
-from aimlapi_billing._reconcile import Reconciliation
+from aimlapi_billing.types.reconcile import Reconciliation
 
 from .hostile_server import HostileServer
 from .log_scenarios import answering, changing_logs, growing_logs, iso, log_row, logs_page
@@ -481,10 +481,10 @@ def test_a_client_loads_the_reconciliation_only_when_asked() -> None:
 
     probe = (
         "import sys; from aimlapi_billing import Billing; b = Billing(api_key='k'); "
-        "print('aimlapi_billing._reconcile' in sys.modules, 'aimlapi_billing._logs' in sys.modules); "
+        "print('aimlapi_billing.lib.reconcile' in sys.modules, 'aimlapi_billing.resources.logs' in sys.modules); "
         "from aimlapi_billing import InvalidParameterError\n"
         "try:\n    b.reconcile(period='1x')\nexcept InvalidParameterError:\n    pass\n"
-        "print('aimlapi_billing._reconcile' in sys.modules)"
+        "print('aimlapi_billing.lib.reconcile' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "True"]
@@ -622,7 +622,7 @@ def _synthetic_peak(rows: int) -> int:
     by parsed pages made on the fly (as the client makes them): what the comparison keeps."""
     from aimlapi_billing_client.models import KeysResponse, LogsResponse, TransactionsResponse, UsageResponse
 
-    from aimlapi_billing._reconcile import reconcile_plan
+    from aimlapi_billing.lib.reconcile import reconcile_plan
 
     def synthetic_row(number: int) -> dict[str, Any]:
         return {**row(f"inf-{number:020d}", 0.001 + number * 1e-7), "request_id": f"req-{number:012d}"}

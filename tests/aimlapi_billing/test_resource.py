@@ -152,7 +152,8 @@ def test_debug_logging_is_switched_on_by_the_environment_and_redacted() -> None:
 def test_the_resources_load_on_first_use() -> None:
     probe = (
         "import sys; from aimlapi_billing import Billing; b = Billing(api_key='k'); "
-        "names = ('aimlapi_billing._usage', 'aimlapi_billing._keys', 'aimlapi_billing._logs', "
+        "names = ('aimlapi_billing.resources.usage', 'aimlapi_billing.resources.keys', "
+        "'aimlapi_billing.resources.logs', "
         "'aimlapi_billing_client.api.usage', 'aimlapi_billing_client.api.keys', 'aimlapi_billing_client.api.logs', "
         "'aimlapi_billing_client.models.usage_response', 'aimlapi_billing_client.models.log_entry'); "
         "print(sorted(n for n in names if n in sys.modules)); b.logs; "
@@ -160,7 +161,8 @@ def test_the_resources_load_on_first_use() -> None:
     )
     before, after = _run_python(probe).stdout.splitlines()
     assert before == "[]"
-    assert after == "['aimlapi_billing._logs', 'aimlapi_billing._usage']"  # logs reuse usage's window rules
+    # The resources are independent (pyproject.toml's import-linter contract): logs load no usage module.
+    assert after == "['aimlapi_billing.resources.logs']"
 
 
 def test_importing_the_client_does_not_load_httpcore_but_constructing_it_works() -> None:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import BadRequestError, Billing, InvalidParameterError, ResponseValidationError
-from aimlapi_billing._usage import MAX_WINDOW, USAGE, _combined, combine, split, windows
+from aimlapi_billing._windows import MAX_WINDOW, split, windows
+from aimlapi_billing.resources.usage import USAGE, combine, combined_report
 
 from .conftest import BASE_URL
 from .hostile_server import HostileServer
@@ -139,7 +140,8 @@ async def test_bad_arguments_fail_before_any_request(
 def test_tz_must_be_an_iana_name_spelt_exactly(
     httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch, tz: str, message: str, zones: str
 ) -> None:
-    from aimlapi_billing import Billing, _usage
+    from aimlapi_billing import Billing
+    from aimlapi_billing.resources import usage as _usage
 
     if zones == "fixed":  # the rule itself, whatever time zone database this machine has
         monkeypatch.setattr(_usage, "_zones", lambda: frozenset({"UTC", "Europe/Berlin"}))
@@ -278,7 +280,7 @@ def test_any_window_split_at_92_days_gives_the_total_of_one_request(
     start = EPOCH + datetime.timedelta(seconds=offset)
     end = start + datetime.timedelta(seconds=length)
     queries = windows(None, start, end)
-    steps = _combined(USAGE, queries)
+    steps = combined_report(USAGE, queries)
     received: Any = None
     try:
         while True:

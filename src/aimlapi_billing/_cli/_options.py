@@ -25,6 +25,7 @@ from .._config import (
     PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
+from .._windows import span
 from ._common import threshold_text
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
@@ -32,7 +33,6 @@ DEFAULT_WINDOW = datetime.timedelta(days=30)
 #: socket call downstream overflows: a window of ten years, a threshold of a trillion dollars.
 MAX_DAYS = 3660.0
 MAX_USD = 1e12
-_SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
 #: A whole number as the options take it (a decimal: PLAIN_DECIMAL); int() would also take 1_0, " 10", other digits.
 PLAIN_WHOLE = re.compile(r"[+-]?[0-9]+")
 NUMBERS_TEXT = (
@@ -211,15 +211,11 @@ def add_max_pages(parser: argparse.ArgumentParser, what: str = "ledger pages") -
 
 
 def window(text: str) -> datetime.timedelta:
-    """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS``."""
-    unit = _SPAN_UNITS.get(text[-1:].lower())
-    amount = float(text[:-1]) if PLAIN_DECIMAL.fullmatch(text[:-1]) else math.nan
-    if unit is None or not math.isfinite(amount):
-        raise argparse.ArgumentTypeError(f"not a span like 30d, 2w or 36h: {text!r}")
-    days = amount * unit.total_seconds() / 86400
-    if not 1 / 24 <= days <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"must be from 1h to {MAX_DAYS:g}d, not {text!r}")
-    return datetime.timedelta(days=days)
+    """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS`` (:func:`aimlapi_billing._windows.span`)."""
+    try:
+        return span(text, datetime.timedelta(days=MAX_DAYS))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def address(text: str) -> tuple[str, int]:

@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import re
 from typing import TypedDict
 
 from .._exceptions import InvalidParameterError
+from .._windows import parse_utc, period_length
 from ._options import MAX_DAYS
 
-_PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
 #: The longest window a command reads: as long as the other commands' (ten years).
 MAX_WINDOW = datetime.timedelta(days=MAX_DAYS)
 
 
 def period(text: str) -> str:
     """``24h``, ``7d``: a whole number of hours or days, up to ten years."""
-    match = _PERIOD.fullmatch(text)
-    if match is None:
+    length = period_length(text)
+    if length is None:
         raise argparse.ArgumentTypeError(f"not a period like 24h or 7d (whole hours or days): {text!r}")
-    length = datetime.timedelta(hours=int(match[1])) if match[2] == "h" else datetime.timedelta(days=int(match[1]))
     if length > MAX_WINDOW:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS:g}d, not {text!r}")
     return text
@@ -35,9 +33,8 @@ def period(text: str) -> str:
 def instant(text: str) -> str:
     """An ISO 8601 moment, kept as written for the SDK (without an offset it is UTC, as the API reads it)."""
     try:
-        value = datetime.datetime.fromisoformat(text.strip())
-        (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
+        parse_utc(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time within years 1-9999: {text!r}") from None
     return text.strip()
 
@@ -64,11 +61,6 @@ class Window(TypedDict):
     end: str | None
 
 
-def _utc(text: str) -> datetime.datetime:
-    value = datetime.datetime.fromisoformat(text)
-    return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
-
-
 def window(args: argparse.Namespace, default_period: str) -> Window:
     """The SDK's ``period``/``start``/``end`` from the options; InvalidParameterError for a bad mix."""
     if args.period is not None and (args.start is not None or args.end is not None):
@@ -77,7 +69,7 @@ def window(args: argparse.Namespace, default_period: str) -> Window:
         raise InvalidParameterError("--start and --end go together")
     if args.start is None:
         return {"period": args.period or default_period, "start": None, "end": None}
-    start, end = _utc(args.start), _utc(args.end)
+    start, end = parse_utc(args.start), parse_utc(args.end)
     if end <= start:
         raise InvalidParameterError(f"--end ({args.end}) must be later than --start ({args.start})")
     if end - start > MAX_WINDOW:

@@ -30,29 +30,31 @@ Go's zero time (``0001-01-01``) would otherwise cost thousands of 92-day request
 measured from the cap, and the budget says so (``period_capped``). A timestamp outside the calendar
 in UTC (``0001-01-01T00:00:00+05:00``) is a :class:`ResponseValidationError`.
 
-The plans are written once for both clients, as every method is (``_resource.py``); the only
-client-specific code is :class:`_OwnKeyFallback`, which runs the own-key plan after a 403 of the
-first request, within what is left of the call's deadline.
+The plan is written once for both clients, as every method is (``_plan.py``): the 403 of its
+first request is raised into it at its ``yield``, and it goes on with the caller's own key within
+what is left of the call's deadline. No client-specific code.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import math
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
-from ._money import usd
-from ._resource import Call, Plan, Steps, _Operation
+from .. import _windows
+from .._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
+from .._money import usd
+from .._plan import Call, Plan, Steps
+from ..resources.keys import CURRENT_KEY, LIST_KEYS, key_data
+from ..resources.usage import USAGE, combined_report
+from ..types.budgets import MONTH_TOLERANCE, BudgetReport, KeyBudget
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey, KeysResponse, LatestApiKey
 
-    from ._client import DeadlineTypes, TimeoutTypes
+    from .._plan import DeadlineTypes, TimeoutTypes
 
 __all__ = [
     "MAX_NO_RESET_DAYS",
@@ -66,12 +68,6 @@ __all__ = [
     "period_of",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
-#: A difference between a key's ``monthly_usage`` and the month's usage total above this (USD) is a
-#: mismatch: the vendor's figures are rounded to the cent at most.
-MONTH_TOLERANCE = Decimal("0.01")
 #: The limit periods this module knows how to place; a value the API adds later is reported as
 #: an unknown period (no spend, no utilisation) rather than guessed.
 RETENTIONS = ("day", "week", "month", "no_reset")
@@ -85,81 +81,6 @@ REGULAR_KEY_REFUSAL = "management key"
 _LAST_AS_OF = datetime.datetime(9999, 11, 30, tzinfo=datetime.UTC)
 #: How output shows the prefix of the caller's own key: it is the key's first 8 characters.
 OWN_KEY = "(own key)"
-
-
-@dataclass(frozen=True)
-class KeyBudget:
-    """One key's limit and its spend in the current period (money in exact ``Decimal`` USD).
-
-    For a key without a limit, ``retention``, ``threshold``, ``period_start``, ``spend``,
-    ``period_usage`` and ``utilisation`` are ``None`` (an unlimited key has no utilisation); the
-    month cross-check is made for every key. For a retention this SDK does not know yet,
-    ``retention`` is the API's value and the period fields are ``None``.
-
-    ``spend`` is what is held against ``threshold``: the usage total of the period, or for a
-    ``month`` key the larger of that and ``monthly_usage``. ``utilisation`` is ``spend / threshold``
-    (1.0 is the limit reached); with a threshold of 0 it is 1.0 when nothing was spent (the limit
-    allows nothing) and ``inf`` when something was; ``inf`` also for a ratio beyond a float.
-    """
-
-    prefix: str
-    name: str | None
-    disabled: bool
-    retention: str | None
-    threshold: Decimal | None
-    period_start: datetime.datetime | None
-    next_reset: datetime.datetime | None  # None: no_reset, no limit, or an unknown period
-    spend: Decimal | None
-    period_usage: Decimal | None  # GET /v2/usage for the period, as the API totals it
-    utilisation: float | None
-    monthly_usage: Decimal  # the key record's figure
-    month_usage: Decimal  # GET /v2/usage from the 1st of the month 00:00 UTC to now
-    created_at: datetime.datetime
-    #: A no_reset key older than MAX_NO_RESET_DAYS: its period (and spend) starts at the cap, not at created_at.
-    period_capped: bool = False
-
-    @property
-    def limited(self) -> bool:
-        return self.threshold is not None
-
-    @property
-    def month_difference(self) -> Decimal:
-        """``monthly_usage`` minus the month's usage total: positive when the key record says more."""
-        return self.monthly_usage - self.month_usage
-
-    @property
-    def month_mismatch(self) -> bool:
-        """The key record's ``monthly_usage`` and the month's usage total differ by over 0.01 USD."""
-        return abs(self.month_difference) > MONTH_TOLERANCE
-
-
-@dataclass(frozen=True)
-class BudgetReport:
-    """Every key's budget as of ``as_of`` (iterable, in the API's order of keys).
-
-    ``only_own_key`` is True when the API key is a regular one: ``GET /v1/keys`` was refused (403),
-    so only the caller's own key could be read, and ``budgets`` holds that key alone.
-    """
-
-    budgets: tuple[KeyBudget, ...]
-    only_own_key: bool
-    as_of: datetime.datetime
-
-    def __iter__(self) -> Iterator[KeyBudget]:
-        return iter(self.budgets)
-
-    def __len__(self) -> int:
-        return len(self.budgets)
-
-    @property
-    def limited(self) -> tuple[KeyBudget, ...]:
-        """The keys with a limit."""
-        return tuple(budget for budget in self.budgets if budget.limited)
-
-    @property
-    def mismatched(self) -> tuple[KeyBudget, ...]:
-        """The keys whose ``monthly_usage`` and month usage total differ by over 0.01 USD."""
-        return tuple(budget for budget in self.budgets if budget.month_mismatch)
 
 
 def identity(budget: KeyBudget, redact: Callable[[str], str]) -> tuple[str, str]:
@@ -199,45 +120,6 @@ def utilisation(spend: Decimal, threshold: Decimal) -> float:
     return float(spend / threshold)  # beyond a float's range: inf, not an exception
 
 
-class _Progress:
-    """How far the plan got: a 403 after the key list was read is not a regular key's 403."""
-
-    __slots__ = ("listed",)
-
-    def __init__(self) -> None:
-        self.listed = False
-
-
-class _FallbackSteps(Generator[Call, Any, T]):
-    """A plan's steps, with what to run instead when its first request is refused with 403: the
-    client runs them as any steps (``send``), :class:`_OwnKeyFallback` reads the rest."""
-
-    def __init__(self, steps: Steps[T], progress: _Progress, own_key: Callable[[float | None], Plan[T]]) -> None:
-        self._steps = steps
-        self.progress = progress
-        #: The plan for the caller's own key, given the deadline left.
-        self.own_key = own_key
-
-    def send(self, value: Any) -> Call:
-        return self._steps.send(value)
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Call:
-        return self._steps.throw(typ, val, tb)
-
-    def close(self) -> None:
-        self._steps.close()
-
-
-def _utc(moment: datetime.datetime, what: str) -> datetime.datetime:
-    # The generated models read a timestamp without an offset as naive: the API means UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=datetime.UTC)
-    try:
-        return moment.astimezone(datetime.UTC)
-    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+05:00 is before the calendar in UTC
-        raise ResponseValidationError(f"{what} is outside the calendar in UTC: {moment.isoformat()[:40]}") from None
-
-
 def _earliest(now: datetime.datetime) -> datetime.datetime:
     """The earliest start of a ``no_reset`` period measured at ``now`` (:data:`MAX_NO_RESET_DAYS`)."""
     try:
@@ -257,13 +139,12 @@ def is_regular_key_refusal(exc: PermissionDeniedError) -> bool:
 
 def _spend(prefix: str | None, start: datetime.datetime, end: datetime.datetime) -> Steps[Decimal]:
     """A key's usage total over ``[start, end)`` (``prefix`` None: the caller's own key)."""
-    # Imported here: billing.keys loads this module, and a keys command reads no usage.
-    from ._usage import USAGE, _combined, windows
-
     if start >= end:  # a period that starts now (midnight exactly) or a created_at in the future
         return Decimal(0)
     selector = {} if prefix is None else {"key_prefix": prefix}
-    report = yield from _combined(USAGE, [{**window, **selector} for window in windows(None, start, end)])
+    report = yield from combined_report(
+        USAGE, [{**window, **selector} for window in _windows.windows(None, start, end)]
+    )
     where = f"GET /v2/usage for key {prefix or '(own key)'}"
     if prefix is not None and report.api_key_prefix != prefix:
         # None too: a usage answer that does not say which key it measured may be the account's.
@@ -278,7 +159,7 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
     prefix = key.prefix
     # The record is checked whole before any usage request: a broken one costs no further calls.
     monthly = usd(key.monthly_usage, f"key {prefix}: monthly_usage", at_least_zero=True)
-    created_at = _utc(key.created_at, f"key {prefix[:20]!r}: created_at")
+    created_at = _windows.api_datetime(key.created_at, f"key {prefix[:20]!r}: created_at")
     retention = threshold = start = reset = None
     limit = key.limit
     if limit is not None and not isinstance(limit, Unset):
@@ -327,11 +208,13 @@ def _whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
     return response.data
 
 
-def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetReport]:
-    from ._keys import LIST_KEYS
-
-    keys = yield Call(LIST_KEYS, {}, _whole_key_list)
-    progress.listed = True
+def _every_key(now: datetime.datetime) -> Steps[BudgetReport]:
+    try:
+        keys = yield Call(LIST_KEYS, {}, _whole_key_list)
+    except PermissionDeniedError as exc:  # raised into the plan by the client (see _base_client.py)
+        if not is_regular_key_refusal(exc):
+            raise
+        return (yield from _own_key(now))
     prefixes = [key.prefix for key in keys]
     if len(set(prefixes)) != len(prefixes):  # one prefix, two keys: which one's limit is it?
         twice = next(prefix for prefix in prefixes if prefixes.count(prefix) > 1)
@@ -343,69 +226,13 @@ def _every_key(now: datetime.datetime, progress: _Progress) -> Steps[BudgetRepor
 
 
 def _own_key(now: datetime.datetime) -> Steps[BudgetReport]:
-    from ._keys import CURRENT_KEY, _data
-
-    key = yield Call(CURRENT_KEY, {}, _data)
+    key = yield Call(CURRENT_KEY, {}, key_data)
     return BudgetReport(((yield from _budget(key, now, own=True)),), only_own_key=True, as_of=now)
 
 
 def budget_plan(as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes) -> Plan[BudgetReport]:
-    """The plan of :meth:`KeysResource.budgets`: every key, or the own key after a 403."""
-    from ._client import _as_of  # the forecast's check of ``as_of``: a datetime, naive meaning local time
-
-    now = _as_of(as_of)
+    """The plan of ``billing.keys.budgets()``: every key, or the caller's own after a regular key's 403."""
+    now = _windows.as_of(as_of)  # the forecast's check of ``as_of``: a datetime, naive meaning local time
     if now > _LAST_AS_OF:  # checked before any request: the next resets would be past the calendar
         raise InvalidParameterError(f"as_of is too close to the end of the calendar: {now.isoformat()}")
-    progress = _Progress()
-
-    def own_key(left: float | None) -> Plan[BudgetReport]:
-        return Plan(_own_key(now), timeout, left)
-
-    return Plan(_FallbackSteps(_every_key(now, progress), progress, own_key), timeout, deadline)
-
-
-class _OwnKeyFallback(_Operation[P, T]):
-    """An operation whose plan, refused with 403 at its first request (``GET /v1/keys`` with a
-    regular key), is replaced by its ``own_key`` plan, within the deadline left."""
-
-    def bind(self, owner: Any, client: Any, raw: bool) -> Callable[..., Any]:
-        method = self._method
-
-        def fallback(plan: Plan[Any], clock: Any, exc: PermissionDeniedError) -> Plan[Any]:
-            steps = plan.steps
-            if not isinstance(steps, _FallbackSteps) or steps.progress.listed or not is_regular_key_refusal(exc):
-                raise exc
-            left = clock.left()
-            return steps.own_key(None if left is None else max(left, 0.001))
-
-        async def run_async(plan: Plan[Any], clock: Any) -> Any:
-            try:
-                return await client._run(plan, raw)
-            except PermissionDeniedError as exc:
-                second = fallback(plan, clock, exc)
-            return await client._run(second, raw)
-
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            plan = method(owner, *args, **kwargs)
-            clock = client._start(plan.deadline)
-            if _is_async(client):
-                return run_async(plan, clock)
-            try:
-                return client._run(plan, raw)
-            except PermissionDeniedError as exc:
-                second = fallback(plan, clock, exc)
-            return client._run(second, raw)
-
-        return call
-
-
-def _is_async(client: Any) -> bool:
-    from ._client import AsyncBilling
-
-    return isinstance(client, AsyncBilling)
-
-
-def own_key_fallback(method: Callable[Concatenate[Any, P], Plan[T]]) -> _OwnKeyFallback[P, T]:
-    """:func:`~aimlapi_billing._resource.operation`, falling back to the caller's own key on a 403."""
-    return _OwnKeyFallback(method)
+    return Plan(_every_key(now), timeout, deadline)

@@ -11,9 +11,8 @@ binary float drift.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aimlapi_billing_client.models import (
     AutoTopupSettings,
@@ -22,10 +21,24 @@ from aimlapi_billing_client.models import (
     TransactionDirection,
     TransactionType,
 )
-from aimlapi_billing_client.types import Unset
+from aimlapi_billing_client.types import SchemaError, Unset
 
-from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
-from ._money import usd
+from .. import _windows
+from .._arguments import positive_whole
+from .._currency import check_currency
+from .._exceptions import InvalidParameterError, PaginationError
+from .._money import usd
+from .._pages import CursorPages
+from .._plan import Call, Plan, Steps
+from ..resources.billing import DETAIL, ITERATION_PAGE_SIZE, TRANSACTIONS, ledger_pages, transaction_filters
+from ..types.forecast import Forecast
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import TransactionsResponse
+
+    from .._plan import DeadlineTypes, TimeoutTypes
+
+__all__ = ["DAY", "NO_MODEL", "TOP_MODELS", "Forecast", "LedgerWindow", "autotopup_enabled", "forecast_plan"]
 
 DAY = datetime.timedelta(days=1)
 RECENT = datetime.timedelta(days=7)
@@ -38,66 +51,6 @@ TOP_MODELS = 10
 #: does not write this many for one account.
 MAX_ENTRIES_WITHOUT_PROGRESS = 5_000
 NO_MODEL = "(no model)"
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """How fast the balance is going, and how long it lasts. Money in USD.
-
-    ``runway_days`` is ``None`` when nothing was spent in the window: the runway is unbounded.
-    With auto top-up on (``GET /v2/billing/detail``'s setting, never the legacy flag of
-    ``GET /v1/billing/balance``), the balance is refilled before it runs out; ``next_topup_at`` says
-    when the balance is projected to reach the top-up threshold, so the runway is "until the next top-up".
-    ``autotopup_enabled`` is ``None`` when the API leaves the setting out: unknown, never taken for
-    off; the runway then counts no top-up (it may be longer), and ``next_topup_at`` is ``None``.
-    """
-
-    as_of: datetime.datetime
-    window: datetime.timedelta
-    window_start: datetime.datetime
-    days_covered: Decimal
-    balance_usd: Decimal
-    spend_usd: Decimal
-    spend_7d_usd: Decimal
-    spend_by_type: dict[str, Decimal]
-    spend_by_model: list[tuple[str, Decimal]]
-    daily_burn_usd: Decimal
-    daily_burn_7d_usd: Decimal
-    runway_days: Decimal | None
-    runway_days_7d: Decimal | None
-    depletion_at: datetime.datetime | None
-    autotopup_enabled: bool | None
-    autotopup_threshold_usd: Decimal | None
-    autotopup_amount_usd: Decimal | None
-    next_topup_at: datetime.datetime | None
-    entries_read: int = field(default=0)
-    #: Entries whose ``direction`` this version does not know: neither spend nor top-up.
-    unclassified_entries: int = field(default=0)
-    unclassified_usd: Decimal = field(default=Decimal(0))
-    unknown_directions: tuple[str, ...] = field(default=())
-
-    @property
-    def unbounded(self) -> bool:
-        return self.runway_days is None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The forecast as plain data: money and day counts as exact ``Decimal`` (the CLI writes each as
-        a JSON number of its digits), moments in ISO 8601, windows in days."""
-
-        def plain(value: Any) -> Any:
-            if isinstance(value, datetime.datetime):
-                return value.isoformat()
-            if isinstance(value, datetime.timedelta):
-                return value.total_seconds() / 86400
-            if isinstance(value, dict):
-                return {key: plain(item) for key, item in value.items()}
-            if isinstance(value, list):
-                return [[name, plain(amount)] for name, amount in value]
-            if isinstance(value, tuple):
-                return list(value)
-            return value
-
-        return {name: plain(getattr(self, name)) for name in self.__dataclass_fields__} | {"unbounded": self.unbounded}
 
 
 class LedgerWindow:
@@ -127,7 +80,7 @@ class LedgerWindow:
 
     def add(self, entry: Transaction) -> bool:
         """Count ``entry``; ``False`` once the ledger has gone past the window (stop paging)."""
-        created = _moment(entry.created_at)
+        created = _windows.api_time(entry.created_at, "a ledger entry has an unreadable created_at")
         if created < self.start:
             return False
         if self.oldest is None or created < self.oldest:
@@ -229,9 +182,37 @@ def _optional_usd(value: Decimal | Unset | None, what: str) -> Decimal | None:
     return None if isinstance(value, Unset) or value is None else usd(value, what, at_least_zero=False)
 
 
-def _moment(text: str) -> datetime.datetime:
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ResponseValidationError(f"a ledger entry has an unreadable created_at: {text[:60]!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+def forecast_plan(
+    window: datetime.timedelta,
+    as_of: datetime.datetime | None,
+    detail: BillingDetailResponse | None,
+    max_pages: int,
+    timeout: TimeoutTypes,
+    deadline: DeadlineTypes,
+) -> Plan[Forecast]:
+    """The plan of ``billing.forecast()``: every argument checked before any request."""
+    ledger = LedgerWindow(_windows.as_of(as_of), window)
+    if detail is not None:  # one built by hand has not been parsed by the client: the same currency rule
+        try:
+            check_currency(detail, "detail.")
+        except SchemaError as exc:
+            raise InvalidParameterError(str(exc)) from None
+    pages = ledger_pages(positive_whole("max_pages", max_pages))
+    filters = transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
+    return Plan(_forecast_steps(ledger, pages, filters, detail), timeout, deadline)
+
+
+def _forecast_steps(
+    ledger: LedgerWindow, pages: CursorPages, filters: dict[str, Any], detail: BillingDetailResponse | None
+) -> Steps[Forecast]:
+    if detail is None:
+        detail = yield Call(DETAIL)
+    cursor: str | None = None
+    while True:
+        page: TransactionsResponse = yield Call(TRANSACTIONS, {"cursor": cursor, **filters})
+        for entry in page.data:
+            if not ledger.add(entry):
+                return ledger.forecast(detail)
+        cursor = pages.next_cursor(page.pagination.has_more, page.pagination.next_cursor, len(page.data))
+        if cursor is None:
+            return ledger.forecast(detail)

@@ -38,23 +38,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from . import _usage
-from ._client import _BaseBilling, _ledger_entries, _LedgerWalk, _positive_whole
-from ._exceptions import InvalidParameterError, ResponseValidationError
-from ._keys import LIST_KEYS, _data
-from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _window_rows
-from ._money import usd
-from ._resource import Call, Plan, Steps, Walk
-from ._usage import USAGE, Moment, _iso, check_echo, combine
+from .. import _windows
+from .._arguments import positive_whole
+from .._exceptions import InvalidParameterError
+from .._money import usd
+from .._plan import Call, Plan, RowSteps, Steps
+from .._windows import Moment, api_time, fixed_windows, iso
+from ..resources.billing import ledger_entries, ledger_pages, transaction_filters
+from ..resources.keys import LIST_KEYS, key_data
+from ..resources.logs import PAGE_SIZE, OffsetPages, window_rows
+from ..resources.usage import USAGE, check_echo, combine
+from ..types.reconcile import Reconciliation, RowMismatch
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ApiKey, LogEntry, Transaction
 
-    from ._client import DeadlineTypes, TimeoutTypes
+    from .._plan import DeadlineTypes, TimeoutTypes
 
 __all__ = ["DEFAULT_SETTLE", "DEFAULT_TOLERANCE", "Reconciliation", "RowMismatch", "reconcile_plan"]
 
@@ -67,119 +69,8 @@ _CHARGE = "CHARGE"
 _MODEL_USAGE = "MODEL_USAGE"
 
 
-@dataclass(frozen=True)
-class RowMismatch:
-    """One request the records disagree on: its id (``None`` for a charge without ``reference_id``),
-    what the ledger charged and what the logs say it cost (``None``: not in that record), when, and
-    the model."""
-
-    id: str | None
-    ledger_usd: Decimal | None
-    logs_usd: Decimal | None
-    created: str
-    model: str | None
-
-    @property
-    def difference(self) -> Decimal:
-        """Ledger minus logs, a missing side counted as zero."""
-        return (self.ledger_usd or Decimal(0)) - (self.logs_usd or Decimal(0))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "ledger_usd": self.ledger_usd,
-            "logs_usd": self.logs_usd,
-            "difference_usd": self.difference,
-            "created": self.created,
-            "model": self.model,
-        }
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """The ledger, the request logs and the usage totals of ``[start, end)`` side by side.
-
-    Money is exact ``Decimal`` USD. ``only_in_logs``: rows that cost something and have no charge
-    (and are older than ``settle``); ``only_in_ledger``: charges of no row; ``amounts_differ``:
-    both have the id and the amounts differ by ``tolerance`` or more; ``pending``: recent costing
-    rows whose charge may still land. ``key_prefixes`` are the keys whose logs and usage were read.
-    """
-
-    start: str
-    end: str
-    currency: str
-    tolerance: Decimal
-    settle: datetime.timedelta
-    key_prefixes: tuple[str, ...]
-    ledger_usd: Decimal
-    ledger_charges: int
-    logs_usd: Decimal
-    logs_rows: int
-    logs_charged_rows: int
-    usage_usd: Decimal
-    usage_requests: int
-    pending_usd: Decimal
-    only_in_logs: tuple[RowMismatch, ...]
-    only_in_ledger: tuple[RowMismatch, ...]
-    amounts_differ: tuple[RowMismatch, ...]
-    pending: tuple[RowMismatch, ...]
-    #: ``MODEL_USAGE`` entries in a direction other than CHARGE: counted apart, never compared.
-    ledger_other_entries: int = 0
-
-    @property
-    def ledger_vs_logs_usd(self) -> Decimal:
-        """The ledger's total minus the logs' settled rows (pending ones have no charge yet)."""
-        return self.ledger_usd - (self.logs_usd - self.pending_usd)
-
-    @property
-    def usage_vs_logs_usd(self) -> Decimal:
-        return self.usage_usd - self.logs_usd
-
-    @property
-    def totals_agree(self) -> bool:
-        return abs(self.ledger_vs_logs_usd) < self.tolerance and abs(self.usage_vs_logs_usd) < self.tolerance
-
-    @property
-    def agree(self) -> bool:
-        """True when the three records tell the same story (see the module's rules)."""
-        mismatched = self.only_in_logs or self.only_in_ledger or self.amounts_differ or self.ledger_other_entries
-        return not mismatched and self.totals_agree
-
-    def to_dict(self) -> dict[str, Any]:
-        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI writes each as a JSON
-        number of its digits), durations in seconds."""
-        return {
-            "start": self.start,
-            "end": self.end,
-            "currency": self.currency,
-            "agree": self.agree,
-            "tolerance_usd": self.tolerance,
-            "settle_seconds": self.settle.total_seconds(),
-            "key_prefixes": list(self.key_prefixes),
-            "ledger": {"spend": self.ledger_usd, "charges": self.ledger_charges},
-            "logs": {
-                "spend": self.logs_usd,
-                "rows": self.logs_rows,
-                "charged_rows": self.logs_charged_rows,
-                "pending_spend": self.pending_usd,
-            },
-            "usage": {"spend": self.usage_usd, "requests": self.usage_requests},
-            "ledger_minus_logs_usd": self.ledger_vs_logs_usd,
-            "usage_minus_logs_usd": self.usage_vs_logs_usd,
-            "only_in_logs": [row.to_dict() for row in self.only_in_logs],
-            "only_in_ledger": [row.to_dict() for row in self.only_in_ledger],
-            "amounts_differ": [row.to_dict() for row in self.amounts_differ],
-            "pending": [row.to_dict() for row in self.pending],
-            "ledger_other_entries": self.ledger_other_entries,
-        }
-
-
 def _moment(where: str, text: str) -> datetime.datetime:
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
-        raise ResponseValidationError(f"{where} has an unreadable time: {text[:60]!r}") from None
+    return api_time(text, f"{where} has an unreadable time")
 
 
 def check_tolerance(tolerance: object) -> Decimal:
@@ -335,7 +226,7 @@ class _Tally:
             self.differ.append(RowMismatch(row.inference_id, charged, cost, row.created, row.model))
 
 
-def _drain(walk: Walk[Any], into: Callable[[Any], None]) -> Steps[None]:
+def _drain(walk: RowSteps[Any], into: Callable[[Any], None]) -> Steps[None]:
     """Run a lazy walk (pages and rows) as steps of a plan, handing each row to ``into`` as it comes."""
     received: Any = None
     while True:
@@ -358,7 +249,7 @@ def _steps(
     settle: datetime.timedelta,
     max_pages: int,
 ) -> Steps[Reconciliation]:
-    keys: list[ApiKey] = yield Call(LIST_KEYS, {}, _data)
+    keys: list[ApiKey] = yield Call(LIST_KEYS, {}, key_data)
     # Once each: a list that names a key twice must not double its rows into amounts that differ.
     prefixes = tuple(dict.fromkeys(key.prefix for key in keys))
     usage_parts = []
@@ -372,13 +263,13 @@ def _steps(
     # The ledger first: then each log row is compared as it comes and dropped unless it is a mismatch,
     # so memory holds the charges, not the rows.
     ledger = _Ledger(_moment("the window", pieces[-1]["end"]))
-    filters = _BaseBilling._transaction_filters(pieces[0]["start"], _iso(read_until), None, _MODEL_USAGE, 100)
-    yield from _drain(_ledger_entries(filters, _LedgerWalk(max_pages)), ledger.add)
+    filters = transaction_filters(pieces[0]["start"], iso(read_until), None, _MODEL_USAGE, 100)
+    yield from _drain(ledger_entries(filters, ledger_pages(max_pages)), ledger.add)
     tally = _Tally(ledger, now, tolerance, settle)
-    log_walk = _OffsetWalk(max_pages, take_back=tally.take_back)
+    log_walk = OffsetPages(max_pages, take_back=tally.take_back)
     for prefix in prefixes:
         for piece in pieces:
-            yield from _drain(_window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_walk), tally.add)
+            yield from _drain(window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_walk), tally.add)
             tally.commit()
     only_in_ledger = [
         RowMismatch(key, charged, None, created, model) for key, (charged, created, model) in ledger.on_time.items()
@@ -430,9 +321,9 @@ def reconcile_plan(
     """The plan of :meth:`Billing.reconcile`: every argument checked before any request."""
     checked_tolerance = check_tolerance(tolerance)
     checked_settle = check_settle(settle)
-    pages = _positive_whole("max_pages", max_pages, InvalidParameterError)
-    pieces = _fixed_windows(period, start, end)
-    now = _usage._now()
+    pages = positive_whole("max_pages", max_pages)
+    pieces = fixed_windows(period, start, end)
+    now = _windows.utc_now()
     read_until = min(_moment("the window", pieces[-1]["end"]) + checked_settle, now)
     read_until = max(read_until, _moment("the window", pieces[-1]["end"]))
     return Plan(_steps(pieces, read_until, now, checked_tolerance, checked_settle, pages), timeout, deadline)

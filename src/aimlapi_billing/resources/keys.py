@@ -28,17 +28,15 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
-from ._budgets import budget_plan, own_key_fallback
-from ._client import NOT_GIVEN
-from ._exceptions import InvalidParameterError, ResponseValidationError
-from ._money import usd
-from ._redaction import printable
-from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, Retry, ShapeT, operation, single
-from ._secret import SecretKey
+from .._exceptions import InvalidParameterError, ResponseValidationError
+from .._money import usd
+from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, Raw, Resource, RetryPolicy, ShapeT, operation
+from .._redaction import printable
+from ..types.keys import CreatedKey
+from ..types.secret import SecretKey
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import (
@@ -57,10 +55,11 @@ if TYPE_CHECKING:
         UpdateKeyResponse,
     )
 
-    from ._budgets import BudgetReport
-    from ._client import DeadlineTypes, TimeoutTypes, _BaseBilling
+    from .._client import _BaseBilling
+    from .._plan import DeadlineTypes, TimeoutTypes
+    from ..types.budgets import BudgetReport
 
-__all__ = ["CreatedKey", "KeysResource", "UnusableCreatedKeyError"]
+__all__ = ["CURRENT_KEY", "LIST_KEYS", "CreatedKey", "KeysResource", "UnusableCreatedKeyError", "key_data"]
 
 #: How a Python caller lists the keys; the CLI says its own command instead.
 LIST_KEYS_HINT = "billing.keys.list()"
@@ -75,7 +74,7 @@ CREATE_KEY: Endpoint[CreateKeyResponse] = Endpoint(
     _API + "create_key",
     "CreateKeyResponse",
     _CAP,
-    retry=Retry.UNTIL_SENT,
+    retry=RetryPolicy.UNTIL_SENT,
     check_hint=f"list the keys ({LIST_KEYS_HINT}) and look for the new key's name before creating it again",
     secret_path=("data", "key"),
 )
@@ -88,25 +87,6 @@ REPLACE_KEY: Endpoint[ReplaceKeyResponse] = Endpoint(
 DELETE_KEY: Endpoint[DeleteKeyResponse] = Endpoint(
     "DELETE /v1/keys/{prefix}", _API + "delete_key", "DeleteKeyResponse", _CAP
 )
-
-
-@dataclass(frozen=True, repr=False)
-class CreatedKey:
-    """A key just created. ``key`` is the full value, shown this once by the API: read it with
-    ``key.get_secret_value()``; every other way of printing it shows ``**********``."""
-
-    key: SecretKey
-    prefix: str
-    name: str | None
-    disabled: bool
-    scopes: builtins.list[KeyScope] | None
-    limit: KeyLimit | None
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    monthly_usage: Decimal
-
-    def __repr__(self) -> str:
-        return f"CreatedKey(prefix={self.prefix!r}, name={self.name!r}, key={self.key!r})"
 
 
 class UnusableCreatedKeyError(ResponseValidationError):
@@ -218,7 +198,8 @@ def _created(fields: dict[str, Any], client: _BaseBilling[Any], response: Create
     )
 
 
-def _data(client: _BaseBilling[Any], response: Any) -> Any:
+def key_data(client: _BaseBilling[Any], response: Any) -> Any:
+    """A keys answer's ``data``: what the methods return (``Call.convert``)."""
     return response.data
 
 
@@ -402,14 +383,14 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN
     ) -> Plan[builtins.list[ApiKey]]:
         """``GET /v1/keys``: every key of the account, without their secret values."""
-        return single(Call(LIST_KEYS, {}, _data), timeout, deadline)
+        return Plan(Call(LIST_KEYS, {}, key_data), timeout, deadline)
 
     @operation
     def current(self, *, timeout: TimeoutTypes = NOT_GIVEN, deadline: DeadlineTypes = NOT_GIVEN) -> Plan[LatestApiKey]:
         """``GET /v1/key``: the most recently used key."""
-        return single(Call(CURRENT_KEY, {}, _data), timeout, deadline)
+        return Plan(Call(CURRENT_KEY, {}, key_data), timeout, deadline)
 
-    @own_key_fallback
+    @operation
     def budgets(
         self,
         *,
@@ -430,7 +411,7 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         the caller's own key alone (``GET /v1/key``, its own usage) with ``only_own_key=True``.
         ``deadline`` covers every request, the fallback's included. Keys without a limit are
         listed with no period and no utilisation."""
-        return budget_plan(as_of, timeout, deadline)
+        return self._client._budget_plan(as_of, timeout, deadline)
 
     @operation
     def create(
@@ -452,7 +433,7 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
 
         fields = _settings(name, None, scopes, threshold, retention)
         check = functools.partial(_created, fields)
-        return single(Call(CREATE_KEY, {"body": CreateKeyRequest(**fields)}, check), timeout, deadline)
+        return Plan(Call(CREATE_KEY, {"body": CreateKeyRequest(**fields)}, check), timeout, deadline)
 
     @operation
     def update(
@@ -475,9 +456,7 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
             raise InvalidParameterError("update needs at least one of name, disabled, scopes, threshold, retention")
         prefix = _prefix(prefix)
         check = functools.partial(_confirmed, UPDATE_KEY, prefix, fields)
-        return single(
-            Call(UPDATE_KEY, {"prefix": prefix, "body": UpdateKeyRequest(**fields)}, check), timeout, deadline
-        )
+        return Plan(Call(UPDATE_KEY, {"prefix": prefix, "body": UpdateKeyRequest(**fields)}, check), timeout, deadline)
 
     @operation
     def replace(
@@ -499,7 +478,7 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         fields = _settings(name, disabled, scopes, threshold, retention)
         prefix = _prefix(prefix)
         check = functools.partial(_confirmed, REPLACE_KEY, prefix, fields)
-        return single(
+        return Plan(
             Call(REPLACE_KEY, {"prefix": prefix, "body": ReplaceKeyRequest(**fields)}, check), timeout, deadline
         )
 
@@ -512,7 +491,4 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         An answer that is not ``deleted: true`` for this very prefix is a :class:`ResponseValidationError`."""
         prefix = _prefix(prefix)
         check = functools.partial(_deleted_check, prefix)
-        return single(Call(DELETE_KEY, {"prefix": prefix}, check), timeout, deadline)
-
-
-RESOURCE = KeysResource
+        return Plan(Call(DELETE_KEY, {"prefix": prefix}, check), timeout, deadline)

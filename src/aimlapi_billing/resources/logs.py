@@ -24,39 +24,40 @@ allows 200).
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
-from ._client import NOT_GIVEN, PageGuards
-from ._config import DEFAULT_MAX_PAGES
-from ._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
-from ._redaction import printable
-from ._resource import (
+from .._arguments import key_prefix as key_prefix_query
+from .._arguments import positive_whole, whole_in_range
+from .._config import DEFAULT_MAX_PAGES
+from .._exceptions import InvalidParameterError, PaginationError, ResponseValidationError
+from .._pages import PageGuards
+from .._plan import (
+    NOT_GIVEN,
     Call,
     ClientT,
     Endpoint,
+    IterationPlan,
     Plan,
     Raw,
     Resource,
+    RowSteps,
     ShapeT,
-    Walk,
-    WalkPlan,
     iteration,
     operation,
-    single,
 )
-from ._usage import Moment, _iso, _key_prefix, _now, windows
+from .._redaction import printable
+from .._windows import Moment, fixed_windows, windows
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import LogEntry, LogsResponse, LogStatus
 
-    from ._client import DeadlineTypes, TimeoutTypes
+    from .._plan import DeadlineTypes, TimeoutTypes
 
-__all__ = ["LogsResource"]
+__all__ = ["LIST_LOGS", "PAGE_SIZE", "LogsResource", "OffsetPages", "window_rows"]
 
 #: 100 rows of ~500 B; 4 MiB leaves ~80x room.
 LIST_LOGS: Endpoint[LogsResponse] = Endpoint(
@@ -101,18 +102,12 @@ def _statuses(status: LogStatus | str | Sequence[LogStatus | str] | None) -> lis
     return [LogStatus(value) for value in statuses]
 
 
-def _page_size(limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-        raise InvalidParameterError(f"limit must be a whole number from 1 to 100, not {limit!r}")
-    return limit
-
-
 def _filters(
     key_prefix: str | None,
     model: str | Sequence[str] | None,
     status: LogStatus | str | Sequence[LogStatus | str] | None,
 ) -> dict[str, Any]:
-    filters: dict[str, Any] = _key_prefix(key_prefix)
+    filters: dict[str, Any] = key_prefix_query(key_prefix)
     if models := _models(model):
         filters["model"] = models
     if statuses := _statuses(status):
@@ -120,19 +115,7 @@ def _filters(
     return filters
 
 
-def _fixed_windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
-    """Absolute pieces even for a short ``period``: the walk's window must not move under it."""
-    pieces = windows(period, start, end)
-    if pieces == [{"period": period}]:
-        assert period is not None
-        amount, unit = int(period[:-1]), period[-1]
-        until = _now()
-        since = until - (datetime.timedelta(hours=amount) if unit == "h" else datetime.timedelta(days=amount))
-        pieces = [{"start": _iso(since), "end": _iso(until)}]
-    return pieces
-
-
-class _OffsetWalk(PageGuards):
+class OffsetPages(PageGuards):
     """The guards that make an offset walk end and count each row once: the shared ones, a page at
     the offset asked for whose rows fit its ``total``, and the rows of the window seen so far (as
     digests: a few dozen bytes a row, whatever the server sends).
@@ -239,18 +222,18 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()) >> 4
 
 
-def _rows(queries: list[dict[str, Any]], page_size: int, walk: _OffsetWalk) -> Walk[LogEntry]:
+def _rows(queries: list[dict[str, Any]], page_size: int, walk: OffsetPages) -> RowSteps[LogEntry]:
     for query in queries:
-        yield from _window_rows(query, page_size, walk)
+        yield from window_rows(query, page_size, walk)
 
 
-def _window_rows(query: dict[str, Any], page_size: int, walk: _OffsetWalk) -> Walk[LogEntry]:
+def window_rows(query: dict[str, Any], page_size: int, walk: OffsetPages) -> RowSteps[LogEntry]:
     """One window's rows, each once. Rows that arrive while the window is read shift the offsets: a
     row that moves onto the next page comes again (skipped), and one that arrives before the
     current offset is not seen in this pass. So when the rows counted fall short of the last
     ``total``, the window is read again from the start for the rows it lacks, up to
     :data:`MAX_PASSES` passes; a window that never adds up is a :class:`PaginationError`. A total
-    lower than the page before's (rows deleted) is :meth:`_OffsetWalk.rows_deleted`."""
+    lower than the page before's (rows deleted) is :meth:`OffsetPages.rows_deleted`."""
     walk.seen.clear()  # the pieces and keys do not overlap: memory is one window's
     counted, total = 0, 0
     for passes in range(1, MAX_PASSES + 1):
@@ -321,15 +304,14 @@ class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         max_pages: int = DEFAULT_MAX_PAGES,
         timeout: TimeoutTypes = NOT_GIVEN,
         deadline: DeadlineTypes = NOT_GIVEN,
-    ) -> WalkPlan[LogEntry]:
+    ) -> IterationPlan[LogEntry]:
         """Every row of the window, fetching pages of 100 as you iterate (``for``, or ``async for`` on
         :class:`AsyncBilling`). Arguments are checked now; each page is a call of its own (retries,
         ``deadline``, a rate-limit slot)."""
-        if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
-            raise InvalidParameterError(f"max_pages must be a whole number, 1 or more, not {max_pages!r}")
+        pages = OffsetPages(positive_whole("max_pages", max_pages))
         filters = _filters(key_prefix, model, status)
-        queries = [{**window, **filters} for window in _fixed_windows(period, start, end)]
-        return WalkPlan(_rows(queries, PAGE_SIZE, _OffsetWalk(max_pages)), timeout, deadline)
+        queries = [{**window, **filters} for window in fixed_windows(period, start, end)]
+        return IterationPlan(_rows(queries, PAGE_SIZE, pages), timeout, deadline)
 
     @operation
     def page(
@@ -353,8 +335,6 @@ class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
             raise InvalidParameterError("one page covers at most 92 days; list() walks a longer window")
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise InvalidParameterError(f"offset must be a whole number, 0 or more, not {offset!r}")
-        params = {**pieces[0], **_filters(key_prefix, model, status), "limit": _page_size(limit), "offset": offset}
-        return single(Call(LIST_LOGS, params), timeout, deadline)
-
-
-RESOURCE = LogsResource
+        limit = whole_in_range("limit", limit, 1, 100, InvalidParameterError)
+        params = {**pieces[0], **_filters(key_prefix, model, status), "limit": limit, "offset": offset}
+        return Plan(Call(LIST_LOGS, params), timeout, deadline)

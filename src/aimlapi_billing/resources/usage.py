@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
-from ._exceptions import InvalidParameterError, ResponseValidationError
-from ._money import usd
-from ._redaction import printable
-from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
+from .._arguments import key_prefix as key_prefix_query
+from .._exceptions import InvalidParameterError, ResponseValidationError
+from .._money import usd
+from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
+from .._redaction import printable
+from .._windows import Moment, parse_utc, period_length, windows
+from ..types.usage import ModelSpend, UsageReport
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import UsageDetailResponse, UsageGroup, UsageGrouping, UsageResponse
 
-    from ._client import DeadlineTypes, TimeoutTypes
+    from .._plan import DeadlineTypes, TimeoutTypes
 
-from ._client import NOT_GIVEN
-
-__all__ = ["MAX_WINDOW", "ModelSpend", "UsageReport", "UsageResource"]
+__all__ = ["USAGE", "USAGE_DETAIL", "UsageResource", "combine", "combined_report"]
 
 _KIB = 1024
 USAGE: Endpoint[UsageResponse] = Endpoint(
@@ -40,9 +39,6 @@ USAGE_DETAIL: Endpoint[UsageDetailResponse] = Endpoint(
     "GET /v2/usage/detail", "aimlapi_billing_client.api.usage.get_usage_detail", "UsageDetailResponse", 8 * 1024 * _KIB
 )
 
-#: The longest window the API measures in one request.
-MAX_WINDOW = datetime.timedelta(days=92)
-_PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
 _GROUPINGS = {
     "day": "day",
     "model": "model",
@@ -50,47 +46,11 @@ _GROUPINGS = {
     "day+model": "day,model",
     "model,day": "day,model",
 }
-Moment = datetime.datetime | str
-#: The moments a window may start or end at: a day inside Python's calendar, so that a local time,
-#: a settling time (at most a day) or the API's own arithmetic cannot leave it.
-_EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
-_LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(days=1)
 #: More than this in USD (or requests) for one window is no spend but a broken answer.
 MAX_AMOUNT = Decimal(10**15)
 #: How far the API's echo of a piece's ``start`` and ``end`` may be from what was asked: the vendor
 #: echoes the window "resolved to UTC"; a server that drops the fraction of a second still measured it.
 ECHO_TOLERANCE = datetime.timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class ModelSpend:
-    """One model's share of a window: spend in USD (exact), charged requests."""
-
-    model: str
-    spend: Decimal
-    requests: int
-
-
-@dataclass(frozen=True)
-class UsageReport:
-    """A key's spend over a window, however many requests it took.
-
-    ``spend`` is the sum of the API's figures as exact decimals; ``start``/``end`` are those of the
-    first and last piece (the API's UTC echo); ``models`` (detail only) is merged by name, highest
-    spend first; ``groups`` (detail with ``group_by``) are the pieces' groups in order, so with
-    ``group_by="day"`` a day cut by a 92-day boundary appears twice. ``parts`` holds the API's own
-    answers, one per piece.
-    """
-
-    spend: Decimal
-    requests: int
-    start: str
-    end: str
-    currency: str
-    api_key_prefix: str | None
-    models: tuple[ModelSpend, ...]
-    groups: tuple[UsageGroup, ...] | None
-    parts: tuple[UsageResponse | UsageDetailResponse, ...]
 
 
 def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport:
@@ -182,19 +142,18 @@ def check_echo(query: dict[str, Any], part: UsageResponse | UsageDetailResponse,
             "its spend is not that key's"
         )
     try:
-        start, end = (_parse_utc(text) for text in (part.start, part.end))
+        start, end = (parse_utc(text) for text in (part.start, part.end))
     except (ValueError, OverflowError, TypeError):
         raise ResponseValidationError(
             f"{name} answered {piece} with an unreadable start or end: {str(part.start)[:40]!r}, {str(part.end)[:40]!r}"
         ) from None
     if "period" in query:
-        amount, unit = int(query["period"][:-1]), query["period"][-1]
-        length = datetime.timedelta(hours=amount) if unit == "h" else datetime.timedelta(days=amount)
-        if abs((end - start) - length) <= ECHO_TOLERANCE:
+        length = period_length(query["period"])
+        if length is not None and abs((end - start) - length) <= ECHO_TOLERANCE:
             return
         asked = f"the last {query['period']}"
     else:
-        asked_start, asked_end = _parse_utc(query["start"]), _parse_utc(query["end"])
+        asked_start, asked_end = parse_utc(query["start"]), parse_utc(query["end"])
         if abs(start - asked_start) <= ECHO_TOLERANCE and abs(end - asked_end) <= ECHO_TOLERANCE:
             return
         asked = f"{query['start']} to {query['end']}"
@@ -202,81 +161,6 @@ def check_echo(query: dict[str, Any], part: UsageResponse | UsageDetailResponse,
         f"{name} measured {piece} over {part.start} to {part.end}, not {asked} as asked: its spend would not "
         "cover the window"
     )
-
-
-def _parse_utc(text: str) -> datetime.datetime:
-    moment = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
-
-
-def split(start: datetime.datetime, end: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """``[start, end)`` as consecutive pieces of at most :data:`MAX_WINDOW`, each ending where the next
-    starts."""
-    pieces = []
-    while end - start > MAX_WINDOW:
-        pieces.append((start, start + MAX_WINDOW))
-        start += MAX_WINDOW
-    pieces.append((start, end))
-    return pieces
-
-
-def _moment(name: str, value: object) -> datetime.datetime:
-    """An aware datetime: a naive datetime is local time (as in Python); a string without an offset is
-    UTC (as the API reads it)."""
-    if isinstance(value, datetime.datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidParameterError(f"{name} is not an ISO 8601 date and time: {value[:60]!r}") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
-    else:
-        raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(value).__name__}")
-    try:
-        # A naive datetime is local time: near year 1 or 9999 that conversion itself leaves the calendar.
-        utc = (moment if moment.tzinfo is not None else moment.astimezone()).astimezone(datetime.UTC)
-    except (OverflowError, ValueError):
-        raise InvalidParameterError(f"{name} is outside the calendar in UTC: {value!r}") from None
-    if not _EARLIEST <= utc <= _LATEST:
-        raise InvalidParameterError(
-            f"{name} must be from {_iso(_EARLIEST)} to {_iso(_LATEST)} (a day inside the calendar, for time "
-            f"zones and the reconciliation's settling time), not {_iso(utc)}"
-        )
-    return utc
-
-
-def _iso(moment: datetime.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
-    """The query of each request: ``period`` as given when it fits in one, else explicit pieces."""
-    if period is not None:
-        if start is not None or end is not None:
-            raise InvalidParameterError("pass either period or start and end, not both")
-        match = _PERIOD.fullmatch(period) if isinstance(period, str) else None
-        if match is None:
-            raise InvalidParameterError(
-                f"period must be a whole number of hours or days, like '24h' or '7d', not {period!r}"
-            )
-        amount, unit = int(match[1]), match[2]
-        length = datetime.timedelta(hours=amount) if unit == "h" else datetime.timedelta(days=amount)
-        if length <= MAX_WINDOW:
-            return [{"period": period}]
-        until = _now()
-        return [{"start": _iso(a), "end": _iso(b)} for a, b in split(until - length, until)]
-    if start is None or end is None:
-        raise InvalidParameterError("pass period (like '7d'), or both start and end")
-    since, until = _moment("start", start), _moment("end", end)
-    if until <= since:
-        raise InvalidParameterError(f"end ({_iso(until)}) must be later than start ({_iso(since)})")
-    return [{"start": _iso(a), "end": _iso(b)} for a, b in split(since, until)]
 
 
 @functools.cache
@@ -313,15 +197,7 @@ def check_group_by(group_by: object) -> UsageGrouping:
     return UsageGrouping(value)
 
 
-def _key_prefix(key_prefix: object) -> dict[str, str]:
-    if key_prefix is None:
-        return {}
-    if not isinstance(key_prefix, str) or not key_prefix.strip() or not key_prefix.isprintable():
-        raise InvalidParameterError(f"key_prefix must be a key's prefix (printable text), not {key_prefix!r}")
-    return {"key_prefix": key_prefix.strip()}
-
-
-def _combined(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
+def combined_report(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
     parts = []
     for number, query in enumerate(queries, 1):
         part = yield Call(endpoint, query)
@@ -332,7 +208,7 @@ def _combined(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[U
 
 
 def _report(endpoint: Endpoint[Any], queries: list[dict[str, Any]]) -> Steps[UsageReport]:
-    return _plausible((yield from _combined(endpoint, queries)))
+    return _plausible((yield from combined_report(endpoint, queries)))
 
 
 def _plausible(report: UsageReport) -> UsageReport:
@@ -371,7 +247,7 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
     ) -> Plan[UsageReport]:
         """``GET /v2/usage``: spend and charged requests. ``key_prefix`` (another key's spend) needs a
         management key. ``deadline`` covers every piece of a split window."""
-        queries = [{**window, **_key_prefix(key_prefix)} for window in windows(period, start, end)]
+        queries = [{**window, **key_prefix_query(key_prefix)} for window in windows(period, start, end)]
         return Plan(_report(USAGE, queries), timeout, deadline)
 
     @operation
@@ -389,13 +265,10 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
     ) -> Plan[UsageReport]:
         """``GET /v2/usage/detail``: the total, per model, and with ``group_by`` (``"day"``,
         ``"model"``, ``"day,model"``) per group. ``tz``, an exact IANA name, sets where a day ends."""
-        extra: dict[str, Any] = _key_prefix(key_prefix)
+        extra: dict[str, Any] = key_prefix_query(key_prefix)
         if group_by is not None:
             extra["group_by"] = check_group_by(group_by)
         if tz is not None:
             extra["tz"] = check_tz(tz)
         queries = [{**window, **extra} for window in windows(period, start, end)]
         return Plan(_report(USAGE_DETAIL, queries), timeout, deadline)
-
-
-RESOURCE = UsageResource

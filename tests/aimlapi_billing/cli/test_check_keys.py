@@ -339,8 +339,8 @@ def test_it_loads_neither_the_metrics_nor_the_forecast() -> None:
 
     code, modules = _modules_after(["check-keys", "-w", "80", "-c", "95", "--base-url", "http://127.0.0.1:9"])
     assert code == 3
-    assert {"aimlapi_billing._cli._commands.check_keys", "aimlapi_billing._budgets"} <= modules
-    assert not modules & {"aimlapi_billing.metrics", "prometheus_client", "aimlapi_billing._forecast", "csv"}
+    assert {"aimlapi_billing._cli._commands.check_keys", "aimlapi_billing.lib.budgets"} <= modules
+    assert not modules & {"aimlapi_billing.metrics", "prometheus_client", "aimlapi_billing.lib.forecast", "csv"}
     assert not any(name.startswith("aimlapi_billing._cli._commands.") and "check_keys" not in name for name in modules)
 
 
@@ -399,7 +399,7 @@ def test_a_timestamp_outside_the_calendar_is_unknown_not_a_crash(created: str) -
 
 
 def test_any_exception_is_one_unknown_line_with_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aimlapi_billing._keys import KeysResource
+    from aimlapi_billing.resources.keys import KeysResource
 
     def broken(self: Any, **kwargs: Any) -> Any:
         raise KeyError("a bug")
@@ -451,7 +451,7 @@ def test_a_thousand_keys_stay_under_nagios_8_kb() -> None:
 
 @pytest.mark.parametrize(("spend", "state", "value"), [(Decimal(0), 0, "U"), (Decimal("0.01"), 2, "U")])
 def test_a_limit_of_zero_is_quiet_until_something_is_spent(spend: Decimal, state: int, value: str) -> None:
-    from aimlapi_billing._budgets import utilisation
+    from aimlapi_billing.lib.budgets import utilisation
 
     record = {
         "prefix": "zero0001",

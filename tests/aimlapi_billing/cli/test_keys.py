@@ -219,10 +219,10 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
         fake_api,
         ["keys"],
         {
-            "aimlapi_billing._reconcile",
-            "aimlapi_billing._logs",
-            "aimlapi_billing._usage",
-            "aimlapi_billing._forecast",
+            "aimlapi_billing.lib.reconcile",
+            "aimlapi_billing.resources.logs",
+            "aimlapi_billing.resources.usage",
+            "aimlapi_billing.lib.forecast",
             "csv",
         },
     )

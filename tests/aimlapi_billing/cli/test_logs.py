@@ -216,7 +216,12 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
     loads_only_its_own_module(
         fake_api,
         ["logs", "--period", "7d"],
-        {"aimlapi_billing._reconcile", "aimlapi_billing._keys", "aimlapi_billing._forecast", "aimlapi_billing.metrics"},
+        {
+            "aimlapi_billing.lib.reconcile",
+            "aimlapi_billing.resources.keys",
+            "aimlapi_billing.lib.forecast",
+            "aimlapi_billing.metrics",
+        },
     )
 
 

@@ -43,7 +43,7 @@ def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
             ["check", "-w", "10", "-c", "1"],
             {"aimlapi_billing._cli._commands.check"},
             {
-                "aimlapi_billing._forecast",
+                "aimlapi_billing.lib.forecast",
                 "aimlapi_billing.metrics",
                 "prometheus_client",
                 "csv",
@@ -57,7 +57,7 @@ def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
         (
             ["summary"],
             {"aimlapi_billing._cli._commands.billing"},
-            {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "aimlapi_billing._cli._commands.check"},
+            {"aimlapi_billing.lib.forecast", "aimlapi_billing.metrics", "aimlapi_billing._cli._commands.check"},
         ),
         (
             ["monitoring", "rules"],

@@ -68,7 +68,7 @@ def test_bad_usage_options_are_usage_errors(command: str, argv: list[str], probl
 
 def test_the_longest_window_of_the_command_line_is_the_collectors_and_the_config_files() -> None:
     from aimlapi_billing._cli._options import MAX_DAYS
-    from aimlapi_billing._exporter_config import MAX_WINDOW, span
+    from aimlapi_billing._exporter.config import MAX_WINDOW, span
 
     assert MAX_WINDOW.days == MAX_DAYS
     assert span("3660d") == MAX_WINDOW

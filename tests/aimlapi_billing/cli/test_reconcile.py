@@ -154,7 +154,7 @@ def test_every_option_is_checked_before_any_request(server: FakeAIMLAPI, options
 
 
 def test_the_command_loads_only_what_it_uses(server: FakeAIMLAPI) -> None:
-    loads_only_its_own_module(server, ["reconcile"], {"aimlapi_billing._forecast", "aimlapi_billing.metrics", "csv"})
+    loads_only_its_own_module(server, ["reconcile"], {"aimlapi_billing.lib.forecast", "aimlapi_billing.metrics", "csv"})
 
 
 @pytest.mark.parametrize("server", [("missing_charge",)], indirect=True)

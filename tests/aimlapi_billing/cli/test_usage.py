@@ -174,10 +174,10 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
         fake_api,
         ["usage", "--period", "7d"],
         {
-            "aimlapi_billing._reconcile",
-            "aimlapi_billing._logs",
-            "aimlapi_billing._keys",
-            "aimlapi_billing._forecast",
+            "aimlapi_billing.lib.reconcile",
+            "aimlapi_billing.resources.logs",
+            "aimlapi_billing.resources.keys",
+            "aimlapi_billing.lib.forecast",
             "csv",
         },
     )

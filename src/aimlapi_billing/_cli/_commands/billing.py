@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..._client import ITERATION_PAGE_SIZE, Billing
+from ..._client import Billing
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
+from ...resources.billing import ITERATION_PAGE_SIZE
 from .._common import EXIT_OK, client, first_fetched, json_output, plain_number, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,

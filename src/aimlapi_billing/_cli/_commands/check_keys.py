@@ -39,7 +39,7 @@ from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
 
 if TYPE_CHECKING:
-    from ..._budgets import BudgetReport, KeyBudget
+    from ...types.budgets import BudgetReport, KeyBudget
 
 DEFAULTS = {
     "check-keys": "every enabled key with a limit is checked; disabled and unlimited keys are counted, not checked; "
@@ -138,7 +138,7 @@ def status(
 ) -> tuple[int, str]:
     """The state and the output line (message, then ``|`` and the perfdata) for ``report``; server
     text passes through ``redact`` (the client's redaction of its key)."""
-    from ..._budgets import identity
+    from ...lib.budgets import identity
 
     checked = [budget for budget in report.limited if not budget.disabled]
     states = {budget.prefix: key_state(budget, warning, critical) for budget in checked}
@@ -212,7 +212,7 @@ def _perfdata(
     """``'<prefix>_pct'=72.5%;80;95;0``: the label from the prefix, reduced to characters no
     monitoring system's perfdata parser trips on (the caller's own key: ``own_key``), and made
     unique among the ``used`` labels (``_2``, ``_3``, ...)."""
-    from ..._budgets import identity
+    from ...lib.budgets import identity
 
     prefix, _ = identity(budget, redact)
     label = "own_key" if own or prefix != budget.prefix else _UNSAFE_LABEL.sub("_", prefix[:32])

@@ -23,7 +23,7 @@ from .._options import (
 )
 
 if TYPE_CHECKING:
-    from ..._forecast import Forecast
+    from ...types.forecast import Forecast
 
 DEFAULTS = {
     "forecast": f"--window {span_text(DEFAULT_WINDOW)}, --max-pages {DEFAULT_MAX_PAGES}, a table (--json: JSON)"

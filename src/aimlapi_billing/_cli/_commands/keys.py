@@ -19,8 +19,8 @@ from ..._exceptions import (
     OutcomeUnknownError,
     ResponseValidationError,
 )
-from ..._keys import CREATE_KEY, LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
 from ..._redaction import printable
+from ...resources.keys import CREATE_KEY, LIST_KEYS_HINT, SHOWN_PREFIX_LENGTH, UnusableCreatedKeyError, shown_prefix
 from .._common import (
     EXIT_BAD_RESPONSE,
     EXIT_KEY_NOT_PRINTED,

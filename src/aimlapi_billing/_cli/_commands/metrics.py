@@ -12,9 +12,9 @@ from typing import Any, TextIO
 
 from ..._deadline import MAX_SECONDS
 from ..._exceptions import AIMLAPIError
-from ..._exporter_config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
-from ..._exporter_config import MAX_SECONDS as MAX_WAIT
-from ..._exporter_server import (
+from ..._exporter.config import DEFAULT_TOP_MODELS, MAX_TOP_MODELS
+from ..._exporter.config import MAX_SECONDS as MAX_WAIT
+from ..._exporter.server import (
     MAX_CONNECTIONS,
     MAX_CONNECTIONS_LIMIT,
     MAX_REQUEST_HEAD_BYTES,
@@ -233,7 +233,7 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
     from ... import metrics
     from ..._client import Billing
     from ..._exceptions import ConfigurationError
-    from ..._exporter_config import ConfigError, load_accounts
+    from ..._exporter.config import ConfigError, load_accounts
 
     accounts = load_accounts(
         args.config,

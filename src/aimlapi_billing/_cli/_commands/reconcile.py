@@ -1,7 +1,7 @@
 """``reconcile``: the ledger, the request logs and the usage totals of one window, side by side.
 
 Exit 0 when the three records agree, 10 when they do not (the command worked: a script can act on
-the difference), and the usual error codes otherwise. The rules are the SDK's (``_reconcile.py``):
+the difference), and the usual error codes otherwise. The rules are the SDK's (``lib/reconcile.py``):
 MODEL_USAGE charges by ``reference_id`` against log rows by ``inference_id``, every key's logs and
 usage added up, differences below ``--tolerance`` (one cent) counted as agreement, and charges
 given ``--settle`` minutes to land.
@@ -21,7 +21,7 @@ from .._options import add_epilog, add_max_pages, number
 from .._window import add_window_options, window
 
 if TYPE_CHECKING:
-    from ..._reconcile import Reconciliation, RowMismatch
+    from ...types.reconcile import Reconciliation, RowMismatch
 
 #: The records disagree: not an error of the command, and none of the error codes (1-6).
 EXIT_MISMATCH = 10

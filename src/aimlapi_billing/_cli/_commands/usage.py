@@ -12,7 +12,7 @@ from .._common import EXIT_OK, client, json_output, report, table, usd
 from .._window import add_window_options, key_prefix, window
 
 if TYPE_CHECKING:
-    from ..._usage import UsageReport
+    from ...types.usage import UsageReport
 
 DEFAULT_PERIOD = "30d"
 GROUPINGS = ("day", "model", "day,model")
@@ -24,7 +24,7 @@ DEFAULTS = {
 
 def _zone(text: str) -> str:
     from ..._exceptions import InvalidParameterError
-    from ..._usage import check_tz
+    from ...resources.usage import check_tz
 
     try:
         return check_tz(text)

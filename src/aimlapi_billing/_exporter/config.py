@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import math
 import os
 import re
 import stat
@@ -38,12 +37,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._config import PLAIN_DECIMAL
-from ._exceptions import ConfigurationError
+from .. import _windows
+from .._exceptions import ConfigurationError
 
 #: Account names: safe as a Prometheus label value and in a ``?account=`` query without escaping.
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-_SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
 _EXPORTER_SETTINGS = {"min_interval", "max_wait", "forecast_window", "key_budgets", "model_window", "top_models"}
 _ACCOUNT_SETTINGS = {"key_env", "key_file", "base_url", "allow_insecure_http", *_EXPORTER_SETTINGS}
 #: The most ``top_models`` may be (each model is a series); the default is the forecast's 10.
@@ -55,8 +53,8 @@ _MAX_KEY_FILE_BYTES = 4096
 MAX_SECONDS = 86400
 #: The longest forecast or model window, the CLI's ``MAX_DAYS`` (a test holds them equal): 10 years
 #: (the ledger goes no further back; ~2,000 years would overflow a date). The shortest is an hour.
-MAX_WINDOW = datetime.timedelta(days=3660)
-MIN_WINDOW = datetime.timedelta(hours=1)
+MAX_WINDOW = _windows.MAX_SPAN
+MIN_WINDOW = _windows.MIN_SPAN
 #: What a shell accepts as an environment variable's name (a pasted key usually is not one).
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -82,19 +80,12 @@ class Account:
 
 
 def span(text: str) -> datetime.timedelta | None:
-    """``30d``, ``2w``, ``36h`` (the CLI's rule: a plain decimal, then ``h``, ``d`` or ``w`` in either
-    case), from :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
-    unit = _SPAN_UNITS.get(text[-1:].lower())
-    if unit is None or not PLAIN_DECIMAL.fullmatch(text[:-1]):
+    """``30d``, ``2w``, ``36h`` (the CLI's rule, :func:`aimlapi_billing._windows.span`), from
+    :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
+    try:
+        return _windows.span(text, MAX_WINDOW)
+    except ValueError:
         return None
-    amount = float(text[:-1])
-    if not math.isfinite(amount):
-        return None
-    # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
-    seconds = amount * unit.total_seconds()
-    if not MIN_WINDOW.total_seconds() <= seconds <= MAX_WINDOW.total_seconds():
-        return None
-    return datetime.timedelta(seconds=seconds)
 
 
 def is_seconds(value: object) -> bool:

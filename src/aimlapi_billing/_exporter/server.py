@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from ._exceptions import InvalidParameterError
+from .._exceptions import InvalidParameterError
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication

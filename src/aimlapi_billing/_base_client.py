@@ -1,0 +1,609 @@
+"""The transport under both clients: build a request, send it, retry, read and parse the answer,
+and the two drivers that run a plan (``_plan.py``), one with blocking I/O, one with ``await``.
+
+One attempt's outcome becomes the answer to parse, a retry after a delay, or a raised error in
+:meth:`BaseClient._after_attempt`, shared by both drivers, which differ only in how they send and
+sleep. A failed request raises its error into the plan that asked for it (``steps.throw``): a plan
+that can go another way catches it at its ``yield`` (``billing.keys.budgets()`` after a regular
+key's 403), any other lets it through to the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
+
+import httpx
+from aimlapi_billing_client.types import SchemaError
+
+from ._arguments import check_timeout, seconds
+from ._body import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    BodyTooSlow,
+    UnreadableJSON,
+    UnsupportedEncoding,
+    aread_body,
+    content_headers,
+    parse_json,
+    read_body,
+)
+from ._config import MAX_ERROR_BODY_BYTES, MAX_JSON_DEPTH
+from ._currency import check_currency
+from ._deadline import ATTEMPT_ENDS_AT, Deadline, attempt_seconds
+from ._exceptions import (
+    AIMLAPIError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidParameterError,
+    OutcomeUnknownError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+    status_error_class,
+)
+from ._plan import (
+    APIResponse,
+    Call,
+    DeadlineTypes,
+    Endpoint,
+    IterationPlan,
+    NotGiven,
+    Plan,
+    RetryPolicy,
+    TimeoutTypes,
+)
+from ._redaction import Redactor, printable
+from ._retry import (
+    MAX_RETRY_AFTER,
+    RETRYABLE_TRANSPORT_ERRORS,
+    backoff_delay,
+    is_retryable_status,
+    server_requested_delay,
+)
+
+if TYPE_CHECKING:
+    from ._ratelimit import SlidingWindowLimiter
+
+__all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
+
+logger = logging.getLogger("aimlapi_billing")
+
+ModelT = TypeVar("ModelT")
+T = TypeVar("T")
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+
+
+class RetryAfter(NamedTuple):
+    """An attempt's outcome that is tried again after ``delay`` seconds."""
+
+    delay: float
+
+
+class ReadResponse(NamedTuple):
+    """A response and its body, read within the bounds, and its media type (``application/json``)."""
+
+    response: httpx.Response
+    body: bytes
+    media_type: str = ""
+
+
+AttemptOutcome = ReadResponse | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedEncoding
+_ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
+
+
+def _certainly_not_acted_on(outcome: AttemptOutcome) -> bool:
+    """Whether a failed attempt certainly did not reach the server, or the server says it did nothing.
+
+    No connection was made (refused, DNS, connect timeout, no pooled connection in time: the request
+    was never written), or the server answered 429, which refuses a request without acting on it.
+    Everything else (a read error or timeout, a connection reset after writing, a 5xx) may come after
+    the server acted."""
+    if isinstance(outcome, ReadResponse):
+        return outcome.response.status_code == 429
+    return isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+async def _async_sleep(delay: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(delay)
+
+
+class BaseClient(Generic[HttpClientT]):
+    """What both clients send and read with; ``_client.py`` sets the attributes (its settings)."""
+
+    _client: HttpClientT
+    _owns_client: bool
+    _redactor: Redactor
+    _headers: dict[str, str]
+    _pool_has_headers: bool
+    _logs_limiter: SlidingWindowLimiter | None
+    #: The last timeout and the wall time an attempt with it may take (see _build_request).
+    _attempt_for: tuple[Any, float | None]
+    base_url: str
+    max_retries: int
+    deadline: float | None
+    max_response_bytes: int | None
+    timeout: Any
+
+    def _redact(self, text: str) -> str:
+        return self._redactor.text(text)
+
+    def _build_request(
+        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | NotGiven, **params: Any
+    ) -> tuple[httpx.Request, float | None]:
+        """The request, and the wall time one attempt of it may take."""
+        if isinstance(timeout, NotGiven):
+            timeout = self.timeout
+        else:
+            check_timeout(timeout, InvalidParameterError)
+        chosen: Any = timeout
+        kwargs = endpoint.request_kwargs(**params)
+        # Our own client carries the headers already; merging them per request costs ~10 µs.
+        headers = None if self._pool_has_headers else self._headers
+        body = kwargs.get("content")
+        if body is not None:  # JSON the generated builder wrote, its numbers exact (see json_text)
+            headers = {**(headers or {}), "Content-Type": "application/json"}
+        request = self._client.build_request(
+            kwargs["method"],
+            self.base_url + kwargs["url"],
+            params=kwargs.get("params"),
+            content=body,
+            headers=headers,
+            timeout=chosen,
+        )
+        if chosen is httpx.USE_CLIENT_DEFAULT:
+            chosen = self._client.timeout
+        if chosen is not self._attempt_for[0]:  # the same timeout as the last call, nearly always
+            self._attempt_for = (chosen, attempt_seconds(chosen))
+        return request, self._attempt_for[1]
+
+    def _check_open(self) -> None:
+        """Raise :class:`ClientClosedError` if the connection pool is closed: by :meth:`close`, by the
+        client a ``with_options`` copy shares it with, or by the owner of an ``http_client`` passed in
+        (httpx itself would raise a bare ``RuntimeError``). A flag check: nothing on the hot path."""
+        if self._client.is_closed:
+            raise ClientClosedError(
+                "this client is closed (by close(), by closing the client a with_options() copy shares its "
+                "connection pool with, or, for an http_client passed in, by its owner): make a new client"
+            ) from None
+
+    def _check_call_limits(self, timeout: TimeoutTypes | NotGiven, deadline: DeadlineTypes | NotGiven) -> None:
+        """Check a call's ``timeout`` and ``deadline`` now (an iterator makes its first request later)."""
+        if not isinstance(timeout, NotGiven):
+            check_timeout(timeout, InvalidParameterError)
+        self._start(deadline)
+
+    def _start(self, deadline: DeadlineTypes | NotGiven) -> Deadline:
+        """The clock of one call: the client's deadline, or the one given for this call."""
+        if isinstance(deadline, NotGiven):
+            return Deadline.start(self.deadline)
+        return Deadline.start(seconds("deadline", deadline, InvalidParameterError))
+
+    def _body_cap(self, endpoint: Endpoint[ModelT], response: httpx.Response) -> tuple[int, bool]:
+        """How many decoded bytes to read, and whether to stop quietly there (error bodies) rather
+        than fail."""
+        if not response.is_success:
+            return MAX_ERROR_BODY_BYTES, True
+        return self.max_response_bytes or endpoint.max_bytes, False
+
+    def _after_attempt(
+        self,
+        endpoint: Endpoint[ModelT],
+        request: httpx.Request,
+        outcome: AttemptOutcome,
+        retries_done: int,
+        clock: Deadline,
+    ) -> ReadResponse | RetryAfter:
+        """Turn one attempt's outcome into the answer to parse, a retry after a delay, or a raised error."""
+        if isinstance(outcome, ReadResponse):
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_response(outcome.response)
+            if 200 <= outcome.response.status_code < 300:
+                return outcome
+        if isinstance(outcome, BodyTooLarge):
+            raise ResponseTooLargeError(
+                f"{endpoint.name} returned {outcome.response.status_code} with a body larger than "
+                f"{outcome.cap:,} bytes (decoded); stopped reading there (max_response_bytes sets the cap)",
+                response=self._response_for_error(endpoint, outcome.response, outcome.body),
+            )
+        if isinstance(outcome, UnsupportedEncoding):
+            raise ResponseValidationError(
+                self._redact(
+                    f"{endpoint.name} returned a body in Content-Encoding {outcome.encoding!r}, "
+                    f"which the SDK did not ask for ({ACCEPT_ENCODING})"
+                ),
+                response=self._redactor.response(outcome.response, b""),
+            )
+        if isinstance(outcome, httpx.DecodingError):
+            raise ResponseValidationError(self._redact(f"{endpoint.name} returned a body that {outcome}")) from None
+        error, retryable, headers = self._classify(request, outcome)
+        if endpoint.retry is RetryPolicy.UNTIL_SENT and retryable and not _certainly_not_acted_on(outcome):
+            self._raise(self._outcome_unknown(endpoint, error), clock)
+        if not retryable or retries_done >= self.max_retries:
+            self._raise(error, clock)
+        left = clock.left()
+        requested = server_requested_delay(headers)
+        if isinstance(error, APIStatusError):
+            error.retry_after = requested
+        if requested is not None:
+            limit = MAX_RETRY_AFTER if left is None else left
+            if requested >= limit:
+                within = (
+                    f"longer than the {MAX_RETRY_AFTER:g} s the SDK waits without a deadline"
+                    if left is None
+                    else f"more than the {max(left, 0):.1f} s left of the {clock.seconds:g} s deadline"
+                )
+                error.add_note_to_message(f"the server asked to wait {requested:g} s before a retry, {within}")
+                raise error
+        delay = backoff_delay(retries_done) if requested is None else requested
+        if left is not None and delay >= left:
+            self._raise(error, clock, f"no time for retry {retries_done + 1} within the {clock.seconds:g} s deadline")
+        logger.info(
+            "Retrying %s %s in %.2f s (retry %d of %d) after: %s",
+            request.method,
+            self._redact(str(request.url)),
+            delay,
+            retries_done + 1,
+            self.max_retries,
+            error.message,
+        )
+        return RetryAfter(delay)
+
+    @staticmethod
+    def _outcome_unknown(endpoint: Endpoint[Any], error: AIMLAPIError) -> AIMLAPIError:
+        """The error for a failed attempt of a non-idempotent request that may have reached the server."""
+        hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
+        message = (
+            f"{error.message}; the request may have reached the server, so whether it took effect is "
+            f"unknown. Not retried, so as not to do it twice{hint}"
+        )
+        if isinstance(error, APIConnectionError):
+            return OutcomeUnknownError(message, request=error.request)
+        assert isinstance(error, APIStatusError)  # a 5xx: the server may have acted before it failed
+        error.add_note_to_message(f"whether it took effect is unknown; not retried{hint}")
+        return error
+
+    @staticmethod
+    def _raise(error: AIMLAPIError, clock: Deadline, note: str | None = None) -> NoReturn:
+        left = clock.left()
+        if note is None and left is not None and left <= 0:
+            note = f"the {clock.seconds:g} s deadline is reached"
+        if note is not None:
+            error.add_note_to_message(note)
+        # No `from`: the transport's exception holds the unredacted request.
+        raise error from None
+
+    def _classify(
+        self, request: httpx.Request, outcome: AttemptOutcome
+    ) -> tuple[AIMLAPIError, bool, httpx.Headers | None]:
+        if isinstance(outcome, ReadResponse):
+            return (
+                self._status_error(outcome),
+                is_retryable_status(outcome.response.status_code),
+                outcome.response.headers,
+            )
+        shown = self._redactor.request(request)
+        where = f"{request.method} {shown.url}"
+        if isinstance(outcome, BodyTooSlow | httpx.TimeoutException):
+            return APITimeoutError(f"Request timed out: {where}", request=shown), True, None
+        retryable = isinstance(outcome, RETRYABLE_TRANSPORT_ERRORS)
+        detail = self._redact(str(outcome)) or type(outcome).__name__
+        return APIConnectionError(f"Connection error: {where}: {detail}", request=shown), retryable, None
+
+    def _status_error(self, answer: ReadResponse) -> APIStatusError:
+        response = answer.response
+        body: Any = None
+        message = request_id = None
+        with contextlib.suppress(UnreadableJSON):
+            body = self._redactor.data(parse_json(answer.body, MAX_JSON_DEPTH))
+        if isinstance(body, dict):
+            nested = body.get("error")
+            candidates = (
+                body.get("message"),
+                nested.get("message") if isinstance(nested, dict) else nested,
+                body.get("title"),
+            )
+            message = next((c for c in candidates if isinstance(c, str) and c.strip()), None)
+            request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
+        message = printable(self._redact(message or response.reason_phrase or f"HTTP {response.status_code}")[:500])
+        request_id = request_id or response.headers.get("x-request-id")
+        if request_id is not None:
+            request_id = printable(self._redact(request_id[:200]))
+        error_class = status_error_class(response.status_code)
+        shown = self._redactor.response(response, answer.body)
+        return error_class(message, response=shown, body=body, request_id=request_id)
+
+    def _parse_success(self, endpoint: Endpoint[Any], answer: ReadResponse) -> Any:
+        """The parsed model of a 2xx answer; for a non-idempotent call, a body that cannot be read
+        still means the call took effect, and the error says so."""
+        try:
+            return self._parse(endpoint, answer)
+        except ResponseValidationError as error:
+            if endpoint.retry is RetryPolicy.UNTIL_SENT:
+                hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
+                error.add_note_to_message(f"the server answered {answer.response.status_code}: it took effect{hint}")
+            raise
+
+    def _response_for_error(self, endpoint: Endpoint[Any], response: httpx.Response, body: bytes) -> httpx.Response:
+        """A copy of ``response`` for an error: redacted; without the body of a 2xx that holds a secret
+        (its secret may be unreadable, so not redactable)."""
+        return self._redactor.response(response, b"" if endpoint.secret_path and response.is_success else body)
+
+    def _register_secret(self, endpoint: Endpoint[Any], data: Any) -> None:
+        for step in endpoint.secret_path:
+            data = data.get(step) if isinstance(data, dict) else None
+        if isinstance(data, str) and data:
+            self._redactor.add(data)
+
+    def _convert(self, call: Call, model: Any) -> Any:
+        return model if call.convert is None else call.convert(self, model)
+
+    def _raw_response(self, parsed: Any, answers: list[ReadResponse]) -> APIResponse[Any]:
+        # Copies built after the plan ran, so a key it created is redacted from them too.
+        return APIResponse([self._redactor.response(answer.response, answer.body) for answer in answers], parsed)
+
+    def _rate_slot(self, endpoint: Endpoint[Any], request: httpx.Request, clock: Deadline) -> float:
+        """Seconds to wait before sending ``request``, by the client's rate limit for its endpoint."""
+        if not endpoint.rate_limited or self._logs_limiter is None:
+            return 0.0
+        wait = self._logs_limiter.reserve(clock.ends_at)
+        if wait is None:
+            limiter = self._logs_limiter
+            raise APITimeoutError(
+                f"{endpoint.name}: the client's rate limit ({limiter.max_requests} requests per "
+                f"{limiter.per_seconds:g} s) has no slot before the {clock.seconds:g} s deadline",
+                request=self._redactor.request(request),
+            )
+        return wait
+
+    def _log_request(self, request: httpx.Request) -> None:
+        """Log ``request`` at DEBUG (the caller checks that DEBUG is on: it runs for every attempt)."""
+        logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
+
+    def _log_response(self, response: httpx.Response) -> None:
+        """Log ``response`` at DEBUG (the caller checks that DEBUG is on)."""
+        logger.debug(
+            "Response: %s %s -> %d (request id %s)",
+            response.request.method,
+            self._redact(str(response.request.url)),
+            response.status_code,
+            printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
+        )
+
+    def _parse(self, endpoint: Endpoint[ModelT], answer: ReadResponse) -> ModelT:
+        media_type = answer.media_type
+        if media_type and media_type != "application/json" and not media_type.endswith("+json"):
+            raise self._invalid(endpoint, answer, f"the body is {media_type[:100]!r}, not JSON")
+        try:
+            data = parse_json(answer.body, MAX_JSON_DEPTH)
+        except UnreadableJSON as exc:
+            raise self._invalid(endpoint, answer, str(exc)) from None
+        if endpoint.secret_path:
+            self._register_secret(endpoint, data)
+        if type(data) is not dict:
+            raise self._invalid(endpoint, answer, f"the body is a JSON {type(data).__name__}, not an object")
+        try:
+            # The generated from_dict checks every field it reads (see its SchemaError).
+            model: ModelT = endpoint.model_class().from_dict(data)
+            check_currency(model)  # every answer with a currency, in this one place: USD or refused
+        except SchemaError as exc:
+            raise self._invalid(endpoint, answer, str(exc)) from None
+        return model
+
+    def _invalid(self, endpoint: Endpoint[Any], answer: ReadResponse, reason: str) -> ResponseValidationError:
+        """The error for a 2xx answer that cannot be used, saying why (built only when one is raised)."""
+        response = answer.response
+        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
+        return ResponseValidationError(
+            self._redact(f"{where} but {reason}"), response=self._response_for_error(endpoint, response, answer.body)
+        )
+
+
+class SyncAPIClient(BaseClient[httpx.Client]):
+    """The blocking driver: :class:`~aimlapi_billing.Billing`."""
+
+    def _send(
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | NotGiven, clock: Deadline, params: Mapping[str, Any]
+    ) -> tuple[Any, ReadResponse]:
+        self._check_open()
+        request, attempt = self._build_request(endpoint, timeout, **params)
+        retries_done = 0
+        while True:
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    time.sleep(wait)
+            ends_at = clock.attempt_end(attempt)
+            outcome: AttemptOutcome
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
+            bounded = ATTEMPT_ENDS_AT.set(ends_at)
+            try:
+                response = self._client.send(request, stream=True)
+                cap, truncate = self._body_cap(endpoint, response)
+                encoding, media_type = content_headers(response)
+                body = read_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                outcome = ReadResponse(response, body, media_type)
+            except _ATTEMPT_FAILURES as exc:
+                outcome = exc
+            except RuntimeError:
+                self._check_open()  # closed since the check above (another thread, a retry's wait)
+                raise
+            finally:
+                ATTEMPT_ENDS_AT.reset(bounded)
+            step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
+            if not isinstance(step, RetryAfter):
+                return self._parse_success(endpoint, step), step
+            retries_done += 1
+            time.sleep(step.delay)
+
+    def _run(self, plan: Plan[T], raw: bool) -> Any:
+        """Make the requests of ``plan``, one after another, within its deadline; a request's error
+        is raised into the plan's steps, which may catch it."""
+        clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request: no generator to drive
+            model, answer = self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._raw_response(result, [answer]) if raw else result
+        answers: list[ReadResponse] = []
+        received: Any = None
+        failure: AIMLAPIError | None = None
+        while True:
+            try:
+                call = steps.send(received) if failure is None else steps.throw(failure)
+            except StopIteration as done:
+                return self._raw_response(done.value, answers) if raw else done.value
+            try:
+                model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
+                received, failure = self._convert(call, model), None
+            except AIMLAPIError as exc:
+                failure = exc
+                continue
+            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
+                answers.append(answer)
+
+    def _walk(self, plan: IterationPlan[T]) -> Iterator[T]:
+        self._check_open()
+        self._check_call_limits(plan.timeout, plan.deadline)
+        return self._walk_steps(plan)
+
+    def _walk_steps(self, plan: IterationPlan[T]) -> Iterator[T]:
+        received: Any = None
+        failure: AIMLAPIError | None = None
+        while True:
+            try:
+                step = plan.steps.send(received) if failure is None else plan.steps.throw(failure)
+            except StopIteration:
+                return
+            received, failure = None, None
+            if isinstance(step, Call):
+                # Each page is a call of its own: its own retries and deadline.
+                try:
+                    model = self._send(step.endpoint, plan.timeout, self._start(plan.deadline), step.params)[0]
+                    received = self._convert(step, model)
+                except AIMLAPIError as exc:
+                    failure = exc
+            else:
+                yield step
+
+    def close(self) -> None:
+        """Close the connection pool (not a client you passed in)."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """The ``await`` driver: :class:`~aimlapi_billing.AsyncBilling`."""
+
+    async def _send(
+        self, endpoint: Endpoint[Any], timeout: TimeoutTypes | NotGiven, clock: Deadline, params: Mapping[str, Any]
+    ) -> tuple[Any, ReadResponse]:
+        # asyncio is imported here, not at the top: it is a quarter of the SDK's import time, and only
+        # AsyncBilling, whose callers have imported it already, uses it.
+        import asyncio
+
+        self._check_open()
+        request, attempt = self._build_request(endpoint, timeout, **params)
+        retries_done = 0
+        while True:
+            if endpoint.rate_limited:
+                wait = self._rate_slot(endpoint, request, clock)
+                if wait:
+                    await _async_sleep(wait)
+            ends_at = clock.attempt_end(attempt)
+            outcome: AttemptOutcome
+            if logger.isEnabledFor(logging.DEBUG):
+                self._log_request(request)
+            try:
+                async with asyncio.timeout(None if ends_at is None else ends_at - time.monotonic()):
+                    response = await self._client.send(request, stream=True)
+                    cap, truncate = self._body_cap(endpoint, response)
+                    encoding, media_type = content_headers(response)
+                    body = await aread_body(response, cap, ends_at, truncate=truncate, encoding=encoding)
+                    outcome = ReadResponse(response, body, media_type)
+            except _ATTEMPT_FAILURES as exc:
+                outcome = exc
+            except TimeoutError:  # asyncio.timeout: the attempt's wall time is up
+                outcome = BodyTooSlow()
+            except RuntimeError:
+                self._check_open()  # closed since the check above (another task, a retry's wait)
+                raise
+            step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
+            if not isinstance(step, RetryAfter):
+                return self._parse_success(endpoint, step), step
+            retries_done += 1
+            await _async_sleep(step.delay)
+
+    async def _run(self, plan: Plan[T], raw: bool) -> Any:
+        """Make the requests of ``plan``, one after another, within its deadline; a request's error
+        is raised into the plan's steps, which may catch it."""
+        clock = self._start(plan.deadline)
+        steps = plan.steps
+        if isinstance(steps, Call):  # one request: no generator to drive
+            model, answer = await self._send(steps.endpoint, plan.timeout, clock, steps.params)
+            result = self._convert(steps, model)
+            return self._raw_response(result, [answer]) if raw else result
+        answers: list[ReadResponse] = []
+        received: Any = None
+        failure: AIMLAPIError | None = None
+        while True:
+            try:
+                call = steps.send(received) if failure is None else steps.throw(failure)
+            except StopIteration as done:
+                return self._raw_response(done.value, answers) if raw else done.value
+            try:
+                model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)
+                received, failure = self._convert(call, model), None
+            except AIMLAPIError as exc:
+                failure = exc
+                continue
+            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
+                answers.append(answer)
+
+    def _walk(self, plan: IterationPlan[T]) -> AsyncIterator[T]:
+        self._check_open()
+        self._check_call_limits(plan.timeout, plan.deadline)
+        return self._walk_steps(plan)
+
+    async def _walk_steps(self, plan: IterationPlan[T]) -> AsyncIterator[T]:
+        received: Any = None
+        failure: AIMLAPIError | None = None
+        while True:
+            try:
+                step = plan.steps.send(received) if failure is None else plan.steps.throw(failure)
+            except StopIteration:
+                return
+            received, failure = None, None
+            if isinstance(step, Call):
+                # Each page is a call of its own: its own retries and deadline.
+                try:
+                    model = (await self._send(step.endpoint, plan.timeout, self._start(plan.deadline), step.params))[0]
+                    received = self._convert(step, model)
+                except AIMLAPIError as exc:
+                    failure = exc
+            else:
+                yield step
+
+    async def aclose(self) -> None:
+        """Close the connection pool (not a client you passed in)."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,212 @@
+"""Moments, windows and spans: the one parser of each, for the SDK, the CLI and the exporter.
+
+* A moment a caller passes: :func:`utc_moment` (a datetime, naive meaning local time as in Python;
+  an ISO 8601 string, without an offset UTC as the API reads it), :func:`api_moment` (the ledger's
+  filters: a datetime as ISO 8601, a string as written) and :func:`as_of` (a datetime or now).
+* A time the API wrote: :func:`api_time` (text) and :func:`api_datetime` (a model's datetime).
+* A period, the API's ``24h``/``7d`` (whole hours or days), and a window cut into the API's pieces
+  of at most :data:`MAX_WINDOW`: :func:`windows`, and :func:`fixed_windows` for a walk whose window
+  must not move under it.
+* A span, ``30d``/``2w``/``36h`` (a plain decimal, then ``h``, ``d`` or ``w`` in either case; the
+  CLI's ``--window`` and the exporter's windows): :func:`span`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+from ._config import PLAIN_DECIMAL
+from ._exceptions import InvalidParameterError, ResponseValidationError
+
+__all__ = [
+    "MAX_SPAN",
+    "MAX_WINDOW",
+    "MIN_SPAN",
+    "Moment",
+    "api_datetime",
+    "api_moment",
+    "api_time",
+    "as_of",
+    "fixed_windows",
+    "iso",
+    "period_length",
+    "span",
+    "split",
+    "utc_moment",
+    "utc_now",
+    "windows",
+]
+
+Moment = datetime.datetime | str
+
+#: The longest window the API measures in one request.
+MAX_WINDOW = datetime.timedelta(days=92)
+#: The moments a window may start or end at: a day inside Python's calendar, so that a local time,
+#: a settling time (at most a day) or the API's own arithmetic cannot leave it.
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(days=1)
+_PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
+
+#: A span's bounds: an hour (shorter has no burn rate worth the name) to ten years (the CLI's longest window).
+MIN_SPAN = datetime.timedelta(hours=1)
+MAX_SPAN = datetime.timedelta(days=3660)
+SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+
+
+def iso(moment: datetime.datetime) -> str:
+    """An aware datetime as ISO 8601, UTC written ``Z``."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def utc_moment(name: str, value: object) -> datetime.datetime:
+    """An aware UTC datetime, within :data:`EARLIEST` and :data:`LATEST`: a naive datetime is local
+    time (as in Python); a string without an offset is UTC (as the API reads it)."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidParameterError(f"{name} is not an ISO 8601 date and time: {value[:60]!r}") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+    else:
+        raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(value).__name__}")
+    try:
+        # A naive datetime is local time: near year 1 or 9999 that conversion itself leaves the calendar.
+        utc = (moment if moment.tzinfo is not None else moment.astimezone()).astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"{name} is outside the calendar in UTC: {value!r}") from None
+    if not EARLIEST <= utc <= LATEST:
+        raise InvalidParameterError(
+            f"{name} must be from {iso(EARLIEST)} to {iso(LATEST)} (a day inside the calendar, for time "
+            f"zones and the reconciliation's settling time), not {iso(utc)}"
+        )
+    return utc
+
+
+def api_moment(name: str, moment: Moment) -> str:
+    """A ledger filter: a datetime as ISO 8601 with an offset (naive means local time, as in Python);
+    a string as written (the API checks it)."""
+    if isinstance(moment, str):
+        return moment
+    if isinstance(moment, datetime.datetime):
+        try:
+            return iso(moment.astimezone(datetime.UTC))
+        except (OverflowError, ValueError):
+            raise InvalidParameterError(f"{name} is outside the calendar in UTC: {moment!r}") from None
+    raise InvalidParameterError(f"{name} must be a datetime or an ISO 8601 string, not {type(moment).__name__}")
+
+
+def as_of(moment: datetime.datetime | None) -> datetime.datetime:
+    """The end of a forecast's window or the moment of a budget: a datetime in UTC, now if None."""
+    if moment is None:
+        return utc_now()
+    if not isinstance(moment, datetime.datetime):
+        raise InvalidParameterError(f"as_of must be a datetime, not {type(moment).__name__}")
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"as_of is outside the calendar in UTC: {moment!r}") from None
+
+
+def parse_utc(text: str) -> datetime.datetime:
+    """ISO 8601 text as an aware UTC datetime (without an offset: UTC); ValueError if it is none."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError(f"outside the calendar in UTC: {text[:60]!r}") from None
+
+
+def api_time(text: str, problem: str) -> datetime.datetime:
+    """A time the API wrote, in UTC; :class:`ResponseValidationError` saying ``problem`` if unreadable."""
+    try:
+        return parse_utc(text)
+    except (ValueError, TypeError, AttributeError):
+        raise ResponseValidationError(f"{problem}: {str(text)[:60]!r}") from None
+
+
+def api_datetime(moment: datetime.datetime, what: str) -> datetime.datetime:
+    """A model's datetime in UTC: the generated models read a timestamp without an offset as naive,
+    and the API means UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+05:00 is before the calendar in UTC
+        raise ResponseValidationError(f"{what} is outside the calendar in UTC: {moment.isoformat()[:40]}") from None
+
+
+def period_length(period: object) -> datetime.timedelta | None:
+    """The length of a period (``24h``, ``7d``: whole hours or days, up to 7 digits); None if it is none."""
+    match = _PERIOD.fullmatch(period) if isinstance(period, str) else None
+    if match is None:
+        return None
+    amount = int(match[1])
+    return datetime.timedelta(hours=amount) if match[2] == "h" else datetime.timedelta(days=amount)
+
+
+def split(start: datetime.datetime, end: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """``[start, end)`` as consecutive pieces of at most :data:`MAX_WINDOW`, each ending where the next
+    starts."""
+    pieces = []
+    while end - start > MAX_WINDOW:
+        pieces.append((start, start + MAX_WINDOW))
+        start += MAX_WINDOW
+    pieces.append((start, end))
+    return pieces
+
+
+def windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
+    """The query of each request: ``period`` as given when it fits in one, else explicit pieces."""
+    if period is not None:
+        if start is not None or end is not None:
+            raise InvalidParameterError("pass either period or start and end, not both")
+        length = period_length(period)
+        if length is None:
+            raise InvalidParameterError(
+                f"period must be a whole number of hours or days, like '24h' or '7d', not {period!r}"
+            )
+        if length <= MAX_WINDOW:
+            return [{"period": period}]
+        until = utc_now()
+        return [{"start": iso(a), "end": iso(b)} for a, b in split(until - length, until)]
+    if start is None or end is None:
+        raise InvalidParameterError("pass period (like '7d'), or both start and end")
+    since, until = utc_moment("start", start), utc_moment("end", end)
+    if until <= since:
+        raise InvalidParameterError(f"end ({iso(until)}) must be later than start ({iso(since)})")
+    return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
+
+
+def fixed_windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
+    """Absolute pieces even for a short ``period``: a walk's window must not move under it."""
+    pieces = windows(period, start, end)
+    if pieces == [{"period": period}]:
+        length = period_length(period)
+        assert length is not None
+        until = utc_now()
+        pieces = [{"start": iso(until - length), "end": iso(until)}]
+    return pieces
+
+
+def span(text: str, longest: datetime.timedelta = MAX_SPAN) -> datetime.timedelta:
+    """``30d``, ``2w``, ``36h``: a plain decimal (:data:`~aimlapi_billing._config.PLAIN_DECIMAL`),
+    then ``h``, ``d`` or ``w`` in either case, from :data:`MIN_SPAN` to ``longest``. ValueError
+    saying which rule it breaks."""
+    unit = SPAN_UNITS.get(text[-1:].lower())
+    amount = float(text[:-1]) if PLAIN_DECIMAL.fullmatch(text[:-1]) else math.nan
+    if unit is None or not math.isfinite(amount):
+        raise ValueError(f"not a span like 30d, 2w or 36h: {text!r}")
+    # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
+    seconds = amount * unit.total_seconds()
+    if not MIN_SPAN.total_seconds() <= seconds <= longest.total_seconds():
+        raise ValueError(f"must be from 1h to {longest.total_seconds() / 86400:g}d, not {text!r}")
+    return datetime.timedelta(seconds=seconds)

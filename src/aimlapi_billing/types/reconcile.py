@@ -1,0 +1,117 @@
+"""``billing.reconcile()``'s results: the ledger, the request logs and the usage totals side by side."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["Reconciliation", "RowMismatch"]
+
+
+@dataclass(frozen=True)
+class RowMismatch:
+    """One request the records disagree on: its id (``None`` for a charge without ``reference_id``),
+    what the ledger charged and what the logs say it cost (``None``: not in that record), when, and
+    the model."""
+
+    id: str | None
+    ledger_usd: Decimal | None
+    logs_usd: Decimal | None
+    created: str
+    model: str | None
+
+    @property
+    def difference(self) -> Decimal:
+        """Ledger minus logs, a missing side counted as zero."""
+        return (self.ledger_usd or Decimal(0)) - (self.logs_usd or Decimal(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ledger_usd": self.ledger_usd,
+            "logs_usd": self.logs_usd,
+            "difference_usd": self.difference,
+            "created": self.created,
+            "model": self.model,
+        }
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The ledger, the request logs and the usage totals of ``[start, end)`` side by side.
+
+    Money is exact ``Decimal`` USD. ``only_in_logs``: rows that cost something and have no charge
+    (and are older than ``settle``); ``only_in_ledger``: charges of no row; ``amounts_differ``:
+    both have the id and the amounts differ by ``tolerance`` or more; ``pending``: recent costing
+    rows whose charge may still land. ``key_prefixes`` are the keys whose logs and usage were read.
+    """
+
+    start: str
+    end: str
+    currency: str
+    tolerance: Decimal
+    settle: datetime.timedelta
+    key_prefixes: tuple[str, ...]
+    ledger_usd: Decimal
+    ledger_charges: int
+    logs_usd: Decimal
+    logs_rows: int
+    logs_charged_rows: int
+    usage_usd: Decimal
+    usage_requests: int
+    pending_usd: Decimal
+    only_in_logs: tuple[RowMismatch, ...]
+    only_in_ledger: tuple[RowMismatch, ...]
+    amounts_differ: tuple[RowMismatch, ...]
+    pending: tuple[RowMismatch, ...]
+    #: ``MODEL_USAGE`` entries in a direction other than CHARGE: counted apart, never compared.
+    ledger_other_entries: int = 0
+
+    @property
+    def ledger_vs_logs_usd(self) -> Decimal:
+        """The ledger's total minus the logs' settled rows (pending ones have no charge yet)."""
+        return self.ledger_usd - (self.logs_usd - self.pending_usd)
+
+    @property
+    def usage_vs_logs_usd(self) -> Decimal:
+        return self.usage_usd - self.logs_usd
+
+    @property
+    def totals_agree(self) -> bool:
+        return abs(self.ledger_vs_logs_usd) < self.tolerance and abs(self.usage_vs_logs_usd) < self.tolerance
+
+    @property
+    def agree(self) -> bool:
+        """True when the three records tell the same story (see the module's rules)."""
+        mismatched = self.only_in_logs or self.only_in_ledger or self.amounts_differ or self.ledger_other_entries
+        return not mismatched and self.totals_agree
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI writes each as a JSON
+        number of its digits), durations in seconds."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "currency": self.currency,
+            "agree": self.agree,
+            "tolerance_usd": self.tolerance,
+            "settle_seconds": self.settle.total_seconds(),
+            "key_prefixes": list(self.key_prefixes),
+            "ledger": {"spend": self.ledger_usd, "charges": self.ledger_charges},
+            "logs": {
+                "spend": self.logs_usd,
+                "rows": self.logs_rows,
+                "charged_rows": self.logs_charged_rows,
+                "pending_spend": self.pending_usd,
+            },
+            "usage": {"spend": self.usage_usd, "requests": self.usage_requests},
+            "ledger_minus_logs_usd": self.ledger_vs_logs_usd,
+            "usage_minus_logs_usd": self.usage_vs_logs_usd,
+            "only_in_logs": [row.to_dict() for row in self.only_in_logs],
+            "only_in_ledger": [row.to_dict() for row in self.only_in_ledger],
+            "amounts_differ": [row.to_dict() for row in self.amounts_differ],
+            "pending": [row.to_dict() for row in self.pending],
+            "ledger_other_entries": self.ledger_other_entries,
+        }
