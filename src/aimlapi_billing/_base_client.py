@@ -10,41 +10,33 @@ key's 403), any other lets it through to the caller.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NoReturn, Self, TypeVar
 
 import httpx
-from aimlapi_billing_client.types import SchemaError
 
 from ._arguments import check_timeout, seconds
 from ._body import (
     ACCEPT_ENCODING,
     BodyTooLarge,
     BodyTooSlow,
-    UnreadableJSON,
     UnsupportedEncoding,
     aread_body,
     content_headers,
-    parse_json,
     read_body,
 )
-from ._config import MAX_ERROR_BODY_BYTES, MAX_JSON_DEPTH
-from ._currency import check_currency
+from ._config import MAX_ERROR_BODY_BYTES
 from ._deadline import ATTEMPT_ENDS_AT, Deadline, attempt_seconds
 from ._exceptions import (
     AIMLAPIError,
-    APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ClientClosedError,
     InvalidParameterError,
-    OutcomeUnknownError,
     ResponseTooLargeError,
     ResponseValidationError,
-    status_error_class,
 )
 from ._plan import (
     APIResponse,
@@ -58,11 +50,10 @@ from ._plan import (
     TimeoutTypes,
 )
 from ._redaction import Redactor, printable
+from ._responses import AttemptOutcome, ReadResponse, ResponseReader
 from ._retry import (
     MAX_RETRY_AFTER,
-    RETRYABLE_TRANSPORT_ERRORS,
     backoff_delay,
-    is_retryable_status,
     server_requested_delay,
 )
 
@@ -84,15 +75,6 @@ class RetryAfter(NamedTuple):
     delay: float
 
 
-class ReadResponse(NamedTuple):
-    """A response and its body, read within the bounds, and its media type (``application/json``)."""
-
-    response: httpx.Response
-    body: bytes
-    media_type: str = ""
-
-
-AttemptOutcome = ReadResponse | httpx.HTTPError | BodyTooSlow | BodyTooLarge | UnsupportedEncoding
 _ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
 
 
@@ -114,7 +96,7 @@ async def _async_sleep(delay: float) -> None:
     await asyncio.sleep(delay)
 
 
-class BaseClient(Generic[HttpClientT]):
+class BaseClient(ResponseReader, Generic[HttpClientT]):
     """What both clients send and read with; ``_client.py`` sets the attributes (its settings)."""
 
     _client: HttpClientT
@@ -130,9 +112,6 @@ class BaseClient(Generic[HttpClientT]):
     deadline: float | None
     max_response_bytes: int | None
     timeout: Any
-
-    def _redact(self, text: str) -> str:
-        return self._redactor.text(text)
 
     def _build_request(
         self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | NotGiven, **params: Any
@@ -256,20 +235,6 @@ class BaseClient(Generic[HttpClientT]):
         return RetryAfter(delay)
 
     @staticmethod
-    def _outcome_unknown(endpoint: Endpoint[Any], error: AIMLAPIError) -> AIMLAPIError:
-        """The error for a failed attempt of a non-idempotent request that may have reached the server."""
-        hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
-        message = (
-            f"{error.message}; the request may have reached the server, so whether it took effect is "
-            f"unknown. Not retried, so as not to do it twice{hint}"
-        )
-        if isinstance(error, APIConnectionError):
-            return OutcomeUnknownError(message, request=error.request)
-        assert isinstance(error, APIStatusError)  # a 5xx: the server may have acted before it failed
-        error.add_note_to_message(f"whether it took effect is unknown; not retried{hint}")
-        return error
-
-    @staticmethod
     def _raise(error: AIMLAPIError, clock: Deadline, note: str | None = None) -> NoReturn:
         left = clock.left()
         if note is None and left is not None and left <= 0:
@@ -278,68 +243,6 @@ class BaseClient(Generic[HttpClientT]):
             error.add_note_to_message(note)
         # No `from`: the transport's exception holds the unredacted request.
         raise error from None
-
-    def _classify(
-        self, request: httpx.Request, outcome: AttemptOutcome
-    ) -> tuple[AIMLAPIError, bool, httpx.Headers | None]:
-        if isinstance(outcome, ReadResponse):
-            return (
-                self._status_error(outcome),
-                is_retryable_status(outcome.response.status_code),
-                outcome.response.headers,
-            )
-        shown = self._redactor.request(request)
-        where = f"{request.method} {shown.url}"
-        if isinstance(outcome, BodyTooSlow | httpx.TimeoutException):
-            return APITimeoutError(f"Request timed out: {where}", request=shown), True, None
-        retryable = isinstance(outcome, RETRYABLE_TRANSPORT_ERRORS)
-        detail = self._redact(str(outcome)) or type(outcome).__name__
-        return APIConnectionError(f"Connection error: {where}: {detail}", request=shown), retryable, None
-
-    def _status_error(self, answer: ReadResponse) -> APIStatusError:
-        response = answer.response
-        body: Any = None
-        message = request_id = None
-        with contextlib.suppress(UnreadableJSON):
-            body = self._redactor.data(parse_json(answer.body, MAX_JSON_DEPTH))
-        if isinstance(body, dict):
-            nested = body.get("error")
-            candidates = (
-                body.get("message"),
-                nested.get("message") if isinstance(nested, dict) else nested,
-                body.get("title"),
-            )
-            message = next((c for c in candidates if isinstance(c, str) and c.strip()), None)
-            request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
-        message = printable(self._redact(message or response.reason_phrase or f"HTTP {response.status_code}")[:500])
-        request_id = request_id or response.headers.get("x-request-id")
-        if request_id is not None:
-            request_id = printable(self._redact(request_id[:200]))
-        error_class = status_error_class(response.status_code)
-        shown = self._redactor.response(response, answer.body)
-        return error_class(message, response=shown, body=body, request_id=request_id)
-
-    def _parse_success(self, endpoint: Endpoint[Any], answer: ReadResponse) -> Any:
-        """The parsed model of a 2xx answer; for a non-idempotent call, a body that cannot be read
-        still means the call took effect, and the error says so."""
-        try:
-            return self._parse(endpoint, answer)
-        except ResponseValidationError as error:
-            if endpoint.retry is RetryPolicy.UNTIL_SENT:
-                hint = f"; {endpoint.check_hint}" if endpoint.check_hint else ""
-                error.add_note_to_message(f"the server answered {answer.response.status_code}: it took effect{hint}")
-            raise
-
-    def _response_for_error(self, endpoint: Endpoint[Any], response: httpx.Response, body: bytes) -> httpx.Response:
-        """A copy of ``response`` for an error: redacted; without the body of a 2xx that holds a secret
-        (its secret may be unreadable, so not redactable)."""
-        return self._redactor.response(response, b"" if endpoint.secret_path and response.is_success else body)
-
-    def _register_secret(self, endpoint: Endpoint[Any], data: Any) -> None:
-        for step in endpoint.secret_path:
-            data = data.get(step) if isinstance(data, dict) else None
-        if isinstance(data, str) and data:
-            self._redactor.add(data)
 
     def _convert(self, call: Call, model: Any) -> Any:
         return model if call.convert is None else call.convert(self, model)
@@ -374,34 +277,6 @@ class BaseClient(Generic[HttpClientT]):
             self._redact(str(response.request.url)),
             response.status_code,
             printable(self._redact(response.headers.get("x-request-id", "none")[:200])),
-        )
-
-    def _parse(self, endpoint: Endpoint[ModelT], answer: ReadResponse) -> ModelT:
-        media_type = answer.media_type
-        if media_type and media_type != "application/json" and not media_type.endswith("+json"):
-            raise self._invalid(endpoint, answer, f"the body is {media_type[:100]!r}, not JSON")
-        try:
-            data = parse_json(answer.body, MAX_JSON_DEPTH)
-        except UnreadableJSON as exc:
-            raise self._invalid(endpoint, answer, str(exc)) from None
-        if endpoint.secret_path:
-            self._register_secret(endpoint, data)
-        if type(data) is not dict:
-            raise self._invalid(endpoint, answer, f"the body is a JSON {type(data).__name__}, not an object")
-        try:
-            # The generated from_dict checks every field it reads (see its SchemaError).
-            model: ModelT = endpoint.model_class().from_dict(data)
-            check_currency(model)  # every answer with a currency, in this one place: USD or refused
-        except SchemaError as exc:
-            raise self._invalid(endpoint, answer, str(exc)) from None
-        return model
-
-    def _invalid(self, endpoint: Endpoint[Any], answer: ReadResponse, reason: str) -> ResponseValidationError:
-        """The error for a 2xx answer that cannot be used, saying why (built only when one is raised)."""
-        response = answer.response
-        where = f"{response.request.method} {response.request.url.path} returned {response.status_code}"
-        return ResponseValidationError(
-            self._redact(f"{where} but {reason}"), response=self._response_for_error(endpoint, response, answer.body)
         )
 
 
