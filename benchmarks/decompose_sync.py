@@ -29,7 +29,7 @@ from common import compare, rotated
 from server import fake_server
 
 from aimlapi_billing import Billing
-from aimlapi_billing import _base_client as client_module
+from aimlapi_billing import _responses as client_module
 from aimlapi_billing.resources.billing import DETAIL
 
 RAW = "raw httpx"
