@@ -1,0 +1,88 @@
+"""The architecture of src/aimlapi_billing (docs/contributing/layout.md): its import contracts
+(pyproject.toml's [tool.importlinter], checked by the pinned lint-imports) hold, and each check can
+fail; no hand-written module is longer than MAX_MODULE_LINES."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "aimlapi_billing"
+LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
+#: The most lines a hand-written module may have: past it, a module holds more than one job.
+MAX_MODULE_LINES = 500
+
+
+def _lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
+    """lint-imports with the project's contracts over the package found in ``src`` (first on the path)."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT / "generated")])}
+    return subprocess.run(
+        [LINT_IMPORTS, "--config", str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
+        cwd=src,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def long_modules(package: Path, most: int) -> list[str]:
+    """The modules of ``package`` over ``most`` lines, each with its count, as a message names them."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > most:
+            found.append(f"{path.relative_to(package.parent)}: {lines} lines")
+    return found
+
+
+@pytest.mark.slow
+def test_the_import_contracts_hold() -> None:
+    result = _lint_imports(ROOT / "src")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 5 kept, 0 broken." in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        # A resource reaching up for the client at run time (not only for type checking).
+        ("resources/usage.py", "from .._client import Billing", "Layers: each imports only from the layers below it"),
+        # One resource using another's rules: what combines them belongs in lib.
+        ("resources/logs.py", "from .usage import USAGE", "The resources are independent: what combines them is lib"),
+        # The result records are a leaf.
+        ("types/usage.py", "from .._money import usd", "Layers: each imports only from the layers below it"),
+    ],
+)
+def test_a_broken_contract_fails_the_check(tmp_path: Path, module: str, line: str, contract: str) -> None:
+    """The check can fail: the package with one import that breaks a contract."""
+    copy = tmp_path / "src" / "aimlapi_billing"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with (copy / module).open("a", encoding="utf-8") as file:
+        file.write(f"\n{line}  # noqa\n")
+    result = _lint_imports(tmp_path / "src")
+    assert result.returncode == 1, result.stdout + result.stderr
+    verdicts = [text for text in result.stdout.splitlines() if text.endswith((" KEPT", " BROKEN"))]
+    assert any(text.startswith(contract) and text.endswith(" BROKEN") for text in verdicts), verdicts
+
+
+def test_no_hand_written_module_is_over_the_line_limit() -> None:
+    assert long_modules(PACKAGE, MAX_MODULE_LINES) == [], (
+        f"split these modules (at most {MAX_MODULE_LINES} lines each, one job each)"
+    )
+
+
+def test_the_line_limit_names_a_long_module(tmp_path: Path) -> None:
+    """The check can fail, naming the module and its length."""
+    package = tmp_path / "package"
+    (package / "inner").mkdir(parents=True)
+    (package / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES, encoding="utf-8")
+    (package / "inner" / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1), encoding="utf-8")
+    assert long_modules(package, MAX_MODULE_LINES) == [f"package/inner/long.py: {MAX_MODULE_LINES + 1} lines"]
