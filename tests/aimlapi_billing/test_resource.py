@@ -18,8 +18,11 @@ from aimlapi_billing import (
     Billing,
     InternalServerError,
     InvalidParameterError,
+    NotFoundError,
     UsageReport,
 )
+from aimlapi_billing._plan import NOT_GIVEN, Call, Plan, Resource, Steps, operation
+from aimlapi_billing.resources.billing import DETAIL, SUMMARY
 
 from .conftest import API_KEY
 from .hostile_server import HostileServer, json_body
@@ -199,7 +202,47 @@ async def test_the_billing_methods_have_raw_responses_too(httpx_mock: HTTPXMock,
         billing.with_raw_response.transactions()
 
 
+def test_no_iterator_offers_a_raw_response() -> None:
+    """An iterator makes a request per page: it has no single response, on a resource as on the client."""
+    with Billing() as billing:
+        for resource, name in ((billing.logs, "list"), (billing, "transactions")):
+            with pytest.raises(AttributeError, match="no single response"):
+                getattr(resource.with_raw_response, name)
+
+
 def test_the_billing_methods_are_declared_once_for_both_clients() -> None:
     for name in ("balance", "summary", "detail", "transactions_page", "transactions", "forecast"):
         assert name not in vars(Billing)
         assert name not in vars(AsyncBilling)
+
+
+def _detail_or_what_failed() -> Steps[str]:
+    try:
+        detail = yield Call(DETAIL)
+    except NotFoundError as exc:
+        again = yield Call(SUMMARY)  # the plan goes on after the error it caught
+        return f"caught {exc.status_code}, then {again.current_balance}"
+    return f"answered {detail.balance}"
+
+
+class _Probe(Resource[Any, Any]):
+    """A resource of one method whose plan catches the error of its first request."""
+
+    @operation
+    def detail_or_what_failed(self) -> Plan[str]:
+        return Plan(_detail_or_what_failed(), NOT_GIVEN, NOT_GIVEN)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_requests_error_is_raised_into_the_plan_which_may_go_on(httpx_mock: HTTPXMock, mode: str) -> None:
+    httpx_mock.add_response(
+        url="https://api.aimlapi.com/v2/billing/detail", status_code=404, json={"message": "gone"}, is_reusable=True
+    )
+    httpx_mock.add_response(
+        url="https://api.aimlapi.com/v2/billing", json={"current_balance": 7.5, "currency": "USD"}, is_reusable=True
+    )
+    assert await call(mode, lambda billing: _Probe(billing).detail_or_what_failed()) == "caught 404, then 7.5"
+    # Raw: the responses of the requests that answered, the caught one not among them.
+    raw = await call(mode, lambda billing: _Probe(billing, raw=True).detail_or_what_failed())
+    assert raw.parse() == "caught 404, then 7.5"
+    assert [response.url.path for response in raw.http_responses] == ["/v2/billing"]
