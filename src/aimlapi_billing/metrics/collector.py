@@ -14,6 +14,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent import futures
 from decimal import Decimal
 
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -63,6 +64,19 @@ from .families import (
 __all__ = ["BillingCollector"]
 
 logger = logging.getLogger("aimlapi_billing.metrics")
+
+
+class _InFlight:
+    """One read of the API: ``balance`` is done when its balance part is published (what a scrape
+    waits for, up to ``max_wait``), ``whole`` when the read ends, its usage part included (what a
+    one-shot exposition waits for)."""
+
+    __slots__ = ("balance", "started", "whole")
+
+    def __init__(self) -> None:
+        self.balance: futures.Future[None] = futures.Future()
+        self.whole: futures.Future[None] = futures.Future()
+        self.started = time.perf_counter()
 
 
 class BillingCollector:
@@ -138,14 +152,10 @@ class BillingCollector:
         self._last_duration = 0.0
         self._last_ok = False
         self._reading: Reading | None = None  # the last successful read
-        # A read is its balance part (what scrapes wait for), then, with key_budgets or a model_window,
-        # its per-key usage part in the same thread: _in_flight is set when the first ends, _read_done
-        # when the whole read does (what a one-shot exposition waits for). The next read is due
-        # min_interval after the balance part ended, whether a usage part still runs or not.
-        self._in_flight: threading.Event | None = None
-        self._read_done: threading.Event | None = None
-        self._usage_running = False  # a read's usage part is running (at most one at a time)
-        self._in_flight_since = 0.0  # time.perf_counter() when the running read started
+        # The latest read (at most one balance part in flight: a read starts only when the latest one's
+        # balance part is done), and the read whose per-key usage part runs (at most one at a time).
+        self._latest: _InFlight | None = None
+        self._usage_of: _InFlight | None = None
         #: The exception of the last read if it failed, else None (for one-shot callers' exit codes).
         self.last_error: Exception | None = None
         #: The exception of the last read's per-key usage part if it failed, else None.
@@ -177,13 +187,14 @@ class BillingCollector:
 
     def collect(self) -> Iterator[Metric]:
         """The last result, after starting (and waiting up to ``max_wait`` for) a read if it is due. Never raises."""
-        done = self._start_read_if_due()
-        if done is not None:
-            done.wait(self._max_wait)  # max_wait None: a one-shot exposition, which waits for the whole read
+        latest = self._start_read_if_due()
+        if latest is not None:
+            # max_wait None: a one-shot exposition, which waits for the whole read, usage part included.
+            futures.wait([latest.whole if self._max_wait is None else latest.balance], self._max_wait)
         with self._lock:
             reading, ok, duration = self._reading, self._last_ok, self._last_duration
-            if self._in_flight is not None and self._max_wait is not None:
-                running_for = time.perf_counter() - self._in_flight_since
+            if latest is not None and not latest.balance.done() and self._max_wait is not None:
+                running_for = time.perf_counter() - latest.started
                 if running_for >= self._max_wait:  # overdue: a read that has not answered is a failing one
                     ok, duration = False, running_for
         labels = self._labels
@@ -246,31 +257,27 @@ class BillingCollector:
             yield gauge(MODEL_WINDOW, self._model_window.total_seconds(), labels)
         yield gauge(OWN_KEY_ONLY, 1.0 if usage.own_key_only else 0.0, labels)
 
-    def _start_read_if_due(self) -> threading.Event | None:
-        """What a scrape waits for: the running read's balance part (the whole read without a
-        ``max_wait``), starting a read if the cache is old and no balance part runs; None if nothing runs.
+    def _start_read_if_due(self) -> _InFlight | None:
+        """The latest read, started now if the cache is old and no balance part runs; None before any.
 
         The balance keeps its own schedule: a per-key usage part still running from an earlier read
         (a request per key and window, each up to the deadline) never delays the next balance read;
         it only keeps a second usage part from starting."""
         with self._lock:
-            if self._in_flight is None and (
+            latest = self._latest
+            if (latest is None or latest.balance.done()) and (
                 self._last_attempt_at is None or self._clock() - self._last_attempt_at >= self._min_interval
             ):
-                self._in_flight, self._read_done = threading.Event(), threading.Event()
-                self._in_flight_since = time.perf_counter()
-                threading.Thread(
-                    target=self._refresh, args=(self._in_flight, self._read_done), name="aimlapi-read", daemon=True
-                ).start()
-            return self._read_done if self._max_wait is None else self._in_flight
+                latest = self._latest = _InFlight()
+                threading.Thread(target=self._refresh, args=(latest,), name="aimlapi-read", daemon=True).start()
+            return latest
 
-    def _refresh(self, balance_done: threading.Event, read_done: threading.Event) -> None:
+    def _refresh(self, read: _InFlight) -> None:
         """One read of the API, in its own thread; a failure keeps the last good reading.
 
         The balance part is published as soon as it ends, so the per-key usage part (a request per
         key and window) never holds up a scrape, nor makes it count as overdue; it is skipped when
         the usage part of an earlier read is still running (at most one in flight)."""
-        started = time.perf_counter()
         reading: Reading | None = None
         error: Exception | None = None
         usage_part = False
@@ -286,16 +293,15 @@ class BillingCollector:
                     kept = (None, None) if previous is None else (previous.usage, previous.usage_ok)
                     self._reading = dataclasses.replace(reading, usage=kept[0], usage_ok=kept[1])
                 self._last_ok, self.last_error = reading is not None, error
-                self._last_duration = time.perf_counter() - started
-                self._in_flight = None
+                self._last_duration = time.perf_counter() - read.started
                 self._last_attempt_at = self._clock()  # the balance's schedule: from the end of its part
-                usage_part = reading is not None and self._reads_usage and not self._usage_running
-                self._usage_running = self._usage_running or usage_part
-                if not usage_part and self._read_done is read_done:
-                    self._read_done = None
-            balance_done.set()
-            if not usage_part:
-                read_done.set()
+                usage_part = reading is not None and self._reads_usage and self._usage_of is None
+                if usage_part:
+                    self._usage_of = read
+                # Under the lock: a scrape sees the reading published and the part done together.
+                read.balance.set_result(None)
+                if not usage_part:
+                    read.whole.set_result(None)
         if not usage_part:
             return
         usage, usage_ok = (self._reading.usage if self._reading is not None else None), False
@@ -305,10 +311,8 @@ class BillingCollector:
             with self._lock:
                 if self._reading is not None:
                     self._reading = dataclasses.replace(self._reading, usage=usage, usage_ok=usage_ok)
-                self._usage_running = False
-                if self._read_done is read_done:
-                    self._read_done = None
-            read_done.set()
+                self._usage_of = None
+                read.whole.set_result(None)
 
     def _log_failure(self, exc: Exception, what: str = "balance", shown: str | None = None) -> None:
         if shown is not None:
