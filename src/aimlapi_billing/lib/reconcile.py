@@ -226,12 +226,12 @@ class _Tally:
             self.differ.append(RowMismatch(row.inference_id, charged, cost, row.created, row.model))
 
 
-def _drain(walk: RowSteps[Any], into: Callable[[Any], None]) -> Steps[None]:
-    """Run a lazy walk (pages and rows) as steps of a plan, handing each row to ``into`` as it comes."""
+def _drain(rows: RowSteps[Any], into: Callable[[Any], None]) -> Steps[None]:
+    """Run the steps of an iteration (pages and rows) as steps of a plan, handing each row to ``into``."""
     received: Any = None
     while True:
         try:
-            step = walk.send(received)
+            step = rows.send(received)
         except StopIteration:
             return
         if isinstance(step, Call):
@@ -266,10 +266,10 @@ def _steps(
     filters = transaction_filters(pieces[0]["start"], iso(read_until), None, _MODEL_USAGE, 100)
     yield from _drain(ledger_entries(filters, ledger_pages(max_pages)), ledger.add)
     tally = _Tally(ledger, now, tolerance, settle)
-    log_walk = OffsetPages(max_pages, take_back=tally.take_back)
+    log_pager = OffsetPages(max_pages, take_back=tally.take_back)
     for prefix in prefixes:
         for piece in pieces:
-            yield from _drain(window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_walk), tally.add)
+            yield from _drain(window_rows({**piece, "key_prefix": prefix}, PAGE_SIZE, log_pager), tally.add)
             tally.commit()
     only_in_ledger = [
         RowMismatch(key, charged, None, created, model) for key, (charged, created, model) in ledger.on_time.items()

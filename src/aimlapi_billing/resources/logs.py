@@ -222,19 +222,19 @@ def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()) >> 4
 
 
-def _rows(queries: list[dict[str, Any]], page_size: int, walk: OffsetPages) -> RowSteps[LogEntry]:
+def _rows(queries: list[dict[str, Any]], page_size: int, pager: OffsetPages) -> RowSteps[LogEntry]:
     for query in queries:
-        yield from window_rows(query, page_size, walk)
+        yield from window_rows(query, page_size, pager)
 
 
-def window_rows(query: dict[str, Any], page_size: int, walk: OffsetPages) -> RowSteps[LogEntry]:
+def window_rows(query: dict[str, Any], page_size: int, pager: OffsetPages) -> RowSteps[LogEntry]:
     """One window's rows, each once. Rows that arrive while the window is read shift the offsets: a
     row that moves onto the next page comes again (skipped), and one that arrives before the
     current offset is not seen in this pass. So when the rows counted fall short of the last
     ``total``, the window is read again from the start for the rows it lacks, up to
     :data:`MAX_PASSES` passes; a window that never adds up is a :class:`PaginationError`. A total
     lower than the page before's (rows deleted) is :meth:`OffsetPages.rows_deleted`."""
-    walk.seen.clear()  # the pieces and keys do not overlap: memory is one window's
+    pager.seen.clear()  # the pieces and keys do not overlap: memory is one window's
     counted, total = 0, 0
     for passes in range(1, MAX_PASSES + 1):
         offset: int | None = 0
@@ -242,18 +242,18 @@ def window_rows(query: dict[str, Any], page_size: int, walk: OffsetPages) -> Row
         while offset is not None:
             offset_asked = offset
             page: LogsResponse = yield Call(LIST_LOGS, {**query, "limit": page_size, "offset": offset})
-            walk.check(offset, page_size, page, total)
+            pager.check(offset, page_size, page, total)
             # Against the page before, not the first or the last: 200, 150, 200 (rows deleted, then as
             # many arriving) ends with rows that add up although 50 were skipped.
             if page.pagination.total < total:
-                walk.rows_deleted(query, total, page.pagination.total, counted, passes)
+                pager.rows_deleted(query, total, page.pagination.total, counted, passes)
                 counted, total, deleted = 0, page.pagination.total, True
                 break
-            new = walk.fresh(page.data)
+            new = pager.fresh(page.data)
             if page.data and not new and passes == 1:
                 raise PaginationError(
-                    f"{walk.where()} holds only rows of earlier pages: the server does not page as asked; stopping",
-                    pages=walk.pages,
+                    f"{pager.where()} holds only rows of earlier pages: the server does not page as asked; stopping",
+                    pages=pager.pages,
                 )
             counted, total = counted + len(new), page.pagination.total
             yield from new
@@ -262,7 +262,7 @@ def window_rows(query: dict[str, Any], page_size: int, walk: OffsetPages) -> Row
             offset = None
             if page.pagination.has_more:
                 # After its rows: the page is good, only the walk may not go on.
-                walk.check_more(walk.where(), len(page.data))
+                pager.check_more(pager.where(), len(page.data))
                 offset = offset_asked + len(page.data)
         if deleted:
             continue
@@ -270,14 +270,14 @@ def window_rows(query: dict[str, Any], page_size: int, walk: OffsetPages) -> Row
             return
         if counted > total:
             raise PaginationError(
-                f"{walk.where()}: the window gave {counted} different rows and says its total is {total}: rows "
+                f"{pager.where()}: the window gave {counted} different rows and says its total is {total}: rows "
                 "vanished while it was read, or the total is wrong; stopping",
-                pages=walk.pages,
+                pages=pager.pages,
             )
     raise PaginationError(
-        f"{walk.where()}: the window's rows kept changing while it was read: {counted} rows of a total of "
+        f"{pager.where()}: the window's rows kept changing while it was read: {counted} rows of a total of "
         f"{total} after {MAX_PASSES} passes; stopping",
-        pages=walk.pages,
+        pages=pager.pages,
     )
 
 
