@@ -25,7 +25,6 @@ from .._config import (
     PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
-from .._windows import span
 from ._common import threshold_text
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
@@ -212,6 +211,8 @@ def add_max_pages(parser: argparse.ArgumentParser, what: str = "ledger pages") -
 
 def window(text: str) -> datetime.timedelta:
     """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS`` (:func:`aimlapi_billing._windows.span`)."""
+    from .._windows import span  # only when the option is given: a balance check parses no span
+
     try:
         return span(text, datetime.timedelta(days=MAX_DAYS))
     except ValueError as exc:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Generic
 from .._arguments import enum_value, positive_whole, whole_in_range
 from .._config import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
 from .._exceptions import InvalidParameterError
-from .._pages import CursorPages
 from .._plan import (
     NOT_GIVEN,
     Call,
@@ -23,7 +22,6 @@ from .._plan import (
     iteration,
     operation,
 )
-from .._windows import Moment, api_moment
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import (
@@ -36,7 +34,9 @@ if TYPE_CHECKING:
         TransactionType,
     )
 
+    from .._pages import CursorPages
     from .._plan import DeadlineTypes, TimeoutTypes
+    from .._windows import Moment
 
 __all__ = ["BALANCE", "DETAIL", "ITERATION_PAGE_SIZE", "SUMMARY", "TRANSACTIONS", "BillingResource"]
 
@@ -66,8 +66,10 @@ def transaction_filters(
     limit: int | None,
 ) -> dict[str, Any]:
     """The generated endpoint's keyword arguments, checked and converted before any request."""
-    # Loaded with the first ledger call: a balance check never needs the ledger's enums.
+    # Loaded with the first ledger call: a balance check never needs the ledger's enums, nor its moments.
     from aimlapi_billing_client.models import TransactionDirection, TransactionType
+
+    from .._windows import api_moment
 
     filters: dict[str, Any] = {}
     for name, moment in (("from_", from_), ("to", to)):
@@ -84,6 +86,8 @@ def transaction_filters(
 
 def ledger_pages(max_pages: int) -> CursorPages:
     """The guards of a read through the ledger's pages."""
+    from .._pages import CursorPages  # with the first walk: a balance check reads no pages
+
     return CursorPages(TRANSACTIONS.name, max_pages)
 
 
