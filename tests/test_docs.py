@@ -146,6 +146,16 @@ def test_the_api_reference_documents_every_public_name(site: Path) -> None:
     assert {f"aimlapi_billing.metrics.{name}" for name in metrics.__all__} <= documented("reference/metrics")
 
 
+def test_the_api_reference_documents_every_method_of_the_clients(site: Path) -> None:
+    """The billing methods are declared once, on a class both clients inherit: the reference shows them
+    on each client, as it shows the resources' methods."""
+    page = (site / "reference" / "sdk" / "index.html").read_text(encoding="utf-8")
+    documented = set(re.findall(r'id="([\w.]+)"', page))
+    for client in (aimlapi_billing.Billing, aimlapi_billing.AsyncBilling):
+        public = {name for name in dir(client) if not name.startswith("_")}
+        assert {f"aimlapi_billing.{client.__name__}.{name}" for name in public} <= documented, client
+
+
 class _AssetLinks(HTMLParser):
     """Every URL a page loads by itself (scripts, styles, icons, images, frames, preconnects), and
     what would make the theme load a script of its own from a CDN (a mermaid diagram, a repository

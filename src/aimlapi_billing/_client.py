@@ -32,10 +32,22 @@ from ._config import (
 )
 from ._deadline import bound_transports
 from ._exceptions import ConfigurationError, InvalidParameterError
-from ._plan import NOT_GIVEN, ClientT, DeadlineTypes, NotGiven, Parsed, Plan, Raw, ShapeT, TimeoutTypes, operation
+from ._plan import (
+    NOT_GIVEN,
+    ClientT,
+    DeadlineTypes,
+    NotGiven,
+    Parsed,
+    Plan,
+    Raw,
+    Resource,
+    ShapeT,
+    TimeoutTypes,
+    operation,
+)
 from ._ratelimit import DEFAULT_LOGS_RATE_LIMIT, SlidingWindowLimiter
 from ._redaction import Redactor, install_log_filter
-from .resources.billing import BillingResource
+from .resources.billing import BillingMethods
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -66,9 +78,9 @@ def _limiter(rate_limit: tuple[int, float] | None) -> SlidingWindowLimiter | Non
         raise ConfigurationError(f"logs_rate_limit must be (requests, seconds) or None: {exc}") from None
 
 
-class ClientMethods(BillingResource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
-    """The billing calls and what combines them (the forecast, the reconciliation): the methods of
-    both clients, and ``billing.with_raw_response``."""
+class ClientMethods(BillingMethods):
+    """The billing calls and what combines them (the forecast, the reconciliation), declared once:
+    both clients inherit them, and ``billing.with_raw_response`` (:class:`RawClientMethods`) has them."""
 
     @operation
     def forecast(
@@ -121,7 +133,11 @@ class ClientMethods(BillingResource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         )
 
 
-class _BaseBilling(BaseClient[HttpClientT]):
+class RawClientMethods(Resource[ClientT, ShapeT], ClientMethods, Generic[ClientT, ShapeT]):
+    """``billing.with_raw_response``: the client's methods, each returning an :class:`APIResponse`."""
+
+
+class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
     """The settings both clients share, their resources and their methods (declared once: see ``_plan.py``)."""
 
     def __init__(
@@ -201,21 +217,12 @@ class _BaseBilling(BaseClient[HttpClientT]):
             other.max_response_bytes = max_response_bytes
         return other
 
-    # -- the billing methods: declared once (resources/billing.py, ClientMethods), for both clients --
-    balance = ClientMethods.balance
-    summary = ClientMethods.summary
-    detail = ClientMethods.detail
-    transactions_page = ClientMethods.transactions_page
-    transactions = ClientMethods.transactions
-    forecast = ClientMethods.forecast
-    reconcile = ClientMethods.reconcile
-
     @cached_property
-    def with_raw_response(self) -> ClientMethods[Self, Raw]:
+    def with_raw_response(self) -> RawClientMethods[Self, Raw]:
         """The billing methods returning an :class:`APIResponse` (headers, status, request id,
         ``parse()``): ``billing.with_raw_response.detail()``. For usage, keys and logs:
         ``billing.usage.with_raw_response.total(...)``."""
-        return ClientMethods(self, raw=True)
+        return RawClientMethods(self, raw=True)
 
     # The resources are imported by their accessor, on first use: a client that never reads logs
     # never loads their module or models.

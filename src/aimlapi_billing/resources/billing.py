@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .._plan import DeadlineTypes, TimeoutTypes
     from .._windows import Moment
 
-__all__ = ["BALANCE", "DETAIL", "ITERATION_PAGE_SIZE", "SUMMARY", "TRANSACTIONS", "BillingResource"]
+__all__ = ["BALANCE", "DETAIL", "ITERATION_PAGE_SIZE", "SUMMARY", "TRANSACTIONS", "BillingMethods", "BillingResource"]
 
 
 def _billing_endpoint(name: str, builder: str, model: str) -> Endpoint[Any]:
@@ -102,10 +102,10 @@ def ledger_entries(filters: dict[str, Any], pages: CursorPages) -> RowSteps[Tran
             return
 
 
-class BillingResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
-    """The billing calls. The clients take these methods as their own (``billing.detail()``), and
-    ``billing.with_raw_response`` is this resource returning :class:`APIResponse` objects. The
-    methods use nothing of ``self``: on a client, ``self`` is the client."""
+class BillingMethods:
+    """The billing calls, declared once: both clients inherit them (``billing.detail()``), and
+    ``billing.with_raw_response`` has them returning :class:`APIResponse` objects. The methods use
+    nothing of ``self``, which is a client or its raw resource."""
 
     @operation
     def balance(
@@ -177,3 +177,7 @@ class BillingResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         filters = transaction_filters(from_, to, direction, type, ITERATION_PAGE_SIZE if limit is None else limit)
         pages = ledger_pages(positive_whole("max_pages", max_pages))
         return IterationPlan(ledger_entries(filters, pages), timeout, deadline)
+
+
+class BillingResource(Resource[ClientT, ShapeT], BillingMethods, Generic[ClientT, ShapeT]):
+    """The billing calls as a resource: what ``with_raw_response`` of a client is made of."""
