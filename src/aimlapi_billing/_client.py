@@ -104,6 +104,7 @@ if TYPE_CHECKING:
     from ._forecast import Forecast, LedgerWindow
     from ._keys import KeysResource
     from ._logs import LogsResource
+    from ._models import ModelsResource
     from ._reconcile import Reconciliation
     from ._usage import UsageResource
 
@@ -430,6 +431,12 @@ class _BaseBilling(Generic[HttpClientT]):
     def logs(self) -> LogsResource[Self, Parsed]:
         """``GET /v2/logs``: one row per request, every page, within the client's rate limit."""
         resource: LogsResource[Self, Parsed] = self._resource("logs")
+        return resource
+
+    @property
+    def models(self) -> ModelsResource[Self, Parsed]:
+        """``GET /v1/models`` and ``GET /models/metrics``: the model catalogue with list prices, latency."""
+        resource: ModelsResource[Self, Parsed] = self._resource("models")
         return resource
 
     def _resource(self, name: str) -> Any:
