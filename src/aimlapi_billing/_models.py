@@ -81,8 +81,9 @@ def _values(name: str, value: str | Sequence[str], limit: int) -> builtins.list[
         if not isinstance(item, str) or not item.strip() or not item.isprintable():
             raise InvalidParameterError(f"each {name} value must be printable text, not {item!r:.60}")
         if "," in item:
-            # The API splits on commas: "a,b" inside a list would be two values the caller did not list.
-            raise InvalidParameterError(f"pass several {name} values as a list, not joined by commas: {item!r:.60}")
+            # The catalogue splits on commas (two values where one was given); the metrics match
+            # "a,b" as one name (nothing, silently). Either way: one value each.
+            raise InvalidParameterError(f"a {name} value cannot hold a comma: {item!r:.60}; give each value on its own")
         checked.append(item.strip())
     return checked
 
@@ -226,6 +227,47 @@ class ModelsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         ids and aliases) keeps only those models."""
         params = {} if aliases is None else {"aliases": _values("aliases", aliases, MAX_ALIASES)}
         return single(Call(MODEL_METRICS, params, _checked_metrics), timeout, deadline)
+
+    @operation
+    def list_prices(
+        self,
+        names: Sequence[str],
+        *,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[dict[str, ModelPricing | None]]:
+        """Each of ``names`` (model names as the usage and logs endpoints give them: an id or an
+        alias, any case) mapped to its model's list price, or ``None`` for a name the catalogue does
+        not know or a model without a price: one ``GET /v1/models?include=pricing`` call, filtered
+        by the names when they fit in one filter, else the whole catalogue."""
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise InvalidParameterError(f"names must be a list of model names, not {names!r:.60}")
+        wanted = builtins.list(dict.fromkeys(names))
+        if not all(isinstance(name, str) for name in wanted):
+            raise InvalidParameterError("names must be a list of model names (texts)")
+        # Names come from the API's own answers: one the id filter cannot carry (a comma, a control
+        # character, too many) is looked up in the whole catalogue rather than refused.
+        fits = 0 < len(wanted) <= MAX_FILTER_VALUES and all(
+            name.strip() and name.isprintable() and "," not in name for name in wanted
+        )
+        params = catalogue_filters("pricing", id=wanted if fits else None)
+        return single(Call(LIST_MODELS, params, _prices_of(wanted)), timeout, deadline)
+
+
+def _prices_of(names: builtins.list[str]) -> Any:
+    """The converter of :meth:`ModelsResource.list_prices`: the catalogue, checked, as a price per name."""
+
+    def convert(client: _BaseBilling[Any], response: ModelsResponse) -> dict[str, ModelPricing | None]:
+        from aimlapi_billing_client.types import Unset
+
+        index = catalogue_index(_checked_catalogue(client, response))
+        prices: dict[str, ModelPricing | None] = {}
+        for name in names:
+            model = index.get(name.strip().lower())
+            prices[name] = None if model is None or isinstance(model.pricing, Unset) else model.pricing
+        return prices
+
+    return convert
 
 
 RESOURCE = ModelsResource
