@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from ._client import NOT_GIVEN
 from ._exceptions import InvalidParameterError, ResponseValidationError
-from ._money import usd
 from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, operation, single
 
@@ -115,18 +114,28 @@ def catalogue_filters(
 
 
 def _figure(value: object, what: str, *, upper: Decimal, positive: bool = False) -> Decimal:
-    """``value`` as a Decimal if it is finite, 0 or more (more than 0 with ``positive``), at most
-    ``upper``, and 0 or at least :data:`_SMALLEST`; else the :class:`ResponseValidationError` naming ``what``."""
-    amount = usd(value, what, at_least_zero=True)
-    if amount > upper or (amount != 0 and amount < _SMALLEST) or (positive and amount == 0):
-        rule = f"{'more than 0' if positive else '0'}, from {_SMALLEST} to {upper:.0e}"
-        raise ResponseValidationError(f"{what} is {str(amount)[:40]}: a broken answer (expected {rule})")
+    """``value`` (a price, a count of units, a percentile) as a Decimal if it is finite, 0 or more
+    (more than 0 with ``positive``), at most ``upper``, and 0 or at least :data:`_SMALLEST`; else the
+    :class:`ResponseValidationError` naming ``what``."""
+    # The generated models hold JSON numbers as Decimal (an int where the JSON had no fraction).
+    amount = value if isinstance(value, Decimal) else Decimal(value) if type(value) is int else None
+    rule = f"{'' if positive else '0 or '}{_SMALLEST} to {upper:.0E}"
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or amount > upper
+        or (amount != 0 and amount < _SMALLEST)
+        or (positive and amount == 0)
+    ):
+        raise ResponseValidationError(f"{what} is {str(value)[:40]}: a broken answer, not within {rule}")
     return amount
 
 
 def check_pricing(model_id: str, pricing: ModelPricing) -> None:
     """Raise unless every rate of ``pricing`` can be read: each price (:data:`MAX_PRICE`) and each
-    ``per`` (more than 0, :data:`MAX_PER`) of its units and variants."""
+    ``per`` (more than 0, :data:`MAX_PER`) of its units and variants. ``model_id`` is shown as
+    given: the caller redacts it."""
     from aimlapi_billing_client.types import Unset
 
     where = f"GET /v1/models: model {printable(repr(model_id[:80]))} pricing"
@@ -142,7 +151,7 @@ def _checked_catalogue(client: _BaseBilling[Any], response: ModelsResponse) -> b
 
     for model in response.data:
         if not isinstance(model.pricing, Unset):
-            check_pricing(model.id, model.pricing)
+            check_pricing(client._redact(model.id), model.pricing)  # server text, shown in an error
     return response.data
 
 
@@ -159,7 +168,8 @@ def _checked_metrics(client: _BaseBilling[Any], response: ModelMetricsResponse) 
             if isinstance(percentiles, Unset):
                 continue
             for level in ("p50", "p75", "p90", "p99"):
-                where = f"GET /models/metrics: model {printable(repr(entry.alias[:80]))} {name}.{level}"
+                alias = printable(repr(client._redact(entry.alias)[:80]))
+                where = f"GET /models/metrics: model {alias} {name}.{level}"
                 _figure(getattr(percentiles, level), where, upper=MAX_METRIC)
     return response
 
@@ -167,10 +177,12 @@ def _checked_metrics(client: _BaseBilling[Any], response: ModelMetricsResponse) 
 def catalogue_index(models: Iterable[CatalogueModel]) -> dict[str, CatalogueModel]:
     """Each model under its id and each of its aliases, lower-cased (the API matches names without
     regard to case): ``index.get(name.lower())`` finds the model a name (an id or an alias) means."""
-    index: dict[str, CatalogueModel] = {}
-    for model in models:
-        for name in (model.id, *model.aliases):
-            index.setdefault(name.lower(), model)  # an id listed first wins over another model's alias
+    listed = builtins.list(models)
+    # Ids first: a name that is one model's id and another's alias means the model it is the id of.
+    index = {model.id.lower(): model for model in reversed(listed)}
+    for model in listed:
+        for alias in model.aliases:
+            index.setdefault(alias.lower(), model)
     return index
 
 
