@@ -122,8 +122,6 @@ def usage_table(
 ) -> str:
     from aimlapi_billing_client.types import Unset
 
-    from .models import price_text
-
     rows = [
         ("window", f"{result.start} to {result.end}"),
         ("key", result.api_key_prefix or "the key in use"),
@@ -132,8 +130,17 @@ def usage_table(
     ]
     if models:
         rows.append(("models", "" if result.models else "none"))
+        if prices is not None:  # loaded for --prices only: usage alone needs nothing of the catalogue
+            from .models import price_text
         for m in result.models:
-            listed = "" if prices is None else f"; list price {price_text(prices.get(m.model))}"
+            pricing = None if prices is None else prices.get(m.model)
+            listed = (
+                ""
+                if prices is None
+                else "; no list price"
+                if pricing is None
+                else f"; list price {price_text(pricing)}"
+            )
             rows.append((f"  {redact(m.model)}", redact(f"{usd(m.spend)}, {m.requests:,} requests{listed}")))
     if result.groups is not None:
         rows.append(("groups", "" if result.groups else "none"))
