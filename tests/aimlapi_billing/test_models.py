@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
@@ -320,3 +321,38 @@ def test_a_key_the_server_echoes_in_a_model_id_is_redacted_from_the_error(httpx_
         billing.models.list(include="pricing")
     assert "model 'x/<redacted>' pricing.units[0].price is -1" in str(raised.value)
     assert API_KEY not in repr(raised.value)
+
+
+def test_the_docs_pages_state_the_rules_the_code_applies() -> None:
+    import inspect
+
+    from aimlapi_billing._cli._commands.models import FILTERS
+    from aimlapi_billing._models import MAX_FILTER_VALUES, MAX_METRIC, MAX_PER, MAX_PRICE, MODEL_METRICS, ModelsResource
+
+    from ..quickstart import docs_page, markdown_table
+
+    page = docs_page("sdk/models.md")
+    arguments = markdown_table(page, "argument")
+    listed = {name for cell in arguments for name in re.findall(r"\w+", cell.split(" (")[0])}
+    parameters = set(inspect.signature(ModelsResource.list._method).parameters) - {"self", "timeout", "deadline"}
+    assert parameters | {"aliases", "names"} == listed
+    assert (
+        ", ".join(f"`{section}`" for section in ("pricing", "modalities", "capabilities", "all"))
+        in arguments["include"]
+    )
+    assert (
+        f"more than {MAX_FILTER_VALUES} values"
+        in arguments["id`, `type`, `tags`, `modalities`, `input_modalities`, `output_modalities`, `capabilities"]
+    )
+    assert f"more than {MAX_ALIASES}" in arguments["aliases` (metrics)"]
+    kinds = markdown_table(page, "`PricingKind`")
+    assert set(kinds) == {*PricingKind.known_values(), "any other"}
+    unusable = markdown_table(page, "in the answer")
+    assert f"above {MAX_PRICE:.0E} USD" in unusable["a price (`units[].price`, `variants[].price`)"]
+    assert f"above {MAX_PER:.0E}" in unusable["per"]
+    assert f"above {MAX_METRIC:.0E}" in unusable["a percentile"]
+    prose = " ".join(page.split())
+    assert f"{LIST_MODELS.max_bytes // 1024**2} MiB for the catalogue" in prose
+    assert f"{MODEL_METRICS.max_bytes // 1024**2} MiB for the metrics" in prose
+    cli_page = docs_page("cli/models.md")
+    assert all(f"[{option} " in cli_page for option, _, _ in FILTERS)
