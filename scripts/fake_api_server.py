@@ -11,6 +11,7 @@ The canned account is dated relative to the moment the server starts (``now``): 
 two and a half hours before, so ``forecast`` and ``metrics`` show the README's figures on any date.
 Tests that compare dates pass ``now=LEDGER_AS_OF``, the moment the canned data was written for.
 
+The model catalogue and metrics are the docs pages' examples (``scripts/fake_api/models.py``).
 The usage, logs and key endpoints are served from one account (``scripts/fake_api/``): keys, and
 requests whose charges are the ledger's ``MODEL_USAGE`` entries, dated the same way; see
 ``fake_api.data`` for its figures, its management key and the discrepancies a test can switch on.
@@ -34,7 +35,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fake_api import from_spec, routes
+from fake_api import from_spec, models, routes
 from fake_api.data import (
     CHATBOT_KEY,
     DISCREPANCIES,
@@ -242,6 +243,8 @@ class FakeAIMLAPI:
         return self.default_reply(seen) if isinstance(action, Passthrough) else action
 
     def default_reply(self, seen: Seen) -> Reply:
+        if models.serves(urlsplit(seen.path).path):  # the model catalogue and metrics need no key
+            return models.answer(seen.method, seen.path, seen.headers)
         if not seen.headers.get("authorization", "").startswith("Bearer "):
             problem = {"title": "Unauthorized", "status": 401, "message": "Missing API key", "instance": seen.path}
             return Reply(401, problem, content_type="application/problem+json")

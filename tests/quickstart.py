@@ -124,11 +124,22 @@ def check_quickstart(server: FakeAIMLAPI, code: str, result: subprocess.Complete
         ]
         assert all(Decimal(row[4]) >= 0 for row in rows[1:])
         assert [row[-1] for row in rows] == ["False"] * 4  # no month cross-check mismatch
+    elif "billing.models" in code:  # the catalogue's block: the stand-in's prices, kinds and metrics
+        lines = result.stdout.splitlines()
+        assert "openai/gpt-4o output token 3.25 per 1000000" in lines
+        assert "google/veo-2.0-generate-001 {'resolution': '1080p'} 0.65 per 1 second" in lines
+        assert "{'gpt-5': Decimal('1.3125'), 'openai/gpt-4o': Decimal('3.25')}" in lines
+        assert "openai/gpt-5 412 51.7 300" in lines
+        assert lines[-1].startswith('W/"')
+    elif "aimlapi-billing models" in code:
+        assert "openai/gpt-4o                openai/chat-completions (also gpt-4o)\n" in result.stdout
+        assert "resolution=1080p: 0.65 USD per 1 second" in result.stdout
+        assert "openai/gpt-5  /v1/chat/completions: ttft_ms 412/588/910/2140;" in result.stdout
     else:
         assert "275.78" in result.stdout
     if "check --warning-usd 100 --critical-usd 20\n" in code:
         assert "BILLING OK - balance 275.78 USD | balance_usd=275.78;100:;20:" in result.stdout
-    if "metrics" in code:
+    if "aimlapi-billing metrics" in code:  # the OpenMetrics command (not model-metrics)
         assert "aimlapi_scrape_success 1.0" in result.stdout
     assert len(server.requests) >= 2
 

@@ -90,7 +90,11 @@ def test_every_readme_quickstart_is_a_quickstart_of_the_docs() -> None:
 
 
 def test_the_docs_samples_hold_on_any_date() -> None:
-    assert check_samples("\n".join(PAGES.values())) == ["aimlapi-billing forecast --window 30d"]
+    assert check_samples("\n".join(PAGES.values())) == [
+        "aimlapi-billing models --pricing --id gpt-4o --id veo-2.0-generate-001",
+        "aimlapi-billing model-metrics --alias openai/gpt-5",
+        "aimlapi-billing forecast --window 30d",
+    ]
 
 
 def _expanded_help(action: argparse.Action) -> str:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from ._windows import Moment
     from .resources.keys import KeysResource
     from .resources.logs import LogsResource
+    from .resources.models import ModelsResource
     from .resources.usage import UsageResource
     from .types.budgets import BudgetReport
     from .types.forecast import Forecast
@@ -246,6 +247,13 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         from .resources.logs import LogsResource
 
         return LogsResource(self)
+
+    @cached_property
+    def models(self) -> ModelsResource[Self, Parsed]:
+        """``GET /v1/models`` and ``/models/metrics``: the model catalogue with list prices, and latency."""
+        from .resources.models import ModelsResource
+
+        return ModelsResource(self)
 
     def _budget_plan(
         self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes

@@ -30,6 +30,8 @@ SUCCESSES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("PATCH", "/v1/keys/{prefix}"): ("/v1/keys/b747e891", {"json": {"disabled": True}}),
     ("PUT", "/v1/keys/{prefix}"): ("/v1/keys/b747e891", {"json": {"name": None, "scopes": ["model:ocr"]}}),
     ("DELETE", "/v1/keys/{prefix}"): ("/v1/keys/c0ffee42", {}),
+    ("GET", "/v1/models"): ("/v1/models", {"params": {"include": "all"}}),
+    ("GET", "/models/metrics"): ("/models/metrics", {}),
 }
 
 

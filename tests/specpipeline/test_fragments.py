@@ -24,7 +24,8 @@ UPSTREAM = SEED_PAGE.parents[1] / "upstream" / "2026-08-21"
 @pytest.mark.skipif(not UPSTREAM.exists(), reason="the vendor's published fragments live in ../shared")
 def test_committed_fragments_are_the_vendors_2026_08_21_files_byte_for_byte() -> None:
     """Each fragment spec/sources.json lists is the vendor's file of that name, byte for byte: the
-    billing four at the top of the upstream folder, the others in its sub-folders."""
+    billing four at the top of the upstream folder, the others in its two sub-folders; and every
+    one of the vendor's files (the whole service-endpoints family) is listed."""
     published: dict[str, bytes] = {}
     for path in sorted(UPSTREAM.glob("**/*.json")):
         assert path.name not in published, f"two upstream files named {path.name}"
@@ -33,6 +34,7 @@ def test_committed_fragments_are_the_vendors_2026_08_21_files_byte_for_byte() ->
     committed = {path.name: path.read_bytes() for path in (ROOT / "spec" / "fragments").glob("*.json")}
     assert sorted(committed) == sorted(listed)
     assert set(listed) <= set(published)
+    assert set(published) <= set(listed), "a vendor file of the family is not committed"
     for name in listed:
         assert committed[name] == published[name], name
 

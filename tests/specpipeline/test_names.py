@@ -4,7 +4,8 @@ Every component of spec/openapi.json, and every model class of the generated cli
 word that is not in ``lift.GENERIC_WORDS`` (``Info``, ``Kind``, ``Details``, ``Data``, ``Item``…): held
 here for the committed fragments, and for all 15 of the vendor's service-endpoints folder (with the
 two model-endpoints fragments, added the documented way in a copy and regenerated), whose new shapes
-have no editorial names and are named by rule from the operation and the property path.
+are named by the editorial file and, without it (in a copy), by rule from the operation and the
+property path.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from specpipeline.build import load_editorial
 from specpipeline.context import RepairContext
 from specpipeline.enrich import qualify_components_named_by_editorial
 from specpipeline.lift import GENERIC_WORDS, is_generic
@@ -22,7 +25,7 @@ from specpipeline.report import Report
 
 from tests.conftest import SHARED
 
-from .conftest import ROOT, add_fragment, broken_fragment, copy_project, run_script
+from .conftest import ROOT, broken_fragment, copy_project, run_script
 
 MODEL_ENDPOINTS = SHARED / "upstream" / "2026-08-21" / "model-endpoints"
 
@@ -56,15 +59,31 @@ def test_no_committed_component_or_model_has_a_generic_name() -> None:
     assert [name for name in names if is_generic(name)] == []
 
 
+#: The operations of the two model-endpoints fragments: the editorial file names their shapes, which
+#: the copy below takes out to see the names the rules give.
+MODEL_OPERATIONS = ("GET /v1/models", "GET /models/metrics")
+
+
+def test_all_fifteen_fragments_are_committed_with_editorial_names_for_their_shapes() -> None:
+    names = set(component_names(ROOT))
+    assert len(json.loads((ROOT / "spec" / "sources.json").read_text())["files"]) == 15
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")["operations"]
+    for operation in MODEL_OPERATIONS:
+        entry = editorial[operation]
+        assert {entry["response_schema"], *entry["schema_names"].values()} <= names, operation
+
+
 @pytest.fixture(scope="module")
 def fifteen(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy with the vendor's two model-endpoints fragments added the documented way, regenerated."""
-    if not MODEL_ENDPOINTS.exists():
-        pytest.skip("the vendor's model-endpoints fragments live in ../shared")
+    """A copy of the 15 fragments without the editorial names of the two model-endpoints
+    operations, regenerated: their shapes are named by rule only."""
     project = copy_project(tmp_path_factory.mktemp("fifteen") / "project")
-    for name in ("models.json", "model-metrics.json"):
-        add_fragment(project, name, (MODEL_ENDPOINTS / name).read_bytes())
-    result = run_script(project, "regenerate.py", "--quiet", "--strict")
+    path = project / "spec" / "editorial.yaml"
+    editorial = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for operation in MODEL_OPERATIONS:
+        del editorial["operations"][operation]
+    path.write_text(yaml.safe_dump(editorial, sort_keys=False), encoding="utf-8")
+    result = run_script(project, "regenerate.py", "--quiet", "--strict", "--no-bump")
     assert result.returncode == 0, result.stdout + result.stderr
     return project
 

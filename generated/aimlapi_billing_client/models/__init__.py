@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .balance_response import BalanceResponse
     from .billing_detail_response import BillingDetailResponse
     from .billing_response import BillingResponse
+    from .catalogue_model import CatalogueModel
     from .create_key_request import CreateKeyRequest
     from .create_key_response import CreateKeyResponse
     from .created_api_key import CreatedApiKey
@@ -30,8 +31,21 @@ if TYPE_CHECKING:
     from .log_status import LogStatus
     from .logs_pagination import LogsPagination
     from .logs_response import LogsResponse
+    from .metric_percentiles import MetricPercentiles
+    from .model_info import ModelInfo
+    from .model_metrics import ModelMetrics
+    from .model_metrics_response import ModelMetricsResponse
+    from .model_modalities import ModelModalities
+    from .model_pricing import ModelPricing
     from .model_usage import ModelUsage
+    from .models_all_sections_flag import ModelsAllSectionsFlag
+    from .models_response import ModelsResponse
     from .pagination import Pagination
+    from .performance_metrics import PerformanceMetrics
+    from .pricing_kind import PricingKind
+    from .pricing_unit import PricingUnit
+    from .pricing_variant import PricingVariant
+    from .pricing_variant_when import PricingVariantWhen
     from .replace_key_request import ReplaceKeyRequest
     from .replace_key_response import ReplaceKeyResponse
     from .replaced_api_key import ReplacedApiKey
@@ -55,6 +69,7 @@ _MODULES = {
     "BalanceResponse": ".balance_response",
     "BillingDetailResponse": ".billing_detail_response",
     "BillingResponse": ".billing_response",
+    "CatalogueModel": ".catalogue_model",
     "CreateKeyRequest": ".create_key_request",
     "CreateKeyResponse": ".create_key_response",
     "CreatedApiKey": ".created_api_key",
@@ -73,8 +88,21 @@ _MODULES = {
     "LogStatus": ".log_status",
     "LogsPagination": ".logs_pagination",
     "LogsResponse": ".logs_response",
+    "MetricPercentiles": ".metric_percentiles",
+    "ModelInfo": ".model_info",
+    "ModelMetrics": ".model_metrics",
+    "ModelMetricsResponse": ".model_metrics_response",
+    "ModelModalities": ".model_modalities",
+    "ModelPricing": ".model_pricing",
     "ModelUsage": ".model_usage",
+    "ModelsAllSectionsFlag": ".models_all_sections_flag",
+    "ModelsResponse": ".models_response",
     "Pagination": ".pagination",
+    "PerformanceMetrics": ".performance_metrics",
+    "PricingKind": ".pricing_kind",
+    "PricingUnit": ".pricing_unit",
+    "PricingVariant": ".pricing_variant",
+    "PricingVariantWhen": ".pricing_variant_when",
     "ReplaceKeyRequest": ".replace_key_request",
     "ReplaceKeyResponse": ".replace_key_response",
     "ReplacedApiKey": ".replaced_api_key",
@@ -115,6 +143,7 @@ __all__ = (
     "BalanceResponse",
     "BillingDetailResponse",
     "BillingResponse",
+    "CatalogueModel",
     "CreateKeyRequest",
     "CreateKeyResponse",
     "CreatedApiKey",
@@ -133,8 +162,21 @@ __all__ = (
     "LogStatus",
     "LogsPagination",
     "LogsResponse",
+    "MetricPercentiles",
+    "ModelInfo",
+    "ModelMetrics",
+    "ModelMetricsResponse",
+    "ModelModalities",
+    "ModelPricing",
     "ModelUsage",
+    "ModelsAllSectionsFlag",
+    "ModelsResponse",
     "Pagination",
+    "PerformanceMetrics",
+    "PricingKind",
+    "PricingUnit",
+    "PricingVariant",
+    "PricingVariantWhen",
     "ReplaceKeyRequest",
     "ReplaceKeyResponse",
     "ReplacedApiKey",

@@ -100,6 +100,17 @@ COMMANDS: dict[str, Command] = {
         "one row per request over a window, streamed (GET /v2/logs)",
         "Stream request rows, newest first, fetching pages as they are printed, within the API's rate limit.",
     ),
+    "models": Command(
+        "models",
+        "the model catalogue, with --pricing each model's list price (GET /v1/models)",
+        "List the models the API serves (ids, aliases, endpoint types), filtered, with --pricing their list prices.",
+    ),
+    "model-metrics": Command(
+        "models",
+        "the models' current latency percentiles (GET /models/metrics)",
+        "Show p50/p75/p90/p99 of time to first token, tokens per second and duration per model, over the API's "
+        "current window.",
+    ),
     "reconcile": Command(
         "reconcile",
         "do the ledger, the request logs and the usage totals agree? (exit 0 yes, 10 no)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError
@@ -12,13 +12,15 @@ from .._common import EXIT_OK, client, json_output, report, table, usd
 from .._window import add_window_options, key_prefix, window
 
 if TYPE_CHECKING:
+    from aimlapi_billing_client.models import ModelPricing
+
     from ...types.usage import UsageReport
 
 DEFAULT_PERIOD = "30d"
 GROUPINGS = ("day", "model", "day,model")
 DEFAULTS = {
     "usage": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix), the total only (no --models, "
-    "--group-by), days in UTC (no --tz), a table (--json: one JSON object)"
+    "--group-by, --prices), days in UTC (no --tz), a table (--json: one JSON object)"
 }
 
 
@@ -44,12 +46,18 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="G",
         help="also groups by day, model or day,model (GET /v2/usage/detail; implies --models)",
     )
+    parser.add_argument(
+        "--prices",
+        action="store_true",
+        help="also each model's list price beside its spend (GET /v1/models, by id or alias; implies --models)",
+    )
     parser.add_argument("--tz", type=_zone, metavar="ZONE", help="IANA zone where a day ends, e.g. Europe/Berlin")
     parser.add_argument("--json", action="store_true", help="one JSON object with the API's field names")
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    detail = args.models or args.group_by is not None
+    detail = args.models or args.prices or args.group_by is not None
+    prices = None
     try:
         if args.tz is not None and args.group_by not in ("day", "day,model"):
             from ..._exceptions import InvalidParameterError
@@ -61,14 +69,16 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = billing.usage.detail(**span, key_prefix=args.key_prefix, group_by=args.group_by, tz=args.tz)
             else:
                 result = billing.usage.total(**span, key_prefix=args.key_prefix)
+            if args.prices and result.models:
+                prices = billing.models.list_prices([model.model for model in result.models])
     except AIMLAPIError as exc:
         return report(exc, err)
     # Model names are server text: an echo of a key in one is redacted like any other.
     redact = billing._redactor.data
     if args.json:
-        out.write(json_output(as_json(result, detail, args.group_by is not None, redact)) + "\n")
+        out.write(json_output(as_json(result, detail, args.group_by is not None, redact, prices)) + "\n")
     else:
-        out.write(usage_table(result, detail, redact) + "\n")
+        out.write(usage_table(result, detail, redact, prices) + "\n")
     return EXIT_OK
 
 
@@ -76,8 +86,15 @@ def _same(value: Any) -> Any:
     return value
 
 
-def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[Any], Any] = _same) -> dict[str, Any]:
-    """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers)."""
+def as_json(
+    result: UsageReport,
+    models: bool,
+    groups: bool,
+    redact: Callable[[Any], Any] = _same,
+    prices: Mapping[str, ModelPricing | None] | None = None,
+) -> dict[str, Any]:
+    """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers);
+    with ``prices``, each model's ``list_price`` (the catalogue's pricing object, or null)."""
     data: dict[str, Any] = {
         "spend": result.spend,
         "requests": result.requests,
@@ -88,12 +105,21 @@ def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[A
     }
     if models:
         data["models"] = [{"model": redact(m.model), "spend": m.spend, "requests": m.requests} for m in result.models]
+        if prices is not None:
+            for row, model in zip(data["models"], result.models, strict=True):
+                pricing = prices.get(model.model)
+                row["list_price"] = None if pricing is None else redact(pricing.to_dict())
     if groups:
         data["groups"] = [redact(group.to_dict()) for group in result.groups or ()]
     return data
 
 
-def usage_table(result: UsageReport, models: bool, redact: Callable[[Any], Any] = _same) -> str:
+def usage_table(
+    result: UsageReport,
+    models: bool,
+    redact: Callable[[Any], Any] = _same,
+    prices: Mapping[str, ModelPricing | None] | None = None,
+) -> str:
     from aimlapi_billing_client.types import Unset
 
     rows = [
@@ -104,7 +130,18 @@ def usage_table(result: UsageReport, models: bool, redact: Callable[[Any], Any] 
     ]
     if models:
         rows.append(("models", "" if result.models else "none"))
-        rows += [(f"  {redact(m.model)}", f"{usd(m.spend)}, {m.requests:,} requests") for m in result.models]
+        if prices is not None:  # loaded for --prices only: usage alone needs nothing of the catalogue
+            from .models import price_text
+        for m in result.models:
+            pricing = None if prices is None else prices.get(m.model)
+            listed = (
+                ""
+                if prices is None
+                else "; no list price"
+                if pricing is None
+                else f"; list price {price_text(pricing)}"
+            )
+            rows.append((f"  {redact(m.model)}", redact(f"{usd(m.spend)}, {m.requests:,} requests{listed}")))
     if result.groups is not None:
         rows.append(("groups", "" if result.groups else "none"))
         for group in result.groups:

@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ...types import UNSET, Response, Unset
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.error import Error
+    from ...models.model_metrics_response import ModelMetricsResponse
+
+
+def _get_kwargs(
+    *,
+    aliases: list[str] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_aliases: list[str] | Unset = UNSET
+    if not isinstance(aliases, Unset):
+        json_aliases = aliases
+
+    params["aliases"] = json_aliases
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/models/metrics",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | ModelMetricsResponse | None:
+    from ... import errors
+    from ...models.error import Error
+    from ...models.model_metrics_response import ModelMetricsResponse
+
+    if response.status_code == 200:
+        response_200 = ModelMetricsResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | ModelMetricsResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    aliases: list[str] | Unset = UNSET,
+) -> Response[Error | ModelMetricsResponse]:
+    """Get the models' current latency percentiles
+
+     Returns, per model that served a successful request in the current sliding window, the
+    p50/p75/p90/p99 of time to first token, output tokens per second and request duration. `aliases` is
+    repeated once per model, up to 100.
+
+    Args:
+        aliases (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ModelMetricsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        aliases=aliases,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    aliases: list[str] | Unset = UNSET,
+) -> Error | ModelMetricsResponse | None:
+    """Get the models' current latency percentiles
+
+     Returns, per model that served a successful request in the current sliding window, the
+    p50/p75/p90/p99 of time to first token, output tokens per second and request duration. `aliases` is
+    repeated once per model, up to 100.
+
+    Args:
+        aliases (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ModelMetricsResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        aliases=aliases,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    aliases: list[str] | Unset = UNSET,
+) -> Response[Error | ModelMetricsResponse]:
+    """Get the models' current latency percentiles
+
+     Returns, per model that served a successful request in the current sliding window, the
+    p50/p75/p90/p99 of time to first token, output tokens per second and request duration. `aliases` is
+    repeated once per model, up to 100.
+
+    Args:
+        aliases (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ModelMetricsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        aliases=aliases,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    aliases: list[str] | Unset = UNSET,
+) -> Error | ModelMetricsResponse | None:
+    """Get the models' current latency percentiles
+
+     Returns, per model that served a successful request in the current sliding window, the
+    p50/p75/p90/p99 of time to first token, output tokens per second and request duration. `aliases` is
+    repeated once per model, up to 100.
+
+    Args:
+        aliases (list[str] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ModelMetricsResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            aliases=aliases,
+        )
+    ).parsed
