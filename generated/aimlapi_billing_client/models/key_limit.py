@@ -6,12 +6,14 @@ from typing import Any, Self, TypeVar
 
 from ..models.key_limit_retention import KeyLimitRetention
 from ..types import (
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
     as_enum,
     as_number,
     as_object,
+    fits_number,
 )
 
 T = TypeVar("T", bound="KeyLimit")
@@ -37,6 +39,11 @@ class KeyLimit(Model):
         threshold: Decimal | Unset = UNSET,
     ) -> None:
         self.retention = retention
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
+            threshold = Decimal(threshold)
+        elif type(threshold) is not Decimal or not fits_number(threshold):
+            threshold = as_number(threshold, "threshold", False, True)
+
         self.threshold = threshold
         self.additional_properties = {}
 
@@ -68,9 +75,9 @@ class KeyLimit(Model):
         retention = as_enum(KeyLimitRetention, retention, "retention", False, True)
 
         threshold = d.pop("threshold", UNSET)
-        if type(threshold) is int:
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not threshold.is_finite():
+        elif type(threshold) is not Decimal or not fits_number(threshold):
             threshold = as_number(threshold, "threshold", False, True)
 
         instance_ = cls.__new__(cls)

@@ -6,11 +6,13 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_number,
     as_object,
     as_string,
+    fits_number,
 )
 
 T = TypeVar("T", bound="ModelUsage")
@@ -39,6 +41,11 @@ class ModelUsage(Model):
         requests: int,
     ) -> None:
         self.model = model
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not fits_number(spend):
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.requests = requests
         self.additional_properties = {}
@@ -74,9 +81,9 @@ class ModelUsage(Model):
             model = as_string(model, "model", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif type(spend) is not Decimal or not fits_number(spend):
             spend = as_number(spend, "spend", False)
 
         requests = d.pop("requests", MISSING)

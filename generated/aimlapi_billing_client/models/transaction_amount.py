@@ -6,10 +6,13 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_number,
     as_object,
+    below_minimum,
+    fits_number,
 )
 
 T = TypeVar("T", bound="TransactionAmount")
@@ -33,6 +36,13 @@ class TransactionAmount(Model):
         usd: Decimal,
         credits_: int,
     ) -> None:
+        if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
+            usd = Decimal(usd)
+        elif type(usd) is not Decimal or not fits_number(usd):
+            usd = as_number(usd, "usd", False)
+        if type(usd) is Decimal and usd < 0:
+            below_minimum(usd, "usd", "0")
+
         self.usd = usd
         self.credits_ = credits_
         self.additional_properties = {}
@@ -61,10 +71,12 @@ class TransactionAmount(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         usd = d.pop("usd", MISSING)
-        if type(usd) is int:
+        if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
             usd = Decimal(usd)
-        elif type(usd) is not Decimal or not usd.is_finite():
+        elif type(usd) is not Decimal or not fits_number(usd):
             usd = as_number(usd, "usd", False)
+        if type(usd) is Decimal and usd < 0:
+            below_minimum(usd, "usd", "0")
 
         credits_ = d.pop("credits", MISSING)
         if type(credits_) is not int:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -14,6 +15,7 @@ from ..types import (
     as_number,
     as_object,
     as_string,
+    fits_number,
 )
 
 if TYPE_CHECKING:
@@ -81,6 +83,11 @@ class UsageDetailResponse(Model):
         self.api_key_prefix = api_key_prefix
         self.start = start
         self.end = end
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not fits_number(spend):
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.currency = currency
         self.requests = requests
@@ -152,9 +159,9 @@ class UsageDetailResponse(Model):
             end = as_string(end, "end", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif type(spend) is not Decimal or not fits_number(spend):
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)

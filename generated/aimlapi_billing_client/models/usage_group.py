@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     SchemaError,
@@ -14,6 +15,7 @@ from ..types import (
     as_number,
     as_object,
     as_string,
+    fits_number,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +57,11 @@ class UsageGroup(Model):
         day: str | Unset = UNSET,
         model: str | Unset = UNSET,
     ) -> None:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not fits_number(spend):
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.tokens = tokens
         self.requests = requests
@@ -97,9 +104,9 @@ class UsageGroup(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif type(spend) is not Decimal or not fits_number(spend):
             spend = as_number(spend, "spend", False)
 
         tokens = d.pop("tokens", MISSING)

@@ -6,11 +6,13 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_number,
     as_object,
     as_string,
+    fits_number,
 )
 
 T = TypeVar("T", bound="UsageResponse")
@@ -61,6 +63,11 @@ class UsageResponse(Model):
         self.api_key_prefix = api_key_prefix
         self.start = start
         self.end = end
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif type(spend) is not Decimal or not fits_number(spend):
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.currency = currency
         self.requests = requests
@@ -115,9 +122,9 @@ class UsageResponse(Model):
             end = as_string(end, "end", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif type(spend) is not Decimal or not fits_number(spend):
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)
