@@ -214,6 +214,7 @@ MOST_DIGITS = 100
 #: Every int strictly within +-SMALL_INT is within the bounds (the fast path of ``from_dict``).
 SMALL_INT = 10**MOST_DIGITS
 _LARGEST = Decimal(sys.float_info.max)
+_OUT_OF_RANGE = "is out of the range of a double (a finite number, its exponent from 1e-324 to 1e308)"
 
 
 def fits_number(value: Decimal) -> bool:
@@ -236,7 +237,7 @@ def number_problem(value: Decimal | int) -> str | None:
         if (
             value.bit_length() > 1100
         ):  # beyond any double, and too long to convert cheaply
-            return "is out of the range of a double"
+            return _OUT_OF_RANGE
         value = Decimal(value)
     if not value.is_finite():
         return "should be a finite number"
@@ -244,7 +245,7 @@ def number_problem(value: Decimal | int) -> str | None:
         return None
     if len(value.as_tuple().digits) > MOST_DIGITS:
         return f"has more than {MOST_DIGITS} digits"
-    return "is out of the range of a double"
+    return _OUT_OF_RANGE
 
 
 def as_number(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, FakeAIMLAPI, Reply
 
+from ..hostile_server import HostileServer, json_body
 from .commands import run
 
 DIGITS = "0.1234567890123456789"
@@ -92,3 +93,26 @@ def test_every_json_output_writes_money_as_its_exact_digits(
     assert "0.12345678901234568" not in out  # the float's rounding
     documents = out.splitlines() if argv[0] in {"transactions", "logs"} else [out]  # JSON Lines, or one
     assert all(isinstance(json.loads(text, parse_float=Decimal), dict | list) for text in documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1e-99999999", "is out of the range of a double"),  # written out: ~100 MB of zeros
+        ("-1e-400", "is out of the range of a double"),
+        ("1e999", "is out of the range of a double"),
+        ("12345678901234567890e99999", "is out of the range of a double"),
+        ("0." + "7" * 101, "has more than 100 digits"),
+    ],
+)
+def test_a_number_no_double_holds_is_an_unusable_answer_and_nothing_is_written(text: str, problem: str) -> None:
+    """A hostile server's number beyond a double (either way) or of too many digits: exit 6, one
+    line naming the field, nothing on stdout (the encoder would have written every digit)."""
+    body = json.dumps({**BILLING, "current_balance": "@"}).replace('"@"', text).encode()
+    with HostileServer() as server:
+        server.route("/v2/billing", json_body(body))
+        code, out, err = run("summary", "--json", "--base-url", server.url, "--max-retries", "0")
+    assert (code, out) == (6, ""), err
+    assert len(err.splitlines()) == 1, err
+    assert f"field 'current_balance' {problem}" in err
+    assert len(err) < 400
