@@ -206,7 +206,7 @@ def as_integer(
 
 
 #: The numbers a model holds: what a double holds in either direction (a decimal exponent from -324
-#: to 308, so 1e999 and 1e-99999 are refused) in at most 100 digits, so that writing one out
+#: to 308, so 1e999 and 1e-99999 are refused) in at most 100 significant digits, so that writing one out
 #: (``f"{value:f}"``) or adding it stays small, whatever a server sends.
 SMALLEST_EXPONENT = -324
 LARGEST_EXPONENT = 308
@@ -224,8 +224,16 @@ def fits_number(value: Decimal) -> bool:
     adjusted = value.adjusted()
     return (
         SMALLEST_EXPONENT <= adjusted <= LARGEST_EXPONENT
-        and len(value.as_tuple().digits) <= MOST_DIGITS
+        and _significant_digits(value) <= MOST_DIGITS
         and (adjusted < LARGEST_EXPONENT or abs(value) <= _LARGEST)
+    )
+
+
+def _significant_digits(value: Decimal) -> int:
+    """The digits of ``value`` but trailing zeros (an exact sum may carry them: ``0 + 1.7E+308``)."""
+    digits = value.as_tuple().digits
+    return (
+        len(digits) if len(digits) <= MOST_DIGITS else len(bytes(digits).rstrip(b"\0"))
     )
 
 
@@ -243,8 +251,8 @@ def number_problem(value: Decimal | int) -> str | None:
         return "should be a finite number"
     if fits_number(value):
         return None
-    if len(value.as_tuple().digits) > MOST_DIGITS:
-        return f"has more than {MOST_DIGITS} digits"
+    if _significant_digits(value) > MOST_DIGITS:
+        return f"has more than {MOST_DIGITS} significant digits"
     return _OUT_OF_RANGE
 
 

@@ -46,7 +46,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
-from ._money import usd
+from ._money import subtract, usd
 from ._resource import Call, Plan, Steps, _Operation
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class KeyBudget:
     @property
     def month_difference(self) -> Decimal:
         """``monthly_usage`` minus the month's usage total: positive when the key record says more."""
-        return self.monthly_usage - self.month_usage
+        return subtract(self.monthly_usage, self.month_usage)
 
     @property
     def month_mismatch(self) -> bool:

@@ -1,18 +1,46 @@
 """Money in the convenience layer: exact :class:`~decimal.Decimal` USD, and its one check.
 
 The generated models hold every JSON number as the ``Decimal`` it wrote (``0.1`` is
-``Decimal('0.1')``), so sums of API figures are exact. :func:`usd` is the one door through which a
+``Decimal('0.1')``), and sums of them are exact (:func:`add`, :func:`exact_sum`: no context
+rounds them). :func:`usd` is the one door through which a
 figure enters a computation: a model's field (built by the SDK, or by hand with an int or a float),
 or an amount a caller passes (a key's spending limit).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded, Underflow
+
+from aimlapi_billing_client.types import number_problem
 
 from ._exceptions import AIMLAPIError, ResponseValidationError
 
-__all__ = ["usd"]
+__all__ = ["add", "exact_sum", "subtract", "usd"]
+
+#: Money arithmetic: every amount is within the models' bounds (a double's exponents, -324 to 308,
+#: at most 100 digits; :func:`usd` refuses any other), so a sum or a difference of any number of
+#: them needs fewer than 700 digits. With 1000 and every rounding trapped, a sum is exact or an
+#: ``ArithmeticError``, never the default context's 28 digits rounded silently.
+_EXACT = Context(prec=1000, Emax=10_000, Emin=-10_000, traps=[Inexact, Rounded, InvalidOperation, Overflow, Underflow])
+
+
+def add(total: Decimal, amount: Decimal) -> Decimal:
+    """``total + amount``, exactly (:data:`_EXACT`)."""
+    return _EXACT.add(total, amount)
+
+
+def subtract(total: Decimal, amount: Decimal) -> Decimal:
+    """``total - amount``, exactly."""
+    return _EXACT.subtract(total, amount)
+
+
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The exact sum of ``amounts`` (``Decimal(0)`` for none)."""
+    total = Decimal(0)
+    for amount in amounts:
+        total = _EXACT.add(total, amount)
+    return total
 
 
 def usd(
@@ -33,4 +61,7 @@ def usd(
     if not amount.is_finite() or (at_least_zero and amount < 0):
         rule = "finite and 0 or more" if at_least_zero else "finite"
         raise error(f"{what} is {str(value)[:60]}: an amount of USD is {rule}")
+    problem = number_problem(amount)
+    if problem is not None:  # what a model refuses (a caller's Decimal('1e-99999'), say)
+        raise error(f"{what} {problem}")
     return amount

@@ -47,7 +47,7 @@ from ._client import _BaseBilling, _ledger_entries, _LedgerWalk, _positive_whole
 from ._exceptions import InvalidParameterError, ResponseValidationError
 from ._keys import LIST_KEYS, _data
 from ._logs import PAGE_SIZE, _fixed_windows, _OffsetWalk, _window_rows
-from ._money import usd
+from ._money import add, exact_sum, subtract, usd
 from ._resource import Call, Plan, Steps, Walk
 from ._usage import USAGE, Moment, _iso, check_echo, combine
 
@@ -82,7 +82,7 @@ class RowMismatch:
     @property
     def difference(self) -> Decimal:
         """Ledger minus logs, a missing side counted as zero."""
-        return (self.ledger_usd or Decimal(0)) - (self.logs_usd or Decimal(0))
+        return subtract(self.ledger_usd or Decimal(0), self.logs_usd or Decimal(0))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,11 +129,11 @@ class Reconciliation:
     @property
     def ledger_vs_logs_usd(self) -> Decimal:
         """The ledger's total minus the logs' settled rows (pending ones have no charge yet)."""
-        return self.ledger_usd - (self.logs_usd - self.pending_usd)
+        return subtract(self.ledger_usd, subtract(self.logs_usd, self.pending_usd))
 
     @property
     def usage_vs_logs_usd(self) -> Decimal:
-        return self.usage_usd - self.logs_usd
+        return subtract(self.usage_usd, self.logs_usd)
 
     @property
     def totals_agree(self) -> bool:
@@ -246,9 +246,9 @@ class _Ledger:
             model = entry.model if entry.model is None else self._models.setdefault(entry.model, entry.model)
             into[key] = (amount, entry.created_at, model)
         else:
-            into[key] = (before[0] + amount, before[1], before[2])
+            into[key] = (add(before[0], amount), before[1], before[2])
         if not late:
-            self.usd += amount
+            self.usd = add(self.usd, amount)
             self.charges += before is None
 
     def take(self, key: str) -> Decimal | None:
@@ -263,11 +263,11 @@ class _Ledger:
         if late is not None or late_other:
             self._taken_late.append((key, late, late_other))
         if late is not None:
-            self.usd += late[0]
+            self.usd = add(self.usd, late[0])
             self.charges += on_time is None
         if on_time is None and late is None:
             return None
-        return (on_time[0] if on_time else Decimal(0)) + (late[0] if late else Decimal(0))
+        return add(on_time[0] if on_time else Decimal(0), late[0] if late else Decimal(0))
 
     def commit(self) -> None:
         """What was taken so far stays taken."""
@@ -321,7 +321,7 @@ class _Tally:
     def add(self, row: LogEntry) -> None:
         cost = usd(row.cost.usd, "a log row's cost.usd", at_least_zero=True)
         self.rows += 1
-        self.usd += cost
+        self.usd = add(self.usd, cost)
         if cost != 0:
             self.charged_rows += 1
         charged = self.ledger.take(row.inference_id)
@@ -331,7 +331,7 @@ class _Tally:
             mismatch = RowMismatch(row.inference_id, None, cost, row.created, row.model)
             recent = self.now - _moment("a log row", row.created) < self.settle
             (self.pending if recent else self.only_in_logs).append(mismatch)
-        elif abs(charged - cost) >= self.tolerance:
+        elif abs(subtract(charged, cost)) >= self.tolerance:
             self.differ.append(RowMismatch(row.inference_id, charged, cost, row.created, row.model))
 
 
@@ -397,7 +397,7 @@ def _steps(
         logs_charged_rows=tally.charged_rows,
         usage_usd=usage_usd,
         usage_requests=usage_requests,
-        pending_usd=sum((row.logs_usd or Decimal(0) for row in tally.pending), Decimal(0)),
+        pending_usd=exact_sum(row.logs_usd or Decimal(0) for row in tally.pending),
         only_in_logs=tuple(tally.only_in_logs),
         only_in_ledger=tuple(only_in_ledger),
         amounts_differ=tuple(tally.differ),
@@ -411,7 +411,7 @@ def _usage_totals(prefixes: tuple[str, ...], usage_parts: list[tuple[str, Any]])
     usage_usd, usage_requests = Decimal(0), 0
     for prefix in prefixes:
         report = combine([part for owner, part in usage_parts if owner == prefix])
-        usage_usd += report.spend
+        usage_usd = add(usage_usd, report.spend)
         usage_requests += report.requests
     return usage_usd, usage_requests
 

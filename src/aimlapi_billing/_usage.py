@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._exceptions import InvalidParameterError, ResponseValidationError
-from ._money import usd
+from ._money import add, usd
 from ._redaction import printable
 from ._resource import Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
 
@@ -112,11 +112,11 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
     for number, part in enumerate(parts, 1):
         where = f"{_name(part)} (piece {number} of {len(parts)})"
         check_figures(part, f"piece {number} of {len(parts)}")
-        total += usd(part.spend, f"{where} spend", at_least_zero=True)
+        total = add(total, usd(part.spend, f"{where} spend", at_least_zero=True))
         charged += part.requests
         for usage in getattr(part, "models", ()):
-            spend[usage.model] = spend.get(usage.model, Decimal(0)) + usd(
-                usage.spend, f"{where} models[].spend", at_least_zero=True
+            spend[usage.model] = add(
+                spend.get(usage.model, Decimal(0)), usd(usage.spend, f"{where} models[].spend", at_least_zero=True)
             )
             requests[usage.model] = requests.get(usage.model, 0) + usage.requests
         part_groups = getattr(part, "groups", None)

@@ -121,7 +121,7 @@ from ._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError
 from ._exporter_config import ACCOUNT_NAME, MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from ._exporter_server import MAX_CONNECTIONS, MAX_THREADS, REQUEST_TIMEOUT, ExporterServer, make_exporter_server
 from ._forecast import DAY, NO_MODEL, TOP_MODELS, autotopup_enabled
-from ._money import usd
+from ._money import add, exact_sum, usd
 from ._redaction import label_text
 
 if TYPE_CHECKING:
@@ -371,7 +371,7 @@ def _merged(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, float], ..
     """Spend by model with the names made label values, added up where two became one, in order."""
     totals: dict[str, Decimal] = {}
     for name, spent in pairs:
-        totals[name] = totals.get(name, Decimal(0)) + spent
+        totals[name] = add(totals.get(name, Decimal(0)), spent)
     return tuple((name, float(spent)) for name, spent in totals.items())
 
 
@@ -382,7 +382,7 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
     rest = [spent for _, spent in ranked[count:]]
     if OTHER_MODELS in totals:
         rest.append(totals[OTHER_MODELS])
-    return ranked[:count] + ([(OTHER_MODELS, sum(rest, Decimal(0)))] if rest else [])
+    return ranked[:count] + ([(OTHER_MODELS, exact_sum(rest))] if rest else [])
 
 
 def _optional(value: Decimal | Unset | None) -> float | None:
@@ -678,12 +678,9 @@ class BillingCollector:
             return reading
         forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
         since = datetime.datetime.now(datetime.UTC) - DAY
-        spend_24h = sum(
-            (
-                usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
-                for entry in self._billing.transactions(from_=since, direction="CHARGE")
-            ),
-            start=Decimal(0),
+        spend_24h = exact_sum(
+            usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
+            for entry in self._billing.transactions(from_=since, direction="CHARGE")
         )
         return dataclasses.replace(
             reading,
@@ -737,7 +734,7 @@ class BillingCollector:
                     # Server text: a label value made printable, bounded and free of the key first,
                     # so two names that become one label add up rather than make a duplicate series.
                     name = label_text(model.model, self._redact)
-                    totals[name] = totals.get(name, Decimal(0)) + model.spend
+                    totals[name] = add(totals.get(name, Decimal(0)), model.spend)
             model_spend = tuple((name, float(spent)) for name, spent in rank_models(totals, self._top_models))
         return _UsageReading(keys, own_key_only, model_spend)
 

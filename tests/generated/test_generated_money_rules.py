@@ -1,6 +1,6 @@
 """The generated client used on its own keeps money exact and bounded, as the SDK does: its endpoint
 functions parse with ``Decimal`` (never a float), ``from_dict`` and the constructors refuse a number
-a double cannot hold or of more than 100 digits, a figure that cannot be negative is refused below
+a double cannot hold or of more than 100 significant digits, a figure that cannot be negative is refused below
 0, the error model's ``status_code`` is an int, and a full key never shows in a repr."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def test_the_endpoint_function_refuses_what_no_double_holds(httpx_mock: HTTPXMoc
         (Decimal("1e309"), "is out of the range of a double"),
         (Decimal("1.8e308"), "is out of the range of a double"),
         (10**400, "is out of the range of a double"),
-        (Decimal("0." + "1" * 101), "has more than 100 digits"),
+        (Decimal("0." + "1" * 101), "has more than 100 significant digits"),
     ],
 )
 def test_from_dict_and_the_constructor_refuse_a_number_beyond_a_double_or_too_long(value: Any, problem: str) -> None:

@@ -102,7 +102,7 @@ def test_every_json_output_writes_money_as_its_exact_digits(
         ("-1e-400", "is out of the range of a double"),
         ("1e999", "is out of the range of a double"),
         ("12345678901234567890e99999", "is out of the range of a double"),
-        ("0." + "7" * 101, "has more than 100 digits"),
+        ("0." + "7" * 101, "has more than 100 significant digits"),
     ],
 )
 def test_a_number_no_double_holds_is_an_unusable_answer_and_nothing_is_written(text: str, problem: str) -> None:
