@@ -146,8 +146,8 @@ class Reconciliation:
         return not mismatched and self.totals_agree
 
     def to_dict(self) -> dict[str, Any]:
-        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI writes each as a JSON
-        number of its digits), durations in seconds."""
+        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI's ``--json`` writes each
+        as a JSON string of its plain digits), durations in seconds."""
         return {
             "start": self.start,
             "end": self.end,
