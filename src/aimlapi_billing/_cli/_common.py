@@ -125,7 +125,7 @@ def decimal_text(value: Decimal) -> str:
     (``12.50`` and ``0.00`` are ``12.5`` and ``0``, however the API or a sum wrote them), never ``-0``.
     Every number read is bounded (a double's range, 100 significant digits), so the text is short."""
     if not value.is_finite():
-        raise ValueError(f"{value!r} is not a JSON number")
+        raise ValueError(f"{value!r} is not a number JSON can hold")
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

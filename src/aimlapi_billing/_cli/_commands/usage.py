@@ -77,7 +77,7 @@ def _same(value: Any) -> Any:
 
 
 def as_json(result: UsageReport, models: bool, groups: bool, redact: Callable[[Any], Any] = _same) -> dict[str, Any]:
-    """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers)."""
+    """The API's fields for the whole window: money as ``Decimal`` (written as JSON strings of their exact digits)."""
     data: dict[str, Any] = {
         "spend": result.spend,
         "requests": result.requests,
