@@ -83,8 +83,22 @@ def test_the_committed_overlay_makes_the_logs_filters_repeatable() -> None:
     assert parameters["model"]["schema"]["type"] == "array"
     assert (parameters["status"]["style"], parameters["status"]["explode"]) == ("form", True)
     overlay_lines = [r for r in result.report.repairs if r.rule == "overlay"]
-    assert len(overlay_lines) == 4
-    assert all(r.file.endswith("10-logs-repeatable-filters.yaml") for r in overlay_lines)
+    assert len([r for r in overlay_lines if r.file.endswith("10-logs-repeatable-filters.yaml")]) == 4
+
+
+def test_the_committed_money_overlay_states_the_rules_the_models_check() -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    fragments = load_fragments(ROOT / "spec" / "fragments")
+    result = build_document(fragments, editorial, load_overlays(ROOT / "spec" / "overlays"))
+    schemas = result.document["components"]["schemas"]
+    with_usage = [name for name, schema in schemas.items() if "monthly_usage" in schema.get("properties", {})]
+    assert sorted(with_usage) == ["ApiKey", "CreatedApiKey", "LatestApiKey", "ReplacedApiKey"]
+    assert all(schemas[name]["properties"]["monthly_usage"]["minimum"] == 0 for name in with_usage)
+    assert schemas["TransactionAmount"]["properties"]["usd"]["minimum"] == 0
+    assert schemas["CreatedApiKey"]["properties"]["key"]["format"] == "password"
+    assert schemas["BillingDetailResponse"]["properties"]["user_id"]["type"] == "integer"
+    money = [r for r in result.report.repairs if r.rule == "overlay" and r.file.endswith("20-money-rules.yaml")]
+    assert len(money) == 7
 
 
 def test_a_fragment_overlay_repairs_what_would_be_quarantined(tmp_path: Path) -> None:
