@@ -251,7 +251,13 @@ def _check_tree(data: Any, max_depth: int) -> None:
                 continue
             if kind is dict or kind is list:
                 stack.append((item, depth + 1))
-            elif (kind is Decimal and not fits_number(item)) or (kind is int and not -SMALL_INT < item < SMALL_INT):
+            elif (
+                kind is Decimal
+                # inline, the common case (fits_number decides the rest exactly): finite, well within
+                # a double's exponents, its text too short for over 100 digits
+                and not (item.is_finite() and -325 < item.adjusted() < 308 and len(str(item)) <= 100)
+                and not fits_number(item)
+            ) or (kind is int and not -SMALL_INT < item < SMALL_INT):
                 problem = number_problem(item)
                 if problem is not None:
                     raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} {problem}")

@@ -22,7 +22,6 @@ from ..types import (
     as_object,
     as_string,
     below_minimum,
-    fits_number,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +91,12 @@ class ApiKey(Model):
         self.updated_at = updated_at
         if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
             monthly_usage = Decimal(monthly_usage)
-        elif type(monthly_usage) is not Decimal or not fits_number(monthly_usage):
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
         if type(monthly_usage) is Decimal and monthly_usage < 0:
             below_minimum(monthly_usage, "monthly_usage", "0")
@@ -185,7 +189,12 @@ class ApiKey(Model):
         monthly_usage = d.pop("monthly_usage", MISSING)
         if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
             monthly_usage = Decimal(monthly_usage)
-        elif type(monthly_usage) is not Decimal or not fits_number(monthly_usage):
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
         if type(monthly_usage) is Decimal and monthly_usage < 0:
             below_minimum(monthly_usage, "monthly_usage", "0")

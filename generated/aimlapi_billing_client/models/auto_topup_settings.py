@@ -13,7 +13,6 @@ from ..types import (
     as_number,
     as_object,
     as_string,
-    fits_number,
 )
 
 T = TypeVar("T", bound="AutoTopupSettings")
@@ -56,13 +55,23 @@ class AutoTopupSettings(Model):
         self.is_enabled = is_enabled
         if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not fits_number(threshold):
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         self.threshold = threshold
         if type(amount) is int and -SMALL_INT < amount < SMALL_INT:
             amount = Decimal(amount)
-        elif type(amount) is not Decimal or not fits_number(amount):
+        elif (
+            type(amount) is not Decimal
+            or not amount.is_finite()
+            or not -325 < amount.adjusted() < 308
+            or len(str(amount)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             amount = as_number(amount, "amount", False, True)
 
         self.amount = amount
@@ -106,13 +115,23 @@ class AutoTopupSettings(Model):
         threshold = d.pop("threshold", UNSET)
         if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not fits_number(threshold):
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         amount = d.pop("amount", UNSET)
         if type(amount) is int and -SMALL_INT < amount < SMALL_INT:
             amount = Decimal(amount)
-        elif type(amount) is not Decimal or not fits_number(amount):
+        elif (
+            type(amount) is not Decimal
+            or not amount.is_finite()
+            or not -325 < amount.adjusted() < 308
+            or len(str(amount)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             amount = as_number(amount, "amount", False, True)
 
         currency = d.pop("currency", UNSET)

@@ -14,7 +14,6 @@ from ..types import (
     as_number,
     as_object,
     as_string,
-    fits_number,
 )
 
 T = TypeVar("T", bound="BalanceResponse")
@@ -69,7 +68,12 @@ class BalanceResponse(Model):
     ) -> None:
         if type(balance) is int and -SMALL_INT < balance < SMALL_INT:
             balance = Decimal(balance)
-        elif type(balance) is not Decimal or not fits_number(balance):
+        elif (
+            type(balance) is not Decimal
+            or not balance.is_finite()
+            or not -325 < balance.adjusted() < 308
+            or len(str(balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             balance = as_number(balance, "balance", False)
 
         self.balance = balance
@@ -79,9 +83,12 @@ class BalanceResponse(Model):
             and -SMALL_INT < low_balance_threshold < SMALL_INT
         ):
             low_balance_threshold = Decimal(low_balance_threshold)
-        elif type(low_balance_threshold) is not Decimal or not fits_number(
-            low_balance_threshold
-        ):
+        elif (
+            type(low_balance_threshold) is not Decimal
+            or not low_balance_threshold.is_finite()
+            or not -325 < low_balance_threshold.adjusted() < 308
+            or len(str(low_balance_threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             low_balance_threshold = as_number(
                 low_balance_threshold, "lowBalanceThreshold", False
             )
@@ -134,7 +141,12 @@ class BalanceResponse(Model):
         balance = d.pop("balance", MISSING)
         if type(balance) is int and -SMALL_INT < balance < SMALL_INT:
             balance = Decimal(balance)
-        elif type(balance) is not Decimal or not fits_number(balance):
+        elif (
+            type(balance) is not Decimal
+            or not balance.is_finite()
+            or not -325 < balance.adjusted() < 308
+            or len(str(balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             balance = as_number(balance, "balance", False)
 
         low_balance = d.pop("lowBalance", MISSING)
@@ -147,9 +159,12 @@ class BalanceResponse(Model):
             and -SMALL_INT < low_balance_threshold < SMALL_INT
         ):
             low_balance_threshold = Decimal(low_balance_threshold)
-        elif type(low_balance_threshold) is not Decimal or not fits_number(
-            low_balance_threshold
-        ):
+        elif (
+            type(low_balance_threshold) is not Decimal
+            or not low_balance_threshold.is_finite()
+            or not -325 < low_balance_threshold.adjusted() < 308
+            or len(str(low_balance_threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             low_balance_threshold = as_number(
                 low_balance_threshold, "lowBalanceThreshold", False
             )

@@ -11,7 +11,6 @@ from ..types import (
     as_number,
     as_object,
     as_string,
-    fits_number,
 )
 
 T = TypeVar("T", bound="BillingResponse")
@@ -37,7 +36,12 @@ class BillingResponse(Model):
     ) -> None:
         if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
             current_balance = Decimal(current_balance)
-        elif type(current_balance) is not Decimal or not fits_number(current_balance):
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             current_balance = as_number(current_balance, "current_balance", False)
 
         self.current_balance = current_balance
@@ -70,7 +74,12 @@ class BillingResponse(Model):
         current_balance = d.pop("current_balance", MISSING)
         if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
             current_balance = Decimal(current_balance)
-        elif type(current_balance) is not Decimal or not fits_number(current_balance):
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             current_balance = as_number(current_balance, "current_balance", False)
 
         currency = d.pop("currency", MISSING)

@@ -13,7 +13,6 @@ from ..types import (
     as_enum,
     as_number,
     as_object,
-    fits_number,
 )
 
 T = TypeVar("T", bound="KeyLimit")
@@ -41,7 +40,12 @@ class KeyLimit(Model):
         self.retention = retention
         if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not fits_number(threshold):
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         self.threshold = threshold
@@ -77,7 +81,12 @@ class KeyLimit(Model):
         threshold = d.pop("threshold", UNSET)
         if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not fits_number(threshold):
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         instance_ = cls.__new__(cls)

@@ -12,7 +12,6 @@ from ..types import (
     as_number,
     as_object,
     below_minimum,
-    fits_number,
 )
 
 T = TypeVar("T", bound="TransactionAmount")
@@ -38,7 +37,12 @@ class TransactionAmount(Model):
     ) -> None:
         if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
             usd = Decimal(usd)
-        elif type(usd) is not Decimal or not fits_number(usd):
+        elif (
+            type(usd) is not Decimal
+            or not usd.is_finite()
+            or not -325 < usd.adjusted() < 308
+            or len(str(usd)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             usd = as_number(usd, "usd", False)
         if type(usd) is Decimal and usd < 0:
             below_minimum(usd, "usd", "0")
@@ -73,7 +77,12 @@ class TransactionAmount(Model):
         usd = d.pop("usd", MISSING)
         if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
             usd = Decimal(usd)
-        elif type(usd) is not Decimal or not fits_number(usd):
+        elif (
+            type(usd) is not Decimal
+            or not usd.is_finite()
+            or not -325 < usd.adjusted() < 308
+            or len(str(usd)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             usd = as_number(usd, "usd", False)
         if type(usd) is Decimal and usd < 0:
             below_minimum(usd, "usd", "0")

@@ -12,7 +12,6 @@ from ..types import (
     as_number,
     as_object,
     as_string,
-    fits_number,
 )
 
 T = TypeVar("T", bound="UsageResponse")
@@ -65,7 +64,12 @@ class UsageResponse(Model):
         self.end = end
         if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not fits_number(spend):
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             spend = as_number(spend, "spend", False)
 
         self.spend = spend
@@ -124,7 +128,12 @@ class UsageResponse(Model):
         spend = d.pop("spend", MISSING)
         if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not fits_number(spend):
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)
