@@ -258,7 +258,7 @@ class FakeAIMLAPI:
             return Reply(200, body)
         # An operation of the spec with no handler yet (a fragment just added): answered from the spec.
         from_the_spec = from_spec.answer(seen.method, urlsplit(seen.path).path)
-        return from_the_spec or Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": "404"})
+        return from_the_spec or Reply(404, {"message": "Not Found", "path": seen.path, "statusCode": 404})
 
     def ledger_page(self, target: str) -> Reply:
         """One page of :attr:`ledger`, filtered as the API filters, with opaque one-use-form cursors."""

@@ -2,11 +2,12 @@
 
 import datetime
 import math
+import sys
 from collections.abc import Callable, Mapping, MutableMapping
 from decimal import Decimal
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, NoReturn, TypeVar
 
 
 class Unset:
@@ -53,6 +54,10 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
+#: What a secret field's repr shows: the mask of the SDK's ``SecretKey``.
+MASK = "**********"
+
+
 class Model:
     """What every generated model shares: equality, and a repr, over its ``__slots__``.
 
@@ -64,10 +69,13 @@ class Model:
 
     __slots__: tuple[str, ...] = ()
     __model_fields__: tuple[str, ...] = ()
+    __secret_fields__: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         fields = [
-            f"{name}={_shown(value)}"
+            f"{name}={MASK!r}"
+            if name in self.__secret_fields__ and value is not None
+            else f"{name}={_shown(value)}"
             for name in self.__model_fields__
             if (value := getattr(self, name, UNSET)) is not UNSET
         ]
@@ -142,6 +150,8 @@ def _got(value: Any) -> str:
         )
     if isinstance(value, str):
         return f"{kind} {value if len(value) <= 60 else value[:57] + '...'!r}"
+    if type(value) is int and not -SMALL_INT < value < SMALL_INT:
+        return f"{kind} of {len(format(value, 'x')) * 1.2:.0f} or so digits"  # repr stops at 4300 digits
     text = repr(value)
     return f"{kind} {text if len(text) <= 60 else text[:57] + '...'}"
 
@@ -195,23 +205,137 @@ def as_integer(
     return _other(value, path, nullable, "an integer", optional)
 
 
+#: The numbers a model holds: what a double holds in either direction (a decimal exponent from -324
+#: to 308, so 1e999 and 1e-99999 are refused) in at most 100 significant digits, so that writing one out
+#: (``f"{value:f}"``) or adding it stays small, whatever a server sends.
+SMALLEST_EXPONENT = -324
+LARGEST_EXPONENT = 308
+MOST_DIGITS = 100
+#: Every int strictly within +-SMALL_INT is within the bounds (the fast path of ``from_dict``).
+SMALL_INT = 10**MOST_DIGITS
+_LARGEST = Decimal(sys.float_info.max)
+_OUT_OF_RANGE = "is out of the range of a double (a finite number, its exponent from 1e-324 to 1e308)"
+
+
+def fits_number(value: Decimal) -> bool:
+    """Whether the ``Decimal`` ``value`` is finite and within the bounds (above)."""
+    if not value.is_finite():
+        return False
+    adjusted = value.adjusted()
+    return (
+        SMALLEST_EXPONENT <= adjusted <= LARGEST_EXPONENT
+        and _significant_digits(value) <= MOST_DIGITS
+        and (adjusted < LARGEST_EXPONENT or abs(value) <= _LARGEST)
+    )
+
+
+def _significant_digits(value: Decimal) -> int:
+    """The digits of ``value`` but trailing zeros (an exact sum may carry them: ``0 + 1.7E+308``)."""
+    digits = value.as_tuple().digits
+    return (
+        len(digits) if len(digits) <= MOST_DIGITS else len(bytes(digits).rstrip(b"\0"))
+    )
+
+
+def number_problem(value: Decimal | int) -> str | None:
+    """What is wrong with a number (an int or a ``Decimal``) for a model, or ``None``."""
+    if isinstance(value, int):
+        if -SMALL_INT < value < SMALL_INT:
+            return None
+        if (
+            value.bit_length() > 1100
+        ):  # beyond any double, and too long to convert cheaply
+            return _OUT_OF_RANGE
+        value = Decimal(value)
+    if not value.is_finite():
+        return "should be a finite number"
+    if fits_number(value):
+        return None
+    if _significant_digits(value) > MOST_DIGITS:
+        return f"has more than {MOST_DIGITS} significant digits"
+    return _OUT_OF_RANGE
+
+
 def as_number(
     value: Any, path: str = "", nullable: bool = False, optional: bool = False
 ) -> Any:
     """A JSON number as the exact :class:`~decimal.Decimal` it wrote: a ``Decimal`` as is (what the
     SDK's parser makes of ``12.5``), an int exactly, a float by its shortest repr (``0.1`` is
-    ``Decimal('0.1')``, what ``json.loads`` read). Never a bool, NaN or an infinity."""
+    ``Decimal('0.1')``, what ``json.loads`` read). Never a bool, NaN, an infinity, nor a number
+    beyond the bounds of :func:`fits_number`."""
     if isinstance(value, Decimal):
-        if value.is_finite():
-            return value
+        number = value
     elif isinstance(value, float):
-        if math.isfinite(value):
-            return Decimal(repr(float(value)))
+        if not math.isfinite(value):
+            raise SchemaError(path, f"should be a finite number, got {_got(value)}")
+        number = Decimal(repr(float(value)))
     elif isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(int(value))
+        problem = number_problem(int(value))
+        if problem is None:
+            return Decimal(int(value))
+        raise SchemaError(path, f"{problem}, got {_got(value)}")
     else:
         return _other(value, path, nullable, "a number", optional)
-    raise SchemaError(path, f"should be a finite number, got {_got(value)}")
+    problem = number_problem(number)
+    if problem is not None:
+        raise SchemaError(path, f"{problem}, got {_got(value)}")
+    return number
+
+
+def below_minimum(value: Any, path: str, minimum: str) -> NoReturn:
+    """Raise for a figure below the least the spec allows (``minimum``): a spend or a cost below 0."""
+    raise SchemaError(path, f"should be {minimum} or more, got {_got(value)}")
+
+
+def as_integer_or_digits(
+    value: Any, path: str = "", nullable: bool = False, optional: bool = False
+) -> Any:
+    """An integer, which some servers write as a string of digits (``"429"``): read as the int."""
+    if (
+        type(value) is str
+        and 0 < len(value) <= 18
+        and value.isascii()
+        and value.isdigit()
+    ):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    return _other(value, path, nullable, "an integer (or a string of digits)", optional)
+
+
+def as_union(
+    value: Any,
+    path: str,
+    members: tuple[Callable[[Any], Any], ...],
+    expected: str,
+    nullable: bool = False,
+    optional: bool = False,
+) -> Any:
+    """``value`` read by the first of ``members`` (readers of the union's types, in the spec's order)
+    it fits; none fitting raises SchemaError naming the field (the member's own error when only one
+    reached inside the value, an object's field say)."""
+    if value is not None and value is not UNSET and value is not MISSING:
+        inside: list[SchemaError] = []
+        for member in members:
+            try:
+                return member(value)
+            except SchemaError as error:
+                if error.path:
+                    inside.append(error)
+        if len(inside) == 1:
+            raise inside[0].within(path) from None
+    return _other(value, path, nullable, expected, optional)
+
+
+def as_map(value: dict[str, Any], item: Callable[[Any], Any]) -> dict[str, Any]:
+    """The fields of an object that the spec does not name, each read by ``item`` (additionalProperties)."""
+    read = {}
+    for key, element in value.items():
+        try:
+            read[key] = item(element)
+        except SchemaError as error:
+            raise error.within(key) from None
+    return read
 
 
 def as_datetime(
@@ -305,6 +429,22 @@ def _placeholder_pattern() -> Any:
 _PLACEHOLDER: Any = None
 
 
+def _non_finite(name: str) -> NoReturn:
+    raise SchemaError("", f"is not JSON: it holds the non-finite number {name}")
+
+
+def loads(content: bytes | str) -> Any:
+    """A response body as the models read it: a number with a fraction or an exponent is the exact
+    ``Decimal`` it wrote (never a float), ``NaN`` and ``Infinity`` refused (:class:`SchemaError`);
+    ``from_dict`` then checks every number it reads against :func:`fits_number`."""
+    import json
+
+    try:
+        return json.loads(content, parse_float=Decimal, parse_constant=_non_finite)
+    except RecursionError:
+        raise SchemaError("", "is nested too deep") from None
+
+
 def json_text(
     data: Any, *, indent: int | None = None, ensure_ascii: bool = True
 ) -> str:
@@ -383,7 +523,9 @@ class Response(Model, Generic[T]):
 
 
 __all__ = [
+    "MASK",
     "MISSING",
+    "SMALL_INT",
     "UNSET",
     "File",
     "FileTypes",
@@ -396,10 +538,17 @@ __all__ = [
     "as_datetime",
     "as_enum",
     "as_integer",
+    "as_integer_or_digits",
     "as_list",
+    "as_map",
     "as_model",
     "as_number",
     "as_object",
     "as_string",
+    "as_union",
+    "below_minimum",
+    "fits_number",
     "json_text",
+    "loads",
+    "number_problem",
 ]

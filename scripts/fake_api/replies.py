@@ -18,7 +18,8 @@ class Reply:
 
 def error(status: int, message: str, path: str, headers: dict[str, str] | None = None) -> Reply:
     """An error in the API's JSON shape (the spec's ``Error``), as the vendor sends for 4xx answers."""
-    body = {"message": message, "path": path, "requestId": f"fake-{status}", "statusCode": str(status)}
+    # statusCode an integer, as servers send it (the vendor's pages write the string "429").
+    body = {"message": message, "path": path, "requestId": f"fake-{status}", "statusCode": status}
     return Reply(status, body, headers=dict(headers or {}))
 
 

@@ -8,7 +8,6 @@ so the decoded bytes held never exceed the cap by more than one small step, what
 from __future__ import annotations
 
 import json
-import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -16,14 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from aimlapi_billing_client.types import SMALL_INT, fits_number, number_problem
 
 #: What the SDK asks for: encodings it decodes itself, with bounds (no brotli, no zstd).
 ACCEPT_ENCODING = "gzip, deflate"
 _STEP = 64 * 1024
-#: The largest number a float holds: a JSON number beyond it is refused, as a float would overflow.
-_LARGEST_INT = int(sys.float_info.max)
-_SMALLEST_INT = -_LARGEST_INT
-_LARGEST_DECIMAL = Decimal(_LARGEST_INT)
 
 
 class BodyTooLarge(Exception):
@@ -224,7 +220,8 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant
 
 def parse_json(body: bytes, max_depth: int) -> Any:
     """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), nested at most ``max_depth``
-    deep, every number within a float's range (``1e999`` is refused). A number with a fraction or an
+    deep, every number within what a double holds in either direction and of at most 100 digits
+    (``1e999``, ``1e-99999999`` are refused: the models' rule, ``fits_number``). A number with a fraction or an
     exponent is the exact :class:`~decimal.Decimal` it wrote (``0.1`` is ``Decimal('0.1')``); a
     whole number is an int."""
     try:
@@ -239,7 +236,9 @@ def parse_json(body: bytes, max_depth: int) -> Any:
 
 
 def _check_tree(data: Any, max_depth: int) -> None:
-    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers in range.
+    """Walk ``data`` without recursion: containers no deeper than ``max_depth``, numbers within the
+    models' bounds (every number of every answer passes here, so none reaches a sum or an output that
+    a double could not hold: ``1e-99999999`` would be written out as 100 MB of digits).
     It builds no paths (it runs on every large answer); :func:`_locate` names the field of a failure."""
     stack: list[tuple[Any, int]] = [([data], 0)]
     while stack:
@@ -252,10 +251,16 @@ def _check_tree(data: Any, max_depth: int) -> None:
                 continue
             if kind is dict or kind is list:
                 stack.append((item, depth + 1))
-            elif (kind is Decimal and item.adjusted() >= _LARGEST_EXPONENT and abs(item) > _LARGEST_DECIMAL) or (
-                kind is int and not _SMALLEST_INT <= item <= _LARGEST_INT
-            ):
-                raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} is not a finite number")
+            elif (
+                kind is Decimal
+                # inline, the common case (fits_number decides the rest exactly): finite, well within
+                # a double's exponents, its text too short for over 100 digits
+                and not (item.is_finite() and -325 < item.adjusted() < 308 and len(str(item)) <= 100)
+                and not fits_number(item)
+            ) or (kind is int and not -SMALL_INT < item < SMALL_INT):
+                problem = number_problem(item)
+                if problem is not None:
+                    raise UnreadableJSON(f"field {_locate(data, item) or '(the body)'!r} {problem}")
 
 
 def _locate(data: Any, number: Any) -> str:
@@ -271,8 +276,3 @@ def _locate(data: Any, number: Any) -> str:
         elif type(value) is list:
             stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
     return ""
-
-
-#: Numbers beyond a float's range are refused. Below this decimal exponent a number is well within
-#: it, so the exact comparison is made only for the rare larger one.
-_LARGEST_EXPONENT = 308

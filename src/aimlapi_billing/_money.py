@@ -1,7 +1,8 @@
 """Money in the convenience layer: exact :class:`~decimal.Decimal` USD, and its one check.
 
 The generated models hold every JSON number as the ``Decimal`` it wrote (``0.1`` is
-``Decimal('0.1')``), so sums of API figures are exact. :func:`usd` is the one door through which a
+``Decimal('0.1')``), and sums of them are exact (:func:`add`, :func:`exact_sum`: no context
+rounds them). :func:`usd` is the one door through which a
 figure enters a computation: a model's field (built by the SDK, or by hand with an int or a float),
 or an amount a caller passes (a key's spending limit).
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from aimlapi_billing_client.types import number_problem
+
+from ._exact import add, exact_sum, subtract
 from ._exceptions import AIMLAPIError, ResponseValidationError
 
-__all__ = ["usd"]
+__all__ = ["add", "exact_sum", "subtract", "usd"]
 
 
 def usd(
@@ -33,4 +37,7 @@ def usd(
     if not amount.is_finite() or (at_least_zero and amount < 0):
         rule = "finite and 0 or more" if at_least_zero else "finite"
         raise error(f"{what} is {str(value)[:60]}: an amount of USD is {rule}")
+    problem = number_problem(amount)
+    if problem is not None:  # what a model refuses (a caller's Decimal('1e-99999'), say)
+        raise error(f"{what} {problem}")
     return amount

@@ -24,6 +24,7 @@ import aimlapi_billing
 from aimlapi_billing._cli import EXIT_CONFIGURATION, EXIT_USAGE, UsageError, build_parser, main
 from aimlapi_billing._cli._registry import COMMANDS
 
+from .cli.commands import cli_json
 from .conftest import API_KEY
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -66,7 +67,8 @@ def test_detail_table(fake_api: FakeAIMLAPI) -> None:
 def test_json_output_is_the_apis_json(fake_api: FakeAIMLAPI, command: str, path: str) -> None:
     code, out, _ = run(command, "--json", "--base-url", fake_api.url)
     assert code == 0
-    assert json.loads(out) == fake_api.canned[path]
+    schema = {"/v2/billing": "BillingResponse", "/v2/billing/detail": "BillingDetailResponse"}[path]
+    assert json.loads(out) == cli_json(fake_api.canned[path], schema)  # money as strings (docs/cli)
 
 
 def test_balance_json_keeps_every_field(fake_api: FakeAIMLAPI) -> None:
@@ -188,7 +190,7 @@ def test_console_script_and_module_run_against_the_server(fake_api: FakeAIMLAPI)
     for command in ([str(script)], [sys.executable, "-m", "aimlapi_billing"]):
         result = subprocess.run([*command, "summary", "--json"], capture_output=True, text=True, env=env, check=False)
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout) == BILLING
+        assert json.loads(result.stdout) == cli_json(BILLING, "BillingResponse")
     help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True).stdout
     assert "check" in help_text
     assert "AIML_API_KEY" in help_text
@@ -397,7 +399,7 @@ def test_every_help_ends_with_exit_codes_after_the_defaults() -> None:
         for option in ("--timeout", "--deadline", "--max-retries", "--base-url"):
             assert f"{option} " in text.split("defaults: ")[1]
         # One JSON rule, stated by every command that prints JSON, before its exit codes.
-        rule = "--json: money is a JSON number of the exact decimal the API wrote"
+        rule = "--json: money (and forecast's days) is a JSON string of the exact decimal the API wrote"
         if command and "--json" in text.split("defaults: ")[0]:
             assert rule in " ".join(text.split()), command
             assert text.index("--json: money") < text.index("exit codes"), command

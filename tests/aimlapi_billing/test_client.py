@@ -93,7 +93,7 @@ def test_detail_fields_are_typed(httpx_mock: HTTPXMock) -> None:
     assert detail.current_balance == Decimal("275.78")  # the JSON's digits, exactly
     assert type(detail.current_balance) is Decimal
     assert detail.user_id == 111
-    assert type(detail.user_id) is Decimal
+    assert type(detail.user_id) is int  # an identifier (spec/overlays/20-money-rules.yaml)
     assert detail.autotopup_settings.is_enabled is True
     assert detail.additional_properties == {"new_field": [1]}
 

@@ -209,4 +209,4 @@ def test_the_runway_in_the_forecast_comes_from_a_usd_balance(fake_api: FakeAIMLA
     in_currency(fake_api, " usd ")
     code, out, err = run("forecast", "--json", "--base-url", fake_api.url)
     assert (code, err) == (0, "")
-    assert '"balance_usd": 5000,' in out  # an exact JSON number, as every --json writes money
+    assert '"balance_usd": "5000",' in out  # a JSON string of the exact decimal, as every --json writes money

@@ -28,6 +28,7 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._cli import main
 
+from .cli.commands import cli_json
 from .conftest import API_KEY, BASE_URL
 
 URL = BASE_URL + "/v2/billing/transactions"
@@ -240,7 +241,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
 def test_cli_json_lines(fake_api: FakeAIMLAPI) -> None:
     code, out, _ = _run("transactions", "--json", "--page-size", "3", "--base-url", fake_api.url)
     assert code == 0
-    assert [json.loads(line) for line in out.splitlines()] == LEDGER
+    assert [json.loads(line) for line in out.splitlines()] == [cli_json(entry, "Transaction") for entry in LEDGER]
 
 
 def test_cli_csv_with_filters(fake_api: FakeAIMLAPI) -> None:

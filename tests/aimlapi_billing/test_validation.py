@@ -66,10 +66,12 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         )
     elif kind == "array":
         strategy = st.lists(from_schema(schema.get("items", {})), max_size=3)
-    elif kind == "number":
-        strategy = st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    elif kind == "number":  # a minimum (0: a spend, a cost) is the spec's
+        strategy = st.integers(min_value=schema.get("minimum")) | st.floats(
+            min_value=schema.get("minimum"), allow_nan=False, allow_infinity=False
+        )
     elif kind == "integer":
-        strategy = st.integers()
+        strategy = st.integers(min_value=schema.get("minimum"))
     elif kind == "boolean":
         strategy = st.booleans()
     elif kind == "string" and schema.get("format") == "date-time":

@@ -118,7 +118,7 @@ def test_past_the_limit_logs_answer_429_with_retry_after_until_the_window_slides
         started = time.monotonic()
         response = api.get(PATH, period="7d")
         assert response.status_code == 429
-        assert response.json()["statusCode"] == "429"
+        assert response.json()["statusCode"] == 429
         assert response.headers["retry-after"] == "1"
         # Another key has its own budget; the usage endpoints have none; a 401 is not counted.
         api.ok(PATH, CHATBOT_KEY, period="7d")

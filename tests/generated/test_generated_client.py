@@ -12,6 +12,7 @@ import pytest
 from aimlapi_billing_client import AuthenticatedClient
 from aimlapi_billing_client.api.billing import get_balance, get_billing, get_billing_detail
 from aimlapi_billing_client.models import BalanceResponse, BillingDetailResponse, BillingResponse, Error
+from aimlapi_billing_client.types import UNSET
 from fake_api_server import BALANCE, BILLING, DETAIL
 from pytest_httpx import HTTPXMock
 
@@ -87,6 +88,7 @@ def test_typed_fields_are_parsed(httpx_mock: HTTPXMock) -> None:
     "body",
     [
         {"message": "Rate limit", "path": "/v2/billing", "requestId": "r-1", "statusCode": "429", "timestamp": "t"},
+        {"message": "Rate limit", "path": "/v2/billing", "requestId": "r-3", "statusCode": 429, "timestamp": "t"},
         {
             "title": "Unauthorized",
             "status": 401,
@@ -97,7 +99,7 @@ def test_typed_fields_are_parsed(httpx_mock: HTTPXMock) -> None:
             "error": {"name": "AuthError", "message": "Invalid key"},
         },
     ],
-    ids=["documented-shape", "problem-json-shape"],
+    ids=["documented-shape", "served-shape", "problem-json-shape"],
 )
 def test_both_vendor_error_shapes_parse_into_error(httpx_mock: HTTPXMock, body: dict[str, Any]) -> None:
     httpx_mock.add_response(
@@ -110,4 +112,7 @@ def test_both_vendor_error_shapes_parse_into_error(httpx_mock: HTTPXMock, body: 
         response = get_billing.sync_detailed(client=client)
     assert isinstance(response.parsed, Error)
     assert response.parsed.request_id == body["requestId"]
-    assert response.parsed.to_dict() == body
+    # The pages write statusCode as the string "429", servers send 429: either is the integer.
+    expected = {**body, "statusCode": 429} if "statusCode" in body else body
+    assert response.parsed.to_dict() == expected
+    assert response.parsed.status_code == (429 if "statusCode" in body else UNSET)

@@ -147,4 +147,6 @@ def test_documented_error_responses_are_added_and_the_vendors_own_kept(
     assert set(unauthorized["content"]) == {"application/json", "application/problem+json"}
     error = fragment["components"]["schemas"]["Error"]
     assert "required" not in error  # both vendor shapes must parse
-    assert error["properties"]["statusCode"]["type"] == "string"
+    # The pages write "429", servers send 429: an integer, a string of digits accepted.
+    assert error["properties"]["statusCode"]["type"] == "integer"
+    assert error["properties"]["statusCode"]["x-aimlapi-digits-accepted"] is True

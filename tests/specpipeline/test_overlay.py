@@ -105,6 +105,21 @@ def test_the_committed_overlays_give_the_model_endpoints_what_their_docs_pages_s
     assert applied["30-model-metrics-repeatable-aliases.yaml"] == 2
 
 
+def test_the_committed_money_overlay_states_the_rules_the_models_check() -> None:
+    editorial = load_editorial(ROOT / "spec" / "editorial.yaml")
+    fragments = load_fragments(ROOT / "spec" / "fragments")
+    result = build_document(fragments, editorial, load_overlays(ROOT / "spec" / "overlays"))
+    schemas = result.document["components"]["schemas"]
+    with_usage = [name for name, schema in schemas.items() if "monthly_usage" in schema.get("properties", {})]
+    assert sorted(with_usage) == ["ApiKey", "CreatedApiKey", "LatestApiKey", "ReplacedApiKey"]
+    assert all(schemas[name]["properties"]["monthly_usage"]["minimum"] == 0 for name in with_usage)
+    assert schemas["TransactionAmount"]["properties"]["usd"]["minimum"] == 0
+    assert schemas["CreatedApiKey"]["properties"]["key"]["format"] == "password"
+    assert schemas["BillingDetailResponse"]["properties"]["user_id"]["type"] == "integer"
+    money = [r for r in result.report.repairs if r.rule == "overlay" and r.file.endswith("20-money-rules.yaml")]
+    assert len(money) == 7
+
+
 def test_a_fragment_overlay_repairs_what_would_be_quarantined(tmp_path: Path) -> None:
     """The vendor publishes DELETE /v1/keys with a path parameter: the overlay says where it goes."""
     editorial = load_editorial(ROOT / "spec" / "editorial.yaml")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any, Self, TypeVar
 
 from ..types import (
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -52,7 +53,27 @@ class AutoTopupSettings(Model):
         currency: str | Unset = UNSET,
     ) -> None:
         self.is_enabled = is_enabled
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
+            threshold = Decimal(threshold)
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            threshold = as_number(threshold, "threshold", False, True)
+
         self.threshold = threshold
+        if type(amount) is int and -SMALL_INT < amount < SMALL_INT:
+            amount = Decimal(amount)
+        elif (
+            type(amount) is not Decimal
+            or not amount.is_finite()
+            or not -325 < amount.adjusted() < 308
+            or len(str(amount)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            amount = as_number(amount, "amount", False, True)
+
         self.amount = amount
         self.currency = currency
         self.additional_properties = {}
@@ -92,15 +113,25 @@ class AutoTopupSettings(Model):
             is_enabled = as_boolean(is_enabled, "is_enabled", False, True)
 
         threshold = d.pop("threshold", UNSET)
-        if type(threshold) is int:
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not threshold.is_finite():
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         amount = d.pop("amount", UNSET)
-        if type(amount) is int:
+        if type(amount) is int and -SMALL_INT < amount < SMALL_INT:
             amount = Decimal(amount)
-        elif type(amount) is not Decimal or not amount.is_finite():
+        elif (
+            type(amount) is not Decimal
+            or not amount.is_finite()
+            or not -325 < amount.adjusted() < 308
+            or len(str(amount)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             amount = as_number(amount, "amount", False, True)
 
         currency = d.pop("currency", UNSET)

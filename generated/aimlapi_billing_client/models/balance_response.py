@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_boolean,
     as_datetime,
@@ -65,8 +66,33 @@ class BalanceResponse(Model):
         status: str,
         status_explanation: str,
     ) -> None:
+        if type(balance) is int and -SMALL_INT < balance < SMALL_INT:
+            balance = Decimal(balance)
+        elif (
+            type(balance) is not Decimal
+            or not balance.is_finite()
+            or not -325 < balance.adjusted() < 308
+            or len(str(balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            balance = as_number(balance, "balance", False)
+
         self.balance = balance
         self.low_balance = low_balance
+        if (
+            type(low_balance_threshold) is int
+            and -SMALL_INT < low_balance_threshold < SMALL_INT
+        ):
+            low_balance_threshold = Decimal(low_balance_threshold)
+        elif (
+            type(low_balance_threshold) is not Decimal
+            or not low_balance_threshold.is_finite()
+            or not -325 < low_balance_threshold.adjusted() < 308
+            or len(str(low_balance_threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            low_balance_threshold = as_number(
+                low_balance_threshold, "lowBalanceThreshold", False
+            )
+
         self.low_balance_threshold = low_balance_threshold
         self.last_updated = last_updated
         self.auto_debit_status = auto_debit_status
@@ -113,9 +139,14 @@ class BalanceResponse(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         balance = d.pop("balance", MISSING)
-        if type(balance) is int:
+        if type(balance) is int and -SMALL_INT < balance < SMALL_INT:
             balance = Decimal(balance)
-        elif type(balance) is not Decimal or not balance.is_finite():
+        elif (
+            type(balance) is not Decimal
+            or not balance.is_finite()
+            or not -325 < balance.adjusted() < 308
+            or len(str(balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             balance = as_number(balance, "balance", False)
 
         low_balance = d.pop("lowBalance", MISSING)
@@ -123,12 +154,17 @@ class BalanceResponse(Model):
             low_balance = as_boolean(low_balance, "lowBalance", False)
 
         low_balance_threshold = d.pop("lowBalanceThreshold", MISSING)
-        if type(low_balance_threshold) is int:
+        if (
+            type(low_balance_threshold) is int
+            and -SMALL_INT < low_balance_threshold < SMALL_INT
+        ):
             low_balance_threshold = Decimal(low_balance_threshold)
         elif (
             type(low_balance_threshold) is not Decimal
             or not low_balance_threshold.is_finite()
-        ):
+            or not -325 < low_balance_threshold.adjusted() < 308
+            or len(str(low_balance_threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             low_balance_threshold = as_number(
                 low_balance_threshold, "lowBalanceThreshold", False
             )

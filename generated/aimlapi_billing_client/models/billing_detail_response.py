@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     SchemaError,
+    as_integer,
     as_model,
     as_number,
     as_object,
@@ -38,7 +40,7 @@ class BillingDetailResponse(Model):
         "autotopup_settings",
     )
 
-    user_id: Decimal
+    user_id: int
     """ User ID. """
     email: str
     """ User email. """
@@ -52,7 +54,7 @@ class BillingDetailResponse(Model):
 
     def __init__(
         self,
-        user_id: Decimal,
+        user_id: int,
         email: str,
         current_balance: Decimal,
         currency: str,
@@ -60,6 +62,16 @@ class BillingDetailResponse(Model):
     ) -> None:
         self.user_id = user_id
         self.email = email
+        if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
+            current_balance = Decimal(current_balance)
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            current_balance = as_number(current_balance, "current_balance", False)
+
         self.current_balance = current_balance
         self.currency = currency
         self.autotopup_settings = autotopup_settings
@@ -98,19 +110,22 @@ class BillingDetailResponse(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         user_id = d.pop("user_id", MISSING)
-        if type(user_id) is int:
-            user_id = Decimal(user_id)
-        elif type(user_id) is not Decimal or not user_id.is_finite():
-            user_id = as_number(user_id, "user_id", False)
+        if type(user_id) is not int:
+            user_id = as_integer(user_id, "user_id", False)
 
         email = d.pop("email", MISSING)
         if type(email) is not str:
             email = as_string(email, "email", False)
 
         current_balance = d.pop("current_balance", MISSING)
-        if type(current_balance) is int:
+        if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
             current_balance = Decimal(current_balance)
-        elif type(current_balance) is not Decimal or not current_balance.is_finite():
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             current_balance = as_number(current_balance, "current_balance", False)
 
         currency = d.pop("currency", MISSING)

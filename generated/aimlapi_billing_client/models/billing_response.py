@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_number,
     as_object,
@@ -33,6 +34,16 @@ class BillingResponse(Model):
         current_balance: Decimal,
         currency: str,
     ) -> None:
+        if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
+            current_balance = Decimal(current_balance)
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            current_balance = as_number(current_balance, "current_balance", False)
+
         self.current_balance = current_balance
         self.currency = currency
         self.additional_properties = {}
@@ -61,9 +72,14 @@ class BillingResponse(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         current_balance = d.pop("current_balance", MISSING)
-        if type(current_balance) is int:
+        if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
             current_balance = Decimal(current_balance)
-        elif type(current_balance) is not Decimal or not current_balance.is_finite():
+        elif (
+            type(current_balance) is not Decimal
+            or not current_balance.is_finite()
+            or not -325 < current_balance.adjusted() < 308
+            or len(str(current_balance)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             current_balance = as_number(current_balance, "current_balance", False)
 
         currency = d.pop("currency", MISSING)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from ..models.key_scope import KeyScope
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     SchemaError,
@@ -20,6 +21,7 @@ from ..types import (
     as_number,
     as_object,
     as_string,
+    below_minimum,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ class CreatedApiKey(Model):
         "name",
         "limit",
     )
+    #: Fields the repr shows masked (``format: password`` in the spec): a full API key.
+    __secret_fields__ = ("key",)
 
     disabled: bool
     """ Indicates whether the key is disabled. """
@@ -92,6 +96,18 @@ class CreatedApiKey(Model):
         self.scopes = scopes
         self.created_at = created_at
         self.updated_at = updated_at
+        if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
+            monthly_usage = Decimal(monthly_usage)
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+        if type(monthly_usage) is Decimal and monthly_usage < 0:
+            below_minimum(monthly_usage, "monthly_usage", "0")
+
         self.monthly_usage = monthly_usage
         self.key = key
         self.name = name
@@ -178,10 +194,17 @@ class CreatedApiKey(Model):
         updated_at = as_datetime(updated_at, "updated_at", False)
 
         monthly_usage = d.pop("monthly_usage", MISSING)
-        if type(monthly_usage) is int:
+        if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
             monthly_usage = Decimal(monthly_usage)
-        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+        if type(monthly_usage) is Decimal and monthly_usage < 0:
+            below_minimum(monthly_usage, "monthly_usage", "0")
 
         key = d.pop("key", MISSING)
         if type(key) is not str:

@@ -9,6 +9,7 @@ from ..types import (
     SchemaError,
     Unset,
     as_integer,
+    as_integer_or_digits,
     as_model,
     as_object,
     as_string,
@@ -54,8 +55,9 @@ class Error(Model):
     """ The request path. """
     request_id: str | Unset
     """ The request's id, for support requests. """
-    status_code: str | Unset
-    """ The HTTP status code, as a string. """
+    status_code: int | Unset
+    """ The HTTP status code (an integer; the vendor's pages write it as a string of digits, "429", which reads as
+    the integer). """
     timestamp: str | Unset
     """ When the error happened (ISO 8601). """
     title: str | Unset
@@ -73,7 +75,7 @@ class Error(Model):
         message: str | Unset = UNSET,
         path: str | Unset = UNSET,
         request_id: str | Unset = UNSET,
-        status_code: str | Unset = UNSET,
+        status_code: int | Unset = UNSET,
         timestamp: str | Unset = UNSET,
         title: str | Unset = UNSET,
         status: int | Unset = UNSET,
@@ -156,8 +158,8 @@ class Error(Model):
             request_id = as_string(request_id, "requestId", False, True)
 
         status_code = d.pop("statusCode", UNSET)
-        if type(status_code) is not str:
-            status_code = as_string(status_code, "statusCode", False, True)
+        if type(status_code) is not int:
+            status_code = as_integer_or_digits(status_code, "statusCode", False, True)
 
         timestamp = d.pop("timestamp", UNSET)
         if type(timestamp) is not str:

@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 
 from ..models.key_limit_retention import KeyLimitRetention
 from ..types import (
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -37,6 +38,16 @@ class KeyLimit(Model):
         threshold: Decimal | Unset = UNSET,
     ) -> None:
         self.retention = retention
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
+            threshold = Decimal(threshold)
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            threshold = as_number(threshold, "threshold", False, True)
+
         self.threshold = threshold
         self.additional_properties = {}
 
@@ -68,9 +79,14 @@ class KeyLimit(Model):
         retention = as_enum(KeyLimitRetention, retention, "retention", False, True)
 
         threshold = d.pop("threshold", UNSET)
-        if type(threshold) is int:
+        if type(threshold) is int and -SMALL_INT < threshold < SMALL_INT:
             threshold = Decimal(threshold)
-        elif type(threshold) is not Decimal or not threshold.is_finite():
+        elif (
+            type(threshold) is not Decimal
+            or not threshold.is_finite()
+            or not -325 < threshold.adjusted() < 308
+            or len(str(threshold)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
 
         instance_ = cls.__new__(cls)

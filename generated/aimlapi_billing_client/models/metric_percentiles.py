@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_number,
     as_object,
@@ -38,9 +39,49 @@ class MetricPercentiles(Model):
         p90: Decimal,
         p99: Decimal,
     ) -> None:
+        if type(p50) is int and -SMALL_INT < p50 < SMALL_INT:
+            p50 = Decimal(p50)
+        elif (
+            type(p50) is not Decimal
+            or not p50.is_finite()
+            or not -325 < p50.adjusted() < 308
+            or len(str(p50)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            p50 = as_number(p50, "p50", False)
+
         self.p50 = p50
+        if type(p75) is int and -SMALL_INT < p75 < SMALL_INT:
+            p75 = Decimal(p75)
+        elif (
+            type(p75) is not Decimal
+            or not p75.is_finite()
+            or not -325 < p75.adjusted() < 308
+            or len(str(p75)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            p75 = as_number(p75, "p75", False)
+
         self.p75 = p75
+        if type(p90) is int and -SMALL_INT < p90 < SMALL_INT:
+            p90 = Decimal(p90)
+        elif (
+            type(p90) is not Decimal
+            or not p90.is_finite()
+            or not -325 < p90.adjusted() < 308
+            or len(str(p90)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            p90 = as_number(p90, "p90", False)
+
         self.p90 = p90
+        if type(p99) is int and -SMALL_INT < p99 < SMALL_INT:
+            p99 = Decimal(p99)
+        elif (
+            type(p99) is not Decimal
+            or not p99.is_finite()
+            or not -325 < p99.adjusted() < 308
+            or len(str(p99)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            p99 = as_number(p99, "p99", False)
+
         self.p99 = p99
         self.additional_properties = {}
 
@@ -74,27 +115,47 @@ class MetricPercentiles(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         p50 = d.pop("p50", MISSING)
-        if type(p50) is int:
+        if type(p50) is int and -SMALL_INT < p50 < SMALL_INT:
             p50 = Decimal(p50)
-        elif type(p50) is not Decimal or not p50.is_finite():
+        elif (
+            type(p50) is not Decimal
+            or not p50.is_finite()
+            or not -325 < p50.adjusted() < 308
+            or len(str(p50)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             p50 = as_number(p50, "p50", False)
 
         p75 = d.pop("p75", MISSING)
-        if type(p75) is int:
+        if type(p75) is int and -SMALL_INT < p75 < SMALL_INT:
             p75 = Decimal(p75)
-        elif type(p75) is not Decimal or not p75.is_finite():
+        elif (
+            type(p75) is not Decimal
+            or not p75.is_finite()
+            or not -325 < p75.adjusted() < 308
+            or len(str(p75)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             p75 = as_number(p75, "p75", False)
 
         p90 = d.pop("p90", MISSING)
-        if type(p90) is int:
+        if type(p90) is int and -SMALL_INT < p90 < SMALL_INT:
             p90 = Decimal(p90)
-        elif type(p90) is not Decimal or not p90.is_finite():
+        elif (
+            type(p90) is not Decimal
+            or not p90.is_finite()
+            or not -325 < p90.adjusted() < 308
+            or len(str(p90)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             p90 = as_number(p90, "p90", False)
 
         p99 = d.pop("p99", MISSING)
-        if type(p99) is int:
+        if type(p99) is int and -SMALL_INT < p99 < SMALL_INT:
             p99 = Decimal(p99)
-        elif type(p99) is not Decimal or not p99.is_finite():
+        elif (
+            type(p99) is not Decimal
+            or not p99.is_finite()
+            or not -325 < p99.adjusted() < 308
+            or len(str(p99)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             p99 = as_number(p99, "p99", False)
 
         instance_ = cls.__new__(cls)

@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_number,
@@ -39,6 +40,16 @@ class ModelUsage(Model):
         requests: int,
     ) -> None:
         self.model = model
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.requests = requests
         self.additional_properties = {}
@@ -74,9 +85,14 @@ class ModelUsage(Model):
             model = as_string(model, "model", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             spend = as_number(spend, "spend", False)
 
         requests = d.pop("requests", MISSING)

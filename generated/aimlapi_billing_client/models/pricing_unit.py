@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -46,7 +47,27 @@ class PricingUnit(Model):
         measure: str | Unset = UNSET,
     ) -> None:
         self.name = name
+        if type(price) is int and -SMALL_INT < price < SMALL_INT:
+            price = Decimal(price)
+        elif (
+            type(price) is not Decimal
+            or not price.is_finite()
+            or not -325 < price.adjusted() < 308
+            or len(str(price)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            price = as_number(price, "price", False)
+
         self.price = price
+        if type(per) is int and -SMALL_INT < per < SMALL_INT:
+            per = Decimal(per)
+        elif (
+            type(per) is not Decimal
+            or not per.is_finite()
+            or not -325 < per.adjusted() < 308
+            or len(str(per)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            per = as_number(per, "per", False)
+
         self.per = per
         self.measure = measure
         self.additional_properties = {}
@@ -86,15 +107,25 @@ class PricingUnit(Model):
             name = as_string(name, "name", False)
 
         price = d.pop("price", MISSING)
-        if type(price) is int:
+        if type(price) is int and -SMALL_INT < price < SMALL_INT:
             price = Decimal(price)
-        elif type(price) is not Decimal or not price.is_finite():
+        elif (
+            type(price) is not Decimal
+            or not price.is_finite()
+            or not -325 < price.adjusted() < 308
+            or len(str(price)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             price = as_number(price, "price", False)
 
         per = d.pop("per", MISSING)
-        if type(per) is int:
+        if type(per) is int and -SMALL_INT < per < SMALL_INT:
             per = Decimal(per)
-        elif type(per) is not Decimal or not per.is_finite():
+        elif (
+            type(per) is not Decimal
+            or not per.is_finite()
+            or not -325 < per.adjusted() < 308
+            or len(str(per)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             per = as_number(per, "per", False)
 
         measure = d.pop("measure", UNSET)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     SchemaError,
     as_model,
@@ -50,8 +51,28 @@ class PricingVariant(Model):
         per: Decimal,
     ) -> None:
         self.when = when
+        if type(price) is int and -SMALL_INT < price < SMALL_INT:
+            price = Decimal(price)
+        elif (
+            type(price) is not Decimal
+            or not price.is_finite()
+            or not -325 < price.adjusted() < 308
+            or len(str(price)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            price = as_number(price, "price", False)
+
         self.price = price
         self.unit = unit
+        if type(per) is int and -SMALL_INT < per < SMALL_INT:
+            per = Decimal(per)
+        elif (
+            type(per) is not Decimal
+            or not per.is_finite()
+            or not -325 < per.adjusted() < 308
+            or len(str(per)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            per = as_number(per, "per", False)
+
         self.per = per
         self.additional_properties = {}
 
@@ -94,9 +115,14 @@ class PricingVariant(Model):
             when = as_model(PricingVariantWhen, when, "when", False)
 
         price = d.pop("price", MISSING)
-        if type(price) is int:
+        if type(price) is int and -SMALL_INT < price < SMALL_INT:
             price = Decimal(price)
-        elif type(price) is not Decimal or not price.is_finite():
+        elif (
+            type(price) is not Decimal
+            or not price.is_finite()
+            or not -325 < price.adjusted() < 308
+            or len(str(price)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             price = as_number(price, "price", False)
 
         unit = d.pop("unit", MISSING)
@@ -104,9 +130,14 @@ class PricingVariant(Model):
             unit = as_string(unit, "unit", False)
 
         per = d.pop("per", MISSING)
-        if type(per) is int:
+        if type(per) is int and -SMALL_INT < per < SMALL_INT:
             per = Decimal(per)
-        elif type(per) is not Decimal or not per.is_finite():
+        elif (
+            type(per) is not Decimal
+            or not per.is_finite()
+            or not -325 < per.adjusted() < 308
+            or len(str(per)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             per = as_number(per, "per", False)
 
         instance_ = cls.__new__(cls)

@@ -5,7 +5,9 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     Model,
+    as_map,
     as_object,
+    as_string,
 )
 
 T = TypeVar("T", bound="PricingVariantWhen")
@@ -45,7 +47,7 @@ class PricingVariantWhen(Model):
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         instance_ = cls.__new__(cls)
 
-        instance_.additional_properties = d
+        instance_.additional_properties = as_map(d, as_string)
         return instance_
 
     @property

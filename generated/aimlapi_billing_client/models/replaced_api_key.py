@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     SchemaError,
@@ -18,6 +19,7 @@ from ..types import (
     as_number,
     as_object,
     as_string,
+    below_minimum,
 )
 
 if TYPE_CHECKING:
@@ -84,6 +86,18 @@ class ReplacedApiKey(Model):
         self.disabled = disabled
         self.created_at = created_at
         self.updated_at = updated_at
+        if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
+            monthly_usage = Decimal(monthly_usage)
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+        if type(monthly_usage) is Decimal and monthly_usage < 0:
+            below_minimum(monthly_usage, "monthly_usage", "0")
+
         self.monthly_usage = monthly_usage
         self.name = name
         self.scopes = scopes
@@ -166,10 +180,17 @@ class ReplacedApiKey(Model):
         updated_at = as_datetime(updated_at, "updated_at", False)
 
         monthly_usage = d.pop("monthly_usage", MISSING)
-        if type(monthly_usage) is int:
+        if type(monthly_usage) is int and -SMALL_INT < monthly_usage < SMALL_INT:
             monthly_usage = Decimal(monthly_usage)
-        elif type(monthly_usage) is not Decimal or not monthly_usage.is_finite():
+        elif (
+            type(monthly_usage) is not Decimal
+            or not monthly_usage.is_finite()
+            or not -325 < monthly_usage.adjusted() < 308
+            or len(str(monthly_usage)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             monthly_usage = as_number(monthly_usage, "monthly_usage", False)
+        if type(monthly_usage) is Decimal and monthly_usage < 0:
+            below_minimum(monthly_usage, "monthly_usage", "0")
 
         name = d.pop("name", UNSET)
         if type(name) is not str:

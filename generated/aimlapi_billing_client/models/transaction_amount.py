@@ -6,10 +6,12 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_number,
     as_object,
+    below_minimum,
 )
 
 T = TypeVar("T", bound="TransactionAmount")
@@ -33,6 +35,18 @@ class TransactionAmount(Model):
         usd: Decimal,
         credits_: int,
     ) -> None:
+        if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
+            usd = Decimal(usd)
+        elif (
+            type(usd) is not Decimal
+            or not usd.is_finite()
+            or not -325 < usd.adjusted() < 308
+            or len(str(usd)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            usd = as_number(usd, "usd", False)
+        if type(usd) is Decimal and usd < 0:
+            below_minimum(usd, "usd", "0")
+
         self.usd = usd
         self.credits_ = credits_
         self.additional_properties = {}
@@ -61,10 +75,17 @@ class TransactionAmount(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         usd = d.pop("usd", MISSING)
-        if type(usd) is int:
+        if type(usd) is int and -SMALL_INT < usd < SMALL_INT:
             usd = Decimal(usd)
-        elif type(usd) is not Decimal or not usd.is_finite():
+        elif (
+            type(usd) is not Decimal
+            or not usd.is_finite()
+            or not -325 < usd.adjusted() < 308
+            or len(str(usd)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             usd = as_number(usd, "usd", False)
+        if type(usd) is Decimal and usd < 0:
+            below_minimum(usd, "usd", "0")
 
         credits_ = d.pop("credits", MISSING)
         if type(credits_) is not int:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -81,6 +82,16 @@ class UsageDetailResponse(Model):
         self.api_key_prefix = api_key_prefix
         self.start = start
         self.end = end
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.currency = currency
         self.requests = requests
@@ -152,9 +163,14 @@ class UsageDetailResponse(Model):
             end = as_string(end, "end", False)
 
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             spend = as_number(spend, "spend", False)
 
         currency = d.pop("currency", MISSING)

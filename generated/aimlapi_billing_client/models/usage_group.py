@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     SchemaError,
@@ -55,6 +56,16 @@ class UsageGroup(Model):
         day: str | Unset = UNSET,
         model: str | Unset = UNSET,
     ) -> None:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
+            spend = Decimal(spend)
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
+            spend = as_number(spend, "spend", False)
+
         self.spend = spend
         self.tokens = tokens
         self.requests = requests
@@ -97,9 +108,14 @@ class UsageGroup(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         spend = d.pop("spend", MISSING)
-        if type(spend) is int:
+        if type(spend) is int and -SMALL_INT < spend < SMALL_INT:
             spend = Decimal(spend)
-        elif type(spend) is not Decimal or not spend.is_finite():
+        elif (
+            type(spend) is not Decimal
+            or not spend.is_finite()
+            or not -325 < spend.adjusted() < 308
+            or len(str(spend)) > 100
+        ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             spend = as_number(spend, "spend", False)
 
         tokens = d.pop("tokens", MISSING)

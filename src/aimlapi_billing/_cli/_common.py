@@ -97,11 +97,39 @@ def first_fetched(rows: Iterable[T]) -> tuple[bool, Iterator[T]]:
 
 def json_output(data: Any, *, lines: bool = False, ensure_ascii: bool = True) -> str:
     """The JSON every command writes (``--json``), without the final newline: indented, or with
-    ``lines`` one compact line (JSON Lines). Money, a ``Decimal``, is a JSON number of its exact
-    digits, never through a float: ``12.5``, ``0.000105``, a sum of many digits whole."""
-    from aimlapi_billing_client.types import json_text
+    ``lines`` one compact line (JSON Lines). Money, every ``Decimal``, is a JSON string of its exact
+    plain digits (:func:`decimal_text`: ``"12.5"``, ``"0.000105"``), so no reader's float rounds
+    it; counts stay JSON integers."""
+    import json
 
-    return json_text(data, indent=None if lines else 2, ensure_ascii=ensure_ascii)
+    separators = (",", ":") if lines else (",", ": ")
+    return json.dumps(
+        data,
+        default=_json_decimal,
+        indent=None if lines else 2,
+        separators=separators,
+        ensure_ascii=ensure_ascii,
+        allow_nan=False,
+    )
+
+
+def _json_decimal(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def decimal_text(value: Decimal) -> str:
+    """The one way a ``Decimal`` is written in JSON output: its exact value, positional (never an
+    exponent: ``1E+2`` is ``100``, ``1E-7`` is ``0.0000001``), without trailing zeros in the fraction
+    (``12.50`` and ``0.00`` are ``12.5`` and ``0``, however the API or a sum wrote them), never ``-0``.
+    Every number read is bounded (a double's range, 100 significant digits), so the text is short."""
+    if not value.is_finite():
+        raise ValueError(f"{value!r} is not a number JSON can hold")
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def table(rows: Sequence[tuple[str, str]]) -> str:
@@ -111,8 +139,10 @@ def table(rows: Sequence[tuple[str, str]]) -> str:
 
 
 def usd(amount: Any) -> str:
-    """``1,234.50 USD`` for a float or a Decimal."""
-    return f"{amount:,.2f} USD"
+    """``1,234.50 USD`` for a float or a Decimal; never ``-0.00`` (a negative zero, or a negative
+    amount that rounds to zero, is ``0.00``)."""
+    text = f"{amount:,.2f}"
+    return f"{text[1:] if text == '-0.00' else text} USD"
 
 
 def plain_number(value: Decimal) -> str:

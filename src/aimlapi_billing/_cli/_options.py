@@ -43,9 +43,12 @@ EXIT_CODES_TEXT = (
     "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
     "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
-    "6 the API's answer was not usable (not JSON, a number that is not finite, too large, too deep, "
+    "6 the API's answer was not usable (not JSON, a number that is not finite, beyond a double's range either "
+    "way (1e999, 1e-400) or of over 100 significant digits, too large, too deep, "
     "not the schema, an amount in a currency other than USD, pages that never end); 1 only for a bug."
 )
+#: How the exit-code paragraphs of a ``--help`` begin (they end it).
+_EXIT_CODE_HEADS = ("exit codes", "plugins' exit codes")
 #: Where a command's auto top-up figure comes from, printed beside it: the two endpoints may disagree.
 CURRENT_AUTOTOPUP = "GET /v2/billing/detail"
 LEGACY_AUTOTOPUP = "the legacy flag of GET /v1/billing/balance; `detail` shows the current setting"
@@ -64,8 +67,9 @@ CHECK_EXIT_CODES_TEXT = (
 )
 #: The one JSON rule of every command that prints JSON (``--json``), in its ``--help``.
 JSON_MONEY_TEXT = (
-    "--json: money is a JSON number of the exact decimal the API wrote (or of the exact sum), never "
-    "rounded through a float: 12.5, 0.000105; the same in every command."
+    "--json: money (and forecast's days) is a JSON string of the exact decimal the API wrote (or of the exact "
+    'sum): "12.5", "0.000105", never an exponent, no trailing zeros after the point, never "-0"; counts are '
+    "JSON integers; the same in every command."
 )
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
@@ -121,8 +125,12 @@ def add_epilog(parser: argparse.ArgumentParser, text: str, *, before_exit_codes:
     command's own ``exit codes of ...``), or ``before_exit_codes`` (its own rules; the exit codes stay last)."""
     wrapped = _wrap(text)
     if before_exit_codes and parser.epilog:
-        head, _, exit_codes = parser.epilog.rpartition("\n\n")
-        parser.epilog = f"{head}\n\n{wrapped}\n\n{exit_codes}".lstrip()
+        # Before the first exit-code paragraph (a command may add its own after the common one).
+        paragraphs = parser.epilog.split("\n\n")
+        first = next(
+            (n for n, paragraph in enumerate(paragraphs) if paragraph.startswith(_EXIT_CODE_HEADS)), len(paragraphs) - 1
+        )
+        parser.epilog = "\n\n".join([*paragraphs[:first], wrapped, *paragraphs[first:]]).lstrip()
     else:
         parser.epilog = f"{parser.epilog or ''}\n\n{wrapped}".lstrip()
 

@@ -9,6 +9,10 @@ A bare number ``N`` means what each option has always documented: for the balanc
 (alert above N, or below 0), because the balance alerts when it runs low; for a key's percentage of
 its limit, the guidelines' own ``0:N``. Performance data always carries the range in the
 guidelines' syntax, so a bare ``100`` for the balance is written ``100:``.
+
+Amounts of USD are exact ``Decimal`` end to end (``exact``): ``-c 0.1`` is the decimal 0.1, compared
+with the exact balance, so a balance of exactly 0.1 is not below it (a float's 0.1 is
+0.1000000000000000055…, and the balance was). Days and percentages stay floats.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import argparse
 import itertools
 import math
 from collections.abc import Callable
-from typing import NamedTuple
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from .._config import PLAIN_DECIMAL
 from ._common import bounded, threshold_text
@@ -28,11 +33,11 @@ SYNTAX = "N, N:, ~:N, N:M or @N:M"
 class Range(NamedTuple):
     """Alert outside ``start`` to ``end`` (both included), or inside with ``inside`` (``@``)."""
 
-    start: float  # -inf for "~"
-    end: float  # +inf when the range gives no end
+    start: Decimal | float  # -inf for "~"
+    end: Decimal | float  # +inf when the range gives no end
     inside: bool = False
 
-    def alerts(self, value: float) -> bool:
+    def alerts(self, value: Decimal | float) -> bool:
         within = self.start <= value <= self.end
         return within if self.inside else not within
 
@@ -46,15 +51,19 @@ class Range(NamedTuple):
         return f"@{body}" if self.inside else body
 
 
-def threshold(kind: str, low: float, high: float, *, bare_is_below: bool) -> Callable[[str], Range]:
+def threshold(
+    kind: str, low: float, high: float, *, bare_is_below: bool, exact: bool = False
+) -> Callable[[str], Range]:
     """An argparse type: a range whose numbers are ``kind`` from ``low`` to ``high``; a bare number is
-    "alert below N" with ``bare_is_below``, else the guidelines' ``0:N``."""
+    "alert below N" with ``bare_is_below``, else the guidelines' ``0:N``. ``exact``: the numbers are
+    the ``Decimal`` written (amounts of USD), else floats."""
+    zero: Decimal | float = Decimal(0) if exact else 0.0
 
-    def number(token: str, text: str) -> float:
+    def number(token: str, text: str) -> Decimal | float:
         # As the guidelines' examples write numbers: no 1e2, nan, 0x10, 1_0, spaces or other scripts' digits.
         if not PLAIN_DECIMAL.fullmatch(token):
             raise argparse.ArgumentTypeError(f"not {kind} or a range ({SYNTAX}): {text!r}")
-        value = float(token)
+        value = Decimal(token) if exact else float(token)
         if not low <= value <= high:  # 400 nines read as infinity: out of bounds too
             raise argparse.ArgumentTypeError(
                 f"must be {kind} from {threshold_text(low)} to {threshold_text(high)}, not {text!r}"
@@ -68,12 +77,12 @@ def threshold(kind: str, low: float, high: float, *, bare_is_below: bool) -> Cal
             start_text, _, end_text = body.partition(":")
             if not start_text and not end_text:  # ":" alone bounds nothing
                 raise argparse.ArgumentTypeError(f"not {kind} or a range ({SYNTAX}): {text!r}")
-            start = -math.inf if start_text == "~" else 0.0 if start_text == "" else number(start_text, text)
+            start = -math.inf if start_text == "~" else zero if start_text == "" else number(start_text, text)
             end = math.inf if end_text == "" else number(end_text, text)
         elif bare_is_below:
             start, end = number(body, text), math.inf
         else:
-            start, end = 0.0, number(body, text)
+            start, end = zero, number(body, text)
         if start > end:
             raise argparse.ArgumentTypeError(f"the range starts above its end: {text!r}")
         if start == -math.inf and end == math.inf:
@@ -105,15 +114,18 @@ def swapped(
     return None
 
 
-def _probes(ends: tuple[float, ...], lowest: float) -> list[float]:
-    """One value of each stretch on which ranges with these ``ends`` cannot change their minds, from ``lowest`` up."""
-    points = sorted({end for end in ends if math.isfinite(end)}) or [0.0]  # [0.0]: two ranges built by hand
+def _probes(ends: tuple[Decimal | float, ...], lowest: float) -> list[Decimal | float]:
+    """One value of each stretch on which ranges with these ``ends`` cannot change their minds, from ``lowest`` up
+    (exact ``Decimal`` values when any end is one: an amount of USD)."""
+    kind: type[Decimal] | type[float] = Decimal if any(isinstance(end, Decimal) for end in ends) else float
+    # [0]: two ranges built by hand, with no finite end
+    points: list[Any] = sorted({kind(end) for end in ends if math.isfinite(end)}) or [kind(0)]
     between = [low + (high - low) / 2 for low, high in itertools.pairwise(points)]
     # The thresholds' bounds (10^12) keep "one beyond" exact in a float.
     return [value for value in [points[0] - 1, *points, *between, points[-1] + 1] if value >= lowest]
 
 
-def state(value: float, warning: Range | None, critical: Range | None) -> int:
+def state(value: Decimal | float, warning: Range | None, critical: Range | None) -> int:
     """0 OK, 1 WARNING, 2 CRITICAL for ``value``."""
     if critical is not None and critical.alerts(value):
         return 2
@@ -122,18 +134,19 @@ def state(value: float, warning: Range | None, critical: Range | None) -> int:
     return 0
 
 
-def shown(value: float, decimals: int, limit: float, *ranges: Range | None) -> str:
+def shown(value: Decimal | float, decimals: int, limit: float, *ranges: Range | None) -> str:
     """``value`` as a plugin's line and perfdata print it: ``decimals`` decimals, held within
     ``-limit`` to ``limit`` (a server's 1e300 would print 300 digits), yet never on the other side of
     a threshold than ``value`` itself, which a reader or a monitoring system would judge otherwise:
     as many more digits as that takes (99.996 against ``100:`` is ``99.996``, not ``100.00``), and past
     the limit, one step beyond it when a range ends there."""
     judged = [each for each in ranges if each is not None]
+    read = Decimal if isinstance(value, Decimal) else float  # the text judged as exactly as the value
 
     def agrees(text: str) -> bool:
-        return all(each.alerts(float(text)) == each.alerts(value) for each in judged)
+        return all(each.alerts(read(text)) == each.alerts(value) for each in judged)
 
-    if abs(value) > limit:  # beyond every threshold's end, unless one ends at the limit itself
+    if -limit > value or value > limit:  # beyond every threshold's end, unless one ends at the limit itself
         text = bounded(value, limit, decimals)
         step = math.copysign(10.0**-decimals, value)
         return text if agrees(text) else f"{math.copysign(limit, value) + step:.{decimals}f}"

@@ -27,7 +27,7 @@ from .. import _windows
 from .._arguments import positive_whole
 from .._currency import check_currency
 from .._exceptions import InvalidParameterError, PaginationError
-from .._money import usd
+from .._money import add, subtract, usd
 from .._pages import CursorPages
 from .._plan import Call, Plan, Steps
 from ..resources.billing import DETAIL, ITERATION_PAGE_SIZE, TRANSACTIONS, ledger_pages, transaction_filters
@@ -99,14 +99,16 @@ class LedgerWindow:
             self.history_start = created if self.history_start is None else min(self.history_start, created)
         if entry.direction is TransactionDirection.CHARGE:
             amount = usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
-            self.spend += amount
+            self.spend = add(self.spend, amount)
             if created >= self.recent_start:
-                self.spend_recent += amount
+                self.spend_recent = add(self.spend_recent, amount)
             _add(self.by_type, entry.type_.value, amount)
             _add(self.by_model, entry.model or NO_MODEL, amount)
         elif entry.direction is not TransactionDirection.TOPUP:
             self.unclassified += 1
-            self.unclassified_usd += usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
+            self.unclassified_usd = add(
+                self.unclassified_usd, usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
+            )
             self.unknown_directions.add(entry.direction.value)
         return True
 
@@ -124,7 +126,7 @@ class LedgerWindow:
         threshold = _optional_usd(settings.threshold, "the auto top-up threshold")
         next_topup = None
         if enabled is True and threshold is not None and burn > 0:
-            next_topup = self._after(max(balance - threshold, Decimal(0)) / burn)
+            next_topup = self._after(max(subtract(balance, threshold), Decimal(0)) / burn)
         return Forecast(
             as_of=self.as_of,
             window=self.window,
@@ -158,7 +160,7 @@ class LedgerWindow:
 
 
 def _add(totals: dict[str, Decimal], key: str, amount: Decimal) -> None:
-    totals[key] = totals.get(key, Decimal(0)) + amount
+    totals[key] = add(totals.get(key, Decimal(0)), amount)
 
 
 def _runway(balance: Decimal, burn: Decimal) -> Decimal | None:

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _windows
 from .._arguments import positive_whole
 from .._exceptions import InvalidParameterError
-from .._money import usd
+from .._money import add, exact_sum, subtract, usd
 from .._plan import Call, Plan, RowSteps, Steps
 from .._windows import Moment, api_time, fixed_windows, iso
 from ..resources.billing import ledger_entries, ledger_pages, transaction_filters
@@ -137,9 +137,9 @@ class _Ledger:
             model = entry.model if entry.model is None else self._models.setdefault(entry.model, entry.model)
             into[key] = (amount, entry.created_at, model)
         else:
-            into[key] = (before[0] + amount, before[1], before[2])
+            into[key] = (add(before[0], amount), before[1], before[2])
         if not late:
-            self.usd += amount
+            self.usd = add(self.usd, amount)
             self.charges += before is None
 
     def take(self, key: str) -> Decimal | None:
@@ -154,11 +154,11 @@ class _Ledger:
         if late is not None or late_other:
             self._taken_late.append((key, late, late_other))
         if late is not None:
-            self.usd += late[0]
+            self.usd = add(self.usd, late[0])
             self.charges += on_time is None
         if on_time is None and late is None:
             return None
-        return (on_time[0] if on_time else Decimal(0)) + (late[0] if late else Decimal(0))
+        return add(on_time[0] if on_time else Decimal(0), late[0] if late else Decimal(0))
 
     def commit(self) -> None:
         """What was taken so far stays taken."""
@@ -212,7 +212,7 @@ class _Tally:
     def add(self, row: LogEntry) -> None:
         cost = usd(row.cost.usd, "a log row's cost.usd", at_least_zero=True)
         self.rows += 1
-        self.usd += cost
+        self.usd = add(self.usd, cost)
         if cost != 0:
             self.charged_rows += 1
         charged = self.ledger.take(row.inference_id)
@@ -222,7 +222,7 @@ class _Tally:
             mismatch = RowMismatch(row.inference_id, None, cost, row.created, row.model)
             recent = self.now - _moment("a log row", row.created) < self.settle
             (self.pending if recent else self.only_in_logs).append(mismatch)
-        elif abs(charged - cost) >= self.tolerance:
+        elif abs(subtract(charged, cost)) >= self.tolerance:
             self.differ.append(RowMismatch(row.inference_id, charged, cost, row.created, row.model))
 
 
@@ -288,7 +288,7 @@ def _steps(
         logs_charged_rows=tally.charged_rows,
         usage_usd=usage_usd,
         usage_requests=usage_requests,
-        pending_usd=sum((row.logs_usd or Decimal(0) for row in tally.pending), Decimal(0)),
+        pending_usd=exact_sum(row.logs_usd or Decimal(0) for row in tally.pending),
         only_in_logs=tuple(tally.only_in_logs),
         only_in_ledger=tuple(only_in_ledger),
         amounts_differ=tuple(tally.differ),
@@ -302,7 +302,7 @@ def _usage_totals(prefixes: tuple[str, ...], usage_parts: list[tuple[str, Any]])
     usage_usd, usage_requests = Decimal(0), 0
     for prefix in prefixes:
         report = combine([part for owner, part in usage_parts if owner == prefix])
-        usage_usd += report.spend
+        usage_usd = add(usage_usd, report.spend)
         usage_requests += report.requests
     return usage_usd, usage_requests
 

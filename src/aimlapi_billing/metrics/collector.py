@@ -22,7 +22,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from .._client import AsyncBilling, Billing
 from .._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from .._exporter.config import MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
-from .._money import usd
+from .._money import add, exact_sum, usd
 from .._redaction import label_text
 from ..lib.forecast import DAY, TOP_MODELS, autotopup_enabled
 from .families import (
@@ -353,12 +353,9 @@ class BillingCollector:
             return reading
         forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
         since = datetime.datetime.now(datetime.UTC) - DAY
-        spend_24h = sum(
-            (
-                usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
-                for entry in self._billing.transactions(from_=since, direction="CHARGE")
-            ),
-            start=Decimal(0),
+        spend_24h = exact_sum(
+            usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
+            for entry in self._billing.transactions(from_=since, direction="CHARGE")
         )
         return dataclasses.replace(
             reading,
@@ -410,7 +407,7 @@ class BillingCollector:
                     # Server text: a label value made printable, bounded and free of the key first,
                     # so two names that become one label add up rather than make a duplicate series.
                     name = label_text(model.model, self._redact)
-                    totals[name] = totals.get(name, Decimal(0)) + model.spend
+                    totals[name] = add(totals.get(name, Decimal(0)), model.spend)
             model_spend = tuple((name, float(spent)) for name, spent in rank_models(totals, self._top_models))
         return UsageReading(keys, own_key_only, model_spend)
 

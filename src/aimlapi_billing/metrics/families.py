@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aimlapi_billing_client.types import Unset
 from prometheus_client.core import GaugeMetricFamily
 
+from .._money import add, exact_sum
 from .._redaction import label_text
 from ..lib.forecast import NO_MODEL, TOP_MODELS
 
@@ -231,7 +232,7 @@ def merged(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, float], ...
     """Spend by model with the names made label values, added up where two became one, in order."""
     totals: dict[str, Decimal] = {}
     for name, spent in pairs:
-        totals[name] = totals.get(name, Decimal(0)) + spent
+        totals[name] = add(totals.get(name, Decimal(0)), spent)
     return tuple((name, float(spent)) for name, spent in totals.items())
 
 
@@ -242,7 +243,7 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
     rest = [spent for _, spent in ranked[count:]]
     if OTHER_MODELS in totals:
         rest.append(totals[OTHER_MODELS])
-    return ranked[:count] + ([(OTHER_MODELS, sum(rest, Decimal(0)))] if rest else [])
+    return ranked[:count] + ([(OTHER_MODELS, exact_sum(rest))] if rest else [])
 
 
 def optional_number(value: Decimal | Unset | None) -> float | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from .._arguments import key_prefix as key_prefix_query
 from .._exceptions import InvalidParameterError, ResponseValidationError
-from .._money import usd
+from .._money import add, usd
 from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
 from .._redaction import printable
 from .._windows import Moment, parse_utc, period_length, windows
@@ -72,11 +72,11 @@ def combine(parts: Sequence[UsageResponse | UsageDetailResponse]) -> UsageReport
     for number, part in enumerate(parts, 1):
         where = f"{_name(part)} (piece {number} of {len(parts)})"
         check_figures(part, f"piece {number} of {len(parts)}")
-        total += usd(part.spend, f"{where} spend", at_least_zero=True)
+        total = add(total, usd(part.spend, f"{where} spend", at_least_zero=True))
         charged += part.requests
         for usage in getattr(part, "models", ()):
-            spend[usage.model] = spend.get(usage.model, Decimal(0)) + usd(
-                usage.spend, f"{where} models[].spend", at_least_zero=True
+            spend[usage.model] = add(
+                spend.get(usage.model, Decimal(0)), usd(usage.spend, f"{where} models[].spend", at_least_zero=True)
             )
             requests[usage.model] = requests.get(usage.model, 0) + usage.requests
         part_groups = getattr(part, "groups", None)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .._exact import subtract
+
 __all__ = ["MONTH_TOLERANCE", "BudgetReport", "KeyBudget"]
 
 #: A difference between a key's ``monthly_usage`` and the month's usage total above this (USD) is a
@@ -52,7 +54,7 @@ class KeyBudget:
     @property
     def month_difference(self) -> Decimal:
         """``monthly_usage`` minus the month's usage total: positive when the key record says more."""
-        return self.monthly_usage - self.month_usage
+        return subtract(self.monthly_usage, self.month_usage)
 
     @property
     def month_mismatch(self) -> bool:

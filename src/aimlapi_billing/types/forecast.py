@@ -51,8 +51,8 @@ class Forecast:
         return self.runway_days is None
 
     def to_dict(self) -> dict[str, Any]:
-        """The forecast as plain data: money and day counts as exact ``Decimal`` (the CLI writes each as
-        a JSON number of its digits), moments in ISO 8601, windows in days."""
+        """The forecast as plain data: money and day counts as exact ``Decimal`` (the CLI's ``--json`` writes each as
+        a JSON string of its plain digits), moments in ISO 8601, windows in days."""
 
         def plain(value: Any) -> Any:
             if isinstance(value, datetime.datetime):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._exact import subtract
+
 __all__ = ["Reconciliation", "RowMismatch"]
 
 
@@ -25,7 +27,7 @@ class RowMismatch:
     @property
     def difference(self) -> Decimal:
         """Ledger minus logs, a missing side counted as zero."""
-        return (self.ledger_usd or Decimal(0)) - (self.logs_usd or Decimal(0))
+        return subtract(self.ledger_usd or Decimal(0), self.logs_usd or Decimal(0))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,11 +74,11 @@ class Reconciliation:
     @property
     def ledger_vs_logs_usd(self) -> Decimal:
         """The ledger's total minus the logs' settled rows (pending ones have no charge yet)."""
-        return self.ledger_usd - (self.logs_usd - self.pending_usd)
+        return subtract(self.ledger_usd, subtract(self.logs_usd, self.pending_usd))
 
     @property
     def usage_vs_logs_usd(self) -> Decimal:
-        return self.usage_usd - self.logs_usd
+        return subtract(self.usage_usd, self.logs_usd)
 
     @property
     def totals_agree(self) -> bool:
@@ -89,8 +91,8 @@ class Reconciliation:
         return not mismatched and self.totals_agree
 
     def to_dict(self) -> dict[str, Any]:
-        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI writes each as a JSON
-        number of its digits), durations in seconds."""
+        """The reconciliation as plain data: money as exact ``Decimal`` (the CLI's ``--json`` writes each
+        as a JSON string of its plain digits), durations in seconds."""
         return {
             "start": self.start,
             "end": self.end,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from fake_api_server import FakeAIMLAPI
 
 from aimlapi_billing._cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -40,3 +46,39 @@ def loads_only_its_own_module(server: FakeAIMLAPI, argv: list[str], not_needed: 
     assert own in modules
     assert not (others & modules), others & modules
     assert not (not_needed & modules), not_needed & modules
+
+
+_SCHEMAS: dict[str, Any] = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))["components"][
+    "schemas"
+]
+
+
+def plain(amount: Decimal | float | int | str) -> str:
+    """The text every ``--json`` writes for an amount (docs/cli: one rule): its exact decimal,
+    positional, without trailing zeros after the point, never ``-0``."""
+    value = Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)
+    text = format(value, "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def cli_json(body: Any, schema: str | dict[str, Any]) -> Any:
+    """The API's ``body`` (of the component ``schema``) as every ``--json`` writes it: each field
+    the spec types ``number`` (money) a string by :func:`plain`, counts and the rest as they are.
+    A field the spec does not name keeps an integer, and a fraction becomes a string (a Decimal)."""
+    spec = _SCHEMAS[schema] if isinstance(schema, str) else schema
+    if "$ref" in spec:
+        spec = _SCHEMAS[spec["$ref"].rsplit("/", 1)[-1]]
+    for option in spec.get("anyOf", ()):
+        if option.get("type") != "null" and option.get("enum") != [None]:
+            return cli_json(body, option)
+    if isinstance(body, dict):
+        fields = spec.get("properties", {})
+        return {name: cli_json(value, fields.get(name, {})) for name, value in body.items()}
+    if isinstance(body, list):
+        return [cli_json(item, spec.get("items", {})) for item in body]
+    if isinstance(body, bool) or body is None:
+        return body
+    if spec.get("type") == "number" or isinstance(body, float | Decimal):
+        return plain(body)
+    return body

@@ -1,8 +1,9 @@
-"""One JSON choice for every command: money is a JSON number of the exact digits the API wrote.
+"""One JSON choice for every command: money is a JSON string of the exact digits the API wrote.
 
 Each command that prints JSON (``--json``: a document or JSON Lines) reads an answer from the
-stand-in holding an amount no float can hold (19 significant digits) and must write those digits,
-unquoted: not rounded through a float (``0.12345678901234568``), not a string (``"0.123…"``).
+stand-in holding an amount no float can hold (19 significant digits) and must write those digits as
+a string (``"0.1234567890123456789"``), which no reader's float rounds: never a JSON number, never
+rounded (``0.12345678901234568``), never an exponent or ``-0``; counts stay JSON integers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, FakeAIMLAPI, Reply
 
+from ..hostile_server import HostileServer, json_body
 from .commands import run
 
 DIGITS = "0.1234567890123456789"
@@ -88,7 +90,62 @@ def test_every_json_output_writes_money_as_its_exact_digits(
     code, out, err = run(*argv, "--base-url", fake_api.url)
     assert code == 0, err
     for field in fields:
-        assert re.search(f'"{field}": ?{re.escape(DIGITS)}[,}}\\n]', out), (field, out)
+        assert re.search(f'"{field}": ?"{re.escape(DIGITS)}"[,}}\\n]', out), (field, out)
     assert "0.12345678901234568" not in out  # the float's rounding
+    assert not re.search(f'[^"]{re.escape(DIGITS)}', out)  # never an unquoted number
     documents = out.splitlines() if argv[0] in {"transactions", "logs"} else [out]  # JSON Lines, or one
     assert all(isinstance(json.loads(text, parse_float=Decimal), dict | list) for text in documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1e-99999999", "is out of the range of a double"),  # written out: ~100 MB of zeros
+        ("-1e-400", "is out of the range of a double"),
+        ("1e999", "is out of the range of a double"),
+        ("12345678901234567890e99999", "is out of the range of a double"),
+        ("0." + "7" * 101, "has more than 100 significant digits"),
+    ],
+)
+def test_a_number_no_double_holds_is_an_unusable_answer_and_nothing_is_written(text: str, problem: str) -> None:
+    """A hostile server's number beyond a double (either way) or of too many digits: exit 6, one
+    line naming the field, nothing on stdout (the encoder would have written every digit)."""
+    body = json.dumps({**BILLING, "current_balance": "@"}).replace('"@"', text).encode()
+    with HostileServer() as server:
+        server.route("/v2/billing", json_body(body))
+        code, out, err = run("summary", "--json", "--base-url", server.url, "--max-retries", "0")
+    assert (code, out) == (6, ""), err
+    assert len(err.splitlines()) == 1, err
+    assert f"field 'current_balance' {problem}" in err
+    assert len(err) < 400
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("-0.0", "0"),  # never "-0"
+        ("-0", "0"),
+        ("0.00", "0"),  # reconcile's sums wrote "0.00" where others wrote "0": one rule now
+        ("12.50", "12.5"),
+        ("1E+2", "100"),  # never an exponent
+        ("1.5e-7", "0.00000015"),
+        ("-3.000", "-3"),  # an overdraft keeps its sign
+        ("275", "275"),
+    ],
+)
+def test_every_decimal_is_written_one_way(fake_api: FakeAIMLAPI, text: str, written: str) -> None:
+    fake_api.script(
+        "/v2/billing", Reply(200, json.dumps({**BILLING, "current_balance": "@"}).replace('"@"', text).encode())
+    )
+    code, out, err = run("summary", "--json", "--base-url", fake_api.url)
+    assert code == 0, err
+    assert json.loads(out)["current_balance"] == written
+
+
+@pytest.mark.parametrize(("text", "shown"), [("-0.0", "0.00 USD"), ("-0.004", "0.00 USD"), ("-0.006", "-0.01 USD")])
+def test_a_table_never_shows_negative_zero(fake_api: FakeAIMLAPI, text: str, shown: str) -> None:
+    body = json.dumps({**BILLING, "current_balance": "@"}).replace('"@"', text)
+    fake_api.script("/v2/billing", Reply(200, body.encode()))
+    code, out, err = run("summary", "--base-url", fake_api.url)
+    assert code == 0, err
+    assert f"balance {shown}" in " ".join(out.split())

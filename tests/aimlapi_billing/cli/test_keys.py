@@ -72,7 +72,8 @@ def test_json_is_an_array_with_the_apis_field_names_and_no_secret(fake_api: Fake
         "updated_at",
         "monthly_usage",
     }
-    assert keys[2]["limit"] == {"retention": "month", "threshold": 25}
+    assert keys[2]["limit"] == {"retention": "month", "threshold": "25"}  # money: a string (docs/cli)
+    assert isinstance(keys[2]["monthly_usage"], str)
     for record in fake_api.keys:  # the full values the server holds
         assert record["key"] not in out
 

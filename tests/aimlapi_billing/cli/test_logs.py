@@ -31,7 +31,7 @@ from ..log_scenarios import (
     logs_page,
     offset_ignored,
 )
-from .commands import loads_only_its_own_module, rejected, run
+from .commands import cli_json, loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 WINDOW = ("--start", "2025-11-01T00:00:00Z", "--end", "2025-11-10T12:00:00Z")
@@ -62,7 +62,7 @@ def test_json_lines_are_the_apis_rows(fake_api: FakeAIMLAPI) -> None:
     code, out, _ = run("logs", *WINDOW, "--key-prefix", "b747e891", "--json", "--base-url", fake_api.url)
     assert code == 0
     served = [{name: value for name, value in row.items() if name != "key_prefix"} for row in fake_api.logs[:2]]
-    assert [json.loads(line) for line in out.splitlines()] == served
+    assert [json.loads(line) for line in out.splitlines()] == [cli_json(row, "LogEntry") for row in served]
 
 
 def test_csv_has_a_header_and_one_row_per_request(fake_api: FakeAIMLAPI) -> None:
@@ -302,11 +302,19 @@ def test_csv_costs_are_the_apis_exact_decimals() -> None:
     assert [row["cost_usd"] for row in rows] == ["0.0000001", "0.00004", "0", "1.23456789", "12345.000001"]
 
 
-def test_json_costs_are_the_apis_numbers() -> None:
+def test_json_costs_are_the_apis_decimals_as_strings() -> None:
     lines = _costly_logs("--json").splitlines()
-    assert [json.loads(line, parse_float=Decimal)["cost"]["usd"] for line in lines] == [
-        Decimal(repr(usd)) for usd in COSTS
+    assert [json.loads(line)["cost"]["usd"] for line in lines] == [
+        "0.0000001",
+        "0.00004",
+        "0",
+        "1.23456789",
+        "12345.000001",
     ]
+    assert [json.loads(line)["cost"]["credits"] for line in lines] == [
+        json.loads(line, parse_float=Decimal)["cost"]["credits"] for line in lines
+    ]  # counts stay integers
+    assert all(type(json.loads(line)["cost"]["credits"]) is int for line in lines)
 
 
 def test_the_table_never_shows_a_cost_as_zero() -> None:

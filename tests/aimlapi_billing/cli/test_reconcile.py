@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 from fake_api.data import synthetic_requests
@@ -64,15 +63,15 @@ def test_a_request_the_ledger_never_charged(server: FakeAIMLAPI) -> None:
 def test_a_charge_of_another_amount(server: FakeAIMLAPI) -> None:
     code, out, _ = run("reconcile", *PERIOD, "--json", "--base-url", server.url)
     assert code == EXIT_MISMATCH
-    data = json.loads(out, parse_float=Decimal)
+    data = json.loads(out)
     assert data["agree"] is False
-    # Money is a JSON number of its exact digits, as in every command's --json.
-    assert '"ledger_usd": 0.43,' in out
+    # Money is a JSON string of its exact plain digits, as in every command's --json.
+    assert '"ledger_usd": "0.43",' in out
     assert [
         (row["id"], row["ledger_usd"], row["logs_usd"], row["difference_usd"]) for row in data["amounts_differ"]
-    ] == [("inf-2", Decimal("0.43"), Decimal("0.42"), Decimal("0.01"))]
+    ] == [("inf-2", "0.43", "0.42", "0.01")]
     spends = (data["ledger"]["spend"], data["logs"]["spend"], data["usage"]["spend"])
-    assert [str(spend) for spend in spends] == ["4.49", "4.48", "4.48"]
+    assert list(spends) == ["4.49", "4.48", "4.48"]
     assert data["only_in_logs"] == data["only_in_ledger"] == []
 
 
@@ -80,7 +79,7 @@ def test_a_charge_of_another_amount(server: FakeAIMLAPI) -> None:
 def test_a_wider_tolerance_accepts_a_cent(server: FakeAIMLAPI) -> None:
     code, out, _ = run("reconcile", *PERIOD, "--tolerance", "0.02", "--json", "--base-url", server.url)
     assert code == 0
-    assert '"tolerance_usd": 0.02,' in out
+    assert '"tolerance_usd": "0.02",' in out
 
 
 @pytest.mark.parametrize("server", [("missing_charge", "amount_differs")], indirect=True)
@@ -100,7 +99,7 @@ def test_a_long_settling_time_calls_a_recent_request_pending(server: FakeAIMLAPI
     assert code == 0
     data = json.loads(out)
     assert [row["id"] for row in data["pending"]] == ["inf-4"]
-    assert '"pending_spend": 0.31' in out
+    assert '"pending_spend": "0.31"' in out
 
 
 def test_a_regular_key_is_told_it_needs_a_management_key() -> None:

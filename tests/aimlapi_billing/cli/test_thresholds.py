@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import math
 import re
+from decimal import Decimal
 
 import pytest
-from fake_api_server import FakeAIMLAPI, ledger_entry
+from fake_api_server import DETAIL, FakeAIMLAPI, Reply, ledger_entry
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -49,7 +51,7 @@ def run(*argv: str) -> tuple[int, str, str]:
         ("@~:10", Range(-INF, 10, True), Range(-INF, 10, True), ("@~:10", "@~:10")),
         ("0", Range(0, INF), Range(0, 0), ("0:", "0")),
         ("10:10", Range(10, 10), Range(10, 10), ("10:10", "10:10")),
-        ("79.999", Range(79.999, INF), Range(0, 79.999), ("79.999:", "79.999")),
+        ("79.999", Range(Decimal("79.999"), INF), Range(0, 79.999), ("79.999:", "79.999")),  # USD: exact
         ("100.00", Range(100, INF), Range(0, 100), ("100:", "100")),
         ("+5.", Range(5, INF), Range(0, 5), ("5:", "5")),
     ],
@@ -470,3 +472,33 @@ def test_check_judges_one_endpoints_balance_with_a_runway_threshold_or_without()
     assert (code, err) == (0, "")
     assert line.startswith("BILLING OK - balance 500.00 USD, runway ")
     assert summary_requests == 0
+
+
+@pytest.mark.parametrize(
+    ("balance", "options", "code", "line"),
+    [
+        # The balance exactly at the threshold is not below it: OK (a float's 0.1 is 0.1000000000000000055).
+        ("0.1", ("-c", "0.1"), 0, "BILLING OK - balance 0.10 USD | balance_usd=0.10;;0.1:"),
+        ("0.1", ("-w", "0.1", "-c", "0.05"), 0, "BILLING OK - balance 0.10 USD | balance_usd=0.10;0.1:;0.05:"),
+        ("0.3", ("-c", "0.3"), 0, "BILLING OK - balance 0.30 USD | balance_usd=0.30;;0.3:"),
+        # A float would read it as 0.3 itself; the perfdata shows as many digits as keep it below 0.3.
+        (
+            "0.29999999999999999",
+            ("-c", "0.3"),
+            2,
+            "BILLING CRITICAL - balance 0.29999999999999999 USD | balance_usd=0.29999999999999999;;0.3:",
+        ),
+        ("0.1", ("-c", "~:0.1"), 0, None),  # above 0.1 alerts; 0.1 itself does not
+        ("0.1", ("-c", "@0.1:0.2"), 2, None),  # inside, ends included
+    ],
+)
+def test_a_balance_exactly_at_a_usd_threshold_is_judged_exactly(
+    balance: str, options: tuple[str, ...], code: int, line: str | None
+) -> None:
+    with FakeAIMLAPI() as api:
+        body = json.dumps({**DETAIL, "current_balance": "@"}).replace('"@"', balance)
+        api.script("/v2/billing/detail", Reply(200, body.encode()))
+        exit_code, out, err = run("check", *options, "--base-url", api.url)
+    assert exit_code == code, (out, err)
+    if line is not None:
+        assert out.strip() == line

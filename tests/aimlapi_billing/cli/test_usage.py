@@ -55,13 +55,13 @@ def test_json_has_the_apis_field_names_and_the_whole_window(fake_api: FakeAIMLAP
     code, out, err = run(*argv, "--base-url", fake_api.url)
     assert (code, err) == (0, "")
     assert json.loads(out) == {
-        "spend": 2.5,
+        "spend": "2.5",
         "requests": 1,
         "start": "2025-01-01T00:00:00.000Z",
         "end": "2025-11-10T12:00:00.000Z",
         "currency": "USD",
         "api_key_prefix": None,
-        "models": [{"model": "openai/gpt-5", "spend": 2.5, "requests": 1}],
+        "models": [{"model": "openai/gpt-5", "spend": "2.5", "requests": 1}],
     }
     assert len(fake_api.requests_to("/v2/usage/detail")) == 4
 
@@ -74,13 +74,13 @@ def test_json_groups_are_the_apis_own(fake_api: FakeAIMLAPI) -> None:
     assert data["groups"] == [
         {
             "model": "openai/gpt-5",
-            "spend": 2.5,
+            "spend": "2.5",
             "tokens": {"input": 60000, "output": 25000, "total": 85000},
             "requests": {"total": 1, "charged": 1, "succeeded": 1, "failed": 0},
         },
         {
             "model": "anthropic/claude-sonnet",
-            "spend": 0.0,
+            "spend": "0",
             "tokens": {"input": 900, "output": 0, "total": 900},
             "requests": {"total": 1, "charged": 0, "succeeded": 0, "failed": 1},
         },
@@ -90,7 +90,7 @@ def test_json_groups_are_the_apis_own(fake_api: FakeAIMLAPI) -> None:
 def test_a_relative_period_is_the_apis(fake_api: FakeAIMLAPI) -> None:
     code, out, _ = run("usage", "--period", "7d", "--json", "--base-url", fake_api.url)
     assert code == 0
-    assert json.loads(out)["spend"] == 2.5
+    assert json.loads(out)["spend"] == "2.5"
     (seen,) = fake_api.requests_to("/v2/usage")
     assert parse_qs(urlsplit(seen.path).query)["period"] == ["7d"]
 
@@ -165,7 +165,7 @@ def test_every_option_is_checked_before_any_request(fake_api: FakeAIMLAPI, optio
 def test_the_longest_window_is_accepted(fake_api: FakeAIMLAPI) -> None:
     code, out, err = run("usage", "--period", "3660d", "--json", "--base-url", fake_api.url)
     assert (code, err) == (0, "")
-    assert json.loads(out)["spend"] == 2.5
+    assert json.loads(out)["spend"] == "2.5"
     assert len(fake_api.requests_to("/v2/usage")) == 40  # ceil(3660 / 92)
 
 
@@ -197,8 +197,8 @@ def test_json_money_is_the_exact_sum() -> None:
     code, out, err = _usage_of(scenario_usage(250000.00000000003, 1), "--period", "365d", "--json")
     assert (code, err) == (0, "")
     exact = 4 * Decimal(repr(250000.00000000003))
-    assert f'"spend": {exact:f},' in out
-    assert json.loads(out, parse_float=Decimal)["spend"] == exact != Decimal(repr(float(exact)))
+    assert f'"spend": "{exact:f}",' in out  # a string of every digit, which no reader's float rounds
+    assert Decimal(json.loads(out)["spend"]) == exact != Decimal(repr(float(exact)))
 
 
 def test_a_sum_beyond_any_spend_is_refused_not_printed_as_infinity() -> None:

@@ -29,54 +29,55 @@ def _parse_response(
     from ... import errors
     from ...models.billing_detail_response import BillingDetailResponse
     from ...models.error import Error
+    from ...types import loads
 
     if response.status_code == 200:
-        response_200 = BillingDetailResponse.from_dict(response.json())
+        response_200 = BillingDetailResponse.from_dict(loads(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = Error.from_dict(loads(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(loads(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(loads(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(loads(response.content))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = Error.from_dict(loads(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = Error.from_dict(response.json())
+        response_500 = Error.from_dict(loads(response.content))
 
         return response_500
 
     if response.status_code == 502:
-        response_502 = Error.from_dict(response.json())
+        response_502 = Error.from_dict(loads(response.content))
 
         return response_502
 
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        response_503 = Error.from_dict(loads(response.content))
 
         return response_503
 
     if response.status_code == 504:
-        response_504 = Error.from_dict(response.json())
+        response_504 = Error.from_dict(loads(response.content))
 
         return response_504
 

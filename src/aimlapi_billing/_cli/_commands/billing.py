@@ -80,7 +80,7 @@ def _detail_table(result: Any) -> str:
     topup += f" ({CURRENT_AUTOTOPUP})"
     return _server_table(
         [
-            ("user id", plain_number(result.user_id)),
+            ("user id", str(result.user_id)),
             ("email", result.email),
             ("balance", usd(result.current_balance)),
             ("auto top-up", topup),

@@ -23,13 +23,14 @@ DEFAULTS = {
 }
 THRESHOLD_OPTIONS = "-w/--warning-usd, -c/--critical-usd, --warning-days or --critical-days"
 #: The balance and the runway: a bare N is "alert below N" (N:), as these options always meant.
-USD = threshold("an amount in USD", -MAX_USD, MAX_USD, bare_is_below=True)
+USD = threshold("an amount in USD", -MAX_USD, MAX_USD, bare_is_below=True, exact=True)
 DAYS = threshold("a number of days", 0, MAX_DAYS, bare_is_below=True)
 RULES = (
     f"thresholds: {THRESHOLD_OPTIONS}, at least one, each alone or with others, in the plugin guidelines' "
     f"range syntax ({SYNTAX}): N: alerts below N, ~:N above N, N:M outside N to M, @N:M inside (ends "
     "included; one starting with a minus sign as --warning-usd=-5:). A bare N is N: (alert below N), as it "
-    "always was here, unlike the guidelines' bare N (0:N). "
+    "always was here, unlike the guidelines' bare N (0:N). USD thresholds are exact decimals compared with the "
+    "exact balance: a balance of exactly 0.1 is not below -c 0.1. "
     "CRITICAL must be the stricter of a pair, alerting only where WARNING does, whatever the kinds of range "
     "(-w 5 -c 10 and -w @276:300 -c ~:100 are UNKNOWN; a runway is never negative); perfdata writes each range "
     "in the guidelines' syntax (100:), an absent one empty; the balance has 2 decimals and the runway 1, more "
@@ -76,10 +77,10 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             redact = billing._redact
             if wants_runway:
                 forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
-                balance, runway = float(forecast.balance_usd), forecast.runway_days
+                balance, runway = forecast.balance_usd, forecast.runway_days
             else:  # the same endpoint as with a runway (the forecast's), and as the exporter's balance
                 forecast = None
-                balance, runway = float(billing.detail().current_balance), None  # USD: the SDK refuses any other
+                balance, runway = billing.detail().current_balance, None  # USD: the SDK refuses any other
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"BILLING UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN

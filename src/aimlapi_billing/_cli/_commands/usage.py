@@ -93,7 +93,7 @@ def as_json(
     redact: Callable[[Any], Any] = _same,
     prices: Mapping[str, ModelPricing | None] | None = None,
 ) -> dict[str, Any]:
-    """The API's fields for the whole window: money as ``Decimal`` (written as exact JSON numbers);
+    """The API's fields for the whole window: money as ``Decimal`` (written as JSON strings of their exact digits);
     with ``prices``, each model's ``list_price`` (the catalogue's pricing object, or null)."""
     data: dict[str, Any] = {
         "spend": result.spend,
