@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from aimlapi_billing_client.models import BillingDetailResponse
 
     from ._windows import Moment
+    from .lib.api import API
     from .resources.keys import KeysResource
     from .resources.logs import LogsResource
     from .resources.models import ModelsResource
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBilling", "Billing"]
 
 #: What the client computes once and keeps (functools.cached_property): a with_options copy drops them.
-_CACHED = ("usage", "keys", "logs", "with_raw_response")
+_CACHED = ("usage", "keys", "logs", "with_raw_response", "api")
 
 
 def _limiter(rate_limit: tuple[int, float] | None) -> SlidingWindowLimiter | None:
@@ -254,6 +255,14 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         from .resources.models import ModelsResource
 
         return ModelsResource(self)
+
+    @cached_property
+    def api(self) -> API[Self]:
+        """Every generated operation, with this client's deadline, retries, caps and errors:
+        ``billing.api.keys.list_keys()``, ``billing.api.<tag>.<operation>(**params)`` (``lib/api.py``)."""
+        from .lib.api import API
+
+        return API(self)
 
     def _budget_plan(
         self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes

@@ -100,12 +100,16 @@ class ResponseReader:
         media_type = answer.media_type
         if media_type and media_type != "application/json" and not media_type.endswith("+json"):
             raise self._invalid(endpoint, answer, f"the body is {media_type[:100]!r}, not JSON")
+        if not endpoint.model and not answer.body.strip():
+            return None  # type: ignore[return-value]  # billing.api: a 2xx without a model or a body (204)
         try:
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
             raise self._invalid(endpoint, answer, str(exc)) from None
         if endpoint.secret_path:
             self._register_secret(endpoint, data)
+        if not endpoint.model:
+            return data  # type: ignore[no-any-return]  # billing.api: a 2xx body the spec gives no model
         if type(data) is not dict:
             raise self._invalid(endpoint, answer, f"the body is a JSON {type(data).__name__}, not an object")
         try:
