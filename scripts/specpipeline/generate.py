@@ -23,7 +23,8 @@ PACKAGE_NAME = "aimlapi_billing_client"
 #: and building each class cost a one-request program, such as a monitoring check, ~15 ms), every
 #: JSON number a ``Decimal`` and every field checked by ``from_dict`` (``model``, ``types``), and
 #: endpoints that write JSON bodies with exact numbers and load their models to parse a response
-#: (``endpoint_macros``, ``endpoint_module``).
+#: (``endpoint_macros``, ``endpoint_module``), and an index of every operation, which ``billing.api``
+#: reads (``api_init``).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _IGNORED_NAMES = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 
