@@ -186,6 +186,17 @@ async def test_a_bad_argument_is_an_invalid_parameter_error_before_any_request(
         assert sum(server.requests.values()) == 0
 
 
+@pytest.mark.parametrize("prefix", ["", ".", "..", None, True, 1.5, b"abcd1234"])
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_path_parameter_cannot_change_the_path(mode: str, prefix: Any) -> None:
+    """``..`` would send DELETE /v1 (httpx removes dot segments), ``.`` or ``""`` DELETE /v1/keys,
+    ``None`` DELETE /v1/keys/None: refused before any request."""
+    with HostileServer() as server:
+        with pytest.raises(InvalidParameterError, match=r"DELETE /v1/keys/\{prefix\}: the path parameter prefix"):
+            await call(mode, lambda b: b.api.keys.delete_key(prefix=prefix), base_url=server.url)
+        assert sum(server.requests.values()) == 0
+
+
 def test_retry_policy_by_method() -> None:
     idempotent = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "get"}
     for method in idempotent:

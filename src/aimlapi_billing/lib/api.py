@@ -121,6 +121,7 @@ class Operation:
         missing = [key for key in missing if key not in arguments]
         if missing:
             raise InvalidParameterError(f"{name} needs the parameter {', '.join(missing)}")
+        self._check_path_values(arguments)
         body = arguments.get("body")
         if isinstance(body, Mapping):
             arguments["body"] = self._body_model(body)
@@ -129,6 +130,22 @@ class Operation:
         except (AttributeError, TypeError, ValueError) as exc:  # a value the builder cannot write
             raise InvalidParameterError(f"{name}: a parameter the request cannot carry ({exc})") from None
         return arguments
+
+    def _check_path_values(self, arguments: dict[str, Any]) -> None:
+        """A path parameter (the builder's positional ones) is text or a whole number, and never one
+        that changes the path: ``..`` and ``.`` are dot segments httpx removes (``..`` turns
+        ``DELETE /v1/keys/{prefix}`` into ``DELETE /v1``), an empty one names the collection, and
+        ``None`` would be sent as the text ``None``."""
+        for key, parameter in self._parameters.items():
+            if parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+                continue
+            value = arguments[key]
+            text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+            if text is None or text.strip() in {"", ".", ".."}:
+                raise InvalidParameterError(
+                    f"{self._endpoint.name}: the path parameter {key} must be non-empty text or a whole number, "
+                    f"not {value!r:.50}: it would change the path"
+                )
 
     def _body_model(self, body: Mapping[str, Any]) -> Any:
         """``body`` as the generated request model its annotation names, checked by its ``from_dict``."""
