@@ -186,15 +186,18 @@ async def test_a_bad_argument_is_an_invalid_parameter_error_before_any_request(
         assert sum(server.requests.values()) == 0
 
 
-@pytest.mark.parametrize("prefix", ["", ".", "..", None, True, 1.5, b"abcd1234"])
+@pytest.mark.parametrize("prefix", ["", ".", "..", None, True, 1.5, b"abcd1234", API_KEY.encode()])
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_path_parameter_cannot_change_the_path(mode: str, prefix: Any) -> None:
     """``..`` would send DELETE /v1 (httpx removes dot segments), ``.`` or ``""`` DELETE /v1/keys,
     ``None`` DELETE /v1/keys/None: refused before any request."""
     with HostileServer() as server:
-        with pytest.raises(InvalidParameterError, match=r"DELETE /v1/keys/\{prefix\}: the path parameter prefix"):
+        with pytest.raises(
+            InvalidParameterError, match=r"DELETE /v1/keys/\{prefix\}: the path parameter prefix"
+        ) as raised:
             await call(mode, lambda b: b.api.keys.delete_key(prefix=prefix), base_url=server.url)
         assert sum(server.requests.values()) == 0
+        assert API_KEY[:20] not in str(raised.value)
 
 
 def test_retry_policy_by_method() -> None:
@@ -295,3 +298,14 @@ async def test_an_undeclared_operation_has_the_default_cap_and_the_client_cap_ov
             await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url)
         with pytest.raises(ResponseTooLargeError, match="larger than 1,000 bytes"):
             await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url, max_response_bytes=1000)
+
+
+@pytest.mark.usefixtures("undeclared")
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_2xx_without_a_model_is_its_json_or_none(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(OPERATIONS["billing"], "get_balance", ("GET", "/v1/billing/balance", ""))
+    with HostileServer() as server:
+        server.route("/v1/billing/balance", json_body([1, "two", None]))
+        assert await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url) == [1, "two", None]
+        server.route("/v1/billing/balance", lambda connection, request: connection.whole(b"", 204))
+        assert await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url) is None

@@ -109,6 +109,10 @@ class Operation:
         params = self._checked(arguments)
         return self._client._run(Plan(Call(self._endpoint, params), options["timeout"], options["deadline"]), self._raw)
 
+    def _invalid(self, message: str) -> InvalidParameterError:
+        """The error for a bad argument, redacted: a careless caller may pass a key as a value."""
+        return InvalidParameterError(self._client._redact(message))
+
     def _checked(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """The arguments, each a parameter of the generated builder, that it accepts (it is run here,
         once, so a bad value fails before any request)."""
@@ -116,11 +120,11 @@ class Operation:
         unknown = sorted(set(arguments) - set(self._parameters))
         if unknown:
             accepted = _names("parameters", [*self._parameters, *self._options])
-            raise InvalidParameterError(f"{name} takes no parameter {', '.join(unknown)}; {accepted}")
+            raise self._invalid(f"{name} takes no parameter {', '.join(unknown)}; {accepted}")
         missing = [key for key, parameter in self._parameters.items() if parameter.default is inspect.Parameter.empty]
         missing = [key for key in missing if key not in arguments]
         if missing:
-            raise InvalidParameterError(f"{name} needs the parameter {', '.join(missing)}")
+            raise self._invalid(f"{name} needs the parameter {', '.join(missing)}")
         self._check_path_values(arguments)
         body = arguments.get("body")
         if isinstance(body, Mapping):
@@ -128,7 +132,7 @@ class Operation:
         try:
             self._builder(**arguments)
         except (AttributeError, TypeError, ValueError) as exc:  # a value the builder cannot write
-            raise InvalidParameterError(f"{name}: a parameter the request cannot carry ({exc})") from None
+            raise self._invalid(f"{name}: a parameter the request cannot carry ({exc})") from None
         return arguments
 
     def _check_path_values(self, arguments: dict[str, Any]) -> None:
@@ -142,7 +146,7 @@ class Operation:
             value = arguments[key]
             text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
             if text is None or text.strip() in {"", ".", ".."}:
-                raise InvalidParameterError(
+                raise self._invalid(
                     f"{self._endpoint.name}: the path parameter {key} must be non-empty text or a whole number, "
                     f"not {value!r:.50}: it would change the path"
                 )
@@ -159,7 +163,7 @@ class Operation:
         try:
             return model.from_dict(dict(body))
         except SchemaError as exc:
-            raise InvalidParameterError(f"{self._endpoint.name}: body is not a {model.__name__}: {exc}") from None
+            raise self._invalid(f"{self._endpoint.name}: body is not a {model.__name__}: {exc}") from None
 
 
 class Tag(Generic[ClientT]):
