@@ -22,6 +22,7 @@ from fake_api_server import FakeAIMLAPI
 from aimlapi_billing import (
     APIConnectionError,
     APIResponse,
+    APITimeoutError,
     Billing,
     InternalServerError,
     InvalidParameterError,
@@ -309,3 +310,25 @@ async def test_a_2xx_without_a_model_is_its_json_or_none(mode: str, monkeypatch:
         assert await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url) == [1, "two", None]
         server.route("/v1/billing/balance", lambda connection, request: connection.whole(b"", 204))
         assert await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url) is None
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_logs_operation_waits_for_the_clients_rate_limit(mode: str) -> None:
+    """GET /v2/logs keeps its declaration's rate limit: a second request in the window waits, and
+    with no slot before the deadline none is sent."""
+
+    def twice(billing: Any) -> Any:
+        first = billing.api.logs.list_logs(period="7d")
+        if inspect.isawaitable(first):
+
+            async def both() -> Any:
+                await first
+                return await billing.api.logs.list_logs(period="7d", deadline=1)
+
+            return both()
+        return billing.api.logs.list_logs(period="7d", deadline=1)
+
+    with FakeAIMLAPI() as server:
+        with pytest.raises(APITimeoutError, match=r"rate limit \(1 requests per 60 s\) has no slot"):
+            await call(mode, twice, base_url=server.url, logs_rate_limit=(1, 60))
+        assert len(server.requests_to("/v2/logs")) == 1
