@@ -66,8 +66,13 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncBilling", "Billing"]
 
-#: What the client computes once and keeps (functools.cached_property): a with_options copy drops them.
-_CACHED = ("usage", "keys", "logs", "with_raw_response", "api")
+
+def _cached_names(cls: type) -> tuple[str, ...]:
+    """What a client computes once and keeps (every ``functools.cached_property`` of its classes):
+    a with_options copy drops them all, so no accessor added later can keep serving the original."""
+    return tuple(
+        name for klass in cls.__mro__ for name, value in vars(klass).items() if isinstance(value, cached_property)
+    )
 
 
 def _limiter(rate_limit: tuple[int, float] | None) -> SlidingWindowLimiter | None:
@@ -203,7 +208,7 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         the pool open: the original owns it."""
         other = copy.copy(self)
         other._owns_client = False
-        for name in _CACHED:  # the copy's resources and raw methods are its own
+        for name in _cached_names(type(self)):  # the copy's resources and raw methods are its own
             other.__dict__.pop(name, None)
         other._bound = {}
         if not isinstance(timeout, NotGiven):

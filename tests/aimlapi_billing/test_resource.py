@@ -246,3 +246,28 @@ async def test_a_requests_error_is_raised_into_the_plan_which_may_go_on(httpx_mo
     raw = await call(mode, lambda billing: _Probe(billing, raw=True).detail_or_what_failed())
     assert raw.parse() == "caught 404, then 7.5"
     assert [response.url.path for response in raw.http_responses] == ["/v2/billing"]
+
+
+@pytest.mark.parametrize("client_class", [Billing, AsyncBilling])
+def test_every_accessor_of_a_with_options_copy_serves_the_copy(client_class: type[Any]) -> None:
+    """Each resource a client keeps (usage, keys, logs, models, api, raw methods) is the copy's own
+    after with_options: read on the original first, then on the copy, it carries the copy's options."""
+    from functools import cached_property
+
+    original = client_class(api_key="test-key", base_url="http://127.0.0.1:9")
+    names = [
+        name
+        for klass in type(original).__mro__
+        for name, value in vars(klass).items()
+        if isinstance(value, cached_property)
+    ]
+    assert {"usage", "keys", "logs", "models", "api"} <= set(names)
+    for name in names:
+        getattr(original, name)
+    patient = original.with_options(max_retries=7)
+    for name in names:
+        resource = getattr(patient, name)
+        assert resource is not getattr(original, name), name
+        owner = getattr(resource, "_client", None)
+        if owner is not None:
+            assert owner is patient, name
