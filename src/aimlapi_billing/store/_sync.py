@@ -48,6 +48,14 @@ PIECE = datetime.timedelta(days=91)
 _DAY_US = 86_400_000_000
 _MS_US = 1000
 T = TypeVar("T")
+_USAGE_UPSERT = (
+    "INSERT INTO usage_daily (key_id, day, model_id, spend_nano, spend_text, requests_total, requests_charged, "
+    "requests_failed, tokens_in, tokens_out, tokens_total) VALUES (:key, :day, :model, :nano, :text, :total, "
+    ":charged, :failed, :tokens_in, :tokens_out, :tokens_total) ON CONFLICT (key_id, day, model_id) DO UPDATE SET "
+    "spend_nano = excluded.spend_nano, spend_text = excluded.spend_text, requests_total = excluded.requests_total, "
+    "requests_charged = excluded.requests_charged, requests_failed = excluded.requests_failed, "
+    "tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, tokens_total = excluded.tokens_total"
+)
 
 
 @dataclass
@@ -475,20 +483,7 @@ class Sync:
                         }
                     )
                 if records:
-                    connection.execute(
-                        text(
-                            "INSERT INTO usage_daily (key_id, day, model_id, spend_nano, spend_text, requests_total, "
-                            "requests_charged, requests_failed, tokens_in, tokens_out, tokens_total) "
-                            "VALUES (:key, :day, :model, :nano, :text, :total, :charged, :failed, :tokens_in, :tokens_out, "
-                            ":tokens_total) "
-                            "ON CONFLICT (key_id, day, model_id) DO UPDATE SET spend_nano = excluded.spend_nano, "
-                            "spend_text = excluded.spend_text, requests_total = excluded.requests_total, "
-                            "requests_charged = excluded.requests_charged, requests_failed = excluded.requests_failed, "
-                            "tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, "
-                            "tokens_total = excluded.tokens_total"
-                        ),
-                        records,
-                    )
+                    connection.execute(text(_USAGE_UPSERT), records)
                 self._save_state(connection, "usage", prefix, _State(high, None, None, None))
             self.summary.added["usage"] += len(records)
             low = high
