@@ -64,8 +64,9 @@ def unusable(url: StoreURL, exc: BaseException) -> StoreError:
         return StoreError(f"{url} is not a store (not an SQLite database, or a corrupt one): {text}")
     if "readonly" in lower or "read-only" in lower:
         return StoreError(f"{url} is read-only: {text}; nothing was written")
-    if "full" in lower:
-        return StoreError(f"{url}: the disk is full ({text}); what was synced before is kept")
+    if "full" in lower or "disk i/o error" in lower:
+        # SQLite says "disk I/O error" rather than "full" when the WAL's index cannot grow.
+        return StoreError(f"{url}: the disk is full or failing ({text}); what was synced before is kept")
     if "unable to open" in lower:
         return StoreError(f"{url} cannot be opened: {text}")
     return StoreError(f"the store {url}: {text}")
@@ -282,17 +283,16 @@ def upgrade(store: Store) -> None:
     from sqlalchemy.exc import DBAPIError
 
     try:
-        _wal(store)
-        with store.transaction() as connection:
+        with store.connect() as connection:  # checked before anything is written, WAL mode included
             revision, foreign = current_revision(connection)
-            if foreign:
-                raise StoreError(
-                    f"{store.url} is not a store: it holds tables of another application; nothing was changed"
-                )
-            if revision is not None:
-                _refuse_newer(store, revision)
-                if revision == head_revision():
-                    return
+        if foreign:
+            raise StoreError(f"{store.url} is not a store: it holds tables of another application; nothing was changed")
+        if revision is not None:
+            _refuse_newer(store, revision)
+        _wal(store)
+        if revision == head_revision():
+            return
+        with store.transaction() as connection:
             config = Config()
             config.set_main_option("script_location", str(_MIGRATIONS))
             config.attributes["connection"] = connection

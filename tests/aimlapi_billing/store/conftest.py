@@ -72,8 +72,9 @@ _DUMPS = {
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every record of the store, sorted, without row ids (which differ with insertion order) and
     without the moments runs happened (balance observations, sync state)."""
-    from aimlapi_billing.store import open_for_reading
     from sqlalchemy import text
+
+    from aimlapi_billing.store import open_for_reading
 
     result: dict[str, list[tuple[Any, ...]]] = {}
     with open_for_reading(url) as store, store.connect() as connection:
@@ -84,8 +85,9 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def scalar(url: str, sql: str, **params: Any) -> Any:
-    from aimlapi_billing.store import open_for_reading
     from sqlalchemy import text
+
+    from aimlapi_billing.store import open_for_reading
 
     with open_for_reading(url) as store, store.connect() as connection:
         return connection.execute(text(sql), params).scalar()

@@ -108,7 +108,7 @@ def running() -> Iterator[Server]:
                     "full_page_writes=off",
                     "-c",
                     "max_connections=60",
-                ],  # fmt: skip
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
                 cwd=base,
