@@ -14,9 +14,13 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from fake_api_server import FakeAIMLAPI
 
 from .conftest import LARGE_ROWS, billing_for, dump, scalar
+
+# A 100,000-row account synced several times: about a minute per test on 2 cores.
+pytestmark = pytest.mark.slow
 
 CHILD = Path(__file__).with_name("sync_child.py")
 
