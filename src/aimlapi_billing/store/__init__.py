@@ -83,6 +83,8 @@ def sync(
     *,
     settle: datetime.timedelta = DEFAULT_SETTLE,
     progress: Callable[[str], None] | None = None,
+    redact: Callable[[str], str] | None = None,
 ) -> SyncSummary:
-    """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account."""
-    return Sync(store, billing, settle=settle, progress=progress).run()  # type: ignore[arg-type]
+    """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account;
+    ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key)."""
+    return Sync(store, billing, settle=settle, progress=progress, redact=redact).run()  # type: ignore[arg-type]

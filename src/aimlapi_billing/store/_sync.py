@@ -152,6 +152,7 @@ class Sync:
         settle: datetime.timedelta = DEFAULT_SETTLE,
         progress: Callable[[str], None] | None = None,
         now: datetime.datetime | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         self.store = store
         self.billing = billing
@@ -167,6 +168,7 @@ class Sync:
         # a moment, so a walk, or its resumption at that moment, always sees the whole group).
         self._ordinals: dict[str, int] = {}
         self._connection: Connection | None = None
+        self._redact = redact
 
     # -- dictionaries --------------------------------------------------------------------------
 
@@ -189,6 +191,12 @@ class Sync:
 
     def model_id(self, connection: Connection, name: str) -> int:
         return self._id(connection, "models", "name", name, self._models)
+
+    def _text(self, value: object, what: str, *, limit: int = 1000) -> str | None:
+        """Server text as stored (:func:`clean_text`), an echo of the API key in it redacted: what a
+        server writes into a model name or an id is printed later by ``report``."""
+        text = clean_text(value, what, limit=limit)
+        return text if text is None or self._redact is None else self._redact(text)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -336,7 +344,7 @@ class Sync:
         records = []
         for entry in page:
             nano, exact = encode_usd(entry.amount.usd, "a ledger entry's amount")
-            model = clean_text(entry.model, "a ledger entry's model")
+            model = self._text(entry.model, "a ledger entry's model")
             content = _content(entry.to_dict())
             ordinal = self._ordinals.get(content, 0)
             self._ordinals[content] = ordinal + 1
@@ -350,7 +358,7 @@ class Sync:
                     exact,
                     whole(entry.amount.credits_, "a ledger entry's credits"),
                     None if model is None else self.model_id(connection, model),
-                    clean_text(entry.reference_id, "a ledger reference_id"),
+                    self._text(entry.reference_id, "a ledger reference_id"),
                 )
             )
         return self._insert(connection, "ledger", _LEDGER_COLUMNS, "uid", records)
@@ -369,15 +377,15 @@ class Sync:
                     parse_moment(row.created, "a log row's created"),
                     clean_text(row.status.value, "a log row's status", limit=100),
                     clean_text(row.origin.value, "a log row's origin", limit=100),
-                    self.model_id(connection, clean_text(row.model, "a log row's model") or ""),
+                    self.model_id(connection, self._text(row.model, "a log row's model") or ""),
                     nano,
                     exact,
                     whole(row.cost.credits_, "a log row's credits"),
                     whole(tokens.input_, "a log row's input tokens"),
                     whole(tokens.output, "a log row's output tokens"),
                     whole(tokens.total, "a log row's total tokens"),
-                    clean_text(row.request_id, "a request_id", limit=200),
-                    clean_text(row.client_request_id, "a client_request_id", limit=200),
+                    self._text(row.request_id, "a request_id", limit=200),
+                    self._text(row.client_request_id, "a client_request_id", limit=200),
                 )
             )
         return self._insert(connection, "logs", _LOG_COLUMNS, "key_id, uid", records)
@@ -412,7 +420,7 @@ class Sync:
                 retention = getattr(limit, "retention", None)
                 name = key.name if isinstance(key.name, str) else None
                 version = {
-                    "name": clean_text(name, "a key's name"),
+                    "name": self._text(name, "a key's name"),
                     "disabled": bool(key.disabled),
                     "scopes": None if key.scopes is None else json.dumps([scope.value for scope in key.scopes]),
                     "threshold": str(threshold) if isinstance(threshold, Decimal) and threshold.is_finite() else None,
@@ -505,7 +513,7 @@ class Sync:
                         {
                             "key": key,
                             "day": clean_text(day, "a usage day", limit=10),
-                            "model": self.model_id(connection, clean_text(model, "a usage model") or ""),
+                            "model": self.model_id(connection, self._text(model, "a usage model") or ""),
                             "nano": nano,
                             "text": exact,
                             "total": whole(group.requests.total, "a usage group's requests"),

@@ -276,3 +276,20 @@ def test_a_progress_line_on_a_terminal_only(api: FakeAIMLAPI, tmp_path: Path) ->
     assert err.getvalue().endswith("\r\x1b[K")  # the line is cleared at the end
     code, _, quiet = run("sync", "--db", str(tmp_path / "b.db"))
     assert (code, quiet) == (0, "")
+
+
+def test_an_echo_of_the_api_key_is_stored_redacted_and_never_reported(api: FakeAIMLAPI, tmp_path: Path) -> None:
+    from fake_api.data import iso, log_row
+
+    from ..conftest import API_KEY
+
+    created = iso(datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1))
+    api.logs.insert(0, log_row(created, "b747e891", f"echo/{API_KEY}", 0.5, (1, 1), "inf-echo", f"req-{API_KEY}"))
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    assert run("sync", "--db", url)[0] == 0
+    for style in ("--json", "--csv"):
+        code, out, err = run("report", "--db", url, "--period", "1d", "--by", "key,model", style)
+        assert code == 0
+        assert "echo/<redacted>" in out
+        assert API_KEY not in out + err
+    assert API_KEY not in Path(url.removeprefix("sqlite:///")).read_bytes().decode("latin-1")

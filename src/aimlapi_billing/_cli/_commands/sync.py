@@ -19,7 +19,7 @@ RULES_TEXT = (
     "from --settle before the previous run's end up to its own start, so a row the vendor adds up to --settle "
     "after its timestamp is still stored; a later one is not (sync --settle 30d once reads further back). Rows "
     "are known by the vendor's ids (a failed row without one by its content; a ledger entry by its content and "
-    "its place among identical ones): a run never adds one twice. Each page is written with the walk's progress "
+    "its place among identical ones): a run never adds one twice. An echo of the API key in server text is stored as <redacted>. Each page is written with the walk's progress "
     "in one transaction, so a run killed at any moment is taken up by the next. One sync at a time (a lock on "
     "SQLite, an advisory lock on PostgreSQL). A progress line on stderr when it is a terminal; one summary "
     "line on stdout at the end."
@@ -55,7 +55,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         settle = store.DEFAULT_SETTLE if args.settle is None else args.settle
         with client(args) as billing, store.open_for_sync(args.db, wait=args.wait) as opened:
-            summary = store.sync(opened, billing, settle=settle, progress=progress)
+            # A server that echoes the API key into a model name or an id: stored as <redacted>.
+            summary = store.sync(opened, billing, settle=settle, progress=progress, redact=billing._redactor.text)
             where = str(opened.url)
     except (AIMLAPIError, OSError) as exc:
         if progress is not None:
