@@ -43,6 +43,7 @@ from fake_api.data import (
     LOGS,
     MANAGEMENT_KEY,
     Account,
+    large_account,
     shifted,
     with_discrepancies,
 )
@@ -398,6 +399,14 @@ class _Handler(socketserver.StreamRequestHandler):
             return False
 
 
+def large_server(count: int, port: int = 0, now: datetime.datetime | None = None) -> FakeAIMLAPI:
+    """A server of ``large_account(count)`` ending at ``now`` (default: this moment), its logs
+    endpoint without a rate limit (the store's tests read 1,000 pages)."""
+    end = now or datetime.datetime.now(datetime.UTC)
+    keys, logs, ledger = large_account(count, end)
+    return FakeAIMLAPI(port=port, now=end, keys=keys, logs=logs, ledger=ledger, logs_rate_limit=10**9)
+
+
 def _moment(text: str | None) -> datetime.datetime | None:
     if text is None:
         return None
@@ -434,9 +443,18 @@ def main() -> None:
         "--discrepancy", action="append", default=[], choices=sorted(DISCREPANCIES), help="disagree on purpose"
     )
     parser.add_argument("--regular-key", action="store_true", help="any other key acts as chatbot-prod, not main")
+    parser.add_argument(
+        "--large-account",
+        type=int,
+        metavar="N",
+        help="serve fake_api.data.large_account: N requests over 100 days and their ledger (no rate limit on logs)",
+    )
     args = parser.parse_args()
     caller = CHATBOT_KEY if args.regular_key else MANAGEMENT_KEY
-    server = FakeAIMLAPI(port=args.port, discrepancies=args.discrepancy, default_caller=caller)
+    if args.large_account is not None:
+        server = large_server(args.large_account, port=args.port)
+    else:
+        server = FakeAIMLAPI(port=args.port, discrepancies=args.discrepancy, default_caller=caller)
     print(f"fake AIML API listening on {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server._server.serve_forever()

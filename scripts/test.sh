@@ -6,6 +6,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
 # The monitoring tests run a real Prometheus and promtool (Debian's package, via apt-get when missing).
 source "$(dirname "${BASH_SOURCE[0]}")/_prometheus.sh"
+# The store tests run a real PostgreSQL server (Debian's package, via apt-get when missing).
+source "$(dirname "${BASH_SOURCE[0]}")/_postgres.sh"
 
 lint_stamp="tools/lint/node_modules/.aimlapi-billing-stamp"
 lint_wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import hashlib
 import threading
 import time
 from collections.abc import Collection, Iterable
@@ -335,3 +336,72 @@ class Account:
         """A key as the API shows it after creation: the prefix, never the full value."""
         shown = {name: value for name, value in record.items() if name != "key"}
         return {**shown, "monthly_usage": self.monthly_usage(record["prefix"])}
+
+
+#: The large account's keys (full values); the first is the management key, the third's limit is
+#: the one a test changes between syncs.
+LARGE_KEYS = (
+    MANAGEMENT_KEY,
+    CHATBOT_KEY,
+    BATCH_KEY,
+    "e1e1e1e1aaaabbbbccccddddeeeeffff",
+    "f2f2f2f21111222233334444555566667",
+)
+LARGE_MODELS = ("openai/gpt-5", "anthropic/claude-sonnet", "google/gemini-2.5-pro", "deepseek/deepseek-chat")
+
+
+def _uuid(kind: str, index: int) -> str:
+    """A deterministic UUID-shaped id: the vendor's ids are this long, so the store's sizes are real."""
+    digest = hashlib.md5(f"{kind}{index}".encode(), usedforsecurity=False).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
+
+
+def large_account(
+    count: int, end: datetime.datetime, span: datetime.timedelta = datetime.timedelta(days=100)
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """A large account, newest first, for the store's tests and benchmarks: its keys, ``count``
+    requests over ``span`` before ``end`` (longer than the API's 92-day window), and a ledger with
+    every transaction type.
+
+    Request ``i`` (0 the newest) is made by ``LARGE_KEYS[i % 5]`` to one of four models; every tenth
+    fails at no cost, and every 50th of those has an empty ``inference_id`` (known by its content);
+    the others cost ``(i % 997 + 1) / 10000`` USD, and every 1000th costs 1.5 nano-USD more (money
+    that is not a whole number of nano-USD), each charged in the ledger under its inference id.
+    The ledger also holds one entry of every other type and two identical BONUS entries.
+    """
+    created = end - span - datetime.timedelta(days=2)
+    keys = [key_record(key, f"key-{n}", iso(created)) for n, key in enumerate(LARGE_KEYS)]
+    keys[2]["limit"] = {"retention": "month", "threshold": 500}
+    step = span / max(count, 1)
+    logs, ledger = [], []
+    for index in range(count):
+        moment = iso(end - step * (index + 1))
+        failed = index % 10 == 9
+        usd = 0.0 if failed else (index % 997 + 1) / 10000
+        if not failed and index % 1000 == 0:
+            # A float whose shortest repr (what the server writes) has these exact digits.
+            usd = float(Decimal(repr(usd)) + Decimal("0.0000000015"))
+        model = LARGE_MODELS[index % len(LARGE_MODELS)]
+        inference = "" if failed and index % 500 == 499 else _uuid("inf", index)
+        row = log_row(moment, LARGE_KEYS[index % len(LARGE_KEYS)][:PREFIX_LENGTH], model, 0.0,
+                      (100 * (index % 50), 10 * (index % 30)), inference, f"req_{_uuid('req', index)[:23]}",
+                      status="failed" if failed else "succeeded",
+                      client_request_id=f"client-{index}" if index % 5 == 0 else None)  # fmt: skip
+        row["cost"] = {"usd": usd, "credits": round(Decimal(repr(usd)) * 2_000_000)}
+        logs.append(row)
+        if not failed:
+            charge = ledger_entry(moment, "CHARGE", "MODEL_USAGE", 0.0, model, inference)
+            charge["amount"] = dict(row["cost"])
+            ledger.append(charge)
+    start = iso(created + datetime.timedelta(hours=1))
+    others = [
+        ledger_entry(start, "TOPUP", "INIT", 0.0),
+        ledger_entry(iso(created + datetime.timedelta(hours=2)), "TOPUP", "PAYMENT", 5000.0, None, "pay-large-1"),
+        ledger_entry(iso(created + datetime.timedelta(days=3)), "TOPUP", "BONUS", 25.0),
+        ledger_entry(iso(created + datetime.timedelta(days=3)), "TOPUP", "BONUS", 25.0),  # identical: both kept
+        ledger_entry(iso(created + datetime.timedelta(days=20)), "TOPUP", "REFUND", 12.5, None, "refund-1"),
+        ledger_entry(iso(created + datetime.timedelta(days=40)), "CHARGE", "ADJUSTMENT", 1.25, None, "adj-1"),
+        ledger_entry(iso(created + datetime.timedelta(days=60)), "CHARGE", "CREDITS_EXPIRED", 10.0),
+    ]
+    ledger = sorted([*ledger, *others], key=lambda entry: str(entry["created_at"]), reverse=True)
+    return keys, logs, ledger

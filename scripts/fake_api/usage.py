@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import re
@@ -75,7 +76,33 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
 
 
 def rows_of(account: Account, prefix: str, since: datetime.datetime, until: datetime.datetime) -> Rows:
-    return [row for row in account.logs if row["key_prefix"] == prefix and since <= parse_iso(row["created"]) < until]
+    """The key's rows in ``[since, until)``, newest first: two bisections of an index of the rows by
+    key and time (made once per version of the rows: a large account pages in milliseconds)."""
+    moments, rows = _index(account).get(prefix, ([], []))
+    # moments are negated microseconds, ascending (the rows newest first).
+    first = bisect.bisect_right(moments, -_micros(until))
+    last = bisect.bisect_right(moments, -_micros(since))
+    return rows[first:last]
+
+
+def _micros(moment: datetime.datetime) -> int:
+    return (moment - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)) // datetime.timedelta(microseconds=1)
+
+
+def _index(account: Account) -> dict[str, tuple[list[int], Rows]]:
+    version = (id(account.logs), len(account.logs))
+    cached = getattr(account, "_rows_index", None)
+    if cached is not None and cached[0] == version:
+        return cached[1]  # type: ignore[no-any-return]
+    by_key: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for order, row in enumerate(account.logs):
+        by_key.setdefault(row["key_prefix"], []).append((-_micros(parse_iso(row["created"])), order, row))
+    index: dict[str, tuple[list[int], Rows]] = {}
+    for prefix, entries in by_key.items():
+        entries.sort(key=lambda entry: (entry[0], entry[1]))
+        index[prefix] = ([entry[0] for entry in entries], [entry[2] for entry in entries])
+    account._rows_index = (version, index)  # type: ignore[attr-defined]
+    return index
 
 
 def _spend(rows: Rows) -> float:
@@ -107,20 +134,24 @@ def _days(since: datetime.datetime, until: datetime.datetime, zone: zoneinfo.Zon
 def _groups(
     rows: Rows, grouping: str, since: datetime.datetime, until: datetime.datetime, zone: zoneinfo.ZoneInfo
 ) -> Rows:
-    def day(row: dict[str, Any]) -> str:
-        return parse_iso(row["created"]).astimezone(zone).date().isoformat()
-
+    """The groups of ``rows``: each of its rows put in its bucket once (a large account's day,model
+    grouping would otherwise scan every row once per group)."""
+    buckets: dict[tuple[str, str], Rows] = {}
+    for row in rows:
+        day = parse_iso(row["created"]).astimezone(zone).date().isoformat()
+        buckets.setdefault((day, row["model"]), []).append(row)
     if grouping == "day":
-        return [_group([row for row in rows if day(row) == each], day=each) for each in _days(since, until, zone)]
+        per_day: dict[str, Rows] = {}
+        for (day, _model), mine in buckets.items():
+            per_day.setdefault(day, []).extend(mine)
+        return [_group(per_day.get(each, []), day=each) for each in _days(since, until, zone)]
     if grouping == "model":
-        models = sorted({row["model"] for row in rows})
-        groups = [_group([row for row in rows if row["model"] == model], model=model) for model in models]
+        per_model: dict[str, Rows] = {}
+        for (_day, model), mine in buckets.items():
+            per_model.setdefault(model, []).extend(mine)
+        groups = [_group(per_model[model], model=model) for model in sorted(per_model)]
         return sorted(groups, key=lambda group: -group["spend"])
-    pairs = sorted({(day(row), row["model"]) for row in rows})
-    groups = [
-        _group([row for row in rows if (day(row), row["model"]) == (each, model)], day=each, model=model)
-        for each, model in pairs
-    ]
+    groups = [_group(buckets[pair], day=pair[0], model=pair[1]) for pair in sorted(buckets)]
     return sorted(groups, key=lambda group: (group["day"], -group["spend"]))
 
 

@@ -118,4 +118,16 @@ COMMANDS: dict[str, Command] = {
         "totals, requests in one record and not another, amounts that differ. Exit 0 when they agree, 10 when "
         "they do not.",
     ),
+    "sync": Command(
+        "sync",
+        "bring the spend store (SQLite or PostgreSQL) up to date: ledger, logs, usage, keys, balance; needs [store]",
+        "Copy what is new in the account into the spend store: the ledger, every key's request logs, daily usage "
+        "per key and model, the keys' history and the balance. Exit 0 when the store is up to date.",
+    ),
+    "report": Command(
+        "report",
+        "spend by key, model and day over any window, from the spend store (no API call); needs [store]",
+        "Spend and charged requests by key, model and UTC day from the spend store (see sync), over any window.",
+        connects=False,
+    ),
 }

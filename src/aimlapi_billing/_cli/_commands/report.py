@@ -1,0 +1,186 @@
+"""``report``: spend and charged requests from the spend store, by key, model and UTC day, over any
+window (the store is local: no 92-day limit, no request to the API)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import re
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..._exceptions import AIMLAPIError, InvalidParameterError
+from ..._redaction import printable
+from .._common import EXIT_OK, json_output
+from .._options import add_epilog
+from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
+from .._window import add_window_options, window
+
+if TYPE_CHECKING:
+    from ...store import SpendReport
+
+DEFAULT_PERIOD = "30d"
+DEFAULT_BY = ("key",)
+GROUPINGS = ("key", "model", "day")
+DEFAULTS = {"report": f"{DB_DEFAULT}, --period {DEFAULT_PERIOD}, --by key, a table (--json, --csv)"}
+RULES_TEXT = (
+    "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
+    "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
+    "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
+    "[{key_prefix, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
+    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded.'
+)
+#: The JSON and CSV field of each grouping.
+_COLUMNS = {"key": "key_prefix", "model": "model", "day": "day"}
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+
+
+def _month(text: str) -> tuple[int, int]:
+    match = _MONTH.fullmatch(text.strip())
+    if match is None or int(match[1]) < 1:
+        raise argparse.ArgumentTypeError(f"not a month like 2026-11: {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def _by(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(","))
+    unknown = [name for name in names if name not in GROUPINGS]
+    if unknown or not names or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"not a list of key, model and day (each once), like key,model: {text!r}")
+    return names
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter  # the paragraphs below, as wrapped
+    add_epilog(parser, f"defaults: {DEFAULTS['report']}")
+    add_epilog(parser, STORE_TEXT)
+    add_epilog(parser, RULES_TEXT)
+    add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
+    add_db_option(parser)
+    add_window_options(parser, DEFAULT_PERIOD)
+    parser.add_argument("--month", type=_month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
+    parser.add_argument(
+        "--by", type=_by, default=DEFAULT_BY, metavar="G", help="group by key, model and/or day, e.g. key,model,day"
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object (see below)")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+
+def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
+    if args.month is not None:
+        if args.period is not None or args.start is not None or args.end is not None:
+            raise InvalidParameterError("give --month, --period, or --start and --end: one of them")
+        year, month = args.month
+        start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
+        if month == 12 and year == 9999:
+            raise InvalidParameterError("--month 9999-12 ends past the calendar")
+        end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=datetime.UTC)
+        return start, end
+    span = window(args, DEFAULT_PERIOD)
+    if span["period"] is not None:
+        text = span["period"]
+        end = datetime.datetime.now(datetime.UTC)
+        unit = datetime.timedelta(hours=1) if text.endswith("h") else datetime.timedelta(days=1)
+        return end - int(text[:-1]) * unit, end
+    assert span["start"] is not None
+    assert span["end"] is not None
+    return _utc(span["start"]), _utc(span["end"])
+
+
+def _utc(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text)
+    return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        start, end = _span(args)
+        from ... import store
+
+        with store.open_for_reading(args.db) as opened:
+            result = store.spend(opened, start, end, args.by)
+    except AIMLAPIError as exc:
+        return store_failure(exc, err)
+    if args.json:
+        out.write(json_output(as_json(result)) + "\n")
+    elif args.csv:
+        out.write(as_csv(result))
+    else:
+        out.write(as_table(result))
+    return EXIT_OK
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _fields(result: SpendReport) -> list[dict[str, Any]]:
+    from ...store._values import decimal_text
+
+    rows = []
+    for row in result.rows:
+        fields: dict[str, Any] = {}
+        if "key" in result.by:
+            fields["key_prefix"] = row.key_prefix
+        if "model" in result.by:
+            fields["model"] = row.model
+        if "day" in result.by:
+            fields["day"] = None if row.day is None else row.day.isoformat()
+        fields["spend_usd"] = decimal_text(row.spend)
+        fields["requests"] = row.requests
+        rows.append(fields)
+    return rows
+
+
+def as_json(result: SpendReport) -> dict[str, Any]:
+    """The issue's contract: money as decimal strings, each row only the grouped fields."""
+    from ...store._values import decimal_text
+
+    return {
+        "start": _iso(result.start),
+        "end": _iso(result.end),
+        "currency": "USD",
+        "total_usd": decimal_text(result.total),
+        "rows": _fields(result),
+    }
+
+
+def as_csv(result: SpendReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = _fields(result)
+    columns = [_COLUMNS[name] for name in ("day", "key", "model") if name in result.by]
+    writer.writerow([*columns, "spend_usd", "requests"])
+    for row in rows:
+        writer.writerow([printable(str(row[name])) for name in columns] + [row["spend_usd"], row["requests"]])
+    return buffer.getvalue()
+
+
+def as_table(result: SpendReport) -> str:
+    from ...store._values import decimal_text
+
+    rows = _fields(result)
+    columns = [
+        {"key": "key_prefix", "model": "model", "day": "day"}[name]
+        for name in ("day", "key", "model")
+        if name in result.by
+    ]
+    header = [*columns, "USD", "requests"]
+    cells = [
+        [printable(str(row[name])) for name in columns] + [row["spend_usd"], f"{row['requests']:,}"] for row in rows
+    ]
+    cells.append(
+        ["total", *[""] * (len(columns) - 1), decimal_text(result.total), f"{sum(r['requests'] for r in rows):,}"]
+    )
+    widths = [max(len(line[index]) for line in [header, *cells]) for index in range(len(header))]
+    numeric = {len(header) - 2, len(header) - 1}
+    lines = [
+        "  ".join(
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i]) for i, cell in enumerate(line)
+        ).rstrip()
+        for line in [header, *cells]
+    ]
+    title = f"spend from {_iso(result.start)} to {_iso(result.end)} (USD, from the store)"
+    return "\n".join([title, *lines]) + "\n"

@@ -1,0 +1,71 @@
+"""``sync``: bring the spend store up to date with the account (``aimlapi_billing.store``)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..._exceptions import AIMLAPIError
+from .._common import EXIT_OK
+from .._options import add_epilog, window
+from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, settle_text, store_failure
+
+#: The default of --settle (aimlapi_billing.store.DEFAULT_SETTLE, without importing the store for --help).
+DEFAULT_SETTLE_TEXT = "1h"
+DEFAULTS = {"sync": f"{DB_DEFAULT}, --settle {DEFAULT_SETTLE_TEXT}, no --wait (a second sync exits 8)"}
+RULES_TEXT = (
+    "what a sync reads: the keys (a new version row when a key's name, limit, scopes or disabled state "
+    "changed), the balance, the ledger, then each key's request logs and daily usage per model. A run reads "
+    "from --settle before the previous run's end up to its own start, so a row the vendor adds up to --settle "
+    "after its timestamp is still stored; a later one is not (sync --settle 30d once reads further back). Rows "
+    "are known by the vendor's ids (a failed row without one by its content; a ledger entry by its content and "
+    "its place among identical ones): a run never adds one twice. An echo of the API key in server text is "
+    "stored as <redacted>. Each page is written with the walk's progress "
+    "in one transaction, so a run killed at any moment is taken up by the next. One sync at a time (a lock on "
+    "SQLite, an advisory lock on PostgreSQL). A progress line on stderr when it is a terminal; one summary "
+    "line on stdout at the end."
+)
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, STORE_TEXT, before_exit_codes=True)
+    add_epilog(parser, RULES_TEXT, before_exit_codes=True)
+    add_epilog(parser, EXIT_CODES_TEXT)
+    add_db_option(parser)
+    parser.add_argument(
+        "--settle",
+        type=window,
+        metavar="SPAN",
+        help=f"read again this long before the last run's end, for rows the vendor adds late: 1h to 3660d, "
+        f"e.g. 6h, 2d (default: {DEFAULT_SETTLE_TEXT})",
+    )
+    parser.add_argument("--wait", action="store_true", help="wait for another sync to finish instead of exiting 8")
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ... import store
+    from .._common import client
+
+    progress = None
+    if getattr(err, "isatty", lambda: False)():
+
+        def progress(line: str) -> None:
+            err.write(f"\r\x1b[K{line}")
+            err.flush()
+
+    try:
+        settle = store.DEFAULT_SETTLE if args.settle is None else args.settle
+        with client(args) as billing, store.open_for_sync(args.db, wait=args.wait) as opened:
+            # A server that echoes the API key into a model name or an id: stored as <redacted>.
+            summary = store.sync(opened, billing, settle=settle, progress=progress, redact=billing._redactor.text)
+            where = str(opened.url)
+    except (AIMLAPIError, OSError) as exc:
+        if progress is not None:
+            progress("")
+        return store_failure(exc, err)
+    added = summary.added
+    out.write(
+        f"synced {where} (settle {settle_text(settle)}): {added['ledger']:,} new ledger entries, {added['logs']:,} new "
+        f"log rows, {added['usage']:,} usage rows written, {added['keys']:,} new key versions\n"
+    )
+    return EXIT_OK

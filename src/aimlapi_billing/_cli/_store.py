@@ -1,0 +1,67 @@
+"""What ``sync`` and ``report`` share: the ``--db`` option, and the exit codes of a store's errors."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from typing import TextIO
+
+from ._common import EXIT_CONFIGURATION, report
+
+#: ``sync``: another sync holds the store's writer lock.
+EXIT_STORE_BUSY = 8
+#: The store cannot be used: not a store, corrupt, read-only, a full disk, unreachable, a newer schema.
+EXIT_STORE = 9
+DB_DEFAULT = "--db $AIMLAPI_BILLING_DB, else $XDG_DATA_HOME/aimlapi-billing/spend.db (~/.local/share/…)"
+STORE_TEXT = (
+    "the store: --db sqlite:///ABS/PATH (or a file path) or postgresql://USER@HOST:PORT/DB, whose password "
+    "comes from $PGPASSWORD or ~/.pgpass (libpq), never from the URL (refused); messages never show one. "
+    "It needs the [store] extra (pip install 'aimlapi-billing[store]'; PostgreSQL: [postgres])."
+)
+EXIT_CODES_TEXT = (
+    "exit codes of the store: 3 also when the [store] or [postgres] extra is missing; 8 another sync is writing "
+    "to the store (sync --wait waits for it instead); 9 the store cannot be used: not a store (another "
+    "file or database), corrupt, read-only, a full disk, unreachable, or written by a newer aimlapi-billing "
+    "(what was synced before is kept)."
+)
+
+
+def _db(text: str) -> str:
+    """A store address, checked before anything runs (a password in it is refused: exit 2)."""
+    from ..store import StoreError, resolve
+
+    try:
+        resolve(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def settle_text(span: datetime.timedelta) -> str:
+    """``1h``, ``36h``, ``2d``: how --settle reads."""
+    hours = span / datetime.timedelta(hours=1)
+    return f"{hours / 24:g}d" if hours % 24 == 0 else f"{hours:g}h"
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=_db,
+        metavar="URL",
+        help="the store: sqlite:///ABS/PATH, a file path, or postgresql://USER@HOST:PORT/DB "
+        "(default: $AIMLAPI_BILLING_DB, else ~/.local/share/aimlapi-billing/spend.db)",
+    )
+
+
+def store_failure(exc: BaseException, err: TextIO) -> int:
+    """One line on stderr (the address redacted) and the exit code for ``exc``."""
+    from ..store import StoreBusyError, StoreError, StoreExtraMissingError, redact
+
+    code = report(exc, err, redact)
+    if isinstance(exc, StoreExtraMissingError):
+        return EXIT_CONFIGURATION
+    if isinstance(exc, StoreBusyError):
+        return EXIT_STORE_BUSY
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    return code

@@ -1,0 +1,90 @@
+"""The spend store: a local (SQLite) or shared (PostgreSQL) copy of the account's ledger, request
+logs, daily usage, keys and balance, kept up to date by :func:`sync` and read by :func:`spend`.
+
+Needs the ``[store]`` extra (SQLAlchemy and Alembic; ``[postgres]`` adds psycopg 3)::
+
+    from aimlapi_billing import Billing
+    from aimlapi_billing.store import open_for_sync, sync
+
+    with Billing() as billing, open_for_sync("sqlite:////var/lib/spend.db") as store:
+        print(sync(store, billing).added)
+
+Every error is a :class:`StoreError` (an :class:`~aimlapi_billing.AIMLAPIError`) with a one-line
+message whose store address never shows a password; what the API sends that the store cannot keep
+exactly (a non-finite number, a NUL in a text) is a ``ResponseValidationError`` and nothing of its
+page is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Callable, Iterator
+
+from ._db import Store, check_current, head_revision, open_store, upgrade
+from ._errors import StoreBusyError, StoreError, StoreExtraMissingError, StoreMissingError, StoreVersionError
+from ._report import GROUPINGS, SpendReport, SpendRow, spend
+from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
+from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
+
+__all__ = [
+    "DEFAULT_SETTLE",
+    "ENV_VAR",
+    "GROUPINGS",
+    "SpendReport",
+    "SpendRow",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "StoreExtraMissingError",
+    "StoreMissingError",
+    "StoreURL",
+    "StoreVersionError",
+    "SyncSummary",
+    "default_path",
+    "head_revision",
+    "open_for_reading",
+    "open_for_sync",
+    "redact",
+    "resolve",
+    "spend",
+    "sync",
+]
+
+
+@contextlib.contextmanager
+def open_for_sync(url: str | StoreURL | None = None, *, wait: bool = False) -> Iterator[Store]:
+    """The store at ``url`` (``--db``'s forms; None: ``$AIMLAPI_BILLING_DB`` or the default file),
+    made or migrated to this version's schema, with the writer lock held until the block ends
+    (:class:`StoreBusyError` when another sync holds it, unless ``wait``)."""
+    store = open_store(url if isinstance(url, StoreURL) else resolve(url), create=True)
+    try:
+        with store.writer_lock(wait=wait):
+            upgrade(store)
+            yield store
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def open_for_reading(url: str | StoreURL | None = None) -> Iterator[Store]:
+    """An existing store of this version's schema, for reading (no lock: readers never block a sync)."""
+    store = open_store(url if isinstance(url, StoreURL) else resolve(url), create=False)
+    try:
+        check_current(store)
+        yield store
+    finally:
+        store.close()
+
+
+def sync(
+    store: Store,
+    billing: object,
+    *,
+    settle: datetime.timedelta = DEFAULT_SETTLE,
+    progress: Callable[[str], None] | None = None,
+    redact: Callable[[str], str] | None = None,
+) -> SyncSummary:
+    """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account;
+    ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key)."""
+    return Sync(store, billing, settle=settle, progress=progress, redact=redact).run()  # type: ignore[arg-type]

@@ -1,0 +1,87 @@
+"""``report``: spend and charged requests from the stored request logs, by key, model and UTC day,
+over any window (no 92-day limit: the store is local).
+
+A row's spend is the sum of its log rows' costs (failed requests cost 0); ``requests`` counts the
+succeeded (charged) ones, as ``GET /v2/usage`` does. Sums are exact: SQL adds the integer nano-USD,
+the few amounts kept as decimal text are added exactly in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ._db import Store
+from ._values import decode_usd, exact_sum, micros
+
+#: The groupings ``--by`` takes, and their columns.
+GROUPINGS = {"key": "k.prefix", "model": "m.name", "day": "(l.created_us / 86400000000)"}
+_EPOCH_DAY = datetime.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    """One group: the grouped fields (the others None), spend in USD and charged requests."""
+
+    key_prefix: str | None
+    model: str | None
+    day: datetime.date | None
+    spend: Decimal
+    requests: int
+
+
+@dataclass(frozen=True)
+class SpendReport:
+    start: datetime.datetime
+    end: datetime.datetime
+    by: tuple[str, ...]
+    total: Decimal
+    rows: tuple[SpendRow, ...]
+
+
+def _order(names: tuple[object, ...]) -> tuple[tuple[int, int, str], ...]:
+    """Days as numbers, names as text (PostgreSQL and SQLite give the day as an int)."""
+    return tuple((0, int(str(name)), "") if isinstance(name, int) else (1, 0, str(name)) for name in names)
+
+
+def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tuple[str, ...]) -> SpendReport:
+    """The store's spend over ``[start, end)`` grouped by ``by`` (one or more of :data:`GROUPINGS`),
+    rows ordered by the grouped fields (day, key, model)."""
+    from sqlalchemy import text
+
+    ordered = tuple(name for name in ("day", "key", "model") if name in by)
+    columns = [f"{GROUPINGS[name]} AS g_{name}" for name in ordered]
+    group = f"GROUP BY {', '.join(GROUPINGS[name] for name in ordered)}" if ordered else ""
+    where = (
+        "FROM logs l JOIN keys k ON k.id = l.key_id JOIN models m ON m.id = l.model_id "
+        "WHERE l.created_us >= :low AND l.created_us < :high"
+    )
+    bounds = {"low": micros(start), "high": micros(end)}
+    sums: dict[tuple[object, ...], list[Decimal]] = {}
+    counts: dict[tuple[object, ...], int] = {}
+    with store.connect() as connection:
+        select = ", ".join([*columns, "SUM(l.usd_nano)", "SUM(CASE WHEN l.status = 'succeeded' THEN 1 ELSE 0 END)"])
+        for row in connection.execute(text(f"SELECT {select} {where} {group}"), bounds):
+            names = tuple(row[: len(ordered)])
+            sums.setdefault(names, []).append(decode_usd(row[len(ordered)], None))
+            counts[names] = counts.get(names, 0) + int(row[len(ordered) + 1] or 0)
+        plain = ", ".join([*columns, "l.usd_text"])
+        for row in connection.execute(text(f"SELECT {plain} {where} AND l.usd_text IS NOT NULL"), bounds):
+            sums.setdefault(tuple(row[: len(ordered)]), []).append(decode_usd(None, row[len(ordered)]))
+    rows = []
+    for names in sorted(
+        sums, key=lambda names: tuple((0, name, "") if isinstance(name, int) else (1, 0, str(name)) for name in names)
+    ):
+        fields = dict(zip(ordered, names, strict=True))
+        day = fields.get("day")
+        rows.append(
+            SpendRow(
+                key_prefix=None if "key" not in fields else str(fields["key"]),
+                model=None if "model" not in fields else str(fields["model"]),
+                day=None if day is None else _EPOCH_DAY + datetime.timedelta(days=int(str(day))),
+                spend=exact_sum(sums[names]),
+                requests=counts.get(names, 0),
+            )
+        )
+    return SpendReport(start, end, ordered, exact_sum(row.spend for row in rows), tuple(rows))

@@ -1,0 +1,103 @@
+"""Where the store is: ``--db``, else ``$AIMLAPI_BILLING_DB``, else the user's data directory.
+
+``sqlite:///ABS/PATH`` (or a plain file path) is one SQLite file; ``postgresql://USER@HOST:PORT/DB``
+a PostgreSQL database reached with psycopg 3, whose password comes from libpq's own sources
+(``$PGPASSWORD``, ``~/.pgpass``, ``$PGPASSFILE``), never from the URL: a URL with a password is
+refused (it would sit in shell history, ``ps`` and logs). Every message shows :func:`shown`'s form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ._errors import StoreError
+
+ENV_VAR = "AIMLAPI_BILLING_DB"
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+# user:password@ in any URL-looking text: what redact() hides.
+_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/\s]*):[^@/\s]*@")
+
+
+def default_path() -> Path:
+    """``$XDG_DATA_HOME/aimlapi-billing/spend.db`` (``~/.local/share/aimlapi-billing/spend.db``)."""
+    data_home = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(data_home) if data_home and Path(data_home).is_absolute() else Path.home() / ".local" / "share"
+    return base / "aimlapi-billing" / "spend.db"
+
+
+def redact(text: str) -> str:
+    """``text`` with any URL password and the value of ``$PGPASSWORD`` replaced by ``***``."""
+    text = _CREDENTIALS.sub(r"\g<scheme>\g<user>:***@", text)
+    secret = os.environ.get("PGPASSWORD", "")
+    return text.replace(secret, "***") if len(secret) >= 4 else text
+
+
+@dataclass(frozen=True)
+class StoreURL:
+    """A parsed store address: an SQLite ``path``, or PostgreSQL's ``user``, ``host``, ``port``, ``database``."""
+
+    dialect: str  # "sqlite" or "postgresql"
+    path: Path | None = None
+    user: str | None = None
+    host: str | None = None
+    port: int | None = None
+    database: str | None = None
+    options: tuple[tuple[str, str], ...] = field(default=())
+
+    def __str__(self) -> str:
+        if self.dialect == "sqlite":
+            return f"sqlite:///{self.path}"
+        user = f"{self.user}@" if self.user else ""
+        port = f":{self.port}" if self.port is not None else ""
+        return f"postgresql://{user}{self.host or ''}{port}/{self.database or ''}"
+
+
+def parse(text: str) -> StoreURL:
+    """The store at ``text``; :class:`StoreError` for anything else (a password in the URL included)."""
+    if not text.strip() or not text.isprintable():
+        raise StoreError(f"not a store address: {redact(text)!r}")
+    scheme = text.partition("://")[0].lower() if "://" in text else ""
+    if scheme == "sqlite":
+        path_text = text[len("sqlite:///") :] if text.lower().startswith("sqlite:///") else ""
+        if not path_text.startswith("/"):
+            raise StoreError(f"an SQLite store URL is sqlite:///ABSOLUTE/PATH (or give the path alone), not {text!r}")
+        return StoreURL("sqlite", path=Path(path_text))
+    if scheme in _POSTGRES_SCHEMES:
+        return _postgres(text)
+    if scheme:
+        raise StoreError(
+            f"not a store URL: {redact(text)!r} (sqlite:///ABS/PATH, postgresql://USER@HOST:PORT/DB or a file path)"
+        )
+    return StoreURL("sqlite", path=Path(text).expanduser().absolute())
+
+
+def _postgres(text: str) -> StoreURL:
+    parts = urlsplit(text)
+    if parts.password is not None:
+        raise StoreError(
+            f"{redact(text)}: a password in the store URL is refused; give it in $PGPASSWORD or ~/.pgpass (libpq)"
+        )
+    options = tuple(parse_qsl(parts.query, keep_blank_values=True))
+    if any(name in ("password", "passfile") for name, _ in options):
+        raise StoreError(f"{redact(text)}: no password options in the store URL; libpq reads $PGPASSWORD or ~/.pgpass")
+    database = unquote(parts.path.lstrip("/"))
+    try:
+        port = parts.port
+    except ValueError:
+        raise StoreError(f"not a port in the store URL {redact(text)!r}") from None
+    if not parts.hostname or not database:
+        raise StoreError(f"a PostgreSQL store URL is postgresql://USER@HOST:PORT/DB, not {redact(text)!r}")
+    user = unquote(parts.username) if parts.username else None
+    return StoreURL("postgresql", user=user, host=parts.hostname, port=port, database=database, options=options)
+
+
+def resolve(given: str | None) -> StoreURL:
+    """``given`` (``--db``), else ``$AIMLAPI_BILLING_DB``, else :func:`default_path`."""
+    if given is not None:
+        return parse(given)
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    return parse(from_env) if from_env else StoreURL("sqlite", path=default_path())
