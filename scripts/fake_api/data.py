@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import hashlib
 import threading
 import time
 from collections.abc import Collection, Iterable
@@ -335,3 +336,13 @@ class Account:
         """A key as the API shows it after creation: the prefix, never the full value."""
         shown = {name: value for name, value in record.items() if name != "key"}
         return {**shown, "monthly_usage": self.monthly_usage(record["prefix"])}
+
+
+def many_keys(count: int, created_at: str = "2025-10-29T10:00:00.000Z") -> list[dict[str, Any]]:
+    """An account of ``count`` keys, the management key first: each other key with a monthly limit of
+    100 USD, its full value unique and its prefix the index (``k0000001``): the fan-out's accounts."""
+    keys = [key_record(MANAGEMENT_KEY, "main", created_at)]
+    for index in range(1, count):
+        value = f"k{index:07d}" + hashlib.sha256(str(index).encode()).hexdigest()[:24]
+        keys.append(key_record(value, f"service-{index}", created_at, limit={"retention": "month", "threshold": 100}))
+    return keys

@@ -76,6 +76,7 @@ def client(args: argparse.Namespace) -> Billing:
         "base_url": args.base_url,
         "max_retries": args.max_retries,
         "deadline": args.deadline,
+        "concurrency": args.concurrency,
     }
     if args.timeout is not None:
         options["timeout"] = args.timeout

@@ -25,6 +25,7 @@ from .._config import (
     PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
+from .._fanout import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ._common import threshold_text
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
@@ -175,6 +176,14 @@ def connection_options() -> Parser:
         default=DEFAULT_MAX_RETRIES,
         metavar="N",
         help=f"retries on 408/409/429/5xx/network errors, 0 to 100 (default: {DEFAULT_MAX_RETRIES})",
+    )
+    group.add_argument(
+        "--concurrency",
+        type=number("a whole number", 1, MAX_CONCURRENCY, whole=True),
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"requests in flight at once when reading many keys, 1 to {MAX_CONCURRENCY}, halved on a 429 and "
+        f"recovering; one --deadline for them all (default: {DEFAULT_CONCURRENCY})",
     )
     return connection
 
