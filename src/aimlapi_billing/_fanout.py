@@ -5,10 +5,11 @@ usage) gets the same rules without dispatch of its own:
 
 * at most ``limit`` requests in flight (``limit`` parts in progress, each making its requests one
   after another): the client's ``concurrency`` (default :data:`DEFAULT_CONCURRENCY`);
-* adaptive back-off (AIMD, as TCP): a 429 halves the requests allowed in flight (at most once per
-  :data:`CUT_INTERVAL`, so one burst of 429s is one cut, not ten), no attempt of the fan-out starts
-  before the answer's ``Retry-After`` has passed, and each attempt that is not a 429 adds
-  ``1 / allowed``, back up to ``limit``. Every attempt of a part waits for a slot, retries included;
+* adaptive back-off (AIMD, as TCP): a 429 halves the requests allowed in flight (once per round:
+  a 429 to an attempt that started before the last cut is the same burst, not a new one), no
+  attempt of the fan-out starts before the answer's ``Retry-After`` has passed, and each attempt
+  that ends with no cut since it started adds ``1 / allowed``, back up to ``limit``. Every attempt
+  of a part waits for a slot, retries included;
 * one clock: the parts share the call's deadline (the driver passes them its ``Deadline``), and the
   logs rate limit is the client's one limiter, shared by every thread and task;
 * results in the parts' order, whatever the order they complete in;
@@ -49,8 +50,6 @@ __all__ = [
 DEFAULT_CONCURRENCY = 16
 #: The most a caller may ask for.
 MAX_CONCURRENCY = 256
-#: A second 429 within this many seconds of a cut does not cut again (the same burst).
-CUT_INTERVAL = 0.5
 
 
 class FanOutCancelled(Exception):
@@ -70,21 +69,18 @@ class Throttle:
         self.in_flight = 0
         self.peak = 0
         self.resume_at = 0.0  # time.monotonic(): no attempt starts before (a Retry-After)
-        self.cuts = 0
+        self.cuts = 0  # also the round: an attempt remembers the round it started in (_ROUND)
         self.cancelled = False
-        self._cut_at = -CUT_INTERVAL
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._async_changed: Any = None  # an asyncio.Event, made in the loop by enter_async
 
     def throttled(self, retry_after: float | None) -> None:
         """A request of the fan-out was answered 429 (``retry_after`` seconds asked, if any)."""
-        now = time.monotonic()
         with self._lock:
             if retry_after is not None:
-                self.resume_at = max(self.resume_at, now + retry_after)
-            if now - self._cut_at >= CUT_INTERVAL:
-                self._cut_at = now
+                self.resume_at = max(self.resume_at, time.monotonic() + retry_after)
+            if _ROUND.get() == self.cuts:  # the first 429 of attempts started since the last cut
                 self.allowed = max(1.0, self.allowed / 2)
                 self.cuts += 1
 
@@ -94,6 +90,7 @@ class Throttle:
             raise FanOutCancelled
         pause = self.resume_at - time.monotonic()
         if pause <= 0 and self.in_flight < int(self.allowed):
+            _ROUND.set(self.cuts)
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
             return None
@@ -120,10 +117,10 @@ class Throttle:
                 await asyncio.wait_for(changed.wait(), wait)
 
     def leave(self) -> None:
-        """An attempt ended: outside a burst of 429s, one more is let in, little by little."""
+        """An attempt ended: with no cut since it started, one more is let in, little by little."""
         with self._lock:
             self.in_flight -= 1
-            if time.monotonic() - self._cut_at >= CUT_INTERVAL:
+            if _ROUND.get() == self.cuts:
                 self.allowed = min(float(self.limit), self.allowed + 1 / self.allowed)
             self._wake()
 
@@ -138,6 +135,8 @@ class Throttle:
             self._async_changed.set()
 
 
+#: The round (the throttle's cuts) the current attempt started in.
+_ROUND: contextvars.ContextVar[int] = contextvars.ContextVar("aimlapi_billing_fan_out_round", default=-1)
 #: The throttle of the fan-out the current part belongs to (set in its thread's or task's context).
 CURRENT: contextvars.ContextVar[Throttle | None] = contextvars.ContextVar("aimlapi_billing_fan_out", default=None)
 
