@@ -484,6 +484,8 @@ def main() -> None:
         pass
     finally:
         server._server.server_close()
+        # For the fan-out benchmark (benchmarks/fanout.py): what the server saw.
+        print(f"peak_in_flight={server.peak_in_flight} refused_busy={server.refused_busy}", flush=True)
 
 
 if __name__ == "__main__":
