@@ -21,7 +21,6 @@ import argparse
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +30,8 @@ from processes import process_env
 from scale import PEAK_REPORTER
 
 SERVER = REPO / "scripts" / "fake_api_server.py"
+#: Replaced by a file in the run's temporary folder (``--textfile`` wants a regular file).
+TEXTFILE = "{textfile}"
 
 
 def _free_port() -> int:
@@ -53,9 +54,10 @@ def measure(keys: int, delay: float, busy: int | None, command: list[str]) -> di
         with tempfile.TemporaryDirectory(prefix="aimlapi-billing-fanout-") as workdir:
             env = process_env(f"http://127.0.0.1:{port}", str(Path(workdir) / "pycache"))
             peak_file = Path(workdir) / "peak"
+            argv = [str(Path(workdir) / "out.prom") if part == TEXTFILE else part for part in command]
             started = time.perf_counter()
             done = subprocess.run(
-                [PYTHON, "-c", PEAK_REPORTER, *command],
+                [PYTHON, "-c", PEAK_REPORTER, *argv],
                 cwd=REPO,
                 env={**env, "PEAK_RSS_FILE": str(peak_file)},
                 capture_output=True,
@@ -91,10 +93,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--exporter", action="store_true", help="one `metrics --keys` cycle instead of check-keys")
     args = parser.parse_args()
-    if args.exporter:
-        command = ["metrics", "--keys", "--textfile", "/dev/null"]
-    else:
-        command = ["check-keys", "-w", "80", "-c", "95"]
+    exporter_cycle = ["metrics", "--keys", "--textfile", TEXTFILE]
+    command = exporter_cycle if args.exporter else ["check-keys", "-w", "80", "-c", "95"]
     command += ["--deadline", "55", "--concurrency", str(args.concurrency)]
     print("| command | keys | delay | 429 past | wall s | peak RSS MiB | peak in flight | 429s | exit | line |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -110,4 +110,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
