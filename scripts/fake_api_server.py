@@ -44,6 +44,7 @@ from fake_api.data import (
     MANAGEMENT_KEY,
     Account,
     large_account,
+    many_keys,
     shifted,
     with_discrepancies,
 )
@@ -165,6 +166,11 @@ class FakeAIMLAPI:
     ``discrepancies`` names entries of ``fake_api.data.DISCREPANCIES`` applied to the ledger and the
     requests of the default account (not to a ``ledger`` or ``logs`` given here). ``/v2/logs`` answers
     429 past ``logs_rate_limit`` requests per ``logs_rate_window`` seconds for one bearer key.
+
+    For the fan-out benchmarks and tests: every request waits ``delay`` seconds before its answer
+    (a slow link), and with ``max_in_flight`` a request arriving while that many are being answered
+    gets 429 with ``Retry-After: busy_retry_after`` (a concurrency limit). ``peak_in_flight`` is the
+    most requests it answered at once.
     """
 
     def __init__(
@@ -182,6 +188,9 @@ class FakeAIMLAPI:
         discrepancies: Collection[str] = (),
         logs_rate_limit: int = 200,
         logs_rate_window: float = 60.0,
+        delay: float = 0.0,
+        max_in_flight: int | None = None,
+        busy_retry_after: float = 1.0,
     ) -> None:
         self.now = now or datetime.datetime.now(datetime.UTC)
         default_canned, _ = dated(self.now)
@@ -197,6 +206,8 @@ class FakeAIMLAPI:
             logs_rate_limit=logs_rate_limit,
             logs_rate_window=logs_rate_window,
         )
+        self.delay, self.max_in_flight, self.busy_retry_after = delay, max_in_flight, busy_retry_after
+        self.in_flight = self.peak_in_flight = self.refused_busy = 0
         self._cursors: dict[str, tuple[int, str]] = {}
         self._matches: dict[str, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
@@ -360,8 +371,27 @@ class _Handler(socketserver.StreamRequestHandler):
             seen = self._read_request()
             if seen is None:
                 return
-            if not self._perform(self.fake.next_action(seen)):
+            if not self._perform(self._answer(seen)):
                 return
+
+    def _answer(self, seen: Seen) -> Outcome:
+        """The answer to ``seen``, after the server's ``delay``; 429 past its ``max_in_flight``."""
+        fake = self.fake
+        with fake._lock:
+            fake.in_flight += 1
+            fake.peak_in_flight = max(fake.peak_in_flight, fake.in_flight)
+            busy = fake.max_in_flight is not None and fake.in_flight > fake.max_in_flight
+            fake.refused_busy += busy
+        try:
+            if busy:
+                wait = {"retry-after": f"{fake.busy_retry_after:g}"}
+                return error(429, "Too many concurrent requests", seen.path.split("?")[0], wait)
+            if fake.delay:
+                fake._stop.wait(fake.delay)
+            return fake.next_action(seen)
+        finally:
+            with fake._lock:
+                fake.in_flight -= 1
 
     def _read_request(self) -> Seen | None:
         try:
@@ -449,12 +479,22 @@ def main() -> None:
         metavar="N",
         help="serve fake_api.data.large_account: N requests over 100 days and their ledger (no rate limit on logs)",
     )
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds every answer waits (a slow link)")
+    parser.add_argument("--max-in-flight", type=int, help="answer 429 to a request past this many in flight")
+    parser.add_argument("--keys", type=int, help="an account of this many keys, each with a monthly limit")
     args = parser.parse_args()
     caller = CHATBOT_KEY if args.regular_key else MANAGEMENT_KEY
     if args.large_account is not None:
         server = large_server(args.large_account, port=args.port)
     else:
-        server = FakeAIMLAPI(port=args.port, discrepancies=args.discrepancy, default_caller=caller)
+        server = FakeAIMLAPI(
+            port=args.port,
+            discrepancies=args.discrepancy,
+            default_caller=caller,
+            keys=None if args.keys is None else many_keys(args.keys),
+            delay=args.delay,
+            max_in_flight=args.max_in_flight,
+        )
     print(f"fake AIML API listening on {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server._server.serve_forever()
@@ -462,6 +502,8 @@ def main() -> None:
         pass
     finally:
         server._server.server_close()
+        # For the fan-out benchmark (benchmarks/fanout.py): what the server saw.
+        print(f"peak_in_flight={server.peak_in_flight} refused_busy={server.refused_busy}", flush=True)
 
 
 if __name__ == "__main__":

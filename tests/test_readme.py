@@ -144,6 +144,9 @@ def test_the_constructor_table_matches_the_code() -> None:
     assert inspect.signature(aimlapi_billing.Billing).parameters["deadline"].default == aimlapi_billing.DEFAULT_DEADLINE
     assert f"{aimlapi_billing.DEFAULT_TIMEOUT.read:g} s of wall time" in rows["timeout"]
     assert rows["max_retries"].startswith(f"{aimlapi_billing.DEFAULT_MAX_RETRIES} ")
+    from aimlapi_billing._fanout import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+
+    assert rows["concurrency"].startswith(f"{DEFAULT_CONCURRENCY} (1 to {MAX_CONCURRENCY})")
     caps = aimlapi_billing.DEFAULT_MAX_RESPONSE_BYTES
     assert f"{caps['GET /v2/billing'] // 1024} KiB for the balance" in rows["max_response_bytes"]
     assert f"{caps['GET /v2/billing/transactions'] // 1024**2} MiB for a ledger page" in rows["max_response_bytes"]
@@ -151,13 +154,14 @@ def test_the_constructor_table_matches_the_code() -> None:
 
 def test_the_exit_codes_match_the_cli() -> None:
     rows = markdown_table(docs_page("cli/index.md"), "exit code")
-    assert sorted(map(int, rows)) == list(range(7))
+    assert sorted(map(int, rows)) == [*range(7), _cli.EXIT_INTERRUPTED]
     assert rows[str(_cli.EXIT_USAGE)].startswith("usage")
     assert rows[str(_cli.EXIT_CONFIGURATION)].startswith("configuration")
     assert rows[str(_cli.EXIT_CONNECTION)].startswith("connection")
     assert rows[str(_cli.EXIT_API_STATUS)].startswith("the API answered")
     assert rows[str(_cli.EXIT_BAD_RESPONSE)].startswith("the API's answer was not usable")
     assert rows[str(_cli.EXIT_SDK_ERROR)].startswith("a bug")
+    assert rows[str(_cli.EXIT_INTERRUPTED)].startswith("interrupted")
     codes = {code for _, code in _cli.EXIT_CODES}
     assert codes == {2, 3, 4, 5, 6}  # 1 is what no error class maps to
 

@@ -405,3 +405,13 @@ def large_account(
     ]
     ledger = sorted([*ledger, *others], key=lambda entry: str(entry["created_at"]), reverse=True)
     return keys, logs, ledger
+
+
+def many_keys(count: int, created_at: str = "2025-10-29T10:00:00.000Z") -> list[dict[str, Any]]:
+    """An account of ``count`` keys, the management key first: each other key with a monthly limit of
+    100 USD, its full value unique and its prefix the index (``k0000001``): the fan-out's accounts."""
+    keys = [key_record(MANAGEMENT_KEY, "main", created_at)]
+    for index in range(1, count):
+        value = f"k{index:07d}" + hashlib.sha256(str(index).encode()).hexdigest()[:24]
+        keys.append(key_record(value, f"service-{index}", created_at, limit={"retention": "month", "threshold": 100}))
+    return keys

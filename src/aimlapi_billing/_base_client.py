@@ -10,6 +10,7 @@ key's 403), any other lets it through to the caller.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -35,22 +36,26 @@ from ._exceptions import (
     APITimeoutError,
     ClientClosedError,
     InvalidParameterError,
+    RateLimitError,
     ResponseTooLargeError,
     ResponseValidationError,
 )
+from ._fanout import enter, enter_async, note_throttled, run_tasks, run_threads
 from ._plan import (
     APIResponse,
     Call,
     DeadlineTypes,
     Endpoint,
+    FanOut,
     IterationPlan,
     NotGiven,
     Plan,
     RetryPolicy,
+    Steps,
     TimeoutTypes,
 )
 from ._redaction import Redactor, printable
-from ._responses import AttemptOutcome, ReadResponse, ResponseReader
+from ._responses import AttemptOutcome, ReadResponse, ResponseReader, certainly_not_acted_on
 from ._retry import (
     MAX_RETRY_AFTER,
     backoff_delay,
@@ -78,18 +83,6 @@ class RetryAfter(NamedTuple):
 _ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
 
 
-def _certainly_not_acted_on(outcome: AttemptOutcome) -> bool:
-    """Whether a failed attempt certainly did not reach the server, or the server says it did nothing.
-
-    No connection was made (refused, DNS, connect timeout, no pooled connection in time: the request
-    was never written), or the server answered 429, which refuses a request without acting on it.
-    Everything else (a read error or timeout, a connection reset after writing, a 5xx) may come after
-    the server acted."""
-    if isinstance(outcome, ReadResponse):
-        return outcome.response.status_code == 429
-    return isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-
-
 async def _async_sleep(delay: float) -> None:
     import asyncio
 
@@ -109,6 +102,7 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
     _attempt_for: tuple[Any, float | None]
     base_url: str
     max_retries: int
+    concurrency: int  # parts of a fan-out in progress at once (_fanout.py)
     deadline: float | None
     max_response_bytes: int | None
     timeout: Any
@@ -202,12 +196,14 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
         if isinstance(outcome, httpx.DecodingError):
             raise ResponseValidationError(self._redact(f"{endpoint.name} returned a body that {outcome}")) from None
         error, retryable, headers = self._classify(request, outcome)
-        if endpoint.retry is RetryPolicy.UNTIL_SENT and retryable and not _certainly_not_acted_on(outcome):
+        if endpoint.retry is RetryPolicy.UNTIL_SENT and retryable and not certainly_not_acted_on(outcome):
             self._raise(self._outcome_unknown(endpoint, error), clock)
         if not retryable or retries_done >= self.max_retries:
             self._raise(error, clock)
         left = clock.left()
         requested = server_requested_delay(headers)
+        if isinstance(error, RateLimitError):  # a fan-out in progress sends fewer at once
+            note_throttled(requested)
         if isinstance(error, APIStatusError):
             error.retry_after = requested
         if requested is not None:
@@ -294,6 +290,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 wait = self._rate_slot(endpoint, request, clock)
                 if wait:
                     time.sleep(wait)
+            fan_out = enter()  # a slot among the fan-out's requests in flight, if in one
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
@@ -312,6 +309,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 raise
             finally:
                 ATTEMPT_ENDS_AT.reset(bounded)
+                if fan_out is not None:
+                    fan_out.leave()
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, RetryAfter):
                 return self._parse_success(endpoint, step), step
@@ -319,30 +318,32 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             time.sleep(step.delay)
 
     def _run(self, plan: Plan[T], raw: bool) -> Any:
-        """Make the requests of ``plan``, one after another, within its deadline; a request's error
-        is raised into the plan's steps, which may catch it."""
-        clock = self._start(plan.deadline)
-        steps = plan.steps
+        """Make the requests of ``plan`` within its deadline; a failed one's error is raised into its steps."""
+        answers: list[ReadResponse] | None = [] if raw else None
+        result = self._drive(plan.steps, plan.timeout, self._start(plan.deadline), answers)
+        return self._raw_response(result, answers) if answers is not None else result
+
+    def _drive(self, steps: Steps[T] | Call, timeout: Any, clock: Deadline, answers: list[ReadResponse] | None) -> Any:
         if isinstance(steps, Call):  # one request: no generator to drive
-            model, answer = self._send(steps.endpoint, plan.timeout, clock, steps.params)
-            result = self._convert(steps, model)
-            return self._raw_response(result, [answer]) if raw else result
-        answers: list[ReadResponse] = []
+            model, answer = self._send(steps.endpoint, timeout, clock, steps.params)
+            if answers is not None:  # only a raw call keeps them: a forecast's pages must not stay in memory
+                answers.append(answer)
+            return self._convert(steps, model)
         received: Any = None
         failure: AIMLAPIError | None = None
         while True:
             try:
-                call = steps.send(received) if failure is None else steps.throw(failure)
+                step = steps.send(received) if failure is None else steps.throw(failure)
             except StopIteration as done:
-                return self._raw_response(done.value, answers) if raw else done.value
+                return done.value
             try:
-                model, answer = self._send(call.endpoint, plan.timeout, clock, call.params)
-                received, failure = self._convert(call, model), None
+                if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
+                    part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
+                    received, failure = run_threads(part, step.parts, self.concurrency, step.what), None
+                else:
+                    received, failure = self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:
                 failure = exc
-                continue
-            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
-                answers.append(answer)
 
     def _walk(self, plan: IterationPlan[T]) -> Iterator[T]:
         self._check_open()
@@ -398,6 +399,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 wait = self._rate_slot(endpoint, request, clock)
                 if wait:
                     await _async_sleep(wait)
+            fan_out = await enter_async()  # a slot among the fan-out's requests in flight, if in one
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
@@ -416,6 +418,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             except RuntimeError:
                 self._check_open()  # closed since the check above (another task, a retry's wait)
                 raise
+            finally:
+                if fan_out is not None:
+                    fan_out.leave()
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, RetryAfter):
                 return self._parse_success(endpoint, step), step
@@ -423,30 +428,32 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             await _async_sleep(step.delay)
 
     async def _run(self, plan: Plan[T], raw: bool) -> Any:
-        """Make the requests of ``plan``, one after another, within its deadline; a request's error
-        is raised into the plan's steps, which may catch it."""
-        clock = self._start(plan.deadline)
-        steps = plan.steps
+        """Make the requests of ``plan`` within its deadline; a failed one's error is raised into its steps."""
+        answers: list[ReadResponse] | None = [] if raw else None
+        result = await self._drive(plan.steps, plan.timeout, self._start(plan.deadline), answers)
+        return self._raw_response(result, answers) if answers is not None else result
+
+    async def _drive(self, steps: Steps[T] | Call, timeout: Any, clock: Deadline, answers: list[Any] | None) -> Any:
         if isinstance(steps, Call):  # one request: no generator to drive
-            model, answer = await self._send(steps.endpoint, plan.timeout, clock, steps.params)
-            result = self._convert(steps, model)
-            return self._raw_response(result, [answer]) if raw else result
-        answers: list[ReadResponse] = []
+            model, answer = await self._send(steps.endpoint, timeout, clock, steps.params)
+            if answers is not None:  # only a raw call keeps them: a forecast's pages must not stay in memory
+                answers.append(answer)
+            return self._convert(steps, model)
         received: Any = None
         failure: AIMLAPIError | None = None
         while True:
             try:
-                call = steps.send(received) if failure is None else steps.throw(failure)
+                step = steps.send(received) if failure is None else steps.throw(failure)
             except StopIteration as done:
-                return self._raw_response(done.value, answers) if raw else done.value
+                return done.value
             try:
-                model, answer = await self._send(call.endpoint, plan.timeout, clock, call.params)
-                received, failure = self._convert(call, model), None
+                if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
+                    part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
+                    received, failure = await run_tasks(part, step.parts, self.concurrency, step.what), None
+                else:
+                    received, failure = await self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:
                 failure = exc
-                continue
-            if raw:  # only a raw call returns them: a forecast's thousand pages must not stay in memory
-                answers.append(answer)
 
     def _walk(self, plan: IterationPlan[T]) -> AsyncIterator[T]:
         self._check_open()

@@ -32,6 +32,7 @@ from ._config import (
 )
 from ._deadline import bound_transports
 from ._exceptions import ConfigurationError, InvalidParameterError
+from ._fanout import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ._plan import (
     NOT_GIVEN,
     ClientT,
@@ -160,6 +161,7 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         default_headers: Mapping[str, str] | None,
         allow_insecure_http: bool,
         logs_rate_limit: tuple[int, float] | None,
+        concurrency: int,
     ) -> None:
         configure_logging()
         whole_in_range("max_retries", max_retries, 0, 100, ConfigurationError)
@@ -168,6 +170,7 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         install_log_filter(self._redactor)
         self.base_url = resolve_base_url(base_url, allow_insecure_http)
         self.max_retries = max_retries
+        self.concurrency = whole_in_range("concurrency", concurrency, 1, MAX_CONCURRENCY, ConfigurationError)
         self.deadline = seconds("deadline", deadline, ConfigurationError)
         if max_response_bytes is not None:
             positive_whole("max_response_bytes", max_response_bytes, ConfigurationError)
@@ -202,6 +205,7 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         deadline: DeadlineTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         max_response_bytes: int | NotGiven | None = NOT_GIVEN,
+        concurrency: int | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with other defaults, sharing its connection pool, its rate limit and
         its redaction (a key created through either is redacted by both). Closing the copy leaves
@@ -222,6 +226,8 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
             if max_response_bytes is not None:
                 positive_whole("max_response_bytes", max_response_bytes, InvalidParameterError)
             other.max_response_bytes = max_response_bytes
+        if not isinstance(concurrency, NotGiven):
+            other.concurrency = whole_in_range("concurrency", concurrency, 1, MAX_CONCURRENCY, InvalidParameterError)
         return other
 
     @cached_property
@@ -300,6 +306,9 @@ class Billing(_BaseBilling[httpx.Client], SyncAPIClient):
         logs_rate_limit: ``(requests, seconds)``: the sliding window that requests to ``/v2/logs``
             wait for (default 190 per 60 s; the API's limit is 200), shared by every call of this
             client and its ``with_options`` copies. ``None`` turns it off.
+        concurrency: Requests in flight at once in a fan-out over keys (``keys.budgets()``, all-keys
+            usage), 1 to 256 (default 16); halved on a 429 and recovering (AIMD), within the
+            call's one deadline; results in a fixed order.
     """
 
     def __init__(
@@ -315,6 +324,7 @@ class Billing(_BaseBilling[httpx.Client], SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         logs_rate_limit: tuple[int, float] | None = DEFAULT_LOGS_RATE_LIMIT,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -327,6 +337,7 @@ class Billing(_BaseBilling[httpx.Client], SyncAPIClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             logs_rate_limit=logs_rate_limit,
+            concurrency=concurrency,
         )
         self._client = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, headers=self._headers)
         bound_transports(self._client)
@@ -348,6 +359,7 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient], AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         allow_insecure_http: bool = False,
         logs_rate_limit: tuple[int, float] | None = DEFAULT_LOGS_RATE_LIMIT,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -360,5 +372,6 @@ class AsyncBilling(_BaseBilling[httpx.AsyncClient], AsyncAPIClient):
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
             logs_rate_limit=logs_rate_limit,
+            concurrency=concurrency,
         )
         self._client = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, headers=self._headers)

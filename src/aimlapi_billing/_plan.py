@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar, overload
 
@@ -114,9 +114,20 @@ class Call(NamedTuple):
     convert: Callable[[Any, Any], Any] | None = None
 
 
-#: The steps of a plan: yields each :class:`Call`, receives its result (or has its error raised
-#: at the ``yield``), returns the plan's result.
-Steps = Generator[Call, Any, T]
+class FanOut(NamedTuple):
+    """Parts a plan needs side by side (one per key): each a :class:`Call` or steps of its own. The
+    plan receives their results as a list in the parts' order, or the first failure raised at its
+    ``yield``; the client runs at most its ``concurrency`` at once, backing off on 429, within the
+    call's one deadline (``_fanout.py``). ``what`` names the parts in a failure's message
+    ("12 of 1000 keys measured")."""
+
+    parts: Sequence[Any]  # Call | Steps
+    what: str = "parts"
+
+
+#: The steps of a plan: yields each :class:`Call` (or a :class:`FanOut` of them), receives its
+#: result (or has its error raised at the ``yield``), returns the plan's result.
+Steps = Generator["Call | FanOut", Any, T]
 #: The steps of an iteration: yields a :class:`Call` (and receives its result) or a row for the caller.
 RowSteps = Generator["Call | T", Any, None]
 

@@ -158,3 +158,15 @@ class ResponseReader:
         assert isinstance(error, APIStatusError)  # a 5xx: the server may have acted before it failed
         error.add_note_to_message(f"whether it took effect is unknown; not retried{hint}")
         return error
+
+
+def certainly_not_acted_on(outcome: AttemptOutcome) -> bool:
+    """Whether a failed attempt certainly did not reach the server, or the server says it did nothing.
+
+    No connection was made (refused, DNS, connect timeout, no pooled connection in time: the request
+    was never written), or the server answered 429, which refuses a request without acting on it.
+    Everything else (a read error or timeout, a connection reset after writing, a 5xx) may come after
+    the server acted."""
+    if isinstance(outcome, ReadResponse):
+        return outcome.response.status_code == 429
+    return isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

@@ -9,6 +9,8 @@
   must not move under it.
 * A span, ``30d``/``2w``/``36h`` (a plain decimal, then ``h``, ``d`` or ``w`` in either case; the
   CLI's ``--window`` and the exporter's windows): :func:`span`.
+* A calendar window people say (``today``, ``last-month``: :data:`NAMED_WINDOWS`) in a time zone:
+  :func:`named_window`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "MAX_SPAN",
     "MAX_WINDOW",
     "MIN_SPAN",
+    "NAMED_WINDOWS",
     "Moment",
     "api_datetime",
     "api_moment",
@@ -31,6 +34,7 @@ __all__ = [
     "as_of",
     "fixed_windows",
     "iso",
+    "named_window",
     "period_length",
     "span",
     "split",
@@ -169,10 +173,13 @@ def windows(period: str | None, start: Moment | None, end: Moment | None) -> lis
     if period is not None:
         if start is not None or end is not None:
             raise InvalidParameterError("pass either period or start and end, not both")
+        if period in NAMED_WINDOWS:  # a calendar window in UTC (named_window takes a zone)
+            return [{"start": iso(a), "end": iso(b)} for a, b in split(*named_window(period))]
         length = period_length(period)
         if length is None:
             raise InvalidParameterError(
-                f"period must be a whole number of hours or days, like '24h' or '7d', not {period!r}"
+                f"period must be a whole number of hours or days, like '24h' or '7d', or a calendar window "
+                f"({', '.join(NAMED_WINDOWS)}), not {period!r}"
             )
         if length <= MAX_WINDOW:
             return [{"period": period}]
@@ -210,3 +217,50 @@ def span(text: str, longest: datetime.timedelta = MAX_SPAN) -> datetime.timedelt
     if not MIN_SPAN.total_seconds() <= seconds <= longest.total_seconds():
         raise ValueError(f"must be from 1h to {longest.total_seconds() / 86400:g}d, not {text!r}")
     return datetime.timedelta(seconds=seconds)
+
+
+#: The calendar windows :func:`named_window` knows; ``this-*`` and ``today`` end now, the others at
+#: their calendar end. Weeks are ISO weeks (from Monday).
+NAMED_WINDOWS = ("today", "yesterday", "this-week", "last-week", "this-month", "last-month")
+
+
+def named_window(
+    name: str, tz: str = "UTC", now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The calendar window ``name`` (:data:`NAMED_WINDOWS`) in the IANA zone ``tz`` (default UTC),
+    as UTC ``(start, end)``, end excluded: its days begin at local midnight (a DST day is 23 or 25
+    hours long), and ``today``/``this-*`` end at ``now`` (default: now). InvalidParameterError for an
+    unknown name or zone."""
+    import zoneinfo
+
+    if name not in NAMED_WINDOWS:
+        raise InvalidParameterError(f"not a named window ({', '.join(NAMED_WINDOWS)}): {str(name)[:40]!r}")
+    try:
+        zone = zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidParameterError(f"tz must be an IANA time zone name like 'Europe/Berlin', not {tz!r}") from None
+    until = as_of(now)
+    today = until.astimezone(zone).date()
+    if name in ("today", "yesterday"):
+        first = today
+    elif name in ("this-week", "last-week"):
+        first = today - datetime.timedelta(days=today.weekday())
+    else:
+        first = today.replace(day=1)
+    if name.startswith("last-") or name == "yesterday":
+        end_day = first
+        if name == "yesterday":
+            first -= datetime.timedelta(days=1)
+        elif name == "last-week":
+            first -= datetime.timedelta(weeks=1)
+        else:
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        until = _local_midnight(end_day, zone)
+    return _local_midnight(first, zone), until
+
+
+def _local_midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
+    try:
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=zone).astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"a window starting {day} is outside the calendar in UTC") from None

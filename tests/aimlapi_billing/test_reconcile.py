@@ -19,6 +19,7 @@ from aimlapi_billing import (
     PermissionDeniedError,
     ResponseValidationError,
 )
+from aimlapi_billing._plan import FanOut
 from aimlapi_billing.types.reconcile import Reconciliation
 
 from .hostile_server import HostileServer
@@ -640,11 +641,29 @@ def _synthetic_peak(rows: int) -> int:
         timeout=None,
         deadline=None,
     )
+
+    def usage_of_each_key(fan_out: FanOut) -> list[Any]:
+        """The usage fan-out, one key after another: each key's pieces answered as below."""
+        results = []
+        for part in fan_out.parts:
+            answer: Any = None
+            try:
+                while True:
+                    call = part.send(answer)
+                    usage = {"start": START, "end": END, "spend": 1.0, "currency": "USD", "requests": rows}
+                    answer = UsageResponse.from_dict({"api_key_prefix": call.params["key_prefix"], **usage})
+            except StopIteration as done:
+                results.append(done.value)
+        return results
+
     tracemalloc.start()
     received: Any = None
     try:
         while True:
             step = plan.steps.send(received)
+            if isinstance(step, FanOut):
+                received = usage_of_each_key(step)
+                continue
             name, params = step.endpoint.name, step.params
             if name == "GET /v1/keys":
                 model: Any = KeysResponse.from_dict({"data": [key("aaaa1111")]})

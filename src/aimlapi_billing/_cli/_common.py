@@ -38,6 +38,8 @@ EXIT_API_STATUS = 5
 EXIT_BAD_RESPONSE = 6
 #: ``keys create``: the key was created but could not be written to stdout (delete it, make another).
 EXIT_KEY_NOT_PRINTED = 7
+#: Ctrl-C (SIGINT), every command, the plugins too (a person pressed it: no monitoring system does).
+EXIT_INTERRUPTED = 130
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (InvalidParameterError, EXIT_USAGE),
     (OSError, EXIT_USAGE),  # an output file that cannot be written, an address that cannot be bound
@@ -76,6 +78,7 @@ def client(args: argparse.Namespace) -> Billing:
         "base_url": args.base_url,
         "max_retries": args.max_retries,
         "deadline": args.deadline,
+        "concurrency": args.concurrency,
     }
     if args.timeout is not None:
         options["timeout"] = args.timeout

@@ -14,7 +14,17 @@ from .._config import API_KEY_ENV_VARS
 from .._redaction import printable
 from .._version import __version__
 from . import resume_collection
-from ._common import CHECK_UNKNOWN, EXIT_OK, EXIT_USAGE, PROG, ErrorOutput, Output, OutputError, silence
+from ._common import (
+    CHECK_UNKNOWN,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    ErrorOutput,
+    Output,
+    OutputError,
+    silence,
+)
 from ._options import (
     CHECK_EXIT_CODES_TEXT,
     CONNECTION_DEFAULTS,
@@ -133,8 +143,9 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progr
 def entry_point() -> NoReturn:
     try:
         code = main()  # flushes stdout itself, and says when it cannot
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt:  # Ctrl-C: one line; a command writes its output whole or not at all
+        print(f"{PROG}: interrupted (Ctrl-C)", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`) while argparse wrote --help: not an error of ours.
         silence(sys.stdout)

@@ -25,6 +25,7 @@ from .._config import (
     PLAIN_DECIMAL,
 )
 from .._deadline import MAX_SECONDS
+from .._fanout import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ._common import threshold_text
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
@@ -45,7 +46,8 @@ EXIT_CODES_TEXT = (
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
     "6 the API's answer was not usable (not JSON, a number that is not finite, beyond a double's range either "
     "way (1e999, 1e-400) or of over 100 significant digits, too large, too deep, "
-    "not the schema, an amount in a currency other than USD, pages that never end); 1 only for a bug."
+    "not the schema, an amount in a currency other than USD, pages that never end); 130 interrupted (Ctrl-C: one "
+    "line on stderr, no partial output); 1 only for a bug."
 )
 #: How the exit-code paragraphs of a ``--help`` begin (they end it).
 _EXIT_CODE_HEADS = ("exit codes", "plugins' exit codes")
@@ -63,7 +65,7 @@ AUTOTOPUP_SOURCES_TEXT = (
 CHECK_EXIT_CODES_TEXT = (
     "exit codes (monitoring plugin convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (any error: a bad "
     "option, no key, a network failure or timeout, an error status, an unusable answer: a balance in a currency "
-    "other than USD included)."
+    "other than USD included); 130 interrupted (Ctrl-C: one line on stderr, no status line)."
 )
 #: The one JSON rule of every command that prints JSON (``--json``), in its ``--help``.
 JSON_MONEY_TEXT = (
@@ -175,6 +177,14 @@ def connection_options() -> Parser:
         default=DEFAULT_MAX_RETRIES,
         metavar="N",
         help=f"retries on 408/409/429/5xx/network errors, 0 to 100 (default: {DEFAULT_MAX_RETRIES})",
+    )
+    group.add_argument(
+        "--concurrency",
+        type=number("a whole number", 1, MAX_CONCURRENCY, whole=True),
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"requests in flight at once when reading many keys, 1 to {MAX_CONCURRENCY}, halved on a 429 and "
+        f"recovering; one --deadline for them all (default: {DEFAULT_CONCURRENCY})",
     )
     return connection
 

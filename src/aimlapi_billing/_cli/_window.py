@@ -13,7 +13,7 @@ import datetime
 from typing import TypedDict
 
 from .._exceptions import InvalidParameterError
-from .._windows import parse_utc, period_length
+from .._windows import NAMED_WINDOWS, iso, named_window, parse_utc, period_length
 from ._options import MAX_DAYS
 
 #: The longest window a command reads: as long as the other commands' (ten years).
@@ -21,10 +21,14 @@ MAX_WINDOW = datetime.timedelta(days=MAX_DAYS)
 
 
 def period(text: str) -> str:
-    """``24h``, ``7d``: a whole number of hours or days, up to ten years."""
+    """``24h``, ``7d``: a whole number of hours or days, up to ten years; or a named calendar window."""
+    if text in NAMED_WINDOWS:
+        return text
     length = period_length(text)
     if length is None:
-        raise argparse.ArgumentTypeError(f"not a period like 24h or 7d (whole hours or days): {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a period like 24h or 7d (whole hours or days) nor one of {', '.join(NAMED_WINDOWS)}: {text!r}"
+        )
     if length > MAX_WINDOW:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS:g}d, not {text!r}")
     return text
@@ -45,7 +49,9 @@ def add_window_options(parser: argparse.ArgumentParser, default_period: str) -> 
         "--period",
         type=period,
         metavar="P",
-        help=f"the last P: whole hours or days, e.g. 24h, 7d, up to {MAX_DAYS:g}d (default: {default_period})",
+        help=f"the last P: whole hours or days, e.g. 24h, 7d, up to {MAX_DAYS:g}d (default: {default_period}); or "
+        f"a calendar window: {', '.join(NAMED_WINDOWS)} (from midnight in --tz where the command has it, else UTC; "
+        "weeks from Monday; today and this-* end now)",
     )
     group.add_argument(
         "--start", type=instant, metavar="WHEN", help="window start, ISO 8601; without an offset, UTC (with --end)"
@@ -67,6 +73,9 @@ def window(args: argparse.Namespace, default_period: str) -> Window:
         raise InvalidParameterError("give --period, or --start and --end, not both")
     if (args.start is None) != (args.end is None):
         raise InvalidParameterError("--start and --end go together")
+    if args.period in NAMED_WINDOWS:  # the calendar window in the command's --tz, if it has one
+        start, end = named_window(args.period, getattr(args, "tz", None) or "UTC")
+        return {"period": None, "start": iso(start), "end": iso(end)}
     if args.start is None:
         return {"period": args.period or default_period, "start": None, "end": None}
     start, end = parse_utc(args.start), parse_utc(args.end)

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _windows
 from .._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
 from .._money import usd
-from .._plan import Call, Plan, Steps
+from .._plan import Call, FanOut, Plan, Steps
 from ..resources.keys import CURRENT_KEY, LIST_KEYS, key_data
 from ..resources.usage import USAGE, combined_report
 from ..types.budgets import MONTH_TOLERANCE, BudgetReport, KeyBudget
@@ -219,9 +219,8 @@ def _every_key(now: datetime.datetime) -> Steps[BudgetReport]:
     if len(set(prefixes)) != len(prefixes):  # one prefix, two keys: which one's limit is it?
         twice = next(prefix for prefix in prefixes if prefixes.count(prefix) > 1)
         raise ResponseValidationError(f"GET /v1/keys listed the prefix {twice[:20]!r} for two keys")
-    budgets = []
-    for key in keys:
-        budgets.append((yield from _budget(key, now, own=False)))
+    # The keys side by side, within the client's concurrency and the call's one deadline (_fanout.py).
+    budgets = yield FanOut([_budget(key, now, own=False) for key in keys], "keys")
     return BudgetReport(tuple(budgets), only_own_key=False, as_of=now)
 
 

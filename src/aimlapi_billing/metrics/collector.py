@@ -401,8 +401,9 @@ class BillingCollector:
         model_spend = None
         if self._model_window is not None:
             totals: dict[str, Decimal] = {}
-            for prefix in prefixes:
-                detail = self._billing.usage.detail(start=now - self._model_window, end=now, key_prefix=prefix)
+            # The keys side by side, within the client's concurrency and one deadline (_fanout.py).
+            details = self._billing.usage.per_key(prefixes, start=now - self._model_window, end=now, models=True)
+            for detail in details:
                 for model in detail.models:
                     # Server text: a label value made printable, bounded and free of the key first,
                     # so two names that become one label add up rather than make a duplicate series.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic
 from .._arguments import key_prefix as key_prefix_query
 from .._exceptions import InvalidParameterError, ResponseValidationError
 from .._money import add, usd
-from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, Raw, Resource, ShapeT, Steps, operation
+from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, FanOut, Plan, Raw, Resource, ShapeT, Steps, operation
 from .._redaction import printable
 from .._windows import Moment, parse_utc, period_length, windows
 from ..types.usage import ModelSpend, UsageReport
@@ -272,3 +272,32 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
             extra["tz"] = check_tz(tz)
         queries = [{**window, **extra} for window in windows(period, start, end)]
         return Plan(_report(USAGE_DETAIL, queries), timeout, deadline)
+
+    @operation
+    def per_key(
+        self,
+        key_prefixes: Sequence[str | None],
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        models: bool = False,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[list[UsageReport]]:
+        """The usage of each key of ``key_prefixes`` (None: the caller's own) over one window, in
+        their order: ``GET /v2/usage`` each, or with ``models`` ``/v2/usage/detail`` (per model).
+        The keys are read side by side, at most the client's ``concurrency`` requests in flight, and
+        ``deadline`` covers them all; a failure raises, saying how many keys were measured."""
+        if isinstance(key_prefixes, str) or not isinstance(key_prefixes, Sequence):
+            raise InvalidParameterError("key_prefixes must be a list of key prefixes (None: the caller's own key)")
+        selectors = [key_prefix_query(prefix) for prefix in key_prefixes]  # checked before any request
+        pieces = windows(period, start, end)
+        endpoint = USAGE_DETAIL if models else USAGE
+        parts = [_report(endpoint, [{**window, **selector} for window in pieces]) for selector in selectors]
+        return Plan(_per_key(parts), timeout, deadline)
+
+
+def _per_key(parts: list[Steps[UsageReport]]) -> Steps[list[UsageReport]]:
+    reports: list[UsageReport] = yield FanOut(parts, "keys")
+    return reports

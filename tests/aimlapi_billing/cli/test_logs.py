@@ -175,7 +175,7 @@ def test_an_interrupt_mid_stream_leaves_no_half_line(busy: FakeAIMLAPI) -> None:
     output = b"".join(first) + rest
     assert output.endswith(b"\n")
     assert len([json.loads(line) for line in output.splitlines()]) == 100
-    assert stderr == b""
+    assert stderr == b"aimlapi-billing: interrupted (Ctrl-C)\n"  # one line, on stderr: stdout stays whole rows
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(busy: FakeAIMLAPI) -> None:

@@ -237,3 +237,29 @@ def test_a_currency_other_than_usd_is_exit_6_redacted_and_escaped(fake_api: Fake
     assert API_KEY[:8].lower() not in err.lower()
     assert "\x1b" not in err
     assert "field 'currency' is 'USD <redacted>" in err
+
+
+@pytest.mark.parametrize(("zone", "midnight"), [(None, "T00:00:00"), ("Asia/Tokyo", "T15:00:00")])
+def test_a_named_period_is_the_calendar_window_in_tz(fake_api: FakeAIMLAPI, zone: str | None, midnight: str) -> None:
+    """Before: `--period this-month` was refused (exit 2). The window starts at local midnight on the
+    1st (Tokyo: 15:00 UTC the day before) and ends now; --tz alone, without a grouping by day, is
+    taken for a named period."""
+    import datetime
+
+    from aimlapi_billing._windows import named_window
+
+    argv = ["usage", "--period", "this-month", "--models", "--json"] + (["--tz", zone] if zone else [])
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert (code, err) == (0, "")
+    (seen,) = fake_api.requests_to("/v2/usage/detail")
+    query = parse_qs(urlsplit(seen.path).query)
+    start = datetime.datetime.fromisoformat(query["start"][0].replace("Z", "+00:00"))
+    assert start == named_window("this-month", zone or "UTC")[0]
+    assert query["start"][0].endswith(f"{midnight}Z")
+    assert "tz" not in query  # the API takes tz with a grouping by day only
+    assert json.loads(out)["start"].startswith(query["start"][0][:19])
+
+
+def test_an_unknown_named_period_is_a_usage_error(fake_api: FakeAIMLAPI) -> None:
+    err = rejected(fake_api, "usage", "--period", "this-fortnight")
+    assert "this-month" in err

@@ -20,7 +20,8 @@ never on the other side of one than the key is (6.24, not 6.2, against ``6.2``).
 Any failure, a bug included, is one UNKNOWN line and exit 3, never a traceback or exit 1; the
 line names the exception's type when it is not the SDK's. ``--deadline`` bounds the whole run
 (``keys.budgets()`` is one call: 1 request for the key list plus up to 2 per key, and a no_reset
-key older than 92 days one per 92 days of its period).
+key older than 92 days one per 92 days of its period), the keys read side by side within
+``--concurrency``; a run ended before every key is read is UNKNOWN, "N of M keys measured".
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ if TYPE_CHECKING:
 DEFAULTS = {
     "check-keys": "every enabled key with a limit is checked; disabled and unlimited keys are counted, not checked; "
     "--deadline bounds the whole run (1 request plus up to 2 per key; under a monitoring system's service timeout, "
-    "e.g. --deadline 50 for Nagios's 60 s)"
+    "e.g. --deadline 50 for Nagios's 60 s); the keys are read side by side, at most --concurrency requests in "
+    "flight (halved on a 429, then recovering); a run the deadline or a failure ends before every key is read is "
+    "UNKNOWN, its line ending 'N of M keys measured'"
 }
 LABEL = "KEYS"
 #: Percent thresholds: a key may overshoot its limit, but not by ten thousand percent in any useful check.

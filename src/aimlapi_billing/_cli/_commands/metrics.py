@@ -250,6 +250,7 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
                 "api_key": account.api_key,
                 "max_retries": args.max_retries,
                 "deadline": args.deadline,
+                "concurrency": args.concurrency,
             }
             options["allow_insecure_http"] = account.allow_insecure_http
             options["base_url"] = account.base_url or args.base_url

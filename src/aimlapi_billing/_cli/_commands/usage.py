@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
+from ..._windows import NAMED_WINDOWS
 from .._common import EXIT_OK, client, json_output, report, table, usd
 from .._window import add_window_options, key_prefix, window
 
@@ -51,7 +52,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also each model's list price beside its spend (GET /v1/models, by id or alias; implies --models)",
     )
-    parser.add_argument("--tz", type=_zone, metavar="ZONE", help="IANA zone where a day ends, e.g. Europe/Berlin")
+    parser.add_argument(
+        "--tz",
+        type=_zone,
+        metavar="ZONE",
+        help="IANA zone where a day ends, e.g. Europe/Berlin: of --group-by day and of a named --period (default: UTC)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object with the API's field names")
 
 
@@ -59,14 +65,18 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     detail = args.models or args.prices or args.group_by is not None
     prices = None
     try:
-        if args.tz is not None and args.group_by not in ("day", "day,model"):
+        by_day = args.group_by in ("day", "day,model")
+        if args.tz is not None and not by_day and args.period not in NAMED_WINDOWS:
             from ..._exceptions import InvalidParameterError
 
-            raise InvalidParameterError("--tz sets where a day ends: it needs --group-by day or day,model")
+            raise InvalidParameterError(
+                "--tz sets where a day ends: it needs --group-by day or day,model, or a named --period (this-month)"
+            )
         span = window(args, DEFAULT_PERIOD)
         with client(args) as billing:
             if detail:
-                result = billing.usage.detail(**span, key_prefix=args.key_prefix, group_by=args.group_by, tz=args.tz)
+                zone = args.tz if by_day else None  # the API takes tz with a grouping by day only
+                result = billing.usage.detail(**span, key_prefix=args.key_prefix, group_by=args.group_by, tz=zone)
             else:
                 result = billing.usage.total(**span, key_prefix=args.key_prefix)
             if args.prices and result.models:

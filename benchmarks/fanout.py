@@ -1,0 +1,113 @@
+"""Fan-outs over keys: ``check-keys`` and one exporter cycle with ``--keys`` against many-key accounts.
+
+The stand-in (``scripts/fake_api_server.py --keys N --delay S``, in a child process so its threads
+do not share our GIL) holds N keys, each with a monthly limit, and waits S seconds before every
+answer (a slow link); with ``--max-in-flight 16`` it answers 429 (``Retry-After: 1``) to a request
+arriving while 16 are being answered. Each command runs as its own process; the table gives its
+wall time, its own peak RSS (``VmHWM``, as ``scale.py`` reads it), the most requests the server
+answered at once, the 429s it sent, and the status line's first words (every key measured: OK).
+
+Targets (issue 19): 1,000 keys at 100 ms, ``check-keys`` within 20 s, never more than 32 requests
+in flight, every key measured, also with 429 past 16 in flight. Not part of ``run.py``: a full
+curve takes minutes of wall time that is mostly waiting.
+
+    .venv/bin/python benchmarks/fanout.py                      # the issue's cases
+    .venv/bin/python benchmarks/fanout.py --keys 10,100 --delay 0.01
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from common import PYTHON, REPO
+from processes import process_env
+from scale import PEAK_REPORTER
+
+SERVER = REPO / "scripts" / "fake_api_server.py"
+#: Replaced by a file in the run's temporary folder (``--textfile`` wants a regular file).
+TEXTFILE = "{textfile}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def measure(keys: int, delay: float, busy: int | None, command: list[str]) -> dict[str, object]:
+    """One run of ``command`` against a fresh stand-in of ``keys`` keys answering after ``delay`` s."""
+    port = _free_port()
+    server_argv = [PYTHON, str(SERVER), "--port", str(port), "--keys", str(keys), "--delay", str(delay)]
+    if busy is not None:
+        server_argv += ["--max-in-flight", str(busy)]
+    server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()  # "listening on ..."
+        with tempfile.TemporaryDirectory(prefix="aimlapi-billing-fanout-") as workdir:
+            env = process_env(f"http://127.0.0.1:{port}", str(Path(workdir) / "pycache"))
+            peak_file = Path(workdir) / "peak"
+            argv = [str(Path(workdir) / "out.prom") if part == TEXTFILE else part for part in command]
+            started = time.perf_counter()
+            done = subprocess.run(
+                [PYTHON, "-c", PEAK_REPORTER, *argv],
+                cwd=REPO,
+                env={**env, "PEAK_RSS_FILE": str(peak_file)},
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            elapsed = time.perf_counter() - started
+            peak_kib = int(peak_file.read_text()) if peak_file.exists() else 0
+    finally:
+        server.send_signal(signal.SIGINT)
+        stats, _ = server.communicate(timeout=30)
+    seen = dict(item.split("=") for item in stats.split() if "=" in item)
+    line = (done.stdout.strip().splitlines() or [done.stderr.strip()])[0]
+    return {
+        "keys": keys,
+        "delay_ms": round(delay * 1000),
+        "busy": busy,
+        "seconds": elapsed,
+        "peak_rss_mib": peak_kib / 1024,
+        "peak_in_flight": int(seen.get("peak_in_flight", -1)),
+        "refused": int(seen.get("refused_busy", -1)),
+        "exit": done.returncode,
+        "line": line[:70],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keys", default="1000", help="comma-separated account sizes (default 1000)")
+    parser.add_argument("--delay", default="0.1", help="comma-separated answer delays in seconds (default 0.1)")
+    parser.add_argument("--busy", type=int, help="the stand-in answers 429 past this many requests in flight")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--exporter", action="store_true", help="one `metrics --keys` cycle instead of check-keys")
+    args = parser.parse_args()
+    exporter_cycle = ["metrics", "--keys", "--textfile", TEXTFILE]
+    command = exporter_cycle if args.exporter else ["check-keys", "-w", "80", "-c", "95"]
+    command += ["--deadline", "55", "--concurrency", str(args.concurrency)]
+    print("| command | keys | delay | 429 past | wall s | peak RSS MiB | peak in flight | 429s | exit | line |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for keys in (int(text) for text in args.keys.split(",")):
+        for delay in (float(text) for text in args.delay.split(",")):
+            row = measure(keys, delay, args.busy, command)
+            print(
+                f"| {command[0]} --concurrency {args.concurrency} | {keys:,} | {row['delay_ms']} ms | "
+                f"{args.busy or '-'} | {row['seconds']:.1f} | {row['peak_rss_mib']:.0f} | {row['peak_in_flight']} | "
+                f"{row['refused']} | {row['exit']} | {row['line']} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Bounded concurrency for a plan's fan-out (``_plan.FanOut``): one part per key, run side by side.
+
+Both drivers run a fan-out here, so every fan-out over keys (budgets, the exporter's keys, all-keys
+usage) gets the same rules without dispatch of its own:
+
+* at most ``limit`` requests in flight (``limit`` parts in progress, each making its requests one
+  after another): the client's ``concurrency`` (default :data:`DEFAULT_CONCURRENCY`);
+* adaptive back-off (AIMD, as TCP): a 429 halves the requests allowed in flight (once per round:
+  a 429 to an attempt that started before the last cut is the same burst, not a new one), no
+  attempt of the fan-out starts before the answer's ``Retry-After`` has passed, and each attempt
+  that ends with no cut since it started adds ``1 / allowed``, back up to ``limit``. Every attempt
+  of a part waits for a slot, retries included;
+* one clock: the parts share the call's deadline (the driver passes them its ``Deadline``), and the
+  logs rate limit is the client's one limiter, shared by every thread and task;
+* results in the parts' order, whatever the order they complete in;
+* the first failure stops the fan-out: no new part starts, the parts in progress stop before their
+  next attempt, and the error of the lowest part that failed is raised with ``N of M <what>
+  measured`` added to its message: a partial view is never passed off as a whole.
+
+The blocking driver uses daemon threads over the client's one ``httpx.Client`` (thread-safe): an
+interrupt (Ctrl-C) in the calling thread ends the fan-out at once, the threads stop before their
+next attempt and never keep the process alive. The ``await`` driver uses tasks, cancelled on failure
+or cancellation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import queue
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "MAX_CONCURRENCY",
+    "FanOutCancelled",
+    "Throttle",
+    "enter",
+    "enter_async",
+    "note_throttled",
+    "run_tasks",
+    "run_threads",
+]
+
+#: Parts of a fan-out in progress at once, by default: 16 requests in flight keep 1,000 keys at
+#: 100 ms within 20 s (see benchmarks/README.md) and well under the API's concurrency limits.
+DEFAULT_CONCURRENCY = 16
+#: The most a caller may ask for.
+MAX_CONCURRENCY = 256
+
+
+class FanOutCancelled(Exception):
+    """Raised in a part when its fan-out has ended (another part failed, or the caller was
+    interrupted): not an SDK error, never seen by a caller."""
+
+
+class Throttle:
+    """The attempts of one fan-out: at most ``allowed`` in flight, AIMD between 1 and ``limit``.
+
+    The blocking driver's threads wait in :meth:`enter`, the ``await`` driver's tasks in
+    :meth:`enter_async`; both leave by :meth:`leave`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.allowed = float(limit)
+        self.in_flight = 0
+        self.peak = 0
+        self.resume_at = 0.0  # time.monotonic(): no attempt starts before (a Retry-After)
+        self.cuts = 0  # also the round: an attempt remembers the round it started in (_ROUND)
+        self.cancelled = False
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._async_changed: Any = None  # an asyncio.Event, made in the loop by enter_async
+
+    def throttled(self, retry_after: float | None) -> None:
+        """A request of the fan-out was answered 429 (``retry_after`` seconds asked, if any)."""
+        with self._lock:
+            if retry_after is not None:
+                self.resume_at = max(self.resume_at, time.monotonic() + retry_after)
+            if _ROUND.get() == self.cuts:  # the first 429 of attempts started since the last cut
+                self.allowed = max(1.0, self.allowed / 2)
+                self.cuts += 1
+
+    def _wait(self) -> float | None:
+        """Under the lock: take a slot and return None, or the seconds to wait at most before asking again."""
+        if self.cancelled:
+            raise FanOutCancelled
+        pause = self.resume_at - time.monotonic()
+        if pause <= 0 and self.in_flight < int(self.allowed):
+            _ROUND.set(self.cuts)
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            return None
+        return pause if pause > 0 else 1.0  # 1.0: woken by leave() well before; a bound, not a poll
+
+    def enter(self) -> None:
+        with self._lock:
+            while (wait := self._wait()) is not None:
+                self._changed.wait(wait)
+
+    async def enter_async(self) -> None:
+        import asyncio
+
+        while True:
+            with self._lock:
+                wait = self._wait()
+                if wait is None:
+                    return
+                if self._async_changed is None:
+                    self._async_changed = asyncio.Event()
+                changed = self._async_changed
+                changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), wait)
+
+    def leave(self) -> None:
+        """An attempt ended: with no cut since it started, one more is let in, little by little."""
+        with self._lock:
+            self.in_flight -= 1
+            if _ROUND.get() == self.cuts:
+                self.allowed = min(float(self.limit), self.allowed + 1 / self.allowed)
+            self._wake()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            self._wake()
+
+    def _wake(self) -> None:
+        self._changed.notify_all()
+        if self._async_changed is not None:
+            self._async_changed.set()
+
+
+#: The round (the throttle's cuts) the current attempt started in.
+_ROUND: contextvars.ContextVar[int] = contextvars.ContextVar("aimlapi_billing_fan_out_round", default=-1)
+#: The throttle of the fan-out the current part belongs to (set in its thread's or task's context).
+CURRENT: contextvars.ContextVar[Throttle | None] = contextvars.ContextVar("aimlapi_billing_fan_out", default=None)
+
+
+def enter() -> Throttle | None:
+    """Wait for a slot for the next attempt of the current part (blocking): its fan-out's throttle,
+    which the attempt leaves when it ends; None outside a fan-out."""
+    throttle = CURRENT.get()
+    if throttle is not None:
+        throttle.enter()
+    return throttle
+
+
+async def enter_async() -> Throttle | None:
+    """:func:`enter` for a task."""
+    throttle = CURRENT.get()
+    if throttle is not None:
+        await throttle.enter_async()
+    return throttle
+
+
+def note_throttled(retry_after: float | None) -> None:
+    """Called on each 429: the current fan-out, if any, backs off."""
+    throttle = CURRENT.get()
+    if throttle is not None:
+        throttle.throttled(retry_after)
+
+
+class _Outcomes:
+    """The results in the parts' order, and the failures, for one fan-out."""
+
+    def __init__(self, count: int, what: str, throttle: Throttle) -> None:
+        self.values: list[Any] = [None] * count
+        self.failures: dict[int, BaseException] = {}
+        self.reported = self.done = 0
+        self.what = what
+        self.throttle = throttle
+
+    def record(self, index: int, ok: bool, value: Any) -> None:
+        self.reported += 1
+        if ok:
+            self.values[index] = value
+            self.done += 1
+        elif not isinstance(value, FanOutCancelled):
+            self.failures[index] = value
+            self.throttle.cancel()
+
+    def result(self) -> list[Any]:
+        if self.failures:
+            error = self.failures[min(self.failures)]
+            note = getattr(error, "add_note_to_message", None)
+            if note is not None:
+                note(f"{self.done} of {len(self.values)} {self.what} measured")
+            raise error
+        return self.values
+
+
+def run_threads(drive: Callable[[Any], Any], parts: Sequence[Any], limit: int, what: str) -> list[Any]:
+    """Run ``drive(part)`` for each part on at most ``limit`` daemon threads; the results in order."""
+    throttle = Throttle(limit)
+    outcomes = _Outcomes(len(parts), what, throttle)
+    todo: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
+    finished: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
+    context = contextvars.copy_context()
+    context.run(CURRENT.set, throttle)
+
+    def work() -> None:
+        while (task := todo.get()) is not None:
+            index, part = task
+            try:
+                if throttle.cancelled:
+                    raise FanOutCancelled
+                finished.put((index, True, context.copy().run(drive, part)))
+            except BaseException as exc:  # handed to the calling thread, which raises it
+                finished.put((index, False, exc))
+
+    workers = min(limit, len(parts))
+    for index, part in enumerate(parts):
+        todo.put((index, part))
+    for _ in range(workers):
+        todo.put(None)
+        threading.Thread(target=work, name="aimlapi-billing-fan-out", daemon=True).start()
+    try:
+        while outcomes.reported < len(parts):
+            outcomes.record(*finished.get())
+    finally:  # an interrupt too: the threads stop before their next attempt, and never hold the process
+        throttle.cancel()
+    return outcomes.result()
+
+
+async def run_tasks(drive: Callable[[Any], Awaitable[Any]], parts: Sequence[Any], limit: int, what: str) -> list[Any]:
+    """Run ``await drive(part)`` for each part in at most ``limit`` tasks; the results in order."""
+    import asyncio
+
+    throttle = Throttle(limit)
+    outcomes = _Outcomes(len(parts), what, throttle)
+    todo = iter(enumerate(parts))
+
+    async def work() -> None:
+        for index, part in todo:
+            try:
+                if throttle.cancelled:
+                    raise FanOutCancelled
+                outcomes.record(index, True, await drive(part))
+            except Exception as exc:  # CancelledError is not one: a cancelled call ends every task
+                outcomes.record(index, False, exc)
+
+    token = CURRENT.set(throttle)  # each task copies the context as it is made
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(limit, len(parts))):
+                group.create_task(work())
+    finally:
+        CURRENT.reset(token)
+        throttle.cancel()
+    return outcomes.result()
