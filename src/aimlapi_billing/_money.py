@@ -40,4 +40,5 @@ def usd(
     problem = number_problem(amount)
     if problem is not None:  # what a model refuses (a caller's Decimal('1e-99999'), say)
         raise error(f"{what} {problem}")
-    return amount
+    # -0.0 is no other amount than 0: never shown or sent as "-0" (a JSON reader may keep the sign)
+    return amount.copy_abs() if amount.is_zero() else amount

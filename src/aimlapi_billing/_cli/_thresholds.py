@@ -150,13 +150,13 @@ def shown(value: Decimal | float, decimals: int, limit: float, *ranges: Range | 
 
     if isinstance(value, Decimal):  # bounded by the models (100 digits, a double's exponents): exact at worst
         exact_places = max(decimals, -int(value.as_tuple().exponent))
-        texts = (fixed(value, places) for places in range(decimals, exact_places + 1))
+        texts = (fixed(value, places, grouping=False) for places in range(decimals, exact_places + 1))
         return next(text for text in texts if agrees(text))  # the last one is the value itself
     if -limit > value or value > limit:  # beyond every threshold's end, unless one ends at the limit itself
-        text = fixed(max(-limit, min(limit, value)), decimals)
+        text = fixed(max(-limit, min(limit, value)), decimals, grouping=False)
         step = math.copysign(10.0**-decimals, value)
-        return text if agrees(text) else fixed(math.copysign(limit, value) + step, decimals)
-    texts = (fixed(value, places) for places in range(decimals, 18))
+        return text if agrees(text) else fixed(math.copysign(limit, value) + step, decimals, grouping=False)
+    texts = (fixed(value, places, grouping=False) for places in range(decimals, 18))
     return next((text for text in texts if agrees(text)), threshold_text(value))  # at worst, exactly
 
 

@@ -29,10 +29,11 @@ import argparse
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._redaction import failure_text
-from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, fixed, plugin_text, threshold_text, usd
 from .._options import add_epilog
 from .._thresholds import SYNTAX, Range, shown, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
@@ -249,8 +250,8 @@ def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:
     return ", ".join(where(budget) for budget in budgets[:NAMED]) + more
 
 
-def _signed(amount: object) -> str:
-    return f"{amount:+,.2f} USD"
+def _signed(amount: Decimal) -> str:
+    return f"{fixed(amount, 2, sign=True)} USD"
 
 
 def _keys(count: int, what: str = "") -> str:
