@@ -1,0 +1,47 @@
+"""The hostile review of exact money (issue 22, third round): a key's limit read alike by every command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aimlapi_billing_client.models import KeyLimit
+from aimlapi_billing_client.types import SchemaError
+from fake_api_server import Reply
+
+from .commands import run
+from .test_check_keys import stand_in
+
+
+def _listed_with_threshold(fake: object, threshold: str) -> Reply:
+    listed = [dict(fake.account.public(record)) for record in fake.keys]  # type: ignore[attr-defined]
+    listed[1]["limit"] = {"retention": "day", "threshold": "@"}
+    return Reply(200, json.dumps({"data": listed}).replace('"@"', threshold).encode())
+
+
+def test_a_negative_limit_is_refused_by_every_command() -> None:
+    """The reviewer's: keys --json printed "-5" while check-keys said UNKNOWN."""
+    with pytest.raises(SchemaError, match="threshold"):
+        KeyLimit.from_dict({"retention": "day", "threshold": -5})
+    with pytest.raises(SchemaError, match="threshold"):
+        KeyLimit(threshold=-5)
+    with stand_in() as fake:
+        fake.script("/v1/keys", *[_listed_with_threshold(fake, "-5")] * 2)
+        listed = run("keys", "--json", "--base-url", fake.url)
+        checked = run("check-keys", "-w", "80", "--base-url", fake.url)
+    assert (listed[0], listed[1]) == (6, "")
+    assert "threshold" in listed[2]
+    assert checked[0] == 3
+    assert checked[1].startswith("KEYS UNKNOWN - ")
+    assert "threshold" in checked[1]
+
+
+def test_a_limit_too_small_to_divide_by_shows_the_cap_in_the_line_and_the_perfdata() -> None:
+    """The reviewer's: a threshold of 4.9e-324 printed 999999.9% in the line and U in the perfdata."""
+    with stand_in() as fake:
+        fake.script("/v1/keys", _listed_with_threshold(fake, "4.9e-324"))
+        code, out, err = run("check-keys", "-w", "80", "-c", "95", "--base-url", fake.url)
+    assert (code, err) == (2, "")
+    assert " at over 999999.9% of 0.00 USD per day" in out
+    assert "_pct'=999999.9%;80;95;0" in out
+    assert "=U;" not in out
