@@ -11,13 +11,30 @@ from typing import IO, Any, BinaryIO, Generic, Literal, NoReturn, TypeVar
 
 
 class Unset:
+    """A field the JSON left out. One object, ``UNSET``: ``Unset()``, a copy, a deep copy and a
+    pickle round trip are ``UNSET`` itself, so a model's ``is UNSET`` checks (repr, ``to_dict()``)
+    hold for a copied model too."""
+
     __slots__ = ()
+
+    def __new__(cls) -> "Unset":
+        existing = globals().get("UNSET")
+        return existing if isinstance(existing, Unset) else super().__new__(cls)
 
     def __bool__(self) -> Literal[False]:
         return False
 
     def __repr__(self) -> str:
         return "UNSET"
+
+    def __copy__(self) -> "Unset":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Unset":
+        return self
+
+    def __reduce__(self) -> str:
+        return "UNSET"  # pickled by name: unpickling gives this module's UNSET
 
 
 UNSET: Unset = Unset()
