@@ -247,7 +247,7 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
     return ranked[:count] + ([(OTHER_MODELS, exact_sum(rest))] if rest else [])
 
 
-def optional_number(value: Decimal | Unset | None, what: str = "an amount") -> float | None:
+def optional_number(value: Decimal | Unset | None, what: str) -> float | None:
     """An amount as a gauge's value (:func:`gauge_value`); None (nothing exported) when absent."""
     return None if value is None or isinstance(value, Unset) else gauge_value(value, what)
 
