@@ -11,13 +11,30 @@ from typing import IO, Any, BinaryIO, Generic, Literal, NoReturn, TypeVar
 
 
 class Unset:
+    """A field the JSON left out. One object, ``UNSET``: ``Unset()``, a copy, a deep copy and a
+    pickle round trip are ``UNSET`` itself, so a model's ``is UNSET`` checks (repr, ``to_dict()``)
+    hold for a copied model too."""
+
     __slots__ = ()
+
+    def __new__(cls) -> "Unset":
+        existing = globals().get("UNSET")
+        return existing if isinstance(existing, Unset) else super().__new__(cls)
 
     def __bool__(self) -> Literal[False]:
         return False
 
     def __repr__(self) -> str:
         return "UNSET"
+
+    def __copy__(self) -> "Unset":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Unset":
+        return self
+
+    def __reduce__(self) -> str:
+        return "UNSET"  # pickled by name: unpickling gives this module's UNSET
 
 
 UNSET: Unset = Unset()
@@ -200,9 +217,17 @@ def as_boolean(
 def as_integer(
     value: Any, path: str = "", nullable: bool = False, optional: bool = False
 ) -> Any:
+    """An integer (an int, never a bool, a float or text) within the numbers' bounds: at most
+    ``MOST_DIGITS`` digits (``10**400`` is refused, as a number of 400 digits is)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
+        return _bounded_integer(int(value), path)
     return _other(value, path, nullable, "an integer", optional)
+
+
+def _bounded_integer(value: int, path: str) -> int:
+    if -SMALL_INT < value < SMALL_INT:
+        return value
+    raise SchemaError(path, f"has more than {MOST_DIGITS} digits, got {_got(value)}")
 
 
 #: The numbers a model holds: what a double holds in either direction (a decimal exponent from -324
@@ -299,7 +324,7 @@ def as_integer_or_digits(
     ):
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
+        return _bounded_integer(int(value), path)
     return _other(value, path, nullable, "an integer (or a string of digits)", optional)
 
 

@@ -16,7 +16,11 @@ from aimlapi_billing_client.types import number_problem
 from ._exact import add, exact_sum, subtract
 from ._exceptions import AIMLAPIError, ResponseValidationError
 
-__all__ = ["add", "exact_sum", "subtract", "usd"]
+__all__ = ["MAX_AMOUNT", "add", "exact_sum", "subtract", "usd"]
+
+#: More than this in USD (or requests) is no money but a broken answer: a window's usage sum (the
+#: SDK refuses it) and any figure the exporter would export (the scrape fails).
+MAX_AMOUNT = Decimal(10**15)
 
 
 def usd(
@@ -40,4 +44,5 @@ def usd(
     problem = number_problem(amount)
     if problem is not None:  # what a model refuses (a caller's Decimal('1e-99999'), say)
         raise error(f"{what} {problem}")
-    return amount
+    # -0.0 is no other amount than 0: never shown or sent as "-0" (a JSON reader may keep the sign)
+    return amount.copy_abs() if amount.is_zero() else amount

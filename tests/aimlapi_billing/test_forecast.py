@@ -60,8 +60,10 @@ def test_figures_on_a_ledger_served_by_the_real_server() -> None:
     assert forecast.depletion_at == datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC)
     # The last 7 days (from 2026-08-13): 1.10 + 2.20 + 0.30 = 3.60, so 3.60 / 7 a day.
     assert forecast.spend_7d_usd == Decimal("3.60")
-    assert forecast.daily_burn_7d_usd == Decimal("3.60") / 7
-    assert forecast.runway_days_7d == Decimal("39.0") / (Decimal("3.60") / 7)
+    # Derived figures: rounded half to even to 12 decimal places (3.60 / 7 = 0.5142857142857...),
+    # the runway from the exact ratio 39 * 7 / 3.60 = 75.8333..., never from the rounded rate.
+    assert forecast.daily_burn_7d_usd == Decimal("0.514285714286")
+    assert forecast.runway_days_7d == Decimal("75.833333333333")
     assert forecast.spend_by_type == {
         "MODEL_USAGE": Decimal("3.40"),
         "CREDITS_EXPIRED": Decimal("0.30"),

@@ -114,10 +114,11 @@ def test_the_committed_money_overlay_states_the_rules_the_models_check() -> None
     assert sorted(with_usage) == ["ApiKey", "CreatedApiKey", "LatestApiKey", "ReplacedApiKey"]
     assert all(schemas[name]["properties"]["monthly_usage"]["minimum"] == 0 for name in with_usage)
     assert schemas["TransactionAmount"]["properties"]["usd"]["minimum"] == 0
+    assert schemas["KeyLimit"]["properties"]["threshold"]["minimum"] == 0
     assert schemas["CreatedApiKey"]["properties"]["key"]["format"] == "password"
     assert schemas["BillingDetailResponse"]["properties"]["user_id"]["type"] == "integer"
     money = [r for r in result.report.repairs if r.rule == "overlay" and r.file.endswith("20-money-rules.yaml")]
-    assert len(money) == 7
+    assert len(money) == 8
 
 
 def test_a_fragment_overlay_repairs_what_would_be_quarantined(tmp_path: Path) -> None:

@@ -60,6 +60,9 @@ class BillingDetailResponse(Model):
         currency: str,
         autotopup_settings: AutoTopupSettings,
     ) -> None:
+        if type(user_id) is not int or not -SMALL_INT < user_id < SMALL_INT:
+            user_id = as_integer(user_id, "user_id", False)
+
         self.user_id = user_id
         self.email = email
         if type(current_balance) is int and -SMALL_INT < current_balance < SMALL_INT:
@@ -110,7 +113,7 @@ class BillingDetailResponse(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         user_id = d.pop("user_id", MISSING)
-        if type(user_id) is not int:
+        if type(user_id) is not int or not -SMALL_INT < user_id < SMALL_INT:
             user_id = as_integer(user_id, "user_id", False)
 
         email = d.pop("email", MISSING)

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
+    SMALL_INT,
     UNSET,
     Model,
     SchemaError,
@@ -85,9 +86,15 @@ class Error(Model):
         self.message = message
         self.path = path
         self.request_id = request_id
+        if type(status_code) is not int or not -SMALL_INT < status_code < SMALL_INT:
+            status_code = as_integer_or_digits(status_code, "statusCode", False, True)
+
         self.status_code = status_code
         self.timestamp = timestamp
         self.title = title
+        if type(status) is not int or not -SMALL_INT < status < SMALL_INT:
+            status = as_integer(status, "status", False, True)
+
         self.status = status
         self.instance = instance
         self.error = error
@@ -158,7 +165,7 @@ class Error(Model):
             request_id = as_string(request_id, "requestId", False, True)
 
         status_code = d.pop("statusCode", UNSET)
-        if type(status_code) is not int:
+        if type(status_code) is not int or not -SMALL_INT < status_code < SMALL_INT:
             status_code = as_integer_or_digits(status_code, "statusCode", False, True)
 
         timestamp = d.pop("timestamp", UNSET)
@@ -170,7 +177,7 @@ class Error(Model):
             title = as_string(title, "title", False, True)
 
         status = d.pop("status", UNSET)
-        if type(status) is not int:
+        if type(status) is not int or not -SMALL_INT < status < SMALL_INT:
             status = as_integer(status, "status", False, True)
 
         instance = d.pop("instance", UNSET)

@@ -13,6 +13,7 @@ from ..types import (
     as_enum,
     as_number,
     as_object,
+    below_minimum,
 )
 
 T = TypeVar("T", bound="KeyLimit")
@@ -47,6 +48,8 @@ class KeyLimit(Model):
             or len(str(threshold)) > 100
         ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
+        if type(threshold) is Decimal and threshold < 0:
+            below_minimum(threshold, "threshold", "0")
 
         self.threshold = threshold
         self.additional_properties = {}
@@ -88,6 +91,8 @@ class KeyLimit(Model):
             or len(str(threshold)) > 100
         ):  # the common case passes inline; as_number decides the rest exactly (fits_number)
             threshold = as_number(threshold, "threshold", False, True)
+        if type(threshold) is Decimal and threshold < 0:
+            below_minimum(threshold, "threshold", "0")
 
         instance_ = cls.__new__(cls)
         instance_.retention = retention

@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_boolean,
     as_integer,
@@ -38,8 +39,17 @@ class LogsPagination(Model):
         total: int,
         has_more: bool,
     ) -> None:
+        if type(limit) is not int or not -SMALL_INT < limit < SMALL_INT:
+            limit = as_integer(limit, "limit", False)
+
         self.limit = limit
+        if type(offset) is not int or not -SMALL_INT < offset < SMALL_INT:
+            offset = as_integer(offset, "offset", False)
+
         self.offset = offset
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
+            total = as_integer(total, "total", False)
+
         self.total = total
         self.has_more = has_more
         self.additional_properties = {}
@@ -74,15 +84,15 @@ class LogsPagination(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         limit = d.pop("limit", MISSING)
-        if type(limit) is not int:
+        if type(limit) is not int or not -SMALL_INT < limit < SMALL_INT:
             limit = as_integer(limit, "limit", False)
 
         offset = d.pop("offset", MISSING)
-        if type(offset) is not int:
+        if type(offset) is not int or not -SMALL_INT < offset < SMALL_INT:
             offset = as_integer(offset, "offset", False)
 
         total = d.pop("total", MISSING)
-        if type(total) is not int:
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
             total = as_integer(total, "total", False)
 
         has_more = d.pop("has_more", MISSING)

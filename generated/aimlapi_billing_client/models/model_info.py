@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     UNSET,
     Model,
     Unset,
@@ -87,7 +88,16 @@ class ModelInfo(Model):
         self.developer = developer
         self.description = description
         self.released_at = released_at
+        if (
+            type(context_length) is not int
+            or not -SMALL_INT < context_length < SMALL_INT
+        ):
+            context_length = as_integer(context_length, "contextLength", False, True)
+
         self.context_length = context_length
+        if type(output_max) is not int or not -SMALL_INT < output_max < SMALL_INT:
+            output_max = as_integer(output_max, "outputMax", False, True)
+
         self.output_max = output_max
         self.cutoff_at = cutoff_at
         self.url = url
@@ -167,11 +177,14 @@ class ModelInfo(Model):
             released_at = as_string(released_at, "releasedAt", False, True)
 
         context_length = d.pop("contextLength", UNSET)
-        if type(context_length) is not int:
+        if (
+            type(context_length) is not int
+            or not -SMALL_INT < context_length < SMALL_INT
+        ):
             context_length = as_integer(context_length, "contextLength", False, True)
 
         output_max = d.pop("outputMax", UNSET)
-        if type(output_max) is not int:
+        if type(output_max) is not int or not -SMALL_INT < output_max < SMALL_INT:
             output_max = as_integer(output_max, "outputMax", False, True)
 
         cutoff_at = d.pop("cutoffAt", UNSET)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_list,
@@ -42,6 +43,12 @@ class ModelMetricsResponse(Model):
         generated_at: str,
         models: list[ModelMetrics],
     ) -> None:
+        if (
+            type(window_seconds) is not int
+            or not -SMALL_INT < window_seconds < SMALL_INT
+        ):
+            window_seconds = as_integer(window_seconds, "window_seconds", False)
+
         self.window_seconds = window_seconds
         self.generated_at = generated_at
         self.models = models
@@ -77,7 +84,10 @@ class ModelMetricsResponse(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         window_seconds = d.pop("window_seconds", MISSING)
-        if type(window_seconds) is not int:
+        if (
+            type(window_seconds) is not int
+            or not -SMALL_INT < window_seconds < SMALL_INT
+        ):
             window_seconds = as_integer(window_seconds, "window_seconds", False)
 
         generated_at = d.pop("generated_at", MISSING)

@@ -51,6 +51,9 @@ class ModelUsage(Model):
             spend = as_number(spend, "spend", False)
 
         self.spend = spend
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
+            requests = as_integer(requests, "requests", False)
+
         self.requests = requests
         self.additional_properties = {}
 
@@ -96,7 +99,7 @@ class ModelUsage(Model):
             spend = as_number(spend, "spend", False)
 
         requests = d.pop("requests", MISSING)
-        if type(requests) is not int:
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
             requests = as_integer(requests, "requests", False)
 
         instance_ = cls.__new__(cls)

@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_object,
@@ -40,9 +41,21 @@ class RequestCounts(Model):
         succeeded: int,
         failed: int,
     ) -> None:
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
+            total = as_integer(total, "total", False)
+
         self.total = total
+        if type(charged) is not int or not -SMALL_INT < charged < SMALL_INT:
+            charged = as_integer(charged, "charged", False)
+
         self.charged = charged
+        if type(succeeded) is not int or not -SMALL_INT < succeeded < SMALL_INT:
+            succeeded = as_integer(succeeded, "succeeded", False)
+
         self.succeeded = succeeded
+        if type(failed) is not int or not -SMALL_INT < failed < SMALL_INT:
+            failed = as_integer(failed, "failed", False)
+
         self.failed = failed
         self.additional_properties = {}
 
@@ -76,19 +89,19 @@ class RequestCounts(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         total = d.pop("total", MISSING)
-        if type(total) is not int:
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
             total = as_integer(total, "total", False)
 
         charged = d.pop("charged", MISSING)
-        if type(charged) is not int:
+        if type(charged) is not int or not -SMALL_INT < charged < SMALL_INT:
             charged = as_integer(charged, "charged", False)
 
         succeeded = d.pop("succeeded", MISSING)
-        if type(succeeded) is not int:
+        if type(succeeded) is not int or not -SMALL_INT < succeeded < SMALL_INT:
             succeeded = as_integer(succeeded, "succeeded", False)
 
         failed = d.pop("failed", MISSING)
-        if type(failed) is not int:
+        if type(failed) is not int or not -SMALL_INT < failed < SMALL_INT:
             failed = as_integer(failed, "failed", False)
 
         instance_ = cls.__new__(cls)

@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar
 
 from ..types import (
     MISSING,
+    SMALL_INT,
     Model,
     as_integer,
     as_object,
@@ -34,8 +35,17 @@ class TokenCounts(Model):
         output: int,
         total: int,
     ) -> None:
+        if type(input_) is not int or not -SMALL_INT < input_ < SMALL_INT:
+            input_ = as_integer(input_, "input", False)
+
         self.input_ = input_
+        if type(output) is not int or not -SMALL_INT < output < SMALL_INT:
+            output = as_integer(output, "output", False)
+
         self.output = output
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
+            total = as_integer(total, "total", False)
+
         self.total = total
         self.additional_properties = {}
 
@@ -66,15 +76,15 @@ class TokenCounts(Model):
         The instance's fields are set directly (``__init__`` is not called)."""
         d = src_dict.copy() if type(src_dict) is dict else as_object(src_dict)
         input_ = d.pop("input", MISSING)
-        if type(input_) is not int:
+        if type(input_) is not int or not -SMALL_INT < input_ < SMALL_INT:
             input_ = as_integer(input_, "input", False)
 
         output = d.pop("output", MISSING)
-        if type(output) is not int:
+        if type(output) is not int or not -SMALL_INT < output < SMALL_INT:
             output = as_integer(output, "output", False)
 
         total = d.pop("total", MISSING)
-        if type(total) is not int:
+        if type(total) is not int or not -SMALL_INT < total < SMALL_INT:
             total = as_integer(total, "total", False)
 
         instance_ = cls.__new__(cls)

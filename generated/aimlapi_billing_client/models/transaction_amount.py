@@ -48,6 +48,9 @@ class TransactionAmount(Model):
             below_minimum(usd, "usd", "0")
 
         self.usd = usd
+        if type(credits_) is not int or not -SMALL_INT < credits_ < SMALL_INT:
+            credits_ = as_integer(credits_, "credits", False)
+
         self.credits_ = credits_
         self.additional_properties = {}
 
@@ -88,7 +91,7 @@ class TransactionAmount(Model):
             below_minimum(usd, "usd", "0")
 
         credits_ = d.pop("credits", MISSING)
-        if type(credits_) is not int:
+        if type(credits_) is not int or not -SMALL_INT < credits_ < SMALL_INT:
             credits_ = as_integer(credits_, "credits", False)
 
         instance_ = cls.__new__(cls)

@@ -94,6 +94,9 @@ class UsageDetailResponse(Model):
 
         self.spend = spend
         self.currency = currency
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
+            requests = as_integer(requests, "requests", False)
+
         self.requests = requests
         self.models = models
         self.groups = groups
@@ -178,7 +181,7 @@ class UsageDetailResponse(Model):
             currency = as_string(currency, "currency", False)
 
         requests = d.pop("requests", MISSING)
-        if type(requests) is not int:
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
             requests = as_integer(requests, "requests", False)
 
         models = d.pop("models", MISSING)

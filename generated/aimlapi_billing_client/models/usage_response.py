@@ -74,6 +74,9 @@ class UsageResponse(Model):
 
         self.spend = spend
         self.currency = currency
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
+            requests = as_integer(requests, "requests", False)
+
         self.requests = requests
         self.additional_properties = {}
 
@@ -141,7 +144,7 @@ class UsageResponse(Model):
             currency = as_string(currency, "currency", False)
 
         requests = d.pop("requests", MISSING)
-        if type(requests) is not int:
+        if type(requests) is not int or not -SMALL_INT < requests < SMALL_INT:
             requests = as_integer(requests, "requests", False)
 
         instance_ = cls.__new__(cls)

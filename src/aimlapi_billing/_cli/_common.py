@@ -141,11 +141,18 @@ def table(rows: Sequence[tuple[str, str]]) -> str:
     return "\n".join(f"{label:<{width}}  {value}".rstrip() for label, value in rows)
 
 
+def fixed(value: Decimal | float, places: int, *, grouping: bool = True, sign: bool = False) -> str:
+    """The one way a table or a plugin line writes a number with ``places`` decimals: a ``Decimal``
+    exactly rounded half to even (every digit of its integer part kept, however many), a float by its
+    exact binary value; never ``-0.00`` (a negative zero, or a negative amount that rounds to zero, is
+    ``0.00``). ``grouping``: thousands separated by commas (a table's; perfdata takes none);
+    ``sign``: ``+`` before a positive value."""
+    return f"{value:{'+' if sign else ''}z{',' if grouping else ''}.{places}f}"
+
+
 def usd(amount: Any) -> str:
-    """``1,234.50 USD`` for a float or a Decimal; never ``-0.00`` (a negative zero, or a negative
-    amount that rounds to zero, is ``0.00``)."""
-    text = f"{amount:,.2f}"
-    return f"{text[1:] if text == '-0.00' else text} USD"
+    """``1,234.50 USD`` for a float or a Decimal (:func:`fixed`: never ``-0.00``)."""
+    return f"{fixed(amount, 2)} USD"
 
 
 def plain_number(value: Decimal) -> str:
@@ -174,12 +181,6 @@ def plugin_text(text: str, limit: int) -> str:
     characters, and no ``|`` (replaced by ``/``: it would start the perfdata)."""
     shown = printable(text).replace("|", "/")
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
-
-
-def bounded(value: Decimal | float, limit: float, decimals: int) -> str:
-    """``value`` with ``decimals`` decimals, held within ``-limit`` to ``limit`` (a server's 1e300
-    would print 300 digits into a line monitoring systems cut)."""
-    return f"{max(-limit, min(limit, value)):.{decimals}f}"
 
 
 class OutputError(OSError):

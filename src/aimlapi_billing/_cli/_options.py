@@ -69,9 +69,11 @@ CHECK_EXIT_CODES_TEXT = (
 )
 #: The one JSON rule of every command that prints JSON (``--json``), in its ``--help``.
 JSON_MONEY_TEXT = (
-    "--json: money (and forecast's days) is a JSON string of the exact decimal the API wrote (or of the exact "
-    'sum): "12.5", "0.000105", never an exponent, no trailing zeros after the point, never "-0"; counts are '
-    "JSON integers; the same in every command."
+    "--json: a field the spec types number (money, prices, per, credits where the spec says number) is a JSON "
+    'string of the exact decimal the API wrote (or of the exact sum): "12.5", "0.000105", never an exponent, no '
+    'trailing zeros after the point, never "-0"; so are the numbers we compute: durations exact, day counts, '
+    "rates and runways rounded to 12 decimal places; a field the spec types integer (counts, a ledger amount's "
+    "credits) is a JSON integer; the same in every command."
 )
 CONNECTION_DEFAULTS = (
     f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "

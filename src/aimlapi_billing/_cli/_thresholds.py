@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .._config import PLAIN_DECIMAL
-from ._common import bounded, threshold_text
+from ._common import fixed, threshold_text
 
 SYNTAX = "N, N:, ~:N, N:M or @N:M"
 
@@ -135,22 +135,28 @@ def state(value: Decimal | float, warning: Range | None, critical: Range | None)
 
 
 def shown(value: Decimal | float, decimals: int, limit: float, *ranges: Range | None) -> str:
-    """``value`` as a plugin's line and perfdata print it: ``decimals`` decimals, held within
-    ``-limit`` to ``limit`` (a server's 1e300 would print 300 digits), yet never on the other side of
-    a threshold than ``value`` itself, which a reader or a monitoring system would judge otherwise:
-    as many more digits as that takes (99.996 against ``100:`` is ``99.996``, not ``100.00``), and past
-    the limit, one step beyond it when a range ends there."""
+    """``value`` as a plugin's line and perfdata print it, never a number it is not: ``decimals``
+    decimals (:func:`~._common.fixed`: an amount, a ``Decimal``, rounded half to even, every digit of
+    its integer part kept; never ``-0.00``), yet never on the other side of a threshold than
+    ``value`` itself, which a reader or a monitoring system would judge otherwise: as many more digits
+    as that takes (99.996 against ``100:`` is ``99.996``, not ``100.00``). A float (days, a
+    percentage) is held within ``-limit`` to ``limit`` (a server's 1e300 would print 300 digits),
+    and past the limit is one step beyond it when a range ends there."""
     judged = [each for each in ranges if each is not None]
     read = Decimal if isinstance(value, Decimal) else float  # the text judged as exactly as the value
 
     def agrees(text: str) -> bool:
         return all(each.alerts(read(text)) == each.alerts(value) for each in judged)
 
+    if isinstance(value, Decimal):  # bounded by the models (100 digits, a double's exponents): exact at worst
+        exact_places = max(decimals, -int(value.as_tuple().exponent))
+        texts = (fixed(value, places, grouping=False) for places in range(decimals, exact_places + 1))
+        return next(text for text in texts if agrees(text))  # the last one is the value itself
     if -limit > value or value > limit:  # beyond every threshold's end, unless one ends at the limit itself
-        text = bounded(value, limit, decimals)
+        text = fixed(max(-limit, min(limit, value)), decimals, grouping=False)
         step = math.copysign(10.0**-decimals, value)
-        return text if agrees(text) else f"{math.copysign(limit, value) + step:.{decimals}f}"
-    texts = (f"{value:.{places}f}" for places in range(decimals, 18))
+        return text if agrees(text) else fixed(math.copysign(limit, value) + step, decimals, grouping=False)
+    texts = (fixed(value, places, grouping=False) for places in range(decimals, 18))
     return next((text for text in texts if agrees(text)), threshold_text(value))  # at worst, exactly
 
 

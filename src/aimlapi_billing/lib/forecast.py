@@ -26,6 +26,7 @@ from aimlapi_billing_client.types import SchemaError, Unset
 from .. import _windows
 from .._arguments import positive_whole
 from .._currency import check_currency
+from .._exact import days_at, days_of, per_day
 from .._exceptions import InvalidParameterError, PaginationError
 from .._money import add, subtract, usd
 from .._pages import CursorPages
@@ -115,23 +116,23 @@ class LedgerWindow:
     def forecast(self, detail: BillingDetailResponse) -> Forecast:
         began = max(self.start, self.history_start) if self.history_start else self.start
         covered = max(self.as_of - began, MIN_COVERED)
-        days = _days(covered)
-        recent_days = _days(min(covered, RECENT))
+        recent = min(covered, RECENT)
         balance = usd(detail.current_balance, "the balance", at_least_zero=False)
-        burn = self.spend / days
-        burn_recent = self.spend_recent / recent_days
-        runway = _runway(balance, burn)
+        # Derived figures (days_of, per_day, days_at): rounded to DERIVED_PLACES, each from exact figures.
+        burn = per_day(self.spend, covered)
+        burn_recent = per_day(self.spend_recent, recent)
+        runway = _runway(balance, self.spend, covered)
         settings = detail.autotopup_settings
         enabled = autotopup_enabled(settings)
         threshold = _optional_usd(settings.threshold, "the auto top-up threshold")
         next_topup = None
         if enabled is True and threshold is not None and burn > 0:
-            next_topup = self._after(max(subtract(balance, threshold), Decimal(0)) / burn)
+            next_topup = self._after(days_at(max(subtract(balance, threshold), Decimal(0)), self.spend, covered))
         return Forecast(
             as_of=self.as_of,
             window=self.window,
             window_start=self.start,
-            days_covered=days,
+            days_covered=days_of(covered),
             balance_usd=balance,
             spend_usd=self.spend,
             spend_7d_usd=self.spend_recent,
@@ -140,7 +141,7 @@ class LedgerWindow:
             daily_burn_usd=burn,
             daily_burn_7d_usd=burn_recent,
             runway_days=runway,
-            runway_days_7d=_runway(balance, burn_recent),
+            runway_days_7d=_runway(balance, self.spend_recent, recent),
             depletion_at=None if runway is None else self._after(runway),
             autotopup_enabled=enabled,
             autotopup_threshold_usd=threshold,
@@ -163,16 +164,13 @@ def _add(totals: dict[str, Decimal], key: str, amount: Decimal) -> None:
     totals[key] = add(totals.get(key, Decimal(0)), amount)
 
 
-def _runway(balance: Decimal, burn: Decimal) -> Decimal | None:
+def _runway(balance: Decimal, spent: Decimal, span: datetime.timedelta) -> Decimal | None:
+    """Days until ``balance`` is gone at ``spent`` per ``span``; None: nothing spent, unbounded."""
     if balance <= 0:
         return Decimal(0)
-    if burn <= 0:
+    if spent <= 0:
         return None
-    return balance / burn
-
-
-def _days(span: datetime.timedelta) -> Decimal:
-    return Decimal(span.days) + Decimal(span.seconds) / 86400 + Decimal(span.microseconds) / 86_400_000_000
+    return days_at(balance, spent, span)
 
 
 def autotopup_enabled(settings: AutoTopupSettings) -> bool | None:

@@ -55,6 +55,7 @@ from .families import (
     UsageReading,
     flag,
     gauge,
+    gauge_value,
     key_series,
     merged,
     optional_number,
@@ -339,12 +340,12 @@ class BillingCollector:
         enabled = autotopup_enabled(settings)
         legacy = LEGACY_AUTOTOPUP.get(balance.auto_debit_status.strip().lower())
         reading = Reading(
-            balance_usd=float(detail.current_balance),
-            balance_credits=float(balance.balance),
+            balance_usd=gauge_value(detail.current_balance, "the balance"),
+            balance_credits=float(balance.balance) + 0.0,  # never -0.0 (credits: no USD bound)
             low_balance=bool(balance.low_balance),
             autotopup_enabled=enabled,
-            autotopup_threshold_usd=optional_number(settings.threshold),
-            autotopup_amount_usd=optional_number(settings.amount),
+            autotopup_threshold_usd=optional_number(settings.threshold, "the auto top-up threshold"),
+            autotopup_amount_usd=optional_number(settings.amount, "the auto top-up amount"),
             runway_days=None,
             unix_time=time.time(),
             autotopup_sources_disagree=None if enabled is None or legacy is None else enabled is not legacy,
@@ -360,10 +361,10 @@ class BillingCollector:
         return dataclasses.replace(
             reading,
             runway_days=math.inf if forecast.runway_days is None else float(forecast.runway_days),
-            daily_burn_usd=float(forecast.daily_burn_usd),
-            window_spend_usd=float(forecast.spend_usd),
+            daily_burn_usd=gauge_value(forecast.daily_burn_usd, "the daily burn"),
+            window_spend_usd=gauge_value(forecast.spend_usd, "the window's spend"),
             spend_by_model=merged((label_text(model, self._redact), spent) for model, spent in forecast.spend_by_model),
-            spend_24h_usd=float(spend_24h),
+            spend_24h_usd=gauge_value(spend_24h, "the last 24 hours' spend"),
         )
 
     def _read_usage_part(self) -> tuple[UsageReading | None, bool]:
@@ -409,7 +410,8 @@ class BillingCollector:
                     # so two names that become one label add up rather than make a duplicate series.
                     name = label_text(model.model, self._redact)
                     totals[name] = add(totals.get(name, Decimal(0)), model.spend)
-            model_spend = tuple((name, float(spent)) for name, spent in rank_models(totals, self._top_models))
+            ranked = rank_models(totals, self._top_models)
+            model_spend = tuple((name, gauge_value(spent, f"the spend of {name}")) for name, spent in ranked)
         return UsageReading(keys, own_key_only, model_spend)
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from aimlapi_billing_client.types import Unset
 from prometheus_client.core import GaugeMetricFamily
 
-from .._money import add, exact_sum
+from .._exceptions import ResponseValidationError
+from .._money import MAX_AMOUNT, add, exact_sum
 from .._redaction import label_text
 from ..lib.forecast import NO_MODEL, TOP_MODELS
 
@@ -219,12 +220,12 @@ def key_series(budget: KeyBudget, redact: Callable[[str], str]) -> KeySeries:
         prefix=label_text(prefix, str),
         name=label_text(name, str),
         disabled=budget.disabled,
-        spend_usd=optional_number(budget.spend),
-        limit_usd=optional_number(budget.threshold) if budget.spend is not None else None,
+        spend_usd=optional_number(budget.spend, f"key {prefix}'s spend"),
+        limit_usd=optional_number(budget.threshold, f"key {prefix}'s limit") if budget.spend is not None else None,
         utilisation=budget.utilisation,
         period_start=None if budget.period_start is None else budget.period_start.timestamp(),
-        monthly_usage_usd=float(budget.monthly_usage),
-        month_usage_usd=float(budget.month_usage),
+        monthly_usage_usd=gauge_value(budget.monthly_usage, f"key {prefix}'s monthly_usage"),
+        month_usage_usd=gauge_value(budget.month_usage, f"key {prefix}'s usage this month"),
     )
 
 
@@ -233,7 +234,7 @@ def merged(pairs: Iterable[tuple[str, Decimal]]) -> tuple[tuple[str, float], ...
     totals: dict[str, Decimal] = {}
     for name, spent in pairs:
         totals[name] = add(totals.get(name, Decimal(0)), spent)
-    return tuple((name, float(spent)) for name, spent in totals.items())
+    return tuple((name, gauge_value(spent, f"the spend of {name}")) for name, spent in totals.items())
 
 
 def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, Decimal]]:
@@ -246,9 +247,21 @@ def rank_models(totals: Mapping[str, Decimal], count: int) -> list[tuple[str, De
     return ranked[:count] + ([(OTHER_MODELS, exact_sum(rest))] if rest else [])
 
 
-def optional_number(value: Decimal | Unset | None) -> float | None:
-    """An amount as a gauge's value (a float: what Prometheus stores); None (nothing exported) when absent."""
-    return None if value is None or isinstance(value, Unset) else float(value)
+def optional_number(value: Decimal | Unset | None, what: str) -> float | None:
+    """An amount as a gauge's value (:func:`gauge_value`); None (nothing exported) when absent."""
+    return None if value is None or isinstance(value, Unset) else gauge_value(value, what)
+
+
+def gauge_value(value: Decimal, what: str) -> float:
+    """An exact figure as a gauge's value: a float, what Prometheus stores (a double, ~17
+    significant digits), never ``-0.0`` (0). A figure beyond :data:`MAX_AMOUNT` either way is a
+    broken answer, a ``ResponseValidationError`` naming ``what`` (the scrape fails, the reason
+    logged), never the ``+Inf`` or 1e+29 a float would make of it."""
+    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        raise ResponseValidationError(
+            f"{what} is {value:.6g}: beyond {MAX_AMOUNT:.0e} is no money but a broken answer, not exported"
+        )
+    return float(value) + 0.0  # -0.0 + 0.0 is 0.0
 
 
 def flag(value: bool | None) -> float | None:

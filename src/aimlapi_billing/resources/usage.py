@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from .._arguments import key_prefix as key_prefix_query
 from .._exceptions import InvalidParameterError, ResponseValidationError
-from .._money import add, usd
+from .._money import MAX_AMOUNT, add, usd
 from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, FanOut, Plan, Raw, Resource, ShapeT, Steps, operation
 from .._redaction import printable
 from .._windows import Moment, parse_utc, period_length, windows
@@ -46,8 +46,6 @@ _GROUPINGS = {
     "day+model": "day,model",
     "model,day": "day,model",
 }
-#: More than this in USD (or requests) for one window is no spend but a broken answer.
-MAX_AMOUNT = Decimal(10**15)
 #: How far the API's echo of a piece's ``start`` and ``end`` may be from what was asked: the vendor
 #: echoes the window "resolved to UTC"; a server that drops the fraction of a second still measured it.
 ECHO_TOLERANCE = datetime.timedelta(seconds=1)

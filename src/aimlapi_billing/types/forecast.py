@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .._exact import days_of
+
 __all__ = ["Forecast"]
 
 
@@ -51,14 +53,15 @@ class Forecast:
         return self.runway_days is None
 
     def to_dict(self) -> dict[str, Any]:
-        """The forecast as plain data: money and day counts as exact ``Decimal`` (the CLI's ``--json`` writes each as
-        a JSON string of its plain digits), moments in ISO 8601, windows in days."""
+        """The forecast as plain data: money and day counts as ``Decimal`` (the CLI's ``--json`` writes each as
+        a JSON string of its plain digits), moments in ISO 8601, the window in days (a ``Decimal``); day
+        counts, rates and runways are derived figures, rounded to 12 decimal places."""
 
         def plain(value: Any) -> Any:
             if isinstance(value, datetime.datetime):
                 return value.isoformat()
             if isinstance(value, datetime.timedelta):
-                return value.total_seconds() / 86400
+                return days_of(value)  # a Decimal: the CLI writes it as a string, as the other day counts
             if isinstance(value, dict):
                 return {key: plain(item) for key, item in value.items()}
             if isinstance(value, list):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .._exact import subtract
+from .._exact import seconds_of, subtract
 
 __all__ = ["Reconciliation", "RowMismatch"]
 
@@ -99,7 +99,7 @@ class Reconciliation:
             "currency": self.currency,
             "agree": self.agree,
             "tolerance_usd": self.tolerance,
-            "settle_seconds": self.settle.total_seconds(),
+            "settle_seconds": seconds_of(self.settle),  # a Decimal, exact: a string in --json
             "key_prefixes": list(self.key_prefixes),
             "ledger": {"spend": self.ledger_usd, "charges": self.ledger_charges},
             "logs": {

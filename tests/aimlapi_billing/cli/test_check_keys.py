@@ -227,7 +227,7 @@ def budget(prefix: str, utilisation: float | None) -> KeyBudget:
     [
         ("c0 'ff=e;e|42", 0.5, False, "'c0__ff_e_e_42_pct'=50.0%;80;95;0"),
         ("abcd1234", 1e300, False, "'abcd1234_pct'=999999.9%;80;95;0"),  # bounded, not 300 digits
-        ("abcd1234", math.inf, False, "'abcd1234_pct'=U;80;95;0"),
+        ("abcd1234", math.inf, False, "'abcd1234_pct'=999999.9%;80;95;0"),  # the cap, as the line shows
         ("abcd1234", None, False, "'abcd1234_pct'=U;80;95;0"),
         ("abcd1234", 0.725, True, "'own_key_pct'=72.5%;80;95;0"),
         ("x" * 100, 0.0, False, f"'{'x' * 32}_pct'=0.0%;80;95;0"),

@@ -149,3 +149,46 @@ def test_a_table_never_shows_negative_zero(fake_api: FakeAIMLAPI, text: str, sho
     code, out, err = run("summary", "--base-url", fake_api.url)
     assert code == 0, err
     assert f"balance {shown}" in " ".join(out.split())
+
+
+NEGATIVE_ZERO_TABLES = [
+    (
+        ["transactions"],
+        "/v2/billing/transactions",
+        {
+            "data": [{**LEDGER[0], "amount": {"usd": MARK, "credits": 0}}],
+            "pagination": {"next_cursor": None, "has_more": False},
+        },
+        "0.00",
+    ),
+    (
+        ["logs"],
+        "/v2/logs",
+        {"data": [ROW], "pagination": {"limit": 100, "offset": 0, "total": 1, "has_more": False}},
+        "0.0000",
+    ),
+    (["keys"], "/v1/keys", {"data": [{**KEY, "limit": {"retention": "month", "threshold": 5}}]}, "0.00"),
+    (["keys"], "/v1/keys", {"data": [{**KEY, "monthly_usage": 1}]}, "0.00 USD per month"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "path", "body", "zero"), NEGATIVE_ZERO_TABLES, ids=["transactions", "logs", "keys-usage", "keys-limit"]
+)
+def test_no_table_shows_negative_zero(fake_api: FakeAIMLAPI, argv: list[str], path: str, body: Any, zero: str) -> None:
+    """The reviewer's: a ledger's or a log's -0.0, a key's monthly_usage -0.0 showed as -0.00 / -0.0000."""
+    fake_api.script(path, Reply(200, json.dumps(body).replace(f'"{MARK}"', "-0.0").encode()))
+    code, out, err = run(*argv, "--base-url", fake_api.url)
+    assert code == 0, err
+    assert f" {zero}" in out
+    assert "-0.0" not in out
+
+
+def test_a_negative_zero_threshold_is_sent_as_zero(fake_api: FakeAIMLAPI) -> None:
+    code, _, err = run(
+        "keys", "update", "b747e891", "--threshold=-0.0", "--retention", "day", "--base-url", fake_api.url
+    )
+    assert code == 0, err
+    (sent,) = [seen for seen in fake_api.requests if seen.method == "PATCH"]
+    assert json.loads(sent.body)["limit"] == {"threshold": 0.0, "retention": "day"}
+    assert b"-0" not in sent.body

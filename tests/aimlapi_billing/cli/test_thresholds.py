@@ -391,11 +391,11 @@ def set_balance(fake: FakeAIMLAPI, balance: float) -> None:
         (20.004, ["-w", "@0:20.001"], "BILLING OK - balance 20.004 USD | balance_usd=20.004;@20.001"),
         (-0.001, ["-c", "0"], "BILLING CRITICAL - balance -0.001 USD | balance_usd=-0.001;;0:"),
         (99.994, ["-w", "99.99"], "BILLING OK - balance 99.99 USD | balance_usd=99.99;99.99:"),  # no needless digits
-        # Held at the largest threshold, one cent beyond it: 1000000000000.00 would not be above it.
+        # Beyond the largest threshold: the balance itself, never a clamped figure that is not the balance.
         (
             2e12,
             ["-w", "~:1000000000000"],
-            "BILLING WARNING - balance 1000000000000.01 USD | balance_usd=1000000000000.01;~:1000000000000",
+            "BILLING WARNING - balance 2000000000000.00 USD | balance_usd=2000000000000.00;~:1000000000000",
         ),
     ],
 )
@@ -502,3 +502,26 @@ def test_a_balance_exactly_at_a_usd_threshold_is_judged_exactly(
     assert exit_code == code, (out, err)
     if line is not None:
         assert out.strip() == line
+
+
+@pytest.mark.parametrize(
+    ("balance", "shown"),
+    [
+        # The reviewer's: both printed 1000000000000.00, a balance the account does not have.
+        ("123456789012345678901234567890.123", "123456789012345678901234567890.12"),
+        ("1e300", "1" + "0" * 300 + ".00"),
+        ("-1e20", "-100000000000000000000.00"),
+        ("0.125", "0.12"),  # 2 decimals, half to even
+        ("0.135", "0.14"),
+        ("-0.0", "0.00"),  # never -0.00, in the text or the perfdata
+        ("-0.004", "0.00"),
+    ],
+)
+def test_check_prints_the_exact_balance_never_a_clamped_one(balance: str, shown: str) -> None:
+    with FakeAIMLAPI() as api:
+        body = json.dumps({**DETAIL, "current_balance": "@"}).replace('"@"', balance)
+        api.script("/v2/billing/detail", Reply(200, body.encode()))
+        got = run("check", "-w", "~:1000000000000", "--base-url", api.url)
+    alerts = not balance.startswith("-") and Decimal(balance) > 10**12
+    line = f"BILLING {'WARNING' if alerts else 'OK'} - balance {shown} USD | balance_usd={shown};~:1000000000000\n"
+    assert got == (int(alerts), line, "")

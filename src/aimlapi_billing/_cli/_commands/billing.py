@@ -14,7 +14,7 @@ from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from ...resources.billing import ITERATION_PAGE_SIZE
-from .._common import EXIT_OK, client, first_fetched, json_output, plain_number, report, table, usd
+from .._common import EXIT_OK, client, first_fetched, fixed, json_output, plain_number, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
     CURRENT_AUTOTOPUP,
@@ -53,10 +53,10 @@ def _balance_table(result: Any) -> str:
     last_text = last.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if last.tzinfo else last.isoformat()
     return _server_table(
         [
-            ("balance", f"{result.balance:,.0f} credits ({usd(result.balance / CREDITS_PER_USD)})"),
+            ("balance", f"{fixed(result.balance, 0)} credits ({usd(result.balance / CREDITS_PER_USD)})"),
             (
                 "low balance",
-                f"{'yes' if result.low_balance else 'no'} (threshold {result.low_balance_threshold:,.0f} credits)",
+                f"{'yes' if result.low_balance else 'no'} (threshold {fixed(result.low_balance_threshold, 0)} credits)",
             ),
             ("auto top-up", f"{result.auto_debit_status} ({LEGACY_AUTOTOPUP})"),
             ("status", f"{result.status}: {result.status_explanation}"),
@@ -194,7 +194,7 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redact
         else:
             # A terminal: no control characters from the server, and no echo of a key.
             row = tuple(printable(redact(cell)) for cell in _ledger_row(entry))
-            out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {entry.amount.usd:>12,.2f}  {row[5]}\n")
+            out.write(f"{row[0]:<24}  {row[1]:<6}  {row[2]:<15}  {fixed(entry.amount.usd, 2):>12}  {row[5]}\n")
         count += 1
     return count
 

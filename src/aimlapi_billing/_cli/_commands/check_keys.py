@@ -30,10 +30,11 @@ import argparse
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._redaction import failure_text
-from .._common import CHECK_STATES, CHECK_UNKNOWN, client, plugin_text, threshold_text, usd
+from .._common import CHECK_STATES, CHECK_UNKNOWN, client, fixed, plugin_text, threshold_text, usd
 from .._options import add_epilog
 from .._thresholds import SYNTAX, Range, shown, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
@@ -76,7 +77,9 @@ RULES = (
     f"included); 0 to {MAX_PERCENT:g}. CRITICAL must be the stricter of the pair, alerting only where WARNING "
     "does, whatever the kinds of range (-w 95 -c 80 and -w 95 -c @0:80 are UNKNOWN; a percentage is never "
     "negative); perfdata writes each range in the guidelines' syntax, an absent one empty; a percentage has 1 "
-    "decimal, more where one would put it on the other side of a threshold (6.24, not 6.2, against 6.2)."
+    "decimal, more where one would put it on the other side of a threshold (6.24, not 6.2, against 6.2); "
+    f"one above {MAX_SHOWN_PERCENT:g} % (a limit too small to divide by: infinite) is shown as {MAX_SHOWN_PERCENT:g} "
+    "in the perfdata and as 'over' it in the line, judged as the true figure; U for a limit of 0."
 )
 
 
@@ -163,7 +166,8 @@ def status(
             return f"{who(budget)}: a limit of {limit}, spend not measured"
         if budget.threshold == 0:
             return f"{who(budget)} spent {usd(budget.spend)} against a limit of {limit}"
-        return f"{who(budget)} at {_percent(budget.utilisation, warning, critical)}% of {limit}"
+        over = "over " if budget.utilisation * 100 > MAX_SHOWN_PERCENT else ""  # the perfdata shows the cap
+        return f"{who(budget)} at {over}{_percent(budget.utilisation, warning, critical)}% of {limit}"
 
     worst = sorted(
         checked,
@@ -227,10 +231,8 @@ def _perfdata(
         used.add(label)
     ratio = budget.utilisation
     # "U": the guidelines' "cannot be determined": a period this version does not know, or a limit of 0.
-    if ratio is None or budget.threshold == 0 or ratio == float("inf"):
-        value = "U"
-    else:
-        value = f"{_percent(ratio, warning, critical)}%"
+    # An infinite ratio (a limit too small to divide by) shows the cap, as the line does.
+    value = "U" if ratio is None or budget.threshold == 0 else f"{_percent(ratio, warning, critical)}%"
     return f"'{label}_pct'={value}{range_perfdata(warning, critical)};0"
 
 
@@ -252,8 +254,8 @@ def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:
     return ", ".join(where(budget) for budget in budgets[:NAMED]) + more
 
 
-def _signed(amount: object) -> str:
-    return f"{amount:+,.2f} USD"
+def _signed(amount: Decimal) -> str:
+    return f"{fixed(amount, 2, sign=True)} USD"
 
 
 def _keys(count: int, what: str = "") -> str:

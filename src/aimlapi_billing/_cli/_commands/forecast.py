@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, json_output, report, table, usd
+from .._common import EXIT_OK, client, fixed, json_output, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
     CURRENT_AUTOTOPUP,
@@ -56,7 +56,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _days_text(days: Decimal | None) -> str:
-    return "unbounded (no spend)" if days is None else f"{days:,.1f} days"
+    return "unbounded (no spend)" if days is None else f"{fixed(days, 1)} days"
 
 
 def _when(moment: datetime.datetime | None) -> str:
@@ -65,7 +65,7 @@ def _when(moment: datetime.datetime | None) -> str:
 
 def forecast_table(forecast: Forecast) -> str:
     window_days = forecast.window.total_seconds() / 86400
-    covered = f"{forecast.days_covered:,.1f} days" + (
+    covered = f"{fixed(forecast.days_covered, 1)} days" + (
         " (the account is younger)" if forecast.days_covered < Decimal(window_days) else ""
     )
     rows = [

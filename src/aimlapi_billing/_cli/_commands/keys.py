@@ -27,10 +27,12 @@ from .._common import (
     EXIT_OK,
     PROG,
     client,
+    fixed,
     json_output,
     report,
     silence,
     unwritable,
+    usd,
 )
 from .._options import MAX_USD, EnumValues, add_epilog, number
 from .._window import key_prefix
@@ -279,7 +281,7 @@ def keys_table(keys: list[ApiKey], redact: Callable[[str], str] = str) -> str:
         if limit is None or isinstance(limit, Unset):
             limit_text = "none"
         else:
-            threshold = "?" if isinstance(limit.threshold, Unset) else f"{limit.threshold:,.2f} USD"
+            threshold = "?" if isinstance(limit.threshold, Unset) else usd(limit.threshold)
             retention = "?" if isinstance(limit.retention, Unset) else limit.retention.value
             limit_text = f"{threshold} per {retention}"
         name = "" if key.name is None or isinstance(key.name, Unset) else key.name
@@ -287,6 +289,6 @@ def keys_table(keys: list[ApiKey], redact: Callable[[str], str] = str) -> str:
         cells = [shown_prefix(redact, key.prefix)] + [printable(redact(text)) for text in (name, limit_text, scopes)]
         state = "disabled" if key.disabled else "enabled"
         lines.append(
-            f"{cells[0]:<10}  {cells[1]:<24}  {state:<8}  {key.monthly_usage:>12,.2f}  {cells[2]:<24}  {cells[3]}"
+            f"{cells[0]:<10}  {cells[1]:<24}  {state:<8}  {fixed(key.monthly_usage, 2):>12}  {cells[2]:<24}  {cells[3]}"
         )
     return "\n".join(line.rstrip() for line in lines)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import Redactor, printable
-from .._common import EXIT_OK, client, first_fetched, json_output, plain_number, report
+from .._common import EXIT_OK, client, first_fetched, fixed, json_output, plain_number, report
 from .._options import EnumValues, add_epilog, add_max_pages, number
 from .._window import add_window_options, key_prefix, window
 
@@ -123,7 +123,7 @@ def _table_usd(usd: Decimal) -> str:
     """Four decimals, but a cost that is not zero never shows as one."""
     if usd and abs(usd) < 0.00005:
         return "<0.0001" if usd > 0 else ">-0.0001"
-    return f"{usd:,.4f}"
+    return fixed(usd, 4)
 
 
 def _cells(row: LogEntry) -> tuple[str, ...]:

@@ -45,8 +45,17 @@ _CONNECTION_RULES = (
 )
 
 
+#: How exact money becomes a sample (docs/monitoring/exporter.md).
+_VALUE_RULES = (
+    "values: each figure is the nearest double (about 17 significant digits), -0 exported as 0; a money "
+    "figure beyond 1e15 USD either way is a broken answer: the read fails (scrape_success 0, the reason "
+    "logged; metrics exits 6), never +Inf."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+    add_epilog(parser, _VALUE_RULES, before_exit_codes=True)
     if name == "metrics":
         parser.add_argument(
             "--format", choices=["openmetrics", "prometheus"], default="openmetrics", help="(default: openmetrics)"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError, PermissionDeniedError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, json_output, report, table
+from .._common import EXIT_OK, client, fixed, json_output, report, table, usd
 from .._options import add_epilog, add_max_pages, number
 from .._window import add_window_options, window
 
@@ -90,12 +91,12 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if result.agree else EXIT_MISMATCH
 
 
-def _usd(amount: object) -> str:
-    return f"{amount:,.2f} USD"
+def _usd(amount: Decimal) -> str:
+    return usd(amount)
 
 
-def _signed(amount: object) -> str:
-    return f"{amount:+,.2f} USD"
+def _signed(amount: Decimal) -> str:
+    return f"{fixed(amount, 2, sign=True)} USD"
 
 
 def _rows(title: str, rows: tuple[RowMismatch, ...]) -> list[tuple[str, str]]:
