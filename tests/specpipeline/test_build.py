@@ -150,7 +150,9 @@ def test_the_transactions_filters_and_fields_share_one_enum_each(built: Any) -> 
 
 
 def test_the_report_names_every_rule(built: Any) -> None:
-    assert built.report.rules_applied() == ALL_RULES
+    # The committed fragments need these; a fragment added tomorrow may need more (each in the docs'
+    # table: the test below).
+    assert built.report.rules_applied() >= ALL_RULES
     rendered = built.report.render()
     assert "spec/fragments/billing-detail-v2.json#/paths/~1v2~1billing~1detail/get/requestBody" in rendered
 
@@ -296,6 +298,11 @@ def _hostile(change: str) -> dict[str, Any]:
         fragment["paths"]["/v9/other"] = [1]
     elif change == "enum-mixed-types":
         body["schema"]["properties"]["s"] = {"type": "string", "enum": ["a", 1]}
+    elif change == "untyped-enum-mixed-types":  # the generator cannot parse it: regenerate quarantined it
+        body["schema"] = {"enum": [1, "two", None]}
+    elif change == "repeated-path-variable":  # the same
+        fragment["paths"]["/v9/things/{id}/{id}"] = fragment["paths"].pop("/v9/things/list")
+        operation["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
     elif change == "nullable-string":
         body["schema"]["properties"]["o"] = {"type": "object", "nullable": "yes", "properties": {}}
     elif change == "ref-number":
@@ -314,6 +321,8 @@ def _hostile(change: str) -> dict[str, Any]:
         "schema-string",
         "path-item-list",
         "enum-mixed-types",
+        "untyped-enum-mixed-types",
+        "repeated-path-variable",
         "nullable-string",
         "ref-number",
         "operation-string",
@@ -407,7 +416,8 @@ def test_a_vendor_schema_never_takes_an_editorial_name(editorial: dict[str, Any]
     assert response["schema"] == {"$ref": f"#/components/schemas/GetV2Credits{name}"}
     committed = json.loads((ROOT / "spec" / "openapi.json").read_text(encoding="utf-8"))["components"]["schemas"]
     assert schemas[name] == committed[name]  # the ledger entry, the page cursor, the error body keep theirs
-    assert [(line.file, line.pointer) for line in result.report.repairs if line.rule == "qualify-vendor-component"] == [
+    qualified = [line for line in result.report.repairs if line.rule == "qualify-vendor-component"]
+    assert [(line.file, line.pointer) for line in qualified if line.file == "credits.json"] == [
         ("credits.json", f"/components/schemas/{name}")
     ]
 

@@ -23,7 +23,7 @@ from typing import Any, Generic
 from .._exceptions import InvalidParameterError
 from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, RetryPolicy
 
-__all__ = ["API", "DEFAULT_API_MAX_BYTES", "retry_policy"]
+__all__ = ["API", "DEFAULT_API_MAX_BYTES", "retry_policy", "tag_attribute"]
 
 #: The cap on a 2xx body, decoded, of an operation no resource declares (the client's
 #: ``max_response_bytes`` overrides it, as it does every endpoint's).
@@ -107,7 +107,10 @@ class Operation:
     def __call__(self, **arguments: Any) -> Any:
         options = {option: arguments.pop(option, NOT_GIVEN) for option in self._options}
         params = self._checked(arguments)
-        return self._client._run(Plan(Call(self._endpoint, params), options["timeout"], options["deadline"]), self._raw)
+        # A generated parameter named ``timeout`` or ``deadline`` takes that option's place: the call
+        # then runs with the client's.
+        timeout, deadline = (options.get(option, NOT_GIVEN) for option in _CALL_OPTIONS)
+        return self._client._run(Plan(Call(self._endpoint, params), timeout, deadline), self._raw)
 
     def _invalid(self, message: str) -> InvalidParameterError:
         """The error for a bad argument, redacted: a careless caller may pass a key as a value."""
@@ -202,7 +205,7 @@ class API(Generic[ClientT]):
         return f"<api of {self._client!r}>"
 
     def __dir__(self) -> list[str]:
-        return sorted(_index()) + ([] if self._raw else ["with_raw_response"])
+        return sorted(map(tag_attribute, _index())) + ([] if self._raw else ["with_raw_response"])
 
     @functools.cached_property
     def with_raw_response(self) -> API[ClientT]:
@@ -210,9 +213,22 @@ class API(Generic[ClientT]):
             raise AttributeError("billing.api.with_raw_response has no with_raw_response")
         return API(self._client, raw=True)
 
-    def __getattr__(self, tag: str) -> Tag[ClientT]:
-        if tag.startswith("_") or tag not in _index():
-            raise AttributeError(f"billing.api has no tag {tag!r}; {_names('tags', _index())}")
+    def __getattr__(self, attribute: str) -> Tag[ClientT]:
+        tag = attribute[:-1] if attribute.endswith("_") and attribute[:-1] in _NAMESPACE_ATTRIBUTES else attribute
+        if attribute.startswith("_") or tag not in _index() or tag_attribute(tag) != attribute:
+            tags = _names("tags", map(tag_attribute, _index()))
+            raise AttributeError(f"billing.api has no tag {attribute!r}; {tags}")
         namespace = Tag(self._client, tag, self._raw)
-        setattr(self, tag, namespace)
+        setattr(self, attribute, namespace)
         return namespace
+
+
+#: The names ``billing.api`` has of its own: a tag so named is reached with a trailing underscore.
+_NAMESPACE_ATTRIBUTES = frozenset(name for name in vars(API) if not name.startswith("_"))
+
+
+def tag_attribute(tag: str) -> str:
+    """The attribute of ``billing.api`` that holds ``tag``: the tag, or, when ``billing.api`` has an
+    attribute of that name (``with_raw_response``), the tag and ``_``, as the generator does for a
+    Python keyword."""
+    return f"{tag}_" if tag in _NAMESPACE_ATTRIBUTES else tag
