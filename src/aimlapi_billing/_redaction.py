@@ -65,6 +65,7 @@ class Redactor:
         # Case-insensitive: percent-encoding's hex digits may come back in either case (RFC 3986), and
         # a server may change a key's case when it echoes it; redacting too much is the safe error.
         self._forms = tuple(sorted({form.translate(_ASCII_LOWER) for form in forms}, key=len, reverse=True))
+        self._encoded_forms = tuple(form.encode() for form in self._forms)
         self._pattern = re.compile(
             "|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)), re.IGNORECASE
         )
@@ -106,6 +107,12 @@ class Redactor:
                     best = (left, right)
                 offset = form.find(piece, offset + 1)
         return best
+
+    def echoed_in(self, body: bytes) -> bool:
+        """Whether ``body`` holds a whole form of a secret, in any ASCII case: a test of a few ``in``
+        on bytes, so an answer that echoes none is let through with no rewrite."""
+        lowered = body.lower()
+        return any(form in lowered for form in self._encoded_forms)
 
     def data(self, value: Any) -> Any:
         """A decoded JSON value with every string in it (keys included) redacted."""

@@ -106,7 +106,9 @@ class ResponseReader:
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
             raise self._invalid(endpoint, answer, str(exc)) from None
-        if endpoint.secret_path:
+        if self._redactor.echoed_in(answer.body):  # a server echoing the key: no model, no repr shows it
+            data = self._redactor.data(data)
+        if endpoint.secret_path:  # after: a key just created is the answer, not an echo
             self._register_secret(endpoint, data)
         if not endpoint.model:
             return data  # type: ignore[no-any-return]  # billing.api: a 2xx body the spec gives no model

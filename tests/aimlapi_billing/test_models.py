@@ -213,6 +213,11 @@ def test_a_pricing_kind_the_vendor_adds_later_is_kept_and_logged_once(
             "pricing.units[0].price is 2000000000.0: a broken answer, not within 0 or 1E-12 to 1E+9",
         ),
         ({"kind": "fixed", "units": [{"name": "token", "price": "3.25", "per": 1}]}, "should be a number"),
+        # A known kind without the rates the docs' table says it carries is no price.
+        ({"kind": "fixed"}, "pricing.units is missing: a broken answer, a fixed price carries its units"),
+        ({"kind": "fixed", "units": []}, "pricing.units is empty: a broken answer, a fixed price carries its units"),
+        ({"kind": "variants", "dimensions": ["resolution"]}, "pricing.variants is missing: a broken answer"),
+        ({"kind": "variants", "variants": []}, "pricing.variants is empty: a broken answer"),
     ],
 )
 def test_an_unusable_price_makes_the_catalogue_unusable(

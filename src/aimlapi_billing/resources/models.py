@@ -132,6 +132,10 @@ def _figure(value: object, what: str, *, upper: Decimal, positive: bool = False)
     return amount
 
 
+#: The field each known pricing kind carries its rates in, at least one (``PricingKind`` values).
+_CARRIED = {"fixed": "units", "variants": "variants"}
+
+
 def check_pricing(model_id: str, pricing: ModelPricing) -> None:
     """Raise unless every rate of ``pricing`` can be read: each price (:data:`MAX_PRICE`) and each
     ``per`` (more than 0, :data:`MAX_PER`) of its units and variants. ``model_id`` is shown as
@@ -139,6 +143,14 @@ def check_pricing(model_id: str, pricing: ModelPricing) -> None:
     from aimlapi_billing_client.types import Unset
 
     where = f"GET /v1/models: model {printable(repr(model_id[:80]))} pricing"
+    carried = _CARRIED.get(pricing.kind) if isinstance(pricing.kind, str) else None
+    if carried is not None:  # a known kind without its rates is no price (the docs' table)
+        rates = getattr(pricing, carried)
+        if isinstance(rates, Unset) or not rates:
+            given = "missing" if isinstance(rates, Unset) else "empty"
+            raise ResponseValidationError(
+                f"{where}.{carried} is {given}: a broken answer, a {pricing.kind.value} price carries its {carried}"
+            )
     for field in ("units", "variants"):
         rates = getattr(pricing, field)
         for index, rate in enumerate(() if isinstance(rates, Unset) else rates):
