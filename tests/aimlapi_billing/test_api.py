@@ -391,3 +391,38 @@ async def test_a_tag_named_like_an_attribute_of_the_namespace_is_reached_with_an
         assert listed.count("with_raw_response") == 1
         assert listed.count("with_raw_response_") == 1
         assert isinstance(billing.api.with_raw_response, api_module.API)
+
+
+@pytest.mark.usefixtures("undeclared")
+def test_a_text_outside_a_parameters_enum_is_refused_and_one_inside_it_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A nullable enum parameter's builder sends any text as it is (the generated shape below): the
+    value is checked against the generated enum first."""
+    import sys
+    import types
+
+    from aimlapi_billing_client.models import UsageGrouping
+    from aimlapi_billing_client.types import UNSET, Unset
+
+    def get_kwargs(*, group_by: Unset | UsageGrouping | None = UNSET) -> dict[str, Any]:
+        value = group_by.value if isinstance(group_by, UsageGrouping) else group_by
+        return {"method": "get", "url": "/v1/billing/balance", "params": {"group_by": value}}
+
+    module = types.ModuleType("aimlapi_billing_client.api.billing.get_grouped_balance")
+    module._get_kwargs = get_kwargs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(OPERATIONS["billing"], "get_grouped_balance", OPERATIONS["billing"]["get_balance"])
+    seen: list[Request] = []
+    answer = json_body(BALANCE)
+
+    def record(connection: Connection, request: Request) -> None:
+        seen.append(request)
+        answer(connection, request)
+
+    valid = next(iter(UsageGrouping)).value
+    with HostileServer() as server, Billing(API_KEY, base_url=server.url) as billing:
+        server.route("/v1/billing/balance", record)
+        with pytest.raises(InvalidParameterError, match=r"group_by is 'nope', not one of '"):
+            billing.api.billing.get_grouped_balance(group_by="nope")
+        assert seen == []
+        billing.api.billing.get_grouped_balance(group_by=valid)
+    assert [request.query["group_by"] for request in seen] == [[valid]]

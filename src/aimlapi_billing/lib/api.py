@@ -13,6 +13,7 @@ rate limit, a created key's redaction, its retry policy. Any other gets the rule
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib
 import inspect
@@ -129,6 +130,7 @@ class Operation:
         if missing:
             raise self._invalid(f"{name} needs the parameter {', '.join(missing)}")
         self._check_path_values(arguments)
+        self._check_enum_values(arguments)
         body = arguments.get("body")
         if isinstance(body, Mapping):
             arguments["body"] = self._body_model(body)
@@ -154,13 +156,33 @@ class Operation:
                     f"not {value!r:.50}: it would change the path"
                 )
 
+    def _check_enum_values(self, arguments: dict[str, Any]) -> None:
+        """A text given for a parameter typed as a generated enum is one of its values, made the
+        member; any other is refused (a nullable enum's builder would send it as it is)."""
+        for key, value in arguments.items():
+            enums = [model for model in self._annotated_models(key) if issubclass(model, enum.Enum)]
+            if not isinstance(value, str) or not enums or isinstance(value, enums[0]):
+                continue
+            known = [member.value for member in enums[0]]
+            if value not in known:
+                raise self._invalid(
+                    f"{self._endpoint.name}: {key} is {value!r:.50}, not one of {', '.join(map(repr, known))}"
+                )
+            arguments[key] = enums[0](value)
+
+    def _annotated_models(self, key: str) -> list[Any]:
+        """The generated models (and enums) the annotation of parameter ``key`` names."""
+        import aimlapi_billing_client.models as models
+
+        annotation = str(self._parameters[key].annotation) if key in self._parameters else ""
+        named = [getattr(models, word) for word in annotation.split(" | ") if hasattr(models, word)]
+        return [model for model in named if isinstance(model, type)]
+
     def _body_model(self, body: Mapping[str, Any]) -> Any:
         """``body`` as the generated request model its annotation names, checked by its ``from_dict``."""
-        import aimlapi_billing_client.models as models
         from aimlapi_billing_client.types import SchemaError
 
-        annotation = str(self._parameters["body"].annotation) if "body" in self._parameters else ""
-        model = next((getattr(models, word) for word in annotation.split(" | ") if hasattr(models, word)), None)
+        model = next(iter(self._annotated_models("body")), None)
         if model is None:
             return body  # not a model: the builder writes it as it is
         try:
