@@ -284,14 +284,35 @@ def _prices_of(names: builtins.list[str]) -> Any:
     def convert(client: _BaseBilling[Any], response: ModelsResponse) -> dict[str, ModelPricing | None]:
         from aimlapi_billing_client.types import Unset
 
-        index = catalogue_index(_checked_catalogue(client, response))
+        models = _checked_catalogue(client, response)
+        index = catalogue_index(models)
         prices: dict[str, ModelPricing | None] = {}
         for name in names:
             model = index.get(name.strip().lower())
             prices[name] = None if model is None or isinstance(model.pricing, Unset) else model.pricing
+            if model is not None and model.id.lower() != name.strip().lower():
+                _refuse_an_ambiguous_alias(client, name, models, prices[name])
         return prices
 
     return convert
+
+
+def _refuse_an_ambiguous_alias(
+    client: _BaseBilling[Any], name: str, models: Iterable[CatalogueModel], price: ModelPricing | None
+) -> None:
+    """``name``, an alias and no model's id, names models with different prices: which one the
+    caller means is a guess, so the answer cannot be used (one price, or the same, is no question)."""
+    from aimlapi_billing_client.types import Unset
+
+    wanted = name.strip().lower()
+    owners = [model for model in models if wanted in (alias.lower() for alias in model.aliases)]
+    shown = price.to_dict() if price is not None else None
+    if any((None if isinstance(model.pricing, Unset) else model.pricing.to_dict()) != shown for model in owners):
+        ids = ", ".join(printable(repr(client._redact(model.id)[:80])) for model in owners[:5])
+        raise ResponseValidationError(
+            f"GET /v1/models: {printable(repr(client._redact(name)[:80]))} is an alias of {len(owners)} models "
+            f"with different prices ({ids}): give a model id"
+        )
 
 
 RESOURCE = ModelsResource
