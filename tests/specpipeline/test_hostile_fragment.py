@@ -43,6 +43,10 @@ def test_the_reviewers_fragment_regenerates_and_the_tests_stay_green(tmp_path: P
     assert (project / "src" / "aimlapi_billing" / "_version.py").read_text() != version
     assert "GET /v9/mixed left out" in regenerated.stderr
     assert "GET /v9/things/{id}/{id} left out" in regenerated.stderr
+    entry = (project / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
+    assert "minor bump" in entry.splitlines()[0]
+    assert "GET /v9/mixed left out" in entry  # the entry says what the client lacks
+    assert "GET /v9/things/{id}/{id} left out" in entry
 
     # The copy's client, SDK and scripts first on the path, before the editable install of this tree.
     path = os.pathsep.join(str(project / part) for part in ("src", "generated", "scripts"))
