@@ -149,7 +149,7 @@ def check_pricing(model_id: str, pricing: ModelPricing) -> None:
         if isinstance(rates, Unset) or not rates:
             given = "missing" if isinstance(rates, Unset) else "empty"
             raise ResponseValidationError(
-                f"{where}.{carried} is {given}: a broken answer, a {pricing.kind.value} price carries its {carried}"
+                f"{where}.{carried} is {given}: a broken answer, a {pricing.kind} price carries its {carried}"
             )
     for field in ("units", "variants"):
         rates = getattr(pricing, field)
