@@ -98,12 +98,12 @@ class ResponseReader:
         for step in parents:
             holder = holder.get(step) if isinstance(holder, dict) else None
         secret = holder.get(last) if endpoint.secret_path and isinstance(holder, dict) else None
-        redacted = self._redactor.data(data)
+        redacted = self._redactor.data(data, whole=True)
         if isinstance(secret, str):
             target = redacted
             for step in parents:
-                target = target[self._redactor.text(step)]
-            target[self._redactor.text(last)] = secret
+                target = target[step]
+            target[last] = secret
         return redacted
 
     def _register_secret(self, endpoint: Endpoint[Any], data: Any) -> None:
