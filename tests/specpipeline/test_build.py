@@ -260,7 +260,10 @@ def test_neither_the_order_nor_the_names_of_the_fragments_change_a_byte(
     renamed = [Fragment(f"{name}.json", fragment.document) for name, fragment in zip(names, shuffled, strict=True)]
     result = build_document(renamed, rules)
     assert result.text == reference.text
-    assert new_quarantines(result) == new_quarantines(reference) == []
+    assert new_quarantines(reference) == []
+    # The same operations left out, for the same reasons, whatever the files are called.
+    left_out = sorted((entry.operation, entry.pointer, entry.reason) for entry in result.quarantined)
+    assert left_out == sorted((entry.operation, entry.pointer, entry.reason) for entry in reference.quarantined)
 
 
 _REFERENCES: dict[bool, Any] = {}
