@@ -57,6 +57,7 @@ reported under a field whose type changed.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,15 +159,32 @@ def implied_bump(changes: list[Change]) -> str:
     return PATCH
 
 
+def bump_label(bump: str, version: str) -> str:
+    """The bump as a heading says it: before 1.0 a breaking change moves the minor (``cli.bumped``),
+    so it is a ``minor bump (breaking, 0.x)``, never a major one the version does not show."""
+    if bump == MAJOR and version.split(".", 1)[0] == "0":
+        return f"{MINOR} bump (breaking, 0.x)"
+    return f"{bump} bump"
+
+
 def render_markdown(
-    changes: list[Change], bump: str, old_version: str, new_version: str, *, applied: bool = True
+    changes: list[Change],
+    bump: str,
+    old_version: str,
+    new_version: str,
+    *,
+    applied: bool = True,
+    quarantined: Sequence[str] = (),
 ) -> str:
     """A ``CHANGELOG.md`` section: a heading with the versions and the bump, then one bullet per
-    change, breaking ones first and marked **breaking**. Ends with a newline. Without ``applied``
-    the heading says the bump is due but the version stays ``old_version`` (``--no-bump``)."""
-    heading = f"## API changes {old_version} -> {new_version} ({bump} bump)"
+    change, breaking ones first and marked **breaking**, then what was quarantined (left out of the
+    spec and the client: a reader of the entry must not think the vendor's operation is there).
+    Ends with a newline. Without ``applied`` the heading says the bump is due but the version stays
+    ``old_version`` (``--no-bump``)."""
+    label = bump_label(bump, old_version)
+    heading = f"## API changes {old_version} -> {new_version} ({label})"
     if not applied:
-        heading = f"## API changes in {old_version} ({bump} bump due, not applied: --no-bump)"
+        heading = f"## API changes in {old_version} ({label} due, not applied: --no-bump)"
     lines = [heading, ""]
     if not changes:
         lines.append("- No changes to the API.")
@@ -174,7 +192,14 @@ def render_markdown(
     for change in ordered:
         marker = "**breaking**" if change.breaking else "non-breaking"
         lines.append(f"- {marker}: `{change.location}`: {change.detail}")
+    if quarantined:
+        lines += ["", QUARANTINED_HEADING, ""]
+        lines += [f"- {entry}" for entry in quarantined]
     return "\n".join(lines) + "\n"
+
+
+#: The line above the quarantined operations in a change report (and vendor-check's).
+QUARANTINED_HEADING = "Quarantined (left out of the spec and the client):"
 
 
 # --- operations ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,8 @@ def regenerate_main(argv: list[str] | None = None) -> int:
         "openapi-python-client leaves out (an operation, or a response of one) is quarantined like what no rule "
         "repairs, with its file#pointer and the generator's reason. The change report's bump (breaking: major, "
         "minor before 1.0; an addition: minor; else patch) is written to src/aimlapi_billing/_version.py with "
-        "the spec, the client and the CHANGELOG entry, as one, unless --no-bump. "
+        "the spec, the client and the CHANGELOG entry (which lists the quarantined operations too), as one, "
+        "unless --no-bump. "
         "Exit codes: 0 done (or up to date), 1 drift (--check), 2 bad input (a fragment, spec/sources.json "
         "or the version file), 3 the generator failed, 4 a quarantine under --strict, 5 a file could not be "
         "read or written, 70 an internal error, 130 interrupted (nothing changed, or everything did). "
@@ -264,7 +266,9 @@ def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
         try:
             generated = build_and_generate(fragments, Path(scratch), quiet=quiet, strict=strict)
             committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
-            update = api_update(committed, generated.result.document, bump=bump)
+            update = api_update(
+                committed, generated.result.document, bump=bump, quarantined=generated.result.quarantined
+            )
         except Refusal as refusal:
             return _fail(refusal.message, refusal.code)
         if update.report:
@@ -347,7 +351,9 @@ class ApiUpdate:
     version_text: str | None
 
 
-def api_update(committed_text: str, new_document: dict[str, Any], *, bump: bool) -> ApiUpdate:
+def api_update(
+    committed_text: str, new_document: dict[str, Any], *, bump: bool, quarantined: Sequence[Quarantined] = ()
+) -> ApiUpdate:
     """The change report from the committed spec to ``new_document`` and, with ``bump``, the version
     it implies. Nothing changes without a committed spec to compare with, or without changes."""
     changes = compare(json.loads(committed_text), new_document) if committed_text else []
@@ -363,7 +369,8 @@ def api_update(committed_text: str, new_document: dict[str, Any], *, bump: bool)
         )
     current = match.group(1)
     new = bumped(current, implied) if bump else current
-    report = render_markdown(changes, implied, current, new, applied=bump)
+    left_out = [str(entry) for entry in quarantined]
+    report = render_markdown(changes, implied, current, new, applied=bump, quarantined=left_out)
     new_text = version_text[: match.start(1)] + new + version_text[match.end(1) :] if bump else None
     return ApiUpdate(changes, implied, report, current, new, new_text)
 

@@ -131,9 +131,22 @@ _ENUM_VALUE_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else type(value).__name__
+
+
 def _check_enum_values(schema: dict[str, Any], at: str, ctx: RepairContext) -> None:
-    """An enum's values must be of its type (null aside): a generated enum class has one type."""
+    """An enum's values must be of its type (null aside): a generated enum class has one type. An
+    enum with no type must still hold one type of value (``[1, "two"]`` is no enum class)."""
     values = schema.get("enum")
+    if isinstance(values, list) and "type" not in schema:
+        kinds = sorted({_json_type(value) for value in values if value is not None})
+        if len(kinds) > 1:
+            raise SpecError(ctx.file, pointer.join(at, "enum"), f"an enum of mixed types ({', '.join(kinds)})")
     expected = _ENUM_VALUE_TYPES.get(str(schema.get("type")))
     if not isinstance(values, list) or expected is None:
         return
@@ -382,8 +395,8 @@ _TEMPLATE_PART = re.compile(r"\{([^{}]*)\}")
 
 
 def reject_malformed_path_templates(document: dict[str, Any], ctx: RepairContext) -> None:
-    """Defect: a path template with an empty variable (``/v9/things/{}``, ``{ }``), or a brace
-    without its pair (``{id``, ``id}``, ``{{id}}``).
+    """Defect: a path template with an empty variable (``/v9/things/{}``, ``{ }``), a brace
+    without its pair (``{id``, ``id}``, ``{{id}}``), or a variable twice (``/v9/things/{id}/{id}``).
 
     No parameter can fill an empty variable, so a generated client sends the braces literally;
     an unbalanced template is not even readable by the validator. Which name or which path the
@@ -397,6 +410,10 @@ def reject_malformed_path_templates(document: dict[str, Any], ctx: RepairContext
             raise SpecError(ctx.file, at, f"the path template {path!r} has an empty variable: no parameter can fill it")
         if any(brace in _TEMPLATE_PART.sub("", path) for brace in "{}"):
             raise SpecError(ctx.file, at, f"the path template {path!r} has a brace without its pair")
+        names = _TEMPLATE_PART.findall(path)
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:  # one parameter cannot fill two places, and the generator refuses the path
+            raise SpecError(ctx.file, at, f"the path template {path!r} repeats the variable {', '.join(repeated)}")
 
 
 def reject_unresolvable_references(document: dict[str, Any], ctx: RepairContext) -> None:

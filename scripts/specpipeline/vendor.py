@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .atomic import write_text_atomically
 from .build import Quarantined
+from .changes import QUARANTINED_HEADING
 from .cli import (
     EXIT_BAD_INPUT,
     EXIT_IO,
@@ -124,7 +125,9 @@ def _check(args: argparse.Namespace) -> int:
             ]
             generated = build_and_generate(fragments, Path(scratch), quiet=True, strict=args.strict)
             committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
-            update = api_update(committed, generated.result.document, bump=not args.no_bump)
+            update = api_update(
+                committed, generated.result.document, bump=not args.no_bump, quarantined=generated.result.quarantined
+            )
         except SpecError as exc:
             return _fail(str(exc), EXIT_BAD_INPUT)
         except Refusal as refusal:
@@ -153,8 +156,8 @@ def _render(
         lines.append(update.report.rstrip("\n"))
     else:
         lines.append("No change to the API a client sees (descriptions, examples or repairs only).")
-    if quarantined:
-        lines += ["", "Quarantined (left out of the spec and the client):", ""]
+    if quarantined and not update.report:  # else the change report lists them
+        lines += ["", QUARANTINED_HEADING, ""]
         lines += [f"- {entry}" for entry in quarantined]
     return "\n".join(lines) + "\n"
 

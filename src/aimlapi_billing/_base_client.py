@@ -108,7 +108,7 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
     timeout: Any
 
     def _build_request(
-        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | NotGiven, **params: Any
+        self, endpoint: Endpoint[ModelT], timeout: TimeoutTypes | NotGiven, /, **params: Any
     ) -> tuple[httpx.Request, float | None]:
         """The request, and the wall time one attempt of it may take."""
         if isinstance(timeout, NotGiven):

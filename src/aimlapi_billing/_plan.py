@@ -83,7 +83,7 @@ class Endpoint(NamedTuple, Generic[T]):
     #: carries such a body.
     secret_path: tuple[str, ...] = ()
 
-    def request_kwargs(self, **params: Any) -> dict[str, Any]:
+    def request_kwargs(self, /, **params: Any) -> dict[str, Any]:
         kwargs: dict[str, Any] = _builder(self.builder)(**params)
         return kwargs
 

@@ -65,6 +65,8 @@ class Redactor:
         # Case-insensitive: percent-encoding's hex digits may come back in either case (RFC 3986), and
         # a server may change a key's case when it echoes it; redacting too much is the safe error.
         self._forms = tuple(sorted({form.translate(_ASCII_LOWER) for form in forms}, key=len, reverse=True))
+        self._encoded_forms = tuple(form.encode() for form in self._forms)
+        self._whole = re.compile("|".join(re.escape(form) for form in self._forms), re.IGNORECASE)
         self._pattern = re.compile(
             "|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)), re.IGNORECASE
         )
@@ -107,14 +109,21 @@ class Redactor:
                 offset = form.find(piece, offset + 1)
         return best
 
-    def data(self, value: Any) -> Any:
-        """A decoded JSON value with every string in it (keys included) redacted."""
+    def echoed_in(self, body: bytes) -> bool:
+        """Whether ``body`` holds a whole form of a secret, in any ASCII case: a test of a few ``in``
+        on bytes, so an answer that echoes none is let through with no rewrite."""
+        lowered = body.lower()
+        return any(form in lowered for form in self._encoded_forms)
+
+    def data(self, value: Any, *, whole: bool = False) -> Any:
+        """A decoded JSON value with every string in it (keys included) redacted; with ``whole``,
+        only whole forms of a secret (a 2xx answer: a key's 8-character prefix stays readable)."""
         if isinstance(value, str):
-            return self.text(value)
+            return self._whole.sub(REDACTED, value) if whole else self.text(value)
         if isinstance(value, dict):
-            return {self.text(key): self.data(item) for key, item in value.items()}
+            return {self.data(key, whole=whole): self.data(item, whole=whole) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.data(item) for item in value]
+            return [self.data(item, whole=whole) for item in value]
         return value
 
     def raw(self, body: bytes) -> bytes:

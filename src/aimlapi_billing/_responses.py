@@ -90,6 +90,22 @@ class ResponseReader:
         (its secret may be unreadable, so not redactable)."""
         return self._redactor.response(response, b"" if endpoint.secret_path and response.is_success else body)
 
+    def _redacted_but_the_secret(self, endpoint: Endpoint[Any], data: Any) -> Any:
+        """``data`` redacted, but for the value at the endpoint's secret path (a created key, which
+        the model masks and later checks read: the caller's own key answered as new is refused there)."""
+        *parents, last = endpoint.secret_path or ("",)
+        holder = data
+        for step in parents:
+            holder = holder.get(step) if isinstance(holder, dict) else None
+        secret = holder.get(last) if endpoint.secret_path and isinstance(holder, dict) else None
+        redacted = self._redactor.data(data, whole=True)
+        if isinstance(secret, str):
+            target = redacted
+            for step in parents:
+                target = target[step]
+            target[last] = secret
+        return redacted
+
     def _register_secret(self, endpoint: Endpoint[Any], data: Any) -> None:
         for step in endpoint.secret_path:
             data = data.get(step) if isinstance(data, dict) else None
@@ -106,7 +122,9 @@ class ResponseReader:
             data = parse_json(answer.body, MAX_JSON_DEPTH)
         except UnreadableJSON as exc:
             raise self._invalid(endpoint, answer, str(exc)) from None
-        if endpoint.secret_path:
+        if self._redactor.echoed_in(answer.body):  # a server echoing the key: no model, no repr shows it
+            data = self._redacted_but_the_secret(endpoint, data)
+        if endpoint.secret_path:  # after: a key just created is the answer, not an echo
             self._register_secret(endpoint, data)
         if not endpoint.model:
             return data  # type: ignore[no-any-return]  # billing.api: a 2xx body the spec gives no model

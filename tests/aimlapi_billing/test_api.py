@@ -17,7 +17,7 @@ from typing import Any
 import aimlapi_billing_client.models as models
 import pytest
 from aimlapi_billing_client.api import OPERATIONS
-from fake_api_server import FakeAIMLAPI
+from fake_api_server import BALANCE, FakeAIMLAPI
 
 from aimlapi_billing import (
     APIConnectionError,
@@ -132,7 +132,10 @@ async def test_every_operation_of_the_spec_is_callable_on_both_clients(mode: str
             assert isinstance(result, APIResponse)
             assert result.http_response.request.headers["authorization"] == "<redacted>"
             result = result.parse()
-        assert isinstance(result, getattr(models, model))
+        if model:
+            assert isinstance(result, getattr(models, model))
+        else:  # a 2xx the spec gives no model (a 204 DELETE): its JSON, here none
+            assert result is None
         assert [method for method, _ in seen] == [key[0]]
         assert path.match(seen[0][1]), seen
 
@@ -332,3 +335,94 @@ async def test_the_logs_operation_waits_for_the_clients_rate_limit(mode: str) ->
         with pytest.raises(APITimeoutError, match=r"rate limit \(1 requests per 60 s\) has no slot"):
             await call(mode, twice, base_url=server.url, logs_rate_limit=(1, 60))
         assert len(server.requests_to("/v2/logs")) == 1
+
+
+@pytest.mark.usefixtures("undeclared")
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_parameter_named_like_a_call_option_takes_its_place(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operation whose generated builder has ``timeout`` and ``deadline`` parameters (the vendor's
+    query, say) sends them; the call then runs with the client's own timeout and deadline."""
+    import sys
+    import types
+
+    def get_kwargs(*, timeout: str = "", deadline: str = "") -> dict[str, Any]:
+        return {"method": "get", "url": "/v1/billing/balance", "params": {"timeout": timeout, "deadline": deadline}}
+
+    module = types.ModuleType("aimlapi_billing_client.api.billing.get_timed_balance")
+    module._get_kwargs = get_kwargs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(OPERATIONS["billing"], "get_timed_balance", OPERATIONS["billing"]["get_balance"])
+    seen: list[Request] = []
+    with HostileServer() as server:
+        answer = json_body(BALANCE)
+
+        def record(connection: Connection, request: Request) -> None:
+            seen.append(request)
+            answer(connection, request)
+
+        server.route("/v1/billing/balance", record)
+        use = lambda b: b.api.with_raw_response.billing.get_timed_balance(timeout="30s", deadline="tomorrow")  # noqa: E731
+        result = await call(mode, use, base_url=server.url)
+    assert isinstance(result, APIResponse)
+    assert [(request.query["timeout"], request.query["deadline"]) for request in seen] == [(["30s"], ["tomorrow"])]
+
+
+@pytest.mark.usefixtures("undeclared")
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_tag_named_like_an_attribute_of_the_namespace_is_reached_with_an_underscore(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vendor tag ``with_raw_response`` neither shadows ``billing.api.with_raw_response`` nor hides:
+    it is ``billing.api.with_raw_response_``, listed once each by ``dir``."""
+    import sys
+
+    from aimlapi_billing_client.api.billing import get_balance
+
+    monkeypatch.setitem(sys.modules, "aimlapi_billing_client.api.with_raw_response.get_balance", get_balance)
+    monkeypatch.setitem(OPERATIONS, "with_raw_response", {"get_balance": OPERATIONS["billing"]["get_balance"]})
+    with HostileServer() as server:
+        server.route("/v1/billing/balance", json_body(BALANCE))
+        plain = await call(mode, lambda b: b.api.with_raw_response_.get_balance(), base_url=server.url)
+        raw = await call(mode, lambda b: b.api.with_raw_response.with_raw_response_.get_balance(), base_url=server.url)
+    assert isinstance(plain, models.BalanceResponse)
+    assert isinstance(raw, APIResponse)
+    with Billing(API_KEY) as billing:
+        listed = dir(billing.api)
+        assert listed.count("with_raw_response") == 1
+        assert listed.count("with_raw_response_") == 1
+        assert isinstance(billing.api.with_raw_response, api_module.API)
+
+
+@pytest.mark.usefixtures("undeclared")
+def test_a_text_outside_a_parameters_enum_is_refused_and_one_inside_it_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A nullable enum parameter's builder sends any text as it is (the generated shape below): the
+    value is checked against the generated enum first."""
+    import sys
+    import types
+
+    from aimlapi_billing_client.models import UsageGrouping
+    from aimlapi_billing_client.types import UNSET, Unset
+
+    def get_kwargs(*, group_by: Unset | UsageGrouping | None = UNSET) -> dict[str, Any]:
+        value = group_by.value if isinstance(group_by, UsageGrouping) else group_by
+        return {"method": "get", "url": "/v1/billing/balance", "params": {"group_by": value}}
+
+    module = types.ModuleType("aimlapi_billing_client.api.billing.get_grouped_balance")
+    module._get_kwargs = get_kwargs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(OPERATIONS["billing"], "get_grouped_balance", OPERATIONS["billing"]["get_balance"])
+    seen: list[Request] = []
+    answer = json_body(BALANCE)
+
+    def record(connection: Connection, request: Request) -> None:
+        seen.append(request)
+        answer(connection, request)
+
+    valid = next(iter(UsageGrouping)).value
+    with HostileServer() as server, Billing(API_KEY, base_url=server.url) as billing:
+        server.route("/v1/billing/balance", record)
+        with pytest.raises(InvalidParameterError, match=r"group_by is 'nope', not one of '"):
+            billing.api.billing.get_grouped_balance(group_by="nope")
+        assert seen == []
+        billing.api.billing.get_grouped_balance(group_by=valid)
+    assert [request.query["group_by"] for request in seen] == [[valid]]

@@ -213,6 +213,11 @@ def test_a_pricing_kind_the_vendor_adds_later_is_kept_and_logged_once(
             "pricing.units[0].price is 2000000000.0: a broken answer, not within 0 or 1E-12 to 1E+9",
         ),
         ({"kind": "fixed", "units": [{"name": "token", "price": "3.25", "per": 1}]}, "should be a number"),
+        # A known kind without the rates the docs' table says it carries is no price.
+        ({"kind": "fixed"}, "pricing.units is missing: a broken answer, a fixed price carries its units"),
+        ({"kind": "fixed", "units": []}, "pricing.units is empty: a broken answer, a fixed price carries its units"),
+        ({"kind": "variants", "dimensions": ["resolution"]}, "pricing.variants is missing: a broken answer"),
+        ({"kind": "variants", "variants": []}, "pricing.variants is empty: a broken answer"),
     ],
 )
 def test_an_unusable_price_makes_the_catalogue_unusable(
@@ -363,3 +368,20 @@ def test_the_docs_pages_state_the_rules_the_code_applies() -> None:
     assert f"{MODEL_METRICS.max_bytes // 1024**2} MiB for the metrics" in prose
     cli_page = docs_page("cli/models.md")
     assert all(f"[{option} " in cli_page for option, _, _ in FILTERS)
+
+
+def test_list_prices_refuses_an_alias_two_models_with_different_prices_share(httpx_mock: HTTPXMock) -> None:
+    cheap = {"kind": "fixed", "units": [{"name": "token", "price": 1, "per": 1000000}]}
+    dear = {"kind": "fixed", "units": [{"name": "token", "price": 9, "per": 1000000}]}
+    first, second = priced(cheap, "vendor-a/gpt-4o"), priced(dear, "vendor-b/gpt-4o")
+    first["aliases"] = second["aliases"] = ["gpt-4o"]
+    httpx_mock.add_response(json=catalogue(first, second), is_reusable=True)
+    with Billing() as billing:
+        with pytest.raises(ResponseValidationError, match=r"'gpt-4o' is an alias of 2 models with different prices"):
+            billing.models.list_prices(["gpt-4o"])
+        # By id, no question; the same price under one alias is none either.
+        assert billing.models.list_prices(["vendor-b/gpt-4o"])["vendor-b/gpt-4o"].units[0].price == 9
+    second["pricing"] = cheap
+    httpx_mock.add_response(json=catalogue(first, second))
+    with Billing() as billing:
+        assert billing.models.list_prices(["GPT-4o"])["GPT-4o"].units[0].price == 1

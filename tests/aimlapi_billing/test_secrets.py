@@ -277,3 +277,23 @@ def test_an_echo_with_every_byte_percent_encoded_is_redacted(case: Callable[[str
     echo = case("".join(f"%{byte:02X}" for byte in API_KEY.encode()))
     redacted = Redactor(API_KEY).text(f"model {echo} tail; piece {echo[6:40]}.")
     assert redacted == "model <redacted> tail; piece <redacted>."
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda billing: billing.keys.list(),
+        lambda billing: billing.api.keys.list_keys(),
+        lambda billing: billing.api.keys.create_key(body={"name": f"leak {urllib.parse.quote(API_KEY)}"}),
+        lambda billing: billing.api.with_raw_response.keys.list_keys().parse(),
+    ],
+    ids=["keys.list", "api.list_keys", "api.create_key", "raw.parse"],
+)
+def test_a_key_echoed_in_a_2xx_body_is_in_no_repr_of_the_parsed_answer(read: Callable[[Billing], Any]) -> None:
+    with FakeAIMLAPI() as server, Billing(API_KEY, base_url=server.url) as billing:
+        server.keys[0]["name"] = f"leak {API_KEY.upper()}"  # any case: the server may change it
+        shown = repr(read(billing))
+    assert "leak" in shown
+    assert API_KEY.lower() not in shown.lower()
+    assert urllib.parse.quote(API_KEY) not in shown
+    assert "<redacted>" in shown

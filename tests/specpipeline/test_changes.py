@@ -651,3 +651,24 @@ def test_a_model_renamed_or_removed_under_a_kept_operation_is_breaking() -> None
         Change("model-removed", "components/schemas/TokenCounts", "model removed", breaking=True),
     ]
     assert implied_bump(changes) == "major"
+
+
+def test_a_breaking_change_before_1_0_is_labelled_the_minor_bump_it_makes() -> None:
+    old, new = _after(remove_response_field)
+    changes = compare(old, new)
+    assert implied_bump(changes) == "major"
+    text = render_markdown(changes, "major", "0.5.0", "0.6.0")
+    assert text.splitlines()[0] == "## API changes 0.5.0 -> 0.6.0 (minor bump (breaking, 0.x))"
+    not_applied = render_markdown(changes, "major", "0.5.0", "0.5.0", applied=False)
+    assert (
+        not_applied.splitlines()[0]
+        == "## API changes in 0.5.0 (minor bump (breaking, 0.x) due, not applied: --no-bump)"
+    )
+
+
+def test_the_change_report_lists_what_was_quarantined() -> None:
+    old, new = _after(add_operation)
+    left_out = "spec/fragments/w.json#/paths/~1v9~1mixed/get/responses/200: GET /v9/mixed left out: why"
+    text = render_markdown(compare(old, new), "minor", "1.2.0", "1.3.0", quarantined=[left_out])
+    assert text.endswith(f"\n\nQuarantined (left out of the spec and the client):\n\n- {left_out}\n")
+    assert "Quarantined" not in render_markdown(compare(old, new), "minor", "1.2.0", "1.3.0")

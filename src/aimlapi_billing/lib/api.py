@@ -13,6 +13,7 @@ rate limit, a created key's redaction, its retry policy. Any other gets the rule
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib
 import inspect
@@ -23,7 +24,7 @@ from typing import Any, Generic
 from .._exceptions import InvalidParameterError
 from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, RetryPolicy
 
-__all__ = ["API", "DEFAULT_API_MAX_BYTES", "retry_policy"]
+__all__ = ["API", "DEFAULT_API_MAX_BYTES", "retry_policy", "tag_attribute"]
 
 #: The cap on a 2xx body, decoded, of an operation no resource declares (the client's
 #: ``max_response_bytes`` overrides it, as it does every endpoint's).
@@ -107,7 +108,10 @@ class Operation:
     def __call__(self, **arguments: Any) -> Any:
         options = {option: arguments.pop(option, NOT_GIVEN) for option in self._options}
         params = self._checked(arguments)
-        return self._client._run(Plan(Call(self._endpoint, params), options["timeout"], options["deadline"]), self._raw)
+        # A generated parameter named ``timeout`` or ``deadline`` takes that option's place: the call
+        # then runs with the client's.
+        timeout, deadline = (options.get(option, NOT_GIVEN) for option in _CALL_OPTIONS)
+        return self._client._run(Plan(Call(self._endpoint, params), timeout, deadline), self._raw)
 
     def _invalid(self, message: str) -> InvalidParameterError:
         """The error for a bad argument, redacted: a careless caller may pass a key as a value."""
@@ -126,6 +130,7 @@ class Operation:
         if missing:
             raise self._invalid(f"{name} needs the parameter {', '.join(missing)}")
         self._check_path_values(arguments)
+        self._check_enum_values(arguments)
         body = arguments.get("body")
         if isinstance(body, Mapping):
             arguments["body"] = self._body_model(body)
@@ -151,13 +156,33 @@ class Operation:
                     f"not {value!r:.50}: it would change the path"
                 )
 
+    def _check_enum_values(self, arguments: dict[str, Any]) -> None:
+        """A text given for a parameter typed as a generated enum is one of its values, made the
+        member; any other is refused (a nullable enum's builder would send it as it is)."""
+        for key, value in arguments.items():
+            enums = [model for model in self._annotated_models(key) if issubclass(model, enum.Enum)]
+            if not isinstance(value, str) or not enums or isinstance(value, enums[0]):
+                continue
+            known = [member.value for member in enums[0]]
+            if value not in known:
+                raise self._invalid(
+                    f"{self._endpoint.name}: {key} is {value!r:.50}, not one of {', '.join(map(repr, known))}"
+                )
+            arguments[key] = enums[0](value)
+
+    def _annotated_models(self, key: str) -> list[Any]:
+        """The generated models (and enums) the annotation of parameter ``key`` names."""
+        import aimlapi_billing_client.models as models
+
+        annotation = str(self._parameters[key].annotation) if key in self._parameters else ""
+        named = [getattr(models, word) for word in annotation.split(" | ") if hasattr(models, word)]
+        return [model for model in named if isinstance(model, type)]
+
     def _body_model(self, body: Mapping[str, Any]) -> Any:
         """``body`` as the generated request model its annotation names, checked by its ``from_dict``."""
-        import aimlapi_billing_client.models as models
         from aimlapi_billing_client.types import SchemaError
 
-        annotation = str(self._parameters["body"].annotation) if "body" in self._parameters else ""
-        model = next((getattr(models, word) for word in annotation.split(" | ") if hasattr(models, word)), None)
+        model = next(iter(self._annotated_models("body")), None)
         if model is None:
             return body  # not a model: the builder writes it as it is
         try:
@@ -202,7 +227,7 @@ class API(Generic[ClientT]):
         return f"<api of {self._client!r}>"
 
     def __dir__(self) -> list[str]:
-        return sorted(_index()) + ([] if self._raw else ["with_raw_response"])
+        return sorted(map(tag_attribute, _index())) + ([] if self._raw else ["with_raw_response"])
 
     @functools.cached_property
     def with_raw_response(self) -> API[ClientT]:
@@ -210,9 +235,22 @@ class API(Generic[ClientT]):
             raise AttributeError("billing.api.with_raw_response has no with_raw_response")
         return API(self._client, raw=True)
 
-    def __getattr__(self, tag: str) -> Tag[ClientT]:
-        if tag.startswith("_") or tag not in _index():
-            raise AttributeError(f"billing.api has no tag {tag!r}; {_names('tags', _index())}")
+    def __getattr__(self, attribute: str) -> Tag[ClientT]:
+        tag = attribute[:-1] if attribute.endswith("_") and attribute[:-1] in _NAMESPACE_ATTRIBUTES else attribute
+        if attribute.startswith("_") or tag not in _index() or tag_attribute(tag) != attribute:
+            tags = _names("tags", map(tag_attribute, _index()))
+            raise AttributeError(f"billing.api has no tag {attribute!r}; {tags}")
         namespace = Tag(self._client, tag, self._raw)
-        setattr(self, tag, namespace)
+        setattr(self, attribute, namespace)
         return namespace
+
+
+#: The names ``billing.api`` has of its own: a tag so named is reached with a trailing underscore.
+_NAMESPACE_ATTRIBUTES = frozenset(name for name in vars(API) if not name.startswith("_"))
+
+
+def tag_attribute(tag: str) -> str:
+    """The attribute of ``billing.api`` that holds ``tag``: the tag, or, when ``billing.api`` has an
+    attribute of that name (``with_raw_response``), the tag and ``_``, as the generator does for a
+    Python keyword."""
+    return f"{tag}_" if tag in _NAMESPACE_ATTRIBUTES else tag

@@ -132,6 +132,10 @@ def _figure(value: object, what: str, *, upper: Decimal, positive: bool = False)
     return amount
 
 
+#: The field each known pricing kind carries its rates in, at least one (``PricingKind`` values).
+_CARRIED = {"fixed": "units", "variants": "variants"}
+
+
 def check_pricing(model_id: str, pricing: ModelPricing) -> None:
     """Raise unless every rate of ``pricing`` can be read: each price (:data:`MAX_PRICE`) and each
     ``per`` (more than 0, :data:`MAX_PER`) of its units and variants. ``model_id`` is shown as
@@ -139,6 +143,14 @@ def check_pricing(model_id: str, pricing: ModelPricing) -> None:
     from aimlapi_billing_client.types import Unset
 
     where = f"GET /v1/models: model {printable(repr(model_id[:80]))} pricing"
+    carried = _CARRIED.get(pricing.kind) if isinstance(pricing.kind, str) else None
+    if carried is not None:  # a known kind without its rates is no price (the docs' table)
+        rates = getattr(pricing, carried)
+        if isinstance(rates, Unset) or not rates:
+            given = "missing" if isinstance(rates, Unset) else "empty"
+            raise ResponseValidationError(
+                f"{where}.{carried} is {given}: a broken answer, a {pricing.kind} price carries its {carried}"
+            )
     for field in ("units", "variants"):
         rates = getattr(pricing, field)
         for index, rate in enumerate(() if isinstance(rates, Unset) else rates):
@@ -272,14 +284,35 @@ def _prices_of(names: builtins.list[str]) -> Any:
     def convert(client: _BaseBilling[Any], response: ModelsResponse) -> dict[str, ModelPricing | None]:
         from aimlapi_billing_client.types import Unset
 
-        index = catalogue_index(_checked_catalogue(client, response))
+        models = _checked_catalogue(client, response)
+        index = catalogue_index(models)
         prices: dict[str, ModelPricing | None] = {}
         for name in names:
             model = index.get(name.strip().lower())
             prices[name] = None if model is None or isinstance(model.pricing, Unset) else model.pricing
+            if model is not None and model.id.lower() != name.strip().lower():
+                _refuse_an_ambiguous_alias(client, name, models, prices[name])
         return prices
 
     return convert
+
+
+def _refuse_an_ambiguous_alias(
+    client: _BaseBilling[Any], name: str, models: Iterable[CatalogueModel], price: ModelPricing | None
+) -> None:
+    """``name``, an alias and no model's id, names models with different prices: which one the
+    caller means is a guess, so the answer cannot be used (one price, or the same, is no question)."""
+    from aimlapi_billing_client.types import Unset
+
+    wanted = name.strip().lower()
+    owners = [model for model in models if wanted in (alias.lower() for alias in model.aliases)]
+    shown = price.to_dict() if price is not None else None
+    if any((None if isinstance(model.pricing, Unset) else model.pricing.to_dict()) != shown for model in owners):
+        ids = ", ".join(printable(repr(client._redact(model.id)[:80])) for model in owners[:5])
+        raise ResponseValidationError(
+            f"GET /v1/models: {printable(repr(client._redact(name)[:80]))} is an alias of {len(owners)} models "
+            f"with different prices ({ids}): give a model id"
+        )
 
 
 RESOURCE = ModelsResource

@@ -93,6 +93,8 @@ def test_an_unknown_pricing_kind_is_shown_not_refused(fake_api: FakeAIMLAPI) -> 
             {"kind": "fixed", "units": [{"name": "token", "price": "TINY", "per": 1}]},
             "'data[0].pricing.units[0].price' is out of the range of a double",
         ),
+        ({"kind": "fixed"}, "pricing.units is missing: a broken answer, a fixed price carries its units"),
+        ({"kind": "variants", "variants": []}, "pricing.variants is empty: a broken answer"),
     ],
 )
 def test_an_unusable_price_is_exit_6(fake_api: FakeAIMLAPI, pricing: dict[str, object], reason: str) -> None:

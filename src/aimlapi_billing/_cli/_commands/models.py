@@ -33,7 +33,8 @@ RULES = {
         "always read together), `variants` one rate per combination of the request's parameters, `variable` "
         "is known only at request time; a pricing kind this version does not know is shown by name (--json "
         "shows it whole), never refused. A price in another currency than USD, or one that is negative, not "
-        "finite or absurdly large, makes the answer unusable (exit 6). The API needs no key for this endpoint; "
+        "finite or absurdly large, or a `fixed` price without units (`variants` without variants), makes the "
+        "answer unusable (exit 6). The API needs no key for this endpoint; "
         "the command sends the one configured, as every command does."
     ),
     "model-metrics": (
