@@ -297,3 +297,22 @@ def test_a_key_echoed_in_a_2xx_body_is_in_no_repr_of_the_parsed_answer(read: Cal
     assert API_KEY.lower() not in shown.lower()
     assert urllib.parse.quote(API_KEY) not in shown
     assert "<redacted>" in shown
+
+
+@pytest.mark.parametrize(
+    ("body", "echoed"),
+    [
+        (b'{"name": "plain text, 100% of it"}', False),
+        (b'{"name": "no percent sign at all"}', False),
+        ('{{"name": "{}"}}'.format("".join(f"%{byte:02X}" for byte in API_KEY.encode())).encode(), True),
+        ('{{"name": "{}"}}'.format("".join(f"%{byte:02x}" for byte in API_KEY.encode())).encode(), True),
+        (f'{{"name": "{API_KEY.upper()}"}}'.encode(), True),
+    ],
+    ids=["percent-no-key", "no-percent", "every-byte-encoded", "lower-hex", "upper-case"],
+)
+def test_the_2xx_echo_check_finds_every_whole_form_and_nothing_else(body: bytes, echoed: bool) -> None:
+    """The check before a 2xx body is rewritten: the percent-encoded forms are looked for only in a
+    body holding a "%", and found there in either hex case."""
+    from aimlapi_billing._redaction import Redactor
+
+    assert Redactor(API_KEY).echoed_in(body) is echoed
