@@ -67,9 +67,7 @@ def instructions(argv: list[str], env: dict[str, str]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--calls", type=int, default=300, help="calls per measured process (default 300)")
-    parser.add_argument(
-        "--hash-seed", type=int, default=0, help="PYTHONHASHSEED of every measured process (default 0)"
-    )
+    parser.add_argument("--hash-seed", type=int, default=0, help="PYTHONHASHSEED of every measured process (default 0)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("instructions.py needs valgrind (apt-get install valgrind)", file=sys.stderr)
