@@ -10,7 +10,7 @@ from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from ..._windows import NAMED_WINDOWS
 from .._common import EXIT_OK, client, json_output, report, table, usd
-from .._window import add_window_options, key_prefix, window
+from .._window import add_window_options, key_prefix, window, zone
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ModelPricing
@@ -25,18 +25,8 @@ DEFAULTS = {
 }
 
 
-def _zone(text: str) -> str:
-    from ..._exceptions import InvalidParameterError
-    from ...resources.usage import check_tz
-
-    try:
-        return check_tz(text)
-    except InvalidParameterError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    add_window_options(parser, DEFAULT_PERIOD)
+    add_window_options(parser, DEFAULT_PERIOD, tz=False)
     parser.add_argument(
         "--key-prefix", type=key_prefix, metavar="X", help="another key's spend (a management key; default: this key)"
     )
@@ -54,7 +44,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--tz",
-        type=_zone,
+        type=zone,
         metavar="ZONE",
         help="IANA zone where a day ends, e.g. Europe/Berlin: of --group-by day and of a named --period (default: UTC)",
     )
@@ -72,7 +62,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidParameterError(
                 "--tz sets where a day ends: it needs --group-by day or day,model, or a named --period (this-month)"
             )
-        span = window(args, DEFAULT_PERIOD)
+        span = window(args, DEFAULT_PERIOD, tz_days=True)
         with client(args) as billing:
             if detail:
                 zone = args.tz if by_day else None  # the API takes tz with a grouping by day only
