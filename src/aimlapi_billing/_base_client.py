@@ -339,7 +339,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             try:
                 if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
                     part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
-                    received, failure = run_threads(part, step.parts, self.concurrency, step.what), None
+                    received = run_threads(part, step.parts, self.concurrency, step.what, step.partial)
+                    failure = None
                 else:
                     received, failure = self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:
@@ -449,7 +450,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             try:
                 if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
                     part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
-                    received, failure = await run_tasks(part, step.parts, self.concurrency, step.what), None
+                    received = await run_tasks(part, step.parts, self.concurrency, step.what, step.partial)
+                    failure = None
                 else:
                     received, failure = await self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:

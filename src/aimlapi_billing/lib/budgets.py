@@ -41,18 +41,19 @@ import datetime
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _windows
 from .._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
 from .._money import usd
+from .._pages import whole_key_list
 from .._plan import Call, FanOut, Plan, Steps
 from ..resources.keys import CURRENT_KEY, LIST_KEYS, key_data
 from ..resources.usage import USAGE, combined_report
 from ..types.budgets import MONTH_TOLERANCE, BudgetReport, KeyBudget
 
 if TYPE_CHECKING:
-    from aimlapi_billing_client.models import ApiKey, KeysResponse, LatestApiKey
+    from aimlapi_billing_client.models import ApiKey, LatestApiKey
 
     from .._plan import DeadlineTypes, TimeoutTypes
 
@@ -198,19 +199,9 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
     )
 
 
-def _whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
-    """The keys of ``GET /v1/keys``, refusing a list that says it is not whole or that is empty."""
-    more = response.additional_properties.get("has_more")
-    if more is not None and more is not False:  # the endpoint has no pages: a part would pass for the whole
-        raise ResponseValidationError(f"GET /v1/keys answered has_more={str(more)[:20]!r}: the list is not whole")
-    if not response.data:  # the key that listed them is a key of the account
-        raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
-    return response.data
-
-
 def _every_key(now: datetime.datetime) -> Steps[BudgetReport]:
     try:
-        keys = yield Call(LIST_KEYS, {}, _whole_key_list)
+        keys = yield Call(LIST_KEYS, {}, whole_key_list)
     except PermissionDeniedError as exc:  # raised into the plan by the client (see _base_client.py)
         if not is_regular_key_refusal(exc):
             raise
