@@ -277,13 +277,13 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         return API(self)
 
     def _budget_plan(
-        self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes
+        self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes, partial: bool = False
     ) -> Plan[BudgetReport]:
         """The plan of ``keys.budgets()``, which combines keys and usage (``lib/budgets.py``): a
         resource asks its client, which may import ``lib``, for it."""
         from .lib.budgets import budget_plan
 
-        return budget_plan(as_of, timeout, deadline)
+        return budget_plan(as_of, timeout, deadline, partial)
 
     def _all_keys_usage_plan(self, *args: Any) -> Plan[AllKeysUsage]:
         """The plan of ``usage.all_keys()`` (``lib/all_keys.py``), which combines keys and usage."""
