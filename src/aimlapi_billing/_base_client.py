@@ -286,11 +286,14 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            if endpoint.rate_limited:
-                wait = self._rate_slot(endpoint, request, clock)
-                if wait:
-                    time.sleep(wait)
             fan_out = enter()  # a slot among the fan-out's requests in flight, if in one
+            try:  # the rate slot second: sent when it comes, not bunched after a wait for the fan-out
+                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
+                    time.sleep(wait)
+            except BaseException:
+                if fan_out is not None:
+                    fan_out.leave()
+                raise
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
@@ -396,11 +399,14 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            if endpoint.rate_limited:
-                wait = self._rate_slot(endpoint, request, clock)
-                if wait:
-                    await _async_sleep(wait)
             fan_out = await enter_async()  # a slot among the fan-out's requests in flight, if in one
+            try:  # the rate-limit slot second, as the blocking driver
+                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
+                    await _async_sleep(wait)
+            except BaseException:
+                if fan_out is not None:
+                    fan_out.leave()
+                raise
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
