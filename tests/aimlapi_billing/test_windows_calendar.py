@@ -55,10 +55,10 @@ def test_spans_take_months_and_their_length_depends_on_the_calendar() -> None:
     assert span("1mo", now=at(2026, 3, 1)) == datetime.timedelta(days=28)
     assert span("1MO", now=at(2026, 4, 1)) == datetime.timedelta(days=31)
     assert span("2w") == datetime.timedelta(weeks=2)
-    for bad in ("1.5mo", "0mo", "-1mo", "121mo", "mo", "1m", "١mo"):
-        with pytest.raises(ValueError, match="mo|span"):
+    for bad in ("1.5mo", "0mo", "-1mo", "121mo", "mo", "1m", "\u0661mo"):
+        with pytest.raises(ValueError, match=r"mo|span"):
             span(bad)
-    with pytest.raises(ValueError, match="at most|to"):
+    with pytest.raises(ValueError, match=r"at most|to"):
         span("3mo", longest=datetime.timedelta(days=60))
 
 
@@ -66,9 +66,11 @@ def test_weeks_are_the_apis_days_and_months_absolute_pieces() -> None:
     assert windows("2w", None, None) == [{"period": "14d"}]
     assert windows("13w", None, None) == [{"period": "91d"}]
     long = windows("14w", None, None)  # 98 days: two pieces
-    assert len(long) == 2 and all("start" in piece for piece in long)
+    assert len(long) == 2
+    assert all("start" in piece for piece in long)
     month = windows("1mo", None, None)
-    assert len(month) == 1 and set(month[0]) == {"start", "end"}
+    assert len(month) == 1
+    assert set(month[0]) == {"start", "end"}
     year = windows("12mo", None, None)
     assert len(year) == 4  # 365 or 366 days in pieces of at most 92
     for piece in year:

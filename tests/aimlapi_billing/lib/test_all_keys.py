@@ -34,7 +34,9 @@ def test_every_key_highest_spend_first_over_one_window() -> None:
         result = billing.usage.all_keys(period="30d", models=True)
         usage_queries = [seen.path for seen in server.requests if seen.path.startswith("/v2/usage/detail")]
     assert spends(result) == sorted(SPEND.items(), key=lambda item: (-item[1], item[0]))
-    assert result.complete and result.missing == () and result.listed == 4
+    assert result.complete
+    assert result.missing == ()
+    assert result.listed == 4
     assert result.spend == sum(SPEND.values())
     assert [model.model for model in result.rows[2].report.models] == ["anthropic/claude-sonnet"]
     # One window for all: the relative period fixed to the same absolute start and end in every request.
@@ -42,7 +44,8 @@ def test_every_key_highest_spend_first_over_one_window() -> None:
         tuple(sorted(part for part in path.split("?")[1].split("&") if not part.startswith("key_prefix")))
         for path in usage_queries
     }
-    assert len(usage_queries) == 4 and len(windows) == 1
+    assert len(usage_queries) == 4
+    assert len(windows) == 1
 
 
 def test_the_async_client_and_any_concurrency_give_the_same_view() -> None:
@@ -80,7 +83,8 @@ def test_keys_listed_twice_are_measured_once_and_said() -> None:
         with client(server) as billing:
             result = billing.usage.all_keys(period="30d")
         asked = [seen.path for seen in server.requests if seen.path.startswith("/v2/usage")]
-    assert result.listed == 4 and result.listed_twice == (listed["data"][1]["prefix"],)
+    assert result.listed == 4
+    assert result.listed_twice == (listed["data"][1]["prefix"],)
     assert len(asked) == 4
     assert result.spend == sum(SPEND.values())  # not a key's spend counted twice
 
@@ -107,7 +111,8 @@ def test_a_key_failing_forever_and_one_that_hangs_are_missing_the_others_measure
     }
     assert dict(spends(result)) == {"a1b2c3d4": Decimal("2.5"), "d15ab1ed": Decimal(0)}
     assert len(tries) == 2  # the first attempt and its one retry: never more
-    assert "b747e891" in repr(result.missing) and MANAGEMENT_KEY not in repr(result)
+    assert "b747e891" in repr(result.missing)
+    assert MANAGEMENT_KEY not in repr(result)
 
 
 def test_the_deadline_ending_the_fan_out_keeps_what_was_measured_and_names_the_rest() -> None:
@@ -122,10 +127,11 @@ def test_the_deadline_ending_the_fan_out_keeps_what_was_measured_and_names_the_r
 
 
 def test_a_429_storm_slows_the_fan_out_and_every_key_is_measured() -> None:
-    with FakeAIMLAPI(keys=many_keys(150), max_in_flight=4, busy_retry_after=0.05, delay=0.01) as server:
-        with client(server, concurrency=32, max_retries=10) as billing:
-            result = billing.usage.all_keys(period="7d")
-    assert result.complete and len(result.rows) == 150
+    storm = FakeAIMLAPI(keys=many_keys(150), max_in_flight=4, busy_retry_after=0.05, delay=0.01)
+    with storm as server, client(server, concurrency=32, max_retries=10) as billing:
+        result = billing.usage.all_keys(period="7d")
+    assert result.complete
+    assert len(result.rows) == 150
     assert server.refused_busy > 0  # it did back off: the storm happened
 
 
@@ -133,7 +139,8 @@ def test_a_429_storm_slows_the_fan_out_and_every_key_is_measured() -> None:
 def test_five_thousand_keys() -> None:
     with FakeAIMLAPI(keys=many_keys(5000)) as server, client(server, concurrency=32) as billing:
         result = billing.usage.all_keys(period="24h")
-    assert result.complete and result.listed == 5000 == len(result.rows)
+    assert result.complete
+    assert result.listed == 5000 == len(result.rows)
     assert len({row.prefix for row in result.rows}) == 5000
 
 
@@ -145,7 +152,8 @@ def test_every_keys_rows_in_prefix_order_each_as_its_own_walk_gives_them() -> No
         }
     assert [key.prefix for key in result.keys] == sorted(SPEND)
     assert {key.prefix: [row.inference_id for row in key.rows] for key in result.keys} == alone
-    assert sum(len(key.rows) for key in result.keys) == 5 and result.complete
+    assert sum(len(key.rows) for key in result.keys) == 5
+    assert result.complete
 
 
 def test_the_logs_rate_limit_is_shared_by_every_key_of_the_fan_out() -> None:
@@ -155,5 +163,6 @@ def test_the_logs_rate_limit_is_shared_by_every_key_of_the_fan_out() -> None:
         with Billing(api_key=MANAGEMENT_KEY, base_url=server.url, logs_rate_limit=(2, 2.0)) as billing:
             result = billing.logs.all_keys(period="24h", deadline=30)
         asked = server.requests_to("/v2/logs")
-    assert result.complete and len(result.keys) == 10
+    assert result.complete
+    assert len(result.keys) == 10
     assert len(asked) == 10  # one page each, none refused and retried
