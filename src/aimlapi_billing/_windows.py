@@ -259,8 +259,8 @@ def _zone(tz: str) -> datetime.tzinfo:
 def fixed_windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
     """Absolute pieces even for a short ``period``: a walk's window must not move under it."""
     pieces = windows(period, start, end)
-    if pieces == [{"period": period}]:
-        length = period_length(period)
+    if len(pieces) == 1 and "period" in pieces[0]:  # "7d", or "1w" sent as "7d"
+        length = period_length(pieces[0]["period"])
         assert length is not None
         until = utc_now()
         pieces = [{"start": iso(until - length), "end": iso(until)}]

@@ -10,6 +10,7 @@ import pytest
 from aimlapi_billing import InvalidParameterError
 from aimlapi_billing._windows import (
     MAX_WINDOW,
+    fixed_windows,
     months_back,
     named_window,
     period_bounds,
@@ -76,6 +77,12 @@ def test_weeks_are_the_apis_days_and_months_absolute_pieces() -> None:
     for piece in year:
         length = datetime.datetime.fromisoformat(piece["end"]) - datetime.datetime.fromisoformat(piece["start"])
         assert length <= MAX_WINDOW
+
+
+def test_a_walks_window_is_absolute_for_weeks_too() -> None:
+    (piece,) = fixed_windows("1w", None, None)
+    start, end = (datetime.datetime.fromisoformat(piece[name]) for name in ("start", "end"))
+    assert end - start == datetime.timedelta(weeks=1)
 
 
 def test_a_start_without_an_end_ends_now_and_an_end_alone_is_refused() -> None:
