@@ -1,4 +1,5 @@
-"""The all-keys views' output: ``usage --all-keys``, ``top`` and ``logs --all-keys``.
+"""The all-keys views' output: ``usage --all-keys`` and ``top`` (``logs --all-keys``'s lines are the
+logs command's), and the missing keys' line and exit code for all three.
 
 Each is built whole before a byte is written (the fan-out ends first), then written in one go: an
 interrupt or a failure leaves nothing half-written. A view with keys not measured is never a silent
@@ -19,7 +20,7 @@ from .._redaction import printable
 from ._common import EXIT_CODES, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
 
 if TYPE_CHECKING:
-    from ..types.all_keys import AllKeysLogs, AllKeysUsage, KeyUsage, MissingKey
+    from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
 
 #: Missing keys named in a table or a stderr line; past them, counted.
 SHOWN_MISSING = 10
@@ -154,22 +155,3 @@ def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Calla
             cells = [row.prefix, row.name, plain_number(row.spend), str(row.report.requests)]
             writer.writerow([printable(cell) for cell in cells])
     return buffer.getvalue()
-
-
-def logs_text(result: AllKeysLogs, style: str, max_rows: int | None, redact: Any) -> str:
-    """Every key's rows, keys in prefix order, with a key column first: the logs command's lines."""
-    from ._commands.logs import _lines
-
-    parts: list[str] = []
-    left = max_rows
-    header = True
-    for key in result.keys:
-        rows = key.rows if left is None else key.rows[:left]
-        if left is not None:
-            left -= len(rows)
-        lines = list(_lines(iter(rows), style, redact, key_prefix=key.prefix))
-        parts.extend(lines if header or style == "json" else lines[1:])
-        header = header and style == "json"
-    if header and style != "json":  # no key with a row: the header alone
-        parts.extend(_lines(iter(()), style, redact, key_prefix=""))
-    return "".join(parts)

@@ -26,6 +26,8 @@ from .._window import Window, add_window_options, key_prefix, window
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import LogEntry
 
+    from ...types.all_keys import AllKeysLogs
+
 DEFAULT_PERIOD = "24h"
 MAX_MODELS = 50
 DEFAULTS = {
@@ -129,14 +131,31 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _all_keys(args: argparse.Namespace, span: Window, style: str, out: TextIO, err: TextIO) -> int:
-    from .._all_keys import logs_text, warn_missing
+    from .._all_keys import warn_missing
 
     with client(args) as billing:
         result = billing.logs.all_keys(**span, model=args.model, status=args.status, max_pages=args.max_pages)
-        text = logs_text(result, style, args.max_rows, billing._redactor)
+        text = _all_keys_text(result, style, args.max_rows, billing._redactor)
     out.write(text)  # whole, once every key is read: an interrupt before leaves nothing
     out.flush()
     return warn_missing(result.missing, result.listed, err)
+
+
+def _all_keys_text(result: AllKeysLogs, style: str, max_rows: int | None, redact: Redactor) -> str:
+    """Every key's rows, keys in prefix order, with a key column first: the logs command's lines."""
+    parts: list[str] = []
+    left = max_rows
+    header = True
+    for key in result.keys:
+        rows = key.rows if left is None else key.rows[:left]
+        if left is not None:
+            left -= len(rows)
+        lines = list(_lines(iter(rows), style, redact, key_prefix=key.prefix))
+        parts.extend(lines if header or style == "json" else lines[1:])
+        header = header and style == "json"
+    if header and style != "json":  # no key with a row: the header alone
+        parts.extend(_lines(iter(()), style, redact, key_prefix=""))
+    return "".join(parts)
 
 
 def _table_usd(usd: Decimal) -> str:
