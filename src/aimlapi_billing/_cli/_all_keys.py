@@ -10,9 +10,10 @@ in one line, and the command exits with the exit code of the first missing key's
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -36,6 +37,18 @@ def exit_code(missing: Iterable[MissingKey]) -> int:
             return next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
         return EXIT_SDK_ERROR
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def management_key_needed(command: str) -> Iterator[None]:
+    """A regular key's 403 on ``GET /v1/keys`` says what the command needs."""
+    from .._exceptions import PermissionDeniedError
+
+    try:
+        yield
+    except PermissionDeniedError as exc:
+        exc.add_note_to_message(f"{command} reads every key: it needs a management key")
+        raise
 
 
 def _count(number: int, what: str = "key") -> str:

@@ -191,3 +191,14 @@ def test_ctrl_c_mid_fan_out_is_one_line_exit_130_and_nothing_written(argv: list[
         out, err = process.communicate(timeout=60)
     assert len(server.requests) > 5
     assert (process.returncode, out, err) == (130, "", "aimlapi-billing: interrupted (Ctrl-C)\n")
+
+
+@pytest.mark.parametrize("argv", [["usage", "--all-keys"], ["top"], ["logs", "--all-keys"]], ids=" ".join)
+def test_a_regular_key_is_told_it_needs_a_management_key(argv: list[str]) -> None:
+    from fake_api.data import CHATBOT_KEY
+
+    with FakeAIMLAPI(default_caller=CHATBOT_KEY) as server:
+        code, out, err = run(*argv, "--base-url", server.url)
+    assert (code, out) == (5, "")
+    assert f"{' '.join(argv)} reads every key: it needs a management key" in err
+    assert len(err.splitlines()) == 1

@@ -131,9 +131,9 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _all_keys(args: argparse.Namespace, span: Window, style: str, out: TextIO, err: TextIO) -> int:
-    from .._all_keys import warn_missing
+    from .._all_keys import management_key_needed, warn_missing
 
-    with client(args) as billing:
+    with client(args) as billing, management_key_needed("logs --all-keys"):
         result = billing.logs.all_keys(**span, model=args.model, status=args.status, max_pages=args.max_pages)
         text = _all_keys_text(result, style, args.max_rows, billing._redactor)
     out.write(text)  # whole, once every key is read: an interrupt before leaves nothing

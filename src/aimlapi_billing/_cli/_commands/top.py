@@ -40,11 +40,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .._all_keys import usage_json, usage_table, warn_missing
+    from .._all_keys import management_key_needed, usage_json, usage_table, warn_missing
 
     try:
         span = window(args, DEFAULT_PERIOD)
-        with client(args) as billing:
+        with client(args) as billing, management_key_needed("top"):
             result = billing.usage.all_keys(**span, models=args.models > 0)
             redact = billing._redactor.text
     except AIMLAPIError as exc:

@@ -103,13 +103,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _all_keys(args: argparse.Namespace, span: Window, out: TextIO, err: TextIO) -> int:
     from ..._exceptions import InvalidParameterError
-    from .._all_keys import usage_csv, usage_json, usage_table, warn_missing
+    from .._all_keys import management_key_needed, usage_csv, usage_json, usage_table, warn_missing
 
     if not args.all_keys:
         raise InvalidParameterError("--top and --csv go with --all-keys")
     if args.group_by is not None or args.prices:
         raise InvalidParameterError("--all-keys takes --models, not --group-by or --prices")
-    with client(args) as billing:
+    with client(args) as billing, management_key_needed("usage --all-keys"):
         result = billing.usage.all_keys(**span, models=args.models)
         redact = billing._redactor.text
     if args.json:
