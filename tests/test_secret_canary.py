@@ -1,4 +1,4 @@
-"""The secret canary (tests/secret_canary.py) fails a session whose output shows the key, and only then."""
+"""The secret canary (tests/helpers/secret_canary.py) fails a session whose output shows the key, and only then."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from .conftest import ROOT
 
 CONFTEST = """
-from tests.secret_canary import SecretCanary
+from tests.helpers.secret_canary import SecretCanary
 
 def pytest_configure(config):
     config.pluginmanager.register(SecretCanary(["sk-canary-0123456789abcdef"]), "secret-canary")

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 import aimlapi_billing
 from aimlapi_billing._cli import EXIT_CONFIGURATION, EXIT_USAGE, UsageError, build_parser, main
 from aimlapi_billing._cli._registry import COMMANDS
+from tests.helpers.cli import cli_json
 
-from .cli.commands import cli_json
 from .conftest import API_KEY
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")

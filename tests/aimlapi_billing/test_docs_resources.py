@@ -11,7 +11,8 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from ..quickstart import docs_page
+from tests.helpers.quickstart import docs_page
+
 from .conftest import CREATED_KEY
 
 PAGE = docs_page("sdk/usage-keys-logs.md")

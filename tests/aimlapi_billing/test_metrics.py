@@ -54,8 +54,8 @@ from aimlapi_billing.metrics import (
     server_url,
     write_textfile,
 )
+from tests.helpers.budget_data import budget_account
 
-from .budget_data import budget_account
 from .conftest import API_KEY
 
 DETAIL_PATH = "/v2/billing/detail"

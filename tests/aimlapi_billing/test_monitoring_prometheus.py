@@ -16,9 +16,7 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,59 +26,18 @@ import yaml
 from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 
 from aimlapi_billing._monitoring import artifact
+from tests.helpers.budget_data import budget_account
+from tests.helpers.monitoring import METRIC_NAME, as_promql, dashboard_expressions
+from tests.helpers.processes import CLI, exporter_port, process, wait_for
+from tests.helpers.quickstart import docs_page, markdown_block
 
 from ..conftest import free_port
-from ..quickstart import docs_page, markdown_block
-from .budget_data import budget_account
 from .conftest import API_KEY
-from .test_monitoring import METRIC_NAME, as_promql, dashboard_expressions
 
 DETAIL_PATH = "/v2/billing/detail"
-CLI = str(Path(sys.executable).parent / "aimlapi-billing")
-#: Generous: Prometheus scrapes every second; this bounds a wait for one condition on a busy machine.
-PATIENCE = 30.0
 BALANCES = {"client-a": 275.78, "client-b": 80.25, "client-c": 30.0}  # the README's account names
 
 pytestmark = pytest.mark.slow
-
-
-@contextlib.contextmanager
-def process(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` with its output in ``log``; stop it by its PID (SIGTERM, then SIGKILL) on exit."""
-    with log.open("wb") as output:
-        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
-    try:
-        yield child
-    finally:
-        if child.poll() is None:
-            os.kill(child.pid, signal.SIGTERM)
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(child.pid, signal.SIGKILL)
-                child.wait(timeout=15)
-    assert child.returncode is not None
-
-
-def wait_for(what: str, check: Callable[[], Any], log: Path | None = None) -> Any:
-    deadline = time.monotonic() + PATIENCE
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            shown = log.read_text(errors="replace")[-2000:] if log is not None else ""
-            pytest.fail(f"waited {PATIENCE} s for {what}\n{shown}")
-        time.sleep(0.2)
-
-
-def exporter_port(log: Path) -> int:
-    def banner() -> int | None:
-        found = re.search(r"serving http://127\.0\.0\.1:(\d+)/", log.read_text(errors="replace"))
-        return int(found[1]) if found else None
-
-    port: int = wait_for("the exporter's banner", banner, log)
-    return port
 
 
 class PrometheusAPI:

@@ -23,10 +23,10 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._plan import NOT_GIVEN, Call, Plan, Resource, Steps, operation
 from aimlapi_billing.resources.billing import DETAIL, SUMMARY
+from tests.helpers.hostile_server import HostileServer, json_body
+from tests.helpers.resources import MODES, call
 
 from .conftest import API_KEY
-from .hostile_server import HostileServer, json_body
-from .resources import MODES, call
 
 USAGE = {
     "api_key_prefix": None,

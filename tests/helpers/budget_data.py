@@ -20,10 +20,13 @@ the spend by model over 30 days is openai/gpt-5 6.80, google/gemini 0.50.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from fake_api.data import BATCH_KEY, CHATBOT_KEY, DISABLED_KEY, MANAGEMENT_KEY, iso, key_record, log_row
+from fake_api_server import FakeAIMLAPI
 
 from aimlapi_billing.lib.budgets import period_of
 
@@ -52,3 +55,11 @@ def budget_account(
         log_row(iso(now - datetime.timedelta(days=1)), "c0ffee42", "google/gemini", 0.5, (10, 10), "inf-c", "req-c"),
     ]
     return {"keys": keys, "logs": logs, "now": now}
+
+
+@contextlib.contextmanager
+def stand_in(**options: Any) -> Iterator[FakeAIMLAPI]:
+    now = datetime.datetime.now(datetime.UTC)
+    account = budget_account(now, batch_threshold=options.pop("batch_threshold", 10.0), **options.pop("data", {}))
+    with FakeAIMLAPI(**account, **options) as fake:
+        yield fake

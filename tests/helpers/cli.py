@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,8 +14,28 @@ from typing import Any
 from fake_api_server import FakeAIMLAPI
 
 from aimlapi_billing._cli import main
+from tests.aimlapi_billing.conftest import API_KEY
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+_LOADED = """
+import json, sys
+from aimlapi_billing._cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def modules_after(argv: list[str]) -> tuple[int, set[str]]:
+    """Run the command line ``argv`` in a fresh interpreter: its exit code and every module it imported."""
+    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -37,9 +60,7 @@ def loads_only_its_own_module(server: FakeAIMLAPI, argv: list[str], not_needed: 
     commands' modules, and none of ``not_needed``."""
     from aimlapi_billing._cli._registry import COMMANDS
 
-    from .test_main import _modules_after
-
-    code, modules = _modules_after([*argv, "--base-url", server.url])
+    code, modules = modules_after([*argv, "--base-url", server.url])
     own = f"aimlapi_billing._cli._commands.{COMMANDS[argv[0]].module}"
     others = {f"aimlapi_billing._cli._commands.{command.module}" for command in COMMANDS.values()} - {own}
     assert code in (0, 10)

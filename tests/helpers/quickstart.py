@@ -22,7 +22,7 @@ QUICKSTART = re.compile(r"<!-- quickstart -->\n```(\w+)\n(.*?)```", re.DOTALL)
 DOCUMENTED_URL = "http://127.0.0.1:8765"
 SAMPLE = re.compile(r"```\n\$ (aimlapi-billing [^\n]*)\n(.*?)```", re.DOTALL)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

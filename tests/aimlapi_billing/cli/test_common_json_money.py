@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, FakeAIMLAPI, Reply
 
-from ..hostile_server import HostileServer, json_body
-from .commands import run
+from tests.helpers.cli import run
+from tests.helpers.hostile_server import HostileServer, json_body
 
 DIGITS = "0.1234567890123456789"
 MARK = "@money@"

@@ -9,8 +9,8 @@ from aimlapi_billing_client.models import KeyLimit
 from aimlapi_billing_client.types import SchemaError
 from fake_api_server import FakeAIMLAPI, Reply
 
-from .commands import run
-from .test_check_keys import stand_in
+from tests.helpers.budget_data import stand_in
+from tests.helpers.cli import run
 
 
 def _listed_with_threshold(fake: object, threshold: str) -> Reply:

@@ -10,8 +10,7 @@ import pytest
 
 from aimlapi_billing import ConfigurationError
 from aimlapi_billing._exporter.config import ConfigError, load_accounts
-
-from .conftest import API_KEY
+from tests.aimlapi_billing.conftest import API_KEY
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -25,9 +25,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from aimlapi_billing import InvalidParameterError
 from aimlapi_billing.metrics import make_exporter, make_probe_exporter, server_url
-
-from .cli.commands import run
-from .test_prometheus import CLI, exporter_port, process
+from tests.helpers.cli import run
+from tests.helpers.processes import CLI, exporter_port, process
 
 REQUEST = b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
 

@@ -31,14 +31,13 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._plan import RetryPolicy
 from aimlapi_billing.lib import api as api_module
-
-from .conftest import API_KEY
-from .hostile_server import Connection, HostileServer, Request, json_body, oversized
-from .resources import MODES, call
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.hostile_server import Connection, HostileServer, Request, json_body, oversized
+from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
-SPEC = json.loads((Path(__file__).resolve().parents[2] / "spec" / "openapi.json").read_text(encoding="utf-8"))
+SPEC = json.loads((Path(__file__).resolve().parents[3] / "spec" / "openapi.json").read_text(encoding="utf-8"))
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 

@@ -26,9 +26,8 @@ from aimlapi_billing import (
     ResponseValidationError,
 )
 from aimlapi_billing.lib.budgets import period_of, utilisation
-
-from .conftest import BASE_URL
-from .resources import MODES, call
+from tests.aimlapi_billing.conftest import BASE_URL
+from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

@@ -19,8 +19,7 @@ from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import AsyncBilling, Billing, Forecast, InvalidParameterError
 from aimlapi_billing._cli import main
-
-from .conftest import BASE_URL
+from tests.aimlapi_billing.conftest import BASE_URL
 
 AS_OF = datetime.datetime(2026, 8, 20, tzinfo=datetime.UTC)
 WINDOW = datetime.timedelta(days=10)  # 2026-08-10 .. 2026-08-20

@@ -21,14 +21,13 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._plan import FanOut
 from aimlapi_billing.types.reconcile import Reconciliation
-
-from .hostile_server import HostileServer
-from .log_scenarios import answering, changing_logs, growing_logs, iso, log_row, logs_page
-from .log_scenarios import charge as scenario_charge
-from .log_scenarios import keys as scenario_keys
-from .log_scenarios import ledger as scenario_ledger
-from .log_scenarios import usage as scenario_usage
-from .resources import MODES, call
+from tests.helpers.hostile_server import HostileServer
+from tests.helpers.log_scenarios import answering, changing_logs, growing_logs, iso, log_row, logs_page
+from tests.helpers.log_scenarios import charge as scenario_charge
+from tests.helpers.log_scenarios import keys as scenario_keys
+from tests.helpers.log_scenarios import ledger as scenario_ledger
+from tests.helpers.log_scenarios import usage as scenario_usage
+from tests.helpers.resources import MODES, call
 
 START, END = "2026-01-01T00:00:00Z", "2026-01-08T00:00:00Z"
 

@@ -27,9 +27,8 @@ from aimlapi_billing import (
     TransactionType,
 )
 from aimlapi_billing._cli import main
-
-from .cli.commands import cli_json
-from .conftest import API_KEY, BASE_URL
+from tests.aimlapi_billing.conftest import API_KEY, BASE_URL
+from tests.helpers.cli import cli_json
 
 URL = BASE_URL + "/v2/billing/transactions"
 # Characters URL encoding must carry through untouched: the API rejects a re-encoded cursor.

@@ -26,10 +26,9 @@ from aimlapi_billing import (
 )
 from aimlapi_billing.resources.keys import UnusableCreatedKeyError
 from aimlapi_billing.types.keys import CreatedKey
-
-from .conftest import API_KEY, BASE_URL, CREATED_KEY
-from .hostile_server import HostileServer
-from .resources import MODES, call
+from tests.aimlapi_billing.conftest import API_KEY, BASE_URL, CREATED_KEY
+from tests.helpers.hostile_server import HostileServer
+from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

@@ -18,10 +18,9 @@ from aimlapi_billing import (
     PaginationError,
     ResponseValidationError,
 )
-
-from .hostile_server import HostileServer
-from .log_scenarios import changing_logs, first_page_at_every_offset, growing_logs, offset_ignored
-from .resources import MODES, call
+from tests.helpers.hostile_server import HostileServer
+from tests.helpers.log_scenarios import changing_logs, first_page_at_every_offset, growing_logs, offset_ignored
+from tests.helpers.resources import MODES, call
 
 
 def row(number: int, status: str = "succeeded") -> dict[str, Any]:

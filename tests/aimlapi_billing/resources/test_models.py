@@ -28,10 +28,9 @@ from aimlapi_billing import (
     ResponseValidationError,
 )
 from aimlapi_billing.resources.models import LIST_MODELS, MAX_ALIASES, catalogue_index
-
-from .conftest import API_KEY
-from .hostile_server import HostileServer, json_body
-from .resources import MODES, call
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.hostile_server import HostileServer, json_body
+from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
@@ -340,8 +339,7 @@ def test_the_docs_pages_state_the_rules_the_code_applies() -> None:
         MODEL_METRICS,
         ModelsResource,
     )
-
-    from ..quickstart import docs_page, markdown_table
+    from tests.helpers.quickstart import docs_page, markdown_table
 
     page = docs_page("sdk/models.md")
     arguments = markdown_table(page, "argument")

@@ -17,11 +17,10 @@ from pytest_httpx import HTTPXMock
 from aimlapi_billing import BadRequestError, Billing, InvalidParameterError, ResponseValidationError
 from aimlapi_billing._windows import MAX_WINDOW, split, windows
 from aimlapi_billing.resources.usage import USAGE, combine, combined_report
-
-from .conftest import BASE_URL
-from .hostile_server import HostileServer
-from .log_scenarios import usage as scenario_usage
-from .resources import MODES, call
+from tests.aimlapi_billing.conftest import BASE_URL
+from tests.helpers.hostile_server import HostileServer
+from tests.helpers.log_scenarios import usage as scenario_usage
+from tests.helpers.resources import MODES, call
 
 START = "2026-01-01T00:00:00Z"
 END = "2026-01-08T00:00:00Z"

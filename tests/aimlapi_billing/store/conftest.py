@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fake_api_server import FakeAIMLAPI, large_server
 
-from . import postgres
+from tests.helpers import postgres
 
 LARGE_ROWS = int(os.environ.get("AIMLAPI_BILLING_STORE_ROWS", "100000"))
 

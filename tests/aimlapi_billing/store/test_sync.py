@@ -22,7 +22,8 @@ from .conftest import LARGE_ROWS, billing_for, dump, scalar
 # A 100,000-row account synced several times: about a minute per test on 2 cores.
 pytestmark = pytest.mark.slow
 
-CHILD = Path(__file__).with_name("sync_child.py")
+ROOT = Path(__file__).resolve().parents[3]
+CHILD = ROOT / "tests" / "helpers" / "sync_child.py"
 
 
 def _sync(url: str, fake: FakeAIMLAPI) -> dict[str, int]:
@@ -34,7 +35,7 @@ def _sync(url: str, fake: FakeAIMLAPI) -> dict[str, int]:
 
 def _child(url: str, fake: FakeAIMLAPI, hold: int | None = None) -> subprocess.Popen[str]:
     command = [sys.executable, str(CHILD), url, fake.url, *([] if hold is None else [str(hold)])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(CHILD.parents[3] / "scripts"), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), *sys.path])}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

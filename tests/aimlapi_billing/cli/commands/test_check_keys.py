@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,10 +23,9 @@ from hypothesis import strategies as st
 from aimlapi_billing import BudgetReport, KeyBudget, __version__
 from aimlapi_billing._cli import main
 from aimlapi_billing._cli._commands.check_keys import PERCENT, _perfdata, status
-
-from ...quickstart import docs_page
-from ..budget_data import budget_account
-from ..conftest import API_KEY
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.budget_data import budget_account, stand_in
+from tests.helpers.quickstart import docs_page
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
@@ -43,14 +41,6 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(["check-keys", *argv], out=out, err=err)
     return code, out.getvalue(), err.getvalue()
-
-
-@contextlib.contextmanager
-def stand_in(**options: Any) -> Iterator[FakeAIMLAPI]:
-    now = datetime.datetime.now(datetime.UTC)
-    account = budget_account(now, batch_threshold=options.pop("batch_threshold", 10.0), **options.pop("data", {}))
-    with FakeAIMLAPI(**account, **options) as fake:
-        yield fake
 
 
 def check(fake: FakeAIMLAPI, *thresholds: str) -> tuple[int, str]:
@@ -339,9 +329,9 @@ def test_as_a_process_against_the_stand_in() -> None:
 
 
 def test_it_loads_neither_the_metrics_nor_the_forecast() -> None:
-    from .test_main import _modules_after
+    from tests.helpers.cli import modules_after
 
-    code, modules = _modules_after(["check-keys", "-w", "80", "-c", "95", "--base-url", "http://127.0.0.1:9"])
+    code, modules = modules_after(["check-keys", "-w", "80", "-c", "95", "--base-url", "http://127.0.0.1:9"])
     assert code == 3
     assert {"aimlapi_billing._cli._commands.check_keys", "aimlapi_billing.lib.budgets"} <= modules
     assert not modules & {"aimlapi_billing.metrics", "prometheus_client", "aimlapi_billing.lib.forecast", "csv"}

@@ -18,16 +18,15 @@ from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Rese
 
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._common import EXIT_KEY_NOT_PRINTED
-
-from ...quickstart import docs_page
-from ..conftest import API_KEY, CREATED_KEY
-from ..hostile_server import Connection, HostileServer, json_body
-from ..hostile_server import Request as HostileRequest
-from .commands import loads_only_its_own_module, rejected, run
+from tests.aimlapi_billing.conftest import API_KEY, CREATED_KEY
+from tests.helpers.cli import loads_only_its_own_module, rejected, run
+from tests.helpers.hostile_server import Connection, HostileServer, json_body
+from tests.helpers.hostile_server import Request as HostileRequest
+from tests.helpers.quickstart import docs_page
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: What the stand-in answers to a creation in these tests: a key whose full value is the secret the
-#: session's canary (tests/secret_canary.py) looks for in every captured output.
+#: session's canary (tests/helpers/secret_canary.py) looks for in every captured output.
 CREATED = {
     "data": {
         "key": CREATED_KEY,

@@ -19,10 +19,10 @@ from fake_api.data import synthetic_requests
 from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI, Passthrough, Reply, Stall
 
 from aimlapi_billing import _ratelimit
-
-from ..conftest import API_KEY
-from ..hostile_server import Behaviour, HostileServer
-from ..log_scenarios import (
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.cli import cli_json, loads_only_its_own_module, rejected, run
+from tests.helpers.hostile_server import Behaviour, HostileServer
+from tests.helpers.log_scenarios import (
     answering,
     changing_logs,
     first_page_at_every_offset,
@@ -31,7 +31,6 @@ from ..log_scenarios import (
     logs_page,
     offset_ignored,
 )
-from .commands import cli_json, loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 WINDOW = ("--start", "2025-11-01T00:00:00Z", "--end", "2025-11-10T12:00:00Z")

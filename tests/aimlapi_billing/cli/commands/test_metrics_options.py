@@ -10,8 +10,7 @@ from fake_api_server import FakeAIMLAPI, Reply
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 from aimlapi_billing._cli import UsageError, build_parser, main
-
-from ..budget_data import budget_account
+from tests.helpers.budget_data import budget_account
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

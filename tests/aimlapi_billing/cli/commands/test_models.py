@@ -11,8 +11,8 @@ import pytest
 from fake_api.models import CATALOGUE
 from fake_api_server import FakeAIMLAPI, Reply
 
-from ..conftest import API_KEY
-from .commands import loads_only_its_own_module, rejected, run
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.cli import loads_only_its_own_module, rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: The whole of the stand-in's account (its requests are from 2025-11-07 to 2025-11-10).

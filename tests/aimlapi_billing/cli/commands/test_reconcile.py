@@ -10,11 +10,10 @@ from fake_api.data import synthetic_requests
 from fake_api_server import CHATBOT_KEY, LEDGER_AS_OF, FakeAIMLAPI, Reply
 
 from aimlapi_billing._cli._commands.reconcile import EXIT_MISMATCH
-
-from ..conftest import API_KEY
-from ..hostile_server import HostileServer
-from ..log_scenarios import changing_logs, charge, keys, ledger, usage
-from .commands import loads_only_its_own_module, rejected, run
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.cli import loads_only_its_own_module, rejected, run
+from tests.helpers.hostile_server import HostileServer
+from tests.helpers.log_scenarios import changing_logs, charge, keys, ledger, usage
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: A relative period: the stand-in is dated from its start, and its requests are 2.5 h to 3.2 days old.

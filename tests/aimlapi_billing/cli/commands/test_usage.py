@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fake_api_server import CHATBOT_KEY, FakeAIMLAPI, Reply
 
-from ..conftest import API_KEY
-from ..hostile_server import Behaviour, HostileServer
-from ..log_scenarios import usage as scenario_usage
-from .commands import loads_only_its_own_module, rejected, run
+from tests.aimlapi_billing.conftest import API_KEY
+from tests.helpers.cli import loads_only_its_own_module, rejected, run
+from tests.helpers.hostile_server import Behaviour, HostileServer
+from tests.helpers.log_scenarios import usage as scenario_usage
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 #: The whole of the stand-in's account (its requests are from 2025-11-07 to 2025-11-10).
