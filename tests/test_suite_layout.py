@@ -34,7 +34,7 @@ def _public(name: str) -> str:
 
 
 def mirrored_module(test: Path, tests_root: Path, code_root: Path) -> Path | None:
-    """The module or package of ``code_root`` that ``test`` (under ``tests_root``) is named after, or None."""
+    """The module of ``code_root`` that ``test`` (under ``tests_root``) is named after, or None."""
     package = code_root
     for part in test.relative_to(tests_root).parts[:-1]:
         matches = [child for child in package.iterdir() if child.is_dir() and _public(child.name) == part]
@@ -44,7 +44,7 @@ def mirrored_module(test: Path, tests_root: Path, code_root: Path) -> Path | Non
     stem = test.stem.removeprefix("test_")
     if stem == "init" and (package / "__init__.py").exists():
         return package / "__init__.py"
-    candidates = [path for path in package.iterdir() if path.suffix == ".py" or (path / "__init__.py").exists()]
+    candidates = [path for path in package.iterdir() if path.suffix == ".py"]
     # The longest name first: test_check_keys.py is check_keys.py's, not check.py's.
     for path in sorted(candidates, key=lambda path: -len(path.stem)):
         name = _public(path.stem)
@@ -135,7 +135,7 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
         ("tests/pkg/cli/commands/test_check_keys.py", True),  # _cli/_commands/check_keys.py
         ("tests/pkg/test_init.py", True),  # __init__.py
         ("tests/pkg/cli/test_init.py", True),  # _cli/__init__.py
-        ("tests/pkg/test_cli.py", True),  # the _cli package as a whole
+        ("tests/pkg/test_cli.py", False),  # a package as a whole: its modules have their tests
         ("tests/pkg/test_clientele.py", False),  # a prefix of a name is not the name
         ("tests/pkg/test_usage.py", False),  # resources/usage.py is in resources/
         ("tests/pkg/resources/test_usage.py", True),
