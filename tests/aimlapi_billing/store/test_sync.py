@@ -1,4 +1,4 @@
-"""``sync`` against the stand-in's large account, on SQLite and on a real PostgreSQL server: the
+"""``sync`` against the stand-in's large account (``LARGE_ROWS``), on SQLite and on a real PostgreSQL server: the
 store holds the account's truth, a second run adds nothing and costs a few requests per key, a run
 killed with SIGKILL (between pages, inside a transaction) and taken up again leaves exactly the
 store an uninterrupted run makes."""
@@ -19,7 +19,7 @@ from fake_api_server import FakeAIMLAPI
 
 from .conftest import LARGE_ROWS, billing_for, dump, scalar
 
-# A 100,000-row account synced several times: about a minute per test on 2 cores.
+# The large account (LARGE_ROWS requests) synced several times: seconds per test.
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[3]
