@@ -1,6 +1,6 @@
 # Sourced by test.sh: makes sure a PostgreSQL server's binaries (initdb, postgres; Debian's
 # `postgresql` package puts them in /usr/lib/postgresql/VERSION/bin) are installed, since the store
-# tests start a real server on a loopback port (tests/aimlapi_billing/store/postgres.py). Installs
+# tests start a real server on a loopback port (tests/helpers/postgres.py). Installs
 # it with apt-get when missing, without starting its system service.
 
 ensure_postgres() {

@@ -3,28 +3,48 @@
 # runs the OpenAPI linters of tools/lint, and Prometheus and promtool) on one pytest-xdist worker
 # per core (--dist worksteal, in pyproject.toml). Extra arguments go to pytest, after -n auto:
 # `-k foo`, `-x`, `-m "not slow"`, `-n 0` (one process).
-source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
-# The monitoring tests run a real Prometheus and promtool (Debian's package, via apt-get when missing).
-source "$(dirname "${BASH_SOURCE[0]}")/_prometheus.sh"
-# The store tests run a real PostgreSQL server (Debian's package, via apt-get when missing).
-source "$(dirname "${BASH_SOURCE[0]}")/_postgres.sh"
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+started=$SECONDS
+step() { echo "== $1 (set-up and checks so far: $((SECONDS - started)) s)"; }
 
-lint_stamp="tools/lint/node_modules/.aimlapi-billing-stamp"
-lint_wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"
-if [ "$(cat "$lint_stamp" 2>/dev/null)" != "$lint_wanted" ]; then
-  echo "bootstrap: installing the pinned OpenAPI linters (tools/lint)" >&2
-  (cd tools/lint && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
-  echo "$lint_wanted" >"$lint_stamp"
-fi
+# The set-up steps that need neither each other nor .venv run side by side with the venv's pip
+# install (on a fresh machine: pip ~1-2 min, npm ci and apt-get tens of seconds each): the pinned
+# OpenAPI linters, and Debian's Prometheus and PostgreSQL (one apt-get at a time: dpkg's lock).
+# Each is awaited, and its failure fails this script, before the first check.
+install_linters() {
+  local stamp="tools/lint/node_modules/.aimlapi-billing-stamp" wanted
+  wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "bootstrap: installing the pinned OpenAPI linters (tools/lint)" >&2
+    (cd tools/lint && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    echo "$wanted" >"$stamp"
+  fi
+}
+install_servers() {
+  # The monitoring tests run a real Prometheus and promtool, the store tests a real PostgreSQL
+  # server (Debian's packages, via apt-get when missing).
+  source "$here/_prometheus.sh"
+  source "$here/_postgres.sh"
+}
+(cd "$here/.." && install_linters) &
+linters=$!
+(install_servers) &
+servers=$!
+source "$here/_bootstrap.sh"
+wait "$linters" || { echo "error: the OpenAPI linters could not be installed (above)" >&2; exit 1; }
+wait "$servers" || exit 1
 
-echo "== ruff"
+step ruff
 ruff check src scripts tests benchmarks
 ruff format --check src scripts tests benchmarks
-echo "== mypy --strict"
+step "mypy --strict, and the drift check beside it"
+# Two processes on two cores: mypy uses one, the drift check (a regeneration) the other.
+python scripts/regenerate.py --check --quiet &
+drift=$!
 mypy src scripts/specpipeline scripts/releasing scripts/fake_api_server.py scripts/fake_api scripts/docs_site.py
 MYPYPATH=scripts mypy benchmarks
-echo "== drift check"
-python scripts/regenerate.py --check --quiet
-echo "== pytest"
+wait "$drift" || { echo "error: the drift check failed (above)" >&2; exit 1; }
+step pytest
 # Measured on 2 shared cores: a third worker costs a collection and is slower, not faster.
 exec python -m pytest -n auto "$@"

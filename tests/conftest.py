@@ -31,9 +31,9 @@ pytest_plugins = ("pytester",)
 
 def pytest_configure(config: pytest.Config) -> None:
     """Search every captured output of the session for the test API key and the key the tests create
-    (tests/secret_canary.py)."""
+    (tests/helpers/secret_canary.py)."""
     from tests.aimlapi_billing.conftest import API_KEY, CREATED_KEY
-    from tests.secret_canary import SecretCanary
+    from tests.helpers.secret_canary import SecretCanary
 
     # A created key's first 8 characters are its prefix, its public part (the vendor's docs), printed
     # to name the key: the canary looks for the rest.

@@ -21,8 +21,7 @@ from docs_site import command_parsers
 import aimlapi_billing
 from aimlapi_billing import metrics
 from aimlapi_billing._cli._registry import COMMANDS
-
-from .quickstart import (
+from tests.helpers.quickstart import (
     DOCS,
     EXTERNAL,
     ROOT,

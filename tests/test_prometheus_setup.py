@@ -92,5 +92,5 @@ def test_without_root_or_sudo_it_says_what_to_run(bin_dir: Path, tmp_path: Path)
 
 def test_the_test_script_sources_it() -> None:
     text = (SCRIPT.parent / "test.sh").read_text()
-    assert 'source "$(dirname "${BASH_SOURCE[0]}")/_prometheus.sh"' in text
+    assert 'source "$here/_prometheus.sh"' in text
     assert os.access(SCRIPT, os.R_OK)

@@ -16,8 +16,7 @@ from fake_api_server import FakeAIMLAPI
 
 import aimlapi_billing
 from aimlapi_billing import _cli
-
-from .quickstart import (
+from tests.helpers.quickstart import (
     DOCUMENTED_URL,
     ROOT,
     check_quickstart,

@@ -13,8 +13,7 @@ from fake_api_server import BILLING, DETAIL, FakeAIMLAPI, Reply
 from aimlapi_billing import BillingDetailResponse, InvalidParameterError, ResponseValidationError
 from aimlapi_billing._cli import main
 from aimlapi_billing.metrics import BillingCollector, build_registry, exposition
-
-from .resources import MODES, call
+from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

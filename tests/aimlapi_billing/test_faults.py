@@ -1,8 +1,12 @@
-"""The fault matrix: every fault, every endpoint, sync and async (14 x 4 x 2 = 112 cases), against a real HTTP server.
+"""The fault matrix: every fault over each code path a request can take, sync and async
+(14 faults x 2 paths x 2 drivers = 56 cases), against the stand-in on 127.0.0.1.
 
-The server (scripts/fake_api_server.py) listens on 127.0.0.1 and is stopped after each test.
-Each case must end in the right result or the right typed error, after the right number of
-attempts; nothing else may escape.
+The paths are those that differ: a single call (``detail()``: one request, its answer parsed into
+its model) and a paged walk (``transactions()``: the fault on the second page, after a first page
+already yielded). Every single-call endpoint runs the same transport and parse loop, so one stands
+for them (each endpoint's own answers are tested in resources/ and lib/); fan-outs over keys have
+their faults in test_fanout.py. Each case must end in the right result or the right typed error,
+after the right number of attempts; nothing else may escape.
 """
 
 from __future__ import annotations
@@ -14,17 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, Action, FakeAIMLAPI, Reply, Reset, Stall, Truncate
+from fake_api_server import DETAIL, LEDGER, Action, FakeAIMLAPI, Passthrough, Reply, Reset, Stall, Truncate
 
 from aimlapi_billing import (
     AIMLAPIError,
     APIConnectionError,
     APITimeoutError,
     AsyncBilling,
-    BalanceResponse,
     Billing,
     BillingDetailResponse,
-    BillingResponse,
     InternalServerError,
     ResponseValidationError,
     TransactionsResponse,
@@ -38,25 +40,23 @@ TIMEOUT = httpx.Timeout(5.0, read=0.4)
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    method: str
+class Path:
+    """A code path: the request it faults, the body that request normally gets, and how a case runs it."""
+
+    name: str
     path: str
     body: dict[str, Any]
-    model: type
     number_field: str  # a required numeric field, to break
+    #: The requests before the faulted one, answered normally.
+    before: int
 
 
-ENDPOINTS = [
-    Endpoint("balance", "/v1/billing/balance", BALANCE, BalanceResponse, "balance"),
-    Endpoint("summary", "/v2/billing", BILLING, BillingResponse, "current_balance"),
-    Endpoint("detail", "/v2/billing/detail", DETAIL, BillingDetailResponse, "current_balance"),
-    Endpoint(
-        "transactions_page",
-        "/v2/billing/transactions",
-        {"data": LEDGER[:2], "pagination": {"next_cursor": None, "has_more": False}},
-        TransactionsResponse,
-        "data",
-    ),
+#: A page of 4 rows: the canned ledger's 7 rows are two pages, the second the faulted one.
+PAGE_SIZE = 4
+SECOND_PAGE = {"data": LEDGER[PAGE_SIZE:], "pagination": {"next_cursor": None, "has_more": False}}
+PATHS = [
+    Path("single-call", "/v2/billing/detail", DETAIL, "current_balance", before=0),
+    Path("paged-walk", "/v2/billing/transactions", SECOND_PAGE, "data", before=1),
 ]
 
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
@@ -66,13 +66,13 @@ RATE_LIMITED = {"message": "Too many requests", "path": "/", "requestId": "r-429
 @dataclass(frozen=True)
 class Fault:
     name: str
-    actions: Callable[[Endpoint], list[Action]]
-    outcome: type  # the model class on success (Any stands for the endpoint's model), or the error class
+    actions: Callable[[Path], list[Action]]
+    outcome: type  # Any for the path's normal result, or the error class
     attempts: int
 
 
-def _without_first_field(endpoint: Endpoint) -> dict[str, Any]:
-    body = dict(endpoint.body)
+def _without_first_field(path: Path) -> dict[str, Any]:
+    body = dict(path.body)
     body.pop(next(iter(body)))
     return body
 
@@ -84,7 +84,7 @@ FAULTS = [
     Fault("connection-reset-then-200", lambda e: [Reset()], Any, 2),
     Fault("connection-reset-always", lambda e: [Reset()] * 3, APIConnectionError, 3),
     Fault("read-timeout", lambda e: [Stall(5.0)] * 3, APITimeoutError, 3),
-    Fault("body-cut-short", lambda e: [Truncate(json.dumps(e.body).encode(), 10)] * 3, APIConnectionError, 3),
+    Fault("body-cut-short", lambda p: [Truncate(json.dumps(p.body).encode(), 10)] * 3, APIConnectionError, 3),
     Fault("truncated-json", lambda e: [Reply(200, json.dumps(e.body).encode()[:-7])], ResponseValidationError, 1),
     Fault("html-502-page", lambda e: [Reply(502, HTML_502, content_type="text/html")] * 3, InternalServerError, 3),
     Fault("empty-body", lambda e: [Reply(200, b"")], ResponseValidationError, 1),
@@ -102,32 +102,45 @@ FAULTS = [
 ]
 
 
-async def _call(mode: str, endpoint: Endpoint, base_url: str) -> Any:
+async def _run(mode: str, path: Path, base_url: str) -> Any:
+    """The path's call with a fresh client of ``mode``: a walk drained to its rows."""
     options: dict[str, Any] = {"base_url": base_url, "timeout": TIMEOUT}
     if mode == "sync":
         with Billing(**options) as billing:
-            return getattr(billing, endpoint.method)()
+            if path.name == "single-call":
+                return billing.detail()
+            return list(billing.transactions(limit=PAGE_SIZE))
     async with AsyncBilling(**options) as billing:
-        return await getattr(billing, endpoint.method)()
+        if path.name == "single-call":
+            return await billing.detail()
+        return [row async for row in billing.transactions(limit=PAGE_SIZE)]
+
+
+def _check_result(path: Path, fault: Fault, result: Any) -> None:
+    """The path's normal result: the detail, or every row of the ledger in order."""
+    if path.name == "single-call":
+        assert isinstance(result, BillingDetailResponse)
+        if fault.name == "unknown-extra-fields":
+            assert result.additional_properties == {"surprise": {"nested": [1, 2]}}
+        return
+    whole = TransactionsResponse.from_dict({**SECOND_PAGE, "data": LEDGER})
+    assert [row.to_dict() for row in result] == [row.to_dict() for row in whole.data]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.method for e in ENDPOINTS])
+@pytest.mark.parametrize("path", PATHS, ids=[path.name for path in PATHS])
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
-async def test_fault_matrix(fake_api: FakeAIMLAPI, fault: Fault, endpoint: Endpoint, mode: str) -> None:
-    fake_api.script(endpoint.path, *fault.actions(endpoint))
+async def test_fault_matrix(fake_api: FakeAIMLAPI, fault: Fault, path: Path, mode: str) -> None:
+    fake_api.script(path.path, *[Passthrough()] * path.before, *fault.actions(path))
     if fault.outcome is Any:
-        result = await _call(mode, endpoint, fake_api.url)
-        assert isinstance(result, endpoint.model)
-        if fault.name == "unknown-extra-fields":
-            assert result.additional_properties == {"surprise": {"nested": [1, 2]}}
+        _check_result(path, fault, await _run(mode, path, fake_api.url))
     else:
         with pytest.raises(AIMLAPIError) as raised:
-            await _call(mode, endpoint, fake_api.url)
+            await _run(mode, path, fake_api.url)
         assert type(raised.value) is fault.outcome, repr(raised.value)
         if isinstance(raised.value, InternalServerError) and fault.name == "html-502-page":
             assert raised.value.message == "Bad Gateway"
-    assert len(fake_api.requests_to(endpoint.path)) == fault.attempts
+    assert len(fake_api.requests_to(path.path)) == path.before + fault.attempts
 
 
 async def test_async_fan_out_shares_one_pool_against_the_real_server(fake_api: FakeAIMLAPI) -> None:

@@ -1,4 +1,4 @@
-"""The SDK and the CLI against a hostile server on 127.0.0.1 (tests/aimlapi_billing/hostile_server.py).
+"""The SDK and the CLI against a hostile server on 127.0.0.1 (tests/helpers/hostile_server.py).
 
 Every case runs against the sync client, the async client and the command line, and asserts the
 outcome (a typed error or exit code), a wall-time *bound* with a wide margin (never a timing), and,
@@ -40,9 +40,7 @@ from aimlapi_billing import (
     TransactionDirection,
 )
 from aimlapi_billing._cli import main
-
-from .conftest import API_KEY
-from .hostile_server import (
+from tests.helpers.hostile_server import (
     HostileServer,
     alternating_cursors,
     echo_key,
@@ -59,6 +57,8 @@ from .hostile_server import (
     timed,
     trickle,
 )
+
+from .conftest import API_KEY
 
 SUMMARY = "/v2/billing"
 LEDGER = "/v2/billing/transactions"

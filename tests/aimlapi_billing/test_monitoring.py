@@ -1,7 +1,7 @@
 """The shipped alert rules and Grafana dashboard, as `aimlapi-billing monitoring rules|dashboard` prints
 them: checked and unit-tested with promtool (Debian's prometheus package, which scripts/test.sh
 installs), every alert with a firing and a quiet case, and every metric they name one the exporter
-exports. The live check against a real Prometheus is in test_prometheus.py."""
+exports. The live check against a real Prometheus is in test_monitoring_prometheus.py."""
 
 from __future__ import annotations
 
@@ -22,12 +22,10 @@ import yaml
 from aimlapi_billing import Billing, __version__
 from aimlapi_billing._cli import main
 from aimlapi_billing.metrics import BillingCollector
+from tests.helpers.monitoring import METRIC_NAME, as_promql, dashboard_expressions
 
 HERE = Path(__file__).parent / "monitoring"
 RULE_TESTS = sorted(HERE.glob("*.test.yml"))
-METRIC_NAME = re.compile(r"\baimlapi_[a-z0-9_]+\b")
-#: Grafana's template variables, replaced by what they stand for so promtool can parse the expression.
-GRAFANA_VARIABLES = {"$account": ".*", "$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}
 
 
 def printed(subject: str) -> str:
@@ -45,19 +43,6 @@ def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def alerts(rules_text: str) -> list[dict[str, Any]]:
     return [rule for group in yaml.safe_load(rules_text)["groups"] for rule in group["rules"] if "alert" in rule]
-
-
-def dashboard_expressions(dashboard: dict[str, Any]) -> list[str]:
-    found = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
-    assert found, "the dashboard has no queries"
-    return found
-
-
-def as_promql(expression: str) -> str:
-    for variable, value in GRAFANA_VARIABLES.items():
-        expression = expression.replace(variable, value)
-    assert "$" not in expression, expression
-    return expression
 
 
 def exported_names() -> set[str]:

@@ -22,9 +22,9 @@ from aimlapi_billing import AIMLAPIError, AsyncBilling, Billing, ConfigurationEr
 from aimlapi_billing._cli import main
 from aimlapi_billing._config import resolve_api_key
 from aimlapi_billing._redaction import Redactor
+from tests.helpers.hostile_server import pieces
 
 from .conftest import API_KEY, BASE_URL
-from .hostile_server import pieces
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

@@ -27,7 +27,7 @@ from aimlapi_billing_client.types import UNSET, SchemaError, json_text
 from fake_api_server import DETAIL, LEDGER
 from pytest_httpx import HTTPXMock
 
-from tests.generated.test_generated_nullable import SPEC
+from tests.helpers.spec import SPEC
 from fake_api.examples import example
 
 COMPONENTS = SPEC["components"]["schemas"]

@@ -17,8 +17,8 @@ from specpipeline.lift import is_generic
 from specpipeline.walk import iter_operations
 
 from tests.conftest import SEED_PAGE
+from tests.helpers.quickstart import docs_page
 
-from ..quickstart import docs_page
 from .conftest import EN_DASH, broken_fragment, fragment_operations, listed_fragments
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,7 +25,7 @@ MODULES = (
     "tests/generated",
     "tests/specpipeline/test_names.py",
     "tests/specpipeline/test_build.py",
-    "tests/aimlapi_billing/test_api.py",
+    "tests/aimlapi_billing/lib/test_api.py",
 )
 
 

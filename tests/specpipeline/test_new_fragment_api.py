@@ -69,7 +69,7 @@ def test_a_new_fragment_with_a_known_defect_is_callable_through_billing_api(tmp_
     print(called.stdout)
 
     checks = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests/aimlapi_billing/test_api.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests/aimlapi_billing/lib/test_api.py"],
         cwd=project,
         env=environment,
         capture_output=True,
@@ -88,7 +88,7 @@ def test_a_new_fragment_with_a_known_defect_is_callable_through_billing_api(tmp_
                 "--collect-only",
                 "-p",
                 "no:cacheprovider",
-                "tests/aimlapi_billing/test_api.py",
+                "tests/aimlapi_billing/lib/test_api.py",
             ],
             cwd=project,
             env=environment,

@@ -19,7 +19,7 @@ import pytest
 from fake_api.data import many_keys
 from fake_api_server import FakeAIMLAPI, Reply
 
-from .commands import rejected, run
+from tests.helpers.cli import rejected, run
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 _COMMAND = str(Path(sys.executable).with_name("aimlapi-billing"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import subprocess
 import sys
@@ -15,25 +14,9 @@ from fake_api_server import DETAIL, FakeAIMLAPI, Reply
 
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._registry import COMMANDS
+from tests.helpers.cli import modules_after
 
 from ..conftest import API_KEY
-
-_LOADED = """
-import json, sys
-from aimlapi_billing._cli import main
-code = main(sys.argv[1:])
-sys.stdout.flush()
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
-"""
-
-
-def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
-    env = {**os.environ, "AIMLAPI_API_KEY": API_KEY}
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADED, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    report = json.loads(done.stderr.strip().splitlines()[-1])
-    return report["code"], set(report["modules"])
 
 
 @pytest.mark.parametrize(
@@ -69,7 +52,7 @@ def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
 def test_a_command_loads_its_own_module_and_not_the_others(
     fake_api: FakeAIMLAPI, argv: list[str], needed: set[str], not_needed: set[str]
 ) -> None:
-    code, modules = _modules_after([*argv, "--base-url", fake_api.url] if argv[0] != "monitoring" else argv)
+    code, modules = modules_after([*argv, "--base-url", fake_api.url] if argv[0] != "monitoring" else argv)
     assert code == 0
     assert needed <= modules
     assert not (not_needed & modules)

@@ -20,8 +20,7 @@ from aimlapi_billing._cli._commands.check import DAYS, USD
 from aimlapi_billing._cli._commands.check_keys import PERCENT
 from aimlapi_billing._cli._options import PLAIN_DECIMAL
 from aimlapi_billing._cli._thresholds import Range, state, swapped
-
-from ..budget_data import budget_account
+from tests.helpers.budget_data import budget_account
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 

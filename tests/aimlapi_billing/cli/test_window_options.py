@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fake_api_server import FakeAIMLAPI
 
-from .commands import rejected, run
+from tests.helpers.cli import rejected, run
 
 UTC = datetime.UTC
 

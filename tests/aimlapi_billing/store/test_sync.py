@@ -1,4 +1,4 @@
-"""``sync`` against the stand-in's large account, on SQLite and on a real PostgreSQL server: the
+"""``sync`` against the stand-in's large account (``LARGE_ROWS``), on SQLite and on a real PostgreSQL server: the
 store holds the account's truth, a second run adds nothing and costs a few requests per key, a run
 killed with SIGKILL (between pages, inside a transaction) and taken up again leaves exactly the
 store an uninterrupted run makes."""
@@ -19,10 +19,11 @@ from fake_api_server import FakeAIMLAPI
 
 from .conftest import LARGE_ROWS, billing_for, dump, scalar
 
-# A 100,000-row account synced several times: about a minute per test on 2 cores.
+# The large account (LARGE_ROWS requests) synced several times: seconds per test.
 pytestmark = pytest.mark.slow
 
-CHILD = Path(__file__).with_name("sync_child.py")
+ROOT = Path(__file__).resolve().parents[3]
+CHILD = ROOT / "tests" / "helpers" / "sync_child.py"
 
 
 def _sync(url: str, fake: FakeAIMLAPI) -> dict[str, int]:
@@ -34,7 +35,7 @@ def _sync(url: str, fake: FakeAIMLAPI) -> dict[str, int]:
 
 def _child(url: str, fake: FakeAIMLAPI, hold: int | None = None) -> subprocess.Popen[str]:
     command = [sys.executable, str(CHILD), url, fake.url, *([] if hold is None else [str(hold)])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(CHILD.parents[3] / "scripts"), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), *sys.path])}
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

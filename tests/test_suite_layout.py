@@ -1,0 +1,197 @@
+"""The suite's own layout (docs/contributing/layout.md, "The tests"): the tests of the package mirror
+it, ``tests/aimlapi_billing/<package path>/test_<module>.py`` (a leading underscore dropped, an
+aspect of a module as ``test_<module>_<aspect>.py``), except a short list of suites that cross
+every module; the stand-in's tests mirror ``scripts/fake_api``; shared helpers live in
+``tests/helpers/`` and no test module imports another test module. Each check can fail."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The suites that test no one module but a property of all of them, each for its reason.
+CROSS_CUTTING = {
+    "test_faults.py": "the fault matrix, over every code path that sends a request",
+    "test_hostile.py": "the SDK and the CLI end to end against a hostile server",
+    "test_secrets.py": "the API key in no repr, log, exception or output, anywhere",
+    "test_docs_resources.py": "a docs page's example, against mocked answers",
+    "store/test_cli.py": "sync and report as commands (_cli/_store.py), with the store's PostgreSQL fixtures",
+}
+#: Test trees and the code each mirrors.
+MIRRORS = {
+    "tests/aimlapi_billing": "src/aimlapi_billing",
+    "tests/fake_api": "scripts/fake_api",
+}
+#: Modules under tests/ that are neither tests nor pytest's, outside tests/helpers: none but data.
+NOT_HELPERS = {"tests/typing_samples/clients.py"}
+
+
+def _public(name: str) -> str:
+    return name.lstrip("_")
+
+
+def mirrored_module(test: Path, tests_root: Path, code_root: Path) -> Path | None:
+    """The module of ``code_root`` that ``test`` (under ``tests_root``) is named after, or None."""
+    package = code_root
+    for part in test.relative_to(tests_root).parts[:-1]:
+        matches = [child for child in package.iterdir() if child.is_dir() and _public(child.name) == part]
+        if not matches:
+            return None
+        package = matches[0]
+    stem = test.stem.removeprefix("test_")
+    if stem == "init" and (package / "__init__.py").exists():
+        return package / "__init__.py"
+    candidates = [path for path in package.iterdir() if path.suffix == ".py"]
+    # The longest name first: test_check_keys.py is check_keys.py's, not check.py's.
+    for path in sorted(candidates, key=lambda path: -len(path.stem)):
+        name = _public(path.stem)
+        if name != "init" and (stem == name or stem.startswith(f"{name}_")):
+            return path
+    return None
+
+
+def misplaced_tests(root: Path, mirrors: dict[str, str], cross_cutting: set[str]) -> list[str]:
+    """Each test module of ``mirrors``' trees named after no module of its code, and not cross-cutting."""
+    found = []
+    for tests, code in mirrors.items():
+        tests_root, code_root = root / tests, root / code
+        for test in sorted(tests_root.rglob("test_*.py")):
+            if test.relative_to(tests_root).as_posix() in cross_cutting:
+                continue
+            if mirrored_module(test, tests_root, code_root) is None:
+                found.append(test.relative_to(root).as_posix())
+    return found
+
+
+def stray_helpers(root: Path, allowed: set[str]) -> list[str]:
+    """Modules under ``root``/tests that are no test, conftest or package, outside tests/helpers."""
+    found = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("tests/helpers/") or relative in allowed:
+            continue
+        if not (path.name.startswith("test_") or path.name in {"conftest.py", "__init__.py"}):
+            found.append(relative)
+    return found
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The modules (and, for ``from``, the names) an import statement names, relative ones with their dots."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = "." * node.level + (node.module or "")
+    joiner = "." if node.module else ""
+    return [base] + [f"{base}{joiner}{alias.name}" for alias in node.names]
+
+
+def imports_of_test_modules(root: Path) -> list[str]:
+    """Each import of a test module by a module under ``root``/tests, as ``importer: imported``."""
+    found = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            names = [name for name in _imported(node) if any(part.startswith("test_") for part in name.split("."))]
+            if names:
+                found.append(f"{path.relative_to(root).as_posix()}: {names[0]}")
+    return found
+
+
+def test_every_test_module_mirrors_the_code_it_tests() -> None:
+    assert misplaced_tests(ROOT, MIRRORS, set(CROSS_CUTTING)) == [], (
+        "name each test module after its module: tests/aimlapi_billing/<package path>/test_<module>.py "
+        "(test_<module>_<aspect>.py for one aspect; docs/contributing/layout.md)"
+    )
+
+
+def test_shared_helpers_live_in_tests_helpers() -> None:
+    assert stray_helpers(ROOT, NOT_HELPERS) == [], "move shared helpers to tests/helpers/"
+
+
+def test_no_test_module_imports_another() -> None:
+    assert imports_of_test_modules(ROOT) == [], "move what both need to tests/helpers/ or a conftest fixture"
+
+
+def test_cross_cutting_suites_exist() -> None:
+    """The list stays short and true: each entry names a file that is there."""
+    assert [name for name in CROSS_CUTTING if not (ROOT / "tests" / "aimlapi_billing" / name).exists()] == []
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("test", "mirrored"),
+    [
+        ("tests/pkg/test_client.py", True),  # _client.py
+        ("tests/pkg/test_base_client_closed.py", True),  # an aspect of _base_client.py
+        ("tests/pkg/cli/commands/test_check_keys.py", True),  # _cli/_commands/check_keys.py
+        ("tests/pkg/test_init.py", True),  # __init__.py
+        ("tests/pkg/cli/test_init.py", True),  # _cli/__init__.py
+        ("tests/pkg/test_cli.py", False),  # a package as a whole: its modules have their tests
+        ("tests/pkg/test_clientele.py", False),  # a prefix of a name is not the name
+        ("tests/pkg/test_usage.py", False),  # resources/usage.py is in resources/
+        ("tests/pkg/resources/test_usage.py", True),
+        ("tests/pkg/cli/test_check_keys.py", False),  # one level short
+        ("tests/pkg/nowhere/test_client.py", False),  # no such package
+    ],
+)
+def test_the_mirror_check_can_fail(tmp_path: Path, test: str, mirrored: bool) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/_client.py": "",
+            "src/pkg/_base_client.py": "",
+            "src/pkg/_cli/__init__.py": "",
+            "src/pkg/_cli/_commands/__init__.py": "",
+            "src/pkg/_cli/_commands/check_keys.py": "",
+            "src/pkg/_cli/_commands/check.py": "",
+            "src/pkg/resources/__init__.py": "",
+            "src/pkg/resources/usage.py": "",
+            test: "",
+        },
+    )
+    misplaced = misplaced_tests(root, {"tests/pkg": "src/pkg"}, set())
+    assert misplaced == ([] if mirrored else [test])
+    assert misplaced_tests(root, {"tests/pkg": "src/pkg"}, {test.removeprefix("tests/pkg/")}) == []
+
+
+def test_the_import_check_finds_each_form(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "tests/a/test_one.py": "from .test_two import helper\n",
+            "tests/a/test_two.py": "import tests.a.test_one\n",
+            "tests/a/test_three.py": "from . import test_two\n",
+            "tests/a/test_four.py": "from tests.helpers.cli import run\nfrom .conftest import KEY\n",
+            "tests/helpers/cli.py": "def run():\n    from tests.a.test_one import x\n",
+        },
+    )
+    assert imports_of_test_modules(root) == [
+        "tests/a/test_one.py: .test_two",
+        "tests/a/test_three.py: .test_two",
+        "tests/a/test_two.py: tests.a.test_one",
+        "tests/helpers/cli.py: tests.a.test_one",  # an import inside a function counts too
+    ]
+
+
+def test_the_helper_check_can_fail(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "tests/a/server.py": "",
+            "tests/a/conftest.py": "",
+            "tests/a/__init__.py": "",
+            "tests/helpers/server.py": "",
+            "tests/samples/data.py": "",
+        },
+    )
+    assert stray_helpers(root, {"tests/samples/data.py"}) == ["tests/a/server.py"]
