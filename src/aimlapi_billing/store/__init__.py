@@ -22,7 +22,16 @@ import datetime
 from collections.abc import Callable, Iterator
 
 from ._db import Store, check_current, head_revision, open_store, upgrade
-from ._errors import StoreBusyError, StoreError, StoreExtraMissingError, StoreMissingError, StoreVersionError
+from ._errors import (
+    StoreBusyError,
+    StoreError,
+    StoreExtraMissingError,
+    StoreMissingError,
+    StoreStaleError,
+    StoreVersionError,
+)
+from ._focus import FocusExport, focus_rows, key_tags
+from ._freshness import fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
@@ -31,6 +40,7 @@ __all__ = [
     "DEFAULT_SETTLE",
     "ENV_VAR",
     "GROUPINGS",
+    "FocusExport",
     "SpendReport",
     "SpendRow",
     "Store",
@@ -38,11 +48,17 @@ __all__ = [
     "StoreError",
     "StoreExtraMissingError",
     "StoreMissingError",
+    "StoreStaleError",
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
     "default_path",
+    "focus",
+    "focus_rows",
+    "fresh_as_of",
     "head_revision",
+    "key_tags",
+    "last_synced",
     "open_for_reading",
     "open_for_sync",
     "redact",
@@ -88,3 +104,10 @@ def sync(
     """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account;
     ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key)."""
     return Sync(store, billing, settle=settle, progress=progress, redact=redact).run()  # type: ignore[arg-type]
+
+
+def focus(store: Store, start: datetime.datetime, end: datetime.datetime) -> FocusExport:
+    """The FOCUS 1.2 charges of ``[start, end)`` (:mod:`._focus` has the rules); rows by :func:`focus_rows`."""
+    from ._focus import charges
+
+    return charges(store, start, end)
