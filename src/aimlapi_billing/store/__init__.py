@@ -33,6 +33,7 @@ from ._errors import (
 from ._focus import FocusExport, focus_rows, key_tags
 from ._freshness import fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
+from ._retention import Pruned, prune
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
 
@@ -41,6 +42,7 @@ __all__ = [
     "ENV_VAR",
     "GROUPINGS",
     "FocusExport",
+    "Pruned",
     "SpendReport",
     "SpendRow",
     "Store",
@@ -61,6 +63,7 @@ __all__ = [
     "last_synced",
     "open_for_reading",
     "open_for_sync",
+    "prune",
     "redact",
     "resolve",
     "spend",
