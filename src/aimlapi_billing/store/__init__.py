@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ._db import Store, check_current, head_revision, open_store, upgrade
 from ._errors import (
@@ -36,6 +37,9 @@ from ._report import GROUPINGS, SpendReport, SpendRow, spend
 from ._retention import Pruned, prune
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
+
+if TYPE_CHECKING:
+    from ..types.budgets import BudgetReport
 
 __all__ = [
     "DEFAULT_SETTLE",
@@ -54,6 +58,7 @@ __all__ = [
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
+    "budgets",
     "default_path",
     "focus",
     "focus_rows",
@@ -114,3 +119,10 @@ def focus(store: Store, start: datetime.datetime, end: datetime.datetime) -> Foc
     from ._focus import charges
 
     return charges(store, start, end)
+
+
+def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
+    """Every key's spend in its limit period from the store, as of ``as_of`` (``check-keys --db``)."""
+    from ._budgets import budgets as from_store
+
+    return from_store(store, as_of)
