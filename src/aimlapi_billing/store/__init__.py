@@ -40,6 +40,7 @@ from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
 
 if TYPE_CHECKING:
     from ..types.budgets import BudgetReport
+    from ..types.forecast import Forecast
 
 __all__ = [
     "DEFAULT_SETTLE",
@@ -62,6 +63,7 @@ __all__ = [
     "default_path",
     "focus",
     "focus_rows",
+    "forecast",
     "fresh_as_of",
     "head_revision",
     "key_tags",
@@ -126,3 +128,10 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
     from ._budgets import budgets as from_store
 
     return from_store(store, as_of)
+
+
+def forecast(store: Store, as_of: datetime.datetime, window: datetime.timedelta) -> Forecast:
+    """The runway over ``window`` before ``as_of`` from the stored ledger and balance (``forecast --db``)."""
+    from ._forecast import forecast as from_store
+
+    return from_store(store, as_of, window)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
-from ..._exceptions import AIMLAPIError
+from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
 from .._common import EXIT_OK, client, fixed, json_output, report, table, usd
 from .._options import (
@@ -30,8 +30,19 @@ DEFAULTS = {
 }
 
 
+STORE_TEXT = (
+    "--db URL: read the ledger and the balance from the spend store (see sync) instead of the API, as of its "
+    "last finished sync (the window ends there; the table says so, --json's as_of is that moment); the store "
+    "keeps no auto top-up settings, so auto top-up shows as unknown. --max-age SPAN with it: a store whose last "
+    "finished sync began longer ago exits 12, never an old figure; a store that cannot be used exits 9."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    from .._store import add_db_option, add_max_age_option
+
     add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+    add_epilog(parser, STORE_TEXT, before_exit_codes=True)
     parser.add_argument(
         "--window",
         type=window,
@@ -41,9 +52,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     add_max_pages(parser)
     parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
+    add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.db is not None or args.max_age is not None:
+        return _from_store(args, out, err)
     try:
         with client(args) as billing:
             forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
@@ -52,6 +67,27 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return report(exc, err)
     # Model names are the server's text: an echo of the key in one is redacted, in the table and the JSON.
     print(redact(json_output(forecast.to_dict()) if args.json else forecast_table(forecast)), file=out)
+    return EXIT_OK
+
+
+def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ... import store
+    from .._store import store_failure
+
+    try:
+        if args.db is None:
+            raise InvalidParameterError("--max-age needs --db (the API's figures are always current)")
+        with store.open_for_reading(args.db) as opened:
+            as_of = store.fresh_as_of(opened, args.max_age)
+            forecast = store.forecast(opened, as_of, args.window)
+            where = str(opened.url)
+    except AIMLAPIError as exc:
+        return store_failure(exc, err)
+    if args.json:
+        print(json_output(forecast.to_dict()), file=out)
+    else:
+        print(forecast_table(forecast), file=out)
+        print(f"(from the store {printable(where)} as of {as_of:%Y-%m-%dT%H:%M:%SZ})", file=out)
     return EXIT_OK
 
 
