@@ -17,6 +17,7 @@ from typing import Any
 from ..lib.budgets import MAX_NO_RESET_DAYS, period_of, utilisation
 from ..types.budgets import BudgetReport, KeyBudget
 from ._db import Store
+from ._rollup import spend_source
 from ._values import decode_usd, exact_sum, micros, moment_of
 
 _KEYS = (
@@ -25,25 +26,17 @@ _KEYS = (
 )
 
 
-#: A no_reset key's period starts at its creation: one query joins each row to its key's current version.
-_SINCE_CREATED = (
-    "JOIN key_versions v ON v.key_id = l.key_id AND v.valid_to_us IS NULL AND l.created_us >= v.created_us "
-)
-
-
-def _spend_since(connection: Any, start: int, end: int, *, since_created: bool = False) -> dict[int, Decimal]:
-    """Each key's stored spend over ``[start, end)`` (microseconds), and from its creation on when ``since_created``."""
+def _spend_since(connection: Any, start: int, end: int) -> dict[int, Decimal]:
+    """Each key's stored spend over ``[start, end)`` (microseconds): whole days from the rollup."""
     from sqlalchemy import text
 
     amounts: dict[int, list[Decimal]] = {}
-    bounds = {"low": start, "high": end}
-    rows = f"FROM logs l {_SINCE_CREATED if since_created else ''}WHERE l.created_us >= :low AND l.created_us < :high"
-    grouped = f"SELECT l.key_id, SUM(l.usd_nano) {rows} GROUP BY l.key_id"
-    for key_id, nano in connection.execute(text(grouped), bounds):
+    source, params = spend_source(start, end)
+    grouped = f"SELECT l.key_id, SUM(l.usd_nano) FROM ({source}) l GROUP BY l.key_id"  # noqa: S608 (our SQL)
+    for key_id, nano in connection.execute(text(grouped), params):
         amounts.setdefault(int(key_id), []).append(decode_usd(nano, None))
-    for key_id, amount in connection.execute(
-        text(f"SELECT l.key_id, l.usd_text {rows} AND l.usd_text IS NOT NULL"), bounds
-    ):
+    texts = "SELECT key_id, usd_text FROM logs WHERE usd_text IS NOT NULL AND created_us >= :low AND created_us < :high"
+    for key_id, amount in connection.execute(text(texts), {"low": start, "high": end}):
         amounts.setdefault(int(key_id), []).append(decode_usd(None, amount))
     return {key_id: exact_sum(values) for key_id, values in amounts.items()}
 
@@ -53,7 +46,7 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
     from sqlalchemy import text
 
     end = micros(as_of)
-    sums: dict[int | None, dict[int, Decimal]] = {}  # period start (None: since creation) -> key id -> spend
+    sums: dict[int, dict[int, Decimal]] = {}  # period start -> key id -> spend
     earliest = as_of - datetime.timedelta(days=MAX_NO_RESET_DAYS)
 
     with store.connect() as connection:
@@ -67,9 +60,9 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
             return sums[low].get(key_id, Decimal(0))
 
         def spent_since_created(key_id: int) -> Decimal:
-            if None not in sums:
-                sums[None] = _spend_since(connection, micros(earliest), end, since_created=True)
-            return sums[None].get(key_id, Decimal(0))
+            # Since the earliest no_reset start, for every key at once: a key has no rows before its
+            # creation (the API dates a request after the key that made it), so this is its own spend.
+            return spent(key_id, earliest)
 
         rows = list(connection.execute(text(_KEYS)))
         result = []

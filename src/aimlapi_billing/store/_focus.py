@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._db import Store
+from ._rollup import spend_source
 from ._values import decimal_text, decode_usd, exact_sum, micros
 
 FOCUS_VERSION = "1.2"
@@ -132,11 +133,10 @@ def _logs_usage(connection: object, low: int, high: int) -> Usage:
         return found.setdefault(key, {}).setdefault(str(row[2]), [[], 0])  # type: ignore[index]
 
     bounds = {"low": low, "high": high}
-    sums = (
-        f"SELECT {day}, m.name, k.prefix, SUM(l.usd_nano), "
-        f"SUM(CASE WHEN l.status = 'succeeded' THEN 1 ELSE 0 END) {base} {where} GROUP BY {day}, m.name, k.prefix"
-    )
-    for row in connection.execute(text(sums), bounds):  # type: ignore[attr-defined]
+    source, params = spend_source(low, high)  # whole days from the daily rollup
+    rolled = f"FROM ({source}) l JOIN keys k ON k.id = l.key_id JOIN models m ON m.id = l.model_id"
+    sums = f"SELECT {day}, m.name, k.prefix, SUM(l.usd_nano), SUM(l.charged) {rolled} GROUP BY {day}, m.name, k.prefix"
+    for row in connection.execute(text(sums), params):  # type: ignore[attr-defined]
         entry = slot(row)
         entry[0].append(decode_usd(row[3], None))
         entry[1] += int(row[4] or 0)
