@@ -17,6 +17,11 @@ if [ "$(cat "$lint_stamp" 2>/dev/null)" != "$lint_wanted" ]; then
   echo "$lint_wanted" >"$lint_stamp"
 fi
 
+# The FOCUS validator (../shared/tools/focus-validate) builds a Python 3.12 venv on its first run, about
+# two minutes: started now, in the background, so the export test finds it ready. The test waits for it
+# on the same lock (tests/focus_validator.py); the warm-up ends by itself (its output is not needed).
+python "$(dirname "${BASH_SOURCE[0]}")/../tests/focus_validator.py" >/dev/null 2>&1 &
+
 echo "== ruff"
 ruff check src scripts tests benchmarks
 ruff format --check src scripts tests benchmarks
