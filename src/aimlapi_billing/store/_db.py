@@ -186,12 +186,24 @@ else:
         fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
 
 
-def _engine(url: StoreURL) -> Engine:
+def _read_only_medium(path: Path) -> bool:
+    """A store a reader finds on a read-only file system (a snapshot, a read-only mount): SQLite in WAL
+    mode cannot make its index file (PATH-shm) there, and no writer can change the file meanwhile."""
+    return not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists()
+
+
+def _engine(url: StoreURL, *, reader: bool = False) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
 
     if url.dialect == "sqlite":
         assert url.path is not None
+        if reader and _read_only_medium(url.path):
+            import sqlite3
+            import urllib.parse
+
+            uri = f"file:{urllib.parse.quote(str(url.path))}?mode=ro&immutable=1"
+            return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
         engine = create_engine(URL.create("sqlite", database=str(url.path)))
 
         @event.listens_for(engine, "connect")
@@ -246,7 +258,7 @@ def open_store(url: StoreURL, *, create: bool) -> Store:
                 url.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot make the directory of {url}: {exc.strerror}") from None
-    return Store(url, _engine(url))
+    return Store(url, _engine(url, reader=not create))
 
 
 def known_revisions() -> list[str]:
