@@ -27,6 +27,10 @@ install_servers() {
   source "$here/_prometheus.sh"
   source "$here/_postgres.sh"
 }
+# The FOCUS validator (../shared/tools/focus-validate) builds a Python 3.12 venv on its first run, about
+# two minutes: started first, in the background, so the export test finds it ready. The test waits for it
+# on the same lock (tests/helpers/focus_validator.py, standard library only); the warm-up ends by itself.
+python3 "$here/../tests/helpers/focus_validator.py" >/dev/null 2>&1 &
 (cd "$here/.." && install_linters) &
 linters=$!
 (install_servers) &

@@ -335,3 +335,19 @@ def _local_midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datet
         return datetime.datetime.combine(day, datetime.time(), tzinfo=zone).astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise InvalidParameterError(f"a window starting {day} is outside the calendar in UTC") from None
+
+
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+
+
+def calendar_month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """``2026-11``: that UTC calendar month as ``(start, end)``, end excluded (the 1st of the next).
+    ValueError for anything else (``2026-13``, ``0000-01``, ``9999-12``, whose end is past the calendar)."""
+    match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None or int(match[1]) < 1:
+        raise ValueError(f"not a month like 2026-11: {str(text)[:40]!r}")
+    year, month = int(match[1]), int(match[2])
+    if (year, month) == (9999, 12):
+        raise ValueError("the month 9999-12 ends past the calendar")
+    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
+    return start, datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=datetime.UTC)

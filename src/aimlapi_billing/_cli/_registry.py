@@ -136,4 +136,11 @@ COMMANDS: dict[str, Command] = {
         "Spend and charged requests by key, model and UTC day from the spend store (see sync), over any window.",
         connects=False,
     ),
+    "export": Command(
+        "export",
+        "a month of the spend store as FOCUS 1.2 CSV (the FinOps cost and usage format); needs [store]",
+        "Write a UTC calendar month of the spend store (see sync) as a FOCUS 1.2 CSV file, one row per charge, "
+        "whose costs add up to the ledger's.",
+        connects=False,
+    ),
 }

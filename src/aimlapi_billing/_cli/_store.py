@@ -12,6 +12,10 @@ from ._common import EXIT_CONFIGURATION, report
 EXIT_STORE_BUSY = 8
 #: The store cannot be used: not a store, corrupt, read-only, a full disk, unreachable, a newer schema.
 EXIT_STORE = 9
+#: ``export``: the store holds nothing for the month asked for (no ledger entry, no request row).
+EXIT_NO_DATA = 11
+#: A reader with --max-age: the store's last finished sync is older than that (or none finished).
+EXIT_STORE_STALE = 12
 DB_DEFAULT = "--db $AIMLAPI_BILLING_DB, else $XDG_DATA_HOME/aimlapi-billing/spend.db (~/.local/share/…)"
 STORE_TEXT = (
     "the store: --db sqlite:///ABS/PATH (or a file path) or postgresql://USER@HOST:PORT/DB, whose password "
@@ -43,6 +47,26 @@ def settle_text(span: datetime.timedelta) -> str:
     return f"{hours / 24:g}d" if hours % 24 == 0 else f"{hours:g}h"
 
 
+def max_age(text: str) -> datetime.timedelta:
+    """``--max-age``: a span like 2h or 1d (the one span parser), from 1h."""
+    from .._windows import span
+
+    try:
+        return span(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_max_age_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--max-age",
+        type=max_age,
+        metavar="SPAN",
+        help=f"with --db: a store whose last finished sync began longer ago than this (1h to 3660d, e.g. 2h) "
+        f"{what}, never an old figure (default: any age)",
+    )
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -55,13 +79,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def store_failure(exc: BaseException, err: TextIO) -> int:
     """One line on stderr (the address redacted) and the exit code for ``exc``."""
-    from ..store import StoreBusyError, StoreError, StoreExtraMissingError, redact
+    from ..store import StoreBusyError, StoreError, StoreExtraMissingError, StoreStaleError, redact
 
     code = report(exc, err, redact)
     if isinstance(exc, StoreExtraMissingError):
         return EXIT_CONFIGURATION
     if isinstance(exc, StoreBusyError):
         return EXIT_STORE_BUSY
+    if isinstance(exc, StoreStaleError):
+        return EXIT_STORE_STALE
     if isinstance(exc, StoreError):
         return EXIT_STORE
     return code

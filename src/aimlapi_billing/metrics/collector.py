@@ -18,7 +18,7 @@ from concurrent import futures
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 
 from .._client import AsyncBilling, Billing
 from .._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
@@ -57,6 +57,7 @@ from .families import (
     flag,
     gauge,
     gauge_value,
+    key_families,
     key_series,
     merged,
     optional_number,
@@ -238,24 +239,7 @@ class BillingCollector:
     def _usage_families(self, usage: UsageReading) -> Iterator[Metric]:
         labels = self._labels
         if usage.keys is not None:
-            names = [*labels, "key_prefix", "key_name"]
-            values: list[Callable[[KeySeries], float | None]] = [
-                lambda key: key.spend_usd,
-                lambda key: key.limit_usd,
-                lambda key: key.utilisation,
-                lambda key: key.period_start,
-                lambda key: key.monthly_usage_usd,
-                lambda key: key.month_usage_usd,
-                lambda key: flag(key.disabled),
-                lambda key: 1.0 if key.stale else 0.0,
-            ]
-            for spec, value in zip(KEY_SPECS, values, strict=True):
-                family = GaugeMetricFamily(spec[0], spec[2], labels=names, unit=spec[1])
-                for key in usage.keys:
-                    number = value(key)
-                    if number is not None:
-                        family.add_metric([*labels.values(), key.prefix, key.name], number)
-                yield family
+            yield from key_families(usage.keys, labels)
         if usage.model_spend is not None and self._model_window is not None:
             by_model = gauge(MODEL_SPEND, labels={**labels, "model": ""})
             for model, spent in usage.model_spend:

@@ -297,6 +297,34 @@ def gauge_value(value: Decimal, what: str) -> float:
     return float(value) + 0.0  # -0.0 + 0.0 is 0.0
 
 
+#: How each family of KEY_SPECS, in its order, reads a key's series (None: the key has no sample).
+KEY_VALUES: tuple[Callable[[KeySeries], float | None], ...] = (
+    lambda key: key.spend_usd,
+    lambda key: key.limit_usd,
+    lambda key: key.utilisation,
+    lambda key: key.period_start,
+    lambda key: key.monthly_usage_usd,
+    lambda key: key.month_usage_usd,
+    lambda key: flag(key.disabled),
+    lambda key: 1.0 if key.stale else 0.0,
+)
+
+
+def key_families(keys: Iterable[KeySeries], labels: Mapping[str, str]) -> list[GaugeMetricFamily]:
+    """The per-key families (KEY_SPECS), each sample labelled ``labels`` plus the key's prefix and name."""
+    keys = tuple(keys)
+    names = [*labels, "key_prefix", "key_name"]
+    families = []
+    for spec, value in zip(KEY_SPECS, KEY_VALUES, strict=True):
+        family = GaugeMetricFamily(spec[0], spec[2], labels=names, unit=spec[1])
+        for key in keys:
+            number = value(key)
+            if number is not None:
+                family.add_metric([*labels.values(), key.prefix, key.name], number)
+        families.append(family)
+    return families
+
+
 def flag(value: bool | None) -> float | None:
     """A yes/no as a gauge's 1.0 or 0.0; None (nothing exported) when unknown."""
     return None if value is None else float(value)

@@ -20,17 +20,34 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ._db import Store, check_current, head_revision, open_store, upgrade
-from ._errors import StoreBusyError, StoreError, StoreExtraMissingError, StoreMissingError, StoreVersionError
+from ._errors import (
+    StoreBusyError,
+    StoreError,
+    StoreExtraMissingError,
+    StoreMissingError,
+    StoreStaleError,
+    StoreVersionError,
+)
+from ._focus import FocusExport, focus_rows, key_tags
+from ._freshness import fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
+from ._retention import Pruned, prune
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
+
+if TYPE_CHECKING:
+    from ..types.budgets import BudgetReport
+    from ..types.forecast import Forecast
 
 __all__ = [
     "DEFAULT_SETTLE",
     "ENV_VAR",
     "GROUPINGS",
+    "FocusExport",
+    "Pruned",
     "SpendReport",
     "SpendRow",
     "Store",
@@ -38,13 +55,22 @@ __all__ = [
     "StoreError",
     "StoreExtraMissingError",
     "StoreMissingError",
+    "StoreStaleError",
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
+    "budgets",
     "default_path",
+    "focus",
+    "focus_rows",
+    "forecast",
+    "fresh_as_of",
     "head_revision",
+    "key_tags",
+    "last_synced",
     "open_for_reading",
     "open_for_sync",
+    "prune",
     "redact",
     "resolve",
     "spend",
@@ -88,3 +114,24 @@ def sync(
     """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account;
     ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key)."""
     return Sync(store, billing, settle=settle, progress=progress, redact=redact).run()  # type: ignore[arg-type]
+
+
+def focus(store: Store, start: datetime.datetime, end: datetime.datetime) -> FocusExport:
+    """The FOCUS 1.2 charges of ``[start, end)`` (:mod:`._focus` has the rules); rows by :func:`focus_rows`."""
+    from ._focus import charges
+
+    return charges(store, start, end)
+
+
+def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
+    """Every key's spend in its limit period from the store, as of ``as_of`` (``check-keys --db``)."""
+    from ._budgets import budgets as from_store
+
+    return from_store(store, as_of)
+
+
+def forecast(store: Store, as_of: datetime.datetime, window: datetime.timedelta) -> Forecast:
+    """The runway over ``window`` before ``as_of`` from the stored ledger and balance (``forecast --db``)."""
+    from ._forecast import forecast as from_store
+
+    return from_store(store, as_of, window)

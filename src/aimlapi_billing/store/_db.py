@@ -38,8 +38,9 @@ POSTGRES_EXTRA = "pip install 'aimlapi-billing[postgres]'"
 
 
 def _import_sqlalchemy(url: StoreURL) -> None:
+    # Alembic is not imported here: a reader (check-keys --db, every few minutes) never needs it,
+    # and its import is a third of such a run. The [store] extra installs both; upgrade() imports it.
     try:
-        import alembic  # noqa: F401
         import sqlalchemy  # noqa: F401
     except ImportError:
         raise StoreExtraMissingError(f"the store needs the [store] extra: {STORE_EXTRA}") from None
@@ -185,12 +186,24 @@ else:
         fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
 
 
-def _engine(url: StoreURL) -> Engine:
+def _read_only_medium(path: Path) -> bool:
+    """A store a reader finds on a read-only file system (a snapshot, a read-only mount): SQLite in WAL
+    mode cannot make its index file (PATH-shm) there, and no writer can change the file meanwhile."""
+    return not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists()
+
+
+def _engine(url: StoreURL, *, reader: bool = False) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
 
     if url.dialect == "sqlite":
         assert url.path is not None
+        if reader and _read_only_medium(url.path):
+            import sqlite3
+            import urllib.parse
+
+            uri = f"file:{urllib.parse.quote(str(url.path))}?mode=ro&immutable=1"
+            return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
         engine = create_engine(URL.create("sqlite", database=str(url.path)))
 
         @event.listens_for(engine, "connect")
@@ -245,17 +258,17 @@ def open_store(url: StoreURL, *, create: bool) -> Store:
                 url.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot make the directory of {url}: {exc.strerror}") from None
-    return Store(url, _engine(url))
+    return Store(url, _engine(url, reader=not create))
 
 
-def _script() -> Any:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(_MIGRATIONS))
+def known_revisions() -> list[str]:
+    """The revisions this version knows, oldest first: each migration file is named REVISION_what.py
+    (read from the names, without importing Alembic: the readers' path)."""
+    return sorted(path.name.split("_", 1)[0] for path in (_MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
 def head_revision() -> str:
-    return str(_script().get_current_head())
+    return known_revisions()[-1]
 
 
 def current_revision(connection: Connection) -> tuple[str | None, bool]:
@@ -272,8 +285,7 @@ def current_revision(connection: Connection) -> tuple[str | None, bool]:
 
 
 def _refuse_newer(store: Store, revision: str) -> None:
-    known = {script.revision for script in _script().walk_revisions()}
-    if revision not in known:
+    if revision not in known_revisions():
         raise StoreVersionError(
             f"{store.url} was written by a newer aimlapi-billing (schema {revision}; this version knows up to "
             f"{head_revision()}): upgrade aimlapi-billing to use it; nothing was changed"
@@ -283,8 +295,11 @@ def _refuse_newer(store: Store, revision: str) -> None:
 def upgrade(store: Store) -> None:
     """Bring the schema to this version's head (the writer lock held): create it in an empty
     database, migrate an older one; refuse a newer one, or a database with tables of its own."""
-    from alembic import command
-    from alembic.config import Config
+    try:
+        from alembic import command
+        from alembic.config import Config
+    except ImportError:
+        raise StoreExtraMissingError(f"the store needs the [store] extra: {STORE_EXTRA}") from None
     from sqlalchemy.exc import DBAPIError
 
     try:

@@ -24,3 +24,7 @@ class StoreVersionError(StoreError):
 
 class StoreMissingError(StoreError):
     """There is no store at the address yet (``report`` before the first ``sync``)."""
+
+
+class StoreStaleError(StoreError):
+    """The store's last finished sync is older than the reader's ``--max-age`` (or none finished)."""

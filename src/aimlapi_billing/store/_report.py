@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ._db import Store
+from ._rollup import spend_source
 from ._values import decode_usd, exact_sum, micros
 
 #: The groupings ``--by`` takes, and their columns.
@@ -60,9 +61,12 @@ def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tu
     bounds = {"low": micros(start), "high": micros(end)}
     sums: dict[tuple[object, ...], list[Decimal]] = {}
     counts: dict[tuple[object, ...], int] = {}
+    # Whole days from the daily rollup, the ends from the rows (_rollup); amounts kept as text below.
+    source, params = spend_source(bounds["low"], bounds["high"])
+    rolled = f"FROM ({source}) l JOIN keys k ON k.id = l.key_id JOIN models m ON m.id = l.model_id"
     with store.connect() as connection:
-        select = ", ".join([*columns, "SUM(l.usd_nano)", "SUM(CASE WHEN l.status = 'succeeded' THEN 1 ELSE 0 END)"])
-        for row in connection.execute(text(f"SELECT {select} {where} {group}"), bounds):
+        select = ", ".join([*columns, "SUM(l.usd_nano)", "SUM(l.charged)"])
+        for row in connection.execute(text(f"SELECT {select} {rolled} {group}"), params):
             names = tuple(row[: len(ordered)])
             sums.setdefault(names, []).append(decode_usd(row[len(ordered)], None))
             counts[names] = counts.get(names, 0) + int(row[len(ordered) + 1] or 0)

@@ -83,8 +83,20 @@ RULES = (
 )
 
 
+STORE_RULES = (
+    "--db URL: read the keys and their spend from the spend store (see sync) instead of the API: each period "
+    "placed as of the store's last finished sync, its spend the stored request rows up to that moment (no "
+    "monthly_usage cross-check: the store keeps no such figure); the line says 'from the store as of T'. "
+    "--max-age SPAN with it: a store whose last finished sync began longer ago is UNKNOWN, never an old figure; "
+    "a store that cannot be used (none yet, not a store, a newer schema) is UNKNOWN too."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    from .._store import add_db_option, add_max_age_option
+
     add_epilog(parser, RULES, before_exit_codes=True)
+    add_epilog(parser, STORE_RULES, before_exit_codes=True)
     parser.add_argument(
         "-w",
         "--warning-percent",
@@ -99,6 +111,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="C",
         help="CRITICAL range of a key's percentage of its limit (stricter than W)",
     )
+    add_db_option(parser)
+    add_max_age_option(parser, "is UNKNOWN")
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -106,6 +120,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = swapped(warning, critical, ("--warning-percent", "--critical-percent"), lowest=0)
     if warning is None and critical is None:
         problem = f"no threshold: give {THRESHOLD_OPTIONS}"
+    if args.max_age is not None and args.db is None:
+        problem = "--max-age needs --db (the API's figures are always current)"
     if problem:
         print(f"{LABEL} UNKNOWN - {problem}", file=out)
         return CHECK_UNKNOWN
@@ -117,10 +133,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     enums.propagate = False
     enums.addHandler(silence)
     try:
-        with client(args) as billing:
-            redact = billing._redact
-            report = billing.keys.budgets()
-        state, line = status(report, warning, critical, redact)
+        if args.db is not None:
+            state, line = _from_store(args, warning, critical)
+        else:
+            with client(args) as billing:
+                redact = billing._redact
+                report = billing.keys.budgets()
+            state, line = status(report, warning, critical, redact)
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"{LABEL} UNKNOWN - {failure_text(exc, redact)}", file=out)
         return CHECK_UNKNOWN
@@ -129,6 +148,18 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         enums.propagate = propagate
     print(f"{LABEL} {CHECK_STATES[state]} - {line}", file=out)
     return state
+
+
+def _from_store(args: argparse.Namespace, warning: Range | None, critical: Range | None) -> tuple[int, str]:
+    """The state and line from the store (``--db``), the store's moment said in the line."""
+    from ... import store
+
+    with store.open_for_reading(args.db) as opened:
+        as_of = store.fresh_as_of(opened, args.max_age)
+        report = store.budgets(opened, as_of)
+    state, line = status(report, warning, critical, str)
+    message, bar, perfdata = line.partition(" | ")
+    return state, f"{message}; from the store as of {as_of:%Y-%m-%dT%H:%M:%SZ}{bar}{perfdata}"
 
 
 def key_state(budget: KeyBudget, warning: Range | None, critical: Range | None) -> int:

@@ -32,8 +32,19 @@ DEFAULTS = {
 }
 
 
+STORE_TEXT = (
+    "--db URL: read the ledger and the balance from the spend store (see sync) instead of the API, as of its "
+    "last finished sync (the window ends there; the table says so, --json's as_of is that moment); the store "
+    "keeps no auto top-up settings, so auto top-up shows as unknown. --max-age SPAN with it: a store whose last "
+    "finished sync began longer ago exits 12, never an old figure; a store that cannot be used exits 9."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    from .._store import add_db_option, add_max_age_option
+
     add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
+    add_epilog(parser, STORE_TEXT, before_exit_codes=True)
     parser.add_argument(
         "--window",
         type=_window,
@@ -46,6 +57,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", type=zone, metavar="ZONE", help=TZ_HELP.replace("--period", "--window"))
     add_max_pages(parser)
     parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
+    add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
 
 
 def _window(text: str) -> datetime.timedelta | str:
@@ -54,13 +67,10 @@ def _window(text: str) -> datetime.timedelta | str:
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.db is not None or args.max_age is not None:
+        return _from_store(args, out, err)
     try:
-        span, as_of = args.window, None
-        if isinstance(span, str):  # a calendar window: its length, ending at its end (now for this-*)
-            start, as_of = named_window(span, args.tz or "UTC")
-            span = as_of - start
-        elif args.tz is not None:
-            raise InvalidParameterError("--tz sets where the days of a calendar --window begin (this-month, ...)")
+        span, as_of = _span(args, None)
         with client(args) as billing:
             forecast = billing.forecast(window=span, as_of=as_of, max_pages=args.max_pages)
             redact = billing._redact
@@ -68,6 +78,47 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return report(exc, err)
     # Model names are the server's text: an echo of the key in one is redacted, in the table and the JSON.
     print(redact(json_output(forecast.to_dict()) if args.json else forecast_table(forecast)), file=out)
+    return EXIT_OK
+
+
+def _span(
+    args: argparse.Namespace, latest: datetime.datetime | None
+) -> tuple[datetime.timedelta, datetime.datetime | None]:
+    """``--window`` as a span and the moment it ends: ``latest`` (now, or the store's last sync) for a
+    span; for a calendar window, its length up to its end or ``latest``, whichever comes first."""
+    if not isinstance(args.window, str):
+        if args.tz is not None:
+            raise InvalidParameterError("--tz sets where the days of a calendar --window begin (this-month, ...)")
+        return args.window, latest
+    start, end = named_window(args.window, args.tz or "UTC")
+    if latest is not None:
+        if start >= latest:
+            raise InvalidParameterError(
+                f"--window {args.window} begins after the store's last sync ({latest:%Y-%m-%dT%H:%M:%SZ})"
+            )
+        end = min(end, latest)
+    return end - start, end
+
+
+def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ... import store
+    from .._store import store_failure
+
+    try:
+        if args.db is None:
+            raise InvalidParameterError("--max-age needs --db (the API's figures are always current)")
+        with store.open_for_reading(args.db) as opened:
+            span, as_of = _span(args, store.fresh_as_of(opened, args.max_age))
+            assert as_of is not None  # given, so returned
+            forecast = store.forecast(opened, as_of, span)
+            where = str(opened.url)
+    except AIMLAPIError as exc:
+        return store_failure(exc, err)
+    if args.json:
+        print(json_output(forecast.to_dict()), file=out)
+    else:
+        print(forecast_table(forecast), file=out)
+        print(f"(from the store {printable(where)} as of {as_of:%Y-%m-%dT%H:%M:%SZ})", file=out)
     return EXIT_OK
 
 

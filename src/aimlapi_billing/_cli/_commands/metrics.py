@@ -53,9 +53,35 @@ _VALUE_RULES = (
 )
 
 
+#: The store mode (metrics/store.py has the design).
+_STORE_RULES = (
+    "the store: with --db URL the series are read from the spend store (see sync) at each scrape, not from the "
+    "API: the balance, with --keys the per-key series, with --forecast-window the runway, daily burn and window "
+    "spend, and aimlapi_store_last_sync_timestamp_seconds, aimlapi_store_age_seconds, aimlapi_store_stale, "
+    "aimlapi_store_read_success. With --max-age SPAN a store whose last finished sync began longer ago has its "
+    "value series left out (stale in Prometheus; aimlapi_store_stale 1), never an old figure. exporter "
+    "--sync-interval SPAN also keeps the store: a background thread syncs at start and SPAN after each run "
+    "ends, never blocking a scrape; a failed run is a warning line on stderr, aimlapi_store_sync_success 0 and "
+    "aimlapi_store_sync_failures_total + 1. --model-window and --config are not served from the store."
+)
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    from .._store import add_db_option, add_max_age_option
+
     add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     add_epilog(parser, _VALUE_RULES, before_exit_codes=True)
+    add_epilog(parser, _STORE_RULES, before_exit_codes=True)
+    add_db_option(parser)
+    add_max_age_option(parser, "has its value series left out")
+    if name == "exporter":
+        parser.add_argument(
+            "--sync-interval",
+            type=window,
+            metavar="SPAN",
+            help="with --db: sync the store at start and then this long after each sync ends, in the background "
+            "(1h to 3660d; needs an API key; default: never, another process syncs)",
+        )
     if name == "metrics":
         parser.add_argument(
             "--format", choices=["openmetrics", "prometheus"], default="openmetrics", help="(default: openmetrics)"
@@ -151,7 +177,27 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    problem = _store_problem(args)
+    if problem is not None:
+        print(f"{PROG}: error: {problem}", file=err)
+        return EXIT_USAGE
+    if args.db is not None:
+        from ._metrics_store import serve_store, store_metrics
+
+        return store_metrics(args, out, err) if name == "metrics" else serve_store(args, err)
     return _metrics(args, out, err) if name == "metrics" else _exporter(args, err)
+
+
+def _store_problem(args: argparse.Namespace) -> str | None:
+    """Options that do not go together with (or without) --db, before anything runs."""
+    if args.db is None:
+        given = [name for name in ("max_age", "sync_interval") if getattr(args, name, None) is not None]
+        return f"--{given[0].replace('_', '-')} needs --db" if given else None
+    if args.model_window is not None:
+        return "--model-window is not read from the store (leave out --db for it)"
+    if getattr(args, "config", None) is not None:
+        return "--config serves accounts from the API: it does not take --db"
+    return None
 
 
 def _server_options(args: argparse.Namespace) -> dict[str, Any]:

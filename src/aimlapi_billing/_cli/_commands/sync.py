@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 from typing import TextIO
 
 from ..._exceptions import AIMLAPIError
-from .._common import EXIT_OK
+from .._common import EXIT_OK, EXIT_USAGE, PROG
 from .._options import add_epilog, window
 from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, settle_text, store_failure
 
 #: The default of --settle (aimlapi_billing.store.DEFAULT_SETTLE, without importing the store for --help).
 DEFAULT_SETTLE_TEXT = "1h"
-DEFAULTS = {"sync": f"{DB_DEFAULT}, --settle {DEFAULT_SETTLE_TEXT}, no --wait (a second sync exits 8)"}
+DEFAULTS = {
+    "sync": f"{DB_DEFAULT}, --settle {DEFAULT_SETTLE_TEXT}, no --wait (a second sync exits 8), "
+    "no --keep (nothing pruned)"
+}
+KEEP_TEXT = (
+    "retention: with --keep SPAN, once the store is up to date, every row older than SPAN before now goes, in "
+    "one transaction (all or nothing): request rows and ledger entries by their moment, days of usage that ended "
+    "before the cut-off, key versions and balances that stopped holding before it (a key's current version and "
+    "the newest balance stay). A second line says how many of each went. --keep must be longer than --settle "
+    "(a shorter one would prune rows the next run reads again)."
+)
 RULES_TEXT = (
     "what a sync reads: the keys (a new version row when a key's name, limit, scopes or disabled state "
     "changed), the balance, the ledger, then each key's request logs and daily usage per model. A run reads "
@@ -30,6 +41,7 @@ RULES_TEXT = (
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, STORE_TEXT, before_exit_codes=True)
     add_epilog(parser, RULES_TEXT, before_exit_codes=True)
+    add_epilog(parser, KEEP_TEXT, before_exit_codes=True)
     add_epilog(parser, EXIT_CODES_TEXT)
     add_db_option(parser)
     parser.add_argument(
@@ -38,6 +50,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="SPAN",
         help=f"read again this long before the last run's end, for rows the vendor adds late: 1h to 3660d, "
         f"e.g. 6h, 2d (default: {DEFAULT_SETTLE_TEXT})",
+    )
+    parser.add_argument(
+        "--keep",
+        type=window,
+        metavar="SPAN",
+        help="after syncing, prune what is older than this: 1d to 3660d, e.g. 400d (default: keep everything)",
     )
     parser.add_argument("--wait", action="store_true", help="wait for another sync to finish instead of exiting 8")
 
@@ -53,12 +71,19 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"\r\x1b[K{line}")
             err.flush()
 
+    settle = store.DEFAULT_SETTLE if args.settle is None else args.settle
+    if args.keep is not None and args.keep <= max(settle, datetime.timedelta(hours=23)):
+        err.write(f"{PROG}: error: --keep {settle_text(args.keep)} must be 1d or more, and longer than --settle "
+                  f"{settle_text(settle)}: nothing synced or pruned\n")  # fmt: skip
+        return EXIT_USAGE
+    pruned = None
     try:
-        settle = store.DEFAULT_SETTLE if args.settle is None else args.settle
         with client(args) as billing, store.open_for_sync(args.db, wait=args.wait) as opened:
             # A server that echoes the API key into a model name or an id: stored as <redacted>.
             summary = store.sync(opened, billing, settle=settle, progress=progress, redact=billing._redactor.text)
             where = str(opened.url)
+            if args.keep is not None:
+                pruned = store.prune(opened, datetime.datetime.now(datetime.UTC) - args.keep)
     except (AIMLAPIError, OSError) as exc:
         if progress is not None:
             progress("")
@@ -68,4 +93,11 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"synced {where} (settle {settle_text(settle)}): {added['ledger']:,} new ledger entries, {added['logs']:,} new "
         f"log rows, {added['usage']:,} usage rows written, {added['keys']:,} new key versions\n"
     )
+    if pruned is not None:
+        counts = pruned.counts
+        out.write(
+            f"pruned what is older than {settle_text(args.keep)} ({pruned.cutoff:%Y-%m-%dT%H:%M:%SZ}): "
+            f"{counts['ledger']:,} ledger entries, {counts['logs']:,} log rows, {counts['usage_daily']:,} usage rows, "
+            f"{counts['key_versions']:,} key versions, {counts['balances']:,} balances\n"
+        )
     return EXIT_OK

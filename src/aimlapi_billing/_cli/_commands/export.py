@@ -1,0 +1,133 @@
+"""``export focus``: a month of the spend store as FOCUS 1.2 CSV (the FinOps Foundation's cost and
+usage format), written atomically: the file is whole or not there."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..._exceptions import AIMLAPIError, InvalidParameterError
+from .._common import EXIT_OK, EXIT_USAGE, PROG
+from .._options import add_epilog
+from .._store import (
+    DB_DEFAULT,
+    EXIT_CODES_TEXT,
+    EXIT_NO_DATA,
+    STORE_TEXT,
+    add_db_option,
+    add_max_age_option,
+    store_failure,
+)
+
+if TYPE_CHECKING:
+    from ...store import FocusExport
+
+FORMATS = ("focus",)
+DEFAULTS = {"export": f"{DB_DEFAULT}, no --max-age"}
+RULES_TEXT = (
+    "export focus: one CSV row per charge of the UTC calendar month, FOCUS 1.2's columns (then x_LedgerType): "
+    "the ledger's MODEL_USAGE charges per UTC day and model (the SKU), split by key (the sub-account, "
+    "SubAccountType 'API Key', Tags {aimlapi/key_prefix, aimlapi/key_name}) as the stored request logs say, and "
+    "what the logs do not account for as a row without a key; PAYMENT is a Purchase (EffectiveCost 0: prepaid), "
+    "BONUS and REFUND a Credit (negative), ADJUSTMENT, CREDITS_EXPIRED, INIT and unknown types an Adjustment. "
+    "BilledCost adds up to the ledger's entries of the month, signed (a charge positive, a top-up other than a "
+    "PAYMENT negative), as exact decimals. The file is written to a temporary file beside it and renamed: whole, "
+    "or not there."
+)
+EXPORT_EXIT_CODES = (
+    "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that cannot be "
+    f"written (a missing directory, no permission, a full disk: nothing is left behind); {EXIT_NO_DATA} the store "
+    "holds no ledger entry and no request row in the month (nothing written: sync first, or another month); "
+    "12 the store is older than --max-age. "
+)
+
+
+def _month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
+    from ..._windows import calendar_month
+
+    try:
+        return calendar_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    add_epilog(parser, f"defaults: {DEFAULTS['export']}")
+    add_epilog(parser, STORE_TEXT)
+    add_epilog(parser, RULES_TEXT)
+    add_epilog(parser, EXPORT_EXIT_CODES + EXIT_CODES_TEXT)
+    parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2 CSV)")
+    parser.add_argument("--month", type=_month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the CSV file to write")
+    add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
+    parser.add_argument("--account-id", default=None, metavar="ID", help="BillingAccountId (default: aimlapi)")
+    parser.add_argument(
+        "--account-name", default=None, metavar="NAME", help="BillingAccountName (default: AI/ML API account)"
+    )
+
+
+def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ...store._values import decimal_text
+
+    start, end = args.month
+    now = datetime.datetime.now(datetime.UTC)
+    try:
+        if start > now:
+            raise InvalidParameterError(f"--month {start:%Y-%m} has not begun: nothing to export")
+        from ... import store
+
+        with store.open_for_reading(args.db) as opened:
+            synced = store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
+            export = store.focus(opened, start, end)
+            where = str(opened.url)
+    except AIMLAPIError as exc:
+        return store_failure(exc, err)
+    if not export.charges:
+        month = f"{start:%Y-%m}"
+        err.write(f"{PROG}: error: {where} holds no ledger entry and no request row in {month}: nothing written\n")
+        return EXIT_NO_DATA
+    try:
+        write_atomically(args.output, export, args)
+    except OSError as exc:
+        err.write(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}; nothing written\n")
+        return EXIT_USAGE
+    if synced is None or synced < min(end, now):
+        seen = "no sync has finished" if synced is None else f"the last sync began {synced:%Y-%m-%dT%H:%M:%SZ}"
+        err.write(f"{PROG}: note: {seen}: charges of {start:%Y-%m} after it are not in {args.output}\n")
+    total = decimal_text(export.total)
+    out.write(f"wrote {len(export.charges):,} FOCUS rows of {start:%Y-%m} to {args.output} (BilledCost {total} USD)\n")
+    return EXIT_OK
+
+
+def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) -> None:
+    """The CSV into a temporary file beside ``path``, synced, then renamed over it (removed on failure)."""
+    from ...store import focus_rows
+    from ...store._focus import COLUMNS, DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME
+
+    directory = path.parent if str(path.parent) else Path(".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(
+                focus_rows(
+                    export,
+                    account_id=args.account_id or DEFAULT_ACCOUNT_ID,
+                    account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
+                )
+            )
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,181 @@
+"""``export focus`` at its edges: a bad or future month, a month without data, an output that cannot
+be written (a missing directory, a full disk), a store too old for --max-age, a file that is not a
+store: one line, a documented exit code, and never a half-written file."""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_api_server import FakeAIMLAPI
+
+from tests.helpers.cli import run
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    """A store synced from the default account, and the month of its newest ledger entry."""
+    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    with FakeAIMLAPI() as fake:
+        monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", fake.url)
+        code, _, err = run("sync", "--db", url)
+        assert code == 0, err
+        yield url, fake.ledger[0]["created_at"][:7]
+
+
+def _one_line(err: str) -> str:
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("aimlapi-billing: error: ")
+    return err
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "0000-01", "9999-12", "2026-1", "26-11", " ", "2026-11x"])
+def test_a_month_that_is_not_one_is_a_usage_error(store: tuple[str, str], tmp_path: Path, month: str) -> None:
+    out_file = tmp_path / "focus.csv"
+    code, out, err = run("export", "focus", "--month", month, "--db", store[0], "-o", str(out_file))
+    assert (code, out) == (2, "")
+    assert "--month" in _one_line(err)
+    assert not out_file.exists()
+
+
+def test_a_month_that_has_not_begun_is_a_usage_error(store: tuple[str, str], tmp_path: Path) -> None:
+    future = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=40)).strftime("%Y-%m")
+    code, out, err = run("export", "focus", "--month", future, "--db", store[0], "-o", str(tmp_path / "f.csv"))
+    assert (code, out) == (2, "")
+    assert "has not begun" in _one_line(err)
+    assert list(tmp_path.glob("f.csv*")) == []
+
+
+def test_a_month_without_data_writes_nothing_and_exits_11(store: tuple[str, str], tmp_path: Path) -> None:
+    code, out, err = run("export", "focus", "--month", "2020-02", "--db", store[0], "-o", str(tmp_path / "f.csv"))
+    assert (code, out) == (11, "")
+    assert "holds no ledger entry and no request row in 2020-02" in _one_line(err)
+    assert [path.name for path in tmp_path.iterdir() if not path.name.startswith("spend.db")] == []
+
+
+def test_the_current_month_says_which_charges_the_file_lacks(store: tuple[str, str], tmp_path: Path) -> None:
+    url, month = store
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert code == 0
+    assert out.startswith("wrote ")
+    if month == datetime.datetime.now(datetime.UTC).strftime("%Y-%m"):  # the month goes on after the sync
+        assert err.startswith("aimlapi-billing: note: the last sync began ")
+        assert err.endswith(f"charges of {month} after it are not in {tmp_path / 'f.csv'}\n")
+
+
+@pytest.mark.parametrize("where", ["missing-directory", "a-directory", "under-a-file"])
+def test_an_output_that_cannot_be_written_leaves_nothing(store: tuple[str, str], tmp_path: Path, where: str) -> None:
+    url, month = store
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "a-directory").mkdir()
+    target = {
+        "missing-directory": tmp_path / "nowhere" / "f.csv",
+        "a-directory": tmp_path / "a-directory",
+        "under-a-file": tmp_path / "a-file" / "f.csv",
+    }[where]
+    before = sorted(tmp_path.rglob("*"))
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert f"cannot write {target}" in _one_line(err)
+    assert "nothing written" in err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs (root only: skipped elsewhere, where the unit test below stands in), unmounted after."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path, tiny_disk: Path) -> None:
+    from fake_api_server import large_server
+
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    from aimlapi_billing import Billing
+    from aimlapi_billing.store import open_for_sync, sync
+
+    with large_server(4000, now=datetime.datetime.now(datetime.UTC)) as fake:
+        # The SDK without its client-side logs rate limit: the stand-in has none here.
+        billing = Billing(api_key="k" * 32, base_url=fake.url, allow_insecure_http=True, logs_rate_limit=None)
+        with billing, open_for_sync(url) as opened:
+            sync(opened, billing)
+        month = fake.ledger[len(fake.ledger) // 2]["created_at"][:7]
+    previous = tiny_disk / "focus.csv"
+    previous.write_text("the export of last night\n")
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(previous))
+    assert (code, out) == (2, "")
+    assert "No space left on device" in _one_line(err)
+    assert previous.read_text() == "the export of last night\n"
+    assert sorted(path.name for path in tiny_disk.iterdir()) == ["focus.csv"]
+
+
+def test_enospc_while_syncing_the_file_removes_the_temporary(
+    store: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, month = store
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert (code, out) == (2, "")
+    assert "No space left on device" in _one_line(err)
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("spend.db")) == []
+
+
+def test_a_store_older_than_max_age_exits_12_and_writes_nothing(store: tuple[str, str], tmp_path: Path) -> None:
+    url, month = store
+    database = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with database:
+        database.execute("UPDATE sync_runs SET started_us = started_us - 3 * 3600 * 1000000")
+    database.close()
+    argv = ["export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv")]
+    code, out, err = run(*argv, "--max-age", "2h")
+    assert (code, out) == (12, "")
+    assert "older than --max-age 2h 0m" in _one_line(err)
+    assert not (tmp_path / "f.csv").exists()
+    assert run(*argv, "--max-age", "4h")[0] == 0
+
+
+@pytest.mark.parametrize("bad", ["0", "1m", "-2h", "nan", "inf", "2x"])
+def test_max_age_at_its_edges_is_a_usage_error(store: tuple[str, str], tmp_path: Path, bad: str) -> None:
+    argv = ["export", "focus", "--month", store[1], "--db", store[0], "-o", str(tmp_path / "f.csv")]
+    code, out, err = run(*argv, "--max-age", bad)
+    assert (code, out) == (2, "")
+    assert "--max-age" in _one_line(err)
+
+
+def test_a_file_that_is_not_a_store_exits_9(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"not a database at all\n" * 100)
+    code, out, err = run("export", "focus", "--month", "2026-01", "--db", str(junk), "-o", str(tmp_path / "f.csv"))
+    assert (code, out) == (9, "")
+    assert "is not a store" in _one_line(err)
+    assert junk.read_bytes() == b"not a database at all\n" * 100
+
+
+def test_a_store_of_a_newer_schema_exits_9_and_is_left_alone(store: tuple[str, str], tmp_path: Path) -> None:
+    url, month = store
+    database = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with database:
+        database.execute("UPDATE alembic_version SET version_num = '9999'")
+    database.close()
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert (code, out) == (9, "")
+    assert "written by a newer aimlapi-billing" in _one_line(err)
