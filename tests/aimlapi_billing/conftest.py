@@ -11,8 +11,9 @@ from aimlapi_billing import _retry
 
 # Recognisable, so the secret tests can search every output for it.
 API_KEY = "sk-aiml-TEST-9f8e7d6c5b4a3210-SECRET"
-#: The full value of a key the tests' API "creates" (POST /v1/keys): a secret like API_KEY.
-CREATED_KEY = "newkey01-NEWKEY-0a1b2c3d4e5f6789-CREATED"
+#: The full value of a key the tests' API "creates" (POST /v1/keys): a secret like API_KEY. No 8 characters
+#: of it are a stand-in key's prefix (a1b2c3d4 was: a partial echo to the canary in every log naming it).
+CREATED_KEY = "newkey01-NEWKEY-z9y8x7w6v5u4t3s2-CREATED"
 BASE_URL = "https://api.aimlapi.com"
 
 
