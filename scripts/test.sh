@@ -8,6 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/_prometheus.sh"
 # The store tests run a real PostgreSQL server (Debian's package, via apt-get when missing).
 source "$(dirname "${BASH_SOURCE[0]}")/_postgres.sh"
+# The report --html tests open the page in headless Chromium (Debian's package, via apt-get when missing).
+source "$(dirname "${BASH_SOURCE[0]}")/_chromium.sh"
 
 lint_stamp="tools/lint/node_modules/.aimlapi-billing-stamp"
 lint_wanted="$(sha256sum tools/lint/package-lock.json | cut -d' ' -f1)"

@@ -21,6 +21,8 @@ import contextlib
 import datetime
 from collections.abc import Callable, Iterator
 
+from ._chargeback import by_team, key_names
+from ._dashboard import Dashboard, dashboard
 from ._db import Store, check_current, head_revision, open_store, upgrade
 from ._errors import StoreBusyError, StoreError, StoreExtraMissingError, StoreMissingError, StoreVersionError
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
@@ -31,6 +33,7 @@ __all__ = [
     "DEFAULT_SETTLE",
     "ENV_VAR",
     "GROUPINGS",
+    "Dashboard",
     "SpendReport",
     "SpendRow",
     "Store",
@@ -41,8 +44,11 @@ __all__ = [
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
+    "by_team",
+    "dashboard",
     "default_path",
     "head_revision",
+    "key_names",
     "open_for_reading",
     "open_for_sync",
     "redact",
