@@ -168,7 +168,9 @@ def balance(report: Dashboard) -> str:
             _empty(axes, "no balance stored for this window (sync records one each run)")
             return _svg(figure, "balance over time")
         for first, last, amount in report.balances:
-            axes.plot(_dates([first, last]), [float(amount)] * 2, color="#1f77b4", linewidth=2)
+            axes.plot(
+                _dates([first, last]), [float(amount)] * 2, color="#1f77b4", linewidth=2, marker="o", markersize=3
+            )
         if report.topups:
             level = max(float(amount) for _, _, amount in report.balances)
             axes.scatter(
@@ -181,6 +183,7 @@ def balance(report: Dashboard) -> str:
             until = runway.as_of + datetime.timedelta(days=days)
             left = float(runway.balance) - float(runway.burn_per_day) * days
             axes.plot(_dates([runway.as_of, until]), [float(runway.balance), left], linestyle="--", color="#d62728")
+        axes.set_xlim(left=_dates([report.start])[0])
         axes.xaxis_date()
         _usd_axis(axes, "y")
         axes.set_ylim(bottom=0)

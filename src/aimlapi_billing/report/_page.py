@@ -145,6 +145,8 @@ def _agreement(report: Dashboard) -> str:
         f'<tr data-record="ledger"><td>ledger: model-usage charges</td>{_usd(check.ledger)}</tr>',
         f'<tr data-record="logs"><td>request logs: costed rows</td>{_usd(check.logs)}</tr>',
         f'<tr data-record="usage"><td>usage totals ({escape(days)})</td>{_usd(check.usage)}</tr>',
+        f'<tr data-record="logs_of_usage_days"><td>request logs of those days</td>'
+        f"{_usd(check.logs_of_usage_days)}</tr>",
     ]
     counts = (
         f'<ul><li>charges billing no request of the window: <b data-count="only_in_ledger">{check.only_in_ledger}</b>'

@@ -84,6 +84,7 @@ class Agreement:
     ledger: Decimal  # MODEL_USAGE charges billing the window's requests
     logs: Decimal
     usage: Decimal
+    logs_of_usage_days: Decimal  # the request rows of the usage's whole days, which the usage is compared with
     usage_first_day: datetime.date | None
     usage_last_day: datetime.date | None
     only_in_ledger: int
@@ -96,7 +97,7 @@ class Agreement:
         return (
             not (self.only_in_ledger or self.only_in_logs or self.differing)
             and abs(self.ledger - self.logs) < self.tolerance
-            and abs(self.usage - self.logs) < self.tolerance
+            and abs(self.usage - self.logs_of_usage_days) < self.tolerance
         )
 
 
@@ -307,6 +308,7 @@ def _agreement(store: Store, start: datetime.datetime, end: datetime.datetime, l
         ledger=exact_sum([*(billed[uid] for uid in billed if uid in spent), alone_usd]),
         logs=exact_sum(spent.values()),
         usage=exact_sum(usage) if whole_days else logs_total,
+        logs_of_usage_days=logs_total,
         usage_first_day=first_day if whole_days else None,
         usage_last_day=last_day if whole_days else None,
         only_in_ledger=alone,
