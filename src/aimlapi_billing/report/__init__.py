@@ -60,6 +60,14 @@ def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datet
     target = Path(path)
     if target.exists() and not target.is_file():  # a rename would replace a device such as /dev/null
         raise IsADirectoryError(f"{target}: not a regular file, so not replaced")
+    try:
+        _replace(target, data)
+    except OSError as exc:  # the message names the file asked for, never the temporary one
+        raise OSError(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
+    return len(data)
+
+
+def _replace(target: Path, data: bytes) -> None:
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as file:
@@ -72,4 +80,3 @@ def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datet
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    return len(data)
