@@ -46,10 +46,12 @@ def seed(
     key_of: Callable[[int], int] | None = None,
     model_of: Callable[[int], int] | None = None,
     opening_balance: Decimal = Decimal(1000),
+    topup: Decimal = Decimal(500),
 ) -> int:
     """Write the account into the (new) store at ``url``: ``per_day`` requests on each of the ``days``
-    UTC days before ``end``'s day, request ``i`` by ``keys[key_of(i)]`` (default ``i % len(keys)``)
-    to ``models[model_of(i)]`` (default ``i % len(models)``). Returns how many request rows were written."""
+    UTC days before ``end``'s day (``topup`` USD paid on every tenth), request ``i`` by
+    ``keys[key_of(i)]`` (default ``i % len(keys)``) to ``models[model_of(i)]`` (default
+    ``i % len(models)``). Returns how many request rows were written."""
     from sqlalchemy import text
 
     from aimlapi_billing.store import open_for_sync
@@ -85,7 +87,6 @@ def seed(
             spent += amount
             index += 1
         if day % 10 == 0:
-            topup = Decimal(500)
             ledger.append(
                 {"u": f"topup-{day}", "c": _us(start), "d": "TOPUP", "t": "PAYMENT", "n": int(topup * _NANO), "r": None}
             )

@@ -33,6 +33,8 @@ section { break-inside: avoid-page; }
 @media print { body { max-width: none; margin: 0; padding: 0; font-size: 9pt; } h2 { break-after: avoid; }
                table { break-inside: auto; } tr { break-inside: avoid; } }
 """
+#: The balance table lists at most this many observations (the syncs may record one an hour).
+BALANCE_ROWS = 24
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -107,16 +109,27 @@ def _limits(report: Dashboard) -> str:
     return _table("limits", header, rows, 0)
 
 
+def _sample(count: int) -> tuple[list[int], str]:
+    """Which of ``count`` balance observations the table shows: all up to BALANCE_ROWS, else evenly
+    spaced ones and the last (the chart draws them all); and a note saying so."""
+    if count <= BALANCE_ROWS:
+        return list(range(count)), ""
+    step = -(-count // BALANCE_ROWS)
+    shown = sorted({*range(0, count, step), count - 1})
+    return shown, f"<p class=meta>Every {step}th of the {count:,} balance observations is listed, and the last.</p>"
+
+
 def _balance(report: Dashboard) -> str:
+    picked, note = _sample(len(report.balances))
     rows = [
         f'<tr data-kind="balance"><td>balance</td><td>{_iso(first)} to {_iso(last)}</td>{_usd(amount)}</tr>'
-        for first, last, amount in report.balances
+        for first, last, amount in (report.balances[index] for index in picked)
     ]
     rows += [
         f'<tr data-kind="topup"><td>top-up ({escape(kind)})</td><td>{_iso(at)}</td>{_usd(amount)}</tr>'
         for at, amount, kind in report.topups
     ]
-    table = _table("balance", ["", "when", "USD"], rows, 1)
+    table = _table("balance", ["", "when", "USD"], rows, 1) + note
     runway = report.runway
     if runway is None:
         return table + "<p>No balance is stored: the runway needs one (each <code>sync</code> records it).</p>"
