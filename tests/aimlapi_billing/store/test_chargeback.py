@@ -143,3 +143,16 @@ def test_by_team_without_a_teams_file_is_a_usage_error(db: str) -> None:
     assert err == (
         "aimlapi-billing: error: --by team needs a teams file: give --teams FILE or set $AIMLAPI_BILLING_TEAMS\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("teams", "message"),
+    [
+        ("  ", "--teams: an empty path (give the teams file, or leave --teams out)"),
+        (".", ".: cannot read the teams file: Is a directory"),
+        ("missing.toml", "missing.toml: cannot read the teams file: No such file or directory"),
+    ],
+)
+def test_a_teams_path_that_is_no_file_is_one_line_and_exit_2(db: str, teams: str, message: str) -> None:
+    code, out, err = run("report", "--db", db, *WINDOW, "--by", "team", "--teams", teams, "--json")
+    assert (code, out, err) == (2, "", f"aimlapi-billing: error: {message}\n")

@@ -131,6 +131,8 @@ def _utc(text: str) -> datetime.datetime:
 
 def _teams(args: argparse.Namespace) -> Teams | None:
     """The teams file of --teams, else of the environment; None when neither names one."""
+    if args.teams is not None and not args.teams.strip():
+        raise InvalidParameterError("--teams: an empty path (give the teams file, or leave --teams out)")
     path = args.teams if args.teams is not None else os.environ.get(TEAMS_ENV_VAR, "").strip() or None
     if path is None:
         if "team" in args.by:
