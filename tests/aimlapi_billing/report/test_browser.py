@@ -4,6 +4,7 @@ page shows equal ``report --json``'s for the same window. One page load per grou
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,25 @@ def test_an_empty_window_renders_and_says_so(three_months: str, tmp_path: Path, 
     assert shown["total"] == "0"
     assert shown["daily"] == [["2020-01-01", []]]
     assert "no spend in this window" in loaded.page.content()
+
+
+def test_it_prints_on_a4_without_cutting_a_table(
+    three_months: str, teams_file: Path, tmp_path: Path, load: Any
+) -> None:
+    path = tmp_path / "spend.html"
+    _render(three_months, path, "--by", "team", "--teams", str(teams_file))
+    loaded = load(path)
+    page = loaded.page
+    # A4's 210 mm less the page's 12 mm margins, at CSS's 96 px to the inch: 703 px.
+    page.set_viewport_size({"width": 703, "height": 1000})
+    page.emulate_media(media="print")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, "
+        "...[...document.querySelectorAll('table, svg')].map((e) => e.getBoundingClientRect().right)]"
+    )
+    assert max(widths) <= 703, widths
+    pdf = page.pdf(format="A4", margin={"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"})
+    assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 3 <= pages <= 15, pages  # 91 days of figures: a few pages, not one cut short nor hundreds
+    _clean(loaded, path)
