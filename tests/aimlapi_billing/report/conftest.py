@@ -3,21 +3,23 @@ models are hostile text, a teams file for it) and one headless Chromium per test
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import io
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fake_api.seeded_store import SeededKey, seed
 
 from aimlapi_billing._cli import main
 
+T = TypeVar("T")
 #: Fixed in time, so that a window's figures are the same in every run.
 END = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
 WINDOW = ["--start", "2026-09-01T00:00:00Z", "--end", "2026-12-01T00:00:00Z"]
@@ -92,48 +94,79 @@ def teams_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class Loaded:
-    """A page opened in the browser: what it logged, and every request it made."""
+    """What ``visit`` gave back from a page, and what the page logged and requested meanwhile."""
 
-    page: Any
+    result: Any = None
     console: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, one per test session (scripts/_chromium.sh installs it)."""
-    from playwright.sync_api import sync_playwright
+class Browser:
+    """Debian's chromium, headless, driven by Playwright's sync API in a thread of its own.
 
-    executable = shutil.which("chromium")
-    assert executable is not None, "chromium is not installed: scripts/test.sh installs Debian's package"
-    with sync_playwright() as playwright:
+    Playwright's sync API keeps an asyncio loop marked as running in the thread that started it for
+    as long as it runs: in the test thread, every later asyncio test of the worker would fail
+    ("cannot be called from a running event loop"). So one thread owns Playwright and the browser,
+    and each page is opened, read and closed there (:meth:`load`).
+    """
+
+    def __init__(self) -> None:
+        self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._call(self._start)
+
+    def _call(self, function: Callable[..., T], *args: Any) -> T:
+        return self._thread.submit(function, *args).result(timeout=180)
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        executable = shutil.which("chromium")
+        assert executable is not None, "chromium is not installed: scripts/test.sh installs Debian's package"
+        self._playwright = sync_playwright().start()
         # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        self._browser = self._playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+
+    def _stop(self) -> None:
         try:
-            yield launched
+            self._browser.close()
         finally:
-            launched.close()
+            self._playwright.stop()
+
+    def close(self) -> None:
+        try:
+            self._call(self._stop)
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def load(self, path: Path, visit: Callable[[Any], Any]) -> Loaded:
+        """Open ``path`` in a fresh context, ``visit(page)`` once it has loaded, then close it."""
+        return self._call(self._load, path, visit)
+
+    def _load(self, path: Path, visit: Callable[[Any], Any]) -> Loaded:
+        context = self._browser.new_context(viewport={"width": 1000, "height": 800})
+        try:
+            page = context.new_page()
+            loaded = Loaded()
+            page.on("console", lambda message: loaded.console.append((message.type, message.text)))
+            page.on("pageerror", lambda error: loaded.errors.append(str(error)))
+            page.on("request", lambda request: loaded.requests.append(request.url))
+            page.on("dialog", lambda dialog: (loaded.dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            loaded.result = visit(page)
+            return loaded
+        finally:
+            context.close()
 
 
-@pytest.fixture
-def load(browser: Any) -> Iterator[Any]:
-    """``load(path)``: the page at ``path`` opened in a fresh context, its console, errors and requests."""
-    contexts: list[Any] = []
-
-    def opened(path: Path) -> Loaded:
-        context = browser.new_context(viewport={"width": 1000, "height": 800})
-        contexts.append(context)
-        page = context.new_page()
-        loaded = Loaded(page)
-        page.on("console", lambda message: loaded.console.append((message.type, message.text)))
-        page.on("pageerror", lambda error: loaded.errors.append(str(error)))
-        page.on("request", lambda request: loaded.requests.append(request.url))
-        page.on("dialog", lambda dialog: (loaded.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        return loaded
-
-    yield opened
-    for context in contexts:
-        context.close()
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test session (each xdist worker its own)."""
+    opened = Browser()
+    try:
+        yield opened
+    finally:
+        opened.close()
