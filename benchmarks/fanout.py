@@ -1,4 +1,5 @@
-"""Fan-outs over keys: ``check-keys`` and one exporter cycle with ``--keys`` against many-key accounts.
+"""Fan-outs over keys: ``check-keys``, one exporter cycle with ``--keys``, ``usage --all-keys`` and
+``top`` against many-key accounts.
 
 The stand-in (``scripts/fake_api_server.py --keys N --delay S``, in a child process so its threads
 do not share our GIL) holds N keys, each with a monthly limit, and waits S seconds before every
@@ -13,6 +14,10 @@ curve takes minutes of wall time that is mostly waiting.
 
     .venv/bin/python benchmarks/fanout.py                      # the issue's cases
     .venv/bin/python benchmarks/fanout.py --keys 10,100 --delay 0.01
+    .venv/bin/python benchmarks/fanout.py --command usage-all-keys   # usage --all-keys (issue 19, item 2)
+
+The floor column is keys x delay / concurrency (plus the key list): the wall time no client can beat
+at that concurrency, measured against in the same run.
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ from scale import PEAK_REPORTER
 SERVER = REPO / "scripts" / "fake_api_server.py"
 #: Replaced by a file in the run's temporary folder (``--textfile`` wants a regular file).
 TEXTFILE = "{textfile}"
+#: What ``--command`` measures.
+COMMANDS = {
+    "check-keys": ("check-keys", "-w", "80", "-c", "95"),
+    "exporter": ("metrics", "--keys", "--textfile", TEXTFILE),
+    "usage-all-keys": ("usage", "--all-keys", "--top", "10"),
+    "top": ("top", "--period", "7d"),
+}
 
 
 def _free_port() -> int:
@@ -71,7 +83,8 @@ def measure(keys: int, delay: float, busy: int | None, command: list[str]) -> di
         server.send_signal(signal.SIGINT)
         stats, _ = server.communicate(timeout=30)
     seen = dict(item.split("=") for item in stats.split() if "=" in item)
-    line = (done.stdout.strip().splitlines() or [done.stderr.strip()])[0]
+    lines = done.stdout.strip().splitlines() or [done.stderr.strip()]
+    line = next((text for text in lines if "measured" in text), lines[0]).strip()
     return {
         "keys": keys,
         "delay_ms": round(delay * 1000),
@@ -92,18 +105,21 @@ def main() -> None:
     parser.add_argument("--busy", type=int, help="the stand-in answers 429 past this many requests in flight")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--exporter", action="store_true", help="one `metrics --keys` cycle instead of check-keys")
+    parser.add_argument("--command", choices=sorted(COMMANDS), help="the command to measure (default: check-keys)")
     args = parser.parse_args()
-    exporter_cycle = ["metrics", "--keys", "--textfile", TEXTFILE]
-    command = exporter_cycle if args.exporter else ["check-keys", "-w", "80", "-c", "95"]
+    command = list(COMMANDS["exporter" if args.exporter else args.command or "check-keys"])
     command += ["--deadline", "55", "--concurrency", str(args.concurrency)]
-    print("| command | keys | delay | 429 past | wall s | peak RSS MiB | peak in flight | 429s | exit | line |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    columns = ("command", "keys", "delay", "429 past", "wall s", "floor s", "peak RSS MiB", "peak in flight")
+    print(f"| {' | '.join((*columns, '429s', 'exit', 'line'))} |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for keys in (int(text) for text in args.keys.split(",")):
         for delay in (float(text) for text in args.delay.split(",")):
             row = measure(keys, delay, args.busy, command)
+            floor = delay + keys * delay / args.concurrency
             print(
-                f"| {command[0]} --concurrency {args.concurrency} | {keys:,} | {row['delay_ms']} ms | "
-                f"{args.busy or '-'} | {row['seconds']:.1f} | {row['peak_rss_mib']:.0f} | {row['peak_in_flight']} | "
+                f"| {' '.join(command[:2])} --concurrency {args.concurrency} | {keys:,} | {row['delay_ms']} ms | "
+                f"{args.busy or '-'} | {row['seconds']:.1f} | {floor:.1f} | {row['peak_rss_mib']:.0f} | "
+                f"{row['peak_in_flight']} | "
                 f"{row['refused']} | {row['exit']} | {row['line']} |",
                 flush=True,
             )

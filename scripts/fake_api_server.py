@@ -170,7 +170,10 @@ class FakeAIMLAPI:
     For the fan-out benchmarks and tests: every request waits ``delay`` seconds before its answer
     (a slow link), and with ``max_in_flight`` a request arriving while that many are being answered
     gets 429 with ``Retry-After: busy_retry_after`` (a concurrency limit). ``peak_in_flight`` is the
-    most requests it answered at once.
+    most requests it answered at once. :attr:`key_faults` maps a key prefix to the action every usage
+    and logs request for that key gets (a :class:`Stall`: a key whose usage hangs; a 500 ``Reply``:
+    one that fails forever), and :meth:`delete_after_listing` deletes a key right after the next
+    ``GET /v1/keys`` has listed it.
     """
 
     def __init__(
@@ -211,6 +214,8 @@ class FakeAIMLAPI:
         self._cursors: dict[str, tuple[int, str]] = {}
         self._matches: dict[str, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
+        self.key_faults: dict[str, Outcome] = {}
+        self._delete_after_listing: list[str] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.requests: list[Seen] = []
@@ -239,6 +244,18 @@ class FakeAIMLAPI:
         with self._lock:
             self._scripts[path].extend(actions)
 
+    def delete_after_listing(self, *prefixes: str) -> None:
+        """Delete the keys ``prefixes`` just after the next ``GET /v1/keys`` answer is made (it lists them)."""
+        with self._lock:
+            self._delete_after_listing.extend(prefixes)
+
+    def _key_fault(self, seen: Seen) -> Outcome | None:
+        target = urlsplit(seen.path)
+        if not self.key_faults or target.path not in ("/v2/usage", "/v2/usage/detail", "/v2/logs"):
+            return None
+        prefix = parse_qs(target.query).get("key_prefix", [None])[-1]
+        return self.key_faults.get(prefix) if prefix is not None else None
+
     def requests_to(self, path: str) -> list[Seen]:
         with self._lock:
             return [seen for seen in self.requests if seen.path.split("?")[0] == path]
@@ -249,6 +266,15 @@ class FakeAIMLAPI:
             path = seen.path.split("?")[0]
             queue = self._scripts.get(f"{seen.method} {path}") or self._scripts.get(path)
             action = queue.popleft() if queue else Passthrough()
+        fault = self._key_fault(seen)
+        if fault is not None:
+            return fault
+        if seen.method == "GET" and seen.path.split("?")[0] == "/v1/keys" and self._delete_after_listing:
+            answer = self.default_reply(seen)
+            with self._lock:
+                gone, self._delete_after_listing = set(self._delete_after_listing), []
+                self.account.keys[:] = [key for key in self.account.keys if key["prefix"] not in gone]
+            return answer
         if isinstance(action, AfterApplying):
             self.default_reply(seen)
             return action.fault

@@ -108,6 +108,10 @@ def check_quickstart(server: FakeAIMLAPI, code: str, result: subprocess.Complete
         assert "CreatedKey(prefix=" in result.stdout
         assert "SecretKey('**********')" in result.stdout
         assert {seen.method for seen in server.requests} >= {"GET", "POST", "PATCH", "DELETE"}
+    elif "billing.usage.all_keys" in code:  # every key at once: by spend, nothing missing, failed rows per key
+        assert result.stdout.startswith("a1b2c3d4 main 2.5 ['openai/gpt-5']\nb747e891 chatbot-prod 1.56")
+        assert "not measured" not in result.stdout
+        assert result.stdout.endswith("a1b2c3d4 1\nb747e891 1\nc0ffee42 0\nd15ab1ed 0\n")
     elif "billing.reconcile" in code:
         assert result.stdout.startswith("True 4.48 4.48 4.48 3\n")
     elif "aimlapi-billing reconcile" in code:

@@ -95,6 +95,7 @@ if TYPE_CHECKING:
     from .resources.logs import LogsResource
     from .resources.models import ModelsResource
     from .resources.usage import UsageResource
+    from .types.all_keys import AllKeysLogs, AllKeysUsage, KeyLogs, KeyUsage, MissingKey
     from .types.budgets import BudgetReport, KeyBudget
     from .types.forecast import Forecast
     from .types.keys import CreatedKey
@@ -177,6 +178,7 @@ _LAZY_SOURCES: dict[str, tuple[str, ...]] = {
     "aimlapi_billing.resources.logs": ("LogsResource",),
     "aimlapi_billing.resources.models": ("ModelsResource",),
     "aimlapi_billing.resources.usage": ("UsageResource",),
+    "aimlapi_billing.types.all_keys": ("AllKeysLogs", "AllKeysUsage", "KeyLogs", "KeyUsage", "MissingKey"),
     "aimlapi_billing.types.budgets": ("BudgetReport", "KeyBudget"),
     "aimlapi_billing.types.forecast": ("Forecast",),
     "aimlapi_billing.types.keys": ("CreatedKey",),
@@ -200,6 +202,8 @@ __all__ = [
     "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "AllKeysLogs",
+    "AllKeysUsage",
     "ApiKey",
     "AsyncBilling",
     "AuthenticationError",
@@ -221,7 +225,9 @@ __all__ = [
     "KeyBudget",
     "KeyLimit",
     "KeyLimitRetention",
+    "KeyLogs",
     "KeyScope",
+    "KeyUsage",
     "KeysResource",
     "LatestApiKey",
     "LogEntry",
@@ -229,6 +235,7 @@ __all__ = [
     "LogsResource",
     "LogsResponse",
     "MetricPercentiles",
+    "MissingKey",
     "ModelInfo",
     "ModelMetrics",
     "ModelMetricsResponse",

@@ -286,11 +286,14 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            if endpoint.rate_limited:
-                wait = self._rate_slot(endpoint, request, clock)
-                if wait:
-                    time.sleep(wait)
             fan_out = enter()  # a slot among the fan-out's requests in flight, if in one
+            try:  # the rate slot second: sent when it comes, not bunched after a wait for the fan-out
+                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
+                    time.sleep(wait)
+            except BaseException:
+                if fan_out is not None:
+                    fan_out.leave()
+                raise
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
@@ -339,7 +342,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             try:
                 if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
                     part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
-                    received, failure = run_threads(part, step.parts, self.concurrency, step.what), None
+                    received = run_threads(part, step.parts, self.concurrency, step.what, step.partial)
+                    failure = None
                 else:
                     received, failure = self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:
@@ -395,11 +399,14 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            if endpoint.rate_limited:
-                wait = self._rate_slot(endpoint, request, clock)
-                if wait:
-                    await _async_sleep(wait)
             fan_out = await enter_async()  # a slot among the fan-out's requests in flight, if in one
+            try:  # the rate-limit slot second, as the blocking driver
+                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
+                    await _async_sleep(wait)
+            except BaseException:
+                if fan_out is not None:
+                    fan_out.leave()
+                raise
             ends_at = clock.attempt_end(attempt)
             outcome: AttemptOutcome
             if logger.isEnabledFor(logging.DEBUG):
@@ -449,7 +456,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             try:
                 if isinstance(step, FanOut):  # the parts side by side (_fanout.py)
                     part = functools.partial(self._drive, timeout=timeout, clock=clock, answers=None)
-                    received, failure = await run_tasks(part, step.parts, self.concurrency, step.what), None
+                    received = await run_tasks(part, step.parts, self.concurrency, step.what, step.partial)
+                    failure = None
                 else:
                     received, failure = await self._drive(step, timeout, clock, answers), None
             except AIMLAPIError as exc:

@@ -218,21 +218,59 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 
 
+def _shape_table() -> bytes:
+    """A ``bytes.translate`` table that keeps only what the scan of :func:`parse_json` reads: each
+    ASCII digit becomes ``0``, ``e``/``E`` an ``e``, a sign an ``s``, a bracket that opens a
+    container a ``b``, every other byte an ``x``."""
+    table = bytearray(b"x" * 256)
+    for digit in b"0123456789":
+        table[digit] = ord("0")
+    for char, shape in ((b"e", b"e"), (b"E", b"e"), (b"+", b"s"), (b"-", b"s"), (b"{", b"b"), (b"[", b"b")):
+        table[char[0]] = shape[0]
+    return bytes(table)
+
+
+_SHAPE = _shape_table()
+_LONG_DIGITS = b"0" * 50
+
+
 def parse_json(body: bytes, max_depth: int) -> Any:
     """Decode ``body``: standard JSON only (no ``NaN``/``Infinity``), nested at most ``max_depth``
     deep, every number within what a double holds in either direction and of at most 100 digits
     (``1e999``, ``1e-99999999`` are refused: the models' rule, ``fits_number``). A number with a fraction or an
     exponent is the exact :class:`~decimal.Decimal` it wrote (``0.1`` is ``Decimal('0.1')``); a
     whole number is an int."""
+    data, encoding = _decode(body, max_depth)
+    if encoding != "utf-8" or not _plainly_within_bounds(body.translate(_SHAPE), max_depth):
+        _check_tree(data, max_depth)
+    return data
+
+
+def _decode(body: bytes, max_depth: int) -> tuple[Any, str]:
+    """The JSON value of ``body`` and the encoding it was read in (numbers not checked yet)."""
     try:
+        encoding = json.detect_encoding(body)
         # json.loads with options would build a decoder for every answer: one, made once, serves.
-        data = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
+        return _DECODER.decode(body.decode(encoding, "surrogatepass")), encoding
     except RecursionError:
         raise UnreadableJSON(f"it is nested deeper than {max_depth} levels") from None
     except ValueError as exc:
         raise UnreadableJSON(f"the body is not valid JSON ({exc})") from None
-    _check_tree(data, max_depth)
-    return data
+    except ArithmeticError:  # decimal.InvalidOperation: an exponent past what a Decimal holds (1e1000000000000000000)
+        raise UnreadableJSON(
+            "it has a number out of the range of a double (a finite number, its exponent from 1e-324 to 1e308)"
+        ) from None
+
+
+def _plainly_within_bounds(shape: bytes, max_depth: int) -> bool:
+    """Whether a UTF-8 body, as its ``_SHAPE`` translation, is clearly within the bounds that
+    :func:`_check_tree` checks: no more containers than ``max_depth`` (so none nested deeper), no run
+    of 50 digits and no exponent of 3 digits (so every number has at most 49 + 49 significant digits
+    and an exponent within +-(99 + 49)). A few scans in C instead of the walk, on the answers of a
+    single call; what they cannot clear (a letter e before digits in a string, a log page) is walked."""
+    return (
+        shape.count(b"b") <= max_depth and _LONG_DIGITS not in shape and b"e000" not in shape and b"es000" not in shape
+    )
 
 
 def _check_tree(data: Any, max_depth: int) -> None:

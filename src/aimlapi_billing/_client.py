@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from .resources.logs import LogsResource
     from .resources.models import ModelsResource
     from .resources.usage import UsageResource
+    from .types.all_keys import AllKeysLogs, AllKeysUsage
     from .types.budgets import BudgetReport
     from .types.forecast import Forecast
     from .types.reconcile import Reconciliation
@@ -276,13 +277,25 @@ class _BaseBilling(BaseClient[HttpClientT], ClientMethods):
         return API(self)
 
     def _budget_plan(
-        self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes
+        self, as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes, partial: bool = False
     ) -> Plan[BudgetReport]:
         """The plan of ``keys.budgets()``, which combines keys and usage (``lib/budgets.py``): a
         resource asks its client, which may import ``lib``, for it."""
         from .lib.budgets import budget_plan
 
-        return budget_plan(as_of, timeout, deadline)
+        return budget_plan(as_of, timeout, deadline, partial)
+
+    def _all_keys_usage_plan(self, *args: Any) -> Plan[AllKeysUsage]:
+        """The plan of ``usage.all_keys()`` (``lib/all_keys.py``), which combines keys and usage."""
+        from .lib.all_keys import all_keys_usage_plan
+
+        return all_keys_usage_plan(*args)
+
+    def _all_keys_logs_plan(self, *args: Any) -> Plan[AllKeysLogs]:
+        """The plan of ``logs.all_keys()`` (``lib/all_keys.py``), which combines keys and logs."""
+        from .lib.all_keys import all_keys_logs_plan
+
+        return all_keys_logs_plan(*args)
 
 
 class Billing(_BaseBilling[httpx.Client], SyncAPIClient):

@@ -24,9 +24,21 @@ def is_usd(value: object) -> bool:
     return isinstance(value, str) and value.isascii() and value.strip().upper() == CURRENCY
 
 
+#: Whether each type met is a generated model: asking ``hasattr`` of an ``int`` or a ``str`` each
+#: time costs an AttributeError and its message, more than the rest of the check.
+_MODEL_TYPES: dict[type, bool] = {}
+_MAX_TYPES_KEPT = 1024  # types are few; a caller making new ones without end grows it no further
+
+
 def _is_model(value: object) -> bool:
     """A generated model (they list their fields in ``__model_fields__``)."""
-    return hasattr(type(value), "__model_fields__")
+    kind = type(value)
+    known = _MODEL_TYPES.get(kind)
+    if known is None:
+        known = hasattr(kind, "__model_fields__")
+        if len(_MODEL_TYPES) < _MAX_TYPES_KEPT:
+            _MODEL_TYPES[kind] = known
+    return known
 
 
 def check_currency(instance: Any, path: str = "") -> None:
@@ -34,18 +46,40 @@ def check_currency(instance: Any, path: str = "") -> None:
     USD (:func:`is_usd`); set each one that is to exactly ``"USD"``. An optional one left out (the
     auto top-up settings') is the spec's "always USD"; a required one missing or null has failed the
     schema already. An object that is not a generated model (a caller's stand-in) is left alone."""
+    if not _all_exactly_usd(instance):  # the usual answer: one walk, no paths built
+        _check_spelled(instance, path)
+
+
+def _all_exactly_usd(instance: Any) -> bool:
+    """Whether every ``currency`` field of the model, at any depth, is exactly ``"USD"``."""
+    for name in getattr(type(instance), "__model_fields__", ()):
+        value = getattr(instance, name)
+        if name == _CURRENCY_FIELD:
+            if value != CURRENCY:
+                return False
+        elif type(value) is list:
+            for item in value:
+                if _is_model(item) and not _all_exactly_usd(item):
+                    return False
+        elif _MODEL_TYPES.get(type(value), True) and _is_model(value) and not _all_exactly_usd(value):
+            return False  # (a type known not to be a model is passed over without a call)
+    return True
+
+
+def _check_spelled(instance: Any, path: str) -> None:
+    """:func:`check_currency` field by field, with the path of each for the error."""
     fields = getattr(type(instance), "__model_fields__", ())
     for name in fields:
         value = getattr(instance, name)
         if name == _CURRENCY_FIELD:
-            if value != CURRENCY:  # the usual answer costs one comparison
+            if value != CURRENCY:
                 _other_spelling(instance, name, value, path)
         elif type(value) is list:
             for index, item in enumerate(value):
                 if _is_model(item):
-                    check_currency(item, f"{path}{name}[{index}].")
+                    _check_spelled(item, f"{path}{name}[{index}].")
         elif _is_model(value):
-            check_currency(value, f"{path}{name}.")
+            _check_spelled(value, f"{path}{name}.")
 
 
 def _other_spelling(instance: Any, name: str, value: object, path: str) -> None:

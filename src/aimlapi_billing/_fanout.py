@@ -15,7 +15,11 @@ usage) gets the same rules without dispatch of its own:
 * results in the parts' order, whatever the order they complete in;
 * the first failure stops the fan-out: no new part starts, the parts in progress stop before their
   next attempt, and the error of the lowest part that failed is raised with ``N of M <what>
-  measured`` added to its message: a partial view is never passed off as a whole.
+  measured`` added to its message: a partial view is never passed off as a whole;
+* or, for a ``partial`` fan-out (the all-keys views, the exporter's keys), an SDK error ends its
+  part alone: its place in the results holds the error, so the caller can say which parts are
+  missing and why (a deadline that ends the fan-out fails every part not done, each at once). Any
+  other exception (a bug) and an interrupt still end the fan-out.
 
 The blocking driver uses daemon threads over the client's one ``httpx.Client`` (thread-safe): an
 interrupt (Ctrl-C) in the calling thread ends the fan-out at once, the threads stop before their
@@ -168,18 +172,23 @@ def note_throttled(retry_after: float | None) -> None:
 class _Outcomes:
     """The results in the parts' order, and the failures, for one fan-out."""
 
-    def __init__(self, count: int, what: str, throttle: Throttle) -> None:
+    def __init__(self, count: int, what: str, throttle: Throttle, partial: bool) -> None:
         self.values: list[Any] = [None] * count
         self.failures: dict[int, BaseException] = {}
         self.reported = self.done = 0
         self.what = what
         self.throttle = throttle
+        self.partial = partial
 
     def record(self, index: int, ok: bool, value: Any) -> None:
+        from ._exceptions import AIMLAPIError
+
         self.reported += 1
         if ok:
             self.values[index] = value
             self.done += 1
+        elif self.partial and isinstance(value, AIMLAPIError):  # this part is missing; the others go on
+            self.values[index] = value
         elif not isinstance(value, FanOutCancelled):
             self.failures[index] = value
             self.throttle.cancel()
@@ -194,10 +203,13 @@ class _Outcomes:
         return self.values
 
 
-def run_threads(drive: Callable[[Any], Any], parts: Sequence[Any], limit: int, what: str) -> list[Any]:
-    """Run ``drive(part)`` for each part on at most ``limit`` daemon threads; the results in order."""
+def run_threads(
+    drive: Callable[[Any], Any], parts: Sequence[Any], limit: int, what: str, partial: bool = False
+) -> list[Any]:
+    """Run ``drive(part)`` for each part on at most ``limit`` daemon threads; the results in order
+    (with ``partial``, a failed part's SDK error in its place)."""
     throttle = Throttle(limit)
-    outcomes = _Outcomes(len(parts), what, throttle)
+    outcomes = _Outcomes(len(parts), what, throttle, partial)
     todo: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
     finished: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
     context = contextvars.copy_context()
@@ -227,12 +239,15 @@ def run_threads(drive: Callable[[Any], Any], parts: Sequence[Any], limit: int, w
     return outcomes.result()
 
 
-async def run_tasks(drive: Callable[[Any], Awaitable[Any]], parts: Sequence[Any], limit: int, what: str) -> list[Any]:
-    """Run ``await drive(part)`` for each part in at most ``limit`` tasks; the results in order."""
+async def run_tasks(
+    drive: Callable[[Any], Awaitable[Any]], parts: Sequence[Any], limit: int, what: str, partial: bool = False
+) -> list[Any]:
+    """Run ``await drive(part)`` for each part in at most ``limit`` tasks; the results in order
+    (with ``partial``, a failed part's SDK error in its place)."""
     import asyncio
 
     throttle = Throttle(limit)
-    outcomes = _Outcomes(len(parts), what, throttle)
+    outcomes = _Outcomes(len(parts), what, throttle, partial)
     todo = iter(enumerate(parts))
 
     async def work() -> None:

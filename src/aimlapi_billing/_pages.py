@@ -4,9 +4,13 @@ request logs by offset: ``resources/logs.py`` adds its own checks of a page to t
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from ._config import MAX_EMPTY_PAGES
-from ._exceptions import PaginationError
+from ._exceptions import PaginationError, ResponseValidationError
+
+if TYPE_CHECKING:
+    from aimlapi_billing_client.models import ApiKey, KeysResponse
 
 
 class PageGuards:
@@ -59,3 +63,13 @@ class CursorPages(PageGuards):
         self.seen.add(digest)
         self.check_more(where, rows)
         return cursor
+
+
+def whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
+    """The keys of ``GET /v1/keys``, refusing a list that says it is not whole or that is empty."""
+    more = response.additional_properties.get("has_more")
+    if more is not None and more is not False:  # the endpoint has no pages: a part would pass for the whole
+        raise ResponseValidationError(f"GET /v1/keys answered has_more={str(more)[:20]!r}: the list is not whole")
+    if not response.data:  # the key that listed them is a key of the account
+        raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
+    return response.data

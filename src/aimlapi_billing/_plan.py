@@ -119,10 +119,12 @@ class FanOut(NamedTuple):
     plan receives their results as a list in the parts' order, or the first failure raised at its
     ``yield``; the client runs at most its ``concurrency`` at once, backing off on 429, within the
     call's one deadline (``_fanout.py``). ``what`` names the parts in a failure's message
-    ("12 of 1000 keys measured")."""
+    ("12 of 1000 keys measured"). With ``partial``, a part's SDK error ends that part alone and
+    stands in its place in the list (the all-keys views say which keys are missing)."""
 
     parts: Sequence[Any]  # Call | Steps
     what: str = "parts"
+    partial: bool = False
 
 
 #: The steps of a plan: yields each :class:`Call` (or a :class:`FanOut` of them), receives its

@@ -65,7 +65,12 @@ class Redactor:
         # Case-insensitive: percent-encoding's hex digits may come back in either case (RFC 3986), and
         # a server may change a key's case when it echoes it; redacting too much is the safe error.
         self._forms = tuple(sorted({form.translate(_ASCII_LOWER) for form in forms}, key=len, reverse=True))
-        self._encoded_forms = tuple(form.encode() for form in self._forms)
+        encoded = [form.encode() for form in self._forms]
+        # Apart, so that the usual answer (no "%" in it) is scanned for the plain forms only.
+        self._echo_forms = (
+            tuple(form for form in encoded if b"%" not in form),
+            tuple(form for form in encoded if b"%" in form),
+        )
         self._whole = re.compile("|".join(re.escape(form) for form in self._forms), re.IGNORECASE)
         self._pattern = re.compile(
             "|".join(re.escape(piece) for piece in sorted(pieces, key=len, reverse=True)), re.IGNORECASE
@@ -112,16 +117,15 @@ class Redactor:
     def echoed_in(self, body: bytes) -> bool:
         """Whether ``body`` holds a whole form of a secret, in any ASCII case: a test of a few ``in``
         on bytes, so an answer that echoes none is let through with no rewrite."""
+        plain, percent_encoded = self._echo_forms
         lowered = body.lower()
-        percent = None  # most answers hold no "%": the percent-encoded forms then need no scan
-        for form in self._encoded_forms:
-            if b"%" in form:
-                if percent is None:
-                    percent = b"%" in lowered
-                if not percent:
-                    continue
+        for form in plain:
             if form in lowered:
                 return True
+        if b"%" in lowered:  # most answers hold none: the percent-encoded forms then need no scan
+            for form in percent_encoded:
+                if form in lowered:
+                    return True
         return False
 
     def data(self, value: Any, *, whole: bool = False) -> Any:

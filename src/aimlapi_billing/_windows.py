@@ -7,8 +7,9 @@
 * A period, the API's ``24h``/``7d`` (whole hours or days), and a window cut into the API's pieces
   of at most :data:`MAX_WINDOW`: :func:`windows`, and :func:`fixed_windows` for a walk whose window
   must not move under it.
-* A span, ``30d``/``2w``/``36h`` (a plain decimal, then ``h``, ``d`` or ``w`` in either case; the
-  CLI's ``--window`` and the exporter's windows): :func:`span`.
+* A span, ``30d``/``2w``/``36h`` (a plain decimal, then ``h``, ``d`` or ``w`` in either case), or
+  ``2mo``, whole calendar months back from now (the CLI's ``--window`` and the exporter's windows):
+  :func:`span`; a period says the same (whole numbers), :func:`period_bounds`.
 * A calendar window people say (``today``, ``last-month``: :data:`NAMED_WINDOWS`) in a time zone:
   :func:`named_window`.
 """
@@ -34,7 +35,9 @@ __all__ = [
     "as_of",
     "fixed_windows",
     "iso",
+    "months_back",
     "named_window",
+    "period_bounds",
     "period_length",
     "span",
     "split",
@@ -52,6 +55,10 @@ MAX_WINDOW = datetime.timedelta(days=92)
 EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC) + datetime.timedelta(days=1)
 LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta(days=1)
 _PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
+#: A period in the span syntax: whole hours, days, weeks or calendar months (``mo``).
+_SPAN_PERIOD = re.compile(r"([1-9][0-9]{0,6})(h|d|w|mo)")
+#: The most calendar months a span or a period may go back (ten years, as the CLI's longest window).
+MAX_MONTHS = 120
 
 #: A span's bounds: an hour (shorter has no burn rate worth the name) to ten years (the CLI's longest window).
 MIN_SPAN = datetime.timedelta(hours=1)
@@ -169,45 +176,114 @@ def split(start: datetime.datetime, end: datetime.datetime) -> list[tuple[dateti
 
 
 def windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
-    """The query of each request: ``period`` as given when it fits in one, else explicit pieces."""
+    """The query of each request: ``period`` as given when it fits in one (weeks as days), else
+    explicit pieces. ``end`` without ``start`` is refused; ``start`` without ``end`` ends now."""
     if period is not None:
         if start is not None or end is not None:
             raise InvalidParameterError("pass either period or start and end, not both")
-        if period in NAMED_WINDOWS:  # a calendar window in UTC (named_window takes a zone)
-            return [{"start": iso(a), "end": iso(b)} for a, b in split(*named_window(period))]
         length = period_length(period)
-        if length is None:
-            raise InvalidParameterError(
-                f"period must be a whole number of hours or days, like '24h' or '7d', or a calendar window "
-                f"({', '.join(NAMED_WINDOWS)}), not {period!r}"
-            )
-        if length <= MAX_WINDOW:
+        if length is not None and length <= MAX_WINDOW:
             return [{"period": period}]
-        until = utc_now()
-        return [{"start": iso(a), "end": iso(b)} for a, b in split(until - length, until)]
-    if start is None or end is None:
-        raise InvalidParameterError("pass period (like '7d'), or both start and end")
-    since, until = utc_moment("start", start), utc_moment("end", end)
+        week = _SPAN_PERIOD.fullmatch(period) if isinstance(period, str) else None
+        if week is not None and week[2] == "w" and int(week[1]) * 7 <= MAX_WINDOW.days:
+            return [{"period": f"{int(week[1]) * 7}d"}]  # the API's own period: it knows days, not weeks
+        return [{"start": iso(a), "end": iso(b)} for a, b in split(*period_bounds(period))]
+    if start is None:
+        raise InvalidParameterError("pass period (like '7d'), or start (and end, default now)")
+    since = utc_moment("start", start)
+    until = utc_now() if end is None else utc_moment("end", end)
     if until <= since:
-        raise InvalidParameterError(f"end ({iso(until)}) must be later than start ({iso(since)})")
+        shown = "now" if end is None else "end"
+        raise InvalidParameterError(f"{shown} ({iso(until)}) must be later than start ({iso(since)})")
     return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
+
+
+def period_bounds(
+    period: str, tz: str = "UTC", now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """A period as UTC ``(start, end)``: a calendar window (:data:`NAMED_WINDOWS`, in ``tz``), or
+    whole hours, days, weeks or calendar months (``2mo``: the same day and time of the month two
+    before, in ``tz``; the 31st goes back to a shorter month's last day) ending ``now``.
+    InvalidParameterError naming the rules otherwise."""
+    if period in NAMED_WINDOWS:
+        return named_window(period, tz, now)
+    match = _SPAN_PERIOD.fullmatch(period) if isinstance(period, str) else None
+    if match is None:
+        raise InvalidParameterError(
+            f"period must be whole hours, days, weeks or calendar months, like '24h', '7d', '2w' or '1mo', or a "
+            f"calendar window ({', '.join(NAMED_WINDOWS)}), not {str(period)[:40]!r}"
+        )
+    until = as_of(now)
+    amount, unit = int(match[1]), match[2]
+    if unit == "mo":
+        return months_back(until, amount, tz), until
+    seconds = amount * SPAN_UNITS[unit].total_seconds()
+    if seconds > (until - EARLIEST).total_seconds():
+        raise InvalidParameterError(f"period {period!r} starts before the calendar")
+    return until - datetime.timedelta(seconds=seconds), until
+
+
+def months_back(moment: datetime.datetime, months: int, tz: str = "UTC") -> datetime.datetime:
+    """``moment`` (aware) ``months`` calendar months earlier, on the wall clock of ``tz``, in UTC: the
+    day of the month kept, or the shorter month's last day (31 March less one month: 28 or 29 February)."""
+    import calendar
+
+    if not 1 <= months <= MAX_MONTHS:
+        raise InvalidParameterError(f"calendar months must be from 1 to {MAX_MONTHS}, not {months}")
+    local = moment.astimezone(_zone(tz))
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    if year < 1:
+        raise InvalidParameterError(f"{months} months before {iso(moment)} is before the calendar")
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    earlier = local.replace(year=year, month=month, day=day, tzinfo=None)
+    try:
+        return earlier.replace(tzinfo=local.tzinfo).astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidParameterError(f"{months} months before {iso(moment)} is outside the calendar") from None
+
+
+def _zone(tz: str) -> datetime.tzinfo:
+    """The IANA zone ``tz``; InvalidParameterError, one line, for any other text."""
+    import zoneinfo
+
+    if tz == "UTC":
+        return datetime.UTC
+    try:
+        return zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidParameterError(f"tz must be an IANA time zone name like 'Europe/Berlin', not {tz!r}") from None
 
 
 def fixed_windows(period: str | None, start: Moment | None, end: Moment | None) -> list[dict[str, str]]:
     """Absolute pieces even for a short ``period``: a walk's window must not move under it."""
     pieces = windows(period, start, end)
-    if pieces == [{"period": period}]:
-        length = period_length(period)
+    if len(pieces) == 1 and "period" in pieces[0]:  # "7d", or "1w" sent as "7d"
+        length = period_length(pieces[0]["period"])
         assert length is not None
         until = utc_now()
         pieces = [{"start": iso(until - length), "end": iso(until)}]
     return pieces
 
 
-def span(text: str, longest: datetime.timedelta = MAX_SPAN) -> datetime.timedelta:
+def span(text: str, longest: datetime.timedelta = MAX_SPAN, now: datetime.datetime | None = None) -> datetime.timedelta:
     """``30d``, ``2w``, ``36h``: a plain decimal (:data:`~aimlapi_billing._config.PLAIN_DECIMAL`),
-    then ``h``, ``d`` or ``w`` in either case, from :data:`MIN_SPAN` to ``longest``. ValueError
+    then ``h``, ``d`` or ``w`` in either case, from :data:`MIN_SPAN` to ``longest``; or ``2mo``,
+    whole calendar months back from ``now`` (default now: a month is 28 to 31 days). ValueError
     saying which rule it breaks."""
+    if text[-2:].lower() == "mo":
+        months = text[:-2]
+        if not (months.isascii() and months.isdigit()) or not 1 <= int(months[:4] or 0) <= MAX_MONTHS:
+            raise ValueError(f"calendar months must be a whole number from 1 to {MAX_MONTHS}, like 2mo: {text!r}")
+        until = as_of(now)
+        try:
+            length = until - months_back(until, int(months))
+        except InvalidParameterError as exc:
+            raise ValueError(str(exc)) from None
+        if length > longest:
+            raise ValueError(f"must be from 1h to {longest.total_seconds() / 86400:g}d, not {text!r}")
+        return length
     unit = SPAN_UNITS.get(text[-1:].lower())
     amount = float(text[:-1]) if PLAIN_DECIMAL.fullmatch(text[:-1]) else math.nan
     if unit is None or not math.isfinite(amount):
@@ -231,14 +307,9 @@ def named_window(
     as UTC ``(start, end)``, end excluded: its days begin at local midnight (a DST day is 23 or 25
     hours long), and ``today``/``this-*`` end at ``now`` (default: now). InvalidParameterError for an
     unknown name or zone."""
-    import zoneinfo
-
     if name not in NAMED_WINDOWS:
         raise InvalidParameterError(f"not a named window ({', '.join(NAMED_WINDOWS)}): {str(name)[:40]!r}")
-    try:
-        zone = zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidParameterError(f"tz must be an IANA time zone name like 'Europe/Berlin', not {tz!r}") from None
+    zone = _zone(tz)
     until = as_of(now)
     today = until.astimezone(zone).date()
     if name in ("today", "yesterday"):

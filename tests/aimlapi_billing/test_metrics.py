@@ -121,6 +121,7 @@ HELP_WORDS = {
     "aimlapi_key_monthly_usage_usd": ("monthly_usage",),
     "aimlapi_key_month_usage_usd": ("1st of the month", "/v2/usage"),
     "aimlapi_key_disabled": ("disabled",),
+    "aimlapi_key_data_stale": ("not measure", "last good values"),
     "aimlapi_keys_own_key_only": ("regular key", "own key"),
     "aimlapi_model_spend_usd": ("per model", "model window", "(other)"),
     "aimlapi_model_spend_window_seconds": ("window",),
@@ -608,7 +609,7 @@ def test_a_slow_usage_part_never_holds_up_a_scrape_nor_starts_a_second_usage_par
     calls: list[str] = []
 
     class Keys:
-        def budgets(self, *, as_of: datetime.datetime) -> BudgetReport:
+        def budgets(self, *, as_of: datetime.datetime, partial: bool = False) -> BudgetReport:
             calls.append("budgets")
             release.wait(10)
             budget = KeyBudget(
@@ -1250,7 +1251,7 @@ def test_a_slow_usage_part_never_freezes_the_balance(clock: FakeClock) -> None:
     calls: list[str] = []
 
     class Keys:
-        def budgets(self, *, as_of: datetime.datetime) -> BudgetReport:
+        def budgets(self, *, as_of: datetime.datetime, partial: bool = False) -> BudgetReport:
             calls.append("budgets")
             release.wait(10)
             return BudgetReport((_budget("abcd1234", "ci", as_of),), only_own_key=False, as_of=as_of)
@@ -1295,7 +1296,7 @@ def test_server_text_in_labels_is_encodable_printable_bounded_and_redacted(clock
             return [type("D", (), {"models": [model, odd]}) for _ in prefixes]
 
     class Keys:
-        def budgets(self, *, as_of: datetime.datetime) -> BudgetReport:
+        def budgets(self, *, as_of: datetime.datetime, partial: bool = False) -> BudgetReport:
             return BudgetReport((_budget("abcd1234", f"bad{surrogate}name", as_of),), False, as_of)
 
     class Hostile(Billing):

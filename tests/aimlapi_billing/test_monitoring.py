@@ -129,6 +129,10 @@ def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> 
             "AIMLAPIKeySpendingLimitReached",
         ),
         (("> 0.0100001", "> 0.01"), "AIMLAPIKeyUsageMismatch"),
+        (
+            ("aimlapi_key_data_stale == 1\n        for: 30m", "aimlapi_key_data_stale == 1\n        for: 50m"),
+            "AIMLAPIKeyNotMeasured",
+        ),
     ],
 )
 def test_a_broken_key_rule_fails_its_unit_tests(

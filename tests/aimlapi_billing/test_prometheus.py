@@ -265,7 +265,7 @@ base_url = "{fakes["client-c"].url}"
         # The shipped rules load and evaluate; the low balances are pending alerts already.
         groups = api.get("/api/v1/rules")["groups"]
         rules = [rule for group in groups for rule in group["rules"]]
-        assert len(rules) == 14
+        assert len(rules) == 15
         assert all(rule["health"] == "ok" for rule in rules), rules
 
         def pending(alert: str, label: str = "account") -> set[str]:

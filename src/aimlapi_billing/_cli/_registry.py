@@ -57,6 +57,12 @@ COMMANDS: dict[str, Command] = {
         plugin=True,
         label="KEYS",
     ),
+    "top": Command(
+        "top",
+        "who spent most, on what: the keys that spent most over a window, with their costliest models",
+        "Show the keys that spent most over a window (default: this month), highest first, each with its "
+        "costliest models: GET /v1/keys, then GET /v2/usage/detail per key, side by side (a management key).",
+    ),
     "forecast": Command(
         "forecast",
         "spend over a window and the runway it implies (reads the ledger)",

@@ -1,9 +1,11 @@
-"""The window options of ``usage``, ``logs`` and ``reconcile``: ``--period``, or ``--start`` and ``--end``.
+"""The window options of ``usage``, ``logs``, ``reconcile`` and ``report``: ``--period``, ``--since``,
+or ``--start`` (and ``--end``, default now), and ``--tz`` for a calendar window.
 
-They mean what the SDK's ``period``/``start``/``end`` mean (and the API's pages): a period is a whole
-number of hours or days ending now; a moment without an offset is UTC, as the API reads it. Longer
-than 92 days is split by the SDK. The checks here run before any request: a bad value or a bad
-combination is a usage error (exit 2).
+They mean what the SDK's ``period``/``start``/``end`` mean (and the API's pages): a period is whole
+hours, days, weeks or calendar months ending now (``24h``, ``7d``, ``2w``, ``1mo``: the span syntax
+of ``_windows.py``) or a calendar window (``this-month``) in ``--tz``; a moment without an offset is
+UTC, as the API reads it. Longer than 92 days is split by the SDK. The checks here run before any
+request: a bad value or a bad combination is a usage error (exit 2).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime
 from typing import TypedDict
 
 from .._exceptions import InvalidParameterError
-from .._windows import NAMED_WINDOWS, iso, named_window, parse_utc, period_length
+from .._windows import NAMED_WINDOWS, iso, parse_utc, period_bounds, period_length, utc_now
 from ._options import MAX_DAYS
 
 #: The longest window a command reads: as long as the other commands' (ten years).
@@ -21,15 +23,18 @@ MAX_WINDOW = datetime.timedelta(days=MAX_DAYS)
 
 
 def period(text: str) -> str:
-    """``24h``, ``7d``: a whole number of hours or days, up to ten years; or a named calendar window."""
+    """``24h``, ``7d``, ``2w``, ``1mo``: whole hours, days, weeks or calendar months, up to ten years;
+    or a named calendar window."""
     if text in NAMED_WINDOWS:
         return text
-    length = period_length(text)
-    if length is None:
+    try:
+        start, end = period_bounds(text)
+    except InvalidParameterError:
         raise argparse.ArgumentTypeError(
-            f"not a period like 24h or 7d (whole hours or days) nor one of {', '.join(NAMED_WINDOWS)}: {text!r}"
-        )
-    if length > MAX_WINDOW:
+            f"not a period like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months) nor one of "
+            f"{', '.join(NAMED_WINDOWS)}: {text!r}"
+        ) from None
+    if end - start > MAX_WINDOW:
         raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS:g}d, not {text!r}")
     return text
 
@@ -43,20 +48,39 @@ def instant(text: str) -> str:
     return text.strip()
 
 
-def add_window_options(parser: argparse.ArgumentParser, default_period: str) -> None:
+def zone(text: str) -> str:
+    """An IANA time zone name spelt exactly (``Europe/Berlin``, ``UTC``): the SDK's check."""
+    from ..resources.usage import check_tz
+
+    try:
+        return check_tz(text)
+    except InvalidParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+TZ_HELP = "IANA time zone, e.g. Europe/Berlin, where the days of a calendar --period begin (default: UTC)"
+
+
+def add_window_options(parser: argparse.ArgumentParser, default_period: str, *, tz: bool = True) -> None:
+    """The window options; ``tz=False`` for a command that declares its own ``--tz`` (usage)."""
     group = parser.add_argument_group("window")
     group.add_argument(
         "--period",
         type=period,
         metavar="P",
-        help=f"the last P: whole hours or days, e.g. 24h, 7d, up to {MAX_DAYS:g}d (default: {default_period}); or "
-        f"a calendar window: {', '.join(NAMED_WINDOWS)} (from midnight in --tz where the command has it, else UTC; "
+        help=f"the last P: whole hours, days, weeks or calendar months, e.g. 24h, 7d, 2w, 1mo, up to {MAX_DAYS:g}d "
+        f"(default: {default_period}); or a calendar window: {', '.join(NAMED_WINDOWS)} (from midnight in --tz; "
         "weeks from Monday; today and this-* end now)",
     )
     group.add_argument(
-        "--start", type=instant, metavar="WHEN", help="window start, ISO 8601; without an offset, UTC (with --end)"
+        "--start", type=instant, metavar="WHEN", help="window start, ISO 8601; without an offset, UTC (--end: now)"
     )
     group.add_argument("--end", type=instant, metavar="WHEN", help="window end (excluded), ISO 8601 (with --start)")
+    group.add_argument(
+        "--since", type=instant, metavar="WHEN", help="window from WHEN (ISO 8601) to now: --start WHEN without --end"
+    )
+    if tz:
+        group.add_argument("--tz", type=zone, metavar="ZONE", help=TZ_HELP)
 
 
 class Window(TypedDict):
@@ -67,23 +91,50 @@ class Window(TypedDict):
     end: str | None
 
 
-def window(args: argparse.Namespace, default_period: str) -> Window:
-    """The SDK's ``period``/``start``/``end`` from the options; InvalidParameterError for a bad mix."""
-    if args.period is not None and (args.start is not None or args.end is not None):
-        raise InvalidParameterError("give --period, or --start and --end, not both")
-    if (args.start is None) != (args.end is None):
-        raise InvalidParameterError("--start and --end go together")
-    if args.period in NAMED_WINDOWS:  # the calendar window in the command's --tz, if it has one
-        start, end = named_window(args.period, getattr(args, "tz", None) or "UTC")
+def window(args: argparse.Namespace, default_period: str, *, tz_days: bool = False) -> Window:
+    """The SDK's ``period``/``start``/``end`` from the options, resolved now: an API period (hours or
+    days, weeks as days) as given, anything else as ISO 8601 ``start`` and ``end``.
+    InvalidParameterError for a bad mix; ``tz_days``: the command's ``--tz`` also sets its days (usage
+    by day), so it is not refused without a calendar window."""
+    if not tz_days:
+        check_tz_use(args)
+    since = getattr(args, "since", None)
+    if since is not None and (args.start is not None or args.end is not None):
+        raise InvalidParameterError("give --since, or --start (and --end), not both")
+    start_text = since if since is not None else args.start
+    if args.period is not None and (start_text is not None or args.end is not None):
+        raise InvalidParameterError("give --period, or --start/--since (and --end), not both")
+    if args.end is not None and start_text is None:
+        raise InvalidParameterError("--end needs --start")
+    tz = getattr(args, "tz", None)
+    if start_text is None:
+        text = args.period or default_period
+        if text not in NAMED_WINDOWS and period_length(text) is not None:
+            return {"period": text, "start": None, "end": None}  # the API's own period, hours or days
+        week = text[:-1] if text.endswith("w") else ""
+        if week.isdigit() and int(week) * 7 <= 92:  # weeks as the API's days: one request, as 7d is
+            return {"period": f"{int(week) * 7}d", "start": None, "end": None}
+        start, end = period_bounds(text, tz or "UTC")
         return {"period": None, "start": iso(start), "end": iso(end)}
-    if args.start is None:
-        return {"period": args.period or default_period, "start": None, "end": None}
-    start, end = parse_utc(args.start), parse_utc(args.end)
+    start = parse_utc(start_text)
+    end = utc_now() if args.end is None else parse_utc(args.end)
     if end <= start:
+        if args.end is None:
+            option = "--since" if since is not None else "--start"
+            raise InvalidParameterError(f"{option} ({start_text}) is in the future")
         raise InvalidParameterError(f"--end ({args.end}) must be later than --start ({args.start})")
     if end - start > MAX_WINDOW:
         raise InvalidParameterError(f"the window is longer than {MAX_DAYS:g} days")
-    return {"period": None, "start": args.start, "end": args.end}
+    return {"period": None, "start": start_text, "end": args.end if args.end is not None else iso(end)}
+
+
+def check_tz_use(args: argparse.Namespace) -> None:
+    """``--tz`` says where a calendar window's days begin: refused with any other window, where it
+    would change nothing (a silent no-op reads as if it had)."""
+    if getattr(args, "tz", None) is not None and args.period not in NAMED_WINDOWS:
+        raise InvalidParameterError(
+            "--tz sets where the days of a calendar --period begin (this-month, yesterday, ...): give one"
+        )
 
 
 def key_prefix(text: str) -> str:

@@ -41,18 +41,20 @@ import datetime
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _windows
-from .._exceptions import InvalidParameterError, PermissionDeniedError, ResponseValidationError
+from .._exceptions import AIMLAPIError, InvalidParameterError, PermissionDeniedError, ResponseValidationError
 from .._money import usd
+from .._pages import whole_key_list
 from .._plan import Call, FanOut, Plan, Steps
 from ..resources.keys import CURRENT_KEY, LIST_KEYS, key_data
 from ..resources.usage import USAGE, combined_report
+from ..types.all_keys import MissingKey
 from ..types.budgets import MONTH_TOLERANCE, BudgetReport, KeyBudget
 
 if TYPE_CHECKING:
-    from aimlapi_billing_client.models import ApiKey, KeysResponse, LatestApiKey
+    from aimlapi_billing_client.models import ApiKey, LatestApiKey
 
     from .._plan import DeadlineTypes, TimeoutTypes
 
@@ -198,19 +200,9 @@ def _budget(key: ApiKey | LatestApiKey, now: datetime.datetime, own: bool) -> St
     )
 
 
-def _whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
-    """The keys of ``GET /v1/keys``, refusing a list that says it is not whole or that is empty."""
-    more = response.additional_properties.get("has_more")
-    if more is not None and more is not False:  # the endpoint has no pages: a part would pass for the whole
-        raise ResponseValidationError(f"GET /v1/keys answered has_more={str(more)[:20]!r}: the list is not whole")
-    if not response.data:  # the key that listed them is a key of the account
-        raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
-    return response.data
-
-
-def _every_key(now: datetime.datetime) -> Steps[BudgetReport]:
+def _every_key(now: datetime.datetime, partial: bool) -> Steps[BudgetReport]:
     try:
-        keys = yield Call(LIST_KEYS, {}, _whole_key_list)
+        keys = yield Call(LIST_KEYS, {}, whole_key_list)
     except PermissionDeniedError as exc:  # raised into the plan by the client (see _base_client.py)
         if not is_regular_key_refusal(exc):
             raise
@@ -220,8 +212,14 @@ def _every_key(now: datetime.datetime) -> Steps[BudgetReport]:
         twice = next(prefix for prefix in prefixes if prefixes.count(prefix) > 1)
         raise ResponseValidationError(f"GET /v1/keys listed the prefix {twice[:20]!r} for two keys")
     # The keys side by side, within the client's concurrency and the call's one deadline (_fanout.py).
-    budgets = yield FanOut([_budget(key, now, own=False) for key in keys], "keys")
-    return BudgetReport(tuple(budgets), only_own_key=False, as_of=now)
+    results = yield FanOut([_budget(key, now, own=False) for key in keys], "keys", partial=partial)
+    budgets = [result for result in results if not isinstance(result, AIMLAPIError)]
+    missing = [
+        MissingKey(key.prefix, str(key.name), type(result).__name__, (str(result).splitlines() or [""])[0])
+        for key, result in zip(keys, results, strict=True)
+        if isinstance(result, AIMLAPIError)
+    ]
+    return BudgetReport(tuple(budgets), only_own_key=False, as_of=now, missing=tuple(missing))
 
 
 def _own_key(now: datetime.datetime) -> Steps[BudgetReport]:
@@ -229,9 +227,11 @@ def _own_key(now: datetime.datetime) -> Steps[BudgetReport]:
     return BudgetReport(((yield from _budget(key, now, own=True)),), only_own_key=True, as_of=now)
 
 
-def budget_plan(as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes) -> Plan[BudgetReport]:
+def budget_plan(
+    as_of: datetime.datetime | None, timeout: TimeoutTypes, deadline: DeadlineTypes, partial: bool = False
+) -> Plan[BudgetReport]:
     """The plan of ``billing.keys.budgets()``: every key, or the caller's own after a regular key's 403."""
     now = _windows.as_of(as_of)  # the forecast's check of ``as_of``: a datetime, naive meaning local time
     if now > _LAST_AS_OF:  # checked before any request: the next resets would be past the calendar
         raise InvalidParameterError(f"as_of is too close to the end of the calendar: {now.isoformat()}")
-    return Plan(_every_key(now), timeout, deadline)
+    return Plan(_every_key(now, partial), timeout, deadline)

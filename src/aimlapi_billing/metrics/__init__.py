@@ -79,6 +79,7 @@ characters by :func:`~aimlapi_billing._redaction.label_text`):
 ``aimlapi_key_monthly_usage_usd``                 the key record's ``monthly_usage`` (every key, limited or not)
 ``aimlapi_key_month_usage_usd``                   the key's usage total since the 1st 00:00 UTC (the cross-check)
 ``aimlapi_key_disabled``                          1 when the key is disabled
+``aimlapi_key_data_stale``                        1 when the last read did not measure the key (last good values kept)
 ``aimlapi_keys_own_key_only``                     1 when the API key is a regular one: only its own key is read
                                                   (with ``key_budgets`` or ``model_window``)
 ``aimlapi_model_spend_usd{model}``                US dollars per model over ``model_window``, summed over the

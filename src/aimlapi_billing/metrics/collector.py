@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent import futures
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
@@ -23,7 +24,7 @@ from .._client import AsyncBilling, Billing
 from .._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterError, PermissionDeniedError
 from .._exporter.config import MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from .._money import add, exact_sum, usd
-from .._redaction import label_text
+from .._redaction import label_text, printable
 from ..lib.forecast import DAY, TOP_MODELS, autotopup_enabled
 from .families import (
     AUTOTOPUP_AMOUNT,
@@ -60,9 +61,13 @@ from .families import (
     merged,
     optional_number,
     rank_models,
+    stale_keys,
 )
 
 __all__ = ["BillingCollector"]
+
+if TYPE_CHECKING:
+    from ..types.all_keys import MissingKey
 
 logger = logging.getLogger("aimlapi_billing.metrics")
 
@@ -241,7 +246,8 @@ class BillingCollector:
                 lambda key: key.period_start,
                 lambda key: key.monthly_usage_usd,
                 lambda key: key.month_usage_usd,
-                lambda key: 1.0 if key.disabled else 0.0,
+                lambda key: flag(key.disabled),
+                lambda key: 1.0 if key.stale else 0.0,
             ]
             for spec, value in zip(KEY_SPECS, values, strict=True):
                 family = GaugeMetricFamily(spec[0], spec[2], labels=names, unit=spec[1])
@@ -332,6 +338,20 @@ class BillingCollector:
             details = self._billing._redact(details)
         logger.warning("Reading the AIML API %s%s failed unexpectedly; %s\n%s", what, where, shown, details)
 
+    def _log_missing(self, missing: tuple[MissingKey, ...], listed: int) -> None:
+        where = "".join(f" ({name} {value})" for name, value in self._labels.items())
+        named = ", ".join(f"{key.prefix} ({key.error}: {key.reason})" for key in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        logger.warning(
+            "Reading the AIML API per-key usage%s: %d of %d keys not measured: %s%s; exported as stale "
+            "(aimlapi_key_data_stale 1, their last good values kept)",
+            where,
+            len(missing),
+            listed,
+            self._redact(printable(named)[:2000]),
+            more,
+        )
+
     def _read(self) -> Reading:
         detail = self._billing.detail()  # in USD: the client refuses any other currency
         balance = self._billing.balance()
@@ -377,17 +397,27 @@ class BillingCollector:
             self._log_failure(exc, "per-key usage", shown)
             self.last_usage_error = exc
             return previous, False
-        self.last_usage_error = None
-        return usage, True
+        if usage.complete:
+            self.last_usage_error = None
+        return usage, usage.complete
 
     def _read_usage(self) -> UsageReading:
         now = datetime.datetime.now(datetime.UTC)
         keys: tuple[KeySeries, ...] | None = None
         own_key_only = False
         prefixes: list[str | None] = []
+        complete = True
         if self._key_budgets:
-            report = self._billing.keys.budgets(as_of=now)
+            # Partial: keys the deadline (or their own failures) leaves unmeasured are exported stale,
+            # with their last good values, and the read is not a success; the others are fresh.
+            report = self._billing.keys.budgets(as_of=now, partial=True)
+            previous = self._reading.usage if self._reading is not None else None
+            before = previous.keys or () if previous is not None else ()
             keys = tuple(key_series(budget, self._redact) for budget in report)
+            keys += stale_keys(report.missing, before, self._redact)
+            complete = not report.missing
+            if report.missing:
+                self._log_missing(report.missing, len(report) + len(report.missing))
             own_key_only = report.only_own_key
             prefixes = [None] if own_key_only else [budget.prefix for budget in report]
         elif self._model_window is not None:
@@ -412,7 +442,7 @@ class BillingCollector:
                     totals[name] = add(totals.get(name, Decimal(0)), model.spend)
             ranked = rank_models(totals, self._top_models)
             model_spend = tuple((name, gauge_value(spent, f"the spend of {name}")) for name, spent in ranked)
-        return UsageReading(keys, own_key_only, model_spend)
+        return UsageReading(keys, own_key_only, model_spend, complete)
 
 
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from .._redaction import label_text
 from ..lib.forecast import NO_MODEL, TOP_MODELS
 
 if TYPE_CHECKING:
+    from ..types.all_keys import MissingKey
     from ..types.budgets import KeyBudget
 
 #: The label of the models past the ``top_models`` costliest, summed (parenthesised: no model's name).
@@ -101,6 +103,12 @@ KEY_MONTH_USAGE = (
     "(compare with aimlapi_key_monthly_usage_usd).",
 )
 KEY_DISABLED = ("aimlapi_key_disabled", "", "1 if the AIML API key is disabled.")
+KEY_DATA_STALE = (
+    "aimlapi_key_data_stale",
+    "",
+    "1 if the last read of the per-key usage did not measure this key (the deadline ended it, or its reads "
+    "failed): its other aimlapi_key_ series are the last good values, or absent if it was never measured.",
+)
 OWN_KEY_ONLY = (
     "aimlapi_keys_own_key_only",
     "",
@@ -161,6 +169,7 @@ KEY_SPECS = [
     KEY_MONTHLY_USAGE,
     KEY_MONTH_USAGE,
     KEY_DISABLED,
+    KEY_DATA_STALE,
 ]
 #: Label names of the collector's own families, which constant labels must not take.
 RESERVED_LABELS = ("model", "key_prefix", "key_name")
@@ -196,13 +205,15 @@ class KeySeries:
 
     prefix: str
     name: str
-    disabled: bool
+    disabled: bool | None
     spend_usd: float | None
     limit_usd: float | None
     utilisation: float | None
     period_start: float | None
-    monthly_usage_usd: float
-    month_usage_usd: float
+    monthly_usage_usd: float | None
+    month_usage_usd: float | None
+    #: Not measured by the last read: the values are the last good ones (None: never measured).
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +221,28 @@ class UsageReading:
     keys: tuple[KeySeries, ...] | None  # None: key_budgets off
     own_key_only: bool
     model_spend: tuple[tuple[str, float], ...] | None  # None: no model_window
+    #: Every key listed was measured (False: some are stale, the read is not a success).
+    complete: bool = True
+
+
+def stale_keys(
+    missing: Iterable[MissingKey], previous: Iterable[KeySeries], redact: Callable[[str], str]
+) -> tuple[KeySeries, ...]:
+    """The keys a read did not measure, marked stale: each with its last good values, if any."""
+    from ..lib.budgets import OWN_KEY
+
+    last = {key.prefix: key for key in previous}
+    stale = []
+    for key in missing:
+        shown = redact(key.prefix)  # the caller's own key is OWN_KEY, as key_series has it
+        prefix = label_text(shown if shown == key.prefix else OWN_KEY, str)
+        before = last.get(prefix)
+        if before is not None:
+            stale.append(dataclasses.replace(before, stale=True))
+        else:
+            name = label_text(redact(key.name), str)
+            stale.append(KeySeries(prefix, name, None, None, None, None, None, None, None, stale=True))
+    return tuple(stale)
 
 
 def key_series(budget: KeyBudget, redact: Callable[[str], str]) -> KeySeries:

@@ -395,6 +395,7 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         self,
         *,
         as_of: datetime.datetime | None = None,
+        partial: bool = False,
         timeout: TimeoutTypes = NOT_GIVEN,
         deadline: DeadlineTypes = NOT_GIVEN,
     ) -> Plan[BudgetReport]:
@@ -410,8 +411,9 @@ class KeysResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         when it starts elsewhere). A regular key cannot list keys (403): the report then holds
         the caller's own key alone (``GET /v1/key``, its own usage) with ``only_own_key=True``.
         ``deadline`` covers every request, the fallback's included. Keys without a limit are
-        listed with no period and no utilisation."""
-        return self._client._budget_plan(as_of, timeout, deadline)
+        listed with no period and no utilisation. With ``partial``, a key whose reads fail (the
+        deadline) is in ``report.missing`` instead of failing the call."""
+        return self._client._budget_plan(as_of, timeout, deadline, partial is True)
 
     @operation
     def create(

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from aimlapi_billing_client.models import LogEntry, LogsResponse, LogStatus
 
     from .._plan import DeadlineTypes, TimeoutTypes
+    from ..types.all_keys import AllKeysLogs
 
 __all__ = ["LIST_LOGS", "PAGE_SIZE", "LogsResource", "OffsetPages", "window_rows"]
 
@@ -312,6 +313,28 @@ class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         filters = _filters(key_prefix, model, status)
         queries = [{**window, **filters} for window in fixed_windows(period, start, end)]
         return IterationPlan(_rows(queries, PAGE_SIZE, pages), timeout, deadline)
+
+    @operation
+    def all_keys(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        model: str | Sequence[str] | None = None,
+        status: LogStatus | str | Sequence[LogStatus | str] | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[AllKeysLogs]:
+        """Every key's rows over one window (a management key), keys in prefix order, each key's rows
+        as the API pages them: ``GET /v1/keys``, then each key's walk side by side within the
+        client's ``concurrency``, its logs rate limit and one ``deadline``; ``max_pages`` per key.
+        The rows are held in memory until every key is read. A key not read is in ``missing``."""
+        pages = positive_whole("max_pages", max_pages)
+        filters = _filters(None, model, status)
+        pieces = [{**window, **filters} for window in fixed_windows(period, start, end)]
+        return self._client._all_keys_logs_plan(pieces, pages, timeout, deadline)
 
     @operation
     def page(

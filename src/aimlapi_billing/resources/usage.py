@@ -24,6 +24,9 @@ from .._windows import Moment, parse_utc, period_length, windows
 from ..types.usage import ModelSpend, UsageReport
 
 if TYPE_CHECKING:
+    from ..types.all_keys import AllKeysUsage
+
+if TYPE_CHECKING:
     from aimlapi_billing_client.models import UsageDetailResponse, UsageGroup, UsageGrouping, UsageResponse
 
     from .._plan import DeadlineTypes, TimeoutTypes
@@ -294,6 +297,29 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         endpoint = USAGE_DETAIL if models else USAGE
         parts = [_report(endpoint, [{**window, **selector} for window in pieces]) for selector in selectors]
         return Plan(_per_key(parts), timeout, deadline)
+
+    @operation
+    def all_keys(
+        self,
+        *,
+        period: str | None = None,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        tz: str | None = None,
+        models: bool = False,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        deadline: DeadlineTypes = NOT_GIVEN,
+    ) -> Plan[AllKeysUsage]:
+        """Every key's usage over one window, highest spend first (a management key): ``GET /v1/keys``,
+        then ``GET /v2/usage`` per key (with ``models`` ``/v2/usage/detail``: per model), side by side
+        within the client's ``concurrency`` and one ``deadline``. The window is fixed before the first
+        request; ``tz`` places a calendar ``period``'s days (``this-month`` in Europe/Berlin). A key
+        not measured (the deadline, a key deleted after the list) is in ``missing``, never dropped."""
+        if tz is not None:
+            check_tz(tz)
+        if not isinstance(models, bool):
+            raise InvalidParameterError(f"models must be True or False, not {models!r}")
+        return self._client._all_keys_usage_plan(period, start, end, tz, models, timeout, deadline)
 
 
 def _per_key(parts: list[Steps[UsageReport]]) -> Steps[list[UsageReport]]:

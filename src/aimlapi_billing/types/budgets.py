@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .._exact import subtract
+from .all_keys import MissingKey
 
 __all__ = ["MONTH_TOLERANCE", "BudgetReport", "KeyBudget"]
 
@@ -67,12 +68,15 @@ class BudgetReport:
     """Every key's budget as of ``as_of`` (iterable, in the API's order of keys).
 
     ``only_own_key`` is True when the API key is a regular one: ``GET /v1/keys`` was refused (403),
-    so only the caller's own key could be read, and ``budgets`` holds that key alone.
+    so only the caller's own key could be read, and ``budgets`` holds that key alone. ``missing``
+    (``budgets(partial=True)`` only) holds the keys listed but not measured: the deadline, a key
+    deleted after the list; ``budgets`` is then a part of the account.
     """
 
     budgets: tuple[KeyBudget, ...]
     only_own_key: bool
     as_of: datetime.datetime
+    missing: tuple[MissingKey, ...] = ()
 
     def __iter__(self) -> Iterator[KeyBudget]:
         return iter(self.budgets)

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
-from ..._exceptions import AIMLAPIError
+from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
+from ..._windows import NAMED_WINDOWS, named_window
 from .._common import EXIT_OK, client, fixed, json_output, report, table, usd
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
@@ -21,6 +22,7 @@ from .._options import (
     span_text,
     window,
 )
+from .._window import TZ_HELP, zone
 
 if TYPE_CHECKING:
     from ...types.forecast import Forecast
@@ -34,19 +36,33 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, AUTOTOPUP_SOURCES_TEXT, before_exit_codes=True)
     parser.add_argument(
         "--window",
-        type=window,
+        type=_window,
         default=DEFAULT_WINDOW,
         metavar="SPAN",
-        help=f"e.g. 30d, 2w, 36h; 1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)})",
+        help=f"e.g. 30d, 2w, 36h, 2mo (calendar months); 1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)}); "
+        f"or a calendar window: {', '.join(NAMED_WINDOWS)} (from midnight in --tz; a past one ends the forecast "
+        "at its end)",
     )
+    parser.add_argument("--tz", type=zone, metavar="ZONE", help=TZ_HELP.replace("--period", "--window"))
     add_max_pages(parser)
     parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
 
 
+def _window(text: str) -> datetime.timedelta | str:
+    """A span (``_options.window``), or a calendar window's name, resolved when the command runs."""
+    return text if text in NAMED_WINDOWS else window(text)
+
+
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
+        span, as_of = args.window, None
+        if isinstance(span, str):  # a calendar window: its length, ending at its end (now for this-*)
+            start, as_of = named_window(span, args.tz or "UTC")
+            span = as_of - start
+        elif args.tz is not None:
+            raise InvalidParameterError("--tz sets where the days of a calendar --window begin (this-month, ...)")
         with client(args) as billing:
-            forecast = billing.forecast(window=args.window, max_pages=args.max_pages)
+            forecast = billing.forecast(window=span, as_of=as_of, max_pages=args.max_pages)
             redact = billing._redact
     except AIMLAPIError as exc:
         return report(exc, err)

@@ -21,10 +21,12 @@ from ..._exceptions import AIMLAPIError
 from ..._redaction import Redactor, printable
 from .._common import EXIT_OK, client, first_fetched, fixed, json_output, plain_number, report
 from .._options import EnumValues, add_epilog, add_max_pages, number
-from .._window import add_window_options, key_prefix, window
+from .._window import Window, add_window_options, key_prefix, window
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import LogEntry
+
+    from ...types.all_keys import AllKeysLogs
 
 DEFAULT_PERIOD = "24h"
 MAX_MODELS = 50
@@ -69,8 +71,15 @@ def _model(text: str) -> str:
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, EXIT_CODES_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
-    parser.add_argument(
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument(
         "--key-prefix", type=key_prefix, metavar="X", help="another key's rows (a management key; default: this key)"
+    )
+    keys.add_argument(
+        "--all-keys",
+        action="store_true",
+        help="every key's rows (a management key), a key column first, keys in prefix order; read side by side "
+        "(--concurrency, the 200-a-minute limit shared), written once every key is read",
     )
     parser.add_argument(
         "--model",
@@ -103,6 +112,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
             raise InvalidParameterError(f"at most {MAX_MODELS} --model options, not {len(args.model)}")
         span = window(args, DEFAULT_PERIOD)
+        if args.all_keys:
+            return _all_keys(args, span, style, out, err)
         with client(args) as billing:
             rows: Iterable[LogEntry] = billing.logs.list(
                 **span,
@@ -117,6 +128,34 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except AIMLAPIError as exc:
         return report(exc, err)
     return EXIT_OK
+
+
+def _all_keys(args: argparse.Namespace, span: Window, style: str, out: TextIO, err: TextIO) -> int:
+    from .._all_keys import management_key_needed, warn_missing
+
+    with client(args) as billing, management_key_needed("logs --all-keys"):
+        result = billing.logs.all_keys(**span, model=args.model, status=args.status, max_pages=args.max_pages)
+        text = _all_keys_text(result, style, args.max_rows, billing._redactor)
+    out.write(text)  # whole, once every key is read: an interrupt before leaves nothing
+    out.flush()
+    return warn_missing(result.missing, result.listed, err)
+
+
+def _all_keys_text(result: AllKeysLogs, style: str, max_rows: int | None, redact: Redactor) -> str:
+    """Every key's rows, keys in prefix order, with a key column first: the logs command's lines."""
+    parts: list[str] = []
+    left = max_rows
+    header = True
+    for key in result.keys:
+        rows = key.rows if left is None else key.rows[:left]
+        if left is not None:
+            left -= len(rows)
+        lines = list(_lines(iter(rows), style, redact, key_prefix=key.prefix))
+        parts.extend(lines if header or style == "json" else lines[1:])
+        header = header and style == "json"
+    if header and style != "json":  # no key with a row: the header alone
+        parts.extend(_lines(iter(()), style, redact, key_prefix=""))
+    return "".join(parts)
 
 
 def _table_usd(usd: Decimal) -> str:
@@ -144,31 +183,41 @@ def _cells(row: LogEntry) -> tuple[str, ...]:
     )
 
 
-def _lines(rows: Iterator[LogEntry], style: str, redactor: Redactor | None = None) -> Iterator[str]:
+def _lines(
+    rows: Iterator[LogEntry], style: str, redactor: Redactor | None = None, key_prefix: str | None = None
+) -> Iterator[str]:
     """Each row as one whole line of text (the CSV or table header first); every text the server
-    wrote passes ``redactor`` (a server may echo the key in a row's model, ids or origin)."""
+    wrote passes ``redactor`` (a server may echo the key in a row's model, ids or origin). With
+    ``key_prefix`` (``--all-keys``), a key column first (JSON: ``key_prefix`` first in each object)."""
     redact = str if redactor is None else redactor.text
+    keyed = key_prefix is not None
     if style == "json":
         # ensure_ascii: JSON escapes for every non-ASCII character, so no terminal control from the server.
         for row in rows:
             record = row.to_dict() if redactor is None else redactor.data(row.to_dict())
+            if keyed:
+                record = {"key_prefix": key_prefix, **record}
             yield json_output(record, lines=True) + "\n"
         return
     if style == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        for cells in itertools.chain([COLUMNS], map(_cells, rows)):
-            writer.writerow([printable(redact(cell)) for cell in cells])
+        key = (key_prefix,) if keyed else ()
+        header = (("key_prefix",) if keyed else ()) + COLUMNS
+        for cells in itertools.chain([header], (key + _cells(row) for row in rows)):
+            writer.writerow([printable(redact(str(cell))) for cell in cells])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
         return
-    yield f"{'created':<24}  {'status':<9}  {'USD':>10}  {'tokens':>9}  {'model':<28}  inference id\n"
+    key_head = f"{'key':<10}  " if keyed else ""
+    key_cell = f"{printable(str(key_prefix)):<10}  " if keyed else ""
+    yield f"{key_head}{'created':<24}  {'status':<9}  {'USD':>10}  {'tokens':>9}  {'model':<28}  inference id\n"
     for row in rows:
         shown = [printable(redact(cell)) for cell in _cells(row)]
         created, status, model, inference_id = shown[0], shown[1], shown[3], shown[10]
         usd, tokens = _table_usd(row.cost.usd), row.tokens.total
-        yield f"{created:<24}  {status:<9}  {usd:>10}  {tokens:>9,}  {model:<28}  {inference_id}\n"
+        yield f"{key_cell}{created:<24}  {status:<9}  {usd:>10}  {tokens:>9,}  {model:<28}  {inference_id}\n"
 
 
 def write_logs(rows: Iterable[LogEntry], out: TextIO, style: str, redactor: Redactor | None = None) -> int:

@@ -105,8 +105,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
     if args.month is not None:
-        if args.period is not None or args.start is not None or args.end is not None:
-            raise InvalidParameterError("give --month, --period, or --start and --end: one of them")
+        if any(value is not None for value in (args.period, args.start, args.end, args.since, args.tz)):
+            raise InvalidParameterError(
+                "give --month, --period (with --tz), --since, or --start and --end: one of them"
+            )
         year, month = args.month
         start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
         if month == 12 and year == 9999:

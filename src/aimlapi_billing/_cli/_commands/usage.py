@@ -10,7 +10,8 @@ from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from ..._windows import NAMED_WINDOWS
 from .._common import EXIT_OK, client, json_output, report, table, usd
-from .._window import add_window_options, key_prefix, window
+from .._options import number
+from .._window import Window, add_window_options, key_prefix, window, zone
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import ModelPricing
@@ -20,25 +21,29 @@ if TYPE_CHECKING:
 DEFAULT_PERIOD = "30d"
 GROUPINGS = ("day", "model", "day,model")
 DEFAULTS = {
-    "usage": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix), the total only (no --models, "
-    "--group-by, --prices), days in UTC (no --tz), a table (--json: one JSON object)"
+    "usage": f"--period {DEFAULT_PERIOD}, the key in use (no --key-prefix, --all-keys), the total only (no --models, "
+    "--group-by, --prices), days in UTC (no --tz), every key with --all-keys (no --top), a table (--json: one JSON "
+    "object; --csv with --all-keys)"
 }
 
 
-def _zone(text: str) -> str:
-    from ..._exceptions import InvalidParameterError
-    from ...resources.usage import check_tz
-
-    try:
-        return check_tz(text)
-    except InvalidParameterError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    add_window_options(parser, DEFAULT_PERIOD)
-    parser.add_argument(
+    add_window_options(parser, DEFAULT_PERIOD, tz=False)
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument(
         "--key-prefix", type=key_prefix, metavar="X", help="another key's spend (a management key; default: this key)"
+    )
+    keys.add_argument(
+        "--all-keys",
+        action="store_true",
+        help="one row per key, highest spend first (a management key); keys read side by side (--concurrency, "
+        "one --deadline); keys not measured are named, and the exit code is their error's",
+    )
+    parser.add_argument(
+        "--top",
+        type=number("a whole number", 1, 10**9, whole=True),
+        metavar="N",
+        help="with --all-keys: the N keys that spent most, the rest summed in one line",
     )
     parser.add_argument("--models", action="store_true", help="also the spend per model (GET /v2/usage/detail)")
     parser.add_argument(
@@ -54,11 +59,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--tz",
-        type=_zone,
+        type=zone,
         metavar="ZONE",
         help="IANA zone where a day ends, e.g. Europe/Berlin: of --group-by day and of a named --period (default: UTC)",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object with the API's field names")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object with the API's field names")
+    output.add_argument("--csv", action="store_true", help="with --all-keys: CSV, a header row, one row per key")
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -72,7 +79,9 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidParameterError(
                 "--tz sets where a day ends: it needs --group-by day or day,model, or a named --period (this-month)"
             )
-        span = window(args, DEFAULT_PERIOD)
+        span = window(args, DEFAULT_PERIOD, tz_days=True)
+        if args.all_keys or args.top is not None or args.csv:
+            return _all_keys(args, span, out, err)
         with client(args) as billing:
             if detail:
                 zone = args.tz if by_day else None  # the API takes tz with a grouping by day only
@@ -90,6 +99,27 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(usage_table(result, detail, redact, prices) + "\n")
     return EXIT_OK
+
+
+def _all_keys(args: argparse.Namespace, span: Window, out: TextIO, err: TextIO) -> int:
+    from ..._exceptions import InvalidParameterError
+    from .._all_keys import management_key_needed, usage_csv, usage_json, usage_table, warn_missing
+
+    if not args.all_keys:
+        raise InvalidParameterError("--top and --csv go with --all-keys")
+    if args.group_by is not None or args.prices:
+        raise InvalidParameterError("--all-keys takes --models, not --group-by or --prices")
+    with client(args) as billing, management_key_needed("usage --all-keys"):
+        result = billing.usage.all_keys(**span, models=args.models)
+        redact = billing._redactor.text
+    if args.json:
+        text = json_output(usage_json(result, args.top, None if args.models else 0, redact)) + "\n"
+    elif args.csv:
+        text = usage_csv(result, args.top, args.models, redact)
+    else:
+        text = usage_table(result, args.top, None if args.models else 0, redact) + "\n"
+    out.write(text)  # whole, once every key is read
+    return warn_missing(result.missing, result.listed, err)
 
 
 def _same(value: Any) -> Any:

@@ -1,0 +1,170 @@
+"""The all-keys views' output: ``usage --all-keys`` and ``top`` (``logs --all-keys``'s lines are the
+logs command's), and the missing keys' line and exit code for all three.
+
+Each is built whole before a byte is written (the fan-out ends first), then written in one go: an
+interrupt or a failure leaves nothing half-written. A view with keys not measured is never a silent
+partial total: the table names them (``3 of 1,000 keys not measured: ...``, the first
+:data:`SHOWN_MISSING` listed, the rest counted), the JSON carries them (``missing``), stderr says it
+in one line, and the command exits with the exit code of the first missing key's error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .._redaction import printable
+from ._common import EXIT_CODES, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
+
+if TYPE_CHECKING:
+    from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
+
+#: Missing keys named in a table or a stderr line; past them, counted.
+SHOWN_MISSING = 10
+
+
+def exit_code(missing: Iterable[MissingKey]) -> int:
+    """0 when no key is missing, else the exit code of the first missing key's error (4: the deadline)."""
+    import aimlapi_billing._exceptions as errors
+
+    for key in missing:
+        kind = getattr(errors, key.error, None)
+        if isinstance(kind, type):
+            return next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
+        return EXIT_SDK_ERROR
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def management_key_needed(command: str) -> Iterator[None]:
+    """A regular key's 403 on ``GET /v1/keys`` says what the command needs."""
+    from .._exceptions import PermissionDeniedError
+
+    try:
+        yield
+    except PermissionDeniedError as exc:
+        exc.add_note_to_message(f"{command} reads every key: it needs a management key")
+        raise
+
+
+def _count(number: int, what: str = "key") -> str:
+    return f"{number:,} {what}{'' if number == 1 else 's'}"
+
+
+def missing_line(missing: tuple[MissingKey, ...], listed: int) -> str:
+    """``3 of 1,000 keys not measured: a1b2 (APITimeoutError: ...), ...``, at most SHOWN_MISSING named."""
+    named = ", ".join(f"{key.prefix} ({key.error}: {key.reason})" for key in missing[:SHOWN_MISSING])
+    rest = len(missing) - SHOWN_MISSING
+    more = f", and {_count(rest)} more" if rest > 0 else ""
+    return printable(f"{len(missing):,} of {_count(listed)} not measured: {named}{more}")
+
+
+def warn_missing(missing: tuple[MissingKey, ...], listed: int, err: TextIO) -> int:
+    """The stderr line of a partial view, and its exit code (0 when nothing is missing)."""
+    if missing:
+        print(f"{PROG}: error: {missing_line(missing, listed)}", file=err)
+    return exit_code(missing)
+
+
+def _models_text(row: KeyUsage, count: int | None, redact: Callable[[str], str]) -> str:
+    models = row.report.models if count is None else row.report.models[:count]
+    shown = ", ".join(f"{redact(m.model)} {fixed(m.spend, 2)}" for m in models)
+    rest = len(row.report.models) - len(models)
+    return printable(shown + (f", {_count(rest, 'more model')}" if rest > 0 else "")) or "no model"
+
+
+def usage_table(
+    result: AllKeysUsage, top: int | None, models: int | None, redact: Callable[[str], str], title: str = ""
+) -> str:
+    """One line per key, highest spend first (``top``: the first N, the rest summed), with ``models``
+    each key's costliest models (None: all, 0: none)."""
+    shown = result.rows if top is None else result.rows[:top]
+    lines = [title] if title else []
+    lines.append(f"window    {result.start} to {result.end} (UTC)")
+    measured = len(result.rows)
+    scope = "every key" if result.complete else "the measured keys only, NOT the account's total"
+    lines.append(f"keys      {_count(result.listed)} listed, {measured:,} measured")
+    lines.append(f"spend     {usd(result.spend)} ({scope})")
+    if result.listed_twice:
+        lines.append(f"note      GET /v1/keys listed {_count(len(result.listed_twice), 'prefix')} twice: measured once")
+    width = max([len(row.prefix) for row in shown] + [3])
+    name_width = min(24, max([len(row.name) for row in shown] + [4]))
+    lines.append("")
+    lines.append(f"{'#':>5}  {'key':<{width}}  {'name':<{name_width}}  {'USD':>14}  {'share':>6}  {'requests':>10}")
+    for rank, row in enumerate(shown, 1):
+        share = f"{fixed(row.spend * 100 / result.spend, 1)}%" if result.spend else "-"
+        name = printable(row.name)[:name_width]
+        line = f"{rank:>5}  {printable(row.prefix):<{width}}  {name:<{name_width}}  {fixed(row.spend, 2):>14}  "
+        lines.append(f"{line}{share:>6}  {row.report.requests:>10,}")
+        if models != 0:
+            lines.append(f"{'':>5}  {'':<{width}}  models: {_models_text(row, models, redact)}")
+    rest = result.rows[len(shown) :]
+    if rest:
+        spent = sum((row.spend for row in rest), Decimal(0))
+        lines.append(f"{'':>5}  {_count(len(rest), 'other key')}: {fixed(spent, 2)} USD")
+    if not result.rows:
+        lines.append("       no key measured")
+    if result.missing:
+        lines.append("")
+        lines.append(missing_line(result.missing, result.listed))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _missing_json(missing: tuple[MissingKey, ...]) -> list[dict[str, str]]:
+    return [{"key_prefix": k.prefix, "name": k.name, "error": k.error, "reason": k.reason} for k in missing]
+
+
+def usage_json(
+    result: AllKeysUsage, top: int | None, models: int | None, redact: Callable[[str], str]
+) -> dict[str, Any]:
+    """The view as one JSON object: money as exact decimal strings (the CLI's one encoder)."""
+    shown = result.rows if top is None else result.rows[:top]
+    rest = result.rows[len(shown) :]
+    keys = []
+    for row in shown:
+        entry: dict[str, Any] = {
+            "key_prefix": row.prefix,
+            "name": row.name,
+            "spend": row.spend,
+            "requests": row.report.requests,
+        }
+        if models != 0:
+            chosen = row.report.models if models is None else row.report.models[:models]
+            entry["models"] = [{"model": redact(m.model), "spend": m.spend, "requests": m.requests} for m in chosen]
+        keys.append(entry)
+    return {
+        "start": result.start,
+        "end": result.end,
+        "currency": result.currency,
+        "complete": result.complete,
+        "listed": result.listed,
+        "measured": len(result.rows),
+        "spend": result.spend,  # the measured keys' (the account's only when complete)
+        "keys": keys,
+        "rest": {"keys": len(rest), "spend": sum((row.spend for row in rest), Decimal(0))},
+        "missing": _missing_json(result.missing),
+        "listed_twice": list(result.listed_twice),
+    }
+
+
+def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Callable[[str], str]) -> str:
+    """A header row, then one row per key (with ``models``: per key and model), highest spend first."""
+    shown = result.rows if top is None else result.rows[:top]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if models:
+        writer.writerow(["key_prefix", "name", "model", "spend_usd", "requests"])
+        for row in shown:
+            for m in row.report.models:
+                cells = [row.prefix, row.name, redact(m.model), plain_number(m.spend), str(m.requests)]
+                writer.writerow([printable(cell) for cell in cells])
+    else:
+        writer.writerow(["key_prefix", "name", "spend_usd", "requests"])
+        for row in shown:
+            cells = [row.prefix, row.name, plain_number(row.spend), str(row.report.requests)]
+            writer.writerow([printable(cell) for cell in cells])
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Tests of ``aimlapi_billing.lib``, one file per module."""

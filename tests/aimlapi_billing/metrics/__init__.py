@@ -1,0 +1,1 @@
+"""Tests of ``aimlapi_billing.metrics``, one file per module."""
