@@ -1,14 +1,19 @@
-# Sourced by _prometheus.sh and _postgres.sh: apt_install PACKAGE WHY SERVICE installs Debian's
-# PACKAGE with apt-get (via sudo -n when not root) without starting its system service, and
-# disables SERVICE on a systemd machine; WHY says what needs it, in every error.
+# Sourced by _prometheus.sh, _postgres.sh and _chromium.sh: apt_install PACKAGE WHY [SERVICE] installs
+# Debian's PACKAGE with apt-get (via sudo -n when not root) without starting its system service, and
+# disables SERVICE on a systemd machine (none for a package without one); WHY says what needs it, in
+# every error.
 
 apt_install() {
-  local package="$1" why="$2" service="$3"
+  local package="$1" why="$2" service="${3:-}"
   local sudo=()
   if [ "$(id -u)" != 0 ]; then
     if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
       echo "error: $why; install it with" >&2
-      echo "  sudo apt-get install --no-install-recommends $package   (then: sudo systemctl disable --now $service)" >&2
+      if [ -n "$service" ]; then
+        echo "  sudo apt-get install --no-install-recommends $package   (then: sudo systemctl disable --now $service)" >&2
+      else
+        echo "  sudo apt-get install --no-install-recommends $package" >&2
+      fi
       return 1
     fi
     sudo=(sudo -n)
@@ -45,7 +50,7 @@ apt_install() {
   rm -f "$log"
   # On a systemd machine the package enables its unit for the next boot: undo that, the tests start
   # their own server on a loopback port.
-  if [ -d /run/systemd/system ]; then
+  if [ -n "$service" ] && [ -d /run/systemd/system ]; then
     "${sudo[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
   fi
 }

@@ -23,9 +23,10 @@ install_linters() {
 }
 install_servers() {
   # The monitoring tests run a real Prometheus and promtool, the store tests a real PostgreSQL
-  # server (Debian's packages, via apt-get when missing).
+  # server, the report --html tests a headless Chromium (Debian's packages, via apt-get when missing).
   source "$here/_prometheus.sh"
   source "$here/_postgres.sh"
+  source "$here/_chromium.sh"
 }
 # The FOCUS validator (../shared/tools/focus-validate) builds a Python 3.12 venv on its first run, about
 # two minutes: started first, in the background, so the export test finds it ready. The test waits for it

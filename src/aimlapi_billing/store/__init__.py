@@ -22,6 +22,8 @@ import datetime
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ._chargeback import by_team, key_names
+from ._dashboard import Dashboard, dashboard
 from ._db import Store, check_current, head_revision, open_store, upgrade
 from ._errors import (
     StoreBusyError,
@@ -46,6 +48,7 @@ __all__ = [
     "DEFAULT_SETTLE",
     "ENV_VAR",
     "GROUPINGS",
+    "Dashboard",
     "FocusExport",
     "Pruned",
     "SpendReport",
@@ -60,12 +63,15 @@ __all__ = [
     "StoreVersionError",
     "SyncSummary",
     "budgets",
+    "by_team",
+    "dashboard",
     "default_path",
     "focus",
     "focus_rows",
     "forecast",
     "fresh_as_of",
     "head_revision",
+    "key_names",
     "key_tags",
     "last_synced",
     "open_for_reading",

@@ -23,13 +23,15 @@ _EPOCH_DAY = datetime.date(1970, 1, 1)
 
 @dataclass(frozen=True)
 class SpendRow:
-    """One group: the grouped fields (the others None), spend in USD and charged requests."""
+    """One group: the grouped fields (the others None), spend in USD and charged requests; ``team``
+    only in a report regrouped by team (``store.by_team``)."""
 
     key_prefix: str | None
     model: str | None
     day: datetime.date | None
     spend: Decimal
     requests: int
+    team: str | None = None
 
 
 @dataclass(frozen=True)

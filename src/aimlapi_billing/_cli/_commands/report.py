@@ -7,11 +7,15 @@ import argparse
 import csv
 import datetime
 import io
+import os
 import re
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
+from ...report import REPORT_EXTRA
+from ...teams import ENV_VAR as TEAMS_ENV_VAR
+from ...teams import UNMAPPED, Teams, load_teams
 from .._common import EXIT_OK, json_output
 from .._options import add_epilog
 from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
@@ -22,17 +26,36 @@ if TYPE_CHECKING:
 
 DEFAULT_PERIOD = "30d"
 DEFAULT_BY = ("key",)
-GROUPINGS = ("key", "model", "day")
-DEFAULTS = {"report": f"{DB_DEFAULT}, --period {DEFAULT_PERIOD}, --by key, a table (--json, --csv)"}
+GROUPINGS = ("key", "team", "model", "day")
+DEFAULTS = {
+    "report": f"{DB_DEFAULT}, --period {DEFAULT_PERIOD}, --by key, a table (--json, --csv, --html), "
+    f"--teams ${TEAMS_ENV_VAR}"
+}
 RULES_TEXT = (
     "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
-    "[{key_prefix, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
+    "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
     '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded.'
 )
-#: The JSON and CSV field of each grouping.
-_COLUMNS = {"key": "key_prefix", "model": "model", "day": "day"}
+TEAMS_TEXT = (
+    "chargeback: --by team groups keys into the teams of a TOML teams file (--teams FILE, else "
+    f"${TEAMS_ENV_VAR}): [[rule]] tables, each with team (and cost_centre) and exactly one of prefix (the key's "
+    "prefix starts with it), name (the key's name is it) or glob (a shell pattern on the prefix or the name). "
+    f"The first rule that matches, in file order, wins; a key no rule maps is {UNMAPPED}, never dropped, so the "
+    "teams add up to the total. A teams file that cannot be used is one line naming the file and the key path "
+    "(rule[2].glob), exit 2."
+)
+HTML_TEXT = (
+    "--html FILE writes one self-contained HTML page (no script, nothing fetched when opened, prints on A4): "
+    "spend per day stacked by the top keys (or teams, with --by team) and the rest as other, spend by model, "
+    "each key against its limit, the balance with its top-ups and runway, and whether the ledger, the logs "
+    "and the usage agree; under each chart a table of the exact figures. It needs the [report] extra "
+    f"({REPORT_EXTRA}; exit 3 without it). The file is replaced atomically: an unwritable FILE is exit 2 and "
+    "leaves nothing."
+)
+#: The JSON and CSV field of each grouping, in the order of the columns.
+_COLUMNS = {"day": "day", "team": "team", "key": "key_prefix", "model": "model"}
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
@@ -47,7 +70,9 @@ def _by(text: str) -> tuple[str, ...]:
     names = tuple(name.strip() for name in text.split(","))
     unknown = [name for name in names if name not in GROUPINGS]
     if unknown or not names or len(set(names)) != len(names):
-        raise argparse.ArgumentTypeError(f"not a list of key, model and day (each once), like key,model: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"not a list of key, team, model and day (each once), like key,model or team,day: {text!r}"
+        )
     return names
 
 
@@ -56,16 +81,26 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, f"defaults: {DEFAULTS['report']}")
     add_epilog(parser, STORE_TEXT)
     add_epilog(parser, RULES_TEXT)
+    add_epilog(parser, TEAMS_TEXT)
+    add_epilog(parser, HTML_TEXT)
     add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
     add_db_option(parser)
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument("--month", type=_month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
     parser.add_argument(
-        "--by", type=_by, default=DEFAULT_BY, metavar="G", help="group by key, model and/or day, e.g. key,model,day"
+        "--by",
+        type=_by,
+        default=DEFAULT_BY,
+        metavar="G",
+        help="group by key, team, model and/or day, e.g. key,model,day or team (--html: key or team)",
+    )
+    parser.add_argument(
+        "--teams", metavar="FILE", help=f"the teams file (TOML) that --by team uses (default: ${TEAMS_ENV_VAR})"
     )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="one JSON object (see below)")
     output.add_argument("--csv", action="store_true", help="CSV with a header row")
+    output.add_argument("--html", metavar="FILE", help="one self-contained HTML page with charts, written to FILE")
 
 
 def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
@@ -96,14 +131,49 @@ def _utc(text: str) -> datetime.datetime:
     return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
 
 
+def _teams(args: argparse.Namespace) -> Teams | None:
+    """The teams file of --teams, else of the environment; None when neither names one."""
+    if args.teams is not None and not args.teams.strip():
+        raise InvalidParameterError("--teams: an empty path (give the teams file, or leave --teams out)")
+    path = args.teams if args.teams is not None else os.environ.get(TEAMS_ENV_VAR, "").strip() or None
+    if path is None:
+        if "team" in args.by:
+            raise InvalidParameterError(f"--by team needs a teams file: give --teams FILE or set ${TEAMS_ENV_VAR}")
+        return None
+    return load_teams(path.strip())
+
+
+def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.datetime, err: TextIO) -> int:
+    from ... import store
+    from ...report import require_extra, write_html
+
+    if set(args.by) - {"key", "team"} or len(args.by) != 1:
+        raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")
+    require_extra()  # before the store is read: a missing extra is said at once
+    teams = _teams(args)
+    with store.open_for_reading(args.db) as opened:
+        figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
+    size = write_html(args.html, figures)
+    print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
+    return EXIT_OK
+
+
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         start, end = _span(args)
+        if args.html is not None:
+            return _html(args, start, end, err)
+        teams = _teams(args)
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
-            result = store.spend(opened, start, end, args.by)
-    except AIMLAPIError as exc:
+            if "team" in args.by:
+                assert teams is not None
+                by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
+                result = store.by_team(by_key, teams, store.key_names(opened), keep_key="key" in args.by)
+            else:
+                result = store.spend(opened, start, end, args.by)
+    except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
     if args.json:
         out.write(json_output(as_json(result)) + "\n")
@@ -124,6 +194,8 @@ def _fields(result: SpendReport) -> list[dict[str, Any]]:
     rows = []
     for row in result.rows:
         fields: dict[str, Any] = {}
+        if "team" in result.by:
+            fields["team"] = row.team
         if "key" in result.by:
             fields["key_prefix"] = row.key_prefix
         if "model" in result.by:
@@ -153,7 +225,7 @@ def as_csv(result: SpendReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rows = _fields(result)
-    columns = [_COLUMNS[name] for name in ("day", "key", "model") if name in result.by]
+    columns = [column for name, column in _COLUMNS.items() if name in result.by]
     writer.writerow([*columns, "spend_usd", "requests"])
     for row in rows:
         writer.writerow([printable(str(row[name])) for name in columns] + [row["spend_usd"], row["requests"]])
@@ -164,11 +236,7 @@ def as_table(result: SpendReport) -> str:
     from ...store._values import decimal_text
 
     rows = _fields(result)
-    columns = [
-        {"key": "key_prefix", "model": "model", "day": "day"}[name]
-        for name in ("day", "key", "model")
-        if name in result.by
-    ]
+    columns = [column for name, column in _COLUMNS.items() if name in result.by]
     header = [*columns, "USD", "requests"]
     cells = [
         [printable(str(row[name])) for name in columns] + [row["spend_usd"], f"{row['requests']:,}"] for row in rows

@@ -1,0 +1,82 @@
+"""``report --html``: the spend store's figures for one window as one self-contained HTML file.
+
+Needs the ``[report]`` extra (matplotlib draws the charts as inline SVG)::
+
+    import datetime
+    from aimlapi_billing.report import write_html
+    from aimlapi_billing.store import dashboard, open_for_reading
+
+    with open_for_reading() as store:
+        figures = dashboard(store, start, end)
+    write_html("spend.html", figures)
+
+The file is written atomically: a reader (or a mail client attaching it) sees the old file or the
+whole new one, never a part.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from ..store import Dashboard
+
+__all__ = ["REPORT_EXTRA", "ReportExtraMissingError", "render_html", "require_extra", "write_html"]
+
+REPORT_EXTRA = "pip install 'aimlapi-billing[report]'"
+
+
+class ReportExtraMissingError(ConfigurationError):
+    """matplotlib, which draws the charts, is not installed."""
+
+
+def require_extra() -> None:
+    """ReportExtraMissingError (one line: what to install) when the ``[report]`` extra is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ReportExtraMissingError(f"report --html needs the [report] extra (matplotlib): {REPORT_EXTRA}") from None
+
+
+def render_html(report: Dashboard, generated: datetime.datetime | None = None) -> str:
+    """The page for ``report`` (``generated``: the moment it says it was made; default now)."""
+    require_extra()
+    from ._page import render
+
+    return render(report, generated or datetime.datetime.now(datetime.UTC))
+
+
+def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datetime.datetime | None = None) -> int:
+    """Render ``report`` and replace ``path`` with it atomically; the bytes written. OSError when the
+    file cannot be written (its directory missing or read-only, a full disk): nothing is left behind."""
+    data = render_html(report, generated).encode("utf-8")
+    target = Path(path)
+    if target.exists() and not target.is_file():  # a rename would replace a device such as /dev/null
+        raise IsADirectoryError(f"{target}: not a regular file, so not replaced")
+    try:
+        _replace(target, data)
+    except OSError as exc:  # the message names the file asked for, never the temporary one
+        raise OSError(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
+    return len(data)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep it from the colleague it is mailed or shared with
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,61 @@
+"""Spend by team: a :class:`SpendReport` by key regrouped by the teams a teams file maps keys to.
+
+Every key lands in one team (:data:`~aimlapi_billing.teams.UNMAPPED` when no rule maps it), so the
+teams' rows add up to the report's total exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ..teams import Teams
+from ._db import Store
+from ._report import SpendReport, SpendRow
+from ._values import exact_sum
+
+
+def key_names(store: Store) -> dict[str, str | None]:
+    """Each stored key's current name (None: unnamed), by prefix."""
+    from sqlalchemy import text
+
+    sql = "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_to_us IS NULL"
+    with store.connect() as connection:
+        return {str(prefix): None if name is None else str(name) for prefix, name in connection.execute(text(sql))}
+
+
+def by_team(report: SpendReport, teams: Teams, names: dict[str, str | None], *, keep_key: bool) -> SpendReport:
+    """``report`` (grouped by key, maybe also model and day) with a team on each row, rows of one
+    (day, team, model) added up unless ``keep_key``; ordered by day, team, key, model."""
+    if "key" not in report.by:
+        raise ValueError("regrouping by team needs a report grouped by key")
+    sums: dict[tuple[object, ...], list[Decimal]] = {}
+    counts: dict[tuple[object, ...], int] = {}
+    first: dict[tuple[object, ...], SpendRow] = {}
+    for row in report.rows:
+        assert row.key_prefix is not None
+        team = teams.team_of(row.key_prefix, names.get(row.key_prefix))
+        group = (row.day, team, row.key_prefix if keep_key else None, row.model)
+        sums.setdefault(group, []).append(row.spend)
+        counts[group] = counts.get(group, 0) + row.requests
+        first.setdefault(group, row)
+
+    def order(group: tuple[object, ...]) -> tuple[str, ...]:
+        return tuple("" if part is None else str(part) for part in group)
+
+    rows = tuple(
+        replace(
+            first[group],
+            team=str(group[1]),
+            key_prefix=first[group].key_prefix if keep_key else None,
+            spend=exact_sum(sums[group]),
+            requests=counts[group],
+        )
+        for group in sorted(sums, key=order)
+    )
+    by = tuple(
+        name
+        for name in ("day", "team", "key", "model")
+        if name == "team" or (name in report.by and (name != "key" or keep_key))
+    )
+    return SpendReport(report.start, report.end, by, exact_sum(row.spend for row in rows), rows)

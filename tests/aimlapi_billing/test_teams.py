@@ -1,0 +1,106 @@
+"""The teams file: its three kinds of rule, first match in file order, unmapped keys, and one error
+naming the file and the key path for anything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aimlapi_billing.teams import UNMAPPED, Teams, TeamsFileError, load_teams
+
+
+def _teams(tmp_path: Path, text: str) -> Teams:
+    path = tmp_path / "teams.toml"
+    path.write_text(text)
+    return load_teams(path)
+
+
+RULES = """
+[[rule]]
+team = "search"
+cost_centre = "CC-1042"
+prefix = " a1b2 "
+
+[[rule]]
+team = "bots"
+name = "chatbot-prod"
+
+[[rule]]
+team = "labs"
+glob = "lab-*"
+
+[[rule]]
+team = "catch-a"
+glob = "a*"
+"""
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name", "team"),
+    [
+        ("a1b2c3d4", None, "search"),  # by prefix (the rule's stray whitespace dropped)
+        (" a1b2c3d4\t", "lab-x", "search"),  # the first rule wins over the later glob on the name
+        ("b747e891", "chatbot-prod", "bots"),  # by name, exactly
+        ("b747e891", "chatbot-prod2", UNMAPPED),  # a name is no prefix
+        ("ffff0000", "lab-7", "labs"),  # a glob on the name
+        ("lab-0000", None, "labs"),  # a glob on the prefix
+        ("a9999999", "LAB-7", "catch-a"),  # case matters; the later glob on the prefix
+        ("zzzzzzzz", None, UNMAPPED),
+    ],
+)
+def test_the_first_matching_rule_in_file_order_wins(tmp_path: Path, prefix: str, name: str | None, team: str) -> None:
+    assert _teams(tmp_path, RULES).team_of(prefix, name) == team
+
+
+def test_tags_carry_the_cost_centre_when_the_rule_has_one(tmp_path: Path) -> None:
+    teams = _teams(tmp_path, RULES)
+    assert teams.tags("a1b2c3d4") == {"team": "search", "cost_centre": "CC-1042"}
+    assert teams.tags("ffff0000", "lab-1") == {"team": "labs"}
+    assert teams.tags("zzzzzzzz") == {"team": UNMAPPED}
+
+
+def test_an_empty_file_maps_no_key(tmp_path: Path) -> None:
+    assert _teams(tmp_path, "").team_of("a1b2c3d4", "main") == UNMAPPED
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[[rule]]\nteam = 'x'\n", "rule[0]: give exactly one of prefix, name and glob, not 0"),
+        (
+            "[[rule]]\nteam = 'x'\nprefix = 'a'\nglob = 'b*'\n",
+            "rule[0]: give exactly one of prefix, name and glob, not 2",
+        ),
+        ("[[rule]]\nteam = 'x'\nprefix = 'a'\n[[rule]]\nprefix = 'b'\n", "rule[1].team: missing"),
+        (
+            "[[rule]]\nteam = 'x'\nprefix = 'a'\n[[rule]]\nteam = 'y'\nglob = '  '\n",
+            "rule[1].glob: must be a non-empty",
+        ),
+        ("[[rule]]\nteam = 3\nprefix = 'a'\n", "rule[0].team: must be a non-empty"),
+        ("[[rule]]\nteam = 'x'\nprefix = 'a'\ncostcentre = 'c'\n", "rule[0].costcentre: unknown field"),
+        ('[[rule]]\nteam = "a\\u0007b"\nprefix = "a"\n', "rule[0].team: must be a non-empty line of printable"),
+        ("rule = 'x'\n", "rule: must be an array of tables"),
+        ("[teams]\nx = 1\n", "teams: unknown table or field"),
+        ("[[rule]\n", "not TOML"),
+    ],
+)
+def test_a_malformed_file_is_one_error_naming_file_and_key_path(tmp_path: Path, text: str, where: str) -> None:
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, text)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'teams.toml'}: {where}")
+    assert "\n" not in message
+
+
+def test_unreadable_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(TeamsFileError, match="cannot read the teams file"):
+        load_teams(tmp_path / "missing.toml")
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(TeamsFileError, match="not UTF-8 text"):
+        load_teams(binary)
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# " + "x" * 1_000_001)
+    with pytest.raises(TeamsFileError, match="larger than 1,000,000 bytes"):
+        load_teams(huge)
