@@ -142,3 +142,13 @@ def key_prefix(text: str) -> str:
     if not text.strip() or not text.isprintable():
         raise argparse.ArgumentTypeError(f"not a key prefix: {text!r}")
     return text.strip()
+
+
+def month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """``--month YYYY-MM``: that UTC calendar month as ``(start, end)`` (``_windows.calendar_month``)."""
+    from .._windows import calendar_month
+
+    try:
+        return calendar_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -23,6 +23,7 @@ from .._store import (
     add_max_age_option,
     store_failure,
 )
+from .._window import month
 
 if TYPE_CHECKING:
     from ...store import FocusExport
@@ -47,15 +48,6 @@ EXPORT_EXIT_CODES = (
 )
 
 
-def _month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
-    from ..._windows import calendar_month
-
-    try:
-        return calendar_month(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_epilog(parser, f"defaults: {DEFAULTS['export']}")
@@ -63,7 +55,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, RULES_TEXT)
     add_epilog(parser, EXPORT_EXIT_CODES + EXIT_CODES_TEXT)
     parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2 CSV)")
-    parser.add_argument("--month", type=_month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
+    parser.add_argument("--month", type=month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the CSV file to write")
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")

@@ -8,7 +8,6 @@ import csv
 import datetime
 import io
 import os
-import re
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..._exceptions import AIMLAPIError, InvalidParameterError
@@ -19,7 +18,7 @@ from ...teams import UNMAPPED, Teams, load_teams
 from .._common import EXIT_OK, json_output
 from .._options import add_epilog
 from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
-from .._window import add_window_options, window
+from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
     from ...store import SpendReport
@@ -56,14 +55,6 @@ HTML_TEXT = (
 )
 #: The JSON and CSV field of each grouping, in the order of the columns.
 _COLUMNS = {"day": "day", "team": "team", "key": "key_prefix", "model": "model"}
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
-
-
-def _month(text: str) -> tuple[int, int]:
-    match = _MONTH.fullmatch(text.strip())
-    if match is None or int(match[1]) < 1:
-        raise argparse.ArgumentTypeError(f"not a month like 2026-11: {text!r}")
-    return int(match[1]), int(match[2])
 
 
 def _by(text: str) -> tuple[str, ...]:
@@ -86,7 +77,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
     add_db_option(parser)
     add_window_options(parser, DEFAULT_PERIOD)
-    parser.add_argument("--month", type=_month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
+    parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
     parser.add_argument(
         "--by",
         type=_by,
@@ -109,11 +100,7 @@ def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetim
             raise InvalidParameterError(
                 "give --month, --period (with --tz), --since, or --start and --end: one of them"
             )
-        year, month = args.month
-        start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
-        if month == 12 and year == 9999:
-            raise InvalidParameterError("--month 9999-12 ends past the calendar")
-        end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=datetime.UTC)
+        start, end = args.month
         return start, end
     span = window(args, DEFAULT_PERIOD)
     if span["period"] is not None:
