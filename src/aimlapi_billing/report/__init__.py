@@ -16,13 +16,12 @@ whole new one, never a part.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._atomic import replacing
 from .._exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -58,25 +57,9 @@ def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datet
     file cannot be written (its directory missing or read-only, a full disk): nothing is left behind."""
     data = render_html(report, generated).encode("utf-8")
     target = Path(path)
-    if target.exists() and not target.is_file():  # a rename would replace a device such as /dev/null
-        raise IsADirectoryError(f"{target}: not a regular file, so not replaced")
     try:
-        _replace(target, data)
+        with replacing(target) as file:
+            file.write(data)
     except OSError as exc:  # the message names the file asked for, never the temporary one
         raise OSError(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
     return len(data)
-
-
-def _replace(target: Path, data: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep it from the colleague it is mailed or shared with
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

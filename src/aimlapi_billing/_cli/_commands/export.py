@@ -6,11 +6,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..._atomic import replacing
 from ..._exceptions import AIMLAPIError, InvalidParameterError
 from .._common import EXIT_OK, EXIT_USAGE, PROG
 from .._options import add_epilog
@@ -103,23 +102,13 @@ def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) 
     from ...store import focus_rows
     from ...store._focus import COLUMNS, DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME
 
-    directory = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(
-                focus_rows(
-                    export,
-                    account_id=args.account_id or DEFAULT_ACCOUNT_ID,
-                    account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
-                )
+    with replacing(path, text=True) as stream:
+        writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(
+            focus_rows(
+                export,
+                account_id=args.account_id or DEFAULT_ACCOUNT_ID,
+                account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
             )
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        )

@@ -1,0 +1,51 @@
+"""Files replaced whole: the textfile collector's ``.prom``, the FOCUS CSV, the HTML report.
+
+A reader (node_exporter, a FinOps tool, a colleague opening an attachment) sees the old file or the
+new one, never a part of either, whatever stops the writer: an error, a full disk, Ctrl-C, a kill.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["replacing"]
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str], *, text: bool = False) -> Iterator[IO[Any]]:
+    """A file to write (bytes, or UTF-8 text with ``text``) that replaces ``path`` when the block ends.
+
+    It is a temporary file beside ``path``, named with a leading dot (a ``*.prom`` glob skips it),
+    synced, made readable by all (0644: mkstemp's 0600 would keep it from node_exporter's user or the
+    colleague it is mailed to), renamed over ``path``, and the rename synced. On any error or
+    interrupt the temporary file is removed and ``path`` is as it was. A ``path`` that exists and is
+    not a regular file (``/dev/null``, a directory) is refused with an OSError: a rename would replace it.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        raise OSError(errno.EINVAL, "not a regular file, so not replaced", str(target))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") if text else os.fdopen(descriptor, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    # Make the rename itself durable; not every platform can open or fsync a directory.
+    with contextlib.suppress(OSError):
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
