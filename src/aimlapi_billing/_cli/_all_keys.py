@@ -51,6 +51,10 @@ def management_key_needed(command: str) -> Iterator[None]:
         raise
 
 
+#: The model cell of what a key's models do not account for (its spend minus theirs), in --models CSV.
+UNATTRIBUTED = "(unattributed)"
+
+
 def _count(number: int, what: str = "key") -> str:
     return f"{number:,} {what}{'' if number == 1 else 's'}"
 
@@ -152,19 +156,37 @@ def usage_json(
 
 
 def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Callable[[str], str]) -> str:
-    """A header row, then one row per key (with ``models``: per key and model), highest spend first."""
+    """A header row, then one row per key (with ``models``: per key and model), highest spend first,
+    so that the spend column adds up to the table's spend and no key goes unmentioned: the keys past
+    ``top`` summed in one ``(rest)`` row; with ``models``, a key with no model in one row with an
+    empty model, and what a key's models do not account for in an ``(unattributed)`` row; then one
+    row per key not measured, its spend empty and its ``status`` ``missing: <error>: <reason>``."""
     shown = result.rows if top is None else result.rows[:top]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if models:
-        writer.writerow(["key_prefix", "name", "model", "spend_usd", "requests"])
-        for row in shown:
-            for m in row.report.models:
-                cells = [row.prefix, row.name, redact(m.model), plain_number(m.spend), str(m.requests)]
-                writer.writerow([printable(cell) for cell in cells])
-    else:
-        writer.writerow(["key_prefix", "name", "spend_usd", "requests"])
-        for row in shown:
-            cells = [row.prefix, row.name, plain_number(row.spend), str(row.report.requests)]
-            writer.writerow([printable(cell) for cell in cells])
+    model_column = ["model"] if models else []
+    writer.writerow(["key_prefix", "name", *model_column, "spend_usd", "requests", "status"])
+
+    def row_of(prefix: str, name: str, model: str, spend: Decimal | None, requests: int | None, status: str) -> None:
+        cells = [prefix, name, *([model] if models else [])]
+        cells += ["" if spend is None else plain_number(spend), "" if requests is None else str(requests), status]
+        writer.writerow([printable(cell) for cell in cells])
+
+    for row in shown:
+        if not models or not row.report.models:
+            row_of(row.prefix, row.name, "", row.spend, row.report.requests, "measured")
+            continue
+        for m in row.report.models:
+            row_of(row.prefix, row.name, redact(m.model), m.spend, m.requests, "measured")
+        unattributed = row.spend - sum((m.spend for m in row.report.models), Decimal(0))
+        if unattributed:
+            requests = max(row.report.requests - sum(m.requests for m in row.report.models), 0)
+            row_of(row.prefix, row.name, UNATTRIBUTED, unattributed, requests, "measured")
+    rest = result.rows[len(shown) :]
+    if rest:
+        spent = sum((row.spend for row in rest), Decimal(0))
+        requests = sum(row.report.requests for row in rest)
+        row_of("(rest)", _count(len(rest), "other key"), "", spent, requests, "rest")
+    for key in result.missing:
+        row_of(key.prefix, key.name, "", None, None, f"missing: {key.error}: {key.reason}")
     return buffer.getvalue()
