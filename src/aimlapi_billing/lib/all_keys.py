@@ -20,7 +20,7 @@ from .._exceptions import AIMLAPIError
 from .._pages import whole_key_list
 from .._plan import Call, FanOut, Plan, RowSteps, Steps
 from .._redaction import printable
-from .._windows import fixed_windows, iso, period_bounds, split
+from .._windows import zoned_windows
 from ..resources.keys import LIST_KEYS
 from ..resources.logs import PAGE_SIZE, OffsetPages, window_rows
 from ..resources.usage import USAGE, USAGE_DETAIL, combined_report
@@ -37,11 +37,9 @@ __all__ = ["all_keys_logs_plan", "all_keys_usage_plan", "fixed_pieces"]
 
 
 def fixed_pieces(period: str | None, start: Moment | None, end: Moment | None, tz: str | None) -> list[dict[str, str]]:
-    """The window as absolute pieces of at most 92 days: ``tz`` places a calendar period's days."""
-    if tz is not None and period is not None:
-        since, until = period_bounds(period, tz)
-        return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
-    return fixed_windows(period, start, end)
+    """The window as absolute pieces of at most 92 days: ``tz`` places a calendar period's days
+    (and is refused with any other window)."""
+    return zoned_windows(period, start, end, tz)
 
 
 def _listed(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
