@@ -168,6 +168,9 @@ class BillingCollector:
         self.last_error: Exception | None = None
         #: The exception of the last read's per-key usage part if it failed, else None.
         self.last_usage_error: Exception | None = None
+        #: The keys the last per-key usage read listed but did not measure (exported stale), and how many it listed.
+        self.last_missing: tuple[MissingKey, ...] = ()
+        self.last_listed = 0
 
     def __repr__(self) -> str:
         return (
@@ -404,6 +407,7 @@ class BillingCollector:
             keys = tuple(key_series(budget, self._redact) for budget in report)
             keys += stale_keys(report.missing, before, self._redact)
             complete = not report.missing
+            self.last_missing, self.last_listed = report.missing, len(report) + len(report.missing)
             if report.missing:
                 self._log_missing(report.missing, len(report) + len(report.missing))
             own_key_only = report.only_own_key
