@@ -96,12 +96,12 @@ def usage_table(
     if result.listed_twice:
         lines.append(f"note      GET /v1/keys listed {_count(len(result.listed_twice), 'prefix')} twice: measured once")
     width = max([len(row.prefix) for row in shown] + [3])
-    name_width = min(24, max([len(row.name) for row in shown] + [4]))
+    name_width = min(24, max([len(row.name or "") for row in shown] + [4]))
     lines.append("")
     lines.append(f"{'#':>5}  {'key':<{width}}  {'name':<{name_width}}  {'USD':>14}  {'share':>6}  {'requests':>10}")
     for rank, row in enumerate(shown, 1):
         share = f"{fixed(row.spend * 100 / result.spend, 1)}%" if result.spend else "-"
-        name = printable(row.name)[:name_width]
+        name = printable(row.name or "")[:name_width]  # no name (null): empty
         line = f"{rank:>5}  {printable(row.prefix):<{width}}  {name:<{name_width}}  {fixed(row.spend, 2):>14}  "
         lines.append(f"{line}{share:>6}  {row.report.requests:>10,}")
         if models != 0:
@@ -118,7 +118,7 @@ def usage_table(
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _missing_json(missing: tuple[MissingKey, ...]) -> list[dict[str, str]]:
+def _missing_json(missing: tuple[MissingKey, ...]) -> list[dict[str, str | None]]:
     return [{"key_prefix": k.prefix, "name": k.name, "error": k.error, "reason": k.reason} for k in missing]
 
 
@@ -167,8 +167,10 @@ def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Calla
     model_column = ["model"] if models else []
     writer.writerow(["key_prefix", "name", *model_column, "spend_usd", "requests", "status"])
 
-    def row_of(prefix: str, name: str, model: str, spend: Decimal | None, requests: int | None, status: str) -> None:
-        cells = [prefix, name, *([model] if models else [])]
+    def row_of(
+        prefix: str, name: str | None, model: str, spend: Decimal | None, requests: int | None, status: str
+    ) -> None:
+        cells = [prefix, name or "", *([model] if models else [])]
         cells += ["" if spend is None else plain_number(spend), "" if requests is None else str(requests), status]
         writer.writerow([printable(cell) for cell in cells])
 

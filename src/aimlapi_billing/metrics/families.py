@@ -248,7 +248,7 @@ def stale_keys(
         if before is not None:
             stale.append(dataclasses.replace(before, stale=True))
         else:
-            name = label_text(redact(key.name), str)
+            name = label_text(redact(key.name or ""), str)
             stale.append(KeySeries(prefix, name, None, None, None, None, None, None, None, stale=True))
     return tuple(stale)
 

@@ -21,7 +21,7 @@ class MissingKey:
     (a deadline that ended the fan-out, a key deleted after the list, a server that kept failing)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     error: str
     reason: str
 
@@ -31,7 +31,7 @@ class KeyUsage:
     """One key's usage over the window (``report.models`` per model with ``models=True``)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     report: UsageReport
 
     @property
@@ -79,7 +79,7 @@ class KeyLogs:
     """One key's request rows over the window, as the API pages them (newest first)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     rows: tuple[LogEntry, ...]
 
 
