@@ -5,7 +5,7 @@ Each is built whole before a byte is written (the fan-out ends first), then writ
 interrupt or a failure leaves nothing half-written. A view with keys not measured is never a silent
 partial total: the table names them (``3 of 1,000 keys not measured: ...``, the first
 :data:`SHOWN_MISSING` listed, the rest counted), the JSON carries them (``missing``), stderr says it
-in one line, and the command exits with the exit code of the first missing key's error.
+in one line, and the command exits with the missing keys' exit code (:func:`exit_code`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._redaction import printable
-from ._common import EXIT_CODES, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
+from ._common import EXIT_CODES, EXIT_CONNECTION, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
 
 if TYPE_CHECKING:
     from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
@@ -28,15 +28,25 @@ SHOWN_MISSING = 10
 
 
 def exit_code(missing: Iterable[MissingKey]) -> int:
-    """0 when no key is missing, else the exit code of the first missing key's error (4: the deadline)."""
+    """0 when no key is missing; else 4 if any key's error is a timeout or connection failure (the
+    deadline ending the fan-out above all: a longer ``--deadline`` is the fix), else the code most of
+    the missing keys' errors map to (ties: the first key's in prefix order), not merely the first key's."""
+    import collections
+
     import aimlapi_billing._exceptions as errors
 
+    codes: collections.Counter[int] = collections.Counter()
     for key in missing:
         kind = getattr(errors, key.error, None)
+        code = EXIT_SDK_ERROR
         if isinstance(kind, type):
-            return next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
-        return EXIT_SDK_ERROR
-    return EXIT_OK
+            code = next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
+        codes[code] += 1
+    if not codes:
+        return EXIT_OK
+    if EXIT_CONNECTION in codes:
+        return EXIT_CONNECTION
+    return codes.most_common(1)[0][0]  # Counter keeps first-seen order among equal counts
 
 
 @contextlib.contextmanager

@@ -44,7 +44,7 @@ class AllKeysUsage:
     """Every key's usage over one window (``start``/``end``, ISO 8601 UTC, the same for every key).
 
     ``rows`` are the keys measured, highest spend first (ties by prefix); ``missing`` the keys listed
-    but not measured, in the list's order: when it is not empty, ``spend`` is the measured keys'
+    but not measured, in prefix order: when it is not empty, ``spend`` is the measured keys'
     alone, a part of the account, never its total (:attr:`complete` says so). ``listed`` counts the
     keys of ``GET /v1/keys``, each prefix once (``listed_twice``: prefixes it listed more than once,
     measured once)."""

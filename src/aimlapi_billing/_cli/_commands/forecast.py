@@ -136,6 +136,13 @@ def _when(moment: datetime.datetime | None) -> str:
     return "beyond the calendar" if moment is None else moment.strftime("%Y-%m-%d")
 
 
+def _span_words(days: float) -> str:
+    """A span in words: ``1 day``, ``30 days``, ``13.5 hours`` (part of a day)."""
+    if days == int(days):
+        return f"{int(days)} day{'' if days == 1 else 's'}"
+    return f"{round(days * 24, 1):g} hours"
+
+
 def forecast_table(forecast: Forecast, ended: bool = False) -> str:
     """The table; ``ended``: the window ended before the balance was read (a past calendar window), so
     its last 7 days are named by their end, not called the last 7 days."""
@@ -143,11 +150,15 @@ def forecast_table(forecast: Forecast, ended: bool = False) -> str:
     covered = f"{fixed(forecast.days_covered, 1)} days" + (
         " (the account is younger)" if forecast.days_covered < Decimal(window_days) else ""
     )
-    window = f"{window_days:g} days from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"
-    recent, rate = "last 7 days", "the last 7 days' rate"
+    window = f"{_span_words(window_days)} from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"
+    # The "last 7 days" figures cover the window's last 7 days, or all of a shorter window.
+    recent_days = min(window_days, 7.0)
+    span = "7 days" if recent_days == 7 else _span_words(recent_days)
+    recent = f"last {span}"
+    rate = "the last 7 days' rate" if recent_days == 7 else f"the rate of the last {span}"
     if ended:
         window += f", ended {forecast.as_of:%Y-%m-%d %H:%M} UTC (the runway counts from when the balance was read)"
-        recent = f"7 days to {forecast.as_of:%Y-%m-%d %H:%M} UTC"
+        recent = f"{span} to {forecast.as_of:%Y-%m-%d %H:%M} UTC"
         rate = f"the rate of the {recent}"
     rows = [
         ("balance", usd(forecast.balance_usd)),
