@@ -202,20 +202,17 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
             self._raise(error, clock)
         left = clock.left()
         requested = server_requested_delay(headers)
-        if isinstance(error, RateLimitError):  # a fan-out in progress sends fewer at once
-            note_throttled(requested)
+        refused = requested is not None and requested >= (MAX_RETRY_AFTER if left is None else left)
+        if isinstance(error, RateLimitError):  # a fan-out sends fewer; a refused wait pauses none
+            note_throttled(None if refused else requested)
         if isinstance(error, APIStatusError):
             error.retry_after = requested
-        if requested is not None:
-            limit = MAX_RETRY_AFTER if left is None else left
-            if requested >= limit:
-                within = (
-                    f"longer than the {MAX_RETRY_AFTER:g} s the SDK waits without a deadline"
-                    if left is None
-                    else f"more than the {max(left, 0):.1f} s left of the {clock.seconds:g} s deadline"
-                )
-                error.add_note_to_message(f"the server asked to wait {requested:g} s before a retry, {within}")
-                raise error
+        if refused:
+            within = f"longer than the {MAX_RETRY_AFTER:g} s the SDK waits without a deadline"
+            if left is not None:
+                within = f"more than the {max(left, 0):.1f} s left of the {clock.seconds:g} s deadline"
+            error.add_note_to_message(f"the server asked to wait {requested:g} s before a retry, {within}")
+            raise error
         delay = backoff_delay(retries_done) if requested is None else requested
         if left is not None and delay >= left:
             self._raise(error, clock, f"no time for retry {retries_done + 1} within the {clock.seconds:g} s deadline")
@@ -261,6 +258,9 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
             )
         return wait
 
+    def _no_fan_out_slot(self, request: httpx.Request, message: str) -> APITimeoutError:
+        return APITimeoutError(message, request=self._redactor.request(request))
+
     def _log_request(self, request: httpx.Request) -> None:
         """Log ``request`` at DEBUG (the caller checks that DEBUG is on: it runs for every attempt)."""
         logger.debug("Request: %s %s", request.method, self._redact(str(request.url)))
@@ -286,7 +286,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            fan_out = enter()  # a slot among the fan-out's requests in flight, if in one
+            fan_out = enter(clock, functools.partial(self._no_fan_out_slot, request))  # a fan-out's slot, if in one
             try:  # the rate slot second: sent when it comes, not bunched after a wait for the fan-out
                 if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
                     time.sleep(wait)
@@ -399,7 +399,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         request, attempt = self._build_request(endpoint, timeout, **params)
         retries_done = 0
         while True:
-            fan_out = await enter_async()  # a slot among the fan-out's requests in flight, if in one
+            fan_out = await enter_async(clock, functools.partial(self._no_fan_out_slot, request))
             try:  # the rate-limit slot second, as the blocking driver
                 if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
                     await _async_sleep(wait)

@@ -35,12 +35,16 @@ import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._deadline import Deadline
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "MAX_CONCURRENCY",
     "FanOutCancelled",
+    "NoSlotBeforeDeadline",
     "Throttle",
     "enter",
     "enter_async",
@@ -59,6 +63,11 @@ MAX_CONCURRENCY = 256
 class FanOutCancelled(Exception):
     """Raised in a part when its fan-out has ended (another part failed, or the caller was
     interrupted): not an SDK error, never seen by a caller."""
+
+
+class NoSlotBeforeDeadline(Exception):
+    """Raised by :meth:`Throttle.enter` when the fan-out lets no attempt start before the part's
+    deadline; :func:`enter` turns it into the caller's timeout error."""
 
 
 class Throttle:
@@ -88,29 +97,35 @@ class Throttle:
                 self.allowed = max(1.0, self.allowed / 2)
                 self.cuts += 1
 
-    def _wait(self) -> float | None:
-        """Under the lock: take a slot and return None, or the seconds to wait at most before asking again."""
+    def _wait(self, ends_at: float | None) -> float | None:
+        """Under the lock: take a slot and return None, or the seconds to wait at most before asking
+        again. Raises :class:`NoSlotBeforeDeadline` when none can come before ``ends_at`` (the part's
+        deadline): a Retry-After or a full fan-out never holds a part past it."""
         if self.cancelled:
             raise FanOutCancelled
-        pause = self.resume_at - time.monotonic()
+        now = time.monotonic()
+        pause = self.resume_at - now
         if pause <= 0 and self.in_flight < int(self.allowed):
             _ROUND.set(self.cuts)
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
             return None
-        return pause if pause > 0 else 1.0  # 1.0: woken by leave() well before; a bound, not a poll
+        if ends_at is not None and (ends_at <= now or self.resume_at >= ends_at):
+            raise NoSlotBeforeDeadline
+        wait = pause if pause > 0 else 1.0  # 1.0: woken by leave() well before; a bound, not a poll
+        return wait if ends_at is None else min(wait, ends_at - now)
 
-    def enter(self) -> None:
+    def enter(self, ends_at: float | None = None) -> None:
         with self._lock:
-            while (wait := self._wait()) is not None:
+            while (wait := self._wait(ends_at)) is not None:
                 self._changed.wait(wait)
 
-    async def enter_async(self) -> None:
+    async def enter_async(self, ends_at: float | None = None) -> None:
         import asyncio
 
         while True:
             with self._lock:
-                wait = self._wait()
+                wait = self._wait(ends_at)
                 if wait is None:
                     return
                 if self._async_changed is None:
@@ -145,21 +160,33 @@ _ROUND: contextvars.ContextVar[int] = contextvars.ContextVar("aimlapi_billing_fa
 CURRENT: contextvars.ContextVar[Throttle | None] = contextvars.ContextVar("aimlapi_billing_fan_out", default=None)
 
 
-def enter() -> Throttle | None:
+def enter(clock: Deadline, no_slot: Callable[[str], BaseException]) -> Throttle | None:
     """Wait for a slot for the next attempt of the current part (blocking): its fan-out's throttle,
-    which the attempt leaves when it ends; None outside a fan-out."""
+    which the attempt leaves when it ends; None outside a fan-out. No wait outlasts the part's
+    ``clock``: ``no_slot(message)`` is raised instead."""
     throttle = CURRENT.get()
     if throttle is not None:
-        throttle.enter()
+        try:
+            throttle.enter(clock.ends_at)
+        except NoSlotBeforeDeadline:
+            raise no_slot(_no_slot_message(throttle, clock)) from None
     return throttle
 
 
-async def enter_async() -> Throttle | None:
+async def enter_async(clock: Deadline, no_slot: Callable[[str], BaseException]) -> Throttle | None:
     """:func:`enter` for a task."""
     throttle = CURRENT.get()
     if throttle is not None:
-        await throttle.enter_async()
+        try:
+            await throttle.enter_async(clock.ends_at)
+        except NoSlotBeforeDeadline:
+            raise no_slot(_no_slot_message(throttle, clock)) from None
     return throttle
+
+
+def _no_slot_message(throttle: Throttle, clock: Deadline) -> str:
+    why = "the server's Retry-After" if throttle.resume_at > time.monotonic() else "the requests in flight"
+    return f"no request could start before the {clock.seconds:g} s deadline: the fan-out was paused by {why}"
 
 
 def note_throttled(retry_after: float | None) -> None:

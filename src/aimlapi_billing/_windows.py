@@ -44,6 +44,7 @@ __all__ = [
     "utc_moment",
     "utc_now",
     "windows",
+    "zoned_windows",
 ]
 
 Moment = datetime.datetime | str
@@ -265,6 +266,22 @@ def fixed_windows(period: str | None, start: Moment | None, end: Moment | None) 
         until = utc_now()
         pieces = [{"start": iso(until - length), "end": iso(until)}]
     return pieces
+
+
+def zoned_windows(period: str | None, start: Moment | None, end: Moment | None, tz: str | None) -> list[dict[str, str]]:
+    """:func:`fixed_windows`, with ``tz`` placing a calendar period's days (``this-month`` in
+    Europe/Berlin) in pieces of at most :data:`MAX_WINDOW`. ``tz`` with any other window would change
+    nothing, and a silent no-op reads as if it had: InvalidParameterError, as the CLI's ``--tz``."""
+    pieces = fixed_windows(period, start, end)  # the window's own checks first
+    if tz is None:
+        return pieces
+    if period not in NAMED_WINDOWS:
+        given = "start/end" if period is None else f"period {str(period)[:40]!r}"
+        raise InvalidParameterError(
+            f"tz sets where the days of a calendar period begin ({', '.join(NAMED_WINDOWS)}), not of {given}"
+        )
+    since, until = period_bounds(period, tz)
+    return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
 
 
 def span(text: str, longest: datetime.timedelta = MAX_SPAN, now: datetime.datetime | None = None) -> datetime.timedelta:

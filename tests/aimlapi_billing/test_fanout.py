@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime
 import re
+import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +25,7 @@ from aimlapi_billing import (
     InvalidParameterError,
     NotFoundError,
 )
-from aimlapi_billing._fanout import Throttle
+from aimlapi_billing._fanout import NoSlotBeforeDeadline, Throttle
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 MEASURED = re.compile(r"; (\d+) of (\d+) keys measured")
@@ -242,3 +244,65 @@ def test_sigint_mid_fan_out_is_one_line_exit_130_and_no_status_line() -> None:
     assert process.returncode == 130
     assert out == b""
     assert err.decode() == "aimlapi-billing: interrupted (Ctrl-C)\n"
+
+
+def finished_within(seconds: float, call: Any) -> Any:
+    """``call()``'s result, or a failure if it has not returned after ``seconds`` (a hang, not a figure:
+    the bound is many times the deadline under test; the daemon thread never holds the session)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # raised in the test's thread below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s: the deadline was not kept"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_refused_retry_after_of_an_hour_pauses_no_other_key_of_a_partial_fan_out(mode: str) -> None:
+    """Before: the SDK refused to wait 3600 s for that key, but wrote the hour into the fan-out's pause,
+    and every other key waited for it past the deadline (the CLI hung with --deadline 5)."""
+    keys = many_keys(24)
+    slow = keys[2]["prefix"]
+    asked_to_wait = Reply(429, {"message": "slow down"}, headers={"Retry-After": "3600"})
+    with PerKey({slow: asked_to_wait}, keys=keys) as fake:
+        if mode == "sync":
+            with Billing(MANAGEMENT_KEY, base_url=fake.url, concurrency=2) as billing:
+                report = finished_within(30, lambda: billing.keys.budgets(partial=True, deadline=5))
+        else:
+
+            async def read() -> Any:
+                async with AsyncBilling(MANAGEMENT_KEY, base_url=fake.url, concurrency=2) as billing:
+                    return await billing.usage.all_keys(period="this-month", deadline=5)
+
+            report = finished_within(30, lambda: asyncio.run(read()))
+    assert [missing.prefix for missing in report.missing] == [slow]
+    assert "3600" in report.missing[0].reason
+    measured = {budget.prefix for budget in report.budgets} if mode == "sync" else {row.prefix for row in report.rows}
+    assert measured == {key["prefix"] for key in keys} - {slow}  # every other key measured, none waited
+
+
+def test_a_part_never_waits_for_a_slot_past_its_deadline() -> None:
+    """An accepted Retry-After or a full fan-out: the wait for a slot ends at the part's deadline."""
+    throttle = Throttle(1)
+    throttle.throttled(3600.0)
+    started = time.monotonic()
+    with pytest.raises(NoSlotBeforeDeadline):  # the pause outlasts the deadline: no wait at all
+        throttle.enter(started + 2.0)
+    with pytest.raises(NoSlotBeforeDeadline):
+        asyncio.run(throttle.enter_async(time.monotonic() + 2.0))
+    throttle.resume_at = 0.0
+    throttle.enter()  # the one slot taken: the next waits for it, until its deadline and no longer
+    with pytest.raises(NoSlotBeforeDeadline):
+        finished_within(30, lambda: throttle.enter(time.monotonic() + 0.3))
+    with pytest.raises(NoSlotBeforeDeadline):
+        asyncio.run(throttle.enter_async(time.monotonic() + 0.3))
+    assert throttle.in_flight == 1

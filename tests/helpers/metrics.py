@@ -97,6 +97,7 @@ HELP_WORDS = {
     "aimlapi_keys_own_key_only": ("regular key", "own key"),
     "aimlapi_model_spend_usd": ("per model", "model window", "(other)"),
     "aimlapi_model_spend_window_seconds": ("window",),
+    "aimlapi_model_spend_stale": ("did not measure every key", "last values"),
     "aimlapi_usage_scrape_success": ("per-key usage", "succeeded"),
 }
 FORECAST_FAMILIES = {

@@ -5,7 +5,7 @@ Each is built whole before a byte is written (the fan-out ends first), then writ
 interrupt or a failure leaves nothing half-written. A view with keys not measured is never a silent
 partial total: the table names them (``3 of 1,000 keys not measured: ...``, the first
 :data:`SHOWN_MISSING` listed, the rest counted), the JSON carries them (``missing``), stderr says it
-in one line, and the command exits with the exit code of the first missing key's error.
+in one line, and the command exits with the missing keys' exit code (:func:`exit_code`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._redaction import printable
-from ._common import EXIT_CODES, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
+from ._common import EXIT_CODES, EXIT_CONNECTION, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
 
 if TYPE_CHECKING:
     from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
@@ -28,15 +28,25 @@ SHOWN_MISSING = 10
 
 
 def exit_code(missing: Iterable[MissingKey]) -> int:
-    """0 when no key is missing, else the exit code of the first missing key's error (4: the deadline)."""
+    """0 when no key is missing; else 4 if any key's error is a timeout or connection failure (the
+    deadline ending the fan-out above all: a longer ``--deadline`` is the fix), else the code most of
+    the missing keys' errors map to (ties: the first key's in prefix order), not merely the first key's."""
+    import collections
+
     import aimlapi_billing._exceptions as errors
 
+    codes: collections.Counter[int] = collections.Counter()
     for key in missing:
         kind = getattr(errors, key.error, None)
+        code = EXIT_SDK_ERROR
         if isinstance(kind, type):
-            return next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
-        return EXIT_SDK_ERROR
-    return EXIT_OK
+            code = next((code for base, code in EXIT_CODES if issubclass(kind, base)), EXIT_SDK_ERROR)
+        codes[code] += 1
+    if not codes:
+        return EXIT_OK
+    if EXIT_CONNECTION in codes:
+        return EXIT_CONNECTION
+    return codes.most_common(1)[0][0]  # Counter keeps first-seen order among equal counts
 
 
 @contextlib.contextmanager
@@ -49,6 +59,10 @@ def management_key_needed(command: str) -> Iterator[None]:
     except PermissionDeniedError as exc:
         exc.add_note_to_message(f"{command} reads every key: it needs a management key")
         raise
+
+
+#: The model cell of what a key's models do not account for (its spend minus theirs), in --models CSV.
+UNATTRIBUTED = "(unattributed)"
 
 
 def _count(number: int, what: str = "key") -> str:
@@ -92,12 +106,12 @@ def usage_table(
     if result.listed_twice:
         lines.append(f"note      GET /v1/keys listed {_count(len(result.listed_twice), 'prefix')} twice: measured once")
     width = max([len(row.prefix) for row in shown] + [3])
-    name_width = min(24, max([len(row.name) for row in shown] + [4]))
+    name_width = min(24, max([len(row.name or "") for row in shown] + [4]))
     lines.append("")
     lines.append(f"{'#':>5}  {'key':<{width}}  {'name':<{name_width}}  {'USD':>14}  {'share':>6}  {'requests':>10}")
     for rank, row in enumerate(shown, 1):
         share = f"{fixed(row.spend * 100 / result.spend, 1)}%" if result.spend else "-"
-        name = printable(row.name)[:name_width]
+        name = printable(row.name or "")[:name_width]  # no name (null): empty
         line = f"{rank:>5}  {printable(row.prefix):<{width}}  {name:<{name_width}}  {fixed(row.spend, 2):>14}  "
         lines.append(f"{line}{share:>6}  {row.report.requests:>10,}")
         if models != 0:
@@ -114,7 +128,7 @@ def usage_table(
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _missing_json(missing: tuple[MissingKey, ...]) -> list[dict[str, str]]:
+def _missing_json(missing: tuple[MissingKey, ...]) -> list[dict[str, str | None]]:
     return [{"key_prefix": k.prefix, "name": k.name, "error": k.error, "reason": k.reason} for k in missing]
 
 
@@ -152,19 +166,39 @@ def usage_json(
 
 
 def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Callable[[str], str]) -> str:
-    """A header row, then one row per key (with ``models``: per key and model), highest spend first."""
+    """A header row, then one row per key (with ``models``: per key and model), highest spend first,
+    so that the spend column adds up to the table's spend and no key goes unmentioned: the keys past
+    ``top`` summed in one ``(rest)`` row; with ``models``, a key with no model in one row with an
+    empty model, and what a key's models do not account for in an ``(unattributed)`` row; then one
+    row per key not measured, its spend empty and its ``status`` ``missing: <error>: <reason>``."""
     shown = result.rows if top is None else result.rows[:top]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if models:
-        writer.writerow(["key_prefix", "name", "model", "spend_usd", "requests"])
-        for row in shown:
-            for m in row.report.models:
-                cells = [row.prefix, row.name, redact(m.model), plain_number(m.spend), str(m.requests)]
-                writer.writerow([printable(cell) for cell in cells])
-    else:
-        writer.writerow(["key_prefix", "name", "spend_usd", "requests"])
-        for row in shown:
-            cells = [row.prefix, row.name, plain_number(row.spend), str(row.report.requests)]
-            writer.writerow([printable(cell) for cell in cells])
+    model_column = ["model"] if models else []
+    writer.writerow(["key_prefix", "name", *model_column, "spend_usd", "requests", "status"])
+
+    def row_of(
+        prefix: str, name: str | None, model: str, spend: Decimal | None, requests: int | None, status: str
+    ) -> None:
+        cells = [prefix, name or "", *([model] if models else [])]
+        cells += ["" if spend is None else plain_number(spend), "" if requests is None else str(requests), status]
+        writer.writerow([printable(cell) for cell in cells])
+
+    for row in shown:
+        if not models or not row.report.models:
+            row_of(row.prefix, row.name, "", row.spend, row.report.requests, "measured")
+            continue
+        for m in row.report.models:
+            row_of(row.prefix, row.name, redact(m.model), m.spend, m.requests, "measured")
+        unattributed = row.spend - sum((m.spend for m in row.report.models), Decimal(0))
+        if unattributed:
+            requests = max(row.report.requests - sum(m.requests for m in row.report.models), 0)
+            row_of(row.prefix, row.name, UNATTRIBUTED, unattributed, requests, "measured")
+    rest = result.rows[len(shown) :]
+    if rest:
+        spent = sum((row.spend for row in rest), Decimal(0))
+        requests = sum(row.report.requests for row in rest)
+        row_of("(rest)", _count(len(rest), "other key"), "", spent, requests, "rest")
+    for key in result.missing:
+        row_of(key.prefix, key.name, "", None, None, f"missing: {key.error}: {key.reason}")
     return buffer.getvalue()

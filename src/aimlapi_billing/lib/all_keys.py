@@ -20,7 +20,7 @@ from .._exceptions import AIMLAPIError
 from .._pages import whole_key_list
 from .._plan import Call, FanOut, Plan, RowSteps, Steps
 from .._redaction import printable
-from .._windows import fixed_windows, iso, period_bounds, split
+from .._windows import zoned_windows
 from ..resources.keys import LIST_KEYS
 from ..resources.logs import PAGE_SIZE, OffsetPages, window_rows
 from ..resources.usage import USAGE, USAGE_DETAIL, combined_report
@@ -37,11 +37,9 @@ __all__ = ["all_keys_logs_plan", "all_keys_usage_plan", "fixed_pieces"]
 
 
 def fixed_pieces(period: str | None, start: Moment | None, end: Moment | None, tz: str | None) -> list[dict[str, str]]:
-    """The window as absolute pieces of at most 92 days: ``tz`` places a calendar period's days."""
-    if tz is not None and period is not None:
-        since, until = period_bounds(period, tz)
-        return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
-    return fixed_windows(period, start, end)
+    """The window as absolute pieces of at most 92 days: ``tz`` places a calendar period's days
+    (and is refused with any other window)."""
+    return zoned_windows(period, start, end, tz)
 
 
 def _listed(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
@@ -56,9 +54,15 @@ def _listed(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
     return [once[prefix] for prefix in sorted(once)], tuple(dict.fromkeys(twice))
 
 
+def key_name(key: ApiKey) -> str | None:
+    """The key's name as listed, made printable and bounded; None for a key with no name (null), never
+    the text "None"."""
+    return printable(key.name)[:80] if isinstance(key.name, str) else None
+
+
 def missing(key: ApiKey, error: AIMLAPIError) -> MissingKey:
     reason = printable(str(error).splitlines()[0] if str(error) else type(error).__name__)[:300]
-    return MissingKey(key.prefix, printable(str(key.name))[:80], type(error).__name__, reason)
+    return MissingKey(key.prefix, key_name(key), type(error).__name__, reason)
 
 
 def _key_usage(endpoint: Any, pieces: list[dict[str, str]], prefix: str) -> Steps[UsageReport]:
@@ -74,7 +78,7 @@ def _usage_steps(pieces: list[dict[str, str]], models: bool) -> Steps[AllKeysUsa
         if isinstance(result, AIMLAPIError):
             gone.append(missing(key, result))
         else:
-            rows.append(KeyUsage(key.prefix, printable(str(key.name))[:80], result))
+            rows.append(KeyUsage(key.prefix, key_name(key), result))
     rows.sort(key=lambda row: (-row.spend, row.prefix))
     return AllKeysUsage(
         start=pieces[0]["start"],
@@ -142,7 +146,7 @@ def _logs_steps(pieces: list[dict[str, Any]], max_pages: int) -> Steps[AllKeysLo
         if isinstance(result, AIMLAPIError):
             gone.append(missing(key, result))
         else:
-            walked.append(KeyLogs(key.prefix, printable(str(key.name))[:80], result))
+            walked.append(KeyLogs(key.prefix, key_name(key), result))
     return AllKeysLogs(
         start=pieces[0]["start"],
         end=pieces[-1]["end"],

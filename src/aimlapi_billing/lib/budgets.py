@@ -215,7 +215,12 @@ def _every_key(now: datetime.datetime, partial: bool) -> Steps[BudgetReport]:
     results = yield FanOut([_budget(key, now, own=False) for key in keys], "keys", partial=partial)
     budgets = [result for result in results if not isinstance(result, AIMLAPIError)]
     missing = [
-        MissingKey(key.prefix, str(key.name), type(result).__name__, (str(result).splitlines() or [""])[0])
+        MissingKey(
+            key.prefix,
+            key.name if isinstance(key.name, str) else None,
+            type(result).__name__,
+            (str(result).splitlines() or [""])[0],
+        )
         for key, result in zip(keys, results, strict=True)
         if isinstance(result, AIMLAPIError)
     ]

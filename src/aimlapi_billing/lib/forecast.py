@@ -57,7 +57,12 @@ NO_MODEL = "(no model)"
 class LedgerWindow:
     """Accumulates ledger entries, newest first, until one is older than the window's start."""
 
-    def __init__(self, as_of: datetime.datetime, window: datetime.timedelta) -> None:
+    def __init__(
+        self, as_of: datetime.datetime, window: datetime.timedelta, balance_at: datetime.datetime | None = None
+    ) -> None:
+        """The window ``window`` up to ``as_of`` (excluded: a later entry is not counted, whatever the
+        server sends); the runway's dates count from ``balance_at``, when the balance was read (default
+        ``as_of``): a window that ended in the past still runs out from now."""
         if not isinstance(window, datetime.timedelta) or window <= datetime.timedelta(0):
             raise InvalidParameterError(f"the forecast window must be a positive timedelta, not {window!r}")
         try:
@@ -65,6 +70,7 @@ class LedgerWindow:
         except OverflowError:
             raise InvalidParameterError(f"the forecast window reaches before the calendar: {window}") from None
         self.as_of = as_of
+        self.balance_at = as_of if balance_at is None else balance_at
         self.window = window
         self.recent_start = as_of - RECENT
         self.history_start: datetime.datetime | None = None
@@ -94,6 +100,8 @@ class LedgerWindow:
                     f"than {self.oldest.isoformat()}; stopping",
                     pages=None,
                 )
+        if created >= self.as_of:  # after the window's end (a past calendar window): not its spend
+            return True
         self.entries_read += 1
         if entry.type_ is TransactionType.INIT:
             # The account's opening entry: there is no history before it to average over.
@@ -155,7 +163,7 @@ class LedgerWindow:
 
     def _after(self, days: Decimal) -> datetime.datetime | None:
         try:
-            return self.as_of + datetime.timedelta(days=float(days))
+            return self.balance_at + datetime.timedelta(days=float(days))
         except OverflowError:  # further out than datetime goes: as good as never
             return None
 
@@ -191,14 +199,15 @@ def forecast_plan(
     deadline: DeadlineTypes,
 ) -> Plan[Forecast]:
     """The plan of ``billing.forecast()``: every argument checked before any request."""
-    ledger = LedgerWindow(_windows.as_of(as_of), window)
+    # The balance is read now, whenever the window ends: the runway counts from now.
+    ledger = LedgerWindow(_windows.as_of(as_of), window, balance_at=_windows.as_of(None))
     if detail is not None:  # one built by hand has not been parsed by the client: the same currency rule
         try:
             check_currency(detail, "detail.")
         except SchemaError as exc:
             raise InvalidParameterError(str(exc)) from None
     pages = ledger_pages(positive_whole("max_pages", max_pages))
-    filters = transaction_filters(ledger.start, None, None, None, ITERATION_PAGE_SIZE)
+    filters = transaction_filters(ledger.start, ledger.as_of, None, None, ITERATION_PAGE_SIZE)
     return Plan(_forecast_steps(ledger, pages, filters, detail), timeout, deadline)
 
 

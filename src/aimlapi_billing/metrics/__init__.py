@@ -85,6 +85,8 @@ characters by :func:`~aimlapi_billing._redaction.label_text`):
 ``aimlapi_model_spend_usd{model}``                US dollars per model over ``model_window``, summed over the
                                                   keys read, the ``top_models`` costliest plus ``(other)``
 ``aimlapi_model_spend_window_seconds``            the length of that window
+``aimlapi_model_spend_stale``                     1 when the last read left keys unmeasured (or failed): the spend
+                                                  by model is the last one that covered every key, never a part
 ``aimlapi_usage_scrape_success``                  1 when the last read of the per-key usage succeeded
 ``aimlapi_scrape_success``                        1 when the last read succeeded
 ``aimlapi_scrape_duration_seconds``               duration of the last read, successful or not

@@ -41,6 +41,7 @@ from .families import (
     LEGACY_AUTOTOPUP,
     LOW_BALANCE,
     MODEL_SPEND,
+    MODEL_SPEND_STALE,
     MODEL_WINDOW,
     OWN_KEY_ONLY,
     RESERVED_LABELS,
@@ -167,6 +168,9 @@ class BillingCollector:
         self.last_error: Exception | None = None
         #: The exception of the last read's per-key usage part if it failed, else None.
         self.last_usage_error: Exception | None = None
+        #: The keys the last per-key usage read listed but did not measure (exported stale), and how many it listed.
+        self.last_missing: tuple[MissingKey, ...] = ()
+        self.last_listed = 0
 
     def __repr__(self) -> str:
         return (
@@ -188,7 +192,7 @@ class BillingCollector:
         specs += [AUTOTOPUP_AMOUNT, *(FORECAST_SPECS if self._forecast_window is not None else []), LAST_SUCCESS]
         specs += [SCRAPE_SUCCESS, SCRAPE_DURATION, DATA_STALE]
         specs += KEY_SPECS if self._key_budgets else []
-        specs += [MODEL_SPEND, MODEL_WINDOW] if self._model_window is not None else []
+        specs += [MODEL_SPEND, MODEL_SPEND_STALE, MODEL_WINDOW] if self._model_window is not None else []
         specs += [OWN_KEY_ONLY, USAGE_SUCCESS] if self._reads_usage else []
         return [gauge(spec) for spec in specs]
 
@@ -226,7 +230,7 @@ class BillingCollector:
                     by_model.add_metric([*labels.values(), model], spent)
                 yield by_model
             if reading.usage is not None:
-                yield from self._usage_families(reading.usage)
+                yield from self._usage_families(reading.usage, reading.usage_ok is False)
             yield gauge(LAST_SUCCESS, reading.unix_time, labels)
             if reading.usage_ok is not None:  # None: the first usage part has not ended yet
                 yield gauge(USAGE_SUCCESS, 1.0 if reading.usage_ok and ok else 0.0, labels)
@@ -236,10 +240,13 @@ class BillingCollector:
         yield gauge(SCRAPE_DURATION, duration, labels)
         yield gauge(DATA_STALE, 1.0 if reading is not None and not ok else 0.0, labels)
 
-    def _usage_families(self, usage: UsageReading) -> Iterator[Metric]:
+    def _usage_families(self, usage: UsageReading, failed: bool) -> Iterator[Metric]:
+        """``failed``: the last usage read failed, so ``usage`` is an earlier one's."""
         labels = self._labels
         if usage.keys is not None:
             yield from key_families(usage.keys, labels)
+        if self._model_window is not None:
+            yield gauge(MODEL_SPEND_STALE, 1.0 if usage.model_spend_stale or failed else 0.0, labels)
         if usage.model_spend is not None and self._model_window is not None:
             by_model = gauge(MODEL_SPEND, labels={**labels, "model": ""})
             for model, spent in usage.model_spend:
@@ -400,6 +407,7 @@ class BillingCollector:
             keys = tuple(key_series(budget, self._redact) for budget in report)
             keys += stale_keys(report.missing, before, self._redact)
             complete = not report.missing
+            self.last_missing, self.last_listed = report.missing, len(report) + len(report.missing)
             if report.missing:
                 self._log_missing(report.missing, len(report) + len(report.missing))
             own_key_only = report.only_own_key
@@ -414,6 +422,12 @@ class BillingCollector:
                     raise
                 prefixes, own_key_only = [None], True
         model_spend = None
+        if self._model_window is not None and not complete:
+            # Keys left unmeasured: their spend by model is unknown, and a sum of the others' would pass
+            # for the account's. The last values that covered every key are kept, marked stale.
+            previous = self._reading.usage if self._reading is not None else None
+            model_spend = previous.model_spend if previous is not None else None
+            return UsageReading(keys, own_key_only, model_spend, complete, model_spend_stale=True)
         if self._model_window is not None:
             totals: dict[str, Decimal] = {}
             # The keys side by side, within the client's concurrency and one deadline (_fanout.py).

@@ -121,6 +121,12 @@ MODEL_SPEND = (
     f"US dollars spent per model over the model window, by GET /v2/usage/detail of every key read; the costliest "
     f"models, the rest summed as {OTHER_MODELS!r}.",
 )
+MODEL_SPEND_STALE = (
+    "aimlapi_model_spend_stale",
+    "",
+    "1 if the last read of the per-key usage did not measure every key (or failed): aimlapi_model_spend_usd "
+    "holds the last values that covered every key (absent if none did), never the sum of a part of them.",
+)
 MODEL_WINDOW = ("aimlapi_model_spend_window", "seconds", "Length of the window aimlapi_model_spend_usd covers.")
 USAGE_SUCCESS = (
     "aimlapi_usage_scrape_success",
@@ -223,6 +229,8 @@ class UsageReading:
     model_spend: tuple[tuple[str, float], ...] | None  # None: no model_window
     #: Every key listed was measured (False: some are stale, the read is not a success).
     complete: bool = True
+    #: ``model_spend`` is an earlier read's (this one left keys unmeasured), or None if none covered every key.
+    model_spend_stale: bool = False
 
 
 def stale_keys(
@@ -240,7 +248,7 @@ def stale_keys(
         if before is not None:
             stale.append(dataclasses.replace(before, stale=True))
         else:
-            name = label_text(redact(key.name), str)
+            name = label_text(redact(key.name or ""), str)
             stale.append(KeySeries(prefix, name, None, None, None, None, None, None, None, stale=True))
     return tuple(stale)
 

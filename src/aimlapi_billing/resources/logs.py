@@ -50,7 +50,7 @@ from .._plan import (
     operation,
 )
 from .._redaction import printable
-from .._windows import Moment, fixed_windows, windows
+from .._windows import Moment, fixed_windows, windows, zoned_windows
 
 if TYPE_CHECKING:
     from aimlapi_billing_client.models import LogEntry, LogsResponse, LogStatus
@@ -321,6 +321,7 @@ class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         period: str | None = None,
         start: Moment | None = None,
         end: Moment | None = None,
+        tz: str | None = None,
         model: str | Sequence[str] | None = None,
         status: LogStatus | str | Sequence[LogStatus | str] | None = None,
         max_pages: int = DEFAULT_MAX_PAGES,
@@ -330,10 +331,11 @@ class LogsResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         """Every key's rows over one window (a management key), keys in prefix order, each key's rows
         as the API pages them: ``GET /v1/keys``, then each key's walk side by side within the
         client's ``concurrency``, its logs rate limit and one ``deadline``; ``max_pages`` per key.
-        The rows are held in memory until every key is read. A key not read is in ``missing``."""
+        ``tz`` places a calendar ``period``'s days (refused with any other window). The rows are
+        held in memory until every key is read. A key not read is in ``missing``."""
         pages = positive_whole("max_pages", max_pages)
         filters = _filters(None, model, status)
-        pieces = [{**window, **filters} for window in fixed_windows(period, start, end)]
+        pieces = [{**window, **filters} for window in zoned_windows(period, start, end, tz)]
         return self._client._all_keys_logs_plan(pieces, pages, timeout, deadline)
 
     @operation

@@ -136,8 +136,11 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
     return from_store(store, as_of)
 
 
-def forecast(store: Store, as_of: datetime.datetime, window: datetime.timedelta) -> Forecast:
-    """The runway over ``window`` before ``as_of`` from the stored ledger and balance (``forecast --db``)."""
+def forecast(
+    store: Store, as_of: datetime.datetime, window: datetime.timedelta, balance_at: datetime.datetime | None = None
+) -> Forecast:
+    """The runway over ``window`` before ``as_of`` from the stored ledger and balance (``forecast --db``),
+    its dates from ``balance_at`` (the store's last sync; default ``as_of``)."""
     from ._forecast import forecast as from_store
 
-    return from_store(store, as_of, window)
+    return from_store(store, as_of, window, balance_at)

@@ -45,12 +45,16 @@ def _entries(connection: Any, low: int, high: int) -> Iterator[Any]:
         )
 
 
-def forecast(store: Store, as_of: datetime.datetime, window: datetime.timedelta) -> Forecast:
-    """The forecast over ``window`` before ``as_of`` (the store's last sync), from the stored ledger."""
+def forecast(
+    store: Store, as_of: datetime.datetime, window: datetime.timedelta, balance_at: datetime.datetime | None = None
+) -> Forecast:
+    """The forecast over ``window`` before ``as_of`` (at most the store's last sync), from the stored
+    ledger; the runway counts from ``balance_at`` (the last sync, when the balance was stored; default
+    ``as_of``)."""
     from aimlapi_billing_client.models import BillingDetailResponse
     from sqlalchemy import text
 
-    ledger = LedgerWindow(as_of, window)
+    ledger = LedgerWindow(as_of, window, balance_at)
     with store.connect() as connection:
         balance = connection.execute(text(_BALANCE)).first()
         if balance is None:

@@ -21,7 +21,7 @@ class MissingKey:
     (a deadline that ended the fan-out, a key deleted after the list, a server that kept failing)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     error: str
     reason: str
 
@@ -31,7 +31,7 @@ class KeyUsage:
     """One key's usage over the window (``report.models`` per model with ``models=True``)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     report: UsageReport
 
     @property
@@ -44,7 +44,7 @@ class AllKeysUsage:
     """Every key's usage over one window (``start``/``end``, ISO 8601 UTC, the same for every key).
 
     ``rows`` are the keys measured, highest spend first (ties by prefix); ``missing`` the keys listed
-    but not measured, in the list's order: when it is not empty, ``spend`` is the measured keys'
+    but not measured, in prefix order: when it is not empty, ``spend`` is the measured keys'
     alone, a part of the account, never its total (:attr:`complete` says so). ``listed`` counts the
     keys of ``GET /v1/keys``, each prefix once (``listed_twice``: prefixes it listed more than once,
     measured once)."""
@@ -79,7 +79,7 @@ class KeyLogs:
     """One key's request rows over the window, as the API pages them (newest first)."""
 
     prefix: str
-    name: str
+    name: str | None  # None: the key has no name
     rows: tuple[LogEntry, ...]
 
 

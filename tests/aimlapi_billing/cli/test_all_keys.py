@@ -63,6 +63,7 @@ def test_usage_all_keys_top_sums_the_rest_and_csv_has_one_row_per_key(account: F
         ("a1b2c3d4", "openai/gpt-5"),
         ("b747e891", "openai/gpt-5"),
         ("c0ffee42", "anthropic/claude-sonnet"),
+        ("d15ab1ed", ""),  # no model: its row all the same, with an empty model
     ]
 
 

@@ -48,6 +48,13 @@ def _serve(ledger: list[dict[str, Any]], balance: float = 39.0, autotopup: dict[
     return FakeAIMLAPI(canned=canned, ledger=ledger)
 
 
+@pytest.fixture
+def made_at_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forecast is made at AS_OF: its balance is read then, so its runway's dates count from it."""
+    monkeypatch.setattr("aimlapi_billing._windows.utc_now", lambda: AS_OF)
+
+
+@pytest.mark.usefixtures("made_at_as_of")
 def test_figures_on_a_ledger_served_by_the_real_server() -> None:
     with _serve(LEDGER) as api, Billing(base_url=api.url) as billing:
         forecast = billing.forecast(window=WINDOW, as_of=AS_OF)
@@ -135,6 +142,7 @@ def test_a_window_longer_than_the_accounts_history_averages_over_the_history_onl
     assert forecast.daily_burn_7d_usd == Decimal(1)  # the 7-day rate also covers only 4 days
 
 
+@pytest.mark.usefixtures("made_at_as_of")
 @pytest.mark.parametrize("balance", [0.0, -3.5])
 def test_a_balance_at_or_below_zero_has_no_runway_left(balance: float) -> None:
     with _serve(LEDGER, balance=balance) as api, Billing(base_url=api.url) as billing:
@@ -154,6 +162,7 @@ def test_money_is_summed_without_float_drift() -> None:
     assert forecast.balance_usd == Decimal("0.3")
 
 
+@pytest.mark.usefixtures("made_at_as_of")
 def test_with_auto_top_up_the_runway_is_until_the_next_top_up() -> None:
     autotopup = {"is_enabled": True, "threshold": 9, "amount": 100, "currency": "USD"}
     with _serve(LEDGER, autotopup=autotopup) as api, Billing(base_url=api.url) as billing:
@@ -280,3 +289,45 @@ def test_a_forecast_over_many_pages_keeps_no_page_in_memory() -> None:
     until it returned (25 MiB more at 100,000 entries). 300 pages now cost what 10 do."""
     small, large = _forecast_peak_kib(1_000), _forecast_peak_kib(30_000)
     assert large - small < 4 * 1024, (small, large)  # before the fix: about +7.5 MiB
+
+
+AFTER_THE_WINDOW = [
+    ledger_entry("2026-08-25T00:00:00.000Z", "CHARGE", "MODEL_USAGE", 500.0, "vendor/model-z", "i9"),
+    ledger_entry("2026-08-20T00:00:00.000Z", "CHARGE", "MODEL_USAGE", 70.0, "vendor/model-z", "i8"),  # the end: out
+]
+
+
+def test_a_window_that_ended_counts_no_spend_after_its_end() -> None:
+    """Before: the ledger was read from the window's start with no end, and every later charge was
+    counted (forecast --window last-month counted this month too). The end is sent, and kept."""
+    with _serve(AFTER_THE_WINDOW + LEDGER) as api, Billing(base_url=api.url) as billing:
+        forecast = billing.forecast(window=WINDOW, as_of=AS_OF)
+        asked = [seen.path for seen in api.requests_to("/v2/billing/transactions")]
+    assert forecast.spend_usd == Decimal("3.90")  # the figures worked out above, nothing after AS_OF
+    assert forecast.spend_7d_usd == Decimal("3.60")
+    assert "vendor/model-z" not in dict(forecast.spend_by_model)
+    assert forecast.entries_read == 6
+    assert all("to=2026-08-20T00%3A00%3A00" in path or "to=2026-08-20T00:00:00" in path for path in asked), asked
+
+
+def test_a_server_ignoring_the_end_filter_still_counts_nothing_after_the_end(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=BASE_URL + "/v2/billing/detail", json=_detail(39.0))
+    page = {"data": AFTER_THE_WINDOW + LEDGER, "pagination": {"next_cursor": None, "has_more": False}}
+    httpx_mock.add_response(json=page)
+    with Billing() as billing:
+        forecast = billing.forecast(window=WINDOW, as_of=AS_OF)
+    assert forecast.spend_usd == Decimal("3.90")
+    assert forecast.entries_read == 6
+
+
+def test_the_runway_of_a_past_window_counts_from_now_when_the_balance_is_read() -> None:
+    """Before: 100 days after AS_OF (2026-11-28), a date already gone for a balance read today."""
+    before = datetime.datetime.now(datetime.UTC)
+    with _serve(LEDGER) as api, Billing(base_url=api.url) as billing:
+        forecast = billing.forecast(window=WINDOW, as_of=AS_OF)
+    after = datetime.datetime.now(datetime.UTC)
+    assert forecast.runway_days == Decimal(100)
+    assert forecast.depletion_at is not None
+    hundred_days = datetime.timedelta(days=100)
+    assert before + hundred_days <= forecast.depletion_at <= after + hundred_days
+    assert forecast.as_of == AS_OF  # the window still ends where it was asked to

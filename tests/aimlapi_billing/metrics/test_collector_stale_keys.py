@@ -5,6 +5,7 @@ success; measured again, it is fresh again. A partial view is never passed off a
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 import pytest
@@ -72,3 +73,45 @@ def test_a_key_never_measured_is_stale_with_no_values() -> None:
         assert CHAT not in per_key(families, name)  # nothing known: no value passed off as one
     assert len(per_key(families, "aimlapi_key_monthly_usage_usd")) == 3
     assert usage_ok(families) == 0.0
+
+
+def model_spend(families: dict[str, Metric]) -> dict[str, float]:
+    return {sample.labels["model"]: sample.value for sample in families["aimlapi_model_spend_usd"].samples}
+
+
+def model_spend_stale(families: dict[str, Metric]) -> float:
+    (sample,) = families["aimlapi_model_spend_stale"].samples
+    return sample.value
+
+
+def test_a_key_not_measured_keeps_the_last_whole_spend_by_model_marked_stale() -> None:
+    """Before: the unmeasured key's models were left out of aimlapi_model_spend_usd, exported as fresh."""
+    with (
+        FakeAIMLAPI() as server,
+        Billing(api_key=MANAGEMENT_KEY, base_url=server.url, max_retries=0, timeout=1) as billing,
+    ):
+        window = datetime.timedelta(days=30)
+        collector = BillingCollector(billing, key_budgets=True, model_window=window, min_interval=0)
+        whole = read(collector)
+        assert model_spend_stale(whole) == 0.0
+        assert model_spend(whole)  # the stand-in's keys have spend by model
+
+        server.key_faults["b747e891"] = Reply(500, {"message": "boom", "statusCode": 500})
+        partial = read(collector)
+        assert per_key(partial, "aimlapi_key_data_stale")[CHAT] == 1.0
+        assert model_spend_stale(partial) == 1.0
+        assert model_spend(partial) == model_spend(whole)  # the last whole figures, not the others' sum
+
+        server.key_faults.clear()
+        again = read(collector)
+        assert model_spend_stale(again) == 0.0
+        assert model_spend(again) == model_spend(whole)
+
+
+def test_no_whole_spend_by_model_yet_exports_none() -> None:
+    with FakeAIMLAPI() as server, Billing(api_key=MANAGEMENT_KEY, base_url=server.url, max_retries=0) as billing:
+        server.key_faults["b747e891"] = Reply(500, {"message": "boom", "statusCode": 500})
+        collector = BillingCollector(billing, key_budgets=True, model_window=datetime.timedelta(days=30))
+        families = read(collector)
+    assert model_spend_stale(families) == 1.0
+    assert "aimlapi_model_spend_usd" not in families or not model_spend(families)

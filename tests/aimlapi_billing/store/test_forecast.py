@@ -33,7 +33,9 @@ def large() -> Iterator[FakeAIMLAPI]:
 
 
 @pytest.mark.parametrize("days", [3, 30, 200])
-def test_the_stores_forecast_is_the_apis_at_the_stores_moment(store_url: str, large: FakeAIMLAPI, days: int) -> None:
+def test_the_stores_forecast_is_the_apis_at_the_stores_moment(
+    store_url: str, large: FakeAIMLAPI, days: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from aimlapi_billing.store import forecast, last_synced, open_for_reading, open_for_sync, sync
 
     with billing_for(large) as billing:
@@ -43,7 +45,9 @@ def test_the_stores_forecast_is_the_apis_at_the_stores_moment(store_url: str, la
             as_of = last_synced(opened)
             assert as_of is not None
             stored = forecast(opened, as_of, datetime.timedelta(days=days))
-        live = billing.forecast(window=datetime.timedelta(days=days), as_of=as_of)
+        with monkeypatch.context() as made_then:  # the API's forecast made at the store's moment: its
+            made_then.setattr("aimlapi_billing._windows.utc_now", lambda: as_of)  # runway counts from it
+            live = billing.forecast(window=datetime.timedelta(days=days), as_of=as_of)
     assert stored.entries_read > 0
     for field in dataclasses.fields(live):
         if field.name not in _API_ONLY:

@@ -61,6 +61,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_max_age_option(parser, "exits 12")
 
 
+#: The calendar windows that end before now (the others end now).
+PAST_WINDOWS = ("yesterday", "last-week", "last-month")
+
+
 def _window(text: str) -> datetime.timedelta | str:
     """A span (``_options.window``), or a calendar window's name, resolved when the command runs."""
     return text if text in NAMED_WINDOWS else window(text)
@@ -77,7 +81,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except AIMLAPIError as exc:
         return report(exc, err)
     # Model names are the server's text: an echo of the key in one is redacted, in the table and the JSON.
-    print(redact(json_output(forecast.to_dict()) if args.json else forecast_table(forecast)), file=out)
+    ended = args.window in PAST_WINDOWS
+    print(redact(json_output(forecast.to_dict()) if args.json else forecast_table(forecast, ended)), file=out)
     return EXIT_OK
 
 
@@ -108,16 +113,17 @@ def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.db is None:
             raise InvalidParameterError("--max-age needs --db (the API's figures are always current)")
         with store.open_for_reading(args.db) as opened:
-            span, as_of = _span(args, store.fresh_as_of(opened, args.max_age))
+            latest = store.fresh_as_of(opened, args.max_age)
+            span, as_of = _span(args, latest)
             assert as_of is not None  # given, so returned
-            forecast = store.forecast(opened, as_of, span)
+            forecast = store.forecast(opened, as_of, span, balance_at=latest)
             where = str(opened.url)
     except AIMLAPIError as exc:
         return store_failure(exc, err)
     if args.json:
         print(json_output(forecast.to_dict()), file=out)
     else:
-        print(forecast_table(forecast), file=out)
+        print(forecast_table(forecast, ended=as_of < latest), file=out)
         print(f"(from the store {printable(where)} as of {as_of:%Y-%m-%dT%H:%M:%SZ})", file=out)
     return EXIT_OK
 
@@ -130,26 +136,42 @@ def _when(moment: datetime.datetime | None) -> str:
     return "beyond the calendar" if moment is None else moment.strftime("%Y-%m-%d")
 
 
-def forecast_table(forecast: Forecast) -> str:
+def _span_words(days: float) -> str:
+    """A span in words: ``1 day``, ``30 days``, ``13.5 hours`` (part of a day)."""
+    if days == int(days):
+        return f"{int(days)} day{'' if days == 1 else 's'}"
+    return f"{round(days * 24, 1):g} hours"
+
+
+def forecast_table(forecast: Forecast, ended: bool = False) -> str:
+    """The table; ``ended``: the window ended before the balance was read (a past calendar window), so
+    its last 7 days are named by their end, not called the last 7 days."""
     window_days = forecast.window.total_seconds() / 86400
     covered = f"{fixed(forecast.days_covered, 1)} days" + (
         " (the account is younger)" if forecast.days_covered < Decimal(window_days) else ""
     )
+    window = f"{_span_words(window_days)} from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"
+    # The "last 7 days" figures cover the window's last 7 days, or all of a shorter window.
+    recent_days = min(window_days, 7.0)
+    span = "7 days" if recent_days == 7 else _span_words(recent_days)
+    recent = f"last {span}"
+    rate = "the last 7 days' rate" if recent_days == 7 else f"the rate of the last {span}"
+    if ended:
+        window += f", ended {forecast.as_of:%Y-%m-%d %H:%M} UTC (the runway counts from when the balance was read)"
+        recent = f"{span} to {forecast.as_of:%Y-%m-%d %H:%M} UTC"
+        rate = f"the rate of the {recent}"
     rows = [
         ("balance", usd(forecast.balance_usd)),
-        ("window", f"{window_days:g} days from {forecast.window_start:%Y-%m-%d %H:%M} UTC, covering {covered}"),
-        ("spend", f"{usd(forecast.spend_usd)} ({usd(forecast.spend_7d_usd)} in the last 7 days)"),
+        ("window", window),
+        ("spend", f"{usd(forecast.spend_usd)} ({usd(forecast.spend_7d_usd)} in the {recent})"),
     ]
     rows += [(f"  {kind.lower().replace('_', ' ')}", usd(amount)) for kind, amount in forecast.spend_by_type.items()]
     if forecast.spend_by_model:
         rows.append(("top models", ""))
         rows += [(f"  {name}", usd(amount)) for name, amount in forecast.spend_by_model[:5]]
     rows += [
-        ("daily burn", f"{usd(forecast.daily_burn_usd)} (last 7 days: {usd(forecast.daily_burn_7d_usd)})"),
-        (
-            "runway",
-            f"{_days_text(forecast.runway_days)} (at the last 7 days' rate: {_days_text(forecast.runway_days_7d)})",
-        ),
+        ("daily burn", f"{usd(forecast.daily_burn_usd)} ({recent}: {usd(forecast.daily_burn_7d_usd)})"),
+        ("runway", f"{_days_text(forecast.runway_days)} (at {rate}: {_days_text(forecast.runway_days_7d)})"),
     ]
     if forecast.unclassified_entries:
         directions = ", ".join(forecast.unknown_directions)

@@ -131,11 +131,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _all_keys(args: argparse.Namespace, span: Window, style: str, out: TextIO, err: TextIO) -> int:
-    from .._all_keys import management_key_needed, warn_missing
+    from .._all_keys import management_key_needed, missing_line, warn_missing
 
     with client(args) as billing, management_key_needed("logs --all-keys"):
         result = billing.logs.all_keys(**span, model=args.model, status=args.status, max_pages=args.max_pages)
         text = _all_keys_text(result, style, args.max_rows, billing._redactor)
+    if result.missing and style == "table":  # named under the rows too, as usage --all-keys does
+        text += f"\n{missing_line(result.missing, result.listed)}\n"
     out.write(text)  # whole, once every key is read: an interrupt before leaves nothing
     out.flush()
     return warn_missing(result.missing, result.listed, err)
@@ -202,10 +204,13 @@ def _lines(
     if style == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        key = (key_prefix,) if keyed else ()
-        header = (("key_prefix",) if keyed else ()) + COLUMNS
-        for cells in itertools.chain([header], (key + _cells(row) for row in rows)):
-            writer.writerow([printable(redact(str(cell))) for cell in cells])
+        # The key column is the listed prefix, as in the table and JSON Lines: not passed through the
+        # redactor, which would blank the caller's own key's prefix (it is the start of the key).
+        key = [printable(str(key_prefix))] if keyed else []
+        header = (["key_prefix"] if keyed else []) + list(COLUMNS)
+        rows_cells = (key + [printable(redact(cell)) for cell in _cells(row)] for row in rows)
+        for cells in itertools.chain([header], rows_cells):
+            writer.writerow(cells)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -243,6 +243,10 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if failure is not None:
         # The exposition says (usage_)scrape_success 0; the exit code tells the job that ran it.
         return report(failure, err)
+    if collector.last_missing:  # exported stale: named on stderr, the exit code of usage --all-keys
+        from .._all_keys import warn_missing
+
+        return warn_missing(collector.last_missing, collector.last_listed, err)
     return EXIT_OK
 
 
