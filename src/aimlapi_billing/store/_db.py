@@ -126,8 +126,10 @@ class Store:
         """Held for a whole sync: StoreBusyError at once when another holds it (unless ``wait``)."""
         busy = f"another sync is writing to {self.url} (its lock is held); try again when it ends, or give --wait"
         if self.url.dialect == "sqlite":
-            assert self.url.path is not None
-            with _file_lock(Path(f"{self.url.path}.lock"), wait=wait, busy=busy):
+            real = self.url.real_path()
+            assert real is not None
+            # Beside the file itself, not the name given: a symlink's alias takes the same lock.
+            with _file_lock(Path(f"{real}.lock"), wait=wait, busy=busy):
                 yield
             return
         from sqlalchemy import text

@@ -61,6 +61,19 @@ class StoreURL:
     database: str | None = None
     options: tuple[tuple[str, str], ...] = field(default=())
 
+    def real_path(self) -> Path | None:
+        """An SQLite store's file with every symlink resolved: what SQLite opens, and what its WAL,
+        its index and its lock sit beside (one lock for every alias of the file)."""
+        return None if self.path is None else self.path.resolve()
+
+    def own_files(self) -> frozenset[Path]:
+        """An SQLite store's file and its companions (WAL, index, journal, lock), symlinks resolved:
+        what no output file may be."""
+        real = self.real_path()
+        if real is None:
+            return frozenset()
+        return frozenset(Path(f"{real}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
+
     def __str__(self) -> str:
         if self.dialect == "sqlite":
             return f"sqlite:///{self.path}"

@@ -40,7 +40,8 @@ RULES_TEXT = (
     "or not there."
 )
 EXPORT_EXIT_CODES = (
-    "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that cannot be "
+    "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that is the "
+    "store's own file (or its -wal, -shm, -journal or .lock, through any symlink), an -o that cannot be "
     f"written (a missing directory, no permission, a full disk: nothing is left behind); {EXIT_NO_DATA} the store "
     "holds no ledger entry and no request row in the month (nothing written: sync first, or another month); "
     "12 the store is older than --max-age. "
@@ -74,6 +75,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidParameterError(f"--month {start:%Y-%m} has not begun: nothing to export")
         from ... import store
 
+        if args.output.resolve() in store.resolve(args.db).own_files():
+            raise InvalidParameterError(f"-o {args.output} is the store itself (or its WAL, index or lock): refused")
         with store.open_for_reading(args.db) as opened:
             synced = store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
             export = store.focus(opened, start, end)
