@@ -258,7 +258,8 @@ class Sync:
         store: Callable[[Connection, list[Any]], int],
     ) -> None:
         """Read ``[low, high)`` newest first, a page per transaction with the walk's progress; then
-        move the high-water mark to ``high``. An interrupted walk is taken up below where it stopped."""
+        move the high-water mark to ``high``. An interrupted walk is taken up below where it stopped,
+        then the walk goes on up to this run's start."""
         state = self._state(record, scope)
         if state.walk_high is not None:
             low, high, down_to = state.walk_low, state.walk_high, state.walk_down_to
@@ -281,6 +282,10 @@ class Sync:
                 self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
         with self._transaction() as connection:
             self._save_state(connection, record, scope, _State(high, None, None, None))
+        if high < self.now_us:
+            # A killed run's walk, taken up, ended at that run's start: read on to this run's own
+            # start (from there minus the settle window), or a finished run would leave a gap.
+            self._walk(record, scope, floor, fetch, store)
 
     @staticmethod
     def _created(row: Any) -> int:
