@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._db import Store
+from ._key_versions import close_deleted, ended_us
 from ._progress import Progress
 from ._values import clean_text, content_digest, encode_usd, ledger_identity, micros, parse_moment, row_content, whole
 
@@ -375,9 +376,11 @@ class Sync:
         from sqlalchemy import text
 
         with self._transaction() as connection:
+            listed = []
             for key in keys:
                 prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
                 ident = self.key_id(connection, prefix)
+                listed.append(ident)
                 limit = key.limit if key.limit is not None and not isinstance(key.limit, type(None)) else None
                 threshold = getattr(limit, "threshold", None)
                 retention = getattr(limit, "retention", None)
@@ -401,8 +404,9 @@ class Sync:
                     held["disabled"] = bool(held["disabled"])
                 if held == version:
                     continue
-                # The API's updated_at is when this value began; never before the version it replaces.
-                since = micros(key.updated_at)
+                # The API's updated_at is when this value began; never before the version it replaces
+                # (nor before a deleted key's last version ended: listed again, it is current again).
+                since = max(micros(key.updated_at), ended_us(connection, ident))
                 if current is not None:
                     since = max(since, int(current[0]) + 1)
                     connection.execute(
@@ -420,6 +424,7 @@ class Sync:
                     {"key": ident, "since": since, "created": micros(key.created_at), **version},
                 )
                 self.summary.added["keys"] += 1
+            close_deleted(connection, listed, self.now_us)
 
     def _sync_balance(self) -> None:
         from sqlalchemy import text

@@ -1,6 +1,7 @@
-"""A ledger entry (no id) is known by its fixed fields: the API adding a field to it, filling in its
-reference_id inside the re-read window changes nothing but the reference_id, filled in place; two identical entries stay two. A store of schema
-0002 (whole-content identities) upgrades to identities the next sync knows: nothing stored twice."""
+"""A ledger entry (no id) is known by its fixed fields: the API adding a field to it, or filling in
+its reference_id, inside the re-read window changes nothing but the reference_id, filled in place;
+two identical entries stay two. A store of schema 0002 (whole-content identities) upgrades to
+identities the next sync knows: nothing stored twice."""
 
 from __future__ import annotations
 
