@@ -48,6 +48,22 @@ EXPORT_EXIT_CODES = (
 )
 
 
+def _output(text: str) -> Path:
+    """-o: a file; "-" (stdout) is refused rather than written as a file named "-"."""
+    if text == "-" or not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a file to write (the CSV is written atomically, not to stdout)"
+        )
+    return Path(text)
+
+
+def _account_text(text: str) -> str:
+    """--account-id/--account-name: one printable line (a newline would break the CSV's consumers)."""
+    if not text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"{text!r}: give one line of printable text")
+    return text
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_epilog(parser, f"defaults: {DEFAULTS['export']}")
@@ -56,12 +72,18 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, EXPORT_EXIT_CODES + EXIT_CODES_TEXT)
     parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2 CSV)")
     parser.add_argument("--month", type=month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the CSV file to write")
+    parser.add_argument("-o", "--output", type=_output, required=True, metavar="FILE", help="the CSV file to write")
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
-    parser.add_argument("--account-id", default=None, metavar="ID", help="BillingAccountId (default: aimlapi)")
     parser.add_argument(
-        "--account-name", default=None, metavar="NAME", help="BillingAccountName (default: AI/ML API account)"
+        "--account-id", type=_account_text, default=None, metavar="ID", help="BillingAccountId (default: aimlapi)"
+    )
+    parser.add_argument(
+        "--account-name",
+        type=_account_text,
+        default=None,
+        metavar="NAME",
+        help="BillingAccountName (default: AI/ML API account)",
     )
 
 
