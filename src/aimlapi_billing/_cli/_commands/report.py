@@ -15,9 +15,9 @@ from ..._redaction import printable
 from ...report import REPORT_EXTRA
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
-from .._common import EXIT_OK, PROG, json_output
+from .._common import EXIT_OK, json_output
 from .._options import add_epilog
-from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
+from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
 from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ RULES_TEXT = (
     "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
-    "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
-    "as_of when the store's last finished sync began (null: none), the moment its data reach; a window "
-    "reaching past it is said on stderr (a note: the report is partial); money in "
+    "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
     '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded.'
 )
 TEAMS_TEXT = (
@@ -76,13 +74,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, RULES_TEXT)
     add_epilog(parser, TEAMS_TEXT)
     add_epilog(parser, HTML_TEXT)
-    add_epilog(
-        parser,
-        "exit codes: 0 success; 2 usage (a bad option); 12 the store is older than --max-age; 1 only for "
-        "a bug. " + EXIT_CODES_TEXT,
-    )
+    add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
     add_db_option(parser)
-    add_max_age_option(parser, "exits 12")
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
     parser.add_argument(
@@ -146,7 +139,6 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     require_extra()  # before the store is read: a missing extra is said at once
     teams = _teams(args)
     with store.open_for_reading(args.db) as opened:
-        _note_as_of(_synced(opened, args), end, err)
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
@@ -162,7 +154,6 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
-            synced = _synced(opened, args)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
@@ -171,28 +162,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = store.spend(opened, start, end, args.by)
     except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
-    _note_as_of(synced, end, err)
     if args.json:
-        out.write(json_output({**as_json(result), "as_of": None if synced is None else _iso(synced)}) + "\n")
+        out.write(json_output(as_json(result)) + "\n")
     elif args.csv:
         out.write(as_csv(result))
     else:
         out.write(as_table(result))
     return EXIT_OK
-
-
-def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime | None:
-    """When the store's last finished sync began (None: none finished); --max-age refuses an older one."""
-    from ... import store
-
-    return store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
-
-
-def _note_as_of(synced: datetime.datetime | None, end: datetime.datetime, err: TextIO) -> None:
-    """The report holds what the store held: said on stderr when the window reaches past the last sync."""
-    if synced is None or synced < end:
-        seen = "no sync has finished" if synced is None else f"the last sync began {_iso(synced)}"
-        err.write(f"{PROG}: note: {seen}: spend after it is not in this report\n")
 
 
 def _iso(moment: datetime.datetime) -> str:
