@@ -21,8 +21,8 @@ def main() -> None:
         insert = _sync.Sync._insert
         calls = [0]
 
-        def held(self: Any, *args: Any) -> int:
-            added = insert(self, *args)
+        def held(self: Any, *args: Any, **kwargs: Any) -> int:
+            added = insert(self, *args, **kwargs)
             calls[0] += 1
             if calls[0] == hold:
                 print("inside", flush=True)

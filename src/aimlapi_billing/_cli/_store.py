@@ -6,7 +6,7 @@ import argparse
 import datetime
 from typing import TextIO
 
-from ._common import EXIT_CONFIGURATION, report
+from ._common import EXIT_CONFIGURATION, EXIT_USAGE, report
 
 #: ``sync``: another sync holds the store's writer lock.
 EXIT_STORE_BUSY = 8
@@ -79,9 +79,11 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def store_failure(exc: BaseException, err: TextIO) -> int:
     """One line on stderr (the address redacted) and the exit code for ``exc``."""
-    from ..store import StoreBusyError, StoreError, StoreExtraMissingError, StoreStaleError, redact
+    from ..store import StoreAddressError, StoreBusyError, StoreError, StoreExtraMissingError, StoreStaleError, redact
 
     code = report(exc, err, redact)
+    if isinstance(exc, StoreAddressError):  # from $AIMLAPI_BILLING_DB: the same usage error as from --db
+        return EXIT_USAGE
     if isinstance(exc, StoreExtraMissingError):
         return EXIT_CONFIGURATION
     if isinstance(exc, StoreBusyError):

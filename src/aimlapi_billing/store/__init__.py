@@ -26,6 +26,7 @@ from ._chargeback import by_team, key_names
 from ._dashboard import Dashboard, dashboard
 from ._db import Store, check_current, head_revision, open_store, upgrade
 from ._errors import (
+    StoreAddressError,
     StoreBusyError,
     StoreError,
     StoreExtraMissingError,
@@ -54,6 +55,7 @@ __all__ = [
     "SpendReport",
     "SpendRow",
     "Store",
+    "StoreAddressError",
     "StoreBusyError",
     "StoreError",
     "StoreExtraMissingError",

@@ -19,7 +19,11 @@ def key_names(store: Store) -> dict[str, str | None]:
     """Each stored key's current name (None: unnamed), by prefix."""
     from sqlalchemy import text
 
-    sql = "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_to_us IS NULL"
+    # The newest version: a key deleted since (its versions closed) keeps the name it last had.
+    sql = (
+        "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_from_us = "
+        "(SELECT MAX(valid_from_us) FROM key_versions WHERE key_id = k.id)"
+    )
     with store.connect() as connection:
         return {str(prefix): None if name is None else str(name) for prefix, name in connection.execute(text(sql))}
 

@@ -162,7 +162,7 @@ def _keys(
 
     sql = (
         "SELECT k.prefix, v.limit_threshold, v.limit_retention, v.disabled FROM keys k "
-        "LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_to_us IS NULL"
+        "JOIN key_versions v ON v.key_id = k.id AND v.valid_to_us IS NULL"  # current keys: a deleted one has none
     )
     rows = []
     with store.connect() as connection:

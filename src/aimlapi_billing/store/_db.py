@@ -126,8 +126,10 @@ class Store:
         """Held for a whole sync: StoreBusyError at once when another holds it (unless ``wait``)."""
         busy = f"another sync is writing to {self.url} (its lock is held); try again when it ends, or give --wait"
         if self.url.dialect == "sqlite":
-            assert self.url.path is not None
-            with _file_lock(Path(f"{self.url.path}.lock"), wait=wait, busy=busy):
+            real = self.url.real_path()
+            assert real is not None
+            # Beside the file itself, not the name given: a symlink's alias takes the same lock.
+            with _file_lock(Path(f"{real}.lock"), wait=wait, busy=busy):
                 yield
             return
         from sqlalchemy import text
@@ -312,13 +314,43 @@ def upgrade(store: Store) -> None:
         _wal(store)
         if revision == head_revision():
             return
-        with store.transaction() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(_MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        engine = _migration_engine(store)
+        try:
+            with engine.begin() as connection:
+                config = Config()
+                config.set_main_option("script_location", str(_MIGRATIONS))
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if engine is not store.engine:
+                engine.dispose()
     except DBAPIError as exc:
         raise unusable(store.url, exc) from None
+
+
+def _migration_engine(store: Store) -> Engine:
+    """The engine a migration runs on: on SQLite one whose transaction holds the DDL too.
+
+    pysqlite begins a transaction only before INSERT/UPDATE/DELETE, so each CREATE TABLE commits on
+    its own: a first sync killed (or out of disk) while creating the schema left half a schema, and
+    every later sync failed on "table ... already exists". SQLAlchemy's recipe for pysqlite
+    (transactional DDL): no implicit BEGIN from the driver, an explicit one from us, so the whole
+    migration commits or none of it does."""
+    if store.dialect != "sqlite":
+        return store.engine  # PostgreSQL's DDL is transactional already
+    from sqlalchemy import event
+
+    engine = _engine(store.url)
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def check_current(store: Store) -> None:

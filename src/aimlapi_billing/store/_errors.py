@@ -10,6 +10,10 @@ class StoreError(AIMLAPIError):
     """The store cannot be used: not a store, corrupt, read-only, a full disk, unreachable."""
 
 
+class StoreAddressError(StoreError):
+    """The store's address is wrong as written (a password in it, stray whitespace, not a URL): a usage error."""
+
+
 class StoreExtraMissingError(StoreError):
     """The optional packages the store needs are not installed (``pip install 'aimlapi-billing[store]'``)."""
 

@@ -149,7 +149,11 @@ def _logs_usage(connection: object, low: int, high: int) -> Usage:
 def _key_names(connection: object) -> dict[str, str | None]:
     from sqlalchemy import text
 
-    sql = "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_to_us IS NULL"
+    # The newest version: a key deleted since (its versions closed) keeps the name it last had.
+    sql = (
+        "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_from_us = "
+        "(SELECT MAX(valid_from_us) FROM key_versions WHERE key_id = k.id)"
+    )
     return {str(row[0]): row[1] for row in connection.execute(text(sql))}  # type: ignore[attr-defined]
 
 

@@ -9,7 +9,7 @@ has been read. A run reads from ``high_water - settle`` to its own start, so row
 up to ``settle`` after their timestamp are still caught (default :data:`DEFAULT_SETTLE`); a row
 added later than that is not (``sync --settle 30d`` once reads further back). Idempotent: a log row
 is known by its key and ``inference_id`` (a row without one by a digest of its content), a ledger
-entry (which has no id) by a digest of its content and its ordinal among identical entries; a row
+entry (which has no id) by a digest of its fixed fields and its ordinal among identical entries; a row
 known already is skipped, so a run adds nothing twice.
 
 Crash-safe: the ledger and the logs are walked newest first; each page of rows is written in ONE
@@ -31,8 +31,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._db import Store
+from ._key_versions import close_deleted, ended_us
 from ._progress import Progress
-from ._values import clean_text, content_digest, encode_usd, micros, parse_moment, row_content, whole
+from ._values import clean_text, content_digest, encode_usd, ledger_identity, micros, parse_moment, row_content, whole
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -49,16 +50,8 @@ _DAY_US = 86_400_000_000
 _MS_US = 1000
 T = TypeVar("T")
 _LEDGER_COLUMNS = (
-    "uid",
-    "created_us",
-    "direction",
-    "type",
-    "usd_nano",
-    "usd_text",
-    "credits",
-    "model_id",
-    "reference_id",
-)
+    "uid", "created_us", "direction", "type", "usd_nano", "usd_text", "credits", "model_id", "reference_id",
+)  # fmt: skip
 _LOG_COLUMNS = (
     "key_id", "uid", "created_us", "status", "origin", "model_id", "usd_nano", "usd_text", "credits",
     "tokens_in", "tokens_out", "tokens_total", "request_id", "client_request_id",
@@ -122,8 +115,7 @@ class Sync:
         self.progress = Progress(progress)
         self._keys: dict[str, int] = {}
         self._models: dict[str, int] = {}
-        # Ordinals among identical ledger entries, counted within one walk (identical entries share
-        # a moment, so a walk, or its resumption at that moment, always sees the whole group).
+        # Ordinals among identical ledger entries, per walk (identical entries share a moment).
         self._ordinals: dict[str, int] = {}
         self._connection: Connection | None = None
         self._redact = redact
@@ -258,8 +250,9 @@ class Sync:
         store: Callable[[Connection, list[Any]], int],
     ) -> None:
         """Read ``[low, high)`` newest first, a page per transaction with the walk's progress; then
-        move the high-water mark to ``high``. An interrupted walk is taken up below where it stopped."""
+        move the high-water mark to ``high``. An interrupted walk is taken up, then on to this run's start."""
         state = self._state(record, scope)
+        self._ordinals = {}  # counted per walk: a second walk of this run re-reads the settle window
         if state.walk_high is not None:
             low, high, down_to = state.walk_low, state.walk_high, state.walk_down_to
         else:
@@ -281,6 +274,8 @@ class Sync:
                 self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
         with self._transaction() as connection:
             self._save_state(connection, record, scope, _State(high, None, None, None))
+        if high < self.now_us:  # a killed run's walk, taken up, ended at its start: on to this run's
+            self._walk(record, scope, floor, fetch, store)
 
     @staticmethod
     def _created(row: Any) -> int:
@@ -303,23 +298,29 @@ class Sync:
         for entry in page:
             nano, exact = encode_usd(entry.amount.usd, "a ledger entry's amount")
             model = self._text(entry.model, "a ledger entry's model")
-            content = row_content(entry.to_dict())
-            ordinal = self._ordinals.get(content, 0)
-            self._ordinals[content] = ordinal + 1
+            created = parse_moment(entry.created_at, "a ledger entry's created_at")
+            direction = clean_text(entry.direction.value, "a ledger direction")
+            entry_type = clean_text(entry.type_.value, "a ledger type")
+            credits = whole(entry.amount.credits_, "a ledger entry's credits")
+            identity = ledger_identity(created, direction or "", entry_type or "", nano, exact, credits, model)
+            ordinal = self._ordinals.get(identity, 0)
+            self._ordinals[identity] = ordinal + 1
             records.append(
                 (
-                    content_digest(f"{content}#{ordinal}"),
-                    parse_moment(entry.created_at, "a ledger entry's created_at"),
-                    clean_text(entry.direction.value, "a ledger direction"),
-                    clean_text(entry.type_.value, "a ledger type"),
+                    content_digest(f"{identity}#{ordinal}"),
+                    created,
+                    direction,
+                    entry_type,
                     nano,
                     exact,
-                    whole(entry.amount.credits_, "a ledger entry's credits"),
+                    credits,
                     None if model is None else self.model_id(connection, model),
                     self._text(entry.reference_id, "a ledger reference_id"),
                 )
             )
-        return self._insert(connection, "ledger", _LEDGER_COLUMNS, "uid", records)
+        # reference_id is not part of the identity: one sent null and filled in later is filled in place.
+        fill = "SET reference_id = excluded.reference_id WHERE ledger.reference_id IS NULL"
+        return self._insert(connection, "ledger", _LEDGER_COLUMNS, "uid", records, update=fill)
 
     def _store_logs(self, connection: Connection, prefix: str, page: list[LogEntry]) -> int:
         key = self.key_id(connection, prefix)
@@ -356,13 +357,17 @@ class Sync:
         columns: tuple[str, ...],
         identity: str,
         records: list[tuple[Any, ...]],
+        *,
+        update: str | None = None,
     ) -> int:
-        """Insert ``records`` (rows known by ``identity`` already are skipped); how many were new.
+        """Insert ``records`` (rows known by ``identity`` are skipped, or changed by ``update``); how many
+        were new (or changed).
         Straight to the driver (executemany, no SQLAlchemy compilation per row: 3 times the rate);
         its row count is the sum over the rows on sqlite3 and psycopg 3 alike."""
         marks = ", ".join([self.store.placeholder] * len(columns))
         # table, columns and identity are this module's constants, never input.
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({identity}) DO NOTHING"  # noqa: S608
+        action = "NOTHING" if update is None else f"UPDATE {update}"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({identity}) DO {action}"  # noqa: S608
         return int(connection.exec_driver_sql(sql, records).rowcount)
 
     # -- keys and balance ----------------------------------------------------------------------
@@ -371,9 +376,11 @@ class Sync:
         from sqlalchemy import text
 
         with self._transaction() as connection:
+            listed = []
             for key in keys:
                 prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
                 ident = self.key_id(connection, prefix)
+                listed.append(ident)
                 limit = key.limit if key.limit is not None and not isinstance(key.limit, type(None)) else None
                 threshold = getattr(limit, "threshold", None)
                 retention = getattr(limit, "retention", None)
@@ -397,8 +404,9 @@ class Sync:
                     held["disabled"] = bool(held["disabled"])
                 if held == version:
                     continue
-                # The API's updated_at is when this value began; never before the version it replaces.
-                since = micros(key.updated_at)
+                # The API's updated_at is when this value began; never before the version it replaces
+                # (nor before a deleted key's last version ended: listed again, it is current again).
+                since = max(micros(key.updated_at), ended_us(connection, ident))
                 if current is not None:
                     since = max(since, int(current[0]) + 1)
                     connection.execute(
@@ -416,6 +424,7 @@ class Sync:
                     {"key": ident, "since": since, "created": micros(key.created_at), **version},
                 )
                 self.summary.added["keys"] += 1
+            close_deleted(connection, listed, self.now_us)
 
     def _sync_balance(self) -> None:
         from sqlalchemy import text

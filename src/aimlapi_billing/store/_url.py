@@ -3,7 +3,11 @@
 ``sqlite:///ABS/PATH`` (or a plain file path) is one SQLite file; ``postgresql://USER@HOST:PORT/DB``
 a PostgreSQL database reached with psycopg 3, whose password comes from libpq's own sources
 (``$PGPASSWORD``, ``~/.pgpass``, ``$PGPASSFILE``), never from the URL: a URL with a password is
-refused (it would sit in shell history, ``ps`` and logs). Every message shows :func:`shown`'s form.
+refused (it would sit in shell history, ``ps`` and logs), and so is any ``pass``-like query option
+(``password``, ``sslpassword``, ``passfile``). Every message shows :func:`redact`'s form: no URL password
+and no query value, ever (a query value may be a secret this code does not know the name of).
+An address that is wrong as written is :class:`StoreAddressError` (a usage error: exit 2), whether it
+came from ``--db`` or ``$AIMLAPI_BILLING_DB``.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ._errors import StoreError
+from ._errors import StoreAddressError
 
 ENV_VAR = "AIMLAPI_BILLING_DB"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 # user:password@ in any URL-looking text: what redact() hides.
 _CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/\s]*):[^@/\s]*@")
+# The query of a URL-looking text: every value in it is masked (name=***), whatever the name.
+_QUERY = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^?\s'\"]*)\?(?P<query>[^\s'\"]*)")
+# Query options that carry a secret (or where to read one): refused in a store URL.
+_SECRET_OPTION = re.compile(r"pass", re.IGNORECASE)
 
 
 def default_path() -> Path:
@@ -32,8 +40,13 @@ def default_path() -> Path:
 def redact(text: str) -> str:
     """``text`` with any URL password and the value of ``$PGPASSWORD`` replaced by ``***``."""
     text = _CREDENTIALS.sub(r"\g<scheme>\g<user>:***@", text)
+    text = _QUERY.sub(lambda match: f"{match['head']}?{_masked_query(match['query'])}", text)
     secret = os.environ.get("PGPASSWORD", "")
     return text.replace(secret, "***") if len(secret) >= 4 else text
+
+
+def _masked_query(query: str) -> str:
+    return "&".join(f"{item.partition('=')[0]}=***" if "=" in item else item for item in query.split("&"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,19 @@ class StoreURL:
     database: str | None = None
     options: tuple[tuple[str, str], ...] = field(default=())
 
+    def real_path(self) -> Path | None:
+        """An SQLite store's file with every symlink resolved: what SQLite opens, and what its WAL,
+        its index and its lock sit beside (one lock for every alias of the file)."""
+        return None if self.path is None else self.path.resolve()
+
+    def own_files(self) -> frozenset[Path]:
+        """An SQLite store's file and its companions (WAL, index, journal, lock), symlinks resolved:
+        what no output file may be."""
+        real = self.real_path()
+        if real is None:
+            return frozenset()
+        return frozenset(Path(f"{real}{suffix}") for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
+
     def __str__(self) -> str:
         if self.dialect == "sqlite":
             return f"sqlite:///{self.path}"
@@ -59,17 +85,22 @@ class StoreURL:
 def parse(text: str) -> StoreURL:
     """The store at ``text``; :class:`StoreError` for anything else (a password in the URL included)."""
     if not text.strip() or not text.isprintable():
-        raise StoreError(f"not a store address: {redact(text)!r}")
+        raise StoreAddressError(f"not a store address: {redact(text)!r}")
+    if text != text.strip():
+        # " /x/spend.db" would make a new, empty store in a directory named " ".
+        raise StoreAddressError(f"a store address with leading or trailing whitespace is refused: {redact(text)!r}")
     scheme = text.partition("://")[0].lower() if "://" in text else ""
     if scheme == "sqlite":
         path_text = text[len("sqlite:///") :] if text.lower().startswith("sqlite:///") else ""
         if not path_text.startswith("/"):
-            raise StoreError(f"an SQLite store URL is sqlite:///ABSOLUTE/PATH (or give the path alone), not {text!r}")
+            raise StoreAddressError(
+                f"an SQLite store URL is sqlite:///ABSOLUTE/PATH (or give the path alone), not {redact(text)!r}"
+            )
         return StoreURL("sqlite", path=Path(path_text))
     if scheme in _POSTGRES_SCHEMES:
         return _postgres(text)
     if scheme:
-        raise StoreError(
+        raise StoreAddressError(
             f"not a store URL: {redact(text)!r} (sqlite:///ABS/PATH, postgresql://USER@HOST:PORT/DB or a file path)"
         )
     return StoreURL("sqlite", path=Path(text).expanduser().absolute())
@@ -78,19 +109,21 @@ def parse(text: str) -> StoreURL:
 def _postgres(text: str) -> StoreURL:
     parts = urlsplit(text)
     if parts.password is not None:
-        raise StoreError(
+        raise StoreAddressError(
             f"{redact(text)}: a password in the store URL is refused; give it in $PGPASSWORD or ~/.pgpass (libpq)"
         )
     options = tuple(parse_qsl(parts.query, keep_blank_values=True))
-    if any(name in ("password", "passfile") for name, _ in options):
-        raise StoreError(f"{redact(text)}: no password options in the store URL; libpq reads $PGPASSWORD or ~/.pgpass")
+    if any(_SECRET_OPTION.search(name) for name, _ in options):
+        raise StoreAddressError(
+            f"{redact(text)}: no password options in the store URL; libpq reads $PGPASSWORD or ~/.pgpass"
+        )
     database = unquote(parts.path.lstrip("/"))
     try:
         port = parts.port
     except ValueError:
-        raise StoreError(f"not a port in the store URL {redact(text)!r}") from None
+        raise StoreAddressError(f"not a port in the store URL {redact(text)!r}") from None
     if not parts.hostname or not database:
-        raise StoreError(f"a PostgreSQL store URL is postgresql://USER@HOST:PORT/DB, not {redact(text)!r}")
+        raise StoreAddressError(f"a PostgreSQL store URL is postgresql://USER@HOST:PORT/DB, not {redact(text)!r}")
     user = unquote(parts.username) if parts.username else None
     return StoreURL("postgresql", user=user, host=parts.hostname, port=port, database=database, options=options)
 
@@ -99,5 +132,5 @@ def resolve(given: str | None) -> StoreURL:
     """``given`` (``--db``), else ``$AIMLAPI_BILLING_DB``, else :func:`default_path`."""
     if given is not None:
         return parse(given)
-    from_env = os.environ.get(ENV_VAR, "").strip()
+    from_env = os.environ.get(ENV_VAR, "")
     return parse(from_env) if from_env else StoreURL("sqlite", path=default_path())

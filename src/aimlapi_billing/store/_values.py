@@ -120,3 +120,18 @@ def content_digest(text: str) -> str:
 def row_content(record: dict[str, Any]) -> str:
     # One text per amount: 0.1 sent again as 0.10 is the same content.
     return json.dumps(record, sort_keys=True, default=lambda value: str(Decimal(value).normalize()))
+
+
+def ledger_identity(
+    created_us: int,
+    direction: str,
+    entry_type: str,
+    usd_nano: int | None,
+    usd_text: str | None,
+    credits: int,
+    model: str | None,
+) -> str:
+    """What identifies a ledger entry (which has no id): its fixed fields only, never a field the API
+    may add later or fill in afterwards (``reference_id``), so an entry whose other content changes
+    inside the re-read window is the same entry, not a second one. Migration 0003 uses it too."""
+    return json.dumps(["ledger", created_us, direction, entry_type, usd_nano, usd_text, credits, model])

@@ -40,11 +40,28 @@ RULES_TEXT = (
     "or not there."
 )
 EXPORT_EXIT_CODES = (
-    "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that cannot be "
+    "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that is the "
+    "store's own file (or its -wal, -shm, -journal or .lock, through any symlink), an -o that cannot be "
     f"written (a missing directory, no permission, a full disk: nothing is left behind); {EXIT_NO_DATA} the store "
     "holds no ledger entry and no request row in the month (nothing written: sync first, or another month); "
     "12 the store is older than --max-age. "
 )
+
+
+def _output(text: str) -> Path:
+    """-o: a file; "-" (stdout) is refused rather than written as a file named "-"."""
+    if text == "-" or not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a file to write (the CSV is written atomically, not to stdout)"
+        )
+    return Path(text)
+
+
+def _account_text(text: str) -> str:
+    """--account-id/--account-name: one printable line (a newline would break the CSV's consumers)."""
+    if not text.strip() or not text.isprintable():
+        raise argparse.ArgumentTypeError(f"{text!r}: give one line of printable text")
+    return text
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -55,12 +72,18 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, EXPORT_EXIT_CODES + EXIT_CODES_TEXT)
     parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2 CSV)")
     parser.add_argument("--month", type=month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the CSV file to write")
+    parser.add_argument("-o", "--output", type=_output, required=True, metavar="FILE", help="the CSV file to write")
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
-    parser.add_argument("--account-id", default=None, metavar="ID", help="BillingAccountId (default: aimlapi)")
     parser.add_argument(
-        "--account-name", default=None, metavar="NAME", help="BillingAccountName (default: AI/ML API account)"
+        "--account-id", type=_account_text, default=None, metavar="ID", help="BillingAccountId (default: aimlapi)"
+    )
+    parser.add_argument(
+        "--account-name",
+        type=_account_text,
+        default=None,
+        metavar="NAME",
+        help="BillingAccountName (default: AI/ML API account)",
     )
 
 
@@ -74,6 +97,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidParameterError(f"--month {start:%Y-%m} has not begun: nothing to export")
         from ... import store
 
+        if args.output.resolve() in store.resolve(args.db).own_files():
+            raise InvalidParameterError(f"-o {args.output} is the store itself (or its WAL, index or lock): refused")
         with store.open_for_reading(args.db) as opened:
             synced = store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
             export = store.focus(opened, start, end)
