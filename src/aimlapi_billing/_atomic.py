@@ -14,7 +14,33 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["replacing"]
+from ._exceptions import InvalidParameterError
+
+__all__ = ["ProtectedFileError", "refuse_to_replace", "replacing"]
+
+
+class ProtectedFileError(InvalidParameterError):
+    """The file to write is one the command reads (the spend store, its companions, the teams file)."""
+
+
+def refuse_to_replace(target: str | os.PathLike[str], *protected: str | os.PathLike[str] | None) -> None:
+    """ProtectedFileError when ``target`` is (resolves to, through symlinks or another spelling, or is
+    a hard link of) one of ``protected``: replacing it would destroy the input, e.g. all the store's
+    history. ``None`` entries and protected files that do not exist are skipped (a missing companion
+    such as ``-wal`` is still compared by its resolved path)."""
+    wanted = Path(target)
+    resolved = os.path.realpath(wanted)
+    for candidate in protected:
+        if candidate is None:
+            continue
+        same = os.path.realpath(candidate) == resolved
+        if not same and wanted.exists() and Path(candidate).exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(wanted, candidate)
+        if same:
+            raise ProtectedFileError(
+                f"{os.fspath(target)} is {os.fspath(candidate)}, which this command reads: not replaced"
+            )
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ import io
 import os
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..._atomic import refuse_to_replace
 from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
 from ...report import REPORT_EXTRA
@@ -118,16 +119,32 @@ def _utc(text: str) -> datetime.datetime:
     return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
 
 
-def _teams(args: argparse.Namespace) -> Teams | None:
-    """The teams file of --teams, else of the environment; None when neither names one."""
+def _teams_path(args: argparse.Namespace) -> str | None:
+    """The teams file's path: --teams, else the environment's; None when neither names one."""
     if args.teams is not None and not args.teams.strip():
         raise InvalidParameterError("--teams: an empty path (give the teams file, or leave --teams out)")
     path = args.teams if args.teams is not None else os.environ.get(TEAMS_ENV_VAR, "").strip() or None
+    return None if path is None else path.strip()
+
+
+def _teams(args: argparse.Namespace) -> Teams | None:
+    """The teams file of --teams, else of the environment; None when neither names one."""
+    path = _teams_path(args)
     if path is None:
         if "team" in args.by:
             raise InvalidParameterError(f"--by team needs a teams file: give --teams FILE or set ${TEAMS_ENV_VAR}")
         return None
-    return load_teams(path.strip())
+    return load_teams(path)
+
+
+def _inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files report reads, which --html must never replace: an SQLite store with its companions
+    (-wal, -shm, -journal, the sync's .lock) and the teams file."""
+    from ...store import resolve
+
+    url = resolve(args.db)
+    store_files = [] if url.path is None else [f"{url.path}{end}" for end in ("", "-wal", "-shm", "-journal", ".lock")]
+    return [*store_files, _teams_path(args)]
 
 
 def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.datetime, err: TextIO) -> int:
@@ -137,6 +154,7 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     if set(args.by) - {"key", "team"} or len(args.by) != 1:
         raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")
     require_extra()  # before the store is read: a missing extra is said at once
+    refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args)
     with store.open_for_reading(args.db) as opened:
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])

@@ -1,0 +1,73 @@
+"""``report``'s guards, against a real SQLite store seeded on disk: --html never replaces what the
+command reads, and a bad teams file in the environment only matters where teams are used."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fake_api.seeded_store import SeededKey, seed
+
+from aimlapi_billing._cli import main
+
+END = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+WINDOW = ["--start", "2026-11-01T00:00:00Z", "--end", "2026-12-01T00:00:00Z"]
+TEAMS_TOML = '[[rule]]\nteam = "search"\ncost_centre = "CC-1"\nprefix = "a1b2"\n'
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "spend.db"
+    keys = [SeededKey("a1b2c3d4", "search-prod", Decimal(50)), SeededKey("b747e891", "=cmd|' /C calc'!A0")]
+    seed(f"sqlite:///{path}", keys, ['=HYPERLINK("http://x")', "gpt-4o"], end=END, days=10, per_day=6)
+    return path
+
+
+@pytest.fixture
+def teams(tmp_path: Path) -> Path:
+    path = tmp_path / "teams.toml"
+    path.write_text(TEAMS_TOML)
+    return path
+
+
+def _protected(store: Path, teams: Path) -> list[tuple[Path, str]]:
+    """Each file report reads, named as the user might name it for --html."""
+    link = store.parent / "link-to-store.html"
+    link.symlink_to(store)
+    hard = store.parent / "hard-link.html"
+    os.link(store, hard)
+    return [
+        (store, "the store"),
+        (Path(f"{store}-wal"), "the store's WAL"),
+        (Path(f"{store}-shm"), "the store's index"),
+        (Path(f"{store}.lock"), "the sync lock"),
+        (store.parent / "." / store.name, "the store, spelled otherwise"),
+        (link, "a symlink to the store"),
+        (hard, "a hard link of the store"),
+        (teams, "the teams file"),
+    ]
+
+
+def test_html_never_replaces_the_store_or_the_teams_file(store: Path, teams: Path) -> None:
+    pytest.importorskip("matplotlib")
+    before = store.read_bytes(), teams.read_bytes()
+    for target, what in _protected(store, teams):
+        code, _, err = run("report", "--db", str(store), *WINDOW, "--teams", str(teams), "--html", str(target))
+        assert code == 2, what
+        assert err.count("\n") == 1, (what, err)
+        assert "which this command reads: not replaced" in err, (what, err)
+        assert (store.read_bytes(), teams.read_bytes()) == before, what
+    # The guard is no blanket refusal: a file of its own is written.
+    code, _, err = run("report", "--db", str(store), *WINDOW, "--html", str(store.parent / "page.html"))
+    assert code == 0, err
+    assert (store.parent / "page.html").read_bytes().startswith(b"<!DOCTYPE html>")
