@@ -26,7 +26,7 @@ th, td { padding: 0.15em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: le
 td.usd, th.usd, td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 1px solid #888; }
 .verdict { font-weight: bold; padding: 0.4em 0.8em; display: inline-block; border-radius: 3px; }
-.agree { background: #e3f4e1; } .disagree { background: #fbe3e1; }
+.agree { background: #e3f4e1; } .disagree, .cannot-compare { background: #fbe3e1; }
 .name { overflow-wrap: anywhere; max-width: 24em; }
 section { break-inside: avoid-page; }
 @page { size: A4; margin: 12mm; }
@@ -133,7 +133,9 @@ def _balance(report: Dashboard) -> str:
     runway = report.runway
     if runway is None:
         return table + "<p>No balance is stored: the runway needs one (each <code>sync</code> records it).</p>"
-    if runway.days is None:
+    if runway.days is None and not report.complete:
+        projection = "nothing stored was spent, but the store's last sync ends before the window: no runway is known."
+    elif runway.days is None:
         projection = "nothing was spent, so the balance lasts indefinitely at this rate."
     else:
         when = "beyond the calendar" if runway.depletion_at is None else _iso(runway.depletion_at)
@@ -146,9 +148,30 @@ def _balance(report: Dashboard) -> str:
     )
 
 
+STALE_VERDICT = " the window reaches past the store's last finished sync: nothing after it is stored"
+
+
+def _synced(report: Dashboard) -> str:
+    """The line under the title: how far the store's figures reach, and a warning when not the whole window."""
+    if report.synced is None:
+        return (
+            '<p class="verdict disagree" id="synced" data-synced="">No sync of this store has finished: '
+            "its figures may be partial or none (run <code>aimlapi-billing sync</code>).</p>"
+        )
+    at = _iso(report.synced)
+    reached = f'The store\'s last finished sync began <b id="synced" data-synced="{at}">{at}</b>'
+    if report.complete:
+        return f"<p class=meta>{reached}.</p>"
+    return (
+        f'<p class="verdict disagree">{reached}: spend after it is not in this page (run '
+        "<code>aimlapi-billing sync</code>).</p>"
+    )
+
+
 def _agreement(report: Dashboard) -> str:
     check = report.agreement
-    verdict = "agree" if check.agree else "disagree"
+    # Past the last finished sync the store holds nothing: "agree" there would be a verdict on no data.
+    verdict = "cannot compare" if not report.complete else "agree" if check.agree else "disagree"
     days = (
         "the usage of whole UTC days only: none in this window, so the request rows stand in for it"
         if check.usage_first_day is None
@@ -168,7 +191,8 @@ def _agreement(report: Dashboard) -> str:
         f'<b data-count="differing">{check.differing}</b></li></ul>'
     )
     return (
-        f'<p class="verdict {verdict}" data-verdict="{verdict}">The ledger, the logs and the usage {verdict}.</p>'
+        f'<p class="verdict {verdict.replace(" ", "-")}" data-verdict="{verdict}">The ledger, the logs and the '
+        f"usage {verdict if report.complete else verdict + ':' + STALE_VERDICT}.</p>"
         + _table("agreement", ["record", "USD"], rows, 1)
         + counts
         + "<p class=meta>Compared as <code>reconcile</code> compares them, over what the store holds: "
@@ -198,7 +222,7 @@ def render(report: Dashboard, generated: datetime.datetime) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>AI/ML API spend {_iso(report.start)} to {_iso(report.end)}</title><style>{_CSS}</style></head><body>"
         f"<h1>AI/ML API spend</h1><p class=meta>From {_iso(report.start)} to {_iso(report.end)} (UTC, end excluded), "
-        f"from the spend store; made {_iso(generated)}. All amounts in USD.</p>"
+        f"from the spend store; made {_iso(generated)}. All amounts in USD.</p>{_synced(report)}"
         f'<p>Total spend: <b id="total" data-usd="{decimal_text(report.total)}">{_shown(report.total)}'
         f' USD</b> over <b id="requests">{report.requests:,}</b> charged requests.</p>{body}</body></html>\n'
     )

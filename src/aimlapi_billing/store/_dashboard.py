@@ -27,6 +27,7 @@ from ..lib.reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 from ..teams import Teams
 from ._chargeback import key_names
 from ._db import Store
+from ._freshness import last_synced
 from ._report import SpendRow, spend
 from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
 
@@ -122,6 +123,13 @@ class Dashboard:
     topups: tuple[tuple[datetime.datetime, Decimal, str], ...]  # when, USD, ledger type
     runway: Runway | None  # None: no balance stored
     agreement: Agreement
+    #: When the store's last finished sync began (its data reach that moment); None: none finished.
+    synced: datetime.datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether a finished sync covers the whole window (else the figures after ``synced`` are missing)."""
+        return self.synced is not None and self.synced >= self.end
 
 
 def _moment(us: int) -> datetime.datetime:
@@ -409,4 +417,5 @@ def dashboard(
         topups=topups,
         runway=_runway(store, start, end),
         agreement=_agreement(store, start, end, by_day_key.total),
+        synced=last_synced(store),
     )

@@ -16,9 +16,9 @@ from ..._redaction import printable
 from ...report import REPORT_EXTRA
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
-from .._common import EXIT_OK, json_output
+from .._common import EXIT_OK, PROG, json_output
 from .._options import add_epilog
-from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
+from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
 from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
@@ -75,8 +75,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, RULES_TEXT)
     add_epilog(parser, TEAMS_TEXT)
     add_epilog(parser, HTML_TEXT)
-    add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
+    add_epilog(
+        parser,
+        "exit codes: 0 success; 2 usage (a bad option); 12 the store is older than --max-age (or no sync "
+        "finished); 1 only for a bug. " + EXIT_CODES_TEXT,
+    )
     add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
     parser.add_argument(
@@ -157,8 +162,13 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args)
     with store.open_for_reading(args.db) as opened:
+        if args.max_age is not None:
+            store.fresh_as_of(opened, args.max_age)
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
+    if not figures.complete:
+        seen = "no sync has finished" if figures.synced is None else f"the last sync began {_iso(figures.synced)}"
+        print(f"{PROG}: note: {seen}: spend after it is not in {printable(args.html)}", file=err)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
@@ -172,6 +182,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
+            if args.max_age is not None:
+                store.fresh_as_of(opened, args.max_age)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))

@@ -71,3 +71,72 @@ def test_html_never_replaces_the_store_or_the_teams_file(store: Path, teams: Pat
     code, _, err = run("report", "--db", str(store), *WINDOW, "--html", str(store.parent / "page.html"))
     assert code == 0, err
     assert (store.parent / "page.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def _page(store: Path, *argv: str) -> tuple[int, str, str]:
+    page = store.parent / "page.html"
+    code, _, err = run("report", "--db", str(store), *WINDOW, "--html", str(page), *argv)
+    return code, page.read_text() if page.exists() else "", err
+
+
+def test_a_window_past_the_last_sync_is_not_called_healthy(store: Path) -> None:
+    """The seeded sync began at END (2026-11-30T12Z), before the window's end: the page says so."""
+    pytest.importorskip("matplotlib")
+    code, page, err = _page(store)
+    assert code == 0, err
+    assert 'data-synced="2026-11-30T12:00:00Z"' in page
+    assert 'data-verdict="cannot compare"' in page
+    assert 'data-verdict="agree"' not in page
+    assert "spend after it is not in this page" in page
+    note, wrote = err.splitlines()
+    assert note.endswith(
+        f"note: the last sync began 2026-11-30T12:00:00Z: spend after it is not in {store.parent}/page.html"
+    )
+    assert wrote.startswith("wrote ")
+
+
+def test_a_store_no_sync_finished_says_so(store: Path) -> None:
+    pytest.importorskip("matplotlib")
+    sqlite3 = pytest.importorskip("sqlite3")
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE sync_runs SET finished_us = NULL")
+    code, page, err = _page(store)
+    assert code == 0, err
+    assert 'data-synced=""' in page
+    assert "No sync of this store has finished" in page
+    assert 'data-verdict="cannot compare"' in page
+    assert "note: no sync has finished" in err
+
+
+def test_a_window_the_last_sync_covers_gets_a_verdict(store: Path) -> None:
+    pytest.importorskip("matplotlib")
+    code, page, err = run(
+        "report",
+        "--db",
+        str(store),
+        "--start",
+        "2026-11-25",
+        "--end",
+        "2026-11-30T12:00:00Z",
+        "--html",
+        str(store.parent / "page.html"),
+    )
+    page = (store.parent / "page.html").read_text()
+    assert code == 0, err
+    assert "note:" not in err
+    assert 'data-verdict="cannot compare"' not in page
+    assert 'data-verdict="agree"' in page  # the seeded ledger, logs and usage are the same charges
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--csv"], ["--html", "page.html"]])
+def test_max_age_refuses_an_old_store_exit_12(store: Path, output: list[str]) -> None:
+    if "--html" in output:
+        pytest.importorskip("matplotlib")
+        output = ["--html", str(store.parent / "page.html")]
+    code, out, err = run("report", "--db", str(store), *WINDOW, "--max-age", "1h", *output)
+    assert (code, out) == (12, "")
+    assert err.count("\n") == 1
+    assert "older than --max-age 1h 0m" in err
+    assert not (store.parent / "page.html").exists()
+    code, _, err = run("report", "--db", str(store), *WINDOW, "--max-age", "3660d", *output)
+    assert code == 0, err
