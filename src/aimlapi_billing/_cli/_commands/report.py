@@ -44,7 +44,8 @@ TEAMS_TEXT = (
     "prefix starts with it), name (the key's name is it) or glob (a shell pattern on the prefix or the name). "
     f"The first rule that matches, in file order, wins; a key no rule maps is {UNMAPPED}, never dropped, so the "
     "teams add up to the total. A teams file that cannot be used is one line naming the file and the key path "
-    "(rule[2].glob), exit 2."
+    "(rule[2].glob), exit 2. The file is read only by --by team, --html and an explicit --teams: a plain report "
+    "by key ignores the environment's."
 )
 HTML_TEXT = (
     "--html FILE writes one self-contained HTML page (no script, nothing fetched when opened, prints on A4): "
@@ -178,7 +179,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         start, end = _span(args)
         if args.html is not None:
             return _html(args, start, end, err)
-        teams = _teams(args)
+        # Only --by team uses teams here: a broken $AIMLAPI_BILLING_TEAMS must not break a plain report.
+        teams = _teams(args) if "team" in args.by or args.teams is not None else None
         from ... import store
 
         with store.open_for_reading(args.db) as opened:

@@ -140,3 +140,18 @@ def test_max_age_refuses_an_old_store_exit_12(store: Path, output: list[str]) ->
     assert not (store.parent / "page.html").exists()
     code, _, err = run("report", "--db", str(store), *WINDOW, "--max-age", "3660d", *output)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--csv"]])
+def test_a_bad_teams_file_in_the_environment_leaves_a_report_by_key_alone(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: list[str]
+) -> None:
+    monkeypatch.setenv("AIMLAPI_BILLING_TEAMS", str(tmp_path / "missing.toml"))
+    code, out, err = run("report", "--db", str(store), *WINDOW, *output)
+    assert (code, err) == (0, "")
+    assert "a1b2c3d4" in out
+    # Where teams are used, the same file is one line, exit 2.
+    for argv in (["--by", "team"], ["--teams", str(tmp_path / "missing.toml")]):
+        code, out, err = run("report", "--db", str(store), *WINDOW, *argv, *output)
+        assert (code, out) == (2, "")
+        assert "missing.toml: cannot read the teams file" in err
