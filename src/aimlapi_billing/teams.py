@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,9 @@ ENV_VAR = "AIMLAPI_BILLING_TEAMS"
 UNMAPPED = "(unmapped)"
 _MATCHERS = ("prefix", "name", "glob")
 _FIELDS = {"team", "cost_centre", *_MATCHERS}
+#: The page's label for the keys or teams beyond its top ones: "other (12)".
+_OTHER = re.compile(r"other(?: \(.*\))?")
+_LABELS = f"{UNMAPPED} keys, and other (N) for the rest of a chart"
 #: A teams file is a few kilobytes; a larger one is a mistake (a log, a binary), read no further.
 MAX_BYTES = 1_000_000
 
@@ -97,6 +101,15 @@ def _text(where: str, value: object) -> str:
     return value.strip()
 
 
+def _team(where: str, value: object) -> str:
+    """A team's name: text, and none of the labels the page and the reports give keys of no team or
+    the rest of a chart (a team called "(unmapped)" would add up with the unmapped keys' spend)."""
+    team = _text(where, value)
+    if team.casefold() == UNMAPPED.casefold() or _OTHER.fullmatch(team.casefold()):
+        raise TeamsFileError(f"{where}: {team!r} is the reports' own label (for {_LABELS}), not a team name")
+    return team
+
+
 def parse_teams(data: dict[str, object], source: str) -> Teams:
     """The rules of a parsed teams file; TeamsFileError ``"SOURCE: rule[i].field: why"``."""
     unknown = sorted(set(data) - {"rule"})
@@ -122,7 +135,7 @@ def parse_teams(data: dict[str, object], source: str) -> Teams:
         cost_centre = entry.get("cost_centre")
         rules.append(
             Rule(
-                team=_text(f"{where}.team", entry["team"]),
+                team=_team(f"{where}.team", entry["team"]),
                 cost_centre=None if cost_centre is None else _text(f"{where}.cost_centre", cost_centre),
                 kind=kind,
                 pattern=_text(f"{where}.{kind}", entry[kind]),

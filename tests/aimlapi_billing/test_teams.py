@@ -104,3 +104,15 @@ def test_unreadable_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
     huge.write_text("# " + "x" * 1_000_001)
     with pytest.raises(TeamsFileError, match="larger than 1,000,000 bytes"):
         load_teams(huge)
+
+
+@pytest.mark.parametrize("team", ["(unmapped)", "(UNMAPPED)", " (unmapped) ", "other", "other (3)", "Other (1,204)"])
+def test_the_reports_own_labels_are_no_team_names(tmp_path: Path, team: str) -> None:
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "x"\nprefix = "a"\n[[rule]]\nteam = "{team}"\nprefix = "b"\n')
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'teams.toml'}: rule[1].team: ")
+    assert "is the reports' own label" in message
+    assert "\n" not in message
+    # A name that only looks alike is a team.
+    assert _teams(tmp_path, '[[rule]]\nteam = "others (unmapped)"\nprefix = "b"\n').team_of("b1") == "others (unmapped)"
