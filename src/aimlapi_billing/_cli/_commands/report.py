@@ -16,7 +16,7 @@ from ..._redaction import printable
 from ...report import REPORT_EXTRA
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
-from .._common import EXIT_OK, PROG, json_output
+from .._common import EXIT_OK, PROG, json_output, spreadsheet_text
 from .._options import add_epilog
 from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
 from .._window import add_window_options, month, window
@@ -36,7 +36,9 @@ RULES_TEXT = (
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
-    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded.'
+    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A --csv cell of text '
+    "(a key, model or team) that starts with = + - @ or a tab or carriage return gets a leading ' so that a "
+    "spreadsheet shows it instead of running it as a formula (OWASP's advice)."
 )
 TEAMS_TEXT = (
     "chargeback: --by team groups keys into the teams of a TOML teams file (--teams FILE, else "
@@ -247,7 +249,9 @@ def as_csv(result: SpendReport) -> str:
     columns = [column for name, column in _COLUMNS.items() if name in result.by]
     writer.writerow([*columns, "spend_usd", "requests"])
     for row in rows:
-        writer.writerow([printable(str(row[name])) for name in columns] + [row["spend_usd"], row["requests"]])
+        # Dates are ours; the rest is server text, which a spreadsheet must not run as a formula.
+        text = [row[name] if name == "day" else spreadsheet_text(printable(str(row[name]))) for name in columns]
+        writer.writerow([*text, row["spend_usd"], row["requests"]])
     return buffer.getvalue()
 
 

@@ -155,3 +155,25 @@ def test_a_bad_teams_file_in_the_environment_leaves_a_report_by_key_alone(
         code, out, err = run("report", "--db", str(store), *WINDOW, *argv, *output)
         assert (code, out) == (2, "")
         assert "missing.toml: cannot read the teams file" in err
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted(store: Path, teams: Path, tmp_path: Path) -> None:
+    """The seeded model =HYPERLINK(…) and hostile team names come back as text, not formulas."""
+    import csv
+
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text('[[rule]]\nteam = "@SUM(1+1)"\nprefix = "a1b2"\n[[rule]]\nteam = "-2+3"\nglob = "b*"\n')
+    code, out, err = run(
+        "report", "--db", str(store), *WINDOW, "--by", "team,model,day", "--teams", str(hostile), "--csv"
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {row["team"] for row in rows} == {"'@SUM(1+1)", "'-2+3"}
+    assert {row["model"] for row in rows} == {'\'=HYPERLINK("http://x")', "gpt-4o"}
+    assert all(row["day"].startswith("2026-11-") for row in rows)
+    # Money is never prefixed (a negative amount stays a number), and the table keeps the text as is.
+    assert all(not row["spend_usd"].startswith("'") for row in rows)
+    code, out, err = run("report", "--db", str(store), *WINDOW, "--by", "model", "--teams", str(hostile))
+    assert code == 0, err
+    assert '=HYPERLINK("http://x")' in out
+    assert "'=HYPERLINK" not in out
