@@ -177,3 +177,28 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(store: Path, teams: Path, 
     assert code == 0, err
     assert '=HYPERLINK("http://x")' in out
     assert "'=HYPERLINK" not in out
+
+
+class _InterruptedOnFlush(io.StringIO):
+    """stdout that gets Ctrl-C when the CLI flushes it, after the command has finished."""
+
+    def flush(self) -> None:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_after_wrote_file_keeps_the_success_exit(store: Path) -> None:
+    pytest.importorskip("matplotlib")
+    page = store.parent / "page.html"
+    err = io.StringIO()
+    code = main(["report", "--db", str(store), *WINDOW, "--html", str(page)], _InterruptedOnFlush(), err)
+    assert code == 0
+    assert err.getvalue().splitlines()[-1].startswith(f"wrote {page} (")
+    assert page.read_text().endswith("</html>\n")
+    # Before the command finished, Ctrl-C is still an interrupt (entry_point makes it 130).
+    with pytest.raises(KeyboardInterrupt):
+        main(["report", "--db", str(store), *WINDOW, "--html", str(page)], io.StringIO(), _InterruptedOnWrite())
+
+
+class _InterruptedOnWrite(io.StringIO):
+    def write(self, text: str) -> int:
+        raise KeyboardInterrupt
