@@ -105,8 +105,14 @@ def _limits(report: Dashboard) -> str:
             f"<td>{escape(key.team or '')}</td>{_usd(key.spend)}{limit}<td>{escape(key.retention or '')}</td>"
             f'<td class="n">{used}</td><td>{state}</td></tr>'
         )
-    header = ["key", "name", "team", "spent", "limit", "limit period", "of limit", ""]
-    return _table("limits", header, rows, 0)
+    header = ["key", "name", "team", "spent", "limit", "limit period", "window spend ÷ limit", ""]
+    # The ratio is this window's spend over the key's limit, which resets each limit period: over a
+    # window of another length it is no "share of the limit used" (check-keys computes that one).
+    return _table("limits", header, rows, 0) + (
+        "<p class=meta>“window spend ÷ limit” divides this window's spend by the key's current limit. A limit "
+        "applies per its period (a day, a month…): unless the window is that period, this is not how much of "
+        "the limit is used now; <code>aimlapi-billing check-keys</code> says that.</p>"
+    )
 
 
 def _sample(count: int) -> tuple[list[int], str]:
