@@ -45,6 +45,8 @@ _FIELDS = {"team", "cost_centre", *_MATCHERS}
 #: The page's label for the keys or teams beyond its top ones: "other (12)".
 _OTHER = re.compile(r"other(?: \(.*\))?")
 _LABELS = f"{UNMAPPED} keys, and other (N) for the rest of a chart"
+#: A team's name is a label in tables and charts: a longer one is a mistake (a pasted paragraph).
+MAX_TEAM_CHARS = 100
 #: A teams file is a few kilobytes; a larger one is a mistake (a log, a binary), read no further.
 MAX_BYTES = 1_000_000
 
@@ -105,6 +107,8 @@ def _team(where: str, value: object) -> str:
     """A team's name: text, and none of the labels the page and the reports give keys of no team or
     the rest of a chart (a team called "(unmapped)" would add up with the unmapped keys' spend)."""
     team = _text(where, value)
+    if len(team) > MAX_TEAM_CHARS:
+        raise TeamsFileError(f"{where}: longer than {MAX_TEAM_CHARS} characters ({len(team):,}): not a team name")
     if team.casefold() == UNMAPPED.casefold() or _OTHER.fullmatch(team.casefold()):
         raise TeamsFileError(f"{where}: {team!r} is the reports' own label (for {_LABELS}), not a team name")
     return team

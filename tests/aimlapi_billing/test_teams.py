@@ -116,3 +116,11 @@ def test_the_reports_own_labels_are_no_team_names(tmp_path: Path, team: str) -> 
     assert "\n" not in message
     # A name that only looks alike is a team.
     assert _teams(tmp_path, '[[rule]]\nteam = "others (unmapped)"\nprefix = "b"\n').team_of("b1") == "others (unmapped)"
+
+
+def test_a_team_name_is_at_most_100_characters(tmp_path: Path) -> None:
+    assert _teams(tmp_path, f'[[rule]]\nteam = "{"t" * 100}"\nprefix = "a"\n').team_of("a1") == "t" * 100
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "{"t" * 5000}"\nprefix = "a"\n')
+    message = str(caught.value)
+    assert message == f"{tmp_path / 'teams.toml'}: rule[0].team: longer than 100 characters (5,000): not a team name"

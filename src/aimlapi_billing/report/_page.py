@@ -27,7 +27,7 @@ td.usd, th.usd, td.n { text-align: right; font-variant-numeric: tabular-nums; wh
 tr.total td { font-weight: bold; border-top: 1px solid #888; }
 .verdict { font-weight: bold; padding: 0.4em 0.8em; display: inline-block; border-radius: 3px; }
 .agree { background: #e3f4e1; } .disagree, .cannot-compare { background: #fbe3e1; }
-.name { overflow-wrap: anywhere; max-width: 24em; }
+.name { overflow-wrap: anywhere; max-width: 24em; } .day { white-space: nowrap; }
 section { break-inside: avoid-page; }
 @page { size: A4; margin: 12mm; }
 @media print { body { max-width: none; margin: 0; padding: 0; font-size: 9pt; } h2 { break-after: avoid; }
@@ -35,6 +35,8 @@ section { break-inside: avoid-page; }
 """
 #: The balance table lists at most this many observations (the syncs may record one an hour).
 BALANCE_ROWS = 24
+#: A column header longer than this is cut (the whole name is its title, and in the legend).
+HEADER_CHARS = 24
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -54,11 +56,15 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _head(name: str, numeric: bool) -> str:
+    """A column's header: cut to HEADER_CHARS (a key's or team's name can be long), whole in its title."""
+    shown = name if len(name) <= HEADER_CHARS else name[: HEADER_CHARS - 1] + "…"
+    title = "" if shown == name else f' title="{escape(name)}"'
+    return f"<th{' class=usd' if numeric else ''}{title}>{escape(shown)}</th>"
+
+
 def _table(table_id: str, header: list[str], rows: list[str], numeric: int) -> str:
-    heads = "".join(
-        f'<th class="usd">{escape(name)}</th>' if index >= len(header) - numeric else f"<th>{escape(name)}</th>"
-        for index, name in enumerate(header)
-    )
+    heads = "".join(_head(name, index >= len(header) - numeric) for index, name in enumerate(header))
     return f'<table id="{table_id}"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -71,7 +77,7 @@ def _daily(report: Dashboard) -> str:
         tds = "".join(
             _usd(amount).replace("<td ", f'<td data-group="{number}" ', 1) for number, amount in enumerate(cells)
         )
-        rows.append(f'<tr data-day="{day.isoformat()}"><td>{day.isoformat()}</td>{tds}{_usd(total)}</tr>')
+        rows.append(f'<tr data-day="{day.isoformat()}"><td class=day>{day.isoformat()}</td>{tds}{_usd(total)}</tr>')
     totals = "".join(_usd(share.spend) for share in report.groups)
     rows.append(f'<tr class="total"><td>total</td>{totals}{_usd(report.total)}</tr>')
     legend = "".join(

@@ -27,3 +27,22 @@ def test_the_limit_ratio_says_it_is_window_spend_over_the_limit(page: str) -> No
     assert "window spend ÷ limit" in headers
     assert "of limit" not in headers
     assert "A limit applies per its period" in limits
+
+
+def test_long_names_are_cut_in_headers_whole_in_their_title_and_days_never_wrap(three_months: str) -> None:
+    from aimlapi_billing.teams import parse_teams
+
+    pytest.importorskip("matplotlib")
+    long_team = "finance and " * 8  # 96 characters, within the teams file's cap
+    teams = parse_teams({"rule": [{"team": long_team.strip(), "glob": "*"}]}, "<test>")
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    with store.open_for_reading(three_months) as opened:
+        figures = store.dashboard(opened, start, end, teams=teams, by="team")
+    page = render_html(figures, end)
+    daily = page[page.index('<table id="daily">') : page.index("</table>", page.index('<table id="daily">'))]
+    heads = re.findall(r"<th([^>]*)>(.*?)</th>", daily)
+    cut = [(attributes, shown) for attributes, shown in heads if shown.startswith("finance")]
+    assert cut == [(' class=usd title="' + long_team.strip() + '"', long_team[:23] + "…")]
+    assert "<td class=day>2026-11-01</td>" in daily
+    assert ".day { white-space: nowrap; }" in page
