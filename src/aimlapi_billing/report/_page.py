@@ -35,6 +35,11 @@ section { break-inside: avoid-page; }
 """
 #: The balance table lists at most this many observations (the syncs may record one an hour).
 BALANCE_ROWS = 24
+#: The teams file maps a key by its prefix and its current name, not the name it had when it spent.
+RENAMED_NOTE = (
+    '<p class=meta id="renamed">Each key is in the team its rules give its <b>current</b> name (and prefix): '
+    "a key renamed since moves all its spend in the window, the past included, to its new name's team.</p>"
+)
 #: A column header longer than this is cut (the whole name is its title, and in the legend).
 HEADER_CHARS = 24
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -85,7 +90,8 @@ def _daily(report: Dashboard) -> str:
         f'<span class="name">{escape(share.name)}</span></li>'
         for number, share in enumerate(report.groups)
     )
-    return f'<ol class="groups" hidden>{legend}</ol>' + _table("daily", header, rows, len(header) - 1)
+    table = f'<ol class="groups" hidden>{legend}</ol>' + _table("daily", header, rows, len(header) - 1)
+    return table + (RENAMED_NOTE if report.by == "team" else "")
 
 
 def _models(report: Dashboard) -> str:

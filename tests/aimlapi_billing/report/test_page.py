@@ -46,3 +46,16 @@ def test_long_names_are_cut_in_headers_whole_in_their_title_and_days_never_wrap(
     assert cut == [(' class=usd title="' + long_team.strip() + '"', long_team[:23] + "…")]
     assert "<td class=day>2026-11-01</td>" in daily
     assert ".day { white-space: nowrap; }" in page
+
+
+def test_by_team_the_page_says_keys_are_mapped_by_their_current_name(three_months: str, page: str) -> None:
+    from aimlapi_billing.teams import parse_teams
+
+    teams = parse_teams({"rule": [{"team": "all", "glob": "*"}]}, "<test>")
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    with store.open_for_reading(three_months) as opened:
+        by_team = render_html(store.dashboard(opened, start, end, teams=teams, by="team"), end)
+    assert 'id="renamed"' in by_team
+    assert "<b>current</b> name" in by_team
+    assert 'id="renamed"' not in page  # by key, no team is shown in the daily table
