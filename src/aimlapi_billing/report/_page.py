@@ -134,7 +134,16 @@ def _sample(count: int) -> tuple[list[int], str]:
         return list(range(count)), ""
     step = -(-count // BALANCE_ROWS)
     shown = sorted({*range(0, count, step), count - 1})
-    return shown, f"<p class=meta>Every {step}th of the {count:,} balance observations is listed, and the last.</p>"
+    return (
+        shown,
+        f"<p class=meta>Every {_ordinal(step)} of the {count:,} balance observations is listed, and the last.</p>",
+    )
+
+
+def _ordinal(number: int) -> str:
+    """2nd, 3rd, 4th, 11th, 21st, 112th."""
+    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _balance(report: Dashboard) -> str:

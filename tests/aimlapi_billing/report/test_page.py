@@ -59,3 +59,26 @@ def test_by_team_the_page_says_keys_are_mapped_by_their_current_name(three_month
     assert 'id="renamed"' in by_team
     assert "<b>current</b> name" in by_team
     assert 'id="renamed"' not in page  # by key, no team is shown in the daily table
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+    ],
+)
+def test_ordinals(number: int, text: str) -> None:
+    from aimlapi_billing.report._page import _ordinal
+
+    assert _ordinal(number) == text

@@ -161,6 +161,9 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
 
     if set(args.by) - {"key", "team"} or len(args.by) != 1:
         raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")
+    if not args.html.strip() or args.html == "-":
+        # Never a file named "-" or "" by mistake: the page is a file to mail, not a stream.
+        raise InvalidParameterError(f"--html: give a file to write the page to, not {args.html!r}")
     require_extra()  # before the store is read: a missing extra is said at once
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args)

@@ -202,3 +202,12 @@ def test_ctrl_c_after_wrote_file_keeps_the_success_exit(store: Path) -> None:
 class _InterruptedOnWrite(io.StringIO):
     def write(self, text: str) -> int:
         raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("given", ["", "  ", "-"])
+def test_html_needs_a_file(store: Path, given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("report", "--db", str(store), *WINDOW, "--html", given)
+    assert (code, out) == (2, "")
+    assert err == f"aimlapi-billing: error: --html: give a file to write the page to, not {given!r}\n"
+    assert not (tmp_path / "-").exists()
