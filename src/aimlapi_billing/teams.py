@@ -103,6 +103,17 @@ def _text(where: str, value: object) -> str:
     return value.strip()
 
 
+#: A shell pattern whose every [ opens a set that a ] closes ("[k" would match only the text "[k").
+_GLOB = re.compile(r"(?:[^\[]|\[!?(?:\][^\]]*|[^\]]+)\])*")
+
+
+def _glob(where: str, value: object) -> str:
+    pattern = _text(where, value)
+    if not _GLOB.fullmatch(pattern):
+        raise TeamsFileError(f"{where}: {pattern!r} opens a [set] it does not close (write [[] for a literal [)")
+    return pattern
+
+
 def _team(where: str, value: object) -> str:
     """A team's name: text, and none of the labels the page and the reports give keys of no team or
     the rest of a chart (a team called "(unmapped)" would add up with the unmapped keys' spend)."""
@@ -142,7 +153,9 @@ def parse_teams(data: dict[str, object], source: str) -> Teams:
                 team=_team(f"{where}.team", entry["team"]),
                 cost_centre=None if cost_centre is None else _text(f"{where}.cost_centre", cost_centre),
                 kind=kind,
-                pattern=_text(f"{where}.{kind}", entry[kind]),
+                pattern=_glob(f"{where}.glob", entry[kind])
+                if kind == "glob"
+                else _text(f"{where}.{kind}", entry[kind]),
             )
         )
     return Teams(tuple(rules), source)

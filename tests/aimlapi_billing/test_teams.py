@@ -124,3 +124,15 @@ def test_a_team_name_is_at_most_100_characters(tmp_path: Path) -> None:
         _teams(tmp_path, f'[[rule]]\nteam = "{"t" * 5000}"\nprefix = "a"\n')
     message = str(caught.value)
     assert message == f"{tmp_path / 'teams.toml'}: rule[0].team: longer than 100 characters (5,000): not a team name"
+
+
+@pytest.mark.parametrize("glob", ["[k", "a[b", "x[!y", "[]"])
+def test_a_glob_with_an_unclosed_set_is_refused(tmp_path: Path, glob: str) -> None:
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "t"\nglob = "{glob}"\n')
+    assert str(caught.value).startswith(f"{tmp_path / 'teams.toml'}: rule[0].glob: {glob!r} opens a [set]")
+
+
+@pytest.mark.parametrize(("glob", "prefix"), [("[k]*", "k1"), ("[[]k*", "[k1"), ("[!a]*", "b1"), ("[]]x", "]x")])
+def test_closed_sets_still_match(tmp_path: Path, glob: str, prefix: str) -> None:
+    assert _teams(tmp_path, f'[[rule]]\nteam = "t"\nglob = "{glob}"\n').team_of(prefix) == "t"
