@@ -44,6 +44,10 @@ def refuse_to_replace(target: str | os.PathLike[str], *protected: str | os.PathL
             )
 
 
+#: How much of the file's name the temporary file's name keeps (255 bytes less ".", ".XXXXXXXX.tmp").
+_STEM_BYTES = 200
+
+
 def _umask() -> int:
     """The process's umask, read without changing it where Linux says it (/proc), else by setting it back."""
     with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
@@ -76,7 +80,10 @@ def replacing(path: str | os.PathLike[str], *, text: bool = False, mode: int | N
             mode = stat.S_IMODE(target.stat().st_mode)
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # The temporary name is the file's, cut so that a name near the file system's 255 bytes still
+    # leaves room for the dot, mkstemp's 8 letters and .tmp.
+    stem = target.name.encode()[:_STEM_BYTES].decode(errors="ignore")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") if text else os.fdopen(descriptor, "wb") as file:
             yield file

@@ -97,3 +97,13 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
     assert os.readlink(link) == str(real)
     assert (real.read_bytes(), stat.S_IMODE(real.stat().st_mode)) == (b"new", 0o640)
     assert sorted(os.listdir(tmp_path / "shared")) == ["report.html"]
+
+
+@pytest.mark.parametrize("name", ["r" * 250 + ".html", "é" * 125 + ".html"])
+def test_a_name_near_the_file_systems_limit_is_written(tmp_path: Path, name: str) -> None:
+    assert len(name.encode()) >= 250
+    target = tmp_path / name
+    with replacing(target) as file:
+        file.write(b"page")
+    assert target.read_bytes() == b"page"
+    assert os.listdir(tmp_path) == [name]
