@@ -135,14 +135,18 @@ def _teams_path(args: argparse.Namespace) -> str | None:
     return None if path is None else path.strip()
 
 
-def _teams(args: argparse.Namespace) -> Teams | None:
-    """The teams file of --teams, else of the environment; None when neither names one."""
+def _teams(args: argparse.Namespace, err: TextIO) -> Teams | None:
+    """The teams file of --teams, else of the environment; None when neither names one. A file without
+    a rule is valid (every key unmapped), and said on stderr: it is likely the wrong file."""
     path = _teams_path(args)
     if path is None:
         if "team" in args.by:
             raise InvalidParameterError(f"--by team needs a teams file: give --teams FILE or set ${TEAMS_ENV_VAR}")
         return None
-    return load_teams(path)
+    teams = load_teams(path)
+    if not teams.rules:
+        print(f"{PROG}: note: {printable(path)} has no [[rule]]: every key is {UNMAPPED}", file=err)
+    return teams
 
 
 def _inputs(args: argparse.Namespace) -> list[str | None]:
@@ -166,7 +170,7 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
         raise InvalidParameterError(f"--html: give a file to write the page to, not {args.html!r}")
     require_extra()  # before the store is read: a missing extra is said at once
     refuse_to_replace(args.html, *_inputs(args))
-    teams = _teams(args)
+    teams = _teams(args, err)
     with store.open_for_reading(args.db) as opened:
         if args.max_age is not None:
             store.fresh_as_of(opened, args.max_age)
@@ -185,7 +189,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.html is not None:
             return _html(args, start, end, err)
         # Only --by team uses teams here: a broken $AIMLAPI_BILLING_TEAMS must not break a plain report.
-        teams = _teams(args) if "team" in args.by or args.teams is not None else None
+        teams = _teams(args, err) if "team" in args.by or args.teams is not None else None
         from ... import store
 
         with store.open_for_reading(args.db) as opened:

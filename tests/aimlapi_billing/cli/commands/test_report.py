@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -211,3 +212,12 @@ def test_html_needs_a_file(store: Path, given: str, tmp_path: Path, monkeypatch:
     assert (code, out) == (2, "")
     assert err == f"aimlapi-billing: error: --html: give a file to write the page to, not {given!r}\n"
     assert not (tmp_path / "-").exists()
+
+
+def test_a_teams_file_without_rules_is_said(store: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing yet\n")
+    code, out, err = run("report", "--db", str(store), *WINDOW, "--by", "team", "--teams", str(empty), "--json")
+    assert code == 0, err
+    assert err == f"aimlapi-billing: note: {empty} has no [[rule]]: every key is (unmapped)\n"
+    assert {row["team"] for row in json.loads(out)["rows"]} == {"(unmapped)"}
