@@ -47,11 +47,13 @@ def seed(
     model_of: Callable[[int], int] | None = None,
     opening_balance: Decimal = Decimal(1000),
     topup: Decimal = Decimal(500),
+    synced: datetime.datetime | None = None,
 ) -> int:
     """Write the account into the (new) store at ``url``: ``per_day`` requests on each of the ``days``
     UTC days before ``end``'s day (``topup`` USD paid on every tenth), request ``i`` by
     ``keys[key_of(i)]`` (default ``i % len(keys)``) to ``models[model_of(i)]`` (default
-    ``i % len(models)``). Returns how many request rows were written."""
+    ``i % len(models)``), and a finished sync that began at ``synced`` (default ``end``). Returns how many
+    request rows were written."""
     from sqlalchemy import text
 
     from aimlapi_billing.store import open_for_sync
@@ -150,4 +152,9 @@ def seed(
             connection.execute(
                 text("INSERT INTO balances (observed_from_us, observed_to_us, usd_nano) VALUES (:f, :t, :n)"), balances
             )
+        # A finished sync, as `sync` records one: the store's data reach ``synced`` (default ``end``).
+        moment = _us(synced or end)
+        connection.execute(
+            text("INSERT INTO sync_runs (started_us, finished_us) VALUES (:s, :f)"), {"s": moment, "f": moment}
+        )
     return len(logs)

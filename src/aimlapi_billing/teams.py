@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,11 @@ ENV_VAR = "AIMLAPI_BILLING_TEAMS"
 UNMAPPED = "(unmapped)"
 _MATCHERS = ("prefix", "name", "glob")
 _FIELDS = {"team", "cost_centre", *_MATCHERS}
+#: The page's label for the keys or teams beyond its top ones: "other (12)".
+_OTHER = re.compile(r"other(?: \(.*\))?")
+_LABELS = f"{UNMAPPED} keys, and other (N) for the rest of a chart"
+#: A team's name is a label in tables and charts: a longer one is a mistake (a pasted paragraph).
+MAX_TEAM_CHARS = 100
 #: A teams file is a few kilobytes; a larger one is a mistake (a log, a binary), read no further.
 MAX_BYTES = 1_000_000
 
@@ -97,6 +103,28 @@ def _text(where: str, value: object) -> str:
     return value.strip()
 
 
+#: A shell pattern whose every [ opens a set that a ] closes ("[k" would match only the text "[k").
+_GLOB = re.compile(r"(?:[^\[]|\[!?(?:\][^\]]*|[^\]]+)\])*")
+
+
+def _glob(where: str, value: object) -> str:
+    pattern = _text(where, value)
+    if not _GLOB.fullmatch(pattern):
+        raise TeamsFileError(f"{where}: {pattern!r} opens a [set] it does not close (write [[] for a literal [)")
+    return pattern
+
+
+def _team(where: str, value: object) -> str:
+    """A team's name: text, and none of the labels the page and the reports give keys of no team or
+    the rest of a chart (a team called "(unmapped)" would add up with the unmapped keys' spend)."""
+    team = _text(where, value)
+    if len(team) > MAX_TEAM_CHARS:
+        raise TeamsFileError(f"{where}: longer than {MAX_TEAM_CHARS} characters ({len(team):,}): not a team name")
+    if team.casefold() == UNMAPPED.casefold() or _OTHER.fullmatch(team.casefold()):
+        raise TeamsFileError(f"{where}: {team!r} is the reports' own label (for {_LABELS}), not a team name")
+    return team
+
+
 def parse_teams(data: dict[str, object], source: str) -> Teams:
     """The rules of a parsed teams file; TeamsFileError ``"SOURCE: rule[i].field: why"``."""
     unknown = sorted(set(data) - {"rule"})
@@ -122,10 +150,12 @@ def parse_teams(data: dict[str, object], source: str) -> Teams:
         cost_centre = entry.get("cost_centre")
         rules.append(
             Rule(
-                team=_text(f"{where}.team", entry["team"]),
+                team=_team(f"{where}.team", entry["team"]),
                 cost_centre=None if cost_centre is None else _text(f"{where}.cost_centre", cost_centre),
                 kind=kind,
-                pattern=_text(f"{where}.{kind}", entry[kind]),
+                pattern=_glob(f"{where}.glob", entry[kind])
+                if kind == "glob"
+                else _text(f"{where}.{kind}", entry[kind]),
             )
         )
     return Teams(tuple(rules), source)

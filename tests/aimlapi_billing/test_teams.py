@@ -104,3 +104,35 @@ def test_unreadable_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
     huge.write_text("# " + "x" * 1_000_001)
     with pytest.raises(TeamsFileError, match="larger than 1,000,000 bytes"):
         load_teams(huge)
+
+
+@pytest.mark.parametrize("team", ["(unmapped)", "(UNMAPPED)", " (unmapped) ", "other", "other (3)", "Other (1,204)"])
+def test_the_reports_own_labels_are_no_team_names(tmp_path: Path, team: str) -> None:
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "x"\nprefix = "a"\n[[rule]]\nteam = "{team}"\nprefix = "b"\n')
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'teams.toml'}: rule[1].team: ")
+    assert "is the reports' own label" in message
+    assert "\n" not in message
+    # A name that only looks alike is a team.
+    assert _teams(tmp_path, '[[rule]]\nteam = "others (unmapped)"\nprefix = "b"\n').team_of("b1") == "others (unmapped)"
+
+
+def test_a_team_name_is_at_most_100_characters(tmp_path: Path) -> None:
+    assert _teams(tmp_path, f'[[rule]]\nteam = "{"t" * 100}"\nprefix = "a"\n').team_of("a1") == "t" * 100
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "{"t" * 5000}"\nprefix = "a"\n')
+    message = str(caught.value)
+    assert message == f"{tmp_path / 'teams.toml'}: rule[0].team: longer than 100 characters (5,000): not a team name"
+
+
+@pytest.mark.parametrize("glob", ["[k", "a[b", "x[!y", "[]"])
+def test_a_glob_with_an_unclosed_set_is_refused(tmp_path: Path, glob: str) -> None:
+    with pytest.raises(TeamsFileError) as caught:
+        _teams(tmp_path, f'[[rule]]\nteam = "t"\nglob = "{glob}"\n')
+    assert str(caught.value).startswith(f"{tmp_path / 'teams.toml'}: rule[0].glob: {glob!r} opens a [set]")
+
+
+@pytest.mark.parametrize(("glob", "prefix"), [("[k]*", "k1"), ("[[]k*", "[k1"), ("[!a]*", "b1"), ("[]]x", "]x")])
+def test_closed_sets_still_match(tmp_path: Path, glob: str, prefix: str) -> None:
+    assert _teams(tmp_path, f'[[rule]]\nteam = "t"\nglob = "{glob}"\n').team_of(prefix) == "t"

@@ -135,6 +135,17 @@ def decimal_text(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell of text from the server (a model, a key's name, a team): one that a spreadsheet would
+    run as a formula (``=HYPERLINK(…)``, ``@SUM``, ``-2+3``) gets a leading ``'``, OWASP's advice, so
+    opening the file shows the text instead of running it. Money and counts are never passed here."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def table(rows: Sequence[tuple[str, str]]) -> str:
     """Two aligned columns, label and value; no trailing spaces."""
     width = max(len(label) for label, _ in rows)

@@ -117,6 +117,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return CHECK_UNKNOWN if progress.plugin else EXIT_OK
         print(f"{PROG}: error: {exc}", file=errors)
         return CHECK_UNKNOWN if progress.plugin else EXIT_USAGE
+    except KeyboardInterrupt:
+        # Ctrl-C after the command finished (its output written, "wrote FILE" said) changes nothing
+        # it did: its own exit code stands, never a 130 after a success line.
+        if progress.code is not None:
+            return progress.code
+        raise
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progress) -> int:

@@ -40,6 +40,7 @@ def exposition(registry: Collector, fmt: str = "openmetrics") -> bytes:
 
 def write_textfile(path: pathlib.Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically, for node_exporter's textfile collector (the temporary
-    file's leading dot keeps it out of the collector's ``*.prom`` glob; ``_atomic.replacing``)."""
-    with replacing(path) as file:
+    file's leading dot keeps it out of the collector's ``*.prom`` glob; ``_atomic.replacing``), 0644
+    whatever the umask: node_exporter runs as another user and must read it."""
+    with replacing(path, mode=0o644) as file:
         file.write(data)

@@ -16,8 +16,12 @@ whole new one, never a part.
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +40,33 @@ class ReportExtraMissingError(ConfigurationError):
     """matplotlib, which draws the charts, is not installed."""
 
 
+def _writable_or_made(directory: Path) -> bool:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
+
+
+def _matplotlib_config_dir() -> None:
+    """Point ``$MPLCONFIGDIR`` at a private temporary directory when matplotlib's own config or cache
+    directory cannot be written (a read-only home, a service user): matplotlib would otherwise say so
+    on stderr at every run. The user's own ``$MPLCONFIGDIR`` is left alone."""
+    if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
+        return
+    home = Path.home()
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"
+    if _writable_or_made(config) and _writable_or_made(cache):
+        return
+    private = tempfile.mkdtemp(prefix="aimlapi-billing-matplotlib-")
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    os.environ["MPLCONFIGDIR"] = private
+
+
 def require_extra() -> None:
     """ReportExtraMissingError (one line: what to install) when the ``[report]`` extra is missing."""
+    _matplotlib_config_dir()
     try:
         import matplotlib  # noqa: F401
     except ImportError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..store import Dashboard
@@ -43,6 +44,9 @@ def _dates(moments: list[datetime.datetime] | list[datetime.date]) -> list[float
 
 
 def _label(text: str) -> str:
+    # Control characters (a tab, a NUL, a bidi override in a key's name) have no glyph: matplotlib
+    # would warn on stderr and draw a box.
+    text = "".join(character if character.isprintable() else " " for character in text)
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
@@ -57,7 +61,11 @@ def _figure(height: float) -> Figure:
 
 def _svg(figure: Figure, title: str) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # A glyph the fonts lack (an emoji, a rare script in a model's name) is a matplotlib warning on
+    # stderr for each label: the SVG keeps the text anyway (the reader's browser draws it).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     svg = text[text.index("<svg") :]
     # An accessible name; the title is ours (no user text), so it needs no escaping.

@@ -26,8 +26,8 @@ th, td { padding: 0.15em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: le
 td.usd, th.usd, td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 1px solid #888; }
 .verdict { font-weight: bold; padding: 0.4em 0.8em; display: inline-block; border-radius: 3px; }
-.agree { background: #e3f4e1; } .disagree { background: #fbe3e1; }
-.name { overflow-wrap: anywhere; max-width: 24em; }
+.agree { background: #e3f4e1; } .disagree, .cannot-compare { background: #fbe3e1; }
+.name { overflow-wrap: anywhere; max-width: 24em; } .day { white-space: nowrap; }
 section { break-inside: avoid-page; }
 @page { size: A4; margin: 12mm; }
 @media print { body { max-width: none; margin: 0; padding: 0; font-size: 9pt; } h2 { break-after: avoid; }
@@ -35,6 +35,13 @@ section { break-inside: avoid-page; }
 """
 #: The balance table lists at most this many observations (the syncs may record one an hour).
 BALANCE_ROWS = 24
+#: The teams file maps a key by its prefix and its current name, not the name it had when it spent.
+RENAMED_NOTE = (
+    '<p class=meta id="renamed">Each key is in the team its rules give its <b>current</b> name (and prefix): '
+    "a key renamed since moves all its spend in the window, the past included, to its new name's team.</p>"
+)
+#: A column header longer than this is cut (the whole name is its title, and in the legend).
+HEADER_CHARS = 24
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -54,11 +61,15 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _head(name: str, numeric: bool) -> str:
+    """A column's header: cut to HEADER_CHARS (a key's or team's name can be long), whole in its title."""
+    shown = name if len(name) <= HEADER_CHARS else name[: HEADER_CHARS - 1] + "…"
+    title = "" if shown == name else f' title="{escape(name)}"'
+    return f"<th{' class=usd' if numeric else ''}{title}>{escape(shown)}</th>"
+
+
 def _table(table_id: str, header: list[str], rows: list[str], numeric: int) -> str:
-    heads = "".join(
-        f'<th class="usd">{escape(name)}</th>' if index >= len(header) - numeric else f"<th>{escape(name)}</th>"
-        for index, name in enumerate(header)
-    )
+    heads = "".join(_head(name, index >= len(header) - numeric) for index, name in enumerate(header))
     return f'<table id="{table_id}"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -71,7 +82,7 @@ def _daily(report: Dashboard) -> str:
         tds = "".join(
             _usd(amount).replace("<td ", f'<td data-group="{number}" ', 1) for number, amount in enumerate(cells)
         )
-        rows.append(f'<tr data-day="{day.isoformat()}"><td>{day.isoformat()}</td>{tds}{_usd(total)}</tr>')
+        rows.append(f'<tr data-day="{day.isoformat()}"><td class=day>{day.isoformat()}</td>{tds}{_usd(total)}</tr>')
     totals = "".join(_usd(share.spend) for share in report.groups)
     rows.append(f'<tr class="total"><td>total</td>{totals}{_usd(report.total)}</tr>')
     legend = "".join(
@@ -79,7 +90,8 @@ def _daily(report: Dashboard) -> str:
         f'<span class="name">{escape(share.name)}</span></li>'
         for number, share in enumerate(report.groups)
     )
-    return f'<ol class="groups" hidden>{legend}</ol>' + _table("daily", header, rows, len(header) - 1)
+    table = f'<ol class="groups" hidden>{legend}</ol>' + _table("daily", header, rows, len(header) - 1)
+    return table + (RENAMED_NOTE if report.by == "team" else "")
 
 
 def _models(report: Dashboard) -> str:
@@ -105,8 +117,14 @@ def _limits(report: Dashboard) -> str:
             f"<td>{escape(key.team or '')}</td>{_usd(key.spend)}{limit}<td>{escape(key.retention or '')}</td>"
             f'<td class="n">{used}</td><td>{state}</td></tr>'
         )
-    header = ["key", "name", "team", "spent", "limit", "limit period", "of limit", ""]
-    return _table("limits", header, rows, 0)
+    header = ["key", "name", "team", "spent", "limit", "limit period", "window spend ÷ limit", ""]
+    # The ratio is this window's spend over the key's limit, which resets each limit period: over a
+    # window of another length it is no "share of the limit used" (check-keys computes that one).
+    return _table("limits", header, rows, 0) + (
+        "<p class=meta>“window spend ÷ limit” divides this window's spend by the key's current limit. A limit "
+        "applies per its period (a day, a month…): unless the window is that period, this is not how much of "
+        "the limit is used now; <code>aimlapi-billing check-keys</code> says that.</p>"
+    )
 
 
 def _sample(count: int) -> tuple[list[int], str]:
@@ -116,7 +134,16 @@ def _sample(count: int) -> tuple[list[int], str]:
         return list(range(count)), ""
     step = -(-count // BALANCE_ROWS)
     shown = sorted({*range(0, count, step), count - 1})
-    return shown, f"<p class=meta>Every {step}th of the {count:,} balance observations is listed, and the last.</p>"
+    return (
+        shown,
+        f"<p class=meta>Every {_ordinal(step)} of the {count:,} balance observations is listed, and the last.</p>",
+    )
+
+
+def _ordinal(number: int) -> str:
+    """2nd, 3rd, 4th, 11th, 21st, 112th."""
+    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _balance(report: Dashboard) -> str:
@@ -133,7 +160,9 @@ def _balance(report: Dashboard) -> str:
     runway = report.runway
     if runway is None:
         return table + "<p>No balance is stored: the runway needs one (each <code>sync</code> records it).</p>"
-    if runway.days is None:
+    if runway.days is None and not report.complete:
+        projection = "nothing stored was spent, but the store's last sync ends before the window: no runway is known."
+    elif runway.days is None:
         projection = "nothing was spent, so the balance lasts indefinitely at this rate."
     else:
         when = "beyond the calendar" if runway.depletion_at is None else _iso(runway.depletion_at)
@@ -146,9 +175,30 @@ def _balance(report: Dashboard) -> str:
     )
 
 
+STALE_VERDICT = " the window reaches past the store's last finished sync: nothing after it is stored"
+
+
+def _synced(report: Dashboard) -> str:
+    """The line under the title: how far the store's figures reach, and a warning when not the whole window."""
+    if report.synced is None:
+        return (
+            '<p class="verdict disagree" id="synced" data-synced="">No sync of this store has finished: '
+            "its figures may be partial or none (run <code>aimlapi-billing sync</code>).</p>"
+        )
+    at = _iso(report.synced)
+    reached = f'The store\'s last finished sync began <b id="synced" data-synced="{at}">{at}</b>'
+    if report.complete:
+        return f"<p class=meta>{reached}.</p>"
+    return (
+        f'<p class="verdict disagree">{reached}: spend after it is not in this page (run '
+        "<code>aimlapi-billing sync</code>).</p>"
+    )
+
+
 def _agreement(report: Dashboard) -> str:
     check = report.agreement
-    verdict = "agree" if check.agree else "disagree"
+    # Past the last finished sync the store holds nothing: "agree" there would be a verdict on no data.
+    verdict = "cannot compare" if not report.complete else "agree" if check.agree else "disagree"
     days = (
         "the usage of whole UTC days only: none in this window, so the request rows stand in for it"
         if check.usage_first_day is None
@@ -168,7 +218,8 @@ def _agreement(report: Dashboard) -> str:
         f'<b data-count="differing">{check.differing}</b></li></ul>'
     )
     return (
-        f'<p class="verdict {verdict}" data-verdict="{verdict}">The ledger, the logs and the usage {verdict}.</p>'
+        f'<p class="verdict {verdict.replace(" ", "-")}" data-verdict="{verdict}">The ledger, the logs and the '
+        f"usage {verdict if report.complete else verdict + ':' + STALE_VERDICT}.</p>"
         + _table("agreement", ["record", "USD"], rows, 1)
         + counts
         + "<p class=meta>Compared as <code>reconcile</code> compares them, over what the store holds: "
@@ -198,7 +249,7 @@ def render(report: Dashboard, generated: datetime.datetime) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>AI/ML API spend {_iso(report.start)} to {_iso(report.end)}</title><style>{_CSS}</style></head><body>"
         f"<h1>AI/ML API spend</h1><p class=meta>From {_iso(report.start)} to {_iso(report.end)} (UTC, end excluded), "
-        f"from the spend store; made {_iso(generated)}. All amounts in USD.</p>"
+        f"from the spend store; made {_iso(generated)}. All amounts in USD.</p>{_synced(report)}"
         f'<p>Total spend: <b id="total" data-usd="{decimal_text(report.total)}">{_shown(report.total)}'
         f' USD</b> over <b id="requests">{report.requests:,}</b> charged requests.</p>{body}</body></html>\n'
     )

@@ -27,6 +27,7 @@ from ..lib.reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 from ..teams import Teams
 from ._chargeback import key_names
 from ._db import Store
+from ._freshness import last_synced
 from ._report import SpendRow, spend
 from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
 
@@ -122,6 +123,13 @@ class Dashboard:
     topups: tuple[tuple[datetime.datetime, Decimal, str], ...]  # when, USD, ledger type
     runway: Runway | None  # None: no balance stored
     agreement: Agreement
+    #: When the store's last finished sync began (its data reach that moment); None: none finished.
+    synced: datetime.datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether a finished sync covers the whole window (else the figures after ``synced`` are missing)."""
+        return self.synced is not None and self.synced >= self.end
 
 
 def _moment(us: int) -> datetime.datetime:
@@ -380,14 +388,20 @@ def dashboard(
     index = {share.name: number for number, share in enumerate(groups) if not share.other}
     days = _days(start, end)
     monthly = len(days) > MAX_DAYS_SHOWN
+    first_day = days[0] if days else start.date()
+
+    def month_of(day: datetime.date) -> datetime.date:
+        # A month's row is labelled by its first day in the window: a window from the 15th starts there.
+        return max(day.replace(day=1), first_day)
+
     if monthly:
-        days = tuple(sorted({day.replace(day=1) for day in days}))
+        days = tuple(sorted({month_of(day) for day in days}))
     daily: dict[tuple[datetime.date, int], list[Decimal]] = {}
     for row in by_day_key.rows:
         assert row.key_prefix is not None
         assert row.day is not None
         group = group_of(row.key_prefix)
-        bucket = row.day.replace(day=1) if monthly else row.day
+        bucket = month_of(row.day) if monthly else row.day
         daily.setdefault((bucket, index.get(group, len(groups) - 1)), []).append(row.spend)
     model_totals: dict[str, tuple[Decimal, int]] = {}
     for row in by_model.rows:
@@ -409,4 +423,5 @@ def dashboard(
         topups=topups,
         runway=_runway(store, start, end),
         agreement=_agreement(store, start, end, by_day_key.total),
+        synced=last_synced(store),
     )

@@ -194,3 +194,15 @@ def test_a_failed_textfile_write_leaves_no_temporary_file(
     assert (content, mode) == (b"new\n", 0o644)  # written in full and readable before the rename
     assert [path.name for path in tmp_path.iterdir()] == ["aimlapi.prom"]
     assert target.read_bytes() == b"old\n"
+
+
+def test_the_textfile_is_readable_by_node_exporter_whatever_the_umask(tmp_path: pathlib.Path) -> None:
+    from aimlapi_billing.metrics.output import write_textfile
+
+    target = tmp_path / "aimlapi.prom"
+    previous = os.umask(0o077)
+    try:
+        write_textfile(target, b"new\n")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -78,6 +78,7 @@ def three_months(tmp_path_factory: pytest.TempPathFactory) -> str:
         MODELS,
         end=END,
         days=91,
+        synced=datetime.datetime(2026, 12, 1, 0, 5, tzinfo=datetime.UTC),  # a sync after the window: complete
         per_day=40,
         key_of=lambda index: (index * 7 + index // 13) % len(KEYS),
         model_of=lambda index: 0 if index % 3 == 0 else 1 + index // 3 % (len(MODELS) - 1),

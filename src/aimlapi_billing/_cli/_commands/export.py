@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..._atomic import replacing
 from ..._exceptions import AIMLAPIError, InvalidParameterError
+from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from .._common import EXIT_OK, EXIT_USAGE, PROG
 from .._options import add_epilog
 from .._store import (
@@ -26,13 +28,15 @@ from .._window import month
 
 if TYPE_CHECKING:
     from ...store import FocusExport
+    from ...store._focus import TagSource
 
 FORMATS = ("focus",)
-DEFAULTS = {"export": f"{DB_DEFAULT}, no --max-age"}
+DEFAULTS = {"export": f"{DB_DEFAULT}, no --max-age, --teams ${TEAMS_ENV_VAR} (else no team tags)"}
 RULES_TEXT = (
     "export focus: one CSV row per charge of the UTC calendar month, FOCUS 1.2's columns (then x_LedgerType): "
     "the ledger's MODEL_USAGE charges per UTC day and model (the SKU), split by key (the sub-account, "
-    "SubAccountType 'API Key', Tags {aimlapi/key_prefix, aimlapi/key_name}) as the stored request logs say, and "
+    "SubAccountType 'API Key', Tags {aimlapi/key_prefix, aimlapi/key_name}, and with --teams team and "
+    "cost_centre, team (unmapped) for a key no rule maps) as the stored request logs say, and "
     "what the logs do not account for as a row without a key; PAYMENT is a Purchase (EffectiveCost 0: prepaid), "
     "BONUS and REFUND a Credit (negative), ADJUSTMENT, CREDITS_EXPIRED, INIT and unknown types an Adjustment. "
     "BilledCost adds up to the ledger's entries of the month, signed (a charge positive, a top-up other than a "
@@ -85,6 +89,26 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="BillingAccountName (default: AI/ML API account)",
     )
+    parser.add_argument(
+        "--teams",
+        metavar="FILE",
+        help=f"a teams file (TOML, as report --by team reads): each key row's Tags add its team and cost_centre, "
+        f"(unmapped) for a key no rule maps (default: ${TEAMS_ENV_VAR}, else no team tags)",
+    )
+
+
+def _tags(args: argparse.Namespace) -> TagSource | None:
+    """The Tags of a key's rows: its prefix and name, and with a teams file its team (and cost centre)."""
+    from ...store._focus import key_tags
+    from ...teams import load_teams
+
+    if args.teams is not None and not args.teams.strip():
+        raise InvalidParameterError("--teams: an empty path (give the teams file, or leave --teams out)")
+    path = args.teams if args.teams is not None else os.environ.get(TEAMS_ENV_VAR, "").strip() or None
+    if path is None:
+        return None
+    teams = load_teams(path.strip())
+    return lambda prefix, name: key_tags(prefix, name) | teams.tags(prefix, name)
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -95,6 +119,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if start > now:
             raise InvalidParameterError(f"--month {start:%Y-%m} has not begun: nothing to export")
+        args.tags = _tags(args)  # a bad teams file is said before the store is read
         from ... import store
 
         if args.output.resolve() in store.resolve(args.db).own_files():
@@ -135,5 +160,6 @@ def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) 
                 export,
                 account_id=args.account_id or DEFAULT_ACCOUNT_ID,
                 account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
+                **({} if args.tags is None else {"tags": args.tags}),
             )
         )

@@ -10,14 +10,15 @@ import io
 import os
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..._atomic import refuse_to_replace
 from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
 from ...report import REPORT_EXTRA
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
-from .._common import EXIT_OK, json_output
+from .._common import EXIT_OK, PROG, json_output, spreadsheet_text
 from .._options import add_epilog
-from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, store_failure
+from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
 from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ RULES_TEXT = (
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
-    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded.'
+    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A --csv cell of text '
+    "(a key, model or team) that starts with = + - @ or a tab or carriage return gets a leading ' so that a "
+    "spreadsheet shows it instead of running it as a formula (OWASP's advice)."
 )
 TEAMS_TEXT = (
     "chargeback: --by team groups keys into the teams of a TOML teams file (--teams FILE, else "
@@ -43,7 +46,8 @@ TEAMS_TEXT = (
     "prefix starts with it), name (the key's name is it) or glob (a shell pattern on the prefix or the name). "
     f"The first rule that matches, in file order, wins; a key no rule maps is {UNMAPPED}, never dropped, so the "
     "teams add up to the total. A teams file that cannot be used is one line naming the file and the key path "
-    "(rule[2].glob), exit 2."
+    "(rule[2].glob), exit 2. The file is read only by --by team, --html and an explicit --teams: a plain report "
+    "by key ignores the environment's."
 )
 HTML_TEXT = (
     "--html FILE writes one self-contained HTML page (no script, nothing fetched when opened, prints on A4): "
@@ -74,8 +78,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, RULES_TEXT)
     add_epilog(parser, TEAMS_TEXT)
     add_epilog(parser, HTML_TEXT)
-    add_epilog(parser, "exit codes: 0 success; 2 usage (a bad option); 1 only for a bug. " + EXIT_CODES_TEXT)
+    add_epilog(
+        parser,
+        "exit codes: 0 success; 2 usage (a bad option); 12 the store is older than --max-age (or no sync "
+        "finished); 1 only for a bug. " + EXIT_CODES_TEXT,
+    )
     add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
     parser.add_argument(
@@ -118,16 +127,36 @@ def _utc(text: str) -> datetime.datetime:
     return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
 
 
-def _teams(args: argparse.Namespace) -> Teams | None:
-    """The teams file of --teams, else of the environment; None when neither names one."""
+def _teams_path(args: argparse.Namespace) -> str | None:
+    """The teams file's path: --teams, else the environment's; None when neither names one."""
     if args.teams is not None and not args.teams.strip():
         raise InvalidParameterError("--teams: an empty path (give the teams file, or leave --teams out)")
     path = args.teams if args.teams is not None else os.environ.get(TEAMS_ENV_VAR, "").strip() or None
+    return None if path is None else path.strip()
+
+
+def _teams(args: argparse.Namespace, err: TextIO) -> Teams | None:
+    """The teams file of --teams, else of the environment; None when neither names one. A file without
+    a rule is valid (every key unmapped), and said on stderr: it is likely the wrong file."""
+    path = _teams_path(args)
     if path is None:
         if "team" in args.by:
             raise InvalidParameterError(f"--by team needs a teams file: give --teams FILE or set ${TEAMS_ENV_VAR}")
         return None
-    return load_teams(path.strip())
+    teams = load_teams(path)
+    if not teams.rules:
+        print(f"{PROG}: note: {printable(path)} has no [[rule]]: every key is {UNMAPPED}", file=err)
+    return teams
+
+
+def _inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files report reads, which --html must never replace: an SQLite store with its companions
+    (-wal, -shm, -journal, the sync's .lock) and the teams file."""
+    from ...store import resolve
+
+    url = resolve(args.db)
+    store_files = [] if url.path is None else [f"{url.path}{end}" for end in ("", "-wal", "-shm", "-journal", ".lock")]
+    return [*store_files, _teams_path(args)]
 
 
 def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.datetime, err: TextIO) -> int:
@@ -136,11 +165,20 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
 
     if set(args.by) - {"key", "team"} or len(args.by) != 1:
         raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")
+    if not args.html.strip() or args.html == "-":
+        # Never a file named "-" or "" by mistake: the page is a file to mail, not a stream.
+        raise InvalidParameterError(f"--html: give a file to write the page to, not {args.html!r}")
     require_extra()  # before the store is read: a missing extra is said at once
-    teams = _teams(args)
+    refuse_to_replace(args.html, *_inputs(args))
+    teams = _teams(args, err)
     with store.open_for_reading(args.db) as opened:
+        if args.max_age is not None:
+            store.fresh_as_of(opened, args.max_age)
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
+    if not figures.complete:
+        seen = "no sync has finished" if figures.synced is None else f"the last sync began {_iso(figures.synced)}"
+        print(f"{PROG}: note: {seen}: spend after it is not in {printable(args.html)}", file=err)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
@@ -150,10 +188,13 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         start, end = _span(args)
         if args.html is not None:
             return _html(args, start, end, err)
-        teams = _teams(args)
+        # Only --by team uses teams here: a broken $AIMLAPI_BILLING_TEAMS must not break a plain report.
+        teams = _teams(args, err) if "team" in args.by or args.teams is not None else None
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
+            if args.max_age is not None:
+                store.fresh_as_of(opened, args.max_age)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
@@ -215,7 +256,9 @@ def as_csv(result: SpendReport) -> str:
     columns = [column for name, column in _COLUMNS.items() if name in result.by]
     writer.writerow([*columns, "spend_usd", "requests"])
     for row in rows:
-        writer.writerow([printable(str(row[name])) for name in columns] + [row["spend_usd"], row["requests"]])
+        # Dates are ours; the rest is server text, which a spreadsheet must not run as a formula.
+        text = [row[name] if name == "day" else spreadsheet_text(printable(str(row[name]))) for name in columns]
+        writer.writerow([*text, row["spend_usd"], row["requests"]])
     return buffer.getvalue()
 
 

@@ -1,0 +1,84 @@
+"""The page's wording, on a page rendered from a seeded store: what its figures are, said honestly."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from aimlapi_billing import store
+from aimlapi_billing.report import render_html
+
+
+@pytest.fixture(scope="module")
+def page(three_months: str) -> str:
+    pytest.importorskip("matplotlib")
+    start = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    with store.open_for_reading(three_months) as opened:
+        figures = store.dashboard(opened, start, end)
+    return render_html(figures, datetime.datetime(2026, 12, 1, 1, tzinfo=datetime.UTC))
+
+
+def test_the_limit_ratio_says_it_is_window_spend_over_the_limit(page: str) -> None:
+    limits = page[page.index('<section id="s2">') : page.index('<section id="s3">')]
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", limits)
+    assert "window spend ÷ limit" in headers
+    assert "of limit" not in headers
+    assert "A limit applies per its period" in limits
+
+
+def test_long_names_are_cut_in_headers_whole_in_their_title_and_days_never_wrap(three_months: str) -> None:
+    from aimlapi_billing.teams import parse_teams
+
+    pytest.importorskip("matplotlib")
+    long_team = "finance and " * 8  # 96 characters, within the teams file's cap
+    teams = parse_teams({"rule": [{"team": long_team.strip(), "glob": "*"}]}, "<test>")
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    with store.open_for_reading(three_months) as opened:
+        figures = store.dashboard(opened, start, end, teams=teams, by="team")
+    page = render_html(figures, end)
+    daily = page[page.index('<table id="daily">') : page.index("</table>", page.index('<table id="daily">'))]
+    heads = re.findall(r"<th([^>]*)>(.*?)</th>", daily)
+    cut = [(attributes, shown) for attributes, shown in heads if shown.startswith("finance")]
+    assert cut == [(' class=usd title="' + long_team.strip() + '"', long_team[:23] + "…")]
+    assert "<td class=day>2026-11-01</td>" in daily
+    assert ".day { white-space: nowrap; }" in page
+
+
+def test_by_team_the_page_says_keys_are_mapped_by_their_current_name(three_months: str, page: str) -> None:
+    from aimlapi_billing.teams import parse_teams
+
+    teams = parse_teams({"rule": [{"team": "all", "glob": "*"}]}, "<test>")
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    with store.open_for_reading(three_months) as opened:
+        by_team = render_html(store.dashboard(opened, start, end, teams=teams, by="team"), end)
+    assert 'id="renamed"' in by_team
+    assert "<b>current</b> name" in by_team
+    assert 'id="renamed"' not in page  # by key, no team is shown in the daily table
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+    ],
+)
+def test_ordinals(number: int, text: str) -> None:
+    from aimlapi_billing.report._page import _ordinal
+
+    assert _ordinal(number) == text
