@@ -96,3 +96,11 @@ def scalar(url: str, sql: str, **params: Any) -> Any:
 
     with open_for_reading(url) as store, store.connect() as connection:
         return connection.execute(text(sql), params).scalar()
+
+
+@pytest.fixture
+def api(small_fake: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> FakeAIMLAPI:
+    """The small stand-in account as the CLI's API (its address in the environment), no store from it."""
+    monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", small_fake.url)
+    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
+    return small_fake

@@ -22,21 +22,9 @@ import pytest
 from fake_api_server import FakeAIMLAPI
 
 from aimlapi_billing._cli import main
+from tests.helpers.cli import run
 
 from .conftest import dump
-
-
-@pytest.fixture
-def api(small_fake: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> FakeAIMLAPI:
-    monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", small_fake.url)
-    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
-    return small_fake
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

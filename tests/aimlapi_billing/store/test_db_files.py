@@ -4,28 +4,14 @@ file (a symlink), and no ``export focus -o`` over the store, its WAL, its index 
 from __future__ import annotations
 
 import datetime
-import io
 import os
 from pathlib import Path
 
 import pytest
 from fake_api_server import FakeAIMLAPI
 
-from aimlapi_billing._cli import main
 from aimlapi_billing.store import open_for_sync
-
-
-@pytest.fixture
-def api(small_fake: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> FakeAIMLAPI:
-    monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", small_fake.url)
-    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
-    return small_fake
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+from tests.helpers.cli import run
 
 
 def test_a_symlink_alias_takes_the_same_writer_lock(api: FakeAIMLAPI, tmp_path: Path) -> None:

@@ -4,14 +4,13 @@ from ``--db`` or ``$AIMLAPI_BILLING_DB``; nothing made on disk."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from fake_api_server import FakeAIMLAPI
 
-from aimlapi_billing._cli import main
 from aimlapi_billing.store import StoreAddressError, redact, resolve
+from tests.helpers.cli import run
 
 SECRET = "S3CRETPW"
 SECRET_URLS = [
@@ -22,19 +21,6 @@ SECRET_URLS = [
     f"postgresql://bob@127.0.0.1:1/db?pass%77ord={SECRET}",
     f"postgresql://bob:{SECRET}@127.0.0.1:1/db",
 ]
-
-
-@pytest.fixture
-def api(small_fake: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch) -> FakeAIMLAPI:
-    monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", small_fake.url)
-    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
-    return small_fake
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("url", SECRET_URLS)
