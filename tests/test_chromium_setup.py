@@ -4,44 +4,23 @@ with stand-in commands: an installed chromium is left alone; a missing one is in
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.setup_scripts import source, stub, tools_dir
+
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "_chromium.sh"
-TOOLS = ("bash", "env", "mktemp", "tail", "rm", "tee", "chmod", "cat", "printf", "touch")
-
-
-def stub(directory: Path, name: str, body: str) -> None:
-    path = directory / name
-    path.write_text(f"#!/bin/bash\n{body}\n")
-    path.chmod(0o755)
 
 
 @pytest.fixture
 def bin_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "bin"
-    directory.mkdir()
-    for tool in TOOLS:
-        found = shutil.which(tool)
-        assert found, tool
-        (directory / tool).symlink_to(found)
-    return directory
+    return tools_dir(tmp_path / "bin")
 
 
 def run(bin_dir: Path, tmp_path: Path, uid: int) -> subprocess.CompletedProcess[str]:
-    stub(bin_dir, "id", f'[ "$1" = -u ] && echo {uid}')
-    env = {"PATH": str(bin_dir), "AIMLAPI_BILLING_POLICY_RC_D": str(tmp_path / "policy-rc.d")}
-    return subprocess.run(
-        [str(bin_dir / "bash"), "-c", f"set -euo pipefail; source {SCRIPT}; echo ready"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return source(SCRIPT, bin_dir, tmp_path, uid)
 
 
 def test_an_installed_chromium_is_left_alone(bin_dir: Path, tmp_path: Path) -> None:
