@@ -18,7 +18,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._redaction import printable
-from ._common import EXIT_CODES, EXIT_CONNECTION, EXIT_OK, EXIT_SDK_ERROR, PROG, fixed, plain_number, usd
+from ._common import (
+    EXIT_CODES,
+    EXIT_CONNECTION,
+    EXIT_OK,
+    EXIT_SDK_ERROR,
+    PROG,
+    fixed,
+    plain_number,
+    spreadsheet_text,
+    usd,
+)
 
 if TYPE_CHECKING:
     from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
@@ -180,9 +190,10 @@ def usage_csv(result: AllKeysUsage, top: int | None, models: bool, redact: Calla
     def row_of(
         prefix: str, name: str | None, model: str, spend: Decimal | None, requests: int | None, status: str
     ) -> None:
-        cells = [prefix, name or "", *([model] if models else [])]
-        cells += ["" if spend is None else plain_number(spend), "" if requests is None else str(requests), status]
-        writer.writerow([printable(cell) for cell in cells])
+        # Text from the server (a key's name, a model, an error's reason) never runs as a formula.
+        text = [spreadsheet_text(printable(cell)) for cell in (prefix, name or "", *([model] if models else []))]
+        numbers = ["" if spend is None else plain_number(spend), "" if requests is None else str(requests)]
+        writer.writerow([*text, *numbers, spreadsheet_text(printable(status))])
 
     for row in shown:
         if not models or not row.report.models:

@@ -139,6 +139,14 @@ def decimal_text(value: Decimal) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: What --help says of spreadsheet_text where a command writes CSV.
+FORMULA_TEXT = (
+    "--csv: a text cell from the server (a model, an id, a key's name) that starts with = + - @ or a tab or "
+    "carriage return gets a leading ' so that a spreadsheet shows it instead of running it as a formula; numbers "
+    "are written as they are."
+)
+
+
 def spreadsheet_text(text: str) -> str:
     """A CSV cell of text from the server (a model, a key's name, a team): one that a spreadsheet would
     run as a formula (``=HYPERLINK(…)``, ``@SUM``, ``-2+3``) gets a leading ``'``, OWASP's advice, so

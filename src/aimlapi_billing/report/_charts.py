@@ -14,6 +14,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..store import Dashboard
+from ._text import visible
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +47,7 @@ def _dates(moments: list[datetime.datetime] | list[datetime.date]) -> list[float
 def _label(text: str) -> str:
     # Control characters (a tab, a NUL, a bidi override in a key's name) have no glyph: matplotlib
     # would warn on stderr and draw a box.
-    text = "".join(character if character.isprintable() else " " for character in text)
+    text = visible(text)
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 

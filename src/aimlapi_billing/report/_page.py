@@ -2,19 +2,21 @@
 
 Nothing is fetched when it is opened: no script, no font, no image, no stylesheet but the inline one
 (the page's Content-Security-Policy says so too, for a reader that honours it). Every text from the
-store (key prefixes and names, model and team names) goes through :func:`html.escape`. Money cells
+store (key prefixes and names, model and team names) goes through :func:`escape`: no control or bidi
+character (:func:`._text.visible`), then :func:`html.escape`. Money cells
 carry their exact decimal in ``data-usd`` (the ``report --json`` form), for a machine to read back.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
-from html import escape
 
 from ..store import Dashboard
 from ..store._values import decimal_text
 from . import _charts
+from ._text import visible
 
 _CSS = """
 body { font: 10pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -43,6 +45,12 @@ RENAMED_NOTE = (
 #: A column header longer than this is cut (the whole name is its title, and in the legend).
 HEADER_CHARS = 24
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def escape(text: str) -> str:
+    """Any text in the page: the characters without a glyph replaced (a bidi override in a key's name
+    would reorder the cells after it), then escaped for HTML (attributes included)."""
+    return html.escape(visible(text))
 
 
 def _shown(amount: Decimal) -> str:

@@ -89,3 +89,15 @@ def test_models_not_adding_up_to_the_keys_spend_get_an_unattributed_row() -> Non
     ]
     assert spend_total(written) == result.spend == Decimal("5.25")
     assert written[-1]["status"] == "missing: APITimeoutError: the 5 s deadline is reached"
+
+
+def test_text_that_starts_a_formula_is_quoted_and_numbers_are_not(account: FakeAIMLAPI) -> None:
+    named = account.keys[0]
+    named["name"] = '=HYPERLINK("http://127.0.0.1:9/","x")'
+    account.logs[0]["model"] = "-2+3"
+    code, out, err = run("usage", "--all-keys", "--models", "--csv", "--base-url", account.url)
+    assert code == 0, err
+    rows = rows_of(out)
+    assert {row["name"] for row in rows if row["key_prefix"] == named["prefix"]} == {"'" + named["name"]}
+    assert "'-2+3" in {row["model"] for row in rows}
+    assert all(Decimal(row["spend_usd"]) >= 0 for row in rows if row["spend_usd"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,37 @@ def test_ordinals(number: int, text: str) -> None:
     from aimlapi_billing.report._page import _ordinal
 
     assert _ordinal(number) == text
+
+
+#: Every kind of character the page must not carry from a name: C0 (NUL, BEL, ESC, tab, newline), C1
+#: (NEL, CSI), the bidi overrides and isolates.
+CONTROLS = "\x00\x07\x1b\t\n\x85\x9b" + "".join(chr(c) for c in range(0x202A, 0x202F)) + "\u2066\u2067\u2068\u2069"
+
+
+def test_control_and_bidi_characters_in_key_and_model_names_are_not_in_the_page(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from fake_api.seeded_store import SeededKey, seed
+
+    from aimlapi_billing.teams import parse_teams
+
+    pytest.importorskip("matplotlib")
+    end = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+    url = f"sqlite:///{tmp_path}/controls.db"
+    seed(
+        url,
+        [SeededKey("a1b2c3d4", f"key{CONTROLS}name", Decimal(5))],
+        [f"model{CONTROLS}x"],
+        end=end,
+        days=2,
+        per_day=4,
+    )
+    teams = parse_teams({"rule": [{"team": "ops", "glob": "*"}]}, "<test>")  # a teams file refuses controls
+    start = datetime.datetime(2026, 11, 29, tzinfo=datetime.UTC)
+    with store.open_for_reading(url) as opened:
+        pages = [render_html(store.dashboard(opened, start, end, teams=teams, by=by), end) for by in ("key", "team")]
+    for page in pages:
+        assert [hex(ord(character)) for character in page if character in CONTROLS and character != "\n"] == []
+        # Replaced by spaces, never dropped: the name stays readable, and the cells are still there.
+        assert "model" + " " * len(CONTROLS) + "x" in page
+        assert "key" + " " * len(CONTROLS) + "name" in page

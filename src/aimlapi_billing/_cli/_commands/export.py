@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..._atomic import replacing
 from ..._exceptions import AIMLAPIError, InvalidParameterError
+from ..._redaction import printable
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
-from .._common import EXIT_OK, EXIT_USAGE, PROG
+from .._common import EXIT_OK, EXIT_USAGE, PROG, spreadsheet_text
 from .._options import add_epilog
 from .._store import (
     DB_DEFAULT,
@@ -40,9 +41,18 @@ RULES_TEXT = (
     "what the logs do not account for as a row without a key; PAYMENT is a Purchase (EffectiveCost 0: prepaid), "
     "BONUS and REFUND a Credit (negative), ADJUSTMENT, CREDITS_EXPIRED, INIT and unknown types an Adjustment. "
     "BilledCost adds up to the ledger's entries of the month, signed (a charge positive, a top-up other than a "
-    "PAYMENT negative), as exact decimals. The file is written to a temporary file beside it and renamed: whole, "
-    "or not there."
+    "PAYMENT negative), as exact decimals. A cell of names (BillingAccountId and Name, SubAccountId and Name, "
+    "SkuId, SkuPriceId, ChargeDescription, Tags) has each control character as its escape (\\r) and, when it "
+    "starts with = + - @, a leading ' so that a spreadsheet shows it instead of running it as a formula, as "
+    "report --csv does. "
+    "The file is written to a temporary file beside it and renamed: whole, or not there."
 )
+#: The FOCUS columns of names, from the API or the command line (spreadsheet_text); the rest are numbers,
+#: dates and this module's own words.
+FOCUS_TEXT = frozenset(
+    {"BillingAccountId", "BillingAccountName", "SubAccountId", "SubAccountName", "SkuId", "SkuPriceId",
+     "ChargeDescription", "Tags"}
+)  # fmt: skip
 EXPORT_EXIT_CODES = (
     "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that is the "
     "store's own file (or its -wal, -shm, -journal or .lock, through any symlink), an -o that cannot be "
@@ -155,11 +165,18 @@ def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) 
     with replacing(path, text=True) as stream:
         writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
+        rows = focus_rows(
+            export,
+            account_id=args.account_id or DEFAULT_ACCOUNT_ID,
+            account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
+            **({} if args.tags is None else {"tags": args.tags}),
+        )
+        # Names from the API or the command line: on one line (Python's csv leaves a lone CR unquoted,
+        # which splits the row for a reader) and never run as a formula. Amounts and dates are ours.
         writer.writerows(
-            focus_rows(
-                export,
-                account_id=args.account_id or DEFAULT_ACCOUNT_ID,
-                account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
-                **({} if args.tags is None else {"tags": args.tags}),
-            )
+            {
+                column: spreadsheet_text(printable(cell)) if column in FOCUS_TEXT else cell
+                for column, cell in row.items()
+            }
+            for row in rows
         )

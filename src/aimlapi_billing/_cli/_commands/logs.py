@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING, TextIO
 from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import Redactor, printable
-from .._common import EXIT_OK, client, first_fetched, fixed, json_output, plain_number, report
+from .._common import (
+    EXIT_OK,
+    FORMULA_TEXT,
+    client,
+    first_fetched,
+    fixed,
+    json_output,
+    plain_number,
+    report,
+    spreadsheet_text,
+)
 from .._options import EnumValues, add_epilog, add_max_pages, number
 from .._window import Window, add_window_options, key_prefix, window
 
@@ -57,6 +67,8 @@ COLUMNS = (
     "inference_id",
     "client_request_id",
 )
+#: The columns of numbers, which --csv writes as they are (every other cell is text: spreadsheet_text).
+_NUMBERS = frozenset({"cost_usd", "cost_credits", "tokens_input", "tokens_output", "tokens_total"})
 
 
 def _model(text: str) -> str:
@@ -69,6 +81,7 @@ def _model(text: str) -> str:
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, FORMULA_TEXT, before_exit_codes=True)
     add_epilog(parser, EXIT_CODES_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
     keys = parser.add_mutually_exclusive_group()
@@ -206,9 +219,17 @@ def _lines(
         writer = csv.writer(buffer, lineterminator="\n")
         # The key column is the listed prefix, as in the table and JSON Lines: not passed through the
         # redactor, which would blank the caller's own key's prefix (it is the start of the key).
-        key = [printable(str(key_prefix))] if keyed else []
+        key = [spreadsheet_text(printable(str(key_prefix)))] if keyed else []
         header = (["key_prefix"] if keyed else []) + list(COLUMNS)
-        rows_cells = (key + [printable(redact(cell)) for cell in _cells(row)] for row in rows)
+        # The server's text (a model, an id, even its time) must not run as a formula; numbers stay numbers.
+        rows_cells = (
+            key
+            + [
+                cell if column in _NUMBERS else spreadsheet_text(cell)
+                for column, cell in zip(COLUMNS, (printable(redact(cell)) for cell in _cells(row)), strict=True)
+            ]
+            for row in rows
+        )
         for cells in itertools.chain([header], rows_cells):
             writer.writerow(cells)
             yield buffer.getvalue()

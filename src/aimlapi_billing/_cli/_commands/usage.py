@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from ..._windows import NAMED_WINDOWS
-from .._common import EXIT_OK, client, json_output, report, table, usd
-from .._options import number
+from .._common import EXIT_OK, FORMULA_TEXT, client, json_output, report, table, usd
+from .._options import add_epilog, number
 from .._window import Window, add_window_options, key_prefix, window, zone
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ DEFAULTS = {
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    add_epilog(parser, FORMULA_TEXT, before_exit_codes=True)
     add_window_options(parser, DEFAULT_PERIOD, tz=False)
     keys = parser.add_mutually_exclusive_group()
     keys.add_argument(

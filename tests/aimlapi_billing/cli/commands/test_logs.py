@@ -343,3 +343,21 @@ def test_help_states_the_rule_for_rows_deleted_mid_walk(capsys: pytest.CaptureFi
         run("logs", "--help")
     assert exited.value.code == 0
     assert " ".join(EXIT_CODES_TEXT.split()) in " ".join(capsys.readouterr().out.split())
+
+
+def test_csv_text_that_starts_a_formula_is_quoted_and_numbers_are_not(fake_api: FakeAIMLAPI) -> None:
+    fake_api.logs[3]["model"] = '=HYPERLINK("http://127.0.0.1:9/","x")'
+    fake_api.logs[3]["request_id"] = "@SUM(A1)"
+    fake_api.logs[3]["client_request_id"] = "+1+1"
+    code, out, _ = run("logs", *WINDOW, "--csv", "--base-url", fake_api.url)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert '\'=HYPERLINK("http://127.0.0.1:9/","x")' in {row["model"] for row in rows}
+    assert "'@SUM(A1)" in {row["request_id"] for row in rows}
+    assert "'+1+1" in {row["client_request_id"] for row in rows}
+    text = [value for row in rows for name, value in row.items() if name not in ("cost_usd", "cost_credits")]
+    assert [value for value in text if value[:1] in ("=", "+", "-", "@")] == []
+    # Numbers are never quoted: each cost and count reads back as a number.
+    for row in rows:
+        float(row["cost_usd"])
+        int(row["tokens_total"])
