@@ -24,6 +24,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -193,5 +194,12 @@ def _unchanged(text: str) -> str:
 
 def _key_families(report: object) -> list[GaugeMetricFamily]:
     """The per-key series of the API mode (``--keys``), from the store's budgets."""
-    series = [key_series(budget, _unchanged) for budget in report]  # type: ignore[attr-defined]
+    from ..store import shared_text
+
+    # A prefix listed for several keys: its key_name says so (no one key's name), and it has no limit series.
+    series = [
+        key_series(budget if budget.shared_by is None else replace(budget, name=f"({shared_text(budget.shared_by)})"),
+                   _unchanged)
+        for budget in report  # type: ignore[attr-defined]
+    ]  # fmt: skip
     return key_families(series, {})

@@ -13,7 +13,8 @@ import io
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..store import Dashboard
+from ..store import Dashboard, shared_text
+from ..store._dashboard import KeyLimit
 from ._text import visible
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ def _label(text: str) -> str:
     # would warn on stderr and draw a box.
     text = visible(text)
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _key_label(key: KeyLimit) -> str:
+    if key.shared_by is not None:
+        return f"{key.prefix} ({shared_text(key.shared_by)})"
+    return key.prefix if key.name is None else f"{key.name} ({key.prefix})"
 
 
 def _figure(height: float) -> Figure:
@@ -150,7 +157,7 @@ def limits(report: Dashboard) -> str:
             figure = _figure(1.2)
             _empty(figure.add_subplot(), "no keys in the store")
             return _svg(figure, "spend against limits")
-        names = [key.prefix if key.name is None else f"{key.name} ({key.prefix})" for key in report.keys]
+        names = [_key_label(key) for key in report.keys]
         figure = _bars(
             names,
             [float(key.spend) for key in report.keys],

@@ -13,7 +13,8 @@ import datetime
 import html
 from decimal import Decimal
 
-from ..store import Dashboard
+from ..store import Dashboard, shared_text
+from ..store._dashboard import KeyLimit
 from ..store._values import decimal_text
 from . import _charts
 from ._text import visible
@@ -112,6 +113,13 @@ def _models(report: Dashboard) -> str:
     return _table("models", ["model", "USD", "requests"], rows, 2)
 
 
+def _key_name(key: KeyLimit) -> str:
+    """A key's name cell; a prefix listed for several keys is marked so (the row is their sum)."""
+    if key.shared_by is None:
+        return escape(key.name or "")
+    return f'<span class="shared" data-shared-by="{key.shared_by}">{escape(shared_text(key.shared_by))}</span>'
+
+
 def _limits(report: Dashboard) -> str:
     rows = []
     for key in report.keys:
@@ -121,7 +129,7 @@ def _limits(report: Dashboard) -> str:
         state = "disabled" if key.disabled else ""
         rows.append(
             f'<tr data-key="{escape(key.prefix)}" data-other="{str(other).lower()}">'
-            f'<td class="name">{escape(key.prefix)}</td><td class="name">{escape(key.name or "")}</td>'
+            f'<td class="name">{escape(key.prefix)}</td><td class="name">{_key_name(key)}</td>'
             f"<td>{escape(key.team or '')}</td>{_usd(key.spend)}{limit}<td>{escape(key.retention or '')}</td>"
             f'<td class="n">{used}</td><td>{state}</td></tr>'
         )

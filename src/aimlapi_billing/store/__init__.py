@@ -38,6 +38,8 @@ from ._focus import FocusExport, focus_rows, key_tags
 from ._freshness import fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
 from ._retention import Pruned, prune
+from ._shared_keys import shared, shared_text
+from ._shared_keys import warning_line as shared_warning
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
 
@@ -81,6 +83,9 @@ __all__ = [
     "prune",
     "redact",
     "resolve",
+    "shared",
+    "shared_text",
+    "shared_warning",
     "spend",
     "sync",
 ]

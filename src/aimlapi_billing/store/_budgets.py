@@ -18,6 +18,7 @@ from ..lib.budgets import MAX_NO_RESET_DAYS, period_of, utilisation
 from ..types.budgets import BudgetReport, KeyBudget
 from ._db import Store
 from ._rollup import spend_source
+from ._shared_keys import shared_prefixes
 from ._values import decode_usd, exact_sum, micros, moment_of
 
 _KEYS = (
@@ -65,8 +66,12 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
             return spent(key_id, earliest)
 
         rows = list(connection.execute(text(_KEYS)))
+        shared = shared_prefixes(connection)
         result = []
         for key_id, prefix, name, disabled, threshold_text, retention, created_us in rows:
+            many = shared.get(str(prefix))
+            if many:  # several keys' spend: no one key's name, nor its limit to hold it against
+                name = threshold_text = retention = None
             created = moment_of(int(created_us))
             month_start, _ = period_of("month", created, as_of)
             assert month_start is not None
@@ -99,6 +104,7 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
                     month_usage=month,
                     created_at=created,
                     period_capped=capped,
+                    shared_by=many,
                 )
             )
     return BudgetReport(tuple(result), only_own_key=False, as_of=as_of)

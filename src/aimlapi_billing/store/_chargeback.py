@@ -8,24 +8,37 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..teams import Teams
 from ._db import Store
 from ._report import SpendReport, SpendRow
 from ._values import exact_sum
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 
 def key_names(store: Store) -> dict[str, str | None]:
-    """Each stored key's current name (None: unnamed), by prefix."""
+    """Each stored key's current name (None: unnamed, or a prefix shared by several keys), by prefix."""
+    with store.connect() as connection:
+        return names_of(connection)
+
+
+def names_of(connection: Connection) -> dict[str, str | None]:
+    """:func:`key_names` on an open connection."""
     from sqlalchemy import text
 
-    # The newest version: a key deleted since (its versions closed) keeps the name it last had.
+    # The newest version: a key deleted since (its versions closed) keeps the name it last had. A
+    # prefix listed for several keys has no one name: one key's would map (and show) all their spend.
     sql = (
-        "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_from_us = "
-        "(SELECT MAX(valid_from_us) FROM key_versions WHERE key_id = k.id)"
+        "SELECT k.prefix, v.name, k.shared_by FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND "
+        "v.valid_from_us = (SELECT MAX(valid_from_us) FROM key_versions WHERE key_id = k.id)"
     )
-    with store.connect() as connection:
-        return {str(prefix): None if name is None else str(name) for prefix, name in connection.execute(text(sql))}
+    return {
+        str(prefix): None if name is None or (shared or 0) > 1 else str(name)
+        for prefix, name, shared in connection.execute(text(sql))
+    }
 
 
 def by_team(report: SpendReport, teams: Teams, names: dict[str, str | None], *, keep_key: bool) -> SpendReport:
@@ -52,6 +65,7 @@ def by_team(report: SpendReport, teams: Teams, names: dict[str, str | None], *, 
             first[group],
             team=str(group[1]),
             key_prefix=first[group].key_prefix if keep_key else None,
+            shared_by=first[group].shared_by if keep_key else None,
             spend=exact_sum(sums[group]),
             requests=counts[group],
         )

@@ -29,6 +29,8 @@ from ._chargeback import key_names
 from ._db import Store
 from ._freshness import last_synced
 from ._report import SpendRow, spend
+from ._shared_keys import shared as shared_keys
+from ._shared_keys import shared_prefixes, shared_text
 from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
 
 TOP_GROUPS = 8
@@ -64,6 +66,8 @@ class KeyLimit:
     retention: str | None
     disabled: bool
     members: int = 1
+    #: Several keys listed with this prefix: their spend, and no one key's name or limit (None: one key).
+    shared_by: int | None = None
 
     @property
     def used(self) -> Decimal | None:
@@ -174,17 +178,21 @@ def _keys(
     )
     rows = []
     with store.connect() as connection:
+        shared = shared_prefixes(connection)
         for prefix, threshold, retention, disabled in connection.execute(text(sql)):
             name = names.get(prefix)
+            many = shared.get(prefix)
             rows.append(
                 KeyLimit(
                     prefix=prefix,
                     name=name,
                     team=None if teams is None else teams.team_of(prefix, name),
                     spend=spent.get(prefix, Decimal(0)),
-                    limit=None if threshold is None else Decimal(threshold),
-                    retention=retention,
+                    # One key's limit held against several keys' spend would be no key's figure.
+                    limit=None if threshold is None or many else Decimal(threshold),
+                    retention=None if many else retention,
                     disabled=bool(disabled),
+                    shared_by=many,
                 )
             )
     rows.sort(key=lambda key: (key.used is None, -(key.used or 0), -key.spend, key.prefix))
@@ -371,9 +379,12 @@ def dashboard(
     if by not in ("key", "team") or (by == "team" and teams is None):
         raise ValueError(f"by must be key, or team with teams given, not {by!r}")
     names = key_names(store)
+    shared = shared_keys(store)
 
     def group_of(prefix: str) -> str:
-        return prefix if teams is None or by == "key" else teams.team_of(prefix, names.get(prefix))
+        if by == "key" or teams is None:
+            return prefix if prefix not in shared else f"{prefix} ({shared_text(shared[prefix])})"
+        return teams.team_of(prefix, names.get(prefix))
 
     by_day_key = spend(store, start, end, ("day", "key"))
     by_model = spend(store, start, end, ("model",))

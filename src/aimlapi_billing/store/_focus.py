@@ -30,12 +30,14 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from ._chargeback import names_of
 from ._db import Store
 from ._rollup import spend_source
+from ._shared_keys import shared_prefixes, shared_text
 from ._values import decimal_text, decode_usd, exact_sum, micros
 
 FOCUS_VERSION = "1.2"
@@ -102,6 +104,8 @@ class Charge:
     model: str | None
     requests: int | None
     description: str
+    #: How many keys were listed with ``key_prefix`` (None: one): the row is their sum, named by no one key.
+    key_shared_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -146,17 +150,6 @@ def _logs_usage(connection: object, low: int, high: int) -> Usage:
     return found
 
 
-def _key_names(connection: object) -> dict[str, str | None]:
-    from sqlalchemy import text
-
-    # The newest version: a key deleted since (its versions closed) keeps the name it last had.
-    sql = (
-        "SELECT k.prefix, v.name FROM keys k LEFT JOIN key_versions v ON v.key_id = k.id AND v.valid_from_us = "
-        "(SELECT MAX(valid_from_us) FROM key_versions WHERE key_id = k.id)"
-    )
-    return {str(row[0]): row[1] for row in connection.execute(text(sql))}  # type: ignore[attr-defined]
-
-
 def _ledger(connection: object, low: int, high: int) -> Iterator[tuple[int, str, str, Decimal, str | None, str | None]]:
     """(created_us, direction, type, amount, model, reference_id) of the month's entries, oldest first."""
     from sqlalchemy import text
@@ -179,7 +172,8 @@ def charges(store: Store, start: datetime.datetime, end: datetime.datetime) -> F
 
             connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         logs = _logs_usage(connection, low, high)
-        names = _key_names(connection)
+        names = names_of(connection)
+        shared = shared_prefixes(connection)
         ledger_usage: dict[tuple[int, str | None], list[Decimal]] = {}
         ledger_counts: dict[tuple[int, str | None], int] = {}
         others: list[Charge] = []
@@ -207,7 +201,9 @@ def charges(store: Store, start: datetime.datetime, end: datetime.datetime) -> F
                     description=f"ledger {kind.lower()} ({direction.lower()})",
                 )
             )
-    return FocusExport(start, end, (*_usage(logs, names, ledger_usage, ledger_counts), *others))
+    usage = (replace(charge, key_shared_by=shared.get(charge.key_prefix or "")) for charge in _usage(
+        logs, names, ledger_usage, ledger_counts))  # fmt: skip
+    return FocusExport(start, end, (*usage, *others))
 
 
 def _usage(
@@ -300,10 +296,15 @@ def focus_rows(
         if charge.model is not None:
             row.update(SkuId=charge.model, SkuPriceId=charge.model, SkuMeter="Requests")
         if charge.key_prefix is not None:
+            shared = charge.key_shared_by
+            labels = dict(tags(charge.key_prefix, charge.key_name))
+            if shared is not None:
+                labels["aimlapi/key_shared_by"] = str(shared)
             row.update(
                 SubAccountId=charge.key_prefix,
-                SubAccountName=charge.key_name or charge.key_prefix,
+                SubAccountName=charge.key_name
+                or (charge.key_prefix if shared is None else f"{charge.key_prefix} ({shared_text(shared)})"),
                 SubAccountType="API Key",
-                Tags=json.dumps(tags(charge.key_prefix, charge.key_name), sort_keys=True, ensure_ascii=False),
+                Tags=json.dumps(labels, sort_keys=True, ensure_ascii=False),
             )
         yield row

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ._db import Store
 from ._rollup import spend_source
+from ._shared_keys import shared_prefixes
 from ._values import decode_usd, exact_sum, micros
 
 #: The groupings ``--by`` takes, and their columns.
@@ -32,6 +33,8 @@ class SpendRow:
     spend: Decimal
     requests: int
     team: str | None = None
+    #: Grouped by key: how many keys were listed with this prefix (None: one). Its figures are their sum.
+    shared_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tu
         plain = ", ".join([*columns, "l.usd_text"])
         for row in connection.execute(text(f"SELECT {plain} {where} AND l.usd_text IS NOT NULL"), bounds):
             sums.setdefault(tuple(row[: len(ordered)]), []).append(decode_usd(None, row[len(ordered)]))
+        shared = shared_prefixes(connection) if "key" in ordered else {}
     rows = []
     for names in sorted(
         sums, key=lambda names: tuple((0, name, "") if isinstance(name, int) else (1, 0, str(name)) for name in names)
@@ -88,6 +92,7 @@ def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tu
                 day=None if day is None else _EPOCH_DAY + datetime.timedelta(days=int(str(day))),
                 spend=exact_sum(sums[names]),
                 requests=counts.get(names, 0),
+                shared_by=None if "key" not in fields else shared.get(str(fields["key"])),
             )
         )
     return SpendReport(start, end, ordered, exact_sum(row.spend for row in rows), tuple(rows))

@@ -47,6 +47,10 @@ class KeyBudget:
     created_at: datetime.datetime
     #: A no_reset key older than MAX_NO_RESET_DAYS: its period (and spend) starts at the cap, not at created_at.
     period_capped: bool = False
+    #: From the store (``check-keys --db``): how many keys were listed with this prefix, whose spend
+    #: cannot be told apart (the API knows a key by its prefix); None: one key. Such a budget has no
+    #: name nor limit: one key's would be held against all their spend.
+    shared_by: int | None = None
 
     @property
     def limited(self) -> bool:

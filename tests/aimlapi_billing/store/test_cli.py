@@ -144,7 +144,7 @@ def test_a_store_of_a_newer_version_is_refused(api: FakeAIMLAPI, store_url: str)
     for command in ("sync", "report"):
         code, _, err = run(command, "--db", store_url)
         assert code == 9
-        assert "was written by a newer aimlapi-billing (schema 9000; this version knows up to 0003)" in err
+        assert "was written by a newer aimlapi-billing (schema 9000; this version knows up to 0004)" in err
     assert dump_unchecked(store_url) == before
 
 

@@ -60,7 +60,8 @@ def test_a_0002_store_upgrades_to_identities_the_next_sync_knows(
         # As 0002 left it: other identities (whole-content digests) and its revision.
         connection.execute(text("UPDATE ledger SET uid = 'v2:' || uid"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+        connection.execute(text("ALTER TABLE keys DROP COLUMN shared_by"))  # 0004's
     _sync(store_url, small_fake)  # upgrades first, then re-reads the settle window
-    assert scalar(store_url, "SELECT version_num FROM alembic_version") == "0003"
+    assert scalar(store_url, "SELECT version_num FROM alembic_version") == "0004"
     assert scalar(store_url, "SELECT COUNT(*) FROM ledger WHERE uid LIKE 'v2:%' OR uid LIKE 'old:%'") == 0
     assert scalar(store_url, "SELECT COUNT(*) FROM ledger") == count

@@ -88,7 +88,9 @@ STORE_RULES = (
     "placed as of the store's last finished sync, its spend the stored request rows up to that moment (no "
     "monthly_usage cross-check: the store keeps no such figure); the line says 'from the store as of T'. "
     "--max-age SPAN with it: a store whose last finished sync began longer ago is UNKNOWN, never an old figure; "
-    "a store that cannot be used (none yet, not a store, a newer schema) is UNKNOWN too."
+    "a store that cannot be used (none yet, not a store, a newer schema) is UNKNOWN too. A prefix the syncs saw "
+    "listed for several keys (the API tells them apart by nothing else) is UNKNOWN, 'shared by N keys': its "
+    "spend is theirs together, and no one key's limit applies to it."
 )
 
 
@@ -163,6 +165,8 @@ def _from_store(args: argparse.Namespace, warning: Range | None, critical: Range
 
 
 def key_state(budget: KeyBudget, warning: Range | None, critical: Range | None) -> int:
+    if budget.shared_by is not None:
+        return CHECK_UNKNOWN  # several keys' spend under one prefix: no key's figure to hold to a limit
     if budget.utilisation is None or budget.spend is None:
         return CHECK_UNKNOWN  # a limit period this version does not know
     if budget.threshold == 0:  # blocked on purpose: quiet while nothing is spent, critical once anything is
@@ -177,7 +181,8 @@ def status(
     text passes through ``redact`` (the client's redaction of its key)."""
     from ...lib.budgets import identity
 
-    checked = [budget for budget in report.limited if not budget.disabled]
+    # A prefix listed for several keys (the store's) is checked too: UNKNOWN, never silently skipped.
+    checked = [budget for budget in report if not budget.disabled and (budget.limited or budget.shared_by)]
     states = {budget.prefix: key_state(budget, warning, critical) for budget in checked}
     state = max(states.values(), key=_SEVERITY.__getitem__, default=0)
 
@@ -189,6 +194,10 @@ def status(
         return f"{prefix} ({key_name})" if key_name else prefix
 
     def where(budget: KeyBudget) -> str:
+        if budget.shared_by is not None:  # only a store's budgets (the store extra is installed)
+            from ...store import shared_text
+
+            return f"{who(budget)} is {shared_text(budget.shared_by)}, whose spend cannot be told apart"
         assert budget.threshold is not None
         unknown = f"per {plugin_text(redact(budget.retention or ''), 20)} (a period this version does not know)"
         period = _PERIODS.get(budget.retention or "", unknown)

@@ -62,7 +62,8 @@ _STORE_RULES = (
     "value series left out (stale in Prometheus; aimlapi_store_stale 1), never an old figure. exporter "
     "--sync-interval SPAN also keeps the store: a background thread syncs at start and SPAN after each run "
     "ends, never blocking a scrape; a failed run is a warning line on stderr, aimlapi_store_sync_success 0 and "
-    "aimlapi_store_sync_failures_total + 1. --model-window and --config are not served from the store."
+    "aimlapi_store_sync_failures_total + 1. --model-window and --config are not served from the store. A "
+    "prefix the syncs saw listed for several keys has key_name '(shared by N keys)' and no limit series."
 )
 
 

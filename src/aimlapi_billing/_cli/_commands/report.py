@@ -36,7 +36,9 @@ RULES_TEXT = (
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
-    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A --csv cell of text '
+    '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A key prefix listed '
+    "for several keys (the API tells them apart by nothing else) is one row, their sum: the table says 'shared "
+    "by N keys', --json adds key_shared_by: N to its rows, --csv a key_shared_by column. A --csv cell of text "
     "(a key, model or team) that starts with = + - @ or a tab or carriage return gets a leading ' so that a "
     "spreadsheet shows it instead of running it as a formula (OWASP's advice)."
 )
@@ -226,6 +228,8 @@ def _fields(result: SpendReport) -> list[dict[str, Any]]:
             fields["team"] = row.team
         if "key" in result.by:
             fields["key_prefix"] = row.key_prefix
+            if row.shared_by is not None:  # several keys listed with this prefix: the row is their sum
+                fields["key_shared_by"] = row.shared_by
         if "model" in result.by:
             fields["model"] = row.model
         if "day" in result.by:
@@ -254,12 +258,24 @@ def as_csv(result: SpendReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     rows = _fields(result)
     columns = [column for name, column in _COLUMNS.items() if name in result.by]
-    writer.writerow([*columns, "spend_usd", "requests"])
+    shared = any("key_shared_by" in row for row in rows)  # the column only when a prefix is shared
+    writer.writerow([*columns, *(["key_shared_by"] if shared else []), "spend_usd", "requests"])
     for row in rows:
         # Dates are ours; the rest is server text, which a spreadsheet must not run as a formula.
         text = [row[name] if name == "day" else spreadsheet_text(printable(str(row[name]))) for name in columns]
-        writer.writerow([*text, row["spend_usd"], row["requests"]])
+        count = [row.get("key_shared_by", "")] if shared else []
+        writer.writerow([*text, *count, row["spend_usd"], row["requests"]])
     return buffer.getvalue()
+
+
+def _cell(row: dict[str, Any], column: str) -> str:
+    """A table cell; a shared prefix marked as such (its figures are several keys')."""
+    text = printable(str(row[column]))
+    if column == "key_prefix" and "key_shared_by" in row:
+        from ...store import shared_text
+
+        text += f" ({shared_text(row['key_shared_by'])})"
+    return text
 
 
 def as_table(result: SpendReport) -> str:
@@ -268,9 +284,7 @@ def as_table(result: SpendReport) -> str:
     rows = _fields(result)
     columns = [column for name, column in _COLUMNS.items() if name in result.by]
     header = [*columns, "USD", "requests"]
-    cells = [
-        [printable(str(row[name])) for name in columns] + [row["spend_usd"], f"{row['requests']:,}"] for row in rows
-    ]
+    cells = [[_cell(row, name) for name in columns] + [row["spend_usd"], f"{row['requests']:,}"] for row in rows]
     cells.append(
         ["total", *[""] * (len(columns) - 1), decimal_text(result.total), f"{sum(r['requests'] for r in rows):,}"]
     )

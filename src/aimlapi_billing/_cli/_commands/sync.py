@@ -7,6 +7,7 @@ import datetime
 from typing import TextIO
 
 from ..._exceptions import AIMLAPIError
+from ...resources.keys import shown_prefix
 from .._common import EXIT_OK, EXIT_USAGE, PROG
 from .._options import add_epilog, window
 from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, settle_text, store_failure
@@ -31,7 +32,10 @@ RULES_TEXT = (
     "after its timestamp is still stored; a later one is not (sync --settle 30d once reads further back). Rows "
     "are known by the vendor's ids (a failed row without one by its content; a ledger entry by its content and "
     "its place among identical ones): a run never adds one twice. An echo of the API key in server text is "
-    "stored as <redacted>. Each page is written with the walk's progress "
+    "stored as <redacted>. Keys listed with one prefix (the API knows a key by its prefix, the first 8 "
+    "characters, and nothing else) cannot be told apart: their usage and logs are stored, and summed, as one; "
+    "a stderr line per such prefix says so at each sync, and every reader marks it 'shared by N keys'. "
+    "Each page is written with the walk's progress "
     "in one transaction, so a run killed at any moment is taken up by the next. One sync at a time (a lock on "
     "SQLite, an advisory lock on PostgreSQL). A progress line on stderr when it is a terminal; one summary "
     "line on stdout at the end."
@@ -82,12 +86,18 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             # A server that echoes the API key into a model name or an id: stored as <redacted>.
             summary = store.sync(opened, billing, settle=settle, progress=progress, redact=billing._redactor.text)
             where = str(opened.url)
+            shared = [
+                store.shared_warning(prefix, count, lambda text: shown_prefix(billing._redact, text))
+                for prefix, count in sorted(summary.shared.items())
+            ]
             if args.keep is not None:
                 pruned = store.prune(opened, datetime.datetime.now(datetime.UTC) - args.keep)
     except (AIMLAPIError, OSError) as exc:
         if progress is not None:
             progress("")
         return store_failure(exc, err)
+    for line in shared:
+        err.write(f"{PROG}: {line}\n")
     added = summary.added
     out.write(
         f"synced {where} (settle {settle_text(settle)}): {added['ledger']:,} new ledger entries, {added['logs']:,} new "
