@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -304,18 +305,23 @@ def _matched(connection: Connection, params: dict[str, Any]) -> tuple[Decimal, i
     tolerance = int(DEFAULT_TOLERANCE * NANO_PER_USD)
     joined = f"FROM ({_COSTED}) r LEFT JOIN ({_CHARGES}) c ON c.ref = r.uid"
     plain = "r.text_usd IS NULL AND (c.texts IS NULL OR c.texts = 0)"
+    # One pass over the join for the plain pairs, counting the others: a second pass (a second join of
+    # every row with the charges) only when some amount is kept as text, which is rare.
     row = connection.execute(
         text(
-            f"SELECT SUM(c.nano), SUM(CASE WHEN c.ref IS NULL THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN c.ref IS NOT NULL AND ABS(r.nano - c.nano) >= :tolerance THEN 1 ELSE 0 END) "
-            f"{joined} WHERE {plain}"
+            f"SELECT SUM(CASE WHEN {plain} THEN c.nano END), "
+            f"SUM(CASE WHEN {plain} AND c.ref IS NULL THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {plain} AND c.ref IS NOT NULL AND ABS(r.nano - c.nano) >= :tolerance THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {plain} THEN 0 ELSE 1 END) {joined}"
         ),
         params | {"tolerance": tolerance},
     ).one()
     billed, alone, differing = decode_usd(row[0], None), int(row[1] or 0), int(row[2] or 0)
-    special = connection.execute(
-        text(f"SELECT r.uid, r.nano, r.text_usd, c.ref {joined} WHERE NOT ({plain})"), params
-    ).all()
+    special: Sequence[Any] = ()
+    if row[3]:
+        special = connection.execute(
+            text(f"SELECT r.uid, r.nano, r.text_usd, c.ref {joined} WHERE NOT ({plain})"), params
+        ).all()
     for uid, nano, amount, reference in special:
         if reference is None:
             alone += 1
@@ -345,9 +351,11 @@ def _agreement(store: Store, start: datetime.datetime, end: datetime.datetime, l
             f"ledger l LEFT JOIN ({_COSTED}) r ON r.uid = l.reference_id WHERE l.type = 'MODEL_USAGE' "
             "AND l.direction = 'CHARGE' AND l.created_us >= :low AND l.created_us < :high AND r.uid IS NULL"
         )
-        count = f"SELECT COUNT(*) FROM {orphans}"  # noqa: S608
-        only_in_ledger = int(connection.execute(text(count), params).scalar() or 0)
-        orphaned = _exact_total(connection, orphans, params)
+        # One pass for the count and the sum: each pass joins every charge of the window with the rows.
+        summed = f"SELECT COUNT(*), SUM(l.usd_nano), SUM(CASE WHEN l.usd_text IS NULL THEN 0 ELSE 1 END) FROM {orphans}"  # noqa: S608
+        count, nano, texts = connection.execute(text(summed), params).one()
+        only_in_ledger = int(count or 0)
+        orphaned = _exact_total(connection, orphans, params) if texts else decode_usd(nano, None)
         usage, logs_of_days = logs_total, logs_total
         if whole_days:  # the usage is by whole UTC day: compare it with the logs of those days
             days = {"first": first_day.isoformat(), "last": last_day.isoformat()}
