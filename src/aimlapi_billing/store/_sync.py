@@ -1,20 +1,20 @@
 """``sync``: bring the store up to date with the account, through the public SDK.
 
-What a run reads, in order: the keys (a new row in ``key_versions`` when a key's name, limit, scopes or
-disabled state changed; keys listed with one prefix: ``_shared_keys``), the balance, the ledger, then
-each key's request logs and daily usage per model.
+What a run reads, in order: the keys (a new row in ``key_versions`` when a key's name, limit,
+scopes or disabled state changed), the balance, the ledger, then each key's request logs and daily
+usage per model.
 
 Incremental: per record and key, ``sync_state.high_water_us`` is the moment up to which everything has been
 read. A run reads from ``high_water - settle`` to its own start, so rows the vendor adds up to ``settle`` after
-their timestamp are still caught (default :data:`DEFAULT_SETTLE`); a row added later than that is not (``sync
---settle 30d`` once reads further back). Idempotent: a log row is known by its key and ``inference_id`` (a row
+their timestamp are still caught (default :data:`DEFAULT_SETTLE`); a row added later than that is not
+(``sync --settle 30d`` once reads further back). Idempotent: a log row is known by its key and ``inference_id`` (a row
 without one by a digest of its content), a ledger entry (which has no id) by a digest of its fixed fields and
 its ordinal among identical entries; a row known already is skipped, so a run adds nothing twice.
 
 Crash-safe: the ledger and the logs are walked newest first; each page of rows is written in ONE
-transaction together with how far down the walk got (``walk_down_to_us``). A run killed at any moment
-leaves whole pages; the next run goes on below the last one written (re-reading the moment it stopped
-at, whose rows may have straddled two pages) and then moves the high-water mark.
+transaction together with how far down the walk got (``walk_down_to_us``). A run killed at any
+moment leaves whole pages; the next run goes on below the last one written (re-reading the
+moment it stopped at, whose rows may have straddled two pages) and then moves the high-water mark.
 Daily usage is replaced piece by piece (92 days), each piece with its mark in one transaction.
 """
 
