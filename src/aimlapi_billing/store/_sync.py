@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._db import Store
 from ._key_versions import close_deleted, ended_us
 from ._progress import Progress
-from ._values import clean_text, content_digest, encode_usd, ledger_identity, micros, parse_moment, row_content, whole
+from ._sync_rows import Rows
+from ._values import clean_text, encode_usd, micros, parse_moment
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -49,21 +50,6 @@ PIECE = datetime.timedelta(days=91)
 _DAY_US = 86_400_000_000
 _MS_US = 1000
 T = TypeVar("T")
-_LEDGER_COLUMNS = (
-    "uid", "created_us", "direction", "type", "usd_nano", "usd_text", "credits", "model_id", "reference_id",
-)  # fmt: skip
-_LOG_COLUMNS = (
-    "key_id", "uid", "created_us", "status", "origin", "model_id", "usd_nano", "usd_text", "credits",
-    "tokens_in", "tokens_out", "tokens_total", "request_id", "client_request_id",
-)  # fmt: skip
-_USAGE_UPSERT = (
-    "INSERT INTO usage_daily (key_id, day, model_id, spend_nano, spend_text, requests_total, requests_charged, "
-    "requests_failed, tokens_in, tokens_out, tokens_total) VALUES (:key, :day, :model, :nano, :text, :total, "
-    ":charged, :failed, :tokens_in, :tokens_out, :tokens_total) ON CONFLICT (key_id, day, model_id) DO UPDATE SET "
-    "spend_nano = excluded.spend_nano, spend_text = excluded.spend_text, requests_total = excluded.requests_total, "
-    "requests_charged = excluded.requests_charged, requests_failed = excluded.requests_failed, "
-    "tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, tokens_total = excluded.tokens_total"
-)
 
 
 @dataclass
@@ -113,40 +99,10 @@ class Sync:
         self.now_us = micros(moment) // _MS_US * _MS_US
         self.summary = SyncSummary()
         self.progress = Progress(progress)
-        self._keys: dict[str, int] = {}
-        self._models: dict[str, int] = {}
+        self.rows = Rows(store, redact)
         # Ordinals among identical ledger entries, per walk (identical entries share a moment).
         self._ordinals: dict[str, int] = {}
         self._connection: Connection | None = None
-        self._redact = redact
-
-    # -- dictionaries --------------------------------------------------------------------------
-
-    def _id(self, connection: Connection, table: str, column: str, value: str, cache: dict[str, int]) -> int:
-        known = cache.get(value)
-        if known is not None:
-            return known
-        from sqlalchemy import text
-
-        # table and column are this module's constants, never input.
-        insert = f"INSERT INTO {table} ({column}) VALUES (:value) ON CONFLICT ({column}) DO NOTHING"  # noqa: S608
-        connection.execute(text(insert), {"value": value})
-        select = f"SELECT id FROM {table} WHERE {column} = :value"  # noqa: S608
-        ident = int(connection.execute(text(select), {"value": value}).one()[0])
-        cache[value] = ident
-        return ident
-
-    def key_id(self, connection: Connection, prefix: str) -> int:
-        return self._id(connection, "keys", "prefix", prefix, self._keys)
-
-    def model_id(self, connection: Connection, name: str) -> int:
-        return self._id(connection, "models", "name", name, self._models)
-
-    def _text(self, value: object, what: str, *, limit: int = 1000) -> str | None:
-        """Server text as stored (:func:`clean_text`), an echo of the API key in it redacted: what a
-        server writes into a model name or an id is printed later by ``report``."""
-        text = clean_text(value, what, limit=limit)
-        return text if text is None or self._redact is None else self._redact(text)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -214,7 +170,7 @@ class Sync:
         keys = list(self.billing.keys.list())
         self._sync_keys(keys)
         self._sync_balance()
-        self._walk("ledger", "", None, self._ledger_rows, self._store_ledger)
+        self._walk("ledger", "", None, self._ledger_rows, lambda c, page: self.rows.ledger(c, page, self._ordinals))
         for key in keys:
             prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
             created = micros(key.created_at) // _DAY_US * _DAY_US
@@ -223,7 +179,7 @@ class Sync:
                 return self._log_rows(prefix, low, high)
 
             def store(connection: Connection, page: list[LogEntry], prefix: str = prefix) -> int:
-                return self._store_logs(connection, prefix, page)
+                return self.rows.logs(connection, prefix, page)
 
             self._walk("logs", prefix, created, rows, store)
             self._sync_usage(prefix, created)
@@ -293,83 +249,6 @@ class Sync:
             yield from self.billing.logs.list(start=_utc(piece_low), end=_utc(high), key_prefix=prefix, max_pages=10**9)
             high = piece_low
 
-    def _store_ledger(self, connection: Connection, page: list[Transaction]) -> int:
-        records = []
-        for entry in page:
-            nano, exact = encode_usd(entry.amount.usd, "a ledger entry's amount")
-            model = self._text(entry.model, "a ledger entry's model")
-            created = parse_moment(entry.created_at, "a ledger entry's created_at")
-            direction = clean_text(entry.direction.value, "a ledger direction")
-            entry_type = clean_text(entry.type_.value, "a ledger type")
-            credits = whole(entry.amount.credits_, "a ledger entry's credits")
-            identity = ledger_identity(created, direction or "", entry_type or "", nano, exact, credits, model)
-            ordinal = self._ordinals.get(identity, 0)
-            self._ordinals[identity] = ordinal + 1
-            records.append(
-                (
-                    content_digest(f"{identity}#{ordinal}"),
-                    created,
-                    direction,
-                    entry_type,
-                    nano,
-                    exact,
-                    credits,
-                    None if model is None else self.model_id(connection, model),
-                    self._text(entry.reference_id, "a ledger reference_id"),
-                )
-            )
-        # reference_id is not part of the identity: one sent null and filled in later is filled in place.
-        fill = "SET reference_id = excluded.reference_id WHERE ledger.reference_id IS NULL"
-        return self._insert(connection, "ledger", _LEDGER_COLUMNS, "uid", records, update=fill)
-
-    def _store_logs(self, connection: Connection, prefix: str, page: list[LogEntry]) -> int:
-        key = self.key_id(connection, prefix)
-        records = []
-        for row in page:
-            identity = row.inference_id if isinstance(row.inference_id, str) and row.inference_id.strip() else None
-            nano, exact = encode_usd(row.cost.usd, "a log row's cost")
-            tokens = row.tokens
-            records.append(
-                (
-                    key,
-                    clean_text(identity, "an inference_id", limit=200)
-                    or "row:" + content_digest(row_content(row.to_dict())),
-                    parse_moment(row.created, "a log row's created"),
-                    clean_text(row.status.value, "a log row's status", limit=100),
-                    clean_text(row.origin.value, "a log row's origin", limit=100),
-                    self.model_id(connection, self._text(row.model, "a log row's model") or ""),
-                    nano,
-                    exact,
-                    whole(row.cost.credits_, "a log row's credits"),
-                    whole(tokens.input_, "a log row's input tokens"),
-                    whole(tokens.output, "a log row's output tokens"),
-                    whole(tokens.total, "a log row's total tokens"),
-                    self._text(row.request_id, "a request_id", limit=200),
-                    self._text(row.client_request_id, "a client_request_id", limit=200),
-                )
-            )
-        return self._insert(connection, "logs", _LOG_COLUMNS, "key_id, uid", records)
-
-    def _insert(
-        self,
-        connection: Connection,
-        table: str,
-        columns: tuple[str, ...],
-        identity: str,
-        records: list[tuple[Any, ...]],
-        *,
-        update: str | None = None,
-    ) -> int:
-        """Insert ``records`` (rows known by ``identity`` are skipped, or changed by ``update``); how many
-        were new (or changed).
-        Straight to the driver (executemany, no SQLAlchemy compilation per row: 3 times the rate);
-        its row count is the sum over the rows on sqlite3 and psycopg 3 alike."""
-        marks = ", ".join([self.store.placeholder] * len(columns))
-        # table, columns and identity are this module's constants, never input.
-        action = "NOTHING" if update is None else f"UPDATE {update}"
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({identity}) DO {action}"  # noqa: S608
-        return int(connection.exec_driver_sql(sql, records).rowcount)
-
     # -- keys and balance ----------------------------------------------------------------------
 
     def _sync_keys(self, keys: list[ApiKey]) -> None:
@@ -379,14 +258,14 @@ class Sync:
             listed = []
             for key in keys:
                 prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
-                ident = self.key_id(connection, prefix)
+                ident = self.rows.key_id(connection, prefix)
                 listed.append(ident)
                 limit = key.limit if key.limit is not None and not isinstance(key.limit, type(None)) else None
                 threshold = getattr(limit, "threshold", None)
                 retention = getattr(limit, "retention", None)
                 name = key.name if isinstance(key.name, str) else None
                 version = {
-                    "name": self._text(name, "a key's name"),
+                    "name": self.rows.text(name, "a key's name"),
                     "disabled": bool(key.disabled),
                     "scopes": None if key.scopes is None else json.dumps([scope.value for scope in key.scopes]),
                     "threshold": str(threshold) if isinstance(threshold, Decimal) and threshold.is_finite() else None,
@@ -465,35 +344,13 @@ class Sync:
                 start=_utc(low), end=_utc(high), key_prefix=prefix, group_by="day,model", tz="UTC"
             )
             with self._transaction() as connection:
-                key = self.key_id(connection, prefix)
+                key = self.rows.key_id(connection, prefix)
                 first_day = _utc(low).date().isoformat()
                 connection.execute(
                     text("DELETE FROM usage_daily WHERE key_id = :key AND day >= :first AND day <= :last"),
                     {"key": key, "first": first_day, "last": _utc(high - 1).date().isoformat()},
                 )
-                records = []
-                for group in report.groups or ():
-                    model, day = getattr(group, "model", None), getattr(group, "day", None)
-                    if not isinstance(model, str) or not isinstance(day, str):
-                        continue
-                    nano, exact = encode_usd(group.spend, "a usage group's spend")
-                    records.append(
-                        {
-                            "key": key,
-                            "day": clean_text(day, "a usage day", limit=10),
-                            "model": self.model_id(connection, self._text(model, "a usage model") or ""),
-                            "nano": nano,
-                            "text": exact,
-                            "total": whole(group.requests.total, "a usage group's requests"),
-                            "charged": whole(group.requests.charged, "a usage group's requests"),
-                            "failed": whole(group.requests.failed, "a usage group's requests"),
-                            "tokens_in": whole(group.tokens.input_, "a usage group's tokens"),
-                            "tokens_out": whole(group.tokens.output, "a usage group's tokens"),
-                            "tokens_total": whole(group.tokens.total, "a usage group's tokens"),
-                        }
-                    )
-                if records:
-                    connection.execute(text(_USAGE_UPSERT), records)
+                added = self.rows.usage(connection, prefix, report.groups)
                 self._save_state(connection, "usage", prefix, _State(high, None, None, None))
-            self.summary.added["usage"] += len(records)
+            self.summary.added["usage"] += added
             low = high
