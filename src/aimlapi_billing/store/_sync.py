@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._db import Store
 from ._key_versions import close_deleted, ended_us
 from ._progress import Progress
+from ._read_ahead import ReadAhead
 from ._sync_rows import Rows
 from ._values import clean_text, encode_usd, micros, parse_moment
 
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 DEFAULT_SETTLE = datetime.timedelta(hours=1)
 #: Rows written per transaction: the API's page.
 PAGE_ROWS = 100
+#: Pages of request rows read ahead of the writer at most (100 rows each: tens of MB at worst).
+READ_AHEAD_PAGES = 200
 #: A logs request covers at most this long (the API's limit is 92 days).
 PIECE = datetime.timedelta(days=91)
 _DAY_US = 86_400_000_000
@@ -58,6 +62,17 @@ class SyncSummary:
 
     added: dict[str, int] = field(default_factory=lambda: {"ledger": 0, "logs": 0, "usage": 0, "keys": 0})
     pages: int = 0
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One stretch of a walk: ``[low, high)`` read newest first, already written down to ``down_to``
+    (None: nothing yet), the record's high-water mark until the leg ends."""
+
+    high_water: int | None
+    low: int | None
+    high: int
+    down_to: int | None
 
 
 @dataclass
@@ -100,8 +115,6 @@ class Sync:
         self.summary = SyncSummary()
         self.progress = Progress(progress)
         self.rows = Rows(store, redact)
-        # Ordinals among identical ledger entries, per walk (identical entries share a moment).
-        self._ordinals: dict[str, int] = {}
         self._connection: Connection | None = None
 
     # -- state ---------------------------------------------------------------------------------
@@ -169,20 +182,38 @@ class Sync:
             ).scalar_one()
         keys = list(self.billing.keys.list())
         self._sync_keys(keys)
-        self._sync_balance()
-        self._walk("ledger", "", None, self._ledger_rows, lambda c, page: self.rows.ledger(c, page, self._ordinals))
+        # The logs are read ahead by a thread of their own from here on, so that their rate limit,
+        # the run's bound, is never idle while the balance, the ledger and the usage are read and
+        # pages are written (the walks' plans are read first: only this run moves them).
+        floors: dict[str, int] = {}  # one walk per prefix (listed twice, the earlier creation)
         for key in keys:
             prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
             created = micros(key.created_at) // _DAY_US * _DAY_US
+            floors[prefix] = min(created, floors.get(prefix, created))
+        walks = list(floors.items())
+        plans = [(prefix, created, self._legs("logs", prefix, created)) for prefix, created in walks]
+        ahead = ReadAhead(self._log_pages(plans), READ_AHEAD_PAGES)
+        try:
+            self._sync_balance()
+            for leg in self._legs("ledger", "", None):
+                ordinals: dict[str, int] = {}  # counted per leg: the next leg re-reads the settle window
 
-            def rows(low: int | None, high: int, prefix: str = prefix) -> Iterator[LogEntry]:
-                return self._log_rows(prefix, low, high)
+                def ledger(connection: Connection, page: list[Transaction], ordinals: dict[str, int] = ordinals) -> int:
+                    return self.rows.ledger(connection, page, ordinals)
 
-            def store(connection: Connection, page: list[LogEntry], prefix: str = prefix) -> int:
-                return self.rows.logs(connection, prefix, page)
+                self._write_leg("ledger", "", leg, self._leg_pages(leg, self._ledger_rows), ledger)
+            for prefix, created in walks:
+                self._sync_usage(prefix, created)
+            pages = iter(ahead)
+            for prefix, _created, legs in plans:
 
-            self._walk("logs", prefix, created, rows, store)
-            self._sync_usage(prefix, created)
+                def logs(connection: Connection, page: list[LogEntry], prefix: str = prefix) -> int:
+                    return self.rows.logs(connection, prefix, page)
+
+                for leg in legs:
+                    self._write_leg("logs", prefix, leg, iter(lambda: next(pages), None), logs)
+        finally:
+            ahead.close()
         with self._transaction() as connection:
             connection.execute(
                 text("UPDATE sync_runs SET finished_us = :now, rows_added = :added WHERE id = :id"),
@@ -197,41 +228,59 @@ class Sync:
 
     # -- walks: the ledger and the logs --------------------------------------------------------
 
-    def _walk(
+    def _legs(self, record: str, scope: str, floor: int | None) -> list[_Leg]:
+        """A walk's legs, newest first within each: a killed run's walk taken up where it stopped (up
+        to that run's start), then from the high-water mark less the settle to this run's start."""
+        state = self._state(record, scope)
+        legs, high_water = [], state.high_water
+        if state.walk_high is not None:
+            legs.append(_Leg(state.high_water, state.walk_low, state.walk_high, state.walk_down_to))
+            high_water = state.walk_high
+        if not legs or legs[-1].high < self.now_us:
+            low = floor if high_water is None else max(high_water - self.settle_us, floor or 0)
+            legs.append(_Leg(high_water, low, self.now_us, None))
+        return legs
+
+    @staticmethod
+    def _leg_pages(leg: _Leg, fetch: Callable[[int | None, int], Iterable[Any]]) -> Iterator[list[Any]]:
+        """The leg's rows in pages, read from the API (nothing written)."""
+        # The rows at down_to itself may have straddled two pages: read that millisecond again.
+        upper = leg.high if leg.down_to is None else min(leg.high, leg.down_to + _MS_US)
+        if leg.low is None or upper > leg.low:
+            yield from _pages(fetch(leg.low, upper), PAGE_ROWS)
+
+    def _log_pages(self, plans: list[tuple[str, int, list[_Leg]]]) -> Iterator[list[LogEntry] | None]:
+        """Every key's legs of logs one after another, each leg's pages followed by None (the producer
+        of :class:`ReadAhead`: it reads, never writes)."""
+        for prefix, _created, legs in plans:
+            for leg in legs:
+                yield from self._leg_pages(leg, functools.partial(self._log_rows, prefix))
+                yield None
+
+    def _write_leg(
         self,
         record: str,
         scope: str,
-        floor: int | None,
-        fetch: Callable[[int | None, int], Iterable[Any]],
+        leg: _Leg,
+        pages: Iterable[list[Any]],
         store: Callable[[Connection, list[Any]], int],
     ) -> None:
-        """Read ``[low, high)`` newest first, a page per transaction with the walk's progress; then
-        move the high-water mark to ``high``. An interrupted walk is taken up, then on to this run's start."""
-        state = self._state(record, scope)
-        self._ordinals = {}  # counted per walk: a second walk of this run re-reads the settle window
-        if state.walk_high is not None:
-            low, high, down_to = state.walk_low, state.walk_high, state.walk_down_to
-        else:
-            low = floor if state.high_water is None else max(state.high_water - self.settle_us, floor or 0)
-            high, down_to = self.now_us, None
-        # The rows at down_to itself may have straddled two pages: read that millisecond again.
-        upper = high if down_to is None else min(high, down_to + _MS_US)
+        """Write a leg's pages, each in one transaction with how far down the walk got; then move the
+        high-water mark to the leg's end."""
         what = f"{record} {scope}".strip()
-        if low is None or upper > low:
-            for page in _pages(fetch(low, upper), PAGE_ROWS):
-                with self._transaction() as connection:
-                    added = store(connection, page)
-                    lowest = min(self._created(row) for row in page)
-                    down_to = lowest if down_to is None else min(down_to, lowest)
-                    self._save_state(connection, record, scope, _State(state.high_water, low, high, down_to))
-                self.summary.added[record] += added
-                self.summary.pages += 1
-                span = high - (low if low is not None else down_to)
-                self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
+        low, high, down_to = leg.low, leg.high, leg.down_to
+        for page in pages:
+            with self._transaction() as connection:
+                added = store(connection, page)
+                lowest = min(self._created(row) for row in page)
+                down_to = lowest if down_to is None else min(down_to, lowest)
+                self._save_state(connection, record, scope, _State(leg.high_water, low, high, down_to))
+            self.summary.added[record] += added
+            self.summary.pages += 1
+            span = high - (low if low is not None else down_to)
+            self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
         with self._transaction() as connection:
             self._save_state(connection, record, scope, _State(high, None, None, None))
-        if high < self.now_us:  # a killed run's walk, taken up, ended at its start: on to this run's
-            self._walk(record, scope, floor, fetch, store)
 
     @staticmethod
     def _created(row: Any) -> int:
