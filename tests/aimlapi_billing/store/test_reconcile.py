@@ -192,3 +192,24 @@ def test_max_age_without_db_is_a_usage_error() -> None:
     code, out, err = run("reconcile", "--max-age", "1d")
     assert (code, out) == (2, "")
     assert "--max-age needs --db" in err
+
+
+@pytest.mark.parametrize("fake", ["amount_differs"], indirect=True)
+def test_tolerance_and_settle_are_the_live_ones(store_url: str, fake: FakeAIMLAPI) -> None:
+    _synced(store_url, fake)
+    for options in (("--tolerance", "0.02"), ("--tolerance", "0.005", "--settle", "0")):
+        live_code, live, _ = run("reconcile", *WINDOW, *options, "--json", "--base-url", fake.url)
+        stored_code, stored, _ = run("reconcile", *WINDOW, *options, "--json", "--db", store_url)
+        assert stored_code == live_code
+        assert _verdict(json.loads(stored)) == _verdict(json.loads(live))
+    assert stored_code == EXIT_MISMATCH
+    assert live_code == EXIT_MISMATCH
+
+
+def test_a_file_that_is_not_a_store_is_one_line_and_exit_9(tmp_path: Any) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database\n" * 100)
+    code, out, err = run("reconcile", "--db", f"sqlite:///{other}")
+    assert (code, out) == (9, "")
+    assert len(err.splitlines()) == 1
+    assert other.read_text() == "not a database\n" * 100
