@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The spend store's readers and its sync against the rate limit: ``.venv/bin/python
-benchmarks/store_reads.py [--rows N] [--keys K] [--sync-rows M]``, printing Markdown.
+benchmarks/store_reads.py [--rows N] [--keys K] [--sync-rows M] [--sync-rounds R]``, printing Markdown
+(``--rows 0``: the sync figure alone).
 
 - **report over a month**: N request rows (default 1,000,000) in one UTC month over K keys (default
   1,000) and 10 models, written straight into an SQLite store made by ``sync``'s migrations (the
@@ -13,7 +14,10 @@ benchmarks/store_reads.py [--rows N] [--keys K] [--sync-rows M]``, printing Mark
 - **sync against the logs rate limit**: a first sync of M request rows (default 10,000) from the
   stand-in with the API's 200 requests a minute scaled down to 20 per 6 s (the same rate, a tenth
   of the window), the SDK's limiter set to the same; the floor is the time the limit itself needs
-  for the log pages (the first 20 free, then 20 per 6 s); the figure is floor / time. Target ≥ 90 %.
+  for the log pages: a sliding window lets request i + 20 go 6 s after request i at the earliest, so
+  N pages need (N - 1) // 20 whole windows (not (N - 20) / 20 of one: that smooth rate is no schedule
+  the server accepts; it made 108 pages look 3.6 s faster than they can be); the figure is floor /
+  time. Target ≥ 90 %.
 """
 
 from __future__ import annotations
@@ -162,7 +166,7 @@ def sync_rate(count: int) -> dict[str, float]:
         seconds = time.perf_counter() - started
         # Every request to /v2/logs counts against the limit (a 429's retry included).
         log_pages = sum(1 for request in fake.requests if request.path.startswith("/v2/logs"))
-    floor = max(log_pages - limit, 0) * window / limit
+    floor = (log_pages - 1) // limit * window if log_pages else 0.0
     return {
         "sync_s": seconds,
         "sync_log_rows": float(summary.added["logs"]),
@@ -181,11 +185,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keys", type=int, default=1_000)
     parser.add_argument("--sync-rows", type=int, default=10_000, help="0: leave the sync figure out")
+    parser.add_argument("--sync-rounds", type=int, default=1, help="first syncs measured one after another")
     args = parser.parse_args(argv)
-    figures = reads(args.rows, args.keys)
-    title = f"store reader ({args.rows:,} rows in a month, {args.keys:,} keys, SQLite {figures['file_mb']:.0f} MB)"
-    print(f"| {title} | value | target |")
+    print("| figure | value | target |")
     print("| --- | ---: | --- |")
+    if args.rows:
+        _reads(args.rows, args.keys)
+    for _ in range(args.sync_rows and args.sync_rounds):
+        sync = sync_rate(args.sync_rows)
+        share = sync["sync_share"]
+        label = f"first sync, {sync['sync_log_rows']:,.0f} log rows in {sync['sync_log_pages']:.0f} pages at 20 per 6 s"
+        value = f"{sync['sync_s']:.1f} s, floor {sync['sync_floor_s']:.1f} s: {share:.1%} of the limit"
+        _row(label, value, f"≥ {SYNC_TARGET:.0%}", share >= SYNC_TARGET)
+    return 0
+
+
+def _reads(rows: int, keys: int) -> None:
+    figures = reads(rows, keys)
+    print(f"| store reader: {rows:,} rows in a month, {keys:,} keys, SQLite {figures['file_mb']:.0f} MB | | |")
     for by in ("key", "model_day", "key_model_day"):
         seconds, groups = figures[f"report_{by}_s"], figures[f"report_{by}_groups"]
         label = f"report --month --by {by.replace('_', ',')} ({groups:,.0f} groups)"
@@ -200,13 +217,6 @@ def main(argv: list[str] | None = None) -> int:
     process, cpu = figures["check_keys_process_s"], figures["check_keys_process_cpu_s"]
     ok = process <= CHECK_KEYS_TARGET
     _row("check-keys --db: the whole process, wall (CPU)", f"{process:.3f} s ({cpu:.3f} s)", "≤ 0.5 s", ok)
-    if args.sync_rows:
-        sync = sync_rate(args.sync_rows)
-        share = sync["sync_share"]
-        label = f"first sync, {sync['sync_log_rows']:,.0f} log rows in {sync['sync_log_pages']:.0f} pages at 20 per 6 s"
-        value = f"{sync['sync_s']:.1f} s, floor {sync['sync_floor_s']:.1f} s: {share:.1%} of the limit"
-        _row(label, value, f"≥ {SYNC_TARGET:.0%}", share >= SYNC_TARGET)
-    return 0
 
 
 if __name__ == "__main__":

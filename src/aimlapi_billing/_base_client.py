@@ -54,6 +54,7 @@ from ._plan import (
     Steps,
     TimeoutTypes,
 )
+from ._ratelimit import NO_SLOT, Slot
 from ._redaction import Redactor, printable
 from ._responses import AttemptOutcome, ReadResponse, ResponseReader, certainly_not_acted_on
 from ._retry import (
@@ -244,19 +245,16 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
         # Copies built after the plan ran, so a key it created is redacted from them too.
         return APIResponse([self._redactor.response(answer.response, answer.body) for answer in answers], parsed)
 
-    def _rate_slot(self, endpoint: Endpoint[Any], request: httpx.Request, clock: Deadline) -> float:
-        """Seconds to wait before sending ``request``, by the client's rate limit for its endpoint."""
-        if not endpoint.rate_limited or self._logs_limiter is None:
-            return 0.0
-        wait = self._logs_limiter.reserve(clock.ends_at)
-        if wait is None:
-            limiter = self._logs_limiter
+    def _rate_slot(self, endpoint: Endpoint[Any], request: httpx.Request, clock: Deadline) -> Slot:
+        """The slot of the client's rate limit for ``request``: sleep its wait, send, then ``answered()``."""
+        limiter = self._logs_limiter if endpoint.rate_limited else None
+        if limiter is None:
+            return NO_SLOT
+        if (slot := limiter.take(clock.ends_at)) is None:
             raise APITimeoutError(
-                f"{endpoint.name}: the client's rate limit ({limiter.max_requests} requests per "
-                f"{limiter.per_seconds:g} s) has no slot before the {clock.seconds:g} s deadline",
-                request=self._redactor.request(request),
+                limiter.no_slot_text(endpoint.name, clock.seconds), request=self._redactor.request(request)
             )
-        return wait
+        return slot
 
     def _no_fan_out_slot(self, request: httpx.Request, message: str) -> APITimeoutError:
         return APITimeoutError(message, request=self._redactor.request(request))
@@ -288,8 +286,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         while True:
             fan_out = enter(clock, functools.partial(self._no_fan_out_slot, request))  # a fan-out's slot, if in one
             try:  # the rate slot second: sent when it comes, not bunched after a wait for the fan-out
-                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
-                    time.sleep(wait)
+                if (slot := self._rate_slot(endpoint, request, clock)).wait:
+                    time.sleep(slot.wait)
             except BaseException:
                 if fan_out is not None:
                     fan_out.leave()
@@ -312,6 +310,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 raise
             finally:
                 ATTEMPT_ENDS_AT.reset(bounded)
+                slot.answered()
                 if fan_out is not None:
                     fan_out.leave()
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
@@ -401,8 +400,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         while True:
             fan_out = await enter_async(clock, functools.partial(self._no_fan_out_slot, request))
             try:  # the rate-limit slot second, as the blocking driver
-                if endpoint.rate_limited and (wait := self._rate_slot(endpoint, request, clock)):
-                    await _async_sleep(wait)
+                if (slot := self._rate_slot(endpoint, request, clock)).wait:
+                    await _async_sleep(slot.wait)
             except BaseException:
                 if fan_out is not None:
                     fan_out.leave()
@@ -426,6 +425,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 self._check_open()  # closed since the check above (another task, a retry's wait)
                 raise
             finally:
+                slot.answered()
                 if fan_out is not None:
                     fan_out.leave()
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)

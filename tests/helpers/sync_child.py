@@ -15,10 +15,10 @@ def main() -> None:
     url, base_url = sys.argv[1], sys.argv[2]
     hold = int(sys.argv[3]) if len(sys.argv) > 3 else None
     from aimlapi_billing import Billing
-    from aimlapi_billing.store import _sync, open_for_sync, sync
+    from aimlapi_billing.store import _sync_rows, open_for_sync, sync
 
     if hold is not None:
-        insert = _sync.Sync._insert
+        insert = _sync_rows.Rows.insert
         calls = [0]
 
         def held(self: Any, *args: Any, **kwargs: Any) -> int:
@@ -29,7 +29,7 @@ def main() -> None:
                 time.sleep(600)
             return added
 
-        _sync.Sync._insert = held  # type: ignore[method-assign]
+        _sync_rows.Rows.insert = held  # type: ignore[method-assign]
     with (
         Billing(api_key="k" * 32, base_url=base_url, allow_insecure_http=True, logs_rate_limit=None) as billing,
         open_for_sync(url) as store,

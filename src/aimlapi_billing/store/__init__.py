@@ -44,8 +44,11 @@ from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from ..types.budgets import BudgetReport
     from ..types.forecast import Forecast
+    from ..types.reconcile import Reconciliation
 
 __all__ = [
     "DEFAULT_SETTLE",
@@ -81,6 +84,7 @@ __all__ = [
     "open_for_reading",
     "open_for_sync",
     "prune",
+    "reconcile",
     "redact",
     "resolve",
     "shared",
@@ -151,3 +155,19 @@ def forecast(
     from ._forecast import forecast as from_store
 
     return from_store(store, as_of, window, balance_at)
+
+
+def reconcile(
+    store: Store,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    as_of: datetime.datetime,
+    tolerance: Decimal,
+    settle: datetime.timedelta,
+) -> Reconciliation:
+    """``billing.reconcile()``'s comparison of ``[start, end)`` from the stored records (``reconcile --db``),
+    as of ``as_of`` (the store's last finished sync: :mod:`._reconcile` has what differs from the API)."""
+    from ._reconcile import reconcile as from_store
+
+    return from_store(store, start, end, as_of=as_of, tolerance=tolerance, settle=settle)

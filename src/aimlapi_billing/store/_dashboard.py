@@ -17,22 +17,22 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._exact import days_at, days_of, per_day
 from ..lib.forecast import MIN_COVERED
 from ..lib.reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 from ..teams import Teams
+from ._agreement import exact_total, matched, orphans, usage_days, window_params
 from ._chargeback import key_names
 from ._db import Store
-from ._freshness import last_synced
+from ._freshness import covers, last_synced
 from ._report import SpendRow, spend
 from ._shared_keys import shared as shared_keys
 from ._shared_keys import shared_prefixes, shared_text
-from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
+from ._values import EPOCH, decode_usd, exact_sum, micros
 
 TOP_GROUPS = 8
 TOP_MODELS = 12
@@ -43,7 +43,7 @@ OTHER = "other"
 _DAY = datetime.timedelta(days=1)
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    pass
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Dashboard:
     @property
     def complete(self) -> bool:
         """Whether a finished sync covers the whole window (else the figures after ``synced`` are missing)."""
-        return self.synced is not None and self.synced >= self.end
+        return covers(self.synced, self.end)
 
 
 def _moment(us: int) -> datetime.datetime:
@@ -239,18 +239,6 @@ def _balance(
     return tuple(observed), tuple(topups)
 
 
-def _exact_total(connection: Connection, source: str, params: dict[str, Any], money: str = "usd") -> Decimal:
-    """The exact sum of ``money`` over ``FROM source``'s rows: SQL adds the integer nano-USD, the few
-    amounts kept as decimal text are added here."""
-    from sqlalchemy import text
-
-    # Only this module's constant fragments are put together; every value is a bound parameter.
-    nano = connection.execute(text(f"SELECT SUM({money}_nano) FROM {source}"), params).scalar()  # noqa: S608
-    texts = f"SELECT {money}_text FROM {source} AND {money}_text IS NOT NULL"  # noqa: S608
-    plain = connection.execute(text(texts), params)
-    return exact_sum([decode_usd(nano, None), *(decode_usd(None, amount) for (amount,) in plain)])
-
-
 def _runway(store: Store, start: datetime.datetime, end: datetime.datetime) -> Runway | None:
     from sqlalchemy import text
 
@@ -267,7 +255,7 @@ def _runway(store: Store, start: datetime.datetime, end: datetime.datetime) -> R
         as_of = min(_moment(latest[0]), end)
         first = connection.execute(text("SELECT MIN(created_us) FROM ledger")).scalar()
         began = max(start, _moment(first)) if first is not None else start
-        spent = _exact_total(
+        spent = exact_total(
             connection,
             "ledger WHERE direction = 'CHARGE' AND created_us >= :low AND created_us < :high",
             {"low": micros(began), "high": micros(as_of)},
@@ -284,97 +272,24 @@ def _runway(store: Store, start: datetime.datetime, end: datetime.datetime) -> R
     return Runway(balance, as_of, spent, days_of(covered), per_day(spent, covered), days, depletion)
 
 
-#: The window's MODEL_USAGE charges (a charge landing up to the settle after its end counts), by request id.
-_CHARGES = (
-    "SELECT reference_id AS ref, SUM(usd_nano) AS nano, SUM(CASE WHEN usd_text IS NULL THEN 0 ELSE 1 END) AS texts "
-    "FROM ledger WHERE type = 'MODEL_USAGE' AND direction = 'CHARGE' AND created_us >= :low AND created_us < :settled "
-    "GROUP BY reference_id"
-)
-#: The window's costed request rows.
-_COSTED = (
-    "SELECT uid, usd_nano AS nano, usd_text AS text_usd FROM logs WHERE created_us >= :low AND created_us < :high "
-    "AND (usd_text IS NOT NULL OR usd_nano <> 0)"
-)
-
-
-def _matched(connection: Connection, params: dict[str, Any]) -> tuple[Decimal, int, int]:
-    """Charges against costed rows: the charges' sum, rows without a charge, rows charged another
-    amount. The integer nano-USD are compared in SQL; a row or charge kept as decimal text, here."""
-    from sqlalchemy import text
-
-    tolerance = int(DEFAULT_TOLERANCE * NANO_PER_USD)
-    joined = f"FROM ({_COSTED}) r LEFT JOIN ({_CHARGES}) c ON c.ref = r.uid"
-    plain = "r.text_usd IS NULL AND (c.texts IS NULL OR c.texts = 0)"
-    # One pass over the join for the plain pairs, counting the others: a second pass (a second join of
-    # every row with the charges) only when some amount is kept as text, which is rare.
-    row = connection.execute(
-        text(
-            f"SELECT SUM(CASE WHEN {plain} THEN c.nano END), "
-            f"SUM(CASE WHEN {plain} AND c.ref IS NULL THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {plain} AND c.ref IS NOT NULL AND ABS(r.nano - c.nano) >= :tolerance THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {plain} THEN 0 ELSE 1 END) {joined}"
-        ),
-        params | {"tolerance": tolerance},
-    ).one()
-    billed, alone, differing = decode_usd(row[0], None), int(row[1] or 0), int(row[2] or 0)
-    special: Sequence[Any] = ()
-    if row[3]:
-        special = connection.execute(
-            text(f"SELECT r.uid, r.nano, r.text_usd, c.ref {joined} WHERE NOT ({plain})"), params
-        ).all()
-    for uid, nano, amount, reference in special:
-        if reference is None:
-            alone += 1
-            continue
-        charge = _exact_total(
-            connection,
-            "ledger WHERE type = 'MODEL_USAGE' AND direction = 'CHARGE' AND created_us >= :low "
-            "AND created_us < :settled AND reference_id = :ref",
-            params | {"ref": uid},
-        )
-        billed = exact_sum((billed, charge))
-        differing += abs(charge - decode_usd(nano, amount)) >= DEFAULT_TOLERANCE
-    return billed, alone, differing
-
-
 def _agreement(store: Store, start: datetime.datetime, end: datetime.datetime, logs_total: Decimal) -> Agreement:
-    from sqlalchemy import text
-
-    params = {"low": micros(start), "high": micros(end), "settled": micros(end + DEFAULT_SETTLE)}
-    first_day = start.date() if start.time() == datetime.time(0) else start.date() + _DAY
-    last_day = (end - _DAY).date()
-    whole_days = first_day <= last_day
+    params = window_params(start, end, DEFAULT_SETTLE)
     with store.connect() as connection:
-        billed, only_in_logs, differing = _matched(connection, params)
-        # Charges made in the window billing none of its costed rows (a row of another window, or none).
-        orphans = (
-            f"ledger l LEFT JOIN ({_COSTED}) r ON r.uid = l.reference_id WHERE l.type = 'MODEL_USAGE' "
-            "AND l.direction = 'CHARGE' AND l.created_us >= :low AND l.created_us < :high AND r.uid IS NULL"
-        )
-        # One pass for the count and the sum: each pass joins every charge of the window with the rows.
-        summed = f"SELECT COUNT(*), SUM(l.usd_nano), SUM(CASE WHEN l.usd_text IS NULL THEN 0 ELSE 1 END) FROM {orphans}"  # noqa: S608
-        count, nano, texts = connection.execute(text(summed), params).one()
-        only_in_ledger = int(count or 0)
-        orphaned = _exact_total(connection, orphans, params) if texts else decode_usd(nano, None)
-        usage, logs_of_days = logs_total, logs_total
-        if whole_days:  # the usage is by whole UTC day: compare it with the logs of those days
-            days = {"first": first_day.isoformat(), "last": last_day.isoformat()}
-            usage = _exact_total(connection, "usage_daily WHERE day >= :first AND day <= :last", days, "spend")
-            bounds = {
-                "low": micros(datetime.datetime.combine(first_day, datetime.time(0), datetime.UTC)),
-                "high": micros(datetime.datetime.combine(last_day + _DAY, datetime.time(0), datetime.UTC)),
-            }
-            logs_of_days = _exact_total(connection, "logs WHERE created_us >= :low AND created_us < :high", bounds)
+        found = matched(connection, params, DEFAULT_TOLERANCE)
+        only_in_ledger, orphaned, _ = orphans(connection, params)
+        days = usage_days(connection, start, end)
+    whole_days = days.first is not None
     return Agreement(
-        ledger=exact_sum((billed, orphaned)),
+        ledger=exact_sum((found.billed, orphaned)),
         logs=logs_total,
-        usage=usage,
-        logs_of_usage_days=logs_of_days,
-        usage_first_day=first_day if whole_days else None,
-        usage_last_day=last_day if whole_days else None,
+        # The usage is by whole UTC day: compared with the logs of those days (none: nothing to compare).
+        usage=days.usage if whole_days else logs_total,
+        logs_of_usage_days=days.logs if whole_days else logs_total,
+        usage_first_day=days.first,
+        usage_last_day=days.last,
         only_in_ledger=only_in_ledger,
-        only_in_logs=only_in_logs,
-        differing=differing,
+        only_in_logs=found.alone,
+        differing=found.differing,
         tolerance=DEFAULT_TOLERANCE,
     )
 

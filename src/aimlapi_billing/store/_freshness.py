@@ -20,6 +20,12 @@ def last_synced(store: Store) -> datetime.datetime | None:
     return None if value is None else moment_of(int(value))
 
 
+def covers(synced: datetime.datetime | None, end: datetime.datetime) -> bool:
+    """Whether a store last synced at ``synced`` holds a window ending at ``end`` whole (after
+    ``synced`` it holds nothing: a figure there is not comparable, never a silent zero)."""
+    return synced is not None and synced >= end
+
+
 def age_text(age: datetime.timedelta) -> str:
     """``3h 5m``, ``2d 4h``, ``42s``: an age as people read it."""
     seconds = max(int(age.total_seconds()), 0)

@@ -47,7 +47,7 @@ def one_per_prefix(sync: Sync, keys: list[ApiKey]) -> list[ApiKey]:
                         "UPDATE keys SET shared_by = CASE WHEN shared_by IS NULL OR shared_by < :count THEN :count "
                         "ELSE shared_by END WHERE id = :id"
                     ),
-                    {"count": count, "id": sync.key_id(connection, prefix)},
+                    {"count": count, "id": sync.rows.key_id(connection, prefix)},
                 )
     sync.summary.shared = shared
     oldest = {

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -32,8 +33,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._db import Store
 from ._key_versions import close_deleted, ended_us
 from ._progress import Progress
+from ._read_ahead import ReadAhead
 from ._shared_keys import one_per_prefix
-from ._values import clean_text, content_digest, encode_usd, ledger_identity, micros, parse_moment, row_content, whole
+from ._sync_rows import Rows
+from ._values import clean_text, encode_usd, micros, parse_moment
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -44,26 +47,13 @@ if TYPE_CHECKING:
 DEFAULT_SETTLE = datetime.timedelta(hours=1)
 #: Rows written per transaction: the API's page.
 PAGE_ROWS = 100
+#: Pages of request rows read ahead of the writer at most (100 rows each: tens of MB at worst).
+READ_AHEAD_PAGES = 200
 #: A logs request covers at most this long (the API's limit is 92 days).
 PIECE = datetime.timedelta(days=91)
 _DAY_US = 86_400_000_000
 _MS_US = 1000
 T = TypeVar("T")
-_LEDGER_COLUMNS = (
-    "uid", "created_us", "direction", "type", "usd_nano", "usd_text", "credits", "model_id", "reference_id",
-)  # fmt: skip
-_LOG_COLUMNS = (
-    "key_id", "uid", "created_us", "status", "origin", "model_id", "usd_nano", "usd_text", "credits",
-    "tokens_in", "tokens_out", "tokens_total", "request_id", "client_request_id",
-)  # fmt: skip
-_USAGE_UPSERT = (
-    "INSERT INTO usage_daily (key_id, day, model_id, spend_nano, spend_text, requests_total, requests_charged, "
-    "requests_failed, tokens_in, tokens_out, tokens_total) VALUES (:key, :day, :model, :nano, :text, :total, "
-    ":charged, :failed, :tokens_in, :tokens_out, :tokens_total) ON CONFLICT (key_id, day, model_id) DO UPDATE SET "
-    "spend_nano = excluded.spend_nano, spend_text = excluded.spend_text, requests_total = excluded.requests_total, "
-    "requests_charged = excluded.requests_charged, requests_failed = excluded.requests_failed, "
-    "tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, tokens_total = excluded.tokens_total"
-)
 
 
 @dataclass
@@ -73,6 +63,17 @@ class SyncSummary:
     added: dict[str, int] = field(default_factory=lambda: {"ledger": 0, "logs": 0, "usage": 0, "keys": 0})
     pages: int = 0
     shared: dict[str, int] = field(default_factory=dict)  # prefixes listed for more than one key: how many
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One stretch of a walk: ``[low, high)`` read newest first, already written down to ``down_to``
+    (None: nothing yet), the record's high-water mark until the leg ends."""
+
+    high_water: int | None
+    low: int | None
+    high: int
+    down_to: int | None
 
 
 @dataclass
@@ -114,40 +115,8 @@ class Sync:
         self.now_us = micros(moment) // _MS_US * _MS_US
         self.summary = SyncSummary()
         self.progress = Progress(progress)
-        self._keys: dict[str, int] = {}
-        self._models: dict[str, int] = {}
-        # Ordinals among identical ledger entries, per walk (identical entries share a moment).
-        self._ordinals: dict[str, int] = {}
+        self.rows = Rows(store, redact)
         self._connection: Connection | None = None
-        self._redact = redact
-
-    # -- dictionaries --------------------------------------------------------------------------
-
-    def _id(self, connection: Connection, table: str, column: str, value: str, cache: dict[str, int]) -> int:
-        known = cache.get(value)
-        if known is not None:
-            return known
-        from sqlalchemy import text
-
-        # table and column are this module's constants, never input.
-        insert = f"INSERT INTO {table} ({column}) VALUES (:value) ON CONFLICT ({column}) DO NOTHING"  # noqa: S608
-        connection.execute(text(insert), {"value": value})
-        select = f"SELECT id FROM {table} WHERE {column} = :value"  # noqa: S608
-        ident = int(connection.execute(text(select), {"value": value}).one()[0])
-        cache[value] = ident
-        return ident
-
-    def key_id(self, connection: Connection, prefix: str) -> int:
-        return self._id(connection, "keys", "prefix", prefix, self._keys)
-
-    def model_id(self, connection: Connection, name: str) -> int:
-        return self._id(connection, "models", "name", name, self._models)
-
-    def _text(self, value: object, what: str, *, limit: int = 1000) -> str | None:
-        """Server text as stored (:func:`clean_text`), an echo of the API key in it redacted: what a
-        server writes into a model name or an id is printed later by ``report``."""
-        text = clean_text(value, what, limit=limit)
-        return text if text is None or self._redact is None else self._redact(text)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -214,20 +183,38 @@ class Sync:
             ).scalar_one()
         keys = one_per_prefix(self, list(self.billing.keys.list()))
         self._sync_keys(keys)
-        self._sync_balance()
-        self._walk("ledger", "", None, self._ledger_rows, self._store_ledger)
+        # The logs are read ahead by a thread of their own from here on, so that their rate limit,
+        # the run's bound, is never idle while the balance, the ledger and the usage are read and
+        # pages are written (the walks' plans are read first: only this run moves them).
+        floors: dict[str, int] = {}  # one walk per prefix (listed twice, the earlier creation)
         for key in keys:
             prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
             created = micros(key.created_at) // _DAY_US * _DAY_US
+            floors[prefix] = min(created, floors.get(prefix, created))
+        walks = list(floors.items())
+        plans = [(prefix, created, self._legs("logs", prefix, created)) for prefix, created in walks]
+        ahead = ReadAhead(self._log_pages(plans), READ_AHEAD_PAGES)
+        try:
+            self._sync_balance()
+            for leg in self._legs("ledger", "", None):
+                ordinals: dict[str, int] = {}  # counted per leg: the next leg re-reads the settle window
 
-            def rows(low: int | None, high: int, prefix: str = prefix) -> Iterator[LogEntry]:
-                return self._log_rows(prefix, low, high)
+                def ledger(connection: Connection, page: list[Transaction], ordinals: dict[str, int] = ordinals) -> int:
+                    return self.rows.ledger(connection, page, ordinals)
 
-            def store(connection: Connection, page: list[LogEntry], prefix: str = prefix) -> int:
-                return self._store_logs(connection, prefix, page)
+                self._write_leg("ledger", "", leg, self._leg_pages(leg, self._ledger_rows), ledger)
+            for prefix, created in walks:
+                self._sync_usage(prefix, created)
+            pages = iter(ahead)
+            for prefix, _created, legs in plans:
 
-            self._walk("logs", prefix, created, rows, store)
-            self._sync_usage(prefix, created)
+                def logs(connection: Connection, page: list[LogEntry], prefix: str = prefix) -> int:
+                    return self.rows.logs(connection, prefix, page)
+
+                for leg in legs:
+                    self._write_leg("logs", prefix, leg, iter(lambda: next(pages), None), logs)
+        finally:
+            ahead.close()
         with self._transaction() as connection:
             connection.execute(
                 text("UPDATE sync_runs SET finished_us = :now, rows_added = :added WHERE id = :id"),
@@ -242,41 +229,59 @@ class Sync:
 
     # -- walks: the ledger and the logs --------------------------------------------------------
 
-    def _walk(
+    def _legs(self, record: str, scope: str, floor: int | None) -> list[_Leg]:
+        """A walk's legs, newest first within each: a killed run's walk taken up where it stopped (up
+        to that run's start), then from the high-water mark less the settle to this run's start."""
+        state = self._state(record, scope)
+        legs, high_water = [], state.high_water
+        if state.walk_high is not None:
+            legs.append(_Leg(state.high_water, state.walk_low, state.walk_high, state.walk_down_to))
+            high_water = state.walk_high
+        if not legs or legs[-1].high < self.now_us:
+            low = floor if high_water is None else max(high_water - self.settle_us, floor or 0)
+            legs.append(_Leg(high_water, low, self.now_us, None))
+        return legs
+
+    @staticmethod
+    def _leg_pages(leg: _Leg, fetch: Callable[[int | None, int], Iterable[Any]]) -> Iterator[list[Any]]:
+        """The leg's rows in pages, read from the API (nothing written)."""
+        # The rows at down_to itself may have straddled two pages: read that millisecond again.
+        upper = leg.high if leg.down_to is None else min(leg.high, leg.down_to + _MS_US)
+        if leg.low is None or upper > leg.low:
+            yield from _pages(fetch(leg.low, upper), PAGE_ROWS)
+
+    def _log_pages(self, plans: list[tuple[str, int, list[_Leg]]]) -> Iterator[list[LogEntry] | None]:
+        """Every key's legs of logs one after another, each leg's pages followed by None (the producer
+        of :class:`ReadAhead`: it reads, never writes)."""
+        for prefix, _created, legs in plans:
+            for leg in legs:
+                yield from self._leg_pages(leg, functools.partial(self._log_rows, prefix))
+                yield None
+
+    def _write_leg(
         self,
         record: str,
         scope: str,
-        floor: int | None,
-        fetch: Callable[[int | None, int], Iterable[Any]],
+        leg: _Leg,
+        pages: Iterable[list[Any]],
         store: Callable[[Connection, list[Any]], int],
     ) -> None:
-        """Read ``[low, high)`` newest first, a page per transaction with the walk's progress; then
-        move the high-water mark to ``high``. An interrupted walk is taken up, then on to this run's start."""
-        state = self._state(record, scope)
-        self._ordinals = {}  # counted per walk: a second walk of this run re-reads the settle window
-        if state.walk_high is not None:
-            low, high, down_to = state.walk_low, state.walk_high, state.walk_down_to
-        else:
-            low = floor if state.high_water is None else max(state.high_water - self.settle_us, floor or 0)
-            high, down_to = self.now_us, None
-        # The rows at down_to itself may have straddled two pages: read that millisecond again.
-        upper = high if down_to is None else min(high, down_to + _MS_US)
+        """Write a leg's pages, each in one transaction with how far down the walk got; then move the
+        high-water mark to the leg's end."""
         what = f"{record} {scope}".strip()
-        if low is None or upper > low:
-            for page in _pages(fetch(low, upper), PAGE_ROWS):
-                with self._transaction() as connection:
-                    added = store(connection, page)
-                    lowest = min(self._created(row) for row in page)
-                    down_to = lowest if down_to is None else min(down_to, lowest)
-                    self._save_state(connection, record, scope, _State(state.high_water, low, high, down_to))
-                self.summary.added[record] += added
-                self.summary.pages += 1
-                span = high - (low if low is not None else down_to)
-                self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
+        low, high, down_to = leg.low, leg.high, leg.down_to
+        for page in pages:
+            with self._transaction() as connection:
+                added = store(connection, page)
+                lowest = min(self._created(row) for row in page)
+                down_to = lowest if down_to is None else min(down_to, lowest)
+                self._save_state(connection, record, scope, _State(leg.high_water, low, high, down_to))
+            self.summary.added[record] += added
+            self.summary.pages += 1
+            span = high - (low if low is not None else down_to)
+            self.progress.page(what, len(page), (high - down_to) / span if span > 0 else 1.0)
         with self._transaction() as connection:
             self._save_state(connection, record, scope, _State(high, None, None, None))
-        if high < self.now_us:  # a killed run's walk, taken up, ended at its start: on to this run's
-            self._walk(record, scope, floor, fetch, store)
 
     @staticmethod
     def _created(row: Any) -> int:
@@ -294,83 +299,6 @@ class Sync:
             yield from self.billing.logs.list(start=_utc(piece_low), end=_utc(high), key_prefix=prefix, max_pages=10**9)
             high = piece_low
 
-    def _store_ledger(self, connection: Connection, page: list[Transaction]) -> int:
-        records = []
-        for entry in page:
-            nano, exact = encode_usd(entry.amount.usd, "a ledger entry's amount")
-            model = self._text(entry.model, "a ledger entry's model")
-            created = parse_moment(entry.created_at, "a ledger entry's created_at")
-            direction = clean_text(entry.direction.value, "a ledger direction")
-            entry_type = clean_text(entry.type_.value, "a ledger type")
-            credits = whole(entry.amount.credits_, "a ledger entry's credits")
-            identity = ledger_identity(created, direction or "", entry_type or "", nano, exact, credits, model)
-            ordinal = self._ordinals.get(identity, 0)
-            self._ordinals[identity] = ordinal + 1
-            records.append(
-                (
-                    content_digest(f"{identity}#{ordinal}"),
-                    created,
-                    direction,
-                    entry_type,
-                    nano,
-                    exact,
-                    credits,
-                    None if model is None else self.model_id(connection, model),
-                    self._text(entry.reference_id, "a ledger reference_id"),
-                )
-            )
-        # reference_id is not part of the identity: one sent null and filled in later is filled in place.
-        fill = "SET reference_id = excluded.reference_id WHERE ledger.reference_id IS NULL"
-        return self._insert(connection, "ledger", _LEDGER_COLUMNS, "uid", records, update=fill)
-
-    def _store_logs(self, connection: Connection, prefix: str, page: list[LogEntry]) -> int:
-        key = self.key_id(connection, prefix)
-        records = []
-        for row in page:
-            identity = row.inference_id if isinstance(row.inference_id, str) and row.inference_id.strip() else None
-            nano, exact = encode_usd(row.cost.usd, "a log row's cost")
-            tokens = row.tokens
-            records.append(
-                (
-                    key,
-                    clean_text(identity, "an inference_id", limit=200)
-                    or "row:" + content_digest(row_content(row.to_dict())),
-                    parse_moment(row.created, "a log row's created"),
-                    clean_text(row.status.value, "a log row's status", limit=100),
-                    clean_text(row.origin.value, "a log row's origin", limit=100),
-                    self.model_id(connection, self._text(row.model, "a log row's model") or ""),
-                    nano,
-                    exact,
-                    whole(row.cost.credits_, "a log row's credits"),
-                    whole(tokens.input_, "a log row's input tokens"),
-                    whole(tokens.output, "a log row's output tokens"),
-                    whole(tokens.total, "a log row's total tokens"),
-                    self._text(row.request_id, "a request_id", limit=200),
-                    self._text(row.client_request_id, "a client_request_id", limit=200),
-                )
-            )
-        return self._insert(connection, "logs", _LOG_COLUMNS, "key_id, uid", records)
-
-    def _insert(
-        self,
-        connection: Connection,
-        table: str,
-        columns: tuple[str, ...],
-        identity: str,
-        records: list[tuple[Any, ...]],
-        *,
-        update: str | None = None,
-    ) -> int:
-        """Insert ``records`` (rows known by ``identity`` are skipped, or changed by ``update``); how many
-        were new (or changed).
-        Straight to the driver (executemany, no SQLAlchemy compilation per row: 3 times the rate);
-        its row count is the sum over the rows on sqlite3 and psycopg 3 alike."""
-        marks = ", ".join([self.store.placeholder] * len(columns))
-        # table, columns and identity are this module's constants, never input.
-        action = "NOTHING" if update is None else f"UPDATE {update}"
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({identity}) DO {action}"  # noqa: S608
-        return int(connection.exec_driver_sql(sql, records).rowcount)
-
     # -- keys and balance ----------------------------------------------------------------------
 
     def _sync_keys(self, keys: list[ApiKey]) -> None:
@@ -380,14 +308,14 @@ class Sync:
             listed = []
             for key in keys:
                 prefix = clean_text(key.prefix, "a key's prefix", limit=200) or ""
-                ident = self.key_id(connection, prefix)
+                ident = self.rows.key_id(connection, prefix)
                 listed.append(ident)
                 limit = key.limit if key.limit is not None and not isinstance(key.limit, type(None)) else None
                 threshold = getattr(limit, "threshold", None)
                 retention = getattr(limit, "retention", None)
                 name = key.name if isinstance(key.name, str) else None
                 version = {
-                    "name": self._text(name, "a key's name"),
+                    "name": self.rows.text(name, "a key's name"),
                     "disabled": bool(key.disabled),
                     "scopes": None if key.scopes is None else json.dumps([scope.value for scope in key.scopes]),
                     "threshold": str(threshold) if isinstance(threshold, Decimal) and threshold.is_finite() else None,
@@ -466,35 +394,13 @@ class Sync:
                 start=_utc(low), end=_utc(high), key_prefix=prefix, group_by="day,model", tz="UTC"
             )
             with self._transaction() as connection:
-                key = self.key_id(connection, prefix)
+                key = self.rows.key_id(connection, prefix)
                 first_day = _utc(low).date().isoformat()
                 connection.execute(
                     text("DELETE FROM usage_daily WHERE key_id = :key AND day >= :first AND day <= :last"),
                     {"key": key, "first": first_day, "last": _utc(high - 1).date().isoformat()},
                 )
-                records = []
-                for group in report.groups or ():
-                    model, day = getattr(group, "model", None), getattr(group, "day", None)
-                    if not isinstance(model, str) or not isinstance(day, str):
-                        continue
-                    nano, exact = encode_usd(group.spend, "a usage group's spend")
-                    records.append(
-                        {
-                            "key": key,
-                            "day": clean_text(day, "a usage day", limit=10),
-                            "model": self.model_id(connection, self._text(model, "a usage model") or ""),
-                            "nano": nano,
-                            "text": exact,
-                            "total": whole(group.requests.total, "a usage group's requests"),
-                            "charged": whole(group.requests.charged, "a usage group's requests"),
-                            "failed": whole(group.requests.failed, "a usage group's requests"),
-                            "tokens_in": whole(group.tokens.input_, "a usage group's tokens"),
-                            "tokens_out": whole(group.tokens.output, "a usage group's tokens"),
-                            "tokens_total": whole(group.tokens.total, "a usage group's tokens"),
-                        }
-                    )
-                if records:
-                    connection.execute(text(_USAGE_UPSERT), records)
+                added = self.rows.usage(connection, prefix, report.groups)
                 self._save_state(connection, "usage", prefix, _State(high, None, None, None))
-            self.summary.added["usage"] += len(records)
+            self.summary.added["usage"] += added
             low = high

@@ -70,6 +70,17 @@ class Reconciliation:
     pending: tuple[RowMismatch, ...]
     #: ``MODEL_USAGE`` entries in a direction other than CHARGE: counted apart, never compared.
     ledger_other_entries: int = 0
+    #: From the store (``reconcile --db``): the usage is kept by whole UTC day, so it is compared with
+    #: the logs of the window's whole days (``usage_days``, first and last; None: the window has none,
+    #: nothing compared); ``as_of`` is when the store's last finished sync began.
+    usage_days: tuple[datetime.date, datetime.date] | None = None
+    usage_logs_usd: Decimal | None = None
+    as_of: datetime.datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the records reach the window's end (a store synced before it does not)."""
+        return self.as_of is None or self.as_of >= datetime.datetime.fromisoformat(self.end.replace("Z", "+00:00"))
 
     @property
     def ledger_vs_logs_usd(self) -> Decimal:
@@ -78,7 +89,7 @@ class Reconciliation:
 
     @property
     def usage_vs_logs_usd(self) -> Decimal:
-        return subtract(self.usage_usd, self.logs_usd)
+        return subtract(self.usage_usd, self.logs_usd if self.usage_logs_usd is None else self.usage_logs_usd)
 
     @property
     def totals_agree(self) -> bool:
@@ -88,7 +99,7 @@ class Reconciliation:
     def agree(self) -> bool:
         """True when the three records tell the same story (see the module's rules)."""
         mismatched = self.only_in_logs or self.only_in_ledger or self.amounts_differ or self.ledger_other_entries
-        return not mismatched and self.totals_agree
+        return not mismatched and self.totals_agree and self.complete  # a partial window never agrees
 
     def to_dict(self) -> dict[str, Any]:
         """The reconciliation as plain data: money as exact ``Decimal`` (the CLI's ``--json`` writes each
@@ -116,4 +127,14 @@ class Reconciliation:
             "amounts_differ": [row.to_dict() for row in self.amounts_differ],
             "pending": [row.to_dict() for row in self.pending],
             "ledger_other_entries": self.ledger_other_entries,
+            **({} if self.usage_logs_usd is None else self._store_fields()),
+        }
+
+    def _store_fields(self) -> dict[str, Any]:
+        days = self.usage_days
+        return {
+            "usage_days": None if days is None else {"first": days[0].isoformat(), "last": days[1].isoformat()},
+            "usage_logs_spend": self.usage_logs_usd,
+            "as_of": None if self.as_of is None else self.as_of.isoformat().replace("+00:00", "Z"),
+            "complete": self.complete,
         }

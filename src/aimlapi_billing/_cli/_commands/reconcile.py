@@ -10,14 +10,15 @@ given ``--settle`` minutes to land.
 from __future__ import annotations
 
 import argparse
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._config import DEFAULT_MAX_PAGES
-from ..._exceptions import AIMLAPIError, PermissionDeniedError
+from ..._exceptions import AIMLAPIError, InvalidParameterError, PermissionDeniedError
 from ..._redaction import printable
-from .._common import EXIT_OK, client, fixed, json_output, report, table, usd
+from .._common import EXIT_OK, PROG, client, fixed, json_output, report, table, usd
 from .._options import add_epilog, add_max_pages, number
 from .._window import add_window_options, window
 
@@ -42,9 +43,21 @@ EXIT_CODES_TEXT = (
     "window's rows are taken back from the sums and it is read again from the start, at most 3 readings in all; "
     "rows still deleted in the last, exit 6."
 )
+STORE_TEXT = (
+    "--db URL: compare the records kept by the spend store (see sync) instead of the API's: the same rules, "
+    "table, --json and exit codes, any window (no 92-day limit). A --period (24h, 7d) or --since ends at the "
+    'store\'s last finished sync, which is also the "now" that makes a recent costing row pending; an explicit '
+    "--end, or a calendar window, is taken as given. The usage is kept by whole UTC day: it is compared with the "
+    "request rows of the window's whole days (a window without one compares none). A window reaching past the "
+    "last finished sync cannot be compared whole: the figures are printed, the verdict says so, exit 12 (as a "
+    "store older than --max-age SPAN, which prints nothing); a store that cannot be used exits 9."
+)
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    from .._store import add_db_option, add_max_age_option
+
+    add_epilog(parser, STORE_TEXT, before_exit_codes=True)
     add_epilog(parser, EXIT_CODES_TEXT)
     add_window_options(parser, DEFAULT_PERIOD)
     parser.add_argument(
@@ -62,11 +75,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     add_max_pages(parser, "pages of each record")
     parser.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    add_db_option(parser)
+    add_max_age_option(parser, "exits 12")
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import datetime
-
+    if args.db is not None or args.max_age is not None:
+        return _from_store(args, out, err)
     try:
         span = window(args, DEFAULT_PERIOD)
         with client(args) as billing:
@@ -88,6 +103,60 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else reconciliation_table(result, billing._redact)
     )
     out.write(shown + "\n")
+    return EXIT_OK if result.agree else EXIT_MISMATCH
+
+
+def _store_window(args: argparse.Namespace, as_of: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The window from the store: one ending now ends at ``as_of``, the store's last finished sync."""
+    from ..._windows import parse_utc, period_length
+    from .forecast import PAST_WINDOWS
+
+    span = window(args, DEFAULT_PERIOD)
+    if span["period"] is not None:
+        length = period_length(span["period"])
+        assert length is not None  # window() gives only the API's periods as one
+        return as_of - length, as_of
+    assert span["start"] is not None
+    assert span["end"] is not None
+    start, end = parse_utc(span["start"]), parse_utc(span["end"])
+    if args.end is None and args.period not in PAST_WINDOWS and as_of > start:  # --since, today, this-*: to now
+        end = as_of
+    return start, end
+
+
+def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ... import store
+    from .._store import EXIT_STORE_STALE, store_failure
+
+    try:
+        if args.db is None:
+            raise InvalidParameterError("--max-age needs --db (the API's figures are always current)")
+        with store.open_for_reading(args.db) as opened:
+            as_of = store.fresh_as_of(opened, args.max_age)
+            start, end = _store_window(args, as_of)
+            # Where the check that [start, end) begins after the store's pruned cut-off goes.
+            result = store.reconcile(
+                opened,
+                start,
+                end,
+                as_of=as_of,
+                tolerance=Decimal(DEFAULT_TOLERANCE if args.tolerance is None else args.tolerance),
+                settle=datetime.timedelta(minutes=args.settle),
+            )
+            where = str(opened.url)
+    except AIMLAPIError as exc:
+        return store_failure(exc, err)
+    # Ids and model names came from the server (stored with the key redacted); no control characters.
+    out.write((json_output(result.to_dict()) if args.json else reconciliation_table(result)) + "\n")
+    if not result.complete:
+        print(
+            f"{PROG}: the window ends {result.end}, after the store's last finished sync "
+            f"({result.as_of:%Y-%m-%dT%H:%M:%SZ}): its records cannot be compared whole; run sync first",
+            file=err,
+        )
+        return EXIT_STORE_STALE
+    if not args.json:
+        out.write(f"(from the store {printable(where)} as of {as_of:%Y-%m-%dT%H:%M:%SZ})\n")
     return EXIT_OK if result.agree else EXIT_MISMATCH
 
 
@@ -115,6 +184,16 @@ def _rows(title: str, rows: tuple[RowMismatch, ...]) -> list[tuple[str, str]]:
     return lines
 
 
+def _usage_days(result: Reconciliation) -> str:
+    """From the store: which whole UTC days the usage covers (it is kept by day)."""
+    if result.usage_logs_usd is None:
+        return ""
+    if result.usage_days is None:
+        return " (kept by UTC day: the window has no whole day, not compared)"
+    first, last = result.usage_days
+    return f" on the whole UTC days {first} to {last}, logs {_usd(result.usage_logs_usd)} on them"
+
+
 def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = str) -> str:
     settled = result.logs_charged_rows - len(result.pending)
     rows = [
@@ -125,7 +204,7 @@ def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = 
             f"{_usd(result.logs_usd)} in {result.logs_charged_rows:,} rows that cost something "
             f"(of {result.logs_rows:,})",
         ),
-        ("usage", f"{_usd(result.usage_usd)} in {result.usage_requests:,} charged requests"),
+        ("usage", f"{_usd(result.usage_usd)} in {result.usage_requests:,} charged requests{_usage_days(result)}"),
         ("ledger - logs", f"{_signed(result.ledger_vs_logs_usd)} (over {settled:,} settled rows)"),
         ("usage - logs", _signed(result.usage_vs_logs_usd)),
     ]
@@ -136,6 +215,12 @@ def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = 
     if result.ledger_other_entries:
         rows.append(("not compared", f"{result.ledger_other_entries} MODEL_USAGE entries that are no CHARGE"))
     tolerance = f"differences below {_usd(result.tolerance)}"
-    rows.append(("verdict", f"agree ({tolerance})" if result.agree else f"DISAGREE ({tolerance} are agreement)"))
+    if not result.complete:
+        verdict = (
+            f"CANNOT COMPARE: the store's last finished sync ({result.as_of:%Y-%m-%dT%H:%M:%SZ}) is before the end"
+        )
+    else:
+        verdict = f"agree ({tolerance})" if result.agree else f"DISAGREE ({tolerance} are agreement)"
+    rows.append(("verdict", verdict))
     # Ids and model names come from the server: no control characters reach the terminal.
     return table([(printable(redact(label)), printable(redact(value))) for label, value in rows])

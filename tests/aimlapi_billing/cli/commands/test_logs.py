@@ -90,13 +90,13 @@ def test_every_page_is_read_each_within_the_clients_rate_limit(
     busy: FakeAIMLAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slots: list[float | None] = []
-    reserve = _ratelimit.SlidingWindowLimiter.reserve
+    take = _ratelimit.SlidingWindowLimiter.take
 
-    def counted(self: _ratelimit.SlidingWindowLimiter, latest: float | None = None) -> float | None:
+    def counted(self: _ratelimit.SlidingWindowLimiter, latest: float | None = None) -> _ratelimit.Slot | None:
         slots.append(latest)
-        return reserve(self, latest)
+        return take(self, latest)
 
-    monkeypatch.setattr(_ratelimit.SlidingWindowLimiter, "reserve", counted)
+    monkeypatch.setattr(_ratelimit.SlidingWindowLimiter, "take", counted)
     code, out, _ = run("logs", *BUSY, "--json", "--base-url", busy.url)
     assert code == 0
     assert [json.loads(line)["inference_id"] for line in out.splitlines()] == [f"inf-s{n}" for n in range(250)]
