@@ -35,7 +35,7 @@ from ._errors import (
     StoreVersionError,
 )
 from ._focus import FocusExport, focus_rows, key_tags
-from ._freshness import fresh_as_of, last_synced
+from ._freshness import covers, fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
 from ._retention import Pruned, prune
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
@@ -66,6 +66,7 @@ __all__ = [
     "SyncSummary",
     "budgets",
     "by_team",
+    "covers",
     "dashboard",
     "default_path",
     "focus",

@@ -27,7 +27,7 @@ from ..lib.reconcile import DEFAULT_SETTLE, DEFAULT_TOLERANCE
 from ..teams import Teams
 from ._chargeback import key_names
 from ._db import Store
-from ._freshness import last_synced
+from ._freshness import covers, last_synced
 from ._report import SpendRow, spend
 from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
 
@@ -129,7 +129,7 @@ class Dashboard:
     @property
     def complete(self) -> bool:
         """Whether a finished sync covers the whole window (else the figures after ``synced`` are missing)."""
-        return self.synced is not None and self.synced >= self.end
+        return covers(self.synced, self.end)
 
 
 def _moment(us: int) -> datetime.datetime:

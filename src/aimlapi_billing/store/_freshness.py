@@ -20,6 +20,12 @@ def last_synced(store: Store) -> datetime.datetime | None:
     return None if value is None else moment_of(int(value))
 
 
+def covers(synced: datetime.datetime | None, end: datetime.datetime) -> bool:
+    """Whether a finished sync that began at ``synced`` covers a window ending at ``end`` (the one rule:
+    every reader says a window reaching past it is partial)."""
+    return synced is not None and synced >= end
+
+
 def age_text(age: datetime.timedelta) -> str:
     """``3h 5m``, ``2d 4h``, ``42s``: an age as people read it."""
     seconds = max(int(age.total_seconds()), 0)

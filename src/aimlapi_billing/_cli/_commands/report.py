@@ -35,7 +35,9 @@ RULES_TEXT = (
     "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
-    "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
+    "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
+    "as_of when the store's last finished sync began (null: none), the moment its data reach; a window "
+    "reaching past it is said on stderr (a note: the report is partial, exit 0); money in "
     '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A --csv cell of text '
     "(a key, model or team) that starts with = + - @ or a tab or carriage return gets a leading ' so that a "
     "spreadsheet shows it instead of running it as a formula (OWASP's advice)."
@@ -172,13 +174,10 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args, err)
     with store.open_for_reading(args.db) as opened:
-        if args.max_age is not None:
-            store.fresh_as_of(opened, args.max_age)
+        _synced(opened, args)  # --max-age refuses an older store before anything is drawn
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
-    if not figures.complete:
-        seen = "no sync has finished" if figures.synced is None else f"the last sync began {_iso(figures.synced)}"
-        print(f"{PROG}: note: {seen}: spend after it is not in {printable(args.html)}", file=err)
+    _note_partial(figures.synced, end, printable(args.html), err)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
@@ -193,8 +192,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
-            if args.max_age is not None:
-                store.fresh_as_of(opened, args.max_age)
+            synced = _synced(opened, args)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
@@ -203,13 +201,31 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = store.spend(opened, start, end, args.by)
     except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
+    _note_partial(synced, end, "this report", err)
     if args.json:
-        out.write(json_output(as_json(result)) + "\n")
+        out.write(json_output({**as_json(result), "as_of": None if synced is None else _iso(synced)}) + "\n")
     elif args.csv:
         out.write(as_csv(result))
     else:
         out.write(as_table(result))
     return EXIT_OK
+
+
+def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime | None:
+    """When the store's last finished sync began (None: none finished); --max-age refuses an older one."""
+    from ... import store
+
+    return store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
+
+
+def _note_partial(synced: datetime.datetime | None, end: datetime.datetime, what: str, err: TextIO) -> None:
+    """Every output holds what the store held: said on stderr when the window reaches past the last sync
+    (the rule is the store's ``covers``, which the HTML page's "cannot compare" follows too)."""
+    from ... import store
+
+    if not store.covers(synced, end):
+        seen = "no sync has finished" if synced is None else f"the last sync began {_iso(synced)}"
+        print(f"{PROG}: note: {seen}: spend after it is not in {what}", file=err)
 
 
 def _iso(moment: datetime.datetime) -> str:
