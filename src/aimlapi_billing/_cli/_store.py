@@ -16,6 +16,8 @@ EXIT_STORE = 9
 EXIT_NO_DATA = 11
 #: A reader with --max-age: the store's last finished sync is older than that (or none finished).
 EXIT_STORE_STALE = 12
+#: A reader's window starts before the store's pruned cut-off (sync --keep): its figures would be partial.
+EXIT_STORE_PRUNED = 13
 DB_DEFAULT = "--db $AIMLAPI_BILLING_DB, else $XDG_DATA_HOME/aimlapi-billing/spend.db (~/.local/share/…)"
 STORE_TEXT = (
     "the store: --db sqlite:///ABS/PATH (or a file path) or postgresql://USER@HOST:PORT/DB, whose password "
@@ -26,7 +28,8 @@ EXIT_CODES_TEXT = (
     "exit codes of the store: 3 also when the [store] or [postgres] extra is missing; 8 another sync is writing "
     "to the store (sync --wait waits for it instead); 9 the store cannot be used: not a store (another "
     "file or database), corrupt, read-only, a full disk, unreachable, or written by a newer aimlapi-billing "
-    "(what was synced before is kept)."
+    "(what was synced before is kept); 13 (a reader) the window starts before the store's pruned cut-off "
+    "(sync --keep): the line names the cut-off, and no figure is given."
 )
 
 
@@ -79,7 +82,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def store_failure(exc: BaseException, err: TextIO) -> int:
     """One line on stderr (the address redacted) and the exit code for ``exc``."""
-    from ..store import StoreAddressError, StoreBusyError, StoreError, StoreExtraMissingError, StoreStaleError, redact
+    from ..store import (
+        StoreAddressError,
+        StoreBusyError,
+        StoreError,
+        StoreExtraMissingError,
+        StorePrunedError,
+        StoreStaleError,
+        redact,
+    )
 
     code = report(exc, err, redact)
     if isinstance(exc, StoreAddressError):  # from $AIMLAPI_BILLING_DB: the same usage error as from --db
@@ -90,6 +101,8 @@ def store_failure(exc: BaseException, err: TextIO) -> int:
         return EXIT_STORE_BUSY
     if isinstance(exc, StoreStaleError):
         return EXIT_STORE_STALE
+    if isinstance(exc, StorePrunedError):
+        return EXIT_STORE_PRUNED
     if isinstance(exc, StoreError):
         return EXIT_STORE
     return code

@@ -7,7 +7,9 @@
 * **Stale means absent.** The store's moment is the start of its last finished sync. When it is
   older than ``max_age`` (or no sync finished), the value series are left out, so Prometheus marks
   them stale and no alert reads an old figure; ``aimlapi_store_stale`` is 1 and
-  ``aimlapi_store_age_seconds`` says how old the store is. A store that cannot be read at all is
+  ``aimlapi_store_age_seconds`` says how old the store is. So with a store pruned (``sync --keep``)
+  after the start of a key's limit period or of the forecast window: its figures would be partial
+  (``store.require_complete`` refuses them), a warning line names the cut-off. A store that cannot be read at all is
   ``aimlapi_store_read_success`` 0, the reason logged.
 * **One process syncs and serves.** With ``sync_interval``, a daemon thread syncs at start and then
   ``sync_interval`` after each run ends. A failed run (the API down, another sync holding the lock)
@@ -119,6 +121,8 @@ class StoreCollector:
     ) -> None:
         self.url, self.max_age, self.syncer, self.clock = url, max_age, syncer, clock
         self.key_budgets, self.forecast_window = key_budgets, forecast_window
+        #: The last read's refusal of a window before the store's pruned cut-off (None: whole).
+        self.pruned: Exception | None = None
 
     def describe(self) -> list[Metric]:
         return []  # collected at scrape time only: the registry never calls collect() to describe
@@ -133,7 +137,7 @@ class StoreCollector:
             return
         yield gauge(STORE_READ_SUCCESS, 1)
         now = self.clock()
-        stale = as_of is None or (self.max_age is not None and now - as_of > self.max_age)
+        stale = as_of is None or (self.max_age is not None and now - as_of > self.max_age) or self.pruned is not None
         if as_of is not None:
             yield gauge(STORE_LAST_SYNC, as_of.timestamp())
             yield gauge(STORE_AGE, max((now - as_of).total_seconds(), 0.0))
@@ -157,6 +161,7 @@ class StoreCollector:
         from .. import store
         from ..store._values import decode_usd
 
+        self.pruned = None
         with store.open_for_reading(self.url) as opened:
             as_of = store.last_synced(opened)
             if as_of is None:
@@ -165,16 +170,20 @@ class StoreCollector:
             balance = _balance(opened)
             if balance is not None:
                 values.append(gauge(BALANCE_USD, gauge_value(decode_usd(*balance), "the stored balance")))
-            if self.forecast_window is not None and balance is not None:
-                forecast = store.forecast(opened, as_of, self.forecast_window)
-                runway = math.inf if forecast.runway_days is None else float(forecast.runway_days)
-                values += [
-                    gauge(RUNWAY, runway),
-                    gauge(DAILY_BURN, gauge_value(forecast.daily_burn_usd, "the daily burn")),
-                    gauge(WINDOW_SPEND, gauge_value(forecast.spend_usd, "the window's spend")),
-                ]
-            if self.key_budgets:
-                values += _key_families(store.budgets(opened, as_of))
+            try:
+                if self.forecast_window is not None and balance is not None:
+                    forecast = store.forecast(opened, as_of, self.forecast_window)
+                    runway = math.inf if forecast.runway_days is None else float(forecast.runway_days)
+                    values += [
+                        gauge(RUNWAY, runway),
+                        gauge(DAILY_BURN, gauge_value(forecast.daily_burn_usd, "the daily burn")),
+                        gauge(WINDOW_SPEND, gauge_value(forecast.spend_usd, "the window's spend")),
+                    ]
+                if self.key_budgets:
+                    values += _key_families(store.budgets(opened, as_of))
+            except store.StorePrunedError as exc:  # stale, as an old store is: never a partial figure
+                logger.warning("the store's figures are not served: %s", failure_text(exc, str))
+                self.pruned = exc
         return values, as_of
 
 

@@ -31,13 +31,14 @@ from ._errors import (
     StoreError,
     StoreExtraMissingError,
     StoreMissingError,
+    StorePrunedError,
     StoreStaleError,
     StoreVersionError,
 )
 from ._focus import FocusExport, focus_rows, key_tags
 from ._freshness import covers, fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
-from ._retention import Pruned, prune
+from ._retention import Pruned, complete_from, prune, require_complete
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
 from ._url import ENV_VAR, StoreURL, default_path, redact, resolve
 
@@ -60,12 +61,14 @@ __all__ = [
     "StoreError",
     "StoreExtraMissingError",
     "StoreMissingError",
+    "StorePrunedError",
     "StoreStaleError",
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
     "budgets",
     "by_team",
+    "complete_from",
     "covers",
     "dashboard",
     "default_path",
@@ -81,6 +84,7 @@ __all__ = [
     "open_for_sync",
     "prune",
     "redact",
+    "require_complete",
     "resolve",
     "spend",
     "sync",

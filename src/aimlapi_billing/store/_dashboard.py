@@ -29,6 +29,7 @@ from ._chargeback import key_names
 from ._db import Store
 from ._freshness import covers, last_synced
 from ._report import SpendRow, spend
+from ._retention import require_complete
 from ._values import EPOCH, NANO_PER_USD, decode_usd, exact_sum, micros
 
 TOP_GROUPS = 8
@@ -370,6 +371,7 @@ def dashboard(
     ``team``: then ``teams`` is needed); with ``teams``, each key's row names its team."""
     if by not in ("key", "team") or (by == "team" and teams is None):
         raise ValueError(f"by must be key, or team with teams given, not {by!r}")
+    require_complete(store, start)  # the page reads every record
     names = key_names(store)
 
     def group_of(prefix: str) -> str:

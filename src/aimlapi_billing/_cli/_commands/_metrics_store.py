@@ -29,13 +29,15 @@ def _collector(args: argparse.Namespace, syncer: object = None) -> object:
 
 def store_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One reading of the store as OpenMetrics (or the textfile); exit 9 when the store cannot be read,
-    12 when it is older than --max-age (the exposition is written either way, saying so)."""
+    12 when it is older than --max-age, 13 when a figure's window starts before its pruned cut-off (the
+    exposition is written either way, saying so)."""
     try:
         from ... import metrics
         from ... import store as spend_store
     except ImportError as exc:
         return report(exc, err)
-    data = metrics.exposition(metrics.build_registry(_collector(args)), args.format)  # type: ignore[arg-type]
+    collector = _collector(args)
+    data = metrics.exposition(metrics.build_registry(collector), args.format)  # type: ignore[arg-type]
     try:
         if args.textfile is not None:
             metrics.write_textfile(args.textfile, data)
@@ -48,6 +50,8 @@ def store_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:  # the exit code says what the exposition's store series say
         with spend_store.open_for_reading(args.db) as opened:
             spend_store.fresh_as_of(opened, args.max_age)
+        if collector.pruned is not None:  # type: ignore[attr-defined]
+            raise collector.pruned  # type: ignore[attr-defined]
     except AIMLAPIError as exc:
         return store_failure(exc, err)
     return EXIT_OK
