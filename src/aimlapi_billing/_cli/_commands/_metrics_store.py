@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
+from collections.abc import Iterator
 from typing import TextIO
 
 from ..._exceptions import AIMLAPIError
@@ -13,6 +15,22 @@ from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
 #: How long Ctrl-C waits for a background sync's page to commit before the process ends anyway
 #: (the sync is crash-safe: the next one goes on where it stopped).
 SYNC_STOP_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def collector_log_silenced() -> Iterator[None]:
+    """For ``metrics`` (one reading): a failed read is reported once, as the command's one error line;
+    the collector's own warning (meant for a long-running exporter's log) would make it two."""
+    from ...metrics import logger
+
+    propagate, silence = logger.propagate, logging.NullHandler()
+    logger.propagate = False
+    logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    try:
+        yield
+    finally:
+        logger.removeHandler(silence)
+        logger.propagate = propagate
 
 
 def _collector(args: argparse.Namespace, syncer: object = None) -> object:
@@ -37,7 +55,8 @@ def store_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError as exc:
         return report(exc, err)
     collector = _collector(args)
-    data = metrics.exposition(metrics.build_registry(collector), args.format)  # type: ignore[arg-type]
+    with collector_log_silenced():  # the failure is this command's one line below
+        data = metrics.exposition(metrics.build_registry(collector), args.format)  # type: ignore[arg-type]
     try:
         if args.textfile is not None:
             metrics.write_textfile(args.textfile, data)

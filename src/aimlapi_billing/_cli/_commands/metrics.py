@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import textwrap
 from pathlib import Path
 from typing import Any, TextIO
@@ -221,13 +220,10 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import metrics
     except ImportError as exc:
         return report(exc, err)
-    # A failed read is reported once, as the command's one error line below; the collector's own
-    # warning (meant for a long-running exporter's log) would make it two.
-    propagate, silence = metrics.logger.propagate, logging.NullHandler()
-    metrics.logger.propagate = False
-    metrics.logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    from ._metrics_store import collector_log_silenced
+
     try:
-        with client(args) as billing:
+        with collector_log_silenced(), client(args) as billing:
             collector = metrics.BillingCollector(
                 billing, min_interval=0, forecast_window=args.forecast_window, **_usage_options(args)
             )
@@ -238,9 +234,6 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(data.decode())
     except (AIMLAPIError, OSError) as exc:
         return report(exc, err)
-    finally:
-        metrics.logger.removeHandler(silence)
-        metrics.logger.propagate = propagate
     failure = collector.last_error or collector.last_usage_error
     if failure is not None:
         # The exposition says (usage_)scrape_success 0; the exit code tells the job that ran it.
