@@ -357,14 +357,16 @@ def _local_midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datet
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
-def calendar_month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
-    """``2026-11``: that UTC calendar month as ``(start, end)``, end excluded (the 1st of the next).
-    ValueError for anything else (``2026-13``, ``0000-01``, ``9999-12``, whose end is past the calendar)."""
+def calendar_month(text: str, tz: str = "UTC") -> tuple[datetime.datetime, datetime.datetime]:
+    """``2026-11``: that calendar month in the IANA zone ``tz`` (default UTC) as UTC ``(start, end)``,
+    end excluded (local midnight of the 1st of the next). ValueError for anything else (``2026-13``,
+    ``0000-01``, ``9999-12``, whose end is past the calendar); InvalidParameterError for a bad zone."""
     match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or int(match[1]) < 1:
         raise ValueError(f"not a month like 2026-11: {str(text)[:40]!r}")
     year, month = int(match[1]), int(match[2])
     if (year, month) == (9999, 12):
         raise ValueError("the month 9999-12 ends past the calendar")
-    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
-    return start, datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=datetime.UTC)
+    zone = _zone(tz)
+    first, after = datetime.date(year, month, 1), datetime.date(year + month // 12, month % 12 + 1, 1)
+    return _local_midnight(first, zone), _local_midnight(after, zone)

@@ -75,3 +75,16 @@ def test_a_bad_window_is_one_line_and_exit_2(synced: str, argv: list[str], messa
     code, out, err = run("report", "--db", synced, *argv)
     assert (code, out, err.count("\n")) == (2, "", 1)
     assert message in err
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end"),
+    [
+        ("Europe/Berlin", "2026-10-31T23:00:00Z", "2026-11-30T23:00:00Z"),  # CET, after October's DST change
+        ("America/St_Johns", "2026-11-01T02:30:00Z", "2026-12-01T03:30:00Z"),  # NDT to NST on 1 November
+        ("UTC", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+    ],
+)
+def test_a_month_in_a_zone_runs_from_its_local_midnights(synced: str, zone: str, start: str, end: str) -> None:
+    data = _report(synced, "--month", "2026-11", "--tz", zone)
+    assert (data["start"], data["end"]) == (start, end)

@@ -88,7 +88,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
     add_window_options(parser, DEFAULT_PERIOD)
-    parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
+    parser.add_argument(
+        "--month",
+        type=month,
+        metavar="YYYY-MM",
+        help="a calendar month (instead of a window), from midnight of its 1st in --tz (default: UTC)",
+    )
     parser.add_argument(
         "--by",
         type=_by,
@@ -107,12 +112,17 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
     if args.month is not None:
-        if any(value is not None for value in (args.period, args.start, args.end, args.since, args.tz)):
+        if any(value is not None for value in (args.period, args.start, args.end, args.since)):
             raise InvalidParameterError(
-                "give --month, --period (with --tz), --since, or --start and --end: one of them"
+                "give --month (with --tz), --period (with --tz), --since, or --start and --end: one of them"
             )
-        start, end = args.month
-        return start, end
+        if args.tz is None:
+            start, end = args.month
+            return start, end
+        from ..._windows import calendar_month
+
+        # The month from local midnight of its 1st in --tz (its UTC days: --by day stays UTC days).
+        return calendar_month(f"{args.month[0]:%Y-%m}", args.tz)
     span = window(args, DEFAULT_PERIOD)
     if span["period"] is not None:
         text = span["period"]
