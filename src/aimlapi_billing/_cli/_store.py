@@ -51,11 +51,12 @@ def settle_text(span: datetime.timedelta) -> str:
 
 
 def max_age(text: str) -> datetime.timedelta:
-    """``--max-age``: a span like 2h or 1d (the one span parser), from 1h."""
+    """``--max-age``: a span like 30m, 2h or 1d (the one span parser), from a minute: a store synced
+    every 15 minutes is stale after 30."""
     from .._windows import span
 
     try:
-        return span(text)
+        return span(text, shortest=datetime.timedelta(minutes=1))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -65,7 +66,7 @@ def add_max_age_option(parser: argparse.ArgumentParser, what: str) -> None:
         "--max-age",
         type=max_age,
         metavar="SPAN",
-        help=f"with --db: a store whose last finished sync began longer ago than this (1h to 3660d, e.g. 2h) "
+        help=f"with --db: a store whose last finished sync began longer ago than this (1m to 3660d, e.g. 30m, 2h) "
         f"{what}, never an old figure (default: any age)",
     )
 
