@@ -15,7 +15,9 @@
   ``sync_interval`` after each run ends. A failed run (the API down, another sync holding the lock)
   is one warning line in the log, ``aimlapi_store_sync_success`` 0 and
   ``aimlapi_store_sync_failures_total`` one higher; what the store held stays served (until
-  ``max_age`` makes it stale).
+  ``max_age`` makes it stale). A failed run is tried again sooner than the interval (a failed first
+  sync would leave the exporter without figures for a whole interval): after :data:`RETRY_AFTER`,
+  then twice as long after each further failure, never longer than the interval.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ STORE_SYNC_DURATION = (
 )
 
 
+#: The wait after a failed sync, doubled after each further failure (30 s, 1 min, 2 min, ...), at most
+#: the interval: soon enough for a first sync the API refused for a moment, never a storm of retries.
+RETRY_AFTER = datetime.timedelta(seconds=30)
+
+
 class StoreSyncer:
     """Syncs the store now, then ``interval`` after each run ends, in a daemon thread (:meth:`start`)."""
 
@@ -100,10 +107,20 @@ class StoreSyncer:
         finally:
             self.duration = time.monotonic() - started
 
+    def next_wait(self, failed_in_a_row: int) -> datetime.timedelta:
+        """How long to wait before the next run: the interval after a success, else the back-off."""
+        if failed_in_a_row == 0:
+            return self.interval
+        # Capped exponent: 2**20 waits are years, and no timedelta overflows on a long outage.
+        backoff: datetime.timedelta = RETRY_AFTER * 2 ** min(failed_in_a_row - 1, 20)
+        return min(backoff, self.interval)
+
     def _loop(self) -> None:
+        failed_in_a_row = 0
         while not self._stop.is_set():
             self.run_once()
-            self._stop.wait(self.interval.total_seconds())
+            failed_in_a_row = 0 if self.success else failed_in_a_row + 1
+            self._stop.wait(self.next_wait(failed_in_a_row).total_seconds())
 
 
 class StoreCollector:

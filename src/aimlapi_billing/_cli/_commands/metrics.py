@@ -63,7 +63,8 @@ _STORE_RULES = (
     "names the cut-off; metrics exits 13). exporter "
     "--sync-interval SPAN also keeps the store: a background thread syncs at start and SPAN after each run "
     "ends, never blocking a scrape; a failed run is a warning line on stderr, aimlapi_store_sync_success 0 and "
-    "aimlapi_store_sync_failures_total + 1. --model-window and --config are not served from the store."
+    "aimlapi_store_sync_failures_total + 1, and is tried again after 30 s, then twice as long after each further "
+    "failure, never longer than SPAN. --model-window and --config are not served from the store."
 )
 
 
