@@ -6,7 +6,7 @@ import argparse
 import datetime
 from typing import TextIO
 
-from ._common import EXIT_CONFIGURATION, EXIT_USAGE, report
+from ._common import EXIT_CONFIGURATION, EXIT_USAGE, PROG, report
 
 #: ``sync``: another sync holds the store's writer lock.
 EXIT_STORE_BUSY = 8
@@ -79,6 +79,19 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         help="the store: sqlite:///ABS/PATH, a file path, or postgresql://USER@HOST:PORT/DB "
         "(default: $AIMLAPI_BILLING_DB, else ~/.local/share/aimlapi-billing/spend.db)",
     )
+
+
+def note_partial(synced: datetime.datetime | None, end: datetime.datetime, missing: str, err: TextIO) -> None:
+    """The one note of a reader whose window reaches past the store's last finished sync (the rule is
+    the store's ``covers``, which the HTML page's "cannot compare" follows too): what is ``missing``."""
+    from .._windows import iso
+    from ..store import covers
+
+    if not covers(synced, end):
+        seen = (
+            "no sync has finished" if synced is None else f"the last sync began {iso(synced.astimezone(datetime.UTC))}"
+        )
+        print(f"{PROG}: note: {seen}: {missing}", file=err)
 
 
 def store_failure(exc: BaseException, err: TextIO) -> int:

@@ -18,7 +18,15 @@ from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
 from .._common import EXIT_OK, PROG, json_output, spreadsheet_text
 from .._options import add_epilog
-from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
+from .._store import (
+    DB_DEFAULT,
+    EXIT_CODES_TEXT,
+    STORE_TEXT,
+    add_db_option,
+    add_max_age_option,
+    note_partial,
+    store_failure,
+)
 from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
@@ -187,7 +195,7 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
         _synced(opened, args)  # --max-age refuses an older store before anything is drawn
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
-    _note_partial(figures.synced, end, printable(args.html), err)
+    note_partial(figures.synced, end, f"spend after it is not in {printable(args.html)}", err)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
@@ -211,7 +219,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = store.spend(opened, start, end, args.by)
     except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
-    _note_partial(synced, end, "this report", err)
+    note_partial(synced, end, "spend after it is not in this report", err)
     if args.json:
         out.write(json_output({**as_json(result), "as_of": None if synced is None else _iso(synced)}) + "\n")
     elif args.csv:
@@ -226,16 +234,6 @@ def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime | None:
     from ... import store
 
     return store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
-
-
-def _note_partial(synced: datetime.datetime | None, end: datetime.datetime, what: str, err: TextIO) -> None:
-    """Every output holds what the store held: said on stderr when the window reaches past the last sync
-    (the rule is the store's ``covers``, which the HTML page's "cannot compare" follows too)."""
-    from ... import store
-
-    if not store.covers(synced, end):
-        seen = "no sync has finished" if synced is None else f"the last sync began {_iso(synced)}"
-        print(f"{PROG}: note: {seen}: spend after it is not in {what}", file=err)
 
 
 def _iso(moment: datetime.datetime) -> str:
