@@ -65,6 +65,9 @@ MAX_MONTHS = 120
 MIN_SPAN = datetime.timedelta(hours=1)
 MAX_SPAN = datetime.timedelta(days=3660)
 SPAN_UNITS = {"h": datetime.timedelta(hours=1), "d": datetime.timedelta(days=1), "w": datetime.timedelta(weeks=1)}
+#: A span's minute (``30m``, ``45min``): for a span that may be shorter than an hour (``--max-age``);
+#: not a period's unit (the API's periods are hours and days).
+MINUTE = datetime.timedelta(minutes=1)
 
 
 def iso(moment: datetime.datetime) -> str:
@@ -284,11 +287,16 @@ def zoned_windows(period: str | None, start: Moment | None, end: Moment | None, 
     return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
 
 
-def span(text: str, longest: datetime.timedelta = MAX_SPAN, now: datetime.datetime | None = None) -> datetime.timedelta:
-    """``30d``, ``2w``, ``36h``: a plain decimal (:data:`~aimlapi_billing._config.PLAIN_DECIMAL`),
-    then ``h``, ``d`` or ``w`` in either case, from :data:`MIN_SPAN` to ``longest``; or ``2mo``,
-    whole calendar months back from ``now`` (default now: a month is 28 to 31 days). ValueError
-    saying which rule it breaks."""
+def span(
+    text: str,
+    longest: datetime.timedelta = MAX_SPAN,
+    now: datetime.datetime | None = None,
+    shortest: datetime.timedelta = MIN_SPAN,
+) -> datetime.timedelta:
+    """``30d``, ``2w``, ``36h``, ``30m``: a plain decimal (:data:`~aimlapi_billing._config.PLAIN_DECIMAL`),
+    then ``m`` (or ``min``: minutes), ``h``, ``d`` or ``w`` in either case, from ``shortest`` (default
+    :data:`MIN_SPAN`) to ``longest``; or ``2mo``, whole calendar months back from ``now`` (default
+    now: a month is 28 to 31 days). ValueError saying which rule it breaks."""
     if text[-2:].lower() == "mo":
         months = text[:-2]
         if not (months.isascii() and months.isdigit()) or not 1 <= int(months[:4] or 0) <= MAX_MONTHS:
@@ -298,18 +306,30 @@ def span(text: str, longest: datetime.timedelta = MAX_SPAN, now: datetime.dateti
             length = until - months_back(until, int(months))
         except InvalidParameterError as exc:
             raise ValueError(str(exc)) from None
-        if length > longest:
-            raise ValueError(f"must be from 1h to {longest.total_seconds() / 86400:g}d, not {text!r}")
+        if not shortest <= length <= longest:
+            raise ValueError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}")
         return length
-    unit = SPAN_UNITS.get(text[-1:].lower())
-    amount = float(text[:-1]) if PLAIN_DECIMAL.fullmatch(text[:-1]) else math.nan
+    suffix = "min" if text[-3:].lower() == "min" else text[-1:]
+    unit = MINUTE if suffix.lower() in ("min", "m") else SPAN_UNITS.get(suffix.lower())
+    number = text[: len(text) - len(suffix)]
+    amount = float(number) if PLAIN_DECIMAL.fullmatch(number) else math.nan
     if unit is None or not math.isfinite(amount):
-        raise ValueError(f"not a span like 30d, 2w or 36h: {text!r}")
+        raise ValueError(f"not a span like 30d, 2w, 36h or 30m: {text!r}")
     # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
     seconds = amount * unit.total_seconds()
-    if not MIN_SPAN.total_seconds() <= seconds <= longest.total_seconds():
-        raise ValueError(f"must be from 1h to {longest.total_seconds() / 86400:g}d, not {text!r}")
+    if not shortest.total_seconds() <= seconds <= longest.total_seconds():
+        hint = " (m is minutes; months are mo)" if unit is MINUTE else ""
+        raise ValueError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}{hint}")
     return datetime.timedelta(seconds=seconds)
+
+
+def _span_text(bound: datetime.timedelta) -> str:
+    """A bound of :func:`span` as its syntax writes it: ``1h``, ``3660d``, ``1m``."""
+    seconds = bound.total_seconds()
+    for suffix, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{suffix}"
+    return f"{seconds:g}s"
 
 
 #: The calendar windows :func:`named_window` knows; ``this-*`` and ``today`` end now, the others at
@@ -357,14 +377,16 @@ def _local_midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datet
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
-def calendar_month(text: str) -> tuple[datetime.datetime, datetime.datetime]:
-    """``2026-11``: that UTC calendar month as ``(start, end)``, end excluded (the 1st of the next).
-    ValueError for anything else (``2026-13``, ``0000-01``, ``9999-12``, whose end is past the calendar)."""
+def calendar_month(text: str, tz: str = "UTC") -> tuple[datetime.datetime, datetime.datetime]:
+    """``2026-11``: that calendar month in the IANA zone ``tz`` (default UTC) as UTC ``(start, end)``,
+    end excluded (local midnight of the 1st of the next). ValueError for anything else (``2026-13``,
+    ``0000-01``, ``9999-12``, whose end is past the calendar); InvalidParameterError for a bad zone."""
     match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or int(match[1]) < 1:
         raise ValueError(f"not a month like 2026-11: {str(text)[:40]!r}")
     year, month = int(match[1]), int(match[2])
     if (year, month) == (9999, 12):
         raise ValueError("the month 9999-12 ends past the calendar")
-    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
-    return start, datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=datetime.UTC)
+    zone = _zone(tz)
+    first, after = datetime.date(year, month, 1), datetime.date(year + month // 12, month % 12 + 1, 1)
+    return _local_midnight(first, zone), _local_midnight(after, zone)

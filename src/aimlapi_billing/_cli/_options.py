@@ -89,6 +89,13 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A value that starts with - and a digit (--keep -5d, --max-age -1.5h) is a value, never an
+        # option (none of ours begins with a digit): its option's own check then says what is wrong with
+        # it, where argparse said "expected one argument" (it knows only -5 and -1.5 as negative numbers).
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
     def error(self, message: str) -> NoReturn:
         # Raised rather than exiting so that a plugin can report bad arguments as UNKNOWN (3).
         raise UsageError(message)

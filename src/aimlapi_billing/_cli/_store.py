@@ -6,7 +6,7 @@ import argparse
 import datetime
 from typing import TextIO
 
-from ._common import EXIT_CONFIGURATION, EXIT_USAGE, report
+from ._common import EXIT_CONFIGURATION, EXIT_USAGE, PROG, report
 
 #: ``sync``: another sync holds the store's writer lock.
 EXIT_STORE_BUSY = 8
@@ -16,6 +16,8 @@ EXIT_STORE = 9
 EXIT_NO_DATA = 11
 #: A reader with --max-age: the store's last finished sync is older than that (or none finished).
 EXIT_STORE_STALE = 12
+#: A reader's window starts before the store's pruned cut-off (sync --keep): its figures would be partial.
+EXIT_STORE_PRUNED = 13
 DB_DEFAULT = "--db $AIMLAPI_BILLING_DB, else $XDG_DATA_HOME/aimlapi-billing/spend.db (~/.local/share/…)"
 STORE_TEXT = (
     "the store: --db sqlite:///ABS/PATH (or a file path) or postgresql://USER@HOST:PORT/DB, whose password "
@@ -26,7 +28,8 @@ EXIT_CODES_TEXT = (
     "exit codes of the store: 3 also when the [store] or [postgres] extra is missing; 8 another sync is writing "
     "to the store (sync --wait waits for it instead); 9 the store cannot be used: not a store (another "
     "file or database), corrupt, read-only, a full disk, unreachable, or written by a newer aimlapi-billing "
-    "(what was synced before is kept)."
+    "(what was synced before is kept); 13 (a reader) the window starts before the store's pruned cut-off "
+    "(sync --keep): the line names the cut-off, and no figure is given."
 )
 
 
@@ -48,11 +51,12 @@ def settle_text(span: datetime.timedelta) -> str:
 
 
 def max_age(text: str) -> datetime.timedelta:
-    """``--max-age``: a span like 2h or 1d (the one span parser), from 1h."""
+    """``--max-age``: a span like 30m, 2h or 1d (the one span parser), from a minute: a store synced
+    every 15 minutes is stale after 30."""
     from .._windows import span
 
     try:
-        return span(text)
+        return span(text, shortest=datetime.timedelta(minutes=1))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -62,7 +66,7 @@ def add_max_age_option(parser: argparse.ArgumentParser, what: str) -> None:
         "--max-age",
         type=max_age,
         metavar="SPAN",
-        help=f"with --db: a store whose last finished sync began longer ago than this (1h to 3660d, e.g. 2h) "
+        help=f"with --db: a store whose last finished sync began longer ago than this (1m to 3660d, e.g. 30m, 2h) "
         f"{what}, never an old figure (default: any age)",
     )
 
@@ -77,9 +81,30 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def note_partial(synced: datetime.datetime | None, end: datetime.datetime, missing: str, err: TextIO) -> None:
+    """The one note of a reader whose window reaches past the store's last finished sync (the rule is
+    the store's ``covers``, which the HTML page's "cannot compare" follows too): what is ``missing``."""
+    from .._windows import iso
+    from ..store import covers
+
+    if not covers(synced, end):
+        seen = (
+            "no sync has finished" if synced is None else f"the last sync began {iso(synced.astimezone(datetime.UTC))}"
+        )
+        print(f"{PROG}: note: {seen}: {missing}", file=err)
+
+
 def store_failure(exc: BaseException, err: TextIO) -> int:
     """One line on stderr (the address redacted) and the exit code for ``exc``."""
-    from ..store import StoreAddressError, StoreBusyError, StoreError, StoreExtraMissingError, StoreStaleError, redact
+    from ..store import (
+        StoreAddressError,
+        StoreBusyError,
+        StoreError,
+        StoreExtraMissingError,
+        StorePrunedError,
+        StoreStaleError,
+        redact,
+    )
 
     code = report(exc, err, redact)
     if isinstance(exc, StoreAddressError):  # from $AIMLAPI_BILLING_DB: the same usage error as from --db
@@ -90,6 +115,8 @@ def store_failure(exc: BaseException, err: TextIO) -> int:
         return EXIT_STORE_BUSY
     if isinstance(exc, StoreStaleError):
         return EXIT_STORE_STALE
+    if isinstance(exc, StorePrunedError):
+        return EXIT_STORE_PRUNED
     if isinstance(exc, StoreError):
         return EXIT_STORE
     return code

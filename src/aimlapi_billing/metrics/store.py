@@ -7,13 +7,17 @@
 * **Stale means absent.** The store's moment is the start of its last finished sync. When it is
   older than ``max_age`` (or no sync finished), the value series are left out, so Prometheus marks
   them stale and no alert reads an old figure; ``aimlapi_store_stale`` is 1 and
-  ``aimlapi_store_age_seconds`` says how old the store is. A store that cannot be read at all is
+  ``aimlapi_store_age_seconds`` says how old the store is. So with a store pruned (``sync --keep``)
+  after the start of a key's limit period or of the forecast window: its figures would be partial
+  (``store.require_complete`` refuses them), a warning line names the cut-off. A store that cannot be read at all is
   ``aimlapi_store_read_success`` 0, the reason logged.
 * **One process syncs and serves.** With ``sync_interval``, a daemon thread syncs at start and then
   ``sync_interval`` after each run ends. A failed run (the API down, another sync holding the lock)
   is one warning line in the log, ``aimlapi_store_sync_success`` 0 and
   ``aimlapi_store_sync_failures_total`` one higher; what the store held stays served (until
-  ``max_age`` makes it stale).
+  ``max_age`` makes it stale). A failed run is tried again sooner than the interval (a failed first
+  sync would leave the exporter without figures for a whole interval): after :data:`RETRY_AFTER`,
+  then twice as long after each further failure, never longer than the interval.
 """
 
 from __future__ import annotations
@@ -63,6 +67,11 @@ STORE_SYNC_DURATION = (
 )
 
 
+#: The wait after a failed sync, doubled after each further failure (30 s, 1 min, 2 min, ...), at most
+#: the interval: soon enough for a first sync the API refused for a moment, never a storm of retries.
+RETRY_AFTER = datetime.timedelta(seconds=30)
+
+
 class StoreSyncer:
     """Syncs the store now, then ``interval`` after each run ends, in a daemon thread (:meth:`start`)."""
 
@@ -99,10 +108,20 @@ class StoreSyncer:
         finally:
             self.duration = time.monotonic() - started
 
+    def next_wait(self, failed_in_a_row: int) -> datetime.timedelta:
+        """How long to wait before the next run: the interval after a success, else the back-off."""
+        if failed_in_a_row == 0:
+            return self.interval
+        # Capped exponent: 2**20 waits are years, and no timedelta overflows on a long outage.
+        backoff: datetime.timedelta = RETRY_AFTER * 2 ** min(failed_in_a_row - 1, 20)
+        return min(backoff, self.interval)
+
     def _loop(self) -> None:
+        failed_in_a_row = 0
         while not self._stop.is_set():
             self.run_once()
-            self._stop.wait(self.interval.total_seconds())
+            failed_in_a_row = 0 if self.success else failed_in_a_row + 1
+            self._stop.wait(self.next_wait(failed_in_a_row).total_seconds())
 
 
 class StoreCollector:
@@ -120,6 +139,8 @@ class StoreCollector:
     ) -> None:
         self.url, self.max_age, self.syncer, self.clock = url, max_age, syncer, clock
         self.key_budgets, self.forecast_window = key_budgets, forecast_window
+        #: The last read's refusal of a window before the store's pruned cut-off (None: whole).
+        self.pruned: Exception | None = None
 
     def describe(self) -> list[Metric]:
         return []  # collected at scrape time only: the registry never calls collect() to describe
@@ -134,7 +155,7 @@ class StoreCollector:
             return
         yield gauge(STORE_READ_SUCCESS, 1)
         now = self.clock()
-        stale = as_of is None or (self.max_age is not None and now - as_of > self.max_age)
+        stale = as_of is None or (self.max_age is not None and now - as_of > self.max_age) or self.pruned is not None
         if as_of is not None:
             yield gauge(STORE_LAST_SYNC, as_of.timestamp())
             yield gauge(STORE_AGE, max((now - as_of).total_seconds(), 0.0))
@@ -158,6 +179,7 @@ class StoreCollector:
         from .. import store
         from ..store._values import decode_usd
 
+        self.pruned = None
         with store.open_for_reading(self.url) as opened:
             as_of = store.last_synced(opened)
             if as_of is None:
@@ -166,16 +188,20 @@ class StoreCollector:
             balance = _balance(opened)
             if balance is not None:
                 values.append(gauge(BALANCE_USD, gauge_value(decode_usd(*balance), "the stored balance")))
-            if self.forecast_window is not None and balance is not None:
-                forecast = store.forecast(opened, as_of, self.forecast_window)
-                runway = math.inf if forecast.runway_days is None else float(forecast.runway_days)
-                values += [
-                    gauge(RUNWAY, runway),
-                    gauge(DAILY_BURN, gauge_value(forecast.daily_burn_usd, "the daily burn")),
-                    gauge(WINDOW_SPEND, gauge_value(forecast.spend_usd, "the window's spend")),
-                ]
-            if self.key_budgets:
-                values += _key_families(store.budgets(opened, as_of))
+            try:
+                if self.forecast_window is not None and balance is not None:
+                    forecast = store.forecast(opened, as_of, self.forecast_window)
+                    runway = math.inf if forecast.runway_days is None else float(forecast.runway_days)
+                    values += [
+                        gauge(RUNWAY, runway),
+                        gauge(DAILY_BURN, gauge_value(forecast.daily_burn_usd, "the daily burn")),
+                        gauge(WINDOW_SPEND, gauge_value(forecast.spend_usd, "the window's spend")),
+                    ]
+                if self.key_budgets:
+                    values += _key_families(store.budgets(opened, as_of))
+            except store.StorePrunedError as exc:  # stale, as an old store is: never a partial figure
+                logger.warning("the store's figures are not served: %s", failure_text(exc, str))
+                self.pruned = exc
         return values, as_of
 
 

@@ -31,13 +31,14 @@ from ._errors import (
     StoreError,
     StoreExtraMissingError,
     StoreMissingError,
+    StorePrunedError,
     StoreStaleError,
     StoreVersionError,
 )
 from ._focus import FocusExport, focus_rows, key_tags
-from ._freshness import fresh_as_of, last_synced
+from ._freshness import covers, fresh_as_of, last_synced
 from ._report import GROUPINGS, SpendReport, SpendRow, spend
-from ._retention import Pruned, prune
+from ._retention import Pruned, complete_from, prune, require_complete
 from ._shared_keys import shared, shared_text
 from ._shared_keys import warning_line as shared_warning
 from ._sync import DEFAULT_SETTLE, Sync, SyncSummary
@@ -65,12 +66,15 @@ __all__ = [
     "StoreError",
     "StoreExtraMissingError",
     "StoreMissingError",
+    "StorePrunedError",
     "StoreStaleError",
     "StoreURL",
     "StoreVersionError",
     "SyncSummary",
     "budgets",
     "by_team",
+    "complete_from",
+    "covers",
     "dashboard",
     "default_path",
     "focus",
@@ -86,6 +90,7 @@ __all__ = [
     "prune",
     "reconcile",
     "redact",
+    "require_complete",
     "resolve",
     "shared",
     "shared_text",

@@ -17,6 +17,7 @@ from typing import Any
 from ..lib.budgets import MAX_NO_RESET_DAYS, period_of, utilisation
 from ..types.budgets import BudgetReport, KeyBudget
 from ._db import Store
+from ._retention import require_complete
 from ._rollup import spend_source
 from ._shared_keys import shared_prefixes
 from ._values import decode_usd, exact_sum, micros, moment_of
@@ -48,22 +49,26 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
 
     end = micros(as_of)
     sums: dict[int, dict[int, Decimal]] = {}  # period start -> key id -> spend
+    needed = end  # the earliest moment a figure reads from
     earliest = as_of - datetime.timedelta(days=MAX_NO_RESET_DAYS)
 
     with store.connect() as connection:
 
-        def spent(key_id: int, start: datetime.datetime) -> Decimal:
+        def spent(key_id: int, start: datetime.datetime, created: datetime.datetime) -> Decimal:
+            nonlocal needed
             low = micros(start)
             if low >= end:
                 return Decimal(0)
+            # A key has no rows before its creation: its figure needs the store whole from then only.
+            needed = min(needed, max(low, micros(created)))
             if low not in sums:
                 sums[low] = _spend_since(connection, low, end)
             return sums[low].get(key_id, Decimal(0))
 
-        def spent_since_created(key_id: int) -> Decimal:
+        def spent_since_created(key_id: int, created: datetime.datetime) -> Decimal:
             # Since the earliest no_reset start, for every key at once: a key has no rows before its
             # creation (the API dates a request after the key that made it), so this is its own spend.
-            return spent(key_id, earliest)
+            return spent(key_id, earliest, created)
 
         rows = list(connection.execute(text(_KEYS)))
         shared = shared_prefixes(connection)
@@ -75,7 +80,7 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
             created = moment_of(int(created_us))
             month_start, _ = period_of("month", created, as_of)
             assert month_start is not None
-            month = spent(key_id, month_start)
+            month = spent(key_id, month_start, created)
             threshold = None if threshold_text is None else Decimal(threshold_text)
             start = reset = spend = ratio = None
             capped = False
@@ -83,9 +88,9 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
                 start, reset = period_of(retention, created, as_of)
                 if retention == "no_reset" and start is not None:
                     start, capped = (earliest, True) if start < earliest else (start, False)
-                    spend = spent_since_created(key_id)
+                    spend = spent_since_created(key_id, created)
                 elif start is not None:
-                    spend = month if start == month_start else spent(key_id, start)
+                    spend = month if start == month_start else spent(key_id, start, created)
                 if spend is not None:
                     ratio = utilisation(spend, threshold)
             result.append(
@@ -107,4 +112,5 @@ def budgets(store: Store, as_of: datetime.datetime) -> BudgetReport:
                     shared_by=many,
                 )
             )
+    require_complete(store, moment_of(needed), ("logs",))  # no figure from a pruned period
     return BudgetReport(tuple(result), only_own_key=False, as_of=as_of)

@@ -30,6 +30,7 @@ from ._chargeback import key_names
 from ._db import Store
 from ._freshness import covers, last_synced
 from ._report import SpendRow, spend
+from ._retention import require_complete
 from ._shared_keys import shared as shared_keys
 from ._shared_keys import shared_prefixes, shared_text
 from ._values import EPOCH, decode_usd, exact_sum, micros
@@ -301,6 +302,7 @@ def dashboard(
     ``team``: then ``teams`` is needed); with ``teams``, each key's row names its team."""
     if by not in ("key", "team") or (by == "team" and teams is None):
         raise ValueError(f"by must be key, or team with teams given, not {by!r}")
+    require_complete(store, start)  # the page reads every record
     names = key_names(store)
     shared = shared_keys(store)
 

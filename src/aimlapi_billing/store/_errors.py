@@ -32,3 +32,8 @@ class StoreMissingError(StoreError):
 
 class StoreStaleError(StoreError):
     """The store's last finished sync is older than the reader's ``--max-age`` (or none finished)."""
+
+
+class StorePrunedError(StoreError):
+    """A reader's window starts before the store's pruned cut-off (``sync --keep``): its figures would
+    be partial, so none is given."""

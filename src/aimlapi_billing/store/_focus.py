@@ -36,6 +36,7 @@ from typing import Any
 
 from ._chargeback import names_of
 from ._db import Store
+from ._retention import require_complete
 from ._rollup import spend_source
 from ._shared_keys import shared_prefixes, shared_text
 from ._values import decimal_text, decode_usd, exact_sum, micros
@@ -165,6 +166,7 @@ def _ledger(connection: object, low: int, high: int) -> Iterator[tuple[int, str,
 
 def charges(store: Store, start: datetime.datetime, end: datetime.datetime) -> FocusExport:
     """The FOCUS charges of ``[start, end)`` (a month: the CLI's), from one consistent read."""
+    require_complete(store, start, ("ledger", "logs"))
     low, high = micros(start), micros(end)
     with store.connect() as connection:
         if store.dialect == "postgresql":  # one snapshot for the three reads: a sync may commit between them

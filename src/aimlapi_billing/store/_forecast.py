@@ -16,6 +16,7 @@ from ..lib.forecast import LedgerWindow
 from ..types.forecast import Forecast
 from ._db import Store
 from ._errors import StoreError
+from ._retention import require_complete
 from ._values import decode_usd, iso, micros
 
 _ENTRIES = (
@@ -55,6 +56,7 @@ def forecast(
     from sqlalchemy import text
 
     ledger = LedgerWindow(as_of, window, balance_at)
+    require_complete(store, ledger.start, ("ledger",))
     with store.connect() as connection:
         balance = connection.execute(text(_BALANCE)).first()
         if balance is None:

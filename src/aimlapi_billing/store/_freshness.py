@@ -21,8 +21,8 @@ def last_synced(store: Store) -> datetime.datetime | None:
 
 
 def covers(synced: datetime.datetime | None, end: datetime.datetime) -> bool:
-    """Whether a store last synced at ``synced`` holds a window ending at ``end`` whole (after
-    ``synced`` it holds nothing: a figure there is not comparable, never a silent zero)."""
+    """Whether a finished sync that began at ``synced`` covers a window ending at ``end`` (the one rule:
+    every reader says a window reaching past it is partial)."""
     return synced is not None and synced >= end
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..types.reconcile import Reconciliation, RowMismatch
 from ._agreement import Row, exact_total, matched, orphans, usage_days, window_params
 from ._db import Store
+from ._retention import require_complete
 from ._values import EPOCH, exact_sum
 
 _LATE = (  # charges landing after the window's end (within the settle) for one of its rows
@@ -45,6 +46,7 @@ def reconcile(
 ) -> Reconciliation:
     from sqlalchemy import text
 
+    require_complete(store, start, ("ledger", "logs", "usage_daily"))
     params = window_params(start, end, settle)
     window = "logs WHERE created_us >= :low AND created_us < :high"
     on_time = "ledger WHERE type = 'MODEL_USAGE' AND direction = 'CHARGE' AND created_us >= :low AND created_us < :high"

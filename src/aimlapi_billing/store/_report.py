@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ._db import Store
+from ._retention import require_complete
 from ._rollup import spend_source
 from ._shared_keys import shared_prefixes
 from ._values import decode_usd, exact_sum, micros
@@ -56,6 +57,7 @@ def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tu
     rows ordered by the grouped fields (day, key, model)."""
     from sqlalchemy import text
 
+    require_complete(store, start, ("logs",))
     ordered = tuple(name for name in ("day", "key", "model") if name in by)
     columns = [f"{GROUPINGS[name]} AS g_{name}" for name in ordered]
     group = f"GROUP BY {', '.join(GROUPINGS[name] for name in ordered)}" if ordered else ""

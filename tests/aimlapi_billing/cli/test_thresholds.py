@@ -213,7 +213,7 @@ def test_an_unbounded_runway_is_beyond_any_number_of_days(thresholds: list[str],
         (["-w", "5:1"], "the range starts above its end"),
         (["-w", "nan"], "not an amount in USD or a range"),
         (["-c", "inf"], "not an amount in USD or a range"),
-        (["--warning-days", "-1:"], "expected one argument"),  # a leading minus: use --warning-days=-1:
+        (["--warning-days", "-1:"], "must be a number of days from 0 to 3660, not '-1:'"),  # a value, as with =
         (["--warning-days=-1:"], "must be a number of days from 0 to 3660, not '-1:'"),
         (["--critical-days", "3661"], "must be a number of days from 0 to 3660"),
     ],

@@ -205,3 +205,46 @@ def test_store_options_that_do_not_go_together(argv: list[str], problem: str) ->
     assert main(["exporter", "--listen", "127.0.0.1:0", *argv], out, err) == 2
     assert problem in err.getvalue()
     assert len(err.getvalue().splitlines()) == 1
+
+
+class _RecordedWaits:
+    """The syncer's stop event, recording each wait instead of waiting (no clock in the test), and
+    set once ``runs`` runs are done."""
+
+    def __init__(self, runs: int) -> None:
+        self.waits: list[datetime.timedelta] = []
+        self.runs = runs
+
+    def is_set(self) -> bool:
+        return len(self.waits) >= self.runs
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(datetime.timedelta(seconds=seconds))
+        return self.is_set()
+
+
+def test_a_failed_sync_is_tried_again_sooner_with_back_off(tmp_path: Path) -> None:
+    from fake_api_server import Reset
+
+    from aimlapi_billing import Billing
+    from aimlapi_billing.metrics.store import StoreSyncer
+
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    with (
+        FakeAIMLAPI() as fake,
+        Billing(api_key=API_KEY, base_url=fake.url, allow_insecure_http=True, max_retries=0) as billing,
+    ):
+        fake.script("/v1/keys", Reset(), Reset(), Reset())  # the first three syncs fail at their first read
+        syncer = StoreSyncer(url, billing, datetime.timedelta(hours=1))
+        recorded = _RecordedWaits(runs=5)
+        syncer._stop = recorded  # type: ignore[assignment]
+        syncer._loop()
+    seconds = [wait.total_seconds() for wait in recorded.waits]
+    # 30 s, 1 min, 2 min after the failures, then the interval after each success.
+    assert seconds == [30, 60, 120, 3600, 3600]
+    assert (syncer.failures, syncer.success) == (3, True)
+    # A long outage never waits longer than the interval, however many failures.
+    assert [syncer.next_wait(n) for n in (7, 8, 1000)] == [
+        datetime.timedelta(minutes=32),
+        *[datetime.timedelta(hours=1)] * 2,
+    ]

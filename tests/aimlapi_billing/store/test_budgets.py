@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fake_api_server import FakeAIMLAPI, large_server
@@ -110,3 +111,28 @@ def test_store_options_at_their_edges_are_unknown(argv: list[str], problem: str)
     assert out.startswith("KEYS UNKNOWN - ")
     assert problem in out
     assert "secret" not in out
+
+
+def test_max_age_in_minutes(tmp_path: Path, small_fake: FakeAIMLAPI) -> None:
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    _sync(url, small_fake)
+    from sqlalchemy import text  # a store synced 45 minutes ago
+
+    from aimlapi_billing.store import open_for_sync
+
+    with open_for_sync(url) as store, store.transaction() as connection:
+        connection.execute(text("UPDATE sync_runs SET started_us = started_us - 2700000000"))
+    code, out, _ = run("check-keys", "-w", "50", "--db", url, "--max-age", "30m")
+    assert code == 3
+    assert "was last synced 45m " in out
+    assert "older than --max-age 30m 0s: its figures are not shown" in out
+    for fresh_enough in ("60min", "1h", "0.8h", "50M"):
+        assert run("check-keys", "-w", "50", "--db", url, "--max-age", fresh_enough)[0] == 0, fresh_enough
+    for bad, problem in (("30s", "not a span like"), ("0.5m", "must be from 1m to 3660d"), ("m", "not a span")):
+        code, out, _ = run("check-keys", "-w", "50", "--db", url, "--max-age", bad)
+        assert code == 3
+        assert f"argument --max-age: {problem}" in out, out
+    # Only --max-age goes below an hour: the other spans keep their floor.
+    code, out, err = run("sync", "--db", url, "--settle", "30m")
+    assert (code, out) == (2, "")
+    assert "argument --settle: must be from 1h to 3660d, not '30m'" in err

@@ -50,7 +50,16 @@ def run(*argv: str) -> tuple[int, str, str]:
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("AIMLAPI_BILLING_TEAMS", raising=False)
     url = f"sqlite:///{tmp_path / 'spend.db'}"
-    seed(url, KEYS, ["gpt-5", "claude"], end=END, days=20, per_day=30)
+    # A sync that covers WINDOW: a report of it is whole (no note on stderr).
+    seed(
+        url,
+        KEYS,
+        ["gpt-5", "claude"],
+        end=END,
+        days=20,
+        per_day=30,
+        synced=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
+    )
     return url
 
 

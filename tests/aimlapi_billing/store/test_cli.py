@@ -45,7 +45,7 @@ def test_report_json_is_the_contract_with_money_as_decimal_strings(synced: str) 
     code, out, _ = run("report", "--db", synced, *_window(), "--by", "key,model,day", "--json")
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["start", "end", "currency", "total_usd", "rows"]
+    assert list(data) == ["start", "end", "currency", "total_usd", "rows", "as_of"]
     assert (data["currency"], data["total_usd"]) == ("USD", "4.48")
     assert data["start"].endswith("Z")
     assert all(list(row) == ["key_prefix", "model", "day", "spend_usd", "requests"] for row in data["rows"])

@@ -124,11 +124,13 @@ def test_sync_keep_says_what_it_pruned(
         (["--keep", "1h"], "must be 1d or more"),
         (["--keep", "12h"], "must be 1d or more"),
         (["--keep", "2d", "--settle", "3d"], "longer than --settle 3d"),
-        (["--keep", "0d"], "--keep"),
-        (["--keep", "-5d"], "--keep"),
-        (["--keep", "nan"], "--keep"),
-        (["--keep", "400"], "--keep"),
-        (["--keep", "3661d"], "--keep"),
+        (["--keep", "0d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '0d'"),
+        (["--keep", "-5d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '-5d'"),
+        (["--keep=-5d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '-5d'"),
+        (["--keep", "nan"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not 'nan'"),
+        (["--keep", "400"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '400'"),
+        (["--keep", "3661d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '3661d'"),
+        (["--settle", "-1.5h"], "argument --settle: must be from 1h to 3660d, not '-1.5h'"),
     ],
 )
 def test_sync_keep_at_its_edges_prunes_nothing(

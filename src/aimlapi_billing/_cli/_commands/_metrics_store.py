@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
+from collections.abc import Iterator
 from typing import TextIO
 
 from ..._exceptions import AIMLAPIError
@@ -13,6 +15,22 @@ from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
 #: How long Ctrl-C waits for a background sync's page to commit before the process ends anyway
 #: (the sync is crash-safe: the next one goes on where it stopped).
 SYNC_STOP_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def collector_log_silenced() -> Iterator[None]:
+    """For ``metrics`` (one reading): a failed read is reported once, as the command's one error line;
+    the collector's own warning (meant for a long-running exporter's log) would make it two."""
+    from ...metrics import logger
+
+    propagate, silence = logger.propagate, logging.NullHandler()
+    logger.propagate = False
+    logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    try:
+        yield
+    finally:
+        logger.removeHandler(silence)
+        logger.propagate = propagate
 
 
 def _collector(args: argparse.Namespace, syncer: object = None) -> object:
@@ -29,13 +47,16 @@ def _collector(args: argparse.Namespace, syncer: object = None) -> object:
 
 def store_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One reading of the store as OpenMetrics (or the textfile); exit 9 when the store cannot be read,
-    12 when it is older than --max-age (the exposition is written either way, saying so)."""
+    12 when it is older than --max-age, 13 when a figure's window starts before its pruned cut-off (the
+    exposition is written either way, saying so)."""
     try:
         from ... import metrics
         from ... import store as spend_store
     except ImportError as exc:
         return report(exc, err)
-    data = metrics.exposition(metrics.build_registry(_collector(args)), args.format)  # type: ignore[arg-type]
+    collector = _collector(args)
+    with collector_log_silenced():  # the failure is this command's one line below
+        data = metrics.exposition(metrics.build_registry(collector), args.format)  # type: ignore[arg-type]
     try:
         if args.textfile is not None:
             metrics.write_textfile(args.textfile, data)
@@ -48,6 +69,8 @@ def store_metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:  # the exit code says what the exposition's store series say
         with spend_store.open_for_reading(args.db) as opened:
             spend_store.fresh_as_of(opened, args.max_age)
+        if collector.pruned is not None:  # type: ignore[attr-defined]
+            raise collector.pruned  # type: ignore[attr-defined]
     except AIMLAPIError as exc:
         return store_failure(exc, err)
     return EXIT_OK

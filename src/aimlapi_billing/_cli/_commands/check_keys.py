@@ -88,9 +88,10 @@ STORE_RULES = (
     "placed as of the store's last finished sync, its spend the stored request rows up to that moment (no "
     "monthly_usage cross-check: the store keeps no such figure); the line says 'from the store as of T'. "
     "--max-age SPAN with it: a store whose last finished sync began longer ago is UNKNOWN, never an old figure; "
-    "a store that cannot be used (none yet, not a store, a newer schema) is UNKNOWN too. A prefix the syncs saw "
-    "listed for several keys (the API tells them apart by nothing else) is UNKNOWN, 'shared by N keys': its "
-    "spend is theirs together, and no one key's limit applies to it."
+    "a limit period (or the month) starting before the store's pruned cut-off (sync --keep) is UNKNOWN, the line "
+    "naming the cut-off; a store that cannot be used (none yet, not a store, a newer schema) is UNKNOWN too. A "
+    "prefix the syncs saw listed for several keys (the API tells them apart by nothing else) is UNKNOWN, 'shared "
+    "by N keys': its spend is theirs together, and no one key's limit applies to it."
 )
 
 

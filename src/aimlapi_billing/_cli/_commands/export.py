@@ -23,6 +23,7 @@ from .._store import (
     STORE_TEXT,
     add_db_option,
     add_max_age_option,
+    note_partial,
     store_failure,
 )
 from .._window import month
@@ -149,9 +150,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         err.write(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}; nothing written\n")
         return EXIT_USAGE
-    if synced is None or synced < min(end, now):
-        seen = "no sync has finished" if synced is None else f"the last sync began {synced:%Y-%m-%dT%H:%M:%SZ}"
-        err.write(f"{PROG}: note: {seen}: charges of {start:%Y-%m} after it are not in {args.output}\n")
+    note_partial(synced, min(end, now), f"charges of {start:%Y-%m} after it are not in {args.output}", err)
     total = decimal_text(export.total)
     out.write(f"wrote {len(export.charges):,} FOCUS rows of {start:%Y-%m} to {args.output} (BilledCost {total} USD)\n")
     return EXIT_OK

@@ -36,7 +36,8 @@ STORE_TEXT = (
     "--db URL: read the ledger and the balance from the spend store (see sync) instead of the API, as of its "
     "last finished sync (the window ends there; the table says so, --json's as_of is that moment); the store "
     "keeps no auto top-up settings, so auto top-up shows as unknown. --max-age SPAN with it: a store whose last "
-    "finished sync began longer ago exits 12, never an old figure; a store that cannot be used exits 9."
+    "finished sync began longer ago exits 12, never an old figure; a --window starting before the store's "
+    "pruned cut-off (sync --keep) exits 13, the line naming the cut-off; a store that cannot be used exits 9."
 )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import textwrap
 from pathlib import Path
 from typing import Any, TextIO
@@ -59,11 +58,14 @@ _STORE_RULES = (
     "API: the balance, with --keys the per-key series, with --forecast-window the runway, daily burn and window "
     "spend, and aimlapi_store_last_sync_timestamp_seconds, aimlapi_store_age_seconds, aimlapi_store_stale, "
     "aimlapi_store_read_success. With --max-age SPAN a store whose last finished sync began longer ago has its "
-    "value series left out (stale in Prometheus; aimlapi_store_stale 1), never an old figure. exporter "
+    "value series left out (stale in Prometheus; aimlapi_store_stale 1), never an old figure; so has a store "
+    "pruned (sync --keep) after the start of a key's limit period or of --forecast-window (a warning line "
+    "names the cut-off; metrics exits 13). exporter "
     "--sync-interval SPAN also keeps the store: a background thread syncs at start and SPAN after each run "
     "ends, never blocking a scrape; a failed run is a warning line on stderr, aimlapi_store_sync_success 0 and "
-    "aimlapi_store_sync_failures_total + 1. --model-window and --config are not served from the store. A "
-    "prefix the syncs saw listed for several keys has key_name '(shared by N keys)' and no limit series."
+    "aimlapi_store_sync_failures_total + 1, and is tried again after 30 s, then twice as long after each further "
+    "failure, never longer than SPAN. --model-window and --config are not served from the store. A prefix the "
+    "syncs saw listed for several keys has key_name '(shared by N keys)' and no limit series."
 )
 
 
@@ -220,13 +222,10 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import metrics
     except ImportError as exc:
         return report(exc, err)
-    # A failed read is reported once, as the command's one error line below; the collector's own
-    # warning (meant for a long-running exporter's log) would make it two.
-    propagate, silence = metrics.logger.propagate, logging.NullHandler()
-    metrics.logger.propagate = False
-    metrics.logger.addHandler(silence)  # else logging's last-resort handler would print it anyway
+    from ._metrics_store import collector_log_silenced
+
     try:
-        with client(args) as billing:
+        with collector_log_silenced(), client(args) as billing:
             collector = metrics.BillingCollector(
                 billing, min_interval=0, forecast_window=args.forecast_window, **_usage_options(args)
             )
@@ -237,9 +236,6 @@ def _metrics(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(data.decode())
     except (AIMLAPIError, OSError) as exc:
         return report(exc, err)
-    finally:
-        metrics.logger.removeHandler(silence)
-        metrics.logger.propagate = propagate
     failure = collector.last_error or collector.last_usage_error
     if failure is not None:
         # The exposition says (usage_)scrape_success 0; the exit code tells the job that ran it.

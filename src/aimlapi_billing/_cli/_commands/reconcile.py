@@ -45,7 +45,7 @@ EXIT_CODES_TEXT = (
 )
 STORE_TEXT = (
     "--db URL: compare the records kept by the spend store (see sync) instead of the API's: the same rules, "
-    "table, --json and exit codes, any window (no 92-day limit). A --period (24h, 7d) or --since ends at the "
+    "table, --json and exit statuses, any window (no 92-day limit). A --period (24h, 7d) or --since ends at the "
     'store\'s last finished sync, which is also the "now" that makes a recent costing row pending; an explicit '
     "--end, or a calendar window, is taken as given. The usage is kept by whole UTC day: it is compared with the "
     "request rows of the window's whole days (a window without one compares none). A window reaching past the "
@@ -134,7 +134,6 @@ def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with store.open_for_reading(args.db) as opened:
             as_of = store.fresh_as_of(opened, args.max_age)
             start, end = _store_window(args, as_of)
-            # Where the check that [start, end) begins after the store's pruned cut-off goes.
             result = store.reconcile(
                 opened,
                 start,

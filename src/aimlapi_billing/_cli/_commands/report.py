@@ -18,7 +18,15 @@ from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
 from .._common import EXIT_OK, PROG, json_output, spreadsheet_text
 from .._options import add_epilog
-from .._store import DB_DEFAULT, EXIT_CODES_TEXT, STORE_TEXT, add_db_option, add_max_age_option, store_failure
+from .._store import (
+    DB_DEFAULT,
+    EXIT_CODES_TEXT,
+    STORE_TEXT,
+    add_db_option,
+    add_max_age_option,
+    note_partial,
+    store_failure,
+)
 from .._window import add_window_options, month, window
 
 if TYPE_CHECKING:
@@ -35,7 +43,9 @@ RULES_TEXT = (
     "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
-    "[{key_prefix, team, model, day, spend_usd, requests}]}, each row holding only the fields of --by; money in "
+    "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
+    "as_of when the store's last finished sync began (null: none), the moment its data reach; a window "
+    "reaching past it is said on stderr (a note: the report is partial, exit 0); money in "
     '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A key prefix listed '
     "for several keys (the API tells them apart by nothing else) is one row, their sum: the table says 'shared "
     "by N keys', --json adds key_shared_by: N to its rows, --csv a key_shared_by column. A --csv cell of text "
@@ -88,7 +98,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
     add_window_options(parser, DEFAULT_PERIOD)
-    parser.add_argument("--month", type=month, metavar="YYYY-MM", help="a calendar month in UTC (instead of a window)")
+    parser.add_argument(
+        "--month",
+        type=month,
+        metavar="YYYY-MM",
+        help="a calendar month (instead of a window), from midnight of its 1st in --tz (default: UTC)",
+    )
     parser.add_argument(
         "--by",
         type=_by,
@@ -107,12 +122,17 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
     if args.month is not None:
-        if any(value is not None for value in (args.period, args.start, args.end, args.since, args.tz)):
+        if any(value is not None for value in (args.period, args.start, args.end, args.since)):
             raise InvalidParameterError(
-                "give --month, --period (with --tz), --since, or --start and --end: one of them"
+                "give --month (with --tz), --period (with --tz), --since, or --start and --end: one of them"
             )
-        start, end = args.month
-        return start, end
+        if args.tz is None:
+            start, end = args.month
+            return start, end
+        from ..._windows import calendar_month
+
+        # The month from local midnight of its 1st in --tz (its UTC days: --by day stays UTC days).
+        return calendar_month(f"{args.month[0]:%Y-%m}", args.tz)
     span = window(args, DEFAULT_PERIOD)
     if span["period"] is not None:
         text = span["period"]
@@ -174,13 +194,10 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args, err)
     with store.open_for_reading(args.db) as opened:
-        if args.max_age is not None:
-            store.fresh_as_of(opened, args.max_age)
+        _synced(opened, args)  # --max-age refuses an older store before anything is drawn
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
     size = write_html(args.html, figures)
-    if not figures.complete:
-        seen = "no sync has finished" if figures.synced is None else f"the last sync began {_iso(figures.synced)}"
-        print(f"{PROG}: note: {seen}: spend after it is not in {printable(args.html)}", file=err)
+    note_partial(figures.synced, end, f"spend after it is not in {printable(args.html)}", err)
     print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
@@ -195,8 +212,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
-            if args.max_age is not None:
-                store.fresh_as_of(opened, args.max_age)
+            synced = _synced(opened, args)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
@@ -205,13 +221,21 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = store.spend(opened, start, end, args.by)
     except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
+    note_partial(synced, end, "spend after it is not in this report", err)
     if args.json:
-        out.write(json_output(as_json(result)) + "\n")
+        out.write(json_output({**as_json(result), "as_of": None if synced is None else _iso(synced)}) + "\n")
     elif args.csv:
         out.write(as_csv(result))
     else:
         out.write(as_table(result))
     return EXIT_OK
+
+
+def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime | None:
+    """When the store's last finished sync began (None: none finished); --max-age refuses an older one."""
+    from ... import store
+
+    return store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
 
 
 def _iso(moment: datetime.datetime) -> str:

@@ -42,6 +42,17 @@ RULES_TEXT = (
 )
 
 
+def keep(text: str) -> datetime.timedelta:
+    """``--keep``: a span from 1d (the span parser's), said in one line whatever is wrong with it."""
+    try:
+        value = window(text)
+    except argparse.ArgumentTypeError:
+        value = None
+    if value is None or value < datetime.timedelta(days=1):
+        raise argparse.ArgumentTypeError(f"must be 1d or more (to 3660d), a span like 400d, not {text!r}")
+    return value
+
+
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, STORE_TEXT, before_exit_codes=True)
     add_epilog(parser, RULES_TEXT, before_exit_codes=True)
@@ -57,7 +68,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--keep",
-        type=window,
+        type=keep,
         metavar="SPAN",
         help="after syncing, prune what is older than this: 1d to 3660d, e.g. 400d (default: keep everything)",
     )
