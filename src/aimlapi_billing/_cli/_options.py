@@ -186,7 +186,8 @@ def connection_options() -> Parser:
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help=f"requests in flight at once when reading many keys, 1 to {MAX_CONCURRENCY}, halved on a 429 and "
-        f"recovering; one --deadline for them all (default: {DEFAULT_CONCURRENCY})",
+        "recovering slowly; there a 429 is the server's pace and never uses up --max-retries: one --deadline "
+        f"bounds them all (default: {DEFAULT_CONCURRENCY})",
     )
     return connection
 
