@@ -15,6 +15,8 @@ curve takes minutes of wall time that is mostly waiting.
     .venv/bin/python benchmarks/fanout.py                      # the issue's cases
     .venv/bin/python benchmarks/fanout.py --keys 10,100 --delay 0.01
     .venv/bin/python benchmarks/fanout.py --command usage-all-keys   # usage --all-keys (issue 19, item 2)
+    git archive main src/aimlapi_billing | tar -x -C /tmp/before   # then, before and after in one run:
+    .venv/bin/python benchmarks/fanout.py --keys 400 --busy 4 --concurrency 64 --before /tmp/before/src
 
 The floor column is keys x delay / concurrency (plus the key list): the wall time no client can beat
 at that concurrency, measured against in the same run.
@@ -54,6 +56,12 @@ def _free_port() -> int:
         return port
 
 
+def _default_sigint() -> None:
+    """SIGINT at its default in the stand-in, which stops on it: a benchmark started in the background
+    by a non-interactive shell ignores SIGINT, and so would the stand-in, never stopping."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def measure(
     keys: int, delay: float, busy: int | None, command: list[str], code: str | None = None
 ) -> dict[str, object]:
@@ -63,7 +71,7 @@ def measure(
     server_argv = [PYTHON, str(SERVER), "--port", str(port), "--keys", str(keys), "--delay", str(delay)]
     if busy is not None:
         server_argv += ["--max-in-flight", str(busy)]
-    server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
     try:
         assert server.stdout is not None
         server.stdout.readline()  # "listening on ..."
