@@ -15,6 +15,8 @@ curve takes minutes of wall time that is mostly waiting.
     .venv/bin/python benchmarks/fanout.py                      # the issue's cases
     .venv/bin/python benchmarks/fanout.py --keys 10,100 --delay 0.01
     .venv/bin/python benchmarks/fanout.py --command usage-all-keys   # usage --all-keys (issue 19, item 2)
+    git archive main src/aimlapi_billing | tar -x -C /tmp/before   # then, before and after in one run:
+    .venv/bin/python benchmarks/fanout.py --keys 400 --busy 4 --concurrency 64 --before /tmp/before/src
 
 The floor column is keys x delay / concurrency (plus the key list): the wall time no client can beat
 at that concurrency, measured against in the same run.
@@ -29,6 +31,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import PYTHON, REPO
 from processes import process_env
@@ -53,18 +56,29 @@ def _free_port() -> int:
         return port
 
 
-def measure(keys: int, delay: float, busy: int | None, command: list[str]) -> dict[str, object]:
-    """One run of ``command`` against a fresh stand-in of ``keys`` keys answering after ``delay`` s."""
+def _default_sigint() -> None:
+    """SIGINT at its default in the stand-in, which stops on it: a benchmark started in the background
+    by a non-interactive shell ignores SIGINT, and so would the stand-in, never stopping."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def measure(
+    keys: int, delay: float, busy: int | None, command: list[str], code: str | None = None
+) -> dict[str, object]:
+    """One run of ``command`` against a fresh stand-in of ``keys`` keys answering after ``delay`` s;
+    ``code``: a folder whose ``aimlapi_billing`` is run instead of this checkout's (an earlier version)."""
     port = _free_port()
     server_argv = [PYTHON, str(SERVER), "--port", str(port), "--keys", str(keys), "--delay", str(delay)]
     if busy is not None:
         server_argv += ["--max-in-flight", str(busy)]
-    server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
     try:
         assert server.stdout is not None
         server.stdout.readline()  # "listening on ..."
         with tempfile.TemporaryDirectory(prefix="aimlapi-billing-fanout-") as workdir:
             env = process_env(f"http://127.0.0.1:{port}", str(Path(workdir) / "pycache"))
+            if code is not None:
+                env["PYTHONPATH"] = code
             peak_file = Path(workdir) / "peak"
             argv = [str(Path(workdir) / "out.prom") if part == TEXTFILE else part for part in command]
             started = time.perf_counter()
@@ -106,23 +120,34 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--exporter", action="store_true", help="one `metrics --keys` cycle instead of check-keys")
     parser.add_argument("--command", choices=sorted(COMMANDS), help="the command to measure (default: check-keys)")
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="also run each case with the aimlapi_billing under SRC (e.g. `git archive main src | tar -x -C /tmp/b` "
+        "then /tmp/b/src), just before this checkout's: before and after in the same run",
+    )
     args = parser.parse_args()
     command = list(COMMANDS["exporter" if args.exporter else args.command or "check-keys"])
     command += ["--deadline", "55", "--concurrency", str(args.concurrency)]
-    columns = ("command", "keys", "delay", "429 past", "wall s", "floor s", "peak RSS MiB", "peak in flight")
+    columns = ("code", "command", "keys", "delay", "429 past", "wall s", "floor s", "peak RSS MiB", "peak in flight")
     print(f"| {' | '.join((*columns, '429s', 'exit', 'line'))} |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(f"|{' --- |' * (len(columns) + 3)}")
+    codes = [("before", args.before), ("after", None)] if args.before else [("this", None)]
     for keys in (int(text) for text in args.keys.split(",")):
         for delay in (float(text) for text in args.delay.split(",")):
-            row = measure(keys, delay, args.busy, command)
-            floor = delay + keys * delay / args.concurrency
-            print(
-                f"| {' '.join(command[:2])} --concurrency {args.concurrency} | {keys:,} | {row['delay_ms']} ms | "
-                f"{args.busy or '-'} | {row['seconds']:.1f} | {floor:.1f} | {row['peak_rss_mib']:.0f} | "
-                f"{row['peak_in_flight']} | "
-                f"{row['refused']} | {row['exit']} | {row['line']} |",
-                flush=True,
-            )
+            for label, code in codes:
+                _row(label, measure(keys, delay, args.busy, command, code), keys, delay, command, args)
+
+
+def _row(label: str, row: dict[str, object], keys: int, delay: float, command: list[str], args: Any) -> None:
+    floor = delay + keys * delay / args.concurrency
+    print(
+        f"| {label} | {' '.join(command[:2])} --concurrency {args.concurrency} | {keys:,} | {row['delay_ms']} ms | "
+        f"{args.busy or '-'} | {row['seconds']:.1f} | {floor:.1f} | {row['peak_rss_mib']:.0f} | "
+        f"{row['peak_in_flight']} | "
+        f"{row['refused']} | {row['exit']} | {row['line']} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     ResponseValidationError,
 )
-from ._fanout import enter, enter_async, note_throttled, run_tasks, run_threads
+from ._fanout import enter, enter_async, note_throttled, paced, run_tasks, run_threads
 from ._plan import (
     APIResponse,
     Call,
@@ -79,6 +79,7 @@ class RetryAfter(NamedTuple):
     """An attempt's outcome that is tried again after ``delay`` seconds."""
 
     delay: float
+    counts: bool = True  # against max_retries; a 429 in a fan-out does not (_fanout.paced)
 
 
 _ATTEMPT_FAILURES = (httpx.HTTPError, BodyTooSlow, BodyTooLarge, UnsupportedEncoding)
@@ -199,7 +200,8 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
         error, retryable, headers = self._classify(request, outcome)
         if endpoint.retry is RetryPolicy.UNTIL_SENT and retryable and not certainly_not_acted_on(outcome):
             self._raise(self._outcome_unknown(endpoint, error), clock)
-        if not retryable or retries_done >= self.max_retries:
+        counts = not (isinstance(error, RateLimitError) and paced(clock))
+        if not retryable or (counts and retries_done >= self.max_retries):
             self._raise(error, clock)
         left = clock.left()
         requested = server_requested_delay(headers)
@@ -215,18 +217,14 @@ class BaseClient(ResponseReader, Generic[HttpClientT]):
             error.add_note_to_message(f"the server asked to wait {requested:g} s before a retry, {within}")
             raise error
         delay = backoff_delay(retries_done) if requested is None else requested
+        if not counts:  # paced: a little past the fan-out's pause, so that the parts not refused go first
+            delay += backoff_delay(0)
         if left is not None and delay >= left:
             self._raise(error, clock, f"no time for retry {retries_done + 1} within the {clock.seconds:g} s deadline")
-        logger.info(
-            "Retrying %s %s in %.2f s (retry %d of %d) after: %s",
-            request.method,
-            self._redact(str(request.url)),
-            delay,
-            retries_done + 1,
-            self.max_retries,
-            error.message,
-        )
-        return RetryAfter(delay)
+        shown = f"retry {retries_done + 1} of {self.max_retries}" if counts else "a 429 in a fan-out: the server's pace"
+        where = self._redact(str(request.url))
+        logger.info("Retrying %s %s in %.2f s (%s) after: %s", request.method, where, delay, shown, error.message)
+        return RetryAfter(delay, counts)
 
     @staticmethod
     def _raise(error: AIMLAPIError, clock: Deadline, note: str | None = None) -> NoReturn:
@@ -316,7 +314,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, RetryAfter):
                 return self._parse_success(endpoint, step), step
-            retries_done += 1
+            retries_done += step.counts
             time.sleep(step.delay)
 
     def _run(self, plan: Plan[T], raw: bool) -> Any:
@@ -431,7 +429,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             step = self._after_attempt(endpoint, request, outcome, retries_done, clock)
             if not isinstance(step, RetryAfter):
                 return self._parse_success(endpoint, step), step
-            retries_done += 1
+            retries_done += step.counts
             await _async_sleep(step.delay)
 
     async def _run(self, plan: Plan[T], raw: bool) -> Any:

@@ -8,8 +8,13 @@ usage) gets the same rules without dispatch of its own:
 * adaptive back-off (AIMD, as TCP): a 429 halves the requests allowed in flight (once per round:
   a 429 to an attempt that started before the last cut is the same burst, not a new one), no
   attempt of the fan-out starts before the answer's ``Retry-After`` has passed, and each attempt
-  that ends with no cut since it started adds ``1 / allowed``, back up to ``limit``. Every attempt
-  of a part waits for a slot, retries included;
+  that ends with no cut since it started adds ``1 / (allowed * RECOVERY)``, back up to ``limit``:
+  slower than TCP's ``1 / allowed``, because each overshoot costs the whole fan-out a Retry-After
+  pause; and ``PROBE`` times slower again within one of the level the last cut came at, where the
+  server is likely to refuse again. Every attempt of a part waits for a slot, retries included;
+* a 429 is the server's pace, not a failure: in a fan-out with a deadline it never uses up
+  ``max_retries`` (:func:`paced`; the deadline bounds the retries), so a ``concurrency`` far above
+  the server's own limit costs time, never keys;
 * one clock: the parts share the call's deadline (the driver passes them its ``Deadline``), and the
   logs rate limit is the client's one limiter, shared by every thread and task;
 * results in the parts' order, whatever the order they complete in;
@@ -49,6 +54,7 @@ __all__ = [
     "enter",
     "enter_async",
     "note_throttled",
+    "paced",
     "run_tasks",
     "run_threads",
 ]
@@ -58,6 +64,10 @@ __all__ = [
 DEFAULT_CONCURRENCY = 16
 #: The most a caller may ask for.
 MAX_CONCURRENCY = 256
+#: How many times slower than TCP's one more per round the allowed in flight grow back after a cut,
+#: and slower again (``PROBE``) within one of the level the last cut came at: the server refused there.
+RECOVERY = 4
+PROBE = 8
 
 
 class FanOutCancelled(Exception):
@@ -79,6 +89,7 @@ class Throttle:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.allowed = float(limit)
+        self.ceiling = float(limit)  # the allowed in flight when the last cut came
         self.in_flight = 0
         self.peak = 0
         self.resume_at = 0.0  # time.monotonic(): no attempt starts before (a Retry-After)
@@ -94,6 +105,7 @@ class Throttle:
             if retry_after is not None:
                 self.resume_at = max(self.resume_at, time.monotonic() + retry_after)
             if _ROUND.get() == self.cuts:  # the first 429 of attempts started since the last cut
+                self.ceiling = self.allowed
                 self.allowed = max(1.0, self.allowed / 2)
                 self.cuts += 1
 
@@ -140,7 +152,10 @@ class Throttle:
         with self._lock:
             self.in_flight -= 1
             if _ROUND.get() == self.cuts:
-                self.allowed = min(float(self.limit), self.allowed + 1 / self.allowed)
+                step = 1 / (self.allowed * RECOVERY)
+                if self.allowed + 1 >= self.ceiling:  # near where the server refused: probe, each overshoot pauses all
+                    step /= PROBE
+                self.allowed = min(float(self.limit), self.allowed + step)
             self._wake()
 
     def cancel(self) -> None:
@@ -187,6 +202,12 @@ async def enter_async(clock: Deadline, no_slot: Callable[[str], BaseException]) 
 def _no_slot_message(throttle: Throttle, clock: Deadline) -> str:
     why = "the server's Retry-After" if throttle.resume_at > time.monotonic() else "the requests in flight"
     return f"no request could start before the {clock.seconds:g} s deadline: the fan-out was paused by {why}"
+
+
+def paced(clock: Deadline) -> bool:
+    """Whether a 429 now is the server's pace rather than a failure: inside a fan-out, whose throttle
+    backs off, under a deadline that still bounds the retries (without one, max_retries must)."""
+    return CURRENT.get() is not None and clock.ends_at is not None
 
 
 def note_throttled(retry_after: float | None) -> None:

@@ -7,9 +7,11 @@
 * A period, the API's ``24h``/``7d`` (whole hours or days), and a window cut into the API's pieces
   of at most :data:`MAX_WINDOW`: :func:`windows`, and :func:`fixed_windows` for a walk whose window
   must not move under it.
-* A span, ``30d``/``2w``/``36h`` (a plain decimal, then ``h``, ``d`` or ``w`` in either case), or
-  ``2mo``, whole calendar months back from now (the CLI's ``--window`` and the exporter's windows):
-  :func:`span`; a period says the same (whole numbers), :func:`period_bounds`.
+* A span, ``36h``/``30d``/``2w``/``2mo``: whole hours, days, weeks or calendar months, lower case,
+  the one syntax of every option that takes one: :func:`period_bounds` (a window ending now, or a
+  calendar window), :func:`span` (a length: ``--max-age``, ``--settle``), :func:`window_text` and
+  :func:`window_bounds` (a window kept as written and resolved at each read: the exporter's), and
+  :func:`span_error`, the one line for a span that breaks the syntax.
 * A calendar window people say (``today``, ``last-month``: :data:`NAMED_WINDOWS`) in a time zone:
   :func:`named_window`.
 """
@@ -17,10 +19,8 @@
 from __future__ import annotations
 
 import datetime
-import math
 import re
 
-from ._config import PLAIN_DECIMAL
 from ._exceptions import InvalidParameterError, ResponseValidationError
 
 __all__ = [
@@ -40,9 +40,13 @@ __all__ = [
     "period_bounds",
     "period_length",
     "span",
+    "span_error",
+    "span_rule",
     "split",
     "utc_moment",
     "utc_now",
+    "window_bounds",
+    "window_text",
     "windows",
     "zoned_windows",
 ]
@@ -58,6 +62,7 @@ LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC) - datetime.timedelta
 _PERIOD = re.compile(r"([1-9][0-9]{0,6})([hd])")
 #: A period in the span syntax: whole hours, days, weeks or calendar months (``mo``).
 _SPAN_PERIOD = re.compile(r"([1-9][0-9]{0,6})(h|d|w|mo)")
+_SPAN_MINUTES = re.compile(r"([1-9][0-9]{0,6})(m|min)")
 #: The most calendar months a span or a period may go back (ten years, as the CLI's longest window).
 MAX_MONTHS = 120
 
@@ -213,10 +218,7 @@ def period_bounds(
         return named_window(period, tz, now)
     match = _SPAN_PERIOD.fullmatch(period) if isinstance(period, str) else None
     if match is None:
-        raise InvalidParameterError(
-            f"period must be whole hours, days, weeks or calendar months, like '24h', '7d', '2w' or '1mo', or a "
-            f"calendar window ({', '.join(NAMED_WINDOWS)}), not {str(period)[:40]!r}"
-        )
+        raise InvalidParameterError(span_error(period, calendar=True))
     until = as_of(now)
     amount, unit = int(match[1]), match[2]
     if unit == "mo":
@@ -287,40 +289,74 @@ def zoned_windows(period: str | None, start: Moment | None, end: Moment | None, 
     return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
 
 
+def span_rule(*, calendar: bool) -> str:
+    """What a span is, in words; ``calendar``: the option also takes a calendar window (:data:`NAMED_WINDOWS`)."""
+    names = f" or one of {', '.join(NAMED_WINDOWS)}" if calendar else ""
+    return f"a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months){names}"
+
+
+def span_error(text: object, *, calendar: bool) -> str:
+    """The one line a span that breaks the syntax gets, wherever it is given (a config file, whose
+    value may be a pasted key, says :func:`span_rule` alone)."""
+    return f"not {span_rule(calendar=calendar)}: {str(text)[:40]!r}"
+
+
 def span(
     text: str,
     longest: datetime.timedelta = MAX_SPAN,
     now: datetime.datetime | None = None,
     shortest: datetime.timedelta = MIN_SPAN,
 ) -> datetime.timedelta:
-    """``30d``, ``2w``, ``36h``, ``30m``: a plain decimal (:data:`~aimlapi_billing._config.PLAIN_DECIMAL`),
-    then ``m`` (or ``min``: minutes), ``h``, ``d`` or ``w`` in either case, from ``shortest`` (default
-    :data:`MIN_SPAN`) to ``longest``; or ``2mo``, whole calendar months back from ``now`` (default
-    now: a month is 28 to 31 days). ValueError saying which rule it breaks."""
-    if text[-2:].lower() == "mo":
-        months = text[:-2]
-        if not (months.isascii() and months.isdigit()) or not 1 <= int(months[:4] or 0) <= MAX_MONTHS:
-            raise ValueError(f"calendar months must be a whole number from 1 to {MAX_MONTHS}, like 2mo: {text!r}")
-        until = as_of(now)
-        try:
-            length = until - months_back(until, int(months))
-        except InvalidParameterError as exc:
-            raise ValueError(str(exc)) from None
+    """A length: ``36h``, ``30d``, ``2w`` or ``2mo`` (the period syntax of :func:`period_bounds`, whole
+    numbers, lower case), from ``shortest`` (default :data:`MIN_SPAN`) to ``longest``; ``2mo`` is the
+    calendar months back from ``now`` (default now: a month is 28 to 31 days); ``30m`` or ``30min``
+    (minutes: below an hour, only where ``shortest`` allows it). InvalidParameterError (a ValueError)
+    saying which rule it breaks."""
+    minutes = _SPAN_MINUTES.fullmatch(text) if isinstance(text, str) else None
+    if minutes is not None:
+        length = int(minutes[1]) * MINUTE
         if not shortest <= length <= longest:
-            raise ValueError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}")
+            raise InvalidParameterError(
+                f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r} "
+                "(m is minutes; months are mo)"
+            )
         return length
-    suffix = "min" if text[-3:].lower() == "min" else text[-1:]
-    unit = MINUTE if suffix.lower() in ("min", "m") else SPAN_UNITS.get(suffix.lower())
-    number = text[: len(text) - len(suffix)]
-    amount = float(number) if PLAIN_DECIMAL.fullmatch(number) else math.nan
-    if unit is None or not math.isfinite(amount):
-        raise ValueError(f"not a span like 30d, 2w, 36h or 30m: {text!r}")
-    # Compared as seconds before any timedelta is made: "99999999999d" would overflow one.
-    seconds = amount * unit.total_seconds()
-    if not shortest.total_seconds() <= seconds <= longest.total_seconds():
-        hint = " (m is minutes; months are mo)" if unit is MINUTE else ""
-        raise ValueError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}{hint}")
-    return datetime.timedelta(seconds=seconds)
+    match = _SPAN_PERIOD.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidParameterError(span_error(text, calendar=False))
+    amount, unit = int(match[1]), match[2]
+    too_long = InvalidParameterError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}")
+    # Compared before any timedelta is made: "9999999w" would overflow one.
+    months = unit == "mo"
+    if (amount > MAX_MONTHS) if months else (amount * SPAN_UNITS[unit].total_seconds() > longest.total_seconds()):
+        raise too_long
+    start, end = period_bounds(text, now=now)
+    if end - start > longest:  # "120mo" is 3652 or 3653 days
+        raise too_long
+    return end - start
+
+
+def window_text(text: str, longest: datetime.timedelta = MAX_SPAN) -> str:
+    """A window ending when it is read, checked now and kept as written: a span (:func:`span`) or a
+    calendar window (:data:`NAMED_WINDOWS`); :func:`window_bounds` resolves it at each read (``1mo``:
+    the calendar month before that moment). InvalidParameterError with :func:`span_error`'s line."""
+    if text in NAMED_WINDOWS:
+        return text
+    if not isinstance(text, str) or _SPAN_PERIOD.fullmatch(text) is None:
+        raise InvalidParameterError(span_error(text, calendar=True))
+    span(text, longest)
+    return text
+
+
+def window_bounds(
+    window: datetime.timedelta | str, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """A window as UTC ``(start, end)`` at ``now`` (default now): a timedelta back from it, or a
+    :func:`window_text` resolved then (a calendar window in UTC)."""
+    if isinstance(window, datetime.timedelta):
+        until = as_of(now)
+        return until - window, until
+    return period_bounds(window, "UTC", now)
 
 
 def _span_text(bound: datetime.timedelta) -> str:

@@ -144,6 +144,7 @@ class StubBilling:
     fail_in: str | None = None
     error: Exception = field(default_factory=lambda: RuntimeError("boom"))
     windows: list[datetime.timedelta] = field(default_factory=list)
+    as_ofs: list[datetime.datetime | None] = field(default_factory=list)
 
     def _maybe_fail(self, method: str) -> None:
         if self.fail_in == method:
@@ -157,8 +158,15 @@ class StubBilling:
         self._maybe_fail("balance")
         return BalanceResponse.from_dict(BALANCE)
 
-    def forecast(self, *, window: datetime.timedelta, detail: BillingDetailResponse | None = None) -> StubForecast:
+    def forecast(
+        self,
+        *,
+        window: datetime.timedelta,
+        as_of: datetime.datetime | None = None,
+        detail: BillingDetailResponse | None = None,
+    ) -> StubForecast:
         self.windows.append(window)
+        self.as_ofs.append(as_of)
         self._maybe_fail("forecast")
         return StubForecast(self.runway_days)
 

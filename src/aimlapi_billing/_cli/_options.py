@@ -193,7 +193,8 @@ def connection_options() -> Parser:
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help=f"requests in flight at once when reading many keys, 1 to {MAX_CONCURRENCY}, halved on a 429 and "
-        f"recovering; one --deadline for them all (default: {DEFAULT_CONCURRENCY})",
+        "recovering slowly; there a 429 is the server's pace and never uses up --max-retries: one --deadline "
+        f"bounds them all (default: {DEFAULT_CONCURRENCY})",
     )
     return connection
 
@@ -237,11 +238,22 @@ def add_max_pages(parser: argparse.ArgumentParser, what: str = "ledger pages") -
 
 
 def window(text: str) -> datetime.timedelta:
-    """``30d``, ``2w``, ``36h``: a span from an hour to ``MAX_DAYS`` (:func:`aimlapi_billing._windows.span`)."""
+    """A length, ``36h``, ``30d``, ``2w``, ``1mo``: an hour to ``MAX_DAYS`` (:func:`aimlapi_billing._windows.span`)."""
     from .._windows import span  # only when the option is given: a balance check parses no span
 
     try:
         return span(text, datetime.timedelta(days=MAX_DAYS))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def read_window(text: str) -> str:
+    """A window the exporter resolves at each read (``1mo``: the calendar month before that read), or
+    a calendar window: :func:`aimlapi_billing._windows.window_text`, kept as written."""
+    from .._windows import window_text
+
+    try:
+        return window_text(text, datetime.timedelta(days=MAX_DAYS))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

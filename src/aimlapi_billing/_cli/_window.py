@@ -24,19 +24,13 @@ MAX_WINDOW = datetime.timedelta(days=MAX_DAYS)
 
 def period(text: str) -> str:
     """``24h``, ``7d``, ``2w``, ``1mo``: whole hours, days, weeks or calendar months, up to ten years;
-    or a named calendar window."""
-    if text in NAMED_WINDOWS:
-        return text
+    or a named calendar window (``_windows.window_text``, the one span parser and its one error line)."""
+    from .._windows import window_text
+
     try:
-        start, end = period_bounds(text)
-    except InvalidParameterError:
-        raise argparse.ArgumentTypeError(
-            f"not a period like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months) nor one of "
-            f"{', '.join(NAMED_WINDOWS)}: {text!r}"
-        ) from None
-    if end - start > MAX_WINDOW:
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_DAYS:g}d, not {text!r}")
-    return text
+        return window_text(text, MAX_WINDOW)
+    except InvalidParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def instant(text: str) -> str:

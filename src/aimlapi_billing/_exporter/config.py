@@ -5,9 +5,9 @@ A TOML file (read with the standard library's ``tomllib``)::
     [exporter]                       # optional; defaults for every account
     min_interval = 60                # seconds between reads of one account
     max_wait = 5                     # seconds a scrape waits for a read
-    forecast_window = "30d"          # also export runway and spend (reads the ledger)
+    forecast_window = "30d"          # also export runway and spend (reads the ledger); like usage --period
     key_budgets = true               # each key's spend in its limit period (reads /v1/keys, /v2/usage)
-    model_window = "30d"             # spend by model over this window (reads /v2/usage/detail per key)
+    model_window = "1mo"             # spend by model over this window (reads /v2/usage/detail per key)
     top_models = 10                  # ... for the costliest models, the rest summed as "(other)"
 
     [accounts.agency-a]
@@ -27,7 +27,6 @@ error.
 from __future__ import annotations
 
 import codecs
-import datetime
 import os
 import re
 import stat
@@ -70,22 +69,13 @@ class Account:
     allow_insecure_http: bool
     min_interval: float
     max_wait: float
-    forecast_window: datetime.timedelta | None
+    forecast_window: str | None  # as written: resolved at each read (1mo: the calendar month before it)
     key_budgets: bool = False
-    model_window: datetime.timedelta | None = None
+    model_window: str | None = None
     top_models: int = DEFAULT_TOP_MODELS
 
     def __repr__(self) -> str:
         return f"Account(name={self.name!r}, key from {self.key_source}, base_url={self.base_url!r})"
-
-
-def span(text: str) -> datetime.timedelta | None:
-    """``30d``, ``2w``, ``36h`` (the CLI's rule, :func:`aimlapi_billing._windows.span`), from
-    :data:`MIN_WINDOW` to :data:`MAX_WINDOW`; ``None`` for anything else."""
-    try:
-        return _windows.span(text, MAX_WINDOW)
-    except ValueError:
-        return None
 
 
 def is_seconds(value: object) -> bool:
@@ -103,9 +93,9 @@ def load_accounts(
     environ: Mapping[str, str] | None = None,
     min_interval: float = 60.0,
     max_wait: float = 5.0,
-    forecast_window: datetime.timedelta | None = None,
+    forecast_window: str | None = None,
     key_budgets: bool = False,
-    model_window: datetime.timedelta | None = None,
+    model_window: str | None = None,
     top_models: int = DEFAULT_TOP_MODELS,
 ) -> list[Account]:
     """Every account of the file at ``path``, keys loaded; the keyword arguments are the defaults."""
@@ -229,13 +219,11 @@ def _setting(path: Path, where: str, name: str, value: Any) -> Any:
             raise ConfigError(f"{path}: {where}: must be true or false")
         return value
     if name in ("forecast_window", "model_window"):
-        window = span(value) if isinstance(value, str) else None
-        if window is None:
-            raise ConfigError(
-                f'{path}: {where}: must be a span like "30d", "2w" or "36h", '
-                f"from 1h up to {MAX_WINDOW.days}d (10 years)"
-            )
-        return window
+        try:
+            return _windows.window_text(value, MAX_WINDOW)  # the command line's one parser
+        except ValueError:  # its line would echo the value, which may be a key pasted in the wrong place
+            rule = _windows.span_rule(calendar=True)
+            raise ConfigError(f"{path}: {where}: must be {rule}, from 1h to {MAX_WINDOW.days}d") from None
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{path}: {where}: must be a non-empty string")
     if name == "base_url":

@@ -25,6 +25,7 @@ from .._exceptions import AIMLAPIError, ConfigurationError, InvalidParameterErro
 from .._exporter.config import MAX_SECONDS, MAX_TOP_MODELS, MAX_WINDOW, is_seconds
 from .._money import add, exact_sum, usd
 from .._redaction import label_text, printable
+from .._windows import window_bounds, window_text
 from ..lib.forecast import DAY, TOP_MODELS, autotopup_enabled
 from .families import (
     AUTOTOPUP_AMOUNT,
@@ -95,7 +96,9 @@ class BillingCollector:
             timeout, retries and deadline bound how long one read of the API can take.
         min_interval: Seconds between reads of the API; scrapes in between are served from the cache.
         forecast_window: Also export the runway, the daily burn and the spend (by model, and in the
-            last 24 hours), reading the ledger.
+            last 24 hours), reading the ledger. A timedelta, or a window as ``usage --period`` takes it
+            (``30d``, ``1mo``, ``this-month``), resolved at each read: ``1mo`` is the calendar month
+            before that read. ``model_window`` alike.
         max_wait: Seconds a scrape waits for a read it needs; ``None`` waits until the read ends (a
             one-shot exposition). A scrape that stops waiting is answered from the last result, with
             ``aimlapi_scrape_success`` 0 while the read it waited for is still running. Keep it below
@@ -113,12 +116,12 @@ class BillingCollector:
         billing: Billing,
         *,
         min_interval: float = 60.0,
-        forecast_window: datetime.timedelta | None = None,
+        forecast_window: datetime.timedelta | str | None = None,
         max_wait: float | None = None,
         labels: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         key_budgets: bool = False,
-        model_window: datetime.timedelta | None = None,
+        model_window: datetime.timedelta | str | None = None,
         top_models: int = TOP_MODELS,
     ) -> None:
         if isinstance(billing, AsyncBilling):
@@ -126,22 +129,10 @@ class BillingCollector:
         _check_seconds("min_interval", min_interval)
         if max_wait is not None:
             _check_seconds("max_wait", max_wait)
-        if forecast_window is not None and (
-            not isinstance(forecast_window, datetime.timedelta)
-            or not datetime.timedelta(0) < forecast_window <= MAX_WINDOW
-        ):
-            raise InvalidParameterError(
-                f"forecast_window must be a positive timedelta of {MAX_WINDOW.days} days or less, "
-                f"not {forecast_window!r}"
-            )
+        forecast_window = _checked_window("forecast_window", forecast_window)
         if not isinstance(key_budgets, bool):
             raise InvalidParameterError(f"key_budgets must be True or False, not {key_budgets!r}")
-        if model_window is not None and (
-            not isinstance(model_window, datetime.timedelta) or not datetime.timedelta(0) < model_window <= MAX_WINDOW
-        ):
-            raise InvalidParameterError(
-                f"model_window must be a positive timedelta of {MAX_WINDOW.days} days or less, not {model_window!r}"
-            )
+        model_window = _checked_window("model_window", model_window)
         if isinstance(top_models, bool) or not isinstance(top_models, int) or not 1 <= top_models <= MAX_TOP_MODELS:
             raise InvalidParameterError(
                 f"top_models must be a whole number from 1 to {MAX_TOP_MODELS}, not {top_models!r}"
@@ -252,7 +243,7 @@ class BillingCollector:
             for model, spent in usage.model_spend:
                 by_model.add_metric([*labels.values(), model], spent)
             yield by_model
-            yield gauge(MODEL_WINDOW, self._model_window.total_seconds(), labels)
+            yield gauge(MODEL_WINDOW, usage.window_seconds, labels)
         yield gauge(OWN_KEY_ONLY, 1.0 if usage.own_key_only else 0.0, labels)
 
     def _start_read_if_due(self) -> _InFlight | None:
@@ -363,7 +354,8 @@ class BillingCollector:
         )
         if self._forecast_window is None:
             return reading
-        forecast = self._billing.forecast(window=self._forecast_window, detail=detail)
+        start, end = window_bounds(self._forecast_window)  # at each read: "1mo" is this month's length
+        forecast = self._billing.forecast(window=end - start, as_of=end, detail=detail)
         since = datetime.datetime.now(datetime.UTC) - DAY
         spend_24h = exact_sum(
             usd(entry.amount.usd, "a ledger entry's amount.usd", at_least_zero=True)
@@ -427,11 +419,13 @@ class BillingCollector:
             # for the account's. The last values that covered every key are kept, marked stale.
             previous = self._reading.usage if self._reading is not None else None
             model_spend = previous.model_spend if previous is not None else None
-            return UsageReading(keys, own_key_only, model_spend, complete, model_spend_stale=True)
+            seconds = previous.window_seconds if previous is not None else 0.0
+            return UsageReading(keys, own_key_only, model_spend, complete, True, seconds)
         if self._model_window is not None:
             totals: dict[str, Decimal] = {}
             # The keys side by side, within the client's concurrency and one deadline (_fanout.py).
-            details = self._billing.usage.per_key(prefixes, start=now - self._model_window, end=now, models=True)
+            start, end = window_bounds(self._model_window)  # at each read: "1mo" is this month's length
+            details = self._billing.usage.per_key(prefixes, start=start, end=end, models=True)
             for detail in details:
                 for model in detail.models:
                     # Server text: a label value made printable, bounded and free of the key first,
@@ -440,6 +434,7 @@ class BillingCollector:
                     totals[name] = add(totals.get(name, Decimal(0)), model.spend)
             ranked = rank_models(totals, self._top_models)
             model_spend = tuple((name, gauge_value(spent, f"the spend of {name}")) for name, spent in ranked)
+            return UsageReading(keys, own_key_only, model_spend, complete, window_seconds=(end - start).total_seconds())
         return UsageReading(keys, own_key_only, model_spend, complete)
 
 
@@ -465,3 +460,18 @@ def _check_seconds(name: str, seconds: object) -> None:
     # Bounded: a thread waits max_wait seconds, and a wait past threading.TIMEOUT_MAX raises in every scrape.
     if not is_seconds(seconds):
         raise InvalidParameterError(f"{name} must be a number of seconds from 0 to {MAX_SECONDS}, not {seconds!r}")
+
+
+def _checked_window(name: str, window: object) -> datetime.timedelta | str | None:
+    """None, a timedelta up to :data:`MAX_WINDOW`, or a window's text (``window_text``: the CLI's one parser)."""
+    if window is None or isinstance(window, str):
+        try:
+            return None if window is None else window_text(window, MAX_WINDOW)
+        except ValueError as exc:
+            raise InvalidParameterError(f"{name}: {exc}") from None
+    if not isinstance(window, datetime.timedelta) or not datetime.timedelta(0) < window <= MAX_WINDOW:
+        raise InvalidParameterError(
+            f"{name} must be a positive timedelta of {MAX_WINDOW.days} days or less, or a span like '30d', "
+            f"not {window!r}"
+        )
+    return window

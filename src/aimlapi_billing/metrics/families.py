@@ -231,6 +231,8 @@ class UsageReading:
     complete: bool = True
     #: ``model_spend`` is an earlier read's (this one left keys unmeasured), or None if none covered every key.
     model_spend_stale: bool = False
+    #: The length of the window ``model_spend`` covers (a calendar month's varies from read to read).
+    window_seconds: float = 0.0
 
 
 def stale_keys(

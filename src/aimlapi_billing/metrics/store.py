@@ -33,6 +33,7 @@ from dataclasses import replace
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from .._redaction import failure_text
+from .._windows import window_bounds
 from .families import (
     BALANCE_USD,
     DAILY_BURN,
@@ -133,7 +134,7 @@ class StoreCollector:
         *,
         max_age: datetime.timedelta | None = None,
         key_budgets: bool = False,
-        forecast_window: datetime.timedelta | None = None,
+        forecast_window: datetime.timedelta | str | None = None,
         syncer: StoreSyncer | None = None,
         clock: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.UTC),
     ) -> None:
@@ -190,7 +191,9 @@ class StoreCollector:
                 values.append(gauge(BALANCE_USD, gauge_value(decode_usd(*balance), "the stored balance")))
             try:
                 if self.forecast_window is not None and balance is not None:
-                    forecast = store.forecast(opened, as_of, self.forecast_window)
+                    # Resolved at each read, at the store's moment: "1mo" is the calendar month before it.
+                    start, end = window_bounds(self.forecast_window, as_of)
+                    forecast = store.forecast(opened, end, end - start, balance_at=as_of)
                     runway = math.inf if forecast.runway_days is None else float(forecast.runway_days)
                     values += [
                         gauge(RUNWAY, runway),

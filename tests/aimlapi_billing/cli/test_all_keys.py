@@ -159,7 +159,7 @@ def test_top_answers_who_spent_most_on_what(account: FakeAIMLAPI) -> None:
         (["top", "--top", "0"], "from 1"),
         (["top", "--models=-1"], "from 0"),
         (["top", "--tz", "Europe/Berlin", "--period", "7d"], "calendar --period"),
-        (["top", "--period", "13mo1"], "not a period"),
+        (["top", "--period", "13mo1"], "not a span"),
         (["top", "--since", "3000-01-01T00:00:00Z"], "in the future"),
     ],
     ids=" ".join,

@@ -75,12 +75,12 @@ def test_a_calendar_window_in_a_zone_for_logs_reconcile_and_forecast() -> None:
     [
         (["forecast", "--window", "2mo", "--tz", "Europe/Berlin"], "calendar --window"),
         (["forecast", "--window", "this-month", "--tz", "Nowhere/Atlantis"], "IANA"),
-        (["forecast", "--window", "121mo"], "calendar months"),
+        (["forecast", "--window", "121mo"], "from 1h to 3660d"),
         (["reconcile", "--tz", "UTC", "--period", "24h"], "calendar --period"),
         (["reconcile", "--since", "2999-12-31T00:00:00+00:00"], "in the future"),
         (["logs", "--since", "2026-01-01", "--end", "2026-02-01"], "not both"),
         (["usage", "--period", "7d", "--since", "2026-01-01"], "not both"),
-        (["usage", "--period", "2w1d"], "not a period"),
+        (["usage", "--period", "2w1d"], "not a span"),
     ],
     ids=" ".join,
 )

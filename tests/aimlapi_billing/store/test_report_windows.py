@@ -68,7 +68,7 @@ def test_a_calendar_window_in_a_zone_starts_at_its_local_midnight(synced: str) -
         (["--tz", "Europe/Berlin", "--period", "7d"], "calendar --period"),
         (["--since", "2999-01-01"], "in the future"),
         (["--month", "2026-11", "--since", "2026-01-01"], "one of them"),
-        (["--period", "1.5mo"], "not a period"),
+        (["--period", "1.5mo"], "not a span"),
     ],
 )
 def test_a_bad_window_is_one_line_and_exit_2(synced: str, argv: list[str], message: str) -> None:

@@ -124,13 +124,32 @@ def test_sync_keep_says_what_it_pruned(
         (["--keep", "1h"], "must be 1d or more"),
         (["--keep", "12h"], "must be 1d or more"),
         (["--keep", "2d", "--settle", "3d"], "longer than --settle 3d"),
-        (["--keep", "0d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '0d'"),
-        (["--keep", "-5d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '-5d'"),
-        (["--keep=-5d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '-5d'"),
-        (["--keep", "nan"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not 'nan'"),
-        (["--keep", "400"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '400'"),
-        (["--keep", "3661d"], "argument --keep: must be 1d or more (to 3660d), a span like 400d, not '3661d'"),
-        (["--settle", "-1.5h"], "argument --settle: must be from 1h to 3660d, not '-1.5h'"),
+        (
+            ["--keep", "0d"],
+            "argument --keep: not a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months): '0d'",
+        ),
+        (
+            ["--keep", "-5d"],
+            "argument --keep: not a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months): '-5d'",
+        ),
+        (
+            ["--keep=-5d"],
+            "argument --keep: not a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months): '-5d'",
+        ),
+        (
+            ["--keep", "nan"],
+            "argument --keep: not a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months): 'nan'",
+        ),
+        (
+            ["--keep", "400"],
+            "argument --keep: not a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months): '400'",
+        ),
+        (["--keep", "3661d"], "argument --keep: must be from 1h to 3660d, not '3661d'"),
+        (
+            ["--settle", "-1.5h"],
+            "argument --settle: not a span like 24h, 7d, 2w or 1mo "
+            "(whole hours, days, weeks or calendar months): '-1.5h'",
+        ),
     ],
 )
 def test_sync_keep_at_its_edges_prunes_nothing(

@@ -74,7 +74,9 @@ def test_report_html_refuses_a_window_before_the_cut_off(pruned: tuple[str, date
 
 
 @pytest.mark.parametrize("output", [[], ["--json"]])
-def test_reconcile_refuses_a_window_before_the_cut_off(pruned: tuple[str, datetime.datetime], output: list[str]) -> None:
+def test_reconcile_refuses_a_window_before_the_cut_off(
+    pruned: tuple[str, datetime.datetime], output: list[str]
+) -> None:
     url, cutoff = pruned
     _refused(*run("reconcile", "--db", url, "--period", "7d", *output), cutoff)
     start = cutoff + datetime.timedelta(hours=1)  # after the cut-off: compared

@@ -56,7 +56,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         type=window,
         default=DEFAULT_WINDOW,
         metavar="SPAN",
-        help=f"burn-rate window for the runway, 1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)})",
+        help=f"burn-rate window for the runway: whole hours, days, weeks or calendar months, e.g. 30d, 2w, 1mo; "
+        f"1h to {MAX_DAYS:g}d (default: {span_text(DEFAULT_WINDOW)})",
     )
 
 

@@ -22,7 +22,7 @@ from .._options import (
     span_text,
     window,
 )
-from .._window import TZ_HELP, zone
+from .._window import TZ_HELP, period, zone
 
 if TYPE_CHECKING:
     from ...types.forecast import Forecast
@@ -67,8 +67,10 @@ PAST_WINDOWS = ("yesterday", "last-week", "last-month")
 
 
 def _window(text: str) -> datetime.timedelta | str:
-    """A span (``_options.window``), or a calendar window's name, resolved when the command runs."""
-    return text if text in NAMED_WINDOWS else window(text)
+    """A span (``_options.window``), or a calendar window's name, resolved when the command runs;
+    checked as every window option is (``_window.period``: the one parser, its one error line)."""
+    checked = period(text)
+    return checked if checked in NAMED_WINDOWS else window(checked)
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

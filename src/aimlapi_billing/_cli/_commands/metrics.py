@@ -23,9 +23,15 @@ from ..._exporter.server import (
     MIN_REQUEST_TIMEOUT,
     REQUEST_TIMEOUT,
 )
+from ..._windows import NAMED_WINDOWS
 from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
-from .._options import AUTOTOPUP_SOURCES_TEXT, add_epilog, address, number, textfile, window
+from .._options import AUTOTOPUP_SOURCES_TEXT, add_epilog, address, number, read_window, textfile, window
 
+#: The windows' syntax, the usage --period's (the one span parser), said once for both options.
+_WINDOW_FORMS = (
+    "whole hours, days, weeks or calendar months, e.g. 36h, 30d, 2w, 1mo (the calendar month before each read), "
+    f"up to 3660d, or a calendar window in UTC: {', '.join(NAMED_WINDOWS)}"
+)
 _USAGE_DEFAULTS = "no per-key series (no --keys), no spend by model (no --model-window), --top-models 10"
 DEFAULTS = {
     "metrics": f"--format openmetrics, stdout (no --textfile), no runway (no --forecast-window), {_USAGE_DEFAULTS}",
@@ -111,7 +117,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             help="read the API at most this often (default: 60)",
         )
     parser.add_argument(
-        "--forecast-window", type=window, metavar="SPAN", help="also export the runway (e.g. 30d; default: none)"
+        "--forecast-window",
+        type=read_window,
+        metavar="SPAN",
+        help=f"also export the runway over this window, resolved at each read: {_WINDOW_FORMS} (default: none)",
     )
     parser.add_argument(
         "--keys",
@@ -121,9 +130,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--model-window",
-        type=window,
+        type=read_window,
         metavar="SPAN",
-        help="also export the spend by model over this window (e.g. 30d; reads GET /v2/usage/detail per key)",
+        help=f"also export the spend by model over this window, resolved at each read: {_WINDOW_FORMS} "
+        "(reads GET /v2/usage/detail per key)",
     )
     parser.add_argument(
         "--top-models",

@@ -43,11 +43,8 @@ RULES_TEXT = (
 
 
 def keep(text: str) -> datetime.timedelta:
-    """``--keep``: a span from 1d (the span parser's), said in one line whatever is wrong with it."""
-    try:
-        value = window(text)
-    except argparse.ArgumentTypeError:
-        value = None
+    """``--keep``: a span from 1d: a bad form gets the span parser's one line, a span under a day this."""
+    value = window(text)
     if value is None or value < datetime.timedelta(days=1):
         raise argparse.ArgumentTypeError(f"must be 1d or more (to 3660d), a span like 400d, not {text!r}")
     return value

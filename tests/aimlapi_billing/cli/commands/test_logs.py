@@ -200,7 +200,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(busy: FakeAIMLAPI) -> 
         (["--max-rows", "1.5"], "not a whole number"),
         (["--max-pages", "0"], "from 1"),
         (["--json", "--csv"], "not allowed with"),
-        (["--period", "7"], "not a period"),
+        (["--period", "7"], "not a span"),
         (["--end", "2025-11-01"], "needs --start"),
         (["--tz", "Mars/Olympus"], "IANA"),
         (["--tz", "Europe/Berlin", "--period", "7d"], "calendar --period"),

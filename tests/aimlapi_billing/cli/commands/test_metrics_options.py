@@ -54,7 +54,8 @@ def test_a_failed_usage_read_writes_the_exposition_and_exits_with_its_code() -> 
         (["--top-models", "0"], "must be a whole number from 1 to 100"),
         (["--top-models", "101"], "must be a whole number from 1 to 100"),
         (["--top-models", "2.5"], "not a whole number"),
-        (["--model-window", "0d"], "must be from 1h"),
+        (["--model-window", "0d"], "not a span"),
+        (["--model-window", "3661d"], "must be from 1h to 3660d"),
         (["--model-window", "nan"], "not a span"),
         (["--keys", "yes"], "unrecognized arguments: yes"),
     ],
@@ -67,7 +68,8 @@ def test_bad_usage_options_are_usage_errors(command: str, argv: list[str], probl
 
 def test_the_longest_window_of_the_command_line_is_the_collectors_and_the_config_files() -> None:
     from aimlapi_billing._cli._options import MAX_DAYS
-    from aimlapi_billing._exporter.config import MAX_WINDOW, span
+    from aimlapi_billing._exporter.config import MAX_WINDOW
+    from aimlapi_billing._windows import span
 
     assert MAX_WINDOW.days == MAX_DAYS
     assert span("3660d") == MAX_WINDOW

@@ -139,7 +139,7 @@ def test_logs_that_go_on_stop_at_max_pages() -> None:
         (["--settle", "1441"], "from 0 to 1440"),
         (["--settle", "inf"], "a number of minutes"),
         (["--max-pages", "0"], "from 1"),
-        (["--period", "1y"], "not a period"),
+        (["--period", "1y"], "not a span"),
         (["--start", "2025-11-01T00:00:00Z", "--end", "2025-10-01T00:00:00Z"], "must be later"),
         (["--start", "9999-12-31T00:00:00", "--end", "9999-12-31T23:59:59"], "must be from 0001-01-02"),
         (["--start", "0001-01-01", "--end", "0001-01-02T12:00:00"], "must be from 0001-01-02"),
