@@ -8,8 +8,9 @@ handler can see) is finished by the next run, after which the version, the CHANG
 spec agree.
 
 The old and the new state are made by one real run, as are the runs stopped at random moments; the
-runs stopped at a phase, and the runs after them, take the generator's output from that real run
-(tests/helpers/cached_generator.py): they test the transaction, which the generator's seconds do not.
+runs stopped at a phase or killed mid-rename, the runs after them and the failed write take the
+generator's output from that real run (tests/helpers/cached_generator.py): they test the transaction,
+which the generator's seconds do not.
 """
 
 from __future__ import annotations
