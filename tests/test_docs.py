@@ -31,6 +31,7 @@ from tests.helpers.quickstart import (
     relative_links,
     run_quickstart,
 )
+from tests.helpers.shared_build import built_once
 
 PAGES = {path.relative_to(DOCS).as_posix(): path.read_text(encoding="utf-8") for path in sorted(DOCS.rglob("*.md"))}
 #: The site's quickstart blocks (the README's are the home page's: see the test below).
@@ -39,21 +40,24 @@ QUICKSTARTS = [(page, language, code) for page, text in PAGES.items() for langua
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once for this module's tests: a warning (a broken link or anchor, a page
-    left out of the nav, a docstring mkdocstrings cannot read) fails the build."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site_dir
+    """The site, built once per session however many xdist workers run this module's tests (they
+    only read it): a warning (a broken link or anchor, a page left out of the nav, a docstring
+    mkdocstrings cannot read) fails the build."""
+
+    def build(site_dir: Path) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "WARNING" not in result.stderr, result.stderr
+
+    return built_once(tmp_path_factory, "site", build)
 
 
 def page_text(site: Path, page: str) -> str:

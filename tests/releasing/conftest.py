@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.shared_build import built_once
+
 from ..conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,14 +57,17 @@ def clean_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def dist(clean_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build (sdist, then the wheel from it) shared by every test."""
-    outdir = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(outdir), str(clean_project)],
-        capture_output=True,
-        check=True,
-    )
-    return outdir
+    """One build (sdist, then the wheel from it) shared by every test, and by every xdist worker:
+    the tests only upload it (each worker's clean_project is the same tree)."""
+
+    def build(outdir: Path) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(outdir), str(clean_project)],
+            capture_output=True,
+            check=True,
+        )
+
+    return built_once(tmp_path_factory, "dist", build)
 
 
 @dataclass

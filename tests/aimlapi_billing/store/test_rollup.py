@@ -116,16 +116,30 @@ def _expected(logs: list[tuple[Any, ...]], low: int, high: int) -> dict[tuple[st
     return totals
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def synced(
+    request: pytest.FixtureRequest, large: FakeAIMLAPI, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """A store of each database synced once from the large account, and its logs: the reports over
+    the windows below only read it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('rollup') / 'spend.db'}"
+    else:
+        url = request.getfixturevalue("pg_server").new_database()
+    _sync(url, large)
+    return url, dump(url)["logs"]
+
+
 @pytest.mark.parametrize(
     ("start_days", "end_days"),
     [(101.3, -1), (40.75, 10.2), (5.5, 5.1), (30, 0), (3.999, 3.001), (200, 150)],
 )
 def test_a_report_through_the_rollup_is_the_rows_own_sum(
-    store_url: str, large: FakeAIMLAPI, start_days: float, end_days: float
+    synced: tuple[str, list[tuple[Any, ...]]], start_days: float, end_days: float
 ) -> None:
     from aimlapi_billing.store import open_for_reading, spend
 
-    _sync(store_url, large)
+    store_url, logs = synced
     today = datetime.datetime.now(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - datetime.timedelta(days=start_days)
     end = today - datetime.timedelta(days=end_days)
@@ -136,7 +150,7 @@ def test_a_report_through_the_rollup_is_the_rows_own_sum(
         (start - epoch) // datetime.timedelta(microseconds=1),
         (end - epoch) // datetime.timedelta(microseconds=1),
     )
-    expected = _expected(dump(store_url)["logs"], low, high)
+    expected = _expected(logs, low, high)
     got = {
         (row.key_prefix, row.model, (row.day - epoch.date()).days): (row.spend, row.requests)  # type: ignore[operator]
         for row in report.rows

@@ -13,6 +13,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_api_server import FakeAIMLAPI
@@ -54,8 +55,20 @@ def _kill_at(process: subprocess.Popen[str], marker: str, delay: float) -> bool:
     return process.returncode == -signal.SIGKILL
 
 
+@pytest.fixture(scope="module")
+def uninterrupted(
+    large_fake: FakeAIMLAPI, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The store one uninterrupted sync of the large account makes (on SQLite), made once for both
+    databases' killed syncs: it is the same store for either."""
+    reference = f"sqlite:///{tmp_path_factory.mktemp('uninterrupted') / 'spend.db'}"
+    added = _sync(reference, large_fake)
+    assert added["logs"] == LARGE_ROWS
+    return dump(reference)
+
+
 def test_killed_syncs_resume_to_the_uninterrupted_store(
-    store_url: str, large_fake: FakeAIMLAPI, tmp_path: Path
+    store_url: str, large_fake: FakeAIMLAPI, uninterrupted: dict[str, list[tuple[Any, ...]]]
 ) -> None:
     picker = random.Random(20)  # random moments, the same in every run of the suite
     # Inside a transaction: a page inserted, not committed (the ledger's 5th, then a log page).
@@ -66,11 +79,7 @@ def test_killed_syncs_resume_to_the_uninterrupted_store(
     for _ in range(2):
         _kill_at(_child(store_url, large_fake), "started", picker.uniform(0.2, 0.3 + LARGE_ROWS / 40_000))
     _sync(store_url, large_fake)
-
-    reference = f"sqlite:///{tmp_path / 'uninterrupted.db'}"
-    added = _sync(reference, large_fake)
-    assert added["logs"] == LARGE_ROWS
-    assert dump(store_url) == dump(reference)
+    assert dump(store_url) == uninterrupted
 
 
 def test_the_store_holds_the_accounts_truth_and_a_second_run_adds_nothing(
