@@ -14,7 +14,7 @@ Prints one Markdown table to stdout (progress goes to stderr), one section per `
 - scale: ledger export and forecast over 1,000 and 100,000 entries, peak RSS;
 - import: fresh processes to a ready client vs ``import httpx; httpx.Client()``, plus an
   ``-X importtime`` ranking of what the SDK adds;
-- regenerate: wall time of ``scripts/regenerate.py --check --quiet``; footprint: the wheel's size
+- regenerate: wall time of ``scripts/regenerate.py --check --quiet --no-cache``; footprint: the wheel's size
   and the packages ``pip install`` of it brings in.
 
 Comparisons are judged by ratios against a baseline measured in the same run, never by absolute
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             profiles = [imports.import_profile(statement, env) for statement in (imports.SDK_CLIENT, imports.CLI)]
 
     if "regenerate" in args.sections:
-        _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet")
+        _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet --no-cache")
         results.append(tooling.bench_regenerate(plan.regenerate_runs))
 
     if "footprint" in args.sections:
