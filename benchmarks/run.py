@@ -96,17 +96,18 @@ FULL = Plan(
     import_warmup=2,
     regenerate_runs=3,
 )
+# A smoke run: each benchmark runs and reports its ratios once; a round or two tells nothing more.
 QUICK = Plan(
-    sync_rounds=6,
-    sync_batch=40,
-    sync_warmup=20,
-    async_rounds=2,
+    sync_rounds=3,  # the ledger and governance rows take a third: one round
+    sync_batch=20,
+    sync_warmup=10,
+    async_rounds=1,
     # A fresh pool's first 500-way gather alone takes seconds (httpcore's queue bookkeeping): the
     # smoke run exercises the same code with 100, which stays within httpx's default pool size.
     async_concurrency=100,
     async_warmup=1,
     async_pool=10,
-    process_runs=2,
+    process_runs=1,
     exporter_rounds=2,
     exporter_scrapers=20,
     exporter_requests=2,
