@@ -70,7 +70,7 @@ def insert_and_size(count: int, url: str | None) -> dict[str, float]:
                 started = time.perf_counter()
                 for prefix, page in pages:
                     with writer._transaction():
-                        writer._store_logs(connection, prefix, page)
+                        writer.rows.logs(connection, prefix, page)
                 inserted = time.perf_counter() - started
             from aimlapi_billing.store import spend
 
