@@ -14,7 +14,7 @@ Prints one Markdown table to stdout (progress goes to stderr), one section per `
 - scale: ledger export and forecast over 1,000 and 100,000 entries, peak RSS;
 - import: fresh processes to a ready client vs ``import httpx; httpx.Client()``, plus an
   ``-X importtime`` ranking of what the SDK adds;
-- regenerate: wall time of ``scripts/regenerate.py --check --quiet``; footprint: the wheel's size
+- regenerate: wall time of ``scripts/regenerate.py --check --quiet --no-cache``; footprint: the wheel's size
   and the packages ``pip install`` of it brings in.
 
 Comparisons are judged by ratios against a baseline measured in the same run, never by absolute
@@ -96,17 +96,18 @@ FULL = Plan(
     import_warmup=2,
     regenerate_runs=3,
 )
+# A smoke run: each benchmark runs and reports its ratios once; a round or two tells nothing more.
 QUICK = Plan(
-    sync_rounds=6,
-    sync_batch=40,
-    sync_warmup=20,
-    async_rounds=2,
+    sync_rounds=3,  # the ledger and governance rows take a third: one round
+    sync_batch=20,
+    sync_warmup=10,
+    async_rounds=1,
     # A fresh pool's first 500-way gather alone takes seconds (httpcore's queue bookkeeping): the
     # smoke run exercises the same code with 100, which stays within httpx's default pool size.
     async_concurrency=100,
     async_warmup=1,
     async_pool=10,
-    process_runs=2,
+    process_runs=1,
     exporter_rounds=2,
     exporter_scrapers=20,
     exporter_requests=2,
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             profiles = [imports.import_profile(statement, env) for statement in (imports.SDK_CLIENT, imports.CLI)]
 
     if "regenerate" in args.sections:
-        _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet")
+        _progress(f"regenerate: {plan.regenerate_runs} run(s) of regenerate.py --check --quiet --no-cache")
         results.append(tooling.bench_regenerate(plan.regenerate_runs))
 
     if "footprint" in args.sections:

@@ -77,3 +77,11 @@ def test_a_quick_run_reports_ratios_against_baselines(tmp_path: Path) -> None:
     # timed rounds opened (it reports them rather than failing: a count, not a timing).
     assert "static nginx" in async_entry["detail"]
     assert re.search(r"warmed \((no new connections in the timed rounds|\d+ new connections)\)", async_entry["detail"])
+
+
+def test_the_store_benchmark_writes_through_the_syncs_own_row_writer() -> None:
+    """benchmarks/store.py (not in run.py) times the writer sync uses: a small run still reaches it."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "store.py"), "--rows", "200", "--no-sync"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"^\| insert rate \| [\d,]+ rows/s \|", result.stdout, re.MULTILINE), result.stdout

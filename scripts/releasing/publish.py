@@ -197,7 +197,9 @@ def verify(target: Target, version: str) -> str:
     """Install ``version`` from the index into a new virtual environment, import it, run the CLI."""
     with tempfile.TemporaryDirectory(prefix="aimlapi-billing-verify-") as scratch:
         env_dir = Path(scratch) / "venv"
-        venv.create(env_dir, with_pip=True)
+        # Without a pip of its own: this pip installs into it (--python), the same resolution and
+        # files, and ensurepip's 4-5 s of CPU are not spent on every publish.
+        venv.create(env_dir, with_pip=False)
         python = env_dir / "bin" / "python"
         environ = with_credentials_removed(os.environ)
         # Only this index for our package (no fallback that could serve someone else's upload) ...
@@ -216,7 +218,7 @@ def verify(target: Target, version: str) -> str:
                 raise StepFailed(f"verification failed: {detail}", EXIT_VERIFY_FAILED)
             return result.stdout.strip()
 
-        pip = [str(python), "-m", "pip", "install", "--no-cache-dir"]
+        pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-cache-dir"]
         step([*pip, "--no-deps", f"{PROJECT}=={version}"], index_only)
         # ... and its dependencies from wherever pip normally installs packages.
         step([*pip, *step([str(python), "-c", _PRINT_REQUIREMENTS], environ).split()], environ)

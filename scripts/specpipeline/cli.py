@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import itertools
 import json
 import os
@@ -14,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .atomic import write_text_atomically
 from .build import BuildResult, Quarantined, build_document, build_from_directory, generator_quarantine, load_editorial
@@ -24,6 +26,7 @@ from .fragments import Fragment, display_path, extract_fragments, load_fragments
 from .generate import PACKAGE_NAME, GenerationError, diff_text, diff_trees, generate_package, missing_from_client
 from .overlay import load_overlays
 from .sources import FetchError, load_sources, unlisted_difference
+from .stamp import STAMP, fingerprint, stamp, stamped
 from .transaction import Busy, Interrupted, Transaction, exclusive, interrupts_as_exceptions, phase, recover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,8 +137,11 @@ def regenerate_main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; fail with a diff if spec/openapi.json or generated/ differ from a fresh run",
+        help="write nothing; fail with a diff if spec/openapi.json or generated/ differ from a fresh run. A check "
+        f"that passed is stamped in {STAMP.parent}/ (a hash of every input and output, the generator's version "
+        "among them): a later one on the same files passes without regenerating, and says so",
     )
+    parser.add_argument("--no-cache", action="store_true", help="with --check: regenerate even if a stamp matches")
     parser.add_argument("--quiet", action="store_true", help="do not print the repair report")
     parser.add_argument(
         "--strict",
@@ -150,7 +156,7 @@ def regenerate_main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with interrupts_as_exceptions(), exclusive(ROOT):
-            return _regenerate(args.check, args.quiet, args.strict, bump=not args.no_bump)
+            return _regenerate(args.check, args.quiet, args.strict, bump=not args.no_bump, cache=not args.no_cache)
     except (KeyboardInterrupt, Interrupted):
         return _fail(f"interrupted: {_TOGETHER} are as they were, or all new", 130)
     except Busy as exc:
@@ -246,7 +252,19 @@ def build_and_generate(fragments: list[Fragment], scratch: Path, *, quiet: bool,
     return Generated(result, package, repaired_at - started, generated_at - repaired_at)
 
 
-def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
+class _Tee(io.StringIO):
+    """Writes to ``stream`` and remembers what it wrote: a stamped pass prints the check's stderr again."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        return super().write(text)
+
+
+def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool, cache: bool = True) -> int:
     started = time.perf_counter()
     recovered = recover(ROOT)
     if recovered:
@@ -258,13 +276,24 @@ def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
     if listed is not None:
         return _fail(listed, EXIT_BAD_INPUT)
     _remove_orphaned_scratch()
+    checked = fingerprint(ROOT, strict=strict) if check else ""
+    if checked and cache and (lines := stamped(ROOT, checked)) is not None:
+        for line in lines:
+            print(line, file=sys.stderr)
+        print(
+            "drift check: spec/openapi.json and generated/ are up to date "
+            f"(these very files passed a full check: {STAMP}; --no-cache regenerates)"
+        )
+        return 0
+    stderr = _Tee(sys.stderr)
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         try:
             fragments = load_fragments(FRAGMENTS)
         except SpecError as exc:
             return _fail(exc, EXIT_BAD_INPUT)
         try:
-            generated = build_and_generate(fragments, Path(scratch), quiet=quiet, strict=strict)
+            with contextlib.redirect_stderr(stderr) if check else contextlib.nullcontext():
+                generated = build_and_generate(fragments, Path(scratch), quiet=quiet, strict=strict)
             committed = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
             update = api_update(
                 committed, generated.result.document, bump=bump, quarantined=generated.result.quarantined
@@ -283,6 +312,8 @@ def _regenerate(check: bool, quiet: bool, strict: bool, *, bump: bool) -> int:
                     EXIT_DRIFT,
                 )
             print("drift check: spec/openapi.json and generated/ are up to date")
+            if fingerprint(ROOT, strict=strict) == checked:  # nothing changed while it ran: stamp what was checked
+                stamp(ROOT, checked, stderr.getvalue().splitlines())
         else:
             commit_regeneration(generated, update)
             print(f"wrote {MERGED.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}/")
