@@ -174,7 +174,10 @@ def test_the_reconcile_exit_codes_and_defaults_match_the_code() -> None:
 
     command_page, rules_page = docs_page("cli/accounting.md"), docs_page("sdk/reconcile.md")
     rows = markdown_table(command_page, "`reconcile` exit code")
-    assert list(rows) == ["0", str(command.EXIT_MISMATCH), "1-6"]
+    from aimlapi_billing._cli._store import EXIT_STORE, EXIT_STORE_PRUNED, EXIT_STORE_STALE
+
+    store_codes = f"{EXIT_STORE}, {EXIT_STORE_STALE}, {EXIT_STORE_PRUNED}"
+    assert list(rows) == ["0", str(command.EXIT_MISMATCH), "1-6", store_codes]
     assert rows["0"] == "the three records agree"
     parameters = inspect.signature(aimlapi_billing.Billing.reconcile).parameters
     assert Decimal(parameters["tolerance"].default) == DEFAULT_TOLERANCE == Decimal(command.DEFAULT_TOLERANCE)

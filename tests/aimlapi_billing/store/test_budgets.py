@@ -126,9 +126,14 @@ def test_max_age_in_minutes(tmp_path: Path, small_fake: FakeAIMLAPI) -> None:
     assert code == 3
     assert "was last synced 45m " in out
     assert "older than --max-age 30m 0s: its figures are not shown" in out
-    for fresh_enough in ("60min", "1h", "0.8h", "50M"):
+    for fresh_enough in ("60min", "1h", "50m", "48min"):
         assert run("check-keys", "-w", "50", "--db", url, "--max-age", fresh_enough)[0] == 0, fresh_enough
-    for bad, problem in (("30s", "not a span like"), ("0.5m", "must be from 1m to 3660d"), ("m", "not a span")):
+    for bad, problem in (
+        ("30s", "not a span like"),
+        ("0.5m", "not a span"),
+        ("50M", "not a span"),
+        ("m", "not a span"),
+    ):
         code, out, _ = run("check-keys", "-w", "50", "--db", url, "--max-age", bad)
         assert code == 3
         assert f"argument --max-age: {problem}" in out, out
