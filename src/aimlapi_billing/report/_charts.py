@@ -52,10 +52,15 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+#: The ratio of spend over a limit of 0 (infinite): the table's cell, and the chart's label says it too.
+OVER_ZERO = "over (∞)"
+
+
 def _key_label(key: KeyLimit) -> str:
     if key.shared_by is not None:
         return f"{key.prefix} ({shared_text(key.shared_by)})"
-    return key.prefix if key.name is None else f"{key.name} ({key.prefix})"
+    label = key.prefix if key.name is None else f"{key.name} ({key.prefix})"
+    return f"{OVER_ZERO} {label}" if key.over_zero else label  # first: a long label is cut at its end
 
 
 def _figure(height: float) -> Figure:

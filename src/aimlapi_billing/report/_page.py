@@ -124,7 +124,7 @@ def _limits(report: Dashboard) -> str:
     rows = []
     for key in report.keys:
         other = key.members > 1
-        used = "" if key.used is None else f"{key.used * 100:.2f} %"
+        used = _charts.OVER_ZERO if key.over_zero else "" if key.used is None else f"{key.used * 100:.2f} %"
         limit = "<td></td>" if key.limit is None else _usd(key.limit)
         state = "disabled" if key.disabled else ""
         rows.append(
