@@ -62,7 +62,9 @@ TEAMS_TEXT = (
     "prefix starts with it), name (the key's name is it) or glob (a shell pattern on the prefix or the name). "
     f"The first rule that matches, in file order, wins; a key no rule maps is {UNMAPPED}, never dropped, so the "
     "teams add up to the total. A teams file that cannot be used is one line naming the file and the key path "
-    "(rule[2].glob), exit 2. The file is read only by --by team, --html and an explicit --teams: a plain report "
+    "(rule[2].glob), exit 2; so is a path that is no regular file (a FIFO), and a team named total, day, "
+    f"{UNMAPPED} or other (N) (any case or spacing: the reports' own labels). "
+    "The file is read only by --by team, --html and an explicit --teams: a plain report "
     "by key ignores the environment's."
 )
 HTML_TEXT = (
