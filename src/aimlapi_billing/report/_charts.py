@@ -117,6 +117,10 @@ def daily(report: Dashboard) -> str:
                 )
                 bottoms = [low + high for low, high in zip(bottoms, heights, strict=True)]
             axes.xaxis_date()
+            # The axis spans the window's bars and no more: a tick past the last day (the day after the
+            # window, 2026-12-01 for November) is outside it, and its label ran into the one before.
+            first, last = _dates([report.days[0], report.days[-1]])
+            axes.set_xlim(first - width / 2, last + width / 2)
             _usd_axis(axes, "y")
             axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, title=report.by)
             figure.autofmt_xdate()
