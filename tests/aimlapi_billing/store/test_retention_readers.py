@@ -139,3 +139,16 @@ def test_the_cut_off_never_moves_back_and_is_the_stores_own(pruned: tuple[str, d
     assert run("sync", "--db", url, "--keep", "30d")[0] == 0  # a longer keep brings nothing back
     with open_for_reading(url) as store:
         assert complete_from(store) == first
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]])
+def test_a_window_wholly_pruned_is_exit_13_not_nothing_held(
+    pruned: tuple[str, datetime.datetime], output: list[str]
+) -> None:
+    """Pruned away, the window holds no row now, but it did: refused as pruned (13), not as empty (11)."""
+    url, cutoff = pruned
+    end = cutoff - datetime.timedelta(days=1)
+    _refused(
+        *run("report", "--db", url, "--start", _iso(end - datetime.timedelta(days=30)), "--end", _iso(end), *output),
+        cutoff,
+    )
