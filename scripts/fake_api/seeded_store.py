@@ -117,7 +117,7 @@ def seed(
                     "k": n + 1,
                     "n": key.name,
                     "l": None if key.limit is None else str(key.limit),
-                    "r": key.limit and "month",
+                    "r": None if key.limit is None else "month",  # a limit of 0 is a limit too
                 }
                 for n, key in enumerate(keys)
             ],

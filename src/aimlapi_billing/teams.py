@@ -28,13 +28,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._exceptions import InvalidParameterError
 
-__all__ = ["ENV_VAR", "UNMAPPED", "Rule", "Teams", "TeamsFileError", "load_teams"]
+__all__ = ["ENV_VAR", "JOINERS", "UNMAPPED", "Rule", "Teams", "TeamsFileError", "load_teams"]
 
 #: Where the CLI looks for the teams file when ``--teams`` is not given.
 ENV_VAR = "AIMLAPI_BILLING_TEAMS"
@@ -42,9 +43,15 @@ ENV_VAR = "AIMLAPI_BILLING_TEAMS"
 UNMAPPED = "(unmapped)"
 _MATCHERS = ("prefix", "name", "glob")
 _FIELDS = {"team", "cost_centre", *_MATCHERS}
-#: The page's label for the keys or teams beyond its top ones: "other (12)".
-_OTHER = re.compile(r"other(?: \(.*\))?")
-_LABELS = f"{UNMAPPED} keys, and other (N) for the rest of a chart"
+#: The page's label for the keys or teams beyond its top ones: "other (12)", compared without
+#: whitespace and case ("Other(3)", "other ( 3 )" read alike on a page).
+_OTHER = re.compile(r"other(?:\(.*\))?")
+#: The reports' own row and column labels: a team so named would read as them (a second "total" row).
+_RESERVED = {"total", "day", UNMAPPED}
+_LABELS = f"{UNMAPPED} keys, other (N) for the rest of a chart, total and day"
+#: The zero-width joiner and non-joiner: not printable to Python, but part of emoji sequences and of
+#: words in Indic and Arabic scripts, and harmless in a page (no reordering, unlike the bidi controls).
+JOINERS = "\u200c\u200d"
 #: A team's name is a label in tables and charts: a longer one is a mistake (a pasted paragraph).
 MAX_TEAM_CHARS = 100
 #: A teams file is a few kilobytes; a larger one is a mistake (a log, a binary), read no further.
@@ -98,7 +105,11 @@ class Teams:
 
 
 def _text(where: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip() or not value.strip().isprintable():
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or not value.strip().translate(str.maketrans("", "", JOINERS)).isprintable()
+    ):
         raise TeamsFileError(f"{where}: must be a non-empty line of printable text, not {value!r}"[:300])
     return value.strip()
 
@@ -120,7 +131,8 @@ def _team(where: str, value: object) -> str:
     team = _text(where, value)
     if len(team) > MAX_TEAM_CHARS:
         raise TeamsFileError(f"{where}: longer than {MAX_TEAM_CHARS} characters ({len(team):,}): not a team name")
-    if team.casefold() == UNMAPPED.casefold() or _OTHER.fullmatch(team.casefold()):
+    label = re.sub(r"\s+", "", team.casefold())
+    if label in _RESERVED or _OTHER.fullmatch(label):
         raise TeamsFileError(f"{where}: {team!r} is the reports' own label (for {_LABELS}), not a team name")
     return team
 
@@ -165,6 +177,9 @@ def load_teams(path: str | os.PathLike[str]) -> Teams:
     """The teams file at ``path``; TeamsFileError when it cannot be read or is not a teams file."""
     source = os.fspath(path)
     try:
+        # Opening a FIFO (or a device) would wait forever for a writer: a teams file is a file.
+        if not stat.S_ISREG(Path(source).stat().st_mode):
+            raise TeamsFileError(f"{source}: not a regular file: not a teams file")
         with Path(source).open("rb") as file:
             raw = file.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -172,7 +187,7 @@ def load_teams(path: str | os.PathLike[str]) -> Teams:
     if len(raw) > MAX_BYTES:
         raise TeamsFileError(f"{source}: larger than {MAX_BYTES:,} bytes: not a teams file")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark (Notepad's) is no content
     except UnicodeDecodeError:
         raise TeamsFileError(f"{source}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

@@ -106,7 +106,25 @@ def test_unreadable_binary_and_huge_files_are_refused(tmp_path: Path) -> None:
         load_teams(huge)
 
 
-@pytest.mark.parametrize("team", ["(unmapped)", "(UNMAPPED)", " (unmapped) ", "other", "other (3)", "Other (1,204)"])
+@pytest.mark.parametrize(
+    "team",
+    [
+        "(unmapped)",
+        "(UNMAPPED)",
+        " (unmapped) ",
+        "other",
+        "other (3)",
+        "Other (1,204)",
+        "OTHER(3)",
+        "other  ( 3 )",
+        "total",
+        "Total",
+        " TOTAL ",
+        "day",
+        "Day",
+        "D ay",
+    ],
+)
 def test_the_reports_own_labels_are_no_team_names(tmp_path: Path, team: str) -> None:
     with pytest.raises(TeamsFileError) as caught:
         _teams(tmp_path, f'[[rule]]\nteam = "x"\nprefix = "a"\n[[rule]]\nteam = "{team}"\nprefix = "b"\n')
@@ -136,3 +154,29 @@ def test_a_glob_with_an_unclosed_set_is_refused(tmp_path: Path, glob: str) -> No
 @pytest.mark.parametrize(("glob", "prefix"), [("[k]*", "k1"), ("[[]k*", "[k1"), ("[!a]*", "b1"), ("[]]x", "]x")])
 def test_closed_sets_still_match(tmp_path: Path, glob: str, prefix: str) -> None:
     assert _teams(tmp_path, f'[[rule]]\nteam = "t"\nglob = "{glob}"\n').team_of(prefix) == "t"
+
+
+def test_a_byte_order_mark_is_no_content(tmp_path: Path) -> None:
+    """Notepad writes one at the start of a UTF-8 file."""
+    path = tmp_path / "teams.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'[[rule]]\nteam = "search"\nprefix = "a1"\n')
+    assert load_teams(path).team_of("a1b2") == "search"
+
+
+@pytest.mark.parametrize("team", ["\U0001f468\u200d\U0001f4bb devs", "\u0915\u094d\u200d\u0937 team", "a\u200cb"])
+def test_zero_width_joiners_inside_a_name_are_accepted(tmp_path: Path, team: str) -> None:
+    assert _teams(tmp_path, f'[[rule]]\nteam = "{team}"\nprefix = "a"\n').team_of("a1") == team
+    with pytest.raises(TeamsFileError, match="printable"):  # other format characters are still refused
+        _teams(tmp_path, '[[rule]]\nteam = "a\u202eb"\nprefix = "a"\n')
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "teams.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(TeamsFileError) as caught:
+        load_teams(fifo)
+    assert str(caught.value) == f"{fifo}: not a regular file: not a teams file"
+    with pytest.raises(TeamsFileError, match="not a regular file"):
+        load_teams(tmp_path)  # a directory neither

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -149,6 +150,9 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progr
 def entry_point() -> NoReturn:
     try:
         code = main()  # flushes stdout itself, and says when it cannot
+        # Done: a Ctrl-C while the interpreter shuts down (matplotlib's can take 0.3 s) must not turn
+        # a success already said ("wrote FILE") into death by SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:  # Ctrl-C: one line; a command writes its output whole or not at all
         print(f"{PROG}: interrupted (Ctrl-C)", file=sys.stderr)
         code = EXIT_INTERRUPTED

@@ -20,6 +20,8 @@ from ._options import MAX_DAYS
 
 #: The longest window a command reads: as long as the other commands' (ten years).
 MAX_WINDOW = datetime.timedelta(days=MAX_DAYS)
+#: The calendar windows that end before now (the others end now).
+PAST_WINDOWS = ("yesterday", "last-week", "last-month")
 
 
 def period(text: str) -> str:
@@ -120,6 +122,26 @@ def window(args: argparse.Namespace, default_period: str, *, tz_days: bool = Fal
     if end - start > MAX_WINDOW:
         raise InvalidParameterError(f"the window is longer than {MAX_DAYS:g} days")
     return {"period": None, "start": start_text, "end": args.end if args.end is not None else iso(end)}
+
+
+def store_window(
+    args: argparse.Namespace, default_period: str, as_of: datetime.datetime | None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The window of a command reading the spend store: one ending now (a period, --since, today,
+    this-*) ends at ``as_of``, the store's last finished sync, since nothing after it is stored; an
+    explicit --end or a past calendar window is taken as given. ``as_of`` None (no sync finished): now."""
+    span = window(args, default_period)
+    if span["period"] is not None:
+        length = period_length(span["period"])
+        assert length is not None  # window() gives only the API's periods as one
+        end = utc_now() if as_of is None else as_of
+        return end - length, end
+    assert span["start"] is not None
+    assert span["end"] is not None
+    start, end = parse_utc(span["start"]), parse_utc(span["end"])
+    if as_of is not None and args.end is None and args.period not in PAST_WINDOWS and as_of > start:
+        end = min(end, as_of)
+    return start, end
 
 
 def check_tz_use(args: argparse.Namespace) -> None:

@@ -83,12 +83,18 @@ def render_html(report: Dashboard, generated: datetime.datetime | None = None) -
 
 def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datetime.datetime | None = None) -> int:
     """Render ``report`` and replace ``path`` with it atomically; the bytes written. OSError when the
-    file cannot be written (its directory missing or read-only, a full disk): nothing is left behind."""
-    data = render_html(report, generated).encode("utf-8")
+    file cannot be written (its directory missing or read-only, a full disk): nothing is left behind.
+    In the main thread a Ctrl-C while drawing is KeyboardInterrupt once the drawing returns (``path``
+    untouched); one during the rename is dropped (the page is in place)."""
+    from ._interrupt import held_interrupt
+
     target = Path(path)
-    try:
-        with replacing(target) as file:
-            file.write(data)
-    except OSError as exc:  # the message names the file asked for, never the temporary one
-        raise OSError(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
+    with held_interrupt() as held:
+        data = render_html(report, generated).encode("utf-8")
+        held.check()  # a Ctrl-C while drawing: raised now, before the file is replaced
+        try:
+            with replacing(target) as file:
+                file.write(data)
+        except OSError as exc:  # the message names the file asked for, never the temporary one
+            raise OSError(f"cannot write {target}: {exc.strerror or exc}; nothing was written") from None
     return len(data)

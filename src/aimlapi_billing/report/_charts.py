@@ -52,10 +52,15 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+#: The ratio of spend over a limit of 0 (infinite): the table's cell, and the chart's label says it too.
+OVER_ZERO = "over (∞)"
+
+
 def _key_label(key: KeyLimit) -> str:
     if key.shared_by is not None:
         return f"{key.prefix} ({shared_text(key.shared_by)})"
-    return key.prefix if key.name is None else f"{key.name} ({key.prefix})"
+    label = key.prefix if key.name is None else f"{key.name} ({key.prefix})"
+    return f"{OVER_ZERO} {label}" if key.over_zero else label  # first: a long label is cut at its end
 
 
 def _figure(height: float) -> Figure:
@@ -112,6 +117,10 @@ def daily(report: Dashboard) -> str:
                 )
                 bottoms = [low + high for low, high in zip(bottoms, heights, strict=True)]
             axes.xaxis_date()
+            # The axis spans the window's bars and no more: a tick past the last day (the day after the
+            # window, 2026-12-01 for November) is outside it, and its label ran into the one before.
+            first, last = _dates([report.days[0], report.days[-1]])
+            axes.set_xlim(first - width / 2, last + width / 2)
             _usd_axis(axes, "y")
             axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, title=report.by)
             figure.autofmt_xdate()

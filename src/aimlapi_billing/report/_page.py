@@ -124,7 +124,7 @@ def _limits(report: Dashboard) -> str:
     rows = []
     for key in report.keys:
         other = key.members > 1
-        used = "" if key.used is None else f"{key.used * 100:.2f} %"
+        used = _charts.OVER_ZERO if key.over_zero else "" if key.used is None else f"{key.used * 100:.2f} %"
         limit = "<td></td>" if key.limit is None else _usd(key.limit)
         state = "disabled" if key.disabled else ""
         rows.append(
@@ -213,8 +213,10 @@ def _synced(report: Dashboard) -> str:
 
 def _agreement(report: Dashboard) -> str:
     check = report.agreement
-    # Past the last finished sync the store holds nothing: "agree" there would be a verdict on no data.
-    verdict = "cannot compare" if not report.complete else "agree" if check.agree else "disagree"
+    # Past the last finished sync the store holds nothing: "agree" there would be a verdict on no data;
+    # a difference in what it holds is a disagreement all the same, the unsynced tail said beside it.
+    verdict = "disagree" if not check.agree else "agree" if report.complete else "cannot compare"
+    said = verdict if report.complete else f"{verdict} in what the store holds;" if not check.agree else verdict + ":"
     days = (
         "the usage of whole UTC days only: none in this window, so the request rows stand in for it"
         if check.usage_first_day is None
@@ -235,7 +237,7 @@ def _agreement(report: Dashboard) -> str:
     )
     return (
         f'<p class="verdict {verdict.replace(" ", "-")}" data-verdict="{verdict}">The ledger, the logs and the '
-        f"usage {verdict if report.complete else verdict + ':' + STALE_VERDICT}.</p>"
+        f"usage {said if report.complete else said + STALE_VERDICT}.</p>"
         + _table("agreement", ["record", "USD"], rows, 1)
         + counts
         + "<p class=meta>Compared as <code>reconcile</code> compares them, over what the store holds: "

@@ -6,8 +6,11 @@ from __future__ import annotations
 def visible(text: str) -> str:
     """``text`` with every character that has no glyph replaced by a space: C0 and C1 controls, the
     bidi overrides and isolates (U+202A-202E, U+2066-2069: they would reorder the page's own text
-    around them, a name reading as another), other format characters and line separators. Charts
+    around them, a name reading as another), other format characters (but the zero-width joiners,
+    part of emoji and words: ``teams.JOINERS``) and line separators. Charts
     and tables alike; the tables escape the result for HTML."""
+    from ..teams import JOINERS
+
     if text.isprintable():
         return text
-    return "".join(character if character.isprintable() else " " for character in text)
+    return "".join(character if character.isprintable() or character in JOINERS else " " for character in text)

@@ -37,7 +37,7 @@ from ._errors import (
 )
 from ._focus import FocusExport, focus_rows, key_tags
 from ._freshness import covers, fresh_as_of, last_synced
-from ._report import GROUPINGS, SpendReport, SpendRow, spend
+from ._report import GROUPINGS, SpendReport, SpendRow, holds_records, spend
 from ._retention import Pruned, complete_from, prune, require_complete
 from ._shared_keys import shared, shared_text
 from ._shared_keys import warning_line as shared_warning
@@ -82,6 +82,7 @@ __all__ = [
     "forecast",
     "fresh_as_of",
     "head_revision",
+    "holds_records",
     "key_names",
     "key_tags",
     "last_synced",

@@ -78,6 +78,11 @@ class KeyLimit:
             return None
         return (self.spend / self.limit).quantize(Decimal("0.0001"))
 
+    @property
+    def over_zero(self) -> bool:
+        """Spend against a limit of 0: over it however little, a ratio of infinity (never left out)."""
+        return self.limit is not None and self.limit <= 0 and self.spend > 0
+
 
 @dataclass(frozen=True)
 class Runway:
@@ -197,7 +202,8 @@ def _keys(
                     shared_by=many,
                 )
             )
-    rows.sort(key=lambda key: (key.used is None, -(key.used or 0), -key.spend, key.prefix))
+    # Spend over a limit of 0 is the worst ratio there is: those keys first, never folded into "other".
+    rows.sort(key=lambda key: (not key.over_zero, key.used is None, -(key.used or 0), -key.spend, key.prefix))
     top, rest = rows[:TOP_KEYS], rows[TOP_KEYS:]
     if rest:
         top.append(

@@ -98,3 +98,21 @@ def spend(store: Store, start: datetime.datetime, end: datetime.datetime, by: tu
             )
         )
     return SpendReport(start, end, ordered, exact_sum(row.spend for row in rows), tuple(rows))
+
+
+def holds_records(store: Store, start: datetime.datetime, end: datetime.datetime) -> bool:
+    """Whether the store holds a ledger entry or a request row (or its day's rollup) in ``[start, end)``:
+    a report of a window it holds nothing for would be a spend of 0.00 on no data. A window pruned away
+    is StorePrunedError first (it held something once: exit 13, not "nothing")."""
+    from sqlalchemy import text
+
+    require_complete(store, start, ("logs",))
+    bounds = {"low": micros(start), "high": micros(end)}
+    source, params = spend_source(bounds["low"], bounds["high"])
+    with store.connect() as connection:
+        for table in ("ledger", "logs"):  # logs: a row whose amount is text is in no rollup
+            held = f"SELECT 1 FROM {table} WHERE created_us >= :low AND created_us < :high LIMIT 1"  # noqa: S608
+            if connection.execute(text(held), bounds).first() is not None:
+                return True
+        rows = f"SELECT 1 FROM ({source}) l LIMIT 1"  # noqa: S608  # our SQL (_rollup), values bound
+        return connection.execute(text(rows), params).first() is not None

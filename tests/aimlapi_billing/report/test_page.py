@@ -117,3 +117,30 @@ def test_control_and_bidi_characters_in_key_and_model_names_are_not_in_the_page(
         # Replaced by spaces, never dropped: the name stays readable, and the cells are still there.
         assert "model" + " " * len(CONTROLS) + "x" in page
         assert "key" + " " * len(CONTROLS) + "name" in page
+
+
+def test_a_key_spending_over_a_limit_of_0_ranks_first_as_over(tmp_path: Path) -> None:
+    """Not folded into "other (N)", nor last with a blank ratio: a limit of 0 spent on is the worst."""
+    from decimal import Decimal
+
+    from fake_api.seeded_store import SeededKey, seed
+
+    from aimlapi_billing.store._dashboard import TOP_KEYS
+
+    pytest.importorskip("matplotlib")
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    keys = [SeededKey(f"k{n:07d}", f"service-{n}", Decimal(1)) for n in range(TOP_KEYS + 3)]
+    keys.append(SeededKey("zero0000", "frozen", Decimal(0)))
+    end = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+    seed(url, keys, ["gpt-4o"], end=end, days=3, per_day=len(keys) * 2)
+    start = datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    with store.open_for_reading(url) as opened:
+        figures = store.dashboard(opened, start, end)
+    assert figures.keys[0].prefix == "zero0000"
+    html = render_html(figures)
+    limits = html[html.index('id="limits"') :]
+    first = re.search(r'<tr data-key="([^"]+)"[^>]*>(.*?)</tr>', limits)
+    assert first is not None
+    assert first[1] == "zero0000"
+    assert '<td class="n">over (∞)</td>' in first[2]
+    assert ">over (∞) frozen (zero0000)</text>" in html  # the chart's label says it too

@@ -4,6 +4,7 @@ page shows equal ``report --json``'s for the same window. One page load per grou
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -127,11 +128,18 @@ def test_text_from_the_store_is_shown_as_text_never_run(three_months: str, tmp_p
 
 
 def test_an_empty_window_renders_and_says_so(three_months: str, tmp_path: Path, browser: Browser) -> None:
+    """The command refuses a window the store holds nothing for (exit 11); the library still draws one."""
+    from aimlapi_billing.report import write_html
+    from aimlapi_billing.store import dashboard, open_for_reading
+
     path = tmp_path / "empty.html"
     code, _, err = run(
         "report", "--db", three_months, "--start", "2020-01-01", "--end", "2020-01-02", "--html", str(path)
     )
-    assert code == 0, err
+    assert (code, path.exists()) == (11, False), err
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    with open_for_reading(three_months) as opened:
+        write_html(path, dashboard(opened, start, start + datetime.timedelta(days=1)))
     loaded = browser.load(path, lambda page: page.evaluate(_READ))
     _clean(loaded, path)
     shown = loaded.result

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,10 +159,16 @@ def test_by_team_without_a_teams_file_is_a_usage_error(db: str) -> None:
     ("teams", "message"),
     [
         ("  ", "--teams: an empty path (give the teams file, or leave --teams out)"),
-        (".", ".: cannot read the teams file: Is a directory"),
+        (".", ".: not a regular file: not a teams file"),
         ("missing.toml", "missing.toml: cannot read the teams file: No such file or directory"),
+        ("FIFO", "FIFO: not a regular file: not a teams file"),  # opened, it would wait for a writer forever
     ],
 )
-def test_a_teams_path_that_is_no_file_is_one_line_and_exit_2(db: str, teams: str, message: str) -> None:
+def test_a_teams_path_that_is_no_file_is_one_line_and_exit_2(
+    db: str, teams: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if teams == "FIFO":
+        monkeypatch.chdir(tmp_path)
+        os.mkfifo("FIFO")
     code, out, err = run("report", "--db", db, *WINDOW, "--by", "team", "--teams", teams, "--json")
     assert (code, out, err) == (2, "", f"aimlapi-billing: error: {message}\n")

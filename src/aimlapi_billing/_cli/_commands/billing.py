@@ -14,7 +14,18 @@ from ..._config import DEFAULT_MAX_PAGES
 from ..._exceptions import AIMLAPIError
 from ..._redaction import printable
 from ...resources.billing import ITERATION_PAGE_SIZE
-from .._common import EXIT_OK, client, first_fetched, fixed, json_output, plain_number, report, table, usd
+from .._common import (
+    EXIT_OK,
+    client,
+    first_fetched,
+    fixed,
+    json_output,
+    plain_number,
+    report,
+    spreadsheet_text,
+    table,
+    usd,
+)
 from .._options import (
     AUTOTOPUP_SOURCES_TEXT,
     CURRENT_AUTOTOPUP,
@@ -153,6 +164,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 LEDGER_COLUMNS = ("created_at", "direction", "type", "amount_usd", "amount_credits", "model", "reference_id")
+#: The columns of LEDGER_COLUMNS that are numbers (ours): the rest is server text, guarded in CSV.
+_LEDGER_AMOUNTS = (3, 4)
 
 
 def _ledger_row(entry: Transaction) -> tuple[str, ...]:
@@ -172,7 +185,8 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redact
 
     Nothing, not even a header, is written before the first page has arrived: a call that fails at
     once leaves no output that looks like an empty ledger. Each cell is the API's text, except that
-    ``redactor`` (the client's) removes any echo of a key; CSV cells are not otherwise changed."""
+    ``redactor`` (the client's) removes any echo of a key, and a CSV text cell is escaped as every CSV
+    output's is (``printable``, then ``spreadsheet_text``'s formula guard); amounts are never changed."""
     import csv  # here: balance, summary and detail share this module and never write CSV
 
     count = 0
@@ -187,7 +201,11 @@ def write_ledger(entries: Iterable[Transaction], out: TextIO, style: str, redact
     redact = str if redactor is None else redactor.text
     for entry in entries:
         if writer is not None:
-            writer.writerow(map(redact, _ledger_row(entry)))
+            cells = _ledger_row(entry)
+            writer.writerow(
+                cell if index in _LEDGER_AMOUNTS else spreadsheet_text(printable(redact(cell)))
+                for index, cell in enumerate(cells)
+            )
         elif style == "json":
             record = entry.to_dict() if redactor is None else redactor.data(entry.to_dict())
             out.write(json_output(record, lines=True, ensure_ascii=False) + "\n")

@@ -22,7 +22,7 @@ from .._options import (
     span_text,
     window,
 )
-from .._window import TZ_HELP, period, zone
+from .._window import PAST_WINDOWS, TZ_HELP, period, zone
 
 if TYPE_CHECKING:
     from ...types.forecast import Forecast
@@ -60,10 +60,6 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
-
-
-#: The calendar windows that end before now (the others end now).
-PAST_WINDOWS = ("yesterday", "last-week", "last-month")
 
 
 def _window(text: str) -> datetime.timedelta | str:

@@ -20,7 +20,7 @@ from ..._exceptions import AIMLAPIError, InvalidParameterError, PermissionDenied
 from ..._redaction import printable
 from .._common import EXIT_OK, PROG, client, fixed, json_output, report, table, usd
 from .._options import add_epilog, add_max_pages, number
-from .._window import add_window_options, window
+from .._window import add_window_options, store_window, window
 
 if TYPE_CHECKING:
     from ...types.reconcile import Reconciliation, RowMismatch
@@ -106,24 +106,6 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if result.agree else EXIT_MISMATCH
 
 
-def _store_window(args: argparse.Namespace, as_of: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """The window from the store: one ending now ends at ``as_of``, the store's last finished sync."""
-    from ..._windows import parse_utc, period_length
-    from .forecast import PAST_WINDOWS
-
-    span = window(args, DEFAULT_PERIOD)
-    if span["period"] is not None:
-        length = period_length(span["period"])
-        assert length is not None  # window() gives only the API's periods as one
-        return as_of - length, as_of
-    assert span["start"] is not None
-    assert span["end"] is not None
-    start, end = parse_utc(span["start"]), parse_utc(span["end"])
-    if args.end is None and args.period not in PAST_WINDOWS and as_of > start:  # --since, today, this-*: to now
-        end = as_of
-    return start, end
-
-
 def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ... import store
     from .._store import EXIT_STORE_STALE, store_failure
@@ -133,7 +115,7 @@ def _from_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidParameterError("--max-age needs --db (the API's figures are always current)")
         with store.open_for_reading(args.db) as opened:
             as_of = store.fresh_as_of(opened, args.max_age)
-            start, end = _store_window(args, as_of)
+            start, end = store_window(args, DEFAULT_PERIOD, as_of)
             result = store.reconcile(
                 opened,
                 start,

@@ -21,13 +21,14 @@ from .._options import add_epilog
 from .._store import (
     DB_DEFAULT,
     EXIT_CODES_TEXT,
+    EXIT_NO_DATA,
     STORE_TEXT,
     add_db_option,
     add_max_age_option,
     note_partial,
     store_failure,
 )
-from .._window import add_window_options, month, window
+from .._window import add_window_options, month, store_window
 
 if TYPE_CHECKING:
     from ...store import SpendReport
@@ -42,7 +43,10 @@ DEFAULTS = {
 RULES_TEXT = (
     "report: a row's spend is the sum of the stored request rows' costs in the window [start, end) (failed "
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
-    "rows are ordered by day, key, model. --json writes one object {start, end, currency, total_usd, rows: "
+    "rows are ordered by day, key, model. A window ending now (--period, --since, today, this-*) ends at the store's "
+    "last finished sync, as reconcile --db's does; a window the store holds no ledger entry and no request row in "
+    "is one line, exit 11 (as export focus), and a --month not begun exit 2. "
+    "--json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
     "as_of when the store's last finished sync began (null: none), the moment its data reach; a window "
     "reaching past it is said on stderr (a note: the report is partial, exit 0); money in "
@@ -58,7 +62,9 @@ TEAMS_TEXT = (
     "prefix starts with it), name (the key's name is it) or glob (a shell pattern on the prefix or the name). "
     f"The first rule that matches, in file order, wins; a key no rule maps is {UNMAPPED}, never dropped, so the "
     "teams add up to the total. A teams file that cannot be used is one line naming the file and the key path "
-    "(rule[2].glob), exit 2. The file is read only by --by team, --html and an explicit --teams: a plain report "
+    "(rule[2].glob), exit 2; so is a path that is no regular file (a FIFO), and a team named total, day, "
+    f"{UNMAPPED} or other (N) (any case or spacing: the reports' own labels). "
+    "The file is read only by --by team, --html and an explicit --teams: a plain report "
     "by key ignores the environment's."
 )
 HTML_TEXT = (
@@ -67,8 +73,15 @@ HTML_TEXT = (
     "each key against its limit, the balance with its top-ups and runway, and whether the ledger, the logs "
     "and the usage agree; under each chart a table of the exact figures. It needs the [report] extra "
     f"({REPORT_EXTRA}; exit 3 without it). The file is replaced atomically: an unwritable FILE is exit 2 and "
-    "leaves nothing."
+    "leaves nothing. Ctrl-C before 'wrote FILE' is exit 130, the old file kept (one while drawing is raised "
+    "once the drawing returns); after it, exit 0."
 )
+
+
+class NoDataError(Exception):
+    """The store holds nothing in the window (exit 11): no report is better than a report of 0.00."""
+
+
 #: The JSON and CSV field of each grouping, in the order of the columns.
 _COLUMNS = {"day": "day", "team": "team", "key": "key_prefix", "model": "model"}
 
@@ -92,7 +105,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, HTML_TEXT)
     add_epilog(
         parser,
-        "exit codes: 0 success; 2 usage (a bad option); 12 the store is older than --max-age (or no sync "
+        "exit codes: 0 success; 2 usage (a bad option, a --month not begun); 11 the store holds nothing in the "
+        "window; 12 the store is older than --max-age (or no sync "
         "finished); 1 only for a bug. " + EXIT_CODES_TEXT,
     )
     add_db_option(parser)
@@ -120,7 +134,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     output.add_argument("--html", metavar="FILE", help="one self-contained HTML page with charts, written to FILE")
 
 
-def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetime]:
+def _span(args: argparse.Namespace, as_of: datetime.datetime | None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The window: --month as given (refused before it begins, as ``export focus`` does), else one
+    ending now ends at ``as_of``, the store's last finished sync (``reconcile --db``'s rule)."""
     if args.month is not None:
         if any(value is not None for value in (args.period, args.start, args.end, args.since)):
             raise InvalidParameterError(
@@ -128,20 +144,27 @@ def _span(args: argparse.Namespace) -> tuple[datetime.datetime, datetime.datetim
             )
         if args.tz is None:
             start, end = args.month
-            return start, end
-        from ..._windows import calendar_month
+        else:
+            from ..._windows import calendar_month
 
-        # The month from local midnight of its 1st in --tz (its UTC days: --by day stays UTC days).
-        return calendar_month(f"{args.month[0]:%Y-%m}", args.tz)
-    span = window(args, DEFAULT_PERIOD)
-    if span["period"] is not None:
-        text = span["period"]
-        end = datetime.datetime.now(datetime.UTC)
-        unit = datetime.timedelta(hours=1) if text.endswith("h") else datetime.timedelta(days=1)
-        return end - int(text[:-1]) * unit, end
-    assert span["start"] is not None
-    assert span["end"] is not None
-    return _utc(span["start"]), _utc(span["end"])
+            # The month from local midnight of its 1st in --tz (its UTC days: --by day stays UTC days).
+            start, end = calendar_month(f"{args.month[0]:%Y-%m}", args.tz)
+        if start > datetime.datetime.now(datetime.UTC):
+            raise InvalidParameterError(f"--month {args.month[0]:%Y-%m} has not begun: nothing to report")
+        return start, end
+    return store_window(args, DEFAULT_PERIOD, as_of)
+
+
+def _held(opened: Any, start: datetime.datetime, end: datetime.datetime) -> None:
+    """NoDataError (exit 11, as ``export focus``) when the store holds no ledger entry and no request
+    row in the window: a sum of nothing is no spend of 0.00, nor an agreement."""
+    from ... import store
+
+    if not store.holds_records(opened, start, end):
+        raise NoDataError(
+            f"{opened.url} holds no ledger entry and no request row from {_iso(start)} to {_iso(end)}: "
+            "nothing to report (sync first, or another window)"
+        )
 
 
 def _utc(text: str) -> datetime.datetime:
@@ -181,9 +204,10 @@ def _inputs(args: argparse.Namespace) -> list[str | None]:
     return [*store_files, _teams_path(args)]
 
 
-def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.datetime, err: TextIO) -> int:
+def _html(args: argparse.Namespace, err: TextIO) -> int:
     from ... import store
     from ...report import require_extra, write_html
+    from ...report._interrupt import held_interrupt
 
     if set(args.by) - {"key", "team"} or len(args.by) != 1:
         raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")
@@ -194,31 +218,39 @@ def _html(args: argparse.Namespace, start: datetime.datetime, end: datetime.date
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args, err)
     with store.open_for_reading(args.db) as opened:
-        _synced(opened, args)  # --max-age refuses an older store before anything is drawn
+        synced = _synced(opened, args)  # --max-age refuses an older store before anything is drawn
+        start, end = _span(args, synced)
+        _held(opened, start, end)
         figures = store.dashboard(opened, start, end, teams=teams, by=args.by[0])
-    size = write_html(args.html, figures)
-    note_partial(figures.synced, end, f"spend after it is not in {printable(args.html)}", err)
-    print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
+    with held_interrupt():  # once the page is in place, a Ctrl-C changes nothing: "wrote" and exit 0
+        size = write_html(args.html, figures)
+        note_partial(figures.synced, end, f"spend after it is not in {printable(args.html)}", err)
+        print(f"wrote {printable(args.html)} ({size:,} bytes)", file=err)
     return EXIT_OK
 
 
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        start, end = _span(args)
+        _span(args, None)  # a bad window is said before anything is read
         if args.html is not None:
-            return _html(args, start, end, err)
+            return _html(args, err)
         # Only --by team uses teams here: a broken $AIMLAPI_BILLING_TEAMS must not break a plain report.
         teams = _teams(args, err) if "team" in args.by or args.teams is not None else None
         from ... import store
 
         with store.open_for_reading(args.db) as opened:
             synced = _synced(opened, args)
+            start, end = _span(args, synced)
+            _held(opened, start, end)
             if "team" in args.by:
                 assert teams is not None
                 by_key = store.spend(opened, start, end, tuple({*args.by, "key"} - {"team"}))
                 result = store.by_team(by_key, teams, store.key_names(opened), keep_key="key" in args.by)
             else:
                 result = store.spend(opened, start, end, args.by)
+    except NoDataError as exc:
+        print(f"{PROG}: error: {printable(str(exc))}", file=err)
+        return EXIT_NO_DATA
     except (AIMLAPIError, OSError) as exc:
         return store_failure(exc, err)
     note_partial(synced, end, "spend after it is not in this report", err)

@@ -91,3 +91,19 @@ def test_summary_and_detail_show_server_text_escaped(fake_api: FakeAIMLAPI, comm
         assert "\x07" not in out
         assert "me\\x1b]0;title\\x07@example.com" in out
         assert len(out.splitlines()) == 4
+
+
+def test_transactions_csv_guards_text_cells_a_spreadsheet_would_run() -> None:
+    """The ledger's text (model, type, reference id) is the server's: in CSV a cell starting = + - @
+    gets a leading ', as in every other CSV output; the amounts are ours and never changed."""
+    from tests.helpers.hostile_server import HostileServer, entry, json_body, page
+
+    hostile = {**entry(1), "model": '=HYPERLINK("http://x")', "reference_id": "@SUM(A1)", "type": "-2+3"}
+    with HostileServer() as server:
+        server.route("/v2/billing/detail", json_body(DETAIL))
+        server.route("/v2/billing/transactions", json_body(page([hostile, entry(2)], None)))
+        code, out, err = run("transactions", "--csv", "--base-url", server.url)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == '2026-08-20T01:00:00.000Z,CHARGE,\'-2+3,0.5,1000000,"\'=HYPERLINK(""http://x"")",\'@SUM(A1)'
+    assert lines[2] == "2026-08-20T02:00:00.000Z,CHARGE,MODEL_USAGE,0.5,1000000,openai/gpt-5,r2"

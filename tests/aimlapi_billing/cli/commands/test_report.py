@@ -223,3 +223,71 @@ def test_a_teams_file_without_rules_is_said(store: Path, tmp_path: Path) -> None
     assert code == 0, err
     assert err == f"aimlapi-billing: note: {empty} has no [[rule]]: every key is (unmapped)\n{PARTIAL}"
     assert {row["team"] for row in json.loads(out)["rows"]} == {"(unmapped)"}
+
+
+@pytest.fixture
+def just_synced(tmp_path: Path) -> Path:
+    """A store whose last sync began a minute ago, as right after `sync`: the default window ends now."""
+    path = tmp_path / "recent.db"
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    keys = [SeededKey("a1b2c3d4", "search-prod", Decimal(50))]
+    seed(f"sqlite:///{path}", keys, ["gpt-4o"], end=now - datetime.timedelta(minutes=1), days=5, per_day=4)
+    return path
+
+
+@pytest.mark.parametrize("window", [[], ["--period", "7d"], ["--since", "2026-01-01"], ["--period", "1mo"]])
+def test_a_window_ending_now_ends_at_the_last_sync(just_synced: Path, window: list[str]) -> None:
+    """The one-command default right after a sync is not called partial: the window ends where the
+    sync began, as reconcile --db's does."""
+    pytest.importorskip("matplotlib")
+    page = just_synced.parent / "page.html"
+    code, _, err = run("report", "--db", str(just_synced), *window, "--html", str(page))
+    assert code == 0, err
+    assert "note:" not in err
+    text = page.read_text()
+    assert "spend after it is not in this page" not in text
+    assert 'data-verdict="agree"' in text
+    code, out, err = run("report", "--db", str(just_synced), *window, "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["end"] == json.loads(out)["as_of"]
+
+
+def _charged_otherwise(store: Path) -> None:
+    """One charge of the ledger 0.01 USD above its request's cost: the records disagree."""
+    import sqlite3
+
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            "UPDATE ledger SET usd_nano = usd_nano + 10000000 WHERE rowid = "
+            "(SELECT MIN(rowid) FROM ledger WHERE type = 'MODEL_USAGE')"
+        )
+
+
+def test_a_difference_in_the_synced_part_is_disagree_though_the_window_reaches_past(store: Path) -> None:
+    pytest.importorskip("matplotlib")
+    _charged_otherwise(store)
+    code, page, err = _page(store)  # WINDOW ends after the last sync began
+    assert code == 0, err
+    assert 'data-verdict="disagree"' in page
+    assert "disagree in what the store holds; the window reaches past the store's last finished sync" in page
+    assert '<b data-count="differing">1</b>' in page
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--csv"], ["--html", "page.html"]])
+def test_a_window_the_store_holds_nothing_for_is_exit_11(store: Path, output: list[str]) -> None:
+    """Not a spend of 0.00 that agrees: the store's data begin later (export focus refuses it too)."""
+    if output[:1] == ["--html"]:
+        pytest.importorskip("matplotlib")
+        output = ["--html", str(store.parent / "page.html")]
+    code, out, err = run("report", "--db", str(store), "--month", "2026-07", *output)
+    assert (code, out) == (11, "")
+    assert err.count("\n") == 1
+    assert "holds no ledger entry and no request row from 2026-07-01T00:00:00Z to 2026-08-01T00:00:00Z" in err
+    assert not (store.parent / "page.html").exists()
+
+
+def test_a_month_not_begun_is_refused_as_export_does(store: Path) -> None:
+    month = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=62)).strftime("%Y-%m")
+    code, out, err = run("report", "--db", str(store), "--month", month)
+    assert (code, out) == (2, "")
+    assert err == f"aimlapi-billing: error: --month {month} has not begun: nothing to report\n"
