@@ -10,10 +10,14 @@ an interrupt recorded there raises again, and the run ends as any Ctrl-C does.""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from types import FrameType
 
 _recorded = threading.Event()
+#: _common's PROG and EXIT_INTERRUPTED, not imported from there: this module loads before the SDK does.
+_LINE = "aimlapi-billing: interrupted (Ctrl-C)"
+_EXIT = 130
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
@@ -33,3 +37,9 @@ def check() -> None:
     """KeyboardInterrupt if a Ctrl-C was recorded: its first exception may have been dropped."""
     if _recorded.is_set():
         raise KeyboardInterrupt
+
+
+def stopped() -> int:
+    """The one line of an interrupted run, on stderr; its exit code (130)."""
+    print(_LINE, file=sys.stderr)
+    return _EXIT

@@ -17,7 +17,6 @@ from .._version import __version__
 from . import resume_collection
 from ._common import (
     CHECK_UNKNOWN,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     PROG,
@@ -168,14 +167,12 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO, progress: _Progr
 
 
 def entry_point() -> NoReturn:
-    from . import _interrupt
+    from . import _interrupt  # installed by the package's entry_point, before the modules load
 
-    _interrupt.install()  # a Ctrl-C whose KeyboardInterrupt Python drops still ends the run
     try:
         code = main()  # flushes stdout itself, and says when it cannot
     except KeyboardInterrupt:  # Ctrl-C: one line; a command writes its output whole or not at all
-        print(f"{PROG}: interrupted (Ctrl-C)", file=sys.stderr)
-        code = EXIT_INTERRUPTED
+        code = _interrupt.stopped()
     except BrokenPipeError:
         # The reader went away (`| head`) while argparse wrote --help: not an error of ours.
         silence(sys.stdout)

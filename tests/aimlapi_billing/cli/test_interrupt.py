@@ -45,6 +45,13 @@ def test_a_dropped_interrupt_raises_at_the_next_check(installed: None) -> None:
         _interrupt.check()
 
 
+def test_the_line_and_code_are_the_clis(capsys: pytest.CaptureFixture[str]) -> None:
+    from aimlapi_billing._cli._common import EXIT_INTERRUPTED, PROG
+
+    assert _interrupt.stopped() == EXIT_INTERRUPTED
+    assert capsys.readouterr().err == f"{PROG}: interrupted (Ctrl-C)\n"
+
+
 def test_the_handler_still_raises_where_it_lands(installed: None) -> None:
     with pytest.raises(KeyboardInterrupt):
         signal.raise_signal(signal.SIGINT)
@@ -72,7 +79,7 @@ def swallowing(self, *args):
     page(self, *args)
 
 _progress.Progress.page = swallowing
-from aimlapi_billing._cli._main import entry_point
+from aimlapi_billing._cli import entry_point
 sys.argv = ["aimlapi-billing", *sys.argv[1:]]
 entry_point()
 """
