@@ -289,16 +289,19 @@ def zoned_windows(period: str | None, start: Moment | None, end: Moment | None, 
     return [{"start": iso(a), "end": iso(b)} for a, b in split(since, until)]
 
 
-def span_rule(*, calendar: bool) -> str:
-    """What a span is, in words; ``calendar``: the option also takes a calendar window (:data:`NAMED_WINDOWS`)."""
+def span_rule(*, calendar: bool, minutes: bool = False) -> str:
+    """What a span is, in words; ``calendar``: the option also takes a calendar window (:data:`NAMED_WINDOWS`);
+    ``minutes``: it takes minutes (``30m``), so the rule says so."""
     names = f" or one of {', '.join(NAMED_WINDOWS)}" if calendar else ""
+    if minutes:
+        return f"a span like 30m, 24h, 7d, 2w or 1mo (whole minutes, hours, days, weeks or calendar months){names}"
     return f"a span like 24h, 7d, 2w or 1mo (whole hours, days, weeks or calendar months){names}"
 
 
-def span_error(text: object, *, calendar: bool) -> str:
+def span_error(text: object, *, calendar: bool, minutes: bool = False) -> str:
     """The one line a span that breaks the syntax gets, wherever it is given (a config file, whose
     value may be a pasted key, says :func:`span_rule` alone)."""
-    return f"not {span_rule(calendar=calendar)}: {str(text)[:40]!r}"
+    return f"not {span_rule(calendar=calendar, minutes=minutes)}: {str(text)[:40]!r}"
 
 
 def span(
@@ -323,7 +326,7 @@ def span(
         return length
     match = _SPAN_PERIOD.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidParameterError(span_error(text, calendar=False))
+        raise InvalidParameterError(span_error(text, calendar=False, minutes=shortest < MIN_SPAN))
     amount, unit = int(match[1]), match[2]
     too_long = InvalidParameterError(f"must be from {_span_text(shortest)} to {_span_text(longest)}, not {text!r}")
     # Compared before any timedelta is made: "9999999w" would overflow one.

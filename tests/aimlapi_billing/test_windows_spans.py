@@ -44,6 +44,8 @@ LENGTH_OPTIONS = [
     ["sync", "--db", "postgresql://127.0.0.1:9/none", "--keep"],
     ["exporter", "--db", "postgresql://127.0.0.1:9/none", "--sync-interval"],
 ]
+#: The lengths that take minutes (from 1m): their rule line names them.
+MINUTE_OPTIONS = ("--max-age",)
 
 
 def _refusal(server: FakeAIMLAPI, argv: list[str], text: str) -> str:
@@ -72,7 +74,18 @@ def test_every_window_option_refuses_the_same_forms_with_the_same_line(text: str
 def test_every_length_option_refuses_the_same_forms_with_the_same_line(text: str) -> None:
     with FakeAIMLAPI() as server:
         lines = {" ".join(argv): _refusal(server, argv, text) for argv in LENGTH_OPTIONS}
-    assert set(lines.values()) == {span_error(text, calendar=False)}, lines
+    minutes = {name: line for name, line in lines.items() if name.endswith(MINUTE_OPTIONS)}
+    assert set(minutes.values()) == {span_error(text, calendar=False, minutes=True)}, minutes
+    hours = {name: line for name, line in lines.items() if not name.endswith(MINUTE_OPTIONS)}
+    assert set(hours.values()) == {span_error(text, calendar=False)}, hours
+
+
+@pytest.mark.parametrize("text", ["0m", "0min", "30s", "1.5m"])
+def test_a_length_that_takes_minutes_says_so_in_its_rule(text: str) -> None:
+    """Before: `--max-age 0m` was told "a span like 24h, 7d, 2w or 1mo (whole hours, ...)"."""
+    with FakeAIMLAPI() as server:
+        line = _refusal(server, ["report", "--db", "postgresql://127.0.0.1:9/none", "--max-age"], text)
+    assert line.startswith("not a span like 30m, 24h, 7d, 2w or 1mo (whole minutes, hours, "), line
 
 
 @pytest.mark.parametrize("text", BAD)

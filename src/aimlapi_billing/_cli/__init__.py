@@ -16,6 +16,7 @@ hold the output, errors and option types they share. Only the invoked command's 
 from __future__ import annotations
 
 import gc
+import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -72,12 +73,17 @@ def entry_point() -> NoReturn:
     collecting it anyway cost a monitoring check, a process started every minute, about 5 % of its
     run. Collection resumes (:func:`resume_collection`) before the command makes any request."""
     global _paused_collection
+    from . import _interrupt
+
+    _interrupt.install()  # first: a Ctrl-C while the modules load is one line and exit 130 too
     if gc.isenabled():
         gc.disable()
         _paused_collection = True
     try:
-        from ._main import entry_point as run
-
+        try:
+            from ._main import entry_point as run
+        except KeyboardInterrupt:
+            sys.exit(_interrupt.stopped())
         run()
     finally:
         resume_collection()

@@ -18,10 +18,14 @@ EXIT_NO_DATA = 11
 EXIT_STORE_STALE = 12
 #: A reader's window starts before the store's pruned cut-off (sync --keep): its figures would be partial.
 EXIT_STORE_PRUNED = 13
+#: A reader's note when no sync of the store has finished (the HTML page says the same).
+NO_SYNC_NOTE = "no sync has finished: the store's figures may be partial or none (run aimlapi-billing sync)"
 DB_DEFAULT = "--db $AIMLAPI_BILLING_DB, else $XDG_DATA_HOME/aimlapi-billing/spend.db (~/.local/share/…)"
 STORE_TEXT = (
     "the store: --db sqlite:///ABS/PATH (or a file path) or postgresql://USER@HOST:PORT/DB, whose password "
     "comes from $PGPASSWORD or ~/.pgpass (libpq), never from the URL (refused); messages never show one. "
+    "A libpq keyword string (host=... password=...) is no file path, and a database name holding = or "
+    "whitespace no name: both refused (exit 2), never shown. "
     "It needs the [store] extra (pip install 'aimlapi-billing[store]'; PostgreSQL: [postgres])."
 )
 EXIT_CODES_TEXT = (
@@ -88,10 +92,10 @@ def note_partial(synced: datetime.datetime | None, end: datetime.datetime, missi
     from ..store import covers
 
     if not covers(synced, end):
-        seen = (
-            "no sync has finished" if synced is None else f"the last sync began {iso(synced.astimezone(datetime.UTC))}"
-        )
-        print(f"{PROG}: note: {seen}: {missing}", file=err)
+        if synced is None:  # no moment for "after it" to name: a sentence of its own
+            print(f"{PROG}: note: {NO_SYNC_NOTE}", file=err)
+        else:
+            print(f"{PROG}: note: the last sync began {iso(synced.astimezone(datetime.UTC))}: {missing}", file=err)
 
 
 def store_failure(exc: BaseException, err: TextIO) -> int:

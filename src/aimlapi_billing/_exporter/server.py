@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from .._exceptions import InvalidParameterError
+from .._interrupts import check as check_interrupt
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -175,7 +176,10 @@ class ExporterServer(WSGIServer):
             with selectors.DefaultSelector() as selector:
                 selector.register(self._wake_reader, selectors.EVENT_READ, _WAKER)
                 listening = False
+                main = threading.current_thread() is threading.main_thread()
                 while not self._stop_requested:
+                    if main:  # a Ctrl-C whose KeyboardInterrupt a callback dropped still stops the server
+                        check_interrupt()
                     if self._has_room(pending) != listening:  # no room: new connections wait in the backlog
                         if listening:
                             selector.unregister(self.socket)

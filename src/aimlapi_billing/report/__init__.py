@@ -86,7 +86,7 @@ def write_html(path: str | os.PathLike[str], report: Dashboard, generated: datet
     file cannot be written (its directory missing or read-only, a full disk): nothing is left behind.
     In the main thread a Ctrl-C while drawing is KeyboardInterrupt once the drawing returns (``path``
     untouched); one during the rename is dropped (the page is in place)."""
-    from ._interrupt import held_interrupt
+    from .._interrupts import held_interrupt
 
     target = Path(path)
     with held_interrupt() as held:

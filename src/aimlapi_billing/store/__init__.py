@@ -133,10 +133,19 @@ def sync(
     settle: datetime.timedelta = DEFAULT_SETTLE,
     progress: Callable[[str], None] | None = None,
     redact: Callable[[str], str] | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> SyncSummary:
     """Bring ``store`` (from :func:`open_for_sync`) up to date with ``billing``'s account;
-    ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key)."""
-    return Sync(store, billing, settle=settle, progress=progress, redact=redact).run()  # type: ignore[arg-type]
+    ``redact`` rewrites every text the server sent before it is stored (the CLI hides the API key);
+    ``checkpoint`` is called at each safe point (a page written, a record done) and may raise to stop."""
+    return Sync(
+        store,
+        billing,  # type: ignore[arg-type]
+        settle=settle,
+        progress=progress,
+        redact=redact,
+        checkpoint=checkpoint,
+    ).run()
 
 
 def focus(store: Store, start: datetime.datetime, end: datetime.datetime) -> FocusExport:

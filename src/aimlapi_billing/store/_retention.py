@@ -53,9 +53,12 @@ class Pruned:
 
 
 def prune(store: Store, cutoff: datetime.datetime) -> Pruned:
-    """Delete every row older than ``cutoff`` (UTC), all tables in one transaction: all or nothing."""
+    """Delete every row older than ``cutoff`` (UTC), all tables in one transaction: all or nothing.
+    The cut-off is rounded down to the second (a little more is kept), so the second printed is one a
+    reader's window may start at."""
     from sqlalchemy import text
 
+    cutoff = cutoff.replace(microsecond=0)
     cut = micros(cutoff)
     day = cutoff.astimezone(datetime.UTC).date()
     # Whole from: the cut-off, but usage by whole UTC days (the cut-off's own day is kept).
@@ -82,6 +85,13 @@ def prune(store: Store, cutoff: datetime.datetime) -> Pruned:
     return Pruned(cutoff, counts)
 
 
+def _exact(moment: datetime.datetime) -> str:
+    """A moment to the second, or to the microsecond when it has one (a cut-off an older version wrote):
+    the cut-off named is one a window may start at."""
+    utc = moment.astimezone(datetime.UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S.%fZ}" if utc.microsecond else f"{utc:%Y-%m-%dT%H:%M:%SZ}"
+
+
 def complete_from(store: Store) -> dict[str, datetime.datetime]:
     """Each pruned table and the moment from which the store holds its whole history (none: never pruned)."""
     from sqlalchemy import text
@@ -103,6 +113,6 @@ def require_complete(store: Store, start: datetime.datetime, records: tuple[str,
         cutoff, table = max(late)
         raise StorePrunedError(
             f"{store.url} was pruned (sync --keep): its {_WHAT[table]} are whole only from "
-            f"{cutoff:%Y-%m-%dT%H:%M:%SZ}, and this window starts {start.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}: "
+            f"{_exact(cutoff)}, and this window starts {_exact(start)}: "
             "its figures would be partial, so none is given (start at the cut-off or later)"
         )

@@ -36,7 +36,7 @@ from ._progress import Progress
 from ._read_ahead import ReadAhead
 from ._shared_keys import one_per_prefix
 from ._sync_rows import Rows
-from ._values import clean_text, encode_usd, micros, parse_moment
+from ._values import clean_text, encode_usd, micros, moment_of, parse_moment
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -63,6 +63,9 @@ class SyncSummary:
     added: dict[str, int] = field(default_factory=lambda: {"ledger": 0, "logs": 0, "usage": 0, "keys": 0})
     pages: int = 0
     shared: dict[str, int] = field(default_factory=dict)  # prefixes listed for more than one key: how many
+    #: The run's moment (its start, as sync_runs records it): what readers end their windows at, and
+    #: what ``sync --keep`` counts back from.
+    started: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Sync:
         progress: Callable[[str], None] | None = None,
         now: datetime.datetime | None = None,
         redact: Callable[[str], str] | None = None,
+        checkpoint: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.billing = billing
@@ -113,8 +117,8 @@ class Sync:
         # The run's end: a moment the API has reached (milliseconds, as it writes them).
         moment = now or datetime.datetime.now(datetime.UTC)
         self.now_us = micros(moment) // _MS_US * _MS_US
-        self.summary = SyncSummary()
-        self.progress = Progress(progress)
+        self.summary = SyncSummary(started=moment_of(self.now_us))
+        self.progress = Progress(progress, checkpoint)  # checkpoint(): at each page and between records
         self.rows = Rows(store, redact)
         self._connection: Connection | None = None
 
@@ -183,6 +187,7 @@ class Sync:
             ).scalar_one()
         keys = one_per_prefix(self, list(self.billing.keys.list()))
         self._sync_keys(keys)
+        self.progress.checkpoint()
         # The logs are read ahead by a thread of their own from here on, so that their rate limit,
         # the run's bound, is never idle while the balance, the ledger and the usage are read and
         # pages are written (the walks' plans are read first: only this run moves them).
@@ -196,6 +201,7 @@ class Sync:
         ahead = ReadAhead(self._log_pages(plans), READ_AHEAD_PAGES)
         try:
             self._sync_balance()
+            self.progress.checkpoint()
             for leg in self._legs("ledger", "", None):
                 ordinals: dict[str, int] = {}  # counted per leg: the next leg re-reads the settle window
 
@@ -204,7 +210,9 @@ class Sync:
 
                 self._write_leg("ledger", "", leg, self._leg_pages(leg, self._ledger_rows), ledger)
             for prefix, created in walks:
+                self.progress.checkpoint()
                 self._sync_usage(prefix, created)
+            self.progress.checkpoint()
             pages = iter(ahead)
             for prefix, _created, legs in plans:
 
@@ -215,6 +223,7 @@ class Sync:
                     self._write_leg("logs", prefix, leg, iter(lambda: next(pages), None), logs)
         finally:
             ahead.close()
+        self.progress.checkpoint()  # never marked finished after a Ctrl-C
         with self._transaction() as connection:
             connection.execute(
                 text("UPDATE sync_runs SET finished_us = :now, rows_added = :added WHERE id = :id"),

@@ -4,7 +4,9 @@
 a PostgreSQL database reached with psycopg 3, whose password comes from libpq's own sources
 (``$PGPASSWORD``, ``~/.pgpass``, ``$PGPASSFILE``), never from the URL: a URL with a password is
 refused (it would sit in shell history, ``ps`` and logs), and so is any ``pass``-like query option
-(``password``, ``sslpassword``, ``passfile``). Every message shows :func:`redact`'s form: no URL password
+(``password``, ``sslpassword``, ``passfile``), a database name holding ``=`` or whitespace, and a libpq
+keyword string (``host=... password=...``), which is never shown and never taken for a file path.
+Every message shows :func:`redact`'s form: no URL password
 and no query value, ever (a query value may be a secret this code does not know the name of).
 An address that is wrong as written is :class:`StoreAddressError` (a usage error: exit 2), whether it
 came from ``--db`` or ``$AIMLAPI_BILLING_DB``.
@@ -28,6 +30,11 @@ _CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/
 _QUERY = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^?\s'\"]*)\?(?P<query>[^\s'\"]*)")
 # Query options that carry a secret (or where to read one): refused in a store URL.
 _SECRET_OPTION = re.compile(r"pass", re.IGNORECASE)
+# A libpq keyword string ("host=db port=5432 password=..."): two word=value pairs apart, or any pass...= key.
+# As a plain path it would become a local SQLite file named after the password.
+_KEYWORDS = re.compile(r"\w\s*=\s*\S*\s+\w+\s*=|pass\w*\s*=", re.IGNORECASE)
+# A pass...= key and its value in any text (libpq echoes a conninfo in some errors): what redact() hides.
+_KEYWORD_SECRET = re.compile(r"(?P<key>\w*pass\w*\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 
 
 def default_path() -> Path:
@@ -41,6 +48,7 @@ def redact(text: str) -> str:
     """``text`` with any URL password and the value of ``$PGPASSWORD`` replaced by ``***``."""
     text = _CREDENTIALS.sub(r"\g<scheme>\g<user>:***@", text)
     text = _QUERY.sub(lambda match: f"{match['head']}?{_masked_query(match['query'])}", text)
+    text = _KEYWORD_SECRET.sub(r"\g<key>***", text)
     secret = os.environ.get("PGPASSWORD", "")
     return text.replace(secret, "***") if len(secret) >= 4 else text
 
@@ -103,6 +111,12 @@ def parse(text: str) -> StoreURL:
         raise StoreAddressError(
             f"not a store URL: {redact(text)!r} (sqlite:///ABS/PATH, postgresql://USER@HOST:PORT/DB or a file path)"
         )
+    if _KEYWORDS.search(text):
+        # Never shown: the whole string may be a secret's neighbourhood (a password among its values).
+        raise StoreAddressError(
+            "a libpq keyword string (key=value ...) is not a store address, and it is not shown: give "
+            "postgresql://USER@HOST:PORT/DB, the password in $PGPASSWORD or ~/.pgpass (libpq)"
+        )
     return StoreURL("sqlite", path=Path(text).expanduser().absolute())
 
 
@@ -122,10 +136,22 @@ def _postgres(text: str) -> StoreURL:
         port = parts.port
     except ValueError:
         raise StoreAddressError(f"not a port in the store URL {redact(text)!r}") from None
+    if any(char == "=" or char.isspace() for char in database):
+        # libpq would read such a name as a keyword string ("host=x password=y"): refused, never echoed.
+        raise StoreAddressError(
+            f"{redact(_without_path(text))}/...: a database name holding '=' or whitespace is refused "
+            "(libpq would read it as key=value settings)"
+        )
     if not parts.hostname or not database:
         raise StoreAddressError(f"a PostgreSQL store URL is postgresql://USER@HOST:PORT/DB, not {redact(text)!r}")
     user = unquote(parts.username) if parts.username else None
     return StoreURL("postgresql", user=user, host=parts.hostname, port=port, database=database, options=options)
+
+
+def _without_path(text: str) -> str:
+    """A PostgreSQL URL up to its database name (which is not shown)."""
+    parts = urlsplit(text)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def resolve(given: str | None) -> StoreURL:

@@ -321,3 +321,19 @@ def test_a_failing_stderr_changes_no_exit_code(fake_api: FakeAIMLAPI) -> None:
     assert out.getvalue() == record["key"] + "\n"
     fake_api.script("/v2/billing", Reply(403, {"message": "Forbidden", "statusCode": "403"}))
     assert main(["summary", "--base-url", fake_api.url], out=io.StringIO(), err=err) == 5
+
+
+def test_a_value_the_spec_does_not_list_is_a_prefixed_warning_line() -> None:
+    import uuid
+
+    from fake_api.data import ledger_entry
+
+    kind = f"NEW_{uuid.uuid4().hex[:8].upper()}"  # the open enum logs each new value once per process
+    with FakeAIMLAPI(ledger=[ledger_entry("2026-11-30T12:00:00.000Z", "CHARGE", kind, 1.0)]) as server:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["transactions", "--base-url", server.url], out, err)
+    assert code == 0, err.getvalue()
+    assert kind in out.getvalue()
+    assert err.getvalue() == (
+        f"aimlapi-billing: warning: TransactionType: {kind!r} is not a value the specification lists; kept as is\n"
+    )

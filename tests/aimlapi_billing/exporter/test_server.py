@@ -351,3 +351,18 @@ def test_the_exporter_process_holds_its_limits_under_hundreds_of_idle_connection
                     connection.close()
             assert threads(child.pid) <= 1 + 4
     assert "Traceback" not in log.read_text()
+
+
+def test_a_ctrl_c_whose_interrupt_was_dropped_still_stops_the_server() -> None:
+    """A SIGINT recorded by the CLI's handler whose KeyboardInterrupt a callback swallowed: the serving
+    loop raises it again within a poll, instead of serving on for ever."""
+    from aimlapi_billing import _interrupts
+
+    server = make_exporter(CollectorRegistry(), "127.0.0.1", 0)
+    try:
+        _interrupts._recorded.set()  # as the handler does before its exception is dropped
+        with pytest.raises(KeyboardInterrupt):
+            server.serve_forever(poll_interval=0.05)
+    finally:
+        _interrupts._recorded.clear()
+        server.server_close()

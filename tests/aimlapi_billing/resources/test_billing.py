@@ -318,11 +318,11 @@ def test_cli_redacts_a_key_echoed_in_a_ledger_cell(style: str) -> None:
         assert json.loads(out)["model"] == "m <redacted>"
 
 
-def test_cli_csv_cells_are_the_apis_text_unmodified() -> None:
-    """The README says so: a cell that a spreadsheet would take for a formula is written as it came
-    (CSV is data; spreadsheet users import it as text)."""
+def test_cli_csv_cells_a_spreadsheet_would_run_get_a_leading_quote() -> None:
+    """As every CSV output does (docs/cli/index.md): a text cell that a spreadsheet would take for a
+    formula is written with a leading ' ; amounts and dates as they came."""
     ledger = [ledger_entry("2025-11-20T00:00:00.000Z", "CHARGE", "MODEL_USAGE", 1.5, "=1+1", "@SUM(A1)")]
     with FakeAIMLAPI(ledger=ledger) as api:
         code, out, _ = _run("transactions", "--csv", "--base-url", api.url)
     assert code == 0
-    assert out.splitlines()[1] == "2025-11-20T00:00:00.000Z,CHARGE,MODEL_USAGE,1.5,3000000,=1+1,@SUM(A1)"
+    assert out.splitlines()[1] == "2025-11-20T00:00:00.000Z,CHARGE,MODEL_USAGE,1.5,3000000,'=1+1,'@SUM(A1)"

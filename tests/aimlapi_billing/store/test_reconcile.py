@@ -112,6 +112,22 @@ def test_the_table_names_the_store_and_the_mismatch(store_url: str, fake: FakeAI
     assert lines[-1].startswith("(from the store ")
 
 
+def test_a_window_without_a_whole_day_shows_no_usage_difference(store_url: str, fake: FakeAIMLAPI) -> None:
+    _synced(store_url, fake)
+    hours = (
+        "--start",
+        iso(MIDNIGHT - datetime.timedelta(hours=30)),
+        "--end",
+        iso(MIDNIGHT - datetime.timedelta(hours=6)),
+    )
+    code, out, err = run("reconcile", *hours, "--db", store_url)
+    assert err == "", err
+    assert code in (0, EXIT_MISMATCH)
+    assert "the window has no whole day, not compared" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("usage - logs")]
+    assert line.split(None, 3)[3] == "not compared (no whole UTC day in the window)", line  # never "+0.00 USD"
+
+
 def test_an_empty_window_agrees_with_nothing_in_it(store_url: str, fake: FakeAIMLAPI) -> None:
     _synced(store_url, fake)
     empty = (

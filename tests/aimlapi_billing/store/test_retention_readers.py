@@ -6,6 +6,7 @@ a window after the cut-off is answered as before."""
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -152,3 +153,26 @@ def test_a_window_wholly_pruned_is_exit_13_not_nothing_held(
         *run("report", "--db", url, "--start", _iso(end - datetime.timedelta(days=30)), "--end", _iso(end), *output),
         cutoff,
     )
+
+
+def test_a_reader_asking_for_exactly_the_kept_span_is_answered(api: FakeAIMLAPI, store_url: str) -> None:
+    """The cut-off is the run's moment (the store's: where readers end their windows) minus --keep,
+    so a window of exactly --keep is whole; and the moment printed is one a window may start at."""
+    assert run("sync", "--db", store_url)[0] == 0
+    code, out, err = run("sync", "--db", store_url, "--keep", "2d")
+    assert (code, err) == (0, ""), err
+    printed = re.search(r"pruned what is older than 2d \((\S+)\)", out)
+    assert printed is not None, out
+    code, out, err = run("forecast", "--db", store_url, "--window", "2d", "--json")
+    assert code == 0, err
+    assert json.loads(out)["as_of"]
+    code, out, err = run("report", "--db", store_url, "--start", printed.group(1))
+    assert code == 0, err
+    start = datetime.datetime.fromisoformat(printed.group(1)) - datetime.timedelta(seconds=1)
+    code, out, err = run("report", "--db", store_url, "--start", _iso(start))
+    assert code == 13, err  # a second earlier: refused, naming the moment just accepted
+    assert f"whole only from {printed.group(1)}," in err
+    if importlib.util.find_spec("prometheus_client") is not None:
+        code, out, err = run("metrics", "--db", store_url, "--forecast-window", "2d")
+        assert (code, err) == (0, ""), err
+        assert "aimlapi_store_stale 0.0" in out

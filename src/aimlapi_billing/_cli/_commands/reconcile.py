@@ -175,6 +175,13 @@ def _usage_days(result: Reconciliation) -> str:
     return f" on the whole UTC days {first} to {last}, logs {_usd(result.usage_logs_usd)} on them"
 
 
+def _usage_vs_logs(result: Reconciliation) -> str:
+    """From the store, a window without a whole UTC day compares no usage: no difference is shown."""
+    if result.usage_logs_usd is not None and result.usage_days is None:
+        return "not compared (no whole UTC day in the window)"
+    return _signed(result.usage_vs_logs_usd)
+
+
 def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = str) -> str:
     settled = result.logs_charged_rows - len(result.pending)
     rows = [
@@ -187,7 +194,7 @@ def reconciliation_table(result: Reconciliation, redact: Callable[[str], str] = 
         ),
         ("usage", f"{_usd(result.usage_usd)} in {result.usage_requests:,} charged requests{_usage_days(result)}"),
         ("ledger - logs", f"{_signed(result.ledger_vs_logs_usd)} (over {settled:,} settled rows)"),
-        ("usage - logs", _signed(result.usage_vs_logs_usd)),
+        ("usage - logs", _usage_vs_logs(result)),
     ]
     rows += _rows("only in the logs", result.only_in_logs)
     rows += _rows("only in the ledger", result.only_in_ledger)

@@ -206,8 +206,8 @@ def _inputs(args: argparse.Namespace) -> list[str | None]:
 
 def _html(args: argparse.Namespace, err: TextIO) -> int:
     from ... import store
+    from ..._interrupts import held_interrupt
     from ...report import require_extra, write_html
-    from ...report._interrupt import held_interrupt
 
     if set(args.by) - {"key", "team"} or len(args.by) != 1:
         raise InvalidParameterError("--html groups the daily spend by key or by team: give --by key or --by team")

@@ -19,7 +19,8 @@ DEFAULTS = {
     "no --keep (nothing pruned)"
 }
 KEEP_TEXT = (
-    "retention: with --keep SPAN, once the store is up to date, every row older than SPAN before now goes, in "
+    "retention: with --keep SPAN, once the store is up to date, every row older than SPAN before the run's start "
+    "(the store's moment; the cut-off rounded down to the second, printed exactly) goes, in "
     "one transaction (all or nothing): request rows and ledger entries by their moment, days of usage that ended "
     "before the cut-off, key versions and balances that stopped holding before it (a key's current version and "
     "the newest balance stay). A second line says how many of each went. --keep must be longer than --settle "
@@ -38,7 +39,8 @@ RULES_TEXT = (
     "Each page is written with the walk's progress "
     "in one transaction, so a run killed at any moment is taken up by the next. One sync at a time (a lock on "
     "SQLite, an advisory lock on PostgreSQL). A progress line on stderr when it is a terminal; one summary "
-    "line on stdout at the end."
+    "line on stdout at the end. Ctrl-C always stops it: exit 130, no summary line, the run not marked finished "
+    "(checked at each page and between records, even where Python drops the KeyboardInterrupt)."
 )
 
 
@@ -75,6 +77,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ... import store
     from .._common import client
+    from .._interrupt import check
 
     progress = None
     if getattr(err, "isatty", lambda: False)():
@@ -92,18 +95,24 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         with client(args) as billing, store.open_for_sync(args.db, wait=args.wait) as opened:
             # A server that echoes the API key into a model name or an id: stored as <redacted>.
-            summary = store.sync(opened, billing, settle=settle, progress=progress, redact=billing._redactor.text)
+            summary = store.sync(
+                opened, billing, settle=settle, progress=progress, redact=billing._redactor.text, checkpoint=check
+            )
             where = str(opened.url)
             shared = [
                 store.shared_warning(prefix, count, lambda text: shown_prefix(billing._redact, text))
                 for prefix, count in sorted(summary.shared.items())
             ]
+            check()  # a dropped Ctrl-C: nothing pruned
             if args.keep is not None:
-                pruned = store.prune(opened, datetime.datetime.now(datetime.UTC) - args.keep)
+                # From the run's moment (what readers end their windows at), not the clock now: a reader
+                # asking for exactly --keep is then whole.
+                pruned = store.prune(opened, (summary.started or datetime.datetime.now(datetime.UTC)) - args.keep)
     except (AIMLAPIError, OSError) as exc:
         if progress is not None:
             progress("")
         return store_failure(exc, err)
+    check()  # a dropped Ctrl-C: no summary line, exit 130
     for line in shared:
         err.write(f"{PROG}: {line}\n")
     added = summary.added

@@ -103,7 +103,11 @@ def test_transactions_csv_guards_text_cells_a_spreadsheet_would_run() -> None:
         server.route("/v2/billing/detail", json_body(DETAIL))
         server.route("/v2/billing/transactions", json_body(page([hostile, entry(2)], None)))
         code, out, err = run("transactions", "--csv", "--base-url", server.url)
-    assert (code, err) == (0, "")
+    # The type is not one the spec lists: a warning says so (and the cell is guarded below).
+    assert (code, err) == (
+        0,
+        "aimlapi-billing: warning: TransactionType: '-2+3' is not a value the specification lists; kept as is\n",
+    )
     lines = out.splitlines()
     assert lines[1] == '2026-08-20T01:00:00.000Z,CHARGE,\'-2+3,0.5,1000000,"\'=HYPERLINK(""http://x"")",\'@SUM(A1)'
     assert lines[2] == "2026-08-20T02:00:00.000Z,CHARGE,MODEL_USAGE,0.5,1000000,openai/gpt-5,r2"

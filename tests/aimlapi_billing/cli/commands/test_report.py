@@ -19,6 +19,9 @@ END = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
 WINDOW = ["--start", "2026-11-01T00:00:00Z", "--end", "2026-12-01T00:00:00Z"]
 #: The store's sync began at END, before WINDOW ends: every output of the window says it is partial.
 PARTIAL = "aimlapi-billing: note: the last sync began 2026-11-30T12:00:00Z: spend after it is not in this report\n"
+NO_SYNC = (
+    "aimlapi-billing: note: no sync has finished: the store's figures may be partial or none (run aimlapi-billing sync)"
+)
 TEAMS_TOML = '[[rule]]\nteam = "search"\ncost_centre = "CC-1"\nprefix = "a1b2"\n'
 
 
@@ -108,7 +111,17 @@ def test_a_store_no_sync_finished_says_so(store: Path) -> None:
     assert 'data-synced=""' in page
     assert "No sync of this store has finished" in page
     assert 'data-verdict="cannot compare"' in page
-    assert "note: no sync has finished" in err
+    assert err.startswith(f"{NO_SYNC}\nwrote ")
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--csv"]])
+def test_a_report_of_a_store_no_sync_finished_says_so_in_a_sentence_that_stands(store: Path, output: list[str]) -> None:
+    sqlite3 = pytest.importorskip("sqlite3")
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE sync_runs SET finished_us = NULL")
+    code, out, err = run("report", "--db", str(store), *WINDOW, *output)
+    assert (code, bool(out)) == (0, True), err
+    assert err == f"{NO_SYNC}\n"  # not "spend after it": no moment for "it" to name
 
 
 def test_a_window_the_last_sync_covers_gets_a_verdict(store: Path) -> None:
