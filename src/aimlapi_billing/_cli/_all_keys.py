@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._redaction import printable
+from ..types.all_keys import missing_names
 from ._common import (
     EXIT_CODES,
     EXIT_CONNECTION,
@@ -32,9 +33,6 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
-
-#: Missing keys named in a table or a stderr line; past them, counted.
-SHOWN_MISSING = 10
 
 
 def exit_code(missing: Iterable[MissingKey]) -> int:
@@ -81,10 +79,7 @@ def _count(number: int, what: str = "key") -> str:
 
 def missing_line(missing: tuple[MissingKey, ...], listed: int) -> str:
     """``3 of 1,000 keys not measured: a1b2 (APITimeoutError: ...), ...``, at most SHOWN_MISSING named."""
-    named = ", ".join(f"{key.prefix} ({key.error}: {key.reason})" for key in missing[:SHOWN_MISSING])
-    rest = len(missing) - SHOWN_MISSING
-    more = f", and {_count(rest)} more" if rest > 0 else ""
-    return printable(f"{len(missing):,} of {_count(listed)} not measured: {named}{more}")
+    return printable(f"{len(missing):,} of {_count(listed)} not measured: {missing_names(missing)}")
 
 
 def warn_missing(missing: tuple[MissingKey, ...], listed: int, err: TextIO) -> int:

@@ -75,13 +75,24 @@ JSON_MONEY_TEXT = (
     "rates and runways rounded to 12 decimal places; a field the spec types integer (counts, a ledger amount's "
     "credits) is a JSON integer; the same in every command."
 )
-CONNECTION_DEFAULTS = (
-    f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
-    f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
-    "call, transactions one call per page), "
-    f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
-    f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
-)
+#: The monitoring plugins' default --deadline: the whole check (one call) ends, UNKNOWN if it must,
+#: before Nagios's 60 s service timeout kills it and reports nothing of what was measured.
+PLUGIN_DEADLINE = 50.0
+
+
+def connection_defaults(deadline: float = DEFAULT_DEADLINE) -> str:
+    """What the connection options default to, for a ``--help`` (a plugin's ``deadline`` is :data:`PLUGIN_DEADLINE`)."""
+    return (
+        f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
+        f"--deadline {deadline:g} (seconds per API call with its retries and waits; forecast, check and check-keys "
+        f"are one call, transactions one call per page; {PLUGIN_DEADLINE:g} for the monitoring plugins, under "
+        "Nagios's 60 s service timeout), "
+        f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
+        f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
+    )
+
+
+CONNECTION_DEFAULTS = connection_defaults()
 
 
 class UsageError(Exception):
@@ -153,8 +164,9 @@ def with_json_rule(parser: argparse.ArgumentParser) -> None:
         add_epilog(parser, JSON_MONEY_TEXT, before_exit_codes=True)
 
 
-def connection_options() -> Parser:
-    """The options of every command that calls the API, as a parent parser."""
+def connection_options(deadline: float = DEFAULT_DEADLINE) -> Parser:
+    """The options of every command that calls the API, as a parent parser (``deadline``: the
+    default ``--deadline``, :data:`PLUGIN_DEADLINE` for a monitoring plugin)."""
     connection = Parser(add_help=False)
     group = connection.add_argument_group("connection")
     group.add_argument(
@@ -176,9 +188,9 @@ def connection_options() -> Parser:
     group.add_argument(
         "--deadline",
         type=number("a number of seconds", 0, MAX_SECONDS, low_open=True),
-        default=DEFAULT_DEADLINE,
+        default=deadline,
         metavar="SECONDS",
-        help=f"wall time of every call, retries and Retry-After waits included (default: {DEFAULT_DEADLINE:g})",
+        help=f"wall time of every call, retries and Retry-After waits included (default: {deadline:g})",
     )
     group.add_argument(
         "--max-retries",

@@ -13,11 +13,10 @@ The results are in a deterministic order whatever the order the parts end in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import AIMLAPIError
-from .._pages import whole_key_list
+from .._pages import listed_once, whole_key_list
 from .._plan import Call, FanOut, Plan, RowSteps, Steps
 from .._redaction import printable
 from .._windows import zoned_windows
@@ -42,18 +41,6 @@ def fixed_pieces(period: str | None, start: Moment | None, end: Moment | None, t
     return zoned_windows(period, start, end, tz)
 
 
-def _listed(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
-    """Each prefix once, in prefix order (deterministic whatever the list's order), and those listed twice."""
-    once: dict[str, ApiKey] = {}
-    twice: list[str] = []
-    for key in keys:
-        if key.prefix in once:
-            twice.append(key.prefix)
-        else:
-            once[key.prefix] = key
-    return [once[prefix] for prefix in sorted(once)], tuple(dict.fromkeys(twice))
-
-
 def key_name(key: ApiKey) -> str | None:
     """The key's name as listed, made printable and bounded; None for a key with no name (null), never
     the text "None"."""
@@ -70,7 +57,7 @@ def _key_usage(endpoint: Any, pieces: list[dict[str, str]], prefix: str) -> Step
 
 
 def _usage_steps(pieces: list[dict[str, str]], models: bool) -> Steps[AllKeysUsage]:
-    keys, twice = _listed((yield Call(LIST_KEYS, {}, whole_key_list)))
+    keys, twice = listed_once((yield Call(LIST_KEYS, {}, whole_key_list)))
     endpoint = USAGE_DETAIL if models else USAGE
     results = yield FanOut([_key_usage(endpoint, pieces, key.prefix) for key in keys], "keys", partial=True)
     rows, gone = [], []
@@ -138,7 +125,7 @@ def _key_rows(pieces: list[dict[str, Any]], prefix: str, max_pages: int) -> Step
 
 
 def _logs_steps(pieces: list[dict[str, Any]], max_pages: int) -> Steps[AllKeysLogs]:
-    keys, twice = _listed((yield Call(LIST_KEYS, {}, whole_key_list)))
+    keys, twice = listed_once((yield Call(LIST_KEYS, {}, whole_key_list)))
     parts = [_key_rows(pieces, key.prefix, max_pages) for key in keys]
     results = yield FanOut(parts, "keys", partial=True)
     walked, gone = [], []
