@@ -77,8 +77,8 @@ def whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
 
 
 def listed_once(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
-    """Each prefix of a key list once, in prefix order (deterministic whatever the list's order), and
-    the prefixes listed more than once. Every fan-out over the listed keys takes its keys from here
+    """Each prefix of a key list once, in the list's order (its first listing), and the prefixes
+    listed more than once. Every fan-out over the listed keys takes its keys from here
     (``usage.per_key`` refuses a prefix given twice): a key listed twice is measured once, never
     counted twice into a sum of money."""
     once: dict[str, ApiKey] = {}
@@ -88,4 +88,4 @@ def listed_once(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
             twice.append(key.prefix)
         else:
             once[key.prefix] = key
-    return [once[prefix] for prefix in sorted(once)], tuple(dict.fromkeys(twice))
+    return list(once.values()), tuple(dict.fromkeys(twice))

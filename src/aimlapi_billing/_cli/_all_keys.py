@@ -74,7 +74,8 @@ UNATTRIBUTED = "(unattributed)"
 
 
 def _count(number: int, what: str = "key") -> str:
-    return f"{number:,} {what}{'' if number == 1 else 's'}"
+    plural = "es" if what.endswith(("x", "s")) else "s"  # "3 prefixes", not "3 prefixs"
+    return f"{number:,} {what}{'' if number == 1 else plural}"
 
 
 def missing_line(missing: tuple[MissingKey, ...], listed: int) -> str:
@@ -109,7 +110,8 @@ def usage_table(
     lines.append(f"keys      {_count(result.listed)} listed, {measured:,} measured")
     lines.append(f"spend     {usd(result.spend)} ({scope})")
     if result.listed_twice:
-        lines.append(f"note      GET /v1/keys listed {_count(len(result.listed_twice), 'prefix')} twice: measured once")
+        twice = _count(len(result.listed_twice), "prefix")
+        lines.append(f"note      {twice} listed twice by GET /v1/keys: measured once")
     width = max([len(row.prefix) for row in shown] + [3])
     name_width = min(24, max([len(row.name or "") for row in shown] + [4]))
     lines.append("")

@@ -41,6 +41,12 @@ def fixed_pieces(period: str | None, start: Moment | None, end: Moment | None, t
     return zoned_windows(period, start, end, tz)
 
 
+def _listed(keys: list[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
+    """Each prefix once (:func:`listed_once`), in prefix order: deterministic whatever the list's order."""
+    once, twice = listed_once(keys)
+    return sorted(once, key=lambda key: key.prefix), twice
+
+
 def key_name(key: ApiKey) -> str | None:
     """The key's name as listed, made printable and bounded; None for a key with no name (null), never
     the text "None"."""
@@ -57,7 +63,7 @@ def _key_usage(endpoint: Any, pieces: list[dict[str, str]], prefix: str) -> Step
 
 
 def _usage_steps(pieces: list[dict[str, str]], models: bool) -> Steps[AllKeysUsage]:
-    keys, twice = listed_once((yield Call(LIST_KEYS, {}, whole_key_list)))
+    keys, twice = _listed((yield Call(LIST_KEYS, {}, whole_key_list)))
     endpoint = USAGE_DETAIL if models else USAGE
     results = yield FanOut([_key_usage(endpoint, pieces, key.prefix) for key in keys], "keys", partial=True)
     rows, gone = [], []
@@ -125,7 +131,7 @@ def _key_rows(pieces: list[dict[str, Any]], prefix: str, max_pages: int) -> Step
 
 
 def _logs_steps(pieces: list[dict[str, Any]], max_pages: int) -> Steps[AllKeysLogs]:
-    keys, twice = listed_once((yield Call(LIST_KEYS, {}, whole_key_list)))
+    keys, twice = _listed((yield Call(LIST_KEYS, {}, whole_key_list)))
     parts = [_key_rows(pieces, key.prefix, max_pages) for key in keys]
     results = yield FanOut(parts, "keys", partial=True)
     walked, gone = [], []

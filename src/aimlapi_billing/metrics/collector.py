@@ -433,7 +433,7 @@ class BillingCollector:
                 if every.listed_twice:
                     shown = self._redact(printable(", ".join(every.listed_twice[:10]))[:400])
                     logger.warning(
-                        "GET /v1/keys listed %d prefixes twice (%s): measured once", len(every.listed_twice), shown
+                        "%d prefix(es) listed twice by GET /v1/keys (%s): measured once", len(every.listed_twice), shown
                     )
         model_spend = None
         if self._model_window is not None and not complete:

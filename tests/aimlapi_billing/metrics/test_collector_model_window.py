@@ -51,7 +51,7 @@ def test_a_key_listed_twice_is_counted_once(caplog: pytest.LogCaptureFixture) ->
     assert model_spend(twice) == model_spend(whole)
     assert value(twice, "aimlapi_usage_scrape_success") == 1.0
     assert value(twice, "aimlapi_model_spend_stale") == 0.0
-    assert f"listed 1 prefixes twice ({listed['data'][1]['prefix']}): measured once" in caplog.text
+    assert f"1 prefix(es) listed twice by GET /v1/keys ({listed['data'][1]['prefix']}): measured once" in caplog.text
 
 
 def test_per_key_refuses_a_prefix_given_twice() -> None:
