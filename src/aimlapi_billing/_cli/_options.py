@@ -42,7 +42,8 @@ NUMBERS_TEXT = (
 
 EXIT_CODES_TEXT = (
     "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
-    "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
+    "bound); 3 configuration (no API key, a bad key (one shorter than 8 characters too) or base URL, the "
+    "[metrics] extra missing); "
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
     "6 the API's answer was not usable (not JSON, a number that is not finite, beyond a double's range either "
     "way (1e999, 1e-400) or of over 100 significant digits, too large, too deep, "

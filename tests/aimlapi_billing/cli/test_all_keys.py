@@ -176,7 +176,7 @@ def test_every_option_is_checked_before_any_request(argv: list[str], message: st
 def test_ctrl_c_mid_fan_out_is_one_line_exit_130_and_nothing_written(argv: list[str]) -> None:
     """A real process against the stand-in: SIGINT once the fan-out is under way."""
     with FakeAIMLAPI(keys=many_keys(300), delay=0.2) as server:
-        env = {**os.environ, "AIMLAPI_API_KEY": "any-key"}
+        env = {**os.environ, "AIMLAPI_API_KEY": "any-key-will-do"}
         env.pop("AIML_API_KEY", None)
         process = subprocess.Popen(
             [_COMMAND, *argv, "--concurrency", "4", "--base-url", server.url],
