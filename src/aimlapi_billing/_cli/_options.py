@@ -85,9 +85,14 @@ def connection_defaults(deadline: float = DEFAULT_DEADLINE) -> str:
     """What the connection options default to, for a ``--help`` (a plugin's ``deadline`` is :data:`PLUGIN_DEADLINE`)."""
     return (
         f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
-        f"--deadline {deadline:g} (seconds per API call with its retries and waits; forecast, check and check-keys "
-        f"are one call, transactions one call per page; {PLUGIN_DEADLINE:g} for the monitoring plugins, under "
-        "Nagios's 60 s service timeout), "
+        f"--deadline {deadline:g} ("
+        + (
+            "seconds: the whole check, under Nagios's 60 s"
+            if deadline == PLUGIN_DEADLINE
+            else "seconds per API call with its retries and waits; forecast and check are one call, transactions "
+            "one call per page"
+        )
+        + "), "
         f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
         f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
     )
