@@ -266,7 +266,7 @@ class Account:
     """The keys and requests the endpoints serve, and who may read what.
 
     A bearer key found in :attr:`keys` (by its full value) is that key; any other acts as
-    ``default_caller`` (so the README's ``any-key`` and the tests' key see the account), or is
+    ``default_caller`` (so the README's ``any-key-will-do`` and the tests' key see the account), or is
     refused with 401 when ``default_caller`` is None. A key is a management key when its full value
     is in :attr:`management_keys`. The clock stands still at ``now``: ``period`` windows end there.
     """

@@ -211,10 +211,28 @@ def paced(clock: Deadline) -> bool:
 
 
 def note_throttled(retry_after: float | None) -> None:
-    """Called on each 429: the current fan-out, if any, backs off."""
+    """Called on each 429: the current fan-out, if any, backs off, and the part counts it."""
     throttle = CURRENT.get()
     if throttle is not None:
         throttle.throttled(retry_after)
+    refused = _REFUSED.get()
+    if refused is not None:
+        refused[0] += 1
+
+
+#: The 429s the current part was answered (one list per part, shared by its attempts' contexts).
+_REFUSED: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("aimlapi_billing_refused", default=None)
+
+
+def _said(error: BaseException, refused: list[int]) -> BaseException:
+    """A part that ran out of time after 429s says so: "Request timed out" alone would blame the link,
+    where the server kept refusing (the 429s never use up max_retries in a fan-out, so only the deadline ends them)."""
+    from ._exceptions import APITimeoutError, RateLimitError
+
+    if refused[0] and isinstance(error, APITimeoutError | RateLimitError):
+        many = f"{refused[0]} times" if refused[0] > 1 else "once"
+        error.add_note_to_message(f"the server kept answering 429 (rate limited) until the deadline: {many}")
+    return error
 
 
 class _Outcomes:
@@ -266,12 +284,15 @@ def run_threads(
     def work() -> None:
         while (task := todo.get()) is not None:
             index, part = task
+            refused = [0]
             try:
                 if throttle.cancelled:
                     raise FanOutCancelled
-                finished.put((index, True, context.copy().run(drive, part)))
+                own = context.copy()
+                own.run(_REFUSED.set, refused)
+                finished.put((index, True, own.run(drive, part)))
             except BaseException as exc:  # handed to the calling thread, which raises it
-                finished.put((index, False, exc))
+                finished.put((index, False, _said(exc, refused)))
 
     workers = min(limit, len(parts))
     for index, part in enumerate(parts):
@@ -300,12 +321,14 @@ async def run_tasks(
 
     async def work() -> None:
         for index, part in todo:
+            refused = [0]
+            _REFUSED.set(refused)  # this task's context: its parts run one after another
             try:
                 if throttle.cancelled:
                     raise FanOutCancelled
                 outcomes.record(index, True, await drive(part))
             except Exception as exc:  # CancelledError is not one: a cancelled call ends every task
-                outcomes.record(index, False, exc)
+                outcomes.record(index, False, _said(exc, refused))
 
     token = CURRENT.set(throttle)  # each task copies the context as it is made
     try:

@@ -4,6 +4,7 @@ request logs by offset: ``resources/logs.py`` adds its own checks of a page to t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._config import MAX_EMPTY_PAGES
@@ -73,3 +74,18 @@ def whole_key_list(client: Any, response: KeysResponse) -> list[ApiKey]:
     if not response.data:  # the key that listed them is a key of the account
         raise ResponseValidationError("GET /v1/keys listed no key, not even the caller's own")
     return response.data
+
+
+def listed_once(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
+    """Each prefix of a key list once, in the list's order (its first listing), and the prefixes
+    listed more than once. Every fan-out over the listed keys takes its keys from here
+    (``usage.per_key`` refuses a prefix given twice): a key listed twice is measured once, never
+    counted twice into a sum of money."""
+    once: dict[str, ApiKey] = {}
+    twice: list[str] = []
+    for key in keys:
+        if key.prefix in once:
+            twice.append(key.prefix)
+        else:
+            once[key.prefix] = key
+    return list(once.values()), tuple(dict.fromkeys(twice))

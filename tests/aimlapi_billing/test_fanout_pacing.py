@@ -6,6 +6,7 @@ the wall times are the benchmark's (benchmarks/fanout.py), never asserted here."
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -71,6 +72,22 @@ def test_a_key_answered_429_forever_is_retried_until_the_deadline_not_max_retrie
     assert "deadline" in report.missing[0].reason
     assert {budget.prefix for budget in report} == {key["prefix"] for key in keys} - {stuck}
     assert asked > 2  # more than 1 + max_retries: the 429s did not use them up
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_key_only_ever_answered_429_says_it_was_rate_limited(mode: str) -> None:
+    """Before: its reason was "Request timed out" or "no time for retry 1", as if the link were slow."""
+    keys = many_keys(3)
+    stuck = keys[1]["prefix"]
+    with OneKeyThrottled(stuck, keys=keys) as fake:
+        report = budgets(mode, fake.url, concurrency=2, partial=True, deadline=1.5)
+    (missing,) = report.missing
+    assert missing.prefix == stuck
+    assert missing.error in ("APITimeoutError", "RateLimitError")
+    assert re.search(
+        r"; the server kept answering 429 \(rate limited\) until the deadline: (\d+ times|once)$", missing.reason
+    )
+    assert len(report) == 2  # the others measured: their reasons are not touched
 
 
 def test_without_a_deadline_429s_still_count_against_max_retries() -> None:

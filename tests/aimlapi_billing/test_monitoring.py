@@ -118,6 +118,10 @@ def test_a_broken_rule_fails_its_unit_tests(rules_text: str, tmp_path: Path) -> 
             ("aimlapi_key_data_stale == 1\n        for: 30m", "aimlapi_key_data_stale == 1\n        for: 50m"),
             "AIMLAPIKeyNotMeasured",
         ),
+        (
+            ("aimlapi_model_spend_stale == 1\n        for: 1h", "aimlapi_model_spend_stale == 1\n        for: 2h"),
+            "AIMLAPIModelSpendStale",
+        ),
     ],
 )
 def test_a_broken_key_rule_fails_its_unit_tests(

@@ -72,7 +72,7 @@ def start_stand_in() -> tuple[FakeAIMLAPI, dict[str, str]]:
     server = FakeAIMLAPI().start()
     env = {
         **os.environ,
-        "AIML_API_KEY": "any-key",
+        "AIML_API_KEY": "any-key-will-do",
         "AIMLAPI_BILLING_BASE_URL": server.url,  # the documents' fixed port, made free for parallel runs
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }

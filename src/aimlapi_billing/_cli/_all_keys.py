@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._redaction import printable
+from ..types.all_keys import missing_names
 from ._common import (
     EXIT_CODES,
     EXIT_CONNECTION,
@@ -32,9 +33,6 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..types.all_keys import AllKeysUsage, KeyUsage, MissingKey
-
-#: Missing keys named in a table or a stderr line; past them, counted.
-SHOWN_MISSING = 10
 
 
 def exit_code(missing: Iterable[MissingKey]) -> int:
@@ -76,15 +74,13 @@ UNATTRIBUTED = "(unattributed)"
 
 
 def _count(number: int, what: str = "key") -> str:
-    return f"{number:,} {what}{'' if number == 1 else 's'}"
+    plural = "es" if what.endswith(("x", "s")) else "s"  # "3 prefixes", not "3 prefixs"
+    return f"{number:,} {what}{'' if number == 1 else plural}"
 
 
 def missing_line(missing: tuple[MissingKey, ...], listed: int) -> str:
     """``3 of 1,000 keys not measured: a1b2 (APITimeoutError: ...), ...``, at most SHOWN_MISSING named."""
-    named = ", ".join(f"{key.prefix} ({key.error}: {key.reason})" for key in missing[:SHOWN_MISSING])
-    rest = len(missing) - SHOWN_MISSING
-    more = f", and {_count(rest)} more" if rest > 0 else ""
-    return printable(f"{len(missing):,} of {_count(listed)} not measured: {named}{more}")
+    return printable(f"{len(missing):,} of {_count(listed)} not measured: {missing_names(missing)}")
 
 
 def warn_missing(missing: tuple[MissingKey, ...], listed: int, err: TextIO) -> int:
@@ -114,7 +110,8 @@ def usage_table(
     lines.append(f"keys      {_count(result.listed)} listed, {measured:,} measured")
     lines.append(f"spend     {usd(result.spend)} ({scope})")
     if result.listed_twice:
-        lines.append(f"note      GET /v1/keys listed {_count(len(result.listed_twice), 'prefix')} twice: measured once")
+        twice = _count(len(result.listed_twice), "prefix")
+        lines.append(f"note      {twice} listed twice by GET /v1/keys: measured once")
     width = max([len(row.prefix) for row in shown] + [3])
     name_width = min(24, max([len(row.name or "") for row in shown] + [4]))
     lines.append("")

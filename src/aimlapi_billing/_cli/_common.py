@@ -82,7 +82,22 @@ def client(args: argparse.Namespace) -> Billing:
     }
     if args.timeout is not None:
         options["timeout"] = args.timeout
-    return Billing(**options)
+    return long_enough(Billing(**options))
+
+
+def long_enough(billing: Billing) -> Billing:
+    """``billing``, or :class:`ConfigurationError` (exit 3) for an API key shorter than the redaction's
+    shortest echo: a key like ``x`` would be cut out of every word that holds it (``prefi<redacted>``),
+    and no real key is that short. Refused at start rather than redacted less: the output stays exact."""
+    from .._redaction import MIN_ECHO
+
+    if len(billing._api_key) < MIN_ECHO:
+        billing.close()
+        raise ConfigurationError(
+            f"The API key is {len(billing._api_key)} characters long, shorter than {MIN_ECHO}: no AIML API "
+            "key is (they are 32), and so short a secret cannot be kept out of the output. The key is not shown."
+        )
+    return billing
 
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import NoReturn, TextIO, cast
 
-from .._config import API_KEY_ENV_VARS
+from .._config import API_KEY_ENV_VARS, DEFAULT_DEADLINE
 from .._redaction import printable
 from .._version import __version__
 from . import resume_collection
@@ -69,12 +69,13 @@ def build_parser(arguments: Sequence[str] = ()) -> Parser:
         module = _module(name)
         defaults = getattr(module, "DEFAULTS", {}).get(name, "")
         if command.connects:
-            from ._options import connection_options
+            from ._options import PLUGIN_DEADLINE, connection_defaults, connection_options
 
-            every = CONNECTION_DEFAULTS + (f"; {defaults}" if defaults else "")
+            deadline = PLUGIN_DEADLINE if command.plugin else DEFAULT_DEADLINE
+            every = connection_defaults(deadline) + (f"; {defaults}" if defaults else "")
             sub = commands.add_parser(
                 name,
-                parents=[connection_options()],
+                parents=[connection_options(deadline)],
                 help=command.help,
                 description=command.description,
                 epilog=epilog(every, CHECK_EXIT_CODES_TEXT if command.plugin else EXIT_CODES_TEXT),

@@ -42,7 +42,8 @@ NUMBERS_TEXT = (
 
 EXIT_CODES_TEXT = (
     "exit codes: 0 success; 2 usage (a bad option, an unwritable output, an address that cannot be "
-    "bound); 3 configuration (no API key, a bad key or base URL, the [metrics] extra missing); "
+    "bound); 3 configuration (no API key, a bad key (one shorter than 8 characters too) or base URL, the "
+    "[metrics] extra missing); "
     "4 connection failure or timeout (the deadline included); 5 the API answered with an error status; "
     "6 the API's answer was not usable (not JSON, a number that is not finite, beyond a double's range either "
     "way (1e999, 1e-400) or of over 100 significant digits, too large, too deep, "
@@ -75,13 +76,29 @@ JSON_MONEY_TEXT = (
     "rates and runways rounded to 12 decimal places; a field the spec types integer (counts, a ledger amount's "
     "credits) is a JSON integer; the same in every command."
 )
-CONNECTION_DEFAULTS = (
-    f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
-    f"--deadline {DEFAULT_DEADLINE:g} (seconds per API call with its retries and waits; forecast and check are one "
-    "call, transactions one call per page), "
-    f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
-    f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
-)
+#: The monitoring plugins' default --deadline: the whole check (one call) ends, UNKNOWN if it must,
+#: before Nagios's 60 s service timeout kills it and reports nothing of what was measured.
+PLUGIN_DEADLINE = 50.0
+
+
+def connection_defaults(deadline: float = DEFAULT_DEADLINE) -> str:
+    """What the connection options default to, for a ``--help`` (a plugin's ``deadline`` is :data:`PLUGIN_DEADLINE`)."""
+    return (
+        f"--timeout {DEFAULT_TIMEOUT.read:g} (seconds per attempt, {DEFAULT_TIMEOUT.connect:g} to connect), "
+        f"--deadline {deadline:g} ("
+        + (
+            "seconds: the whole check, under Nagios's 60 s"
+            if deadline == PLUGIN_DEADLINE
+            else "seconds per API call with its retries and waits; forecast and check are one call, transactions "
+            "one call per page"
+        )
+        + "), "
+        f"--max-retries {DEFAULT_MAX_RETRIES}, --base-url ${BASE_URL_ENV_VAR} or {DEFAULT_BASE_URL}, "
+        f"--api-key-file none (${API_KEY_ENV_VARS[0]}, then ${API_KEY_ENV_VARS[1]})"
+    )
+
+
+CONNECTION_DEFAULTS = connection_defaults()
 
 
 class UsageError(Exception):
@@ -153,8 +170,9 @@ def with_json_rule(parser: argparse.ArgumentParser) -> None:
         add_epilog(parser, JSON_MONEY_TEXT, before_exit_codes=True)
 
 
-def connection_options() -> Parser:
-    """The options of every command that calls the API, as a parent parser."""
+def connection_options(deadline: float = DEFAULT_DEADLINE) -> Parser:
+    """The options of every command that calls the API, as a parent parser (``deadline``: the
+    default ``--deadline``, :data:`PLUGIN_DEADLINE` for a monitoring plugin)."""
     connection = Parser(add_help=False)
     group = connection.add_argument_group("connection")
     group.add_argument(
@@ -176,9 +194,9 @@ def connection_options() -> Parser:
     group.add_argument(
         "--deadline",
         type=number("a number of seconds", 0, MAX_SECONDS, low_open=True),
-        default=DEFAULT_DEADLINE,
+        default=deadline,
         metavar="SECONDS",
-        help=f"wall time of every call, retries and Retry-After waits included (default: {DEFAULT_DEADLINE:g})",
+        help=f"wall time of every call, retries and Retry-After waits included (default: {deadline:g})",
     )
     group.add_argument(
         "--max-retries",

@@ -37,11 +37,13 @@ def period(text: str) -> str:
 
 def instant(text: str) -> str:
     """An ISO 8601 moment, kept as written for the SDK (without an offset it is UTC, as the API reads it)."""
+    if text != text.strip():  # as a span (' 7d') is: a value is taken as written, never trimmed
+        raise argparse.ArgumentTypeError(f"space around an ISO 8601 date or time: {text[:60]!r}")
     try:
         parse_utc(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time within years 1-9999: {text!r}") from None
-    return text.strip()
+    return text
 
 
 def zone(text: str) -> str:

@@ -13,11 +13,10 @@ The results are in a deterministic order whatever the order the parts end in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import AIMLAPIError
-from .._pages import whole_key_list
+from .._pages import listed_once, whole_key_list
 from .._plan import Call, FanOut, Plan, RowSteps, Steps
 from .._redaction import printable
 from .._windows import zoned_windows
@@ -42,16 +41,10 @@ def fixed_pieces(period: str | None, start: Moment | None, end: Moment | None, t
     return zoned_windows(period, start, end, tz)
 
 
-def _listed(keys: Sequence[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
-    """Each prefix once, in prefix order (deterministic whatever the list's order), and those listed twice."""
-    once: dict[str, ApiKey] = {}
-    twice: list[str] = []
-    for key in keys:
-        if key.prefix in once:
-            twice.append(key.prefix)
-        else:
-            once[key.prefix] = key
-    return [once[prefix] for prefix in sorted(once)], tuple(dict.fromkeys(twice))
+def _listed(keys: list[ApiKey]) -> tuple[list[ApiKey], tuple[str, ...]]:
+    """Each prefix once (:func:`listed_once`), in prefix order: deterministic whatever the list's order."""
+    once, twice = listed_once(keys)
+    return sorted(once, key=lambda key: key.prefix), twice
 
 
 def key_name(key: ApiKey) -> str | None:

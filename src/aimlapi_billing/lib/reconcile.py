@@ -45,6 +45,7 @@ from .. import _windows
 from .._arguments import positive_whole
 from .._exceptions import InvalidParameterError
 from .._money import add, exact_sum, subtract, usd
+from .._pages import listed_once
 from .._plan import Call, FanOut, Plan, RowSteps, Steps
 from .._windows import Moment, api_time, fixed_windows, iso
 from ..resources.billing import ledger_entries, ledger_pages, transaction_filters
@@ -261,7 +262,7 @@ def _steps(
 ) -> Steps[Reconciliation]:
     keys: list[ApiKey] = yield Call(LIST_KEYS, {}, key_data)
     # Once each: a list that names a key twice must not double its rows into amounts that differ.
-    prefixes = tuple(dict.fromkeys(key.prefix for key in keys))
+    prefixes = tuple(key.prefix for key in listed_once(keys)[0])
     # The keys' usage side by side (_fanout.py); the logs stay one walk: their rate limit is the bound,
     # and the tally takes rows back in the order they were read.
     per_key = yield FanOut([_key_usage(prefix, pieces) for prefix in prefixes], "keys")

@@ -27,6 +27,7 @@ from .._money import add, exact_sum, usd
 from .._redaction import label_text, printable
 from .._windows import window_bounds, window_text
 from ..lib.forecast import DAY, TOP_MODELS, autotopup_enabled
+from ..types.all_keys import missing_names
 from .families import (
     AUTOTOPUP_AMOUNT,
     AUTOTOPUP_ENABLED,
@@ -71,6 +72,7 @@ __all__ = ["BillingCollector"]
 
 if TYPE_CHECKING:
     from ..types.all_keys import MissingKey
+    from ..types.usage import UsageReport
 
 logger = logging.getLogger("aimlapi_billing.metrics")
 
@@ -222,11 +224,15 @@ class BillingCollector:
                 yield by_model
             if reading.usage is not None:
                 yield from self._usage_families(reading.usage, reading.usage_ok is False)
+            elif self._model_window is not None and reading.usage_ok is False:  # no whole figure read yet
+                yield gauge(MODEL_SPEND_STALE, 1.0, labels)
             yield gauge(LAST_SUCCESS, reading.unix_time, labels)
             if reading.usage_ok is not None:  # None: the first usage part has not ended yet
                 yield gauge(USAGE_SUCCESS, 1.0 if reading.usage_ok and ok else 0.0, labels)
         elif self._reads_usage and self._last_attempt_at is not None:
             yield gauge(USAGE_SUCCESS, 0.0, labels)
+            if self._model_window is not None:
+                yield gauge(MODEL_SPEND_STALE, 1.0, labels)
         yield gauge(SCRAPE_SUCCESS, 1.0 if ok else 0.0, labels)
         yield gauge(SCRAPE_DURATION, duration, labels)
         yield gauge(DATA_STALE, 1.0 if reading is not None and not ok else 0.0, labels)
@@ -320,18 +326,17 @@ class BillingCollector:
             details = self._billing._redact(details)
         logger.warning("Reading the AIML API %s%s failed unexpectedly; %s\n%s", what, where, shown, details)
 
-    def _log_missing(self, missing: tuple[MissingKey, ...], listed: int) -> None:
+    def _log_missing(self, missing: tuple[MissingKey, ...], listed: int, what: str = "") -> None:
         where = "".join(f" ({name} {value})" for name, value in self._labels.items())
-        named = ", ".join(f"{key.prefix} ({key.error}: {key.reason})" for key in missing[:10])
-        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        kept = "model_spend_stale 1, the last whole figures" if what else "key_data_stale 1, their last good values"
         logger.warning(
-            "Reading the AIML API per-key usage%s: %d of %d keys not measured: %s%s; exported as stale "
-            "(aimlapi_key_data_stale 1, their last good values kept)",
+            "Reading the AIML API per-key usage%s%s: %d of %d keys not measured: %s; stale (aimlapi_%s kept)",
+            f" ({what})" if what else "",
             where,
             len(missing),
             listed,
-            self._redact(printable(named)[:2000]),
-            more,
+            self._redact(printable(missing_names(missing))[:2000]),
+            kept,
         )
 
     def _read(self) -> Reading:
@@ -386,9 +391,13 @@ class BillingCollector:
 
     def _read_usage(self) -> UsageReading:
         now = datetime.datetime.now(datetime.UTC)
+        start, end = (
+            (now, now) if self._model_window is None else window_bounds(self._model_window)
+        )  # "1mo": this month
         keys: tuple[KeySeries, ...] | None = None
         own_key_only = False
         prefixes: list[str | None] = []
+        details: list[UsageReport] = []
         complete = True
         if self._key_budgets:
             # Partial: keys the deadline (or their own failures) leaves unmeasured are exported stale,
@@ -406,13 +415,26 @@ class BillingCollector:
             prefixes = [None] if own_key_only else [budget.prefix for budget in report]
         elif self._model_window is not None:
             try:
-                prefixes = [key.prefix for key in self._billing.keys.list()]
+                # Partial, each listed prefix once (a key listed twice is measured once): the keys not
+                # measured are named, and the spend by model is then stale, never the others' sum.
+                every = self._billing.usage.all_keys(start=start, end=end, models=True)
             except PermissionDeniedError as exc:  # a regular key: its own usage is all it may read
                 from ..lib.budgets import is_regular_key_refusal
 
                 if not is_regular_key_refusal(exc):  # out of credits, say: a failure, as budgets() has it
                     raise
                 prefixes, own_key_only = [None], True
+            else:
+                details = [row.report for row in every.rows]
+                complete = every.complete
+                self.last_missing, self.last_listed = every.missing, every.listed
+                if every.missing:
+                    self._log_missing(every.missing, every.listed, "spend by model")
+                if every.listed_twice:
+                    shown = self._redact(printable(", ".join(every.listed_twice[:10]))[:400])
+                    logger.warning(
+                        "%d prefix(es) listed twice by GET /v1/keys (%s): measured once", len(every.listed_twice), shown
+                    )
         model_spend = None
         if self._model_window is not None and not complete:
             # Keys left unmeasured: their spend by model is unknown, and a sum of the others' would pass
@@ -423,9 +445,8 @@ class BillingCollector:
             return UsageReading(keys, own_key_only, model_spend, complete, True, seconds)
         if self._model_window is not None:
             totals: dict[str, Decimal] = {}
-            # The keys side by side, within the client's concurrency and one deadline (_fanout.py).
-            start, end = window_bounds(self._model_window)  # at each read: "1mo" is this month's length
-            details = self._billing.usage.per_key(prefixes, start=start, end=end, models=True)
+            if prefixes:  # the keys --keys measured, or the own key: side by side, one deadline (_fanout.py)
+                details = self._billing.usage.per_key(prefixes, start=start, end=end, models=True)
             for detail in details:
                 for model in detail.models:
                     # Server text: a label value made printable, bounded and free of the key first,

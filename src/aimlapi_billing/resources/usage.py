@@ -289,10 +289,17 @@ class UsageResource(Resource[ClientT, ShapeT], Generic[ClientT, ShapeT]):
         """The usage of each key of ``key_prefixes`` (None: the caller's own) over one window, in
         their order: ``GET /v2/usage`` each, or with ``models`` ``/v2/usage/detail`` (per model).
         The keys are read side by side, at most the client's ``concurrency`` requests in flight, and
-        ``deadline`` covers them all; a failure raises, saying how many keys were measured."""
+        ``deadline`` covers them all; a failure raises, saying how many keys were measured. A prefix
+        given twice is refused (:class:`InvalidParameterError`): its spend would count twice in a sum."""
         if isinstance(key_prefixes, str) or not isinstance(key_prefixes, Sequence):
             raise InvalidParameterError("key_prefixes must be a list of key prefixes (None: the caller's own key)")
         selectors = [key_prefix_query(prefix) for prefix in key_prefixes]  # checked before any request
+        seen: set[str | None] = set()
+        for prefix in key_prefixes:  # its usage would count twice in any sum of the reports (_pages.listed_once)
+            if prefix in seen:
+                shown = "the own key (None)" if prefix is None else repr(prefix[:20])
+                raise InvalidParameterError(f"key_prefixes lists {shown} twice")
+            seen.add(prefix)
         pieces = windows(period, start, end)
         endpoint = USAGE_DETAIL if models else USAGE
         parts = [_report(endpoint, [{**window, **selector} for window in pieces]) for selector in selectors]

@@ -3,6 +3,7 @@ measured (``billing.usage.all_keys()``, ``billing.logs.all_keys()``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -12,7 +13,10 @@ if TYPE_CHECKING:
 
     from .usage import UsageReport
 
-__all__ = ["AllKeysLogs", "AllKeysUsage", "KeyLogs", "KeyUsage", "MissingKey"]
+__all__ = ["SHOWN_MISSING", "AllKeysLogs", "AllKeysUsage", "KeyLogs", "KeyUsage", "MissingKey", "missing_names"]
+
+#: Missing keys named in a line (a table, stderr, a plugin's status line, a log); past them, counted.
+SHOWN_MISSING = 10
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,14 @@ class MissingKey:
     name: str | None  # None: the key has no name
     error: str
     reason: str
+
+
+def missing_names(missing: Sequence[MissingKey], text: Callable[[str], str] = str) -> str:
+    """``a1b2 (APITimeoutError: ...), ...`` for the first :data:`SHOWN_MISSING`, then ``and N more``:
+    the one way every output names the keys it could not measure (``text`` makes server text fit it)."""
+    named = ", ".join(f"{text(key.prefix)} ({key.error}: {text(key.reason)})" for key in missing[:SHOWN_MISSING])
+    rest = len(missing) - SHOWN_MISSING
+    return named + (f", and {rest:,} more" if rest > 0 else "")
 
 
 @dataclass(frozen=True)

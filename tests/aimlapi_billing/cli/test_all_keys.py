@@ -15,8 +15,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
-from fake_api.data import many_keys
+from fake_api.data import MANAGEMENT_KEY, many_keys
 from fake_api_server import FakeAIMLAPI, Reply
 
 from tests.helpers.cli import rejected, run
@@ -175,7 +176,7 @@ def test_every_option_is_checked_before_any_request(argv: list[str], message: st
 def test_ctrl_c_mid_fan_out_is_one_line_exit_130_and_nothing_written(argv: list[str]) -> None:
     """A real process against the stand-in: SIGINT once the fan-out is under way."""
     with FakeAIMLAPI(keys=many_keys(300), delay=0.2) as server:
-        env = {**os.environ, "AIMLAPI_API_KEY": "any-key"}
+        env = {**os.environ, "AIMLAPI_API_KEY": "any-key-will-do"}
         env.pop("AIML_API_KEY", None)
         process = subprocess.Popen(
             [_COMMAND, *argv, "--concurrency", "4", "--base-url", server.url],
@@ -203,3 +204,15 @@ def test_a_regular_key_is_told_it_needs_a_management_key(argv: list[str]) -> Non
     assert (code, out) == (5, "")
     assert f"{' '.join(argv)} reads every key: it needs a management key" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("twice", "note"), [(1, "1 prefix listed twice"), (3, "3 prefixes listed twice")])
+def test_the_table_notes_prefixes_listed_twice_in_english(account: FakeAIMLAPI, twice: int, note: str) -> None:
+    """Before: "GET /v1/keys listed 3 prefixs twice"."""
+    listed = httpx.get(f"{account.url}/v1/keys", headers={"authorization": f"Bearer {MANAGEMENT_KEY}"}).json()
+    listed["data"] += listed["data"][:twice]
+    account.script("GET /v1/keys", Reply(200, listed))
+    code, out, _ = run("usage", "--all-keys", "--period", "30d", "--base-url", account.url)
+    assert code == 0
+    assert f"note      {note} by GET /v1/keys: measured once\n" in out
+    assert "spend     4.48 USD (every key)" in out  # each measured once

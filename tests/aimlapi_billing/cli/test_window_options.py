@@ -81,6 +81,10 @@ def test_a_calendar_window_in_a_zone_for_logs_reconcile_and_forecast() -> None:
         (["logs", "--since", "2026-01-01", "--end", "2026-02-01"], "not both"),
         (["usage", "--period", "7d", "--since", "2026-01-01"], "not both"),
         (["usage", "--period", "2w1d"], "not a span"),
+        # A space around a moment is refused as one around a span (' 7d') is: one rule.
+        (["usage", "--since", "2026-12-01 "], "space around an ISO 8601 date or time: '2026-12-01 '"),
+        (["logs", "--start", " 2026-12-01", "--end", "2026-12-02"], "space around"),
+        (["usage", "--period", " 7d"], "not a span"),
     ],
     ids=" ".join,
 )

@@ -21,7 +21,13 @@ Any failure, a bug included, is one UNKNOWN line and exit 3, never a traceback o
 line names the exception's type when it is not the SDK's. ``--deadline`` bounds the whole run
 (``keys.budgets()`` is one call: 1 request for the key list plus up to 2 per key, and a no_reset
 key older than 92 days one per 92 days of its period), the keys read side by side within
-``--concurrency``; a run ended before every key is read is UNKNOWN, "N of M keys measured".
+``--concurrency``; its default is :data:`PLUGIN_DEADLINE` (under Nagios's 60 s service timeout).
+
+A partial view (the deadline, or some keys' reads failing) is never OK or WARNING: a key measured
+past ``--critical`` is CRITICAL all the same (a known problem outranks an unknown, as the plugin
+guidelines have it), anything else UNKNOWN; the line names the keys past a threshold and ends
+``N of M keys measured, not measured: PREFIX (ErrorType: reason), ...``, and the perfdata covers
+the keys measured. A failure of the key list itself is UNKNOWN with no figure.
 """
 
 from __future__ import annotations
@@ -34,8 +40,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ..._redaction import failure_text
+from ...types.all_keys import missing_names
 from .._common import CHECK_STATES, CHECK_UNKNOWN, client, fixed, plugin_text, threshold_text, usd
-from .._options import add_epilog
+from .._options import PLUGIN_DEADLINE, add_epilog
 from .._thresholds import SYNTAX, Range, shown, swapped, threshold
 from .._thresholds import perfdata as range_perfdata
 from .._thresholds import state as range_state
@@ -46,9 +53,11 @@ if TYPE_CHECKING:
 DEFAULTS = {
     "check-keys": "every enabled key with a limit is checked; disabled and unlimited keys are counted, not checked; "
     "--deadline bounds the whole run (1 request plus up to 2 per key; under a monitoring system's service timeout, "
-    "e.g. --deadline 50 for Nagios's 60 s); the keys are read side by side, at most --concurrency requests in "
-    "flight (halved on a 429, then recovering); a run the deadline or a failure ends before every key is read is "
-    "UNKNOWN, its line ending 'N of M keys measured'"
+    f"--deadline {PLUGIN_DEADLINE:g} here, under Nagios's 60 s service timeout); the keys are read side by side, at "
+    "most --concurrency requests in flight (halved on a 429, then recovering); when the deadline or some keys' "
+    "failures leave keys unmeasured, a key measured past -c is CRITICAL all the same, anything else UNKNOWN "
+    "(never OK or WARNING on part of the account), the line ending 'N of M keys measured, not measured: PREFIX "
+    "(ErrorType: reason), ...', with perfdata for the keys measured"
 }
 LABEL = "KEYS"
 #: Percent thresholds: a key may overshoot its limit, but not by ten thousand percent in any useful check.
@@ -61,6 +70,8 @@ PERFDATA_KEYS = 50
 MAX_SHOWN_PERCENT = 999999.9
 #: Characters of a key's name and prefix the line shows.
 NAME_CHARS, PREFIX_CHARS = 40, 20
+#: Characters of an unmeasured key's failure reason the line shows.
+REASON_CHARS = 80
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_.-]")
 _PERIODS = {"day": "per day", "week": "per week", "month": "per month", "no_reset": "in total (no reset)"}
 # Severity for "the worst key": UNKNOWN (3) outranks OK only, as in the plugin guidelines' service groups.
@@ -141,7 +152,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             with client(args) as billing:
                 redact = billing._redact
-                report = billing.keys.budgets()
+                report = billing.keys.budgets(partial=True)
             state, line = status(report, warning, critical, redact)
     except Exception as exc:  # a plugin never exits 1 or prints a traceback: UNKNOWN, whatever failed
         print(f"{LABEL} UNKNOWN - {failure_text(exc, redact)}", file=out)
@@ -217,7 +228,9 @@ def status(
     skipped = len(report) - len(checked)
     over = [budget for budget in worst if states[budget.prefix] in (1, 2)]
     unmeasured = [budget for budget in worst if states[budget.prefix] == CHECK_UNKNOWN]
-    if not checked:
+    if not checked and report.missing:  # nothing measured has a limit: the unmeasured keys may
+        message = "no key measured has a spending limit"
+    elif not checked:
         message = f"no enabled key has a spending limit ({_keys(len(report))})"
     elif over:
         message = f"{len(over)} of {_keys(len(checked), 'with a limit')} past a threshold: {_named(over, where)}"
@@ -237,6 +250,11 @@ def status(
     if mismatched:
         shown = _named(list(mismatched), lambda b: f"{who(b)} {_signed(b.month_difference)}")
         message += f"; monthly_usage differs from the usage total since the 1st (UTC) for {shown}"
+    if report.missing:  # a part of the account: CRITICAL if a measured key is, otherwise never a verdict
+        state = 2 if state == 2 else CHECK_UNKNOWN
+        listed = len(report) + len(report.missing)
+        names = missing_names(report.missing, lambda text: plugin_text(redact(text), REASON_CHARS))
+        message += f"; {len(report)} of {_keys(listed)} measured, not measured: {names}"
     picked = {id(budget) for budget in worst[:PERFDATA_KEYS]}
     in_perfdata = [budget for budget in checked if id(budget) in picked]  # the worst, in the API's order
     if len(worst) > PERFDATA_KEYS:

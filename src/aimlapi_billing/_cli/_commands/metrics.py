@@ -24,7 +24,7 @@ from ..._exporter.server import (
     REQUEST_TIMEOUT,
 )
 from ..._windows import NAMED_WINDOWS
-from .._common import EXIT_OK, EXIT_USAGE, PROG, client, report
+from .._common import EXIT_OK, EXIT_USAGE, PROG, client, long_enough, report
 from .._options import AUTOTOPUP_SOURCES_TEXT, add_epilog, address, number, read_window, textfile, window
 
 #: The windows' syntax, the usage --period's (the one span parser), said once for both options.
@@ -323,7 +323,7 @@ def _serve_accounts(args: argparse.Namespace, err: TextIO) -> int:
             if args.timeout is not None:
                 options["timeout"] = args.timeout
             try:
-                billing = stack.enter_context(Billing(**options))  # type: ignore[arg-type]
+                billing = stack.enter_context(long_enough(Billing(**options)))  # type: ignore[arg-type]
             except ConfigurationError as exc:  # e.g. plain http:// to a remote host: say which account
                 raise ConfigError(f"{args.config}: accounts.{account.name}: {exc}") from None
             collectors[account.name] = metrics.BillingCollector(
