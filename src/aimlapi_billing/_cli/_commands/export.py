@@ -185,7 +185,7 @@ def _parquet(args: argparse.Namespace) -> bool:
     """Parquet when --format says so, else when -o ends .parquet (any case)."""
     if args.file_format is not None:
         return bool(args.file_format == "parquet")
-    return bool(args.output.suffix.lower() == ".parquet")
+    return bool(args.output.name.lower().endswith(".parquet"))  # ".parquet" alone too: Path.suffix is ""
 
 
 def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) -> None:

@@ -46,6 +46,7 @@ def _left(tmp_path: Path) -> list[str]:
         ("f.parquet", ("--format", "csv"), False),
         ("f.parquet.csv", (), False),
         ("f", (), False),
+        (".parquet", (), True),
     ],
 )
 def test_the_suffix_or_format_chooses_parquet(
@@ -126,6 +127,31 @@ def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary
     assert err == f"aimlapi-billing: error: cannot write {path}: No space left on device; nothing written\n"
     assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == ["f.parquet"]
+
+
+def test_an_amount_no_parquet_decimal_holds_is_exit_2_and_the_csv_keeps_it(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    import csv
+    import sqlite3
+
+    url, month = store
+    wide = "1" * 70 + ".5"  # 70 whole digits and the scale's 9: more than Parquet's 76
+    with sqlite3.connect(tmp_path / "spend.db") as connection:
+        connection.execute(
+            "UPDATE ledger SET usd_nano = NULL, usd_text = ?, direction = 'CHARGE', type = 'ADJUSTMENT' "
+            "WHERE id = (SELECT id FROM ledger ORDER BY created_us DESC LIMIT 1)",
+            (wide,),
+        )
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.parquet"))
+    assert (code, out) == (2, "")
+    assert err.startswith("aimlapi-billing: error: an amount needs 79 digits, more than a Parquet DECIMAL holds (76)")
+    assert len(err.splitlines()) == 1
+    assert _left(tmp_path) == []
+    code, _, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert code == 0, err
+    with (tmp_path / "f.csv").open(newline="") as stream:
+        assert wide in {row["BilledCost"] for row in csv.DictReader(stream)}
 
 
 @pytest.mark.slow
