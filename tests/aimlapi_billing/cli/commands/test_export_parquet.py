@@ -165,12 +165,11 @@ def test_the_focus_validator_gives_the_parquet_file_the_csvs_verdict(tmp_path: P
     end = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
     url = f"sqlite:///{tmp_path / 'spend.db'}"
     seed(url, [SeededKey("a1b2c3d", "ci", Decimal(5))], ["openai/gpt-5"], end=end, days=2, per_day=8)
-    verdicts = []
-    for name in ("focus.csv", "focus.parquet"):
-        code, _, err = run("export", "focus", "--month", "2026-11", "--db", url, "-o", str(tmp_path / name))
-        assert code == 0, err
-        verdicts.append(focus_validator.validate(tmp_path / name))
-    csv_verdict, parquet_verdict = verdicts
-    assert parquet_verdict.failed == {"InvoiceId-C-005-C"}, parquet_verdict.output[-3000:]
-    assert parquet_verdict.failed == csv_verdict.failed
-    assert len(parquet_verdict.passed) > 100
+    # One validator run (its runs are the suite's costliest): the CSV's verdict is asserted in test_export.
+    path = tmp_path / "focus.parquet"
+    code, _, err = run("export", "focus", "--month", "2026-11", "--db", url, "-o", str(path))
+    assert code == 0, err
+    verdict = focus_validator.validate(path)
+    assert verdict.failed == {"InvoiceId-C-005-C"}, verdict.output[-3000:]  # the CSV's documented verdict
+    assert "InvoiceId-C-003-C" in verdict.passed
+    assert len(verdict.passed) > 100
