@@ -4,6 +4,7 @@ line naming the pip command, exit 3, nothing written), the store refused as -o, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import sys
@@ -16,6 +17,7 @@ from fake_api_server import FakeAIMLAPI
 
 from tests.helpers import focus_validator
 from tests.helpers.cli import run
+from tests.helpers.tmpfs import tiny_tmpfs
 
 pq = pytest.importorskip("pyarrow.parquet")
 
@@ -127,6 +129,27 @@ def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary
     assert err == f"aimlapi-billing: error: cannot write {path}: No space left on device; nothing written\n"
     assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == ["f.parquet"]
+
+
+def test_a_full_disk_keeps_the_previous_parquet_file_and_leaves_no_temporary(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    url, month = store
+    with tiny_tmpfs(tmp_path / "tiny") as disk:
+        previous = disk / "focus.parquet"
+        previous.write_bytes(b"the export of last night")
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        written = 0
+        with contextlib.suppress(OSError):  # the disk filled
+            while True:
+                written += os.write(filler, b"\0" * 1024)
+        os.ftruncate(filler, written - 2048)  # leaves less room than the Parquet file needs
+        os.close(filler)
+        code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(previous))
+        assert (code, out) == (2, "")
+        assert err == f"aimlapi-billing: error: cannot write {previous}: No space left on device; nothing written\n"
+        assert previous.read_bytes() == b"the export of last night"
+        assert sorted(path.name for path in disk.iterdir()) == ["filler", "focus.parquet"]
 
 
 def test_an_amount_no_parquet_decimal_holds_is_exit_2_and_the_csv_keeps_it(
