@@ -82,7 +82,7 @@ def test_publish_uploads_verifies_and_the_package_installs_from_the_index(
     with FakeAIMLAPI() as api:
         cli = subprocess.run(
             [str(env_dir / "bin" / "aimlapi-billing"), "summary"],
-            env={**os.environ, "AIML_API_KEY": "k", "AIMLAPI_BILLING_BASE_URL": api.url},
+            env={**os.environ, "AIML_API_KEY": "publish-test-key", "AIMLAPI_BILLING_BASE_URL": api.url},
             capture_output=True,
             text=True,
             check=False,

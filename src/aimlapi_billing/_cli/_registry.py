@@ -138,9 +138,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "export": Command(
         "export",
-        "a month of the spend store as FOCUS 1.2 CSV (the FinOps cost and usage format); needs [store]",
-        "Write a UTC calendar month of the spend store (see sync) as a FOCUS 1.2 CSV file, one row per charge, "
-        "whose costs add up to the ledger's.",
+        "a month of the spend store as FOCUS 1.2 CSV or Parquet (the FinOps cost and usage format); needs [store]",
+        "Write a UTC calendar month of the spend store (see sync) as a FOCUS 1.2 file (CSV, or Parquet), "
+        "one row per charge, whose costs add up to the ledger's.",
         connects=False,
     ),
 }

@@ -1,5 +1,5 @@
-"""``export focus``: a month of the spend store as FOCUS 1.2 CSV (the FinOps Foundation's cost and
-usage format), written atomically: the file is whole or not there."""
+"""``export focus``: a month of the spend store as FOCUS 1.2 CSV or Parquet (the FinOps Foundation's
+cost and usage format), written atomically: the file is whole or not there."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ RULES_TEXT = (
     "SkuId, SkuPriceId, ChargeDescription, Tags) has each control character as its escape (\\r) and, when it "
     "starts with = + - @, a leading ' so that a spreadsheet shows it instead of running it as a formula, as "
     "report --csv does. "
-    "The file is written to a temporary file beside it and renamed: whole, or not there."
+    "The file is written to a temporary file beside it and renamed: whole, or not there. "
+    "Parquet (an -o ending .parquet, any case, or --format parquet; --format csv writes CSV whatever the name) "
+    "holds the same rows and cells, typed: the costs and quantities DECIMAL(38, 9) (wider when an amount needs "
+    "it; never a float), the periods UTC timestamps, the rest strings, Tags the same JSON text, an empty cell "
+    "null. It needs the [parquet] extra (pyarrow; without it one line says what to install, exit 3)."
 )
 #: The FOCUS columns of names, from the API or the command line (spreadsheet_text); the rest are numbers,
 #: dates and this module's own words.
@@ -57,8 +61,9 @@ FOCUS_TEXT = frozenset(
 EXPORT_EXIT_CODES = (
     "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that is the "
     "store's own file (or its -wal, -shm, -journal or .lock, through any symlink), an -o that cannot be "
-    f"written (a missing directory, no permission, a full disk: nothing is left behind); {EXIT_NO_DATA} the store "
-    "holds no ledger entry and no request row in the month (nothing written: sync first, or another month); "
+    "written (a missing directory, no permission, a full disk: nothing is left behind), Parquet for an amount "
+    f"of more than the 76 digits its DECIMAL holds; {EXIT_NO_DATA} the store holds no ledger entry and no "
+    "request row in the month (nothing written: sync first, or another month); "
     "12 the store is older than --max-age. "
 )
 
@@ -67,7 +72,7 @@ def _output(text: str) -> Path:
     """-o: a file; "-" (stdout) is refused rather than written as a file named "-"."""
     if text == "-" or not text.strip():
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a file to write (the CSV is written atomically, not to stdout)"
+            f"{text!r} is not a file to write (the export is written atomically, not to stdout)"
         )
     return Path(text)
 
@@ -85,9 +90,23 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, STORE_TEXT)
     add_epilog(parser, RULES_TEXT)
     add_epilog(parser, EXPORT_EXIT_CODES + EXIT_CODES_TEXT)
-    parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2 CSV)")
+    parser.add_argument("format", choices=FORMATS, help="the format: focus (FOCUS 1.2, as CSV or Parquet)")
     parser.add_argument("--month", type=month, required=True, metavar="YYYY-MM", help="the UTC calendar month")
-    parser.add_argument("-o", "--output", type=_output, required=True, metavar="FILE", help="the CSV file to write")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=_output,
+        required=True,
+        metavar="FILE",
+        help="the file to write (.parquet: Parquet, else CSV)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="file_format",
+        choices=("csv", "parquet"),
+        default=None,
+        help="the file's format (default: parquet for an -o ending .parquet, else csv)",
+    )
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
     parser.add_argument(
@@ -131,6 +150,10 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if start > now:
             raise InvalidParameterError(f"--month {start:%Y-%m} has not begun: nothing to export")
         args.tags = _tags(args)  # a bad teams file is said before the store is read
+        if _parquet(args):  # a missing extra is said before the store is read, too
+            from ...store._focus_parquet import require_extra
+
+            require_extra()
         from ... import store
 
         if args.output.resolve() in store.resolve(args.db).own_files():
@@ -147,6 +170,8 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_NO_DATA
     try:
         write_atomically(args.output, export, args)
+    except InvalidParameterError as exc:  # an amount no Parquet DECIMAL holds: nothing written
+        return store_failure(exc, err)
     except OSError as exc:
         err.write(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}; nothing written\n")
         return EXIT_USAGE
@@ -156,26 +181,39 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _parquet(args: argparse.Namespace) -> bool:
+    """Parquet when --format says so, else when -o ends .parquet (any case)."""
+    if args.file_format is not None:
+        return bool(args.file_format == "parquet")
+    return bool(args.output.name.lower().endswith(".parquet"))  # ".parquet" alone too: Path.suffix is ""
+
+
 def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) -> None:
-    """The CSV into a temporary file beside ``path``, synced, then renamed over it (removed on failure)."""
+    """The CSV (or Parquet) into a temporary file beside ``path``, synced, then renamed over it
+    (removed on failure)."""
     from ...store import focus_rows
     from ...store._focus import COLUMNS, DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME
 
+    rows = focus_rows(
+        export,
+        account_id=args.account_id or DEFAULT_ACCOUNT_ID,
+        account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
+        **({} if args.tags is None else {"tags": args.tags}),
+    )
+    # Names from the API or the command line: on one line (Python's csv leaves a lone CR unquoted,
+    # which splits the row for a reader) and never run as a formula. Amounts and dates are ours.
+    # The Parquet file holds the same cells, so that the two formats never disagree.
+    cells = (
+        {column: spreadsheet_text(printable(cell)) if column in FOCUS_TEXT else cell for column, cell in row.items()}
+        for row in rows
+    )
+    if _parquet(args):
+        from ...store._focus_parquet import write_parquet
+
+        with replacing(path) as file:
+            write_parquet(file, cells)
+        return
     with replacing(path, text=True) as stream:
         writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        rows = focus_rows(
-            export,
-            account_id=args.account_id or DEFAULT_ACCOUNT_ID,
-            account_name=args.account_name or DEFAULT_ACCOUNT_NAME,
-            **({} if args.tags is None else {"tags": args.tags}),
-        )
-        # Names from the API or the command line: on one line (Python's csv leaves a lone CR unquoted,
-        # which splits the row for a reader) and never run as a formula. Amounts and dates are ours.
-        writer.writerows(
-            {
-                column: spreadsheet_text(printable(cell)) if column in FOCUS_TEXT else cell
-                for column, cell in row.items()
-            }
-            for row in rows
-        )
+        writer.writerows(cells)

@@ -8,7 +8,6 @@ import datetime
 import errno
 import os
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from fake_api_server import FakeAIMLAPI
 
 from tests.helpers.cli import run
+from tests.helpers.tmpfs import tiny_tmpfs
 
 
 @pytest.fixture
@@ -91,15 +91,8 @@ def test_an_output_that_cannot_be_written_leaves_nothing(store: tuple[str, str],
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs (root only: skipped elsewhere, where the unit test below stands in), unmounted after."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with tiny_tmpfs(tmp_path / "tiny") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_a_full_disk_keeps_the_previous_file_and_leaves_no_temporary(tmp_path: Path, tiny_disk: Path) -> None:

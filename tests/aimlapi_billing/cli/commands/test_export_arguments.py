@@ -26,6 +26,9 @@ def run(*argv: str) -> tuple[int, str, str]:
         ["-o", "f.csv", "--account-id", "a\nb"],
         ["-o", "f.csv", "--account-name", "x\ty"],
         ["-o", "f.csv", "--account-id", " "],
+        ["-o", "f.parquet", "--format", "xlsx"],
+        ["-o", "f.parquet", "--format", "PARQUET"],
+        ["-o", "f.parquet", "--format", ""],
     ],
 )
 def test_a_bad_option_is_exit_2_and_writes_nothing(

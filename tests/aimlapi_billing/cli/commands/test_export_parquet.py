@@ -1,0 +1,198 @@
+"""``export focus`` to Parquet at its edges: the format by suffix or --format, the missing extra (one
+line naming the pip command, exit 3, nothing written), the store refused as -o, an empty month (exit
+11), a full disk, and the FinOps Foundation's validator's verdict (the CSV's)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fake_api_server import FakeAIMLAPI
+
+from tests.helpers import focus_validator
+from tests.helpers.cli import run
+from tests.helpers.tmpfs import tiny_tmpfs
+
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+    """A store synced from the default account, and the month of its newest ledger entry."""
+    monkeypatch.delenv("AIMLAPI_BILLING_DB", raising=False)
+    monkeypatch.delenv("AIMLAPI_BILLING_TEAMS", raising=False)
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    with FakeAIMLAPI() as fake:
+        monkeypatch.setenv("AIMLAPI_BILLING_BASE_URL", fake.url)
+        code, _, err = run("sync", "--db", url)
+        assert code == 0, err
+        yield url, fake.ledger[0]["created_at"][:7]
+
+
+def _left(tmp_path: Path) -> list[str]:
+    return sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("spend.db"))
+
+
+@pytest.mark.parametrize(
+    ("name", "option", "parquet"),
+    [
+        ("f.parquet", (), True),
+        ("F.PARQUET", (), True),
+        ("f.csv", ("--format", "parquet"), True),
+        ("f.parquet", ("--format", "csv"), False),
+        ("f.parquet.csv", (), False),
+        ("f", (), False),
+        (".parquet", (), True),
+    ],
+)
+def test_the_suffix_or_format_chooses_parquet(
+    store: tuple[str, str], tmp_path: Path, name: str, option: tuple[str, ...], parquet: bool
+) -> None:
+    url, month = store
+    path = tmp_path / name
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path), *option)
+    assert code == 0, err
+    assert out.startswith("wrote ")
+    head = path.read_bytes()[:4]
+    assert (head == b"PAR1") is parquet
+    if not parquet:
+        assert head == b"Avai"  # the CSV's header: AvailabilityZone first
+    else:
+        total = Decimal(out.split("(BilledCost ")[1].split()[0])
+        assert sum(pq.read_table(path).column("BilledCost").to_pylist()) == total
+    assert _left(tmp_path) == [name]
+
+
+def test_without_pyarrow_one_line_names_the_extra_and_nothing_is_written(
+    store: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, month = store
+    # None in sys.modules makes the import fail, as an environment without the extra does.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.parquet"))
+    assert (code, out) == (3, "")
+    assert err == (
+        "aimlapi-billing: error: export focus to Parquet needs the [parquet] extra (pyarrow): "
+        "pip install 'aimlapi-billing[parquet]'\n"
+    )
+    assert _left(tmp_path) == []
+    # The CSV needs no pyarrow.
+    code, _, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("companion", ["", "-wal", "-journal"])
+def test_the_store_is_never_replaced_by_the_parquet_file(
+    store: tuple[str, str], tmp_path: Path, companion: str
+) -> None:
+    url, month = store
+    database = tmp_path / "spend.db"
+    before = database.read_bytes()
+    (tmp_path / "link.parquet").symlink_to(f"spend.db{companion}")
+    for target in (f"{database}{companion}", str(tmp_path / "link.parquet")):
+        code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", target, "--format", "parquet")
+        assert (code, out) == (2, ""), err
+        assert "is the store itself" in err
+        assert len(err.splitlines()) == 1
+    assert database.read_bytes() == before
+
+
+def test_an_empty_month_is_exit_11_and_writes_no_parquet(store: tuple[str, str], tmp_path: Path) -> None:
+    code, out, err = run("export", "focus", "--month", "2020-02", "--db", store[0], "-o", str(tmp_path / "f.parquet"))
+    assert (code, out) == (11, "")
+    assert "holds no ledger entry and no request row in 2020-02: nothing written" in err
+    assert _left(tmp_path) == []
+
+
+def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary(
+    store: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    url, month = store
+    path = tmp_path / "f.parquet"
+    path.write_bytes(b"the previous export")
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pq, "write_table", full)
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path))
+    assert (code, out) == (2, "")
+    assert err == f"aimlapi-billing: error: cannot write {path}: No space left on device; nothing written\n"
+    assert path.read_bytes() == b"the previous export"
+    assert _left(tmp_path) == ["f.parquet"]
+
+
+def test_a_full_disk_keeps_the_previous_parquet_file_and_leaves_no_temporary(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    url, month = store
+    with tiny_tmpfs(tmp_path / "tiny") as disk:
+        previous = disk / "focus.parquet"
+        previous.write_bytes(b"the export of last night")
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        written = 0
+        with contextlib.suppress(OSError):  # the disk filled
+            while True:
+                written += os.write(filler, b"\0" * 1024)
+        os.ftruncate(filler, written - 2048)  # leaves less room than the Parquet file needs
+        os.close(filler)
+        code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(previous))
+        assert (code, out) == (2, "")
+        assert err == f"aimlapi-billing: error: cannot write {previous}: No space left on device; nothing written\n"
+        assert previous.read_bytes() == b"the export of last night"
+        assert sorted(path.name for path in disk.iterdir()) == ["filler", "focus.parquet"]
+
+
+def test_an_amount_no_parquet_decimal_holds_is_exit_2_and_the_csv_keeps_it(
+    store: tuple[str, str], tmp_path: Path
+) -> None:
+    import csv
+    import sqlite3
+
+    url, month = store
+    wide = "1" * 70 + ".5"  # 70 whole digits and the scale's 9: more than Parquet's 76
+    with sqlite3.connect(tmp_path / "spend.db") as connection:
+        connection.execute(
+            "UPDATE ledger SET usd_nano = NULL, usd_text = ?, direction = 'CHARGE', type = 'ADJUSTMENT' "
+            "WHERE id = (SELECT id FROM ledger ORDER BY created_us DESC LIMIT 1)",
+            (wide,),
+        )
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.parquet"))
+    assert (code, out) == (2, "")
+    assert err.startswith("aimlapi-billing: error: an amount needs 79 digits, more than a Parquet DECIMAL holds (76)")
+    assert len(err.splitlines()) == 1
+    assert _left(tmp_path) == []
+    code, _, err = run("export", "focus", "--month", month, "--db", url, "-o", str(tmp_path / "f.csv"))
+    assert code == 0, err
+    with (tmp_path / "f.csv").open(newline="") as stream:
+        assert wide in {row["BilledCost"] for row in csv.DictReader(stream)}
+
+
+@pytest.mark.slow
+def test_the_focus_validator_gives_the_parquet_file_the_csvs_verdict(tmp_path: Path) -> None:
+    from fake_api.seeded_store import SeededKey, seed
+
+    if not focus_validator.TOOL.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{focus_validator.TOOL} is missing: the shared tools are beside the repository on CI")
+        pytest.skip(f"{focus_validator.TOOL} is not beside this clone")
+    end = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    seed(url, [SeededKey("a1b2c3d", "ci", Decimal(5))], ["openai/gpt-5"], end=end, days=2, per_day=8)
+    # One validator run (its runs are the suite's costliest): the CSV's verdict is asserted in test_export.
+    path = tmp_path / "focus.parquet"
+    code, _, err = run("export", "focus", "--month", "2026-11", "--db", url, "-o", str(path))
+    assert code == 0, err
+    verdict = focus_validator.validate(path)
+    assert verdict.failed == {"InvoiceId-C-005-C"}, verdict.output[-3000:]  # the CSV's documented verdict
+    assert "InvoiceId-C-003-C" in verdict.passed
+    assert len(verdict.passed) > 100
