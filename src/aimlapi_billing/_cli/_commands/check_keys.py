@@ -229,7 +229,7 @@ def status(
     over = [budget for budget in worst if states[budget.prefix] in (1, 2)]
     unmeasured = [budget for budget in worst if states[budget.prefix] == CHECK_UNKNOWN]
     if not checked and report.missing:  # nothing measured has a limit: the unmeasured keys may
-        message = "no key measured has a spending limit"
+        message = "no key measured has a spending limit" if len(report) else "no key could be measured"
     elif not checked:
         message = f"no enabled key has a spending limit ({_keys(len(report))})"
     elif over:
