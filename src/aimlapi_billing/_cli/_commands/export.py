@@ -159,7 +159,7 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.output.resolve() in store.resolve(args.db).own_files():
             raise InvalidParameterError(f"-o {args.output} is the store itself (or its WAL, index or lock): refused")
         with store.open_for_reading(args.db) as opened:
-            synced = store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
+            synced = store.fresh_as_of(opened, args.max_age)  # none finished: refused (exit 12), as report
             export = store.focus(opened, start, end)
             where = str(opened.url)
     except AIMLAPIError as exc:

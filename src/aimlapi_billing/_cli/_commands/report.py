@@ -48,7 +48,7 @@ RULES_TEXT = (
     "is one line, exit 11 (as export focus), and a --month not begun exit 2. "
     "--json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
-    "as_of when the store's last finished sync began (null: none), the moment its data reach; a window "
+    "as_of when the store's last finished sync began (none finished: exit 12), the moment its data reach; a window "
     "reaching past it is said on stderr (a note: the report is partial, exit 0); money in "
     '--json and --csv is a string of the exact decimal ("12.5", "0.000105"), never rounded. A key prefix listed '
     "for several keys (the API tells them apart by nothing else) is one row, their sum: the table says 'shared "
@@ -263,11 +263,12 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime | None:
-    """When the store's last finished sync began (None: none finished); --max-age refuses an older one."""
+def _synced(opened: Any, args: argparse.Namespace) -> datetime.datetime:
+    """When the store's last finished sync began; none finished (a first sync killed: a ledger without
+    its request rows) or one older than --max-age is refused (exit 12), never a total of what is there."""
     from ... import store
 
-    return store.fresh_as_of(opened, args.max_age) if args.max_age is not None else store.last_synced(opened)
+    return store.fresh_as_of(opened, args.max_age)
 
 
 def _iso(moment: datetime.datetime) -> str:
