@@ -43,6 +43,8 @@ LOOPBACK = "127.0.0.1"
 
 @dataclass(frozen=True)
 class Seen:
+    """A request as the server read it: ``path`` with its query, headers lower-case."""
+
     method: str
     path: str
     headers: dict[str, str]
@@ -69,6 +71,9 @@ class FakeAIMLAPI:
     and logs request for that key gets (a :class:`Stall`: a key whose usage hangs; a 500 ``Reply``:
     one that fails forever), and :meth:`delete_after_listing` deletes a key right after the next
     ``GET /v1/keys`` has listed it.
+
+    A test scripts faults with :meth:`script` and routes hostile behaviours with :meth:`route`
+    (the module's docstring says how); :meth:`count` and :attr:`requests` show what arrived.
     """
 
     def __init__(
