@@ -1,4 +1,4 @@
-"""The SDK and the CLI against a hostile server on 127.0.0.1 (tests/helpers/hostile_server.py).
+"""The SDK and the CLI against the stand-in's hostile behaviours on 127.0.0.1 (scripts/fake_api/hostile.py).
 
 Every case runs against the sync client, the async client and the command line, and asserts the
 outcome (a typed error or exit code), a wall-time *bound* with a wide margin (never a timing), and,
@@ -24,7 +24,21 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_api_server import BILLING, DETAIL
+from fake_api.hostile import (
+    alternating_cursors,
+    echo_key,
+    empty_pages,
+    endless_chunks,
+    endless_pages,
+    entry,
+    gzip_bomb,
+    json_body,
+    nested,
+    oversized,
+    page,
+    trickle,
+)
+from fake_api_server import BILLING, DETAIL, FakeAIMLAPI
 
 from aimlapi_billing import (
     AIMLAPIError,
@@ -40,23 +54,8 @@ from aimlapi_billing import (
     TransactionDirection,
 )
 from aimlapi_billing._cli import main
-from tests.helpers.hostile_server import (
-    HostileServer,
-    alternating_cursors,
-    echo_key,
-    empty_pages,
-    endless_chunks,
-    endless_pages,
-    entry,
-    gzip_bomb,
-    json_body,
-    nested,
-    oversized,
-    page,
-    pieces,
-    timed,
-    trickle,
-)
+from tests.helpers.resources import timed
+from tests.helpers.secret_canary import pieces
 
 from .conftest import API_KEY
 
@@ -68,8 +67,8 @@ BOUND = 10.0
 
 
 @pytest.fixture
-def server() -> Iterator[HostileServer]:
-    with HostileServer() as hostile:
+def server() -> Iterator[FakeAIMLAPI]:
+    with FakeAIMLAPI() as hostile:
         hostile.route("/v2/billing/detail", json_body(DETAIL))
         yield hostile
 
@@ -126,7 +125,7 @@ def one_line_error(err: str) -> None:
     "number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400", "9" * 400, "1e1000000000000000000"]
 )
 @pytest.mark.parametrize("mode", MODES)
-def test_a_number_that_is_not_finite_is_a_validation_error(server: HostileServer, mode: str, number: str) -> None:
+def test_a_number_that_is_not_finite_is_a_validation_error(server: FakeAIMLAPI, mode: str, number: str) -> None:
     server.route(SUMMARY, json_body(f'{{"current_balance": {number}, "currency": "USD"}}'.encode()))
     seconds, result = outcome(mode, server.url, "summary", "summary")
     if mode == "cli":
@@ -141,7 +140,7 @@ def test_a_number_that_is_not_finite_is_a_validation_error(server: HostileServer
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity"])
-def test_check_is_unknown_when_the_balance_is_not_finite(server: HostileServer, number: str) -> None:
+def test_check_is_unknown_when_the_balance_is_not_finite(server: FakeAIMLAPI, number: str) -> None:
     body = json.dumps({**DETAIL, "current_balance": "NUMBER"}).replace('"NUMBER"', number)
     server.route("/v2/billing/detail", json_body(body.encode()))
     code, out, _ = cli("check", "--warning-usd", "10", "--critical-usd", "5", "--base-url", server.url)
@@ -150,7 +149,7 @@ def test_check_is_unknown_when_the_balance_is_not_finite(server: HostileServer, 
     assert "finite" in out
 
 
-def test_transactions_json_stays_json_when_a_later_page_is_not_finite(server: HostileServer) -> None:
+def test_transactions_json_stays_json_when_a_later_page_is_not_finite(server: FakeAIMLAPI) -> None:
     bad = json.dumps(page([entry(2)], None)).replace('"usd": 0.5', '"usd": NaN').encode()
     pages = iter([json_body(page([entry(1)], "next")), json_body(bad)])
     server.route(LEDGER, lambda connection, request: next(pages)(connection, request))
@@ -165,7 +164,7 @@ def test_transactions_json_stays_json_when_a_later_page_is_not_finite(server: Ho
 
 @pytest.mark.parametrize("depth", [40, 30_000])
 @pytest.mark.parametrize("mode", MODES)
-def test_deep_nesting_is_a_validation_error(server: HostileServer, mode: str, depth: int) -> None:
+def test_deep_nesting_is_a_validation_error(server: FakeAIMLAPI, mode: str, depth: int) -> None:
     server.route(SUMMARY, nested(depth))
     seconds, result = outcome(mode, server.url, "summary", "summary")
     if mode == "cli":
@@ -187,7 +186,7 @@ BIG_BODIES = {
 
 @pytest.mark.parametrize("body", list(BIG_BODIES))
 @pytest.mark.parametrize("mode", MODES)
-def test_a_body_past_the_cap_stops_the_read(server: HostileServer, mode: str, body: str) -> None:
+def test_a_body_past_the_cap_stops_the_read(server: FakeAIMLAPI, mode: str, body: str) -> None:
     server.route(SUMMARY, BIG_BODIES[body]())
     seconds, result = outcome(mode, server.url, "summary", "summary")
     if mode == "cli":
@@ -201,7 +200,7 @@ def test_a_body_past_the_cap_stops_the_read(server: HostileServer, mode: str, bo
     assert seconds < BOUND
 
 
-def test_the_cap_is_configurable(server: HostileServer) -> None:
+def test_the_cap_is_configurable(server: FakeAIMLAPI) -> None:
     server.route(SUMMARY, json_body({"current_balance": 1.5, "currency": "USD", "pad": "x" * 2000}))
     assert isinstance(sdk("sync", server.url, Billing.summary, max_response_bytes=1000), ResponseTooLargeError)
     assert sdk("sync", server.url, Billing.summary, max_response_bytes=3000).current_balance == 1.5
@@ -224,7 +223,7 @@ def _peak_kib(url: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("body", ["endless", "gzip bomb"])
-def test_peak_memory_stays_near_a_normal_call(server: HostileServer, body: str) -> None:
+def test_peak_memory_stays_near_a_normal_call(server: FakeAIMLAPI, body: str) -> None:
     """A 200 MB gzip bomb and an endless body, against a normal call measured in the same run."""
     server.route(SUMMARY, json_body(BILLING))
     baseline_code, baseline = _peak_kib(server.url)
@@ -239,7 +238,7 @@ def test_peak_memory_stays_near_a_normal_call(server: HostileServer, body: str) 
 
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
 @pytest.mark.parametrize("mode", MODES)
-def test_a_trickling_answer_ends_at_the_timeout(server: HostileServer, mode: str, headers_too: bool) -> None:
+def test_a_trickling_answer_ends_at_the_timeout(server: FakeAIMLAPI, mode: str, headers_too: bool) -> None:
     """One byte every 0.2 s never trips a read timeout of 1 s; the attempt's wall time does."""
     server.route(SUMMARY, trickle(json.dumps(BILLING).encode(), 0.2, headers_too=headers_too))
     seconds, result = outcome(mode, server.url, "summary", "summary", "--timeout", "1", timeout=1.0)
@@ -253,7 +252,7 @@ def test_a_trickling_answer_ends_at_the_timeout(server: HostileServer, mode: str
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_deadline_bounds_retries_and_waits(server: HostileServer, mode: str) -> None:
+def test_the_deadline_bounds_retries_and_waits(server: FakeAIMLAPI, mode: str) -> None:
     server.route(SUMMARY, json_body({"message": "busy"}, 503, {"Retry-After": "1"}))
     if mode == "cli":
         argv = ("summary", "--base-url", server.url, "--max-retries", "10", "--deadline", "2.5")
@@ -274,11 +273,11 @@ def test_the_deadline_bounds_retries_and_waits(server: HostileServer, mode: str)
         assert isinstance(result, InternalServerError)
         assert "2.5 s deadline" in str(result)
     assert seconds < 2.5 + BOUND / 4
-    assert 2 <= server.requests[SUMMARY] <= 3  # at 0, 1 and 2 s; never a fourth
+    assert 2 <= server.count(SUMMARY) <= 3  # at 0, 1 and 2 s; never a fourth
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_retry_after_longer_than_the_time_left_ends_the_call_at_once(server: HostileServer, mode: str) -> None:
+def test_a_retry_after_longer_than_the_time_left_ends_the_call_at_once(server: FakeAIMLAPI, mode: str) -> None:
     server.route(SUMMARY, json_body({"message": "slow down"}, 429, {"Retry-After": "3600"}))
     if mode == "cli":
         seconds, (code, _, err) = timed(lambda: cli("summary", "--base-url", server.url, "--max-retries", "5"))
@@ -293,10 +292,10 @@ def test_a_retry_after_longer_than_the_time_left_ends_the_call_at_once(server: H
         text = str(result)
     assert "the server asked to wait 3600 s before a retry" in text
     assert seconds < BOUND / 2
-    assert server.requests[SUMMARY] == 1
+    assert server.count(SUMMARY) == 1
 
 
-def test_without_a_deadline_a_long_retry_after_still_ends_the_call(server: HostileServer) -> None:
+def test_without_a_deadline_a_long_retry_after_still_ends_the_call(server: FakeAIMLAPI) -> None:
     server.route(SUMMARY, json_body({"message": "slow down"}, 429, {"Retry-After": "600"}))
     result = sdk("sync", server.url, Billing.summary, max_retries=5, deadline=None)
     assert isinstance(result, RateLimitError)
@@ -314,18 +313,18 @@ PAGINATIONS = {
 
 @pytest.mark.parametrize("kind", list(PAGINATIONS))
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_a_ledger_walk_that_does_not_end_is_a_pagination_error(server: HostileServer, mode: str, kind: str) -> None:
+def test_a_ledger_walk_that_does_not_end_is_a_pagination_error(server: FakeAIMLAPI, mode: str, kind: str) -> None:
     behaviour, message, pages = PAGINATIONS[kind]
     server.route(LEDGER, behaviour())
     seconds, result = timed(lambda: ledger(mode, server.url, max_pages=20))
     assert isinstance(result, PaginationError), result
     assert message in str(result)
-    assert result.pages == server.requests[LEDGER] == pages
+    assert result.pages == server.count(LEDGER) == pages
     assert seconds < BOUND
 
 
 @pytest.mark.parametrize("kind", list(PAGINATIONS))
-def test_forecast_and_check_end_on_a_ledger_that_does_not_end(server: HostileServer, kind: str) -> None:
+def test_forecast_and_check_end_on_a_ledger_that_does_not_end(server: FakeAIMLAPI, kind: str) -> None:
     behaviour, _message, _ = PAGINATIONS[kind]
     server.route(LEDGER, behaviour())
     code, out, err = cli("forecast", "--base-url", server.url, "--window", "3650d", "--max-pages", "20")
@@ -342,7 +341,7 @@ def test_forecast_and_check_end_on_a_ledger_that_does_not_end(server: HostileSer
     assert isinstance(forecast, PaginationError)
 
 
-def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: HostileServer) -> None:
+def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: FakeAIMLAPI) -> None:
     """Fresh cursors and full pages for ever, but no entry older than the first ones: the forecast
     ends long before max_pages (10,000) on what it needs, a walk towards the window's start."""
     server.route(LEDGER, endless_pages(size=100))
@@ -350,11 +349,11 @@ def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: HostileServer) -
     code, out, err = result
     assert (code, out) == (6, "")
     assert "the ledger stopped going back in time: 5,000 entries in a row" in err
-    assert server.requests[LEDGER] == 51  # 5,000 entries after the first one
+    assert server.count(LEDGER) == 51  # 5,000 entries after the first one
     assert seconds < BOUND
 
 
-def test_transactions_cli_stops_at_max_pages(server: HostileServer) -> None:
+def test_transactions_cli_stops_at_max_pages(server: FakeAIMLAPI) -> None:
     server.route(LEDGER, endless_pages())
     code, out, err = cli("transactions", "--json", "--max-pages", "5", "--base-url", server.url)
     assert code == 6
@@ -366,7 +365,7 @@ def test_transactions_cli_stops_at_max_pages(server: HostileServer) -> None:
 
 
 def test_unknown_enum_values_are_kept_logged_once_and_never_fail_a_read(
-    server: HostileServer, caplog: pytest.LogCaptureFixture
+    server: FakeAIMLAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     new_type, new_direction = f"REFUND_REVERSAL_{uuid.uuid4().hex[:6].upper()}", f"HOLD_{uuid.uuid4().hex[:6].upper()}"
     entries = [
@@ -405,7 +404,7 @@ def test_unknown_enum_values_are_kept_logged_once_and_never_fail_a_read(
     assert f"1 ledger entries of unknown direction {new_direction} not counted" in out
 
 
-def test_an_unknown_value_is_no_filter(server: HostileServer) -> None:
+def test_an_unknown_value_is_no_filter(server: FakeAIMLAPI) -> None:
     with Billing(base_url=server.url) as billing, pytest.raises(ValueError, match="direction must be one of"):
         billing.transactions(direction=TransactionDirection("SIDEWAYS"))
 
@@ -434,7 +433,7 @@ def assert_no_key(texts: list[str]) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_key_echoed_back_is_redacted_everywhere(
-    server: HostileServer, mode: str, caplog: pytest.LogCaptureFixture
+    server: FakeAIMLAPI, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     server.route(SUMMARY, echo_key(401))
@@ -459,7 +458,7 @@ def test_a_key_echoed_back_is_redacted_everywhere(
 # -- 6. the CLI: every output written only once there is something to write ---------------------------------------
 
 
-def test_transactions_csv_writes_no_header_when_the_first_page_fails(server: HostileServer) -> None:
+def test_transactions_csv_writes_no_header_when_the_first_page_fails(server: FakeAIMLAPI) -> None:
     server.route(LEDGER, json_body({"message": "down"}, 500))
     code, out, err = cli("transactions", "--csv", "--base-url", server.url, "--max-retries", "0")
     assert (code, out) == (5, "")
@@ -471,7 +470,7 @@ def test_transactions_csv_writes_no_header_when_the_first_page_fails(server: Hos
     )
 
 
-def test_an_unreadable_created_at_is_exit_6(server: HostileServer) -> None:
+def test_an_unreadable_created_at_is_exit_6(server: FakeAIMLAPI) -> None:
     server.route(LEDGER, json_body(page([{**entry(1), "created_at": "yesterday"}], None)))
     code, out, err = cli("forecast", "--base-url", server.url)
     assert (code, out) == (6, "")
@@ -489,14 +488,14 @@ def test_an_address_that_cannot_be_bound_is_exit_2() -> None:
     assert time.monotonic() - started < BOUND
 
 
-def test_nothing_here_raises_anything_but_the_sdks_errors(server: HostileServer) -> None:
+def test_nothing_here_raises_anything_but_the_sdks_errors(server: FakeAIMLAPI) -> None:
     """One sweep of every hostile behaviour through the sync client: only AIMLAPIError comes out."""
     for behaviour in (nested(5000), endless_chunks(), echo_key(), json_body(b"[1, 2]"), json_body(b"\xff\xfe")):
         server.route(SUMMARY, behaviour)
         assert isinstance(sdk("sync", server.url, Billing.summary), AIMLAPIError)
 
 
-def test_a_corrupt_or_unasked_encoding_is_a_validation_error_but_not_on_an_error_status(server: HostileServer) -> None:
+def test_a_corrupt_or_unasked_encoding_is_a_validation_error_but_not_on_an_error_status(server: FakeAIMLAPI) -> None:
     corrupt = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     server.route(SUMMARY, json_body(b"\x1f\x8b\x08\x00garbage", headers=corrupt))
     result = sdk("sync", server.url, Billing.summary)
@@ -509,7 +508,7 @@ def test_a_corrupt_or_unasked_encoding_is_a_validation_error_but_not_on_an_error
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity"])
-def test_metrics_never_export_a_failed_read_as_a_success(server: HostileServer, number: str) -> None:
+def test_metrics_never_export_a_failed_read_as_a_success(server: FakeAIMLAPI, number: str) -> None:
     pytest.importorskip("prometheus_client")
     server.route("/v2/billing/detail", json_body(json.dumps(DETAIL).replace("275.78", number).encode()))
     code, out, err = cli("metrics", "--base-url", server.url, "--max-retries", "0")
@@ -519,7 +518,7 @@ def test_metrics_never_export_a_failed_read_as_a_success(server: HostileServer, 
     assert "aimlapi_balance_usd" not in out
 
 
-def test_control_characters_from_the_server_never_reach_the_terminal(server: HostileServer) -> None:
+def test_control_characters_from_the_server_never_reach_the_terminal(server: FakeAIMLAPI) -> None:
     """An error message, or a ledger field, with newlines and terminal escapes: one line, escaped."""
     server.route(SUMMARY, json_body({"message": "line one\nline two \x1b[2J\x1b]0;pwned\x07"}, 400))
     code, out, err = cli("summary", "--base-url", server.url)

@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_api_server import BILLING
+from fake_api.hostile import json_body
+from fake_api_server import BILLING, FakeAIMLAPI
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
@@ -23,7 +24,6 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._plan import NOT_GIVEN, Call, Plan, Resource, Steps, operation
 from aimlapi_billing.resources.billing import DETAIL, SUMMARY
-from tests.helpers.hostile_server import HostileServer, json_body
 from tests.helpers.resources import MODES, call
 
 from .conftest import API_KEY
@@ -136,7 +136,7 @@ def _run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_debug_logging_is_switched_on_by_the_environment_and_redacted() -> None:
     echo_headers = {"Content-Type": "application/json", "x-request-id": f"id-{API_KEY}"}
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/usage", json_body(USAGE, 200, echo_headers))
         code = (
             "from aimlapi_billing import Billing; "

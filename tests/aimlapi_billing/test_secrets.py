@@ -22,7 +22,7 @@ from aimlapi_billing import AIMLAPIError, AsyncBilling, Billing, ConfigurationEr
 from aimlapi_billing._cli import main
 from aimlapi_billing._config import resolve_api_key
 from aimlapi_billing._redaction import Redactor
-from tests.helpers.hostile_server import pieces
+from tests.helpers.secret_canary import pieces
 
 from .conftest import API_KEY, BASE_URL
 

@@ -1,6 +1,6 @@
 """Servers that page the request logs and measure usage badly, on 127.0.0.1 (a reviewer's scenarios).
 
-Each function returns a :data:`hostile_server.Behaviour` for one path of a :class:`HostileServer`:
+Each function returns a :data:`fake_api.hostile.Behaviour` to route to one path of the stand-in:
 log rows that keep arriving while a window is walked (so offsets shift and rows repeat), a server
 that ignores ``offset`` or serves its first page at every offset, usage that measures less than the
 piece it was asked for, and the keys and ledger a reconciliation needs beside them.
@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .hostile_server import Behaviour, Connection, Request, json_body
+from fake_api.hostile import Behaviour, Connection, Request, json_body
 
 NOW = datetime.datetime.now(datetime.UTC)
 #: When every request of a scenario was made: well inside any 24 h window, long past any settling time.

@@ -1,8 +1,9 @@
-"""Helpers for the resource tests: one call, made with the sync or the async client."""
+"""Helpers for the resource tests: one call, made with the sync or the async client, and timed."""
 
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,3 +25,13 @@ async def call(mode: str, use: Callable[[Any], Any], **options: Any) -> Any:
         if hasattr(result, "__aiter__"):
             return [item async for item in result]
         return result
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """(seconds it took, what it returned or raised)."""
+    started = time.monotonic()
+    try:
+        result: Any = call()
+    except Exception as exc:
+        result = exc
+    return time.monotonic() - started, result

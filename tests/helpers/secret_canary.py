@@ -8,14 +8,21 @@ echo), and turns a sighting into a failed session naming the tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 PIECE = 8
 
 
+def pieces(secret: str, size: int = PIECE) -> Iterator[str]:
+    """Every run of ``size`` characters of ``secret``: what a partial echo would show."""
+    return (secret[i : i + size] for i in range(len(secret) - size + 1))
+
+
 class SecretCanary:
     def __init__(self, secrets: list[str]) -> None:
-        self.pieces = {secret[i : i + PIECE] for secret in secrets for i in range(len(secret) - PIECE + 1)}
+        self.pieces = {piece for secret in secrets for piece in pieces(secret)}
         self.sightings: list[str] = []
         self.reports = 0
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fake_api.hostile import json_body
 from fake_api_server import BALANCE, BILLING, DETAIL, LEDGER, FakeAIMLAPI, Reply
 
 from tests.helpers.cli import run
-from tests.helpers.hostile_server import HostileServer, json_body
 
 DIGITS = "0.1234567890123456789"
 MARK = "@money@"
@@ -111,7 +111,7 @@ def test_a_number_no_double_holds_is_an_unusable_answer_and_nothing_is_written(t
     """A hostile server's number beyond a double (either way) or of too many digits: exit 6, one
     line naming the field, nothing on stdout (the encoder would have written every digit)."""
     body = json.dumps({**BILLING, "current_balance": "@"}).replace('"@"', text).encode()
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/billing", json_body(body))
         code, out, err = run("summary", "--json", "--base-url", server.url, "--max-retries", "0")
     assert (code, out) == (6, ""), err

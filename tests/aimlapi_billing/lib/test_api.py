@@ -17,6 +17,7 @@ from typing import Any
 import aimlapi_billing_client.models as models
 import pytest
 from aimlapi_billing_client.api import OPERATIONS
+from fake_api.hostile import Connection, Request, json_body, oversized
 from fake_api_server import BALANCE, FakeAIMLAPI
 
 from aimlapi_billing import (
@@ -32,7 +33,6 @@ from aimlapi_billing import (
 from aimlapi_billing._plan import RetryPolicy
 from aimlapi_billing.lib import api as api_module
 from tests.aimlapi_billing.conftest import API_KEY
-from tests.helpers.hostile_server import Connection, HostileServer, Request, json_body, oversized
 from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -183,10 +183,10 @@ def test_the_parameters_are_the_generated_ones_keyword_only() -> None:
 async def test_a_bad_argument_is_an_invalid_parameter_error_before_any_request(
     mode: str, use: Any, message: str
 ) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         with pytest.raises(InvalidParameterError, match=message):
             await call(mode, use, base_url=server.url)
-        assert sum(server.requests.values()) == 0
+        assert server.requests == []
 
 
 @pytest.mark.parametrize("prefix", ["", ".", "..", None, True, 1.5, b"abcd1234", API_KEY.encode()])
@@ -194,12 +194,12 @@ async def test_a_bad_argument_is_an_invalid_parameter_error_before_any_request(
 async def test_a_path_parameter_cannot_change_the_path(mode: str, prefix: Any) -> None:
     """``..`` would send DELETE /v1 (httpx removes dot segments), ``.`` or ``""`` DELETE /v1/keys,
     ``None`` DELETE /v1/keys/None: refused before any request."""
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         with pytest.raises(
             InvalidParameterError, match=r"DELETE /v1/keys/\{prefix\}: the path parameter prefix"
         ) as raised:
             await call(mode, lambda b: b.api.keys.delete_key(prefix=prefix), base_url=server.url)
-        assert sum(server.requests.values()) == 0
+        assert server.requests == []
         assert API_KEY[:20] not in str(raised.value)
 
 
@@ -238,11 +238,11 @@ def _drop_after_reading(connection: Connection, request: Request) -> None:
 async def test_an_undeclared_operation_is_retried_by_its_method(
     mode: str, use: Any, path: str, expected_requests: int
 ) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route(path, _drop_after_reading)
         with pytest.raises(APIConnectionError) as raised:
             await call(mode, use, base_url=server.url, max_retries=2)
-        assert server.requests[path] == expected_requests
+        assert server.count(path) == expected_requests
         assert isinstance(raised.value, OutcomeUnknownError) is (expected_requests == 1)
         if expected_requests == 1:
             assert "read back what" in str(raised.value)
@@ -254,24 +254,24 @@ async def test_a_post_is_retried_while_it_certainly_was_not_acted_on(mode: str) 
     answers = iter(
         [json_body({"message": "slow down"}, 429, {"Retry-After": "0"}), json_body({"message": "boom"}, 500)]
     )
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/keys", lambda connection, request: next(answers)(connection, request))
         with pytest.raises(InternalServerError, match="whether it took effect is unknown; not retried") as raised:
             await call(mode, lambda b: b.api.keys.create_key(body={"name": "ci"}), base_url=server.url, max_retries=5)
-        assert server.requests["/v1/keys"] == 2  # the 429 retried, the 500 not: it may have acted
+        assert server.count("/v1/keys") == 2  # the 429 retried, the 500 not: it may have acted
         assert API_KEY not in str(raised.value)
 
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_declared_operation_keeps_its_declaration(mode: str) -> None:
     """PATCH /v1/keys/{prefix} is declared idempotent (it sets absolute values): retried."""
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/keys/abcd1234", json_body({"message": "boom"}, 500))
         with pytest.raises(InternalServerError):
             await call(
                 mode, lambda b: b.api.keys.update_key(prefix="abcd1234", body={}), base_url=server.url, max_retries=2
             )
-        assert server.requests["/v1/keys/abcd1234"] == 3
+        assert server.count("/v1/keys/abcd1234") == 3
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -295,7 +295,7 @@ async def test_a_created_key_is_redacted_from_then_on(mode: str) -> None:
 @pytest.mark.usefixtures("undeclared")
 @pytest.mark.parametrize("mode", MODES)
 async def test_an_undeclared_operation_has_the_default_cap_and_the_client_cap_overrides_it(mode: str) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/billing/balance", oversized(api_module.DEFAULT_API_MAX_BYTES + 1024))
         with pytest.raises(ResponseTooLargeError, match="larger than 4,194,304 bytes"):
             await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url)
@@ -307,7 +307,7 @@ async def test_an_undeclared_operation_has_the_default_cap_and_the_client_cap_ov
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_2xx_without_a_model_is_its_json_or_none(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(OPERATIONS["billing"], "get_balance", ("GET", "/v1/billing/balance", ""))
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/billing/balance", json_body([1, "two", None]))
         assert await call(mode, lambda b: b.api.billing.get_balance(), base_url=server.url) == [1, "two", None]
         server.route("/v1/billing/balance", lambda connection, request: connection.whole(b"", 204))
@@ -352,7 +352,7 @@ async def test_a_parameter_named_like_a_call_option_takes_its_place(mode: str, m
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setitem(OPERATIONS["billing"], "get_timed_balance", OPERATIONS["billing"]["get_balance"])
     seen: list[Request] = []
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         answer = json_body(BALANCE)
 
         def record(connection: Connection, request: Request) -> None:
@@ -379,7 +379,7 @@ async def test_a_tag_named_like_an_attribute_of_the_namespace_is_reached_with_an
 
     monkeypatch.setitem(sys.modules, "aimlapi_billing_client.api.with_raw_response.get_balance", get_balance)
     monkeypatch.setitem(OPERATIONS, "with_raw_response", {"get_balance": OPERATIONS["billing"]["get_balance"]})
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/billing/balance", json_body(BALANCE))
         plain = await call(mode, lambda b: b.api.with_raw_response_.get_balance(), base_url=server.url)
         raw = await call(mode, lambda b: b.api.with_raw_response.with_raw_response_.get_balance(), base_url=server.url)
@@ -418,7 +418,7 @@ def test_a_text_outside_a_parameters_enum_is_refused_and_one_inside_it_sent(monk
         answer(connection, request)
 
     valid = next(iter(UsageGrouping)).value
-    with HostileServer() as server, Billing(API_KEY, base_url=server.url) as billing:
+    with FakeAIMLAPI() as server, Billing(API_KEY, base_url=server.url) as billing:
         server.route("/v1/billing/balance", record)
         with pytest.raises(InvalidParameterError, match=r"group_by is 'nope', not one of '"):
             billing.api.billing.get_grouped_balance(group_by="nope")

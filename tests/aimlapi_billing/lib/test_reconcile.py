@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from fake_api_server import FakeAIMLAPI
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
@@ -21,7 +22,6 @@ from aimlapi_billing import (
 )
 from aimlapi_billing._plan import FanOut
 from aimlapi_billing.types.reconcile import Reconciliation
-from tests.helpers.hostile_server import HostileServer
 from tests.helpers.log_scenarios import answering, changing_logs, growing_logs, iso, log_row, logs_page
 from tests.helpers.log_scenarios import charge as scenario_charge
 from tests.helpers.log_scenarios import keys as scenario_keys
@@ -490,15 +490,15 @@ def test_a_client_loads_the_reconciliation_only_when_asked() -> None:
     assert out == ["False", "False", "True"]
 
 
-def _account_whose_rows_arrive_late(arrivals: int | None) -> HostileServer:
+def _account_whose_rows_arrive_late(arrivals: int | None) -> FakeAIMLAPI:
     """252 requests, each charged 0.01 and counted by usage; the logs show 250 at first and the
     last ``arrivals`` while they are walked (a row before each page), shifting the pages."""
     return _account(growing_logs(250, arrivals), [scenario_charge(f"inf-{n}") for n in range(1, 253)])
 
 
-def _account(logs: Any, charges: list[dict[str, Any]]) -> HostileServer:
+def _account(logs: Any, charges: list[dict[str, Any]]) -> FakeAIMLAPI:
     """One key whose logs behave as ``logs``, the ledger ``charges``, and usage of 2.52 USD in 252 requests."""
-    server = HostileServer()
+    server = FakeAIMLAPI()
     server.route("/v1/keys", scenario_keys("a1b2c3d4"))
     server.route("/v2/usage", scenario_usage(2.52, 252))
     server.route("/v2/billing/transactions", scenario_ledger(charges))
@@ -528,7 +528,7 @@ async def test_rows_deleted_during_the_walk_are_taken_back_and_the_window_read_a
     charges += [{**scenario_charge(other), "created_at": late, "direction": "TOPUP"}]
     with _account(changing_logs(rows, changes), charges) as server:
         result = await call(mode, lambda billing: billing.reconcile(period="24h"), base_url=server.url)
-        requests = server.requests["/v2/logs"]
+        requests = server.count("/v2/logs")
     assert sorted(row.id or "" for row in result.only_in_ledger) == sorted(f"inf-{n}" for n in deleted)
     assert sorted(row.id or "" for row in result.only_in_logs) == sorted([never, *(f"inf-{n}" for n in arrived)])
     assert [(row.id, row.ledger_usd, row.logs_usd) for row in result.amounts_differ] == [
@@ -557,7 +557,7 @@ async def test_rows_deleted_below_the_offset_read_are_taken_back_and_the_window_
     charges = [scenario_charge(f"inf-{n}") for n in range(1, 301)]
     with _account(changing_logs(300, changes), charges) as server:
         result = await call(mode, lambda billing: billing.reconcile(period="24h"), base_url=server.url)
-        assert server.requests["/v2/logs"] == requests
+        assert server.count("/v2/logs") == requests
     assert sorted(row.id or "" for row in result.only_in_ledger) == sorted(f"inf-{n}" for n in range(kept + 1, 301))
     assert result.only_in_logs == result.amounts_differ == ()
     assert (result.logs_rows, result.logs_usd, result.ledger_usd) == (kept, Decimal(kept) / 100, Decimal("3.00"))
@@ -591,7 +591,7 @@ def test_rows_deleted_in_every_reading_end_the_reconciliation() -> None:
     with _account(changing_logs(200, {1: -10, 3: -10, 5: -10}), charges) as server:
         with Billing(base_url=server.url) as billing, pytest.raises(PaginationError) as raised:
             billing.reconcile(period="24h")
-        assert server.requests["/v2/logs"] == 6
+        assert server.count("/v2/logs") == 6
     assert "went from 180 to 170 rows while it was read: rows were deleted, in the last of its 3 readings" in str(
         raised.value
     )

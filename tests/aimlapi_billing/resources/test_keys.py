@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fake_api_server import FakeAIMLAPI
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
@@ -27,7 +28,6 @@ from aimlapi_billing import (
 from aimlapi_billing.resources.keys import UnusableCreatedKeyError
 from aimlapi_billing.types.keys import CreatedKey
 from tests.aimlapi_billing.conftest import API_KEY, BASE_URL, CREATED_KEY
-from tests.helpers.hostile_server import HostileServer
 from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -467,16 +467,16 @@ def _drop_after_reading(connection: Any, request: Any) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_connection_dropped_after_the_request_creates_one_key_at_most(mode: str) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/keys", _drop_after_reading)
         with pytest.raises(OutcomeUnknownError):
             await call(mode, lambda billing: billing.keys.create(name="ci"), base_url=server.url, max_retries=5)
-        assert server.requests["/v1/keys"] == 1
+        assert server.count("/v1/keys") == 1
         server.route("/v1/keys/abcd1234", _drop_after_reading)
         with pytest.raises(APIConnectionError) as raised:
             await call(mode, lambda billing: billing.keys.delete("abcd1234"), base_url=server.url, max_retries=2)
         assert not isinstance(raised.value, OutcomeUnknownError)
-        assert server.requests["/v1/keys/abcd1234"] == 3
+        assert server.count("/v1/keys/abcd1234") == 3
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from fake_api_server import FakeAIMLAPI
 from pytest_httpx import HTTPXMock
 
 from aimlapi_billing import (
@@ -18,7 +19,6 @@ from aimlapi_billing import (
     PaginationError,
     ResponseValidationError,
 )
-from tests.helpers.hostile_server import HostileServer
 from tests.helpers.log_scenarios import changing_logs, first_page_at_every_offset, growing_logs, offset_ignored
 from tests.helpers.resources import MODES, call
 
@@ -272,10 +272,10 @@ async def test_rows_deleted_during_the_walk_stop_it_after_the_rows_given(
     # (and with 50 rows arriving before the third page, the last total is the first again). With
     # 250 deleted, the second page (offset 100) lies beyond the new total: still the deletion.
     given: list[str] = []
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", changing_logs(rows, changes))
         error = await _walked(mode, given, base_url=server.url)
-        assert server.requests["/v2/logs"] == 2
+        assert server.count("/v2/logs") == 2
     assert isinstance(error, PaginationError)
     assert "page 2: the window 20" in str(error)
     assert f"{fell} while it was read: rows were deleted, so some of the 100 rows given may be gone" in str(error)
@@ -299,17 +299,17 @@ async def test_rows_deleted_before_any_row_is_given_make_the_window_read_again(
 async def test_rows_that_arrive_during_the_walk_are_listed_once(mode: str) -> None:
     # Two rows arrive while three pages are read: each shifts the next page by one, so a row comes
     # twice, and the rows ahead of the offset are fetched by a second pass from the start.
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", growing_logs(250, arrivals=2))
         rows = await call(mode, lambda billing: billing.logs.list(period="24h"), base_url=server.url)
-        assert server.requests["/v2/logs"] == 4
+        assert server.count("/v2/logs") == 4
     ids = [entry.inference_id for entry in rows]
     assert len(ids) == len(set(ids))
     assert set(ids) == {f"inf-{number}" for number in range(1, 253)}
 
 
 def test_rows_that_keep_arriving_end_when_the_rows_read_match_the_total() -> None:
-    with HostileServer() as server, Billing(base_url=server.url) as billing:
+    with FakeAIMLAPI() as server, Billing(base_url=server.url) as billing:
         server.route("/v2/logs", growing_logs(250))
         rows: list[str] = []
         assert _drained(billing, rows) is None
@@ -390,11 +390,11 @@ async def test_rows_without_an_inference_id_are_no_repeats_of_each_other(
     ids=["offset-ignored", "first-page-at-every-offset"],
 )
 def test_a_server_that_pages_badly_gives_no_row_of_a_bad_page(behaviour: Any, message: str) -> None:
-    with HostileServer() as server, Billing(base_url=server.url) as billing:
+    with FakeAIMLAPI() as server, Billing(base_url=server.url) as billing:
         server.route("/v2/logs", behaviour)
         rows: list[str] = []
         error = _drained(billing, rows)
-        assert server.requests["/v2/logs"] == 2
+        assert server.count("/v2/logs") == 2
     assert isinstance(error, PaginationError)
     assert message in str(error)
     assert rows == [f"inf-{number}" for number in range(300, 200, -1)]

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import pytest
 from aimlapi_billing_client.models import PricingKind
 from aimlapi_billing_client.types import Unset
+from fake_api.hostile import json_body
 from fake_api.models import CATALOGUE, METRICS
 from fake_api_server import FakeAIMLAPI
 from pytest_httpx import HTTPXMock
@@ -30,7 +31,6 @@ from aimlapi_billing import (
 )
 from aimlapi_billing.resources.models import LIST_MODELS, MAX_ALIASES, catalogue_index
 from tests.aimlapi_billing.conftest import API_KEY
-from tests.helpers.hostile_server import HostileServer, json_body
 from tests.helpers.resources import MODES, call
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -274,7 +274,7 @@ def test_a_catalogue_past_the_8_mib_cap_stops_there() -> None:
     model = {**CATALOGUE[0], "pricing": _fixed_price(3.25)}
     body = json.dumps(catalogue(*[{**model, "id": f"vendor/model-{n}"} for n in range(20_000)])).encode()
     assert len(body) > LIST_MODELS.max_bytes == 8 * 1024 * 1024
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/models", json_body(body))
         with Billing(base_url=server.url, max_retries=0) as billing, pytest.raises(ResponseTooLargeError):
             billing.models.list(include="pricing")

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from aimlapi_billing_client.models import UsageDetailResponse, UsageResponse
+from fake_api_server import FakeAIMLAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
@@ -18,7 +19,6 @@ from aimlapi_billing import BadRequestError, Billing, InvalidParameterError, Res
 from aimlapi_billing._windows import MAX_WINDOW, split, windows
 from aimlapi_billing.resources.usage import USAGE, combine, combined_report
 from tests.aimlapi_billing.conftest import BASE_URL
-from tests.helpers.hostile_server import HostileServer
 from tests.helpers.log_scenarios import usage as scenario_usage
 from tests.helpers.resources import MODES, call
 
@@ -376,11 +376,11 @@ def test_a_large_exact_sum_is_kept_exact(httpx_mock: HTTPXMock) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_piece_measured_over_less_than_asked_is_refused(mode: str) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/usage", scenario_usage(1.0, 1, measured_days=30))
         with pytest.raises(ResponseValidationError, match=r"measured piece 1 of 4 over .* not .* as asked"):
             await call(mode, lambda billing: billing.usage.total(period="365d"), base_url=server.url)
-        assert server.requests["/v2/usage"] == 1
+        assert server.count("/v2/usage") == 1
 
 
 @pytest.mark.parametrize(

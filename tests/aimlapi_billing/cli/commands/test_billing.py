@@ -96,10 +96,10 @@ def test_summary_and_detail_show_server_text_escaped(fake_api: FakeAIMLAPI, comm
 def test_transactions_csv_guards_text_cells_a_spreadsheet_would_run() -> None:
     """The ledger's text (model, type, reference id) is the server's: in CSV a cell starting = + - @
     gets a leading ', as in every other CSV output; the amounts are ours and never changed."""
-    from tests.helpers.hostile_server import HostileServer, entry, json_body, page
+    from fake_api.hostile import entry, json_body, page
 
     hostile = {**entry(1), "model": '=HYPERLINK("http://x")', "reference_id": "@SUM(A1)", "type": "-2+3"}
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/billing/detail", json_body(DETAIL))
         server.route("/v2/billing/transactions", json_body(page([hostile, entry(2)], None)))
         code, out, err = run("transactions", "--csv", "--base-url", server.url)

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_api.hostile import Connection, json_body
+from fake_api.hostile import Request as HostileRequest
 from fake_api_server import CHATBOT_KEY, AfterApplying, FakeAIMLAPI, Reply, Reset
 
 from aimlapi_billing._cli import build_parser, main
 from aimlapi_billing._cli._common import EXIT_KEY_NOT_PRINTED
 from tests.aimlapi_billing.conftest import API_KEY, CREATED_KEY
 from tests.helpers.cli import loads_only_its_own_module, rejected, run
-from tests.helpers.hostile_server import Connection, HostileServer, json_body
-from tests.helpers.hostile_server import Request as HostileRequest
 from tests.helpers.quickstart import docs_page
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -313,7 +313,7 @@ def test_a_reader_that_leaves_before_the_key_is_printed_is_exit_7() -> None:
         reader_gone.set()
         json_body(CREATED)(connection, request)
 
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/keys", create_once_the_reader_is_gone)
         env = {**os.environ, "AIML_API_KEY": API_KEY}
         process = subprocess.Popen(
@@ -326,7 +326,7 @@ def test_a_reader_that_leaves_before_the_key_is_printed_is_exit_7() -> None:
         os.close(writer)
         _, err = process.communicate(timeout=60)
     assert reader_gone.is_set()
-    assert server.requests["/v1/keys"] == 1
+    assert server.count("/v1/keys") == 1
     assert process.returncode == 7, err
     assert err == (
         "aimlapi-billing: error: key newkey01 (ci) WAS created but could not be written to stdout (Broken pipe): "

@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fake_api.data import synthetic_requests
+from fake_api.hostile import Behaviour
 from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI, Passthrough, Reply, Stall
 
 from aimlapi_billing import _ratelimit
 from tests.aimlapi_billing.conftest import API_KEY
 from tests.helpers.cli import cli_json, loads_only_its_own_module, rejected, run
-from tests.helpers.hostile_server import Behaviour, HostileServer
 from tests.helpers.log_scenarios import (
     answering,
     changing_logs,
@@ -227,7 +227,7 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
 
 
 def test_rows_that_arrive_during_the_walk_are_printed_once() -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", growing_logs(250, arrivals=2))
         code, out, err = run("logs", "--json", "--base-url", server.url)
     assert (code, err) == (0, "")
@@ -243,10 +243,10 @@ def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(
     # The newest rows vanish after the first page: the rest move back. The 100 rows written are
     # whole lines, but not the window: exit 6, and stderr says why in one line, with both totals
     # (also when the total falls below the second page's offset, 100).
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", changing_logs(rows, {1: -deleted}))
         code, out, err = run("logs", style, "--base-url", server.url)
-        assert server.requests["/v2/logs"] == 2
+        assert server.count("/v2/logs") == 2
     assert code == 6
     assert out.endswith("\n")
     if style == "--json":
@@ -262,7 +262,7 @@ def test_rows_deleted_during_the_walk_end_it_with_exit_6_after_the_rows_written(
 
 def test_rows_that_keep_arriving_are_no_deletion() -> None:
     # A total that only grows (a row before every page) is today's walk: every row once, exit 0.
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", changing_logs(250, dict.fromkeys(range(1, 10), 1)))
         code, out, err = run("logs", "--csv", "--base-url", server.url)
     assert (code, err) == (0, "")
@@ -276,7 +276,7 @@ def test_rows_that_keep_arriving_are_no_deletion() -> None:
     "behaviour", [offset_ignored(300), first_page_at_every_offset(300)], ids=["ignored", "first-page-everywhere"]
 )
 def test_a_server_that_pages_badly_is_stopped_before_a_wrong_row_is_printed(behaviour: Behaviour) -> None:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", behaviour)
         code, out, err = run("logs", "--csv", "--base-url", server.url)
     assert code == 6
@@ -291,7 +291,7 @@ COSTS = [1e-7, 0.00004, 0.0, 1.23456789, 12345.000001]
 
 def _costly_logs(*style: str) -> str:
     rows = [log_row(f"inf-{number}", usd) for number, usd in enumerate(COSTS)]
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/logs", answering(lambda request: logs_page(rows, request)))
         code, out, err = run("logs", *style, "--base-url", server.url)
     assert (code, err) == (0, "")

@@ -12,7 +12,6 @@ from fake_api_server import CHATBOT_KEY, LEDGER_AS_OF, FakeAIMLAPI, Reply
 from aimlapi_billing._cli._commands.reconcile import EXIT_MISMATCH
 from tests.aimlapi_billing.conftest import API_KEY
 from tests.helpers.cli import loads_only_its_own_module, rejected, run
-from tests.helpers.hostile_server import HostileServer
 from tests.helpers.log_scenarios import changing_logs, charge, keys, ledger, usage
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -177,7 +176,7 @@ def test_log_rows_deleted_during_the_walk_are_read_again(changes: dict[int, int]
     # Deleted once: the window's logs are read again and the deleted rows' charges are in the
     # ledger only (exit 10), also when the total falls below the next page's offset. Deleted in
     # every one of the 3 readings: exit 6, one line on stderr.
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v1/keys", keys("a1b2c3d4"))
         server.route("/v2/usage", usage(2.0, 200))
         server.route("/v2/billing/transactions", ledger([charge(f"inf-{number}") for number in range(1, 201)]))

@@ -7,11 +7,11 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fake_api.hostile import Behaviour
 from fake_api_server import CHATBOT_KEY, FakeAIMLAPI, Reply
 
 from tests.aimlapi_billing.conftest import API_KEY
 from tests.helpers.cli import loads_only_its_own_module, rejected, run
-from tests.helpers.hostile_server import Behaviour, HostileServer
 from tests.helpers.log_scenarios import usage as scenario_usage
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
@@ -189,7 +189,7 @@ def test_the_command_loads_only_what_it_uses(fake_api: FakeAIMLAPI) -> None:
 
 
 def _usage_of(behaviour: Behaviour, *options: str) -> tuple[int, str, str]:
-    with HostileServer() as server:
+    with FakeAIMLAPI() as server:
         server.route("/v2/usage", behaviour)
         return run("usage", *options, "--base-url", server.url)
 

@@ -1,37 +1,37 @@
-"""A hostile AIML API on 127.0.0.1: real sockets, and answers no well-behaved server gives.
+"""Answers no well-behaved server gives, for the stand-in server (``fake_api.server``) to route.
 
-Each path is given a :class:`Behaviour`, a function that writes whatever it likes to the socket of
-one request: a body with ``NaN``, JSON nested ten thousand deep, a body that never ends, a gzip
+A :data:`Behaviour` is a function handed the socket of one request, which writes whatever it
+likes to it: a body with ``NaN``, JSON nested ten thousand deep, a body that never ends, a gzip
 bomb, bytes that trickle in one at a time, ledgers whose pages never end, values the spec does not
-list, an error that echoes the caller's API key back in every form. The server counts requests per
-path; :meth:`HostileServer.close` stops every connection, including endless ones, and joins them.
+list, an error that echoes the caller's API key back in every form. ``server.route(path,
+behaviour)`` hands it every request to ``path``, then closes the connection; the server's
+:meth:`~fake_api.server.FakeAIMLAPI.stop` ends endless and trickling answers (each
+:class:`Connection` gives up once the server stops) and joins them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import itertools
 import json
 import socket
 import threading
-import time
 import urllib.parse
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Self
-
-LOOPBACK = "127.0.0.1"
+from typing import Any
 
 
 @dataclass
 class Request:
+    """One request as a behaviour sees it: ``path`` without the query, ``query`` parsed, headers lower-case."""
+
     method: str
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
 
 
 class Connection:
@@ -202,103 +202,3 @@ def echo_key(status: int = 401) -> Behaviour:
         connection.whole(json.dumps(body).encode(), status, headers)
 
     return behave
-
-
-class HostileServer:
-    """``with HostileServer() as server: server.route("/v2/billing", nested(10_000))``."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server((LOOPBACK, 0))
-        self._listener.settimeout(0.05)
-        self.url = f"http://{LOOPBACK}:{self._listener.getsockname()[1]}"
-        self.routes: dict[str, Behaviour] = {}
-        self.requests: Counter[str] = Counter()
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._acceptor = threading.Thread(target=self._accept, name="hostile-accept", daemon=True)
-
-    def route(self, path: str, behaviour: Behaviour) -> Self:
-        self.routes[path] = behaviour
-        return self
-
-    def __enter__(self) -> Self:
-        self._acceptor.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._stopping.set()
-        self._acceptor.join(5)
-        with self._lock:
-            for sock in self._sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-        for thread in self._threads:
-            thread.join(5)
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                sock, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
-            with self._lock:
-                self._sockets.append(sock)
-                self._threads.append(thread)
-            thread.start()
-
-    def _serve(self, sock: socket.socket) -> None:
-        with sock:
-            request = _read_request(sock)
-            if request is None:
-                return
-            self.requests[request.path] += 1
-            behaviour = self.routes.get(request.path, json_body({"message": "no route"}, 404))
-            behaviour(Connection(sock, self._stopping), request)
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_WR)
-
-
-def _read_request(sock: socket.socket) -> Request | None:
-    sock.settimeout(10)
-    data = b""
-    try:
-        while b"\r\n\r\n" not in data:
-            received = sock.recv(65536)
-            if not received:
-                return None
-            data += received
-    except OSError:
-        return None
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    method, target, _ = head[0].split(" ", 2)
-    parts = urllib.parse.urlsplit(target)
-    headers = {}
-    for line in head[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return Request(method, parts.path, urllib.parse.parse_qs(parts.query), headers)
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    """(seconds it took, what it returned or raised)."""
-    started = time.monotonic()
-    try:
-        result: Any = call()
-    except Exception as exc:
-        result = exc
-    return time.monotonic() - started, result
-
-
-def pieces(secret: str, size: int = 8) -> Iterator[str]:
-    """Every run of ``size`` characters of ``secret``: what a partial echo would show."""
-    return (secret[i : i + size] for i in range(len(secret) - size + 1))
