@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import signal
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.signals import sigint_left_as_found
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -16,6 +19,12 @@ SEED_PAGE = SHARED / "seeds" / "account-balance.md"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _sigint_left_as_found() -> Iterator[None]:
+    """No test leaves SIGINT changed for the tests after it (tests/helpers/signals.py)."""
+    yield from sigint_left_as_found()
 
 
 def free_port() -> int:

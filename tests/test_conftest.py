@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
+
+from tests.helpers.signals import sigint_left_as_found
 
 from .conftest import ROOT
 
@@ -37,3 +40,19 @@ def test_a_suite_started_in_the_background_of_a_script_still_interrupts_its_chil
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_a_test_that_leaves_sigint_changed_fails_named_and_the_handler_is_put_back() -> None:
+    # Seen: the CLI's entry_point, run in-process, left SIGINT ignored; on that xdist worker (-n 4)
+    # four later tests that interrupt a regenerate with SIGINT then saw it run to the end (exit 0).
+    found = signal.getsignal(signal.SIGINT)
+    leaving = sigint_left_as_found()
+    next(leaving)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with pytest.raises(pytest.fail.Exception, match=r"left SIGINT handled by .*SIG_IGN"):
+        next(leaving)
+    assert signal.getsignal(signal.SIGINT) == found
+    unchanged = sigint_left_as_found()
+    next(unchanged)
+    with pytest.raises(StopIteration):  # a test that left it as found passes
+        next(unchanged)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,7 @@ def test_the_command_loads_while_collection_waits_and_runs_with_it(
     monkeypatch.setattr(check, "run", lambda *a: running.append(gc.isenabled()) or run(*a))
     monkeypatch.setattr(sys, "argv", ["aimlapi-billing", "check", "-w", "1", "-c", "0", "--base-url", fake_api.url])
     frozen = gc.get_freeze_count()
+    sigint = signal.getsignal(signal.SIGINT)  # entry_point handles it, then ignores it once done
     (gc.enable if collecting else gc.disable)()
     try:
         with pytest.raises(SystemExit) as done:
@@ -91,6 +93,7 @@ def test_the_command_loads_while_collection_waits_and_runs_with_it(
     finally:
         gc.unfreeze()
         gc.enable()
+        signal.signal(signal.SIGINT, sigint)
 
 
 def test_a_command_builds_only_its_own_parser() -> None:
