@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CROSS_CUTTING = {
     "test_faults.py": "the fault matrix, over every code path that sends a request",
     "test_hostile.py": "the SDK and the CLI end to end against the stand-in's hostile behaviours",
+    "test_hostile_answers.py": "the same, for endless pages, unlisted values, echoed keys, the CLI's outputs",
     "test_secrets.py": "the API key in no repr, log, exception or output, anywhere",
     "test_docs_resources.py": "a docs page's example, against mocked answers",
     "store/test_cli.py": "sync and report as commands (_cli/_store.py), with the store's PostgreSQL fixtures",
