@@ -25,6 +25,7 @@ MODULES = (
     "tests/generated",
     "tests/specpipeline/test_lift_names.py",
     "tests/specpipeline/test_build.py",
+    "tests/specpipeline/test_build_quarantine.py",
     "tests/aimlapi_billing/lib/test_api.py",
 )
 
