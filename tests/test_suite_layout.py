@@ -1,7 +1,8 @@
 """The suite's own layout (docs/contributing/layout.md, "The tests"): the tests of the package mirror
 it, ``tests/aimlapi_billing/<package path>/test_<module>.py`` (a leading underscore dropped, an
 aspect of a module as ``test_<module>_<aspect>.py``), except a short list of suites that cross
-every module; the stand-in's tests mirror ``scripts/fake_api``; shared helpers live in
+every module; the stand-in's and the tooling's tests mirror ``scripts/fake_api``,
+``scripts/specpipeline`` and ``scripts/releasing``; shared helpers live in
 ``tests/helpers/`` and no test module imports another test module. Each check can fail."""
 
 from __future__ import annotations
@@ -12,18 +13,35 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The suites that test no one module but a property of all of them, each for its reason.
+#: The suites that test no one module but a property of all of them, each for its reason (by path
+#: under tests/).
 CROSS_CUTTING = {
-    "test_faults.py": "the fault matrix, over every code path that sends a request",
-    "test_hostile.py": "the SDK and the CLI end to end against the stand-in's hostile behaviours",
-    "test_secrets.py": "the API key in no repr, log, exception or output, anywhere",
-    "test_docs_resources.py": "a docs page's example, against mocked answers",
-    "store/test_cli.py": "sync and report as commands (_cli/_store.py), with the store's PostgreSQL fixtures",
+    "aimlapi_billing/test_faults.py": "the fault matrix, over every code path that sends a request",
+    "aimlapi_billing/test_hostile.py": "the SDK and the CLI end to end against the stand-in's hostile behaviours",
+    "aimlapi_billing/test_hostile_answers.py": (
+        "the same, for endless pages, unlisted values, echoed keys, the CLI's outputs"
+    ),
+    "aimlapi_billing/test_secrets.py": "the API key in no repr, log, exception or output, anywhere",
+    "aimlapi_billing/test_docs_resources.py": "a docs page's example, against mocked answers",
+    "aimlapi_billing/store/test_cli.py": (
+        "sync and report as commands (_cli/_store.py), with the store's PostgreSQL fixtures"
+    ),
+    "specpipeline/test_new_fragment.py": (
+        "a fragment added and removed the documented way, end to end: regenerate, the version, the spec, the client"
+    ),
+    "specpipeline/test_new_fragment_api.py": (
+        "a defective fragment added the documented way is callable as billing.api with no code change"
+    ),
+    "specpipeline/test_hostile_fragment.py": (
+        "the hostile review's fragment added the documented way; the copy's spec-driven tests stay green"
+    ),
 }
 #: Test trees and the code each mirrors.
 MIRRORS = {
     "tests/aimlapi_billing": "src/aimlapi_billing",
     "tests/fake_api": "scripts/fake_api",
+    "tests/specpipeline": "scripts/specpipeline",
+    "tests/releasing": "scripts/releasing",
 }
 #: Modules under tests/ that are neither tests nor pytest's, outside tests/helpers: none but data.
 NOT_HELPERS = {"tests/typing_samples/clients.py"}
@@ -54,12 +72,13 @@ def mirrored_module(test: Path, tests_root: Path, code_root: Path) -> Path | Non
 
 
 def misplaced_tests(root: Path, mirrors: dict[str, str], cross_cutting: set[str]) -> list[str]:
-    """Each test module of ``mirrors``' trees named after no module of its code, and not cross-cutting."""
+    """Each test module of ``mirrors``' trees named after no module of its code, and not cross-cutting
+    (``cross_cutting``: paths under tests/)."""
     found = []
     for tests, code in mirrors.items():
         tests_root, code_root = root / tests, root / code
         for test in sorted(tests_root.rglob("test_*.py")):
-            if test.relative_to(tests_root).as_posix() in cross_cutting:
+            if test.relative_to(root / "tests").as_posix() in cross_cutting:
                 continue
             if mirrored_module(test, tests_root, code_root) is None:
                 found.append(test.relative_to(root).as_posix())
@@ -102,8 +121,9 @@ def imports_of_test_modules(root: Path) -> list[str]:
 
 def test_every_test_module_mirrors_the_code_it_tests() -> None:
     assert misplaced_tests(ROOT, MIRRORS, set(CROSS_CUTTING)) == [], (
-        "name each test module after its module: tests/aimlapi_billing/<package path>/test_<module>.py "
-        "(test_<module>_<aspect>.py for one aspect; docs/contributing/layout.md)"
+        "name each test module after its module: tests/aimlapi_billing/<package path>/test_<module>.py, "
+        "tests/specpipeline/test_<module>.py, ... (test_<module>_<aspect>.py for one aspect; "
+        "docs/contributing/layout.md)"
     )
 
 
@@ -117,7 +137,7 @@ def test_no_test_module_imports_another() -> None:
 
 def test_cross_cutting_suites_exist() -> None:
     """The list stays short and true: each entry names a file that is there."""
-    assert [name for name in CROSS_CUTTING if not (ROOT / "tests" / "aimlapi_billing" / name).exists()] == []
+    assert [name for name in CROSS_CUTTING if not (ROOT / "tests" / name).exists()] == []
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
@@ -161,7 +181,7 @@ def test_the_mirror_check_can_fail(tmp_path: Path, test: str, mirrored: bool) ->
     )
     misplaced = misplaced_tests(root, {"tests/pkg": "src/pkg"}, set())
     assert misplaced == ([] if mirrored else [test])
-    assert misplaced_tests(root, {"tests/pkg": "src/pkg"}, {test.removeprefix("tests/pkg/")}) == []
+    assert misplaced_tests(root, {"tests/pkg": "src/pkg"}, {test.removeprefix("tests/")}) == []
 
 
 def test_the_import_check_finds_each_form(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import pointer
+from .changes_schemas import Shape, parameter_shapes, resolve, response_fields
 from .walk import HTTP_METHODS, reachable_refs
 
 MAJOR = "major"
@@ -82,10 +82,6 @@ ADDITIONS = frozenset(
     }
 )
 
-_JSON_MEDIA_TYPE = "application/json"
-# Keys a flattened schema carries for this module only (``x-`` keys are never compared).
-_REFS = "x-changes-refs"  # every reference followed to build it: the walk stops at one seen above
-_ALTERNATIVES = "x-changes-alternatives"  # the types of its oneOf/anyOf alternatives
 # Where parameters sort: the order a reader meets them in a URL and a request.
 _PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
 
@@ -98,15 +94,6 @@ class Change:
     location: str
     detail: str
     breaking: bool
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What is compared of one parameter or response field."""
-
-    required: bool
-    type: str
-    enum: tuple[Any, ...] | None
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -209,14 +196,14 @@ def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any
     """Every operation keyed by ``(path, method)``, its path-level parameters merged in."""
     operations: dict[tuple[str, str], dict[str, Any]] = {}
     for path, path_item in document.get("paths", {}).items():
-        item = _resolve(document, path_item)
+        item = resolve(document, path_item)
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
-                parameters = _parameters(document, item.get("parameters"))
-                parameters.update(_parameters(document, operation.get("parameters")))
+                parameters = parameter_shapes(document, item.get("parameters"))
+                parameters.update(parameter_shapes(document, operation.get("parameters")))
                 operations[(path, method)] = {**operation, "parameters": parameters}
     return operations
 
@@ -234,169 +221,11 @@ def _compare_operation(
         detail = f"operationId {old_id!r} -> {new_id!r}: the generated function is renamed"
         changes.append(Change("operation-id-changed", location, detail, breaking=True))
     changes.extend(_compare_parameters(location, old_op["parameters"], new_op["parameters"]))
-    changes.extend(_compare_response_fields(location, _response_fields(old, old_op), _response_fields(new, new_op)))
+    changes.extend(_compare_response_fields(location, response_fields(old, old_op), response_fields(new, new_op)))
     return changes
 
 
-# --- $ref resolution and schema shapes ------------------------------------------------------------
-
-
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    """Follow local ``$ref`` s from ``node`` to what they name; ``None`` if one dangles or they loop.
-
-    A non-local ``$ref`` cannot be followed and is returned as it is.
-    """
-    followed: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        if node["$ref"] in followed:
-            return None
-        followed.add(node["$ref"])
-        node = _follow_pointer(document, node["$ref"][1:])
-    return node
-
-
-def _follow_pointer(document: dict[str, Any], pointer_text: str) -> Any:
-    node = pointer.follow(document, pointer_text)
-    return None if node is pointer.MISSING else node
-
-
-def _ref_chain(document: dict[str, Any], node: Any) -> tuple[str, ...]:
-    """The local ``$ref`` s followed from ``node`` to a schema, in order (each once)."""
-    chain: list[str] = []
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        if node["$ref"] in chain:
-            break
-        chain.append(node["$ref"])
-        node = _follow_pointer(document, node["$ref"][1:])
-    return tuple(chain)
-
-
-def _flatten_schema(document: dict[str, Any], node: Any, seen: tuple[str, ...]) -> dict[str, Any]:
-    """``node`` with ``$ref`` s followed and ``allOf`` merged into one schema object.
-
-    ``oneOf``/``anyOf`` alternatives are combined: their properties united, a property required only
-    if every alternative requires it, and the type naming the alternatives' types. ``seen`` holds
-    the references being flattened already: meeting one again (a cycle) contributes nothing. The
-    result lists under ``x-changes-refs`` every reference followed to build it.
-    """
-    chain = _ref_chain(document, node)
-    if any(ref in seen for ref in chain):
-        return {}
-    resolved = _resolve(document, node)
-    if not isinstance(resolved, dict):
-        return dict(node) if isinstance(node, dict) else {}  # a dangling reference stays visible
-    seen = seen + chain
-    merged: dict[str, Any] = {key: value for key, value in resolved.items() if key != "allOf"}
-    refs = list(chain)
-    parts = resolved.get("allOf")
-    for part in parts if isinstance(parts, list) else []:
-        flat = _flatten_schema(document, part, seen)
-        refs.extend(flat.pop(_REFS, ()))
-        for key, value in flat.items():
-            if key == "properties" and isinstance(value, dict):
-                merged["properties"] = {**value, **merged.get("properties", {})}
-            elif key == "required" and isinstance(value, list):
-                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
-            else:
-                merged.setdefault(key, value)
-    for keyword in ("oneOf", "anyOf"):
-        alternatives = merged.get(keyword)
-        if isinstance(alternatives, list) and alternatives:
-            refs.extend(_combine_alternatives(document, merged, alternatives, seen))
-    merged[_REFS] = tuple(dict.fromkeys(refs))
-    return merged
-
-
-def _combine_alternatives(
-    document: dict[str, Any], merged: dict[str, Any], alternatives: list[Any], seen: tuple[str, ...]
-) -> list[str]:
-    """Fold ``oneOf``/``anyOf`` alternatives into ``merged`` (see :func:`_flatten_schema`); return the
-    references followed."""
-    flats = [_flatten_schema(document, alternative, seen) for alternative in alternatives]
-    refs = [ref for flat in flats for ref in flat.pop(_REFS, ())]
-    properties: dict[str, Any] = {}
-    for flat in flats:
-        properties = {**flat.get("properties", {}), **properties}
-    if properties:
-        merged["properties"] = {**properties, **merged.get("properties", {})}
-        everywhere = set.intersection(*(set(flat.get("required", [])) for flat in flats))
-        merged["required"] = list(dict.fromkeys([*merged.get("required", []), *sorted(everywhere)]))
-    described = [
-        _describe(document, flat, seen + _ref_chain(document, alternative), items=True)
-        for flat, alternative in zip(flats, alternatives, strict=True)
-    ]
-    merged[_ALTERNATIVES] = " | ".join(described)
-    return refs
-
-
-def _describe(document: dict[str, Any], schema: dict[str, Any], seen: tuple[str, ...], *, items: bool) -> str:
-    """A schema's type as compared: ``string (date-time, nullable)``, ``string enum``, ``array of integer``.
-
-    With ``items`` an array's item type is part of it (parameters); without, array items are
-    compared as fields of their own (response bodies). ``seen`` holds the references being
-    described already, so that a recursive array reads ``array of (recursive)``.
-    """
-    declared = schema.get("type")
-    if isinstance(declared, list):
-        base = "|".join(str(t) for t in declared)
-    elif isinstance(declared, str):
-        base = declared
-    elif _ALTERNATIVES in schema:
-        base = f"one of ({schema[_ALTERNATIVES]})"
-    elif "properties" in schema:
-        base = "object"
-    elif "items" in schema:
-        base = "array"
-    elif isinstance(schema.get("$ref"), str):
-        base = f"$ref {schema['$ref']}"
-    else:
-        base = "any"
-    if items and base == "array":
-        chain = _ref_chain(document, schema.get("items"))
-        if any(ref in seen for ref in chain):
-            base = "array of (recursive)"
-        else:
-            item = _flatten_schema(document, schema.get("items"), seen)
-            base = f"array of {_describe(document, item, seen + chain, items=True)}"
-    if isinstance(schema.get("enum"), list):
-        base += " enum"
-    qualifiers = [str(schema["format"])] if schema.get("format") else []
-    if schema.get("nullable") is True:
-        qualifiers.append("nullable")
-    return f"{base} ({', '.join(qualifiers)})" if qualifiers else base
-
-
-def _shape(
-    document: dict[str, Any], schema: dict[str, Any], seen: tuple[str, ...], *, required: bool, items: bool
-) -> _Shape:
-    enum = schema.get("enum")
-    return _Shape(
-        required=required,
-        type=_describe(document, schema, seen, items=items),
-        enum=tuple(enum) if isinstance(enum, list) else None,
-    )
-
-
 # --- parameters -----------------------------------------------------------------------------------
-
-
-def _parameters(document: dict[str, Any], declared: Any) -> dict[tuple[str, str], _Shape]:
-    """Parameters keyed by ``(in, name)``, ``$ref`` s followed; a path parameter is always required."""
-    parameters: dict[tuple[str, str], _Shape] = {}
-    for entry in declared if isinstance(declared, list) else []:
-        parameter = _resolve(document, entry)
-        if not isinstance(parameter, dict) or "name" not in parameter or "in" not in parameter:
-            continue
-        schema_node = parameter.get("schema")
-        if schema_node is None and isinstance(parameter.get("content"), dict):
-            media: Any = next(iter(parameter["content"].values()), {})
-            schema_node = media.get("schema") if isinstance(media, dict) else None
-        schema = _flatten_schema(document, schema_node, ())
-        required = parameter["in"] == "path" or parameter.get("required") is True
-        parameters[(str(parameter["in"]), str(parameter["name"]))] = _shape(
-            document, schema, _ref_chain(document, schema_node), required=required, items=True
-        )
-    return parameters
 
 
 def _parameter_sort_key(key: tuple[str, str]) -> tuple[int, str]:
@@ -406,7 +235,7 @@ def _parameter_sort_key(key: tuple[str, str]) -> tuple[int, str]:
 
 
 def _compare_parameters(
-    operation: str, old: dict[tuple[str, str], _Shape], new: dict[tuple[str, str], _Shape]
+    operation: str, old: dict[tuple[str, str], Shape], new: dict[tuple[str, str], Shape]
 ) -> list[Change]:
     changes: list[Change] = []
     for key in sorted(old.keys() | new.keys(), key=_parameter_sort_key):
@@ -425,7 +254,7 @@ def _compare_parameters(
     return changes
 
 
-def _compare_parameter(location: str, before: _Shape, after: _Shape) -> list[Change]:
+def _compare_parameter(location: str, before: Shape, after: Shape) -> list[Change]:
     changes: list[Change] = []
     if before.required != after.required:
         if after.required:
@@ -448,59 +277,6 @@ def _compare_parameter(location: str, before: _Shape, after: _Shape) -> list[Cha
 # --- response fields ------------------------------------------------------------------------------
 
 
-def _success_schema(document: dict[str, Any], operation: dict[str, Any]) -> Any:
-    """The JSON schema of the lowest ``2xx`` response that has one, or ``None``."""
-    responses = operation.get("responses")
-    if not isinstance(responses, dict):
-        return None
-    for status in sorted(str(status) for status in responses):
-        if not status.startswith("2"):
-            continue
-        response = _resolve(document, responses.get(status, responses.get(_as_int(status))))
-        content = response.get("content") if isinstance(response, dict) else None
-        if not isinstance(content, dict):
-            continue
-        for media_type in sorted(content, key=lambda name: (name.split(";")[0].strip() != _JSON_MEDIA_TYPE, name)):
-            base = media_type.split(";")[0].strip().lower()
-            media = content[media_type]
-            if (base == _JSON_MEDIA_TYPE or base.endswith("+json")) and isinstance(media, dict) and "schema" in media:
-                return media["schema"]
-    return None
-
-
-def _as_int(status: str) -> int | str:
-    return int(status) if status.isdigit() else status
-
-
-def _response_fields(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, _Shape]:
-    """The success body's fields by dotted path (``""`` is the body itself); empty if there is none."""
-    schema = _success_schema(document, operation)
-    fields: dict[str, _Shape] = {}
-    if schema is not None:
-        _collect_fields(document, schema, "", True, (), fields)
-    return fields
-
-
-def _collect_fields(
-    document: dict[str, Any], node: Any, path: str, required: bool, seen: tuple[str, ...], out: dict[str, _Shape]
-) -> None:
-    """Record the field at ``path`` and, unless its schema is already being walked above it, its children."""
-    schema = _flatten_schema(document, node, ())
-    refs: tuple[str, ...] = schema.get(_REFS, ())
-    out[path] = _shape(document, schema, seen + refs, required=required, items=False)
-    if any(ref in seen for ref in refs):
-        return
-    seen = seen + refs
-    properties = schema.get("properties")
-    if isinstance(properties, dict):
-        required_names = set(schema.get("required", [])) if isinstance(schema.get("required"), list) else set()
-        for name, child in properties.items():
-            child_path = f"{path}.{name}" if path else str(name)
-            _collect_fields(document, child, child_path, name in required_names, seen, out)
-    if "items" in schema:
-        _collect_fields(document, schema["items"], f"{path}[]", True, seen, out)
-
-
 def _is_under(path: str, ancestor: str) -> bool:
     """Whether field ``path`` lies inside field ``ancestor`` (every field lies inside the body, ``""``)."""
     if ancestor == "":
@@ -512,7 +288,7 @@ def _field_location(operation: str, path: str) -> str:
     return f"{operation} response body" if path == "" else f"{operation} response field {path}"
 
 
-def _compare_response_fields(operation: str, old: dict[str, _Shape], new: dict[str, _Shape]) -> list[Change]:
+def _compare_response_fields(operation: str, old: dict[str, Shape], new: dict[str, Shape]) -> list[Change]:
     changes: list[Change] = []
     hidden: list[str] = []  # fields added, removed or retyped: nothing under them is reported
     for path in sorted(old.keys() | new.keys()):
@@ -535,7 +311,7 @@ def _compare_response_fields(operation: str, old: dict[str, _Shape], new: dict[s
     return changes
 
 
-def _compare_field(location: str, before: _Shape, after: _Shape) -> list[Change]:
+def _compare_field(location: str, before: Shape, after: Shape) -> list[Change]:
     changes: list[Change] = []
     if before.required != after.required:
         if after.required:

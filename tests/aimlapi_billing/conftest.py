@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fake_api_server import LEDGER_AS_OF, FakeAIMLAPI
@@ -14,6 +15,21 @@ API_KEY = "sk-aiml-TEST-9f8e7d6c5b4a3210-SECRET"
 #: The full value of a key the tests' API "creates" (POST /v1/keys): a secret like API_KEY. No 8 characters
 #: of it are a stand-in key's prefix (a1b2c3d4 was: a partial echo to the canary in every log naming it).
 CREATED_KEY = "newkey01-NEWKEY-z9y8x7w6v5u4t3s2-CREATED"
+#: What the stand-in answers to a creation in these tests: a key whose full value is the secret the
+#: session's canary (tests/helpers/secret_canary.py) looks for in every captured output.
+CREATED: dict[str, Any] = {
+    "data": {
+        "key": CREATED_KEY,
+        "prefix": "newkey01",
+        "name": "ci",
+        "disabled": False,
+        "scopes": ["model:chat"],
+        "limit": {"retention": "day", "threshold": 5},
+        "created_at": "2025-11-10T12:00:00.000Z",
+        "updated_at": "2025-11-10T12:00:00.000Z",
+        "monthly_usage": 0,
+    }
+}
 BASE_URL = "https://api.aimlapi.com"
 
 

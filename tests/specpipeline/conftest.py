@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from specpipeline.build import load_editorial
+from specpipeline.build import build_document, load_editorial
 from specpipeline.context import RepairContext
 from specpipeline.fragments import Fragment, load_fragments
 from specpipeline.report import Report
@@ -35,6 +36,25 @@ def listed_fragments(root: Path = ROOT) -> list[Fragment]:
 def fragment_operations(fragments: list[Fragment]) -> set[tuple[str, str]]:
     """Every ``(path, method)`` the vendor's fragments define."""
     return {(path, method) for fragment in fragments for path, method, _, _ in iter_operations(fragment.document)}
+
+
+@functools.cache
+def committed_quarantine() -> tuple[Any, ...]:
+    """What the build of the fragments spec/sources.json lists quarantines (a fragment added the
+    documented way may have an operation the pipeline quarantines): what every test compares with."""
+    return tuple(build_document(listed_fragments(), load_editorial(ROOT / "spec" / "editorial.yaml")).quarantined)
+
+
+def listed_operations() -> set[tuple[str, str]]:
+    """The ``(path, method)`` of each operation of the listed fragments that their build keeps."""
+    quarantined = [entry.operation.split(" ", 1) for entry in committed_quarantine()]
+    return fragment_operations(listed_fragments()) - {(path, method.lower()) for method, path in quarantined}
+
+
+def new_quarantines(result: Any) -> list[Any]:
+    """What ``result`` quarantines beyond what the committed fragments' build does."""
+    known = {(entry.file, entry.pointer) for entry in committed_quarantine()}
+    return [entry for entry in result.quarantined if (entry.file, entry.pointer) not in known]
 
 
 @pytest.fixture(scope="session")

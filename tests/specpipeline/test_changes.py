@@ -11,79 +11,22 @@ from typing import Any
 import pytest
 from specpipeline.changes import Change, compare, implied_bump, render_markdown
 
+from tests.helpers.change_documents import (
+    OP,
+    things_body,
+    things_document,
+    things_item_properties,
+    things_operation,
+    things_parameter,
+    things_properties,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-OP = "GET /v1/things"
-
-
-def _document() -> dict[str, Any]:
-    """One operation with a required and two optional query parameters and a nested response body."""
-    amount = {"type": "object", "properties": {"usd": {"type": "number"}}}
-    body = {
-        "type": "object",
-        "required": ["id", "amount"],
-        "properties": {
-            "id": {"type": "string", "description": "The id."},
-            "amount": copy.deepcopy(amount),
-            "status": {"type": "string", "enum": ["open", "closed"]},
-            "data": {
-                "type": "array",
-                "items": {"type": "object", "required": ["amount"], "properties": {"amount": copy.deepcopy(amount)}},
-            },
-        },
-    }
-    parameters = [
-        {"name": "since", "in": "query", "required": True, "schema": {"type": "string"}},
-        {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer"}},
-        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["A", "B"]}},
-    ]
-    return {
-        "openapi": "3.0.0",
-        "info": {"title": "Things", "version": "1.0.0"},
-        "paths": {
-            "/v1/things": {
-                "get": {
-                    "operationId": "get_things",
-                    "summary": "List things",
-                    "parameters": parameters,
-                    "responses": {
-                        "200": {"description": "OK", "content": {"application/json": {"schema": body}}},
-                        "404": {"description": "Not Found"},
-                    },
-                }
-            }
-        },
-    }
-
-
-def _op(document: dict[str, Any]) -> dict[str, Any]:
-    operation: dict[str, Any] = document["paths"]["/v1/things"]["get"]
-    return operation
-
-
-def _param(document: dict[str, Any], name: str) -> dict[str, Any]:
-    parameters: list[dict[str, Any]] = _op(document)["parameters"]
-    [parameter] = [p for p in parameters if p["name"] == name]
-    return parameter
-
-
-def _body(document: dict[str, Any]) -> dict[str, Any]:
-    schema: dict[str, Any] = _op(document)["responses"]["200"]["content"]["application/json"]["schema"]
-    return schema
-
-
-def _props(document: dict[str, Any]) -> dict[str, Any]:
-    properties: dict[str, Any] = _body(document)["properties"]
-    return properties
-
-
-def _item_props(document: dict[str, Any]) -> dict[str, Any]:
-    properties: dict[str, Any] = _props(document)["data"]["items"]["properties"]
-    return properties
 
 
 def _after(edit: Callable[[dict[str, Any]], None]) -> tuple[dict[str, Any], dict[str, Any]]:
-    old = _document()
-    new = _document()
+    old = things_document()
+    new = things_document()
     edit(new)
     return old, new
 
@@ -100,116 +43,121 @@ def remove_operation(d: dict[str, Any]) -> None:
 
 
 def rename_operation(d: dict[str, Any]) -> None:
-    _op(d)["operationId"] = "list_things"
+    things_operation(d)["operationId"] = "list_things"
 
 
 def add_optional_parameter(d: dict[str, Any]) -> None:
-    _op(d)["parameters"].append({"name": "cursor", "in": "query", "schema": {"type": "string"}})
+    things_operation(d)["parameters"].append({"name": "cursor", "in": "query", "schema": {"type": "string"}})
 
 
 def add_required_parameter(d: dict[str, Any]) -> None:
-    _op(d)["parameters"].append({"name": "X-Account", "in": "header", "required": True, "schema": {"type": "string"}})
+    things_operation(d)["parameters"].append(
+        {"name": "X-Account", "in": "header", "required": True, "schema": {"type": "string"}}
+    )
 
 
 def remove_optional_parameter(d: dict[str, Any]) -> None:
-    _op(d)["parameters"].remove(_param(d, "limit"))
+    things_operation(d)["parameters"].remove(things_parameter(d, "limit"))
 
 
 def remove_required_parameter(d: dict[str, Any]) -> None:
-    _op(d)["parameters"].remove(_param(d, "since"))
+    things_operation(d)["parameters"].remove(things_parameter(d, "since"))
 
 
 def require_parameter(d: dict[str, Any]) -> None:
-    _param(d, "limit")["required"] = True
+    things_parameter(d, "limit")["required"] = True
 
 
 def relax_parameter(d: dict[str, Any]) -> None:
-    del _param(d, "since")["required"]
+    del things_parameter(d, "since")["required"]
 
 
 def retype_parameter(d: dict[str, Any]) -> None:
-    _param(d, "limit")["schema"] = {"type": "string"}
+    things_parameter(d, "limit")["schema"] = {"type": "string"}
 
 
 def reformat_parameter(d: dict[str, Any]) -> None:
-    _param(d, "since")["schema"]["format"] = "date-time"
+    things_parameter(d, "since")["schema"]["format"] = "date-time"
 
 
 def add_parameter_enum_value(d: dict[str, Any]) -> None:
-    _param(d, "kind")["schema"]["enum"].append("C")
+    things_parameter(d, "kind")["schema"]["enum"].append("C")
 
 
 def remove_parameter_enum_value(d: dict[str, Any]) -> None:
-    _param(d, "kind")["schema"]["enum"].remove("A")
+    things_parameter(d, "kind")["schema"]["enum"].remove("A")
 
 
 def constrain_parameter_to_enum(d: dict[str, Any]) -> None:
-    _param(d, "since")["schema"]["enum"] = ["today", "yesterday"]
+    things_parameter(d, "since")["schema"]["enum"] = ["today", "yesterday"]
 
 
 def add_response_field(d: dict[str, Any]) -> None:
-    _item_props(d)["amount"]["properties"]["eur"] = {"type": "number"}
+    things_item_properties(d)["amount"]["properties"]["eur"] = {"type": "number"}
 
 
 def add_response_object(d: dict[str, Any]) -> None:
-    _props(d)["owner"] = {"type": "object", "properties": {"name": {"type": "string"}, "email": {"type": "string"}}}
+    things_properties(d)["owner"] = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+    }
 
 
 def remove_response_field(d: dict[str, Any]) -> None:
-    del _props(d)["amount"]["properties"]["usd"]
+    del things_properties(d)["amount"]["properties"]["usd"]
 
 
 def remove_response_object(d: dict[str, Any]) -> None:
-    del _props(d)["data"]
-    _props(d)["id"]["description"] = "Reworded."
+    del things_properties(d)["data"]
+    things_properties(d)["id"]["description"] = "Reworded."
 
 
 def require_response_field(d: dict[str, Any]) -> None:
-    _body(d)["required"].append("status")
+    things_body(d)["required"].append("status")
 
 
 def relax_response_field(d: dict[str, Any]) -> None:
-    _body(d)["required"].remove("id")
+    things_body(d)["required"].remove("id")
 
 
 def retype_response_field(d: dict[str, Any]) -> None:
-    _item_props(d)["amount"]["properties"]["usd"] = {"type": "string"}
+    things_item_properties(d)["amount"]["properties"]["usd"] = {"type": "string"}
 
 
 def retype_response_object(d: dict[str, Any]) -> None:
-    _props(d)["amount"] = {"type": "array", "items": {"type": "number"}}
+    things_properties(d)["amount"] = {"type": "array", "items": {"type": "number"}}
 
 
 def reformat_response_field(d: dict[str, Any]) -> None:
-    _props(d)["id"]["format"] = "uuid"
+    things_properties(d)["id"]["format"] = "uuid"
 
 
 def make_response_field_nullable(d: dict[str, Any]) -> None:
-    _props(d)["amount"]["properties"]["usd"]["nullable"] = True
+    things_properties(d)["amount"]["properties"]["usd"]["nullable"] = True
 
 
 def add_response_enum_value(d: dict[str, Any]) -> None:
-    _props(d)["status"]["enum"].append("disputed")
+    things_properties(d)["status"]["enum"].append("disputed")
 
 
 def remove_response_enum_value(d: dict[str, Any]) -> None:
-    _props(d)["status"]["enum"].remove("closed")
+    things_properties(d)["status"]["enum"].remove("closed")
 
 
 def remove_response_body(d: dict[str, Any]) -> None:
-    del _op(d)["responses"]["200"]["content"]
+    del things_operation(d)["responses"]["200"]["content"]
 
 
 def describe_differently(d: dict[str, Any]) -> None:
-    _op(d)["summary"] = "Things, listed"
-    _op(d)["description"] = "All the things."
-    _op(d)["x-internal"] = True
-    _param(d, "limit")["description"] = "How many."
-    _param(d, "limit")["example"] = 10
-    _props(d)["id"]["description"] = "The thing's id."
-    _props(d)["id"]["example"] = "t-1"
-    _props(d)["status"]["examples"] = ["open"]
-    _props(d)["status"]["title"] = "Status"
+    things_operation(d)["summary"] = "Things, listed"
+    things_operation(d)["description"] = "All the things."
+    things_operation(d)["x-internal"] = True
+    things_parameter(d, "limit")["description"] = "How many."
+    things_parameter(d, "limit")["example"] = 10
+    things_properties(d)["id"]["description"] = "The thing's id."
+    things_properties(d)["id"]["example"] = "t-1"
+    things_properties(d)["status"]["examples"] = ["open"]
+    things_properties(d)["status"]["title"] = "Status"
     d["info"]["version"] = "1.0.1"
 
 
@@ -420,7 +368,7 @@ def test_each_kind_of_change_is_reported_exactly_with_its_bump(
 
 
 def test_identical_documents_have_no_changes_and_imply_a_patch() -> None:
-    assert compare(_document(), _document()) == []
+    assert compare(things_document(), things_document()) == []
     assert implied_bump([]) == "patch"
 
 
@@ -434,119 +382,6 @@ def test_the_inputs_are_not_modified() -> None:
     snapshot = copy.deepcopy((old, new))
     compare(old, new)
     assert (old, new) == snapshot
-
-
-def _referencing() -> dict[str, Any]:
-    """The same operation with its body, a parameter and the response itself behind ``$ref`` s."""
-    document = _document()
-    amount = _props(document)["amount"]
-    components: dict[str, Any] = {
-        "schemas": {
-            "Amount": amount,
-            "Things": _body(document),
-            "Kind": _param(document, "kind")["schema"],
-        },
-        "parameters": {"Kind": {**_param(document, "kind"), "schema": {"$ref": "#/components/schemas/Kind"}}},
-        "responses": {"Things": _op(document)["responses"]["200"]},
-    }
-    document["components"] = components
-    _props(document)["amount"] = {"$ref": "#/components/schemas/Amount"}
-    _item_props(document)["amount"] = {"$ref": "#/components/schemas/Amount"}
-    _op(document)["responses"]["200"] = {"$ref": "#/components/responses/Things"}
-    components["responses"]["Things"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Things"}
-    _op(document)["parameters"] = [
-        _param(document, "since"),
-        _param(document, "limit"),
-        {"$ref": "#/components/parameters/Kind"},
-    ]
-    return document
-
-
-def test_references_are_followed_and_read_like_inline_schemas() -> None:
-    assert compare(_document(), _referencing()) == []
-
-
-def test_a_change_to_a_referenced_component_is_reported_wherever_it_is_used() -> None:
-    old = _referencing()
-    new = _referencing()
-    new["components"]["schemas"]["Amount"]["properties"]["usd"]["format"] = "double"
-    new["components"]["schemas"]["Kind"]["enum"].append("C")
-    assert compare(old, new) == [
-        Change("parameter-enum-value-added", f"{OP} query parameter kind", 'enum value "C" added', False),
-        Change(
-            "response-field-type-changed",
-            f"{OP} response field amount.usd",
-            "type changed from number to number (double)",
-            True,
-        ),
-        Change(
-            "response-field-type-changed",
-            f"{OP} response field data[].amount.usd",
-            "type changed from number to number (double)",
-            True,
-        ),
-    ]
-    assert implied_bump(compare(old, new)) == "major"
-
-
-def _recursive() -> dict[str, Any]:
-    document = _document()
-    document["components"] = {
-        "schemas": {
-            "Node": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
-                    "parent": {"allOf": [{"$ref": "#/components/schemas/Node"}]},
-                },
-            },
-            "Loop": {"$ref": "#/components/schemas/Loop"},
-        }
-    }
-    _props(document)["tree"] = {"$ref": "#/components/schemas/Node"}
-    _props(document)["loop"] = {"$ref": "#/components/schemas/Loop"}
-    _param(document, "limit")["schema"] = {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
-    return document
-
-
-def test_reference_cycles_are_walked_once() -> None:
-    old = _recursive()
-    new = _recursive()
-    new["components"]["schemas"]["Node"]["properties"]["name"]["nullable"] = True
-    assert compare(old, new) == [
-        Change(
-            "response-field-type-changed",
-            f"{OP} response field tree.name",
-            "type changed from string to string (nullable)",
-            True,
-        )
-    ]
-
-
-def test_all_of_parts_are_merged() -> None:
-    old = _document()
-    new = _document()
-    new["components"] = {"schemas": {"Base": {"type": "object", "properties": {"id": {"type": "string"}}}}}
-    extra = {"type": "object", "required": ["id", "amount"], "properties": {"amount": _props(new)["amount"]}}
-    rest = {key: value for key, value in _props(new).items() if key not in ("id", "amount")}
-    _op(new)["responses"]["200"]["content"]["application/json"]["schema"] = {
-        "allOf": [{"$ref": "#/components/schemas/Base"}, extra, {"properties": rest}]
-    }
-    assert compare(old, new) == []
-    new["components"]["schemas"]["Base"]["properties"]["id"]["type"] = "integer"
-    assert compare(old, new) == [
-        Change("response-field-type-changed", f"{OP} response field id", "type changed from string to integer", True)
-    ]
-
-
-def test_path_level_parameters_count_and_operation_level_ones_win() -> None:
-    old = _document()
-    new = _document()
-    since = _param(new, "since")
-    _op(new)["parameters"].remove(since)
-    new["paths"]["/v1/things"]["parameters"] = [since, {"name": "limit", "in": "query", "schema": {"type": "number"}}]
-    assert compare(old, new) == []
 
 
 def test_changes_come_in_a_deterministic_order() -> None:
@@ -601,33 +436,6 @@ def test_render_markdown_without_changes_says_so() -> None:
     assert "(patch bump)" in text
     assert "- No changes to the API." in text
     assert "**breaking**" not in text
-
-
-def _with_payment_method(required_in_bank: list[str]) -> dict[str, Any]:
-    document = _document()
-    card = {
-        "type": "object",
-        "required": ["id", "last4"],
-        "properties": {"id": {"type": "string"}, "last4": {"type": "string"}},
-    }
-    bank = {"type": "object", "required": required_in_bank, "properties": {"id": {"type": "string"}}}
-    _props(document)["method"] = {"oneOf": [card, bank]}
-    return document
-
-
-def test_one_of_alternatives_are_combined() -> None:
-    """A field is required under ``oneOf`` only while every alternative requires it."""
-    assert compare(_document(), _with_payment_method(["id"])) == [
-        Change("response-field-added", f"{OP} response field method", "response field added", False)
-    ]
-    assert compare(_with_payment_method(["id"]), _with_payment_method([])) == [
-        Change(
-            "response-field-optional",
-            f"{OP} response field method.id",
-            "field is no longer required: it may be absent",
-            True,
-        )
-    ]
 
 
 def test_a_model_renamed_or_removed_under_a_kept_operation_is_breaking() -> None:

@@ -9,20 +9,21 @@ import pytest
 from specpipeline.context import RepairContext
 from specpipeline.errors import SpecError
 from specpipeline.fragments import Fragment
-from specpipeline.repairs import (
-    DEFECT_REPAIRS,
+from specpipeline.repairs import DEFECT_REPAIRS
+from specpipeline.repairs_paths import (
     add_missing_response_descriptions,
     declare_path_parameters,
     drop_bodyless_request_bodies,
+    reject_malformed_path_items,
+    reject_unmatched_path_parameters,
+)
+from specpipeline.repairs_references import inline_references_into_operations, reject_unresolvable_references
+from specpipeline.repairs_schemas import (
     hoist_misplaced_required,
-    inline_references_into_operations,
     lower_misplaced_required,
     move_required_out_of_properties,
     reject_invalid_schema_types,
-    reject_malformed_path_items,
     reject_undefined_required,
-    reject_unmatched_path_parameters,
-    reject_unresolvable_references,
 )
 
 from .conftest import EN_DASH

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from specpipeline import repairs
+from specpipeline import repairs_references
 from specpipeline.build import BuildResult, build_document
 from specpipeline.fragments import Fragment, load_fragments
 from specpipeline.generate import PACKAGE_NAME, GenerationError, generate_package
@@ -224,7 +224,7 @@ def test_the_pinned_generator_loses_the_model_of_every_loop_the_rule_quarantines
     """Without the rule, each of these loses its operation's model (loops through allOf alone are
     left out: the validator cannot read them at all)."""
     shapes = {name: schemas for name, (schemas, _, through) in UNBUILDABLE.items() if through != "allOf"}
-    monkeypatch.setattr(repairs, "_unbuildable_loop", lambda *_: None)
+    monkeypatch.setattr(repairs_references, "_unbuildable_loop", lambda *_: None)
     result = _build(editorial, _all_shapes_in_one(shapes))
     assert result.quarantined == []
     assert len([path for path in result.document["paths"] if path.startswith("/v9/shape")]) == len(shapes)
