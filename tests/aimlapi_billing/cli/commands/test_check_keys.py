@@ -173,7 +173,7 @@ def test_a_usage_failure_is_unknown_too() -> None:
     # The keys are read side by side: which of them got the 400 depends on the order they were asked
     # in; the others are measured, and the line names the one that was not (test_check_keys_partial.py).
     assert re.fullmatch(
-        r"KEYS UNKNOWN - [^|]+; 3 of 4 keys measured, not measured: [0-9a-f]{8} "
+        r"KEYS UNKNOWN - [^|]+; 1 of 4 keys not measured: [0-9a-f]{8} "
         r"\(BadRequestError: Error code: 400 - The window cannot exceed 92 days\)( \| [^|]+)?\n",
         out,
     )
@@ -478,3 +478,27 @@ def test_the_help_says_what_bounds_the_whole_run() -> None:
     with pytest.raises(SystemExit), contextlib.redirect_stdout(out):
         main(["check-keys", "--help"])
     assert "--deadline bounds the whole run" in " ".join(out.getvalue().split())
+
+
+@pytest.mark.parametrize(
+    ("threshold", "shown"),
+    [("0.005", "0.005 USD"), ("0.0000001", "0.0000001 USD"), ("2", "2.00 USD"), ("10.5", "10.50 USD")],
+)
+def test_a_limit_is_printed_with_its_own_digits_never_0_00(threshold: str, shown: str) -> None:
+    """Before: a limit of 0.005 USD read "of 0.00 USD per day", as if the key were blocked."""
+    import datetime
+    from decimal import Decimal
+
+    from aimlapi_billing._cli._commands.check_keys import status
+    from aimlapi_billing.types.budgets import BudgetReport, KeyBudget
+
+    now = datetime.datetime(2026, 12, 8, tzinfo=datetime.UTC)
+    limit = Decimal(threshold)
+    budget = KeyBudget(
+        prefix="abcd1234", name="ci", disabled=False, retention="day", threshold=limit,
+        period_start=now, next_reset=now, spend=limit / 2, period_usage=limit / 2, utilisation=0.5,
+        monthly_usage=limit / 2, month_usage=limit / 2, created_at=now,
+    )  # fmt: skip
+    state, line = status(BudgetReport((budget,), only_own_key=False, as_of=now), None, None, str)
+    assert state == 0
+    assert f"the highest abcd1234 (ci) at 50.0% of {shown} per day" in line
