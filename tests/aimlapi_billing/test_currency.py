@@ -173,7 +173,7 @@ def test_check_keys_is_unknown_on_usage_in_another_currency(fake_api: FakeAIMLAP
     fake_api.script("/v2/usage", *[Reply(200, {**USAGE, "currency": "EUR"})] * 10)
     code, out, err = run("check-keys", "-w", "80", "-c", "95", "--base-url", fake_api.url)
     assert (code, err) == (3, "")
-    assert out.startswith("KEYS UNKNOWN - no key could be measured; 0 of 4 keys measured, not measured: ")
+    assert out.startswith("KEYS UNKNOWN - no key could be measured; 4 of 4 keys not measured: ")
     assert "(ResponseValidationError: GET /v2/usage returned 200 but field 'currency' is 'EUR'" in out
 
 

@@ -40,7 +40,7 @@ from aimlapi_billing import (
     TransactionDirection,
 )
 from tests.helpers.hostile_clients import (
-    BOUND,
+    HUNG,
     LEDGER,
     MODES,
     SUMMARY,
@@ -82,7 +82,7 @@ def test_a_ledger_walk_that_does_not_end_is_a_pagination_error(server: FakeAIMLA
     assert isinstance(result, PaginationError), result
     assert message in str(result)
     assert result.pages == server.count(LEDGER) == pages
-    assert seconds < BOUND
+    assert seconds < HUNG
 
 
 @pytest.mark.parametrize("kind", list(PAGINATIONS))
@@ -112,7 +112,7 @@ def test_a_forecast_needs_the_ledger_to_go_back_in_time(server: FakeAIMLAPI) -> 
     assert (code, out) == (6, "")
     assert "the ledger stopped going back in time: 5,000 entries in a row" in err
     assert server.count(LEDGER) == 51  # 5,000 entries after the first one
-    assert seconds < BOUND
+    assert seconds < HUNG
 
 
 def test_transactions_cli_stops_at_max_pages(server: FakeAIMLAPI) -> None:
@@ -214,7 +214,7 @@ def test_a_key_echoed_back_is_redacted_everywhere(
         assert isinstance(retried, InternalServerError)
         assert_no_key(_texts(retried))
     assert_no_key([caplog.text])
-    assert seconds < BOUND
+    assert seconds < HUNG
 
 
 # -- 6. the CLI: every output written only once there is something to write ---------------------------------------
@@ -247,7 +247,7 @@ def test_an_address_that_cannot_be_bound_is_exit_2() -> None:
     assert code == 2
     one_line_error(err)
     assert f"cannot listen on 127.0.0.1:{port}" in err
-    assert time.monotonic() - started < BOUND
+    assert time.monotonic() - started < HUNG
 
 
 def test_nothing_here_raises_anything_but_the_sdks_errors(server: FakeAIMLAPI) -> None:

@@ -91,10 +91,10 @@ def long_enough(billing: Billing) -> Billing:
     and no real key is that short. Refused at start rather than redacted less: the output stays exact."""
     from .._redaction import MIN_ECHO
 
-    if len(billing._api_key) < MIN_ECHO:
+    if (length := len(billing._api_key)) < MIN_ECHO:
         billing.close()
         raise ConfigurationError(
-            f"The API key is {len(billing._api_key)} characters long, shorter than {MIN_ECHO}: no AIML API "
+            f"The API key is {length} character{'' if length == 1 else 's'} long, shorter than {MIN_ECHO}: no AIML API "
             "key is (they are 32), and so short a secret cannot be kept out of the output. The key is not shown."
         )
     return billing

@@ -73,6 +73,10 @@ STORE_SYNC_DURATION = (
 RETRY_AFTER = datetime.timedelta(seconds=30)
 
 
+class _Stopped(Exception):
+    """Raised at a sync's safe point once :meth:`StoreSyncer.stop` is called: the run ends there."""
+
+
 class StoreSyncer:
     """Syncs the store now, then ``interval`` after each run ends, in a daemon thread (:meth:`start`)."""
 
@@ -81,6 +85,8 @@ class StoreSyncer:
         self.success: bool | None = None
         self.failures = 0
         self.duration: float | None = None
+        #: Set while a run is in progress (the exporter's Ctrl-C then interrupts work: exit 130).
+        self.syncing = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="aimlapi-store-sync", daemon=True)
 
@@ -89,25 +95,36 @@ class StoreSyncer:
         return self
 
     def stop(self, timeout: float | None = None) -> None:
+        """Stop the runs: the one in progress at its next safe point; wait ``timeout`` for it."""
         self._stop.set()
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _checkpoint(self) -> None:
+        if self._stop.is_set():
+            raise _Stopped
 
     def run_once(self) -> None:
         from .. import store
 
         started = time.monotonic()
+        self.syncing.set()
         try:
             redact = getattr(getattr(self.billing, "_redactor", None), "text", None)
             with store.open_for_sync(self.url) as opened:
-                summary = store.sync(opened, self.billing, redact=redact)
+                # Stopped at a safe point: what was written is committed, the rest rolled back (as any cut sync).
+                summary = store.sync(opened, self.billing, redact=redact, checkpoint=self._checkpoint)
             self.success = True
             logger.info("synced the store: %s new rows", f"{sum(summary.added.values()):,}")
+        except _Stopped:
+            logger.info("the store's sync was stopped; the next one goes on from where it stopped")
         except Exception as exc:  # any failure is a series and a line, never the thread's end
             self.success = False
             self.failures += 1
             logger.warning("the store's sync failed: %s", failure_text(exc, getattr(self.billing, "_redact", str)))
         finally:
             self.duration = time.monotonic() - started
+            self.syncing.clear()
 
     def next_wait(self, failed_in_a_row: int) -> datetime.timedelta:
         """How long to wait before the next run: the interval after a success, else the back-off."""

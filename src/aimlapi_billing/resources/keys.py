@@ -116,12 +116,13 @@ def _key_problem(value: object) -> str | None:
     """What makes ``value`` unusable as a key (never quoting it), or ``None``."""
     if not isinstance(value, str) or not value:
         return "empty"
+    length = f"{len(value)} character{'' if len(value) == 1 else 's'} long"
     if len(value) > MAX_KEY_LENGTH:
-        return f"{len(value)} characters long"
+        return length
     if not all("!" <= character <= "~" for character in value):
         return "not printable ASCII without whitespace (it holds a space, a control character or non-ASCII)"
     if len(value) < MIN_KEY_LENGTH:
-        return f"{len(value)} characters long, too short for a key"
+        return f"{length}, too short for a key"
     return None
 
 

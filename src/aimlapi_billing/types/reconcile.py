@@ -92,6 +92,11 @@ class Reconciliation:
         return subtract(self.usage_usd, self.logs_usd if self.usage_logs_usd is None else self.usage_logs_usd)
 
     @property
+    def usage_compared(self) -> bool:
+        """False from the store when the window has no whole UTC day: no usage is compared with the logs."""
+        return self.usage_logs_usd is None or self.usage_days is not None
+
+    @property
     def totals_agree(self) -> bool:
         return abs(self.ledger_vs_logs_usd) < self.tolerance and abs(self.usage_vs_logs_usd) < self.tolerance
 
@@ -121,7 +126,8 @@ class Reconciliation:
             },
             "usage": {"spend": self.usage_usd, "requests": self.usage_requests},
             "ledger_minus_logs_usd": self.ledger_vs_logs_usd,
-            "usage_minus_logs_usd": self.usage_vs_logs_usd,
+            # null, never "0", when nothing was compared: a difference of 0 would read as agreement.
+            "usage_minus_logs_usd": self.usage_vs_logs_usd if self.usage_compared else None,
             "only_in_logs": [row.to_dict() for row in self.only_in_logs],
             "only_in_ledger": [row.to_dict() for row in self.only_in_ledger],
             "amounts_differ": [row.to_dict() for row in self.amounts_differ],
@@ -134,7 +140,7 @@ class Reconciliation:
         days = self.usage_days
         return {
             "usage_days": None if days is None else {"first": days[0].isoformat(), "last": days[1].isoformat()},
-            "usage_logs_spend": self.usage_logs_usd,
+            "usage_logs_spend": self.usage_logs_usd if self.usage_compared else None,
             "as_of": None if self.as_of is None else self.as_of.isoformat().replace("+00:00", "Z"),
             "complete": self.complete,
         }

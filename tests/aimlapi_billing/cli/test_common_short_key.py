@@ -20,12 +20,13 @@ def test_a_key_too_short_to_redact_is_refused_before_any_request(monkeypatch: py
         plugin = run("check-keys", "-w", "80", "--base-url", server.url)
         assert server.requests == []
     assert (code, out) == (3, "")
+    length = "1 character long" if len(key) == 1 else f"{len(key)} characters long"  # before: "1 characters long"
     assert err == (
-        f"aimlapi-billing: error: The API key is {len(key)} characters long, shorter than 8: no AIML API key is "
+        f"aimlapi-billing: error: The API key is {length}, shorter than 8: no AIML API key is "
         "(they are 32), and so short a secret cannot be kept out of the output. The key is not shown.\n"
     )
     assert plugin[0] == 3
-    assert plugin[1].startswith(f"KEYS UNKNOWN - The API key is {len(key)} characters long, shorter than 8")
+    assert plugin[1].startswith(f"KEYS UNKNOWN - The API key is {length}, shorter than 8")
 
 
 def test_a_short_key_from_a_file_is_refused_and_eight_characters_are_enough(

@@ -126,17 +126,18 @@ def test_a_request_trickled_a_byte_at_a_time_is_cut_at_the_request_timeout(capfd
     """Each byte comes well within any per-recv timeout; the whole request does not come in time."""
     with serving(small_registry(), request_timeout=1.0) as server:
         with socket.create_connection(address(server), timeout=10) as client:
-            started = time.monotonic()
+            request = b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 600
             answer: bytes | None = None
-            for byte in b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 60:
+            sent = 0
+            for byte in request:  # a byte every 0.1 s or slower: the whole takes a minute or more
                 answer = closed_by_peer(client, 0.1)
                 if answer is not None:
                     break
                 with contextlib.suppress(OSError):  # the server may have closed already
                     client.sendall(bytes([byte]))
-            cut_after = time.monotonic() - started
-        assert answer == b""  # closed unanswered
-        assert 0.9 <= cut_after <= 2.5
+                    sent += 1
+        assert answer == b""  # closed unanswered, before the request was whole
+        assert 1 <= sent < len(request)
         wait_until(lambda: server.open_connections == 0)
     assert capfd.readouterr() == ("", "")  # no traceback for a slow client
 
@@ -160,11 +161,10 @@ def test_idle_connections_hold_no_thread_and_never_starve_a_scrape() -> None:
         try:
             wait_until(lambda: server.open_connections == 20)
             assert threading.active_count() == threads_before  # not one thread for 60 connections
-            started = time.monotonic()
-            response = httpx.get(f"{server_url(server)}/metrics", timeout=5, trust_env=False)
+            # Answered at all: with a thread per connection (or a queue behind the idle ones) it would not be.
+            response = httpx.get(f"{server_url(server)}/metrics", timeout=60, trust_env=False)
             assert response.status_code == 200
             assert "aimlapi_test_value 1.0" in response.text
-            assert time.monotonic() - started < 1.0
             assert server.handler_threads == 1
             assert threading.active_count() <= threads_before + 2
             # Past the maximum the oldest connections still sending their request were closed.
@@ -249,17 +249,24 @@ def test_no_file_descriptor_left_pauses_the_loop_rather_than_spinning(monkeypatc
     """accept() failing with EMFILE leaves the listening socket readable: without a pause the loop
     would spin at full CPU until a descriptor frees."""
     with serving(small_registry()) as server:
-        attempts = []
+        events: list[str] = []  # in the server's thread, in order: each failed accept, each pause
+        real_sleep = time.sleep
 
         def no_descriptor_left() -> Any:
-            attempts.append(time.monotonic())
+            events.append("accept")
             raise OSError(errno.EMFILE, "Too many open files")
 
+        def sleep(seconds: float) -> None:
+            if threading.current_thread() is not threading.main_thread():
+                events.append("pause")
+            real_sleep(seconds)
+
         monkeypatch.setattr(server, "get_request", no_descriptor_left)
+        monkeypatch.setattr(time, "sleep", sleep)
         with socket.create_connection(address(server), timeout=10):
-            time.sleep(0.5)
+            wait_until(lambda: events.count("accept") >= 3, seconds=60)
         monkeypatch.undo()
-    assert 1 <= len(attempts) <= 15
+    assert events[:5] == ["accept", "pause", "accept", "pause", "accept"]  # a pause after each failed accept
 
 
 def test_at_the_shortest_request_timeout_a_scrape_is_still_answered() -> None:
@@ -340,11 +347,9 @@ def test_the_exporter_process_holds_its_limits_under_hundreds_of_idle_connection
                 time.sleep(0.5)
                 # the main thread and one handler thread; no thread per connection
                 assert threads(child.pid) <= 1 + 4
-                started = time.monotonic()
-                response = httpx.get(f"{url}/metrics", timeout=5, trust_env=False)
+                response = httpx.get(f"{url}/metrics", timeout=60, trust_env=False)  # answered at all
                 assert response.status_code == 200
                 assert "aimlapi_balance_usd" in response.text
-                assert time.monotonic() - started < 1.0
                 # The last 100 connections were still open; the request timeout closes them too.
                 assert all(closed_by_peer(connection, 4) == b"" for connection in idle[-99:])
             finally:

@@ -7,7 +7,6 @@ import datetime
 import logging
 import math
 import threading
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -254,12 +253,10 @@ def test_a_hanging_upstream_costs_one_request_and_one_thread_however_often_it_is
             check_canned(parse(get().content, "prometheus"))
             fake.script(DETAIL_PATH, Stall(60))  # longer than the test: only teardown ends it
             threads_before = threading.active_count()
-            results: list[tuple[float, httpx.Response]] = []
+            results: list[httpx.Response] = []
 
             def scrape_and_time() -> None:
-                started = time.monotonic()
-                response = get()
-                results.append((time.monotonic() - started, response))
+                results.append(get())
 
             for _round in range(4):  # bursts of concurrent scrapes, and sequential ones between
                 burst = [threading.Thread(target=scrape_and_time) for _ in range(6)]
@@ -270,9 +267,9 @@ def test_a_hanging_upstream_costs_one_request_and_one_thread_however_often_it_is
                 scrape_and_time()
                 assert len(read_threads()) == 1
             assert len(results) == 28
-            for elapsed, response in results:
+            # All 28 answered while the read is still stuck (the stall lasts 60 s): none waited for it.
+            for response in results:
                 assert response.status_code == 200
-                assert elapsed < 5.0  # max_wait is 0.3 s: a generous bound, not a timing
                 families = parse(response.content, "prometheus")
                 check_canned(families, success=0.0, stale=1.0)
                 assert value(families, "aimlapi_scrape_duration_seconds") >= 0.3  # the stuck read, so far
@@ -292,15 +289,13 @@ def test_a_slow_read_is_awaited_up_to_max_wait_and_then_shown(clock: FakeClock) 
 
     class SlowBilling(StubBilling):
         def balance(self) -> BalanceResponse:
-            release.wait(10)
+            release.wait(60)  # the read outlasts any sane scrape: a scrape that waited for it would show 1000
             return BalanceResponse.from_dict({**BALANCE, "balance": 1000})
 
     stub = SlowBilling()
     collector = BillingCollector(stub, min_interval=0, max_wait=0.2, clock=clock)  # type: ignore[arg-type]
     registry = build_registry(collector)
-    started = time.monotonic()
     families = parse(exposition(registry))
-    assert time.monotonic() - started < 5.0
     assert set(families) == STATUS_FAMILIES  # nothing read yet, and the read is overdue
     assert value(families, "aimlapi_scrape_success") == 0.0
     assert len(read_threads()) == 1
@@ -321,7 +316,7 @@ def test_a_slow_usage_part_never_holds_up_a_scrape_nor_starts_a_second_usage_par
     class Keys:
         def budgets(self, *, as_of: datetime.datetime, partial: bool = False) -> BudgetReport:
             calls.append("budgets")
-            release.wait(10)
+            release.wait(60)
             budget = KeyBudget(
                 prefix="abcd1234", name="ci", disabled=False, retention="day", threshold=Decimal(10),
                 period_start=as_of, next_reset=as_of, spend=Decimal(9), period_usage=Decimal(9), utilisation=0.9,
@@ -337,11 +332,11 @@ def test_a_slow_usage_part_never_holds_up_a_scrape_nor_starts_a_second_usage_par
             return super().detail()
 
     stub = KeyedBilling()
-    collector = BillingCollector(stub, min_interval=0, max_wait=2, key_budgets=True, clock=clock)  # type: ignore[arg-type]
+    # max_wait as long as the usage part's stall: a scrape that waited for max_wait rather than for the
+    # balance part alone would see the usage part end and show the key's spend below.
+    collector = BillingCollector(stub, min_interval=0, max_wait=60, key_budgets=True, clock=clock)  # type: ignore[arg-type]
     registry = build_registry(collector)
-    started = time.monotonic()
     first = parse(exposition(registry))
-    assert time.monotonic() - started < 1.5  # not the 2 s of max_wait: the balance part ended at once
     check_canned(first)
     assert "aimlapi_usage_scrape_success" not in first  # the first usage part has not ended
     assert "aimlapi_key_spend_usd" not in first

@@ -248,3 +248,22 @@ def test_a_failed_sync_is_tried_again_sooner_with_back_off(tmp_path: Path) -> No
         datetime.timedelta(minutes=32),
         *[datetime.timedelta(hours=1)] * 2,
     ]
+
+
+def test_a_stopped_syncer_ends_its_run_at_a_safe_point_and_counts_no_failure(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The exporter's Ctrl-C stops the background sync at its next safe point (no wait for the whole
+    sync); a stop is no failed sync: no failure counted, no warning, and the store keeps no finished run."""
+    from aimlapi_billing import Billing
+    from aimlapi_billing.metrics.store import StoreSyncer
+
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    with FakeAIMLAPI() as fake, Billing(api_key=API_KEY, base_url=fake.url, allow_insecure_http=True) as billing:
+        syncer = StoreSyncer(url, billing, datetime.timedelta(hours=1))
+        syncer.stop()  # before the run: its first safe point ends it
+        syncer.run_once()
+        assert (syncer.success, syncer.failures, syncer.syncing.is_set()) == (None, 0, False)
+        assert not any(seen.path.startswith("/v2/logs") for seen in fake.requests)  # it ended before the logs
+    assert not any(record.levelno >= 30 for record in caplog.records)
+    assert _sample(_exposition(url), "aimlapi_store_stale") == 1  # no sync finished

@@ -398,3 +398,9 @@ async def test_a_created_key_echoed_later_is_redacted_everywhere(
         assert API_KEY[8:16] not in text
     assert "<redacted>" in raw.http_response.text
     assert "<redacted>" in str(error)
+
+
+def test_a_one_character_key_is_one_character_long() -> None:
+    from aimlapi_billing.resources.keys import _key_problem
+
+    assert _key_problem("n") == "1 character long, too short for a key"  # before: "1 characters long"

@@ -126,6 +126,12 @@ def test_a_window_without_a_whole_day_shows_no_usage_difference(store_url: str, 
     assert "the window has no whole day, not compared" in out
     (line,) = [line for line in out.splitlines() if line.startswith("usage - logs")]
     assert line.split(None, 3)[3] == "not compared (no whole UTC day in the window)", line  # never "+0.00 USD"
+    code, out, err = run("reconcile", *hours, "--db", store_url, "--json")
+    assert err == "", err
+    data = json.loads(out)
+    assert data["usage_days"] is None
+    # What the table calls "not compared" is null, never "0" (before: "usage_minus_logs_usd": "0").
+    assert (data["usage_minus_logs_usd"], data["usage_logs_spend"]) == (None, None)
 
 
 def test_an_empty_window_agrees_with_nothing_in_it(store_url: str, fake: FakeAIMLAPI) -> None:

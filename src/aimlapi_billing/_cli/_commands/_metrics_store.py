@@ -107,6 +107,11 @@ def serve_store(args: argparse.Namespace, err: TextIO) -> int:
             stack.callback(syncer.stop, SYNC_STOP_SECONDS)
         url = f"{metrics.server_url(server)}{metrics.METRICS_PATH}"
         print(f"{PROG}: serving {url} from the store (Ctrl-C to stop)", file=err, flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
+        try:
             server.serve_forever()
+        except KeyboardInterrupt:
+            # Idle, Ctrl-C is the server's stop (exit 0); a sync in progress is work cut short: the stack
+            # stops it at its next safe point, and the CLI says "interrupted", exit 130, as every command does.
+            if syncer is not None and syncer.syncing.is_set():
+                raise
     return EXIT_OK

@@ -26,8 +26,12 @@ key older than 92 days one per 92 days of its period), the keys read side by sid
 A partial view (the deadline, or some keys' reads failing) is never OK or WARNING: a key measured
 past ``--critical`` is CRITICAL all the same (a known problem outranks an unknown, as the plugin
 guidelines have it), anything else UNKNOWN; the line names the keys past a threshold and ends
-``N of M keys measured, not measured: PREFIX (ErrorType: reason), ...``, and the perfdata covers
+``U of M keys not measured: PREFIX (ErrorType: reason), ...``, and the perfdata covers
 the keys measured. A failure of the key list itself is UNKNOWN with no figure.
+
+The line's counts add up: each key listed is counted once, as checked (``N of K keys with a
+limit ...``: enabled, with a limit, measured), not checked (``K keys disabled or without a limit``)
+or not measured (``U of M keys not measured: ...``, M the keys listed).
 """
 
 from __future__ import annotations
@@ -56,8 +60,9 @@ DEFAULTS = {
     f"--deadline {PLUGIN_DEADLINE:g} here, under Nagios's 60 s service timeout); the keys are read side by side, at "
     "most --concurrency requests in flight (halved on a 429, then recovering); when the deadline or some keys' "
     "failures leave keys unmeasured, a key measured past -c is CRITICAL all the same, anything else UNKNOWN "
-    "(never OK or WARNING on part of the account), the line ending 'N of M keys measured, not measured: PREFIX "
-    "(ErrorType: reason), ...', with perfdata for the keys measured"
+    "(never OK or WARNING on part of the account), the line ending 'U of M keys not measured: PREFIX "
+    "(ErrorType: reason), ...' (M the keys listed; each is counted once: with a limit, not checked or not measured), "
+    "with perfdata for the keys measured"
 }
 LABEL = "KEYS"
 #: Percent thresholds: a key may overshoot its limit, but not by ten thousand percent in any useful check.
@@ -213,7 +218,7 @@ def status(
         assert budget.threshold is not None
         unknown = f"per {plugin_text(redact(budget.retention or ''), 20)} (a period this version does not know)"
         period = _PERIODS.get(budget.retention or "", unknown)
-        limit = f"{usd(budget.threshold)} {period}"
+        limit = f"{_limit(budget.threshold)} {period}"
         if budget.utilisation is None or budget.spend is None:
             return f"{who(budget)}: a limit of {limit}, spend not measured"
         if budget.threshold == 0:
@@ -242,7 +247,7 @@ def status(
         message = f"{_keys(len(checked), 'with a limit')} {_within(warning or critical)}, the highest {where(worst[0])}"
     if over and unmeasured:
         message += f"; {_keys(len(unmeasured))} not measured: {_named(unmeasured, where)}"
-    if skipped and checked:
+    if skipped and (checked or report.missing):  # every key listed is counted once (the module's rule)
         message += f"; {_keys(skipped, 'disabled or without a limit')} not checked"
     if report.only_own_key:
         message += "; only the caller's own key was checked (a regular key cannot read the others)"
@@ -254,7 +259,7 @@ def status(
         state = 2 if state == 2 else CHECK_UNKNOWN
         listed = len(report) + len(report.missing)
         names = missing_names(report.missing, lambda text: plugin_text(redact(text), REASON_CHARS))
-        message += f"; {len(report)} of {_keys(listed)} measured, not measured: {names}"
+        message += f"; {len(report.missing)} of {_keys(listed)} not measured: {names}"
     picked = {id(budget) for budget in worst[:PERFDATA_KEYS]}
     in_perfdata = [budget for budget in checked if id(budget) in picked]  # the worst, in the API's order
     if len(worst) > PERFDATA_KEYS:
@@ -315,6 +320,12 @@ def _named(budgets: list[KeyBudget], where: Callable[[KeyBudget], str]) -> str:
 
 def _signed(amount: Decimal) -> str:
     return f"{fixed(amount, 2, sign=True)} USD"
+
+
+def _limit(threshold: Decimal) -> str:
+    """``2.00 USD``, or the limit's own digits below a cent (``0.005 USD``, never ``0.00 USD``)."""
+    exponent = threshold.normalize().as_tuple().exponent
+    return f"{fixed(threshold, max(2, -exponent if isinstance(exponent, int) else 2))} USD"
 
 
 def _keys(count: int, what: str = "") -> str:

@@ -70,8 +70,10 @@ _STORE_RULES = (
     "--sync-interval SPAN also keeps the store: a background thread syncs at start and SPAN after each run "
     "ends, never blocking a scrape; a failed run is a warning line on stderr, aimlapi_store_sync_success 0 and "
     "aimlapi_store_sync_failures_total + 1, and is tried again after 30 s, then twice as long after each further "
-    "failure, never longer than SPAN. --model-window and --config are not served from the store. A prefix the "
-    "syncs saw listed for several keys has key_name '(shared by N keys)' and no limit series."
+    "failure, never longer than SPAN. Ctrl-C while a run is in progress stops it at its next safe point (what "
+    "it wrote is committed or rolled back, as any cut sync; the next run goes on) and is 'interrupted', exit 130; "
+    "while none is, it stops the exporter, exit 0. --model-window and --config are not served from the store. "
+    "A prefix the syncs saw listed for several keys has key_name '(shared by N keys)' and no limit series."
 )
 
 

@@ -48,7 +48,8 @@ STORE_TEXT = (
     "table, --json and exit statuses, any window (no 92-day limit). A --period (24h, 7d) or --since ends at the "
     'store\'s last finished sync, which is also the "now" that makes a recent costing row pending; an explicit '
     "--end, or a calendar window, is taken as given. The usage is kept by whole UTC day: it is compared with the "
-    "request rows of the window's whole days (a window without one compares none). A window reaching past the "
+    "request rows of the window's whole days (a window without one compares none: the table says 'not "
+    "compared', --json has usage_minus_logs_usd and usage_logs_spend null). A window reaching past the "
     "last finished sync cannot be compared whole: the figures are printed, the verdict says so, exit 12 (as a "
     "store older than --max-age SPAN, which prints nothing); a store that cannot be used exits 9."
 )
@@ -177,7 +178,7 @@ def _usage_days(result: Reconciliation) -> str:
 
 def _usage_vs_logs(result: Reconciliation) -> str:
     """From the store, a window without a whole UTC day compares no usage: no difference is shown."""
-    if result.usage_logs_usd is not None and result.usage_days is None:
+    if not result.usage_compared:
         return "not compared (no whole UTC day in the window)"
     return _signed(result.usage_vs_logs_usd)
 

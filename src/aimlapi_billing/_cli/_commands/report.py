@@ -45,7 +45,8 @@ RULES_TEXT = (
     "requests cost 0), requests counts the charged (succeeded) ones, as GET /v2/usage does; days are UTC days; "
     "rows are ordered by day, key, model. A window ending now (--period, --since, today, this-*) ends at the store's "
     "last finished sync, as reconcile --db's does; a window the store holds no ledger entry and no request row in "
-    "is one line, exit 11 (as export focus), and a --month not begun exit 2. "
+    "is one line, exit 11 (as export focus), and a window not begun (a --month, --start or --since in the future) "
+    "exit 2. "
     "--json writes one object {start, end, currency, total_usd, rows: "
     "[{key_prefix, team, model, day, spend_usd, requests}], as_of}, each row holding only the fields of --by, "
     "as_of when the store's last finished sync began (none finished: exit 12), the moment its data reach; a window "
@@ -105,7 +106,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     add_epilog(parser, HTML_TEXT)
     add_epilog(
         parser,
-        "exit codes: 0 success; 2 usage (a bad option, a --month not begun); 11 the store holds nothing in the "
+        "exit codes: 0 success; 2 usage (a bad option, a window not begun); 11 the store holds nothing in the "
         "window; 12 the store is older than --max-age (or no sync "
         "finished); 1 only for a bug. " + EXIT_CODES_TEXT,
     )
@@ -152,7 +153,11 @@ def _span(args: argparse.Namespace, as_of: datetime.datetime | None) -> tuple[da
         if start > datetime.datetime.now(datetime.UTC):
             raise InvalidParameterError(f"--month {args.month[0]:%Y-%m} has not begun: nothing to report")
         return start, end
-    return store_window(args, DEFAULT_PERIOD, as_of)
+    start, end = store_window(args, DEFAULT_PERIOD, as_of)
+    if args.start is not None and start > datetime.datetime.now(datetime.UTC):
+        # Not begun, as a --month not begun or a --since in the future: a usage error, not "no data".
+        raise InvalidParameterError(f"--start ({args.start}) is in the future")
+    return start, end
 
 
 def _held(opened: Any, start: datetime.datetime, end: datetime.datetime) -> None:

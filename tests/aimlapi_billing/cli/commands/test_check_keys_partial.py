@@ -20,7 +20,7 @@ from tests.helpers.budget_data import stand_in
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
 BOOM = Reply(500, {"message": "boom"})
-NOT_BATCH = "3 of 4 keys measured, not measured: c0ffee42 (InternalServerError: Error code: 500 - boom)"
+NOT_BATCH = "1 of 4 keys not measured: c0ffee42 (InternalServerError: Error code: 500 - boom)"
 
 
 def run(fake_url: str, *argv: str) -> tuple[int, str, str]:
@@ -57,7 +57,7 @@ def test_every_measured_key_within_is_unknown_never_ok() -> None:
         code, out, _ = run(fake.url, "-w", "80", "-c", "95")
     assert code == 3
     assert out.startswith("KEYS UNKNOWN - 1 key with a limit within 80%, the highest c0ffee42 at 5.0% of 10.00 USD")
-    assert "; 3 of 4 keys measured, not measured: b747e891 (InternalServerError: Error code: 500 - boom) | " in out
+    assert "; 1 of 4 keys not measured: b747e891 (InternalServerError: Error code: 500 - boom) | " in out
     assert out.endswith(" | 'c0ffee42_pct'=5.0%;80;95;0\n")
 
 
@@ -67,7 +67,7 @@ def test_a_key_that_hangs_past_the_deadline_is_named_and_the_critical_one_still_
         code, out, _ = run(fake.url, "-w", "80", "-c", "85", "--deadline", "2", "-t", "1")
     assert code == 2
     assert out.startswith("KEYS CRITICAL - 1 of 1 key with a limit past a threshold: b747e891 (chatbot-prod)")
-    assert "; 3 of 4 keys measured, not measured: c0ffee42 (APITimeoutError: " in out
+    assert "; 1 of 4 keys not measured: c0ffee42 (APITimeoutError: " in out
     assert out.endswith(" | 'b747e891_pct'=90.0%;80;85;0\n")
 
 
@@ -77,7 +77,10 @@ def test_no_key_measured_is_unknown_and_claims_no_key_is_unlimited() -> None:
             fake.key_faults[key[:8]] = BOOM
         code, out, _ = run(fake.url, "-w", "80", "-c", "95")
     assert code == 3
-    assert out.startswith("KEYS UNKNOWN - no key measured has a spending limit; 2 of 4 keys measured, not measured: ")
+    assert out.startswith(
+        "KEYS UNKNOWN - no key measured has a spending limit; 2 keys disabled or without a limit not checked; "
+        "2 of 4 keys not measured: "
+    )
     assert "|" not in out
 
 

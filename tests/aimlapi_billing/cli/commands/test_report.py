@@ -296,3 +296,16 @@ def test_a_month_not_begun_is_refused_as_export_does(store: Path) -> None:
     code, out, err = run("report", "--db", str(store), "--month", month)
     assert (code, out) == (2, "")
     assert err == f"aimlapi-billing: error: --month {month} has not begun: nothing to report\n"
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--html", "page.html"]])
+@pytest.mark.parametrize("window", [["--start", "2999-01-01", "--end", "2999-02-01"], ["--start", "2999-01-01"]])
+def test_a_start_in_the_future_is_a_usage_error_not_no_data(store: Path, window: list[str], output: list[str]) -> None:
+    """Before: --start/--end wholly in the future was exit 11, as if the store had missed the data."""
+    if output[:1] == ["--html"]:
+        pytest.importorskip("matplotlib")
+        output = ["--html", str(store.parent / "page.html")]
+    code, out, err = run("report", "--db", str(store), *window, *output)
+    assert (code, out) == (2, "")
+    assert err == "aimlapi-billing: error: --start (2999-01-01) is in the future\n"  # --since's wording
+    assert not (store.parent / "page.html").exists()
