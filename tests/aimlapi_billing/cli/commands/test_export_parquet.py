@@ -10,6 +10,7 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,10 +30,13 @@ def _left(tmp_path: Path) -> list[str]:
     [
         ("f.parquet", (), True),
         ("F.PARQUET", (), True),
-        ("f.csv", ("--format", "parquet"), True),
-        ("f.parquet", ("--format", "csv"), False),
+        ("f.parquet", ("--format", "parquet"), True),
+        ("f.CSV", ("--format", "csv"), False),
+        ("f.txt", ("--format", "parquet"), True),
+        ("f", ("--format", "parquet"), True),
         ("f.parquet.csv", (), False),
         ("f", (), False),
+        ("f.txt", (), False),
         (".parquet", (), True),
     ],
 )
@@ -51,6 +55,27 @@ def test_the_suffix_or_format_chooses_parquet(
     else:
         total = Decimal(out.split("(BilledCost ")[1].split()[0])
         assert sum(pq.read_table(path).column("BilledCost").to_pylist()) == total
+    assert _left(tmp_path) == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "named"),
+    [("f.parquet", "csv", "parquet"), ("F.Parquet", "csv", "parquet"), ("f.csv", "parquet", "csv"),
+     (".csv", "parquet", "csv")],
+)  # fmt: skip
+def test_a_format_the_file_name_contradicts_is_exit_2_and_nothing_is_written(
+    store: tuple[str, str], tmp_path: Path, name: str, kind: str, named: str
+) -> None:
+    url, month = store
+    path = tmp_path / name
+    path.write_bytes(b"the previous export")
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path), "--format", kind)
+    assert (code, out) == (2, ""), err
+    assert err == (
+        f"aimlapi-billing: error: --format {kind} contradicts -o {path} (a .{named} name): "
+        f"name the file .{kind}, or leave --format out\n"
+    )
+    assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == [name]
 
 
@@ -105,15 +130,25 @@ def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary
     path = tmp_path / "f.parquet"
     path.write_bytes(b"the previous export")
 
-    def full(*_: object, **__: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    from aimlapi_billing.store import _focus_parquet
 
-    monkeypatch.setattr(pq, "write_table", full)
+    written = pq.ParquetWriter.write_table
+    calls: list[int] = []
+
+    def full(writer: Any, *args: Any, **kwargs: Any) -> None:  # the disk fills after the first row group
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written(writer, *args, **kwargs)
+
+    monkeypatch.setattr(_focus_parquet, "ROW_GROUP_ROWS", 1)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
     code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path))
     assert (code, out) == (2, "")
     assert err == f"aimlapi-billing: error: cannot write {path}: No space left on device; nothing written\n"
     assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == ["f.parquet"]
+    assert len(calls) == 2  # one row group was written before the disk filled
 
 
 def test_a_full_disk_keeps_the_previous_parquet_file_and_leaves_no_temporary(
