@@ -148,3 +148,26 @@ def test_no_rows_is_a_valid_file_of_the_schema() -> None:
     table = pq.read_table(io.BytesIO(buffer.getvalue()))
     assert table.num_rows == 0
     assert table.column_names == list(COLUMNS)
+
+
+def test_the_first_pass_sizes_the_decimal_for_every_cell_even_the_last_row_groups() -> None:
+    """The schema is fixed before the first row group: the pass over the charges must see what the
+    cells will say, however late in the month the finest or longest amount comes."""
+    from aimlapi_billing.store._focus import Charge, FocusExport, focus_rows
+    from aimlapi_billing.store._focus_parquet import export_amounts
+
+    def charge(billed: str, requests: int | None) -> Charge:
+        amount = Decimal(billed)
+        return Charge("Usage", "MODEL_USAGE", 0, amount, amount, "k1", None, "m", requests, "usage")
+
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    late = [charge("0.0000000000015000", None), charge("1" * 30 + ".25", 7)]  # trailing zeros: not scale
+    export = FocusExport(start, start + datetime.timedelta(days=30), (*(charge("1.5", 2) for _ in range(5)), *late))
+    rows = list(focus_rows(export))
+    decimal = decimal_type(export_amounts(export))
+    assert decimal == decimal_type(Decimal(row[column]) for row in rows for column in DECIMALS if row[column])
+    assert decimal == pa.decimal256(76, 13)
+    buffer = io.BytesIO()
+    assert write_parquet(buffer, rows, decimal, row_group_rows=2) == 7
+    table = pq.read_table(io.BytesIO(buffer.getvalue()))
+    assert table.column("BilledCost").to_pylist()[-2:] == [Decimal("0.0000000000015"), Decimal("1" * 30 + ".25")]
