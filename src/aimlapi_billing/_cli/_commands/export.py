@@ -47,9 +47,11 @@ RULES_TEXT = (
     "starts with = + - @, a leading ' so that a spreadsheet shows it instead of running it as a formula, as "
     "report --csv does. "
     "The file is written to a temporary file beside it and renamed: whole, or not there. "
-    "Parquet (an -o ending .parquet, any case, or --format parquet; --format csv writes CSV whatever the name) "
-    "holds the same rows and cells, typed: the costs and quantities DECIMAL(38, 9) (wider when an amount needs "
-    "it; never a float), the periods UTC timestamps, the rest strings, Tags the same JSON text, an empty cell "
+    "Parquet (an -o ending .parquet, any case, or --format parquet; any other name is CSV unless --format "
+    "parquet; a --format that contradicts a .csv or .parquet name is refused, exit 2, nothing written) "
+    "holds the same rows and cells, written a row group of 65,536 rows at a time (memory stays flat however "
+    "large the month), typed: the costs and quantities DECIMAL(38, 9) (wider when an amount needs it; never a "
+    "float), the periods UTC timestamps, the rest strings, Tags the same JSON text, an empty cell "
     "null. It needs the [parquet] extra (pyarrow; without it one line says what to install, exit 3)."
 )
 #: The FOCUS columns of names, from the API or the command line (spreadsheet_text); the rest are numbers,
@@ -61,7 +63,8 @@ FOCUS_TEXT = frozenset(
 EXPORT_EXIT_CODES = (
     "exit codes: 0 written; 2 usage: a bad --month (2026-13), a month that has not begun, an -o that is the "
     "store's own file (or its -wal, -shm, -journal or .lock, through any symlink), an -o that cannot be "
-    "written (a missing directory, no permission, a full disk: nothing is left behind), Parquet for an amount "
+    "written (a missing directory, no permission, a full disk: nothing is left behind), a --format that "
+    "contradicts -o's .csv or .parquet name, Parquet for an amount "
     f"of more than the 76 digits its DECIMAL holds; {EXIT_NO_DATA} the store holds no ledger entry and no "
     "request row in the month (nothing written: sync first, or another month); "
     "12 the store is older than --max-age. "
@@ -105,7 +108,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         dest="file_format",
         choices=("csv", "parquet"),
         default=None,
-        help="the file's format (default: parquet for an -o ending .parquet, else csv)",
+        help="the file's format (default: parquet for an -o ending .parquet, else csv); "
+        "one that contradicts -o's .csv or .parquet is refused (exit 2)",
     )
     add_db_option(parser)
     add_max_age_option(parser, "exits 12")
@@ -181,11 +185,24 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _named_format(path: Path) -> str | None:
+    """The format -o's name says: .parquet or .csv (any case), else none."""
+    name = path.name.lower()  # ".parquet" alone too: Path.suffix is ""
+    return next((kind for kind in ("parquet", "csv") if name.endswith(f".{kind}")), None)
+
+
 def _parquet(args: argparse.Namespace) -> bool:
-    """Parquet when --format says so, else when -o ends .parquet (any case)."""
-    if args.file_format is not None:
-        return bool(args.file_format == "parquet")
-    return bool(args.output.name.lower().endswith(".parquet"))  # ".parquet" alone too: Path.suffix is ""
+    """Parquet when --format says so, else when -o ends .parquet; a --format the name contradicts is refused
+    (a reader trusts the name: a CSV called .parquet is an unreadable file, not a Parquet one)."""
+    named = _named_format(args.output)
+    if args.file_format is None:
+        return named == "parquet"
+    if named is not None and named != args.file_format:
+        raise InvalidParameterError(
+            f"--format {args.file_format} contradicts -o {args.output} (a .{named} name): "
+            f"name the file .{args.file_format}, or leave --format out"
+        )
+    return bool(args.file_format == "parquet")
 
 
 def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) -> None:
@@ -208,10 +225,11 @@ def write_atomically(path: Path, export: FocusExport, args: argparse.Namespace) 
         for row in rows
     )
     if _parquet(args):
-        from ...store._focus_parquet import write_parquet
+        from ...store._focus_parquet import decimal_type, export_amounts, write_parquet
 
+        decimal = decimal_type(export_amounts(export))  # the schema, before the first row group is written
         with replacing(path) as file:
-            write_parquet(file, cells)
+            write_parquet(file, cells, decimal)
         return
     with replacing(path, text=True) as stream:
         writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")

@@ -74,7 +74,8 @@ HTML_TEXT = (
     "each key against its limit, the balance with its top-ups and runway, and whether the ledger, the logs "
     "and the usage agree; under each chart a table of the exact figures. It needs the [report] extra "
     f"({REPORT_EXTRA}; exit 3 without it). The file is replaced atomically: an unwritable FILE is exit 2 and "
-    "leaves nothing. Ctrl-C before 'wrote FILE' is exit 130, the old file kept (one while drawing is raised "
+    "leaves nothing; a FILE named .csv or .json (any case) is exit 2 (--csv and --json print those). "
+    "Ctrl-C before 'wrote FILE' is exit 130, the old file kept (one while drawing is raised "
     "once the drawing returns); after it, exit 0."
 )
 
@@ -219,6 +220,12 @@ def _html(args: argparse.Namespace, err: TextIO) -> int:
     if not args.html.strip() or args.html == "-":
         # Never a file named "-" or "" by mistake: the page is a file to mail, not a stream.
         raise InvalidParameterError(f"--html: give a file to write the page to, not {args.html!r}")
+    named = next((kind for kind in ("csv", "json") if args.html.lower().endswith(f".{kind}")), None)
+    if named is not None:  # an HTML page under a name a reader opens as another format: a mistake, said
+        raise InvalidParameterError(
+            f"--html writes an HTML page, not the {named.upper()} {args.html!r} names: name it .html, "
+            f"or print {named.upper()} with --{named} > {args.html}"
+        )
     require_extra()  # before the store is read: a missing extra is said at once
     refuse_to_replace(args.html, *_inputs(args))
     teams = _teams(args, err)

@@ -1,6 +1,7 @@
 """``export focus`` to Parquet at its edges: the format by suffix or --format, the missing extra (one
 line naming the pip command, exit 3, nothing written), the store refused as -o, an empty month (exit
-11), a full disk, and the FinOps Foundation's validator's verdict (the CSV's)."""
+11), a full disk or Ctrl-C between row groups, a --format the name contradicts, and the FinOps
+Foundation's validator's verdict (the CSV's)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,10 +31,13 @@ def _left(tmp_path: Path) -> list[str]:
     [
         ("f.parquet", (), True),
         ("F.PARQUET", (), True),
-        ("f.csv", ("--format", "parquet"), True),
-        ("f.parquet", ("--format", "csv"), False),
+        ("f.parquet", ("--format", "parquet"), True),
+        ("f.CSV", ("--format", "csv"), False),
+        ("f.txt", ("--format", "parquet"), True),
+        ("f", ("--format", "parquet"), True),
         ("f.parquet.csv", (), False),
         ("f", (), False),
+        ("f.txt", (), False),
         (".parquet", (), True),
     ],
 )
@@ -51,6 +56,27 @@ def test_the_suffix_or_format_chooses_parquet(
     else:
         total = Decimal(out.split("(BilledCost ")[1].split()[0])
         assert sum(pq.read_table(path).column("BilledCost").to_pylist()) == total
+    assert _left(tmp_path) == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "named"),
+    [("f.parquet", "csv", "parquet"), ("F.Parquet", "csv", "parquet"), ("f.csv", "parquet", "csv"),
+     (".csv", "parquet", "csv")],
+)  # fmt: skip
+def test_a_format_the_file_name_contradicts_is_exit_2_and_nothing_is_written(
+    store: tuple[str, str], tmp_path: Path, name: str, kind: str, named: str
+) -> None:
+    url, month = store
+    path = tmp_path / name
+    path.write_bytes(b"the previous export")
+    code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path), "--format", kind)
+    assert (code, out) == (2, ""), err
+    assert err == (
+        f"aimlapi-billing: error: --format {kind} contradicts -o {path} (a .{named} name): "
+        f"name the file .{kind}, or leave --format out\n"
+    )
+    assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == [name]
 
 
@@ -96,6 +122,24 @@ def test_an_empty_month_is_exit_11_and_writes_no_parquet(store: tuple[str, str],
     assert _left(tmp_path) == []
 
 
+def _failing_after_one_row_group(monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> list[int]:
+    """Row groups of one row, and ``failure`` raised by the second's write: a file half written."""
+    from aimlapi_billing.store import _focus_parquet
+
+    written = pq.ParquetWriter.write_table
+    calls: list[int] = []
+
+    def failing(writer: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise failure
+        written(writer, *args, **kwargs)
+
+    monkeypatch.setattr(_focus_parquet, "ROW_GROUP_ROWS", 1)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing)
+    return calls
+
+
 def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary(
     store: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,16 +148,27 @@ def test_a_failing_parquet_write_keeps_the_previous_file_and_leaves_no_temporary
     url, month = store
     path = tmp_path / "f.parquet"
     path.write_bytes(b"the previous export")
-
-    def full(*_: object, **__: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(pq, "write_table", full)
+    calls = _failing_after_one_row_group(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
     code, out, err = run("export", "focus", "--month", month, "--db", url, "-o", str(path))
     assert (code, out) == (2, "")
     assert err == f"aimlapi-billing: error: cannot write {path}: No space left on device; nothing written\n"
     assert path.read_bytes() == b"the previous export"
     assert _left(tmp_path) == ["f.parquet"]
+    assert len(calls) == 2  # one row group was written before the disk filled
+
+
+def test_ctrl_c_between_row_groups_keeps_the_previous_file_and_leaves_no_temporary(
+    store: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, month = store
+    path = tmp_path / "f.parquet"
+    path.write_bytes(b"the previous export")
+    calls = _failing_after_one_row_group(monkeypatch, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):  # the entry point makes it exit 130
+        run("export", "focus", "--month", month, "--db", url, "-o", str(path))
+    assert path.read_bytes() == b"the previous export"
+    assert _left(tmp_path) == ["f.parquet"]
+    assert len(calls) == 2
 
 
 def test_a_full_disk_keeps_the_previous_parquet_file_and_leaves_no_temporary(

@@ -221,6 +221,22 @@ def test_html_needs_a_file(store: Path, given: str, tmp_path: Path, monkeypatch:
     assert not (tmp_path / "-").exists()
 
 
+@pytest.mark.parametrize(("name", "kind"), [("spend.csv", "csv"), ("SPEND.JSON", "json"), (".csv", "csv")])
+def test_html_into_a_csv_or_json_name_is_refused_and_nothing_is_written(
+    store: Path, tmp_path: Path, name: str, kind: str
+) -> None:
+    page = tmp_path / name
+    page.write_text("the previous file")
+    code, out, err = run("report", "--db", str(store), *WINDOW, "--html", str(page))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"aimlapi-billing: error: --html writes an HTML page, not the {kind.upper()} {str(page)!r} names: "
+        f"name it .html, or print {kind.upper()} with --{kind} > {page}\n"
+    )
+    assert page.read_text() == "the previous file"
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("spend.db")) == [name]
+
+
 def test_a_teams_file_without_rules_is_said(store: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty.toml"
     empty.write_text("# nothing yet\n")
