@@ -42,7 +42,7 @@ def test_a_limit_too_small_to_divide_by_shows_the_cap_in_the_line_and_the_perfda
         fake.script("/v1/keys", _listed_with_threshold(fake, "4.9e-324"))
         code, out, err = run("check-keys", "-w", "80", "-c", "95", "--base-url", fake.url)
     assert (code, err) == (2, "")
-    assert " at over 999999.9% of 0.00 USD per day" in out
+    assert " at over 999999.9% of 4.9E-324 USD per day" in out  # its own digits, not 0.00 nor 324 zeros
     assert "_pct'=999999.9%;80;95;0" in out
     assert "=U;" not in out
 

@@ -323,9 +323,13 @@ def _signed(amount: Decimal) -> str:
 
 
 def _limit(threshold: Decimal) -> str:
-    """``2.00 USD``, or the limit's own digits below a cent (``0.005 USD``, never ``0.00 USD``)."""
+    """``2.00 USD``, or the limit's own digits below a cent (``0.005 USD``, never ``0.00 USD``); past
+    nine places (a nano-dollar), in exponent form (``4.9E-324 USD``), not hundreds of zeros."""
     exponent = threshold.normalize().as_tuple().exponent
-    return f"{fixed(threshold, max(2, -exponent if isinstance(exponent, int) else 2))} USD"
+    places = -exponent if isinstance(exponent, int) else 2
+    if places > 9:
+        return f"{threshold.normalize():E} USD"
+    return f"{fixed(threshold, max(2, places))} USD"
 
 
 def _keys(count: int, what: str = "") -> str:

@@ -453,7 +453,14 @@ def test_the_help_says_what_bounds_the_whole_run() -> None:
 
 @pytest.mark.parametrize(
     ("threshold", "shown"),
-    [("0.005", "0.005 USD"), ("0.0000001", "0.0000001 USD"), ("2", "2.00 USD"), ("10.5", "10.50 USD")],
+    [
+        ("0.005", "0.005 USD"),
+        ("0.0000001", "0.0000001 USD"),
+        ("0.000000001", "0.000000001 USD"),
+        ("0.0000000001", "1E-10 USD"),
+        ("2", "2.00 USD"),
+        ("10.5", "10.50 USD"),
+    ],
 )
 def test_a_limit_is_printed_with_its_own_digits_never_0_00(threshold: str, shown: str) -> None:
     """Before: a limit of 0.005 USD read "of 0.00 USD per day", as if the key were blocked."""
