@@ -23,6 +23,7 @@ HAND_WRITTEN = ("src", "scripts", "benchmarks", "tests")
 #: Directories under those that tools write, never a person.
 TOOL_WRITTEN = frozenset({"node_modules", "__pycache__"})
 ROOT_CONTRACT = "The layers below the client never import the package root"
+LIB_CONTRACT = "lib's modules are independent of each other"
 
 
 def _lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
@@ -72,6 +73,9 @@ def test_the_import_contracts_hold() -> None:
         # The client through the package root, absolutely or relatively: the root re-exports it.
         ("resources/usage.py", "from aimlapi_billing import Billing", ROOT_CONTRACT),
         ("resources/logs.py", "from .. import AsyncBilling", ROOT_CONTRACT),
+        # Every lib module is in lib's independence, all_keys and api too.
+        ("lib/budgets.py", "from aimlapi_billing.lib.all_keys import KeyUsage", LIB_CONTRACT),
+        ("lib/api.py", "from .forecast import forecast", LIB_CONTRACT),
     ],
 )
 def test_a_broken_contract_fails_the_check(tmp_path: Path, module: str, line: str, contract: str) -> None:
