@@ -53,7 +53,7 @@ def long_modules(root: Path, trees: tuple[str, ...], most: int) -> list[str]:
     return found
 
 
-@pytest.mark.slow
+# Not slow (under a second): the quick run (-m "not slow") checks the imports too.
 def test_the_import_contracts_hold() -> None:
     result = _lint_imports(ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
