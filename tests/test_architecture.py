@@ -181,3 +181,18 @@ def test_the_layer_table_check_sees_a_misplaced_row() -> None:
         "| base | `_b.py`, `_c.py` (see `_x.py`) | what `_a.py` does |\n| top | `_a/`, `_a/inner/` | |\n\nAfter."
     )
     assert table_layers(layout, {"_a", "_b", "_c"}) == [{"_b", "_c"}, {"_a"}]
+
+
+def test_the_root_contract_covers_every_layer_below_the_client() -> None:
+    """A module added to a layer below the client is forbidden the root too, not only the layers' list."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = contracts["contracts"][0]["layers"]
+    below = [name.strip() for layer in layers[layers.index("_client") + 1 :] for name in layer.split(":")]
+    expected = set()
+    for name in below:
+        expected.add(f"aimlapi_billing.{name}")
+        if (PACKAGE / name).is_dir():
+            expected.add(f"aimlapi_billing.{name}.**")
+    (root,) = [contract for contract in contracts["contracts"] if contract["name"] == ROOT_CONTRACT]
+    assert set(root["source_modules"]) == expected
+    assert (root["forbidden_modules"], root["as_packages"]) == (["aimlapi_billing"], False)
