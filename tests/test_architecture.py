@@ -5,9 +5,11 @@ fail; no hand-written module (src/, scripts/, benchmarks/, tests/) is longer tha
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,11 @@ MAX_MODULE_LINES = 500
 HAND_WRITTEN = ("src", "scripts", "benchmarks", "tests")
 #: Directories under those that tools write, never a person.
 TOOL_WRITTEN = frozenset({"node_modules", "__pycache__"})
+LAYOUT = ROOT / "docs" / "contributing" / "layout.md"
+#: The packages whose row in layout.md's table names each public module.
+LISTED_PACKAGES = ("lib", "metrics", "resources")
+ROOT_CONTRACT = "The layers below the client never import the package root"
+LIB_CONTRACT = "lib's modules are independent of each other"
 
 
 def _lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
@@ -35,6 +42,36 @@ def _lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def unnamed_modules(package: Path, layout: str, listed: tuple[str, ...]) -> list[str]:
+    """The modules and packages at the top of ``package`` that ``layout`` (docs/contributing/layout.md)
+    never names in backticks (`` `name.py` ``, `` `name/` ``), then the public modules of its ``listed``
+    packages it never names (`` `name` ``), as ``package/name``."""
+    prose = re.sub(r"```.*?```", "", layout, flags=re.DOTALL)  # a fence's backticks would pair wrongly
+    named = set(re.findall(r"`([^`]+)`", prose))
+    found = []
+    for path in sorted(package.iterdir()):
+        if path.name in {"__init__.py", "__pycache__"} or not (path.suffix == ".py" or path.is_dir()):
+            continue
+        if (path.name if path.is_file() else f"{path.name}/") not in named:
+            found.append(path.name)
+    for name in listed:
+        for path in sorted((package / name).glob("*.py")):
+            if not path.stem.startswith("_") and path.stem not in named:
+                found.append(f"{name}/{path.name}")
+    return found
+
+
+def table_layers(layout: str, names: set[str]) -> list[set[str]]:
+    """The modules of ``names`` each row of layout.md's SDK table (``| layer | modules | what |``)
+    names in its modules column, row by row."""
+    rows = layout.split("| layer | modules | what |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    found = []
+    for row in rows:
+        modules = row.split("|")[2]
+        found.append({token.removesuffix(".py").rstrip("/") for token in re.findall(r"`([^`]+)`", modules)} & names)
+    return found
 
 
 def long_modules(root: Path, trees: tuple[str, ...], most: int) -> list[str]:
@@ -51,11 +88,11 @@ def long_modules(root: Path, trees: tuple[str, ...], most: int) -> list[str]:
     return found
 
 
-@pytest.mark.slow
+# Not slow (under a second): the quick run (-m "not slow") checks the imports too.
 def test_the_import_contracts_hold() -> None:
     result = _lint_imports(ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 5 kept, 0 broken." in result.stdout
+    assert "Contracts: 6 kept, 0 broken." in result.stdout
 
 
 @pytest.mark.slow
@@ -68,6 +105,12 @@ def test_the_import_contracts_hold() -> None:
         ("resources/logs.py", "from .usage import USAGE", "The resources are independent: what combines them is lib"),
         # The result records are a leaf.
         ("types/usage.py", "from .._money import usd", "Layers: each imports only from the layers below it"),
+        # The client through the package root, absolutely or relatively: the root re-exports it.
+        ("resources/usage.py", "from aimlapi_billing import Billing", ROOT_CONTRACT),
+        ("resources/logs.py", "from .. import AsyncBilling", ROOT_CONTRACT),
+        # Every lib module is in lib's independence, all_keys and api too.
+        ("lib/budgets.py", "from aimlapi_billing.lib.all_keys import KeyUsage", LIB_CONTRACT),
+        ("lib/api.py", "from .forecast import forecast", LIB_CONTRACT),
     ],
 )
 def test_a_broken_contract_fails_the_check(tmp_path: Path, module: str, line: str, contract: str) -> None:
@@ -103,3 +146,53 @@ def test_the_line_limit_names_a_long_module(tmp_path: Path) -> None:
     assert long_modules(tmp_path, HAND_WRITTEN, MAX_MODULE_LINES) == [
         f"{tree}/inner/long.py: {MAX_MODULE_LINES + 1} lines" for tree in HAND_WRITTEN
     ]
+
+
+def test_layout_md_names_every_module_of_the_package() -> None:
+    """The SDK table of docs/contributing/layout.md stays true to the tree."""
+    assert unnamed_modules(PACKAGE, LAYOUT.read_text(encoding="utf-8"), LISTED_PACKAGES) == [], (
+        "name each module in its layer's row of docs/contributing/layout.md (pyproject's layers)"
+    )
+
+
+def test_the_layout_check_names_an_unnamed_module(tmp_path: Path) -> None:
+    """The check can fail: a top-level module, a package and a listed package's public module."""
+    for name in ("__init__.py", "_named.py", "_new.py", "lib/__init__.py", "lib/named.py", "lib/fresh.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "lib" / "_private.py").write_text("", encoding="utf-8")
+    (tmp_path / "store").mkdir()
+    (tmp_path / "py.typed").write_text("", encoding="utf-8")
+    layout = "```\nx\n```\n| helpers | `_named.py`, `lib/` | `named`; _new.py and store/ unquoted |"
+    assert unnamed_modules(tmp_path, layout, ("lib",)) == ["_new.py", "store", "lib/fresh.py"]
+
+
+def test_layout_md_has_one_row_per_layer_in_order() -> None:
+    """Imports point one way, down the table: its rows are pyproject's layers, top to bottom."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = [{name.strip() for name in layer.split(":")} for layer in contracts["contracts"][0]["layers"]]
+    assert table_layers(LAYOUT.read_text(encoding="utf-8"), set().union(*layers)) == layers
+
+
+def test_the_layer_table_check_sees_a_misplaced_row() -> None:
+    """The check can fail: a row's modules, as read, are the ones the column names, in row order."""
+    layout = (
+        "| layer | modules | what |\n| --- | --- | --- |\n"
+        "| base | `_b.py`, `_c.py` (see `_x.py`) | what `_a.py` does |\n| top | `_a/`, `_a/inner/` | |\n\nAfter."
+    )
+    assert table_layers(layout, {"_a", "_b", "_c"}) == [{"_b", "_c"}, {"_a"}]
+
+
+def test_the_root_contract_covers_every_layer_below_the_client() -> None:
+    """A module added to a layer below the client is forbidden the root too, not only the layers' list."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = contracts["contracts"][0]["layers"]
+    below = [name.strip() for layer in layers[layers.index("_client") + 1 :] for name in layer.split(":")]
+    expected = set()
+    for name in below:
+        expected.add(f"aimlapi_billing.{name}")
+        if (PACKAGE / name).is_dir():
+            expected.add(f"aimlapi_billing.{name}.**")
+    (root,) = [contract for contract in contracts["contracts"] if contract["name"] == ROOT_CONTRACT]
+    assert set(root["source_modules"]) == expected
+    assert (root["forbidden_modules"], root["as_packages"]) == (["aimlapi_billing"], False)

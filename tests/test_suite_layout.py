@@ -43,6 +43,27 @@ MIRRORS = {
     "tests/specpipeline": "scripts/specpipeline",
     "tests/releasing": "scripts/releasing",
 }
+#: The test modules outside every mirror, each for its reason (by path under tests/): the suites of the
+#: project itself, at the top of tests/. Any other test module goes in a mirror (or in this list with
+#: its reason); none in tests/helpers/, which pytest would collect as tests.
+TOP_LEVEL = {
+    "test_architecture.py": "the import contracts and the line limit, over the whole package",
+    "test_benchmarks.py": "the benchmark suite's smoke run (benchmarks/)",
+    "test_chromium_setup.py": "scripts/_chromium.sh, a shell script: no Python module to mirror",
+    "test_conftest.py": "the suite's own set-up, tests/conftest.py",
+    "test_docs.py": "the documentation site: its build, samples and CLI reference",
+    "test_fake_api_server.py": "scripts/fake_api_server.py run as the README runs it",
+    "test_prometheus_setup.py": "scripts/_prometheus.sh, a shell script: no Python module to mirror",
+    "test_readme.py": "the README's quickstarts and tables",
+    "test_secret_canary.py": "the session's secret canary, tests/helpers/secret_canary.py",
+    "test_suite_layout.py": "this layout, over the whole suite",
+    "test_typing.py": "mypy --strict over tests/typing_samples/, the public methods' types",
+    "test_workflows.py": "the GitHub Actions workflows (.github/workflows/)",
+}
+#: Test trees that mirror no code tree, each for its reason.
+UNMIRRORED_TREES = {
+    "tests/generated": "the generated client, tested by property (checks, copies, nullables...), not module by module",
+}
 #: Modules under tests/ that are neither tests nor pytest's, outside tests/helpers: none but data.
 NOT_HELPERS = {"tests/typing_samples/clients.py"}
 
@@ -85,6 +106,20 @@ def misplaced_tests(root: Path, mirrors: dict[str, str], cross_cutting: set[str]
     return found
 
 
+def unlisted_tests(root: Path, trees: set[str], top_level: set[str]) -> list[str]:
+    """Each test module under ``root``/tests in none of ``trees`` (paths from ``root``) and not one of
+    ``top_level`` (paths under tests/): a new top-level folder, an unlisted top-level suite, a
+    ``test_*`` module in tests/helpers."""
+    found = []
+    for test in sorted((root / "tests").rglob("test_*.py")):
+        relative = test.relative_to(root).as_posix()
+        if any(relative.startswith(f"{tree}/") for tree in trees):
+            continue
+        if test.relative_to(root / "tests").as_posix() not in top_level:
+            found.append(relative)
+    return found
+
+
 def stray_helpers(root: Path, allowed: set[str]) -> list[str]:
     """Modules under ``root``/tests that are no test, conftest or package, outside tests/helpers."""
     found = []
@@ -106,14 +141,34 @@ def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
     return [base] + [f"{base}{joiner}{alias.name}" for alias in node.names]
 
 
+def _imported_by_string(node: ast.Call) -> list[str]:
+    """The module an ``import_module(...)`` or ``__import__(...)`` call names by a string (the literal
+    text of an f-string's start), or nothing."""
+    function = node.func
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+    if name not in {"import_module", "__import__"} or not node.args:
+        return []
+    argument = node.args[0]
+    if isinstance(argument, ast.JoinedStr) and argument.values:
+        argument = argument.values[0]
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return [argument.value]
+    return []
+
+
 def imports_of_test_modules(root: Path) -> list[str]:
-    """Each import of a test module by a module under ``root``/tests, as ``importer: imported``."""
+    """Each import of a test module by a module under ``root``/tests, as ``importer: imported``:
+    import statements and ``import_module``/``__import__`` calls with a string."""
     found = []
     for path in sorted((root / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                imported = _imported(node)
+            elif isinstance(node, ast.Call):
+                imported = _imported_by_string(node)
+            else:
                 continue
-            names = [name for name in _imported(node) if any(part.startswith("test_") for part in name.split("."))]
+            names = [name for name in imported if any(part.startswith("test_") for part in name.split("."))]
             if names:
                 found.append(f"{path.relative_to(root).as_posix()}: {names[0]}")
     return found
@@ -127,6 +182,14 @@ def test_every_test_module_mirrors_the_code_it_tests() -> None:
     )
 
 
+def test_every_test_module_is_in_a_mirror_or_listed() -> None:
+    assert unlisted_tests(ROOT, set(MIRRORS) | set(UNMIRRORED_TREES), set(TOP_LEVEL)) == [], (
+        "put each test module in the mirror of the code it tests (tests/aimlapi_billing/..., "
+        "tests/specpipeline/...); a suite of the project itself at the top of tests/ with its reason in "
+        "TOP_LEVEL; never a test_* module in tests/helpers/ (docs/contributing/layout.md)"
+    )
+
+
 def test_shared_helpers_live_in_tests_helpers() -> None:
     assert stray_helpers(ROOT, NOT_HELPERS) == [], "move shared helpers to tests/helpers/"
 
@@ -136,8 +199,9 @@ def test_no_test_module_imports_another() -> None:
 
 
 def test_cross_cutting_suites_exist() -> None:
-    """The list stays short and true: each entry names a file that is there."""
-    assert [name for name in CROSS_CUTTING if not (ROOT / "tests" / name).exists()] == []
+    """The lists stay short and true: each entry names a file or tree that is there."""
+    assert [name for name in CROSS_CUTTING | TOP_LEVEL if not (ROOT / "tests" / name).exists()] == []
+    assert [tree for tree in UNMIRRORED_TREES if not (ROOT / tree).is_dir()] == []
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
@@ -193,13 +257,48 @@ def test_the_import_check_finds_each_form(tmp_path: Path) -> None:
             "tests/a/test_three.py": "from . import test_two\n",
             "tests/a/test_four.py": "from tests.helpers.cli import run\nfrom .conftest import KEY\n",
             "tests/helpers/cli.py": "def run():\n    from tests.a.test_one import x\n",
+            "tests/b/test_five.py": (
+                "import importlib\n"
+                "importlib.import_module('tests.aimlapi_billing.test_x')\n"
+                "importlib.import_module('tests.helpers.cli')\n"
+                "importlib.import_module(NAME)\n"
+            ),
+            "tests/b/test_six.py": "__import__(f'tests.a.test_{n}')\n",
+            "tests/b/test_seven.py": "from importlib import import_module\nimport_module('tests.a.test_one')\n",
         },
     )
     assert imports_of_test_modules(root) == [
         "tests/a/test_one.py: .test_two",
         "tests/a/test_three.py: .test_two",
         "tests/a/test_two.py: tests.a.test_one",
+        # By a string: import_module (either spelling) and __import__, an f-string by its literal start.
+        "tests/b/test_five.py: tests.aimlapi_billing.test_x",
+        "tests/b/test_seven.py: tests.a.test_one",
+        "tests/b/test_six.py: tests.a.test_",
         "tests/helpers/cli.py: tests.a.test_one",  # an import inside a function counts too
+    ]
+
+
+def test_the_unlisted_test_check_can_fail(tmp_path: Path) -> None:
+    """A new top-level test folder, an unlisted top-level suite and a test_* helper are each named;
+    a mirror's tests and the listed suites are not."""
+    root = _tree(
+        tmp_path,
+        {
+            "tests/pkg/test_client.py": "",
+            "tests/test_listed.py": "",
+            "tests/test_unlisted.py": "",
+            "tests/metrics/test_collector.py": "",
+            "tests/helpers/test_server.py": "",
+            "tests/helpers/server.py": "",
+            "tests/pkg_extra/test_x.py": "",  # a tree's name as a prefix is not the tree
+        },
+    )
+    assert unlisted_tests(root, {"tests/pkg"}, {"test_listed.py"}) == [
+        "tests/helpers/test_server.py",
+        "tests/metrics/test_collector.py",
+        "tests/pkg_extra/test_x.py",
+        "tests/test_unlisted.py",
     ]
 
 
