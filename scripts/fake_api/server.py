@@ -12,8 +12,9 @@ re-exports its names). It answers every endpoint with the canned account (``fake
   it writes what it likes to the socket, then the connection closes. A path not routed answers as
   the canned account does (a test that wants a 404 routes ``hostile.json_body(..., 404)``).
 
-:meth:`FakeAIMLAPI.count` counts the requests to a path; :meth:`FakeAIMLAPI.stop` ends stalls,
-endless and trickling answers at once (it shuts their sockets) and joins them.
+:meth:`FakeAIMLAPI.count` counts the requests to a path; :meth:`FakeAIMLAPI.stop` shuts every
+connection's socket (kept-alive ones, half-sent requests, stalls, endless and trickling answers),
+answers nothing read after it, and joins their threads.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from fake_api.ledger import TRANSACTIONS_PATH, LedgerPages, dated, dated_account
 from fake_api.replies import Reply, error
 
 LOOPBACK = "127.0.0.1"
+#: How long stop() waits for each connection's handler (a routed behaviour included) to return.
+JOIN_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class FakeAIMLAPI:
         self.in_flight = self.peak_in_flight = self.refused_busy = 0
         self._ledger_pages = LedgerPages()
         self._routes: dict[str, hostile.Behaviour] = {}
-        self._handed_over: dict[socket.socket, threading.Thread] = {}
+        self._connections: dict[socket.socket, threading.Thread] = {}  # every open handler's, for stop()
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
         self.key_faults: dict[str, Outcome] = {}
         self._delete_after_listing: list[str] = []
@@ -227,18 +230,21 @@ class FakeAIMLAPI:
         return self
 
     def stop(self) -> None:
-        """Stop serving; end stalls and the answers of routed behaviours (an endless body, a trickle)
-        at once, and wait for those to return: nothing of this server writes after it."""
+        """Stop serving; close every connection (a kept-alive one, a half-sent request), end stalls
+        and the answers of routed behaviours (an endless body, a trickle) at once, and wait up to
+        ``JOIN_SECONDS`` for each handler to return: nothing of this server writes after it. A
+        behaviour must return once ``Connection.send`` or ``pause`` returns False."""
         self._stop.set()
         self._server.shutdown()
         with self._lock:
-            handed_over = list(self._handed_over.items())
-        for sock, _ in handed_over:
-            # A behaviour blocked in sendall to a client that stopped reading wakes only so.
+            connections = list(self._connections.items())
+        for sock, _ in connections:
+            # A handler blocked reading a kept-alive connection, or a behaviour blocked in sendall to
+            # a client that stopped reading, wakes only so.
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        for _, thread in handed_over:
-            thread.join(timeout=5)
+        for _, thread in connections:
+            thread.join(timeout=JOIN_SECONDS)
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -269,12 +275,23 @@ class _Handler(socketserver.StreamRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        fake = self.fake
+        with fake._lock:
+            fake._connections[self.connection] = threading.current_thread()
+            if fake._stop.is_set():  # accepted as stop() began, after it listed the connections
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self.fake._lock:
+            self.fake._connections.pop(self.connection, None)
+        super().finish()
 
     def handle(self) -> None:
         # HTTP/1.1 keep-alive: serve requests on this connection until the client closes it.
         while not self.fake._stop.is_set():
             seen = self._read_request()
-            if seen is None:
+            if seen is None or self.fake._stop.is_set():  # read while stopping: answered by nothing
                 return
             behaviour = self.fake.routed(seen)
             if behaviour is not None:
@@ -284,21 +301,13 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
 
     def _hand_over(self, behaviour: hostile.Behaviour, seen: Seen) -> None:
-        """Let ``behaviour`` answer on the socket, registered so that ``stop()`` can end it."""
-        fake, sock = self.fake, self.connection
-        with fake._lock:
-            if fake._stop.is_set():
-                return
-            fake._handed_over[sock] = threading.current_thread()
+        """Let ``behaviour`` answer on the socket (registered in ``setup``, so ``stop()`` ends it)."""
+        sock = self.connection
         target = urlsplit(seen.path)
         request = hostile.Request(seen.method, target.path, parse_qs(target.query), seen.headers, seen.body)
-        try:
-            behaviour(hostile.Connection(sock, fake._stop), request)
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_WR)
-        finally:
-            with fake._lock:
-                del fake._handed_over[sock]
+        behaviour(hostile.Connection(sock, self.fake._stop), request)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
 
     def _answer(self, seen: Seen) -> Outcome:
         """The answer to ``seen``, after the server's ``delay``; 429 past its ``max_in_flight``."""
