@@ -1,7 +1,8 @@
 """The stand-in for the AIML API on a loopback address: canned answers, scripted faults, hostile routes.
 
-The one HTTP test double of the suite (``scripts/fake_api_server.py`` runs it by hand and
-re-exports its names). It answers every endpoint with the canned account (``fake_api.ledger``,
+The one stand-in for the AIML API of the behaviour tests (a unit test may mock HTTP instead:
+docs/contributing/layout.md, "Which HTTP test double"; ``scripts/fake_api_server.py`` runs it by
+hand and re-exports its names). It answers every endpoint with the canned account (``fake_api.ledger``,
 ``fake_api.data``), keeping connections alive as real servers do. A test changes that in two ways:
 
 - ``server.script(path, *faults)`` queues answers for the next requests to ``path``: a
