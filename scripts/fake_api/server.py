@@ -41,8 +41,6 @@ from fake_api.ledger import TRANSACTIONS_PATH, LedgerPages, dated, dated_account
 from fake_api.replies import Reply, error
 
 LOOPBACK = "127.0.0.1"
-#: How long stop() waits for each connection's handler (a routed behaviour included) to return.
-JOIN_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -118,6 +116,9 @@ class FakeAIMLAPI:
         self._ledger_pages = LedgerPages()
         self._routes: dict[str, hostile.Behaviour] = {}
         self._connections: dict[socket.socket, threading.Thread] = {}  # every open handler's, for stop()
+        self._behaving: dict[threading.Thread, str] = {}  # a routed behaviour's thread: what it runs, on what
+        #: How long stop() waits for each connection's handler (a routed behaviour included) to return.
+        self.join_seconds = 5.0
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
         self.key_faults: dict[str, Outcome] = {}
         self._delete_after_listing: list[str] = []
@@ -233,8 +234,9 @@ class FakeAIMLAPI:
     def stop(self) -> None:
         """Stop serving; close every connection (a kept-alive one, a half-sent request), end stalls
         and the answers of routed behaviours (an endless body, a trickle) at once, and wait up to
-        ``JOIN_SECONDS`` for each handler to return: nothing of this server writes after it. A
-        behaviour must return once ``Connection.send`` or ``pause`` returns False."""
+        ``join_seconds`` for each handler to return: nothing of this server writes after it. A
+        behaviour must return once ``Connection.send`` or ``pause`` returns False: one still running
+        then is named in the RuntimeError raised (once the port is closed)."""
         self._stop.set()
         self._server.shutdown()
         with self._lock:
@@ -245,10 +247,17 @@ class FakeAIMLAPI:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
         for _, thread in connections:
-            thread.join(timeout=JOIN_SECONDS)
+            thread.join(timeout=self.join_seconds)
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        with self._lock:
+            running = sorted(self._behaving[thread] for _, thread in connections if thread in self._behaving)
+        if running:
+            raise RuntimeError(
+                f"the stand-in stopped with a routed behaviour still running: {'; '.join(running)}"
+                " (a behaviour must return once Connection.send or Connection.pause returns False)"
+            )
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (as ``fake_api_server.py`` does), then close the port."""
@@ -303,12 +312,18 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _hand_over(self, behaviour: hostile.Behaviour, seen: Seen) -> None:
         """Let ``behaviour`` answer on the socket (registered in ``setup``, so ``stop()`` ends it)."""
-        sock = self.connection
+        fake, sock, thread = self.fake, self.connection, threading.current_thread()
         target = urlsplit(seen.path)
         request = hostile.Request(seen.method, target.path, parse_qs(target.query), seen.headers, seen.body)
-        behaviour(hostile.Connection(sock, self.fake._stop), request)
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_WR)
+        with fake._lock:
+            fake._behaving[thread] = f"{getattr(behaviour, '__qualname__', repr(behaviour))} on {target.path}"
+        try:
+            behaviour(hostile.Connection(sock, fake._stop), request)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_WR)
+        finally:
+            with fake._lock:
+                del fake._behaving[thread]
 
     def _answer(self, seen: Seen) -> Outcome:
         """The answer to ``seen``, after the server's ``delay``; 429 past its ``max_in_flight``."""

@@ -4,6 +4,7 @@ endless and trickling answers (``scripts/fake_api/server.py``)."""
 from __future__ import annotations
 
 import fcntl
+import functools
 import http.client
 import socket
 import struct
@@ -22,6 +23,7 @@ HEAD_AT_MOST = 200
 def _recording(behaviour: Behaviour, threads: list[threading.Thread], started: threading.Event) -> Behaviour:
     """``behaviour``, noting the thread that runs it (to see it end) and setting ``started``."""
 
+    @functools.wraps(behaviour)  # named as the behaviour, as stop() names one still running
     def behave(connection: Connection, request: Request) -> None:
         threads.append(threading.current_thread())
         started.set()
@@ -198,3 +200,26 @@ def test_stop_ends_the_thread_reading_a_half_sent_request() -> None:
         assert server.count("/v2/billing") == 0
     finally:
         client.close()
+
+
+def test_stop_names_a_routed_behaviour_that_ignores_it() -> None:
+    started, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+
+    def stubborn(connection: Connection, request: Request) -> None:
+        release.wait(60)  # ignores the stop: never asks connection.send or pause
+
+    server = FakeAIMLAPI().start()
+    server.join_seconds = 0.01
+    server.route("/v2/billing", _recording(stubborn, threads, started))
+    client = _request_without_reading(server.url, "/v2/billing")
+    try:
+        assert started.wait(30)
+        with pytest.raises(RuntimeError, match=r"still running: .*stubborn on /v2/billing \(a behaviour must return"):
+            server.stop()
+    finally:
+        release.set()
+        client.close()
+    (thread,) = threads
+    thread.join(30)
+    assert not thread.is_alive()
