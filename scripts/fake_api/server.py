@@ -1,7 +1,8 @@
 """The stand-in for the AIML API on a loopback address: canned answers, scripted faults, hostile routes.
 
-The one HTTP test double of the suite (``scripts/fake_api_server.py`` runs it by hand and
-re-exports its names). It answers every endpoint with the canned account (``fake_api.ledger``,
+The one stand-in for the AIML API of the behaviour tests (a unit test may mock HTTP instead:
+docs/contributing/layout.md, "Which HTTP test double"; ``scripts/fake_api_server.py`` runs it by
+hand and re-exports its names). It answers every endpoint with the canned account (``fake_api.ledger``,
 ``fake_api.data``), keeping connections alive as real servers do. A test changes that in two ways:
 
 - ``server.script(path, *faults)`` queues answers for the next requests to ``path``: a
@@ -12,8 +13,9 @@ re-exports its names). It answers every endpoint with the canned account (``fake
   it writes what it likes to the socket, then the connection closes. A path not routed answers as
   the canned account does (a test that wants a 404 routes ``hostile.json_body(..., 404)``).
 
-:meth:`FakeAIMLAPI.count` counts the requests to a path; :meth:`FakeAIMLAPI.stop` ends stalls,
-endless and trickling answers at once (it shuts their sockets) and joins them.
+:meth:`FakeAIMLAPI.count` counts the requests to a path; :meth:`FakeAIMLAPI.stop` shuts every
+connection's socket (kept-alive ones, half-sent requests, stalls, endless and trickling answers),
+answers nothing read after it, and joins their threads.
 """
 
 from __future__ import annotations
@@ -113,7 +115,10 @@ class FakeAIMLAPI:
         self.in_flight = self.peak_in_flight = self.refused_busy = 0
         self._ledger_pages = LedgerPages()
         self._routes: dict[str, hostile.Behaviour] = {}
-        self._handed_over: dict[socket.socket, threading.Thread] = {}
+        self._connections: dict[socket.socket, threading.Thread] = {}  # every open handler's, for stop()
+        self._behaving: dict[threading.Thread, str] = {}  # a routed behaviour's thread: what it runs, on what
+        #: How long stop() waits for each connection's handler (a routed behaviour included) to return.
+        self.join_seconds = 5.0
         self._scripts: dict[str, collections.deque[Action]] = collections.defaultdict(collections.deque)
         self.key_faults: dict[str, Outcome] = {}
         self._delete_after_listing: list[str] = []
@@ -227,21 +232,32 @@ class FakeAIMLAPI:
         return self
 
     def stop(self) -> None:
-        """Stop serving; end stalls and the answers of routed behaviours (an endless body, a trickle)
-        at once, and wait for those to return: nothing of this server writes after it."""
+        """Stop serving; close every connection (a kept-alive one, a half-sent request), end stalls
+        and the answers of routed behaviours (an endless body, a trickle) at once, and wait up to
+        ``join_seconds`` for each handler to return: nothing of this server writes after it. A
+        behaviour must return once ``Connection.send`` or ``pause`` returns False: one still running
+        then is named in the RuntimeError raised (once the port is closed)."""
         self._stop.set()
         self._server.shutdown()
         with self._lock:
-            handed_over = list(self._handed_over.items())
-        for sock, _ in handed_over:
-            # A behaviour blocked in sendall to a client that stopped reading wakes only so.
+            connections = list(self._connections.items())
+        for sock, _ in connections:
+            # A handler blocked reading a kept-alive connection, or a behaviour blocked in sendall to
+            # a client that stopped reading, wakes only so.
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        for _, thread in handed_over:
-            thread.join(timeout=5)
+        for _, thread in connections:
+            thread.join(timeout=self.join_seconds)
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        with self._lock:
+            running = sorted(self._behaving[thread] for _, thread in connections if thread in self._behaving)
+        if running:
+            raise RuntimeError(
+                f"the stand-in stopped with a routed behaviour still running: {'; '.join(running)}"
+                " (a behaviour must return once Connection.send or Connection.pause returns False)"
+            )
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (as ``fake_api_server.py`` does), then close the port."""
@@ -269,12 +285,23 @@ class _Handler(socketserver.StreamRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        fake = self.fake
+        with fake._lock:
+            fake._connections[self.connection] = threading.current_thread()
+            if fake._stop.is_set():  # accepted as stop() began, after it listed the connections
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self.fake._lock:
+            self.fake._connections.pop(self.connection, None)
+        super().finish()
 
     def handle(self) -> None:
         # HTTP/1.1 keep-alive: serve requests on this connection until the client closes it.
         while not self.fake._stop.is_set():
             seen = self._read_request()
-            if seen is None:
+            if seen is None or self.fake._stop.is_set():  # read while stopping: answered by nothing
                 return
             behaviour = self.fake.routed(seen)
             if behaviour is not None:
@@ -284,21 +311,19 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
 
     def _hand_over(self, behaviour: hostile.Behaviour, seen: Seen) -> None:
-        """Let ``behaviour`` answer on the socket, registered so that ``stop()`` can end it."""
-        fake, sock = self.fake, self.connection
-        with fake._lock:
-            if fake._stop.is_set():
-                return
-            fake._handed_over[sock] = threading.current_thread()
+        """Let ``behaviour`` answer on the socket (registered in ``setup``, so ``stop()`` ends it)."""
+        fake, sock, thread = self.fake, self.connection, threading.current_thread()
         target = urlsplit(seen.path)
         request = hostile.Request(seen.method, target.path, parse_qs(target.query), seen.headers, seen.body)
+        with fake._lock:
+            fake._behaving[thread] = f"{getattr(behaviour, '__qualname__', repr(behaviour))} on {target.path}"
         try:
             behaviour(hostile.Connection(sock, fake._stop), request)
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_WR)
         finally:
             with fake._lock:
-                del fake._handed_over[sock]
+                del fake._behaving[thread]
 
     def _answer(self, seen: Seen) -> Outcome:
         """The answer to ``seen``, after the server's ``delay``; 429 past its ``max_in_flight``."""

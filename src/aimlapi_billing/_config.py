@@ -35,6 +35,9 @@ DEFAULT_MAX_RESPONSE_BYTES: Mapping[str, int] = {
     "GET /v2/billing/detail": 64 * 1024,
     "GET /v2/billing/transactions": 4 * 1024 * 1024,
 }
+#: The cap on a 2xx body, decoded, of an operation without a cap of its own: one no resource
+#: declares (``lib/api.py``), or a billing endpoint with no entry above.
+DEFAULT_API_MAX_BYTES = 4 * 1024 * 1024
 #: Of an error response, only this much is read: enough for any message, and the status is what counts.
 MAX_ERROR_BODY_BYTES = 64 * 1024
 #: JSON nesting the SDK reads: the deepest real answer is 3 levels (page, entry, amount).

@@ -3,9 +3,11 @@
 Adding an endpoint is one declaration and one method:
 
 1. An :class:`Endpoint`: its name, the generated module that builds its request, the generated
-   model its 2xx body parses into, its body cap, and (when not the defaults) its
-   :class:`RetryPolicy`, whether the logs rate limit applies, a secret in its answer. Module and
-   model are named by string and imported on the first call, so a declaration costs no import time.
+   model its 2xx body parses into, its body cap (``billing.py``'s ``_billing_endpoint`` defaults
+   it: the name's entry in ``DEFAULT_MAX_RESPONSE_BYTES``, else ``DEFAULT_API_MAX_BYTES``), and
+   (when not the defaults) its :class:`RetryPolicy`, whether the logs rate limit applies, a secret
+   in its answer. Module and model are named by string and imported on the first call, so a
+   declaration costs no import time.
 2. A method on its resource (``resources/``) decorated :func:`operation` (one result) or
    :func:`iteration` (rows, fetched as the caller iterates). It checks its arguments before any
    request and returns a :class:`Plan` of one :class:`Call`, or of a generator (:data:`Steps`)

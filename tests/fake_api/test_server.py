@@ -4,6 +4,8 @@ endless and trickling answers (``scripts/fake_api/server.py``)."""
 from __future__ import annotations
 
 import fcntl
+import functools
+import http.client
 import socket
 import struct
 import termios
@@ -21,6 +23,7 @@ HEAD_AT_MOST = 200
 def _recording(behaviour: Behaviour, threads: list[threading.Thread], started: threading.Event) -> Behaviour:
     """``behaviour``, noting the thread that runs it (to see it end) and setting ``started``."""
 
+    @functools.wraps(behaviour)  # named as the behaviour, as stop() names one still running
     def behave(connection: Connection, request: Request) -> None:
         threads.append(threading.current_thread())
         started.set()
@@ -153,3 +156,70 @@ def test_stop_ends_answers_that_write_to_a_client_reading_them() -> None:
     assert [thread.is_alive() for thread in threads] == [False]
     (ended,) = outcome
     assert isinstance(ended, httpx.TransportError)  # the body cut short, never whole
+
+
+def test_a_kept_alive_connection_gets_no_answer_after_stop() -> None:
+    with FakeAIMLAPI() as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        for _ in range(2):
+            connection.request("GET", "/v2/billing", headers={"Authorization": "Bearer k"})
+            response = connection.getresponse()
+            assert (response.status, response.getheader("connection")) == (200, None)  # kept alive
+            response.read()
+
+    def third() -> http.client.HTTPResponse:
+        connection.request("GET", "/v2/billing", headers={"Authorization": "Bearer k"})
+        return connection.getresponse()
+
+    try:
+        with pytest.raises((OSError, http.client.HTTPException)):  # closed or reset, never an answer
+            third()
+    finally:
+        connection.close()
+    assert server.count("/v2/billing") == 2
+
+
+def _handler_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if "process_request" in thread.name}
+
+
+def test_stop_ends_the_thread_reading_a_half_sent_request() -> None:
+    before = _handler_threads()
+    server = FakeAIMLAPI().start()
+    host, port = server.url.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)))
+    try:
+        client.sendall(b"GET /v2/billing HTTP/1.1\r\nHost: x\r\n")  # the headers never end
+        waited = threading.Event()
+        while not (handlers := _handler_threads() - before):
+            waited.wait(0.01)
+        server.stop()
+        assert [thread.is_alive() for thread in handlers] == [False]
+        assert client.recv(1024) == b""  # nothing answered, the connection closed
+        assert server.count("/v2/billing") == 0
+    finally:
+        client.close()
+
+
+def test_stop_names_a_routed_behaviour_that_ignores_it() -> None:
+    started, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+
+    def stubborn(connection: Connection, request: Request) -> None:
+        release.wait(60)  # ignores the stop: never asks connection.send or pause
+
+    server = FakeAIMLAPI().start()
+    server.join_seconds = 0.01
+    server.route("/v2/billing", _recording(stubborn, threads, started))
+    client = _request_without_reading(server.url, "/v2/billing")
+    try:
+        assert started.wait(30)
+        with pytest.raises(RuntimeError, match=r"still running: .*stubborn on /v2/billing \(a behaviour must return"):
+            server.stop()
+    finally:
+        release.set()
+        client.close()
+    (thread,) = threads
+    thread.join(30)
+    assert not thread.is_alive()

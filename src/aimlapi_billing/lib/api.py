@@ -21,14 +21,12 @@ import pkgutil
 from collections.abc import Mapping
 from typing import Any, Generic
 
+from .._config import DEFAULT_API_MAX_BYTES
 from .._exceptions import InvalidParameterError
 from .._plan import NOT_GIVEN, Call, ClientT, Endpoint, Plan, RetryPolicy
 
 __all__ = ["API", "DEFAULT_API_MAX_BYTES", "retry_policy", "tag_attribute"]
 
-#: The cap on a 2xx body, decoded, of an operation no resource declares (the client's
-#: ``max_response_bytes`` overrides it, as it does every endpoint's).
-DEFAULT_API_MAX_BYTES = 4 * 1024 * 1024
 #: Methods whose request, sent twice, does what it does once (RFC 9110 section 9.2.2): retried
 #: after any retryable failure. Any other (POST, PATCH) is retried only while it certainly did not
 #: go out: RFC 5789 does not make PATCH idempotent (a patch may append or add), so a PATCH is only

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic
 
 from .._arguments import enum_value, positive_whole, whole_in_range
-from .._config import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
+from .._config import DEFAULT_API_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
 from .._exceptions import InvalidParameterError
 from .._plan import (
     NOT_GIVEN,
@@ -41,8 +41,11 @@ if TYPE_CHECKING:
 __all__ = ["BALANCE", "DETAIL", "ITERATION_PAGE_SIZE", "SUMMARY", "TRANSACTIONS", "BillingMethods", "BillingResource"]
 
 
-def _billing_endpoint(name: str, builder: str, model: str) -> Endpoint[Any]:
-    return Endpoint(name, f"aimlapi_billing_client.api.billing.{builder}", model, DEFAULT_MAX_RESPONSE_BYTES[name])
+def _billing_endpoint(name: str, builder: str, model: str, max_bytes: int | None = None) -> Endpoint[Any]:
+    """A billing endpoint, its cap ``max_bytes``, else its entry in ``DEFAULT_MAX_RESPONSE_BYTES``,
+    else ``DEFAULT_API_MAX_BYTES`` (a new endpoint needs no entry in the table to be declared)."""
+    cap = max_bytes if max_bytes is not None else DEFAULT_MAX_RESPONSE_BYTES.get(name, DEFAULT_API_MAX_BYTES)
+    return Endpoint(name, f"aimlapi_billing_client.api.billing.{builder}", model, cap)
 
 
 BALANCE: Endpoint[BalanceResponse] = _billing_endpoint("GET /v1/billing/balance", "get_balance", "BalanceResponse")
