@@ -248,6 +248,9 @@ class FakeAIMLAPI:
                 sock.shutdown(socket.SHUT_RDWR)
         for _, thread in connections:
             thread.join(timeout=self.join_seconds)
+        registering = self._server.handler_threads() - {thread for _, thread in connections}
+        for thread in registering:  # shut down as they register (see _Handler.setup)
+            thread.join(timeout=self.join_seconds)
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -277,6 +280,25 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 1024  # the async benchmarks open hundreds of connections at once
+
+    def __init__(self, address: tuple[str, int], handler: type[socketserver.BaseRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._handler_threads: set[threading.Thread] = set()
+        self._threads_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Every handler's thread, for stop() to wait on: socketserver keeps no daemon thread, and one
+        # accepted just before stop() may not have registered its connection yet when stop() looks.
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
+        with self._threads_lock:
+            self._handler_threads = {known for known in self._handler_threads if known.is_alive()}
+            self._handler_threads.add(thread)
+        thread.start()
+
+    def handler_threads(self) -> set[threading.Thread]:
+        """The threads of the connections accepted so far that may still run."""
+        with self._threads_lock:
+            return set(self._handler_threads)
 
 
 class _Handler(socketserver.StreamRequestHandler):
