@@ -35,11 +35,15 @@ bootstrap() {
     2> >(grep -v "^WARNING: Location" >&2)
   "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation --editable "$ROOT"
   # Compiled bytecode is only a speed-up: a file that does not compile (pip skips those too) fails
-  # nothing here, its import does. Where PYTHONDONTWRITEBYTECODE is set, nothing else would compile it.
-  local site
-  site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  "$VENV/bin/python" -m compileall -q -j 0 "$site" >/dev/null 2>&1 &
-  BOOTSTRAP_COMPILING=$!
+  # nothing here, its import does. Only where PYTHONDONTWRITEBYTECODE is set: nothing else would
+  # compile the modules then. Without it each module is compiled, and its cache written, at its first
+  # import: test.sh unsets it, and its processes import ~1 in 5 of the ~5,600 installed modules.
+  if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
+    local site
+    site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    "$VENV/bin/python" -m compileall -q -j 0 "$site" >/dev/null 2>&1 &
+    BOOTSTRAP_COMPILING=$!
+  fi
   echo "$wanted" >"$stamp"
 }
 

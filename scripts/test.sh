@@ -28,6 +28,12 @@ install_servers() {
   source "$here/_postgres.sh"
   source "$here/_chromium.sh"
 }
+# Bytecode caches on, whatever the caller's environment says: the suite starts hundreds of Python
+# processes (the CLI, the exporter, nested regenerations and pytest runs) and each would compile the
+# package, the generated client and the scripts again, and pytest rewrite every test module in each
+# worker. They go to __pycache__/, which git ignores; so the venv's modules are compiled as they are
+# first imported, not all of them up front (_bootstrap.sh).
+unset PYTHONDONTWRITEBYTECODE
 # The FOCUS validator (../shared/tools/focus-validate) builds a Python 3.12 venv on its first run, about
 # two minutes: started first, in the background, so the export test finds it ready. The test waits for it
 # on the same lock (tests/helpers/focus_validator.py, standard library only); the warm-up ends by itself.
@@ -37,11 +43,6 @@ linters=$!
 (install_servers) &
 servers=$!
 source "$here/_bootstrap.sh"
-# Bytecode caches on, whatever the caller's environment says: the suite starts hundreds of Python
-# processes (the CLI, the exporter, nested regenerations and pytest runs) and each would compile the
-# package, the generated client and the scripts again, and pytest rewrite every test module in each
-# worker (measured: ~70 s less CPU in pytest of ~560 s). They go to __pycache__/, which git ignores.
-unset PYTHONDONTWRITEBYTECODE
 wait "$linters" || { echo "error: the OpenAPI linters could not be installed (above)" >&2; exit 1; }
 wait "$servers" || exit 1
 
