@@ -162,6 +162,13 @@ FORMULA_TEXT = (
 )
 
 
+def named_format(name: str, formats: Sequence[str]) -> str | None:
+    """Which of ``formats`` a file name's extension says (any case; ``.csv`` alone too), or None: an
+    output whose name says another format than the one written is refused by the commands that write."""
+    lowered = name.lower()
+    return next((kind for kind in formats if lowered.endswith(f".{kind}")), None)
+
+
 def spreadsheet_text(text: str) -> str:
     """A CSV cell of text from the server (a model, a key's name, a team): one that a spreadsheet would
     run as a formula (``=HYPERLINK(…)``, ``@SUM``, ``-2+3``) gets a leading ``'``, OWASP's advice, so

@@ -14,7 +14,7 @@ from ..._atomic import replacing
 from ..._exceptions import AIMLAPIError, InvalidParameterError
 from ..._redaction import printable
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
-from .._common import EXIT_OK, EXIT_USAGE, PROG, spreadsheet_text
+from .._common import EXIT_OK, EXIT_USAGE, PROG, named_format, spreadsheet_text
 from .._options import add_epilog
 from .._store import (
     DB_DEFAULT,
@@ -185,16 +185,10 @@ def run(name: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _named_format(path: Path) -> str | None:
-    """The format -o's name says: .parquet or .csv (any case), else none."""
-    name = path.name.lower()  # ".parquet" alone too: Path.suffix is ""
-    return next((kind for kind in ("parquet", "csv") if name.endswith(f".{kind}")), None)
-
-
 def _parquet(args: argparse.Namespace) -> bool:
     """Parquet when --format says so, else when -o ends .parquet; a --format the name contradicts is refused
     (a reader trusts the name: a CSV called .parquet is an unreadable file, not a Parquet one)."""
-    named = _named_format(args.output)
+    named = named_format(args.output.name, ("parquet", "csv"))
     if args.file_format is None:
         return named == "parquet"
     if named is not None and named != args.file_format:

@@ -16,7 +16,7 @@ from ..._redaction import printable
 from ...report import REPORT_EXTRA
 from ...teams import ENV_VAR as TEAMS_ENV_VAR
 from ...teams import UNMAPPED, Teams, load_teams
-from .._common import EXIT_OK, PROG, json_output, spreadsheet_text
+from .._common import EXIT_OK, PROG, json_output, named_format, spreadsheet_text
 from .._options import add_epilog
 from .._store import (
     DB_DEFAULT,
@@ -220,7 +220,7 @@ def _html(args: argparse.Namespace, err: TextIO) -> int:
     if not args.html.strip() or args.html == "-":
         # Never a file named "-" or "" by mistake: the page is a file to mail, not a stream.
         raise InvalidParameterError(f"--html: give a file to write the page to, not {args.html!r}")
-    named = next((kind for kind in ("csv", "json") if args.html.lower().endswith(f".{kind}")), None)
+    named = named_format(args.html, ("csv", "json"))
     if named is not None:  # an HTML page under a name a reader opens as another format: a mistake, said
         raise InvalidParameterError(
             f"--html writes an HTML page, not the {named.upper()} {args.html!r} names: name it .html, "
